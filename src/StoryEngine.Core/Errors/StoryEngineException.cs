@@ -1,0 +1,38 @@
+namespace StoryEngine.Core.Errors;
+
+/// <summary>
+/// An expected failure that the caller can act on. <see cref="Code"/> is a stable machine-readable
+/// identifier that clients may switch on; the message is written for a person.
+/// </summary>
+public abstract class StoryEngineException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>The resource does not exist, or belongs to someone else (we never tell which).</summary>
+public sealed class NotFoundException(string kind, string id)
+    : StoryEngineException("not_found", $"No {kind} with id '{id}' exists.")
+{
+    public string Kind { get; } = kind;
+}
+
+/// <summary>The request contradicts the current state (a duplicate name, a location still in use).</summary>
+public sealed class ConflictException(string message, string code = "conflict") : StoryEngineException(code, message);
+
+/// <summary>An If-Match precondition no longer holds: someone else changed the resource first.</summary>
+public sealed class PreconditionFailedException(string kind, string id)
+    : StoryEngineException("precondition_failed",
+        $"The {kind} '{id}' was changed since you read it. Fetch it again and reapply your change.");
+
+/// <summary>Credentials were missing, wrong or expired.</summary>
+public sealed class UnauthorizedException(string message, string code = "unauthorized") : StoryEngineException(code, message);
+
+/// <summary>One or more fields are invalid; <see cref="Errors"/> maps each field to what is wrong with it.</summary>
+public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)
+    : StoryEngineException("validation_failed", "One or more fields are invalid.")
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+
+    public static ValidationFailedException For(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] });
+}

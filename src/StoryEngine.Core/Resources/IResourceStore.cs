@@ -1,0 +1,24 @@
+namespace StoryEngine.Core.Resources;
+
+/// <summary>
+/// Storage for one kind of world data. Every call is scoped to an owner (and a parent where the kind has
+/// one), so a caller can never see another user's rows. Writes check the expected version.
+/// </summary>
+public interface IResourceStore<TBody>
+{
+    Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
+
+    /// <summary>Live rows when <paramref name="deleted"/> is false, the trash when it is true; ordered by id.</summary>
+    Task<Page<StoredResource<TBody>>> ListAsync(ResourceScope scope, ListQuery query, bool deleted, CancellationToken cancellationToken);
+
+    Task InsertAsync(StoredResource<TBody> resource, CancellationToken cancellationToken);
+
+    /// <summary>Writes the new body, version, timestamps and deletion mark; false when the stored version is no longer <paramref name="expectedVersion"/>.</summary>
+    Task<bool> UpdateAsync(StoredResource<TBody> resource, long expectedVersion, CancellationToken cancellationToken);
+
+    /// <summary>Every live row in the scope; only for kinds whose rules need the whole set (locations of one world).</summary>
+    Task<IReadOnlyList<StoredResource<TBody>>> ListAllAsync(ResourceScope scope, CancellationToken cancellationToken);
+
+    /// <summary>Removes for good every row deleted before <paramref name="cutoff"/>, and every row whose parent no longer exists.</summary>
+    Task<int> PurgeDeletedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
+}

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using StoryEngine.Core.Accounts;
+using StoryEngine.Core.Errors;
+using StoryEngine.Server.Auth;
+using StoryEngine.Server.Contracts;
+
+namespace StoryEngine.Server.Apis;
+
+public static class AuthApi
+{
+    public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Auth").AllowAnonymous();
+        auth.MapPost("/register", Register).WithName("Register").WithSummary("Create an account")
+            .ProducesProblem(400).ProducesProblem(409);
+        auth.MapPost("/login", Login).WithName("Login").WithSummary("Sign in: get an access token and a refresh token")
+            .ProducesProblem(400).ProducesProblem(401);
+        auth.MapPost("/refresh", Refresh).WithName("Refresh").WithSummary("Trade a refresh token for new tokens (the old one stops working)")
+            .ProducesProblem(401);
+        api.MapGet("/me", Me).WithTags("Auth").WithName("GetMe").WithSummary("The signed-in account")
+            .ProducesProblem(401);
+        return api;
+    }
+
+    private static async Task<Created<UserResponse>> Register(RegisterRequest request, AccountService accounts, CancellationToken cancellationToken)
+    {
+        var user = await accounts.RegisterAsync(request.Username, request.Password, isAdmin: false, cancellationToken);
+        return TypedResults.Created("/api/v1/me", ToResponse(user));
+    }
+
+    private static async Task<Ok<TokenResponse>> Login(LoginRequest request, AccountService accounts, AccessTokens tokens, CancellationToken cancellationToken)
+    {
+        var signedIn = await accounts.SignInAsync(request.Username, request.Password, cancellationToken);
+        return TypedResults.Ok(Tokens(signedIn, tokens));
+    }
+
+    private static async Task<Ok<TokenResponse>> Refresh(RefreshRequest request, AccountService accounts, AccessTokens tokens, CancellationToken cancellationToken)
+    {
+        var signedIn = await accounts.RefreshAsync(request.RefreshToken, cancellationToken);
+        return TypedResults.Ok(Tokens(signedIn, tokens));
+    }
+
+    private static async Task<Ok<UserResponse>> Me(HttpContext context, IUserStore users, CancellationToken cancellationToken)
+    {
+        var id = context.User.UserId();
+        var user = await users.GetAsync(id, cancellationToken) ?? throw new NotFoundException("user", id);
+        return TypedResults.Ok(ToResponse(user));
+    }
+
+    private static TokenResponse Tokens(SignedIn signedIn, AccessTokens tokens) =>
+        new("Bearer", tokens.Issue(signedIn.User, signedIn.SessionId), (int)tokens.Lifetime.TotalSeconds, signedIn.RefreshToken);
+
+    private static UserResponse ToResponse(User user) => new(user.Id, user.Username, user.IsAdmin, user.CreatedAt);
+}

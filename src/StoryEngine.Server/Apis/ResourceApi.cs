@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Resources;
+using StoryEngine.Server.Auth;
+using StoryEngine.Server.Contracts;
+using StoryEngine.Server.Http;
+
+namespace StoryEngine.Server.Apis;
+
+/// <summary>Names used for one kind's routes: "world"/"worlds" gives GetWorld, ListWorlds, ... and the OpenAPI tag "Worlds".</summary>
+public sealed record ResourceNames(string Singular, string Plural);
+
+/// <summary>
+/// The routes every kind of world data shares: list (paged, searchable, tag-filtered), get, create, PUT,
+/// PATCH (JSON merge patch), delete to the trash, list the trash, restore. Conditional requests use ETags.
+/// The scope comes from the signed-in user and, for a world's contents, the <c>worldId</c> route value.
+/// </summary>
+public static class ResourceApi<TBody, TRequest, TResponse>
+    where TBody : class, IResourceBody<TBody>
+    where TRequest : IResourceRequest<TRequest, TBody>
+    where TResponse : IResourceResponse<TResponse, TBody>
+{
+    public static void Map(RouteGroupBuilder group, ResourceNames names)
+    {
+        var one = Pascal(names.Singular);
+        var many = Pascal(names.Plural);
+
+        group.MapGet("/", List).WithName($"List{many}").WithSummary($"List {names.Plural}, paged, with text search (q) and tag filter (tag)")
+            .ProducesProblem(400);
+        group.MapGet("/trash", ListTrash).WithName($"List{many}InTrash").WithSummary($"List deleted {names.Plural} that can still be restored")
+            .ProducesProblem(400);
+        group.MapGet("/{id}", Get).WithName($"Get{one}").WithSummary($"Get one {names.Singular}")
+            .ProducesProblem(404);
+        group.MapPost("/", Create).WithName($"Create{one}").WithSummary($"Create a {names.Singular}")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415);
+        group.MapPut("/{id}", Replace).WithName($"Replace{one}").WithSummary($"Replace a {names.Singular} (If-Match for lost-update protection)")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415);
+        group.MapPatch("/{id}", Patch).WithName($"Patch{one}").WithSummary($"Change some fields of a {names.Singular} (JSON merge patch, RFC 7396)")
+            .Accepts<JsonObject>(JsonMergePatch.MediaType, "application/json")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415);
+        group.MapDelete("/{id}", Delete).WithName($"Delete{one}").WithSummary($"Move a {names.Singular} to the trash (restorable for 30 days)")
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+        group.MapPost("/{id}/restore", Restore).WithName($"Restore{one}").WithSummary($"Bring a {names.Singular} back from the trash")
+            .ProducesProblem(404).ProducesProblem(409);
+    }
+
+    private static async Task<Results<Ok<PageResponse<TResponse>>, StatusCodeHttpResult>> List(
+        HttpContext context, ResourceService<TBody> service, int? limit, string? cursor, string? q, [FromQuery] string[]? tag, CancellationToken cancellationToken)
+    {
+        var page = await service.ListAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
+        return PageResult(context, page);
+    }
+
+    private static async Task<Results<Ok<PageResponse<TResponse>>, StatusCodeHttpResult>> ListTrash(
+        HttpContext context, ResourceService<TBody> service, int? limit, string? cursor, string? q, [FromQuery] string[]? tag, CancellationToken cancellationToken)
+    {
+        var page = await service.ListTrashAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
+        return PageResult(context, page);
+    }
+
+    private static async Task<Results<Ok<TResponse>, StatusCodeHttpResult>> Get(
+        string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    {
+        var resource = await service.GetAsync(Scope(context), id, cancellationToken);
+        var etag = ETags.ForVersion(resource.Version);
+        context.Response.Headers.ETag = etag;
+        return ETags.NoneMatch(context.Request, etag) ? TypedResults.StatusCode(304) : TypedResults.Ok(TResponse.From(resource));
+    }
+
+    private static async Task<Created<TResponse>> Create(
+        TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    {
+        var created = await service.CreateAsync(Scope(context), request.ToBody(), cancellationToken);
+        context.Response.Headers.ETag = ETags.ForVersion(created.Version);
+        return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}", TResponse.From(created));
+    }
+
+    private static async Task<Ok<TResponse>> Replace(
+        string id, TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    {
+        var updated = await service.ReplaceAsync(Scope(context), id, request.ToBody(), ETags.ExpectedVersion(context.Request), cancellationToken);
+        return Updated(context, updated);
+    }
+
+    private static async Task<Ok<TResponse>> Patch(
+        string id, JsonNode? patch, HttpContext context, ResourceService<TBody> service, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        if (patch is not JsonObject)
+        {
+            throw ValidationFailedException.For("body", "A merge patch must be a JSON object naming the fields to change.");
+        }
+        var scope = Scope(context);
+        var current = await service.GetAsync(scope, id, cancellationToken);
+        var options = json.Value.SerializerOptions;
+        var merged = JsonMergePatch.Apply(JsonSerializer.SerializeToNode(TRequest.FromBody(current.Body), options), patch);
+        var request = merged.Deserialize<TRequest>(options)!;
+        // The version we patched is the one we must overwrite; If-Match can only narrow that further.
+        var expected = ETags.ExpectedVersion(context.Request) ?? current.Version;
+        var updated = await service.ReplaceAsync(scope, id, request.ToBody(), expected, cancellationToken);
+        return Updated(context, updated);
+    }
+
+    private static async Task<NoContent> Delete(string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    {
+        await service.DeleteAsync(Scope(context), id, ETags.ExpectedVersion(context.Request), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<TResponse>> Restore(string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    {
+        var restored = await service.RestoreAsync(Scope(context), id, cancellationToken);
+        return Updated(context, restored);
+    }
+
+    private static Ok<TResponse> Updated(HttpContext context, StoredResource<TBody> resource)
+    {
+        context.Response.Headers.ETag = ETags.ForVersion(resource.Version);
+        return TypedResults.Ok(TResponse.From(resource));
+    }
+
+    private static Results<Ok<PageResponse<TResponse>>, StatusCodeHttpResult> PageResult(HttpContext context, Page<StoredResource<TBody>> page)
+    {
+        var etag = ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor);
+        context.Response.Headers.ETag = etag;
+        Paging.AddNextLink(context, page.NextCursor);
+        if (ETags.NoneMatch(context.Request, etag))
+        {
+            return TypedResults.StatusCode(304);
+        }
+        return TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor));
+    }
+
+    private static ResourceScope Scope(HttpContext context) =>
+        new(context.User.UserId(), context.Request.RouteValues.TryGetValue("worldId", out var worldId) ? worldId as string : null);
+
+    private static string Pascal(string name) => string.Concat(name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+}

@@ -1,0 +1,13 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace StoryEngine.Server.Auth;
+
+public static class ClaimsPrincipalExtensions
+{
+    /// <summary>The signed-in user's id; endpoints behind RequireAuthorization always have one.</summary>
+    public static string UserId(this ClaimsPrincipal principal) =>
+        principal.FindFirstValue(JwtRegisteredClaimNames.Sub)
+        ?? principal.FindFirstValue(ClaimTypes.NameIdentifier)
+        ?? throw new InvalidOperationException("The endpoint requires authorization but no user id is present.");
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Data.Common;
+using System.Reflection;
+using System.Text.Json;
+using StoryEngine.Core.Accounts;
+using StoryEngine.Storage;
+using StoryEngine.Storage.Migrations;
+
+namespace StoryEngine.Server.Cli;
+
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON" };
+        var command = new Command("status", "Show the version, the database and its schema state") { json };
+        command.SetAction((parse, ct) => CliHost.RunAsync(parse, async app =>
+        {
+            var report = await ReadAsync(app.Services, ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(report, JsonSerializerOptions.Web));
+            }
+            else
+            {
+                Console.WriteLine($"Story Engine {report.Version}");
+                Console.WriteLine($"database: {report.Database.Engine} at {report.Database.Target} ({(report.Database.Reachable ? "reachable" : "unreachable: " + report.Database.Error)})");
+                Console.WriteLine($"schema:   version {report.Schema.Current} of {report.Schema.Latest}{(report.Schema.Pending > 0 ? $", {report.Schema.Pending} pending: run `storyengine migrate up`" : "")}");
+                Console.WriteLine($"users:    {report.Users}");
+            }
+            return report.Database.Reachable ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static async Task<StatusReport> ReadAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var provider = services.GetRequiredService<IStorageProvider>();
+        var runner = services.GetRequiredService<MigrationRunner>();
+        var version = typeof(StatusCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        try
+        {
+            var current = await runner.CurrentVersionAsync(cancellationToken);
+            var users = current > 0 ? await services.GetRequiredService<IUserStore>().CountAsync(cancellationToken) : 0;
+            return new StatusReport(version, new(provider.Engine, provider.Target, true, null),
+                new(current, runner.LatestVersion, provider.Migrations.Count(m => m.Version > current)), users);
+        }
+        catch (DbException e)
+        {
+            return new StatusReport(version, new(provider.Engine, provider.Target, false, e.Message),
+                new(0, runner.LatestVersion, provider.Migrations.Count), 0);
+        }
+    }
+
+    public sealed record StatusReport(string Version, DatabaseStatus Database, SchemaStatus Schema, long Users);
+
+    public sealed record DatabaseStatus(string Engine, string Target, bool Reachable, string? Error);
+
+    public sealed record SchemaStatus(int Current, int Latest, int Pending);
+}

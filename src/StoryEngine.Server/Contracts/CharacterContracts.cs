@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using StoryEngine.Core.Characters;
+using StoryEngine.Core.Resources;
+
+namespace StoryEngine.Server.Contracts;
+
+public sealed record CharacterRequest(
+    string? Name,
+    string? Description = null,
+    string? Personality = null,
+    string? Appearance = null,
+    string? SpeechStyle = null,
+    string? Goals = null,
+    string? FirstMessage = null,
+    IReadOnlyList<string>? AlternateGreetings = null,
+    IReadOnlyList<string>? Tags = null,
+    JsonObject? Extensions = null) : IResourceRequest<CharacterRequest, Character>
+{
+    public Character ToBody() => new()
+    {
+        Name = Name ?? "",
+        Description = Description ?? "",
+        Personality = Personality ?? "",
+        Appearance = Appearance ?? "",
+        SpeechStyle = SpeechStyle ?? "",
+        Goals = Goals ?? "",
+        FirstMessage = FirstMessage ?? "",
+        AlternateGreetings = AlternateGreetings ?? [],
+        Tags = Tags ?? [],
+        Extensions = Extensions ?? [],
+    };
+
+    public static CharacterRequest FromBody(Character b) => new(
+        b.Name, b.Description, b.Personality, b.Appearance, b.SpeechStyle, b.Goals, b.FirstMessage,
+        b.AlternateGreetings, b.Tags, (JsonObject)b.Extensions.DeepClone());
+}
+
+public sealed record CharacterResponse(
+    string Id,
+    string WorldId,
+    string Name,
+    string Description,
+    string Personality,
+    string Appearance,
+    string SpeechStyle,
+    string Goals,
+    string FirstMessage,
+    IReadOnlyList<string> AlternateGreetings,
+    IReadOnlyList<string> Tags,
+    JsonObject Extensions,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt) : IResourceResponse<CharacterResponse, Character>
+{
+    public static CharacterResponse From(StoredResource<Character> r) => new(
+        r.Id, r.ParentId!, r.Body.Name, r.Body.Description, r.Body.Personality, r.Body.Appearance, r.Body.SpeechStyle,
+        r.Body.Goals, r.Body.FirstMessage, r.Body.AlternateGreetings, r.Body.Tags, r.Body.Extensions,
+        r.Version, r.CreatedAt, r.UpdatedAt, r.DeletedAt, Lifecycle.PurgeAt(r));
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using StoryEngine.Server.Apis;
+using StoryEngine.Server.Auth;
+using StoryEngine.Server.Health;
+using StoryEngine.Storage.Migrations;
+
+namespace StoryEngine.Server.Hosting;
+
+/// <summary>Builds the one host that both the server and the CLI commands run on, so they share configuration and services.</summary>
+public static class StoryEngineHost
+{
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    };
+
+    /// <summary>
+    /// Configuration comes, lowest to highest, from appsettings.json, environment variables (<c>Auth__AccessTokenMinutes</c>)
+    /// and <paramref name="overrides"/> (the CLI's own options such as <c>--data-dir</c>).
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> overrides, bool quietLogs = false)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        // Defaults sit below every other source, so appsettings.json or the environment can still change them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.ClearProviders();
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        if (quietLogs)
+        {
+            // CLI commands print their own output on stdout; logs must not mix into it.
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+        builder.Services.AddStoryStorage().AddStoryCore();
+        builder.Services.AddSingleton<Demo.DemoContent>();
+        builder.AddStoryWeb();
+        return builder;
+    }
+
+    /// <summary>The HTTP pipeline and every endpoint group.</summary>
+    public static WebApplication MapStoryEngine(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseResponseCompression();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Story Engine API v1");
+            o.DocumentTitle = "Story Engine API";
+        });
+        app.MapStoryHealth();
+
+        app.MapGroup("/api/v1").RequireAuthorization()
+            .MapAuthApi()
+            .MapWorldsApi()
+            .MapLocationsApi()
+            .MapCharactersApi()
+            .MapPersonasApi();
+        return app;
+    }
+
+    /// <summary>Resolves every validated option once so a bad value fails now, naming its key, rather than mid-request.</summary>
+    public static void ValidateConfiguration(IServiceProvider services)
+    {
+        _ = services.GetRequiredService<IOptions<StoryEngineOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+    }
+
+    /// <summary>Applies pending migrations when <c>Database:MigrateOnStart</c> is true (the default).</summary>
+    public static async Task MigrateIfConfiguredAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<IOptions<StoryEngineOptions>>().Value.MigrateOnStart)
+        {
+            await services.GetRequiredService<MigrationRunner>().UpAsync(dryRun: false, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.DataProtection;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.AspNetCore.Routing;
+using StoryEngine.Server.Auth;
+using StoryEngine.Server.Health;
+using StoryEngine.Server.Http;
+using StoryEngine.Server.Jobs;
+
+namespace StoryEngine.Server.Hosting;
+
+public static class WebServiceCollectionExtensions
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>HTTP behaviour: problems, auth, compression, OpenAPI, health and the background sweep.</summary>
+    public static WebApplicationBuilder AddStoryWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+            problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            problem.Detail ??= ProblemCodes.DefaultDetail(status);
+            problem.Instance ??= context.HttpContext.Request.Path;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Our handler logs what is unexpected; expected 4xx exceptions are not worth an error line each.
+        services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = _ => true);
+        // Binding failures (bad JSON, wrong content type, unparsable query values) become exceptions we turn into problems.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<BrotliCompressionProvider>();
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes = ResponseCompressionDefaults.MimeTypes.Concat(["application/problem+json"]);
+        });
+        services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+
+        // Data protection (used by the framework's auth plumbing) keeps its keys with the rest of our data, not in $HOME.
+        var dataDir = builder.Configuration["DataDir"] is { Length: > 0 } dir ? dir : new StoryEngineOptions().DataDir;
+        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys", "data-protection")));
+
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddStoryHealthChecks();
+        services.AddStoryJobs(builder.Configuration);
+        return builder;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using StoryEngine.Core.Errors;
+
+namespace StoryEngine.Server.Http;
+
+/// <summary>
+/// Turns the exceptions we expect into RFC 9457 problems with a stable <c>code</c>. Anything else becomes a
+/// plain 500 without details: the stack trace goes to the log, never to the client.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationFailedException e => Validation(e.Errors, e.Message),
+            StoryEngineException e => Problem(StatusFor(e), TitleFor(e), e.Message, e.Code),
+            BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
+            JsonException json => FromJson(json),
+            BadHttpRequestException e => Problem(e.StatusCode, "Bad request", Describe(e), ProblemCodes.ForStatus(e.StatusCode)),
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ => null,
+        };
+        if (problem is null)
+        {
+            if (!httpContext.RequestAborted.IsCancellationRequested)
+            {
+                LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            }
+            problem = Problem(500, "Internal error", "The server failed to handle this request. It has been logged; try again.", "internal_error");
+        }
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails FromJson(JsonException json)
+    {
+        var field = FieldOf(json.Path);
+        // The reader fails on syntax; the converter fails on a value of the wrong type at a known path.
+        if (json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && field is not null)
+        {
+            return Validation(new Dictionary<string, string[]> { [field] = [$"{field} has the wrong JSON type for this field."] },
+                "One or more fields have the wrong type.");
+        }
+        var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "";
+        return Problem(400, "Malformed JSON", $"The request body is not valid JSON{where}.", "malformed_json");
+    }
+
+    private static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors, string detail) =>
+        new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
+        {
+            Status = 400,
+            Title = "Validation failed",
+            Detail = detail,
+            Extensions = { ["code"] = "validation_failed" },
+        };
+
+    private static ProblemDetails Problem(int status, string title, string detail, string code) =>
+        new() { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } };
+
+    private static int StatusFor(StoryEngineException e) => e switch
+    {
+        NotFoundException => 404,
+        ConflictException => 409,
+        PreconditionFailedException => 412,
+        UnauthorizedException => 401,
+        _ => 400,
+    };
+
+    private static string TitleFor(StoryEngineException e) => e switch
+    {
+        NotFoundException => "Not found",
+        ConflictException => "Conflict",
+        PreconditionFailedException => "Precondition failed",
+        UnauthorizedException => "Unauthorized",
+        _ => "Bad request",
+    };
+
+    // Binding messages name the parameter and the value ("Failed to bind parameter \"int? limit\" from \"abc\"."),
+    // which is what the caller needs and nothing the server should hide.
+    private static string Describe(BadHttpRequestException e) =>
+        ProblemCodes.DefaultDetail(e.StatusCode)
+        ?? (e.Message.Contains("no body was provided", StringComparison.Ordinal) ? "This request needs a JSON body." : e.Message);
+
+    private static string? FieldOf(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$")
+        {
+            return null;
+        }
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,49 @@
+using System.Data.Common;
+using StoryEngine.Core.Trash;
+
+namespace StoryEngine.Server.Jobs;
+
+/// <summary>Runs <see cref="TrashPurgeJob"/> at start and then every <c>Trash:PurgeIntervalMinutes</c> (default 60).</summary>
+public sealed partial class TrashPurgeService(TrashPurgeJob job, IConfiguration configuration, ILogger<TrashPurgeService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var minutes = configuration.GetValue("Trash:PurgeIntervalMinutes", 60);
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(Math.Max(1, minutes)));
+        do
+        {
+            try
+            {
+                var purged = await job.ExecuteAsync(stoppingToken);
+                if (purged > 0)
+                {
+                    LogPurged(logger, purged);
+                }
+            }
+            catch (DbException e)
+            {
+                // The next tick tries again; nothing is lost by waiting.
+                LogFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Trash sweep removed {Count} rows deleted more than 30 days ago")]
+    private static partial void LogPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Trash sweep failed; it will run again at the next interval")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
+
+public static class JobsServiceCollectionExtensions
+{
+    public static IServiceCollection AddStoryJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetValue("Trash:PurgeEnabled", true))
+        {
+            services.AddHostedService<TrashPurgeService>();
+        }
+        return services;
+    }
+}

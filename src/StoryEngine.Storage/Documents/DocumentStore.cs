@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using StoryEngine.Core.Resources;
+
+namespace StoryEngine.Storage.Documents;
+
+/// <summary>
+/// Stores one kind of world data as JSON documents in a table of the shared shape (see the 0001 migrations),
+/// with the SQL both engines accept. Every statement is filtered by owner, and by parent where there is one.
+/// </summary>
+public sealed class DocumentStore<TBody>(IStorageProvider provider, string table, string? parentTable = null) : IResourceStore<TBody>
+    where TBody : class, IResourceBody<TBody>
+{
+    private const string Columns = "id AS Id, owner_id AS OwnerId, parent_id AS ParentId, body AS Body, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt";
+
+    public async Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)}",
+            new { Id = id, scope.OwnerId, scope.ParentId }, cancellationToken: cancellationToken));
+        return row?.ToResource();
+    }
+
+    public async Task<Page<StoredResource<TBody>>> ListAsync(ResourceScope scope, ListQuery query, bool deleted, CancellationToken cancellationToken)
+    {
+        var sql = new StringBuilder($"SELECT {Columns} FROM {table} WHERE {ScopeFilter(scope)}");
+        sql.Append(deleted ? " AND deleted_at IS NOT NULL" : " AND deleted_at IS NULL");
+        var parameters = new DynamicParameters(new { scope.OwnerId, scope.ParentId, Take = query.Limit + 1 });
+        if (query.AfterId is not null)
+        {
+            sql.Append(" AND id > @AfterId");
+            parameters.Add("AfterId", query.AfterId);
+        }
+        if (query.Text is not null)
+        {
+            sql.Append(@" AND search LIKE @Text ESCAPE '\'");
+            parameters.Add("Text", $"%{EscapeLike(query.Text.ToLowerInvariant())}%");
+        }
+        for (var i = 0; i < query.Tags.Count; i++)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $@" AND tags LIKE @Tag{i} ESCAPE '\'");
+            parameters.Add($"Tag{i}", $"%|{EscapeLike(query.Tags[i].ToLowerInvariant())}|%");
+        }
+        sql.Append(" ORDER BY id LIMIT @Take");
+
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
+        var hasMore = rows.Count > query.Limit;
+        var items = rows.Take(query.Limit).Select(r => r.ToResource()).ToArray();
+        return new Page<StoredResource<TBody>>(items, hasMore ? Cursor.Encode(items[^1].Id) : null);
+    }
+
+    public async Task<IReadOnlyList<StoredResource<TBody>>> ListAllAsync(ResourceScope scope, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM {table} WHERE {ScopeFilter(scope)} AND deleted_at IS NULL ORDER BY id",
+            new { scope.OwnerId, scope.ParentId }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToResource()).ToArray();
+    }
+
+    public async Task InsertAsync(StoredResource<TBody> resource, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO {table} (id, owner_id, parent_id, name, search, tags, body, version, created_at, updated_at, deleted_at)
+            VALUES (@Id, @OwnerId, @ParentId, @Name, @Search, @Tags, @Body, @Version, @CreatedAt, @UpdatedAt, @DeletedAt)
+            """, Parameters(resource), cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> UpdateAsync(StoredResource<TBody> resource, long expectedVersion, CancellationToken cancellationToken)
+    {
+        var parameters = Parameters(resource);
+        parameters.Add("ExpectedVersion", expectedVersion);
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE {table} SET name = @Name, search = @Search, tags = @Tags, body = @Body, version = @Version,
+                updated_at = @UpdatedAt, deleted_at = @DeletedAt
+            WHERE id = @Id AND owner_id = @OwnerId AND version = @ExpectedVersion
+            """, parameters, cancellationToken: cancellationToken));
+        return changed == 1;
+    }
+
+    public async Task<int> PurgeDeletedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var purged = await connection.ExecuteAsync(new CommandDefinition(
+            $"DELETE FROM {table} WHERE deleted_at IS NOT NULL AND deleted_at < @Cutoff",
+            new { Cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        if (parentTable is not null)
+        {
+            purged += await connection.ExecuteAsync(new CommandDefinition(
+                $"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.id = {table}.parent_id)",
+                cancellationToken: cancellationToken));
+        }
+        return purged;
+    }
+
+    // Built per call rather than with "@ParentId IS NULL": PostgreSQL cannot type an untyped null parameter.
+    private static string ScopeFilter(ResourceScope scope) =>
+        scope.ParentId is null ? "owner_id = @OwnerId AND parent_id IS NULL" : "owner_id = @OwnerId AND parent_id = @ParentId";
+
+    private static DynamicParameters Parameters(StoredResource<TBody> r)
+    {
+        var body = (IResourceBody<TBody>)r.Body;
+        return new DynamicParameters(new
+        {
+            r.Id,
+            r.OwnerId,
+            r.ParentId,
+            body.Name,
+            Search = body.SearchText,
+            Tags = "|" + string.Concat(body.Tags.Select(t => t.ToLowerInvariant() + "|")),
+            Body = JsonSerializer.Serialize(r.Body, StorageJson.Options),
+            r.Version,
+            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
+            UpdatedAt = r.UpdatedAt.ToUnixTimeMilliseconds(),
+            DeletedAt = r.DeletedAt?.ToUnixTimeMilliseconds(),
+        });
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+
+    private sealed class Row
+    {
+        public string Id { get; init; } = "";
+        public string OwnerId { get; init; } = "";
+        public string? ParentId { get; init; }
+        public string Body { get; init; } = "";
+        public long Version { get; init; }
+        public long CreatedAt { get; init; }
+        public long UpdatedAt { get; init; }
+        public long? DeletedAt { get; init; }
+
+        public StoredResource<TBody> ToResource() => new(
+            Id, OwnerId, ParentId,
+            JsonSerializer.Deserialize<TBody>(Body, StorageJson.Options)!,
+            Version,
+            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+            DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+            DeletedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null);
+    }
+}

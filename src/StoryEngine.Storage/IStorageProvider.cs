@@ -1,0 +1,29 @@
+using System.Data.Common;
+
+namespace StoryEngine.Storage;
+
+/// <summary>
+/// One database engine: how to open a connection, its own migrations, and the few places where engines
+/// differ. The stores above it speak SQL both engines understand.
+/// </summary>
+public interface IStorageProvider
+{
+    /// <summary>"sqlite" or "postgres".</summary>
+    string Engine { get; }
+
+    /// <summary>Where the data lives, safe to print (no password).</summary>
+    string Target { get; }
+
+    Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>This engine's migrations, in version order.</summary>
+    IReadOnlyList<Migrations.Migration> Migrations { get; }
+
+    /// <summary>Engine settings that must hold before migrations run (SQLite's WAL mode, for one).</summary>
+    Task PrepareAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps two processes from migrating at once; a no-op where the engine serialises writers anyway.</summary>
+    Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    bool IsUniqueViolation(DbException exception);
+}

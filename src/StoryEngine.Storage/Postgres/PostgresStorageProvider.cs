@@ -1,0 +1,53 @@
+using System.Data.Common;
+using Dapper;
+using Npgsql;
+using StoryEngine.Storage.Migrations;
+
+namespace StoryEngine.Storage.Postgres;
+
+/// <summary>
+/// Server mode: PostgreSQL, chosen by a connection string. Several nodes may start at once, so
+/// migrations run under an advisory lock.
+/// </summary>
+public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
+{
+    // Any constant shared by every node; "SE" + 1.
+    private const long MigrationLockKey = 0x5345_0001;
+    private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() => Migration.LoadEmbedded("Postgres"));
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresStorageProvider(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public string Engine => "postgres";
+
+    public string Target { get; }
+
+    public IReadOnlyList<Migration> Migrations => AllMigrations.Value;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
+        return new AdvisoryLock(connection);
+    }
+
+    public bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private sealed class AdvisoryLock(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() =>
+            await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = MigrationLockKey });
+    }
+}
