@@ -1,0 +1,120 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using StoryEngine.Server.Hosting;
+
+namespace StoryEngine.Tests.Infrastructure;
+
+/// <summary>
+/// Boots the real host (the same builder and pipeline `storyengine serve` uses) on a real Kestrel socket on
+/// loopback, against a fresh database of one engine. Each test registers its own user, so tests never
+/// share data.
+/// </summary>
+public abstract class ServerFixture : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public abstract string Engine { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Configuration for this engine's fresh database.</summary>
+    protected abstract Task<Dictionary<string, string?>> PrepareDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        var settings = await PrepareDatabaseAsync();
+        // Tests make many accounts; the production default of 600,000 PBKDF2 rounds would dominate their run time.
+        settings["Auth:PasswordIterations"] = "1000";
+        settings["Trash:PurgeEnabled"] = "false";
+        settings["urls"] = "http://127.0.0.1:0";
+        _app = StoryEngineHost.CreateBuilder(settings, quietLogs: true).Build();
+        StoryEngineHost.ValidateConfiguration(_app.Services);
+        await StoryEngineHost.MigrateIfConfiguredAsync(_app.Services, CancellationToken.None);
+        _app.MapStoryEngine();
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        await DropDatabaseAsync();
+    }
+
+    public HttpClient CreateClient() => new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = BaseAddress };
+
+    /// <summary>A client signed in as a brand-new user.</summary>
+    public async Task<HttpClient> CreateUserClientAsync(string? username = null)
+    {
+        username ??= "u" + Guid.NewGuid().ToString("N")[..12];
+        var client = CreateClient();
+        var password = "a long enough password";
+        var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { username, password });
+        register.EnsureSuccessStatusCode();
+        var login = await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password });
+        login.EnsureSuccessStatusCode();
+        var tokens = await login.Content.ReadFromJsonAsync<TokenBody>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens!.AccessToken);
+        return client;
+    }
+
+    private sealed record TokenBody(string AccessToken, string RefreshToken);
+}
+
+public sealed class SqliteServerFixture : ServerFixture
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N"));
+
+    public override string Engine => "sqlite";
+
+    protected override Task<Dictionary<string, string?>> PrepareDatabaseAsync() =>
+        Task.FromResult(new Dictionary<string, string?> { ["DataDir"] = _dataDir });
+
+    protected override Task DropDatabaseAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class PostgresServerFixture : ServerFixture
+{
+    private readonly TestPostgres _database = new();
+
+    public override string Engine => "postgres";
+
+    protected override async Task<Dictionary<string, string?>> PrepareDatabaseAsync() => new()
+    {
+        ["DataDir"] = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N")),
+        ["ConnectionStrings:Postgres"] = await _database.CreateAsync(),
+    };
+
+    protected override Task DropDatabaseAsync() => _database.DropAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteCollection : ICollectionFixture<SqliteServerFixture>
+{
+    public const string Name = "sqlite server";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresServerFixture>
+{
+    public const string Name = "postgres server";
+}
