@@ -75,7 +75,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     private static async Task<Created<TResponse>> Create(
         TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
     {
-        var created = await service.CreateAsync(Scope(context), request.ToBody(), cancellationToken);
+        var created = await service.CreateAsync(Scope(context), RequireBody(request).ToBody(), cancellationToken);
         context.Response.Headers.ETag = ETags.ForVersion(created.Version);
         return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}", TResponse.From(created));
     }
@@ -83,7 +83,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     private static async Task<Ok<TResponse>> Replace(
         string id, TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
     {
-        var updated = await service.ReplaceAsync(Scope(context), id, request.ToBody(), ETags.ExpectedVersion(context.Request), cancellationToken);
+        var updated = await service.ReplaceAsync(Scope(context), id, RequireBody(request).ToBody(), ETags.ExpectedVersion(context.Request), cancellationToken);
         return Updated(context, updated);
     }
 
@@ -134,6 +134,10 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         }
         return TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor));
     }
+
+    // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
+    private static TRequest RequireBody(TRequest? request) =>
+        request ?? throw new BadHttpRequestException("This request needs a JSON body.", StatusCodes.Status400BadRequest);
 
     private static ResourceScope Scope(HttpContext context) =>
         new(context.User.UserId(), context.Request.RouteValues.TryGetValue("worldId", out var worldId) ? worldId as string : null);

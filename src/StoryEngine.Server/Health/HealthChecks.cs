@@ -1,7 +1,6 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Migrations;
@@ -58,33 +57,41 @@ public static class HealthEndpoints
         return services;
     }
 
-    /// <summary>/health/live (the process runs), /health/ready (it can serve), /health (every component, as JSON).</summary>
+    /// <summary>
+    /// /health/live (the process runs), /health/ready (it can serve: 503 otherwise), /health (every component).
+    /// Mapped as ordinary endpoints rather than MapHealthChecks so they appear in the OpenAPI document.
+    /// </summary>
     public static IEndpointRouteBuilder MapStoryHealth(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJsonAsync })
-            .AllowAnonymous().WithTags("Health");
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteJsonAsync })
-            .AllowAnonymous().WithTags("Health");
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJsonAsync })
-            .AllowAnonymous().WithTags("Health");
+        var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
+        health.MapGet("/live", () => TypedResults.Ok(new HealthResponse("Healthy", 0, new Dictionary<string, ComponentHealth>())))
+            .WithName("Live").WithSummary("The process is running");
+        health.MapGet("/ready", (HealthCheckService checks, HttpContext context, CancellationToken ct) =>
+                ReportAsync(checks, context, c => c.Tags.Contains(ReadyTag), ct))
+            .WithName("Ready").WithSummary("The server can take requests: database reachable, migrations current")
+            .Produces<HealthResponse>(503);
+        health.MapGet("/", (HealthCheckService checks, HttpContext context, CancellationToken ct) => ReportAsync(checks, context, null, ct))
+            .WithName("Health").WithSummary("Every component's state")
+            .Produces<HealthResponse>(503);
         return app;
     }
 
-    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> ReportAsync(
+        HealthCheckService checks, HttpContext context, Func<HealthCheckRegistration, bool>? predicate, CancellationToken cancellationToken)
     {
-        context.Response.ContentType = "application/json";
+        var report = await checks.CheckHealthAsync(predicate, cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
-        var body = new
-        {
-            status = report.Status.ToString(),
-            durationMs = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
-            components = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString(),
-                description = e.Value.Description,
-                durationMs = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
-            }),
-        };
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, JsonSerializerOptions.Web, context.RequestAborted);
+        var body = new HealthResponse(
+            report.Status.ToString(),
+            Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            report.Entries.ToDictionary(e => e.Key, e => new ComponentHealth(
+                e.Value.Status.ToString(), e.Value.Description, Math.Round(e.Value.Duration.TotalMilliseconds, 1))));
+        return report.Status == HealthStatus.Unhealthy
+            ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : TypedResults.Ok(body);
     }
 }
+
+public sealed record HealthResponse(string Status, double DurationMs, IReadOnlyDictionary<string, ComponentHealth> Components);
+
+public sealed record ComponentHealth(string Status, string? Description, double DurationMs);

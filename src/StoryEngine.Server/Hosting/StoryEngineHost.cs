@@ -67,7 +67,7 @@ public static class StoryEngineHost
         });
         app.MapStoryHealth();
 
-        app.MapGroup("/api/v1").RequireAuthorization()
+        app.MapGroup("/api/v1").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized)
             .MapAuthApi()
             .MapWorldsApi()
             .MapLocationsApi()

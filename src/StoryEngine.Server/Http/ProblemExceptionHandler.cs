@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +21,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),
             BadHttpRequestException e => Problem(e.StatusCode, "Bad request", Describe(e), ProblemCodes.ForStatus(e.StatusCode)),
+            // The request was fine; the database was not. Say so, and let the client retry, rather than a bare 500.
+            DbException => Unavailable(exception),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
@@ -32,6 +35,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             problem = Problem(500, "Internal error", "The server failed to handle this request. It has been logged; try again.", "internal_error");
         }
         httpContext.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == 503)
+        {
+            httpContext.Response.Headers.RetryAfter = "5";
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
@@ -44,8 +51,18 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return Validation(new Dictionary<string, string[]> { [field] = [$"{field} has the wrong JSON type for this field."] },
                 "One or more fields have the wrong type.");
         }
+        if (json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            return Validation(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] }, "The body has the wrong shape.");
+        }
         var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "";
         return Problem(400, "Malformed JSON", $"The request body is not valid JSON{where}.", "malformed_json");
+    }
+
+    private ProblemDetails Unavailable(Exception exception)
+    {
+        LogDatabaseFailure(logger, exception);
+        return Problem(503, "Database unavailable", "The database could not complete this request; nothing was changed. Try again shortly.", "database_unavailable");
     }
 
     private static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors, string detail) =>
@@ -92,6 +109,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Database failure while handling a request")]
+    private static partial void LogDatabaseFailure(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
