@@ -26,6 +26,7 @@ public static class CliApp
             SeedCommand.Create(),
         };
         root.Options.Add(DataDir);
-        return await root.Parse(args).InvokeAsync();
+        // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

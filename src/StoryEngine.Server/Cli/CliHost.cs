@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using StoryEngine.Server.Hosting;
@@ -40,7 +41,14 @@ public static class CliHost
 
         await using (app)
         {
-            return await command(app);
+            try
+            {
+                return await command(app);
+            }
+            catch (DbException e)
+            {
+                return UsageError($"the database failed: {e.Message}");
+            }
         }
     }
 

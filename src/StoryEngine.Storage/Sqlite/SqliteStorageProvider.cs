@@ -13,6 +13,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
 {
     private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() => Migration.LoadEmbedded("Sqlite"));
     private readonly string _connectionString;
+    private bool _folderReady;
 
     public SqliteStorageProvider(string databasePath)
     {
@@ -37,6 +38,12 @@ public sealed class SqliteStorageProvider : IStorageProvider
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!_folderReady)
+        {
+            // SQLite creates the file but not its folder; a fresh --data-dir must just work.
+            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+            _folderReady = true;
+        }
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
@@ -44,7 +51,6 @@ public sealed class SqliteStorageProvider : IStorageProvider
 
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await using var connection = await OpenAsync(cancellationToken);
         // WAL is a property of the file: set once, it holds for every later connection.
         await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken));

@@ -21,6 +21,15 @@ public abstract class ServerFixture : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The server's clock; tests that need "31 days later" move it forward.</summary>
+    public ManualClock Clock { get; } = new();
+
+    /// <summary>Settings applied over the defaults, for fixtures a test builds for itself.</summary>
+    public Dictionary<string, string?> ExtraSettings { get; } = new();
+
+    /// <summary>False for a fixture whose database is broken on purpose.</summary>
+    public bool Migrate { get; init; } = true;
+
     /// <summary>Configuration for this engine's fresh database.</summary>
     protected abstract Task<Dictionary<string, string?>> PrepareDatabaseAsync();
 
@@ -33,9 +42,18 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Auth:PasswordIterations"] = "1000";
         settings["Trash:PurgeEnabled"] = "false";
         settings["urls"] = "http://127.0.0.1:0";
-        _app = StoryEngineHost.CreateBuilder(settings, quietLogs: true).Build();
+        foreach (var (key, value) in ExtraSettings)
+        {
+            settings[key] = value;
+        }
+        var builder = StoryEngineHost.CreateBuilder(settings, quietLogs: true);
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        _app = builder.Build();
         StoryEngineHost.ValidateConfiguration(_app.Services);
-        await StoryEngineHost.MigrateIfConfiguredAsync(_app.Services, CancellationToken.None);
+        if (Migrate)
+        {
+            await StoryEngineHost.MigrateIfConfiguredAsync(_app.Services, CancellationToken.None);
+        }
         _app.MapStoryEngine();
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -75,6 +93,8 @@ public abstract class ServerFixture : IAsyncLifetime
 public sealed class SqliteServerFixture : ServerFixture
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N"));
+
+    public string DataDir => _dataDir;
 
     public override string Engine => "sqlite";
 

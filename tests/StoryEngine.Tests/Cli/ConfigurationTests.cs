@@ -1,0 +1,33 @@
+using StoryEngine.Tests.Infrastructure;
+
+namespace StoryEngine.Tests.Cli;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("Auth__AccessTokenMinutes", "0", "Auth:AccessTokenMinutes")]
+    [InlineData("Auth__AccessTokenMinutes", "soon", "Auth:AccessTokenMinutes")]
+    [InlineData("Auth__SigningKey", "too-short", "Auth:SigningKey")]
+    [InlineData("ConnectionStrings__Postgres", "Hots=nowhere", "ConnectionStrings:Postgres")]
+    [InlineData("Database__MigrateOnStart", "maybe", "Database:MigrateOnStart")]
+    public async Task bad_configuration_stops_with_exit_code_2_naming_the_key(string variable, string value, string key)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
+        foreach (var command in new[] { new[] { "serve", "--urls", "http://127.0.0.1:0" }, new[] { "status" } })
+        {
+            var result = await CliProcess.RunAsync(["--data-dir", dataDir, .. command], new Dictionary<string, string> { [variable] = value });
+            Assert.Equal(2, result.ExitCode);
+            Assert.Contains(key, result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        }
+        Assert.False(File.Exists(Path.Combine(dataDir, "storyengine.db")), "nothing may be written before the configuration is valid");
+    }
+
+    [Fact]
+    public async Task unknown_command_or_option_is_a_usage_error()
+    {
+        var result = await CliProcess.RunAsync(["serve", "--no-such-option"]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--no-such-option", result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Text;
+using StoryEngine.Server.Cli;
+
+namespace StoryEngine.Tests.Infrastructure;
+
+/// <summary>Runs the real `storyengine` program (the built storyengine.dll) as a separate process.</summary>
+public static class CliProcess
+{
+    public static string ProgramPath => Path.Combine(Path.GetDirectoryName(typeof(CliApp).Assembly.Location)!, "storyengine.dll");
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? stdin = null)
+    {
+        using var process = Start(args, environment);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteLineAsync(stdin);
+        }
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(ProgramPath);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["Auth__PasswordIterations"] = "1000";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+        return Process.Start(info)!;
+    }
+}
