@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using StoryEngine.Providers.Anthropic;
+using StoryEngine.Providers.Chain;
+using StoryEngine.Providers.Configuration;
+using StoryEngine.Providers.Ollama;
+using StoryEngine.Providers.OpenAI;
+
+namespace StoryEngine.Providers;
+
+/// <summary>
+/// Builds the adapters and chains from validated settings. Owns the HTTP plumbing: one HttpClient per backend
+/// over one shared handler (so connections are pooled), each with an infinite Timeout because the chain's
+/// first-token and idle timeouts, not a wall clock, decide when a story stream has stalled.
+/// Register it as a singleton; dispose it at shutdown.
+/// </summary>
+public sealed class BackendFactory : IDisposable
+{
+    private readonly HttpMessageHandler _handler;
+    private readonly bool _ownsHandler;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (HttpClient Http, IChatClient Client)> _clients = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <param name="settings">Validated here; invalid settings throw <see cref="ProvidersConfigurationException"/>.</param>
+    /// <param name="handler">The HTTP handler to send through (tests inject one); not disposed by the factory.
+    /// When null the factory makes and owns a pooled <see cref="SocketsHttpHandler"/>.</param>
+    public BackendFactory(ProvidersSettings settings, HttpMessageHandler? handler = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var errors = ProvidersSettingsValidator.Validate(settings);
+        if (errors.Count > 0)
+        {
+            throw new ProvidersConfigurationException(errors);
+        }
+        Settings = settings;
+        _ownsHandler = handler is null;
+        _handler = handler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            // An unroutable BaseUrl should fail fast and fall back, not eat the whole first-token timeout.
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        _loggerFactory = loggerFactory;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    public ProvidersSettings Settings { get; }
+
+    /// <summary>The adapter for one backend kind, talking through <paramref name="httpClient"/> (not disposed by the adapter).</summary>
+    public static IChatClient CreateClient(BackendOptions backend, HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        return BackendKinds.Normalize(backend.Kind) switch
+        {
+            BackendKinds.OpenAI => new OpenAICompatibleChatClient(httpClient, backend),
+            BackendKinds.Ollama => new OllamaChatClient(httpClient, backend),
+            BackendKinds.Anthropic => new AnthropicChatClient(httpClient, backend),
+            _ => throw new ProvidersConfigurationException($"Backends:{backend.Name}:Kind must be one of {string.Join(", ", BackendKinds.All)} (got '{backend.Kind}')."),
+        };
+    }
+
+    /// <summary>The adapter for the named backend, made once and shared by every chain this factory builds.</summary>
+    public IChatClient GetClient(string backendName)
+    {
+        var backend = Settings.Find(backendName)
+            ?? throw new ProvidersConfigurationException($"'{backendName}' is not configured under Backends.");
+        return _clients.GetOrAdd(backend.Name, _ =>
+        {
+            var http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+            return (http, CreateClient(backend, http));
+        }).Client;
+    }
+
+    /// <summary>The storytelling chain: Narrator:Backends in order.</summary>
+    public BackendChain CreateNarratorChain() => CreateChain(Settings.Narrator.Backends);
+
+    /// <summary>The chain for background work (summaries, state extraction): Narrator:UtilityBackends, or the narrator's when empty.</summary>
+    public BackendChain CreateUtilityChain() => CreateChain(Settings.Narrator.EffectiveUtilityBackends);
+
+    /// <summary>A chain over the named backends, in the given order, under the Narrator timeouts and retry settings.</summary>
+    public BackendChain CreateChain(IEnumerable<string> backendNames)
+    {
+        ArgumentNullException.ThrowIfNull(backendNames);
+        var members = backendNames
+            .Select(name => new ChainMember(Settings.Find(name)!, GetClient(name)))
+            .ToList();
+        return new BackendChain(members, Settings.Narrator, _loggerFactory?.CreateLogger<BackendChain>(), _time);
+    }
+
+    public void Dispose()
+    {
+        foreach (var (http, client) in _clients.Values)
+        {
+            client.Dispose();
+            http.Dispose();
+        }
+        _clients.Clear();
+        if (_ownsHandler)
+        {
+            _handler.Dispose();
+        }
+    }
+}

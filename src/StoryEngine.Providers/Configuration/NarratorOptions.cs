@@ -1,0 +1,34 @@
+namespace StoryEngine.Providers.Configuration;
+
+/// <summary>How the narrator uses the backends: <c>Narrator:{Key}</c>.</summary>
+public sealed class NarratorOptions
+{
+    /// <summary>Backend names in fallback order: the first that answers tells the story.</summary>
+    public IList<string> Backends { get; set; } = [];
+
+    /// <summary>Backends for background work (summaries, state extraction); empty means use <see cref="Backends"/>.</summary>
+    public IList<string> UtilityBackends { get; set; } = [];
+
+    /// <summary>How long to wait for the first token, counted from sending the request (includes the
+    /// backend loading the model and reading the prompt).</summary>
+    public double FirstTokenTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>How long the stream may go quiet between two tokens before it counts as stalled.</summary>
+    public double IdleTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Retries per backend, before its first token only, for failures that may pass
+    /// (connection refused, HTTP 5xx/429, timeouts).</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    /// <summary>First retry delay; each later one doubles it (with jitter).</summary>
+    public int RetryBaseDelayMilliseconds { get; set; } = 500;
+
+    /// <summary>Calls within a minute, at least half of them failed, before a backend's circuit opens.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 4;
+
+    /// <summary>How long an open circuit skips the backend before one trial call is let through.</summary>
+    public double CircuitBreakerBreakSeconds { get; set; } = 30;
+
+    /// <summary>The backends for utility work: <see cref="UtilityBackends"/>, or the narrator's when none are named.</summary>
+    public IList<string> EffectiveUtilityBackends => UtilityBackends.Count > 0 ? UtilityBackends : Backends;
+}
