@@ -20,7 +20,8 @@ public static class Clients
     ];
 
     /// <summary>Collects updates until the stream ends or throws; returns both so tests can check partial text.</summary>
-    public static async Task<(List<ChatResponseUpdate> Updates, Exception? Error)> DrainAsync(IAsyncEnumerable<ChatResponseUpdate> stream, CancellationToken cancellationToken = default)
+    public static async Task<(List<ChatResponseUpdate> Updates, Exception? Error)> DrainAsync(
+        IAsyncEnumerable<ChatResponseUpdate> stream, CancellationToken cancellationToken = default, Action<List<ChatResponseUpdate>>? afterEach = null)
     {
         var updates = new List<ChatResponseUpdate>();
         try
@@ -28,6 +29,7 @@ public static class Clients
             await foreach (var update in stream.WithCancellation(cancellationToken))
             {
                 updates.Add(update);
+                afterEach?.Invoke(updates);
             }
             return (updates, null);
         }

@@ -44,14 +44,19 @@ public static class Scenarios
         await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
     };
 
-    /// <summary>Streams the first <paramref name="framesBeforeCut"/> frames of an answer, then drops the connection.</summary>
-    public static Scenario CutAfter(int framesBeforeCut, params string[] tokens) => async (context, dialect, _) =>
+    /// <summary>
+    /// Streams the first <paramref name="framesBeforeCut"/> frames of an answer, waits until <paramref name="cut"/>
+    /// completes, then drops the connection. Waiting matters: an abort sends a TCP reset, and a reset makes the
+    /// client's kernel throw away bytes it has not read yet, so the test signals once it has seen the tokens.
+    /// </summary>
+    public static Scenario CutAfter(int framesBeforeCut, Task cut, params string[] tokens) => async (context, dialect, stopping) =>
     {
         context.Response.ContentType = dialect.StreamContentType;
         foreach (var frame in dialect.StreamFrames(Model, tokens, 12, tokens.Length).Take(framesBeforeCut))
         {
             await WriteAndFlushAsync(context, frame);
         }
+        await cut.WaitAsync(stopping);
         context.Abort();
     };
 
