@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Anthropic;
 using Anthropic.Core;
+using Anthropic.Exceptions;
 using Anthropic.Models.Messages;
 using Microsoft.Extensions.AI;
 using StoryEngine.Providers.Configuration;
@@ -54,7 +55,7 @@ public sealed class AnthropicChatClient : IChatClient, IBackendProbe
         {
             message = await _client.Messages.Create(parameters, cancellationToken);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or AnthropicInvalidDataException)
         {
             throw Malformed(ex);
         }
@@ -175,13 +176,13 @@ public sealed class AnthropicChatClient : IChatClient, IBackendProbe
         {
             return await events.MoveNextAsync();
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or AnthropicInvalidDataException)
         {
             throw Malformed(ex);
         }
     }
 
-    private BackendProtocolException Malformed(JsonException ex) =>
+    private BackendProtocolException Malformed(Exception ex) =>
         new($"Anthropic at {_options.BaseUrl} sent a malformed response: {ex.Message}", ex);
 
     private static ChatResponseUpdate NewUpdate(string? messageId, string? model, IList<AIContent> contents) =>

@@ -18,7 +18,7 @@ public sealed class BackendOptions
     /// </summary>
     public string BaseUrl { get; set; } = "";
 
-    /// <summary>Sent as a bearer token (openai, ollama) or x-api-key (anthropic). Never logged.</summary>
+    /// <summary>Sent as "Authorization: Bearer" by every kind (the Anthropic SDK 13.x sends its key that way too). Never logged.</summary>
     public string? ApiKey { get; set; }
 
     public string Model { get; set; } = "";

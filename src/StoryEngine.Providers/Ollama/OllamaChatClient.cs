@@ -106,7 +106,11 @@ public sealed class OllamaChatClient : IChatClient, IBackendProbe
         var models = await ListModelsAsync(cancellationToken);
         if (!models.Any(m => m.Matches(_options.Model)))
         {
-            throw new BackendProtocolException($"Ollama {version} at {_options.BaseUrl} has not pulled the model '{_options.Model}'. Run `ollama pull {_options.Model}` or change Backends:{_options.Name}:Model.");
+            // Reported like the 404 that /api/chat would answer, so the chain explains it the same way.
+            throw new HttpRequestException(
+                $"Ollama {version} at {_options.BaseUrl} has not pulled the model '{_options.Model}'. Run `ollama pull {_options.Model}` or change Backends:{_options.Name}:Model.",
+                inner: null,
+                System.Net.HttpStatusCode.NotFound);
         }
         return $"Ollama {version}, {_options.Model} pulled";
     }
