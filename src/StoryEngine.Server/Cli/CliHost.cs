@@ -34,6 +34,10 @@ public static class CliHost
         {
             return ConfigurationError(string.Join(" ", e.Failures));
         }
+        catch (Providers.Configuration.ProvidersConfigurationException e)
+        {
+            return ConfigurationError(e.Message);
+        }
         catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
             return ConfigurationError(e.Message);

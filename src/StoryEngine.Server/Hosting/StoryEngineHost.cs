@@ -43,7 +43,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore();
+        builder.Services.AddStoryStorage().AddStoryCore().AddNarrator();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -72,7 +72,9 @@ public static class StoryEngineHost
             .MapWorldsApi()
             .MapLocationsApi()
             .MapCharactersApi()
-            .MapPersonasApi();
+            .MapPersonasApi()
+            .MapAdventuresApi()
+            .MapTurnsApi();
         return app;
     }
 
@@ -81,6 +83,7 @@ public static class StoryEngineHost
     {
         _ = services.GetRequiredService<IOptions<StoryEngineOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
 
     /// <summary>Applies pending migrations when <c>Database:MigrateOnStart</c> is true (the default).</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Errors;
+using StoryEngine.Core.Narration;
 
 namespace StoryEngine.Server.Http;
 
@@ -83,6 +84,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ConflictException => 409,
         PreconditionFailedException => 412,
         UnauthorizedException => 401,
+        ActionTooLongException => 422,
         _ => 400,
     };
 
@@ -92,6 +94,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ConflictException => "Conflict",
         PreconditionFailedException => "Precondition failed",
         UnauthorizedException => "Unauthorized",
+        ActionTooLongException => "Unprocessable action",
         _ => "Bad request",
     };
 

@@ -42,6 +42,10 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Auth:PasswordIterations"] = "1000";
         settings["Trash:PurgeEnabled"] = "false";
         settings["urls"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in (await ScriptedBackend.InstanceAsync()).Settings())
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in ExtraSettings)
         {
             settings[key] = value;

@@ -1,0 +1,31 @@
+namespace StoryEngine.Core.Adventures;
+
+/// <summary>
+/// A story being played in a world. Its history is the story log (<see cref="Stories.StoryEvent"/>); this is the
+/// small header the lists show. <see cref="LastSequence"/> is the sequence of its newest event.
+/// </summary>
+public sealed record Adventure(
+    string Id,
+    string OwnerId,
+    string WorldId,
+    string Title,
+    string? PersonaId,
+    IReadOnlyList<string> CharacterIds,
+    string? StartLocationId,
+    string? ForkedFromId,
+    string? ForkedAtTurnId,
+    long LastSequence,
+    int TurnCount,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+public interface IAdventureStore
+{
+    Task<Adventure?> GetAsync(string ownerId, string id, CancellationToken cancellationToken);
+
+    /// <summary>Newest first, keyset-paged by id.</summary>
+    Task<Resources.Page<Adventure>> ListAsync(string ownerId, Resources.ListQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Removes the adventure and its whole story log; 0 when there was nothing of this owner's to remove.</summary>
+    Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken);
+}

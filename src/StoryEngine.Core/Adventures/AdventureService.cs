@@ -1,0 +1,223 @@
+using StoryEngine.Core.Characters;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Locations;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Personas;
+using StoryEngine.Core.Resources;
+using StoryEngine.Core.Stories;
+using StoryEngine.Core.Worlds;
+
+namespace StoryEngine.Core.Adventures;
+
+/// <summary>What a player asks for when starting an adventure.</summary>
+public sealed record NewAdventure(string? WorldId, string? PersonaId, IReadOnlyList<string>? CharacterIds, string? StartLocationId, string? Opening, string? Title);
+
+/// <summary>
+/// Starting adventures and the turn operations that need no model call: choose an alternative, edit, undo, fork.
+/// Every change is an event; nothing is ever deleted from the log.
+/// </summary>
+public sealed class AdventureService(
+    IAdventureStore adventures,
+    IStoryLog log,
+    StoryWriter writer,
+    TurnRegistry registry,
+    IResourceStore<World> worlds,
+    IResourceStore<Character> characters,
+    IResourceStore<Persona> personas,
+    IResourceStore<Location> locations,
+    TimeProvider clock)
+{
+    public const int MaxCharacters = 16;
+
+    public async Task<Adventure> CreateAsync(string ownerId, NewAdventure request, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.Required("worldId", request.WorldId, Limits.Name);
+        errors.MaxLength("opening", request.Opening, Limits.LongText);
+        errors.MaxLength("title", request.Title, Limits.Name);
+        var characterIds = request.CharacterIds?.Distinct(StringComparer.Ordinal).ToArray() ?? [];
+        if (characterIds.Length > MaxCharacters)
+        {
+            errors.Add("characterIds", $"An adventure can start with at most {MaxCharacters} characters.");
+        }
+        errors.ThrowIfAny();
+
+        var top = new ResourceScope(ownerId, null);
+        var world = await worlds.GetAsync(top, request.WorldId!, cancellationToken);
+        if (world is not { DeletedAt: null })
+        {
+            throw ValidationFailedException.For("worldId", $"No world with id '{request.WorldId}' exists.");
+        }
+        var inWorld = new ResourceScope(ownerId, world.Id);
+        var cast = new List<StoredResource<Character>>();
+        for (var i = 0; i < characterIds.Length; i++)
+        {
+            var character = await characters.GetAsync(inWorld, characterIds[i], cancellationToken);
+            if (character is not { DeletedAt: null })
+            {
+                errors.Add($"characterIds[{i}]", $"No character with id '{characterIds[i]}' exists in this world.");
+            }
+            else
+            {
+                cast.Add(character);
+            }
+        }
+        if (request.PersonaId is { Length: > 0 } personaId && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null })
+        {
+            errors.Add("personaId", $"No persona with id '{personaId}' exists.");
+        }
+        if (request.StartLocationId is { Length: > 0 } locationId && await locations.GetAsync(inWorld, locationId, cancellationToken) is not { DeletedAt: null })
+        {
+            errors.Add("startLocationId", $"No location with id '{locationId}' exists in this world.");
+        }
+        errors.ThrowIfAny();
+
+        var now = clock.GetUtcNow();
+        var title = string.IsNullOrWhiteSpace(request.Title) ? $"{world.Body.Name} — {now:yyyy-MM-dd HH:mm}" : request.Title.Trim();
+        var id = Guid.CreateVersion7().ToString();
+        var (openingText, source) = Opening(request.Opening, cast, world.Body);
+        var started = new AdventureStarted(world.Id, NullIfEmpty(request.PersonaId), characterIds, NullIfEmpty(request.StartLocationId), title);
+        IStoryEventPayload[] payloads = [started, new OpeningWritten(Guid.CreateVersion7().ToString(), openingText, source)];
+        var events = payloads.Select((p, i) => StoryEvent.Create(id, i + 1, p, ownerId, now)).ToArray();
+        var adventure = new Adventure(id, ownerId, world.Id, title, started.PersonaId, characterIds, started.StartLocationId,
+            null, null, events.Length, 0, now, now);
+        await log.CreateAsync(adventure, events, StoryProjection.Replay(events), cancellationToken);
+        return adventure;
+    }
+
+    public Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken) =>
+        adventures.ListAsync(ownerId, query, cancellationToken);
+
+    public Task<Adventure> GetAsync(string ownerId, string id, CancellationToken cancellationToken) => writer.LoadAsync(ownerId, id, cancellationToken);
+
+    public async Task DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        registry.EnsureIdle(id);
+        if (await adventures.DeleteAsync(ownerId, id, cancellationToken) == 0)
+        {
+            throw new NotFoundException("adventure", id);
+        }
+    }
+
+    public async Task<TurnRecord> GetTurnAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
+    {
+        await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        return await log.GetTurnAsync(adventureId, turnId, cancellationToken) ?? throw new NotFoundException("turn", turnId);
+    }
+
+    public async Task<TurnRecord> ChooseAsync(string ownerId, string adventureId, string turnId, int? alternative, CancellationToken cancellationToken)
+    {
+        var (adventure, turn) = await LoadIdleTurnAsync(ownerId, adventureId, turnId, cancellationToken);
+        if (alternative is null || alternative < 0 || alternative >= turn.Alternatives.Count)
+        {
+            throw ValidationFailedException.For("alternative", $"alternative must be between 0 and {turn.Alternatives.Count - 1}.");
+        }
+        return (await writer.AppendAsync(adventure, ownerId, [new AlternativeChosen(turnId, alternative.Value)], cancellationToken)).Single();
+    }
+
+    public async Task<TurnRecord> EditAsync(string ownerId, string adventureId, string turnId, string? playerText, string? narration, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        errors.MaxLength("playerText", playerText, NarratorSettings.MaxActionCharacters);
+        errors.MaxLength("narration", narration, Limits.LongText);
+        if (playerText is null && narration is null)
+        {
+            errors.Add("body", "Send playerText, narration or both.");
+        }
+        errors.ThrowIfAny();
+        var (adventure, turn) = await LoadIdleTurnAsync(ownerId, adventureId, turnId, cancellationToken);
+        if (playerText is not null && turn.Kind == "opening")
+        {
+            throw ValidationFailedException.For("playerText", "The opening has no player text; edit its narration instead.");
+        }
+        return (await writer.AppendAsync(adventure, ownerId, [new TurnEdited(turnId, playerText, narration)], cancellationToken)).Single();
+    }
+
+    /// <summary>Takes back the newest turn (never the opening). It stays in the log, marked undone.</summary>
+    public async Task<TurnRecord> UndoAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
+    {
+        registry.EnsureIdle(adventureId);
+        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var last = (await log.ListTurnsAsync(adventureId, null, 1, includeUndone: false, cancellationToken)).FirstOrDefault();
+        if (last is null || last.Kind == "opening")
+        {
+            throw new ConflictException("There is no turn to undo.", "nothing_to_undo");
+        }
+        return (await writer.AppendAsync(adventure, ownerId, [new TurnUndone(last.TurnId)], cancellationToken)).Single();
+    }
+
+    /// <summary>A new adventure whose history is this one's up to and including <paramref name="atTurnId"/>.</summary>
+    public async Task<Adventure> ForkAsync(string ownerId, string adventureId, string? atTurnId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(atTurnId))
+        {
+            throw ValidationFailedException.For("atTurnId", "atTurnId is required: the turn the new adventure's history ends with.");
+        }
+        registry.EnsureIdle(adventureId);
+        var source = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var at = await log.GetTurnAsync(adventureId, atTurnId, cancellationToken)
+                 ?? throw ValidationFailedException.For("atTurnId", $"No turn with id '{atTurnId}' exists in this adventure.");
+
+        var history = new List<StoryEvent>();
+        for (var after = 0L; ;)
+        {
+            var page = await log.ReadAsync(adventureId, after, 1000, cancellationToken);
+            if (page.Count == 0)
+            {
+                break;
+            }
+            history.AddRange(page);
+            after = page[^1].Sequence;
+        }
+        var numbers = StoryProjection.Replay(history).ToDictionary(t => t.TurnId, t => t.Number, StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7().ToString();
+        var kept = history
+            .Where(e => StoryProjection.TurnIdOf(e) is not { } turnId || numbers[turnId] <= at.Number)
+            .Where(e => e.Type != nameof(AdventureForked))
+            .Select((e, i) => e with { AdventureId = id, Sequence = i + 1 })
+            .ToList();
+        kept.Add(StoryEvent.Create(id, kept.Count + 1, new AdventureForked(adventureId, atTurnId, kept.Count), ownerId, now));
+        var turns = StoryProjection.Replay(kept);
+        var adventure = source with
+        {
+            Id = id,
+            Title = $"{source.Title} (fork at turn {at.Number})",
+            ForkedFromId = adventureId,
+            ForkedAtTurnId = atTurnId,
+            LastSequence = kept.Count,
+            TurnCount = turns.Count(t => t.Kind != "opening"),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await log.CreateAsync(adventure, kept, turns, cancellationToken);
+        return adventure;
+    }
+
+    private async Task<(Adventure, TurnRecord)> LoadIdleTurnAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
+    {
+        registry.EnsureIdle(adventureId);
+        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var turn = await log.GetTurnAsync(adventureId, turnId, cancellationToken) ?? throw new NotFoundException("turn", turnId);
+        if (turn.Undone)
+        {
+            throw new ConflictException($"Turn '{turnId}' was undone; fork from an earlier turn to take another path.", "turn_undone");
+        }
+        return (adventure, turn);
+    }
+
+    private static (string Text, string Source) Opening(string? given, IReadOnlyList<StoredResource<Character>> cast, World world)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return (given, "player");
+        }
+        if (cast.FirstOrDefault(c => c.Body.FirstMessage.Length > 0) is { } speaker)
+        {
+            return (speaker.Body.FirstMessage, $"character:{speaker.Id}");
+        }
+        return (world.Description.Length > 0 ? world.Description : $"The story begins in {world.Name}.", "world");
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.AI;
+
+namespace StoryEngine.Core.Narration;
+
+/// <summary>One part of the prompt as the context inspector shows it.</summary>
+public sealed record ContextSection(string Name, string Role, int EstimatedTokens, string Text, string? Note = null);
+
+/// <summary>Something that was not sent, and why.</summary>
+public sealed record ContextOmission(string What, string Reason);
+
+/// <summary>Exactly what one narration was sent: every section in order, its size, and what was cut for budget.</summary>
+public sealed record ContextReport(
+    string? Model,
+    int ContextTokens,
+    int PromptBudget,
+    int EstimatedTokens,
+    IReadOnlyList<ContextSection> Sections,
+    IReadOnlyList<ContextOmission> LeftOut);
+
+/// <summary>The messages for the chat client, and the report of how they were chosen.</summary>
+public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report);
+
+/// <summary>The player's move: a turn kind (do, say, story, continue) and its text.</summary>
+public sealed record PlayerAction(string Kind, string Text)
+{
+    public static readonly IReadOnlyList<string> Kinds = ["do", "say", "story", "continue"];
+
+    /// <summary>The user-role message for this action; the player's words never go anywhere else.</summary>
+    public string ToPrompt() => Kind switch
+    {
+        "do" => "[Action] " + PromptText.Clean(Text),
+        "say" => "[Says] \"" + PromptText.Clean(Text) + "\"",
+        "story" => "[Story direction] " + PromptText.Clean(Text),
+        "continue" => "[Continue the story]" + (string.IsNullOrWhiteSpace(Text) ? "" : " " + PromptText.Clean(Text)),
+        _ => PromptText.Clean(Text),
+    };
+}

@@ -1,0 +1,70 @@
+using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Characters;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Locations;
+using StoryEngine.Core.Personas;
+using StoryEngine.Core.Resources;
+using StoryEngine.Core.Stories;
+using StoryEngine.Core.Worlds;
+
+namespace StoryEngine.Core.Narration;
+
+/// <summary>
+/// Loads what one narration may use, always through the adventure owner's scope, so nothing from another
+/// user's data can enter a prompt. The transcript is read newest first, a page at a time, only as far as
+/// the budget could possibly reach — never the whole history of a long adventure.
+/// </summary>
+public sealed class NarrationInputs(
+    IStoryLog log,
+    IResourceStore<World> worlds,
+    IResourceStore<Character> characters,
+    IResourceStore<Persona> personas,
+    IResourceStore<Location> locations,
+    INarrator narrator,
+    TokenEstimator tokens)
+{
+    private const int PageSize = 64;
+
+    public async Task<NarrationInput> LoadAsync(Adventure adventure, string turnId, PlayerAction action, CancellationToken cancellationToken)
+    {
+        var owner = new ResourceScope(adventure.OwnerId, null);
+        var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
+        var world = await worlds.GetAsync(owner, adventure.WorldId, cancellationToken) is { DeletedAt: null } w
+            ? w.Body
+            : throw new NotFoundException(World.Kind, adventure.WorldId);
+        var persona = adventure.PersonaId is null ? null : (await personas.GetAsync(owner, adventure.PersonaId, cancellationToken))?.Body;
+        var cast = new List<Character>();
+        foreach (var id in adventure.CharacterIds)
+        {
+            if (await characters.GetAsync(inWorld, id, cancellationToken) is { DeletedAt: null } c)
+            {
+                cast.Add(c.Body);
+            }
+        }
+        var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
+        return new NarrationInput(world, persona, cast, place, await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken), action);
+    }
+
+    private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)
+    {
+        var current = await log.GetTurnAsync(adventureId, turnId, cancellationToken);
+        // Read back only until the turns read could already fill the whole prompt budget; the builder decides the exact cut.
+        var budget = narrator.Settings.PromptBudget;
+        var turns = new List<TurnRecord>();
+        var size = 0;
+        int? before = current?.Number;
+        while (size <= budget)
+        {
+            var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: false, cancellationToken);
+            turns.AddRange(page);
+            size += page.Sum(t => tokens.Estimate(t.PlayerText, narrator.Settings.Model) + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model));
+            if (page.Count < PageSize)
+            {
+                break;
+            }
+            before = page[^1].Number;
+        }
+        turns.Reverse();
+        return turns;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace StoryEngine.Core.Narration;
+
+/// <summary>
+/// Makes text from players and cards safe to put in a prompt: control characters go, and chat-template markers
+/// (<c>&lt;|im_start|&gt;</c>, <c>[INST]</c>, <c>&lt;/s&gt;</c>, <c>### Instruction:</c>, …) are broken with a zero-width
+/// space so a tokenizer never reads them as the real control tokens (issue 3, "Context building").
+/// </summary>
+public static partial class PromptText
+{
+    private const char Breaker = '\u200B';
+
+    public static string Clean(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+        var kept = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsControl(c) || c is '\n' or '\t')
+            {
+                kept.Append(c == '\r' ? '\n' : c);
+            }
+        }
+        return TemplateMarker().Replace(kept.ToString(), m => m.Value[0] + Breaker.ToString() + m.Value[1..]);
+    }
+
+    // ChatML, Llama 2/3, Mistral, Gemma, Alpaca-style headers, EOS tags.
+    [GeneratedRegex(@"<\|[A-Za-z0-9_]{1,40}\|>|\[/?INST\]|<<\/?SYS>>|</?s>|<(?:start|end)_of_turn>|<\|?(?:eot_id|begin_of_text|start_header_id|end_header_id)\|?>|#{2,4}\s*(?:Instruction|Response|Input|System|Assistant|User)\s*:",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    private static partial Regex TemplateMarker();
+}

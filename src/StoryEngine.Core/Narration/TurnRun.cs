@@ -1,0 +1,100 @@
+namespace StoryEngine.Core.Narration;
+
+/// <summary>What a reader of a narration stream receives, in order: tokens, then exactly one outcome.</summary>
+public abstract record TurnStreamItem;
+
+/// <summary>A piece of narration; <see cref="Index"/> counts from 1 within one narration and is the SSE event id.</summary>
+public sealed record TokenItem(int Index, string Text) : TurnStreamItem;
+
+/// <summary>The narration ended: <see cref="Turn"/> is the stored turn; a failure carries its problem code and message.</summary>
+public sealed record OutcomeItem(Stories.TurnRecord Turn, string? FailureCode, string? FailureMessage) : TurnStreamItem
+{
+    public bool Succeeded => FailureCode is null;
+}
+
+/// <summary>
+/// One narration in flight. Tokens are kept in memory until the run is forgotten, so a client that lost its
+/// connection can re-attach and receive every token after the last one it saw, then the outcome.
+/// </summary>
+public sealed class TurnRun(string adventureId, string turnId, int alternative)
+{
+    private readonly List<string> _tokens = [];
+    private readonly Lock _lock = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OutcomeItem? _outcome;
+
+    public string AdventureId { get; } = adventureId;
+    public string TurnId { get; } = turnId;
+    public int Alternative { get; } = alternative;
+
+    /// <summary>Cancelled when the player presses stop; the text so far is kept as a stopped narration.</summary>
+    public CancellationTokenSource Stop { get; } = new();
+
+    public bool IsFinished
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _outcome is not null;
+            }
+        }
+    }
+
+    /// <summary>The id a stream's events carry: which narration, and which token of it.</summary>
+    public string EventId(int index) => $"{TurnId}.{Alternative}.{index}";
+
+    /// <summary>The token index after which to resume for a Last-Event-ID, or 0 when it names another narration.</summary>
+    public int ResumeAfter(string? lastEventId)
+    {
+        var prefix = $"{TurnId}.{Alternative}.";
+        return lastEventId is not null && lastEventId.StartsWith(prefix, StringComparison.Ordinal)
+               && int.TryParse(lastEventId.AsSpan(prefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var index) && index > 0
+            ? index
+            : 0;
+    }
+
+    public void Add(string text) => Change(() => _tokens.Add(text));
+
+    public void Finish(OutcomeItem outcome) => Change(() => _outcome ??= outcome);
+
+    /// <summary>Tokens after <paramref name="afterIndex"/>, live as they arrive, then the outcome.</summary>
+    public async IAsyncEnumerable<TurnStreamItem> ReadAsync(int afterIndex, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var next = afterIndex;
+        while (true)
+        {
+            string[] batch;
+            OutcomeItem? outcome;
+            Task changed;
+            lock (_lock)
+            {
+                batch = next < _tokens.Count ? _tokens.GetRange(next, _tokens.Count - next).ToArray() : [];
+                outcome = _outcome;
+                changed = _changed.Task;
+            }
+            foreach (var text in batch)
+            {
+                yield return new TokenItem(++next, text);
+            }
+            if (outcome is not null)
+            {
+                yield return outcome;
+                yield break;
+            }
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    private void Change(Action change)
+    {
+        TaskCompletionSource signal;
+        lock (_lock)
+        {
+            change();
+            signal = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        signal.TrySetResult();
+    }
+}

@@ -1,0 +1,290 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Stories;
+
+namespace StoryEngine.Core.Narration;
+
+/// <summary>
+/// Plays turns. The player's action is committed before the model is called; the narration then streams in a
+/// background task that outlives the request (so a dropped connection loses nothing and can re-attach), is
+/// checkpointed every second, and always ends with an event: completed, stopped, failed or interrupted.
+/// </summary>
+public sealed partial class TurnService(
+    StoryWriter writer,
+    IStoryLog log,
+    TurnRegistry registry,
+    NarrationInputs inputs,
+    ContextBuilder contexts,
+    INarrator narrator,
+    TokenEstimator estimator,
+    TimeProvider clock,
+    ILogger<TurnService> logger)
+{
+    /// <summary>How often a streaming narration's draft is saved (issue 3: at least every second).</summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
+
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly List<Task> _narrations = [];
+    private readonly Lock _narrationsLock = new();
+
+    /// <summary>Commits the action, starts narrating, and returns the run to stream from.</summary>
+    public async Task<TurnRun> TakeTurnAsync(string ownerId, string adventureId, string? kind, string? text, CancellationToken cancellationToken)
+    {
+        var action = ValidateAction(kind, text);
+        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var turnId = Guid.CreateVersion7().ToString();
+        var run = registry.Begin(adventureId, turnId, 0);
+        try
+        {
+            adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken); // the state the claim protects
+            await writer.AppendAsync(adventure, ownerId, [new ActionTaken(turnId, adventure.TurnCount + 1, action.Kind, action.Text)], cancellationToken);
+        }
+        catch
+        {
+            registry.Abandon(run);
+            throw;
+        }
+        Start(run, ownerId, action);
+        return run;
+    }
+
+    /// <summary>Narrates the newest turn again as a new alternative; the earlier ones stay available.</summary>
+    public async Task<TurnRun> RetryAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
+    {
+        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var turn = await log.GetTurnAsync(adventureId, turnId, cancellationToken) ?? throw new NotFoundException("turn", turnId);
+        var newest = (await log.ListTurnsAsync(adventureId, null, 1, includeUndone: false, cancellationToken)).FirstOrDefault();
+        if (turn.Kind == "opening" || turn.Undone || newest?.TurnId != turnId)
+        {
+            throw new ConflictException("Only the newest turn can be narrated again. To change an earlier one, fork from it.", "not_newest_turn");
+        }
+        var run = registry.Begin(adventureId, turnId, turn.Alternatives.Count);
+        try
+        {
+            adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+            await writer.AppendAsync(adventure, ownerId, [new RetryRequested(turnId, run.Alternative)], cancellationToken);
+        }
+        catch
+        {
+            registry.Abandon(run);
+            throw;
+        }
+        Start(run, ownerId, new PlayerAction(turn.Kind, turn.PlayerText));
+        return run;
+    }
+
+    /// <summary>Stops the narration in flight; the text so far is kept as a stopped narration.</summary>
+    public async Task<TurnRun> StopAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
+    {
+        await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var run = registry.Find(adventureId);
+        if (run is null || run.IsFinished)
+        {
+            throw new ConflictException("No turn is being narrated.", "no_turn_in_progress");
+        }
+        await run.Stop.CancelAsync();
+        return run;
+    }
+
+    /// <summary>The narration in flight (or just finished) for re-attaching, after checking the adventure is the caller's.</summary>
+    public async Task<TurnRun?> FindRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
+    {
+        await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        return registry.Find(adventureId);
+    }
+
+    /// <summary>
+    /// At start-up: every turn still marked streaming was cut off by a crash or kill. It becomes interrupted, with
+    /// the last checkpointed draft as its text, so it can be retried or continued.
+    /// </summary>
+    public async Task<int> RecoverInterruptedAsync(CancellationToken cancellationToken)
+    {
+        var stale = await log.ListStreamingTurnsAsync(cancellationToken);
+        var recovered = 0;
+        foreach (var turn in stale)
+        {
+            if (registry.Find(turn.AdventureId) is { IsFinished: false })
+            {
+                continue; // narrating on this node right now
+            }
+            var alternative = turn.Alternatives.Count - 1;
+            var draft = await log.GetDraftAsync(turn.AdventureId, turn.TurnId, alternative, cancellationToken) ?? "";
+            var adventure = await writer.LoadAsync(await OwnerOfAsync(turn), turn.AdventureId, cancellationToken);
+            await writer.AppendAsync(adventure, "system", [new NarrationInterrupted(turn.TurnId, alternative, draft)], cancellationToken);
+            LogRecovered(logger, turn.AdventureId, turn.TurnId, draft.Length);
+            recovered++;
+        }
+        return recovered;
+    }
+
+    /// <summary>On graceful shutdown: stop every narration and record it as interrupted, keeping its text.</summary>
+    public async Task ShutdownAsync()
+    {
+        await _shutdown.CancelAsync();
+        Task[] running;
+        lock (_narrationsLock)
+        {
+            running = [.. _narrations];
+        }
+        await Task.WhenAll(running);
+    }
+
+    private void Start(TurnRun run, string ownerId, PlayerAction action)
+    {
+        var task = Task.Run(() => NarrateAsync(run, ownerId, action));
+        lock (_narrationsLock)
+        {
+            _narrations.RemoveAll(t => t.IsCompleted);
+            _narrations.Add(task);
+        }
+    }
+
+    private async Task NarrateAsync(TurnRun run, string ownerId, PlayerAction action)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Stop.Token, _shutdown.Token);
+        var text = new StringBuilder();
+        var started = Stopwatch.GetTimestamp();
+        double? firstTokenMs = null;
+        string? backend = null, model = null;
+        long? inputTokens = null, outputTokens = null;
+        var estimated = 0;
+        IStoryEventPayload outcome;
+        try
+        {
+            var adventure = await writer.LoadAsync(ownerId, run.AdventureId, CancellationToken.None);
+            var input = await inputs.LoadAsync(adventure, run.TurnId, action, CancellationToken.None);
+            var context = contexts.Build(input, narrator.Settings);
+            estimated = context.Report.EstimatedTokens;
+            await log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None);
+
+            var lastCheckpoint = clock.GetUtcNow();
+            var savedLength = 0;
+            await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
+            {
+                model ??= update.ModelId;
+                if (update.AdditionalProperties?.TryGetValue("backend", out var name) == true)
+                {
+                    backend = name?.ToString();
+                }
+                foreach (var usage in update.Contents.OfType<UsageContent>())
+                {
+                    inputTokens = usage.Details.InputTokenCount ?? inputTokens;
+                    outputTokens = usage.Details.OutputTokenCount ?? outputTokens;
+                }
+                var piece = update.Text;
+                if (string.IsNullOrEmpty(piece))
+                {
+                    continue;
+                }
+                firstTokenMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                text.Append(piece);
+                run.Add(piece);
+                if (clock.GetUtcNow() - lastCheckpoint >= CheckpointInterval && text.Length > savedLength)
+                {
+                    await log.SaveDraftAsync(run.AdventureId, run.TurnId, run.Alternative, text.ToString(), clock.GetUtcNow(), CancellationToken.None);
+                    lastCheckpoint = clock.GetUtcNow();
+                    savedLength = text.Length;
+                }
+            }
+            outcome = Completed(stopped: false);
+        }
+        catch (OperationCanceledException) when (run.Stop.IsCancellationRequested)
+        {
+            outcome = Completed(stopped: true);
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            outcome = new NarrationInterrupted(run.TurnId, run.Alternative, text.ToString());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever the backend did, the turn ends with an event saying so; the partial text is kept.
+            LogNarrationFailed(logger, e, run.AdventureId, run.TurnId);
+            outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e), text.ToString());
+        }
+        await FinishAsync(run, ownerId, outcome);
+        estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
+
+        NarrationCompleted Completed(bool stopped) => new(run.TurnId, run.Alternative, text.ToString(), backend, model,
+            new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped);
+    }
+
+    private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome)
+    {
+        try
+        {
+            var adventure = await writer.LoadAsync(ownerId, run.AdventureId, CancellationToken.None);
+            var turn = (await writer.AppendAsync(adventure, ownerId, [outcome], CancellationToken.None)).Single();
+            run.Finish(outcome switch
+            {
+                NarrationFailed f => new OutcomeItem(turn, f.Code, f.Message),
+                NarrationInterrupted => new OutcomeItem(turn, "interrupted", "The server is shutting down; the narration so far is kept. Retry it when the server is back."),
+                _ => new OutcomeItem(turn, null, null),
+            });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The outcome could not be stored (database down). The turn stays "streaming" with its draft, and the
+            // next start marks it interrupted; the reader is told now.
+            LogOutcomeLost(logger, e, run.AdventureId, run.TurnId);
+            var turn = await log.GetTurnAsync(run.AdventureId, run.TurnId, CancellationToken.None).ConfigureAwait(false);
+            run.Finish(new OutcomeItem(turn!, "storage_failed", "The narration could not be saved. It will be marked interrupted and can be retried."));
+        }
+        finally
+        {
+            registry.Finished(run);
+        }
+    }
+
+    private async Task<string> OwnerOfAsync(TurnRecord turn)
+    {
+        var first = await log.ReadAsync(turn.AdventureId, 0, 1, CancellationToken.None);
+        return first.Count > 0 ? first[0].Actor : "system";
+    }
+
+    private static PlayerAction ValidateAction(string? kind, string? text)
+    {
+        var errors = new FieldErrors();
+        if (kind is null || !PlayerAction.Kinds.Contains(kind))
+        {
+            errors.Add("kind", $"kind must be one of {string.Join(", ", PlayerAction.Kinds)}.");
+        }
+        if (kind != "continue" && string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add("text", "text is required (only 'continue' may be empty).");
+        }
+        errors.ThrowIfAny();
+        if (text?.Length > NarratorSettings.MaxActionCharacters)
+        {
+            throw new ActionTooLongException(text.Length);
+        }
+        return new PlayerAction(kind!, text ?? "");
+    }
+
+    private static string FailureCode(Exception e) => e switch
+    {
+        TimeoutException => "backend_timeout",
+        _ => "backend_unavailable",
+    };
+
+    private static string FailureMessage(Exception e) =>
+        string.IsNullOrWhiteSpace(e.Message) ? "The model backend failed. Check /health and the server log." : e.Message;
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Narration failed for adventure {AdventureId}, turn {TurnId}")]
+    private static partial void LogNarrationFailed(ILogger logger, Exception exception, string adventureId, string turnId);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
+    private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
+    private static partial void LogRecovered(ILogger logger, string adventureId, string turnId, int characters);
+}
+
+/// <summary>An action longer than <see cref="NarratorSettings.MaxActionCharacters"/>: refused with 422.</summary>
+public sealed class ActionTooLongException(int length)
+    : StoryEngineException("action_too_long", $"An action may be at most {NarratorSettings.MaxActionCharacters} characters (got {length}). Split it into several turns.");

@@ -1,0 +1,39 @@
+using StoryEngine.Core.Adventures;
+
+namespace StoryEngine.Core.Stories;
+
+/// <summary>
+/// The append-only story log with its turn projection, written together in one transaction.
+/// Appends name the sequence they follow; a mismatch means another writer got there first.
+/// </summary>
+public interface IStoryLog
+{
+    /// <summary>Creates the adventure header, its first events and their turns atomically (a new adventure or a fork).</summary>
+    Task CreateAsync(Adventure adventure, IReadOnlyList<StoryEvent> events, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="events"/> (whose sequences follow <paramref name="expectedLastSequence"/>) and stores
+    /// the turns they changed. Throws <see cref="Errors.ConflictException"/> when the log has moved on.
+    /// </summary>
+    Task AppendAsync(string adventureId, long expectedLastSequence, IReadOnlyList<StoryEvent> events, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, int limit, CancellationToken cancellationToken);
+
+    Task<TurnRecord?> GetTurnAsync(string adventureId, string turnId, CancellationToken cancellationToken);
+
+    /// <summary>Turns newest first, starting below <paramref name="beforeNumber"/> (all when null).</summary>
+    Task<IReadOnlyList<TurnRecord>> ListTurnsAsync(string adventureId, int? beforeNumber, int limit, bool includeUndone, CancellationToken cancellationToken);
+
+    /// <summary>Turns whose newest narration is still streaming: after a crash, these were interrupted.</summary>
+    Task<IReadOnlyList<TurnRecord>> ListStreamingTurnsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Saves the narration text streamed so far, replacing the previous checkpoint of the same narration.</summary>
+    Task SaveDraftAsync(string adventureId, string turnId, int alternative, string text, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<string?> GetDraftAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken);
+
+    /// <summary>Stores what the narrator was sent for one narration, for the context inspector.</summary>
+    Task SaveContextAsync(string adventureId, string turnId, int alternative, string contextJson, CancellationToken cancellationToken);
+
+    Task<string?> GetContextAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken);
+}

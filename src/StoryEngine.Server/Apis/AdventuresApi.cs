@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Resources;
+using StoryEngine.Core.Stories;
+using StoryEngine.Server.Auth;
+using StoryEngine.Server.Contracts;
+using StoryEngine.Server.Http;
+
+namespace StoryEngine.Server.Apis;
+
+public static class AdventuresApi
+{
+    public static RouteGroupBuilder MapAdventuresApi(this RouteGroupBuilder api)
+    {
+        var adventures = api.MapGroup("/adventures").WithTags("Adventures");
+        adventures.MapPost("/", Create).WithName("CreateAdventure").WithSummary("Start an adventure in a world (with its opening as turn 0)")
+            .ProducesProblem(400);
+        adventures.MapGet("/", List).WithName("ListAdventures").WithSummary("Your adventures, newest first").ProducesProblem(400);
+        adventures.MapGet("/{id}", Get).WithName("GetAdventure").WithSummary("One adventure").ProducesProblem(404);
+        adventures.MapDelete("/{id}", Delete).WithName("DeleteAdventure").WithSummary("Delete an adventure and its story log").ProducesProblem(404).ProducesProblem(409);
+        adventures.MapPost("/{id}/undo", Undo).WithName("UndoTurn").WithSummary("Take back the newest turn (it stays in the log)").ProducesProblem(404).ProducesProblem(409);
+        adventures.MapPost("/{id}/fork", Fork).WithName("ForkAdventure").WithSummary("A new adventure whose history is this one's up to a turn")
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        adventures.MapPost("/{id}/stop", Stop).WithName("StopNarration").WithSummary("Stop the narration in flight; its text so far is kept")
+            .ProducesProblem(404).ProducesProblem(409);
+        adventures.MapGet("/{id}/stream", Stream).WithName("StreamNarration")
+            .WithSummary("Re-attach to the narration in flight (SSE); Last-Event-ID resumes after the last token seen")
+            .Produces(200, contentType: "text/event-stream").Produces(204).ProducesProblem(404);
+        adventures.MapGet("/{id}/events", Events).WithName("ListStoryEvents").WithSummary("The raw story log, oldest first, paged").ProducesProblem(400).ProducesProblem(404);
+        return api;
+    }
+
+    private static async Task<Created<AdventureResponse>> Create(CreateAdventureRequest? request, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    {
+        if (request is null)
+        {
+            throw new BadHttpRequestException("This request needs a JSON body.");
+        }
+        var adventure = await adventures.CreateAsync(context.User.UserId(),
+            new NewAdventure(request.WorldId, request.PersonaId, request.CharacterIds, request.StartLocationId, request.Opening, request.Title), cancellationToken);
+        return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
+    }
+
+    private static async Task<Ok<PageResponse<AdventureResponse>>> List(HttpContext context, AdventureService adventures, int? limit, string? cursor, string? q, CancellationToken cancellationToken)
+    {
+        var page = await adventures.ListAsync(context.User.UserId(), ListQuery.From(limit, cursor, q, null), cancellationToken);
+        Paging.AddNextLink(context, page.NextCursor);
+        return TypedResults.Ok(new PageResponse<AdventureResponse>(page.Items.Select(AdventureResponse.From).ToArray(), page.NextCursor));
+    }
+
+    private static async Task<Ok<AdventureResponse>> Get(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken) =>
+        TypedResults.Ok(AdventureResponse.From(await adventures.GetAsync(context.User.UserId(), id, cancellationToken)));
+
+    private static async Task<NoContent> Delete(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    {
+        await adventures.DeleteAsync(context.User.UserId(), id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<TurnResponse>> Undo(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TurnResponse.From(await adventures.UndoAsync(context.User.UserId(), id, cancellationToken)));
+
+    private static async Task<Created<AdventureResponse>> Fork(string id, ForkRequest? request, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    {
+        var fork = await adventures.ForkAsync(context.User.UserId(), id, request?.AtTurnId, cancellationToken);
+        return TypedResults.Created($"/api/v1/adventures/{fork.Id}", AdventureResponse.From(fork));
+    }
+
+    private static async Task<Ok<TurnResponse>> Stop(string id, HttpContext context, TurnService turns, CancellationToken cancellationToken)
+    {
+        var run = await turns.StopAsync(context.User.UserId(), id, cancellationToken);
+        var outcome = await TurnStreaming.OutcomeAsync(run, cancellationToken);
+        return TypedResults.Ok(TurnResponse.From(outcome.Turn));
+    }
+
+    private static async Task<IResult> Stream(
+        string id, HttpContext context, TurnService turns, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellationToken)
+    {
+        var run = await turns.FindRunAsync(context.User.UserId(), id, cancellationToken);
+        if (run is null)
+        {
+            return TypedResults.NoContent(); // nothing in flight or just finished: read the transcript instead
+        }
+        return (await TurnStreaming.RespondAsync(context, run, announce: false, afterToken: run.ResumeAfter(lastEventId))).Result;
+    }
+
+    private static async Task<Ok<PageResponse<StoryEventResponse>>> Events(
+        string id, HttpContext context, AdventureService adventures, IStoryLog log, int? limit, long? after, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > ListQuery.MaxLimit || after is < 0)
+        {
+            throw ValidationFailedException.For(limit is < 1 or > ListQuery.MaxLimit ? "limit" : "after",
+                $"limit must be between 1 and {ListQuery.MaxLimit}; after must be a sequence number (0 or more).");
+        }
+        await adventures.GetAsync(context.User.UserId(), id, cancellationToken);
+        var take = limit ?? ListQuery.DefaultLimit;
+        var events = await log.ReadAsync(id, after ?? 0, take + 1, cancellationToken);
+        var items = events.Take(take).Select(StoryEventResponse.From).ToArray();
+        var next = events.Count > take ? items[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (next is not null)
+        {
+            context.Response.Headers.Link = $"<{context.Request.Path}?limit={take}&after={next}>; rel=\"next\"";
+        }
+        return TypedResults.Ok(new PageResponse<StoryEventResponse>(items, next));
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.AI;
+using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Stories;
+using StoryEngine.Providers;
+using StoryEngine.Providers.Chain;
+using StoryEngine.Providers.Configuration;
+using StoryEngine.Server.Health;
+using StoryEngine.Storage.Stories;
+
+namespace StoryEngine.Server.Hosting;
+
+public static class NarratorServiceCollectionExtensions
+{
+    /// <summary>Model backends (sections <c>Backends</c> and <c>Narrator</c>), the story log and the turn pipeline.</summary>
+    public static IServiceCollection AddNarrator(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => ProvidersConfiguration.Read(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new BackendFactory(
+            sp.GetRequiredService<ProvidersSettings>(), null, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => sp.GetRequiredService<BackendFactory>().CreateNarratorChain());
+        services.AddSingleton<INarrator, ConfiguredNarrator>();
+
+        services.AddSingleton<IAdventureStore, AdventureStore>();
+        services.AddSingleton<IStoryLog, StoryLog>();
+        services.AddSingleton<StoryWriter>();
+        services.AddSingleton<TokenEstimator>();
+        services.AddSingleton<ContextBuilder>();
+        services.AddSingleton<TurnRegistry>();
+        services.AddSingleton<NarrationInputs>();
+        services.AddSingleton<TurnService>();
+        services.AddSingleton<AdventureService>();
+        services.AddHostedService<NarrationLifetime>();
+        services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends");
+        return services;
+    }
+}
+
+/// <summary>The narrator is the configured chain; the prompt budget comes from the first backend in it.</summary>
+public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings settings) : INarrator
+{
+    public IChatClient Client => chain;
+
+    public NarratorSettings Settings { get; } = Create(settings);
+
+    private static NarratorSettings Create(ProvidersSettings settings)
+    {
+        var first = settings.Narrator.Backends.Select(settings.Find).FirstOrDefault(b => b is not null);
+        var context = first?.ContextTokens ?? ProvidersConfiguration.DefaultContextTokens;
+        // A quarter of the window for the reply, at most 1,024 tokens: story replies are a few paragraphs.
+        return new NarratorSettings(context, Math.Min(1024, context / 4), first?.Model);
+    }
+}
+
+/// <summary>At start, marks narrations a crash cut off as interrupted; at shutdown, stops and records those in flight.</summary>
+public sealed partial class NarrationLifetime(TurnService turns, ILogger<NarrationLifetime> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recovered = await turns.RecoverInterruptedAsync(cancellationToken);
+            if (recovered > 0)
+            {
+                LogRecovered(logger, recovered);
+            }
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The database may be down at start; /health/ready says so and the next start tries again.
+            LogRecoveryFailed(logger, e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => turns.ShutdownAsync();
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Marked {Count} narrations interrupted by the last stop")]
+    private static partial void LogRecovered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Could not check for interrupted narrations at start")]
+    private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,51 @@
+using Dapper;
+using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Resources;
+
+namespace StoryEngine.Storage.Stories;
+
+public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
+{
+    public async Task<Adventure?> GetAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<AdventureRow>(new CommandDefinition(
+            $"SELECT {AdventureRow.Columns} FROM adventures WHERE id = @Id AND owner_id = @OwnerId",
+            new { Id = id, OwnerId = ownerId }, cancellationToken: cancellationToken));
+        return row?.ToAdventure();
+    }
+
+    public async Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken)
+    {
+        var sql = $"SELECT {AdventureRow.Columns} FROM adventures WHERE owner_id = @OwnerId"
+                  + (query.AfterId is null ? "" : " AND id < @AfterId")
+                  + (query.Text is null ? "" : @" AND LOWER(title) LIKE @Text ESCAPE '\'")
+                  + " ORDER BY id DESC LIMIT @Take";
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<AdventureRow>(new CommandDefinition(sql, new
+        {
+            OwnerId = ownerId,
+            query.AfterId,
+            Text = query.Text is null ? null : "%" + query.Text.ToLowerInvariant().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%",
+            Take = query.Limit + 1,
+        }, cancellationToken: cancellationToken))).ToList();
+        var items = rows.Take(query.Limit).Select(r => r.ToAdventure()).ToArray();
+        return new Page<Adventure>(items, rows.Count > query.Limit ? Cursor.Encode(items[^1].Id) : null);
+    }
+
+    public async Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM adventures WHERE id = @Id AND owner_id = @OwnerId", new { Id = id, OwnerId = ownerId }, transaction, cancellationToken: cancellationToken));
+        if (deleted == 1)
+        {
+            foreach (var table in new[] { "story_events", "story_turns", "narration_drafts", "narration_contexts" })
+            {
+                await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE adventure_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+}
