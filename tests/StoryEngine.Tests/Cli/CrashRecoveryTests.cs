@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using StoryEngine.Tests.Api;
+using StoryEngine.Tests.Infrastructure;
+
+namespace StoryEngine.Tests.Cli;
+
+/// <summary>
+/// The server process is killed (SIGKILL, no shutdown) in the middle of a streamed turn. After a restart the
+/// player's action and the narration checkpointed so far are there, the turn is marked interrupted, and it can be retried.
+/// </summary>
+public sealed partial class CrashRecoveryTests : IDisposable
+{
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-crash", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task killed_mid_narration_the_action_and_partial_text_survive_and_the_turn_is_interrupted()
+    {
+        var backend = await ScriptedBackend.InstanceAsync();
+        var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+
+        var (server, address) = await StartAsync(environment);
+        using var client = new HttpClient { BaseAddress = address };
+        await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "crashy", password = "a long enough password" });
+        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "crashy", password = "a long enough password" })).JsonAsync();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
+        var setup = await AdventureTestData.CreateAsync(client);
+
+        var streamed = new List<string>();
+        string? turnId = null;
+        var started = Stopwatch.StartNew();
+        try
+        {
+            await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(setup.AdventureId, "tell me a long tale {{tokens:400}}{{delay:25}}")))
+            {
+                turnId ??= e.Data.TryGetProperty("turnId", out var id) ? id.GetString() : null;
+                if (e.Event == "token")
+                {
+                    streamed.Add(e.Data.Str("text"));
+                }
+                if (started.Elapsed > TimeSpan.FromSeconds(2.5) && streamed.Count > 20)
+                {
+                    server.Kill(entireProcessTree: true); // past at least two checkpoints
+                    break;
+                }
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        await server.WaitForExitAsync();
+
+        var (restarted, newAddress) = await StartAsync(environment);
+        try
+        {
+            using var after = new HttpClient { BaseAddress = newAddress };
+            after.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
+            var turn = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")).JsonAsync();
+            Assert.Equal("tell me a long tale {{tokens:400}}{{delay:25}}", turn.Str("playerText"));
+            Assert.Equal("interrupted", turn.Str("status"));
+            var kept = turn.Str("narration");
+            Assert.NotEmpty(kept);
+            Assert.StartsWith(kept, string.Concat(streamed), StringComparison.Ordinal); // the checkpoint is a prefix of what was streamed
+
+            var retried = await (await after.PostAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}/retry",
+                JsonContent.Create(new { }))).JsonAsync(System.Net.HttpStatusCode.OK);
+            Assert.Equal(2, retried.GetProperty("alternatives").GetArrayLength());
+            Assert.Equal("interrupted", retried.GetProperty("alternatives")[0].Str("status"));
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+        }
+    }
+
+    private async Task<(Process Process, Uri Address)> StartAsync(Dictionary<string, string> environment)
+    {
+        var process = CliProcess.Start(["serve", "--data-dir", _dataDir, "--urls", "http://127.0.0.1:0"], environment);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (ListeningOn().Match(line) is { Success: true } match)
+            {
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                return (process, new Uri(match.Groups[1].Value));
+            }
+        }
+        throw new InvalidOperationException("The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token));
+    }
+
+    [GeneratedRegex("Now listening on: (http://[0-9.:]+)")]
+    private static partial Regex ListeningOn();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDir))
+        {
+            Directory.Delete(_dataDir, recursive: true);
+        }
+    }
+}
