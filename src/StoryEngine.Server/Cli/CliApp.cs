@@ -24,6 +24,8 @@ public static class CliApp
             UsersCommand.Create(),
             StatusCommand.Create(),
             SeedCommand.Create(),
+            AdventuresCommand.Create(),
+            PlayCommand.Create(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using StoryEngine.Core.Errors;
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using StoryEngine.Server.Hosting;
@@ -52,6 +53,14 @@ public static class CliHost
             catch (DbException e)
             {
                 return UsageError($"the database failed: {e.Message}");
+            }
+            catch (CliUsageException e)
+            {
+                return UsageError(e.Message);
+            }
+            catch (NotFoundException e)
+            {
+                return UsageError(e.Message);
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Reflection;
 using System.Text.Json;
 using StoryEngine.Core.Accounts;
+using StoryEngine.Providers.Chain;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Migrations;
 
@@ -27,6 +28,10 @@ public static class StatusCommand
                 Console.WriteLine($"database: {report.Database.Engine} at {report.Database.Target} ({(report.Database.Reachable ? "reachable" : "unreachable: " + report.Database.Error)})");
                 Console.WriteLine($"schema:   version {report.Schema.Current} of {report.Schema.Latest}{(report.Schema.Pending > 0 ? $", {report.Schema.Pending} pending: run `storyengine migrate up`" : "")}");
                 Console.WriteLine($"users:    {report.Users}");
+                foreach (var b in report.Backends)
+                {
+                    Console.WriteLine($"backend:  {b.Name} ({b.Kind} {b.Model} at {b.BaseUrl}): {b.State}{(b.LastError is null ? "" : " — " + b.LastError)}");
+                }
             }
             return report.Database.Reachable ? 0 : 1;
         }));
@@ -37,22 +42,43 @@ public static class StatusCommand
     {
         var provider = services.GetRequiredService<IStorageProvider>();
         var runner = services.GetRequiredService<MigrationRunner>();
+        var backends = await BackendsAsync(services, cancellationToken);
         var version = typeof(StatusCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
         try
         {
             var current = await runner.CurrentVersionAsync(cancellationToken);
             var users = current > 0 ? await services.GetRequiredService<IUserStore>().CountAsync(cancellationToken) : 0;
             return new StatusReport(version, new(provider.Engine, provider.Target, true, null),
-                new(current, runner.LatestVersion, provider.Migrations.Count(m => m.Version > current)), users);
+                new(current, runner.LatestVersion, provider.Migrations.Count(m => m.Version > current)), users, backends);
         }
         catch (DbException e)
         {
             return new StatusReport(version, new(provider.Engine, provider.Target, false, e.Message),
-                new(0, runner.LatestVersion, provider.Migrations.Count), 0);
+                new(0, runner.LatestVersion, provider.Migrations.Count), 0, backends);
         }
     }
 
-    public sealed record StatusReport(string Version, DatabaseStatus Database, SchemaStatus Schema, long Users);
+    /// <summary>Probes each narrator backend (a few seconds at most) so the operator sees what answers.</summary>
+    private static async Task<IReadOnlyList<BackendReport>> BackendsAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var chain = services.GetRequiredService<BackendChain>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        IReadOnlyList<BackendStatus> status;
+        try
+        {
+            status = await chain.ProbeAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            status = chain.Status;
+        }
+        return status.Select(s => new BackendReport(s.Name, s.Kind, s.BaseUrl, s.Model, s.State.ToString(), s.LastError, s.LastLatency?.TotalMilliseconds, s.Detail)).ToArray();
+    }
+
+    public sealed record StatusReport(string Version, DatabaseStatus Database, SchemaStatus Schema, long Users, IReadOnlyList<BackendReport> Backends);
+
+    public sealed record BackendReport(string Name, string Kind, string BaseUrl, string Model, string State, string? LastError, double? LastLatencyMs, string? Detail);
 
     public sealed record DatabaseStatus(string Engine, string Target, bool Reachable, string? Error);
 

@@ -79,6 +79,32 @@ public abstract class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task adventures_new_and_play_stream_a_story_in_the_terminal()
+    {
+        foreach (var (key, value) in (await ScriptedBackend.InstanceAsync()).Settings())
+        {
+            Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value!;
+        }
+        var seeded = await Run("seed", "demo", "--user", "player1");
+        var worldId = System.Text.RegularExpressions.Regex.Match(seeded.Stdout, @"\(([0-9a-f-]{36})\)").Groups[1].Value;
+        var created = await Run("adventures", "new", "--user", "player1", "--world", worldId, "--title", "Terminal tale");
+        Assert.Equal(0, created.ExitCode);
+        var adventureId = System.Text.RegularExpressions.Regex.Match(created.Stdout, @"\(([0-9a-f-]{36})\)").Groups[1].Value;
+        Assert.Contains("Terminal tale", (await Run("adventures", "list", "--user", "player1")).Stdout, StringComparison.Ordinal);
+
+        var play = await CliProcess.RunAsync(["--data-dir", DataDir, "play", adventureId, "--user", "player1"], Environment,
+            stdin: "light the lantern {{tokens:3}}\n/say hello {{tokens:2}}\n/retry\n/undo\n/quit");
+        Assert.Equal(0, play.ExitCode);
+        Assert.Contains("Narration of '[Action] light the lantern {{tokens:3}}' part2 part3", play.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Narration of '[Says] \"hello {{tokens:2}}\"' part2", play.Stdout, StringComparison.Ordinal);
+        Assert.Contains("(turn 2 taken back)", play.Stdout, StringComparison.Ordinal);
+
+        var unknown = await Run("adventures", "list", "--user", "nobody");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No account named 'nobody'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task seed_demo_creates_a_world_once()
     {
         var first = await Run("seed", "demo");
