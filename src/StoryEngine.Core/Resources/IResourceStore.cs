@@ -6,6 +6,7 @@ namespace StoryEngine.Core.Resources;
 /// </summary>
 public interface IResourceStore<TBody>
 {
+    /// <summary>The row, deleted or not; null when it does not exist in the scope or its parent is missing or deleted.</summary>
     Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
 
     /// <summary>Live rows when <paramref name="deleted"/> is false, the trash when it is true; ordered by id.</summary>

@@ -15,8 +15,13 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
 
     public async Task<StoredResource<TBody>> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
     {
+        // The store only returns rows whose parent is live, so the parent check is needed only to explain a miss.
+        if (await store.GetAsync(scope, id, cancellationToken) is { DeletedAt: null } found)
+        {
+            return found;
+        }
         await rules.EnsureParentAsync(scope, cancellationToken);
-        return await LoadLiveAsync(scope, id, cancellationToken);
+        throw new NotFoundException(TBody.Kind, id);
     }
 
     public async Task<Page<StoredResource<TBody>>> ListAsync(ResourceScope scope, ListQuery query, CancellationToken cancellationToken)

@@ -18,8 +18,12 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
     public async Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)}",
+        // Rows inside a parent are only visible while the parent is live; checking it in the same query saves
+        // the hot path (GET one character) a second round trip.
+        var sql = parentTable is null
+            ? $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)}"
+            : $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)} AND EXISTS (SELECT 1 FROM {parentTable} p WHERE p.id = {table}.parent_id AND p.deleted_at IS NULL)";
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql,
             new { Id = id, scope.OwnerId, scope.ParentId }, cancellationToken: cancellationToken));
         return row?.ToResource();
     }
