@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using StoryEngine.Providers.Chain;
 using StoryEngine.Providers.Errors;
@@ -51,6 +52,27 @@ public sealed class BackendChainTests
         Assert.Equal("Third time.", Clients.Text(updates));
         Assert.Equal(3, server.ChatRequestCount);
         Assert.Equal(BackendState.Up, chain.Status[0].State);
+    }
+
+    [Fact]
+    public async Task anthropic_error_event_before_the_first_token_is_retried()
+    {
+        Scenario overloaded = async (context, _, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"test-model\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
+                "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+        };
+        await using var server = await FakeBackend.StartAsync(Dialect.Anthropic, overloaded, Scenarios.Answer("Calm ", "again."));
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 1), server.Options());
+
+        var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
+
+        Assert.Null(error);
+        Assert.Equal("Calm again.", Clients.Text(updates));
+        Assert.Equal(2, server.ChatRequestCount);
+        Assert.Contains("overloaded_error", chain.Status[0].LastError, StringComparison.Ordinal);
     }
 
     [Fact]
