@@ -28,7 +28,7 @@ public sealed class FailureModeTests
     public async Task hang_before_the_first_token_hits_the_first_token_timeout(string kind)
     {
         await using var server = await FakeBackend.StartAsync(Dialect.For(kind), Scenarios.Hang());
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0), server.Options());
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 1), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
@@ -67,7 +67,7 @@ public sealed class FailureModeTests
     {
         var framesBeforeStall = kind switch { "openai" => 2, "anthropic" => 4, _ => 1 };
         await using var server = await FakeBackend.StartAsync(Dialect.For(kind), Scenarios.StallAfter(framesBeforeStall, "Once", " upon"));
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2), server.Options());
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2, timeoutSeconds: 1), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
