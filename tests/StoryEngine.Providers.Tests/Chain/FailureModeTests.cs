@@ -78,6 +78,29 @@ public sealed class FailureModeTests
         Assert.Equal(1, server.ChatRequestCount);
     }
 
+    [Fact]
+    public async Task a_slow_reader_is_not_mistaken_for_a_stalled_backend()
+    {
+        var resume = new TaskCompletionSource();
+        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.PauseAfter(1, resume.Task, "Once", " upon", " a", " time."));
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 1), server.Options());
+        var text = "";
+
+        await foreach (var update in chain.GetStreamingResponseAsync(Clients.Story()))
+        {
+            if (text.Length == 0 && update.Text.Length > 0)
+            {
+                // The caller spends longer than the idle timeout on the first token (say, writing to a slow
+                // client); only then does the backend send the rest, promptly once it is asked for more.
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                resume.SetResult();
+            }
+            text += update.Text;
+        }
+
+        Assert.Equal("Once upon a time.", text);
+    }
+
     [Theory]
     [MemberData(nameof(Kinds))]
     public async Task malformed_chunk_is_a_clear_protocol_error_not_a_hang(string kind)
