@@ -84,7 +84,11 @@ public sealed class BackendFactory : IDisposable
     {
         ArgumentNullException.ThrowIfNull(backendNames);
         var members = backendNames
-            .Select(name => new ChainMember(Settings.Find(name)!, GetClient(name)))
+            .Select(name =>
+            {
+                var client = GetClient(name); // throws for a name that is not configured
+                return new ChainMember(Settings.Find(name)!, client);
+            })
             .ToList();
         return new BackendChain(members, Settings.Narrator, _loggerFactory?.CreateLogger<BackendChain>(), _time);
     }

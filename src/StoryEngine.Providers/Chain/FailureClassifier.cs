@@ -67,6 +67,12 @@ internal static class FailureClassifier
         {
             return false;
         }
+        if (Chain(exception).Any(e => e is AnthropicSseException))
+        {
+            // Anthropic reports failures inside a 200 stream as an "error" event (overloaded_error, api_error);
+            // request mistakes are refused with an HTTP status before the stream starts, so these are server-side.
+            return true;
+        }
         if (StatusCode(exception) is { } status)
         {
             return status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500;

@@ -63,6 +63,10 @@ internal static class FailureDescriber
         {
             return ($"could not be reached: {detail}", $"Check that the server is running and {key}:BaseUrl is right.");
         }
+        if (FailureClassifier.Chain(exception).Any(e => e is global::Anthropic.Exceptions.AnthropicSseException))
+        {
+            return ($"reported an error in its stream: {detail}", "It is usually overloaded for a moment; add another backend to Narrator:Backends as a fallback.");
+        }
         if (exception is BackendProtocolException)
         {
             return ($"answered with something unusable: {detail}",

@@ -79,6 +79,8 @@ internal sealed class GuardedStream : IAsyncDisposable
         }
         if (_gotToken)
         {
+            // The idle clock runs only while we wait on the backend, never while the caller is busy with
+            // the previous update (writing it to a slow client must not count as the backend stalling).
             _watchdog.CancelAfter(_timeouts.Idle);
         }
         var move = _inner.MoveNextAsync().AsTask();
@@ -96,7 +98,7 @@ internal sealed class GuardedStream : IAsyncDisposable
         catch (Exception ex) when (_watchdog.IsCancellationRequested)
         {
             throw _gotToken
-                ? new BackendTimeoutException($"went quiet for {Seconds(_timeouts.Idle)} s in the middle of its answer (Narrator:IdleTimeoutSeconds)", ex)
+                ? new BackendTimeoutException($"went quiet for {Seconds(_timeouts.Idle)} s mid-answer (Narrator:IdleTimeoutSeconds)", ex)
                 : new BackendTimeoutException($"sent no token within {Seconds(_timeouts.FirstToken)} s (Narrator:FirstTokenTimeoutSeconds)", ex);
         }
         catch (Exception ex) when (_deadline?.IsCancellationRequested == true)
@@ -111,6 +113,10 @@ internal sealed class GuardedStream : IAsyncDisposable
         }
         var update = _inner.Current;
         _gotToken |= ChatTranscript.HasToken(update);
+        if (_gotToken)
+        {
+            _watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
         return update;
     }
 

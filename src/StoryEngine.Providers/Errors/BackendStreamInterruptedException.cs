@@ -21,7 +21,7 @@ public sealed class BackendStreamInterruptedException : Exception
     }
 
     public BackendStreamInterruptedException(string backendName, string model, Exception innerException)
-        : base($"The model backend '{backendName}' ({model}) stopped in the middle of its answer: {innerException?.Message} The text received so far is kept.", innerException)
+        : base($"The model backend '{backendName}' ({model}) failed after it had started answering: {innerException?.Message.TrimEnd('.')}. The text received so far is kept.", innerException)
     {
         BackendName = backendName;
         Model = model;

@@ -5,13 +5,15 @@ using StoryEngine.Providers.Tests.Fakes;
 
 namespace StoryEngine.Providers.Tests.Chain;
 
-/// <summary>Builds chains over fake backends with test-sized timeouts (1 s) and near-zero backoff.</summary>
+/// <summary>Builds chains over fake backends with near-zero backoff.</summary>
 internal static class ChainHarness
 {
-    public static NarratorOptions Narrator(int maxRetries = 2, int breakerThroughput = 100) => new()
+    /// <param name="timeoutSeconds">Both stream timeouts. Tests about timeouts pass 1 s; the rest keep a
+    /// generous 10 s so a cold JIT on a busy CI machine is never mistaken for a stalled backend.</param>
+    public static NarratorOptions Narrator(int maxRetries = 2, int breakerThroughput = 100, double timeoutSeconds = 10) => new()
     {
-        FirstTokenTimeoutSeconds = 1,
-        IdleTimeoutSeconds = 1,
+        FirstTokenTimeoutSeconds = timeoutSeconds,
+        IdleTimeoutSeconds = timeoutSeconds,
         MaxRetries = maxRetries,
         RetryBaseDelayMilliseconds = 5,
         CircuitBreakerMinimumThroughput = breakerThroughput,

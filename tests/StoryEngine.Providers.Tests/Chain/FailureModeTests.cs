@@ -28,7 +28,7 @@ public sealed class FailureModeTests
     public async Task hang_before_the_first_token_hits_the_first_token_timeout(string kind)
     {
         await using var server = await FakeBackend.StartAsync(Dialect.For(kind), Scenarios.Hang());
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0), server.Options());
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 1), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
@@ -67,7 +67,7 @@ public sealed class FailureModeTests
     {
         var framesBeforeStall = kind switch { "openai" => 2, "anthropic" => 4, _ => 1 };
         await using var server = await FakeBackend.StartAsync(Dialect.For(kind), Scenarios.StallAfter(framesBeforeStall, "Once", " upon"));
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2), server.Options());
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2, timeoutSeconds: 1), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
@@ -76,6 +76,29 @@ public sealed class FailureModeTests
         Assert.IsType<BackendTimeoutException>(interrupted.InnerException);
         Assert.Contains("went quiet for 1 s", interrupted.Message, StringComparison.Ordinal);
         Assert.Equal(1, server.ChatRequestCount);
+    }
+
+    [Fact]
+    public async Task a_slow_reader_is_not_mistaken_for_a_stalled_backend()
+    {
+        var resume = new TaskCompletionSource();
+        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.PauseAfter(1, resume.Task, "Once", " upon", " a", " time."));
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 1), server.Options());
+        var text = "";
+
+        await foreach (var update in chain.GetStreamingResponseAsync(Clients.Story()))
+        {
+            if (text.Length == 0 && update.Text.Length > 0)
+            {
+                // The caller spends longer than the idle timeout on the first token (say, writing to a slow
+                // client); only then does the backend send the rest, promptly once it is asked for more.
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                resume.SetResult();
+            }
+            text += update.Text;
+        }
+
+        Assert.Equal("Once upon a time.", text);
     }
 
     [Theory]

@@ -60,6 +60,22 @@ public static class Scenarios
         context.Abort();
     };
 
+    /// <summary>Streams the first <paramref name="framesBefore"/> frames, waits for <paramref name="resume"/>, then streams the rest.</summary>
+    public static Scenario PauseAfter(int framesBefore, Task resume, params string[] tokens) => async (context, dialect, stopping) =>
+    {
+        context.Response.ContentType = dialect.StreamContentType;
+        var frames = dialect.StreamFrames(Model, tokens, 12, tokens.Length);
+        foreach (var frame in frames.Take(framesBefore))
+        {
+            await WriteAndFlushAsync(context, frame);
+        }
+        await resume.WaitAsync(stopping);
+        foreach (var frame in frames.Skip(framesBefore))
+        {
+            await WriteAndFlushAsync(context, frame);
+        }
+    };
+
     /// <summary>Streams the first frames, then goes silent with the connection open.</summary>
     public static Scenario StallAfter(int framesBeforeStall, params string[] tokens) => async (context, dialect, stopping) =>
     {
