@@ -1,3 +1,4 @@
+using StoryEngine.Core.Resources;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -40,7 +41,7 @@ public sealed partial class AccountService(IUserStore users, ISessionStore sessi
         }
         errors.ThrowIfAny();
 
-        var user = new User(Guid.CreateVersion7().ToString(), username!, hashing.Hash(password!), isAdmin, clock.GetUtcNow());
+        var user = new User(Ids.New(), username!, hashing.Hash(password!), isAdmin, clock.GetUtcNow());
         if (!await users.TryInsertAsync(user, cancellationToken))
         {
             throw new ConflictException($"The username '{username}' is taken.", "username_taken");
@@ -59,7 +60,7 @@ public sealed partial class AccountService(IUserStore users, ISessionStore sessi
         }
         var refreshToken = NewRefreshToken();
         var now = clock.GetUtcNow();
-        var session = new UserSession(Guid.CreateVersion7().ToString(), user.Id, HashToken(refreshToken), now, now + RefreshLifetime, null);
+        var session = new UserSession(Ids.New(), user.Id, HashToken(refreshToken), now, now + RefreshLifetime, null);
         await sessions.InsertAsync(session, cancellationToken);
         return new SignedIn(user, session.Id, refreshToken);
     }

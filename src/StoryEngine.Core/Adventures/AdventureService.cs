@@ -74,10 +74,10 @@ public sealed class AdventureService(
 
         var now = clock.GetUtcNow();
         var title = string.IsNullOrWhiteSpace(request.Title) ? $"{world.Body.Name} — {now:yyyy-MM-dd HH:mm}" : request.Title.Trim();
-        var id = Guid.CreateVersion7().ToString();
+        var id = Ids.New();
         var (openingText, source) = Opening(request.Opening, cast, world.Body);
         var started = new AdventureStarted(world.Id, NullIfEmpty(request.PersonaId), characterIds, NullIfEmpty(request.StartLocationId), title);
-        IStoryEventPayload[] payloads = [started, new OpeningWritten(Guid.CreateVersion7().ToString(), openingText, source)];
+        IStoryEventPayload[] payloads = [started, new OpeningWritten(Ids.New(), openingText, source)];
         var events = payloads.Select((p, i) => StoryEvent.Create(id, i + 1, p, ownerId, now)).ToArray();
         var adventure = new Adventure(id, ownerId, world.Id, title, started.PersonaId, characterIds, started.StartLocationId,
             null, null, events.Length, 0, now, now);
@@ -171,7 +171,7 @@ public sealed class AdventureService(
         }
         var numbers = StoryProjection.Replay(history).ToDictionary(t => t.TurnId, t => t.Number, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
-        var id = Guid.CreateVersion7().ToString();
+        var id = Ids.New();
         var kept = history
             .Where(e => StoryProjection.TurnIdOf(e) is not { } turnId || numbers[turnId] <= at.Number)
             .Where(e => e.Type != nameof(AdventureForked))

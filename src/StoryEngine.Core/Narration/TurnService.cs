@@ -1,3 +1,4 @@
+using StoryEngine.Core.Resources;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -37,7 +38,7 @@ public sealed partial class TurnService(
     {
         var action = ValidateAction(kind, text);
         var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        var turnId = Guid.CreateVersion7().ToString();
+        var turnId = Ids.New();
         var run = registry.Begin(adventureId, turnId, 0);
         try
         {

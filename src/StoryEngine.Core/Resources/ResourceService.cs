@@ -39,7 +39,7 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
     public async Task<StoredResource<TBody>> CreateAsync(ResourceScope scope, TBody body, CancellationToken cancellationToken)
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
-        var id = Guid.CreateVersion7().ToString();
+        var id = Ids.New();
         await ValidateAsync(scope, id, body, cancellationToken);
         var now = Now();
         var created = new StoredResource<TBody>(id, scope.OwnerId, scope.ParentId, body, 1, now, now, null);

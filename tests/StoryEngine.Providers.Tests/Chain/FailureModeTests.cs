@@ -83,7 +83,9 @@ public sealed class FailureModeTests
     {
         var resume = new TaskCompletionSource();
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.PauseAfter(1, resume.Task, "Once", " upon", " a", " time."));
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 1), server.Options());
+        // Generous timeouts relative to the machine: the rest of the stream must arrive within 3 s of being asked
+        // for, even on a loaded 2-core CI box; the reader's pause (4.5 s) is what exceeds the idle timeout.
+        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 3), server.Options());
         var text = "";
 
         await foreach (var update in chain.GetStreamingResponseAsync(Clients.Story()))
@@ -92,7 +94,7 @@ public sealed class FailureModeTests
             {
                 // The caller spends longer than the idle timeout on the first token (say, writing to a slow
                 // client); only then does the backend send the rest, promptly once it is asked for more.
-                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                await Task.Delay(TimeSpan.FromSeconds(4.5));
                 resume.SetResult();
             }
             text += update.Text;

@@ -63,7 +63,7 @@ public abstract class TurnsApiTests(ServerFixture server)
     {
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
-        var slow = Sse.ReadAllAsync(client, AdventureTestData.Turn(setup.AdventureId, "wait {{tokens:30}}{{delay:30}}"));
+        var slow = Sse.ReadAllAsync(client, AdventureTestData.Turn(setup.AdventureId, "wait {{tokens:150}}{{delay:30}}"));
         await WaitUntilNarratingAsync(client, setup.AdventureId);
 
         await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "again" }))
