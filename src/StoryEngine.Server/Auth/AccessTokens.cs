@@ -11,7 +11,9 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
 {
     public const string Issuer = "storyengine";
     public const string Audience = "storyengine-api";
+    private const int MaxCachedTokens = 10_000;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ClaimsIdentity Identity, DateTimeOffset Expires)> _validated = new(StringComparer.Ordinal);
 
     public TimeSpan Lifetime => TimeSpan.FromMinutes(options.Value.AccessTokenMinutes);
 
@@ -37,6 +39,31 @@ public sealed class AccessTokens(SigningKeys keys, IOptions<AuthOptions> options
     }
 
     public async Task<ClaimsIdentity?> ValidateAsync(string token, string authenticationType)
+    {
+        // A client sends the same token with every request for its whole lifetime; checking the signature once
+        // and remembering the result until the token expires takes the crypto and JSON parsing off the hot path.
+        var now = clock.GetUtcNow();
+        if (_validated.TryGetValue(token, out var cached))
+        {
+            if (cached.Expires > now)
+            {
+                return cached.Identity;
+            }
+            _validated.TryRemove(token, out _);
+        }
+        var identity = await ValidateUncachedAsync(token, authenticationType);
+        if (identity is not null && identity.FindFirst("exp")?.Value is { } exp && long.TryParse(exp, out var seconds))
+        {
+            if (_validated.Count >= MaxCachedTokens)
+            {
+                _validated.Clear(); // crude but bounded: a flood of distinct tokens cannot grow memory
+            }
+            _validated[token] = (identity, DateTimeOffset.FromUnixTimeSeconds(seconds));
+        }
+        return identity;
+    }
+
+    private async Task<ClaimsIdentity?> ValidateUncachedAsync(string token, string authenticationType)
     {
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
