@@ -300,6 +300,27 @@ public abstract class TurnsApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task context_inspector_reports_the_oldest_turns_left_out_for_budget()
+    {
+        using var client = await server.CreateUserClientAsync();
+        var setup = await AdventureTestData.CreateAsync(client);
+        // Each narration is ~400 tokens of text; the scripted backend's 4,096-token window leaves ~3,000 for the prompt.
+        for (var i = 0; i < 8; i++)
+        {
+            await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, $"turn {i} {{{{tokens:300}}}}{{{{delay:0}}}}");
+        }
+        var last = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "and now?");
+        var context = await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{last.Id()}/context")).JsonAsync();
+
+        var leftOut = Assert.Single(context.GetProperty("leftOut").EnumerateArray());
+        Assert.StartsWith("turns 0–", leftOut.Str("what"), StringComparison.Ordinal);
+        Assert.Contains("over budget", leftOut.Str("reason"), StringComparison.Ordinal);
+        Assert.True(context.GetProperty("estimatedTokens").GetInt32() <= context.GetProperty("promptBudget").GetInt32());
+        var transcript = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "transcript");
+        Assert.EndsWith("–8", transcript.Str("note"), StringComparison.Ordinal); // the newest turns stay
+    }
+
+    [Fact]
     public async Task prompt_of_each_turn_begins_with_the_whole_prompt_of_the_turn_before()
     {
         using var client = await server.CreateUserClientAsync();
