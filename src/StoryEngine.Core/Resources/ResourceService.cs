@@ -10,9 +10,6 @@ namespace StoryEngine.Core.Resources;
 public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourceRules<TBody> rules, TimeProvider clock)
     where TBody : class, IResourceBody<TBody>
 {
-    /// <summary>How long deleted data can be restored before the purge sweep removes it.</summary>
-    public static readonly TimeSpan TrashRetention = TimeSpan.FromDays(30);
-
     public async Task<StoredResource<TBody>> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
     {
         // The store only returns rows whose parent is live, so the parent check is needed only to explain a miss.
@@ -59,7 +56,7 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         return updated;
     }
 
-    /// <summary>Moves the resource to the trash, from which <see cref="RestoreAsync"/> brings it back for <see cref="TrashRetention"/>.</summary>
+    /// <summary>Moves the resource to the trash, from which <see cref="RestoreAsync"/> brings it back for <see cref="Trash.TrashPolicy.Retention"/>.</summary>
     public async Task DeleteAsync(ResourceScope scope, string id, long? expectedVersion, CancellationToken cancellationToken)
     {
         await rules.EnsureParentAsync(scope, cancellationToken);

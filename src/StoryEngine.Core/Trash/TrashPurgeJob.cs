@@ -7,7 +7,7 @@ using StoryEngine.Core.Worlds;
 namespace StoryEngine.Core.Trash;
 
 /// <summary>
-/// Removes for good what has been in the trash longer than <see cref="ResourceService{TBody}.TrashRetention"/>,
+/// Removes for good what has been in the trash longer than <see cref="TrashPolicy.Retention"/>,
 /// and the contents of worlds removed that way. Worlds go first so their contents become orphans in the same run.
 /// </summary>
 public sealed class TrashPurgeJob(
@@ -21,7 +21,7 @@ public sealed class TrashPurgeJob(
 
     public async Task<int> ExecuteAsync(CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow() - ResourceService<World>.TrashRetention;
+        var cutoff = clock.GetUtcNow() - TrashPolicy.Retention;
         var purged = await worlds.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await locations.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await characters.PurgeDeletedBeforeAsync(cutoff, cancellationToken);

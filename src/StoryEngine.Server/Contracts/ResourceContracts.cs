@@ -24,5 +24,5 @@ public interface IResourceResponse<TSelf, TBody> where TSelf : IResourceResponse
 /// <summary>Lifecycle fields every response carries; the deletion pair only appears on items in the trash.</summary>
 public static class Lifecycle
 {
-    public static DateTimeOffset? PurgeAt<TBody>(StoredResource<TBody> r) => r.DeletedAt + ResourceService<Core.Worlds.World>.TrashRetention;
+    public static DateTimeOffset? PurgeAt<TBody>(StoredResource<TBody> r) => r.DeletedAt + Core.Trash.TrashPolicy.Retention;
 }

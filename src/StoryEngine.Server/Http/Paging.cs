@@ -30,6 +30,4 @@ public static class Paging
         context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}{query}>; rel=\"next\"";
     }
 
-    public static ListQuery Query(int? limit, string? cursor, string? q, string[]? tag) =>
-        ListQuery.From(limit, cursor, q, tag);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using StoryEngine.Tests.Api;
 using StoryEngine.Tests.Infrastructure;
 
@@ -11,7 +10,7 @@ namespace StoryEngine.Tests.Cli;
 /// The server process is killed (SIGKILL, no shutdown) in the middle of a streamed turn. After a restart the
 /// player's action and the narration checkpointed so far are there, the turn is marked interrupted, and it can be retried.
 /// </summary>
-public sealed partial class CrashRecoveryTests : IDisposable
+public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-crash", Guid.NewGuid().ToString("N"));
 
@@ -21,7 +20,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
         var backend = await ScriptedBackend.InstanceAsync();
         var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
 
-        var (server, address) = await StartAsync(environment);
+        var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
         using var client = new HttpClient { BaseAddress = address };
         await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "crashy", password = "a long enough password" });
         var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "crashy", password = "a long enough password" })).JsonAsync();
@@ -55,7 +54,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
         }
         await server.WaitForExitAsync();
 
-        var (restarted, newAddress) = await StartAsync(environment);
+        var (restarted, newAddress) = await CliProcess.StartServerAsync(_dataDir, environment);
         try
         {
             using var after = new HttpClient { BaseAddress = newAddress };
@@ -78,23 +77,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
         }
     }
 
-    private async Task<(Process Process, Uri Address)> StartAsync(Dictionary<string, string> environment)
-    {
-        var process = CliProcess.Start(["serve", "--data-dir", _dataDir, "--urls", "http://127.0.0.1:0"], environment);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (ListeningOn().Match(line) is { Success: true } match)
-            {
-                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                return (process, new Uri(match.Groups[1].Value));
-            }
-        }
-        throw new InvalidOperationException("The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token));
-    }
 
-    [GeneratedRegex("Now listening on: (http://[0-9.:]+)")]
-    private static partial Regex ListeningOn();
 
     public void Dispose()
     {

@@ -2,20 +2,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Cli;
 
 /// <summary>`storyengine serve` as a real process: killed without warning, or asked to stop, it loses nothing it confirmed.</summary>
-public sealed partial class ServerProcessTests : IDisposable
+public sealed class ServerProcessTests : IDisposable
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-serve", Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task confirmed_writes_survive_the_server_being_killed()
     {
-        var (server, address) = await StartAsync();
+        var (server, address) = await CliProcess.StartServerAsync(_dataDir);
         string worldId;
         string token;
         using (var client = new HttpClient { BaseAddress = address })
@@ -29,7 +28,7 @@ public sealed partial class ServerProcessTests : IDisposable
         server.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks, no flushing
         await server.WaitForExitAsync();
 
-        var (restarted, newAddress) = await StartAsync();
+        var (restarted, newAddress) = await CliProcess.StartServerAsync(_dataDir);
         try
         {
             using var client = new HttpClient { BaseAddress = newAddress };
@@ -46,7 +45,7 @@ public sealed partial class ServerProcessTests : IDisposable
     [Fact]
     public async Task sigterm_stops_the_server_gracefully_with_exit_code_0()
     {
-        var (server, address) = await StartAsync();
+        var (server, address) = await CliProcess.StartServerAsync(_dataDir);
         using (var client = new HttpClient { BaseAddress = address })
         {
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
@@ -60,23 +59,7 @@ public sealed partial class ServerProcessTests : IDisposable
         Assert.Equal(0, server.ExitCode);
     }
 
-    private async Task<(Process Process, Uri Address)> StartAsync()
-    {
-        var process = CliProcess.Start(["serve", "--data-dir", _dataDir, "--urls", "http://127.0.0.1:0"]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (ListeningOn().Match(line) is { Success: true } match)
-            {
-                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining so the pipe never blocks the server
-                return (process, new Uri(match.Groups[1].Value));
-            }
-        }
-        throw new InvalidOperationException("The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token));
-    }
 
-    [GeneratedRegex("Now listening on: (http://[0-9.:]+)")]
-    private static partial Regex ListeningOn();
 
     public void Dispose()
     {

@@ -5,7 +5,7 @@ using StoryEngine.Server.Cli;
 namespace StoryEngine.Tests.Infrastructure;
 
 /// <summary>Runs the real `storyengine` program (the built storyengine.dll) as a separate process.</summary>
-public static class CliProcess
+public static partial class CliProcess
 {
     public static string ProgramPath => Path.Combine(Path.GetDirectoryName(typeof(CliApp).Assembly.Location)!, "storyengine.dll");
 
@@ -25,6 +25,25 @@ public static class CliProcess
         await process.WaitForExitAsync(timeout.Token);
         return new Result(process.ExitCode, await stdout, await stderr);
     }
+
+    /// <summary>Starts `storyengine serve` on a free loopback port and returns once it listens.</summary>
+    public static async Task<(Process Process, Uri Address)> StartServerAsync(string dataDir, IDictionary<string, string>? environment = null)
+    {
+        var process = Start(["serve", "--data-dir", dataDir, "--urls", "http://127.0.0.1:0"], environment);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (ListeningOn().Match(line) is { Success: true } match)
+            {
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining so the pipe never blocks the server
+                return (process, new Uri(match.Groups[1].Value));
+            }
+        }
+        throw new InvalidOperationException("The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("Now listening on: (http://[0-9.:]+)")]
+    private static partial System.Text.RegularExpressions.Regex ListeningOn();
 
     public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
