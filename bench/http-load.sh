@@ -20,6 +20,8 @@ fi
 
 dotnet publish src/StoryEngine.Server -c Release -o "$OUT" --nologo -v quiet >/dev/null
 export Logging__LogLevel__Default=Warning
+# One benchmark user sends every request: lift the per-user limits so the limiter is measured, not hit.
+export RateLimits__ApiPerMinute=100000000 RateLimits__AuthPerMinute=100000 RateLimits__GenerationPerMinute=100000
 if [ "$ENGINE" = postgres ]; then
   source scripts/lib/postgres.sh
   start_postgres

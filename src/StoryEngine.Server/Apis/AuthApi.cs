@@ -10,7 +10,8 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
-        var auth = api.MapGroup("/auth").WithTags("Auth").AllowAnonymous();
+        var auth = api.MapGroup("/auth").WithTags("Auth").AllowAnonymous()
+            .RequireRateLimiting(Hosting.ProtectionServiceCollectionExtensions.AuthPolicy);
         auth.MapPost("/register", Register).WithName("Register").WithSummary("Create an account")
             .ProducesProblem(400).ProducesProblem(409);
         auth.MapPost("/login", Login).WithName("Login").WithSummary("Sign in: get an access token and a refresh token")

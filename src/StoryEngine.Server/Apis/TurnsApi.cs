@@ -22,7 +22,8 @@ public static class TurnsApi
         turns.MapPost("/", Take).WithName("TakeTurn")
             .WithSummary("Take a turn (do, say, story, continue). With Accept: text/event-stream the narration streams as SSE")
             .Produces(200, contentType: "text/event-stream")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422).ProducesProblem(502).ProducesProblem(504);
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422).ProducesProblem(502).ProducesProblem(504)
+            .RequireRateLimiting(Hosting.ProtectionServiceCollectionExtensions.GenerationPolicy);
         turns.MapGet("/", List).WithName("ListTurns").WithSummary("The transcript, newest first, paged, each turn with its alternatives")
             .ProducesProblem(400).ProducesProblem(404);
         turns.MapGet("/{turnId}", Get).WithName("GetTurn").WithSummary("One turn").ProducesProblem(404);
@@ -30,7 +31,8 @@ public static class TurnsApi
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         turns.MapPost("/{turnId}/retry", Retry).WithName("RetryTurn").WithSummary("Narrate the newest turn again as a new alternative (SSE or JSON)")
             .Produces(200, contentType: "text/event-stream")
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(502).ProducesProblem(504);
+            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(502).ProducesProblem(504)
+            .RequireRateLimiting(Hosting.ProtectionServiceCollectionExtensions.GenerationPolicy);
         turns.MapPost("/{turnId}/choose", Choose).WithName("ChooseAlternative").WithSummary("Choose which narration of a turn counts")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         turns.MapGet("/{turnId}/context", Context).WithName("GetTurnContext")

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StoryEngine.Server.Apis;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Health;
+using StoryEngine.Server.Http;
 using StoryEngine.Storage.Migrations;
 
 namespace StoryEngine.Server.Hosting;
@@ -52,10 +53,17 @@ public static class StoryEngineHost
     /// <summary>The HTTP pipeline and every endpoint group.</summary>
     public static WebApplication MapStoryEngine(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts(); // only ever sent on HTTPS responses
+        }
         app.UseResponseCompression();
+        app.UseCors();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication, so limits are per user
         app.UseAuthorization();
 
         app.MapOpenApi().AllowAnonymous();
@@ -67,7 +75,8 @@ public static class StoryEngineHost
         });
         app.MapStoryHealth();
 
-        app.MapGroup("/api/v1").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized)
+        app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapAuthApi()
             .MapWorldsApi()
             .MapLocationsApi()
@@ -83,6 +92,7 @@ public static class StoryEngineHost
     {
         _ = services.GetRequiredService<IOptions<StoryEngineOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
 

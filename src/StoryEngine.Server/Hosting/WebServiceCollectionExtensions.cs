@@ -60,6 +60,7 @@ public static class WebServiceCollectionExtensions
 
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddStoryHealthChecks();
+        services.AddStoryProtection(builder.Configuration);
         services.AddStoryJobs(builder.Configuration);
         return builder;
     }

@@ -41,6 +41,10 @@ public abstract class ServerFixture : IAsyncLifetime
         // Tests make many accounts; the production default of 600,000 PBKDF2 rounds would dominate their run time.
         settings["Auth:PasswordIterations"] = "1000";
         settings["Trash:PurgeEnabled"] = "false";
+        // Every test signs up from 127.0.0.1; the real limits are tested on a server of their own (ProtectionTests).
+        settings["RateLimits:ApiPerMinute"] = "1000000";
+        settings["RateLimits:GenerationPerMinute"] = "1000000";
+        settings["RateLimits:AuthPerMinute"] = "1000000";
         settings["urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in (await ScriptedBackend.InstanceAsync()).Settings())
         {

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using StoryEngine.Server.Auth;
+
+namespace StoryEngine.Server.Hosting;
+
+/// <summary>Settings under <c>RateLimits</c>: requests per minute, per user (per IP when anonymous).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Every API request.</summary>
+    public int ApiPerMinute { get; set; } = 600;
+
+    /// <summary>Requests that call a model (turns, retries), per user.</summary>
+    public int GenerationPerMinute { get; set; } = 20;
+
+    /// <summary>Register, login and refresh, per IP.</summary>
+    public int AuthPerMinute { get; set; } = 10;
+}
+
+public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (key, value) in new[] { ("ApiPerMinute", options.ApiPerMinute), ("GenerationPerMinute", options.GenerationPerMinute), ("AuthPerMinute", options.AuthPerMinute) })
+        {
+            if (value < 1)
+            {
+                failures.Add($"RateLimits:{key} must be at least 1 (got {value}).");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+/// <summary>
+/// Rate limits with the framework's limiter, and CORS with an allow-list that is empty unless configured
+/// (<c>Cors:AllowedOrigins</c>). Anything over a limit gets 429 with Retry-After and a problem document.
+/// </summary>
+public static class ProtectionServiceCollectionExtensions
+{
+    public const string ApiPolicy = "api";
+    public const string GenerationPolicy = "generation";
+    public const string AuthPolicy = "auth";
+
+    public static IServiceCollection AddStoryProtection(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(ApiPolicy, context => PerMinute(context, o => o.ApiPerMinute, byUser: true));
+            limiter.AddPolicy(GenerationPolicy, context => PerMinute(context, o => o.GenerationPerMinute, byUser: true));
+            limiter.AddPolicy(AuthPolicy, context => PerMinute(context, o => o.AuthPerMinute, byUser: false));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var http = rejected.HttpContext;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"Slow down: try again in {http.Response.Headers.RetryAfter} seconds.",
+                        Extensions = { ["code"] = "rate_limited" },
+                    },
+                });
+            };
+        });
+
+        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+        {
+            // Nothing is allowed unless the operator names the origins (issue 4: "nothing allowed by default").
+            if (origins.Length > 0)
+            {
+                policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Link", "Location", "Retry-After");
+            }
+        }));
+        return services;
+    }
+
+    private static RateLimitPartition<string> PerMinute(HttpContext context, Func<RateLimitOptions, int> permits, bool byUser)
+    {
+        var options = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
+        var key = byUser && context.User.Identity?.IsAuthenticated == true
+            ? "user:" + context.User.UserId()
+            : "ip:" + context.Connection.RemoteIpAddress;
+        var limit = permits(options);
+        return RateLimitPartition.GetFixedWindowLimiter($"{limit}|{key}", _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit,
+            Window = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        });
+    }
+}
