@@ -44,15 +44,26 @@ public static class AdventuresApi
         return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
     }
 
-    private static async Task<Ok<PageResponse<AdventureResponse>>> List(HttpContext context, AdventureService adventures, int? limit, string? cursor, string? q, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PageResponse<AdventureResponse>>, StatusCodeHttpResult>> List(
+        HttpContext context, AdventureService adventures, int? limit, string? cursor, string? q, CancellationToken cancellationToken)
     {
         var page = await adventures.ListAsync(context.User.UserId(), ListQuery.From(limit, cursor, q, null), cancellationToken);
         Paging.AddNextLink(context, page.NextCursor);
+        if (ETags.Tag(context, ETags.ForList(page.Items.Select(a => (a.Id, a.LastSequence)), page.NextCursor)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
         return TypedResults.Ok(new PageResponse<AdventureResponse>(page.Items.Select(AdventureResponse.From).ToArray(), page.NextCursor));
     }
 
-    private static async Task<Ok<AdventureResponse>> Get(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken) =>
-        TypedResults.Ok(AdventureResponse.From(await adventures.GetAsync(context.User.UserId(), id, cancellationToken)));
+    private static async Task<Results<Ok<AdventureResponse>, StatusCodeHttpResult>> Get(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    {
+        var adventure = await adventures.GetAsync(context.User.UserId(), id, cancellationToken);
+        // The adventure changes exactly when its story log grows, so the last sequence is its version.
+        return ETags.Tag(context, ETags.ForVersion(adventure.LastSequence))
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(AdventureResponse.From(adventure));
+    }
 
     private static async Task<NoContent> Delete(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
     {
@@ -87,7 +98,7 @@ public static class AdventuresApi
         return (await TurnStreaming.RespondAsync(context, run, announce: false, afterToken: run.ResumeAfter(lastEventId))).Result;
     }
 
-    private static async Task<Ok<PageResponse<StoryEventResponse>>> Events(
+    private static async Task<Results<Ok<PageResponse<StoryEventResponse>>, StatusCodeHttpResult>> Events(
         string id, HttpContext context, AdventureService adventures, IStoryLog log, int? limit, long? after, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > ListQuery.MaxLimit || after is < 0)
@@ -103,6 +114,11 @@ public static class AdventuresApi
         if (next is not null)
         {
             context.Response.Headers.Link = $"<{context.Request.Path}?limit={take}&after={next}>; rel=\"next\"";
+        }
+        // Events never change once written: a page is identified by where it starts and ends.
+        if (ETags.Tag(context, ETags.ForItems(items.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), next)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         return TypedResults.Ok(new PageResponse<StoryEventResponse>(items, next));
     }

@@ -55,7 +55,7 @@ public static class TurnsApi
         return await TurnStreaming.RespondAsync(context, run, announce: true);
     }
 
-    private static async Task<Ok<PageResponse<TurnResponse>>> List(
+    private static async Task<Results<Ok<PageResponse<TurnResponse>>, StatusCodeHttpResult>> List(
         string id, HttpContext context, AdventureService adventures, IStoryLog log, int? limit, string? cursor, bool? includeUndone, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -82,11 +82,24 @@ public static class TurnsApi
         var items = turns.Take(take).ToArray();
         var next = turns.Count > take ? EncodeCursor(items[^1].Number) : null;
         Paging.AddNextLink(context, next);
+        if (ETags.Tag(context, ETags.ForItems(items.Select(StateOf), next)))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
         return TypedResults.Ok(new PageResponse<TurnResponse>(items.Select(TurnResponse.From).ToArray(), next));
     }
 
-    private static async Task<Ok<TurnResponse>> Get(string id, string turnId, HttpContext context, AdventureService adventures, CancellationToken cancellationToken) =>
-        TypedResults.Ok(TurnResponse.From(await adventures.GetTurnAsync(context.User.UserId(), id, turnId, cancellationToken)));
+    private static async Task<Results<Ok<TurnResponse>, StatusCodeHttpResult>> Get(string id, string turnId, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    {
+        var turn = await adventures.GetTurnAsync(context.User.UserId(), id, turnId, cancellationToken);
+        return ETags.Tag(context, ETags.ForItems([StateOf(turn)], null))
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(TurnResponse.From(turn));
+    }
+
+    // Every event that touches a turn moves its UpdatedAt; the streaming text is not part of the stored turn.
+    private static string StateOf(TurnRecord turn) =>
+        $"{turn.TurnId}:{turn.UpdatedAt.ToUnixTimeMilliseconds()}:{turn.Status}:{turn.Alternatives.Count}:{turn.Chosen}:{turn.Undone}:{turn.PlayerText.Length}:{turn.ChosenNarration.Text.Length}";
 
     private static async Task<Ok<TurnResponse>> Edit(string id, string turnId, EditTurnRequest? request, HttpContext context, AdventureService adventures, CancellationToken cancellationToken) =>
         TypedResults.Ok(TurnResponse.From(await adventures.EditAsync(context.User.UserId(), id, turnId, request?.PlayerText, request?.Narration, cancellationToken)));

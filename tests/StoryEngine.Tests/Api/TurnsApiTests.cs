@@ -9,6 +9,27 @@ namespace StoryEngine.Tests.Api;
 public abstract class TurnsApiTests(ServerFixture server)
 {
     [Fact]
+    public async Task adventure_transcript_and_turn_answer_304_until_they_change()
+    {
+        using var client = await server.CreateUserClientAsync();
+        var setup = await AdventureTestData.CreateAsync(client);
+        var turn = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "one");
+        foreach (var url in new[] { $"/api/v1/adventures/{setup.AdventureId}", $"/api/v1/adventures/{setup.AdventureId}/turns",
+                     $"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}", $"/api/v1/adventures/{setup.AdventureId}/events", "/api/v1/adventures" })
+        {
+            var first = await client.GetAsync(url);
+            using var again = new HttpRequestMessage(HttpMethod.Get, url);
+            again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+            Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
+        }
+        var before = (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}")).Headers.ETag!;
+        await client.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}", JsonContent.Create(new { narration = "changed" }));
+        using var after = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}");
+        after.Headers.IfNoneMatch.Add(before);
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(after)).StatusCode);
+    }
+
+    [Fact]
     public async Task adventure_opens_with_the_characters_greeting_as_turn_zero()
     {
         using var client = await server.CreateUserClientAsync();
