@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/postgres.sh
+# The README test runs its curl walk-through; install curl the same way as PostgreSQL when it is missing.
+if ! command -v curl >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
+fi
 start_postgres
 
 export STORYENGINE_TEST_POSTGRES="$PG_CONNECTION"
