@@ -53,10 +53,13 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
 }
 
 /// <summary>At start, marks narrations a crash cut off as interrupted; at shutdown, stops and records those in flight.</summary>
-public sealed partial class NarrationLifetime(TurnService turns, ILogger<NarrationLifetime> logger) : IHostedService
+public sealed partial class NarrationLifetime(TurnService turns, IHostApplicationLifetime lifetime, ILogger<NarrationLifetime> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Stop narrating as soon as shutdown begins, before Kestrel waits for open streams to end: otherwise a long
+        // narration would hold the shutdown open and then be cut off without its outcome recorded.
+        lifetime.ApplicationStopping.Register(() => _ = turns.ShutdownAsync());
         try
         {
             var recovered = await turns.RecoverInterruptedAsync(cancellationToken);

@@ -79,6 +79,62 @@ public sealed class CrashRecoveryTests : IDisposable
 
 
 
+    [Fact]
+    public async Task sigterm_mid_narration_records_the_turn_as_interrupted_before_exiting()
+    {
+        var backend = await ScriptedBackend.InstanceAsync();
+        var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
+        using var client = new HttpClient { BaseAddress = address };
+        await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "graceful", password = "a long enough password" });
+        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "graceful", password = "a long enough password" })).JsonAsync();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
+        var setup = await AdventureTestData.CreateAsync(client);
+
+        string? turnId = null;
+        var streamed = "";
+        try
+        {
+            await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(setup.AdventureId, "a slow tale {{tokens:400}}{{delay:25}}")))
+            {
+                turnId ??= e.Data.TryGetProperty("turnId", out var id) ? id.GetString() : null;
+                if (e.Event == "token" && (streamed += e.Data.Str("text")).Length > 60)
+                {
+                    using var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    await term.WaitForExitAsync();
+                }
+                if (e.Event is "turn.failed" or "turn.completed")
+                {
+                    Assert.Equal("turn.failed", e.Event);
+                    Assert.Equal("interrupted", e.Data.Str("code")); // the client is told before the server goes
+                }
+            }
+        }
+        catch (HttpRequestException)
+        {
+        }
+        catch (IOException)
+        {
+        }
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await server.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, server.ExitCode);
+
+        var (restarted, newAddress) = await CliProcess.StartServerAsync(_dataDir, environment);
+        try
+        {
+            using var after = new HttpClient { BaseAddress = newAddress };
+            after.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
+            var turn = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")).JsonAsync();
+            Assert.Equal("interrupted", turn.Str("status"));
+            Assert.StartsWith(streamed[..60], turn.Str("narration"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+        }
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dataDir))
