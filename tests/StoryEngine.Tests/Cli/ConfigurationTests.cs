@@ -10,6 +10,9 @@ public sealed class ConfigurationTests
     [InlineData("Auth__SigningKey", "too-short", "Auth:SigningKey")]
     [InlineData("ConnectionStrings__Postgres", "Hots=nowhere", "ConnectionStrings:Postgres")]
     [InlineData("Database__MigrateOnStart", "maybe", "Database:MigrateOnStart")]
+    [InlineData("Backends__local__Kind", "telepathy", "Backends:local:Kind")]
+    [InlineData("Narrator__Backends__0", "missing", "Narrator:Backends")]
+    [InlineData("RateLimits__ApiPerMinute", "0", "RateLimits:ApiPerMinute")]
     public async Task bad_configuration_stops_with_exit_code_2_naming_the_key(string variable, string value, string key)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
