@@ -16,6 +16,9 @@ public interface IStorageProvider
 
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>A connection for statements that write; see <see cref="WriteSession"/>.</summary>
+    Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken);
+
     /// <summary>This engine's migrations, in version order.</summary>
     IReadOnlyList<Migrations.Migration> Migrations { get; }
 

@@ -68,6 +68,23 @@ public sealed class ContextBuilder(TokenEstimator tokens)
             kept.Add((live[i], messages, size));
             used += size;
         }
+        if (cut >= 0 && kept.Count > 1)
+        {
+            // Cut on a block boundary of turn numbers, so the first kept turn (and with it the whole prompt prefix
+            // the backend has cached) stays the same for a block of turns instead of moving every turn. Blocks are
+            // a power of two near a quarter of what fits, so the size rarely changes from one turn to the next.
+            var perTurn = Math.Max(1, used / kept.Count);
+            var block = (int)Math.Pow(2, Math.Floor(Math.Log2(Math.Max(1, transcriptBudget / 4 / perTurn))));
+            var oldestKept = kept[^1].Turn.Number;
+            var alignedStart = (oldestKept + block - 1) / block * block;
+            while (kept.Count > 1 && kept[^1].Turn.Number < alignedStart)
+            {
+                used -= kept[^1].Tokens;
+                kept.RemoveAt(kept.Count - 1);
+            }
+            cut = kept.Count; // kept is live[0..cut): everything from cut on is left out
+
+        }
         if (cut >= 0)
         {
             var dropped = live.Skip(cut).OrderBy(t => t.Number).ToList();

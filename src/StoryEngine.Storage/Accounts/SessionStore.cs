@@ -7,7 +7,8 @@ public sealed class SessionStore(IStorageProvider provider) : ISessionStore
 {
     public async Task InsertAsync(UserSession session, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO user_sessions (id, user_id, refresh_token_hash, created_at, expires_at, revoked_at) VALUES (@Id, @UserId, @RefreshTokenHash, @CreatedAt, @ExpiresAt, NULL)",
             new
@@ -33,7 +34,8 @@ public sealed class SessionStore(IStorageProvider provider) : ISessionStore
 
     public async Task<bool> RotateAsync(string sessionId, string expectedHash, string newHash, DateTimeOffset newExpiry, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE user_sessions SET refresh_token_hash = @NewHash, expires_at = @ExpiresAt WHERE id = @Id AND refresh_token_hash = @ExpectedHash AND revoked_at IS NULL",
             new { Id = sessionId, ExpectedHash = expectedHash, NewHash = newHash, ExpiresAt = newExpiry.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));

@@ -16,7 +16,8 @@ public sealed class UserStore(IStorageProvider provider) : IUserStore
 
     public async Task<bool> TryInsertAsync(User user, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(

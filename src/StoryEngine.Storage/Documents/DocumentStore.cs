@@ -68,7 +68,8 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
 
     public async Task InsertAsync(StoredResource<TBody> resource, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO {table} (id, owner_id, parent_id, name, search, tags, body, version, created_at, updated_at, deleted_at)
@@ -80,7 +81,8 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
     {
         var parameters = Parameters(resource);
         parameters.Add("ExpectedVersion", expectedVersion);
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var changed = await connection.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE {table} SET name = @Name, search = @Search, tags = @Tags, body = @Body, version = @Version,
@@ -92,7 +94,8 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
 
     public async Task<int> PurgeDeletedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         var purged = await connection.ExecuteAsync(new CommandDefinition(
             $"DELETE FROM {table} WHERE deleted_at IS NOT NULL AND deleted_at < @Cutoff",
             new { Cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));

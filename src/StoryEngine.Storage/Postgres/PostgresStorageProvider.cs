@@ -32,6 +32,10 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    // PostgreSQL handles concurrent writers itself; no gate.
+    public async Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken) =>
+        new(await _dataSource.OpenConnectionAsync(cancellationToken), null);
+
     public Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)

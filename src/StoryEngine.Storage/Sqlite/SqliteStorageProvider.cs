@@ -13,6 +13,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
 {
     private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() => Migration.LoadEmbedded("Sqlite"));
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private bool _folderReady;
 
     public SqliteStorageProvider(string databasePath)
@@ -47,6 +48,20 @@ public sealed class SqliteStorageProvider : IStorageProvider
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    public async Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return new WriteSession(await OpenAsync(cancellationToken), _writeGate);
+        }
+        catch
+        {
+            _writeGate.Release();
+            throw;
+        }
     }
 
     public async Task PrepareAsync(CancellationToken cancellationToken)

@@ -35,7 +35,8 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
 
     public async Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM adventures WHERE id = @Id AND owner_id = @OwnerId", new { Id = id, OwnerId = ownerId }, transaction, cancellationToken: cancellationToken));
         if (deleted == 1)

@@ -16,7 +16,8 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
 {
     public async Task CreateAsync(Adventure adventure, IReadOnlyList<StoryEvent> events, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -35,7 +36,8 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         {
             return;
         }
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var newTurns = events.Count(e => e.Type is "ActionTaken");
         var moved = await connection.ExecuteAsync(new CommandDefinition(
@@ -91,7 +93,8 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
 
     public async Task SaveDraftAsync(string adventureId, string turnId, int alternative, string text, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         // INSERT … ON CONFLICT … DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
         await connection.ExecuteAsync(new CommandDefinition(
             """
@@ -112,7 +115,8 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
 
     public async Task SaveContextAsync(string adventureId, string turnId, int alternative, string contextJson, CancellationToken cancellationToken)
     {
-        await using var connection = await provider.OpenAsync(cancellationToken);
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO narration_contexts (adventure_id, turn_id, alternative, context) VALUES (@AdventureId, @TurnId, @Alternative, @Context)
