@@ -18,7 +18,8 @@ internal static class ConcurrentStreams
     private const int WarmupStreams = 50;
     private static readonly TimeSpan StreamTimeout = TimeSpan.FromMinutes(3);
 
-    private sealed record StreamResult(string? Error, double FirstTokenMs, double TotalMs, int Tokens, List<double> RelayMs);
+    /// <summary>One stream as the client saw it; <see cref="Relay"/> pairs each token's send timestamp with its delay in ms.</summary>
+    private sealed record StreamResult(string? Error, double FirstTokenMs, long FirstTokenAt, double TotalMs, int Tokens, List<(long SentAt, double DelayMs)> Relay);
 
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -84,7 +85,10 @@ internal static class ConcurrentStreams
 
         var failed = results.Where(r => r.Error is not null).ToList();
         var ok = results.Where(r => r.Error is null).ToList();
-        var relay = new Percentiles(results.SelectMany(r => r.RelayMs));
+        var relay = new Percentiles(results.SelectMany(r => r.Relay).Select(r => r.DelayMs));
+        // Once every stream has its first token, no turn is starting any more: what is left is relaying alone.
+        var allStarted = ok.Count == 0 ? long.MaxValue : ok.Max(r => r.FirstTokenAt);
+        var steady = new Percentiles(results.SelectMany(r => r.Relay).Where(r => r.SentAt > allStarted).Select(r => r.DelayMs));
         output.WriteLine($"Engine {database.Engine}. Setup: {options.Users:N0} accounts (register + sign in), each with a world, character, place, persona and " +
                          $"adventure, over HTTP with {SetupParallelism} at a time: {setupSeconds:0.0} s; then one keep-alive connection per player was opened, and " +
                          $"{Math.Min(WarmupStreams, options.Users)} players took a short warm-up turn together (JIT, pools, backend connections). " +
@@ -99,6 +103,7 @@ internal static class ConcurrentStreams
 
         var table = new MarkdownTable("measure", "samples", "p50", "p95", "p99", "max");
         Row(table, "token relay delay: backend wrote it → client read it (ms)", relay);
+        Row(table, "… only tokens written after every stream had its first token (ms)", steady);
         Row(table, "first token after POST (ms)", new Percentiles(ok.Select(r => r.FirstTokenMs)));
         Row(table, "whole turn, POST → turn.completed (ms)", new Percentiles(ok.Select(r => r.TotalMs)));
         Row(table, "backend lateness: token written after its schedule (ms)", new Percentiles(backend.Lateness));
@@ -120,9 +125,10 @@ internal static class ConcurrentStreams
     private static async Task<StreamResult> StreamAsync(HttpClient http, BenchUser user, string adventureId, Task go, int expectedTokens, CancellationToken cancellationToken)
     {
         await go;
-        var relay = new List<double>(TokensPerTurn);
+        var relay = new List<(long, double)>(TokensPerTurn);
         var tokens = 0;
         double first = double.NaN;
+        long firstAt = 0;
         var started = Timing.Now();
         try
         {
@@ -144,8 +150,9 @@ internal static class ConcurrentStreams
                     if (double.IsNaN(first))
                     {
                         first = Timing.MsBetween(started, received);
+                        firstAt = received;
                     }
-                    relay.AddRange(RateLimitedBackend.Stamps(message.Data).Select(stamp => Timing.MsBetween(stamp, received)));
+                    relay.AddRange(RateLimitedBackend.Stamps(message.Data).Select(stamp => (stamp, Timing.MsBetween(stamp, received))));
                 }
                 else if (message.Event is "turn.completed" or "turn.failed")
                 {
@@ -154,14 +161,14 @@ internal static class ConcurrentStreams
             }
             return outcome != "turn.completed" ? Failed(outcome ?? "the stream ended without an outcome")
                 : tokens != expectedTokens ? Failed($"{tokens} tokens instead of {expectedTokens}")
-                : new StreamResult(null, first, Timing.MsSince(started), tokens, relay);
+                : new StreamResult(null, first, firstAt, Timing.MsSince(started), tokens, relay);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
             return Failed($"{e.GetType().Name}: {Short(e.Message)}");
         }
 
-        StreamResult Failed(string error) => new(error, first, Timing.MsSince(started), tokens, relay);
+        StreamResult Failed(string error) => new(error, first, firstAt, Timing.MsSince(started), tokens, relay);
     }
 
     private static string Kind(string error) => error.Length <= 40 ? error : error[..40];
