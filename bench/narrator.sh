@@ -43,4 +43,4 @@ echo "- database: $engine"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
 echo
 dotnet bench/StoryEngine.Bench/bin/Release/net10.0/StoryEngine.Bench.dll "$MEASUREMENT" "${ARGS[@]}"
-echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg); whole run ${SECONDS} s (build included)."

@@ -26,6 +26,7 @@ internal static class AppendAndTranscript
         var user = await api.RegisterAsync("append", cancellationToken);
         var adventureId = await api.CreateAdventureAsync(user, cancellationToken);
         var adventure = await Seeder.SeedAsync(host.Services, user.Id, adventureId, SeededTurns, cancellationToken);
+        await database.AnalyzeAsync();
         var writer = host.Get<StoryWriter>();
         var log = host.Get<IStoryLog>();
 
@@ -91,7 +92,7 @@ internal static class AppendAndTranscript
         Row(table, "append its narration: StoryWriter.AppendAsync([NarrationCompleted]) (reads the turn first)", appendNarration, "–");
         Row(table, "newest page in-process: IStoryLog.ListTurnsAsync(limit 50)", listInProcess, "≤ 5 ms");
         Row(table, $"newest page over HTTP: GET …/turns?limit=50 ({bytes / 1024.0:0.0} KB JSON)", listHttp, "≤ 5 ms");
-        output.WriteLine($"Engine {database.Engine}. {SeededTurns:N0} turns seeded, then {Warmup} warm-up and {options.AppendSamples} measured samples of each " +
+        output.WriteLine($"Engine {database.Engine}. {SeededTurns:N0} turns seeded{(database.Engine == "postgres" ? " (then ANALYZE)" : "")}, then {Warmup} warm-up and {options.AppendSamples} measured samples of each " +
                          "operation, one at a time. Milliseconds.");
         output.WriteLine();
         table.WriteTo(output);

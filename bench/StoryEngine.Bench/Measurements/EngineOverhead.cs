@@ -37,6 +37,7 @@ internal static class EngineOverhead
             adventures.Add((size, id));
         }
 
+        await database.AnalyzeAsync();
         var turns = host.Get<TurnService>();
         var number = 0;
         for (var round = 0; round < WarmupRounds; round++)
@@ -74,7 +75,8 @@ internal static class EngineOverhead
                 (f.P99 / baseline - 1).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture));
         }
         output.WriteLine($"Engine {database.Engine}. Each adventure was seeded through IStoryLog.AppendAsync in batches of 1,000 turns " +
-                         $"(ActionTaken + NarrationCompleted each, ~60-token narrations); database size after seeding: {await database.SizeBytesAsync() / 1048576.0:0.0} MB.");
+                         $"(ActionTaken + NarrationCompleted each, ~60-token narrations); database size after seeding: {await database.SizeBytesAsync() / 1048576.0:0.0} MB" +
+                         (database.Engine == "postgres" ? ", then ANALYZE (as autovacuum would have done on a live server)." : "."));
         output.WriteLine();
         seeding.WriteTo(output);
         output.WriteLine($"Then {WarmupRounds} warm-up turns per adventure, and {options.Turns} measured turns per adventure, round-robin across the sizes, " +
