@@ -30,6 +30,7 @@ internal static class AppendAndTranscript
         var writer = host.Get<StoryWriter>();
         var log = host.Get<IStoryLog>();
 
+        var cpu = new CpuUsage();
         var appendAction = new List<double>();
         var appendNarration = new List<double>();
         for (var i = 0; i < Warmup + options.AppendSamples; i++)
@@ -87,13 +88,15 @@ internal static class AppendAndTranscript
             }
         }
 
+        var cpuUsed = cpu.Describe();
         var table = new MarkdownTable("operation", "samples", "p50", "p95", "p99", "max", "target p99");
         Row(table, "append one turn: StoryWriter.AppendAsync([ActionTaken])", appendAction, "≤ 2 ms");
         Row(table, "append its narration: StoryWriter.AppendAsync([NarrationCompleted]) (reads the turn first)", appendNarration, "–");
         Row(table, "newest page in-process: IStoryLog.ListTurnsAsync(limit 50)", listInProcess, "≤ 5 ms");
         Row(table, $"newest page over HTTP: GET …/turns?limit=50 ({bytes / 1024.0:0.0} KB JSON)", listHttp, "≤ 5 ms");
         output.WriteLine($"Engine {database.Engine}. {SeededTurns:N0} turns seeded{(database.Engine == "postgres" ? " (then ANALYZE)" : "")}, then {Warmup} warm-up and {options.AppendSamples} measured samples of each " +
-                         "operation, one at a time. Milliseconds.");
+                         "operation, one at a time. Milliseconds. " +
+                         $"CPU while measuring: {cpuUsed}.");
         output.WriteLine();
         table.WriteTo(output);
     }

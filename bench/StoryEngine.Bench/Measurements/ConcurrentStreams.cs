@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using StoryEngine.Bench.Backends;
 using StoryEngine.Bench.Harness;
@@ -67,9 +66,8 @@ internal static class ConcurrentStreams
         backend.StampTokens = true;
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var streams = players.Select(p => StreamAsync(http, p.User, p.AdventureId, go.Task, TokensPerTurn, cancellationToken)).ToArray();
-        var process = Process.GetCurrentProcess();
         string poolNote;
-        var cpuBefore = process.TotalProcessorTime;
+        var cpu = new CpuUsage();
         var started = Timing.Now();
         StreamResult[] results;
         using (var pool = new ThreadPoolSampler(TimeSpan.FromMilliseconds(20)))
@@ -80,8 +78,7 @@ internal static class ConcurrentStreams
                        $"at most {pool.PeakQueue:N0} work items waiting for a thread.";
         }
         var wallMs = Timing.MsSince(started);
-        process.Refresh();
-        var cores = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds / wallMs;
+        var cores = cpu.Describe();
 
         var failed = results.Where(r => r.Error is not null).ToList();
         var ok = results.Where(r => r.Error is null).ToList();
@@ -98,7 +95,7 @@ internal static class ConcurrentStreams
         var summary = new MarkdownTable("streams", "completed", "errors", "tokens received / expected", "burst wall time", "process CPU during burst");
         summary.Add(options.Users.ToString("N0", CultureInfo.InvariantCulture), ok.Count.ToString("N0", CultureInfo.InvariantCulture),
             failed.Count.ToString("N0", CultureInfo.InvariantCulture),
-            $"{results.Sum(r => r.Tokens):N0} / {options.Users * TokensPerTurn:N0}", $"{wallMs / 1000:0.00} s", $"{cores:0.00} cores");
+            $"{results.Sum(r => r.Tokens):N0} / {options.Users * TokensPerTurn:N0}", $"{wallMs / 1000:0.00} s", cores);
         summary.WriteTo(output);
 
         var table = new MarkdownTable("measure", "samples", "p50", "p95", "p99", "max");

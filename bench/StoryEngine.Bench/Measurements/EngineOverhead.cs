@@ -51,6 +51,7 @@ internal static class EngineOverhead
         var full = adventures.ToDictionary(a => a.Size, _ => new List<double>());
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var gen2Before = GC.CollectionCount(2);
+        var cpu = new CpuUsage();
         for (var round = 0; round < options.Turns; round++)
         {
             foreach (var (size, id) in adventures)
@@ -62,6 +63,7 @@ internal static class EngineOverhead
         }
         var measuredTurns = options.Turns * adventures.Count;
         var allocatedPerTurn = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measuredTurns / 1024;
+        var cpuUsed = cpu.Describe();
 
         var table = new MarkdownTable("turns before", "turns measured", "action committed p50", "p99",
             "whole turn p50", "p95", "p99", "max", "whole-turn p99 vs smallest");
@@ -86,7 +88,8 @@ internal static class EngineOverhead
         output.WriteLine();
         table.WriteTo(output);
         var phases = await TurnPhases.MeasureAsync(host, user.Id, adventures[^1].Id, options.Turns, cancellationToken);
-        output.WriteLine($"Allocated per turn (whole process, measured turns): {allocatedPerTurn:0} KB; gen-2 collections during the measured turns: {GC.CollectionCount(2) - gen2Before}. " +
+        output.WriteLine($"Allocated per turn (whole process, measured turns): {allocatedPerTurn:0} KB; gen-2 collections during the measured turns: {GC.CollectionCount(2) - gen2Before}; " +
+                         $"CPU during the measured turns: {cpuUsed}. " +
                          "Target (issue 3): p99 ≤ 5 ms, and the largest size within 20% of the smallest.");
         output.WriteLine();
         output.WriteLine($"Where the time goes, on the {Count(adventures[^1].Size)}-turn adventure: the storage and prompt steps of a turn re-enacted one at a time " +

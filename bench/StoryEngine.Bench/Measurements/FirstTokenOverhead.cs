@@ -36,6 +36,7 @@ internal static class FirstTokenOverhead
         var adapter = host.Get<BackendFactory>().GetClient("bench");
         var chain = host.Get<BackendChain>();
 
+        var cpu = new CpuUsage();
         var direct = new List<double>();
         var chained = new List<double>();
         var engine = new List<double>();
@@ -53,6 +54,7 @@ internal static class FirstTokenOverhead
             }
         }
 
+        var cpuUsed = cpu.Describe();
         var table = new MarkdownTable("path", "samples", "p50", "p95", "p99", "max");
         Row(table, "adapter direct (OpenAICompatibleChatClient via BackendFactory)", direct);
         Row(table, "provider chain (BackendChain over the adapter)", chained);
@@ -63,7 +65,8 @@ internal static class FirstTokenOverhead
         var diff = new Percentiles(paired);
         output.WriteLine($"Engine {database.Engine}. Backend: first token 50 ms after the request, then one every 50 ms, {backend.TokensPerReply} tokens. " +
                          $"{Warmup} warm-up and {options.TtftSamples} measured samples; each sample times the three paths one after another, each read to " +
-                         "its end before the next starts. Milliseconds from sending the request to the first token.");
+                         "its end before the next starts. Milliseconds from sending the request to the first token. " +
+                         $"CPU while measuring: {cpuUsed}.");
         output.WriteLine();
         table.WriteTo(output);
         var added = new MarkdownTable("engine − adapter", "p50", "p95", "p99", "max");
