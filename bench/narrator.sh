@@ -38,7 +38,7 @@ echo "## Narrator benchmarks (issue 3) — $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "- command: \`$COMMAND\`"
 echo "- machine: $(nproc) cores, $(awk -F: '/model name/ {sub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
-echo "- .NET $(dotnet --version) (Release build), commit $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench)" ] || echo ' + uncommitted changes')"
+echo "- .NET $(dotnet --version) (Release build), commit $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench ':!bench/results')" ] || echo ' + uncommitted changes')"
 echo "- database: $engine"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
 echo
