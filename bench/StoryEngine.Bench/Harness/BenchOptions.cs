@@ -1,0 +1,86 @@
+using System.Globalization;
+
+namespace StoryEngine.Bench.Harness;
+
+/// <summary>
+/// The command line: <c>&lt;measurement|all&gt; [--postgres CONNECTION] [--quick]</c> plus optional count overrides.
+/// Every count is bounded so <c>all</c> ends in a few minutes on a two-core machine.
+/// </summary>
+internal sealed record BenchOptions
+{
+    public const string Usage =
+        """
+        usage: StoryEngine.Bench <measurement> [options]
+          measurements: overhead | append | ttft | prefix | concurrent | all
+          --postgres CONNECTION   run against PostgreSQL (a throwaway database is created on that server and dropped after)
+          --quick                 small counts, for checking that the harness works
+          --sizes 1000,10000,...  adventure sizes for 'overhead' (default 1000,10000,100000)
+          --turns N               measured turns per size for 'overhead' (default 200)
+          --samples N             samples for 'append' (default 500) and 'ttft' (default 200)
+          --users N               concurrent streaming adventures for 'concurrent' (default 1000)
+        """;
+
+    public static readonly IReadOnlyList<string> Measurements = ["overhead", "append", "ttft", "prefix", "concurrent"];
+
+    public required string Measurement { get; init; }
+
+    public string? Postgres { get; init; }
+
+    public IReadOnlyList<int> Sizes { get; init; } = [1_000, 10_000, 100_000];
+
+    public int Turns { get; init; } = 200;
+
+    public int AppendSamples { get; init; } = 500;
+
+    public int TtftSamples { get; init; } = 200;
+
+    public int PrefixTurns { get; init; } = 200;
+
+    public int Users { get; init; } = 1_000;
+
+    public string Engine => Postgres is null ? "sqlite" : "postgres";
+
+    /// <summary>The options, or null with the problem written to <paramref name="error"/>.</summary>
+    public static BenchOptions? Parse(string[] args, TextWriter error)
+    {
+        if (args.Length == 0 || (args[0] != "all" && !Measurements.Contains(args[0])))
+        {
+            error.WriteLine(Usage);
+            return null;
+        }
+        var options = new BenchOptions { Measurement = args[0] };
+        for (var i = 1; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--quick":
+                    options = options with { Sizes = [200, 1_000, 5_000], Turns = 30, AppendSamples = 50, TtftSamples = 20, PrefixTurns = 120, Users = 50 };
+                    continue;
+                case "--postgres" when value is not null:
+                    options = options with { Postgres = value };
+                    break;
+                case "--sizes" when value is not null:
+                    options = options with { Sizes = value.Split(',').Select(Number).ToArray() };
+                    break;
+                case "--turns" when value is not null:
+                    options = options with { Turns = Number(value) };
+                    break;
+                case "--samples" when value is not null:
+                    options = options with { AppendSamples = Number(value), TtftSamples = Number(value) };
+                    break;
+                case "--users" when value is not null:
+                    options = options with { Users = Number(value) };
+                    break;
+                default:
+                    error.WriteLine($"unknown or incomplete option '{args[i]}'");
+                    error.WriteLine(Usage);
+                    return null;
+            }
+            i++;
+        }
+        return options;
+    }
+
+    private static int Number(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,17 @@
+using StoryEngine.Bench;
+using StoryEngine.Bench.Harness;
+
+// The narrator benchmarks of issue 3; bench/narrator.sh builds Release, runs this and records the machine.
+var options = BenchOptions.Parse(args, Console.Error);
+if (options is null)
+{
+    return 2;
+}
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+await BenchRunner.RunAsync(options, Console.Out, stop.Token);
+return 0;

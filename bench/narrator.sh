@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Narrator benchmarks (issue 3). Usage:
+#   bench/narrator.sh [overhead|append|ttft|prefix|concurrent|all] [--postgres [CONNECTION]] [--quick] [--users N] ...
+# Builds bench/StoryEngine.Bench in Release and runs it; prints markdown on stdout: the machine, the exact command,
+# then a table per measurement (progress and server warnings go to stderr). SQLite unless --postgres: given a
+# connection string, a throwaway database is made on that server; given none, a throwaway PostgreSQL is started on
+# loopback with scripts/lib/postgres.sh (installing Debian's package first when run as root).
+# Save a run with: bench/narrator.sh all | tee bench/results/narrator-$(date +%F).md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COMMAND="bench/narrator.sh $*"
+MEASUREMENT=${1:-all}
+[ $# -gt 0 ] && shift
+ARGS=()
+PG_CS=""
+START_PG=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --postgres)
+      if [ $# -gt 1 ] && [[ "$2" != --* ]]; then PG_CS="$2"; shift; else START_PG=1; fi ;;
+    *) ARGS+=("$1") ;;
+  esac
+  shift
+done
+
+dotnet build bench/StoryEngine.Bench -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+if [ -n "$START_PG" ]; then
+  source scripts/lib/postgres.sh
+  start_postgres >&2
+  # As bench/http-load.sh: the server allows 300 connections; a thousand concurrent narrations need a big pool.
+  PG_CS="$PG_CONNECTION;Maximum Pool Size=200"
+fi
+[ -n "$PG_CS" ] && ARGS+=(--postgres "$PG_CS")
+
+engine=sqlite
+[ -n "$PG_CS" ] && engine="postgres${START_PG:+ ($("$PGBIN/postgres" --version | sed 's/^postgres (PostgreSQL) //'), throwaway on loopback, fsync=off)}"
+echo "## Narrator benchmarks (issue 3) — $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo
+echo "- command: \`$COMMAND\`"
+echo "- machine: $(nproc) cores, $(awk -F: '/model name/ {sub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
+echo "- .NET $(dotnet --version) (Release build), commit $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench ':!bench/results')" ] || echo ' + uncommitted changes')"
+echo "- database: $engine"
+echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
+echo
+dotnet bench/StoryEngine.Bench/bin/Release/net10.0/StoryEngine.Bench.dll "$MEASUREMENT" "${ARGS[@]}"
+echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg); whole run ${SECONDS} s (build included)."
