@@ -23,12 +23,9 @@ public sealed partial class TurnService(
     ContextBuilder contexts,
     INarrator narrator,
     TokenEstimator estimator,
-    TimeProvider clock,
+    DraftCheckpoints drafts,
     ILogger<TurnService> logger)
 {
-    /// <summary>How often a streaming narration's draft is saved (issue 3: at least every second).</summary>
-    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
-
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<Task> _narrations = [];
     private readonly Lock _narrationsLock = new();
@@ -163,8 +160,6 @@ public sealed partial class TurnService(
             estimated = context.Report.EstimatedTokens;
             await log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None);
 
-            var lastCheckpoint = clock.GetUtcNow();
-            var savedLength = 0;
             await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
             {
                 model ??= update.ModelId;
@@ -185,12 +180,7 @@ public sealed partial class TurnService(
                 firstTokenMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 text.Append(piece);
                 run.Add(piece);
-                if (clock.GetUtcNow() - lastCheckpoint >= CheckpointInterval && text.Length > savedLength)
-                {
-                    await log.SaveDraftAsync(run.AdventureId, run.TurnId, run.Alternative, text.ToString(), clock.GetUtcNow(), CancellationToken.None);
-                    lastCheckpoint = clock.GetUtcNow();
-                    savedLength = text.Length;
-                }
+                drafts.Update(run, text.ToString());
             }
             outcome = Completed(stopped: false);
         }
@@ -208,6 +198,7 @@ public sealed partial class TurnService(
             LogNarrationFailed(logger, e, run.AdventureId, run.TurnId);
             outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e), text.ToString());
         }
+        drafts.Forget(run);
         await FinishAsync(run, ownerId, outcome);
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 

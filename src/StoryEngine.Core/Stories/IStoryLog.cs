@@ -6,6 +6,9 @@ namespace StoryEngine.Core.Stories;
 /// The append-only story log with its turn projection, written together in one transaction.
 /// Appends name the sequence they follow; a mismatch means another writer got there first.
 /// </summary>
+/// <summary>The text of one narration so far, as checkpointed while it streams.</summary>
+public sealed record NarrationDraft(string AdventureId, string TurnId, int Alternative, string Text, DateTimeOffset At);
+
 public interface IStoryLog
 {
     /// <summary>Creates the adventure header, its first events and their turns atomically (a new adventure or a fork).</summary>
@@ -27,8 +30,8 @@ public interface IStoryLog
     /// <summary>Turns whose newest narration is still streaming: after a crash, these were interrupted.</summary>
     Task<IReadOnlyList<TurnRecord>> ListStreamingTurnsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Saves the narration text streamed so far, replacing the previous checkpoint of the same narration.</summary>
-    Task SaveDraftAsync(string adventureId, string turnId, int alternative, string text, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Saves the narration text streamed so far of several narrations in one transaction, replacing their previous checkpoints.</summary>
+    Task SaveDraftsAsync(IReadOnlyList<NarrationDraft> drafts, CancellationToken cancellationToken);
 
     Task<string?> GetDraftAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken);
 

@@ -28,6 +28,7 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<ContextBuilder>();
         services.AddSingleton<TurnRegistry>();
         services.AddSingleton<NarrationInputs>();
+        services.AddSingleton<DraftCheckpoints>();
         services.AddSingleton<TurnService>();
         services.AddSingleton<AdventureService>();
         services.AddHostedService<NarrationLifetime>();
@@ -53,10 +54,14 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
 }
 
 /// <summary>At start, marks narrations a crash cut off as interrupted; at shutdown, stops and records those in flight.</summary>
-public sealed partial class NarrationLifetime(TurnService turns, IHostApplicationLifetime lifetime, ILogger<NarrationLifetime> logger) : IHostedService
+public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoints drafts, IHostApplicationLifetime lifetime, ILogger<NarrationLifetime> logger) : IHostedService
 {
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _checkpoints = Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        _checkpoints = drafts.RunAsync(_stopping.Token);
         // Stop narrating as soon as shutdown begins, before Kestrel waits for open streams to end: otherwise a long
         // narration would hold the shutdown open and then be cut off without its outcome recorded.
         lifetime.ApplicationStopping.Register(() => _ = turns.ShutdownAsync());
@@ -75,7 +80,12 @@ public sealed partial class NarrationLifetime(TurnService turns, IHostApplicatio
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => turns.ShutdownAsync();
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await turns.ShutdownAsync();
+        await _stopping.CancelAsync();
+        await _checkpoints;
+    }
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Marked {Count} narrations interrupted by the last stop")]
     private static partial void LogRecovered(ILogger logger, int count);

@@ -91,18 +91,24 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         return bodies.Select(Deserialize).ToArray();
     }
 
-    public async Task SaveDraftAsync(string adventureId, string turnId, int alternative, string text, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task SaveDraftsAsync(IReadOnlyList<NarrationDraft> drafts, CancellationToken cancellationToken)
     {
+        if (drafts.Count == 0)
+        {
+            return;
+        }
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // INSERT … ON CONFLICT … DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO narration_drafts (adventure_id, turn_id, alternative, text, at) VALUES (@AdventureId, @TurnId, @Alternative, @Text, @At)
             ON CONFLICT (adventure_id, turn_id, alternative) DO UPDATE SET text = excluded.text, at = excluded.at
             """,
-            new { AdventureId = adventureId, TurnId = turnId, Alternative = (long)alternative, Text = text, At = at.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken));
+            drafts.Select(d => new { d.AdventureId, d.TurnId, Alternative = (long)d.Alternative, d.Text, At = d.At.ToUnixTimeMilliseconds() }),
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<string?> GetDraftAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken)
