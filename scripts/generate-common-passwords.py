@@ -35,6 +35,7 @@ hockey1 soccer1 football1 baseball1 mylove sweetheart honey darling cutie
 SUFFIXES = ["", "1", "12", "123", "1234", "12345", "123456", "1234567", "12345678", "123456789", "1234567890",
             "!", "1!", "123!", "!@#", "01", "007", "69", "1990", "2000"]
 SUFFIXES += [str(y) for y in range(2015, 2031)]
+SUFFIXES += [f"{y}!" for y in range(2015, 2031)]
 PREFIXES = ["", "my", "ilove"]
 
 KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "qwertzuiop", "azertyuiop",

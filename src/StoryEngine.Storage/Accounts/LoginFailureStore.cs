@@ -7,10 +7,17 @@ public sealed class LoginFailureStore(IStorageProvider provider) : ILoginFailure
 {
     public async Task<IReadOnlyList<LoginFailures>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
+        // Named parameters spelled out: Dapper would send a list to PostgreSQL as one array parameter, which IN cannot take.
+        var parameters = new DynamicParameters();
+        for (var i = 0; i < keys.Count; i++)
+        {
+            parameters.Add($"Key{i}", keys[i]);
+        }
+        var names = string.Join(", ", keys.Select((_, i) => $"@Key{i}"));
         await using var connection = await provider.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            "SELECT throttle_key AS ThrottleKey, failures AS Failures, last_failure_at AS LastFailureAt FROM login_failures WHERE throttle_key IN @Keys",
-            new { Keys = keys }, cancellationToken: cancellationToken));
+            $"SELECT throttle_key AS ThrottleKey, failures AS Failures, last_failure_at AS LastFailureAt FROM login_failures WHERE throttle_key IN ({names})",
+            parameters, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToFailures()).ToArray();
     }
 
