@@ -17,8 +17,6 @@ public sealed partial class AccountService(
     AuditTrail audit,
     TimeProvider clock)
 {
-    public const int MinPasswordLength = PasswordPolicy.MinLength;
-    public const int MaxPasswordLength = PasswordPolicy.MaxLength;
     public static readonly TimeSpan RefreshLifetime = TimeSpan.FromDays(30);
 
     // A hash of nothing in particular, so an unknown username costs as much time as a wrong password.
