@@ -1,29 +1,38 @@
 namespace StoryEngine.Core.Accounts;
 
-/// <summary>An account. <see cref="PasswordHash"/> is in <see cref="PasswordHashing"/>'s self-describing format.</summary>
-public sealed record User(string Id, string Username, string PasswordHash, bool IsAdmin, DateTimeOffset CreatedAt);
-
-/// <summary>A signed-in device: it holds one refresh token, stored only as a hash.</summary>
-public sealed record UserSession(string Id, string UserId, string RefreshTokenHash, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt);
-
-public interface IUserStore
+/// <summary>
+/// An account. <see cref="PasswordHash"/> is in <see cref="PasswordHashing"/>'s self-describing format. A disabled
+/// account (<see cref="DisabledAt"/> set) cannot sign in and its sessions stop working.
+/// </summary>
+public sealed record User(string Id, string Username, string PasswordHash, bool IsAdmin, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt = null)
 {
-    Task<User?> FindByUsernameAsync(string username, CancellationToken cancellationToken);
-
-    Task<User?> GetAsync(string id, CancellationToken cancellationToken);
-
-    /// <summary>False when the username is taken (compared case-insensitively).</summary>
-    Task<bool> TryInsertAsync(User user, CancellationToken cancellationToken);
-
-    Task<long> CountAsync(CancellationToken cancellationToken);
+    public string Role => IsAdmin ? Roles.Admin : Roles.User;
 }
 
-public interface ISessionStore
+/// <summary>The two roles (issue 4): an admin manages accounts and reads the audit log; a user plays.</summary>
+public static class Roles
 {
-    Task InsertAsync(UserSession session, CancellationToken cancellationToken);
+    public const string Admin = "admin";
+    public const string User = "user";
+}
 
-    Task<UserSession?> FindByRefreshTokenHashAsync(string refreshTokenHash, CancellationToken cancellationToken);
+/// <summary>
+/// A signed-in device: it holds one refresh token, stored only as a hash. <see cref="LastUsedAt"/> is the last
+/// sign-in or refresh, not every request (that would be a database write per request).
+/// </summary>
+public sealed record UserSession(
+    string Id,
+    string UserId,
+    string RefreshTokenHash,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? LastUsedAt = null,
+    string? UserAgent = null,
+    string? Ip = null);
 
-    /// <summary>Swaps the refresh token; false when <paramref name="expectedHash"/> was already swapped by a concurrent refresh.</summary>
-    Task<bool> RotateAsync(string sessionId, string expectedHash, string newHash, DateTimeOffset newExpiry, CancellationToken cancellationToken);
+/// <summary>What a request needs to know about its session on every call: is it still good, and with which role.</summary>
+public sealed record SessionState(string SessionId, string UserId, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? UserDisabledAt, bool IsAdmin)
+{
+    public bool IsActive(DateTimeOffset now) => RevokedAt is null && UserDisabledAt is null && ExpiresAt > now;
 }

@@ -19,6 +19,12 @@ public sealed class AuthOptions
 
     /// <summary>PBKDF2 iterations for new password hashes; existing hashes keep the count they were made with.</summary>
     public int PasswordIterations { get; set; } = PasswordHashing.DefaultIterations;
+
+    /// <summary>
+    /// How long a session's state (revoked? user disabled? admin?) is remembered between database checks. Changes made
+    /// by this process apply at once; those made by another node or the CLI within this many seconds. 0 checks every request.
+    /// </summary>
+    public int SessionCheckSeconds { get; set; } = 5;
 }
 
 public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
@@ -33,6 +39,10 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         if (options.PasswordIterations is < 1_000 or > 10_000_000)
         {
             failures.Add($"Auth:PasswordIterations must be between 1000 and 10000000 (got {options.PasswordIterations}).");
+        }
+        if (options.SessionCheckSeconds is < 0 or > 300)
+        {
+            failures.Add($"Auth:SessionCheckSeconds must be between 0 and 300 (got {options.SessionCheckSeconds}).");
         }
         if (!string.IsNullOrEmpty(options.SigningKey))
         {

@@ -1,18 +1,24 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using StoryEngine.Core.Accounts;
 
 namespace StoryEngine.Server.Auth;
 
 /// <summary>
 /// Accepts <c>Authorization: Bearer &lt;access token&gt;</c>. Written by hand because the JwtBearer package
 /// does not restore here (../shared/STACK.md); the checking itself is Microsoft.IdentityModel's.
+/// A valid signature is not enough: the token's session must still be active and its user not disabled
+/// (<see cref="ActiveSessions"/>, docs/adr/0009-session-checks-without-a-query-per-request.md).
 /// </summary>
 public sealed class BearerAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     AccessTokens tokens,
+    ActiveSessions sessions,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -30,9 +36,21 @@ public sealed class BearerAuthenticationHandler(
             return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
         }
         var identity = await tokens.ValidateAsync(header["Bearer ".Length..].Trim(), SchemeName);
-        return identity is null
-            ? AuthenticateResult.Fail("The access token is invalid or expired.")
-            : AuthenticateResult.Success(new AuthenticationTicket(new(identity), SchemeName));
+        if (identity is null)
+        {
+            return AuthenticateResult.Fail("The access token is invalid or expired.");
+        }
+        var userId = identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+        var sessionId = identity.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
+        var state = userId is null || sessionId is null ? null : await sessions.CheckAsync(sessionId, userId, Context.RequestAborted);
+        if (state is null)
+        {
+            return AuthenticateResult.Fail("The session of this access token was signed out, or the account was disabled. Sign in again.");
+        }
+        // The role comes from the account as it is now, so taking admin away works at once, not when the token expires.
+        var claims = identity.Claims.Where(c => c.Type != "role")
+            .Append(new Claim("role", state.IsAdmin ? Roles.Admin : Roles.User));
+        return AuthenticateResult.Success(new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -50,6 +68,22 @@ public sealed class BearerAuthenticationHandler(
                 Detail = result.Failure?.Message
                     ?? "Send an access token in the Authorization header (Bearer). Get one from POST /api/v1/auth/login.",
                 Extensions = { ["code"] = result.Failure is null ? "unauthorized" : "invalid_token" },
+            },
+        });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status403Forbidden,
+                Title = "Forbidden",
+                Detail = "Your account may not do this: it needs the admin role.",
+                Extensions = { ["code"] = "forbidden" },
             },
         });
     }

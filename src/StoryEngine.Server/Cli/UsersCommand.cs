@@ -41,7 +41,7 @@ public static class UsersCommand
             }
         }));
 
-        return new Command("users", "Manage accounts") { add };
+        return new Command("users", "Manage accounts") { add, UserAdminCommands.List(), UserAdminCommands.Disable(), UserAdminCommands.Enable() };
     }
 
     /// <summary>20 characters from an alphabet without look-alikes: about 115 bits.</summary>

@@ -44,7 +44,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddNarrator();
+        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -78,6 +78,8 @@ public static class StoryEngineHost
         app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapAuthApi()
+            .MapMeApi()
+            .MapAdminApi()
             .MapWorldsApi()
             .MapLocationsApi()
             .MapCharactersApi()
@@ -92,6 +94,7 @@ public static class StoryEngineHost
     {
         _ = services.GetRequiredService<IOptions<StoryEngineOptions>>().Value;
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<LockoutOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }

@@ -40,6 +40,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             httpContext.Response.Headers.RetryAfter = "5";
         }
+        else if (exception is TooManyAttemptsException throttled)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
@@ -84,6 +88,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ConflictException => 409,
         PreconditionFailedException => 412,
         UnauthorizedException => 401,
+        ForbiddenException => 403,
+        TooManyAttemptsException => 429,
         ActionTooLongException => 422,
         _ => 400,
     };
@@ -94,6 +100,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ConflictException => "Conflict",
         PreconditionFailedException => "Precondition failed",
         UnauthorizedException => "Unauthorized",
+        ForbiddenException => "Forbidden",
+        TooManyAttemptsException => "Too many attempts",
         ActionTooLongException => "Unprocessable action",
         _ => "Bad request",
     };

@@ -8,6 +8,8 @@ public sealed class ConfigurationTests
     [InlineData("Auth__AccessTokenMinutes", "0", "Auth:AccessTokenMinutes")]
     [InlineData("Auth__AccessTokenMinutes", "soon", "Auth:AccessTokenMinutes")]
     [InlineData("Auth__SigningKey", "too-short", "Auth:SigningKey")]
+    [InlineData("Auth__SessionCheckSeconds", "-1", "Auth:SessionCheckSeconds")]
+    [InlineData("Auth__Lockout__AccountLockAfter", "0", "Auth:Lockout:AccountLockAfter")]
     [InlineData("ConnectionStrings__Postgres", "Hots=nowhere", "ConnectionStrings:Postgres")]
     [InlineData("Database__MigrateOnStart", "maybe", "Database:MigrateOnStart")]
     [InlineData("Backends__local__Kind", "telepathy", "Backends:local:Kind")]

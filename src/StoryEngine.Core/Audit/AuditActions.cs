@@ -1,0 +1,28 @@
+namespace StoryEngine.Core.Audit;
+
+/// <summary>The stable names of audited actions; clients filter on them (<c>GET /api/v1/admin/audit?action=</c>).</summary>
+public static class AuditActions
+{
+    public const string AccountCreated = "account.created";
+    public const string LoginSucceeded = "auth.login.succeeded";
+    public const string LoginFailed = "auth.login.failed";
+    /// <summary>Refused without checking the password: the account or the address is in its waiting period.</summary>
+    public const string LoginThrottled = "auth.login.throttled";
+    /// <summary>The password was right but the account is disabled.</summary>
+    public const string LoginRefusedDisabled = "auth.login.refused_disabled";
+    public const string Logout = "auth.logout";
+    /// <summary>An already-rotated refresh token was presented: its whole session was revoked.</summary>
+    public const string RefreshReused = "auth.refresh.reused";
+    public const string SessionRevoked = "session.revoked";
+    public const string PasswordChanged = "password.changed";
+    public const string PasswordChangeFailed = "password.change_failed";
+    public const string UserDisabled = "user.disabled";
+    public const string UserEnabled = "user.enabled";
+    public const string RoleChanged = "user.role_changed";
+
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
+    {
+        AccountCreated, LoginSucceeded, LoginFailed, LoginThrottled, LoginRefusedDisabled, Logout, RefreshReused,
+        SessionRevoked, PasswordChanged, PasswordChangeFailed, UserDisabled, UserEnabled, RoleChanged,
+    };
+}

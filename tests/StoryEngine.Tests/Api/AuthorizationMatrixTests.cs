@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using StoryEngine.Tests.Infrastructure;
+
+namespace StoryEngine.Tests.Api;
+
+/// <summary>
+/// Issue 4's authorization test: every operation in /openapi/v1.json, called as anonymous, as a plain user who does not
+/// own the resource, as its owner and as an admin, answers what its kind of route promises. A route the table below
+/// does not classify fails the test, so no new endpoint escapes it.
+/// </summary>
+public abstract class AuthorizationMatrixTests(ServerFixture server)
+{
+    /// <summary>Who may call a route.</summary>
+    public enum Access
+    {
+        /// <summary>Anyone, signed in or not: health, register, login, refresh.</summary>
+        Public,
+        /// <summary>Any signed-in user, about their own account or collections: 401 when anonymous.</summary>
+        Self,
+        /// <summary>Names a resource that belongs to someone: 401 anonymous, 404 for anyone but its owner (admins included).</summary>
+        Owned,
+        /// <summary>The admin role only: 401 anonymous, 403 for plain users.</summary>
+        Admin,
+    }
+
+    /// <summary>
+    /// One operation: how to call it with real ids, what its owner (for Admin routes: the admin) gets, and what anyone
+    /// else gets for an Owned route (404, or 400 where the resource is named in the body: the answer for an unknown id).
+    /// </summary>
+    public sealed record Route(string Key, Access Access, Func<World, string> Path, Func<World, Caller, Task<object?>>? Body, int Success,
+        int? AlsoSuccess = null, int Stranger = 404);
+
+    [Fact]
+    public async Task every_route_in_the_openapi_document_is_classified()
+    {
+        var documented = await DocumentedOperationsAsync();
+        var table = Table().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var unclassified = documented.Where(op => !table.Contains(op)).ToArray();
+        var stale = table.Where(op => !documented.Contains(op)).ToArray();
+        Assert.True(unclassified.Length == 0, "Add these routes to AuthorizationMatrixTests.Table(): " + string.Join(", ", unclassified));
+        Assert.True(stale.Length == 0, "These routes are no longer in /openapi/v1.json: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task every_route_answers_each_caller_as_its_access_rule_says()
+    {
+        var documented = await DocumentedOperationsAsync();
+        using var stranger = await server.CreateAccountAsync();
+        var failures = new List<string>();
+        foreach (var route in Table().Where(r => documented.Contains(r.Key)))
+        {
+            // Fresh accounts and data for every route: owners and admins may change or delete what they call.
+            var world = await World.CreateAsync(server);
+            using var admin = await server.CreateAccountAsync(admin: true);
+            var anonymous = new Caller("anonymous", null, world.Owner.Username, TestAccounts.Password);
+            var plain = new Caller("another user", stranger.AccessToken, stranger.Username, stranger.Password);
+            var owner = new Caller("owner", world.Owner.AccessToken, world.Owner.Username, world.Owner.Password);
+            var adminCaller = new Caller("admin", admin.AccessToken, admin.Username, admin.Password);
+
+            // The owner goes last: what they are allowed to do may change or delete the data.
+            int[] success = route.AlsoSuccess is { } also ? [route.Success, also] : [route.Success];
+            (Caller Who, int[] Statuses)[] expectations = route.Access switch
+            {
+                Access.Public => [(anonymous, success)],
+                Access.Self => [(anonymous, [401]), (adminCaller, success), (owner, success)],
+                Access.Owned => [(anonymous, [401]), (plain, [route.Stranger]), (adminCaller, [route.Stranger]), (owner, success)],
+                Access.Admin => [(anonymous, [401]), (plain, [403]), (owner, [403]), (adminCaller, success)],
+                _ => throw new InvalidOperationException(route.Access.ToString()),
+            };
+            foreach (var (caller, expect) in expectations)
+            {
+                var (status, body) = await CallAsync(route, world, caller);
+                if (!expect.Contains(status))
+                {
+                    failures.Add($"{route.Key} as {caller.Name}: expected {string.Join(" or ", expect)}, got {status} {Truncate(body)}");
+                }
+                else if (status is 401 or 403 or 404 && !body.Contains("\"code\"", StringComparison.Ordinal))
+                {
+                    failures.Add($"{route.Key} as {caller.Name}: {status} without a problem code: {Truncate(body)}");
+                }
+            }
+            world.Owner.Dispose();
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private async Task<(int Status, string Body)> CallAsync(Route route, World world, Caller caller)
+    {
+        using var client = server.ClientWith(caller.AccessToken);
+        var method = new HttpMethod(route.Key[..route.Key.IndexOf(' ', StringComparison.Ordinal)]);
+        using var request = new HttpRequestMessage(method, route.Path(world));
+        if (route.Body is not null && await route.Body(world, caller) is { } body)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        using var response = await client.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<HashSet<string>> DocumentedOperationsAsync()
+    {
+        using var client = server.CreateClient();
+        var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
+        return document.GetProperty("paths").EnumerateObject()
+            .SelectMany(p => p.Value.EnumerateObject()
+                .Where(op => op.Name is "get" or "post" or "put" or "patch" or "delete")
+                .Select(op => $"{op.Name.ToUpperInvariant()} {p.Name}"))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Every documented operation, classified. Bodies are valid, so a refusal can only be about who is calling.</summary>
+    private IEnumerable<Route> Table()
+    {
+        Func<World, Caller, Task<object?>> body(Func<World, Caller, object?> make) => (w, c) => Task.FromResult(make(w, c));
+        var named = body((_, _) => new { name = "Matrix item", description = "for the authorization matrix" });
+
+        yield return new("GET /health/live", Access.Public, _ => "/health/live", null, 200);
+        yield return new("GET /health/ready", Access.Public, _ => "/health/ready", null, 200);
+        yield return new("GET /health", Access.Public, _ => "/health", null, 200);
+
+        yield return new("POST /api/v1/auth/register", Access.Public, _ => "/api/v1/auth/register",
+            body((_, _) => new { username = TestAccounts.NewName("reg"), password = TestAccounts.Password }), 201);
+        yield return new("POST /api/v1/auth/login", Access.Public, _ => "/api/v1/auth/login",
+            body((w, _) => new { username = w.Owner.Username, password = w.Owner.Password }), 200);
+        yield return new("POST /api/v1/auth/refresh", Access.Public, _ => "/api/v1/auth/refresh",
+            async (w, _) => new { refreshToken = (await server.SignInAsync(w.Owner.Username)).RefreshToken }, 200);
+        yield return new("POST /api/v1/auth/logout", Access.Self, _ => "/api/v1/auth/logout", null, 204);
+        yield return new("GET /api/v1/me", Access.Self, _ => "/api/v1/me", null, 200);
+        yield return new("GET /api/v1/me/sessions", Access.Self, _ => "/api/v1/me/sessions", null, 200);
+        yield return new("DELETE /api/v1/me/sessions/{id}", Access.Owned, w => $"/api/v1/me/sessions/{w.SpareSessionId}", null, 204);
+        yield return new("POST /api/v1/me/password", Access.Self, _ => "/api/v1/me/password",
+            body((_, c) => new { currentPassword = c.Password, newPassword = "a new passphrase for the matrix" }), 204);
+
+        yield return new("GET /api/v1/admin/users", Access.Admin, _ => "/api/v1/admin/users", null, 200);
+        yield return new("POST /api/v1/admin/users/{id}/disable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/disable", null, 200);
+        yield return new("POST /api/v1/admin/users/{id}/enable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/enable", null, 200);
+        yield return new("PUT /api/v1/admin/users/{id}/role", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/role", body((_, _) => new { role = "admin" }), 200);
+        yield return new("GET /api/v1/admin/audit", Access.Admin, _ => "/api/v1/admin/audit", null, 200);
+
+        // World data: a top-level collection is the caller's own; an item, or anything inside a world, is owned.
+        foreach (var (collection, template, itemOf, kind) in new (Func<World, string>, string, Func<World, string>, Access)[]
+        {
+            (_ => "/api/v1/worlds", "/api/v1/worlds", w => w.WorldId, Access.Self),
+            (_ => "/api/v1/personas", "/api/v1/personas", w => w.PersonaId, Access.Self),
+            (w => $"/api/v1/worlds/{w.WorldId}/locations", "/api/v1/worlds/{worldId}/locations", w => w.LocationId, Access.Owned),
+            (w => $"/api/v1/worlds/{w.WorldId}/characters", "/api/v1/worlds/{worldId}/characters", w => w.CharacterId, Access.Owned),
+        })
+        {
+            yield return new($"GET {template}", kind, collection, null, 200);
+            yield return new($"GET {template}/trash", kind, w => collection(w) + "/trash", null, 200);
+            yield return new($"POST {template}", kind, collection, named, 201);
+            yield return new($"GET {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", null, 200);
+            yield return new($"PUT {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", named, 200);
+            yield return new($"PATCH {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", body((_, _) => new { tags = new[] { "matrix" } }), 200);
+            yield return new($"DELETE {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", null, 204);
+            // Reaching a live item's restore proves ownership: it answers 409 not_deleted to its owner only.
+            yield return new($"POST {template}/{{id}}/restore", Access.Owned, w => $"{collection(w)}/{itemOf(w)}/restore", null, 409);
+        }
+
+        // Someone else's world named in the body is "no such world", exactly as for an id never created.
+        yield return new("POST /api/v1/adventures", Access.Owned, _ => "/api/v1/adventures", body((w, _) => new { worldId = w.WorldId }), 201, Stranger: 400);
+        yield return new("GET /api/v1/adventures", Access.Self, _ => "/api/v1/adventures", null, 200);
+        yield return new("GET /api/v1/adventures/{id}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}", null, 200);
+        yield return new("DELETE /api/v1/adventures/{id}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}", null, 204);
+        yield return new("POST /api/v1/adventures/{id}/undo", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/undo", null, 200);
+        yield return new("POST /api/v1/adventures/{id}/fork", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/fork", body((w, _) => new { atTurnId = w.TurnId }), 201);
+        yield return new("POST /api/v1/adventures/{id}/stop", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/stop", null, 409);
+        // 200 re-attaches to the narration that just finished (its outcome), 204 once it is forgotten.
+        yield return new("GET /api/v1/adventures/{id}/stream", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/stream", null, 204, AlsoSuccess: 200);
+        yield return new("GET /api/v1/adventures/{id}/events", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/events", null, 200);
+
+        const string turns = "/api/v1/adventures/{id}/turns";
+        yield return new($"POST {turns}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns", body((_, _) => new { kind = "do", text = "I knock twice" }), 200);
+        yield return new($"GET {turns}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns", null, 200);
+        yield return new($"GET {turns}/{{turnId}}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}", null, 200);
+        yield return new($"PATCH {turns}/{{turnId}}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}", body((_, _) => new { playerText = "I knock three times" }), 200);
+        yield return new($"POST {turns}/{{turnId}}/retry", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/retry", null, 200);
+        yield return new($"POST {turns}/{{turnId}}/choose", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/choose", body((_, _) => new { alternative = 0 }), 200);
+        yield return new($"GET {turns}/{{turnId}}/context", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/context", null, 200);
+    }
+
+    private static string Truncate(string body) => body.Length > 300 ? body[..300] + "…" : body;
+
+    /// <summary>A caller: their access token (none when anonymous) and credentials for routes that ask for them.</summary>
+    public sealed record Caller(string Name, string? AccessToken, string Username, string Password);
+
+    /// <summary>One owner's data: a world with a location and a character, a persona, an adventure with a narrated turn.</summary>
+    public sealed record World(TestAccount Owner, string WorldId, string LocationId, string CharacterId, string PersonaId,
+        string AdventureId, string TurnId, string SpareSessionId, string VictimId)
+    {
+        public static async Task<World> CreateAsync(ServerFixture server)
+        {
+            var owner = await server.CreateAccountAsync();
+            var client = owner.Client;
+            var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Matrix world" })).Id();
+            var location = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Gate" })).Id();
+            var character = (await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })).Id();
+            var persona = (await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" })).Id();
+            var adventure = (await client.PostJsonAsync("/api/v1/adventures", new { worldId = world })).Id();
+            var turn = (await AdventureTestData.TakeTurnAsync(client, adventure, "I look around")).Id();
+            using var spare = await server.SignInAsync(owner.Username);
+            using var victim = await server.CreateAccountAsync();
+            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id);
+        }
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class AuthorizationMatrixTests_Sqlite(SqliteServerFixture server) : AuthorizationMatrixTests(server);
+
+[Collection(PostgresCollection.Name)]
+public sealed class AuthorizationMatrixTests_Postgres(PostgresServerFixture server) : AuthorizationMatrixTests(server);
