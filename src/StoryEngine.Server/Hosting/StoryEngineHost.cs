@@ -43,7 +43,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddNarrator();
+        builder.Services.AddStoryStorage().AddStoryCore().AddNarrator().AddLore();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -72,6 +72,8 @@ public static class StoryEngineHost
             .MapWorldsApi()
             .MapLocationsApi()
             .MapCharactersApi()
+            .MapCharacterCardsApi()
+            .MapLorebooksApi()
             .MapPersonasApi()
             .MapAdventuresApi()
             .MapTurnsApi();

@@ -85,6 +85,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         PreconditionFailedException => 412,
         UnauthorizedException => 401,
         ActionTooLongException => 422,
+        PayloadTooLargeException => 413,
+        UnsupportedFormatException => 415,
         _ => 400,
     };
 
@@ -95,6 +97,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         PreconditionFailedException => "Precondition failed",
         UnauthorizedException => "Unauthorized",
         ActionTooLongException => "Unprocessable action",
+        PayloadTooLargeException => "Payload too large",
+        UnsupportedFormatException => "Unsupported format",
+        InvalidFileException => "Invalid file",
         _ => "Bad request",
     };
 
