@@ -71,13 +71,13 @@ public static class LorebookFile
         {
             return WorldInfoFormat.Read(root, fallbackName, Json);
         }
-        if (root["entries"] is JsonArray)
-        {
-            return CardBookFormat.Read(root, "", fallbackName, Json);
-        }
         if (root["kind"] is JsonValue kind && kind.ToString() == "memory" || root["type"] is JsonValue type && type.ToString() == "risu")
         {
             throw new UnsupportedFormatException("Agnai memory books and Risu lorebooks are not supported yet; export the book from there as SillyTavern World Info.");
+        }
+        if (root["entries"] is JsonArray)
+        {
+            return CardBookFormat.Read(root, "", fallbackName, Json);
         }
         throw new UnsupportedFormatException(
             "This JSON is not a lorebook we know: expected SillyTavern World Info (an entries object), a V3 lorebook (spec lorebook_v3) or a NovelAI .lorebook (lorebookVersion).");

@@ -18,6 +18,28 @@ public static class NovelAiFormat
     public const int Version = 6;
     private static readonly string[] EntryFields = ["text", "displayName", "keys", "enabled", "forceActivation"];
 
+    /// <summary>
+    /// What an export writes for entries that did not come from NovelAI. On import, a field equal to its default here
+    /// is not kept, so a book reads the same after a NovelAI export as before it.
+    /// </summary>
+    private static readonly JsonObject Defaults = new()
+    {
+        ["contextConfig"] = new JsonObject
+        {
+            ["prefix"] = "",
+            ["suffix"] = "\n",
+            ["tokenBudget"] = 1,
+            ["reservedTokens"] = 0,
+            ["trimDirection"] = "trimBottom",
+            ["insertionType"] = "newline",
+            ["maximumTrimType"] = "sentence",
+            ["insertionPosition"] = -1,
+        },
+        ["searchRange"] = 1000,
+        ["keyRelative"] = false,
+        ["nonStoryActivatable"] = false,
+    };
+
     public static bool Matches(JsonObject root) => root.ContainsKey("lorebookVersion");
 
     public static Lorebook Read(JsonObject root, string fallbackName, JsonFields json)
@@ -35,6 +57,13 @@ public static class NovelAiFormat
             {
                 priority = json.Int(config, "budgetPriority", $"{at}.contextConfig");
                 entryExtensions["contextConfig"] = JsonFields.Without(config, ["budgetPriority"]);
+            }
+            foreach (var (key, value) in Defaults)
+            {
+                if (JsonNode.DeepEquals(entryExtensions[key], value))
+                {
+                    entryExtensions.Remove(key);
+                }
             }
             read.Add((new LoreEntry
             {
@@ -77,39 +106,30 @@ public static class NovelAiFormat
 
     private static JsonObject WriteEntry(Lorebook book, LoreEntry e)
     {
-        var config = e.Extensions["contextConfig"] as JsonObject is { } kept
-            ? kept.DeepClone().AsObject()
-            : new JsonObject
-            {
-                ["prefix"] = "",
-                ["suffix"] = "\n",
-                ["tokenBudget"] = 1,
-                ["reservedTokens"] = 0,
-                ["trimDirection"] = "trimBottom",
-                ["insertionType"] = "newline",
-                ["maximumTrimType"] = "sentence",
-                ["insertionPosition"] = -1,
-            };
-        config["budgetPriority"] = e.Priority ?? 400; // NovelAI's default
         var written = new JsonObject
         {
             ["text"] = e.Content,
-            ["contextConfig"] = config,
             ["displayName"] = e.Name.Length > 0 ? e.Name : e.Comment,
             ["id"] = StableId(book.Name, e.Id),
             ["keys"] = CardBookFormat.Strings(e.Keys),
-            ["searchRange"] = 1000,
             ["enabled"] = e.Enabled,
             ["forceActivation"] = e.Constant,
-            ["keyRelative"] = false,
-            ["nonStoryActivatable"] = false,
         };
+        foreach (var (key, value) in Defaults)
+        {
+            written[key] = value!.DeepClone();
+        }
         foreach (var (key, value) in e.Extensions)
         {
-            if (key != "contextConfig")
+            if (!EntryFields.Contains(key, StringComparer.Ordinal) && (key != "contextConfig" || value is JsonObject))
             {
                 written[key] = value?.DeepClone();
             }
+        }
+        if (e.Priority is { } priority)
+        {
+            // Without it NovelAI uses its own default (400); writing that would invent a priority the book never had.
+            written["contextConfig"]!.AsObject()["budgetPriority"] = priority;
         }
         return written;
     }
