@@ -18,9 +18,10 @@ public static class CharacterCardsApi
     public static RouteGroupBuilder MapCharacterCardsApi(this RouteGroupBuilder api)
     {
         var characters = api.MapGroup("/worlds/{worldId}/characters").WithTags("Characters");
+        // No Accepts(...): routing would refuse a content type it does not list before the file is looked at; the
+        // file's first bytes decide what it is, whatever the client called it.
         characters.MapPost("/import", Import).WithName("ImportCharacterCard")
             .WithSummary("Import a character card: PNG, CHARX or JSON (V1, V2, V3), as multipart 'file' or the raw file, up to 20 MB")
-            .Accepts<IFormFile>("multipart/form-data", "image/png", "application/json", "application/zip", "application/octet-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415);
         characters.MapGet("/{id}/export", Export).WithName("ExportCharacterCard")
             .WithSummary("Download a character as a V3 card: format=json, png (chara and ccv3 chunks) or charx")

@@ -18,9 +18,10 @@ public static class LorebooksApi
     public static RouteGroupBuilder MapLorebooksApi(this RouteGroupBuilder api)
     {
         var lorebooks = api.MapGroup("/worlds/{worldId}/lorebooks").WithTags("Lorebooks");
+        // No Accepts(...): routing would refuse a content type it does not list before the file is looked at; the
+        // file's first bytes decide what it is, whatever the client called it.
         lorebooks.MapPost("/import", Import).WithName("ImportLorebook")
             .WithSummary("Import SillyTavern World Info, a V3 lorebook, a NovelAI .lorebook or a card's book (multipart 'file' or the raw file, up to 20 MB)")
-            .Accepts<IFormFile>("multipart/form-data", "application/json", "image/png", "application/octet-stream")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415);
         lorebooks.MapGet("/{id}/export", Export).WithName("ExportLorebook")
             .WithSummary("Download a lorebook as SillyTavern World Info (format=st), a V3 lorebook (card) or a NovelAI .lorebook (novelai)")
