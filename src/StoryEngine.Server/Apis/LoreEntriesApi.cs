@@ -33,14 +33,14 @@ public static class LoreEntriesApi
         entries.MapPost("/", (HttpContext c, LoreEntryRequest? entry, CancellationToken ct) => Add(c, entry, access, ct))
             .WithName($"Add{prefix}Entry").WithSummary("Add an entry (its id is the next free one unless you name a free one)")
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-        entries.MapGet("/{entryId:int}", (HttpContext c, int entryId, CancellationToken ct) => Get(c, entryId, access, ct))
+        entries.MapGet("/{entryId}", (HttpContext c, int entryId, CancellationToken ct) => Get(c, entryId, access, ct))
             .WithName($"Get{prefix}Entry").WithSummary("One entry").ProducesProblem(404);
-        entries.MapPut("/{entryId:int}", (HttpContext c, int entryId, LoreEntryRequest? entry, CancellationToken ct) => Replace(c, entryId, entry, access, ct))
+        entries.MapPut("/{entryId}", (HttpContext c, int entryId, LoreEntryRequest? entry, CancellationToken ct) => Replace(c, entryId, entry, access, ct))
             .WithName($"Replace{prefix}Entry").WithSummary("Replace an entry").ProducesProblem(400).ProducesProblem(404).ProducesProblem(412);
-        entries.MapPatch("/{entryId:int}", (HttpContext c, int entryId, JsonNode? patch, IOptions<JsonOptions> json, CancellationToken ct) => Patch(c, entryId, patch, json, access, ct))
+        entries.MapPatch("/{entryId}", (HttpContext c, int entryId, JsonNode? patch, IOptions<JsonOptions> json, CancellationToken ct) => Patch(c, entryId, patch, json, access, ct))
             .WithName($"Patch{prefix}Entry").WithSummary("Change some fields of an entry (JSON merge patch)")
             .Accepts<JsonObject>(JsonMergePatch.MediaType, "application/json").ProducesProblem(400).ProducesProblem(404).ProducesProblem(412);
-        entries.MapDelete("/{entryId:int}", (HttpContext c, int entryId, CancellationToken ct) => Delete(c, entryId, access, ct))
+        entries.MapDelete("/{entryId}", (HttpContext c, int entryId, CancellationToken ct) => Delete(c, entryId, access, ct))
             .WithName($"Delete{prefix}Entry").WithSummary("Remove an entry from the book").ProducesProblem(404).ProducesProblem(412);
     }
 
