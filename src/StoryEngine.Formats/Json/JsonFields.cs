@@ -58,15 +58,18 @@ public sealed class JsonFields(Func<string, InvalidFileException> invalid)
 
     public string? OptionalText(JsonObject o, string name, string at) => o[name] is null ? null : Text(o, name, at);
 
-    /// <summary>A list of text. A lone string counts as a comma-separated list, as Risu and the V3 prose write keys.</summary>
-    public IReadOnlyList<string> TextList(JsonObject o, string name, string at)
+    /// <summary>
+    /// A list of text; a lone string is a one-item list, or with <paramref name="commaSeparated"/> a comma-separated
+    /// list, as Risu and the V3 prose write keys (../shared/specs/character-cards.md §4).
+    /// </summary>
+    public IReadOnlyList<string> TextList(JsonObject o, string name, string at, bool commaSeparated = false)
     {
         switch (o[name])
         {
             case null:
                 return [];
             case JsonValue v when v.TryGetValue<string>(out var s):
-                return s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                return commaSeparated ? s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [s];
             case JsonArray array:
                 var list = new List<string>(array.Count);
                 for (var i = 0; i < array.Count; i++)

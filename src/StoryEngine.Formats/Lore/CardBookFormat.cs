@@ -82,8 +82,8 @@ public static class CardBookFormat
             Name = json.Text(entry, "name", at),
             Comment = json.Text(entry, "comment", at),
             Content = json.Text(entry, "content", at),
-            Keys = json.TextList(entry, "keys", at),
-            SecondaryKeys = json.TextList(entry, "secondary_keys", at),
+            Keys = json.TextList(entry, "keys", at, commaSeparated: true),
+            SecondaryKeys = json.TextList(entry, "secondary_keys", at, commaSeparated: true),
             // The spec says secondary keys count only when selective is true; absent is not true.
             Selective = json.Bool(entry, "selective", at) ?? false,
             SelectiveLogic = SillyTavernFields.Logic(json.Int(extensions, "selectiveLogic", ext), $"{ext}.selectiveLogic", json),

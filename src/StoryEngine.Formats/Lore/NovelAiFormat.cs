@@ -69,7 +69,7 @@ public static class NovelAiFormat
             {
                 Name = json.Text(entry, "displayName", at),
                 Content = json.Text(entry, "text", at),
-                Keys = json.TextList(entry, "keys", at),
+                Keys = json.TextList(entry, "keys", at, commaSeparated: true),
                 Selective = false,
                 Enabled = json.Bool(entry, "enabled", at) ?? true,
                 Constant = json.Bool(entry, "forceActivation", at) ?? false,
