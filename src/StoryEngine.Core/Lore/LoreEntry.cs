@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace StoryEngine.Core.Lore;
 
@@ -76,6 +77,7 @@ public sealed record LoreEntry
     public JsonObject Extensions { get; init; } = [];
 
     /// <summary>How messages name the entry: its id and whichever label it has.</summary>
+    [JsonIgnore]
     public string Label
     {
         get

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Resources;
 
@@ -38,6 +39,7 @@ public sealed record Lorebook : IResourceBody<Lorebook>
     string IResourceBody<Lorebook>.SearchText => SearchText.Of(Name, Description);
 
     /// <summary>The next free entry id: one more than the highest in use.</summary>
+    [JsonIgnore]
     public int NextEntryId => Entries.Count == 0 ? 0 : Entries.Max(e => e.Id) + 1;
 
     public void Validate(FieldErrors errors)

@@ -40,6 +40,13 @@ public static class CardReader
                 at = "data";
                 WarnAboutVersion(root, spec, warnings);
                 break;
+            case null when root["name"] is null && root["data"] is JsonObject { } nested && nested["name"] is not null:
+                // A V2 shape that forgot its spec: read it as V2 rather than refuse a card whose name is plainly there.
+                data = nested;
+                at = "data";
+                spec = CardFields.V2;
+                warnings.Add("The card has a data object but no spec; it was read as chara_card_v2.");
+                break;
             case null:
                 // V1: the fields sit at the top level; there is no spec (§2).
                 data = root;
@@ -62,7 +69,7 @@ public static class CardReader
             ? CardBookFormat.Read(b, JsonFields.Path(at, "character_book"), $"{name} lore", Json)
             : null;
 
-        KeepLeftovers(root, data, spec is null, extensions);
+        KeepLeftovers(root, data, isV1: spec is null, extensions);
         var character = new Character
         {
             Name = name,

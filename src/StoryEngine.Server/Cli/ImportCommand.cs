@@ -63,7 +63,7 @@ public static class ImportCommand
         return command;
     }
 
-    /// <summary>PNG and CHARX files are cards; JSON is a card when it says so (a spec) or looks like V1 (name and first_mes).</summary>
+    /// <summary>PNG and CHARX files are cards; JSON is a card when it says so (a spec) or has a greeting (first_mes) where cards have it.</summary>
     private static string Guess(byte[] bytes)
     {
         if (PngChunks.HasSignature(bytes) || CharxArchive.HasSignature(bytes) || !CardFile.LooksLikeJson(bytes))
@@ -74,7 +74,9 @@ public static class ImportCommand
         {
             var root = JsonNode.Parse(bytes) as JsonObject;
             var spec = root?["spec"]?.ToString();
-            return spec is "chara_card_v2" or "chara_card_v3" || spec is null && root?["first_mes"] is not null ? "character" : "lorebook";
+            var card = spec is "chara_card_v2" or "chara_card_v3"
+                || spec is null && (root?["first_mes"] is not null || root?["data"]?["first_mes"] is not null);
+            return card ? "character" : "lorebook";
         }
         catch (System.Text.Json.JsonException)
         {

@@ -136,6 +136,15 @@ public sealed class CardFileTests
     }
 
     [Fact]
+    public void a_v2_shape_without_its_spec_is_read_as_v2_with_a_warning()
+    {
+        var card = CardFile.Read("""{"data":{"name":"Wren","first_mes":"Hello.","nickname":"Little bird"}}"""u8.ToArray());
+        Assert.Equal(("chara_card_v2", "Wren", "Hello."), (card.Spec, card.Character.Name, card.Character.FirstMessage));
+        Assert.Single(card.Warnings);
+        Assert.Equal("Little bird", card.Character.Extensions["storyengine"]!["card"]!["data"]!["nickname"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void our_own_fields_travel_in_extensions_storyengine()
     {
         var character = new Character { Name = "Bram", Appearance = "Soot on his hands", SpeechStyle = "Gruff", Goals = "Pay the debt", Extensions = new JsonObject { ["kept"] = 1 } };
