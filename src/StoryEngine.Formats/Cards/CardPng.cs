@@ -69,7 +69,7 @@ public static class CardPng
         {
             picture = PlaceholderPng.For(character.Name);
         }
-        var chunks = PngChunks.Read(picture, message => new InvalidFileException("invalid_card", message));
+        var chunks = PngChunks.Read(picture, InvalidFileException.Card); // checked when it was imported; a placeholder is ours
         return PngText.Rewrite(picture, chunks, CardChunks,
         [
             new PngTextChunk(V2Chunk, Encode(CardWriter.V2(character, book))),

@@ -62,12 +62,9 @@ public static class CardBookFormat
         {
             written["description"] = book.Description;
         }
-        Put(written, "scan_depth", book.ScanDepth);
-        Put(written, "token_budget", book.TokenBudget);
-        if (book.RecursiveScanning is { } recursive)
-        {
-            written["recursive_scanning"] = recursive;
-        }
+        JsonOut.SetIfAny(written, "scan_depth", book.ScanDepth);
+        JsonOut.SetIfAny(written, "token_budget", book.TokenBudget);
+        JsonOut.SetIfAny(written, "recursive_scanning", book.RecursiveScanning);
         written["extensions"] = book.Extensions.DeepClone();
         written["entries"] = new JsonArray(book.Entries.Select(e => (JsonNode)WriteEntry(e)).ToArray());
         return written;
@@ -161,11 +158,8 @@ public static class CardBookFormat
         {
             written["name"] = e.Name;
         }
-        Put(written, "priority", e.Priority);
-        if (e.CaseSensitive is { } caseSensitive)
-        {
-            written["case_sensitive"] = caseSensitive;
-        }
+        JsonOut.SetIfAny(written, "priority", e.Priority);
+        JsonOut.SetIfAny(written, "case_sensitive", e.CaseSensitive);
         written["extensions"] = extensions;
         return written;
     }
@@ -183,12 +177,4 @@ public static class CardBookFormat
     }
 
     internal static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
-
-    private static void Put(JsonObject o, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            o[name] = v;
-        }
-    }
 }

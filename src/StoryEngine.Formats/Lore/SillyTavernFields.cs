@@ -56,12 +56,12 @@ internal static class SillyTavernFields
         {
             extensions["probability"] = e.Probability;
         }
-        Put(extensions, "scan_depth", e.ScanDepth);
-        Put(extensions, "case_sensitive", e.CaseSensitive);
-        Put(extensions, "match_whole_words", e.MatchWholeWords);
-        Put(extensions, "sticky", e.Sticky);
-        Put(extensions, "cooldown", e.Cooldown);
-        Put(extensions, "delay", e.Delay);
+        JsonOut.SetIfAny(extensions, "scan_depth", e.ScanDepth);
+        JsonOut.SetIfAny(extensions, "case_sensitive", e.CaseSensitive);
+        JsonOut.SetIfAny(extensions, "match_whole_words", e.MatchWholeWords);
+        JsonOut.SetIfAny(extensions, "sticky", e.Sticky);
+        JsonOut.SetIfAny(extensions, "cooldown", e.Cooldown);
+        JsonOut.SetIfAny(extensions, "delay", e.Delay);
         if (e.ExcludeRecursion)
         {
             extensions["exclude_recursion"] = true;
@@ -73,22 +73,6 @@ internal static class SillyTavernFields
         if (e.DelayUntilRecursion != 0)
         {
             extensions["delay_until_recursion"] = RecursionDelayValue(e.DelayUntilRecursion);
-        }
-    }
-
-    private static void Put(JsonObject o, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            o[name] = v;
-        }
-    }
-
-    private static void Put(JsonObject o, string name, bool? value)
-    {
-        if (value is { } v)
-        {
-            o[name] = v;
         }
     }
 }

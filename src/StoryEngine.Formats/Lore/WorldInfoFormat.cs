@@ -68,12 +68,9 @@ public static class WorldInfoFormat
             root["description"] = book.Description;
         }
         // Not SillyTavern's (it keeps these settings globally), but harmless to it and needed to come back whole.
-        PutIf(root, "scan_depth", book.ScanDepth);
-        PutIf(root, "token_budget", book.TokenBudget);
-        if (book.RecursiveScanning is { } recursive)
-        {
-            root["recursive_scanning"] = recursive;
-        }
+        JsonOut.SetIfAny(root, "scan_depth", book.ScanDepth);
+        JsonOut.SetIfAny(root, "token_budget", book.TokenBudget);
+        JsonOut.SetIfAny(root, "recursive_scanning", book.RecursiveScanning);
         foreach (var (key, value) in book.Extensions)
         {
             if (!root.ContainsKey(key))
@@ -164,13 +161,5 @@ public static class WorldInfoFormat
             }
         }
         return written;
-    }
-
-    private static void PutIf(JsonObject o, string name, int? value)
-    {
-        if (value is { } v)
-        {
-            o[name] = v;
-        }
     }
 }

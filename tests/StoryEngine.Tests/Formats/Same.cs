@@ -46,5 +46,29 @@ public static class Same
         Assert.Fail($"{at} differs: expected {expected?.ToJsonString() ?? "(missing)"} but got {actual?.ToJsonString() ?? "(missing)"}");
     }
 
+    /// <summary>
+    /// <paramref name="extensions"/> without the <c>assets</c> list a CHARX export adds to name a PNG card's picture
+    /// (docs/adr/0008), the one field an export adds by design; what held only that is removed too.
+    /// </summary>
+    public static JsonObject WithoutCharxIcon(JsonObject extensions)
+    {
+        var copy = extensions.DeepClone().AsObject();
+        var card = copy["storyengine"]!["card"]!.AsObject();
+        card["data"]!.AsObject().Remove("assets");
+        if (card["data"]!.AsObject().Count == 0)
+        {
+            card.Remove("data");
+        }
+        if (card.Count == 0)
+        {
+            copy["storyengine"]!.AsObject().Remove("card");
+        }
+        if (copy["storyengine"]!.AsObject().Count == 0)
+        {
+            copy.Remove("storyengine");
+        }
+        return copy;
+    }
+
     private static JsonNode ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options)!;
 }
