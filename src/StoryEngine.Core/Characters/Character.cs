@@ -22,6 +22,20 @@ public sealed record Character : IResourceBody<Character>
     public IReadOnlyList<string> AlternateGreetings { get; init; } = [];
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    // Character card fields (../shared/specs/character-cards.md §2, §3), so imported cards can be seen and edited.
+    public string Scenario { get; init; } = "";
+
+    /// <summary>Example dialogue, blocks starting with &lt;START&gt; (card <c>mes_example</c>).</summary>
+    public string ExampleMessages { get; init; } = "";
+
+    /// <summary>For people only; never sent to the model (card <c>creator_notes</c>).</summary>
+    public string CreatorNotes { get; init; } = "";
+
+    public string SystemPrompt { get; init; } = "";
+    public string PostHistoryInstructions { get; init; } = "";
+    public string Creator { get; init; } = "";
+    public string CharacterVersion { get; init; } = "";
+
     /// <summary>
     /// Fields other tools put on a card that we do not model. Kept byte-for-byte in meaning so a card
     /// survives a round trip (../shared/specs/character-cards.md: "extensions must be preserved").
@@ -41,5 +55,12 @@ public sealed record Character : IResourceBody<Character>
         errors.MaxLength("firstMessage", FirstMessage, Limits.LongText);
         errors.List("alternateGreetings", AlternateGreetings, Limits.ListItems, Limits.LongText);
         errors.List("tags", Tags, Limits.Tags, Limits.Tag);
+        errors.MaxLength("scenario", Scenario, Limits.LongText);
+        errors.MaxLength("exampleMessages", ExampleMessages, Limits.LongText);
+        errors.MaxLength("creatorNotes", CreatorNotes, Limits.LongText);
+        errors.MaxLength("systemPrompt", SystemPrompt, Limits.LongText);
+        errors.MaxLength("postHistoryInstructions", PostHistoryInstructions, Limits.LongText);
+        errors.MaxLength("creator", Creator, Limits.Name);
+        errors.MaxLength("characterVersion", CharacterVersion, Limits.Name);
     }
 }

@@ -1,5 +1,6 @@
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Locations;
+using StoryEngine.Core.Lore;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Worlds;
@@ -15,6 +16,9 @@ public sealed class TrashPurgeJob(
     IResourceStore<Location> locations,
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
+    IResourceStore<Lorebook> lorebooks,
+    ICharacterLorebookStore characterLorebooks,
+    ICharacterFileStore characterFiles,
     TimeProvider clock)
 {
     public const string Key = "trash-purge";
@@ -26,6 +30,10 @@ public sealed class TrashPurgeJob(
         purged += await locations.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await characters.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await personas.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
+        purged += await lorebooks.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
+        // After characters: a purged character's book and files are orphans now.
+        purged += await characterLorebooks.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
+        purged += await characterFiles.PurgeOrphansAsync(cancellationToken);
         return purged;
     }
 }

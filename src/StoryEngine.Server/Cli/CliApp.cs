@@ -26,6 +26,8 @@ public static class CliApp
             SeedCommand.Create(),
             AdventuresCommand.Create(),
             PlayCommand.Create(),
+            ImportCommand.Create(),
+            ExportCommand.Create(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

@@ -15,7 +15,14 @@ public sealed record CharacterRequest(
     string? FirstMessage = null,
     IReadOnlyList<string>? AlternateGreetings = null,
     IReadOnlyList<string>? Tags = null,
-    JsonObject? Extensions = null) : IResourceRequest<CharacterRequest, Character>
+    JsonObject? Extensions = null,
+    string? Scenario = null,
+    string? ExampleMessages = null,
+    string? CreatorNotes = null,
+    string? SystemPrompt = null,
+    string? PostHistoryInstructions = null,
+    string? Creator = null,
+    string? CharacterVersion = null) : IResourceRequest<CharacterRequest, Character>
 {
     public Character ToBody() => new()
     {
@@ -29,11 +36,19 @@ public sealed record CharacterRequest(
         AlternateGreetings = AlternateGreetings ?? [],
         Tags = Tags ?? [],
         Extensions = Extensions ?? [],
+        Scenario = Scenario ?? "",
+        ExampleMessages = ExampleMessages ?? "",
+        CreatorNotes = CreatorNotes ?? "",
+        SystemPrompt = SystemPrompt ?? "",
+        PostHistoryInstructions = PostHistoryInstructions ?? "",
+        Creator = Creator ?? "",
+        CharacterVersion = CharacterVersion ?? "",
     };
 
     public static CharacterRequest FromBody(Character b) => new(
         b.Name, b.Description, b.Personality, b.Appearance, b.SpeechStyle, b.Goals, b.FirstMessage,
-        b.AlternateGreetings, b.Tags, (JsonObject)b.Extensions.DeepClone());
+        b.AlternateGreetings, b.Tags, (JsonObject)b.Extensions.DeepClone(),
+        b.Scenario, b.ExampleMessages, b.CreatorNotes, b.SystemPrompt, b.PostHistoryInstructions, b.Creator, b.CharacterVersion);
 }
 
 public sealed record CharacterResponse(
@@ -48,6 +63,13 @@ public sealed record CharacterResponse(
     string FirstMessage,
     IReadOnlyList<string> AlternateGreetings,
     IReadOnlyList<string> Tags,
+    string Scenario,
+    string ExampleMessages,
+    string CreatorNotes,
+    string SystemPrompt,
+    string PostHistoryInstructions,
+    string Creator,
+    string CharacterVersion,
     JsonObject Extensions,
     long Version,
     DateTimeOffset CreatedAt,
@@ -57,6 +79,8 @@ public sealed record CharacterResponse(
 {
     public static CharacterResponse From(StoredResource<Character> r) => new(
         r.Id, r.ParentId!, r.Body.Name, r.Body.Description, r.Body.Personality, r.Body.Appearance, r.Body.SpeechStyle,
-        r.Body.Goals, r.Body.FirstMessage, r.Body.AlternateGreetings, r.Body.Tags, r.Body.Extensions,
+        r.Body.Goals, r.Body.FirstMessage, r.Body.AlternateGreetings, r.Body.Tags,
+        r.Body.Scenario, r.Body.ExampleMessages, r.Body.CreatorNotes, r.Body.SystemPrompt, r.Body.PostHistoryInstructions,
+        r.Body.Creator, r.Body.CharacterVersion, r.Body.Extensions,
         r.Version, r.CreatedAt, r.UpdatedAt, r.DeletedAt, Lifecycle.PurgeAt(r));
 }

@@ -44,7 +44,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator();
+        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator().AddLore();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -83,6 +83,8 @@ public static class StoryEngineHost
             .MapWorldsApi()
             .MapLocationsApi()
             .MapCharactersApi()
+            .MapCharacterCardsApi()
+            .MapLorebooksApi()
             .MapPersonasApi()
             .MapAdventuresApi()
             .MapTurnsApi();

@@ -91,6 +91,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ForbiddenException => 403,
         TooManyAttemptsException => 429,
         ActionTooLongException => 422,
+        PayloadTooLargeException => 413,
+        UnsupportedFormatException => 415,
         _ => 400,
     };
 
@@ -103,6 +105,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ForbiddenException => "Forbidden",
         TooManyAttemptsException => "Too many attempts",
         ActionTooLongException => "Unprocessable action",
+        PayloadTooLargeException => "Payload too large",
+        UnsupportedFormatException => "Unsupported format",
+        InvalidFileException => "Invalid file",
         _ => "Bad request",
     };
 

@@ -1,0 +1,18 @@
+namespace StoryEngine.Core.Errors;
+
+/// <summary>
+/// An uploaded or imported file is broken or not what it claims to be (a truncated PNG, broken base64, a zip
+/// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c> or <c>invalid_lorebook</c>.
+/// </summary>
+public sealed class InvalidFileException(string code, string message) : StoryEngineException(code, message)
+{
+    public static InvalidFileException Card(string message) => new("invalid_card", message);
+
+    public static InvalidFileException Lorebook(string message) => new("invalid_lorebook", message);
+}
+
+/// <summary>The file is of a kind we do not read (a GIF, an Agnai memory book), or an export format we do not write.</summary>
+public sealed class UnsupportedFormatException(string message) : StoryEngineException("unsupported_format", message);
+
+/// <summary>The upload is larger than its route accepts.</summary>
+public sealed class PayloadTooLargeException(string message) : StoryEngineException("payload_too_large", message);

@@ -1,0 +1,27 @@
+using StoryEngine.Core.Characters;
+using StoryEngine.Core.Lore;
+using StoryEngine.Core.Resources;
+using StoryEngine.Core.Worlds;
+using StoryEngine.Formats.Transfer;
+using StoryEngine.Storage;
+using StoryEngine.Storage.Characters;
+using StoryEngine.Storage.Documents;
+using StoryEngine.Storage.Lore;
+
+namespace StoryEngine.Server.Hosting;
+
+public static class LoreServiceCollectionExtensions
+{
+    /// <summary>Lorebooks (a world's and a character's own), card files, and card and lorebook import/export.</summary>
+    public static IServiceCollection AddLore(this IServiceCollection services)
+    {
+        services.AddSingleton<IResourceStore<Lorebook>>(sp => new DocumentStore<Lorebook>(sp.GetRequiredService<IStorageProvider>(), "lorebooks", "worlds"));
+        services.AddSingleton<IResourceRules<Lorebook>, WorldChildRules<Lorebook>>();
+        services.AddSingleton<ICharacterLorebookStore, CharacterLorebookStore>();
+        services.AddSingleton<ICharacterFileStore, CharacterFileStore>();
+        services.AddSingleton<CharacterLorebooks>();
+        services.AddSingleton<CharacterCardTransfer>();
+        services.AddSingleton<LorebookTransfer>();
+        return services;
+    }
+}
