@@ -146,6 +146,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             (_ => "/api/v1/personas", "/api/v1/personas", w => w.PersonaId, Access.Self),
             (w => $"/api/v1/worlds/{w.WorldId}/locations", "/api/v1/worlds/{worldId}/locations", w => w.LocationId, Access.Owned),
             (w => $"/api/v1/worlds/{w.WorldId}/characters", "/api/v1/worlds/{worldId}/characters", w => w.CharacterId, Access.Owned),
+            (w => $"/api/v1/worlds/{w.WorldId}/lorebooks", "/api/v1/worlds/{worldId}/lorebooks", w => w.LorebookId, Access.Owned),
         })
         {
             yield return new($"GET {template}", kind, collection, null, 200);
@@ -158,6 +159,34 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             // Reaching a live item's restore proves ownership: it answers 409 not_deleted to its owner only.
             yield return new($"POST {template}/{{id}}/restore", Access.Owned, w => $"{collection(w)}/{itemOf(w)}/restore", null, 409);
         }
+
+        // Lore entries, one at a time, in a world's book and in a character's own book.
+        foreach (var (book, template) in new (Func<World, string>, string)[]
+        {
+            (w => $"/api/v1/worlds/{w.WorldId}/lorebooks/{w.LorebookId}", "/api/v1/worlds/{worldId}/lorebooks/{id}"),
+            (w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", "/api/v1/worlds/{worldId}/characters/{id}/lorebook"),
+        })
+        {
+            var entry = body((_, _) => new { keys = new[] { "gate" }, content = "The gate is old." });
+            yield return new($"GET {template}/entries", Access.Owned, w => book(w) + "/entries", null, 200);
+            yield return new($"POST {template}/entries", Access.Owned, w => book(w) + "/entries", entry, 201);
+            yield return new($"GET {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", null, 200);
+            yield return new($"PUT {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", entry, 200);
+            yield return new($"PATCH {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", body((_, _) => new { comment = "matrix" }), 200);
+            yield return new($"DELETE {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", null, 204);
+        }
+        const string characterBook = "/api/v1/worlds/{worldId}/characters/{id}/lorebook";
+        yield return new($"GET {characterBook}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", null, 200);
+        yield return new($"PUT {characterBook}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", named, 200);
+        yield return new($"DELETE {characterBook}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", null, 204);
+
+        // Import and export: a card or a World Info file as the raw JSON body; exports as JSON.
+        yield return new("POST /api/v1/worlds/{worldId}/characters/import", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/import",
+            body((_, _) => new { spec = "chara_card_v2", spec_version = "2.0", data = new { name = "Imported", description = "From a card" } }), 201);
+        yield return new("GET /api/v1/worlds/{worldId}/characters/{id}/export", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/export?format=json", null, 200);
+        yield return new("POST /api/v1/worlds/{worldId}/lorebooks/import", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/lorebooks/import",
+            body((_, _) => new { entries = new Dictionary<string, object> { ["0"] = new { uid = 0, key = new[] { "gate" }, content = "Old." } } }), 201);
+        yield return new("GET /api/v1/worlds/{worldId}/lorebooks/{id}/export", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/lorebooks/{w.LorebookId}/export?format=st", null, 200);
 
         // Someone else's world named in the body is "no such world", exactly as for an id never created.
         yield return new("POST /api/v1/adventures", Access.Owned, _ => "/api/v1/adventures", body((w, _) => new { worldId = w.WorldId }), 201, Stranger: 400);
@@ -188,7 +217,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
 
     /// <summary>One owner's data: a world with a location and a character, a persona, an adventure with a narrated turn.</summary>
     public sealed record World(TestAccount Owner, string WorldId, string LocationId, string CharacterId, string PersonaId,
-        string AdventureId, string TurnId, string SpareSessionId, string VictimId)
+        string AdventureId, string TurnId, string SpareSessionId, string VictimId, string LorebookId)
     {
         public static async Task<World> CreateAsync(ServerFixture server)
         {
@@ -198,11 +227,14 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             var location = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Gate" })).Id();
             var character = (await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })).Id();
             var persona = (await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" })).Id();
+            var entries = new[] { new { id = 1, keys = new[] { "gate" }, content = "The gate is old." } };
+            var lorebook = (await client.PostJsonAsync($"/api/v1/worlds/{world}/lorebooks", new { name = "Matrix lore", entries })).Id();
+            (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/characters/{character}/lorebook", new { name = "Warden's lore", entries })).EnsureSuccessStatusCode();
             var adventure = (await client.PostJsonAsync("/api/v1/adventures", new { worldId = world })).Id();
             var turn = (await AdventureTestData.TakeTurnAsync(client, adventure, "I look around")).Id();
             using var spare = await server.SignInAsync(owner.Username);
             using var victim = await server.CreateAccountAsync();
-            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id);
+            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id, lorebook);
         }
     }
 }
