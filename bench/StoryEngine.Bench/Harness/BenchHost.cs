@@ -33,6 +33,10 @@ internal sealed class BenchHost : IAsyncDisposable
         settings["Auth:PasswordIterations"] = "1000";
         settings["Auth:AccessTokenMinutes"] = "240";
         settings["Trash:PurgeEnabled"] = "false";
+        // A thousand players sign in from 127.0.0.1 and play at once: measure the engine, not the rate limiter.
+        settings["RateLimits:ApiPerMinute"] = "100000000";
+        settings["RateLimits:GenerationPerMinute"] = "100000000";
+        settings["RateLimits:AuthPerMinute"] = "100000000";
         settings["urls"] = "http://127.0.0.1:0";
         // Keep stderr for what matters (failed narrations, storage errors): no start-up chatter, no key-storage notice.
         settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";

@@ -34,6 +34,7 @@ public static class WebServiceCollectionExtensions
             problem.Detail ??= ProblemCodes.DefaultDetail(status);
             problem.Instance ??= context.HttpContext.Request.Path;
         });
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // after the framework's: see the class
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Our handler logs what is unexpected; expected 4xx exceptions are not worth an error line each.
         services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = _ => true);

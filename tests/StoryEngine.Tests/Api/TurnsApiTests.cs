@@ -90,6 +90,14 @@ public abstract class TurnsApiTests(ServerFixture server)
         await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "again" }))
             .AssertProblemAsync(HttpStatusCode.Conflict, "turn_in_progress");
         await (await client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/undo", null)).AssertProblemAsync(HttpStatusCode.Conflict, "turn_in_progress");
+        // A client that asked for an event stream gets the same problem (not a 500 for lack of a JSON Accept).
+        using var streaming = AdventureTestData.Turn(setup.AdventureId, "again");
+        streaming.Headers.Accept.ParseAdd("text/event-stream");
+        await (await client.SendAsync(streaming)).AssertProblemAsync(HttpStatusCode.Conflict, "turn_in_progress");
+        using var anonymous = server.CreateClient();
+        using var unsigned = AdventureTestData.Turn(setup.AdventureId, "again");
+        unsigned.Headers.Accept.ParseAdd("text/event-stream");
+        await (await anonymous.SendAsync(unsigned)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
         Assert.Equal("turn.completed", (await slow)[^1].Event);
     }
 
