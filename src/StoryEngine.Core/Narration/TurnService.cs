@@ -151,6 +151,7 @@ public sealed partial class TurnService(
         string? backend = null, model = null;
         long? inputTokens = null, outputTokens = null;
         var estimated = 0;
+        var savingContext = Task.CompletedTask;
         IStoryEventPayload outcome;
         try
         {
@@ -158,7 +159,8 @@ public sealed partial class TurnService(
             var input = await inputs.LoadAsync(adventure, run.TurnId, action, CancellationToken.None);
             var context = contexts.Build(input, narrator.Settings);
             estimated = context.Report.EstimatedTokens;
-            await log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None);
+            // Saved while the model reads the prompt, not before asking it: the write stays off the time to first token.
+            savingContext = log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None);
 
             await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
             {
@@ -199,6 +201,7 @@ public sealed partial class TurnService(
             outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e), text.ToString());
         }
         drafts.Forget(run);
+        await ObserveAsync(savingContext, run);
         await FinishAsync(run, ownerId, outcome);
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 
@@ -230,6 +233,19 @@ public sealed partial class TurnService(
         finally
         {
             registry.Finished(run);
+        }
+    }
+
+    // The context report is for the inspector; failing to store it must not fail the turn, only be logged.
+    private async Task ObserveAsync(Task savingContext, TurnRun run)
+    {
+        try
+        {
+            await savingContext;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogContextLost(logger, e, run.AdventureId, run.TurnId);
         }
     }
 
@@ -272,6 +288,9 @@ public sealed partial class TurnService(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report of adventure {AdventureId}, turn {TurnId}")]
+    private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
     private static partial void LogRecovered(ILogger logger, string adventureId, string turnId, int characters);
