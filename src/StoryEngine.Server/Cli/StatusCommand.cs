@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using StoryEngine.Core.Accounts;
 using StoryEngine.Providers.Chain;
+using StoryEngine.Server.Health;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Migrations;
 
@@ -61,18 +62,7 @@ public static class StatusCommand
     /// <summary>Probes each narrator backend (a few seconds at most) so the operator sees what answers.</summary>
     private static async Task<IReadOnlyList<BackendReport>> BackendsAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        var chain = services.GetRequiredService<BackendChain>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        IReadOnlyList<BackendStatus> status;
-        try
-        {
-            status = await chain.ProbeAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            status = chain.Status;
-        }
+        var status = await services.GetRequiredService<BackendChain>().ProbeWithinAsync(TimeSpan.FromSeconds(5), cancellationToken);
         return status.Select(s => new BackendReport(s.Name, s.Kind, s.BaseUrl, s.Model, s.State.ToString(), s.LastError, s.LastLatency?.TotalMilliseconds, s.Detail)).ToArray();
     }
 

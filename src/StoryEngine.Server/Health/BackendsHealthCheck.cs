@@ -11,17 +11,7 @@ public sealed class BackendsHealthCheck(BackendChain chain) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        IReadOnlyList<BackendStatus> status;
-        try
-        {
-            status = await chain.ProbeAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            status = chain.Status;
-        }
+        var status = await chain.ProbeWithinAsync(TimeSpan.FromSeconds(3), cancellationToken);
         var description = string.Join("; ", status.Select(s =>
             $"{s.Name} ({s.Kind} {s.Model} at {s.BaseUrl}): {s.State}" + (s.LastError is null ? "" : $" — {s.LastError}")));
         var data = status.ToDictionary(s => s.Name, s => (object)new
