@@ -24,6 +24,7 @@ public sealed partial class TurnService(
     INarrator narrator,
     TokenEstimator estimator,
     DraftCheckpoints drafts,
+    IEnumerable<INarrationObserver> observers,
     ILogger<TurnService> logger)
 {
     private readonly CancellationTokenSource _shutdown = new();
@@ -215,6 +216,10 @@ public sealed partial class TurnService(
         {
             var adventure = await writer.LoadAsync(ownerId, run.AdventureId, CancellationToken.None);
             var turn = (await writer.AppendAsync(adventure, ownerId, [outcome], CancellationToken.None)).Single();
+            if (outcome is NarrationCompleted { Stopped: false })
+            {
+                await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative));
+            }
             run.Finish(outcome switch
             {
                 NarrationFailed f => new OutcomeItem(turn, f.Code, f.Message),
@@ -233,6 +238,22 @@ public sealed partial class TurnService(
         finally
         {
             registry.Finished(run);
+        }
+    }
+
+    // Follow-up work (memory, summaries, state) is scheduled by observers; none of it may fail a stored turn.
+    private async Task NotifyAsync(CompletedNarration narration)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.NarrationCompletedAsync(narration, CancellationToken.None);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogObserverFailed(logger, e, observer.GetType().Name, narration.AdventureId, narration.TurnId);
+            }
         }
     }
 
@@ -291,6 +312,9 @@ public sealed partial class TurnService(
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
     private static partial void LogRecovered(ILogger logger, string adventureId, string turnId, int characters);
