@@ -53,6 +53,7 @@ public static class StoryEngineHost
     /// <summary>The HTTP pipeline and every endpoint group.</summary>
     public static WebApplication MapStoryEngine(this WebApplication app)
     {
+        app.UseTrustedProxies(); // first, so everything after sees the client's address and scheme
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -98,6 +99,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LockoutOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
 

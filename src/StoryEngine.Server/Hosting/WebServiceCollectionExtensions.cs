@@ -62,6 +62,14 @@ public static class WebServiceCollectionExtensions
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         services.AddStoryHealthChecks();
         services.AddStoryProtection(builder.Configuration);
+        services.AddTrustedProxies();
+        services.AddHsts(o =>
+        {
+            o.MaxAge = TimeSpan.FromDays(365);
+            // The framework leaves out localhost and loopback addresses for development; browsers ignore HSTS for IP
+            // literals anyway, and leaving nothing out means what an operator (and a test) sees is what ships.
+            o.ExcludedHosts.Clear();
+        });
         services.AddStoryJobs(builder.Configuration);
         return builder;
     }

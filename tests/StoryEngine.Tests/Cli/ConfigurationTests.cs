@@ -15,6 +15,8 @@ public sealed class ConfigurationTests
     [InlineData("Backends__local__Kind", "telepathy", "Backends:local:Kind")]
     [InlineData("Narrator__Backends__0", "missing", "Narrator:Backends")]
     [InlineData("RateLimits__ApiPerMinute", "0", "RateLimits:ApiPerMinute")]
+    [InlineData("ForwardedHeaders__KnownProxies__0", "proxy.example", "ForwardedHeaders:KnownProxies:0")]
+    [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/99", "ForwardedHeaders:KnownNetworks:0")]
     public async Task bad_configuration_stops_with_exit_code_2_naming_the_key(string variable, string value, string key)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));

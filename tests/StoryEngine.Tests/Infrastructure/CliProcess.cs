@@ -27,9 +27,9 @@ public static partial class CliProcess
     }
 
     /// <summary>Starts `storyengine serve` on a free loopback port and returns once it listens.</summary>
-    public static async Task<(Process Process, Uri Address)> StartServerAsync(string dataDir, IDictionary<string, string>? environment = null)
+    public static async Task<(Process Process, Uri Address)> StartServerAsync(string dataDir, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
     {
-        var process = Start(["serve", "--data-dir", dataDir, "--urls", "http://127.0.0.1:0"], environment);
+        var process = Start(["serve", "--data-dir", dataDir, "--urls", urls], environment);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
@@ -42,7 +42,7 @@ public static partial class CliProcess
         throw new InvalidOperationException("The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token));
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("Now listening on: (http://[0-9.:]+)")]
+    [System.Text.RegularExpressions.GeneratedRegex("Now listening on: (https?://[0-9.:]+)")]
     private static partial System.Text.RegularExpressions.Regex ListeningOn();
 
     public static Process Start(IEnumerable<string> args, IDictionary<string, string>? environment = null)
