@@ -21,5 +21,11 @@ public interface IUserStore
 
     Task<bool> SetAdminAsync(string id, bool isAdmin, CancellationToken cancellationToken);
 
+    /// <summary>Sets the user's tier (null: the default tier); false when no such user exists.</summary>
+    Task<bool> SetTierAsync(string id, string? tier, CancellationToken cancellationToken);
+
+    /// <summary>Sets or clears (null) the user's own daily and monthly token quotas; false when no such user exists.</summary>
+    Task<bool> SetTokenQuotaAsync(string id, long? dailyTokens, long? monthlyTokens, CancellationToken cancellationToken);
+
     Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken);
 }

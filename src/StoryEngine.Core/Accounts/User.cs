@@ -2,9 +2,11 @@ namespace StoryEngine.Core.Accounts;
 
 /// <summary>
 /// An account. <see cref="PasswordHash"/> is in <see cref="PasswordHashing"/>'s self-describing format. A disabled
-/// account (<see cref="DisabledAt"/> set) cannot sign in and its sessions stop working.
+/// account (<see cref="DisabledAt"/> set) cannot sign in and its sessions stop working. <see cref="Tier"/> null means
+/// the default tier; the token quotas, when set, override the tier's for this user alone.
 /// </summary>
-public sealed record User(string Id, string Username, string PasswordHash, bool IsAdmin, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt = null)
+public sealed record User(string Id, string Username, string PasswordHash, bool IsAdmin, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt = null,
+    string? Tier = null, long? DailyTokenQuota = null, long? MonthlyTokenQuota = null)
 {
     public string Role => IsAdmin ? Roles.Admin : Roles.User;
 }

@@ -19,10 +19,17 @@ public static class AuditActions
     public const string UserDisabled = "user.disabled";
     public const string UserEnabled = "user.enabled";
     public const string RoleChanged = "user.role_changed";
+    public const string TierChanged = "user.tier_changed";
+    public const string QuotaChanged = "user.quota_changed";
+    /// <summary>The user downloaded everything they own (GET /api/v1/me/export).</summary>
+    public const string AccountExported = "account.exported";
+    /// <summary>The account and everything it owned were erased; the entry keeps only the account's id (docs/security.md).</summary>
+    public const string AccountDeleted = "account.deleted";
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         AccountCreated, LoginSucceeded, LoginFailed, LoginThrottled, LoginRefusedDisabled, Logout, RefreshReused,
         SessionRevoked, PasswordChanged, PasswordChangeFailed, UserDisabled, UserEnabled, RoleChanged,
+        TierChanged, QuotaChanged, AccountExported, AccountDeleted,
     };
 }

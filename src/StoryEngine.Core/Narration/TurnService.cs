@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Stories;
+using StoryEngine.Core.Usage;
 
 namespace StoryEngine.Core.Narration;
 
@@ -25,6 +26,7 @@ public sealed partial class TurnService(
     TokenEstimator estimator,
     DraftCheckpoints drafts,
     IEnumerable<INarrationObserver> observers,
+    UsageMeter usage,
     ILogger<TurnService> logger)
 {
     private readonly CancellationTokenSource _shutdown = new();
@@ -36,6 +38,8 @@ public sealed partial class TurnService(
     {
         var action = ValidateAction(kind, text);
         var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        // Before anything is written or sent: a refused turn leaves no event and costs no model call.
+        await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
         var turnId = Ids.New();
         var run = registry.Begin(adventureId, turnId, 0);
         try
@@ -62,6 +66,7 @@ public sealed partial class TurnService(
         {
             throw new ConflictException("Only the newest turn can be narrated again. To change an earlier one, fork from it.", "not_newest_turn");
         }
+        await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
         var run = registry.Begin(adventureId, turnId, turn.Alternatives.Count);
         try
         {
@@ -152,6 +157,7 @@ public sealed partial class TurnService(
         string? backend = null, model = null;
         long? inputTokens = null, outputTokens = null;
         var estimated = 0;
+        var called = false;
         var savingContext = Task.CompletedTask;
         IStoryEventPayload outcome;
         try
@@ -163,6 +169,7 @@ public sealed partial class TurnService(
             // Saved while the model reads the prompt, not before asking it: the write stays off the time to first token.
             savingContext = log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None);
 
+            called = true;
             await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
             {
                 model ??= update.ModelId;
@@ -203,6 +210,14 @@ public sealed partial class TurnService(
         }
         drafts.Forget(run);
         await ObserveAsync(savingContext, run);
+        if (called)
+        {
+            // Every call is metered, stopped and failed ones too: the tokens were spent. A failure before any output,
+            // with nothing reported, spent nothing we can know of and is recorded as zero.
+            var spentNothing = outcome is NarrationFailed && text.Length == 0 && inputTokens is null && outputTokens is null;
+            await usage.RecordAsync(new ModelCall(ownerId, run.AdventureId, UsagePurposes.Narration, backend, model ?? narrator.Settings.Model,
+                inputTokens, outputTokens, spentNothing ? 0 : estimated, text.ToString()), CancellationToken.None);
+        }
         await FinishAsync(run, ownerId, outcome);
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 

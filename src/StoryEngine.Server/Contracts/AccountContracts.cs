@@ -13,10 +13,13 @@ public sealed record SessionResponse(string Id, DateTimeOffset CreatedAt, DateTi
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>An account as an admin sees it.</summary>
-public sealed record AdminUserResponse(string Id, string Username, string Role, bool IsAdmin, DateTimeOffset CreatedAt, bool Disabled, DateTimeOffset? DisabledAt)
+// Tier null means the default tier (Usage:DefaultTier); a token quota null means the tier's.
+public sealed record AdminUserResponse(string Id, string Username, string Role, bool IsAdmin, DateTimeOffset CreatedAt, bool Disabled, DateTimeOffset? DisabledAt,
+    string? Tier, long? DailyTokenQuota, long? MonthlyTokenQuota)
 {
     public static AdminUserResponse From(User user) =>
-        new(user.Id, user.Username, user.Role, user.IsAdmin, user.CreatedAt, user.DisabledAt is not null, user.DisabledAt);
+        new(user.Id, user.Username, user.Role, user.IsAdmin, user.CreatedAt, user.DisabledAt is not null, user.DisabledAt,
+            user.Tier, user.DailyTokenQuota, user.MonthlyTokenQuota);
 }
 
 public sealed record SetRoleRequest(string? Role);

@@ -53,9 +53,9 @@ public static class ProtectionServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(ApiPolicy, context => PerMinute(context, o => o.ApiPerMinute, byUser: true));
-            limiter.AddPolicy(GenerationPolicy, context => PerMinute(context, o => o.GenerationPerMinute, byUser: true));
-            limiter.AddPolicy(AuthPolicy, context => PerMinute(context, o => o.AuthPerMinute, byUser: false));
+            limiter.AddPolicy(ApiPolicy, context => PerMinute(context, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true));
+            limiter.AddPolicy(GenerationPolicy, context => PerMinute(context, (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute, byUser: true));
+            limiter.AddPolicy(AuthPolicy, context => PerMinute(context, (o, _) => o.AuthPerMinute, byUser: false));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
@@ -88,13 +88,14 @@ public static class ProtectionServiceCollectionExtensions
         return services;
     }
 
-    private static RateLimitPartition<string> PerMinute(HttpContext context, Func<RateLimitOptions, int> permits, bool byUser)
+    // Per user on their tier's limits (Tiers:{name}:ApiPerMinute, GenerationPerMinute; the RateLimits values where a
+    // tier sets none), per address when anonymous. The limit is part of the key, so a tier change starts a new window.
+    private static RateLimitPartition<string> PerMinute(HttpContext context, Func<RateLimitOptions, Core.Usage.Tier?, int> permits, bool byUser)
     {
         var options = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-        var key = byUser && context.User.Identity?.IsAuthenticated == true
-            ? "user:" + context.User.UserId()
-            : "ip:" + context.Connection.RemoteIpAddress;
-        var limit = permits(options);
+        var signedIn = byUser && context.User.Identity?.IsAuthenticated == true;
+        var key = signedIn ? "user:" + context.User.UserId() : "ip:" + context.Connection.RemoteIpAddress;
+        var limit = permits(options, signedIn ? Http.UserTiers.TierOf(context) : null);
         return RateLimitPartition.GetFixedWindowLimiter($"{limit}|{key}", _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,

@@ -44,7 +44,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator().AddLore();
+        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator().AddLore().AddStoryUsage();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -64,6 +64,7 @@ public static class StoryEngineHost
         app.UseResponseCompression();
         app.UseCors();
         app.UseAuthentication();
+        app.UseUserTiers(); // the limits are the user's tier's
         app.UseRateLimiter(); // after authentication, so limits are per user
         app.UseAuthorization();
 
@@ -81,6 +82,8 @@ public static class StoryEngineHost
             .MapAuthApi()
             .MapMeApi()
             .MapAdminApi()
+            .MapUsageApi()
+            .MapDataRightsApi()
             .MapWorldsApi()
             .MapLocationsApi()
             .MapCharactersApi()

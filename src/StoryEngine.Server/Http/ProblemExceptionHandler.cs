@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Narration;
+using StoryEngine.Core.Usage;
 
 namespace StoryEngine.Server.Http;
 
@@ -18,6 +19,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var problem = exception switch
         {
             ValidationFailedException e => Validation(e.Errors, e.Message),
+            QuotaExceededException e => Quota(e),
             StoryEngineException e => Problem(StatusFor(e), TitleFor(e), e.Message, e.Code),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),
@@ -44,6 +46,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+        else if (exception is QuotaExceededException quota)
+        {
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(quota.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
 
@@ -69,6 +75,15 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         LogDatabaseFailure(logger, exception);
         return Problem(503, "Database unavailable", "The database could not complete this request; nothing was changed. Try again shortly.", "database_unavailable");
     }
+
+    // Which quota, how much of it is used, and when it starts over: enough for a client to say so and to wait.
+    private static ProblemDetails Quota(QuotaExceededException e) => new()
+    {
+        Status = 429,
+        Title = "Quota exceeded",
+        Detail = e.Message,
+        Extensions = { ["code"] = e.Code, ["quota"] = e.Quota, ["used"] = e.Used, ["limit"] = e.Limit, ["resetsAt"] = e.ResetsAt },
+    };
 
     private static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors, string detail) =>
         new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))

@@ -8,7 +8,8 @@ namespace StoryEngine.Storage.Accounts;
 
 public sealed class UserStore(IStorageProvider provider) : IUserStore
 {
-    private const string Columns = "id AS Id, username AS Username, password_hash AS PasswordHash, is_admin AS IsAdmin, created_at AS CreatedAt, disabled_at AS DisabledAt";
+    private const string Columns = "id AS Id, username AS Username, password_hash AS PasswordHash, is_admin AS IsAdmin, created_at AS CreatedAt, disabled_at AS DisabledAt, " +
+        "tier AS Tier, daily_token_quota AS DailyTokenQuota, monthly_token_quota AS MonthlyTokenQuota";
 
     public Task<User?> FindByUsernameAsync(string username, CancellationToken cancellationToken) =>
         QueryOneAsync($"SELECT {Columns} FROM users WHERE username_key = @Key", new { Key = username.ToLowerInvariant() }, cancellationToken);
@@ -74,6 +75,13 @@ public sealed class UserStore(IStorageProvider provider) : IUserStore
     public Task<bool> SetAdminAsync(string id, bool isAdmin, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE users SET is_admin = @Value WHERE id = @Id", new { Id = id, Value = isAdmin ? 1L : 0L }, cancellationToken);
 
+    public Task<bool> SetTierAsync(string id, string? tier, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE users SET tier = @Value WHERE id = @Id", new { Id = id, Value = tier }, cancellationToken);
+
+    public Task<bool> SetTokenQuotaAsync(string id, long? dailyTokens, long? monthlyTokens, CancellationToken cancellationToken) =>
+        UpdateAsync("UPDATE users SET daily_token_quota = @Daily, monthly_token_quota = @Monthly WHERE id = @Id",
+            new { Id = id, Daily = dailyTokens, Monthly = monthlyTokens }, cancellationToken);
+
     public Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
         UpdateAsync("UPDATE users SET password_hash = @Value WHERE id = @Id", new { Id = id, Value = passwordHash }, cancellationToken);
 
@@ -102,8 +110,11 @@ public sealed class UserStore(IStorageProvider provider) : IUserStore
         public long IsAdmin { get; init; }
         public long CreatedAt { get; init; }
         public long? DisabledAt { get; init; }
+        public string? Tier { get; init; }
+        public long? DailyTokenQuota { get; init; }
+        public long? MonthlyTokenQuota { get; init; }
 
         public User ToUser() => new(Id, Username, PasswordHash, IsAdmin != 0, DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            DisabledAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null);
+            DisabledAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null, Tier, DailyTokenQuota, MonthlyTokenQuota);
     }
 }

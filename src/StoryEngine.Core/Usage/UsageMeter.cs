@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using StoryEngine.Core.Accounts;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Resources;
+
+namespace StoryEngine.Core.Usage;
+
+/// <summary>
+/// The one place model calls are metered (docs/adr/0013-usage-ledger-and-quotas.md). Every caller of a model does two
+/// things: <see cref="EnsureWithinQuotaAsync"/> before the call (throws <see cref="QuotaExceededException"/>), and
+/// <see cref="RecordAsync"/> after it, whether it succeeded, failed or was stopped.
+/// </summary>
+public sealed partial class UsageMeter(
+    IUsageLedger ledger,
+    IUserStore users,
+    TierCatalog tiers,
+    PriceList prices,
+    TokenEstimator estimator,
+    TimeProvider clock,
+    ILogger<UsageMeter> logger)
+{
+    /// <summary>
+    /// Writes the call's ledger row: the backend's counts where it reported them, otherwise the estimator's (and the
+    /// row says so). A failure to write is logged, never thrown: the call has happened and its caller's work must
+    /// not be lost because of the meter.
+    /// </summary>
+    public async Task<UsageRecord> RecordAsync(ModelCall call, CancellationToken cancellationToken)
+    {
+        var prompt = call.ReportedPromptTokens ?? Math.Max(0, call.EstimatedPromptTokens);
+        var completion = call.ReportedCompletionTokens ?? (call.CompletionText.Length == 0 ? 0 : estimator.Estimate(call.CompletionText, call.Model));
+        var estimated = call.ReportedPromptTokens is null || call.ReportedCompletionTokens is null;
+        var record = new UsageRecord(Ids.New(), call.UserId, call.AdventureId, call.Purpose, call.Backend, call.Model,
+            prompt, completion, estimated, prices.CostMicros(call.Model, prompt, completion), clock.GetUtcNow());
+        try
+        {
+            if (!await ledger.AppendAsync(record, cancellationToken))
+            {
+                LogUserGone(logger, call.UserId, call.Purpose);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        {
+            LogNotRecorded(logger, e, call.UserId, call.Purpose, record.TotalTokens);
+        }
+        return record;
+    }
+
+    /// <summary>The user's tier and where they stand against both quotas now.</summary>
+    public async Task<QuotaStatus> StatusAsync(string userId, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(userId, cancellationToken) ?? throw new Errors.NotFoundException("user", userId);
+        return await StatusAsync(user, cancellationToken);
+    }
+
+    public async Task<QuotaStatus> StatusAsync(User user, CancellationToken cancellationToken)
+    {
+        var tier = tiers.Resolve(user.Tier);
+        var now = clock.GetUtcNow();
+        var dayStart = UsageDays.StartOfDay(now);
+        var monthStart = UsageDays.StartOfMonth(now);
+        var monthly = await ledger.TokensSinceAsync(user.Id, monthStart, cancellationToken);
+        var daily = dayStart == monthStart ? monthly : await ledger.TokensSinceAsync(user.Id, dayStart, cancellationToken);
+        return new QuotaStatus(tier.Name,
+            new QuotaState("daily", daily, user.DailyTokenQuota ?? tier.DailyTokens, dayStart.AddDays(1)),
+            new QuotaState("monthly", monthly, user.MonthlyTokenQuota ?? tier.MonthlyTokens, monthStart.AddMonths(1)));
+    }
+
+    /// <summary>
+    /// Refuses a call that would take the user over a quota: one is over when what is already used plus
+    /// <paramref name="reserveTokens"/> (the most this call may write) is more than the limit. Call it before anything
+    /// is written or sent.
+    /// </summary>
+    public async Task EnsureWithinQuotaAsync(string userId, long reserveTokens, CancellationToken cancellationToken)
+    {
+        var user = await users.GetAsync(userId, cancellationToken) ?? throw new Errors.NotFoundException("user", userId);
+        var tier = tiers.Resolve(user.Tier);
+        if ((user.DailyTokenQuota ?? tier.DailyTokens) is null && (user.MonthlyTokenQuota ?? tier.MonthlyTokens) is null)
+        {
+            return; // unlimited: no ledger query on the turn's path
+        }
+        var status = await StatusAsync(user, cancellationToken);
+        foreach (var quota in new[] { status.Monthly, status.Daily })
+        {
+            if (quota.Limit is { } limit && quota.Used + Math.Max(1, reserveTokens) > limit)
+            {
+                var wait = quota.ResetsAt - clock.GetUtcNow();
+                throw new QuotaExceededException(quota.Name, quota.Used, limit, quota.ResetsAt, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} in the usage ledger")]
+    private static partial void LogNotRecorded(ILogger logger, Exception exception, string userId, string purpose, long tokens);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "No usage row for {Purpose}: user {UserId} was deleted while the call ran")]
+    private static partial void LogUserGone(ILogger logger, string userId, string purpose);
+}
