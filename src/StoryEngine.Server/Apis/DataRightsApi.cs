@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 using StoryEngine.Core.DataRights;
 using StoryEngine.Server.Auth;
@@ -32,7 +33,7 @@ public static class DataRightsApi
         return TypedResults.Empty;
     }
 
-    private static async Task<NoContent> Delete(DeleteAccountRequest? request, HttpContext context, AccountDataRights rights, CancellationToken cancellationToken)
+    private static async Task<NoContent> Delete([FromBody] DeleteAccountRequest? request, HttpContext context, AccountDataRights rights, CancellationToken cancellationToken)
     {
         await rights.DeleteAsync(context.User.UserId(), new DeletionRequest(request?.Password, request?.TwoFactorCode), context.Origin(), cancellationToken);
         return TypedResults.NoContent();
