@@ -47,12 +47,14 @@ public sealed class AccountEraser(IStorageProvider provider) : IAccountEraser
             .GroupBy(c => c.Table, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(c => c.Column).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
 
-        // Children first, while their parents still say who owns them.
-        foreach (var (table, columns) in tables)
+        // Children first, while their parents still say who owns them. The parents themselves go in the second pass
+        // (by their owner column): deleting one here, say adventures by world_id, would orphan its children unseen.
+        var parents = References.Select(r => r.Parent).ToHashSet(StringComparer.Ordinal);
+        foreach (var (table, columns) in tables.Where(t => !parents.Contains(t.Key)))
         {
             foreach (var (column, parent, owner) in References)
             {
-                if (columns.Contains(column) && table != parent)
+                if (columns.Contains(column))
                 {
                     await Run($"DELETE FROM {table} WHERE {column} IN (SELECT id FROM {parent} WHERE {owner} = @Id)");
                 }
