@@ -138,6 +138,15 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         yield return new("POST /api/v1/admin/users/{id}/enable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/enable", null, 200);
         yield return new("PUT /api/v1/admin/users/{id}/role", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/role", body((_, _) => new { role = "admin" }), 200);
         yield return new("GET /api/v1/admin/audit", Access.Admin, _ => "/api/v1/admin/audit", null, 200);
+        yield return new("GET /api/v1/admin/usage", Access.Admin, _ => "/api/v1/admin/usage", null, 200);
+        yield return new("PUT /api/v1/admin/users/{id}/tier", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/tier", body((_, _) => new { tier = "standard" }), 200);
+        yield return new("PUT /api/v1/admin/users/{id}/quota", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/quota", body((_, _) => new { dailyTokens = 1_000_000 }), 200);
+        yield return new("GET /api/v1/admin/backends", Access.Admin, _ => "/api/v1/admin/backends", null, 200);
+
+        yield return new("GET /api/v1/me/usage", Access.Self, _ => "/api/v1/me/usage", null, 200);
+        yield return new("GET /api/v1/me/export", Access.Self, _ => "/api/v1/me/export", null, 200);
+        // Last for each caller: it erases the account (a fresh admin and owner are made for every route).
+        yield return new("DELETE /api/v1/me", Access.Self, _ => "/api/v1/me", body((_, c) => new { password = c.Password }), 204);
 
         // World data: a top-level collection is the caller's own; an item, or anything inside a world, is owned.
         foreach (var (collection, template, itemOf, kind) in new (Func<World, string>, string, Func<World, string>, Access)[]

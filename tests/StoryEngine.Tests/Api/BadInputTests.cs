@@ -54,6 +54,14 @@ public abstract class BadInputTests(ServerFixture server)
         data.Add("DELETE", "/api/v1/worlds", "", null, 405, "method_not_allowed");
         data.Add("POST", "/api/v1/auth/register", "application/json", """{"username":5,"password":"x"}""", 400, "validation_failed");
         data.Add("POST", "/api/v1/auth/login", "application/json", "nope", 400, "malformed_json");
+        // Erasing the account: anything short of the right password erases nothing (the world is still there after).
+        data.Add("DELETE", "/api/v1/me", "application/json", """{"password":""", 400, "malformed_json");
+        data.Add("DELETE", "/api/v1/me", "application/json", """{"password":5}""", 400, "validation_failed");
+        data.Add("DELETE", "/api/v1/me", "application/json", "{}", 400, "validation_failed");
+        data.Add("DELETE", "/api/v1/me", "application/json", "", 400, "validation_failed");
+        data.Add("DELETE", "/api/v1/me", "application/json", """{"password":"not the password of this account"}""", 400, "validation_failed");
+        data.Add("DELETE", "/api/v1/me", "text/plain", "password=x", 415, "unsupported_media_type");
+        data.Add("GET", "/api/v1/me/usage?from=yesterday", "", null, 400, "validation_failed");
         return data;
     }
 
