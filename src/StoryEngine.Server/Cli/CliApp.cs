@@ -22,6 +22,7 @@ public static class CliApp
             ServeCommand.Create(),
             MigrateCommand.Create(),
             UsersCommand.Create(),
+            UsageCommands.Usage(),
             StatusCommand.Create(),
             SeedCommand.Create(),
             AdventuresCommand.Create(),

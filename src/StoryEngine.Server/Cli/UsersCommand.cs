@@ -41,7 +41,8 @@ public static class UsersCommand
             }
         }));
 
-        return new Command("users", "Manage accounts") { add, UserAdminCommands.List(), UserAdminCommands.Disable(), UserAdminCommands.Enable() };
+        return new Command("users", "Manage accounts") { add, UserAdminCommands.List(), UserAdminCommands.Disable(), UserAdminCommands.Enable(),
+            UsageCommands.Tier(), UsageCommands.Quota() };
     }
 
     /// <summary>20 characters from an alphabet without look-alikes: about 115 bits.</summary>

@@ -50,6 +50,31 @@ public abstract class UsersCliTests : IAsyncLifetime
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("No account named 'nobody'", unknown.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task tiers_quotas_and_usage_from_the_command_line()
+    {
+        Assert.Equal(0, (await Run("users", "add", "scribe")).ExitCode);
+        var tier = await Run("users", "tier", "scribe", "standard");
+        Assert.Equal(0, tier.ExitCode);
+        Assert.Contains("'scribe' is on tier 'standard'", tier.Stdout, StringComparison.Ordinal);
+        var unknown = await Run("users", "tier", "scribe", "gold");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("tier must be one of: standard", unknown.Stderr, StringComparison.Ordinal);
+
+        var quota = await Run("users", "quota", "scribe", "--daily", "5000");
+        Assert.Equal(0, quota.ExitCode);
+        Assert.Contains("daily 5,000, monthly the tier's", quota.Stdout, StringComparison.Ordinal);
+
+        var usage = JsonDocument.Parse((await Run("usage", "--user", "scribe", "--json")).Stdout).RootElement;
+        Assert.Equal("standard", usage.GetProperty("tier").GetString());
+        Assert.Equal(5000, usage.GetProperty("daily").GetProperty("limit").GetInt64());
+        Assert.Equal(0, usage.GetProperty("totals").GetProperty("calls").GetInt64());
+        var everyone = await Run("usage");
+        Assert.Equal(0, everyone.ExitCode);
+        Assert.Matches(@"total\s+0\s+0\s+0", everyone.Stdout);
+        Assert.Equal(1, (await Run("usage", "--from", "May 1")).ExitCode);
+    }
 }
 
 public sealed class UsersCliTests_Sqlite : UsersCliTests;
