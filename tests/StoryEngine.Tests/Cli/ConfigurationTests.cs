@@ -17,6 +17,9 @@ public sealed class ConfigurationTests
     [InlineData("RateLimits__ApiPerMinute", "0", "RateLimits:ApiPerMinute")]
     [InlineData("ForwardedHeaders__KnownProxies__0", "proxy.example", "ForwardedHeaders:KnownProxies:0")]
     [InlineData("ForwardedHeaders__KnownNetworks__0", "10.0.0.0/99", "ForwardedHeaders:KnownNetworks:0")]
+    [InlineData("Tiers__free__DialyTokens", "5", "Tiers:free:DialyTokens")]
+    [InlineData("Tiers__free__DailyTokens", "lots", "Tiers:free:DailyTokens")]
+    [InlineData("Prices__gpt-4o__PromptPerMillion", "cheap", "Prices:gpt-4o:PromptPerMillion")]
     public async Task bad_configuration_stops_with_exit_code_2_naming_the_key(string variable, string value, string key)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
