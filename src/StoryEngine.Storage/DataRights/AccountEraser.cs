@@ -40,7 +40,8 @@ public sealed class AccountEraser(IStorageProvider provider) : IAccountEraser
         // The marker is what lets the audit log's trigger accept these changes; it leaves with the transaction.
         await Run("INSERT INTO account_erasures (user_id, username_key) VALUES (@Id, @Key)");
         await Run("DELETE FROM audit_log WHERE user_id = @Id OR (user_id IS NULL AND lower(username) = @Key)");
-        await Run($"UPDATE audit_log SET actor_id = '{ErasedActor}' WHERE actor_id = @Id");
+        // Kept for the other person's sake, without the actor's address and user agent: those were the erased person's.
+        await Run($"UPDATE audit_log SET actor_id = '{ErasedActor}', ip = NULL, user_agent = NULL WHERE actor_id = @Id");
 
         var tables = (await SchemaCatalog.ColumnsAsync(provider.Engine, connection, transaction, cancellationToken))
             .Where(c => !Handled.Contains(c.Table))

@@ -98,6 +98,8 @@ public abstract class DataRightsTests(ServerFixture server)
         var audit = await (await other.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=user.quota_changed")).JsonAsync();
         var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
         Assert.Equal(AccountEraser.ErasedActor, entry.Str("actorId"));
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("ip").ValueKind);
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("userAgent").ValueKind);
         Assert.Equal(user.Username, entry.Str("username")); // the entry is about the user, who is still here
     }
 
