@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using StoryEngine.Core.Audit;
 using StoryEngine.Core.Errors;
+using StoryEngine.Core.TwoFactor;
 
 namespace StoryEngine.Core.Accounts;
 
@@ -15,6 +16,7 @@ public sealed partial class AccountService(
     LoginThrottle throttle,
     ActiveSessions active,
     AuditTrail audit,
+    TwoFactorService twoFactor,
     TimeProvider clock)
 {
     public static readonly TimeSpan RefreshLifetime = TimeSpan.FromDays(30);
@@ -48,11 +50,16 @@ public sealed partial class AccountService(
         return user;
     }
 
+    public Task<SignedIn> SignInAsync(string? username, string? password, RequestOrigin origin, CancellationToken cancellationToken) =>
+        SignInAsync(username, password, null, null, origin, cancellationToken);
+
     /// <summary>
     /// Checks the credentials and opens a session. An unknown user and a wrong password get the same error after the
-    /// same work; repeated failures make the caller wait (<see cref="LoginThrottle"/>).
+    /// same work; repeated failures make the caller wait (<see cref="LoginThrottle"/>). With two-factor sign-in on, a
+    /// right password alone gets <c>two_factor_required</c> — said only after the password checked out, so it tells a
+    /// guesser nothing the password did not (docs/adr/0012-two-factor-sign-in.md) — and a wrong code counts as a failure.
     /// </summary>
-    public async Task<SignedIn> SignInAsync(string? username, string? password, RequestOrigin origin, CancellationToken cancellationToken)
+    public async Task<SignedIn> SignInAsync(string? username, string? password, string? code, string? recoveryCode, RequestOrigin origin, CancellationToken cancellationToken)
     {
         try
         {
@@ -77,6 +84,14 @@ public sealed partial class AccountService(
             // Only someone who knows the password learns that the account is disabled.
             await audit.RecordAsync(AuditActions.LoginRefusedDisabled, origin, cancellationToken, userId: user.Id, username: username);
             throw new ForbiddenException("This account is disabled. Ask the server's administrator.", "account_disabled");
+        }
+        switch (await twoFactor.CheckAsync(user, code, recoveryCode, origin, cancellationToken))
+        {
+            case TwoFactorOutcome.Missing:
+                throw new UnauthorizedException("This account signs in with two factors: send the current code of your authenticator app as 'code', or an unused recovery code as 'recoveryCode'.", "two_factor_required");
+            case TwoFactorOutcome.Failed:
+                await throttle.RecordFailureAsync(username, origin.Ip, cancellationToken);
+                throw new UnauthorizedException("The two-factor code is wrong, expired or already used.", "invalid_two_factor_code");
         }
         await throttle.RecordSuccessAsync(username, cancellationToken);
         var refreshToken = NewRefreshToken();

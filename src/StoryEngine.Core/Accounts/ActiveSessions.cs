@@ -50,10 +50,14 @@ public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, T
         _cache.TryRemove(sessionId, out _);
     }
 
+    /// <summary>Raised by <see cref="ForgetUser"/>, so other per-request caches of a user's standing (API keys) forget too.</summary>
+    public event Action<string>? UserForgotten;
+
     /// <summary>Call after anything that changes all of a user's sessions: disabled, enabled, role changed, password changed.</summary>
     public void ForgetUser(string userId)
     {
         Interlocked.Increment(ref _generation);
+        UserForgotten?.Invoke(userId);
         foreach (var (sessionId, entry) in _cache)
         {
             if (entry.State?.UserId == userId)

@@ -35,7 +35,7 @@ public static class AuthApi
 
     private static async Task<Ok<TokenResponse>> Login(LoginRequest request, HttpContext context, AccountService accounts, AccessTokens tokens, CancellationToken cancellationToken)
     {
-        var signedIn = await accounts.SignInAsync(request.Username, request.Password, context.Origin(), cancellationToken);
+        var signedIn = await accounts.SignInAsync(request.Username, request.Password, request.Code, request.RecoveryCode, context.Origin(), cancellationToken);
         return TypedResults.Ok(Tokens(signedIn, tokens));
     }
 

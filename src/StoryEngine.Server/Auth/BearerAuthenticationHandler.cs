@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using StoryEngine.Core.Accounts;
+using StoryEngine.Core.ApiKeys;
 
 namespace StoryEngine.Server.Auth;
 
@@ -19,6 +20,7 @@ public sealed class BearerAuthenticationHandler(
     UrlEncoder encoder,
     AccessTokens tokens,
     ActiveSessions sessions,
+    ApiKeyService apiKeys,
     IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -35,7 +37,12 @@ public sealed class BearerAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The Authorization header must use the Bearer scheme.");
         }
-        var identity = await tokens.ValidateAsync(header["Bearer ".Length..].Trim(), SchemeName);
+        var bearer = header["Bearer ".Length..].Trim();
+        if (ApiKeyFormat.LooksLikeKey(bearer))
+        {
+            return await AuthenticateKeyAsync(bearer);
+        }
+        var identity = await tokens.ValidateAsync(bearer, SchemeName);
         if (identity is null)
         {
             return AuthenticateResult.Fail("The access token is invalid or expired.");
@@ -50,6 +57,30 @@ public sealed class BearerAuthenticationHandler(
         // The role comes from the account as it is now, so taking admin away works at once, not when the token expires.
         var claims = identity.Claims.Where(c => c.Type != "role")
             .Append(new Claim("role", state.IsAdmin ? Roles.Admin : Roles.User));
+        return AuthenticateResult.Success(new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName));
+    }
+
+    /// <summary>
+    /// An API key acts for its owner with the scopes it was given (ApiKeyScopeMiddleware enforces them). It has no
+    /// session; its <c>sid</c> names the key, so "current session" matches nothing. The admin role is granted only
+    /// while the owner is an admin and the key has the admin scope.
+    /// </summary>
+    private async Task<AuthenticateResult> AuthenticateKeyAsync(string key)
+    {
+        var principal = await apiKeys.AuthenticateAsync(key, Context.RequestAborted);
+        if (principal is null)
+        {
+            return AuthenticateResult.Fail("The API key is unknown, revoked or expired, or its account is disabled.");
+        }
+        var claims = new List<Claim>
+        {
+            new(JwtRegisteredClaimNames.Sub, principal.UserId),
+            new(JwtRegisteredClaimNames.Sid, "key:" + principal.KeyId),
+            new("name", principal.Username),
+            new("role", principal.IsAdmin ? Roles.Admin : Roles.User),
+            new(ApiKeyClaims.KeyId, principal.KeyId),
+        };
+        claims.AddRange(principal.Scopes.Select(scope => new Claim(ApiKeyClaims.Scope, scope)));
         return AuthenticateResult.Success(new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName));
     }
 

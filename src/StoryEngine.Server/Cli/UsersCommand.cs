@@ -42,7 +42,7 @@ public static class UsersCommand
         }));
 
         return new Command("users", "Manage accounts") { add, UserAdminCommands.List(), UserAdminCommands.Disable(), UserAdminCommands.Enable(),
-            UsageCommands.Tier(), UsageCommands.Quota() };
+            UsageCommands.Tier(), UsageCommands.Quota(), ResetLinkCommand.Create() };
     }
 
     /// <summary>20 characters from an alphabet without look-alikes: about 115 bits.</summary>

@@ -15,7 +15,8 @@ public static class NarratorServiceCollectionExtensions
     /// <summary>Model backends (sections <c>Backends</c> and <c>Narrator</c>), the story log and the turn pipeline.</summary>
     public static IServiceCollection AddNarrator(this IServiceCollection services)
     {
-        services.AddSingleton(sp => ProvidersConfiguration.Read(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => BackendSecrets.Open(
+            ProvidersConfiguration.Read(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<Core.Secrets.SecretBox>()));
         services.AddSingleton(sp => new BackendFactory(
             sp.GetRequiredService<ProvidersSettings>(), null, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => sp.GetRequiredService<BackendFactory>().CreateNarratorChain());

@@ -5,6 +5,7 @@ using StoryEngine.Server.Apis;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
+using StoryEngine.Server.Mail;
 using StoryEngine.Storage.Migrations;
 
 namespace StoryEngine.Server.Hosting;
@@ -44,7 +45,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator().AddLore().AddStoryUsage();
+        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddStorySecrets().AddNarrator().AddLore().AddStoryUsage();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -64,6 +65,7 @@ public static class StoryEngineHost
         app.UseResponseCompression();
         app.UseCors();
         app.UseAuthentication();
+        app.UseMiddleware<ApiKeyScopeMiddleware>(); // what an API key may reach, before anything else looks at the request
         app.UseUserTiers(); // the limits are the user's tier's
         app.UseRateLimiter(); // after authentication, so limits are per user
         app.UseAuthorization();
@@ -81,6 +83,9 @@ public static class StoryEngineHost
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapAuthApi()
             .MapMeApi()
+            .MapApiKeysApi()
+            .MapTwoFactorApi()
+            .MapPasswordResetApi()
             .MapAdminApi()
             .MapUsageApi()
             .MapDataRightsApi()
@@ -104,6 +109,9 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SecretsOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
 
