@@ -74,7 +74,12 @@ public sealed partial class OutboxSender(
         {
             client.Credentials = new NetworkCredential(smtp.User, box.OpenConfigurationValue(smtp.Password ?? ""));
         }
-        using var mail = new MailMessage(smtp.From!, message.Recipient, message.Subject, box.Open(message.SealedBody));
+        using var mail = new MailMessage(smtp.From!, message.Recipient, message.Subject, box.Open(message.SealedBody))
+        {
+            BodyEncoding = System.Text.Encoding.UTF8,
+            // Base64 keeps the link whole: quoted-printable would fold it and turn '=' into '=3D' for readers that do not decode.
+            BodyTransferEncoding = System.Net.Mime.TransferEncoding.Base64,
+        };
         await client.SendMailAsync(mail, cancellationToken);
     }
 

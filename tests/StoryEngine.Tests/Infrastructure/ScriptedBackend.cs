@@ -32,6 +32,9 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
 
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
 
+    /// <summary>The Authorization header of every request, so tests can see which API key a backend was sent.</summary>
+    public ConcurrentQueue<string> AuthorizationHeaders { get; } = new();
+
     /// <summary>Settings that point the server's narrator at this backend.</summary>
     public Dictionary<string, string?> Settings() => new()
     {
@@ -72,6 +75,7 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
         Requests.Enqueue(request);
+        AuthorizationHeaders.Enqueue(context.Request.Headers.Authorization.ToString());
         var messages = request["messages"]!.AsArray();
         var last = messages.Last(m => m!["role"]!.GetValue<string>() == "user")!["content"]!;
         var text = last is JsonValue ? last.GetValue<string>() : string.Concat(last.AsArray().Select(p => p!["text"]?.GetValue<string>()));

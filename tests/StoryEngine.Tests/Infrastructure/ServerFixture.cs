@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -26,6 +27,9 @@ public abstract class ServerFixture : IAsyncLifetime
 
     /// <summary>Settings applied over the defaults, for fixtures a test builds for itself.</summary>
     public Dictionary<string, string?> ExtraSettings { get; } = new();
+
+    /// <summary>When set, every log line of the server is kept here (the secret-leak test searches them).</summary>
+    public LogCapture? Logs { get; init; }
 
     /// <summary>False for a fixture whose database is broken on purpose.</summary>
     public bool Migrate { get; init; } = true;
@@ -59,6 +63,10 @@ public abstract class ServerFixture : IAsyncLifetime
         }
         var builder = StoryEngineHost.CreateBuilder(settings, quietLogs: true);
         builder.Services.AddSingleton<TimeProvider>(Clock);
+        if (Logs is not null)
+        {
+            builder.Logging.AddProvider(Logs);
+        }
         _app = builder.Build();
         StoryEngineHost.ValidateConfiguration(_app.Services);
         if (Migrate)
