@@ -64,7 +64,11 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var backend = new ScriptedBackend(app);
-        app.MapGet("/v1/models", () => Results.Json(new { data = new[] { new { id = "scripted-1", @object = "model" } } }));
+        app.MapGet("/v1/models", (HttpContext context) =>
+        {
+            backend.AuthorizationHeaders.Enqueue(context.Request.Headers.Authorization.ToString());
+            return Results.Json(new { data = new[] { new { id = "scripted-1", @object = "model" } } });
+        });
         app.MapPost("/v1/chat/completions", backend.CompleteAsync);
         await app.StartAsync();
         backend.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";

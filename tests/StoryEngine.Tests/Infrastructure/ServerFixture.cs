@@ -29,7 +29,7 @@ public abstract class ServerFixture : IAsyncLifetime
     public Dictionary<string, string?> ExtraSettings { get; } = new();
 
     /// <summary>When set, every log line of the server is kept here (the secret-leak test searches them).</summary>
-    public LogCapture? Logs { get; init; }
+    public LogCapture? Logs { get; set; }
 
     /// <summary>False for a fixture whose database is broken on purpose.</summary>
     public bool Migrate { get; init; } = true;
