@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using StoryEngine.Core.PasswordReset;
+using StoryEngine.Core.TwoFactor;
 using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
@@ -133,6 +135,26 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         yield return new("POST /api/v1/me/password", Access.Self, _ => "/api/v1/me/password",
             body((_, c) => new { currentPassword = c.Password, newPassword = "a new passphrase for the matrix" }), 204);
 
+        yield return new("POST /api/v1/me/api-keys", Access.Self, _ => "/api/v1/me/api-keys", body((_, _) => new { name = "matrix", scopes = new[] { "read" } }), 201);
+        yield return new("GET /api/v1/me/api-keys", Access.Self, _ => "/api/v1/me/api-keys", null, 200);
+        yield return new("DELETE /api/v1/me/api-keys/{id}", Access.Owned, w => $"/api/v1/me/api-keys/{w.ApiKeyId}", null, 204);
+        yield return new("GET /api/v1/me/2fa", Access.Self, _ => "/api/v1/me/2fa", null, 200);
+        yield return new("POST /api/v1/me/2fa", Access.Self, _ => "/api/v1/me/2fa", body((_, _) => new { }), 200);
+        yield return new("POST /api/v1/me/2fa/confirm", Access.Self, _ => "/api/v1/me/2fa/confirm",
+            async (_, c) => new { code = c.AccessToken is null ? "000000" : CodeFor(await BeginTwoFactorAsync(c), 0) }, 200);
+        yield return new("DELETE /api/v1/me/2fa", Access.Self, _ => "/api/v1/me/2fa",
+            async (_, c) => new { password = c.Password, code = c.AccessToken is null ? "000000" : CodeFor(await EnableTwoFactorAsync(c), 1) }, 204);
+        yield return new("GET /api/v1/me/email", Access.Self, _ => "/api/v1/me/email", null, 200);
+        yield return new("PUT /api/v1/me/email", Access.Self, _ => "/api/v1/me/email",
+            body((_, c) => new { email = TestAccounts.NewName("m") + "@example.test", password = c.Password }), 200);
+        yield return new("POST /api/v1/auth/password-reset", Access.Public, _ => "/api/v1/auth/password-reset", body((w, _) => new { username = w.Owner.Username }), 202);
+        yield return new("POST /api/v1/auth/password-reset/confirm", Access.Public, _ => "/api/v1/auth/password-reset/confirm",
+            async (w, _) => new
+            {
+                token = (await server.Services.GetRequiredService<PasswordResetService>().IssueLinkAsync(w.Owner.Username, CancellationToken.None)).Token,
+                newPassword = "a reset passphrase for the matrix",
+            }, 204);
+
         yield return new("GET /api/v1/admin/users", Access.Admin, _ => "/api/v1/admin/users", null, 200);
         yield return new("POST /api/v1/admin/users/{id}/disable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/disable", null, 200);
         yield return new("POST /api/v1/admin/users/{id}/enable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/enable", null, 200);
@@ -219,6 +241,25 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         yield return new($"GET {turns}/{{turnId}}/context", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/context", null, 200);
     }
 
+    private string CodeFor(string secret, int stepsFromNow) =>
+        Totp.Code(Base32.Decode(secret)!, Totp.StepAt(server.Clock.GetUtcNow()) + stepsFromNow);
+
+    /// <summary>Starts an enrolment for the caller and returns its secret.</summary>
+    private async Task<string> BeginTwoFactorAsync(Caller caller)
+    {
+        using var client = server.ClientWith(caller.AccessToken);
+        return (await (await client.PostAsJsonAsync("/api/v1/me/2fa", new { })).JsonAsync()).Str("secret");
+    }
+
+    /// <summary>Turns two-factor sign-in on for the caller (with this step's code) and returns the secret.</summary>
+    private async Task<string> EnableTwoFactorAsync(Caller caller)
+    {
+        var secret = await BeginTwoFactorAsync(caller);
+        using var client = server.ClientWith(caller.AccessToken);
+        (await client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeFor(secret, 0) })).EnsureSuccessStatusCode();
+        return secret;
+    }
+
     private static string Truncate(string body) => body.Length > 300 ? body[..300] + "…" : body;
 
     /// <summary>A caller: their access token (none when anonymous) and credentials for routes that ask for them.</summary>
@@ -226,7 +267,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
 
     /// <summary>One owner's data: a world with a location and a character, a persona, an adventure with a narrated turn.</summary>
     public sealed record World(TestAccount Owner, string WorldId, string LocationId, string CharacterId, string PersonaId,
-        string AdventureId, string TurnId, string SpareSessionId, string VictimId, string LorebookId)
+        string AdventureId, string TurnId, string SpareSessionId, string VictimId, string LorebookId, string ApiKeyId)
     {
         public static async Task<World> CreateAsync(ServerFixture server)
         {
@@ -243,7 +284,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             var turn = (await AdventureTestData.TakeTurnAsync(client, adventure, "I look around")).Id();
             using var spare = await server.SignInAsync(owner.Username);
             using var victim = await server.CreateAccountAsync();
-            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id, lorebook);
+            var apiKey = (await client.PostJsonAsync("/api/v1/me/api-keys", new { name = "matrix key", scopes = new[] { "read" } })).Id();
+            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id, lorebook, apiKey);
         }
     }
 }
