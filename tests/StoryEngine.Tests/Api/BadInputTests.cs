@@ -62,6 +62,18 @@ public abstract class BadInputTests(ServerFixture server)
         data.Add("DELETE", "/api/v1/me", "application/json", """{"password":"not the password of this account"}""", 400, "validation_failed");
         data.Add("DELETE", "/api/v1/me", "text/plain", "password=x", 415, "unsupported_media_type");
         data.Add("GET", "/api/v1/me/usage?from=yesterday", "", null, 400, "validation_failed");
+        data.Add("POST", "/api/v1/auth/login", "application/json", """{"username":"x","password":"y","code":5}""", 400, "validation_failed");
+        data.Add("POST", "/api/v1/me/api-keys", "application/json", """{"name":"x","scopes":"read"}""", 400, "validation_failed");
+        data.Add("POST", "/api/v1/me/api-keys", "application/json", """{"name":"x","scopes":["read"],"expiresAt":"soon"}""", 400, "validation_failed");
+        data.Add("POST", "/api/v1/me/api-keys", "application/json", $$"""{"name":"{{Huge}}","scopes":["read"]}""", 400, "validation_failed");
+        data.Add("POST", "/api/v1/me/api-keys", "application/json", "{", 400, "malformed_json");
+        data.Add("DELETE", "/api/v1/me/api-keys/unknown", "", null, 404, "not_found");
+        data.Add("POST", "/api/v1/me/2fa/confirm", "application/json", """{"code":"123456"}""", 409, "two_factor_not_pending");
+        data.Add("DELETE", "/api/v1/me/2fa", "application/json", """{"password":"x","code":"123456"}""", 409, "two_factor_not_enabled");
+        data.Add("PUT", "/api/v1/me/email", "application/json", """{"email":"not an address","password":"a long enough password"}""", 400, "validation_failed");
+        data.Add("POST", "/api/v1/auth/password-reset", "application/json", $$"""{"username":"{{Huge}}"}""", 400, "validation_failed");
+        data.Add("POST", "/api/v1/auth/password-reset/confirm", "application/json", """{"token":"pr_nope","newPassword":"a long enough password"}""", 401, "invalid_reset_token");
+        data.Add("POST", "/api/v1/auth/password-reset/confirm", "application/json", "[]", 400, "validation_failed");
         return data;
     }
 
