@@ -110,7 +110,18 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SecretsOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        var smtp = services.GetRequiredService<IOptions<SmtpOptions>>().Value;
+        if (smtp.Password is { } password)
+        {
+            try
+            {
+                _ = services.GetRequiredService<Core.Secrets.SecretBox>().OpenConfigurationValue(password);
+            }
+            catch (Core.Secrets.SecretBoxException e)
+            {
+                throw new OptionsValidationException(SmtpOptions.Section, typeof(SmtpOptions), [$"Smtp:Password could not be decrypted: {e.Message}"]);
+            }
+        }
         _ = services.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
