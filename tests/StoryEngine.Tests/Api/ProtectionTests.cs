@@ -33,6 +33,11 @@ public sealed class ProtectionTests
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/worlds")).StatusCode);
         await (await other.PostAsJsonAsync("/api/v1/auth/login", new { username = "x", password = "y" }))
             .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        // Password reset shares the sign-in budget: it cannot be used to spam mail or guess tokens.
+        await (await other.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = "x" }))
+            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (await other.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token = "pr_x", newPassword = "a long enough password" }))
+            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
     }
 
     [Fact]
