@@ -66,6 +66,7 @@ public static class SecretsServiceCollectionExtensions
 
         services.AddSingleton<ITwoFactorStore, TwoFactorStore>();
         services.AddSingleton<TwoFactorService>();
+        services.AddSingleton<Core.DataRights.IDeletionConfirmation, TwoFactorDeletionConfirmation>();
 
         services.AddOptions<PasswordResetOptions>().BindConfiguration(PasswordResetOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PasswordResetOptions>, PasswordResetOptionsValidator>();

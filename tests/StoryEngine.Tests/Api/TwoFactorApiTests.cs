@@ -109,6 +109,24 @@ public abstract class TwoFactorApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task erasing_the_account_needs_the_second_factor_too()
+    {
+        using var account = await server.CreateAccountAsync();
+        var (secret, _) = await EnableAsync(account);
+        Task<HttpResponseMessage> Erase(string? twoFactorCode) =>
+            account.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(new { password = account.Password, twoFactorCode }) });
+
+        var missing = await (await Erase(null)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.True(missing.GetProperty("errors").TryGetProperty("twoFactorCode", out _));
+        // The code that turned it on is spent.
+        await (await Erase(CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Equal(HttpStatusCode.OK, (await account.Client.GetAsync("/api/v1/me")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Erase(CodeAt(secret, +1))).StatusCode);
+        await (await Login(account.Username, account.Password, code: CodeAt(secret, +1))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+    }
+
+    [Fact]
     public async Task the_database_holds_the_totp_secret_only_encrypted()
     {
         using var account = await server.CreateAccountAsync();
