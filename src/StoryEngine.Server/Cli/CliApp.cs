@@ -29,6 +29,7 @@ public static class CliApp
             PlayCommand.Create(),
             ImportCommand.Create(),
             ExportCommand.Create(),
+            JobsCommand.Create(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

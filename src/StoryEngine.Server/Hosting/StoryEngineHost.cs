@@ -91,7 +91,9 @@ public static class StoryEngineHost
             .MapLorebooksApi()
             .MapPersonasApi()
             .MapAdventuresApi()
-            .MapTurnsApi();
+            .MapTurnsApi()
+            .MapWorldStateApi()
+            .MapJobsApi();
         return app;
     }
 
@@ -104,6 +106,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Jobs.JobOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
 
