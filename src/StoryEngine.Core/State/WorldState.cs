@@ -24,6 +24,11 @@ public sealed record WorldState(
     [JsonIgnore]
     public bool IsEmpty => TimeOfDay is null && CharacterMap.Count == 0 && QuestMap.Count == 0;
 
+    /// <summary>Every collection present (empty rather than missing), as clients read it.</summary>
+    public WorldState Normalized() => new(TimeOfDay,
+        CharacterMap.ToDictionary(p => p.Key, p => p.Value.Normalized(), StringComparer.Ordinal),
+        QuestMap.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+
     /// <summary>The key this state already uses for a character (names match without regard to case), or null.</summary>
     public string? KeyOf(string name) => CharacterMap.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
 }
@@ -34,7 +39,10 @@ public sealed record CharacterState(
     string? Health = null,
     IReadOnlyList<string>? Conditions = null,
     IReadOnlyList<string>? Inventory = null,
-    IReadOnlyDictionary<string, string>? Relationships = null);
+    IReadOnlyDictionary<string, string>? Relationships = null)
+{
+    public CharacterState Normalized() => this with { Conditions = Conditions ?? [], Inventory = Inventory ?? [], Relationships = Relationships ?? new Dictionary<string, string>() };
+}
 
 /// <param name="Status">active, completed or failed.</param>
 public sealed record QuestState(string Status, string? Notes = null);

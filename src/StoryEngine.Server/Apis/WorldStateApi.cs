@@ -24,7 +24,7 @@ public static class WorldStateApi
     private static async Task<Ok<WorldStateResponse>> Get(string id, int? atTurn, HttpContext context, WorldStates states, CancellationToken cancellationToken)
     {
         var (state, sequence) = await states.GetAsync(context.User.UserId(), id, atTurn, cancellationToken);
-        return TypedResults.Ok(new WorldStateResponse(id, atTurn, sequence, state));
+        return TypedResults.Ok(new WorldStateResponse(id, atTurn, sequence, state.Normalized()));
     }
 
     private static async Task<Ok<WorldStateResponse>> Patch(string id, JsonNode? patch, HttpContext context, WorldStates states, CancellationToken cancellationToken)
@@ -47,6 +47,6 @@ public static class WorldStateApi
         }
         await states.CorrectAsync(userId, id, corrected, cancellationToken);
         var (state, sequence) = await states.GetAsync(userId, id, null, cancellationToken);
-        return TypedResults.Ok(new WorldStateResponse(id, null, sequence, state));
+        return TypedResults.Ok(new WorldStateResponse(id, null, sequence, state.Normalized()));
     }
 }

@@ -9,6 +9,8 @@ namespace StoryEngine.Tests.Infrastructure;
 /// Structured (JSON-schema) answers for utility calls such as world state extraction. A request that asks for a
 /// <c>response_format</c> is answered with the next reply scripted for a marker its messages contain, streamed like
 /// any narration; without a script it gets an answer that changes nothing (for state_change) or <c>{}</c>.
+/// Structured requests are kept in <see cref="StructuredRequests"/>, not in <see cref="Requests"/>, so tests that read
+/// what the narrator was sent do not see them.
 /// </summary>
 public sealed partial class ScriptedBackend
 {
@@ -26,9 +28,11 @@ public sealed partial class ScriptedBackend
         }
     }
 
+    public ConcurrentQueue<JsonObject> StructuredRequests { get; } = new();
+
     /// <summary>The structured (response_format) requests whose messages contain <paramref name="marker"/>.</summary>
     public IReadOnlyList<JsonObject> StructuredRequestsContaining(string marker) =>
-        RequestsContaining(marker).Where(r => r["response_format"] is not null).ToArray();
+        StructuredRequests.Where(r => r.ToJsonString().Contains(marker, StringComparison.Ordinal)).ToArray();
 
     private string? StructuredReply(JsonObject request)
     {
@@ -36,6 +40,7 @@ public sealed partial class ScriptedBackend
         {
             return null;
         }
+        StructuredRequests.Enqueue(request);
         var text = request["messages"]!.ToJsonString();
         foreach (var (marker, queue) in _structured)
         {

@@ -71,12 +71,12 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
     private async Task CompleteAsync(HttpContext context)
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-        Requests.Enqueue(request);
         if (StructuredReply(request) is { } structured)
         {
             await StreamStructuredAsync(context, structured);
             return;
         }
+        Requests.Enqueue(request);
         var messages = request["messages"]!.AsArray();
         var last = messages.Last(m => m!["role"]!.GetValue<string>() == "user")!["content"]!;
         var text = last is JsonValue ? last.GetValue<string>() : string.Concat(last.AsArray().Select(p => p!["text"]?.GetValue<string>()));
