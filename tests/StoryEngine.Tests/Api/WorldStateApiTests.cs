@@ -188,19 +188,24 @@ public abstract class WorldStateApiTests(ServerFixture server)
 
         // Bad corrections change nothing and say what is wrong.
         var good = (await StateAsync(client, setup.AdventureId)).GetRawText();
-        foreach (var bad in new[]
+        foreach (var (bad, status, code) in new[]
                  {
-                     """{"timeOfDay": 5}""",
-                     """{"weather": "rain"}""",
-                     """{"characters": {"Maren": {"relationships": {"Ghost": "fears"}}}}""",
-                     """{"quests": {"Relight the lamp": {"status": "abandoned"}}}""",
-                     """{"characters": {"Maren": {"inventory": "lamp"}}}""",
-                     "[1, 2]",
+                     ("""{"timeOfDay": 5}""", 400, "validation_failed"),
+                     ("""{"weather": "rain"}""", 400, "validation_failed"),
+                     ("""{"characters": {"Maren": {"relationships": {"Ghost": "fears"}}}}""", 400, "validation_failed"),
+                     ("""{"quests": {"Relight the lamp": {"status": "abandoned"}}}""", 400, "validation_failed"),
+                     ("""{"characters": {"Maren": {"inventory": "lamp"}}}""", 400, "validation_failed"),
+                     ("""{"characters": {"Maren": {"inventory": [""]}}}""", 400, "validation_failed"),
+                     ($$"""{"timeOfDay": "{{new string('t', 600)}}"}""", 400, "validation_failed"),
+                     ("[1, 2]", 400, "validation_failed"),
+                     ("""{"timeOfDay": """, 400, "malformed_json"),
                  })
         {
             var response = await client.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/state", Patch(bad));
-            await response.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+            await response.AssertProblemAsync((HttpStatusCode)status, code);
         }
+        await (await client.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/state", new StringContent("timeOfDay=dawn", Encoding.UTF8, "text/plain")))
+            .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         Assert.Equal(good, (await StateAsync(client, setup.AdventureId)).GetRawText());
 
         // Someone else's adventure is not found, for reading and for correcting.
