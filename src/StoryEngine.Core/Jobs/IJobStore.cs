@@ -12,6 +12,9 @@ public interface IJobStore
     /// </summary>
     Task<ClaimedJob?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
+    /// <summary>Extends a lease the worker still holds until <paramref name="until"/>; false when it was taken over.</summary>
+    Task<bool> RenewLeaseAsync(ClaimedJob claim, DateTimeOffset until, CancellationToken cancellationToken);
+
     /// <summary>Records the outcome of an attempt; false when the lease is no longer this worker's (nothing changes).</summary>
     Task<bool> FinishAttemptAsync(ClaimedJob claim, JobOutcome outcome, CancellationToken cancellationToken);
 

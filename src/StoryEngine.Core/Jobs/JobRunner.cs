@@ -33,15 +33,24 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
                 Error: $"Gave up after {job.MaxAttempts} attempts whose workers stopped without finishing. {job.LastError}".Trim()));
             return true;
         }
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var heartbeat = KeepLeaseAsync(claim, running);
         try
         {
-            await handler.HandleAsync(new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts), stopping);
+            await handler.HandleAsync(new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts), running.Token);
+            await running.CancelAsync(); // stop renewing before the outcome clears the lease
+            await heartbeat;
             await FinishAsync(claim, new JobOutcome(JobStates.Succeeded, clock.GetUtcNow()));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The server is stopping: hand the job back at once, uncounted, rather than leave it until its lease ends.
             await FinishAsync(claim, new JobOutcome(JobStates.Queued, clock.GetUtcNow(), clock.GetUtcNow(), "interrupted by a server stop", RefundAttempt: true));
+        }
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        {
+            // The lease was taken over (this worker looked dead): the other worker owns the job now.
+            LogLeaseLost(logger, job.Id, job.Type);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -59,7 +68,41 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
                 await FinishAsync(claim, new JobOutcome(JobStates.Failed, now, retryAt, error));
             }
         }
+        finally
+        {
+            await running.CancelAsync();
+            await heartbeat;
+        }
         return true;
+    }
+
+    /// <summary>
+    /// Renews the lease every third of its length while the handler runs, so a long job is not taken over by another
+    /// worker; when the lease is found taken over anyway (this worker stalled), the handler is cancelled.
+    /// </summary>
+    private async Task KeepLeaseAsync(ClaimedJob claim, CancellationTokenSource running)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(settings.Lease / 3, clock, running.Token);
+                if (!await store.RenewLeaseAsync(claim, clock.GetUtcNow() + settings.Lease, running.Token))
+                {
+                    await running.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job finished (or the server is stopping).
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            // The lease simply runs out if the database stays away; the job is then run again, and handlers are idempotent.
+            LogRenewFailed(logger, e, claim.Job.Id);
+        }
     }
 
     private async Task FinishAsync(ClaimedJob claim, JobOutcome outcome)
@@ -82,6 +125,9 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Job {JobId} ({Type}) is dead after {Attempts} attempts")]
     private static partial void LogDead(ILogger logger, Exception exception, string jobId, string type, int attempts);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) ran past its lease and was taken over; this run's outcome is dropped")]
     private static partial void LogLeaseLost(ILogger logger, string jobId, string type);

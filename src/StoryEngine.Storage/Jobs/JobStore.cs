@@ -67,6 +67,14 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
         return row is null ? null : new ClaimedJob(row.ToRecord(), leaseId);
     }
 
+    public async Task<bool> RenewLeaseAsync(ClaimedJob claim, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        return await write.Connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE jobs SET locked_until = @Until WHERE id = @Id AND lease_id = @LeaseId AND state = 'running'",
+            new { claim.Job.Id, claim.LeaseId, Until = until.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken)) == 1;
+    }
+
     public async Task<bool> FinishAttemptAsync(ClaimedJob claim, JobOutcome outcome, CancellationToken cancellationToken)
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);

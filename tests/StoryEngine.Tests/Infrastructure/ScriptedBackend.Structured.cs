@@ -14,6 +14,9 @@ namespace StoryEngine.Tests.Infrastructure;
 /// </summary>
 public sealed partial class ScriptedBackend
 {
+    /// <summary>A scripted reply that never comes: the request hangs until the caller goes away (a server killed mid-job).</summary>
+    public const string Hang = "{{hang}}";
+
     public const string NoStateChange = """{"timeOfDay":null,"newCharacters":[],"characters":[],"quests":[]}""";
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _structured = new(StringComparer.Ordinal);
@@ -54,6 +57,17 @@ public sealed partial class ScriptedBackend
 
     private static async Task StreamStructuredAsync(HttpContext context, string reply)
     {
+        if (reply == Hang)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return;
+        }
         context.Response.ContentType = "text/event-stream";
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..8];
         // In a few pieces, as a real server streams it.

@@ -105,6 +105,37 @@ public abstract class JobQueueTests(JobDatabase database)
     }
 
     [Fact]
+    public async Task a_job_that_runs_longer_than_its_lease_keeps_it_by_renewing()
+    {
+        var shortLease = Settings with { Lease = TimeSpan.FromMilliseconds(300) };
+        var release = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        var handler = new Handler(_type, async _ =>
+        {
+            started.TrySetResult();
+            await release.Task;
+        });
+        var id = await Queue().EnqueueAsync(new JobRequest(_type, "{}", "owner-1"), CancellationToken.None);
+        var first = new JobRunner(Store, [handler], shortLease, _clock, NullLogger<JobRunner>.Instance);
+        var running = Task.Run(() => DrainAsync(first));
+        await started.Task;
+
+        // Well past three leases, another worker keeps looking: the job is never taken over.
+        var other = new JobRunner(Store, [handler], shortLease, _clock, NullLogger<JobRunner>.Instance);
+        for (var i = 0; i < 10; i++)
+        {
+            await Task.Delay(shortLease.Lease / 3);
+            await DrainAsync(other);
+        }
+        Assert.Equal(1, handler.Calls);
+        release.SetResult();
+        await running;
+        var job = (await Store.GetAsync(id, CancellationToken.None))!;
+        Assert.Equal(JobStates.Succeeded, job.State);
+        Assert.Equal(1, job.Attempts);
+    }
+
+    [Fact]
     public async Task concurrent_workers_never_run_a_job_twice()
     {
         var runs = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
