@@ -15,7 +15,8 @@ public sealed record NarrationInput(
     IReadOnlyList<Character> Characters,
     Location? StartLocation,
     IReadOnlyList<TurnRecord> Transcript,
-    PlayerAction Action);
+    PlayerAction Action,
+    State.WorldState? State = null);
 
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
@@ -48,7 +49,9 @@ public sealed class ContextBuilder(TokenEstimator tokens)
 
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
-        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens;
+        var state = State.StatePrompt.Render(input.State);
+        var stateTokens = state.Length == 0 ? 0 : tokens.Estimate(state, settings.Model);
+        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens + stateTokens;
         var transcriptBudget = settings.PromptBudget - fixedTokens;
 
         // Newest turns first until the budget is spent; what does not fit is reported, oldest first.
@@ -100,12 +103,18 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         // Volatile block: triggered lore, recalled memories, world state, author's note (filled by later issues).
         foreach (var slot in new[] { "triggered lore", "recalled memories", "world state", "author's note" })
         {
-            sections.Add(new ContextSection(slot, "user", 0, "", "slot: empty"));
+            sections.Add(slot == "world state" && state.Length > 0
+                ? new ContextSection(slot, "user", stateTokens, state, "tracked from the story log")
+                : new ContextSection(slot, "user", 0, "", "slot: empty"));
         }
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
+        if (state.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, state));
+        }
         chat.Add(new ChatMessage(ChatRole.User, action));
         var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used, sections, leftOut);
         return new NarrationContext(chat, report);

@@ -21,7 +21,8 @@ public sealed class NarrationInputs(
     IResourceStore<Persona> personas,
     IResourceStore<Location> locations,
     INarrator narrator,
-    TokenEstimator tokens)
+    TokenEstimator tokens,
+    State.WorldStates states)
 {
     private const int PageSize = 64;
 
@@ -42,7 +43,8 @@ public sealed class NarrationInputs(
             }
         }
         var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
-        return new NarrationInput(world, persona, cast, place, await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken), action);
+        return new NarrationInput(world, persona, cast, place, await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken), action,
+            await states.CurrentAsync(adventure, cancellationToken));
     }
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)

@@ -229,8 +229,8 @@ public sealed partial class TurnService(
     {
         try
         {
-            var adventure = await writer.LoadAsync(ownerId, run.AdventureId, CancellationToken.None);
-            var turn = (await writer.AppendAsync(adventure, ownerId, [outcome], CancellationToken.None)).Single();
+            // Background work (world state, summaries) may append to the log meanwhile; the outcome belongs at the end whatever came before.
+            var turn = (await writer.AppendLatestAsync(ownerId, run.AdventureId, ownerId, [outcome], CancellationToken.None)).Single();
             if (outcome is NarrationCompleted { Stopped: false })
             {
                 await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative));

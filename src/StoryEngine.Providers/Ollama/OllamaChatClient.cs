@@ -138,6 +138,9 @@ public sealed class OllamaChatClient : IChatClient, IBackendProbe
                 .Select(m => new OllamaMessage { Role = ChatTranscript.WireRole(m.Role), Content = m.Text })
                 .ToList(),
             Stream = stream,
+            Format = options?.ResponseFormat is ChatResponseFormatJson json
+                ? json.Schema ?? System.Text.Json.JsonDocument.Parse("\"json\"").RootElement
+                : null,
             Options = new OllamaRequestOptions
             {
                 NumCtx = _options.ContextTokens,

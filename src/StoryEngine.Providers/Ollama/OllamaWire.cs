@@ -12,6 +12,9 @@ internal sealed class OllamaChatRequest
     public required IReadOnlyList<OllamaMessage> Messages { get; init; }
     public bool Stream { get; init; }
     public OllamaRequestOptions? Options { get; init; }
+
+    /// <summary>Structured output: "json", or a JSON schema the answer must follow.</summary>
+    public System.Text.Json.JsonElement? Format { get; init; }
 }
 
 internal sealed class OllamaMessage

@@ -176,6 +176,15 @@ public sealed class OpenAICompatibleChatClient : IChatClient, IBackendProbe
         {
             result.StopSequences.Add(stop);
         }
+        // Structured output (world state extraction): response_format json_schema, which OpenAI, vLLM, llama.cpp and
+        // Ollama's /v1 understand; a server that ignores it still gets the schema's wording in the prompt.
+        if (options?.ResponseFormat is ChatResponseFormatJson json)
+        {
+            result.ResponseFormat = json.Schema is { } schema
+                ? global::OpenAI.Chat.ChatResponseFormat.CreateJsonSchemaFormat(json.SchemaName ?? "response", BinaryData.FromString(schema.GetRawText()),
+                    json.SchemaDescription, jsonSchemaIsStrict: true)
+                : global::OpenAI.Chat.ChatResponseFormat.CreateJsonObjectFormat();
+        }
         return result;
     }
 

@@ -30,6 +30,7 @@ public static class CliApp
             ImportCommand.Create(),
             ExportCommand.Create(),
             SecretsCommand.Create(),
+            JobsCommand.Create(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

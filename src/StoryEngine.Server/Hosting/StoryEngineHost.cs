@@ -96,7 +96,9 @@ public static class StoryEngineHost
             .MapLorebooksApi()
             .MapPersonasApi()
             .MapAdventuresApi()
-            .MapTurnsApi();
+            .MapTurnsApi()
+            .MapWorldStateApi()
+            .MapJobsApi();
         return app;
     }
 
@@ -123,6 +125,7 @@ public static class StoryEngineHost
             }
         }
         _ = services.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Jobs.JobOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
     }
 

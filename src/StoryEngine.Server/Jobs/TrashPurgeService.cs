@@ -1,4 +1,5 @@
 using System.Data.Common;
+using StoryEngine.Server.Hosting;
 using StoryEngine.Core.Trash;
 
 namespace StoryEngine.Server.Jobs;
@@ -44,6 +45,7 @@ public static class JobsServiceCollectionExtensions
         {
             services.AddHostedService<TrashPurgeService>();
         }
+        services.AddJobQueue(configuration).AddWorldState();
         return services;
     }
 }

@@ -25,6 +25,25 @@ public sealed class OllamaWireTests
         Assert.Equal(Scenarios.Model, updates[0].ModelId);
     }
 
+    private static readonly System.Text.Json.JsonElement Schema = System.Text.Json.JsonDocument.Parse(
+        """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}""").RootElement.Clone();
+
+    [Fact]
+    public async Task sends_a_json_schema_as_format_for_structured_output()
+    {
+        await using var server = await FakeBackend.StartAsync(Dialect.Ollama);
+        using var client = Clients.For(server.Options());
+
+        await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "mood_report") }));
+        Assert.Equal("mood", server.LastChatRequest.Json.GetProperty("format").GetProperty("required")[0].GetString());
+
+        await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), new ChatOptions { ResponseFormat = ChatResponseFormat.Json }));
+        Assert.Equal("json", server.LastChatRequest.Json.GetProperty("format").GetString());
+
+        await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
+        Assert.False(server.LastChatRequest.Json.TryGetProperty("format", out _));
+    }
+
     [Fact]
     public async Task sends_model_messages_stream_flag_and_context_size_as_num_ctx()
     {

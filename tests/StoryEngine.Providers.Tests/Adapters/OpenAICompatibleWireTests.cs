@@ -5,6 +5,25 @@ namespace StoryEngine.Providers.Tests.Adapters;
 
 public sealed class OpenAICompatibleWireTests
 {
+    private static readonly System.Text.Json.JsonElement Schema = System.Text.Json.JsonDocument.Parse(
+        """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}""").RootElement.Clone();
+
+    [Fact]
+    public async Task sends_a_json_schema_response_format_for_structured_output()
+    {
+        await using var server = await FakeBackend.StartAsync(Dialect.OpenAI);
+        using var client = Clients.For(server.Options());
+        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "mood_report", "How the scene feels") };
+
+        await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), options));
+
+        var format = server.LastChatRequest.Json.GetProperty("response_format");
+        Assert.Equal("json_schema", format.GetProperty("type").GetString());
+        Assert.Equal("mood_report", format.GetProperty("json_schema").GetProperty("name").GetString());
+        Assert.True(format.GetProperty("json_schema").GetProperty("strict").GetBoolean());
+        Assert.Equal("mood", format.GetProperty("json_schema").GetProperty("schema").GetProperty("required")[0].GetString());
+    }
+
     [Fact]
     public async Task streams_tokens_from_sse_chunks_and_reads_usage_from_the_final_chunk()
     {

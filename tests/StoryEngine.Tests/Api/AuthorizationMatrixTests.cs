@@ -25,6 +25,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         Owned,
         /// <summary>The admin role only: 401 anonymous, 403 for plain users.</summary>
         Admin,
+        /// <summary>Names something of its owner's that admins may also read (a background job): 401 anonymous, 404 for other users.</summary>
+        OwnedOrAdmin,
     }
 
     /// <summary>
@@ -69,6 +71,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 Access.Self => [(anonymous, [401]), (adminCaller, success), (owner, success)],
                 Access.Owned => [(anonymous, [401]), (plain, [route.Stranger]), (adminCaller, [route.Stranger]), (owner, success)],
                 Access.Admin => [(anonymous, [401]), (plain, [403]), (owner, [403]), (adminCaller, success)],
+                Access.OwnedOrAdmin => [(anonymous, [401]), (plain, [route.Stranger]), (adminCaller, success), (owner, success)],
                 _ => throw new InvalidOperationException(route.Access.ToString()),
             };
             foreach (var (caller, expect) in expectations)
@@ -239,6 +242,11 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         yield return new($"POST {turns}/{{turnId}}/retry", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/retry", null, 200);
         yield return new($"POST {turns}/{{turnId}}/choose", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/choose", body((_, _) => new { alternative = 0 }), 200);
         yield return new($"GET {turns}/{{turnId}}/context", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/context", null, 200);
+
+        yield return new("GET /api/v1/adventures/{id}/state", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/state", null, 200);
+        yield return new("PATCH /api/v1/adventures/{id}/state", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/state", body((_, _) => new { timeOfDay = "dawn" }), 200);
+        yield return new("GET /api/v1/jobs", Access.Self, _ => "/api/v1/jobs", null, 200);
+        yield return new("GET /api/v1/jobs/{id}", Access.OwnedOrAdmin, w => $"/api/v1/jobs/{w.JobId}", null, 200);
     }
 
     private string CodeFor(string secret, int stepsFromNow) =>
@@ -267,7 +275,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
 
     /// <summary>One owner's data: a world with a location and a character, a persona, an adventure with a narrated turn.</summary>
     public sealed record World(TestAccount Owner, string WorldId, string LocationId, string CharacterId, string PersonaId,
-        string AdventureId, string TurnId, string SpareSessionId, string VictimId, string LorebookId, string ApiKeyId)
+        string AdventureId, string TurnId, string SpareSessionId, string VictimId, string LorebookId, string ApiKeyId, string JobId)
     {
         public static async Task<World> CreateAsync(ServerFixture server)
         {
@@ -285,7 +293,9 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             using var spare = await server.SignInAsync(owner.Username);
             using var victim = await server.CreateAccountAsync();
             var apiKey = (await client.PostJsonAsync("/api/v1/me/api-keys", new { name = "matrix key", scopes = new[] { "read" } })).Id();
-            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id, lorebook, apiKey);
+            // The narrated turn queued a world state job for the adventure.
+            var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync()).GetProperty("items")[0].Id();
+            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id, lorebook, apiKey, job);
         }
     }
 }

@@ -51,6 +51,13 @@ public abstract class BadInputTests(ServerFixture server)
         data.Add("DELETE", "/api/v1/worlds/unknown", "", null, 404, "not_found");
         data.Add("POST", "/api/v1/worlds/unknown/locations", "application/json", """{"name":"x"}""", 404, "not_found");
         data.Add("GET", "/api/v1/no-such-thing", "", null, 404, "not_found");
+        data.Add("GET", "/api/v1/jobs?limit=0", "", null, 400, "validation_failed");
+        data.Add("GET", "/api/v1/jobs?state=sleeping", "", null, 400, "validation_failed");
+        data.Add("GET", "/api/v1/jobs?cursor=not-a-cursor", "", null, 400, "validation_failed");
+        data.Add("GET", "/api/v1/jobs/unknown", "", null, 404, "not_found");
+        data.Add("GET", "/api/v1/adventures/unknown/state", "", null, 404, "not_found");
+        data.Add("GET", "/api/v1/adventures/unknown/state?atTurn=x", "", null, 400, "bad_request");
+        data.Add("PATCH", "/api/v1/adventures/unknown/state", "application/merge-patch+json", """{"timeOfDay":"dusk"}""", 404, "not_found");
         data.Add("DELETE", "/api/v1/worlds", "", null, 405, "method_not_allowed");
         data.Add("POST", "/api/v1/auth/register", "application/json", """{"username":5,"password":"x"}""", 400, "validation_failed");
         data.Add("POST", "/api/v1/auth/login", "application/json", "nope", 400, "malformed_json");

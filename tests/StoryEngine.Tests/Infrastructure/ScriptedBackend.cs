@@ -78,6 +78,11 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
     private async Task CompleteAsync(HttpContext context)
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+        if (StructuredReply(request) is { } structured)
+        {
+            await StreamStructuredAsync(context, structured);
+            return;
+        }
         Requests.Enqueue(request);
         AuthorizationHeaders.Enqueue(context.Request.Headers.Authorization.ToString());
         var messages = request["messages"]!.AsArray();

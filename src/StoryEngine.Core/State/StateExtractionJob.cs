@@ -1,0 +1,169 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using StoryEngine.Core.Characters;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Jobs;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Personas;
+using StoryEngine.Core.Resources;
+using StoryEngine.Core.Stories;
+
+namespace StoryEngine.Core.State;
+
+/// <summary>
+/// Asks the utility model what one narration changed in the world state, in a JSON schema, and records a valid
+/// answer as <see cref="StateChanged"/>. An invalid answer is asked for once more; a second invalid one is skipped
+/// with <see cref="StateExtractionSkipped"/> and a warning, and the state stays as it was. A backend that fails
+/// throws, so the queue retries the job with backoff.
+/// </summary>
+public sealed partial class StateExtractionJob(
+    WorldStates states,
+    StoryWriter writer,
+    IResourceStore<Character> characters,
+    IResourceStore<Persona> personas,
+    IUtilityModel model,
+    ILogger<StateExtractionJob> logger) : IJobHandler
+{
+    public const string JobType = "state.extract";
+    public const int MaxAnswers = 2;
+
+    public const string Instructions =
+        "You keep track of the world state of an interactive story. Given the state so far and the newest passage, " +
+        "report only what this passage changed: where characters are, their health and conditions, items gained or lost, " +
+        "how they now regard each other, quests begun, completed or failed, and the time of day. Use the exact names " +
+        "of known characters; list characters who first appear in newCharacters. Use null or empty lists for what did " +
+        "not change. Answer with JSON only, following the schema.";
+
+    private static readonly JsonElement Schema = JsonDocument.Parse(StateSchema.Json).RootElement.Clone();
+
+    public string Type => JobType;
+
+    public sealed record Payload(string AdventureId, string TurnId, int Alternative);
+
+    public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload, StateJson.Strict)
+                      ?? throw new JsonException("The job's payload is empty.");
+        Adventures.Adventure adventure;
+        try
+        {
+            adventure = await writer.LoadAsync(job.OwnerId, payload.AdventureId, cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            return; // the adventure was deleted: nothing left to track
+        }
+        var events = await states.ReadAllAsync(adventure.Id, cancellationToken);
+        var turn = StoryProjection.Replay(events).FirstOrDefault(t => t.TurnId == payload.TurnId);
+        // Undone, retried since, or already done by an earlier run of this job (a worker that died after appending).
+        if (turn is null || turn.Undone || turn.Chosen != payload.Alternative || StateProjection.Extracted(events, payload.TurnId, payload.Alternative))
+        {
+            return;
+        }
+        var current = StateProjection.Project(events, null);
+        var cast = await CastAsync(adventure, cancellationToken);
+        var messages = Prompt(current, cast, turn);
+        var options = new ChatOptions
+        {
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, StateSchema.Name, "What the newest passage changed in the world state"),
+            Temperature = 0,
+            MaxOutputTokens = 1024,
+        };
+
+        var problems = new List<string>();
+        for (var answer = 1; answer <= MaxAnswers; answer++)
+        {
+            var response = await model.Client.GetResponseAsync(messages, options, cancellationToken);
+            var (change, errors) = Read(response.Text, current, cast);
+            if (change is not null)
+            {
+                if (!change.IsEmpty)
+                {
+                    await writer.AppendLatestAsync(job.OwnerId, adventure.Id, "system", [new StateChanged(turn.TurnId, payload.Alternative, change)], cancellationToken);
+                }
+                return;
+            }
+            problems.Add($"answer {answer}: {string.Join(" ", errors)}");
+            LogInvalid(logger, adventure.Id, turn.TurnId, answer, string.Join(" ", errors));
+        }
+        var reason = string.Join(" | ", problems);
+        reason = reason.Length <= 2000 ? reason : reason[..2000];
+        await writer.AppendLatestAsync(job.OwnerId, adventure.Id, "system", [new StateExtractionSkipped(turn.TurnId, payload.Alternative, reason)], cancellationToken);
+        LogSkipped(logger, adventure.Id, turn.TurnId);
+    }
+
+    /// <summary>The change the model reported, or why it cannot be used.</summary>
+    public static (StateChange? Change, IReadOnlyList<string> Errors) Read(string text, WorldState current, IReadOnlyCollection<string> cast)
+    {
+        StateChange? change;
+        try
+        {
+            change = JsonSerializer.Deserialize<StateChange>(StripFence(text), StateJson.Strict);
+        }
+        catch (JsonException e)
+        {
+            return (null, [$"not JSON in the schema: {e.Message}"]);
+        }
+        if (change is null)
+        {
+            return (null, ["the answer was null"]);
+        }
+        var errors = StateRules.Validate(change, current, cast);
+        return errors.Count == 0 ? (change, []) : (null, errors);
+    }
+
+    private async Task<IReadOnlyCollection<string>> CastAsync(Adventures.Adventure adventure, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
+        foreach (var id in adventure.CharacterIds)
+        {
+            if (await characters.GetAsync(inWorld, id, cancellationToken) is { } c)
+            {
+                names.Add(c.Body.Name);
+            }
+        }
+        if (adventure.PersonaId is not null && await personas.GetAsync(new ResourceScope(adventure.OwnerId, null), adventure.PersonaId, cancellationToken) is { } p)
+        {
+            names.Add(p.Body.Name);
+        }
+        return names;
+    }
+
+    private static List<ChatMessage> Prompt(WorldState current, IReadOnlyCollection<string> cast, TurnRecord turn)
+    {
+        var known = cast.Concat(current.CharacterMap.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Select(PromptText.Clean);
+        var passage = turn.Kind == "opening"
+            ? $"[Opening]\n{PromptText.Clean(turn.ChosenNarration.Text)}"
+            : $"{new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()}\n[Narration]\n{PromptText.Clean(turn.ChosenNarration.Text)}";
+        var user = $"""
+            Known characters: {string.Join(", ", known)}
+            World state so far (JSON):
+            {JsonSerializer.Serialize(current, StateJson.Strict)}
+
+            Newest passage (turn {turn.Number}):
+            {passage}
+            """;
+        return [new ChatMessage(ChatRole.System, Instructions), new ChatMessage(ChatRole.User, user)];
+    }
+
+    // Some local models wrap JSON in a Markdown fence even when asked not to.
+    private static string StripFence(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith("```", StringComparison.Ordinal) && trimmed.EndsWith("```", StringComparison.Ordinal) && trimmed.Length > 6)
+        {
+            var firstLine = trimmed.IndexOf('\n', StringComparison.Ordinal);
+            return firstLine < 0 ? trimmed : trimmed[(firstLine + 1)..^3];
+        }
+        return trimmed;
+    }
+
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Warning, Message = "World state answer {Answer} for adventure {AdventureId}, turn {TurnId} was invalid: {Problems}")]
+    private static partial void LogInvalid(ILogger logger, string adventureId, string turnId, int answer, string problems);
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "World state of adventure {AdventureId} left unchanged for turn {TurnId}: the model's answers were invalid twice")]
+    private static partial void LogSkipped(ILogger logger, string adventureId, string turnId);
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Options;
+using StoryEngine.Core.Jobs;
+using StoryEngine.Server.Jobs;
+using StoryEngine.Storage.Jobs;
+
+namespace StoryEngine.Server.Hosting;
+
+public static class JobQueueServiceCollectionExtensions
+{
+    /// <summary>The durable job queue (section <c>Jobs</c>) and, unless <c>Jobs:Enabled</c> is false, its workers.</summary>
+    public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<JobOptions>>().Value.ToSettings());
+        services.AddSingleton<IJobStore, JobStore>();
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
+        services.AddSingleton<JobRunner>();
+        if (configuration.GetValue("Jobs:Enabled", true))
+        {
+            services.AddHostedService<JobWorkerService>();
+        }
+        return services;
+    }
+}
