@@ -2,6 +2,7 @@ using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Locations;
+using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
@@ -21,7 +22,8 @@ public sealed class NarrationInputs(
     IResourceStore<Persona> personas,
     IResourceStore<Location> locations,
     INarrator narrator,
-    TokenEstimator tokens)
+    TokenEstimator tokens,
+    LoreInputs lore)
 {
     private const int PageSize = 64;
 
@@ -42,7 +44,8 @@ public sealed class NarrationInputs(
             }
         }
         var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
-        return new NarrationInput(world, persona, cast, place, await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken), action);
+        var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
+        return new NarrationInput(world, persona, cast, place, transcript, action, await lore.LoadAsync(adventure, turnId, transcript, cancellationToken));
     }
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)
