@@ -1,5 +1,3 @@
-using StoryEngine.Core.Narration;
-
 namespace StoryEngine.Core.Lore.Activation;
 
 /// <summary>
@@ -51,7 +49,7 @@ public static class LoreActivation
                 _warnings.AddRange(book.Problems);
             }
             _chat = ScanText.Build(request.Segments);
-            _chatHits = [.. _books.Select(b => KeyHits.Scan(b, _chat.Text, _chat.End(b.MaxDepth), _warnings))];
+            _chatHits = [.. _books.Select(b => KeyHits.Scan(b, _chat, _chat.End(b.MaxDepth), _warnings))];
             _done = [.. _books.Select(b => new bool[b.Entries.Count])];
             _used = new int[_books.Length];
             _full = new bool[_books.Length];
@@ -63,16 +61,23 @@ public static class LoreActivation
             var added = Admit(FirstPass());
             for (var level = 1; level <= MaxRecursionDepth; level++)
             {
+                // A book whose budget is full takes nothing more, so recursion stops looking into it, as SillyTavern
+                // stops scanning once the budget overflows.
+                var open = _books.Select((b, i) => !_full[i] && b.HasRecursionTargets).ToArray();
+                if (!open.Contains(true))
+                {
+                    break;
+                }
                 if (added.Count > 0)
                 {
                     var text = ScanText.Build(added.Select(k => Entry(k.Trigger).Entry.Content).ToArray());
-                    _recursion.Add((text, [.. _books.Select(b => b.Entries.Any(e => e.CanBeTriggeredByRecursion) ? KeyHits.Scan(b, text.Text, text.Text.Length, _warnings) : null)], added));
+                    _recursion.Add((text, [.. _books.Select((b, i) => open[i] ? KeyHits.Scan(b, text, text.Text.Length, _warnings) : null)], added));
                 }
                 else if (!Pending(level))
                 {
                     break;
                 }
-                added = Admit(RecursionPass(level));
+                added = Admit(RecursionPass(level, open));
             }
             return Result();
         }
@@ -113,11 +118,15 @@ public static class LoreActivation
             return triggers;
         }
 
-        private List<Trigger> RecursionPass(int level)
+        private List<Trigger> RecursionPass(int level, bool[] open)
         {
             var triggers = new List<Trigger>();
             for (var b = 0; b < _books.Length; b++)
             {
+                if (!open[b])
+                {
+                    continue;
+                }
                 var book = _books[b];
                 for (var i = 0; i < book.Entries.Count; i++)
                 {
@@ -160,8 +169,8 @@ public static class LoreActivation
             var indexed = _books[b].Entries[i];
             var limit = _chat.End(indexed.Depth);
             var hits = _chatHits[b];
-            var (key, position) = FirstOf(indexed.Primary, k => hits.First(k), limit);
-            if (key is null || !SecondaryHolds(b, indexed, k => hits.First(k) < limit))
+            var (key, position) = FirstOf(indexed.Primary, hits, limit);
+            if (key is null || !SecondaryHolds(b, indexed, limit, level: 0))
             {
                 return null;
             }
@@ -189,12 +198,12 @@ public static class LoreActivation
                 {
                     continue;
                 }
-                var (key, position) = FirstOf(indexed.Primary, k => hits.First(k), int.MaxValue - 1);
+                var (key, position) = FirstOf(indexed.Primary, hits, KeyHits.None);
                 if (key is null)
                 {
                     continue;
                 }
-                if (!SecondaryHolds(b, indexed, k => _chatHits[b].First(k) < limit || _recursion.Take(level).Any(r => r.Hits[b] is { } h && h.First(k) != KeyHits.None)))
+                if (!SecondaryHolds(b, indexed, limit, level))
                 {
                     return null;
                 }
@@ -206,13 +215,13 @@ public static class LoreActivation
             return null;
         }
 
-        private static (string? Key, int Position) FirstOf(KeyRef[] keys, Func<KeyRef, int> first, int limit)
+        private static (string? Key, int Position) FirstOf(KeyRef[] keys, KeyHits hits, int limit)
         {
             string? best = null;
             var at = limit;
             foreach (var key in keys)
             {
-                var p = first(key);
+                var p = hits.First(key);
                 if (p < at)
                 {
                     at = p;
@@ -222,21 +231,45 @@ public static class LoreActivation
             return (best, at);
         }
 
-        private static bool SecondaryHolds(int b, IndexedEntry indexed, Func<KeyRef, bool> present)
+        /// <summary>The entry's secondary logic, where a key counts as present in the recent turns it scans or in any recursion text so far.</summary>
+        private bool SecondaryHolds(int b, IndexedEntry indexed, int limit, int level)
         {
-            _ = b;
             if (indexed.Secondary.Length == 0)
             {
                 return true;
             }
+            var present = 0;
+            foreach (var key in indexed.Secondary)
+            {
+                if (Present(b, key, limit, level))
+                {
+                    present++;
+                }
+            }
             return indexed.Entry.SelectiveLogic switch
             {
-                SelectiveLogic.AndAny => indexed.Secondary.Any(present),
-                SelectiveLogic.AndAll => indexed.Secondary.All(present),
-                SelectiveLogic.NotAny => !indexed.Secondary.Any(present),
-                SelectiveLogic.NotAll => !indexed.Secondary.All(present),
+                SelectiveLogic.AndAny => present > 0,
+                SelectiveLogic.AndAll => present == indexed.Secondary.Length,
+                SelectiveLogic.NotAny => present == 0,
+                SelectiveLogic.NotAll => present < indexed.Secondary.Length,
                 _ => false,
             };
+        }
+
+        private bool Present(int b, KeyRef key, int limit, int level)
+        {
+            if (_chatHits[b].First(key) < limit)
+            {
+                return true;
+            }
+            for (var pass = 0; pass < level && pass < _recursion.Count; pass++)
+            {
+                if (_recursion[pass].Hits[b] is { } hits && hits.First(key) != KeyHits.None)
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /// <summary>Timers and the probability roll; an entry stopped here is reported, never silently dropped.</summary>
@@ -278,7 +311,7 @@ public static class LoreActivation
             {
                 var book = _books[trigger.Book];
                 var entry = Entry(trigger).Entry;
-                var text = PromptText.Clean(entry.Content);
+                var text = book.Entries[trigger.Entry].Text;
                 var tokens = text.Length == 0 ? 0 : _request.CountTokens(text);
                 var budget = book.Source.Book.TokenBudget ?? _request.DefaultBookBudget;
                 if (_full[trigger.Book] || _used[trigger.Book] + tokens > budget)

@@ -1,13 +1,12 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace StoryEngine.Core.Lore.Activation;
 
 /// <summary>
-/// A lorebook compiled for scanning: every distinct plain key in one multi-string searcher (one pass over the text
-/// finds them all, whatever the number of entries), regex keys compiled once, and each entry's settings resolved.
-/// Built once per stored version of a book and cached, so a turn only pays for the scan.
+/// A lorebook compiled for scanning: every distinct plain key filed under its first three characters (lower case), so
+/// one pass over the text finds them all whatever the number of entries; regex keys compiled once; each entry's
+/// settings resolved. Built once per stored version of a book and cached, so a turn only pays for the scan.
 /// </summary>
 internal sealed class LoreBookIndex
 {
@@ -17,7 +16,13 @@ internal sealed class LoreBookIndex
     private const int CacheLimit = 512;
     private static readonly ConcurrentDictionary<(string Id, long Version), LoreBookIndex> Cache = new();
 
-    private readonly Dictionary<int, int[]> _byPrefix;
+    /// <summary>Needles of three characters or more, by their first three in lower case.</summary>
+    private readonly Dictionary<ulong, int[]> _byTrigram;
+
+    /// <summary>A bit per hashed trigram in use: most positions of a text are rejected on one load, before any lookup.</summary>
+    private readonly ulong[] _trigramBits = new ulong[TrigramBits / 64];
+
+    private const int TrigramBits = 1 << 18;
 
     private LoreBookIndex(LoreBook source)
     {
@@ -46,7 +51,8 @@ internal sealed class LoreBookIndex
                     regexKeys.Add(key);
                     try
                     {
-                        regexes.Add(LoreKeys.Compile(key));
+                        // Compiled to IL once per book version: the scan then runs it every turn over up to the whole scan depth.
+                        regexes.Add(LoreKeys.Compile(key) is { } parsed ? new Regex(parsed.ToString(), parsed.Options | RegexOptions.Compiled, parsed.MatchTimeout) : null);
                     }
                     catch (ArgumentException e)
                     {
@@ -84,6 +90,7 @@ internal sealed class LoreBookIndex
                 // A selective entry whose secondary keys are all empty behaves as if it were not selective.
                 entry.Selective ? secondary : [],
                 Math.Max(0, entry.ScanDepth ?? source.Book.ScanDepth ?? DefaultScanDepth),
+                Narration.PromptText.Clean(entry.Content),
                 CanBeTriggeredByRecursion: bookRecursion && !entry.ExcludeRecursion,
                 TriggersRecursion: bookRecursion && !entry.PreventRecursion));
         }
@@ -94,11 +101,19 @@ internal sealed class LoreBookIndex
         RegexKeys = [.. regexKeys];
         Problems = problems;
         MaxDepth = entries.Count == 0 ? 0 : entries.Max(e => e.Depth);
+        HasRecursionTargets = entries.Any(e => e.CanBeTriggeredByRecursion && e.Entry.Enabled);
         NeededSlots = Modes.Sum(m => System.Numerics.BitOperations.PopCount((uint)m));
-        Search = Needles.Length == 0 ? null : SearchValues.Create(Needles, StringComparison.OrdinalIgnoreCase);
-        _byPrefix = Needles.Select((n, i) => (Prefix: PrefixOf(n.AsSpan()), Index: i))
-            .GroupBy(p => p.Prefix)
+        LowerNeedles = [.. Needles.Select(n => n.ToLowerInvariant())];
+        _byTrigram = LowerNeedles.Select((n, i) => (Needle: n, Index: i))
+            .Where(p => p.Needle.Length >= 3)
+            .GroupBy(p => Trigram(p.Needle.AsSpan()))
             .ToDictionary(g => g.Key, g => g.Select(p => p.Index).ToArray());
+        foreach (var trigram in _byTrigram.Keys)
+        {
+            var bit = Hash(trigram);
+            _trigramBits[bit >> 6] |= 1UL << (bit & 63);
+        }
+        ShortNeedles = [.. LowerNeedles.Select((n, i) => (n, i)).Where(p => p.n.Length < 3).Select(p => p.i)];
     }
 
     public LoreBook Source { get; }
@@ -117,8 +132,15 @@ internal sealed class LoreBookIndex
     public string[] RegexKeys { get; }
     public IReadOnlyList<string> Problems { get; }
     public int MaxDepth { get; }
+
+    /// <summary>Whether any entry can be activated by recursion; a book without one is never scanned for it.</summary>
+    public bool HasRecursionTargets { get; }
     public int NeededSlots { get; }
-    public SearchValues<string>? Search { get; }
+    /// <summary>The needles in lower case (<see cref="string.ToLowerInvariant()"/> keeps every character's position).</summary>
+    public string[] LowerNeedles { get; }
+
+    /// <summary>Needles of one or two characters, searched for one by one (rare: most keys are names).</summary>
+    public int[] ShortNeedles { get; }
 
     public static LoreBookIndex For(LoreBook book)
     {
@@ -136,22 +158,17 @@ internal sealed class LoreBookIndex
         return built;
     }
 
-    /// <summary>Needles that could start at the start of <paramref name="text"/>: those sharing its first two characters, ignoring case.</summary>
-    public ReadOnlySpan<int> Candidates(ReadOnlySpan<char> text)
+    /// <summary>Needles of three or more characters that could start at the start of <paramref name="lower"/> (lower-case text).</summary>
+    public ReadOnlySpan<int> Candidates(ReadOnlySpan<char> lower)
     {
-        var result = _byPrefix.GetValueOrDefault(PrefixOf(text[..Math.Min(2, text.Length)]));
-        if (text.Length >= 2 && _byPrefix.TryGetValue(PrefixOf(text[..1]), out var single))
-        {
-            // One-character keys are filed under their one character.
-            return result is null ? single : [.. result, .. single];
-        }
-        return result;
+        var trigram = Trigram(lower);
+        var bit = Hash(trigram);
+        return (_trigramBits[bit >> 6] & (1UL << (bit & 63))) != 0 && _byTrigram.TryGetValue(trigram, out var found) ? found : default;
     }
 
-    private static int PrefixOf(ReadOnlySpan<char> text) =>
-        text.Length == 0 ? 0 : text.Length == 1
-            ? char.ToUpperInvariant(text[0]) << 16
-            : (char.ToUpperInvariant(text[0]) << 16) | char.ToUpperInvariant(text[1]);
+    private static ulong Trigram(ReadOnlySpan<char> text) => ((ulong)text[0] << 32) | ((ulong)text[1] << 16) | text[2];
+
+    private static int Hash(ulong trigram) => (int)((trigram * 0x9E3779B97F4A7C15UL) >> (64 - 18));
 }
 
 /// <summary>A key of an entry: an index into the book's needles (with the mode to match it in) or its regexes.</summary>
@@ -162,11 +179,12 @@ internal readonly record struct KeyRef(string Text, bool IsRegex, int Index, int
     public bool IsNever => Index < 0;
 }
 
-/// <summary>An entry with its keys compiled and its settings resolved against its book's.</summary>
+/// <summary>An entry with its keys compiled, its settings resolved against its book's, and its prompt text cleaned.</summary>
 internal sealed record IndexedEntry(
     LoreEntry Entry,
     KeyRef[] Primary,
     KeyRef[] Secondary,
     int Depth,
+    string Text,
     bool CanBeTriggeredByRecursion,
     bool TriggersRecursion);

@@ -23,6 +23,12 @@ internal sealed class ScanText
     private readonly int[] _depthEnds;
 
     public string Text { get; }
+
+    /// <summary>The text in lower case, character for character, for matching that ignores case.</summary>
+    public string Lower => _lower ??= Text.ToLowerInvariant();
+
+    private string? _lower;
+
     public IReadOnlyList<ScanSegment> Segments { get; }
 
     /// <param name="segments">Newest first, with non-decreasing depths.</param>
@@ -64,80 +70,105 @@ internal sealed class ScanText
     }
 }
 
-/// <summary>Where each key of one book first occurs in one text: a position per needle and mode, and per regex.</summary>
+/// <summary>
+/// Where each key of one book first occurs in one text: a position per needle and mode, found in one pass, and per
+/// regex, run only when an entry still asks for it (an entry that already fired never does).
+/// </summary>
 internal sealed class KeyHits
 {
     public const int None = int.MaxValue;
+    private const int NotRun = -1;
 
+    private readonly LoreBookIndex _index;
+    private readonly string _text;
+    private readonly int _limit;
+    private readonly List<string> _warnings;
     private readonly int[] _needles;
     private readonly int[] _regexes;
 
-    private KeyHits(int[] needles, int[] regexes)
+    private KeyHits(LoreBookIndex index, string text, int limit, List<string> warnings, int[] needles)
     {
+        _index = index;
+        _text = text;
+        _limit = limit;
+        _warnings = warnings;
         _needles = needles;
-        _regexes = regexes;
+        _regexes = new int[index.Regexes.Length];
+        Array.Fill(_regexes, NotRun);
     }
 
     /// <summary>The first position of <paramref name="key"/>, or <see cref="None"/>.</summary>
-    public int First(KeyRef key) => key.IsRegex ? _regexes[key.Index] : _needles[key.Index * 4 + key.Mode];
+    public int First(KeyRef key) => key.IsRegex ? Regex(key.Index) : _needles[key.Index * 4 + key.Mode];
 
-    /// <summary>
-    /// One pass of the book's multi-string searcher over the first <paramref name="limit"/> characters, then each
-    /// regex once. A regex that runs past <see cref="LoreKeys.MatchTimeout"/> counts as not matching and is reported.
-    /// </summary>
-    public static KeyHits Scan(LoreBookIndex index, string text, int limit, List<string> warnings)
+    /// <summary>A regex key's first match; one that runs past <see cref="LoreKeys.MatchTimeout"/> counts as none and is reported.</summary>
+    private int Regex(int r)
     {
-        var needles = new int[index.Needles.Length * 4];
-        Array.Fill(needles, None);
-        var span = text.AsSpan(0, limit);
-        if (index.Search is { } search)
+        if (_regexes[r] != NotRun)
         {
-            var remaining = index.NeededSlots;
-            var at = 0;
-            while (remaining > 0 && at < span.Length)
-            {
-                var found = span[at..].IndexOfAny(search);
-                if (found < 0)
-                {
-                    break;
-                }
-                var p = at + found;
-                foreach (var n in index.Candidates(span[p..]))
-                {
-                    remaining -= Record(index, n, span, p, needles);
-                }
-                at = p + 1;
-            }
+            return _regexes[r];
         }
-        var regexes = new int[index.Regexes.Length];
-        for (var r = 0; r < regexes.Length; r++)
+        _regexes[r] = None;
+        if (_index.Regexes[r] is { } regex && _limit > 0)
         {
-            regexes[r] = None;
-            if (index.Regexes[r] is not { } regex || limit == 0)
-            {
-                continue;
-            }
             try
             {
-                var match = regex.Match(text, 0, limit);
+                var match = regex.Match(_text, 0, _limit);
                 if (match.Success)
                 {
-                    regexes[r] = match.Index;
+                    _regexes[r] = match.Index;
                 }
             }
             catch (RegexMatchTimeoutException)
             {
-                warnings.Add($"Book \"{index.Source.Book.Name}\": key {index.RegexKeys[r]} took longer than {LoreKeys.MatchTimeout.TotalMilliseconds} ms and counted as not matching.");
+                _warnings.Add($"Book \"{_index.Source.Book.Name}\": key {_index.RegexKeys[r]} took longer than {LoreKeys.MatchTimeout.TotalMilliseconds} ms and counted as not matching.");
             }
         }
-        return new KeyHits(needles, regexes);
+        return _regexes[r];
+    }
+
+    /// <summary>
+    /// One pass over the first <paramref name="limit"/> characters: at each position, the needles filed under the three
+    /// characters there; then each short needle. Regex keys wait until asked for.
+    /// </summary>
+    public static KeyHits Scan(LoreBookIndex index, ScanText scan, int limit, List<string> warnings)
+    {
+        var needles = new int[index.Needles.Length * 4];
+        Array.Fill(needles, None);
+        var text = scan.Text;
+        if (index.Needles.Length > 0 && limit > 0)
+        {
+            var span = text.AsSpan(0, limit);
+            var lower = scan.Lower.AsSpan(0, limit);
+            var remaining = index.NeededSlots;
+            for (var p = 0; p + 3 <= lower.Length && remaining > 0; p++)
+            {
+                foreach (var n in index.Candidates(lower[p..]))
+                {
+                    remaining -= Record(index, n, span, lower, p, needles);
+                }
+            }
+            foreach (var n in index.ShortNeedles)
+            {
+                for (var at = 0; at < lower.Length;)
+                {
+                    var found = lower[at..].IndexOf(index.LowerNeedles[n], StringComparison.Ordinal);
+                    if (found < 0)
+                    {
+                        break;
+                    }
+                    Record(index, n, span, lower, at + found, needles);
+                    at += found + 1;
+                }
+            }
+        }
+        return new KeyHits(index, text, limit, warnings, needles);
     }
 
     /// <summary>Records needle <paramref name="n"/> at <paramref name="p"/> in each mode it is wanted in and is met; returns how many were new.</summary>
-    private static int Record(LoreBookIndex index, int n, ReadOnlySpan<char> text, int p, int[] first)
+    private static int Record(LoreBookIndex index, int n, ReadOnlySpan<char> text, ReadOnlySpan<char> lower, int p, int[] first)
     {
         var needle = index.Needles[n];
-        if (p + needle.Length > text.Length || !text.Slice(p, needle.Length).Equals(needle, StringComparison.OrdinalIgnoreCase))
+        if (p + needle.Length > text.Length || !lower.Slice(p, needle.Length).SequenceEqual(index.LowerNeedles[n]))
         {
             return 0;
         }
