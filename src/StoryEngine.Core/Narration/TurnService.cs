@@ -335,7 +335,7 @@ public sealed partial class TurnService(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report or lore activations of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]

@@ -115,6 +115,27 @@ public sealed class LoreActivationRulesTests
     }
 
     [Fact]
+    public void a_book_whose_budget_is_full_is_not_scanned_by_recursion()
+    {
+        var book = Book(new Lorebook
+        {
+            Name = "Small",
+            TokenBudget = 10,
+            Entries =
+            [
+                Entry(1, "The harbour has a lighthouse.", "harbour") with { Priority = 10 }, // 8 tokens
+                Entry(3, "Boats come and go all day.", "harbour") with { Priority = 1 }, // 7 tokens: overflows the book
+                Entry(2, "The keeper.", "lighthouse"),
+            ],
+        });
+        var result = Activate([book], "harbour");
+        Assert.Equal([1], result.FiredIds());
+        Assert.Equal(3, Assert.Single(result.Report.NotFired).EntryId); // entry 2 was never looked for
+        // With room left, the same book recurses.
+        Assert.Equal([1, 2, 3], Activate([Book(book.Book with { TokenBudget = 100 })], "harbour").FiredIds().Order());
+    }
+
+    [Fact]
     public void recursion_respects_exclude_prevent_delay_and_the_books_setting()
     {
         LoreEntry Source() => Entry(1, "The harbour has a lighthouse.", "harbour");
