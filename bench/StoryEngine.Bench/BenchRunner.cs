@@ -21,6 +21,7 @@ internal static class BenchRunner
                 "ttft" => FirstTokenOverhead.RunAsync(options, output, cancellationToken),
                 "prefix" => PrefixStability.RunAsync(options, output, cancellationToken),
                 "concurrent" => ConcurrentStreams.RunAsync(options, output, cancellationToken),
+                "lore" => LoreActivationLatency.RunAsync(options, output, cancellationToken),
                 _ => throw new ArgumentException($"Unknown measurement '{name}'.", nameof(options)),
             });
             var seconds = Timing.MsSince(started) / 1000;

@@ -11,16 +11,18 @@ internal sealed record BenchOptions
     public const string Usage =
         """
         usage: StoryEngine.Bench <measurement> [options]
-          measurements: overhead | append | ttft | prefix | concurrent | all
+          measurements: overhead | append | ttft | prefix | concurrent | lore | all
           --postgres CONNECTION   run against PostgreSQL (a throwaway database is created on that server and dropped after)
           --quick                 small counts, for checking that the harness works
           --sizes 1000,10000,...  adventure sizes for 'overhead' (default 1000,10000,100000)
           --turns N               measured turns per size for 'overhead' (default 200)
           --samples N             samples for 'append' (default 500) and 'ttft' (default 200)
           --users N               concurrent streaming adventures for 'concurrent' (default 1000)
+          --lore                  'prefix' with a 300-entry world lorebook whose keys the story mentions
+          --lore-samples N        activations measured by 'lore' (default 5000)
         """;
 
-    public static readonly IReadOnlyList<string> Measurements = ["overhead", "append", "ttft", "prefix", "concurrent"];
+    public static readonly IReadOnlyList<string> Measurements = ["overhead", "append", "ttft", "prefix", "concurrent", "lore"];
 
     public required string Measurement { get; init; }
 
@@ -37,6 +39,11 @@ internal sealed record BenchOptions
     public int PrefixTurns { get; init; } = 200;
 
     public int Users { get; init; } = 1_000;
+
+    public int LoreSamples { get; init; } = 5_000;
+
+    /// <summary>'prefix' plays with a world lorebook, so constant and triggered lore are in every prompt.</summary>
+    public bool PrefixWithLore { get; init; }
 
     public string Engine => Postgres is null ? "sqlite" : "postgres";
 
@@ -55,8 +62,14 @@ internal sealed record BenchOptions
             switch (args[i])
             {
                 case "--quick":
-                    options = options with { Sizes = [200, 1_000, 5_000], Turns = 30, AppendSamples = 50, TtftSamples = 20, PrefixTurns = 120, Users = 50 };
+                    options = options with { Sizes = [200, 1_000, 5_000], Turns = 30, AppendSamples = 50, TtftSamples = 20, PrefixTurns = 120, Users = 50, LoreSamples = 500 };
                     continue;
+                case "--lore":
+                    options = options with { PrefixWithLore = true };
+                    continue;
+                case "--lore-samples" when value is not null:
+                    options = options with { LoreSamples = Number(value) };
+                    break;
                 case "--postgres" when value is not null:
                     options = options with { Postgres = value };
                     break;

@@ -66,6 +66,38 @@ internal static class BenchStory
         ".", " What", " do", " you", " do", "?",
     ];
 
+    /// <summary>
+    /// A 300-entry world lorebook for the prefix measurement with lore on: 10 constant entries, one entry per action
+    /// (scan depth 1, so triggered lore changes every turn), entries on words every narration uses, a sticky and a
+    /// probabilistic one, and 280 entries whose keys never come up.
+    /// </summary>
+    public static object Lorebook()
+    {
+        var entries = new List<object>();
+        var id = 0;
+        string Lore(string topic) => $"{topic}: " + string.Join(" ", Enumerable.Repeat("Salt-stained records say the coast remembers everything it is told.", 3));
+        for (var i = 0; i < 10; i++)
+        {
+            entries.Add(new { id = id++, constant = true, insertionOrder = i, content = Lore($"Constant fact {i}") });
+        }
+        foreach (var key in new[] { "lamp room", "key", "harbour", "oil stores", "footprints", "sketch" })
+        {
+            entries.Add(new { id = id++, keys = new[] { key }, scanDepth = 1, content = Lore($"About the {key}") });
+        }
+        foreach (var key in new[] { "fog", "rope", "gull", "lantern", "Maren" })
+        {
+            entries.Add(new { id = id++, keys = new[] { key }, matchWholeWords = true, content = Lore($"About {key}") });
+        }
+        entries.Add(new { id = id++, keys = new[] { "ledger" }, sticky = 3, content = Lore("The ledger") });
+        entries.Add(new { id = id++, keys = new[] { "tower" }, probability = 50, content = Lore("The tower") });
+        while (id < 300)
+        {
+            entries.Add(new { id = id, keys = new[] { $"unheard-of {id}", $"/never{id}/i" }, content = Lore($"Unused {id}") });
+            id++;
+        }
+        return new { name = "Lantern Coast lore", entries };
+    }
+
     /// <summary>The player's action for turn <paramref name="number"/>.</summary>
     public static string Action(int number) =>
         Actions[number % Actions.Length] + " (" + number.ToString(CultureInfo.InvariantCulture) + ")";

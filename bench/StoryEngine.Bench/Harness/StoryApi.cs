@@ -59,6 +59,14 @@ internal sealed class StoryApi(HttpClient http)
         return request;
     }
 
+    /// <summary>Adds <paramref name="lorebook"/> to the world of the adventure.</summary>
+    public async Task AddLorebookAsync(BenchUser user, string adventureId, object lorebook, CancellationToken cancellationToken)
+    {
+        using var read = Request(HttpMethod.Get, $"/api/v1/adventures/{adventureId}", user);
+        var adventure = await ReadAsync(await http.SendAsync(read, cancellationToken), cancellationToken);
+        await PostAsync(user, $"/api/v1/worlds/{adventure.GetProperty("worldId").GetString()}/lorebooks", lorebook, cancellationToken);
+    }
+
     /// <summary>POST …/turns asking for an event stream.</summary>
     public static HttpRequestMessage TurnRequest(string adventureId, BenchUser user, string text)
     {

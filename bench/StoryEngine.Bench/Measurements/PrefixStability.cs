@@ -21,7 +21,7 @@ internal static class PrefixStability
 
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        output.WriteLine("### 4. Prompt prefix stability");
+        output.WriteLine(options.PrefixWithLore ? "### 4. Prompt prefix stability, with lore (issue 5)" : "### 4. Prompt prefix stability");
         output.WriteLine();
         var narrator = new InstantNarrator(InstantNarrator.DefaultSettings);
         var captured = new List<(string Text, int SystemLength)>();
@@ -38,10 +38,15 @@ internal static class PrefixStability
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("prefix", cancellationToken);
         var adventureId = await api.CreateAdventureAsync(user, cancellationToken);
+        if (options.PrefixWithLore)
+        {
+            await api.AddLorebookAsync(user, adventureId, BenchStory.Lorebook(), cancellationToken);
+        }
         var turns = host.Get<TurnService>();
         var log = host.Get<IStoryLog>();
 
         var prompts = new List<Prompt>();
+        var loreFired = 0;
         for (var turn = 1; turn <= options.PrefixTurns; turn++)
         {
             var run = await turns.TakeTurnAsync(user.Id, adventureId, "do", BenchStory.Action(turn), cancellationToken);
@@ -54,7 +59,8 @@ internal static class PrefixStability
             }
             var report = JsonSerializer.Deserialize<ContextReport>((await log.GetContextAsync(adventureId, run.TurnId, 0, cancellationToken))!, StoryEventJson.Options)!;
             var (text, systemLength) = captured[turn - 1];
-            prompts.Add(new Prompt(turn, text, systemLength, report.LeftOut.Count > 0, report.EstimatedTokens));
+            prompts.Add(new Prompt(turn, text, systemLength, report.LeftOut.Count > 0 || report.Lore?.NotFired.Any(n => n.Reason == "budget") == true, report.EstimatedTokens));
+            loreFired += report.Lore?.Fired.Count ?? 0;
         }
 
         var pairs = prompts.Zip(prompts.Skip(1), (previous, next) => (previous, next, Share: Share(previous.Text, next.Text))).ToList();
@@ -67,6 +73,12 @@ internal static class PrefixStability
         output.WriteLine($"Engine {database.Engine}. {options.PrefixTurns} turns; model window {narrator.Settings.ContextTokens} tokens, prompt budget " +
                          $"{narrator.Settings.PromptBudget}. Each prompt is serialised as role + content of every message in order; a pair's share is the length " +
                          "of the longest common prefix of the two prompts divided by the length of the earlier one.");
+        if (options.PrefixWithLore)
+        {
+            output.WriteLine($"With a 300-entry world lorebook (constant entries in the system prompt, triggered ones in a user message just before the " +
+                             $"action); on average {(double)loreFired / options.PrefixTurns:0.0} entries fired per turn. A turn counts as over budget when " +
+                             "transcript turns or lore entries were cut.");
+        }
         output.WriteLine();
         table.WriteTo(output);
         output.WriteLine(firstCut is null

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Locations;
+using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Stories;
 using StoryEngine.Core.Worlds;
@@ -16,7 +17,8 @@ public sealed record NarrationInput(
     Location? StartLocation,
     IReadOnlyList<TurnRecord> Transcript,
     PlayerAction Action,
-    State.WorldState? State = null);
+    State.WorldState? State = null,
+    LoreInput? Lore = null);
 
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
@@ -36,6 +38,7 @@ public sealed class ContextBuilder(TokenEstimator tokens)
     {
         var sections = new List<ContextSection>();
         var leftOut = new List<ContextOmission>();
+        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens);
 
         // Stable prefix: changes only when the world, cast or persona is edited.
         AddSection(sections, "instructions", Instructions, settings);
@@ -43,15 +46,24 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         AddSection(sections, "persona", input.Persona is null ? "" : $"# The player's character: {Clean(input.Persona.Name)}\n{Clean(input.Persona.Description)}", settings);
         AddSection(sections, "characters", Characters(input.Characters), settings);
         AddSection(sections, "location", input.StartLocation is null ? "" : $"# Where the story began: {Clean(input.StartLocation.Name)}\n{Clean(input.StartLocation.Description)}", settings);
-        AddSection(sections, "constant lore", "", settings, "slot: filled by lorebooks");
+        AddSection(sections, "constant lore", LorePrompt.Constant(lore), settings, "slot: filled by lorebooks");
         AddSection(sections, "summary", "", settings, "slot: filled when the story outgrows its budget");
         var system = string.Join("\n\n", sections.Where(s => s.Text.Length > 0).Select(s => s.Text));
 
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
+        // Volatile block: triggered lore, recalled memories, world state, author's note.
+        var triggeredLore = LorePrompt.Triggered(lore);
         var state = State.StatePrompt.Render(input.State);
-        var stateTokens = state.Length == 0 ? 0 : tokens.Estimate(state, settings.Model);
-        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens + stateTokens;
+        ContextSection[] volatileBlock =
+        [
+            new("triggered lore", "user", triggeredLore.Length == 0 ? 0 : tokens.Estimate(triggeredLore, settings.Model), triggeredLore, triggeredLore.Length == 0 ? "no entry fired" : null),
+            new("recalled memories", "user", 0, "", "slot: empty"),
+            new("world state", "user", state.Length == 0 ? 0 : tokens.Estimate(state, settings.Model), state, state.Length == 0 ? "slot: empty" : "tracked from the story log"),
+            new("author's note", "user", 0, "", "slot: empty"),
+        ];
+        var notes = string.Join("\n\n", volatileBlock.Where(s => s.Text.Length > 0).Select(s => s.Text));
+        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens + volatileBlock.Sum(s => s.EstimatedTokens);
         var transcriptBudget = settings.PromptBudget - fixedTokens;
 
         // Newest turns first until the budget is spent; what does not fit is reported, oldest first.
@@ -100,23 +112,19 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         sections.Add(new ContextSection("transcript", "user/assistant", used, transcriptText,
             kept.Count == 0 ? "no earlier turns" : $"turns {kept[0].Turn.Number}–{kept[^1].Turn.Number}"));
 
-        // Volatile block: triggered lore, recalled memories, world state, author's note (filled by later issues).
-        foreach (var slot in new[] { "triggered lore", "recalled memories", "world state", "author's note" })
-        {
-            sections.Add(slot == "world state" && state.Length > 0
-                ? new ContextSection(slot, "user", stateTokens, state, "tracked from the story log")
-                : new ContextSection(slot, "user", 0, "", "slot: empty"));
-        }
+        sections.AddRange(volatileBlock);
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
-        if (state.Length > 0)
+        if (notes.Length > 0)
         {
-            chat.Add(new ChatMessage(ChatRole.User, state));
+            // One user message just before the action: late in the prompt, so it never disturbs the cached prefix.
+            chat.Add(new ChatMessage(ChatRole.User, notes));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
-        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used, sections, leftOut);
+        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used, sections, leftOut,
+            input.Lore is null ? null : lore.Report);
         return new NarrationContext(chat, report);
     }
 

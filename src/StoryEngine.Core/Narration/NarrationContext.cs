@@ -8,14 +8,18 @@ public sealed record ContextSection(string Name, string Role, int EstimatedToken
 /// <summary>Something that was not sent, and why.</summary>
 public sealed record ContextOmission(string What, string Reason);
 
-/// <summary>Exactly what one narration was sent: every section in order, its size, and what was cut for budget.</summary>
+/// <summary>
+/// Exactly what one narration was sent: every section in order, its size, and what was cut for budget; with lore, every
+/// entry that fired and why, and every entry that matched but was left out and why.
+/// </summary>
 public sealed record ContextReport(
     string? Model,
     int ContextTokens,
     int PromptBudget,
     int EstimatedTokens,
     IReadOnlyList<ContextSection> Sections,
-    IReadOnlyList<ContextOmission> LeftOut);
+    IReadOnlyList<ContextOmission> LeftOut,
+    Lore.Activation.LoreReport? Lore = null);
 
 /// <summary>The messages for the chat client, and the report of how they were chosen.</summary>
 public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report);

@@ -2,6 +2,7 @@ using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Locations;
+using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
@@ -22,7 +23,8 @@ public sealed class NarrationInputs(
     IResourceStore<Location> locations,
     INarrator narrator,
     TokenEstimator tokens,
-    State.WorldStates states)
+    State.WorldStates states,
+    LoreInputs lore)
 {
     private const int PageSize = 64;
 
@@ -43,8 +45,9 @@ public sealed class NarrationInputs(
             }
         }
         var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
-        return new NarrationInput(world, persona, cast, place, await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken), action,
-            await states.CurrentAsync(adventure, cancellationToken));
+        var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
+        return new NarrationInput(world, persona, cast, place, transcript, action,
+            await states.CurrentAsync(adventure, cancellationToken), await lore.LoadAsync(adventure, turnId, transcript, cancellationToken));
     }
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
+using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Stories;
 using StoryEngine.Core.Usage;
 
@@ -27,6 +28,7 @@ public sealed partial class TurnService(
     DraftCheckpoints drafts,
     IEnumerable<INarrationObserver> observers,
     UsageMeter usage,
+    ILoreActivationLog loreActivations,
     ILogger<TurnService> logger)
 {
     private readonly CancellationTokenSource _shutdown = new();
@@ -167,7 +169,9 @@ public sealed partial class TurnService(
             var context = contexts.Build(input, narrator.Settings);
             estimated = context.Report.EstimatedTokens;
             // Saved while the model reads the prompt, not before asking it: the write stays off the time to first token.
-            savingContext = log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None);
+            savingContext = Task.WhenAll(
+                log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None),
+                SaveLoreAsync(run, input.Lore, context.Report.Lore));
 
             called = true;
             await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
@@ -272,6 +276,12 @@ public sealed partial class TurnService(
         }
     }
 
+    // What lore fired, for later turns' sticky and cooldown (docs/adr/0015-lore-activation-records.md).
+    private Task SaveLoreAsync(TurnRun run, LoreInput? lore, LoreReport? report) =>
+        lore is null || report is null || report.Fired.Count == 0
+            ? Task.CompletedTask
+            : loreActivations.SaveAsync(new LoreActivationRecord(run.AdventureId, run.TurnId, run.Alternative, lore.TurnNumber, report.ToHistory()), CancellationToken.None);
+
     // The context report is for the inspector; failing to store it must not fail the turn, only be logged.
     private async Task ObserveAsync(Task savingContext, TurnRun run)
     {
@@ -325,7 +335,7 @@ public sealed partial class TurnService(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report or lore activations of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]

@@ -1,5 +1,6 @@
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Lore;
+using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Worlds;
 using StoryEngine.Formats.Transfer;
@@ -22,6 +23,8 @@ public static class LoreServiceCollectionExtensions
         services.AddSingleton<CharacterLorebooks>();
         services.AddSingleton<CharacterCardTransfer>();
         services.AddSingleton<LorebookTransfer>();
+        services.AddSingleton<ILoreActivationLog, LoreActivationLog>();
+        services.AddSingleton<LoreInputs>();
         return services;
     }
 }

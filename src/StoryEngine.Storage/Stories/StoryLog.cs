@@ -27,6 +27,16 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
             AdventureRow.From(adventure), transaction, cancellationToken: cancellationToken));
         await InsertEventsAsync(connection, transaction, events, cancellationToken);
         await UpsertTurnsAsync(connection, transaction, turns, cancellationToken);
+        if (adventure.ForkedFromId is { } parent && turns.Count > 0)
+        {
+            // A fork inherits what lore its turns held, so sticky and cooldown carry on as in the parent (ADR 0015).
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO lore_activations (adventure_id, turn_id, alternative, turn_number, entries)
+                SELECT @Id, turn_id, alternative, turn_number, entries FROM lore_activations WHERE adventure_id = @Parent AND turn_number <= @Last
+                """,
+                new { adventure.Id, Parent = parent, Last = (long)turns.Max(t => t.Number) }, transaction, cancellationToken: cancellationToken));
+        }
         await transaction.CommitAsync(cancellationToken);
     }
 
