@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Locations;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Stories;
 using StoryEngine.Core.Worlds;
@@ -15,7 +16,9 @@ public sealed record NarrationInput(
     IReadOnlyList<Character> Characters,
     Location? StartLocation,
     IReadOnlyList<TurnRecord> Transcript,
-    PlayerAction Action);
+    PlayerAction Action,
+    RecallResult? Recall = null,
+    IReadOnlyList<StorySummary>? Summaries = null);
 
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
@@ -43,13 +46,18 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         AddSection(sections, "characters", Characters(input.Characters), settings);
         AddSection(sections, "location", input.StartLocation is null ? "" : $"# Where the story began: {Clean(input.StartLocation.Name)}\n{Clean(input.StartLocation.Description)}", settings);
         AddSection(sections, "constant lore", "", settings, "slot: filled by lorebooks");
-        AddSection(sections, "summary", "", settings, "slot: filled when the story outgrows its budget");
+        var summaries = SummaryPlan.Cover(input.Summaries ?? []);
+        AddSection(sections, "summary", SummaryText(summaries), settings, summaries.Count == 0
+            ? "slot: filled when the story outgrows its budget"
+            : $"turns {summaries[0].FromTurn}–{summaries[^1].ToTurn} in {summaries.Count} summaries (layers {string.Join(", ", summaries.Select(p => p.Layer).Distinct().Order())})");
         var system = string.Join("\n\n", sections.Where(s => s.Text.Length > 0).Select(s => s.Text));
 
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
         var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens;
-        var transcriptBudget = settings.PromptBudget - fixedTokens;
+        // Recalled memories get a share of the transcript's budget, only when there is something to recall.
+        var recallBudget = input.Recall is { Candidates.Count: > 0 } r ? Math.Min(r.MaxTokens, Math.Max(0, (settings.PromptBudget - fixedTokens) / 4)) : 0;
+        var transcriptBudget = settings.PromptBudget - fixedTokens - recallBudget;
 
         // Newest turns first until the budget is spent; what does not fit is reported, oldest first.
         var kept = new List<(TurnRecord Turn, List<ChatMessage> Messages, int Tokens)>();
@@ -98,21 +106,71 @@ public sealed class ContextBuilder(TokenEstimator tokens)
             kept.Count == 0 ? "no earlier turns" : $"turns {kept[0].Turn.Number}–{kept[^1].Turn.Number}"));
 
         // Volatile block: triggered lore, recalled memories, world state, author's note (filled by later issues).
+        var (recalledText, recalledTokens, recallReports) = Recalled(input.Recall, kept.Select(k => k.Turn.TurnId).ToHashSet(StringComparer.Ordinal), recallBudget, settings);
+        var volatileSections = new List<ContextSection>();
         foreach (var slot in new[] { "triggered lore", "recalled memories", "world state", "author's note" })
         {
-            sections.Add(new ContextSection(slot, "user", 0, "", "slot: empty"));
+            volatileSections.Add(slot == "recalled memories" && recalledText.Length > 0
+                ? new ContextSection(slot, "user", recalledTokens, recalledText, $"{recallReports.Count(m => m.Included)} of {recallReports.Count} candidates")
+                : new ContextSection(slot, "user", 0, "", slot == "recalled memories" && input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"));
         }
+        sections.AddRange(volatileSections);
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
+        // The volatile block goes last before the action, so whatever changes from turn to turn sits after the cached prefix.
+        var volatileText = string.Join("\n\n", volatileSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
+        if (volatileText.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, volatileText));
+        }
         chat.Add(new ChatMessage(ChatRole.User, action));
-        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used, sections, leftOut);
+        var memory = new MemoryReport(input.Recall?.Query, input.Recall?.Terms ?? [], input.Recall?.Note, recallReports,
+            summaries.Select(p => new SummaryPieceReport(p.Layer, p.FromTurn, p.ToTurn, tokens.Estimate(p.Text, settings.Model))).ToArray(),
+            cut >= 0 ? live[cut].Number : null);
+        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used + recalledTokens, sections, leftOut, memory);
         return new NarrationContext(chat, report);
     }
 
     private void AddSection(List<ContextSection> sections, string name, string text, NarratorSettings settings, string? note = null) =>
         sections.Add(new ContextSection(name, "system", text.Length == 0 ? 0 : tokens.Estimate(text, settings.Model), text, text.Length == 0 ? note ?? "empty" : note));
+
+    /// <summary>The best candidates not already in the kept transcript, within the recall count and budget, in turn order.</summary>
+    private (string Text, int Tokens, IReadOnlyList<RecalledMemoryReport> Reports) Recalled(RecallResult? recall, HashSet<string> keptTurnIds, int budget, NarratorSettings settings)
+    {
+        if (recall is null || recall.Candidates.Count == 0)
+        {
+            return ("", 0, []);
+        }
+        var reports = new List<RecalledMemoryReport>();
+        var chosen = new List<(int Number, string Line)>();
+        var used = tokens.Estimate(RecalledHeading, settings.Model);
+        foreach (var c in recall.Candidates)
+        {
+            var line = $"Turn {c.Turn.Number}: {Clean(MemoryText.Of(c.Turn))}";
+            var size = tokens.Estimate(line, settings.Model);
+            var reason = keptTurnIds.Contains(c.Turn.TurnId) ? "in the transcript"
+                : chosen.Count >= recall.MaxRecalled ? "over the recall count"
+                : used + size > budget ? "over the recall budget"
+                : "recalled";
+            if (reason == "recalled")
+            {
+                chosen.Add((c.Turn.Number, line));
+                used += size;
+            }
+            reports.Add(new RecalledMemoryReport(c.Turn.Number, c.Turn.TurnId, reason == "recalled", reason, c.Score, c.TextRank, c.VectorRank, c.Similarity, size));
+        }
+        return chosen.Count == 0
+            ? ("", 0, reports)
+            : (RecalledHeading + "\n" + string.Join("\n", chosen.OrderBy(c => c.Number).Select(c => c.Line)), used, reports);
+    }
+
+    private const string RecalledHeading = "[Recalled memories: earlier turns of this story that may matter now]";
+
+    private static string SummaryText(IReadOnlyList<StorySummary> pieces) => pieces.Count == 0
+        ? ""
+        : "# The story so far\n" + string.Join("\n", pieces.Select(p => $"## Turns {p.FromTurn}–{p.ToTurn}\n{Clean(p.Text)}"));
 
     private static List<ChatMessage> TurnMessages(TurnRecord turn)
     {

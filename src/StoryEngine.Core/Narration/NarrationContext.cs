@@ -15,7 +15,8 @@ public sealed record ContextReport(
     int PromptBudget,
     int EstimatedTokens,
     IReadOnlyList<ContextSection> Sections,
-    IReadOnlyList<ContextOmission> LeftOut);
+    IReadOnlyList<ContextOmission> LeftOut,
+    Memory.MemoryReport? Memory = null);
 
 /// <summary>The messages for the chat client, and the report of how they were chosen.</summary>
 public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report);

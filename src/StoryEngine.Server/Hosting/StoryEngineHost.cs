@@ -44,7 +44,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator().AddLore().AddStoryUsage();
+        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddNarrator().AddLore().AddStoryUsage().AddMemory();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -105,6 +105,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
+        _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>(); // Embeddings:* names a usable backend and model
     }
 
     /// <summary>Applies pending migrations when <c>Database:MigrateOnStart</c> is true (the default).</summary>
