@@ -19,13 +19,23 @@ public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbe
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
         var adventureId = job.AdventureId ?? throw new InvalidOperationException($"Job {job.JobId} ({JobType}) names no adventure.");
+        await SyncAsync(adventureId, withVectors: true, cancellationToken);
+    }
+
+    /// <summary>
+    /// Indexes what changed. Without <paramref name="withVectors"/> only the text is indexed (what recall does inline for
+    /// a partition never indexed, such as a fresh fork); the next job adds the vectors.
+    /// </summary>
+    public async Task SyncAsync(string adventureId, bool withVectors, CancellationToken cancellationToken)
+    {
+        var embed = withVectors && embeddings.Enabled;
         var turns = await AllTurnsAsync(log, adventureId, cancellationToken);
         var indexed = (await store.ListIndexedAsync(adventureId, cancellationToken)).ToDictionary(i => i.TurnId, StringComparer.Ordinal);
 
         var live = turns.Where(Remembered).ToArray();
         var stale = live.Where(t => !indexed.TryGetValue(t.TurnId, out var i)
                                     || i.Version != t.UpdatedAt.ToUnixTimeMilliseconds()
-                                    || (embeddings.Enabled && i.EmbeddingModel != embeddings.Model)).ToArray();
+                                    || (embed && i.EmbeddingModel != embeddings.Model)).ToArray();
         var liveIds = live.Select(t => t.TurnId).ToHashSet(StringComparer.Ordinal);
         var removed = indexed.Keys.Where(id => !liveIds.Contains(id)).ToArray();
         if (stale.Length == 0 && removed.Length == 0)
@@ -34,7 +44,7 @@ public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbe
         }
 
         var texts = stale.Select(MemoryText.Of).ToArray();
-        var vectors = embeddings.Enabled && texts.Length > 0 ? await embeddings.EmbedAsync(texts, cancellationToken) : null;
+        var vectors = embed && texts.Length > 0 ? await embeddings.EmbedAsync(texts, cancellationToken) : null;
         var entries = stale.Select((t, i) => new MemoryEntry(adventureId, t.TurnId, t.Number, t.UpdatedAt.ToUnixTimeMilliseconds(), texts[i],
             vectors?[i], vectors is null ? null : embeddings.Model)).ToArray();
         await store.ApplyAsync(adventureId, entries, removed, cancellationToken);

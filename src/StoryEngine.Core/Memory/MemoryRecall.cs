@@ -27,6 +27,7 @@ public sealed partial class MemoryRecall(
     IMemoryStore store,
     MemoryEmbeddings embeddings,
     VectorPartitions vectors,
+    MemoryIndexJob indexer,
     MemoryOptions options,
     ILogger<MemoryRecall> logger)
 {
@@ -36,6 +37,11 @@ public sealed partial class MemoryRecall(
         if (!options.Enabled || options.RecallCount <= 0)
         {
             return RecallResult.Empty("memory is off (Memory:Enabled, Memory:RecallCount)");
+        }
+        if (await store.GetGenerationAsync(adventureId, cancellationToken) == 0)
+        {
+            // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
+            await indexer.SyncAsync(adventureId, withVectors: false, cancellationToken);
         }
         var terms = MemoryText.Terms(query);
         var textHits = terms.Count == 0 ? [] : await store.SearchTextAsync(adventureId, terms, options.Candidates, cancellationToken);

@@ -43,7 +43,8 @@ public static class MemoryServiceCollectionExtensions
         services.AddSingleton<VectorPartitions>();
         services.AddSingleton<MemoryRecall>();
         services.AddSingleton<IUtilityModel>(sp => new UtilityModel(sp.GetRequiredService<BackendFactory>().CreateUtilityChain()));
-        services.AddSingleton<IJobHandler, MemoryIndexJob>();
+        services.AddSingleton<MemoryIndexJob>();
+        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MemoryIndexJob>());
         services.AddSingleton<IJobHandler, SummaryJob>();
         // The queue is optional here so the server still runs where none is registered; the observer logs that it did nothing.
         services.AddSingleton<INarrationObserver>(sp => new MemoryObserver(sp.GetService<IJobQueue>(), sp.GetRequiredService<Core.Stories.IStoryLog>(),

@@ -27,6 +27,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>Settings applied over the defaults, for fixtures a test builds for itself.</summary>
     public Dictionary<string, string?> ExtraSettings { get; } = new();
 
+    /// <summary>Service registrations applied after the product's, for fixtures that need a test double (tests only).</summary>
+    public List<Action<IServiceCollection>> ServiceOverrides { get; } = [];
+
     /// <summary>False for a fixture whose database is broken on purpose.</summary>
     public bool Migrate { get; init; } = true;
 
@@ -59,6 +62,10 @@ public abstract class ServerFixture : IAsyncLifetime
         }
         var builder = StoryEngineHost.CreateBuilder(settings, quietLogs: true);
         builder.Services.AddSingleton<TimeProvider>(Clock);
+        foreach (var configure in ServiceOverrides)
+        {
+            configure(builder.Services);
+        }
         _app = builder.Build();
         StoryEngineHost.ValidateConfiguration(_app.Services);
         if (Migrate)
