@@ -105,6 +105,8 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
+        _ = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Core.Memory.SummaryOptions>>().Value;
         _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>(); // Embeddings:* names a usable backend and model
     }
 
