@@ -38,10 +38,14 @@ public sealed partial class MemoryRecall(
         {
             return RecallResult.Empty("memory is off (Memory:Enabled, Memory:RecallCount)");
         }
-        if (await store.GetGenerationAsync(adventureId, cancellationToken) == 0)
+        if (!_indexed.ContainsKey(adventureId))
         {
-            // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
-            await indexer.SyncAsync(adventureId, withVectors: false, cancellationToken);
+            if (await store.GetGenerationAsync(adventureId, cancellationToken) == 0)
+            {
+                // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
+                await indexer.SyncAsync(adventureId, withVectors: false, cancellationToken);
+            }
+            _indexed.TryAdd(adventureId, true); // an index once written stays (until the adventure is deleted)
         }
         var terms = MemoryText.Terms(query);
         var textHits = terms.Count == 0 ? [] : await store.SearchTextAsync(adventureId, terms, options.Candidates, cancellationToken);
@@ -73,7 +77,8 @@ public sealed partial class MemoryRecall(
             vectorHits.Where(h => h.Number < beforeTurn).ToArray());
         var top = fused.OrderByDescending(f => f.Value.Score).ThenByDescending(f => f.Value.Number).Take(options.Candidates).ToArray();
         var known = transcript.ToDictionary(t => t.TurnId, StringComparer.Ordinal);
-        var missing = top.Select(t => t.Key).Where(id => !known.ContainsKey(id)).ToArray();
+        // Only as many turns are read as the prompt could take (twice the count, for undone ones); the rest are not shown.
+        var missing = top.Select(t => t.Key).Where(id => !known.ContainsKey(id)).Take(Math.Max(1, options.RecallCount * 2)).ToArray();
         foreach (var turn in missing.Length == 0 ? [] : await store.GetTurnsAsync(adventureId, missing, cancellationToken))
         {
             known[turn.TurnId] = turn;
@@ -85,6 +90,8 @@ public sealed partial class MemoryRecall(
             .ToArray();
         return new RecallResult(query, terms, candidates, note, options.RecallCount, options.RecallTokens);
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
 
     private Dictionary<string, Fused> Fuse(IReadOnlyList<string> textRanking, IReadOnlyList<(string TurnId, int Number, float Similarity)> vectorRanking)
     {

@@ -68,15 +68,13 @@ public sealed class MemoryStore(IStorageProvider provider) : IMemoryStore
             ? """
               SELECT m.turn_id, m.number, ts_rank_cd(m.search, q)::float8 AS score
               FROM memory_entries m CROSS JOIN to_tsquery('english', @Query) q
-              JOIN story_turns t ON t.adventure_id = m.adventure_id AND t.turn_id = m.turn_id
-              WHERE m.adventure_id = @AdventureId AND m.search @@ q AND t.undone = 0
+              WHERE m.adventure_id = @AdventureId AND m.search @@ q
               ORDER BY score DESC, m.number DESC LIMIT @Limit
               """
             : """
               SELECT m.turn_id, m.number, -bm25(memory_fts) AS score
               FROM memory_fts JOIN memory_entries m ON m.id = memory_fts.rowid
-              JOIN story_turns t ON t.adventure_id = m.adventure_id AND t.turn_id = m.turn_id
-              WHERE memory_fts MATCH @Query AND m.adventure_id = @AdventureId AND t.undone = 0
+              WHERE memory_fts MATCH @Query AND m.adventure_id = @AdventureId
               ORDER BY score DESC, m.number DESC LIMIT @Limit
               """;
         var query = provider.Engine == "postgres" ? string.Join(" | ", terms) : string.Join(" OR ", terms.Select(t => "\"" + t + "\""));
