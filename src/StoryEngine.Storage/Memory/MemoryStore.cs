@@ -119,8 +119,11 @@ public sealed class MemoryStore(IStorageProvider provider) : IMemoryStore
             return [];
         }
         await using var connection = await provider.OpenAsync(cancellationToken);
+        // Dapper sends a list to Npgsql as one array parameter (= ANY) and expands it into a list for SQLite (IN).
         var bodies = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id IN @TurnIds",
+            provider.Engine == "postgres"
+                ? "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id = ANY(@TurnIds)"
+                : "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id IN @TurnIds",
             new { AdventureId = adventureId, TurnIds = turnIds.ToArray() }, cancellationToken: cancellationToken));
         return bodies.Select(b => JsonSerializer.Deserialize<TurnRecord>(b, StoryEventJson.Options)!).ToArray();
     }

@@ -38,6 +38,12 @@ public abstract class RecallTests(MemoryServer memory)
         var section = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "recalled memories");
         Assert.Contains("Turn 1:", section.Str("text"), StringComparison.Ordinal);
         Assert.Contains("full-text only", memoryReport.Str("recallNote"), StringComparison.Ordinal);
+
+        // Turns beyond the loaded transcript are read back by id (a 2,000-turn story): the current text, on both engines.
+        var store = memory.Server.Services.GetRequiredService<Core.Memory.IMemoryStore>();
+        var read = await store.GetTurnsAsync(setup.AdventureId, [fact.Id(), question.Id()], CancellationToken.None);
+        Assert.Equal([fact.Id(), question.Id()], read.OrderBy(t => t.Number).Select(t => t.TurnId));
+        Assert.Equal(Fact, read.Single(t => t.TurnId == fact.Id()).PlayerText);
     }
 
     [Fact]
