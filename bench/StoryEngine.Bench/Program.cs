@@ -2,6 +2,10 @@ using StoryEngine.Bench;
 using StoryEngine.Bench.Harness;
 
 // The narrator benchmarks of issue 3; bench/narrator.sh builds Release, runs this and records the machine.
+if (args is ["recall" or "recall-quality", ..])
+{
+    return await StoryEngine.Bench.Memory.MemoryBench.RunAsync(args, Console.Out); // issue 5, bench/memory.sh
+}
 var options = BenchOptions.Parse(args, Console.Error);
 if (options is null)
 {

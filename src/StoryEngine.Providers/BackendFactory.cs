@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using StoryEngine.Providers.Anthropic;
 using StoryEngine.Providers.Chain;
 using StoryEngine.Providers.Configuration;
+using StoryEngine.Providers.Embeddings;
 using StoryEngine.Providers.Ollama;
 using StoryEngine.Providers.OpenAI;
 
@@ -22,6 +23,7 @@ public sealed class BackendFactory : IDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (HttpClient Http, IChatClient Client)> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentBag<HttpClient> _embeddingClients = [];
 
     /// <param name="settings">Validated here; invalid settings throw <see cref="ProvidersConfigurationException"/>.</param>
     /// <param name="handler">The HTTP handler to send through (tests inject one); not disposed by the factory.
@@ -79,6 +81,38 @@ public sealed class BackendFactory : IDisposable
     /// <summary>The chain for background work (summaries, state extraction): Narrator:UtilityBackends, or the narrator's when empty.</summary>
     public BackendChain CreateUtilityChain() => CreateChain(Settings.Narrator.EffectiveUtilityBackends);
 
+    /// <summary>
+    /// The embedding adapter for <c>Embeddings:Backend</c>, or null when none is configured. Throws
+    /// <see cref="ProvidersConfigurationException"/> naming the key when the backend is unknown, cannot embed, or no model is given.
+    /// </summary>
+    public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(EmbeddingsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Backend))
+        {
+            return null;
+        }
+        var backend = Settings.Find(options.Backend.Trim())
+            ?? throw new ProvidersConfigurationException($"Embeddings:Backend names '{options.Backend}', which is not configured under Backends.");
+        if (string.IsNullOrWhiteSpace(options.Model))
+        {
+            throw new ProvidersConfigurationException("Embeddings:Model is required when Embeddings:Backend is set (an embedding model such as nomic-embed-text).");
+        }
+        if (options.TimeoutSeconds <= 0 || options.BatchSize <= 0)
+        {
+            throw new ProvidersConfigurationException("Embeddings:TimeoutSeconds and Embeddings:BatchSize must be greater than zero.");
+        }
+        var http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        _embeddingClients.Add(http);
+        var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
+        return BackendKinds.Normalize(backend.Kind) switch
+        {
+            BackendKinds.OpenAI => new OpenAICompatibleEmbeddingGenerator(http, backend, options.Model.Trim(), timeout),
+            BackendKinds.Ollama => new OllamaEmbeddingGenerator(http, backend, options.Model.Trim(), timeout),
+            _ => throw new ProvidersConfigurationException($"Embeddings:Backend '{backend.Name}' is of kind {backend.Kind}, which has no embeddings API; use an ollama or openai backend."),
+        };
+    }
+
     /// <summary>A chain over the named backends, in the given order, under the Narrator timeouts and retry settings.</summary>
     public BackendChain CreateChain(IEnumerable<string> backendNames)
     {
@@ -101,6 +135,10 @@ public sealed class BackendFactory : IDisposable
             http.Dispose();
         }
         _clients.Clear();
+        foreach (var http in _embeddingClients)
+        {
+            http.Dispose();
+        }
         if (_ownsHandler)
         {
             _handler.Dispose();

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Locations;
 using StoryEngine.Core.Lore.Activation;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Stories;
 using StoryEngine.Core.Worlds;
@@ -18,7 +19,9 @@ public sealed record NarrationInput(
     IReadOnlyList<TurnRecord> Transcript,
     PlayerAction Action,
     State.WorldState? State = null,
-    LoreInput? Lore = null);
+    LoreInput? Lore = null,
+    RecallResult? Recall = null,
+    IReadOnlyList<StorySummary>? Summaries = null);
 
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
@@ -47,24 +50,22 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         AddSection(sections, "characters", Characters(input.Characters), settings);
         AddSection(sections, "location", input.StartLocation is null ? "" : $"# Where the story began: {Clean(input.StartLocation.Name)}\n{Clean(input.StartLocation.Description)}", settings);
         AddSection(sections, "constant lore", LorePrompt.Constant(lore), settings, "slot: filled by lorebooks");
-        AddSection(sections, "summary", "", settings, "slot: filled when the story outgrows its budget");
+        var summaries = SummaryPlan.Cover(input.Summaries ?? []);
+        AddSection(sections, "summary", SummaryText(summaries), settings, summaries.Count == 0
+            ? "slot: filled when the story outgrows its budget"
+            : $"turns {summaries[0].FromTurn}–{summaries[^1].ToTurn} in {summaries.Count} summaries (layers {string.Join(", ", summaries.Select(p => p.Layer).Distinct().Order())})");
         var system = string.Join("\n\n", sections.Where(s => s.Text.Length > 0).Select(s => s.Text));
 
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
-        // Volatile block: triggered lore, recalled memories, world state, author's note.
         var triggeredLore = LorePrompt.Triggered(lore);
         var state = State.StatePrompt.Render(input.State);
-        ContextSection[] volatileBlock =
-        [
-            new("triggered lore", "user", triggeredLore.Length == 0 ? 0 : tokens.Estimate(triggeredLore, settings.Model), triggeredLore, triggeredLore.Length == 0 ? "no entry fired" : null),
-            new("recalled memories", "user", 0, "", "slot: empty"),
-            new("world state", "user", state.Length == 0 ? 0 : tokens.Estimate(state, settings.Model), state, state.Length == 0 ? "slot: empty" : "tracked from the story log"),
-            new("author's note", "user", 0, "", "slot: empty"),
-        ];
-        var notes = string.Join("\n\n", volatileBlock.Where(s => s.Text.Length > 0).Select(s => s.Text));
-        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens + volatileBlock.Sum(s => s.EstimatedTokens);
-        var transcriptBudget = settings.PromptBudget - fixedTokens;
+        var loreTokens = triggeredLore.Length == 0 ? 0 : tokens.Estimate(triggeredLore, settings.Model);
+        var stateTokens = state.Length == 0 ? 0 : tokens.Estimate(state, settings.Model);
+        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens + loreTokens + stateTokens;
+        // Recalled memories get a share of the transcript's budget, only when there is something to recall.
+        var recallBudget = input.Recall is { Candidates.Count: > 0 } r ? Math.Min(r.MaxTokens, Math.Max(0, (settings.PromptBudget - fixedTokens) / 4)) : 0;
+        var transcriptBudget = settings.PromptBudget - fixedTokens - recallBudget;
 
         // Newest turns first until the budget is spent; what does not fit is reported, oldest first.
         var kept = new List<(TurnRecord Turn, List<ChatMessage> Messages, int Tokens)>();
@@ -112,24 +113,75 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         sections.Add(new ContextSection("transcript", "user/assistant", used, transcriptText,
             kept.Count == 0 ? "no earlier turns" : $"turns {kept[0].Turn.Number}–{kept[^1].Turn.Number}"));
 
-        sections.AddRange(volatileBlock);
+        // Volatile block: triggered lore, recalled memories, world state, author's note.
+        var (recalledText, recalledTokens, recallReports) = Recalled(input.Recall, kept.Select(k => k.Turn.TurnId).ToHashSet(StringComparer.Ordinal), recallBudget, settings);
+        List<ContextSection> volatileSections =
+        [
+            new("triggered lore", "user", loreTokens, triggeredLore, triggeredLore.Length == 0 ? "no entry fired" : null),
+            recalledText.Length > 0
+                ? new("recalled memories", "user", recalledTokens, recalledText, $"{recallReports.Count(m => m.Included)} of {recallReports.Count} candidates")
+                : new("recalled memories", "user", 0, "", input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"),
+            new("world state", "user", stateTokens, state, state.Length == 0 ? "slot: empty" : "tracked from the story log"),
+            new("author's note", "user", 0, "", "slot: empty"),
+        ];
+        sections.AddRange(volatileSections);
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
-        if (notes.Length > 0)
+        // The volatile block goes last before the action, so whatever changes from turn to turn sits after the cached prefix.
+        var volatileText = string.Join("\n\n", volatileSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
+        if (volatileText.Length > 0)
         {
-            // One user message just before the action: late in the prompt, so it never disturbs the cached prefix.
-            chat.Add(new ChatMessage(ChatRole.User, notes));
+            chat.Add(new ChatMessage(ChatRole.User, volatileText));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
-        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used, sections, leftOut,
-            input.Lore is null ? null : lore.Report);
+        var memory = new MemoryReport(input.Recall?.Query, input.Recall?.Terms ?? [], input.Recall?.Note, recallReports,
+            summaries.Select(p => new SummaryPieceReport(p.Layer, p.FromTurn, p.ToTurn, tokens.Estimate(p.Text, settings.Model))).ToArray(),
+            cut >= 0 ? live[cut].Number : null);
+        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used + recalledTokens, sections, leftOut,
+            input.Lore is null ? null : lore.Report, memory);
         return new NarrationContext(chat, report);
     }
 
     private void AddSection(List<ContextSection> sections, string name, string text, NarratorSettings settings, string? note = null) =>
         sections.Add(new ContextSection(name, "system", text.Length == 0 ? 0 : tokens.Estimate(text, settings.Model), text, text.Length == 0 ? note ?? "empty" : note));
+
+    /// <summary>The best candidates not already in the kept transcript, within the recall count and budget, in turn order.</summary>
+    private (string Text, int Tokens, IReadOnlyList<RecalledMemoryReport> Reports) Recalled(RecallResult? recall, HashSet<string> keptTurnIds, int budget, NarratorSettings settings)
+    {
+        if (recall is null || recall.Candidates.Count == 0)
+        {
+            return ("", 0, []);
+        }
+        var reports = new List<RecalledMemoryReport>();
+        var chosen = new List<(int Number, string Line)>();
+        var used = tokens.Estimate(RecalledHeading, settings.Model);
+        foreach (var c in recall.Candidates)
+        {
+            var line = $"Turn {c.Turn.Number}: {Clean(MemoryText.Of(c.Turn))}";
+            var size = tokens.Estimate(line, settings.Model);
+            var reason = keptTurnIds.Contains(c.Turn.TurnId) ? "in the transcript"
+                : chosen.Count >= recall.MaxRecalled ? "over the recall count"
+                : used + size > budget ? "over the recall budget"
+                : "recalled";
+            if (reason == "recalled")
+            {
+                chosen.Add((c.Turn.Number, line));
+                used += size;
+            }
+            reports.Add(new RecalledMemoryReport(c.Turn.Number, c.Turn.TurnId, reason == "recalled", reason, c.Score, c.TextRank, c.VectorRank, c.Similarity, size));
+        }
+        return chosen.Count == 0
+            ? ("", 0, reports)
+            : (RecalledHeading + "\n" + string.Join("\n", chosen.OrderBy(c => c.Number).Select(c => c.Line)), used, reports);
+    }
+
+    private const string RecalledHeading = "[Recalled memories: earlier turns of this story that may matter now]";
+
+    private static string SummaryText(IReadOnlyList<StorySummary> pieces) => pieces.Count == 0
+        ? ""
+        : "# The story so far\n" + string.Join("\n", pieces.Select(p => $"## Turns {p.FromTurn}–{p.ToTurn}\n{Clean(p.Text)}"));
 
     private static List<ChatMessage> TurnMessages(TurnRecord turn)
     {

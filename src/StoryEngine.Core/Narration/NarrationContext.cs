@@ -19,7 +19,8 @@ public sealed record ContextReport(
     int EstimatedTokens,
     IReadOnlyList<ContextSection> Sections,
     IReadOnlyList<ContextOmission> LeftOut,
-    Lore.Activation.LoreReport? Lore = null);
+    Lore.Activation.LoreReport? Lore = null,
+    Memory.MemoryReport? Memory = null);
 
 /// <summary>The messages for the chat client, and the report of how they were chosen.</summary>
 public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report);

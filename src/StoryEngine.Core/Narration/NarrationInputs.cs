@@ -3,6 +3,7 @@ using StoryEngine.Core.Characters;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Locations;
 using StoryEngine.Core.Lore.Activation;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
@@ -24,7 +25,9 @@ public sealed class NarrationInputs(
     INarrator narrator,
     TokenEstimator tokens,
     State.WorldStates states,
-    LoreInputs lore)
+    LoreInputs lore,
+    MemoryRecall recall,
+    IMemoryStore memory)
 {
     private const int PageSize = 64;
 
@@ -47,7 +50,17 @@ public sealed class NarrationInputs(
         var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
         return new NarrationInput(world, persona, cast, place, transcript, action,
-            await states.CurrentAsync(adventure, cancellationToken), await lore.LoadAsync(adventure, turnId, transcript, cancellationToken));
+            await states.CurrentAsync(adventure, cancellationToken), await lore.LoadAsync(adventure, turnId, transcript, cancellationToken),
+            await RecallAsync(adventure.Id, turnId, action, transcript, cancellationToken),
+            await memory.ListSummariesAsync(adventure.Id, cancellationToken));
+    }
+
+    // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
+    private async Task<RecallResult> RecallAsync(string adventureId, string turnId, PlayerAction action, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
+    {
+        var query = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
+        var before = (await log.GetTurnAsync(adventureId, turnId, cancellationToken))?.Number ?? int.MaxValue;
+        return await recall.RecallAsync(adventureId, before, query, transcript, cancellationToken);
     }
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)

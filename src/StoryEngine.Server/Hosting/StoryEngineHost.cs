@@ -45,7 +45,7 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddStorySecrets().AddNarrator().AddLore().AddStoryUsage();
+        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddStorySecrets().AddNarrator().AddLore().AddStoryUsage().AddMemory();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
         return builder;
@@ -127,6 +127,9 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Jobs.JobOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
+        _ = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Core.Memory.SummaryOptions>>().Value;
+        _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>(); // Embeddings:* names a usable backend and model
     }
 
     /// <summary>Applies pending migrations when <c>Database:MigrateOnStart</c> is true (the default).</summary>

@@ -41,7 +41,8 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM adventures WHERE id = @Id AND owner_id = @OwnerId", new { Id = id, OwnerId = ownerId }, transaction, cancellationToken: cancellationToken));
         if (deleted == 1)
         {
-            foreach (var table in new[] { "story_events", "story_turns", "narration_drafts", "narration_contexts", "lore_activations" })
+            // The recall index and summaries (issue 5) go with the story they were made from.
+            foreach (var table in new[] { "story_events", "story_turns", "narration_drafts", "narration_contexts", "lore_activations", "memory_entries", "memory_generations", "story_summaries" })
             {
                 await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE adventure_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
             }

@@ -20,6 +20,9 @@ public sealed class ConfigurationTests
     [InlineData("Tiers__free__DialyTokens", "5", "Tiers:free:DialyTokens")]
     [InlineData("Tiers__free__DailyTokens", "lots", "Tiers:free:DailyTokens")]
     [InlineData("Prices__gpt-4o__PromptPerMillion", "cheap", "Prices:gpt-4o:PromptPerMillion")]
+    [InlineData("Embeddings__Backend", "missing", "Embeddings:Backend")]
+    [InlineData("Memory__RecallCount", "-1", "Memory:RecallCount")]
+    [InlineData("Summaries__FanIn", "1", "Summaries:FanIn")]
     public async Task bad_configuration_stops_with_exit_code_2_naming_the_key(string variable, string value, string key)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));

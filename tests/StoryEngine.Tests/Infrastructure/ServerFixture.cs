@@ -31,6 +31,9 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>When set, every log line of the server is kept here (the secret-leak test searches them).</summary>
     public LogCapture? Logs { get; set; }
 
+    /// <summary>Service registrations applied after the product's, for fixtures that need a test double (tests only).</summary>
+    public List<Action<IServiceCollection>> ServiceOverrides { get; } = [];
+
     /// <summary>False for a fixture whose database is broken on purpose.</summary>
     public bool Migrate { get; init; } = true;
 
@@ -66,6 +69,10 @@ public abstract class ServerFixture : IAsyncLifetime
         if (Logs is not null)
         {
             builder.Logging.AddProvider(Logs);
+        }
+        foreach (var configure in ServiceOverrides)
+        {
+            configure(builder.Services);
         }
         _app = builder.Build();
         StoryEngineHost.ValidateConfiguration(_app.Services);

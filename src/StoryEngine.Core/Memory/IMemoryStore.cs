@@ -1,0 +1,45 @@
+using StoryEngine.Core.Stories;
+
+namespace StoryEngine.Core.Memory;
+
+/// <summary>One indexed turn: the text recall searches, and its vector when an embedding backend is configured.</summary>
+/// <param name="Version">The turn's <see cref="TurnRecord.UpdatedAt"/> in milliseconds when it was indexed; a newer turn is indexed again.</param>
+public sealed record MemoryEntry(string AdventureId, string TurnId, int Number, long Version, string Text, float[]? Embedding, string? EmbeddingModel);
+
+/// <summary>What the index holds for one turn, to decide whether it is stale.</summary>
+public sealed record IndexedTurn(string TurnId, long Version, string? EmbeddingModel);
+
+/// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank_cd on PostgreSQL: comparable within one search only).</summary>
+public sealed record TextHit(string TurnId, int Number, double Score);
+
+/// <summary>Every vector of one adventure for one embedding model, row-major, with the generation it was read at.</summary>
+public sealed record StoredVectors(long Generation, string[] TurnIds, int[] Numbers, float[] Matrix, int Dimensions);
+
+/// <summary>A summary of turns <see cref="FromTurn"/>–<see cref="ToTurn"/>; layer 0 summarises turns, layer n+1 summarises layer n.</summary>
+/// <param name="SourceHash">Hash of what it was written from (turn ids and versions, or the summaries below), so an edit or undo makes it stale.</param>
+public sealed record StorySummary(string AdventureId, int Layer, int FromTurn, int ToTurn, string Text, string SourceHash, DateTimeOffset CreatedAt);
+
+/// <summary>The recall index and the summaries of adventures; always partitioned by adventure.</summary>
+public interface IMemoryStore
+{
+    Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, CancellationToken cancellationToken);
+
+    /// <summary>Writes and removes entries in one transaction and moves the adventure's index generation on.</summary>
+    Task ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, CancellationToken cancellationToken);
+
+    /// <summary>Full-text search over the adventure's live (not undone) turns; any of <paramref name="terms"/> may match; best first.</summary>
+    Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The adventure's index generation: changes with every write, so cached vectors know when to reload.</summary>
+    Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken);
+
+    Task<StoredVectors> LoadVectorsAsync(string adventureId, string model, CancellationToken cancellationToken);
+
+    /// <summary>The current turns (as the transcript has them now) with these ids.</summary>
+    Task<IReadOnlyList<TurnRecord>> GetTurnsAsync(string adventureId, IReadOnlyList<string> turnIds, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StorySummary>> ListSummariesAsync(string adventureId, CancellationToken cancellationToken);
+
+    /// <summary>Removes <paramref name="stale"/> and adds <paramref name="added"/> in one transaction.</summary>
+    Task ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken);
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Dapper;
+using StoryEngine.Core.Memory;
+using StoryEngine.Core.Stories;
+
+namespace StoryEngine.Storage.Memory;
+
+/// <summary>
+/// The recall index and summaries on either engine. Full-text search is the one place the engines differ:
+/// SQLite's FTS5 table with BM25, PostgreSQL's generated tsvector with a GIN index and ts_rank_cd. Every query is
+/// bounded to one adventure and joined with the transcript so an undone turn is never a hit.
+/// </summary>
+public sealed class MemoryStore(IStorageProvider provider) : IMemoryStore
+{
+    public async Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TurnId, long Version, string? Model)>(new CommandDefinition(
+            "SELECT turn_id, version, embedding_model FROM memory_entries WHERE adventure_id = @AdventureId",
+            new { AdventureId = adventureId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new IndexedTurn(r.TurnId, r.Version, r.Model)).ToArray();
+    }
+
+    public async Task ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, CancellationToken cancellationToken)
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (upserts.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO memory_entries (adventure_id, turn_id, number, version, text, embedding, embedding_model)
+                VALUES (@AdventureId, @TurnId, @Number, @Version, @Text, @Embedding, @EmbeddingModel)
+                ON CONFLICT (adventure_id, turn_id) DO UPDATE SET number = excluded.number, version = excluded.version, text = excluded.text,
+                    embedding = excluded.embedding, embedding_model = excluded.embedding_model
+                """,
+                upserts.Select(e => new
+                {
+                    e.AdventureId, e.TurnId, Number = (long)e.Number, e.Version, e.Text,
+                    Embedding = e.Embedding is null ? null : VectorMath.ToBytes(e.Embedding), e.EmbeddingModel,
+                }),
+                transaction, cancellationToken: cancellationToken));
+        }
+        if (removedTurnIds.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM memory_entries WHERE adventure_id = @AdventureId AND turn_id = @TurnId",
+                removedTurnIds.Select(id => new { AdventureId = adventureId, TurnId = id }), transaction, cancellationToken: cancellationToken));
+        }
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO memory_generations (adventure_id, generation) VALUES (@AdventureId, 1)
+            ON CONFLICT (adventure_id) DO UPDATE SET generation = memory_generations.generation + 1
+            """,
+            new { AdventureId = adventureId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    {
+        if (terms.Count == 0 || limit <= 0)
+        {
+            return [];
+        }
+        // Terms are letters and digits only (MemoryText.Terms), so they cannot break out of the query syntax.
+        var sql = provider.Engine == "postgres"
+            ? """
+              SELECT m.turn_id, m.number, ts_rank_cd(m.search, q)::float8 AS score
+              FROM memory_entries m CROSS JOIN to_tsquery('english', @Query) q
+              WHERE m.adventure_id = @AdventureId AND m.search @@ q
+              ORDER BY score DESC, m.number DESC LIMIT @Limit
+              """
+            : """
+              SELECT m.turn_id, m.number, -bm25(memory_fts) AS score
+              FROM memory_fts JOIN memory_entries m ON m.id = memory_fts.rowid
+              WHERE memory_fts MATCH @Query AND m.adventure_id = @AdventureId
+              ORDER BY score DESC, m.number DESC LIMIT @Limit
+              """;
+        var query = provider.Engine == "postgres" ? string.Join(" | ", terms) : string.Join(" OR ", terms.Select(t => "\"" + t + "\""));
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TurnId, long Number, double Score)>(new CommandDefinition(sql,
+            new { AdventureId = adventureId, Query = query, Limit = (long)limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => new TextHit(r.TurnId, (int)r.Number, r.Score)).ToArray();
+    }
+
+    public async Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId",
+            new { AdventureId = adventureId }, cancellationToken: cancellationToken)) ?? 0;
+    }
+
+    public async Task<StoredVectors> LoadVectorsAsync(string adventureId, string model, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        // The generation is read first: a write in between makes the cache reload once more, never keep old vectors.
+        var generation = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId",
+            new { AdventureId = adventureId }, cancellationToken: cancellationToken)) ?? 0;
+        var rows = (await connection.QueryAsync<(string TurnId, long Number, byte[] Embedding)>(new CommandDefinition(
+            "SELECT turn_id, number, embedding FROM memory_entries WHERE adventure_id = @AdventureId AND embedding_model = @Model AND embedding IS NOT NULL ORDER BY number",
+            new { AdventureId = adventureId, Model = model }, cancellationToken: cancellationToken))).ToArray();
+        var dimensions = rows.Length == 0 ? 0 : rows[0].Embedding.Length / sizeof(float);
+        var usable = rows.Where(r => r.Embedding.Length == dimensions * sizeof(float)).ToArray();
+        var matrix = new float[usable.Length * dimensions];
+        for (var i = 0; i < usable.Length; i++)
+        {
+            Buffer.BlockCopy(usable[i].Embedding, 0, matrix, i * dimensions * sizeof(float), dimensions * sizeof(float));
+        }
+        return new StoredVectors(generation, usable.Select(r => r.TurnId).ToArray(), usable.Select(r => (int)r.Number).ToArray(), matrix, dimensions);
+    }
+
+    public async Task<IReadOnlyList<TurnRecord>> GetTurnsAsync(string adventureId, IReadOnlyList<string> turnIds, CancellationToken cancellationToken)
+    {
+        if (turnIds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        // Dapper sends a list to Npgsql as one array parameter (= ANY) and expands it into a list for SQLite (IN).
+        var bodies = await connection.QueryAsync<string>(new CommandDefinition(
+            provider.Engine == "postgres"
+                ? "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id = ANY(@TurnIds)"
+                : "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id IN @TurnIds",
+            new { AdventureId = adventureId, TurnIds = turnIds.ToArray() }, cancellationToken: cancellationToken));
+        return bodies.Select(b => JsonSerializer.Deserialize<TurnRecord>(b, StoryEventJson.Options)!).ToArray();
+    }
+
+    public async Task<IReadOnlyList<StorySummary>> ListSummariesAsync(string adventureId, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long Layer, long FromTurn, long ToTurn, string Text, string SourceHash, long CreatedAt)>(new CommandDefinition(
+            "SELECT layer, from_turn, to_turn, text, source_hash, created_at FROM story_summaries WHERE adventure_id = @AdventureId ORDER BY layer, from_turn",
+            new { AdventureId = adventureId }, cancellationToken: cancellationToken));
+        return rows.Select(r => new StorySummary(adventureId, (int)r.Layer, (int)r.FromTurn, (int)r.ToTurn, r.Text, r.SourceHash,
+            DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt))).ToArray();
+    }
+
+    public async Task ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (stale.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM story_summaries WHERE adventure_id = @AdventureId AND layer = @Layer AND from_turn = @FromTurn",
+                stale.Select(s => new { AdventureId = adventureId, Layer = (long)s.Layer, FromTurn = (long)s.FromTurn }), transaction, cancellationToken: cancellationToken));
+        }
+        if (added.Count > 0)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO story_summaries (adventure_id, layer, from_turn, to_turn, text, source_hash, created_at)
+                VALUES (@AdventureId, @Layer, @FromTurn, @ToTurn, @Text, @SourceHash, @CreatedAt)
+                """,
+                added.Select(s => new
+                {
+                    AdventureId = adventureId, Layer = (long)s.Layer, FromTurn = (long)s.FromTurn, ToTurn = (long)s.ToTurn, s.Text, s.SourceHash,
+                    CreatedAt = s.CreatedAt.ToUnixTimeMilliseconds(),
+                }),
+                transaction, cancellationToken: cancellationToken));
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

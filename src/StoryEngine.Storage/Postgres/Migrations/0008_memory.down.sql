@@ -1,0 +1,3 @@
+DROP TABLE story_summaries;
+DROP TABLE memory_generations;
+DROP TABLE memory_entries;
