@@ -5,6 +5,7 @@ using StoryEngine.Server.Apis;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
+using StoryEngine.Server.Web;
 using StoryEngine.Storage.Migrations;
 
 namespace StoryEngine.Server.Hosting;
@@ -57,11 +58,13 @@ public static class StoryEngineHost
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebErrorPages();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts(); // only ever sent on HTTPS responses
         }
         app.UseResponseCompression();
+        app.UseWebStaticFiles();
         app.UseCors();
         app.UseAuthentication();
         app.UseUserTiers(); // the limits are the user's tier's
@@ -92,6 +95,7 @@ public static class StoryEngineHost
             .MapPersonasApi()
             .MapAdventuresApi()
             .MapTurnsApi();
+        app.MapStoryWebApp();
         return app;
     }
 

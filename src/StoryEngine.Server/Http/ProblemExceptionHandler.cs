@@ -97,7 +97,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static ProblemDetails Problem(int status, string title, string detail, string code) =>
         new() { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } };
 
-    private static int StatusFor(StoryEngineException e) => e switch
+    internal static int StatusFor(StoryEngineException e) => e switch
     {
         NotFoundException => 404,
         ConflictException => 409,
