@@ -65,6 +65,8 @@ public static class StoryEngineHost
         }
         app.UseResponseCompression();
         app.UseWebStaticFiles();
+        // Routing after the error pages, so a page that failed is re-executed as /error through routing again.
+        app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
         app.UseUserTiers(); // the limits are the user's tier's
