@@ -16,6 +16,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (Web.WebAppServiceCollectionExtensions.IsPageRequest(httpContext))
+        {
+            return false; // a web page fails with an HTML page (Pages/Error), not a problem document
+        }
         var problem = exception switch
         {
             ValidationFailedException e => Validation(e.Errors, e.Message),

@@ -17,7 +17,7 @@ if (adventure) {
   });
   watchOlder();
   if (!location.hash && !new URLSearchParams(location.search).has("before")) {
-    document.getElementById("latest")?.scrollIntoView({ block: "end" });
+    scrollToAction();
   }
   if (root().dataset.streaming === "true") {
     stream();
@@ -84,6 +84,10 @@ function stream() {
   });
 }
 
+function scrollToAction() {
+  (document.getElementById("action") ?? document.getElementById("latest"))?.scrollIntoView({ block: "end" });
+}
+
 function setBusy(busy) {
   const send = document.getElementById("send");
   if (send) send.disabled = busy;
@@ -102,8 +106,9 @@ async function refresh() {
   }
   const next = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("play");
   root().replaceWith(document.adoptNode(next));
+  document.querySelector(".flash")?.remove(); // it spoke of the page as it was
   watchOlder();
-  document.getElementById("latest")?.scrollIntoView({ block: "end" });
+  scrollToAction();
   (document.getElementById(hadFocus) ?? document.getElementById("text"))?.focus({ preventScroll: true });
 }
 
