@@ -128,6 +128,38 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task a_reload_mid_narration_re_attaches_and_a_failed_narration_says_what_to_do()
+    {
+        var page = await browser.OpenAsync(server.BaseAddress);
+        await WebSteps.SignUpAsync(page);
+        var worldId = await WebSteps.CreateWorldAsync(page, "A dropped line");
+        await WebSteps.StartAdventureAsync(page, worldId);
+        await page.Locator("#text").FillAsync("I listen {{tokens:60}}{{delay:40}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(page.Locator("#live .writing")).ToContainTextAsync("part2");
+
+        // The connection goes away with the page; the new page finds the narration in flight and streams it on.
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop the narrator" })).ToBeVisibleAsync();
+        await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part60");
+        Assert.Equal(1, await WebSteps.Turn(page, 1).Locator(".narration").GetByText("part59 part60").CountAsync());
+
+        // A backend failure keeps the action and says so, with Retry at hand.
+        await page.Locator("#text").FillAsync("I shout {{fail}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(WebSteps.Turn(page, 2)).ToContainTextAsync("The narration failed");
+        await Expect(WebSteps.Turn(page, 2)).ToContainTextAsync("I shout");
+        await Expect(WebSteps.Turn(page, 2).GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+
+        // And a refused move (nothing to say) shows the problem above the action box, keeping the page.
+        await page.GetByLabel("Say", new() { Exact = true }).CheckAsync();
+        await page.Locator("#text").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("text is required");
+        await page.Context.CloseAsync();
+    }
+
     private static async Task AddLocationAsync(IPage page, string name, string? inside)
     {
         await page.GetByText("Add a location").ClickAsync();
