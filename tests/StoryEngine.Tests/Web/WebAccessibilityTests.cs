@@ -8,8 +8,7 @@ namespace StoryEngine.Tests.Web;
 /// The quality bar of issue 6 that a browser can check: the play view works from the keyboard alone with a visible
 /// focus, the pages fit a 360 px wide phone, and with JavaScript off the pages still read and a turn can be played.
 /// </summary>
-[Collection(SqliteCollection.Name)]
-public sealed class WebAccessibilityTests(SqliteServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
+public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture browser)
 {
     [Fact]
     public async Task the_play_view_works_from_the_keyboard_alone()
@@ -53,7 +52,7 @@ public sealed class WebAccessibilityTests(SqliteServerFixture server, BrowserFix
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part12");
         await AssertNoSidewaysScrollAsync(page);
-        await BrowserFixture.ScreenshotAsync(page, "play-360px");
+        await ScreenshotAsync(page, "play-360px");
         await page.GotoAsync("/adventures");
         await AssertNoSidewaysScrollAsync(page);
         await page.GotoAsync($"/worlds/{worldId}/import");
@@ -97,6 +96,8 @@ public sealed class WebAccessibilityTests(SqliteServerFixture server, BrowserFix
         await context.CloseAsync();
     }
 
+    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+
     private static async Task<string> FocusedTextAsync(IPage page) =>
         (await page.EvaluateAsync<string>("() => (document.activeElement?.innerText || document.activeElement?.getAttribute('aria-label') || '').trim()"));
 
@@ -122,3 +123,9 @@ public sealed class WebAccessibilityTests(SqliteServerFixture server, BrowserFix
         Assert.True(scroll <= client, $"{page.Url} is {scroll} px wide on a {client} px screen.");
     }
 }
+
+[Collection(SqliteCollection.Name)]
+public sealed class WebAccessibilityTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebAccessibilityTests(server, browser), IClassFixture<BrowserFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class WebAccessibilityTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebAccessibilityTests(server, browser), IClassFixture<BrowserFixture>;

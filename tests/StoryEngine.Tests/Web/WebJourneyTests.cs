@@ -7,12 +7,10 @@ namespace StoryEngine.Tests.Web;
 
 /// <summary>
 /// Issue 6's journey in a real browser against the real server and the scripted backend: sign up, build a world,
-/// import a card, play (streaming, retry, alternatives, undo, fork, the context inspector), sign out. Browser tests
-/// run on SQLite only: the pages call the same application services the API tests cover on both engines, and a
-/// second engine would double the slowest tests without testing anything the API tests do not.
+/// import a card, play (streaming, retry, alternatives, undo, fork, the context inspector), sign out.
+/// Both engines run it; screenshots are taken on SQLite only, so two runs never write the same file at once.
 /// </summary>
-[Collection(SqliteCollection.Name)]
-public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>
+public abstract class WebJourneyTests(ServerFixture server, BrowserFixture browser)
 {
     [Fact]
     public async Task a_player_builds_a_world_imports_a_card_plays_and_signs_out()
@@ -29,7 +27,7 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await AddLocationAsync(page, "Harbour", inside: null);
         await AddLocationAsync(page, "Lighthouse", inside: "Harbour");
         await Expect(page.Locator(".tree .tree").GetByText("Lighthouse", new() { Exact = true })).ToBeVisibleAsync(); // nested under the harbour
-        await BrowserFixture.ScreenshotAsync(page, "world-editor");
+        await ScreenshotAsync(page, "world-editor");
 
         // Import: the preview shows what the card holds before anything is saved.
         await page.GetByRole(AriaRole.Link, new() { Name = "Import a character card" }).ClickAsync();
@@ -39,7 +37,7 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await Expect(preview).ToContainTextAsync("Seraphina");
         await Expect(preview).ToContainTextAsync("Greeting");
         await Expect(preview).ToContainTextAsync("Lorebook entries");
-        await BrowserFixture.ScreenshotAsync(page, "import-preview");
+        await ScreenshotAsync(page, "import-preview");
         await page.GotoAsync($"/worlds/{worldId}");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Seraphina" })).ToHaveCountAsync(0); // nothing saved by looking
         await page.GotoAsync($"/worlds/{worldId}/import");
@@ -56,7 +54,7 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await page.GotoAsync("/library?q=nothing-like-this");
         await Expect(page.Locator(".empty")).ToContainTextAsync("Nothing matches");
         await page.GotoAsync("/library");
-        await BrowserFixture.ScreenshotAsync(page, "library");
+        await ScreenshotAsync(page, "library");
 
         // An adventure with Seraphina opens with her greeting.
         var adventureId = await WebSteps.StartAdventureAsync(page, worldId, "Seraphina");
@@ -70,7 +68,7 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await Expect(page.Locator("#live")).ToHaveAttributeAsync("role", "log");
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part40");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop the narrator" })).ToBeHiddenAsync();
-        await BrowserFixture.ScreenshotAsync(page, "play");
+        await ScreenshotAsync(page, "play");
 
         // Retry makes a second version; flip back to the first.
         await WebSteps.Turn(page, 1).GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
@@ -90,7 +88,7 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await WebSteps.Turn(page, 1).GetByRole(AriaRole.Link, new() { Name = "What the narrator saw" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("What the narrator saw for turn 1");
         await Expect(page.Locator("main")).ToContainTextAsync("I light the lantern");
-        await BrowserFixture.ScreenshotAsync(page, "context-inspector");
+        await ScreenshotAsync(page, "context-inspector");
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the story" }).ClickAsync();
 
         // Fork from turn 1: a new adventure with the same history; the original stays.
@@ -100,7 +98,7 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("I light the lantern");
         await page.GotoAsync("/adventures");
         await Expect(page.Locator(".cards > li")).ToHaveCountAsync(2);
-        await BrowserFixture.ScreenshotAsync(page, "adventures");
+        await ScreenshotAsync(page, "adventures");
 
         // Sign out: the session ends and the pages ask for sign-in again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
@@ -160,6 +158,8 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await page.Context.CloseAsync();
     }
 
+    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+
     private static async Task AddLocationAsync(IPage page, string name, string? inside)
     {
         await page.GetByText("Add a location").ClickAsync();
@@ -172,3 +172,9 @@ public sealed class WebJourneyTests(SqliteServerFixture server, BrowserFixture b
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Added {name}");
     }
 }
+
+[Collection(SqliteCollection.Name)]
+public sealed class WebJourneyTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebJourneyTests(server, browser), IClassFixture<BrowserFixture>;
+
+[Collection(PostgresCollection.Name)]
+public sealed class WebJourneyTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebJourneyTests(server, browser), IClassFixture<BrowserFixture>;
