@@ -9,6 +9,11 @@ source scripts/lib/postgres.sh
 if ! command -v curl >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null
 fi
+# The web app's browser tests drive Debian's chromium (tests/StoryEngine.Tests/Web); install it the same way.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing chromium from Debian's packages (browser tests)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 start_postgres
 
 export STORYENGINE_TEST_POSTGRES="$PG_CONNECTION"

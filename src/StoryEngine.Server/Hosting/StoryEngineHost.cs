@@ -6,6 +6,7 @@ using StoryEngine.Server.Auth;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
 using StoryEngine.Server.Mail;
+using StoryEngine.Server.Web;
 using StoryEngine.Storage.Migrations;
 
 namespace StoryEngine.Server.Hosting;
@@ -58,11 +59,15 @@ public static class StoryEngineHost
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebErrorPages();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts(); // only ever sent on HTTPS responses
         }
         app.UseResponseCompression();
+        app.UseWebStaticFiles();
+        // Routing after the error pages, so a page that failed is re-executed as /error through routing again.
+        app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<ApiKeyScopeMiddleware>(); // what an API key may reach, before anything else looks at the request
@@ -99,6 +104,7 @@ public static class StoryEngineHost
             .MapTurnsApi()
             .MapWorldStateApi()
             .MapJobsApi();
+        app.MapStoryWebApp();
         return app;
     }
 

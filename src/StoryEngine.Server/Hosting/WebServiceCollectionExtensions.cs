@@ -8,6 +8,7 @@ using StoryEngine.Server.Auth;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
 using StoryEngine.Server.Jobs;
+using StoryEngine.Server.Web;
 
 namespace StoryEngine.Server.Hosting;
 
@@ -41,9 +42,14 @@ public static class WebServiceCollectionExtensions
         // Binding failures (bad JSON, wrong content type, unparsable query values) become exceptions we turn into problems.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
-        services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        // The API authenticates with Bearer only; the web pages with their cookie only. Which one a request gets is
+        // decided by its path, so a browser's cookie never signs in an API call (docs/adr/0021).
+        services.AddAuthentication(WebAuthentication.SelectScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(WebAuthentication.SelectScheme, null, o => o.ForwardDefaultSelector = context =>
+                WebAppServiceCollectionExtensions.IsPageRequest(context) ? WebAuthentication.Scheme : BearerAuthenticationHandler.SchemeName);
         services.AddAuthorization();
+        services.AddStoryWebApp();
 
         services.AddResponseCompression(o =>
         {

@@ -16,6 +16,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (Web.WebAppServiceCollectionExtensions.IsPageRequest(httpContext))
+        {
+            return false; // a web page fails with an HTML page (Pages/Error), not a problem document
+        }
         var problem = exception switch
         {
             ValidationFailedException e => Validation(e.Errors, e.Message),
@@ -97,7 +101,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static ProblemDetails Problem(int status, string title, string detail, string code) =>
         new() { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } };
 
-    private static int StatusFor(StoryEngineException e) => e switch
+    internal static int StatusFor(StoryEngineException e) => e switch
     {
         NotFoundException => 404,
         ConflictException => 409,

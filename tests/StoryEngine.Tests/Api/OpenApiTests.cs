@@ -18,6 +18,7 @@ public sealed class OpenApiTests(SqliteServerFixture server)
 
         var mapped = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText != "/openapi/{documentName}.json") // the document itself
+            .Where(e => !IsWebApp(e)) // the web app's pages and its narration stream are not the API (docs/adr/0021)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["ANY"])
                 .Select(m => $"{m} /{e.RoutePattern.RawText!.Trim('/')}"))
             .ToArray();
@@ -25,7 +26,17 @@ public sealed class OpenApiTests(SqliteServerFixture server)
         Assert.NotEmpty(mapped);
         var missing = mapped.Where(m => !described.Contains(m)).ToArray();
         Assert.True(missing.Length == 0, "Not in /openapi/v1.json: " + string.Join(", ", missing));
+        // And the other way round: the web app's routes stay out of the API's document.
+        var web = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().Where(IsWebApp)
+            .Select(e => "/" + e.RoutePattern.RawText!.Trim('/')).ToArray();
+        Assert.Contains("/play/{id}/stream", web);
+        Assert.Contains("/library", web);
+        Assert.DoesNotContain(described, d => web.Any(w => d.EndsWith(" " + w, StringComparison.Ordinal)));
     }
+
+    private static bool IsWebApp(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is not null
+        || endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true };
 
     [Fact]
     public async Task every_operation_names_its_error_statuses_and_the_document_declares_bearer_auth()

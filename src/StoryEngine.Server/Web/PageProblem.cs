@@ -1,0 +1,37 @@
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Narration;
+using StoryEngine.Server.Http;
+
+namespace StoryEngine.Server.Web;
+
+/// <summary>
+/// What a page shows when something fails: the problem in a sentence (the same message the API's problem carries),
+/// what the person can do about it, and each field's complaint. Never a blank page or a stack trace.
+/// </summary>
+public sealed record PageProblem(int Status, string Message, string Advice, IReadOnlyList<string> FieldErrors)
+{
+    public static PageProblem From(StoryEngineException e) => new(
+        ProblemExceptionHandler.StatusFor(e),
+        e is ValidationFailedException ? "Some of what you entered cannot be used." : e.Message,
+        AdviceFor(e),
+        e is ValidationFailedException v ? v.Errors.SelectMany(f => f.Value).ToArray() : []);
+
+    /// <summary>For failures that are not the person's doing (a narration that failed, a database that is away).</summary>
+    public static PageProblem Of(int status, string message, string advice) => new(status, message, advice, []);
+
+    private static string AdviceFor(StoryEngineException e) => e switch
+    {
+        ValidationFailedException => "Correct the fields listed here and send the form again.",
+        NotFoundException => "It may have been moved to the trash or never existed. Go back and pick it from the list.",
+        PreconditionFailedException => "Someone changed it while you were editing. Reload the page and make your change again.",
+        ConflictException { Code: "turn_in_progress" } => "Wait for the narration to finish, or stop it, then try again.",
+        ConflictException => "Reload the page to see how things stand now, then try again.",
+        UnauthorizedException => "Check the username and password, then sign in again.",
+        ForbiddenException => "Ask the server's administrator if you think you should be allowed.",
+        TooManyAttemptsException => "Wait a little, then try again.",
+        ActionTooLongException => "Shorten your action and send it again.",
+        PayloadTooLargeException or UnsupportedFormatException or InvalidFileException =>
+            "Choose another file: a character card as PNG, JSON or CHARX.",
+        _ => "Check what you entered and try again.",
+    };
+}
