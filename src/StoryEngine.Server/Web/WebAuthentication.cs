@@ -46,7 +46,7 @@ public static class WebAuthentication
         return services;
     }
 
-    /// <summary>Issues the cookie for a session that <see cref="AccountService.SignInAsync"/> opened.</summary>
+    /// <summary>Issues the cookie for a session that <c>AccountService.SignInAsync</c> opened.</summary>
     public static Task SignInAsync(HttpContext context, SignedIn signedIn) =>
         context.SignInAsync(Scheme, Principal(signedIn.User.Id, signedIn.SessionId, signedIn.User.Username, signedIn.User.IsAdmin),
             new AuthenticationProperties { IsPersistent = true });

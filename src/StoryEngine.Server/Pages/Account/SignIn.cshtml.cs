@@ -16,13 +16,20 @@ public sealed class SignInModel(AccountService accounts) : StoryPageModel
     [BindProperty]
     public string? Password { get; set; }
 
+    /// <summary>For accounts with two-factor sign-in: the authenticator's 6 digits, or one of the recovery codes.</summary>
+    [BindProperty]
+    public string? TwoFactorCode { get; set; }
+
     public void OnGet()
     {
     }
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
     {
-        var signedIn = await accounts.SignInAsync(Username, Password, HttpContext.Origin(), cancellationToken);
+        var entered = TwoFactorCode?.Trim();
+        var isTotp = entered is { Length: 6 } && entered.All(char.IsAsciiDigit);
+        var signedIn = await accounts.SignInAsync(Username, Password, isTotp ? entered : null,
+            isTotp || string.IsNullOrEmpty(entered) ? null : entered, HttpContext.Origin(), cancellationToken);
         await WebAuthentication.SignInAsync(HttpContext, signedIn);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/library");
     });
