@@ -17,7 +17,7 @@ public sealed record SummaryJobPayload(int ThroughTurn);
 /// and rewritten. Each summary is stored whole in its own transaction only after the backend has answered, so a
 /// failing backend fails the attempt (the queue retries it) and never leaves a half-written summary.
 /// </summary>
-public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel utility, SummaryOptions options, TimeProvider clock) : IJobHandler
+public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel utility, SummaryOptions options, TimeProvider clock, Usage.UsageMeter usage) : IJobHandler
 {
     public const string JobType = "memory.summarize";
 
@@ -45,13 +45,13 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
 
         foreach (var chunk in SummaryPlan.UncoveredChunks(kept, live, payload.ThroughTurn, Math.Max(1, options.ChunkTurns)))
         {
-            var text = await SummariseAsync(Range(chunk[0].Number, chunk[^1].Number),
+            var text = await SummariseAsync(job, Range(chunk[0].Number, chunk[^1].Number),
                 string.Join("\n\n", chunk.Select(t => $"Turn {t.Number}: {PromptText.Clean(MemoryText.Of(t))}")), cancellationToken);
             kept.Add(await SaveAsync(new StorySummary(adventureId, 0, chunk[0].Number, chunk[^1].Number, text, SummaryPlan.HashTurns(chunk), clock.GetUtcNow()), cancellationToken));
         }
         while (SummaryPlan.NextToCombine(kept, Math.Max(2, options.FanIn)) is { } children)
         {
-            var text = await SummariseAsync(Range(children[0].FromTurn, children[^1].ToTurn),
+            var text = await SummariseAsync(job, Range(children[0].FromTurn, children[^1].ToTurn),
                 string.Join("\n\n", children.Select(c => $"({Range(c.FromTurn, c.ToTurn)}) {c.Text}")), cancellationToken);
             kept.Add(await SaveAsync(new StorySummary(adventureId, children[0].Layer + 1, children[0].FromTurn, children[^1].ToTurn, text,
                 SummaryPlan.HashSummaries(children), clock.GetUtcNow()), cancellationToken));
@@ -64,7 +64,7 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
         return summary;
     }
 
-    private async Task<string> SummariseAsync(string range, string material, CancellationToken cancellationToken)
+    private async Task<string> SummariseAsync(JobContext job, string range, string material, CancellationToken cancellationToken)
     {
         var messages = new List<ChatMessage>
         {
@@ -72,12 +72,30 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
             new(ChatRole.User, $"Summarise {range} of the story in at most {options.MaxTokens * 3 / 4} words.\n\n{material}"),
         };
         var text = new StringBuilder();
-        // Streamed and joined: every backend kind streams, and the chain's first-token and idle timeouts then apply.
-        await foreach (var update in utility.Client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = options.MaxTokens }, cancellationToken))
+        var updates = new List<ChatResponseUpdate>();
+        try
         {
-            text.Append(update.Text);
+            // Streamed and joined: every backend kind streams, and the chain's first-token and idle timeouts then apply.
+            await foreach (var update in utility.Client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = options.MaxTokens }, cancellationToken))
+            {
+                text.Append(update.Text);
+                updates.Add(update);
+            }
+        }
+        finally
+        {
+            // Every model call is metered, the failed ones too: the tokens were spent.
+            await usage.RecordAsync(Usage.ModelCall.From(updates.ToChatResponse(), job.OwnerId, job.AdventureId, Usage.UsagePurposes.Summary,
+                messages.Sum(m => m.Text.Length) / 4), CancellationToken.None);
         }
         var summary = text.ToString().Trim();
+        // A backend that ignores the output limit must not grow the prompt: cut at a word near the limit (~4 characters a token).
+        var maxCharacters = options.MaxTokens * 4;
+        if (summary.Length > maxCharacters)
+        {
+            var space = summary.LastIndexOf(' ', maxCharacters);
+            summary = summary[..(space > maxCharacters / 2 ? space : maxCharacters)].TrimEnd() + " …";
+        }
         return summary.Length > 0
             ? summary
             : throw new InvalidOperationException($"The utility backend returned an empty summary of {range}.");

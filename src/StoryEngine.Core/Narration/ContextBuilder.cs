@@ -50,7 +50,16 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         AddSection(sections, "characters", Characters(input.Characters), settings);
         AddSection(sections, "location", input.StartLocation is null ? "" : $"# Where the story began: {Clean(input.StartLocation.Name)}\n{Clean(input.StartLocation.Description)}", settings);
         AddSection(sections, "constant lore", LorePrompt.Constant(lore), settings, "slot: filled by lorebooks");
-        var summaries = SummaryPlan.Cover(input.Summaries ?? []);
+        var summaries = SummaryPlan.Cover(input.Summaries ?? []).ToList();
+        // The summary may use at most a quarter of the prompt: past that, the oldest pieces go first (and are reported),
+        // so the newest turns always keep room in the transcript. It changes only when summaries change.
+        var summaryBudget = settings.PromptBudget / 4;
+        while (summaries.Count > 0 && summaries.Sum(p => tokens.Estimate(p.Text, settings.Model)) > summaryBudget)
+        {
+            leftOut.Add(new ContextOmission($"summary of turns {summaries[0].FromTurn}–{summaries[0].ToTurn}",
+                $"over budget: summaries may use {summaryBudget} of {settings.PromptBudget} prompt tokens; oldest go first"));
+            summaries.RemoveAt(0);
+        }
         AddSection(sections, "summary", SummaryText(summaries), settings, summaries.Count == 0
             ? "slot: filled when the story outgrows its budget"
             : $"turns {summaries[0].FromTurn}–{summaries[^1].ToTurn} in {summaries.Count} summaries (layers {string.Join(", ", summaries.Select(p => p.Layer).Distinct().Order())})");

@@ -36,7 +36,7 @@ public abstract class WorldStateApiTests(ServerFixture server)
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            var jobs = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}")).JsonAsync()).GetProperty("items").EnumerateArray().ToArray();
+            var jobs = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}")).JsonAsync()).GetProperty("items").EnumerateArray().Where(j => j.Str("type") == "state.extract").ToArray();
             if (jobs.Length > 0 && jobs.All(j => j.Str("state") is "succeeded" or "dead" or "cancelled"))
             {
                 return jobs;
@@ -78,6 +78,9 @@ public abstract class WorldStateApiTests(ServerFixture server)
         Assert.Equal("limping", state.GetProperty("characters").GetProperty("Old Tom").Str("health"));
         Assert.Equal("active", state.GetProperty("quests").GetProperty("Find the keeper").Str("status"));
         Assert.Contains("StateChanged", await EventTypesAsync(client, setup.AdventureId));
+        // The state model's call is metered like the narration's: two calls in the user's usage ledger.
+        var usage = await (await client.GetAsync("/api/v1/me/usage")).JsonAsync();
+        Assert.Equal(2, usage.GetProperty("totals").GetProperty("calls").GetInt64());
 
         // The utility model was asked in a JSON schema, about this narration, knowing the cast.
         var asked = Assert.Single(backend.StructuredRequestsContaining(_marker + " one"));
@@ -223,7 +226,9 @@ public abstract class WorldStateApiTests(ServerFixture server)
         await TurnAsync(client, setup.AdventureId, _marker + " one");
         var jobs = await WaitForStateJobsAsync(client, setup.AdventureId);
         var id = Assert.Single(jobs).Id();
-        Assert.Single((await (await client.GetAsync($"/api/v1/jobs?state=succeeded&adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray());
+        // Memory indexing (and summaries, when due) run on the same queue; this test is about the state job.
+        Assert.Single((await (await client.GetAsync($"/api/v1/jobs?state=succeeded&adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(),
+            j => j.Str("type") == "state.extract");
         Assert.Empty((await (await client.GetAsync($"/api/v1/jobs?state=dead&adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray());
         await (await client.GetAsync("/api/v1/jobs?state=sleeping")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
 

@@ -35,7 +35,7 @@ public sealed class JobCrashRecoveryTests : IDisposable
 
         // Kill the server while the job waits for the model's answer.
         await WaitUntilAsync(() => backend.StructuredRequestsContaining(marker).Count == 1, "the state job never asked the model");
-        var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray());
+        var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(), j => j.Str("type") == "state.extract");
         Assert.Equal("running", job.Str("state"));
         server.Kill(entireProcessTree: true);
         await server.WaitForExitAsync();
