@@ -17,7 +17,7 @@ public sealed record SummaryJobPayload(int ThroughTurn);
 /// and rewritten. Each summary is stored whole in its own transaction only after the backend has answered, so a
 /// failing backend fails the attempt (the queue retries it) and never leaves a half-written summary.
 /// </summary>
-public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel utility, SummaryOptions options, TimeProvider clock, Usage.UsageMeter usage) : IJobHandler
+public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel utility, SummaryOptions options, TimeProvider clock) : IJobHandler
 {
     public const string JobType = "memory.summarize";
 
@@ -72,21 +72,10 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
             new(ChatRole.User, $"Summarise {range} of the story in at most {options.MaxTokens * 3 / 4} words.\n\n{material}"),
         };
         var text = new StringBuilder();
-        var updates = new List<ChatResponseUpdate>();
-        try
+        // Streamed and joined: every backend kind streams, and the chain's first-token and idle timeouts then apply.
+        await foreach (var update in utility.Client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = options.MaxTokens }, cancellationToken))
         {
-            // Streamed and joined: every backend kind streams, and the chain's first-token and idle timeouts then apply.
-            await foreach (var update in utility.Client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = options.MaxTokens }, cancellationToken))
-            {
-                text.Append(update.Text);
-                updates.Add(update);
-            }
-        }
-        finally
-        {
-            // Every model call is metered, the failed ones too: the tokens were spent.
-            await usage.RecordAsync(Usage.ModelCall.From(updates.ToChatResponse(), job.OwnerId, job.AdventureId, Usage.UsagePurposes.Summary,
-                messages.Sum(m => m.Text.Length) / 4), CancellationToken.None);
+            text.Append(update.Text);
         }
         var summary = text.ToString().Trim();
         // A backend that ignores the output limit must not grow the prompt: cut at a word near the limit (~4 characters a token).

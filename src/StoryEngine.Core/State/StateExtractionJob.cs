@@ -23,7 +23,6 @@ public sealed partial class StateExtractionJob(
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
     IUtilityModel model,
-    Usage.UsageMeter usage,
     ILogger<StateExtractionJob> logger) : IJobHandler
 {
     public const string JobType = "state.extract";
@@ -77,8 +76,6 @@ public sealed partial class StateExtractionJob(
         for (var answer = 1; answer <= MaxAnswers; answer++)
         {
             var response = await model.Client.GetResponseAsync(messages, options, cancellationToken);
-            await usage.RecordAsync(Usage.ModelCall.From(response, job.OwnerId, adventure.Id, Usage.UsagePurposes.State,
-                messages.Sum(m => m.Text.Length) / 4), CancellationToken.None);
             var (change, errors) = Read(response.Text, current, cast);
             if (change is not null)
             {
