@@ -8,20 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMAND="bench/memory.sh $*"
-MEASUREMENT=${1:-recall}
-[ $# -gt 0 ] && shift
-ARGS=()
-PG_CS=""
-START_PG=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --postgres)
-      if [ $# -gt 1 ] && [[ "$2" != --* ]]; then PG_CS="$2"; shift; else START_PG=1; fi ;;
-    *) ARGS+=("$1") ;;
-  esac
-  shift
-done
-dotnet build bench/StoryEngine.Bench -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+source bench/lib/bench-common.sh
+parse_bench_args recall "$@"
+build_bench
 if [ -n "$START_PG" ]; then
   source scripts/lib/postgres.sh
   start_postgres >&2
@@ -31,7 +20,7 @@ fi
 echo "## Memory benchmarks (issue 5) — $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "- command: \`$COMMAND\`"
-echo "- machine: $(nproc) cores, $(awk -F: '/model name/ {sub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "- machine: $(describe_machine); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 dotnet bench/StoryEngine.Bench/bin/Release/net10.0/StoryEngine.Bench.dll "$MEASUREMENT" "${ARGS[@]}"
 echo "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -9,21 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COMMAND="bench/narrator.sh $*"
-MEASUREMENT=${1:-all}
-[ $# -gt 0 ] && shift
-ARGS=()
-PG_CS=""
-START_PG=""
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --postgres)
-      if [ $# -gt 1 ] && [[ "$2" != --* ]]; then PG_CS="$2"; shift; else START_PG=1; fi ;;
-    *) ARGS+=("$1") ;;
-  esac
-  shift
-done
+source bench/lib/bench-common.sh
+parse_bench_args all "$@"
 
-dotnet build bench/StoryEngine.Bench -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+build_bench
 if [ -n "$START_PG" ]; then
   source scripts/lib/postgres.sh
   start_postgres >&2
@@ -37,7 +26,7 @@ engine=sqlite
 echo "## Narrator benchmarks (issue 3) — $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo
 echo "- command: \`$COMMAND\`"
-echo "- machine: $(nproc) cores, $(awk -F: '/model name/ {sub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM, Linux $(uname -r)"
+echo "- machine: $(describe_machine)"
 echo "- .NET $(dotnet --version) (Release build), commit $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- src bench ':!bench/results')" ] || echo ' + uncommitted changes')"
 echo "- database: $engine"
 echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine shows here)"
