@@ -22,6 +22,9 @@ namespace StoryEngine.Bench.Memory;
 /// </summary>
 internal static class MemoryBench
 {
+    /// <summary>The owner of the generated adventure (its embedding calls are not metered here: no usage meter).</summary>
+    private const string Owner = "bench";
+
     public const string Usage =
         """
         usage: StoryEngine.Bench recall [--postgres CONNECTION] [--memories N] [--samples N]
@@ -73,7 +76,7 @@ internal static class MemoryBench
         var story = new GeneratedStory(memories, facts: 200, seed: 7);
         var adventureId = await bench.WriteAsync(story);
         var indexing = Stopwatch.StartNew();
-        await bench.Indexer(bench.Embeddings).SyncAsync(adventureId, withVectors: true, CancellationToken.None);
+        await bench.Indexer(bench.Embeddings).SyncAsync(adventureId, Owner, withVectors: true, CancellationToken.None);
         indexing.Stop();
         await database.AnalyzeAsync();
 
@@ -91,13 +94,13 @@ internal static class MemoryBench
             var recall = bench.Recall(embeddings);
             for (var i = 0; i < 20; i++)
             {
-                await recall.RecallAsync(adventureId, int.MaxValue, queries[i % queries.Length], [], CancellationToken.None); // warm-up, and loads the vector cache
+                await recall.RecallAsync(adventureId, Owner, int.MaxValue, queries[i % queries.Length], [], CancellationToken.None); // warm-up, and loads the vector cache
             }
             var times = new List<double>(samples);
             for (var i = 0; i < samples; i++)
             {
                 var started = Stopwatch.GetTimestamp();
-                var result = await recall.RecallAsync(adventureId, int.MaxValue, queries[i % queries.Length], [], CancellationToken.None);
+                var result = await recall.RecallAsync(adventureId, Owner, int.MaxValue, queries[i % queries.Length], [], CancellationToken.None);
                 times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 GC.KeepAlive(result);
             }
@@ -145,7 +148,7 @@ internal static class MemoryBench
     {
         var story = new GeneratedStory(turns, facts, seed: 11);
         var adventureId = await bench.WriteAsync(story);
-        await bench.Indexer(bench.Embeddings).SyncAsync(adventureId, withVectors: true, CancellationToken.None);
+        await bench.Indexer(bench.Embeddings).SyncAsync(adventureId, Owner, withVectors: true, CancellationToken.None);
         await database.AnalyzeAsync();
 
         var textOnly = bench.Recall(MemoryEmbeddings.None);
@@ -154,9 +157,9 @@ internal static class MemoryBench
         int textHits = 0, vectorHits = 0, fusedHits = 0;
         foreach (var question in story.Questions)
         {
-            var text = await textOnly.RecallAsync(adventureId, int.MaxValue, question.Text, [], CancellationToken.None);
+            var text = await textOnly.RecallAsync(adventureId, Owner, int.MaxValue, question.Text, [], CancellationToken.None);
             textHits += text.Candidates.Take(5).Any(c => c.Turn.Number == question.FactTurn) ? 1 : 0;
-            var both = await fused.RecallAsync(adventureId, int.MaxValue, question.Text, [], CancellationToken.None);
+            var both = await fused.RecallAsync(adventureId, Owner, int.MaxValue, question.Text, [], CancellationToken.None);
             fusedHits += both.Candidates.Take(5).Any(c => c.Turn.Number == question.FactTurn) ? 1 : 0;
             var nearest = VectorMath.Nearest(partition.Matrix, partition.Dimensions, VectorMath.Normalized(bench.Local.Embed(question.Text)), 5);
             vectorHits += nearest.Any(n => partition.Numbers[n.Row] == question.FactTurn) ? 1 : 0;
@@ -186,7 +189,7 @@ internal static class MemoryBench
 
         public LocalHashEmbedding Local { get; } = new(Dimensions);
 
-        public MemoryEmbeddings Embeddings => new(Local, EmbeddingModel, batchSize: 256);
+        public MemoryEmbeddings Embeddings => new(Local, EmbeddingModel, usage: null, batchSize: 256);
 
         public MemoryOptions Options { get; } = new();
 

@@ -19,14 +19,15 @@ public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbe
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
         var adventureId = job.AdventureId ?? throw new InvalidOperationException($"Job {job.JobId} ({JobType}) names no adventure.");
-        await SyncAsync(adventureId, withVectors: true, cancellationToken);
+        await SyncAsync(adventureId, job.OwnerId, withVectors: true, cancellationToken);
     }
 
     /// <summary>
     /// Indexes what changed. Without <paramref name="withVectors"/> only the text is indexed (what recall does inline for
     /// a partition never indexed, such as a fresh fork); the next job adds the vectors.
     /// </summary>
-    public async Task SyncAsync(string adventureId, bool withVectors, CancellationToken cancellationToken)
+    /// <param name="ownerId">Whose usage ledger the embedding requests go in.</param>
+    public async Task SyncAsync(string adventureId, string ownerId, bool withVectors, CancellationToken cancellationToken)
     {
         var embed = withVectors && embeddings.Enabled;
         var turns = await AllTurnsAsync(log, adventureId, cancellationToken);
@@ -44,7 +45,7 @@ public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbe
         }
 
         var texts = stale.Select(MemoryText.Of).ToArray();
-        var vectors = embed && texts.Length > 0 ? await embeddings.EmbedAsync(texts, cancellationToken) : null;
+        var vectors = embed && texts.Length > 0 ? await embeddings.EmbedAsync(texts, ownerId, adventureId, cancellationToken) : null;
         var entries = stale.Select((t, i) => new MemoryEntry(adventureId, t.TurnId, t.Number, t.UpdatedAt.ToUnixTimeMilliseconds(), texts[i],
             vectors?[i], vectors is null ? null : embeddings.Model)).ToArray();
         await store.ApplyAsync(adventureId, entries, removed, cancellationToken);

@@ -32,7 +32,8 @@ public sealed partial class MemoryRecall(
     ILogger<MemoryRecall> logger)
 {
     /// <summary>Candidates from turns numbered below <paramref name="beforeTurn"/>; <paramref name="transcript"/> saves re-reading turns already loaded.</summary>
-    public async Task<RecallResult> RecallAsync(string adventureId, int beforeTurn, string query, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
+    /// <param name="ownerId">The adventure's owner, whose usage ledger the query's embedding goes in.</param>
+    public async Task<RecallResult> RecallAsync(string adventureId, string ownerId, int beforeTurn, string query, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
     {
         if (!options.Enabled || options.RecallCount <= 0)
         {
@@ -43,7 +44,7 @@ public sealed partial class MemoryRecall(
             if (await store.GetGenerationAsync(adventureId, cancellationToken) == 0)
             {
                 // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
-                await indexer.SyncAsync(adventureId, withVectors: false, cancellationToken);
+                await indexer.SyncAsync(adventureId, ownerId, withVectors: false, cancellationToken);
             }
             _indexed.TryAdd(adventureId, true); // an index once written stays (until the adventure is deleted)
         }
@@ -55,7 +56,7 @@ public sealed partial class MemoryRecall(
         {
             try
             {
-                var queryVector = (await embeddings.EmbedAsync([query], cancellationToken))[0];
+                var queryVector = (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
                 var partition = await vectors.GetAsync(adventureId, embeddings.Model, cancellationToken);
                 vectorHits = VectorMath.Nearest(partition.Matrix, partition.Dimensions, queryVector, options.Candidates + 1)
                     .Select(h => (partition.TurnIds[h.Row], partition.Numbers[h.Row], h.Similarity))

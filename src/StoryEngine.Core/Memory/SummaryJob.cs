@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using StoryEngine.Core.Jobs;
@@ -17,7 +16,7 @@ public sealed record SummaryJobPayload(int ThroughTurn);
 /// and rewritten. Each summary is stored whole in its own transaction only after the backend has answered, so a
 /// failing backend fails the attempt (the queue retries it) and never leaves a half-written summary.
 /// </summary>
-public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel utility, SummaryOptions options, TimeProvider clock) : IJobHandler
+public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel utility, SummaryOptions options, TimeProvider clock, Usage.UsageMeter usage) : IJobHandler
 {
     public const string JobType = "memory.summarize";
 
@@ -71,13 +70,10 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
             new(ChatRole.System, Instructions),
             new(ChatRole.User, $"Summarise {range} of the story in at most {options.MaxTokens * 3 / 4} words.\n\n{material}"),
         };
-        var text = new StringBuilder();
         // Streamed and joined: every backend kind streams, and the chain's first-token and idle timeouts then apply.
-        await foreach (var update in utility.Client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = options.MaxTokens }, cancellationToken))
-        {
-            text.Append(update.Text);
-        }
-        var summary = text.ToString().Trim();
+        var response = await usage.MeterAsync(job.OwnerId, job.AdventureId, Usage.UsagePurposes.Summary, messages,
+            () => utility.Client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = options.MaxTokens }, cancellationToken).ToChatResponseAsync(cancellationToken));
+        var summary = response.Text.Trim();
         // A backend that ignores the output limit must not grow the prompt: cut at a word near the limit (~4 characters a token).
         var maxCharacters = options.MaxTokens * 4;
         if (summary.Length > maxCharacters)

@@ -51,16 +51,17 @@ public sealed class NarrationInputs(
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
         return new NarrationInput(world, persona, cast, place, transcript, action,
             await states.CurrentAsync(adventure, cancellationToken), await lore.LoadAsync(adventure, turnId, transcript, cancellationToken),
-            await RecallAsync(adventure.Id, turnId, action, transcript, cancellationToken),
+            await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
             await memory.ListSummariesAsync(adventure.Id, cancellationToken));
     }
 
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
-    private async Task<RecallResult> RecallAsync(string adventureId, string turnId, PlayerAction action, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
+    private async Task<RecallResult> RecallAsync(Adventure adventure, string turnId, PlayerAction action, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
     {
+        var adventureId = adventure.Id;
         var query = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
         var before = (await log.GetTurnAsync(adventureId, turnId, cancellationToken))?.Number ?? int.MaxValue;
-        return await recall.RecallAsync(adventureId, before, query, transcript, cancellationToken);
+        return await recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken);
     }
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)

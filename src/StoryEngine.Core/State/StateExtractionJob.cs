@@ -23,6 +23,7 @@ public sealed partial class StateExtractionJob(
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
     IUtilityModel model,
+    Usage.UsageMeter usage,
     ILogger<StateExtractionJob> logger) : IJobHandler
 {
     public const string JobType = "state.extract";
@@ -75,7 +76,8 @@ public sealed partial class StateExtractionJob(
         var problems = new List<string>();
         for (var answer = 1; answer <= MaxAnswers; answer++)
         {
-            var response = await model.Client.GetResponseAsync(messages, options, cancellationToken);
+            var response = await usage.MeterAsync(job.OwnerId, adventure.Id, Usage.UsagePurposes.State, messages,
+                () => model.Client.GetResponseAsync(messages, options, cancellationToken));
             var (change, errors) = Read(response.Text, current, cast);
             if (change is not null)
             {

@@ -33,7 +33,10 @@ public sealed record DayUsage(string Day, UsageTotals Totals);
 
 public sealed record ModelUsage(string? Backend, string? Model, UsageTotals Totals);
 
-public sealed record UsageBreakdown(IReadOnlyList<DayUsage> ByDay, IReadOnlyList<ModelUsage> ByModel)
+/// <summary>What the calls were for (<see cref="UsagePurposes"/>): narration, or the background work that follows a turn.</summary>
+public sealed record PurposeUsage(string Purpose, UsageTotals Totals);
+
+public sealed record UsageBreakdown(IReadOnlyList<DayUsage> ByDay, IReadOnlyList<ModelUsage> ByModel, IReadOnlyList<PurposeUsage> ByPurpose)
 {
     public UsageTotals Totals => ByDay.Aggregate(UsageTotals.Zero, (sum, day) => sum.Plus(day.Totals));
 }

@@ -20,6 +20,10 @@ public sealed record ModelCall(
     long EstimatedPromptTokens = 0,
     string CompletionText = "")
 {
+    /// <summary>A call that failed before the backend answered anything we can count: a row with no tokens, so the call still shows.</summary>
+    public static ModelCall Failed(string userId, string? adventureId, string purpose, string? backend = null, string? model = null) =>
+        new(userId, adventureId, purpose, backend, model, null, null);
+
     /// <summary>A call made with <see cref="IChatClient.GetResponseAsync"/>: backend, model and usage come from the response.</summary>
     public static ModelCall From(ChatResponse response, string userId, string? adventureId, string purpose, long estimatedPromptTokens = 0) =>
         new(userId, adventureId, purpose,

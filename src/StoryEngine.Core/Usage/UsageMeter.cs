@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Accounts;
 using StoryEngine.Core.Narration;
@@ -43,6 +44,28 @@ public sealed partial class UsageMeter(
             LogNotRecorded(logger, e, call.UserId, call.Purpose, record.TotalTokens);
         }
         return record;
+    }
+
+    /// <summary>
+    /// Makes one non-streamed model call for <paramref name="userId"/> and records it: from the response when it
+    /// answered, as a failed call (no tokens) when it threw. Background jobs call models through this.
+    /// </summary>
+    public async Task<ChatResponse> MeterAsync(string userId, string? adventureId, string purpose, IEnumerable<ChatMessage> prompt, Func<Task<ChatResponse>> call)
+    {
+        ChatResponse response;
+        try
+        {
+            response = await call();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await RecordAsync(ModelCall.Failed(userId, adventureId, purpose), CancellationToken.None);
+            throw;
+        }
+        // The prompt is estimated only when the backend reported no count of its own.
+        var estimate = response.Usage?.InputTokenCount is null ? estimator.Estimate(string.Join('\n', prompt.Select(m => m.Text)), response.ModelId) : 0;
+        await RecordAsync(ModelCall.From(response, userId, adventureId, purpose, estimate), CancellationToken.None);
+        return response;
     }
 
     /// <summary>The user's tier and where they stand against both quotas now.</summary>

@@ -105,6 +105,11 @@ public static class UsageCommands
                 {
                     Console.WriteLine(Line($"{model.Backend}/{model.Model}", model.Totals));
                 }
+                Console.WriteLine($"{"PURPOSE",-12}");
+                foreach (var purpose in breakdown.ByPurpose)
+                {
+                    Console.WriteLine(Line(purpose.Purpose, purpose.Totals));
+                }
                 Console.WriteLine(Line("total", breakdown.Totals));
                 return 0;
             }

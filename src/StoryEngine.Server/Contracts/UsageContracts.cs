@@ -15,6 +15,9 @@ public sealed record DayUsageResponse(string Day, UsageTotalsResponse Totals);
 
 public sealed record ModelUsageResponse(string? Backend, string? Model, UsageTotalsResponse Totals);
 
+/// <summary>Usage of one purpose: <c>narration</c>, <c>state</c>, <c>summary</c> or <c>embedding</c>.</summary>
+public sealed record PurposeUsageResponse(string Purpose, UsageTotalsResponse Totals);
+
 /// <summary>A token quota: <c>limit</c> and <c>remaining</c> are null when there is none.</summary>
 public sealed record QuotaResponse(long Used, long? Limit, long? Remaining, DateTimeOffset ResetsAt)
 {
@@ -23,13 +26,14 @@ public sealed record QuotaResponse(long Used, long? Limit, long? Remaining, Date
 
 /// <summary>GET /api/v1/me/usage: the caller's tier and quotas now, and their usage over the days asked for.</summary>
 public sealed record MyUsageResponse(string From, string To, string Tier, QuotaResponse Daily, QuotaResponse Monthly,
-    UsageTotalsResponse Totals, IReadOnlyList<DayUsageResponse> ByDay, IReadOnlyList<ModelUsageResponse> ByModel)
+    UsageTotalsResponse Totals, IReadOnlyList<DayUsageResponse> ByDay, IReadOnlyList<ModelUsageResponse> ByModel, IReadOnlyList<PurposeUsageResponse> ByPurpose)
 {
     public static MyUsageResponse Create(UsageRange range, QuotaStatus quota, UsageBreakdown usage) =>
         new(range.From, range.To, quota.Tier, QuotaResponse.From(quota.Daily), QuotaResponse.From(quota.Monthly),
             UsageTotalsResponse.From(usage.Totals),
             usage.ByDay.Select(d => new DayUsageResponse(d.Day, UsageTotalsResponse.From(d.Totals))).ToArray(),
-            usage.ByModel.Select(m => new ModelUsageResponse(m.Backend, m.Model, UsageTotalsResponse.From(m.Totals))).ToArray());
+            usage.ByModel.Select(m => new ModelUsageResponse(m.Backend, m.Model, UsageTotalsResponse.From(m.Totals))).ToArray(),
+            usage.ByPurpose.Select(p => new PurposeUsageResponse(p.Purpose, UsageTotalsResponse.From(p.Totals))).ToArray());
 }
 
 /// <summary>One user's line of GET /api/v1/admin/usage.</summary>

@@ -36,7 +36,8 @@ public static class MemoryServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
             var generator = sp.GetRequiredService<BackendFactory>().CreateEmbeddingGenerator(options);
-            return generator is null ? MemoryEmbeddings.None : new MemoryEmbeddings(generator, options.Model!.Trim(), options.BatchSize);
+            return generator is null ? MemoryEmbeddings.None : new MemoryEmbeddings(generator, options.Model!.Trim(),
+                sp.GetRequiredService<Core.Usage.UsageMeter>(), options.Backend!.Trim(), options.BatchSize);
         });
 
         services.AddSingleton<IMemoryStore, MemoryStore>();

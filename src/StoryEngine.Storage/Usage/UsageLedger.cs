@@ -57,9 +57,14 @@ public sealed class UsageLedger(IStorageProvider provider) : IUsageLedger
             $"SELECT backend AS KeyA, model AS KeyB, {Sums} FROM usage_ledger WHERE user_id = @UserId AND day >= @From AND day <= @To " +
             "GROUP BY backend, model ORDER BY SUM(prompt_tokens + completion_tokens) DESC, model, backend",
             range, cancellationToken: cancellationToken));
+        var purposes = await connection.QueryAsync<GroupRow>(new CommandDefinition(
+            $"SELECT purpose AS KeyA, NULL AS KeyB, {Sums} FROM usage_ledger WHERE user_id = @UserId AND day >= @From AND day <= @To " +
+            "GROUP BY purpose ORDER BY purpose",
+            range, cancellationToken: cancellationToken));
         return new UsageBreakdown(
             days.Select(d => new DayUsage(d.KeyA!, d.Totals())).ToArray(),
-            models.Select(m => new ModelUsage(m.KeyA, m.KeyB, m.Totals())).ToArray());
+            models.Select(m => new ModelUsage(m.KeyA, m.KeyB, m.Totals())).ToArray(),
+            purposes.Select(p => new PurposeUsage(p.KeyA!, p.Totals())).ToArray());
     }
 
     public async Task<Page<UserUsage>> ByUserAsync(string from, string to, int limit, string? afterUserId, CancellationToken cancellationToken)

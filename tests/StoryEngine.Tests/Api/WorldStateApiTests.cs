@@ -78,6 +78,9 @@ public abstract class WorldStateApiTests(ServerFixture server)
         Assert.Equal("limping", state.GetProperty("characters").GetProperty("Old Tom").Str("health"));
         Assert.Equal("active", state.GetProperty("quests").GetProperty("Find the keeper").Str("status"));
         Assert.Contains("StateChanged", await EventTypesAsync(client, setup.AdventureId));
+        // The state model's call is metered like the narration's.
+        var stateUsage = BackgroundJobs.UsageFor(await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(), Core.Usage.UsagePurposes.State);
+        Assert.Equal(1, stateUsage?.GetProperty("calls").GetInt64());
 
         // The utility model was asked in a JSON schema, about this narration, knowing the cast.
         var asked = Assert.Single(backend.StructuredRequestsContaining(_marker + " one"));

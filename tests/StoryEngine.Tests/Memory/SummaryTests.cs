@@ -28,6 +28,10 @@ public abstract class SummaryTests(MemoryServer memory)
         Assert.All(firstLayer.Zip(firstLayer.Skip(1)), p => Assert.Equal(p.First.ToTurn + 1, p.Second.FromTurn));
         // Written by the utility backend from the turns' text (the scripted backend echoes the start of its instruction).
         Assert.All(firstLayer, s => Assert.StartsWith("Narration of 'Summarise turn", s.Text, StringComparison.Ordinal));
+        // Each summary was a model call in the user's usage ledger.
+        var summaryUsage = BackgroundJobs.UsageFor(await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(), Core.Usage.UsagePurposes.Summary);
+        Assert.True(summaryUsage?.GetProperty("calls").GetInt64() >= summaries.Count, $"{summaries.Count} summaries, usage: {summaryUsage}");
+        Assert.True(summaryUsage?.GetProperty("completionTokens").GetInt64() > 0);
 
         var system = Content((await NarrationMessagesAsync(Action))[0]!);
         Assert.Contains("# The story so far", system, StringComparison.Ordinal);

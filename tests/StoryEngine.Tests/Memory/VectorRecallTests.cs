@@ -21,6 +21,14 @@ public abstract class VectorRecallTests(MemoryServer memory)
 
         Assert.Contains(memory.Embeddings.Inputs, i => i.StartsWith("[Action] " + Fact, StringComparison.Ordinal)); // indexed
         Assert.Contains(Question, memory.Embeddings.Inputs); // the query
+        // Both the indexing and the query's embedding are in the user's usage ledger, with the backend's counts.
+        var usage = await (await client.GetAsync("/api/v1/me/usage")).JsonAsync();
+        var embedding = BackgroundJobs.UsageFor(usage, Core.Usage.UsagePurposes.Embedding)!.Value;
+        Assert.True(embedding.GetProperty("calls").GetInt64() >= 2);
+        Assert.True(embedding.GetProperty("promptTokens").GetInt64() > 0);
+        Assert.Equal(0, embedding.GetProperty("completionTokens").GetInt64());
+        Assert.Equal(0, embedding.GetProperty("estimatedCalls").GetInt64());
+        Assert.Contains(usage.GetProperty("byModel").EnumerateArray(), m => m.Str("backend") == "embedder" && m.Str("model") == "scripted-embed");
         var context = await ContextAsync(client, setup.AdventureId, question.Id());
         var entry = Recalled(context).Single(r => r.Str("turnId") == fact.Id());
         Assert.True(entry.GetProperty("included").GetBoolean());

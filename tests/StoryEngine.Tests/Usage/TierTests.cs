@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using StoryEngine.Core.Usage;
 using StoryEngine.Tests.Api;
 using StoryEngine.Tests.Infrastructure;
 
@@ -64,9 +65,16 @@ public sealed class TierTests : IAsyncLifetime
         using var user = await _server.CreateAccountAsync();
         var setup = await AdventureTestData.CreateAsync(user.Client);
         await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, "priced {{tokens:7}}");
-        var totals = (await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync()).GetProperty("totals");
-        var expected = Math.Round(totals.GetProperty("promptTokens").GetInt64() * 2.5m + 7 * 10m, MidpointRounding.AwayFromZero) / 1_000_000m;
-        Assert.Equal(expected, totals.GetProperty("cost").GetDecimal());
+        await BackgroundJobs.SettleAsync(user.Client, setup.AdventureId);
+        var usage = await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync();
+        var narration = BackgroundJobs.UsageFor(usage, UsagePurposes.Narration)!.Value;
+        var expected = Math.Round(narration.GetProperty("promptTokens").GetInt64() * 2.5m + 7 * 10m, MidpointRounding.AwayFromZero) / 1_000_000m;
+        Assert.Equal(expected, narration.GetProperty("cost").GetDecimal());
+        // The state extraction ran on the same model and is priced the same way, row by row.
+        var state = BackgroundJobs.UsageFor(usage, UsagePurposes.State)!.Value;
+        var stateCost = Math.Round(state.GetProperty("promptTokens").GetInt64() * 2.5m + state.GetProperty("completionTokens").GetInt64() * 10m, MidpointRounding.AwayFromZero) / 1_000_000m;
+        Assert.Equal(stateCost, state.GetProperty("cost").GetDecimal());
+        Assert.Equal(expected + stateCost, usage.GetProperty("totals").GetProperty("cost").GetDecimal());
         Assert.Equal(500_000_000, (await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync()).GetProperty("monthly").GetProperty("limit").GetInt64());
     }
 

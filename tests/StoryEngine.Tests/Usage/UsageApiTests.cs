@@ -11,20 +11,29 @@ namespace StoryEngine.Tests.Usage;
 public abstract class UsageApiTests(ServerFixture server)
 {
     [Fact]
-    public async Task a_turn_writes_one_ledger_row_with_the_backends_counts()
+    public async Task a_turn_writes_a_ledger_row_for_the_narration_and_one_for_its_state_extraction()
     {
         using var user = await server.CreateAccountAsync();
         var setup = await AdventureTestData.CreateAsync(user.Client);
         var turn = await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, "I count the coins {{tokens:5}}");
         var reported = turn.GetProperty("alternatives")[0].GetProperty("usage");
+        await BackgroundJobs.SettleAsync(user.Client, setup.AdventureId);
 
         var usage = await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync();
         Assert.Equal(TierCatalog.Standard, usage.Str("tier"));
+        var narration = BackgroundJobs.UsageFor(usage, UsagePurposes.Narration)!.Value;
+        Assert.Equal(1, narration.GetProperty("calls").GetInt64());
+        Assert.Equal(0, narration.GetProperty("estimatedCalls").GetInt64());
+        Assert.Equal(reported.GetProperty("inputTokens").GetInt64(), narration.GetProperty("promptTokens").GetInt64());
+        Assert.Equal(5, narration.GetProperty("completionTokens").GetInt64());
+        // The state extraction that followed is the user's too (the scripted backend reports 10 prompt tokens for it).
+        var state = BackgroundJobs.UsageFor(usage, UsagePurposes.State)!.Value;
+        Assert.Equal(1, state.GetProperty("calls").GetInt64());
+        Assert.Equal(10, state.GetProperty("promptTokens").GetInt64());
+        Assert.Equal(0, state.GetProperty("estimatedCalls").GetInt64());
         var totals = usage.GetProperty("totals");
-        Assert.Equal(1, totals.GetProperty("calls").GetInt64());
-        Assert.Equal(0, totals.GetProperty("estimatedCalls").GetInt64());
-        Assert.Equal(reported.GetProperty("inputTokens").GetInt64(), totals.GetProperty("promptTokens").GetInt64());
-        Assert.Equal(5, totals.GetProperty("completionTokens").GetInt64());
+        Assert.Equal(2, totals.GetProperty("calls").GetInt64());
+        Assert.Equal(narration.GetProperty("totalTokens").GetInt64() + state.GetProperty("totalTokens").GetInt64(), totals.GetProperty("totalTokens").GetInt64());
         var day = Assert.Single(usage.GetProperty("byDay").EnumerateArray());
         Assert.Equal(server.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.Str("day"));
         var model = Assert.Single(usage.GetProperty("byModel").EnumerateArray());
@@ -45,7 +54,7 @@ public abstract class UsageApiTests(ServerFixture server)
 
         var usage = await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync();
         var totals = usage.GetProperty("totals");
-        Assert.Equal(1, totals.GetProperty("calls").GetInt64());
+        Assert.Equal(1, totals.GetProperty("calls").GetInt64()); // a failed narration leaves no background work behind
         Assert.Equal(1, totals.GetProperty("estimatedCalls").GetInt64());
         Assert.True(totals.GetProperty("promptTokens").GetInt64() > 0);
         Assert.True(totals.GetProperty("completionTokens").GetInt64() > 0);
@@ -64,6 +73,7 @@ public abstract class UsageApiTests(ServerFixture server)
         using var user = await server.CreateAccountAsync();
         var setup = await AdventureTestData.CreateAsync(user.Client);
         var first = await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, "one {{tokens:4}}");
+        await BackgroundJobs.SettleAsync(user.Client, setup.AdventureId); // its state extraction is metered too
         var used = (await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync()).GetProperty("daily").GetProperty("used").GetInt64();
 
         // Less than a reply's worth left today.
@@ -138,12 +148,15 @@ public abstract class UsageApiTests(ServerFixture server)
     {
         using var admin = await server.CreateAccountAsync(admin: true);
         var ids = new List<string>();
+        var own = new List<JsonElement>();
         for (var i = 0; i < 2; i++)
         {
             using var user = await server.CreateAccountAsync();
             var setup = await AdventureTestData.CreateAsync(user.Client);
             await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, $"turn {{{{tokens:{3 + i}}}}}");
+            await BackgroundJobs.SettleAsync(user.Client, setup.AdventureId);
             ids.Add(user.Id);
+            own.Add(await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync());
         }
         var seen = new Dictionary<string, JsonElement>();
         string? cursor = null;
@@ -162,7 +175,9 @@ public abstract class UsageApiTests(ServerFixture server)
         {
             var line = seen[ids[i]];
             Assert.Equal(TierCatalog.Standard, line.Str("tier"));
-            Assert.Equal(3 + i, line.GetProperty("totals").GetProperty("completionTokens").GetInt64());
+            Assert.Equal(3 + i, BackgroundJobs.UsageFor(own[i], UsagePurposes.Narration)!.Value.GetProperty("completionTokens").GetInt64());
+            // The admin's line is the user's own total, background calls included.
+            Assert.Equal(own[i].GetProperty("totals").GetRawText(), line.GetProperty("totals").GetRawText());
             Assert.StartsWith("u", line.Str("username"), StringComparison.Ordinal);
         }
     }
