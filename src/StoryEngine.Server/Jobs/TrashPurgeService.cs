@@ -45,6 +45,18 @@ public static class JobsServiceCollectionExtensions
         {
             services.AddHostedService<TrashPurgeService>();
         }
+        services.AddOptions<Core.Retention.RetentionOptions>().BindConfiguration(Core.Retention.RetentionOptions.Section)
+            .Validate(o => o.IntervalMinutes is >= 1 and <= 10_080, "Retention:IntervalMinutes must be between 1 and 10080.")
+            .Validate(o => o.SentMailDays is >= 0 and <= 3650, "Retention:SentMailDays must be between 0 and 3650.")
+            .Validate(o => o.EndedSessionDays is >= 0 and <= 3650, "Retention:EndedSessionDays must be between 0 and 3650.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Core.Retention.RetentionOptions>>().Value);
+        services.AddSingleton<Core.Retention.IRetentionStore, Storage.Retention.RetentionStore>();
+        services.AddSingleton<Core.Retention.RetentionSweep>();
+        if (configuration.GetValue("Retention:Enabled", true))
+        {
+            services.AddHostedService<RetentionService>();
+        }
         services.AddJobQueue(configuration).AddWorldState();
         return services;
     }

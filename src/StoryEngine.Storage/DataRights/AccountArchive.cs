@@ -93,6 +93,29 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 w.WriteString("ip", r.Ip);
             }, cancellationToken);
 
+        // What the keys are, never what they are: no hash, no secret.
+        await WritePagesAsync(json, output, "apiKeys", connection,
+            $"SELECT id AS Id, public_id AS PublicId, name AS Name, scopes AS Scopes, created_at AS CreatedAt, expires_at AS ExpiresAt, " +
+            $"last_used_at AS LastUsedAt, revoked_at AS RevokedAt FROM api_keys WHERE user_id = @Owner AND id > @After ORDER BY id",
+            user.Id, (ApiKeyRow r) => r.Id, (w, r) =>
+            {
+                w.WriteString("id", r.Id);
+                w.WriteString("prefix", $"se_{r.PublicId}_");
+                w.WriteString("name", r.Name);
+                w.WriteStartArray("scopes");
+                foreach (var scope in r.Scopes.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries))
+                {
+                    w.WriteStringValue(scope);
+                }
+                w.WriteEndArray();
+                WriteTime(w, "createdAt", r.CreatedAt);
+                WriteTime(w, "expiresAt", r.ExpiresAt);
+                WriteTime(w, "lastUsedAt", r.LastUsedAt);
+                WriteTime(w, "revokedAt", r.RevokedAt);
+            }, cancellationToken);
+
+        await WriteTwoFactorAsync(json, connection, user.Id, cancellationToken);
+
         await WritePagesAsync(json, output, "usage", connection,
             $"SELECT id AS Id, adventure_id AS AdventureId, purpose AS Purpose, backend AS Backend, model AS Model, prompt_tokens AS PromptTokens, " +
             $"completion_tokens AS CompletionTokens, estimated AS Estimated, cost_micros AS CostMicros, at AS At " +
@@ -127,6 +150,20 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
 
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
+    }
+
+    // Whether two-factor sign-in is on and how many recovery codes are left; the secret and the codes stay behind.
+    private static async Task WriteTwoFactorAsync(Utf8JsonWriter json, DbConnection connection, string ownerId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<TwoFactorRow>(new CommandDefinition(
+            "SELECT t.created_at AS CreatedAt, t.enabled_at AS EnabledAt, " +
+            "(SELECT COUNT(*) FROM user_recovery_codes c WHERE c.user_id = t.user_id AND c.used_at IS NULL) AS RecoveryCodesLeft " +
+            "FROM user_two_factor t WHERE t.user_id = @Owner", new { Owner = ownerId }, cancellationToken: cancellationToken));
+        json.WriteStartObject("twoFactor");
+        json.WriteBoolean("enabled", row?.EnabledAt is not null);
+        WriteTime(json, "enabledAt", row?.EnabledAt);
+        json.WriteNumber("recoveryCodesLeft", row?.EnabledAt is null ? 0 : row.RecoveryCodesLeft);
+        json.WriteEndObject();
     }
 
     private static async Task WriteAdventuresAsync(Utf8JsonWriter json, Stream output, DbConnection connection, string ownerId, CancellationToken cancellationToken)
@@ -174,6 +211,21 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                         break;
                     }
                     sequence = events[^1].Sequence;
+                }
+                json.WriteEndArray();
+                // The rolling summaries the utility model wrote of this story (few: one per chunk of turns and layer).
+                json.WriteStartArray("summaries");
+                foreach (var summary in await connection.QueryAsync<SummaryRow>(new CommandDefinition(
+                    "SELECT layer AS Layer, from_turn AS FromTurn, to_turn AS ToTurn, text AS Text, created_at AS CreatedAt FROM story_summaries " +
+                    "WHERE adventure_id = @Id ORDER BY layer, from_turn", new { adventure.Id }, cancellationToken: cancellationToken)))
+                {
+                    json.WriteStartObject();
+                    json.WriteNumber("layer", summary.Layer);
+                    json.WriteNumber("fromTurn", summary.FromTurn);
+                    json.WriteNumber("toTurn", summary.ToTurn);
+                    json.WriteString("text", summary.Text);
+                    WriteTime(json, "createdAt", summary.CreatedAt);
+                    json.WriteEndObject();
                 }
                 json.WriteEndArray();
                 json.WriteEndObject();
@@ -310,6 +362,34 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         public long? LastUsedAt { get; init; }
         public string? UserAgent { get; init; }
         public string? Ip { get; init; }
+    }
+
+    private sealed class ApiKeyRow
+    {
+        public string Id { get; init; } = "";
+        public string PublicId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Scopes { get; init; } = "";
+        public long CreatedAt { get; init; }
+        public long? ExpiresAt { get; init; }
+        public long? LastUsedAt { get; init; }
+        public long? RevokedAt { get; init; }
+    }
+
+    private sealed class TwoFactorRow
+    {
+        public long CreatedAt { get; init; }
+        public long? EnabledAt { get; init; }
+        public long RecoveryCodesLeft { get; init; }
+    }
+
+    private sealed class SummaryRow
+    {
+        public long Layer { get; init; }
+        public long FromTurn { get; init; }
+        public long ToTurn { get; init; }
+        public string Text { get; init; } = "";
+        public long CreatedAt { get; init; }
     }
 
     private sealed class UsageRow

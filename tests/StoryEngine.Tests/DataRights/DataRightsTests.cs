@@ -18,6 +18,7 @@ public abstract class DataRightsTests(ServerFixture server)
     {
         using var user = await server.CreateAccountAsync();
         var data = await OwnedData.CreateAsync(server, user);
+        var key = await user.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = "export script", scopes = new[] { "read", "play" } });
 
         var response = await user.Client.GetAsync("/api/v1/me/export", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -41,6 +42,14 @@ public abstract class DataRightsTests(ServerFixture server)
         Assert.Equal(2, export.GetProperty("adventures").GetArrayLength()); // the fork too
         Assert.True(export.GetProperty("sessions").GetArrayLength() >= 2);
         Assert.True(export.GetProperty("usage").GetArrayLength() >= 1);
+        // API keys by name, scopes and prefix; never the key or its hash.
+        var exportedKey = Assert.Single(export.GetProperty("apiKeys").EnumerateArray());
+        Assert.Equal("export script", exportedKey.Str("name"));
+        Assert.Equal(["play", "read"], exportedKey.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).Order().ToArray());
+        Assert.StartsWith(exportedKey.Str("prefix"), key.Str("key"), StringComparison.Ordinal);
+        Assert.DoesNotContain(key.Str("key"), export.ToString(), StringComparison.Ordinal);
+        Assert.False(export.GetProperty("twoFactor").GetProperty("enabled").GetBoolean());
+        Assert.Equal(JsonValueKind.Array, adventure.GetProperty("summaries").ValueKind);
         Assert.Contains(export.GetProperty("audit").EnumerateArray(), a => a.Str("action") == "auth.login.succeeded");
         Assert.Contains(export.GetProperty("audit").EnumerateArray(), a => a.Str("action") == "account.exported");
         Assert.DoesNotContain("passwordHash", export.ToString(), StringComparison.OrdinalIgnoreCase);
