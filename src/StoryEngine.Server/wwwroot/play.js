@@ -2,10 +2,13 @@
 // finished narration; with it, a move is posted in the background and the narration streams into the live
 // region as it is written (Server-Sent Events; the browser re-attaches after a dropped connection and the
 // server resumes after the last token it saw, from the Last-Event-ID header). Older turns load as you scroll up.
+// The world-state panel is read again while a turn is still being read for changes (a background job).
 
 const root = () => document.getElementById("play");
 const adventure = root()?.dataset.adventure;
 let source = null;
+let stateWatch = 0; // bumped to stop an older polling loop when a newer one starts
+const refreshButton = () => document.querySelector("#state-refresh button");
 
 if (adventure) {
   document.addEventListener("submit", onSubmit);
@@ -16,6 +19,7 @@ if (adventure) {
     }
   });
   watchOlder();
+  watchState();
   if (!location.hash && !new URLSearchParams(location.search).has("before")) {
     scrollToAction();
   }
@@ -26,6 +30,7 @@ if (adventure) {
 
 async function onSubmit(event) {
   const form = event.target;
+  if (form.id === "state-refresh") return onStateRefresh(event);
   const posted = form.hasAttribute("data-live");
   const stop = form.id === "stop";
   if (!posted && !stop) return; // every other form posts normally
@@ -108,6 +113,7 @@ async function refresh() {
   root().replaceWith(document.adoptNode(next));
   document.querySelector(".flash")?.remove(); // it spoke of the page as it was
   watchOlder();
+  watchState();
   scrollToAction();
   (document.getElementById(hadFocus) ?? document.getElementById("text"))?.focus({ preventScroll: true });
 }
@@ -169,4 +175,46 @@ function watchOlder() {
     }
   });
   observer.observe(link);
+}
+
+// The panel's Refresh reloads the page without this module; with it, only the panel is fetched again.
+async function onStateRefresh(event) {
+  event.preventDefault();
+  if (!(await replaceState())) {
+    location.reload();
+    return;
+  }
+  refreshButton()?.focus();
+  watchState();
+}
+
+// While the panel says a turn is still being read, ask for it again every second or two, for up to a minute.
+function watchState() {
+  const watch = ++stateWatch;
+  let tries = 0;
+  const tick = async () => {
+    if (watch !== stateWatch || document.getElementById("world-state")?.dataset.pending !== "true") return;
+    if (++tries > 40) return; // the Refresh button is still there
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (watch !== stateWatch) return;
+    const inside = document.getElementById("world-state")?.contains(document.activeElement);
+    if (await replaceState() && inside) refreshButton()?.focus({ preventScroll: true });
+    tick();
+  };
+  tick();
+}
+
+async function replaceState() {
+  let response;
+  try {
+    response = await fetch(`/play/${encodeURIComponent(adventure)}?handler=StatePanel`, { headers: { "X-Requested-With": "fetch" } });
+  } catch {
+    return false;
+  }
+  if (!response.ok) return false;
+  const next = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("world-state");
+  const current = document.getElementById("world-state");
+  if (!next || !current) return false;
+  current.replaceWith(document.adoptNode(next));
+  return true;
 }

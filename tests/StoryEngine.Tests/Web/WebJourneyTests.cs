@@ -68,7 +68,7 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         await Expect(page.Locator("#live")).ToHaveAttributeAsync("role", "log");
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part40");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop the narrator" })).ToBeHiddenAsync();
-        await ScreenshotAsync(page, "play");
+        // play.png is taken by WebWorldStateTests, where the world-state panel has something to show.
 
         // Retry makes a second version; flip back to the first.
         await WebSteps.Turn(page, 1).GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
@@ -88,7 +88,7 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         await WebSteps.Turn(page, 1).GetByRole(AriaRole.Link, new() { Name = "What the narrator saw" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("What the narrator saw for turn 1");
         await Expect(page.Locator("main")).ToContainTextAsync("I light the lantern");
-        await ScreenshotAsync(page, "context-inspector");
+        // context-inspector.png is taken by WebLorebookTests, where lore fires and memories are recalled.
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the story" }).ClickAsync();
 
         // Fork from turn 1: a new adventure with the same history; the original stays.

@@ -2,13 +2,19 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
+using StoryEngine.Core.Lore.Activation;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Stories;
 using StoryEngine.Server.Web;
 
 namespace StoryEngine.Server.Pages.Play;
 
-/// <summary>The context inspector: exactly what the narrator was sent for one narration, section by section, and what was left out.</summary>
+/// <summary>
+/// The context inspector: exactly what the narrator was sent for one narration, section by section, what was left out,
+/// the lore that fired (entry, key, turn) and that was cut (budget, roll, cooldown, delay), and the memories recall
+/// weighed, from the prompt report stored with the narration (the API's <c>GET …/turns/{turnId}/context</c>).
+/// </summary>
 public sealed class ContextModel(AdventureService adventures, IStoryLog log) : StoryPageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -26,6 +32,9 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
 
     public int Shown { get; private set; }
 
+    /// <summary>What each recalled turn holds, as recall reminds the narrator of it, by turn id (missing when the turn is gone).</summary>
+    public IReadOnlyDictionary<string, string> MemoryTexts { get; private set; } = new Dictionary<string, string>();
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Turn = await adventures.GetTurnAsync(UserId, Id, TurnId, cancellationToken);
@@ -36,5 +45,24 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
         }
         var json = await log.GetContextAsync(Id, TurnId, Shown, cancellationToken);
         Report = json is null ? null : JsonSerializer.Deserialize<ContextReport>(json, StoryEventJson.Options);
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in Report?.Memory?.Recalled.Select(r => r.TurnId).Distinct() ?? [])
+        {
+            if (await log.GetTurnAsync(Id, id, cancellationToken) is { } recalled)
+            {
+                texts[id] = MemoryText.Of(recalled);
+            }
+        }
+        MemoryTexts = texts;
     }
+
+    /// <summary>Why an entry fired, in words.</summary>
+    public static string Why(LoreFired fired) => fired.Reason switch
+    {
+        LoreReasons.Key => $"key \u201c{fired.Key}\u201d",
+        LoreReasons.Recursion => $"key \u201c{fired.Key}\u201d in another entry",
+        LoreReasons.Constant => "always on",
+        LoreReasons.Sticky => "still in play (sticky)",
+        _ => fired.Reason,
+    };
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Jobs;
 using StoryEngine.Core.Narration;
+using StoryEngine.Core.State;
 using StoryEngine.Core.Stories;
 using StoryEngine.Server.Http;
 using StoryEngine.Server.Web;
@@ -9,10 +11,10 @@ namespace StoryEngine.Server.Pages.Play;
 
 /// <summary>
 /// The play view: the transcript (newest at the bottom, older turns a page at a time), the action box, and every turn
-/// operation. Without JavaScript each post waits for the narration and comes back here; with it (play.js) a post
-/// answers at once and the narration streams in from <see cref="NarrationStreamEndpoint"/>.
+/// operation, and the world-state panel. Without JavaScript each post waits for the narration and comes back here; with
+/// it (play.js) a post answers at once and the narration streams in from <see cref="NarrationStreamEndpoint"/>.
 /// </summary>
-public sealed class PlayModel(AdventureService adventures, TurnService turns, IStoryLog log) : StoryPageModel
+public sealed class PlayModel(AdventureService adventures, TurnService turns, IStoryLog log, WorldStates states, IJobStore jobs) : StoryPageModel
 {
     public const int PageSize = 20;
     public static readonly string[] Kinds = ["do", "say", "story", "continue"];
@@ -36,6 +38,8 @@ public sealed class PlayModel(AdventureService adventures, TurnService turns, IS
 
     public bool Streaming { get; private set; }
 
+    public WorldStatePanel Panel { get; private set; } = null!;
+
     /// <summary>The kind and text the person had typed, kept when a post fails.</summary>
     public string Kind { get; private set; } = "do";
 
@@ -45,6 +49,10 @@ public sealed class PlayModel(AdventureService adventures, TurnService turns, IS
     private bool Live => Request.Headers["X-Requested-With"] == "fetch";
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+
+    /// <summary>Only the world-state panel, for play.js to swap in while a turn's changes are being read.</summary>
+    public async Task<IActionResult> OnGetStatePanelAsync(CancellationToken cancellationToken) =>
+        Partial("_WorldState", await WorldStatePanel.LoadAsync(states, jobs, UserId, Id, cancellationToken));
 
     public Task<IActionResult> OnPostTakeAsync(string? kind, string? text, CancellationToken cancellationToken)
     {
@@ -118,5 +126,6 @@ public sealed class PlayModel(AdventureService adventures, TurnService turns, IS
             NewestTurnId = Turns[^1].TurnId;
         }
         Streaming = await turns.FindRunAsync(UserId, Id, cancellationToken) is { IsFinished: false };
+        Panel = await WorldStatePanel.LoadAsync(states, jobs, UserId, Id, cancellationToken);
     }
 }

@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Lore;
 using StoryEngine.Core.Resources;
+using StoryEngine.Formats.Lore;
+using StoryEngine.Formats.Transfer;
 using StoryEngine.Server.Web;
 
 namespace StoryEngine.Server.Pages.Worlds;
 
 /// <summary>A world's lorebook and its entries. Every change rewrites the book with a version check, like the API's entry routes.</summary>
-public sealed class LorebookModel(ResourceService<Lorebook> lorebooks) : StoryPageModel
+public sealed class LorebookModel(ResourceService<Lorebook> lorebooks, LorebookTransfer transfer) : StoryPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string WorldId { get; set; } = "";
@@ -22,6 +24,13 @@ public sealed class LorebookModel(ResourceService<Lorebook> lorebooks) : StoryPa
     private string Here => $"/worlds/{WorldId}/lorebooks/{Id}";
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => Book = await lorebooks.GetAsync(Scope, Id, cancellationToken);
+
+    /// <summary>The book as a file for SillyTavern (st), as a V3 lorebook (card) or for NovelAI, as the API's export writes it.</summary>
+    public async Task<IActionResult> OnGetExportAsync(string? format, CancellationToken cancellationToken)
+    {
+        var file = await transfer.ExportAsync(Scope, Id, LorebookFile.ParseFormat(format), cancellationToken);
+        return File(file.Content, file.MediaType, file.FileName);
+    }
 
     public Task<IActionResult> OnPostSaveAsync(long version, string? name, string? description, CancellationToken cancellationToken) => AttemptAsync(async () =>
     {
