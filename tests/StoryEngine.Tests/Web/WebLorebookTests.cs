@@ -76,6 +76,7 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         await Expect(cut).ToContainTextAsync("probability");
         await Expect(cut).ToContainTextAsync("0% chance");
         await Expect(fired).Not.ToContainTextAsync("The drowned bells");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "On this page" })).ToContainTextAsync("Lore (1 fired, 1 cut)");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the story" }).ClickAsync();
         await WebSteps.Turn(page, 2).GetByRole(AriaRole.Link, new() { Name = "What the narrator saw" }).ClickAsync();
@@ -83,6 +84,7 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         await Expect(memories).ToContainTextAsync("Turn 1");
         await Expect(memories).ToContainTextAsync("I raise the lantern into the fog");
         await Expect(page.Locator("#memory")).ToContainTextAsync("Recall searched for: lantern");
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Lore \\(") }).ClickAsync();
         await ScreenshotAsync(page, "context-inspector");
         await page.Context.CloseAsync();
     }
