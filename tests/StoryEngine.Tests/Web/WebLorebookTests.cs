@@ -43,7 +43,7 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         }
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("with 2 entries");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Coast lore");
-        await Expect(page.Locator("#entries-h + ul")).ToContainTextAsync("keys: lantern");
+        await Expect(page.Locator("#entries-h + ul")).ToContainTextAsync("Storm lanterns keys: lantern"); // a World Info entry is known by its comment
         await ScreenshotAsync(page, "lorebook-import");
 
         // Export for each tool; the NovelAI file is a .lorebook that reads back as one.

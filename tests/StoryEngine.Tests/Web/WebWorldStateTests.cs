@@ -90,6 +90,7 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         var newQuest = page.GetByRole(AriaRole.Group, new() { Name = "Add a quest" });
         await newQuest.GetByLabel("Name").FillAsync("Relight the lamp");
         await newQuest.GetByLabel("Notes").FillAsync("Oil is in the cellar.");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await ScreenshotAsync(page, "world-state");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
 
