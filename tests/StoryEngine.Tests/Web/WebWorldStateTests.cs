@@ -150,6 +150,33 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task the_panel_the_corrections_and_the_inspector_fit_a_360_pixel_wide_screen()
+    {
+        var page = await browser.OpenAsync(server.BaseAddress, width: 360, height: 740);
+        await WebSteps.SignUpAsync(page);
+        var worldId = await WebSteps.CreateWorldAsync(page, "Narrow state");
+        var adventureId = await WebSteps.StartAdventureAsync(page, worldId);
+        await ScriptLighthouseAsync(_marker);
+        await page.Locator("#text").FillAsync($"I climb to the lighthouse ({_marker}) {{{{tokens:3}}}}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts");
+        await AssertNoSidewaysScrollAsync(page);
+        await page.GotoAsync($"/play/{adventureId}/state");
+        await AssertNoSidewaysScrollAsync(page);
+        await page.GotoAsync($"/play/{adventureId}");
+        await WebSteps.Turn(page, 1).GetByRole(AriaRole.Link, new() { Name = "What the narrator saw" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("turn 1");
+        await AssertNoSidewaysScrollAsync(page);
+        await page.Context.CloseAsync();
+    }
+
+    private static async Task AssertNoSidewaysScrollAsync(IPage page)
+    {
+        var (scroll, client) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
+        Assert.True(scroll <= client, $"{page.Url} is {scroll} px wide on a {client} px screen.");
+    }
+
     private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 }
 
