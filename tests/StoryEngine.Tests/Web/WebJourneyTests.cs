@@ -68,6 +68,7 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         await Expect(page.Locator("#live")).ToHaveAttributeAsync("role", "log");
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part40");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop the narrator" })).ToBeHiddenAsync();
+        await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "World state" })).ToBeVisibleAsync(); // WebWorldStateTests fills it
         // play.png is taken by WebWorldStateTests, where the world-state panel has something to show.
 
         // Retry makes a second version; flip back to the first.
