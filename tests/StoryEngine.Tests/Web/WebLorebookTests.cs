@@ -61,7 +61,7 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         await page.Locator("#text").FillAsync("I raise the lantern into the fog {{tokens:4}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part4");
-        await BackgroundJobs.WaitAsync(server, adventureId, "memory.index");
+        await ServerUnderTest.WaitAsync(server, adventureId, "memory.index");
         await page.Locator("#text").FillAsync("The lantern flickers as I wait {{tokens:3}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(WebSteps.Turn(page, 2)).ToContainTextAsync("part3");

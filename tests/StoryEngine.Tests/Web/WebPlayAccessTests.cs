@@ -19,12 +19,12 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         await WebSteps.SignUpAsync(owner);
         var worldId = await WebSteps.CreateWorldAsync(owner, "Mine alone");
         var adventureId = await WebSteps.StartAdventureAsync(owner, worldId);
-        await BackgroundJobs.WaitAsync(server, adventureId, "state.extract", atLeastOne: false); // nothing may change the state under the form
+        await ServerUnderTest.WaitAsync(server, adventureId, "state.extract", atLeastOne: false); // nothing may change the state under the form
         await owner.GotoAsync($"/play/{adventureId}/state");
         await owner.GetByLabel("Time of day").FillAsync("dawn");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
         await Expect(owner.Locator("#world-state")).ToContainTextAsync("dawn");
-        var events = (await BackgroundJobs.EventTypesAsync(server, adventureId)).Length;
+        var events = (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length;
 
         var other = await browser.OpenAsync(server.BaseAddress);
         await WebSteps.SignUpAsync(other);
@@ -42,7 +42,7 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         var correction = await other.RunAndWaitForResponseAsync(
             () => other.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.Equal(404, correction.Status);
-        Assert.Equal(events, (await BackgroundJobs.EventTypesAsync(server, adventureId)).Length);
+        Assert.Equal(events, (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length);
 
         // And a lorebook import aimed at the owner's world.
         await other.GotoAsync($"/worlds/{otherWorld}/lorebooks/import");
@@ -89,7 +89,7 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved your edit");
         await page.GotoAsync($"/play/{adventureId}");
         await Expect(WebSteps.Turn(page, 1).Locator(".narration")).ToHaveTextAsync(new Regex("^\\s*The oars dip into black water.\\s*$"));
-        Assert.Contains("TurnEdited", await BackgroundJobs.EventTypesAsync(server, adventureId));
+        Assert.Contains("TurnEdited", await ServerUnderTest.EventTypesAsync(server, adventureId));
         await page.Context.CloseAsync();
     }
 }

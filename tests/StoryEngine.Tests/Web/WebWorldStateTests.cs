@@ -73,7 +73,7 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await page.Locator("#text").FillAsync($"I climb to the lighthouse ({_marker}) {{{{tokens:4}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part4");
-        await BackgroundJobs.WaitAsync(server, adventureId, "state.extract");
+        await ServerUnderTest.WaitAsync(server, adventureId, "state.extract");
 
         // Without JavaScript the panel's Refresh loads the page again.
         await page.GetByRole(AriaRole.Button, new() { Name = "Refresh the world state" }).ClickAsync();
@@ -102,7 +102,7 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await Expect(panel).ToContainTextAsync("midnight");
         await Expect(panel).ToContainTextAsync("Relight the lamp (Active): Oil is in the cellar.");
         await Expect(panel).Not.ToContainTextAsync("Old Tom");
-        Assert.Contains("StateCorrected", await BackgroundJobs.EventTypesAsync(server, adventureId));
+        Assert.Contains("StateCorrected", await ServerUnderTest.EventTypesAsync(server, adventureId));
         await page.Context.CloseAsync();
     }
 
@@ -116,8 +116,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await ScriptLighthouseAsync(_marker);
         await page.Locator("#text").FillAsync($"I climb ({_marker}) {{{{tokens:3}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await BackgroundJobs.WaitAsync(server, adventureId, "state.extract");
-        var eventsBefore = (await BackgroundJobs.EventTypesAsync(server, adventureId)).Length;
+        await ServerUnderTest.WaitAsync(server, adventureId, "state.extract");
+        var eventsBefore = (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length;
 
         // A feeling toward someone the state does not know, and one without "Name:".
         await page.GotoAsync($"/play/{adventureId}/state");
@@ -142,7 +142,7 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("was changed since you read it");
 
-        var events = await BackgroundJobs.EventTypesAsync(server, adventureId);
+        var events = await ServerUnderTest.EventTypesAsync(server, adventureId);
         Assert.Equal(eventsBefore + 1, events.Length); // only the other page's correction
         await page.GotoAsync($"/play/{adventureId}");
         await Expect(page.Locator("#world-state")).ToContainTextAsync("dawn");

@@ -5,7 +5,7 @@ using StoryEngine.Tests.Infrastructure;
 namespace StoryEngine.Tests.Web;
 
 /// <summary>What browser tests read from the server under test behind the pages: its job queue and story log.</summary>
-public static class BackgroundJobs
+public static class ServerUnderTest
 {
     /// <summary>Waits until every job of <paramref name="type"/> queued for the adventure has finished (and, unless told otherwise, at least one exists).</summary>
     public static async Task WaitAsync(ServerFixture server, string adventureId, string type, bool atLeastOne = true)
