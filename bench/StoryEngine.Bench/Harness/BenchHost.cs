@@ -26,7 +26,8 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<BenchHost> StartAsync(BenchDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null, INarrator? narrator = null)
+    public static async Task<BenchHost> StartAsync(BenchDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null, INarrator? narrator = null,
+        IUtilityModel? utility = null)
     {
         var settings = database.Settings();
         // Many accounts are made; the production 600,000 PBKDF2 rounds would measure hashing, not narration.
@@ -49,6 +50,10 @@ internal sealed class BenchHost : IAsyncDisposable
         if (narrator is not null)
         {
             builder.Services.AddSingleton(narrator);
+        }
+        if (utility is not null)
+        {
+            builder.Services.AddSingleton(utility);
         }
         var app = builder.Build();
         StoryEngineHost.ValidateConfiguration(app.Services);

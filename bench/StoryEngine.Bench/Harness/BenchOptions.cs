@@ -19,6 +19,8 @@ internal sealed record BenchOptions
           --samples N             samples for 'append' (default 500) and 'ttft' (default 200)
           --users N               concurrent streaming adventures for 'concurrent' (default 1000)
           --lore                  'prefix' with a 300-entry world lorebook whose keys the story mentions
+          --state                 'prefix' with world state extracted after every turn (a scripted utility model)
+          --dump-prompts DIR      'prefix' writes every prompt it captured to DIR/NNN.txt, to see where two differ
           --lore-samples N        activations measured by 'lore' (default 5000)
         """;
 
@@ -45,6 +47,12 @@ internal sealed record BenchOptions
     /// <summary>'prefix' plays with a world lorebook, so constant and triggered lore are in every prompt.</summary>
     public bool PrefixWithLore { get; init; }
 
+    /// <summary>'prefix' extracts world state after every turn (and summarises), waiting for those jobs before the next turn.</summary>
+    public bool PrefixWithState { get; init; }
+
+    /// <summary>'prefix' writes each captured prompt here, one file per turn.</summary>
+    public string? DumpPromptsTo { get; init; }
+
     public string Engine => Postgres is null ? "sqlite" : "postgres";
 
     /// <summary>The options, or null with the problem written to <paramref name="error"/>.</summary>
@@ -67,8 +75,14 @@ internal sealed record BenchOptions
                 case "--lore":
                     options = options with { PrefixWithLore = true };
                     continue;
+                case "--state":
+                    options = options with { PrefixWithState = true };
+                    continue;
                 case "--lore-samples" when value is not null:
                     options = options with { LoreSamples = Number(value) };
+                    break;
+                case "--dump-prompts" when value is not null:
+                    options = options with { DumpPromptsTo = value };
                     break;
                 case "--postgres" when value is not null:
                     options = options with { Postgres = value };

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using StoryEngine.Bench.Backends;
 using StoryEngine.Bench.Harness;
+using StoryEngine.Core.Jobs;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Stories;
 
@@ -21,7 +22,9 @@ internal static class PrefixStability
 
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        output.WriteLine(options.PrefixWithLore ? "### 4. Prompt prefix stability, with lore (issue 5)" : "### 4. Prompt prefix stability");
+        var extras = new[] { options.PrefixWithLore ? "lore" : null, options.PrefixWithState ? "world state" : null, options.PrefixWithLore || options.PrefixWithState ? "recall" : null }
+            .OfType<string>().ToList();
+        output.WriteLine(extras.Count > 0 ? $"### 4. Prompt prefix stability, with {string.Join(", ", extras)} (issue 5)" : "### 4. Prompt prefix stability");
         output.WriteLine();
         var narrator = new InstantNarrator(InstantNarrator.DefaultSettings);
         var captured = new List<(string Text, int SystemLength)>();
@@ -33,7 +36,7 @@ internal static class PrefixStability
             }
         };
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
-        await using var host = await BenchHost.StartAsync(database, narrator: narrator);
+        await using var host = await BenchHost.StartAsync(database, narrator: narrator, utility: options.PrefixWithState ? new BenchUtilityModel() : null);
         using var http = StoryApi.CreateClient(host.BaseAddress);
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("prefix", cancellationToken);
@@ -45,8 +48,11 @@ internal static class PrefixStability
         var turns = host.Get<TurnService>();
         var log = host.Get<IStoryLog>();
 
+        var jobs = host.Get<IJobStore>();
         var prompts = new List<Prompt>();
         var loreFired = 0;
+        var recalled = 0;
+        var stateTokens = 0;
         for (var turn = 1; turn <= options.PrefixTurns; turn++)
         {
             var run = await turns.TakeTurnAsync(user.Id, adventureId, "do", BenchStory.Action(turn), cancellationToken);
@@ -57,12 +63,26 @@ internal static class PrefixStability
                     throw new InvalidOperationException($"Turn {turn} failed: {failed.FailureMessage}");
                 }
             }
+            if (options.PrefixWithState)
+            {
+                await SettleJobsAsync(jobs, adventureId, cancellationToken); // this turn's state is in the next prompt, as in play at a human pace
+            }
             var report = JsonSerializer.Deserialize<ContextReport>((await log.GetContextAsync(adventureId, run.TurnId, 0, cancellationToken))!, StoryEventJson.Options)!;
             var (text, systemLength) = captured[turn - 1];
             prompts.Add(new Prompt(turn, text, systemLength, report.LeftOut.Count > 0 || report.Lore?.NotFired.Any(n => n.Reason == "budget") == true, report.EstimatedTokens));
             loreFired += report.Lore?.Fired.Count ?? 0;
+            recalled += report.Memory?.Recalled.Count(m => m.Included) ?? 0;
+            stateTokens += report.Sections.FirstOrDefault(s => s.Name == "world state")?.EstimatedTokens ?? 0;
         }
 
+        if (options.DumpPromptsTo is { } dump)
+        {
+            Directory.CreateDirectory(dump);
+            foreach (var p in prompts)
+            {
+                await File.WriteAllTextAsync(Path.Combine(dump, $"{p.Turn:000}.txt"), p.Text, cancellationToken);
+            }
+        }
         var pairs = prompts.Zip(prompts.Skip(1), (previous, next) => (previous, next, Share: Share(previous.Text, next.Text))).ToList();
         var table = new MarkdownTable("phase", "turn pairs", "mean share", "min share", "p50 share", "prompt size (est. tokens)");
         Row(table, "under budget (nothing cut from either prompt)", pairs.Where(p => !p.next.OverBudget).ToList());
@@ -79,6 +99,13 @@ internal static class PrefixStability
                              $"action); on average {(double)loreFired / options.PrefixTurns:0.0} entries fired per turn. A turn counts as over budget when " +
                              "transcript turns or lore entries were cut.");
         }
+        if (options.PrefixWithState)
+        {
+            output.WriteLine($"With world state extracted after every turn by a scripted utility model (the player moves every turn, Maren every third, " +
+                             $"an item every tenth, time of day every eighth) and summaries when the transcript outgrows its budget; the next turn waits for " +
+                             $"those jobs. On average {(double)stateTokens / options.PrefixTurns:0.0} tokens of state lines per prompt and " +
+                             $"{(double)recalled / options.PrefixTurns:0.00} recalled memories per prompt.");
+        }
         output.WriteLine();
         table.WriteTo(output);
         output.WriteLine(firstCut is null
@@ -87,6 +114,32 @@ internal static class PrefixStability
               $"so the prompts agree only up to the end of the system message ({100.0 * last.SystemLength / last.Text.Length:0.0}% of the last prompt). " +
               "Target (issue 3): ≥ 95% while under budget.");
         output.WriteLine();
+    }
+
+    private static async Task SettleJobsAsync(IJobStore jobs, string adventureId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string[] unfinished = [JobStates.Queued, JobStates.Running, JobStates.Failed];
+        while (true)
+        {
+            var waiting = new List<string>();
+            foreach (var state in unfinished)
+            {
+                if ((await jobs.ListAsync(new JobListQuery(null, adventureId, state, 1, null), cancellationToken)).Count > 0)
+                {
+                    waiting.Add(state);
+                }
+            }
+            if (waiting.Count == 0)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"The adventure's background jobs did not finish within a minute (some are still {string.Join(", ", waiting)}).");
+            }
+            await Task.Delay(5, cancellationToken);
+        }
     }
 
     private static string Serialize(IEnumerable<ChatMessage> messages)

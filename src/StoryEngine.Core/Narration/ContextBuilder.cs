@@ -67,11 +67,10 @@ public sealed class ContextBuilder(TokenEstimator tokens)
 
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
-        var triggeredLore = LorePrompt.Triggered(lore);
-        var state = State.StatePrompt.Render(input.State);
-        var loreTokens = triggeredLore.Length == 0 ? 0 : tokens.Estimate(triggeredLore, settings.Model);
-        var stateTokens = state.Length == 0 ? 0 : tokens.Estimate(state, settings.Model);
-        var fixedTokens = tokens.Estimate(system, settings.Model) + actionTokens + loreTokens + stateTokens;
+        var systemTokens = tokens.Estimate(system, settings.Model);
+        // The budget reserves room for all triggered lore and the whole state; what earlier turns already carry is
+        // only known once the transcript is chosen, and is then left out of the volatile block (it only gets smaller).
+        var fixedTokens = systemTokens + actionTokens + Estimate(LorePrompt.Triggered(lore.Triggered), settings) + Estimate(State.StatePrompt.Render(input.State), settings);
         // Recalled memories get a share of the transcript's budget, only when there is something to recall.
         var recallBudget = input.Recall is { Candidates.Count: > 0 } r ? Math.Min(r.MaxTokens, Math.Max(0, (settings.PromptBudget - fixedTokens) / 4)) : 0;
         var transcriptBudget = settings.PromptBudget - fixedTokens - recallBudget;
@@ -118,43 +117,69 @@ public sealed class ContextBuilder(TokenEstimator tokens)
                 $"over budget: the transcript may use {Math.Max(0, transcriptBudget)} of {settings.PromptBudget} prompt tokens; oldest turns go first"));
         }
         kept.Reverse();
+        var carried = new CarriedContexts(kept.Select(k => k.Turn));
         var transcriptText = string.Join("\n", kept.SelectMany(k => k.Messages).Select(m => $"{m.Role}: {m.Text}"));
         sections.Add(new ContextSection("transcript", "user/assistant", used, transcriptText,
             kept.Count == 0 ? "no earlier turns" : $"turns {kept[0].Turn.Number}–{kept[^1].Turn.Number}"));
 
-        // Volatile block: triggered lore, recalled memories, world state, author's note.
+        // Volatile block, in two messages. The first (triggered lore, world state, author's note) stays with this turn
+        // in later prompts, so it says only what the kept transcript does not already carry from earlier turns. The
+        // second (recalled memories) is for this prompt only: memories change every turn and would crowd the
+        // transcript, and under budget there are none (every turn is in the transcript), so it costs the cache nothing there.
+        var newLore = lore.Triggered.Where(e => e.Text.Length > 0 && !carried.Shows(e.Text)).ToList();
+        var carriedLore = lore.Triggered.Count(e => e.Text.Length > 0) - newLore.Count;
+        var triggeredLore = LorePrompt.Triggered(newLore);
+        var loreTokens = Estimate(triggeredLore, settings);
+        var (state, stateLines) = State.StatePrompt.Changes(input.State, carried.StateLine, carried.StateKeys);
+        var stateTokens = Estimate(state, settings);
         var (recalledText, recalledTokens, recallReports) = Recalled(input.Recall, kept.Select(k => k.Turn.TurnId).ToHashSet(StringComparer.Ordinal), recallBudget, settings);
-        List<ContextSection> volatileSections =
+        List<ContextSection> carriedSections =
         [
-            new("triggered lore", "user", loreTokens, triggeredLore, triggeredLore.Length == 0 ? "no entry fired" : null),
-            recalledText.Length > 0
-                ? new("recalled memories", "user", recalledTokens, recalledText, $"{recallReports.Count(m => m.Included)} of {recallReports.Count} candidates")
-                : new("recalled memories", "user", 0, "", input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"),
-            new("world state", "user", stateTokens, state, state.Length == 0 ? "slot: empty" : "tracked from the story log"),
+            new("triggered lore", "user", loreTokens, triggeredLore, LoreNote(newLore.Count, carriedLore)),
+            new("world state", "user", stateTokens, state, input.State is null || input.State.IsEmpty ? "slot: empty"
+                : state.Length == 0 ? "unchanged since an earlier turn of the transcript showed it"
+                : "tracked from the story log; only lines the transcript does not already show"),
             new("author's note", "user", 0, "", "slot: empty"),
         ];
-        sections.AddRange(volatileSections);
+        sections.AddRange(carriedSections);
+        sections.Add(recalledText.Length > 0
+            ? new("recalled memories", "user", recalledTokens, recalledText, $"{recallReports.Count(m => m.Included)} of {recallReports.Count} candidates")
+            : new("recalled memories", "user", 0, "", input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"));
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
-        // The volatile block goes last before the action, so whatever changes from turn to turn sits after the cached prefix.
-        var volatileText = string.Join("\n\n", volatileSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
-        if (volatileText.Length > 0)
+        var carriedText = string.Join("\n\n", carriedSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
+        var carriedNow = carriedText.Length == 0 ? null : new CarriedContext(carriedText, stateLines.Count > 0 ? stateLines : null);
+        if (carriedNow is not null)
         {
-            chat.Add(new ChatMessage(ChatRole.User, volatileText));
+            chat.Add(new ChatMessage(ChatRole.User, carriedText));
+        }
+        if (recalledText.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, recalledText));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
         var memory = new MemoryReport(input.Recall?.Query, input.Recall?.Terms ?? [], input.Recall?.Note, recallReports,
             summaries.Select(p => new SummaryPieceReport(p.Layer, p.FromTurn, p.ToTurn, tokens.Estimate(p.Text, settings.Model))).ToArray(),
             cut >= 0 ? live[cut].Number : null);
-        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, fixedTokens + used + recalledTokens, sections, leftOut,
-            input.Lore is null ? null : lore.Report, memory);
-        return new NarrationContext(chat, report);
+        var report = new ContextReport(settings.Model, settings.ContextTokens, settings.PromptBudget, systemTokens + actionTokens + loreTokens + stateTokens + used + recalledTokens,
+            sections, leftOut, input.Lore is null ? null : lore.Report, memory);
+        return new NarrationContext(chat, report, carriedNow);
     }
 
     private void AddSection(List<ContextSection> sections, string name, string text, NarratorSettings settings, string? note = null) =>
         sections.Add(new ContextSection(name, "system", text.Length == 0 ? 0 : tokens.Estimate(text, settings.Model), text, text.Length == 0 ? note ?? "empty" : note));
+
+    private int Estimate(string text, NarratorSettings settings) => text.Length == 0 ? 0 : tokens.Estimate(text, settings.Model);
+
+    private static string? LoreNote(int sent, int carried) => (sent, carried) switch
+    {
+        (0, 0) => "no entry fired",
+        (0, _) => $"{carried} fired, all already in the transcript with the turn that first sent them",
+        (_, 0) => null,
+        _ => $"{carried} more fired that the transcript already shows with the turn that first sent them",
+    };
 
     /// <summary>The best candidates not already in the kept transcript, within the recall count and budget, in turn order.</summary>
     private (string Text, int Tokens, IReadOnlyList<RecalledMemoryReport> Reports) Recalled(RecallResult? recall, HashSet<string> keptTurnIds, int budget, NarratorSettings settings)
@@ -192,9 +217,14 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         ? ""
         : "# The story so far\n" + string.Join("\n", pieces.Select(p => $"## Turns {p.FromTurn}–{p.ToTurn}\n{Clean(p.Text)}"));
 
+    // A turn reads as it was sent: its volatile block (if it kept one), its action, its narration.
     private static List<ChatMessage> TurnMessages(TurnRecord turn)
     {
-        var messages = new List<ChatMessage>(2);
+        var messages = new List<ChatMessage>(3);
+        if (turn.ChosenNarration.Context is { Text.Length: > 0 } context)
+        {
+            messages.Add(new ChatMessage(ChatRole.User, context.Text));
+        }
         if (turn.Kind != "opening")
         {
             messages.Add(new ChatMessage(ChatRole.User, new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()));

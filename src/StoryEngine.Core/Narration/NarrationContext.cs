@@ -22,8 +22,11 @@ public sealed record ContextReport(
     Lore.Activation.LoreReport? Lore = null,
     Memory.MemoryReport? Memory = null);
 
-/// <summary>The messages for the chat client, and the report of how they were chosen.</summary>
-public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report);
+/// <summary>
+/// The messages for the chat client, the report of how they were chosen, and the volatile block to keep with the turn
+/// (null when it had none).
+/// </summary>
+public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report, Stories.CarriedContext? Carried = null);
 
 /// <summary>The player's move: a turn kind (do, say, story, continue) and its text.</summary>
 public sealed record PlayerAction(string Kind, string Text)

@@ -76,7 +76,8 @@ public sealed class NarrationInputs(
         {
             var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: false, cancellationToken);
             turns.AddRange(page);
-            size += page.Sum(t => tokens.Estimate(t.PlayerText, narrator.Settings.Model) + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model));
+            size += page.Sum(t => tokens.Estimate(t.PlayerText, narrator.Settings.Model) + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
+                + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model));
             if (page.Count < PageSize)
             {
                 break;

@@ -161,6 +161,7 @@ public sealed partial class TurnService(
         var estimated = 0;
         var called = false;
         var savingContext = Task.CompletedTask;
+        CarriedContext? carried = null;
         IStoryEventPayload outcome;
         try
         {
@@ -168,6 +169,7 @@ public sealed partial class TurnService(
             var input = await inputs.LoadAsync(adventure, run.TurnId, action, CancellationToken.None);
             var context = contexts.Build(input, narrator.Settings);
             estimated = context.Report.EstimatedTokens;
+            carried = context.Carried;
             // Saved while the model reads the prompt, not before asking it: the write stays off the time to first token.
             savingContext = Task.WhenAll(
                 log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None),
@@ -226,7 +228,7 @@ public sealed partial class TurnService(
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 
         NarrationCompleted Completed(bool stopped) => new(run.TurnId, run.Alternative, text.ToString(), backend, model,
-            new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped);
+            new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped, carried);
     }
 
     private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome)

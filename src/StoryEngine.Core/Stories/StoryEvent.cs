@@ -48,7 +48,9 @@ public sealed record ActionTaken(string TurnId, int Number, string Kind, string 
 /// <summary>A new narration of an existing turn was asked for (retry); it becomes alternative <see cref="Alternative"/>.</summary>
 public sealed record RetryRequested(string TurnId, int Alternative) : IStoryEventPayload;
 
-public sealed record NarrationCompleted(string TurnId, int Alternative, string Text, string? Backend, string? Model, TokenUsage Usage, NarrationTimings Timings, bool Stopped = false) : IStoryEventPayload;
+/// <summary>A narration ended (stopped by the player when <see cref="Stopped"/>); <see cref="Context"/> is the volatile block it was sent with.</summary>
+public sealed record NarrationCompleted(string TurnId, int Alternative, string Text, string? Backend, string? Model, TokenUsage Usage, NarrationTimings Timings, bool Stopped = false,
+    CarriedContext? Context = null) : IStoryEventPayload;
 
 /// <summary>The backend failed; <see cref="PartialText"/> keeps whatever had arrived.</summary>
 public sealed record NarrationFailed(string TurnId, int Alternative, string Code, string Message, string PartialText) : IStoryEventPayload;

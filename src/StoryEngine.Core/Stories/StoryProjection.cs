@@ -73,7 +73,8 @@ public static class StoryProjection
     private static TurnRecord Completed(TurnRecord turn, StoryEvent e)
     {
         var p = e.Read<NarrationCompleted>();
-        var narration = new NarrationRecord(p.Text, p.Stopped ? NarrationRecord.Stopped : NarrationRecord.Completed, p.Backend, p.Model, p.Usage, p.Timings);
+        var narration = new NarrationRecord(p.Text, p.Stopped ? NarrationRecord.Stopped : NarrationRecord.Completed, p.Backend, p.Model, p.Usage, p.Timings,
+            Context: p.Context);
         return Replace(turn, p.Alternative, narration, e);
     }
 

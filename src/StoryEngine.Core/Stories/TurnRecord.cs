@@ -22,7 +22,10 @@ public sealed record TurnRecord(
     public string Status => Alternatives[^1].Status;
 }
 
-/// <summary>One narration of a turn. <see cref="Status"/>: streaming, completed, stopped, failed or interrupted.</summary>
+/// <summary>
+/// One narration of a turn. <see cref="Status"/>: streaming, completed, stopped, failed or interrupted. <see cref="Context"/>:
+/// the volatile block it was sent with, which later prompts repeat with the turn (older logs have none).
+/// </summary>
 public sealed record NarrationRecord(
     string Text,
     string Status,
@@ -31,7 +34,8 @@ public sealed record NarrationRecord(
     TokenUsage? Usage = null,
     NarrationTimings? Timings = null,
     string? ErrorCode = null,
-    string? Error = null)
+    string? Error = null,
+    CarriedContext? Context = null)
 {
     public const string Streaming = "streaming";
     public const string Completed = "completed";

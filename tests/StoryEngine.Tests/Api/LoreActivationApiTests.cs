@@ -62,11 +62,14 @@ public abstract class LoreActivationApiTests(ServerFixture server)
         Assert.Contains($"TRIGGERED-{marker}", sections["triggered lore"], StringComparison.Ordinal);
         Assert.Contains($"CONSTANT-{marker}", sections["constant lore"], StringComparison.Ordinal);
 
-        // Scan depth 1: the next turn no longer sees the key, so the entry leaves the prompt; the constant one stays.
+        // Scan depth 1: the next turn no longer sees the key, so the entry fires no more. It stays only where it was
+        // first sent, with turn 1 (so the prompt's prefix does not move), and nothing after turn 1 repeats it.
         var next = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, $"I wait. {marker}-2");
-        var nextRequest = (await ScriptedBackend.InstanceAsync()).RequestsContaining($"I wait. {marker}-2").Single().ToJsonString();
-        Assert.DoesNotContain($"TRIGGERED-{marker}", nextRequest, StringComparison.Ordinal);
-        Assert.Contains($"CONSTANT-{marker}", nextRequest, StringComparison.Ordinal);
+        var nextMessages = (await ScriptedBackend.InstanceAsync()).RequestsContaining($"I wait. {marker}-2").Single()["messages"]!.AsArray()
+            .Select(m => m!["content"]!.GetValue<string>()).ToList();
+        Assert.Equal(messages.Select(m => m.Text), nextMessages.Take(messages.Count));
+        Assert.DoesNotContain(nextMessages.Skip(messages.Count), m => m.Contains($"TRIGGERED-{marker}", StringComparison.Ordinal));
+        Assert.Contains($"CONSTANT-{marker}", nextMessages[0], StringComparison.Ordinal);
         var nextContext = await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{next.Id()}/context")).JsonAsync();
         Assert.Equal(["constant"], nextContext.GetProperty("lore").GetProperty("fired").EnumerateArray().Select(f => f.Str("reason")));
     }

@@ -314,7 +314,7 @@ public abstract class TurnsApiTests(ServerFixture server)
         var context = await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}/context")).JsonAsync();
         var names = context.GetProperty("sections").EnumerateArray().Select(s => s.Str("name")).ToArray();
         Assert.Equal(["instructions", "world", "persona", "characters", "location", "constant lore", "summary", "transcript",
-            "triggered lore", "recalled memories", "world state", "author's note", "action"], names);
+            "triggered lore", "world state", "author's note", "recalled memories", "action"], names);
         Assert.Equal(4096, context.GetProperty("contextTokens").GetInt32());
         Assert.Contains("Saltmere", context.GetProperty("sections")[1].Str("text"), StringComparison.Ordinal);
     }

@@ -16,7 +16,7 @@ public static class LorePrompt
     public static string Constant(LoreActivationResult result) => Join("# Lore of this world", result.Constant);
 
     /// <summary>The "triggered lore" section of the volatile block.</summary>
-    public static string Triggered(LoreActivationResult result) => Join("# Lore that matters now (from the world's lorebooks)", result.Triggered);
+    public static string Triggered(IReadOnlyList<ActivatedLore> entries) => Join("# Lore that matters now (from the world's lorebooks)", entries);
 
     private static string Join(string heading, IReadOnlyList<ActivatedLore> entries)
     {

@@ -1,0 +1,14 @@
+namespace StoryEngine.Core.Stories;
+
+/// <summary>
+/// The volatile block exactly as one narration was sent it (triggered lore, recalled memories, world state). It stays
+/// with its turn in every later prompt, just before that turn's action, so each prompt begins with the whole of the
+/// one before and a backend's prompt cache keeps working; later volatile blocks carry only what the kept transcript
+/// does not already show (docs/adr/0029-volatile-context-stays-with-its-turn.md).
+/// </summary>
+/// <param name="Text">The user message as sent, character for character.</param>
+/// <param name="State">
+/// The world-state lines it showed, by subject (<c>time</c>, <c>character:NAME</c>, <c>quest:NAME</c>), so a later
+/// turn sends only the lines that changed since.
+/// </param>
+public sealed record CarriedContext(string Text, IReadOnlyDictionary<string, string>? State = null);
