@@ -95,8 +95,8 @@ internal static class PrefixStability
                          "of the longest common prefix of the two prompts divided by the length of the earlier one.");
         if (options.PrefixWithLore)
         {
-            output.WriteLine($"With a 300-entry world lorebook (constant entries in the system prompt, triggered ones in a user message just before the " +
-                             $"action); on average {(double)loreFired / options.PrefixTurns:0.0} entries fired per turn. A turn counts as over budget when " +
+            output.WriteLine($"With a 300-entry world lorebook (constant entries in the system prompt, triggered ones in the turn's carried block just " +
+                             $"before the action, which stays with that turn; ADR 29); on average {(double)loreFired / options.PrefixTurns:0.0} entries fired per turn. A turn counts as over budget when " +
                              "transcript turns or lore entries were cut.");
         }
         if (options.PrefixWithState)
