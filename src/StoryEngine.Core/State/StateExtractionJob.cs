@@ -20,6 +20,7 @@ namespace StoryEngine.Core.State;
 public sealed partial class StateExtractionJob(
     WorldStates states,
     StoryWriter writer,
+    IStoryLog log,
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
     IUtilityModel model,
@@ -56,14 +57,13 @@ public sealed partial class StateExtractionJob(
         {
             return; // the adventure was deleted: nothing left to track
         }
-        var events = await states.ReadAllAsync(adventure.Id, cancellationToken);
-        var turn = StoryProjection.Replay(events).FirstOrDefault(t => t.TurnId == payload.TurnId);
+        var turn = await log.GetTurnAsync(adventure.Id, payload.TurnId, cancellationToken);
+        var (current, extracted) = await states.ForExtractionAsync(adventure.Id, payload.TurnId, payload.Alternative, cancellationToken);
         // Undone, retried since, or already done by an earlier run of this job (a worker that died after appending).
-        if (turn is null || turn.Undone || turn.Chosen != payload.Alternative || StateProjection.Extracted(events, payload.TurnId, payload.Alternative))
+        if (turn is null || turn.Undone || turn.Chosen != payload.Alternative || extracted)
         {
             return;
         }
-        var current = StateProjection.Project(events, null);
         var cast = await CastAsync(adventure, cancellationToken);
         var messages = Prompt(current, cast, turn);
         var options = new ChatOptions

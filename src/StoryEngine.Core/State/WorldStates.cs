@@ -5,10 +5,8 @@ using StoryEngine.Core.Stories;
 namespace StoryEngine.Core.State;
 
 /// <summary>An adventure's world state as of a turn, and the player's corrections to it.</summary>
-public sealed class WorldStates(IStoryLog log, StoryWriter writer)
+public sealed class WorldStates(IStoryLog log, StoryWriter writer, WorldStateCache cache)
 {
-    private const int PageSize = 1000;
-
     /// <summary>The state after turn <paramref name="atTurn"/> (the newest when null) of an adventure the caller owns.</summary>
     public async Task<(WorldState State, long Sequence)> GetAsync(string ownerId, string adventureId, int? atTurn, CancellationToken cancellationToken)
     {
@@ -17,13 +15,17 @@ public sealed class WorldStates(IStoryLog log, StoryWriter writer)
         {
             throw ValidationFailedException.For("atTurn", $"atTurn must be a turn number from 0 to {adventure.TurnCount}.");
         }
-        var events = await ReadAllAsync(adventureId, cancellationToken);
-        return (StateProjection.Project(events, atTurn), events.Count == 0 ? 0 : events[^1].Sequence);
+        var state = await cache.ReadAsync(adventureId, fold => fold.At(atTurn), cancellationToken);
+        return (state, adventure.LastSequence);
     }
 
     /// <summary>The newest state, for the prompt.</summary>
-    public async Task<WorldState> CurrentAsync(Adventure adventure, CancellationToken cancellationToken) =>
-        StateProjection.Project(await ReadAllAsync(adventure.Id, cancellationToken), null);
+    public Task<WorldState> CurrentAsync(Adventure adventure, CancellationToken cancellationToken) =>
+        cache.ReadAsync(adventure.Id, fold => fold.Current, cancellationToken);
+
+    /// <summary>The newest state and whether this narration's change is already recorded (or skipped), read together.</summary>
+    public Task<(WorldState State, bool Extracted)> ForExtractionAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken) =>
+        cache.ReadAsync(adventureId, fold => (fold.Current, fold.Extracted(turnId, alternative)), cancellationToken);
 
     /// <summary>Replaces the newest state with <paramref name="corrected"/> after checking it; recorded as <see cref="StateCorrected"/>.</summary>
     public async Task<WorldState> CorrectAsync(string ownerId, string adventureId, WorldState corrected, CancellationToken cancellationToken)
@@ -37,19 +39,5 @@ public sealed class WorldStates(IStoryLog log, StoryWriter writer)
         var newest = (await log.ListTurnsAsync(adventureId, null, 1, includeUndone: false, cancellationToken)).FirstOrDefault();
         await writer.AppendLatestAsync(ownerId, adventureId, ownerId, [new StateCorrected(newest?.TurnId, corrected)], cancellationToken);
         return corrected;
-    }
-
-    public async Task<IReadOnlyList<StoryEvent>> ReadAllAsync(string adventureId, CancellationToken cancellationToken)
-    {
-        var events = new List<StoryEvent>();
-        while (true)
-        {
-            var page = await log.ReadAsync(adventureId, events.Count == 0 ? 0 : events[^1].Sequence, PageSize, cancellationToken);
-            events.AddRange(page);
-            if (page.Count < PageSize)
-            {
-                return events;
-            }
-        }
     }
 }

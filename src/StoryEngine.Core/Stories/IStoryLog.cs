@@ -22,6 +22,9 @@ public interface IStoryLog
 
     Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Like <see cref="ReadAsync"/>, only events of the given types: a fold that needs a few kinds skips the narrations' text.</summary>
+    Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken);
+
     Task<TurnRecord?> GetTurnAsync(string adventureId, string turnId, CancellationToken cancellationToken);
 
     /// <summary>Turns newest first, starting below <paramref name="beforeNumber"/> (all when null).</summary>

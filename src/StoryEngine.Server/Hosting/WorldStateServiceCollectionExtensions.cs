@@ -12,6 +12,7 @@ public static class WorldStateServiceCollectionExtensions
     public static IServiceCollection AddWorldState(this IServiceCollection services)
     {
         services.AddSingleton<IUtilityModel, UtilityModel>();
+        services.AddSingleton<WorldStateCache>();
         services.AddSingleton<WorldStates>();
         services.AddSingleton<IJobHandler, StateExtractionJob>();
         services.AddSingleton<INarrationObserver, StateExtractionObserver>();

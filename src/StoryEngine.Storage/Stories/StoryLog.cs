@@ -72,6 +72,17 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         return rows.Select(r => r.ToEvent()).ToArray();
     }
 
+    public async Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        // Dapper sends a list to Npgsql as one array parameter (= ANY) and expands it into a list for SQLite (IN).
+        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
+            "SELECT adventure_id AS AdventureId, sequence AS Sequence, type AS Type, payload AS Payload, actor AS Actor, at AS At FROM story_events " +
+            "WHERE adventure_id = @Id AND sequence > @After AND type " + (provider.Engine == "postgres" ? "= ANY(@Types)" : "IN @Types") + " ORDER BY sequence LIMIT @Limit",
+            new { Id = adventureId, After = afterSequence, Types = types.ToArray(), Limit = limit }, cancellationToken: cancellationToken));
+        return rows.Select(r => r.ToEvent()).ToArray();
+    }
+
     public async Task<TurnRecord?> GetTurnAsync(string adventureId, string turnId, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
