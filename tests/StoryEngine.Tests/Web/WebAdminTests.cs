@@ -19,17 +19,13 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
         var page = await browser.OpenAsync(server.BaseAddress);
         await WebSteps.SignInAsAdminAsync(page, server);
         using var user = await server.CreateAccountAsync();
-        await page.GotoAsync($"/admin/users?q={user.Username}");
-        var row = page.Locator("tr", new() { HasText = user.Username });
+        var row = await OpenTierAndQuotasAsync(page, user.Username);
         await Expect(row.Locator(".tier")).ToContainTextAsync("standard");
-
-        await row.GetByText("Tier and quotas").ClickAsync();
         await row.GetByLabel($"Tier of {user.Username}").SelectOptionAsync("trial");
         await row.GetByRole(AriaRole.Button, new() { Name = $"Set tier of {user.Username}" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{user.Username} is on the trial tier.");
 
-        await page.GotoAsync($"/admin/users?q={user.Username}");
-        await row.GetByText("Tier and quotas").ClickAsync();
+        await OpenTierAndQuotasAsync(page, user.Username);
         await row.GetByLabel($"Daily tokens of {user.Username}").FillAsync("5000");
         await row.GetByRole(AriaRole.Button, new() { Name = $"Set quotas of {user.Username}" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{user.Username} is on new quotas.");
@@ -60,9 +56,7 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
         var page = await browser.OpenAsync(server.BaseAddress);
         await WebSteps.SignInAsAdminAsync(page, server);
         using var user = await server.CreateAccountAsync();
-        await page.GotoAsync($"/admin/users?q={user.Username}");
-        var row = page.Locator("tr", new() { HasText = user.Username });
-        await row.GetByText("Tier and quotas").ClickAsync();
+        var row = await OpenTierAndQuotasAsync(page, user.Username);
         await row.GetByLabel($"Monthly tokens of {user.Username}").FillAsync("lots");
         await row.GetByRole(AriaRole.Button, new() { Name = $"Set quotas of {user.Username}" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Monthly tokens must be a whole number");
@@ -120,6 +114,15 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
         Assert.Equal(403, post.Status);
         Assert.DoesNotContain(await server.AuditOfAsync(victim.Id), e => e.Action == AuditActions.TierChanged);
         await player.Context.CloseAsync();
+    }
+
+    /// <summary>Finds the user on the users page and opens their tier and quota forms; returns their row.</summary>
+    private static async Task<ILocator> OpenTierAndQuotasAsync(IPage page, string username)
+    {
+        await page.GotoAsync($"/admin/users?q={username}");
+        var row = page.Locator("tr", new() { HasText = username });
+        await row.GetByText("Tier and quotas").ClickAsync();
+        return row;
     }
 
     private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
