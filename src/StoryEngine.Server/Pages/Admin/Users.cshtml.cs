@@ -36,28 +36,28 @@ public sealed class UsersModel(UserAdministration users, TierAdministration tier
     });
 
     public Task<IActionResult> OnPostDisableAsync(string id, CancellationToken cancellationToken) => Change(id,
-        () => users.DisableAsync(UserId, id, HttpContext.Origin(), cancellationToken), "disabled; their sessions are signed out", cancellationToken);
+        () => users.DisableAsync(UserId, id, HttpContext.Origin(), cancellationToken), _ => "disabled; their sessions are signed out", cancellationToken);
 
     public Task<IActionResult> OnPostEnableAsync(string id, CancellationToken cancellationToken) => Change(id,
-        () => users.EnableAsync(UserId, id, HttpContext.Origin(), cancellationToken), "enabled", cancellationToken);
+        () => users.EnableAsync(UserId, id, HttpContext.Origin(), cancellationToken), _ => "enabled", cancellationToken);
 
     public Task<IActionResult> OnPostRoleAsync(string id, string? role, CancellationToken cancellationToken) => Change(id,
-        () => users.SetRoleAsync(UserId, id, role, HttpContext.Origin(), cancellationToken), $"now {(role == Roles.Admin ? "an admin" : "a user")}", cancellationToken);
+        () => users.SetRoleAsync(UserId, id, role, HttpContext.Origin(), cancellationToken), user => $"now {(user.IsAdmin ? "an admin" : "a user")}", cancellationToken);
 
     public Task<IActionResult> OnPostTierAsync(string id, string? tier, CancellationToken cancellationToken) => Change(id,
-        () => tierAdministration.SetTierAsync(UserId, id, tier, HttpContext.Origin(), cancellationToken), $"on the {tier} tier", cancellationToken);
+        () => tierAdministration.SetTierAsync(UserId, id, tier, HttpContext.Origin(), cancellationToken), user => $"on the {TierOf(user)} tier", cancellationToken);
 
     /// <summary>Empty boxes mean "the tier's quota", as null does in the API.</summary>
     public Task<IActionResult> OnPostQuotaAsync(string id, string? dailyTokens, string? monthlyTokens, CancellationToken cancellationToken) => Change(id, () =>
     {
         var (daily, monthly) = QuotaForm.Parse(dailyTokens, monthlyTokens);
         return tierAdministration.SetQuotaAsync(UserId, id, daily, monthly, HttpContext.Origin(), cancellationToken);
-    }, "on new quotas", cancellationToken);
+    }, _ => "on new quotas", cancellationToken);
 
-    private Task<IActionResult> Change(string id, Func<Task<User>> change, string what, CancellationToken cancellationToken) => AttemptAsync(async () =>
+    private Task<IActionResult> Change(string id, Func<Task<User>> change, Func<User, string> what, CancellationToken cancellationToken) => AttemptAsync(async () =>
     {
         var user = await change();
-        return Done($"{user.Username} is {what}.", "/admin/users");
+        return Done($"{user.Username} is {what(user)}.", "/admin/users");
     }, () => LoadAsync(cancellationToken));
 
     private async Task LoadAsync(CancellationToken cancellationToken)
