@@ -63,8 +63,6 @@ public static class UsageApi
     private static async Task<Ok<BackendResponse[]>> Backends(ProvidersSettings settings, BackendChain narrator, bool? probe, CancellationToken cancellationToken)
     {
         var status = probe == true ? await narrator.ProbeWithinAsync(TimeSpan.FromSeconds(3), cancellationToken) : narrator.Status;
-        return TypedResults.Ok(settings.Backends
-            .Select(b => BackendResponse.From(b, settings.Narrator, status.FirstOrDefault(s => string.Equals(s.Name, b.Name, StringComparison.OrdinalIgnoreCase))))
-            .ToArray());
+        return TypedResults.Ok(BackendResponse.ListFrom(settings, status));
     }
 }

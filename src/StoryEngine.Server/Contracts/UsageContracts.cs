@@ -63,6 +63,12 @@ public sealed record BackendResponse(
     DateTimeOffset? LastFailureAt,
     string? Detail)
 {
+    /// <summary>Every configured backend, in configuration order, each with its status from <paramref name="status"/>.</summary>
+    public static BackendResponse[] ListFrom(ProvidersSettings settings, IReadOnlyList<BackendStatus> status) =>
+        settings.Backends
+            .Select(b => From(b, settings.Narrator, status.FirstOrDefault(s => string.Equals(s.Name, b.Name, StringComparison.OrdinalIgnoreCase))))
+            .ToArray();
+
     public static BackendResponse From(BackendOptions backend, NarratorOptions narrator, BackendStatus? status)
     {
         var roles = new List<string>();

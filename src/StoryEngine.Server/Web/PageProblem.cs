@@ -26,6 +26,8 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
         PreconditionFailedException => "Someone changed it while you were editing. Reload the page and make your change again.",
         ConflictException { Code: "turn_in_progress" } => "Wait for the narration to finish, or stop it, then try again.",
         ConflictException => "Reload the page to see how things stand now, then try again.",
+        UnauthorizedException { Code: "two_factor_required" } =>
+            "Type the 6 digits your authenticator app shows now, or one of your recovery codes, in the two-factor box and sign in again.",
         UnauthorizedException => "Check the username and password, then sign in again.",
         ForbiddenException => "Ask the server's administrator if you think you should be allowed.",
         TooManyAttemptsException => "Wait a little, then try again.",

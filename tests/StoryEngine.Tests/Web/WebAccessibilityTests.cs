@@ -96,6 +96,40 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
         await context.CloseAsync();
     }
 
+    [Fact]
+    public async Task the_account_and_admin_pages_fit_360_pixels_and_every_control_is_reached_by_tab_with_a_visible_focus()
+    {
+        var page = await browser.OpenAsync(server.BaseAddress, width: 360, height: 740);
+        await WebSteps.SignInAsAdminAsync(page, server);
+        await page.GotoAsync("/account/two-factor");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set up two-factor sign-in" }).ClickAsync();
+        await AssertNoSidewaysScrollAsync(page); // the key and the otpauth:// link wrap
+        await TabFromTopUntilAsync(page, "#confirm-code");
+        await ScreenshotAsync(page, "two-factor-360px");
+
+        await page.GotoAsync("/account/api-keys");
+        await page.GetByLabel("Name").FillAsync("phone");
+        await page.GetByLabel("play: start adventures").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await Expect(page.Locator("#new-key")).ToBeVisibleAsync();
+        await AssertNoSidewaysScrollAsync(page);
+        await TabFromTopUntilAsync(page, "form[action$='handler=Create'] button"); // through the name, the scopes and the date
+
+        foreach (var (path, control) in new[] { ("/account/usage", "#to"), ("/admin/backends", "form.actions button"), ("/admin/users", "#q") })
+        {
+            await page.GotoAsync(path);
+            await AssertNoSidewaysScrollAsync(page);
+            await TabFromTopUntilAsync(page, control);
+        }
+        // The tier and quota controls open and work from the keyboard: Enter on the summary, then Tab into the form.
+        await page.GotoAsync("/admin/users");
+        await TabFromTopUntilAsync(page, "details.tier-quota summary");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.Locator("details.tier-quota select").First).ToBeFocusedAsync();
+        await page.Context.CloseAsync();
+    }
+
     private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 
     private static async Task<string> FocusedTextAsync(IPage page) =>
@@ -111,16 +145,27 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
                 return;
             }
             await page.Keyboard.PressAsync(forward ? "Tab" : "Shift+Tab");
-            var outline = await page.EvaluateAsync<string>("() => { const e = document.activeElement; if (!e || e === document.body) return 'body'; const s = getComputedStyle(e); return s.outlineStyle + ' ' + s.outlineWidth; }");
+            var outline = await page.EvaluateAsync<string>("() => { const e = document.activeElement; if (!e || e === document.body) return 'body'; const s = getComputedStyle(e); return s.outlineStyle + ' ' + s.outlineWidth + ' on ' + e.outerHTML.slice(0, 120); }");
             Assert.True(outline == "body" || !outline.StartsWith("none", StringComparison.Ordinal), $"The focused element shows no outline ({outline}).");
         }
         throw new Xunit.Sdk.XunitException($"Tab never reached {selector}.");
     }
 
+    private static async Task TabFromTopUntilAsync(IPage page, string selector)
+    {
+        await page.Locator("body").FocusAsync();
+        await page.EvaluateAsync("() => document.activeElement?.blur()");
+        await TabUntilAsync(page, selector, forward: true);
+    }
+
     private static async Task AssertNoSidewaysScrollAsync(IPage page)
     {
         var (scroll, client) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
-        Assert.True(scroll <= client, $"{page.Url} is {scroll} px wide on a {client} px screen.");
+        if (scroll > client)
+        {
+            var culprit = await page.EvaluateAsync<string>("w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(-3).join(' ')", client);
+            Assert.Fail($"{page.Url} is {scroll} px wide on a {client} px screen; too wide: {culprit}");
+        }
     }
 }
 

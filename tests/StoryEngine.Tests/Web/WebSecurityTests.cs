@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using StoryEngine.Core.Accounts;
+using StoryEngine.Core.ApiKeys;
 using StoryEngine.Core.Resources;
+using StoryEngine.Core.TwoFactor;
 using StoryEngine.Core.Worlds;
 using StoryEngine.Tests.Infrastructure;
 
@@ -30,6 +32,29 @@ public abstract partial class WebSecurityTests(ServerFixture server)
         var real = await client.PostAsync("/library?handler=CreateWorld", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Real", ["__RequestVerificationToken"] = token }));
         Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
         Assert.Equal(before + 1, await WorldCountAsync(username));
+    }
+
+    [Fact]
+    public async Task the_api_key_and_two_factor_forms_without_their_antiforgery_token_are_refused_and_change_nothing()
+    {
+        var (client, username) = await SignUpAsync();
+        var user = await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None);
+
+        var key = await client.PostAsync("/account/api-keys?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "forged", ["scopes"] = "read" }));
+        var twoFactor = await client.PostAsync("/account/two-factor?handler=Begin", new FormUrlEncodedContent(new Dictionary<string, string>()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, key.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, twoFactor.StatusCode);
+        Assert.DoesNotContain("se_", await key.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(await server.Services.GetRequiredService<ApiKeyService>().ListAsync(user!.Id, CancellationToken.None));
+        Assert.False((await server.Services.GetRequiredService<TwoFactorService>().StatusAsync(user.Id, CancellationToken.None)).Pending);
+
+        // With the page's token the same post makes the key, so the refusal was about the token only.
+        var token = await TokenAsync(client, "/account/api-keys");
+        var real = await client.PostAsync("/account/api-keys?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "real", ["scopes"] = "read", ["__RequestVerificationToken"] = token }));
+        Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+        Assert.True(real.Headers.CacheControl?.NoStore, "The answer that shows a new key must not be cached.");
+        Assert.Single(await server.Services.GetRequiredService<ApiKeyService>().ListAsync(user.Id, CancellationToken.None));
     }
 
     [Fact]

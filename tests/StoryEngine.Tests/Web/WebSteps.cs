@@ -19,6 +19,34 @@ public static partial class WebSteps
         return username;
     }
 
+    /// <summary>Signs in through the sign-in form, with a two-factor or recovery code when one is given.</summary>
+    public static async Task SignInAsync(IPage page, string username, string? twoFactorCode = null)
+    {
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(TestAccounts.Password);
+        if (twoFactorCode is not null)
+        {
+            await page.GetByLabel("Two-factor code").FillAsync(twoFactorCode);
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Makes an admin (through the core: no page or API makes admins) and signs them in on the page.</summary>
+    public static async Task<TestAccount> SignInAsAdminAsync(IPage page, ServerFixture server)
+    {
+        var admin = await server.CreateAccountAsync(admin: true);
+        await SignInAsync(page, admin.Username);
+        await Expect(page).ToHaveURLAsync(new Regex("/library$"));
+        return admin;
+    }
+
+    public static async Task SignOutAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/signin$"));
+    }
+
     /// <summary>Creates a world from the library and returns its id (the editor's address).</summary>
     public static async Task<string> CreateWorldAsync(IPage page, string name)
     {

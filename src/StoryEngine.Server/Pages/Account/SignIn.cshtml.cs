@@ -26,10 +26,8 @@ public sealed class SignInModel(AccountService accounts) : StoryPageModel
 
     public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
     {
-        var entered = TwoFactorCode?.Trim();
-        var isTotp = entered is { Length: 6 } && entered.All(char.IsAsciiDigit);
-        var signedIn = await accounts.SignInAsync(Username, Password, isTotp ? entered : null,
-            isTotp || string.IsNullOrEmpty(entered) ? null : entered, HttpContext.Origin(), cancellationToken);
+        var (code, recoveryCode) = TwoFactorEntry.Split(TwoFactorCode);
+        var signedIn = await accounts.SignInAsync(Username, Password, code, recoveryCode, HttpContext.Origin(), cancellationToken);
         await WebAuthentication.SignInAsync(HttpContext, signedIn);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/library");
     });
