@@ -9,12 +9,16 @@ namespace StoryEngine.Core.Narration;
 internal sealed class CarriedContexts
 {
     private readonly List<CarriedContext> _newestFirst;
+    private readonly HashSet<string> _lore;
 
-    public CarriedContexts(IEnumerable<TurnRecord> keptOldestFirst) =>
+    public CarriedContexts(IEnumerable<TurnRecord> keptOldestFirst)
+    {
         _newestFirst = keptOldestFirst.Select(t => t.ChosenNarration.Context).OfType<CarriedContext>().Reverse().ToList();
+        _lore = _newestFirst.SelectMany(c => c.Lore ?? []).ToHashSet(StringComparer.Ordinal);
+    }
 
-    /// <summary>Whether some kept turn's block holds <paramref name="text"/> word for word.</summary>
-    public bool Shows(string text) => _newestFirst.Any(c => c.Text.Contains(text, StringComparison.Ordinal));
+    /// <summary>Whether some kept turn's block already sent a lore entry with exactly this text.</summary>
+    public bool ShowsLore(string fingerprint) => _lore.Contains(fingerprint);
 
     /// <summary>The newest state line the kept transcript shows for <paramref name="key"/>, or null.</summary>
     public string? StateLine(string key) =>

@@ -126,9 +126,10 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         // in later prompts, so it says only what the kept transcript does not already carry from earlier turns. The
         // second (recalled memories) is for this prompt only: memories change every turn and would crowd the
         // transcript, and under budget there are none (every turn is in the transcript), so it costs the cache nothing there.
-        var newLore = lore.Triggered.Where(e => e.Text.Length > 0 && !carried.Shows(e.Text)).ToList();
+        var newLore = lore.Triggered.Where(e => e.Text.Length > 0).Select(e => (Entry: e, Fingerprint: CarriedContext.Fingerprint(e.Text)))
+            .Where(e => !carried.ShowsLore(e.Fingerprint)).ToList();
         var carriedLore = lore.Triggered.Count(e => e.Text.Length > 0) - newLore.Count;
-        var triggeredLore = LorePrompt.Triggered(newLore);
+        var triggeredLore = LorePrompt.Triggered(newLore.Select(e => e.Entry).ToList());
         var loreTokens = Estimate(triggeredLore, settings);
         var (state, stateLines) = State.StatePrompt.Changes(input.State, carried.StateLine, carried.StateKeys);
         var stateTokens = Estimate(state, settings);
@@ -150,7 +151,8 @@ public sealed class ContextBuilder(TokenEstimator tokens)
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
         var carriedText = string.Join("\n\n", carriedSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
-        var carriedNow = carriedText.Length == 0 ? null : new CarriedContext(carriedText, stateLines.Count > 0 ? stateLines : null);
+        var carriedNow = carriedText.Length == 0 ? null
+            : new CarriedContext(carriedText, stateLines.Count > 0 ? stateLines : null, newLore.Count > 0 ? newLore.Select(e => e.Fingerprint).ToArray() : null);
         if (carriedNow is not null)
         {
             chat.Add(new ChatMessage(ChatRole.User, carriedText));
