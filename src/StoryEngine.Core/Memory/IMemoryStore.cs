@@ -12,6 +12,10 @@ public sealed record IndexedTurn(string TurnId, long Version, string? EmbeddingM
 /// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank_cd on PostgreSQL: comparable within one search only).</summary>
 public sealed record TextHit(string TurnId, int Number, double Score);
 
+/// <summary>How many of an adventure's entries there are, and how many contain each of some terms.</summary>
+/// <param name="Matches">Per term, in the order asked; counting stops just past half of <see cref="Entries"/>, which is all term selection needs to know.</param>
+public sealed record TermCounts(int Entries, IReadOnlyList<int> Matches);
+
 /// <summary>Every vector of one adventure for one embedding model, row-major, with the generation it was read at.</summary>
 public sealed record StoredVectors(long Generation, string[] TurnIds, int[] Numbers, float[] Matrix, int Dimensions);
 
@@ -27,8 +31,14 @@ public interface IMemoryStore
     /// <summary>Writes and removes entries in one transaction and moves the adventure's index generation on.</summary>
     Task ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, CancellationToken cancellationToken);
 
-    /// <summary>Full-text search over the adventure's live (not undone) turns; any of <paramref name="terms"/> may match; best first.</summary>
-    Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Full-text search over the adventure's indexed turns; any of <paramref name="terms"/> may match; best first. Only the
+    /// <paramref name="ranked"/> most recently indexed matches are ranked, so a search for common words stays cheap.
+    /// </summary>
+    Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, int ranked, CancellationToken cancellationToken);
+
+    /// <summary>The adventure's entry count and, per term, how many of its entries contain it (see <see cref="TermCounts"/>).</summary>
+    Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, CancellationToken cancellationToken);
 
     /// <summary>The adventure's index generation: changes with every write, so cached vectors know when to reload.</summary>
     Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken);
