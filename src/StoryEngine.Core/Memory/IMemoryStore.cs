@@ -9,11 +9,11 @@ public sealed record MemoryEntry(string AdventureId, string TurnId, int Number, 
 /// <summary>What the index holds for one turn, to decide whether it is stale.</summary>
 public sealed record IndexedTurn(string TurnId, long Version, string? EmbeddingModel);
 
-/// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank_cd on PostgreSQL: comparable within one search only).</summary>
+/// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank on PostgreSQL: comparable within one search only).</summary>
 public sealed record TextHit(string TurnId, int Number, double Score);
 
 /// <summary>How many of an adventure's entries there are, and how many contain each of some terms.</summary>
-/// <param name="Matches">Per term, in the order asked; counting stops just past half of <see cref="Entries"/>, which is all term selection needs to know.</param>
+/// <param name="Matches">Per term, in the order asked; counting stops at the limit asked for, so a common word costs no more than a rare one.</param>
 public sealed record TermCounts(int Entries, IReadOnlyList<int> Matches);
 
 /// <summary>Every vector of one adventure for one embedding model, row-major, with the generation it was read at.</summary>
@@ -37,8 +37,8 @@ public interface IMemoryStore
     /// </summary>
     Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, int ranked, CancellationToken cancellationToken);
 
-    /// <summary>The adventure's entry count and, per term, how many of its entries contain it (see <see cref="TermCounts"/>).</summary>
-    Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, CancellationToken cancellationToken);
+    /// <summary>The adventure's entry count and, per term, how many of its entries contain it, counted up to <paramref name="limit"/>.</summary>
+    Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
 
     /// <summary>The adventure's index generation: changes with every write, so cached vectors know when to reload.</summary>
     Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken);

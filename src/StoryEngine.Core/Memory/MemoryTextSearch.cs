@@ -19,8 +19,16 @@ public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequen
         {
             return TextSearch.Empty;
         }
-        var counts = await frequencies.GetAsync(adventureId, generation, terms, cancellationToken);
-        var selected = TermSelection.Select(terms, counts, options.RankedMatches);
+        var budget = options.RankedMatches;
+        // Counted only as far as the budget: a word past it is never searched while a rarer one is there.
+        var counts = await frequencies.GetAsync(adventureId, generation, terms, budget + 1, cancellationToken);
+        if (counts.Entries > budget && counts.Matches.All(m => m > budget))
+        {
+            // Every word is past the budget: only now is it worth counting to just past half the adventure, to drop
+            // the words in over half of it and search the rarest of the rest.
+            counts = await frequencies.GetAsync(adventureId, generation, terms, counts.Entries / 2 + 1, cancellationToken);
+        }
+        var selected = TermSelection.Select(terms, counts, budget);
         if (selected.Count == 0)
         {
             return new TextSearch([], []);

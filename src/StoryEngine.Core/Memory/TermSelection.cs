@@ -11,7 +11,8 @@ public static class TermSelection
     /// Drops words that match over half of a large adventure, then takes the rest rarest first while their matches fit
     /// in <paramref name="budget"/>; the rarest is always taken, and the store then ranks only its newest matches.
     /// </summary>
-    /// <param name="counts">Entries and per-term matches, in the order of <paramref name="terms"/>.</param>
+    /// <param name="counts">Entries and per-term matches, in the order of <paramref name="terms"/>; a count may stop just past
+    /// <paramref name="budget"/> (such a word is not taken while a rarer one is) or just past half the entries.</param>
     /// <param name="budget">The most matches worth ranking (<see cref="MemoryOptions.RankedMatches"/>).</param>
     public static IReadOnlyList<string> Select(IReadOnlyList<string> terms, TermCounts counts, int budget)
     {

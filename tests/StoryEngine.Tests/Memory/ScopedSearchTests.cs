@@ -21,11 +21,11 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         var hits = await Store.SearchTextAsync(mine, ["lantern", "compass"], 30, 1_000, CancellationToken.None);
         Assert.Equal(["t1"], hits.Select(h => h.TurnId));
 
-        var counts = await Store.CountTermsAsync(mine, ["lantern", "compass", "market"], CancellationToken.None);
+        var counts = await Store.CountTermsAsync(mine, ["lantern", "compass", "market"], 1_000, CancellationToken.None);
         Assert.Equal(4, counts.Entries);
         Assert.Equal([1, 0, 2], counts.Matches);
-        var siblingCounts = await Store.CountTermsAsync(sibling, ["compass", "market"], CancellationToken.None);
-        Assert.Equal([3, 0], siblingCounts.Matches); // in 4 of 5, counted to 3: just past half is all selection needs
+        var siblingCounts = await Store.CountTermsAsync(sibling, ["compass", "market"], 3, CancellationToken.None);
+        Assert.Equal([3, 0], siblingCounts.Matches); // in 4 of 5, counted only to the limit asked for
     }
 
     [Fact]
@@ -44,6 +44,20 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         var rare = await search.SearchAsync(inlandStory, await Store.GetGenerationAsync(inlandStory, CancellationToken.None), ["harbour", "lantern"], CancellationToken.None);
         Assert.Equal(["lantern", "harbour"], rare.Terms);
         Assert.Equal(["t10"], rare.Hits.Select(h => h.TurnId));
+    }
+
+    [Fact]
+    public async Task when_every_word_is_past_the_budget_those_in_over_half_are_dropped_and_the_newest_matches_of_the_rest_ranked()
+    {
+        var adventure = await IndexAsync([.. Enumerable.Range(1, 10).Select(i => $"gulls over the quay{(i % 2 == 0 ? " and the ferry" : "")}{(i > 4 ? " by the quay" : "")}")]);
+        var options = new MemoryOptions { RankedMatches = 4 };
+        var search = new MemoryTextSearch(Store, new TermFrequencies(Store, options, TimeProvider.System), options);
+
+        // gulls and quay are in all ten turns, ferry in five (not over half): the only word searched, and only its four newest turns ranked.
+        var found = await search.SearchAsync(adventure, await Store.GetGenerationAsync(adventure, CancellationToken.None), ["gulls", "ferry", "quay"], CancellationToken.None);
+
+        Assert.Equal(["ferry"], found.Terms);
+        Assert.Equal(["t10", "t4", "t6", "t8"], found.Hits.Select(h => h.TurnId).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -67,7 +81,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
 
         Assert.Empty(await Store.SearchTextAsync(gone, ["compass", "lantern"], 30, 1_000, CancellationToken.None));
         Assert.Empty(await Store.SearchTextAsync(next, ["compass", "lantern"], 30, 1_000, CancellationToken.None));
-        Assert.Equal([0, 0], (await Store.CountTermsAsync(next, ["compass", "lantern"], CancellationToken.None)).Matches);
+        Assert.Equal([0, 0], (await Store.CountTermsAsync(next, ["compass", "lantern"], 1_000, CancellationToken.None)).Matches);
 
         await Store.ApplyAsync(next, [Entry(next, 1, "I count the herons")], [], CancellationToken.None);
         Assert.Empty(await Store.SearchTextAsync(next, ["gulls"], 30, 1_000, CancellationToken.None));
