@@ -13,7 +13,7 @@ public sealed record RecallCandidate(TurnRecord Turn, double Score, int? TextRan
 /// <summary>The candidates for one prompt, best first, and what the recall could not do (shown by the context inspector).</summary>
 /// <param name="MaxRecalled">How many may go into the prompt (<see cref="MemoryOptions.RecallCount"/>).</param>
 /// <param name="MaxTokens">How many prompt tokens they may use (<see cref="MemoryOptions.RecallTokens"/>).</param>
-/// <param name="Terms">The words full-text search looked for: the query's words less those <see cref="TermSelection"/> left out.</param>
+/// <param name="Terms">The words full-text search looked for (matched or weighed): the query's words less those <see cref="TermSelection"/> left out.</param>
 public sealed record RecallResult(string Query, IReadOnlyList<string> Terms, IReadOnlyList<RecallCandidate> Candidates, string? Note, int MaxRecalled, int MaxTokens)
 {
     public static RecallResult Empty(string? note) => new("", [], [], note, 0, 0);
@@ -91,7 +91,7 @@ public sealed partial class MemoryRecall(
             .Where(t => known.TryGetValue(t.Key, out var turn) && !turn.Undone)
             .Select(t => new RecallCandidate(known[t.Key], t.Value.Score, t.Value.TextRank, t.Value.VectorRank, t.Value.Similarity))
             .ToArray();
-        return new RecallResult(query, text.Terms, candidates, note, options.RecallCount, options.RecallTokens);
+        return new RecallResult(query, text.Query.Weighing, candidates, note, options.RecallCount, options.RecallTokens);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);

@@ -1,9 +1,9 @@
 namespace StoryEngine.Core.Memory;
 
 /// <summary>The words a full-text recall searched for (after <see cref="TermSelection"/>) and what it found, best first.</summary>
-public sealed record TextSearch(IReadOnlyList<string> Terms, IReadOnlyList<TextHit> Hits)
+public sealed record TextSearch(TextQuery Query, IReadOnlyList<TextHit> Hits)
 {
-    public static TextSearch Empty { get; } = new([], []);
+    public static TextSearch Empty { get; } = new(TextQuery.None, []);
 }
 
 /// <summary>
@@ -28,11 +28,11 @@ public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequen
             // the words in over half of it and search the rarest of the rest.
             counts = await frequencies.GetAsync(adventureId, generation, terms, counts.Entries / 2 + 1, cancellationToken);
         }
-        var selected = TermSelection.Select(terms, counts, budget);
-        if (selected.Count == 0)
+        var query = TermSelection.Select(terms, counts, budget);
+        if (query.Matching.Count == 0)
         {
-            return new TextSearch([], []);
+            return TextSearch.Empty;
         }
-        return new TextSearch(selected, await store.SearchTextAsync(adventureId, selected, options.Candidates, options.RankedMatches, cancellationToken));
+        return new TextSearch(query, await store.SearchTextAsync(adventureId, query, options.Candidates, budget, cancellationToken));
     }
 }

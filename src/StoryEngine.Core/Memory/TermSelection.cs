@@ -8,34 +8,36 @@ namespace StoryEngine.Core.Memory;
 public static class TermSelection
 {
     /// <summary>
-    /// Drops words that match over half of a large adventure, then takes the rest rarest first while their matches fit
-    /// in <paramref name="budget"/>; the rarest is always taken, and the store then ranks only its newest matches.
+    /// Drops words known to match over half of a large adventure (known only where they were counted that far; a word
+    /// past the budget usually is not, and weighs about nothing by BM25's idf if it is that common). Of the rest, the rarest are matched, as many as fit in
+    /// <paramref name="budget"/> matches (the rarest always; the store then ranks only its newest matches); all of the
+    /// rest are weighed, so a word too common to search by still orders the turns found (the ring in "the amber ring").
     /// </summary>
     /// <param name="counts">Entries and per-term matches, in the order of <paramref name="terms"/>; a count may stop just past
-    /// <paramref name="budget"/> (such a word is not taken while a rarer one is) or just past half the entries.</param>
+    /// <paramref name="budget"/> (such a word is not matched while a rarer one is) or just past half the entries.</param>
     /// <param name="budget">The most matches worth ranking (<see cref="MemoryOptions.RankedMatches"/>).</param>
-    public static IReadOnlyList<string> Select(IReadOnlyList<string> terms, TermCounts counts, int budget)
+    public static TextQuery Select(IReadOnlyList<string> terms, TermCounts counts, int budget)
     {
         // An adventure within the budget is ranked in full, so nothing need be dropped: even a word in every turn
         // still orders a handful of turns (and a two-turn adventure has every word in over half of it).
         var large = counts.Entries > budget;
-        var candidates = terms
+        var weighing = terms
             .Select((term, i) => (Term: term, Matches: counts.Matches[i], Position: i))
             .Where(t => !(large && t.Matches * 2L > counts.Entries))
             .OrderBy(t => t.Matches)
             .ThenBy(t => t.Position)
             .ToArray();
-        var selected = new List<string>();
+        var matching = new List<string>();
         var total = 0L;
-        foreach (var (term, matches, _) in candidates)
+        foreach (var (term, matches, _) in weighing)
         {
-            if (selected.Count > 0 && total + matches > budget)
+            if (matching.Count > 0 && total + matches > budget)
             {
                 break;
             }
-            selected.Add(term);
+            matching.Add(term);
             total += matches;
         }
-        return selected;
+        return new TextQuery(matching, [.. weighing.Select(t => t.Term)]);
     }
 }

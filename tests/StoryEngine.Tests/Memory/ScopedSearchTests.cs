@@ -1,4 +1,5 @@
 using StoryEngine.Core.Memory;
+using static StoryEngine.Tests.Memory.MemoryTestData;
 
 namespace StoryEngine.Tests.Memory;
 
@@ -18,7 +19,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // A sibling with the same words, and more of them, so a shared ranking would put its turns first.
         var sibling = await IndexAsync(["the lantern the lantern the compass", "the compass and the lantern", "a lantern", "a compass", "the compass"]);
 
-        var hits = await Store.SearchTextAsync(mine, ["lantern", "compass"], 30, 1_000, CancellationToken.None);
+        var hits = await Store.SearchTextAsync(mine, Words(["lantern", "compass"]), 30, 1_000, CancellationToken.None);
         Assert.Equal(["t1"], hits.Select(h => h.TurnId));
 
         var counts = await Store.CountTermsAsync(mine, ["lantern", "compass", "market"], 1_000, CancellationToken.None);
@@ -29,7 +30,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     }
 
     [Fact]
-    public async Task a_word_common_in_one_adventure_is_dropped_there_but_searched_in_another_where_it_is_rare()
+    public async Task a_word_common_in_one_adventure_is_not_matched_there_but_is_in_another_where_it_is_rare()
     {
         // A fork shares its parent's words but not their counts: document frequency is per adventure.
         var harbourStory = await IndexAsync([.. Enumerable.Range(1, 9).Select(i => $"I walk along the harbour, round {i}"), "I hide the lantern by the harbour"]);
@@ -38,11 +39,11 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         var search = new MemoryTextSearch(Store, new TermFrequencies(Store, options, TimeProvider.System), options);
 
         var common = await search.SearchAsync(harbourStory, await Store.GetGenerationAsync(harbourStory, CancellationToken.None), ["harbour", "lantern"], CancellationToken.None);
-        Assert.Equal(["lantern"], common.Terms);
+        Assert.Equal(["lantern"], common.Query.Matching); // harbour is in all ten: past the budget, only weighed
         Assert.Equal(["t10"], common.Hits.Select(h => h.TurnId));
 
         var rare = await search.SearchAsync(inlandStory, await Store.GetGenerationAsync(inlandStory, CancellationToken.None), ["harbour", "lantern"], CancellationToken.None);
-        Assert.Equal(["lantern", "harbour"], rare.Terms);
+        Assert.Equal(["lantern", "harbour"], rare.Query.Matching);
         Assert.Equal(["t10"], rare.Hits.Select(h => h.TurnId));
     }
 
@@ -56,7 +57,8 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // gulls and quay are in all ten turns, ferry in five (not over half): the only word searched, and only its four newest turns ranked.
         var found = await search.SearchAsync(adventure, await Store.GetGenerationAsync(adventure, CancellationToken.None), ["gulls", "ferry", "quay"], CancellationToken.None);
 
-        Assert.Equal(["ferry"], found.Terms);
+        Assert.Equal(["ferry"], found.Query.Matching);
+        Assert.Equal(["ferry"], found.Query.Weighing);
         Assert.Equal(["t10", "t4", "t6", "t8"], found.Hits.Select(h => h.TurnId).Order(StringComparer.Ordinal));
     }
 
@@ -66,7 +68,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // The oldest turns are the best matches by far, and still outside the three newest matches that are ranked.
         var adventure = await IndexAsync(["flute flute flute flute", "flute flute flute", "a flute", "the flute", "one flute", "nothing"]);
 
-        var hits = await Store.SearchTextAsync(adventure, ["flute"], 30, 3, CancellationToken.None);
+        var hits = await Store.SearchTextAsync(adventure, Words(["flute"]), 30, 3, CancellationToken.None);
 
         Assert.Equal(["t3", "t4", "t5"], hits.Select(h => h.TurnId).Order());
     }
@@ -79,13 +81,24 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // On SQLite the key of an adventure whose entries are all gone is freed and may be the next adventure's.
         var next = await IndexAsync(["I count the gulls"]);
 
-        Assert.Empty(await Store.SearchTextAsync(gone, ["compass", "lantern"], 30, 1_000, CancellationToken.None));
-        Assert.Empty(await Store.SearchTextAsync(next, ["compass", "lantern"], 30, 1_000, CancellationToken.None));
+        Assert.Empty(await Store.SearchTextAsync(gone, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None));
+        Assert.Empty(await Store.SearchTextAsync(next, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None));
         Assert.Equal([0, 0], (await Store.CountTermsAsync(next, ["compass", "lantern"], 1_000, CancellationToken.None)).Matches);
 
         await Store.ApplyAsync(next, [Entry(next, 1, "I count the herons")], [], CancellationToken.None);
-        Assert.Empty(await Store.SearchTextAsync(next, ["gulls"], 30, 1_000, CancellationToken.None));
-        Assert.Equal(["t1"], (await Store.SearchTextAsync(next, ["herons"], 30, 1_000, CancellationToken.None)).Select(h => h.TurnId));
+        Assert.Empty(await Store.SearchTextAsync(next, Words(["gulls"]), 30, 1_000, CancellationToken.None));
+        Assert.Equal(["t1"], (await Store.SearchTextAsync(next, Words(["herons"]), 30, 1_000, CancellationToken.None)).Select(h => h.TurnId));
+    }
+
+    [Fact]
+    public async Task words_only_weighed_order_the_turns_found_but_find_none_of_their_own()
+    {
+        var adventure = await IndexAsync(["I keep the amber ring", "I keep the amber box", "I keep the ring"]);
+
+        var hits = await Store.SearchTextAsync(adventure, new TextQuery(["amber"], ["amber", "ring"]), 30, 1_000, CancellationToken.None);
+
+        // Without the ring weighed the two amber turns tie and the newer comes first.
+        Assert.Equal(["t1", "t2"], hits.Select(h => h.TurnId));
     }
 
     /// <summary>A new adventure whose turns t1, t2, … have these texts, indexed in one write.</summary>
