@@ -116,7 +116,7 @@ internal static class MemoryBench
         foreach (var (label, queries) in new[] { ("counting a query's words (word-count cache miss), questions", questions), ("counting a query's words (word-count cache miss), long actions", actions) })
         {
             var terms = queries.Select(MemoryText.Terms).ToArray();
-            var timed = await SampleAsync(samples, i => bench.Store.CountTermsAsync(adventureId, terms[i % terms.Length], bench.Options.RankedMatches + 1, CancellationToken.None));
+            var timed = await SampleAsync(samples, i => bench.Store.CountTermsAsync(adventureId, terms[i % terms.Length], TermSelection.CountLimit(bench.Options.RankedMatches), CancellationToken.None));
             rows.Add([label, count, samples.ToString(CultureInfo.InvariantCulture), .. timed.Cells(), "–"]);
         }
 

@@ -20,8 +20,8 @@ public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequen
             return TextSearch.Empty;
         }
         var budget = options.RankedMatches;
-        // Counted only as far as the budget: a word past it is never searched while a rarer one is there.
-        var counts = await frequencies.GetAsync(adventureId, generation, terms, budget + 1, cancellationToken);
+        // Counted only as far as a word may be weighed: past that it is neither matched nor weighed while a rarer one is there.
+        var counts = await frequencies.GetAsync(adventureId, generation, terms, TermSelection.CountLimit(budget), cancellationToken);
         if (counts.Entries > budget && counts.Matches.All(m => m > budget))
         {
             // Every word is past the budget: only now is it worth counting to just past half the adventure, to drop

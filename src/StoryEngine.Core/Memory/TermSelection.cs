@@ -8,36 +8,52 @@ namespace StoryEngine.Core.Memory;
 public static class TermSelection
 {
     /// <summary>
-    /// Drops words known to match over half of a large adventure (known only where they were counted that far; a word
-    /// past the budget usually is not, and weighs about nothing by BM25's idf if it is that common). Of the rest, the rarest are matched, as many as fit in
-    /// <paramref name="budget"/> matches (the rarest always; the store then ranks only its newest matches); all of the
-    /// rest are weighed, so a word too common to search by still orders the turns found (the ring in "the amber ring").
+    /// Words weighed may match this many times the budget, rarest first: weighing walks a word's matches but ranks none
+    /// of them, so it costs far less a match than ranking; a word past it (over 40% of a 10,000-turn adventure at the
+    /// default budget) would add next to nothing to BM25 and cost the most.
     /// </summary>
-    /// <param name="counts">Entries and per-term matches, in the order of <paramref name="terms"/>; a count may stop just past
-    /// <paramref name="budget"/> (such a word is not matched while a rarer one is) or just past half the entries.</param>
+    public const int WeighedPerRanked = 4;
+
+    /// <summary>How far the words of a query are counted: far enough to know every word that may be weighed.</summary>
+    public static int CountLimit(int budget) => WeighedPerRanked * budget + 1;
+
+    /// <summary>
+    /// Drops words that match over half of a large adventure. Of the rest, the rarest are matched, as many as fit in
+    /// <paramref name="budget"/> matches (the rarest always; the store then ranks only its newest matches), and the
+    /// rarest that fit in <see cref="WeighedPerRanked"/> times that are weighed, so a word too common to search by still
+    /// orders the turns found (the ring in "the amber ring").
+    /// </summary>
+    /// <param name="counts">Entries and per-term matches, in the order of <paramref name="terms"/>; a count may stop at
+    /// <see cref="CountLimit"/> (such a word is neither matched nor weighed while a rarer one is) or just past half the entries.</param>
     /// <param name="budget">The most matches worth ranking (<see cref="MemoryOptions.RankedMatches"/>).</param>
     public static TextQuery Select(IReadOnlyList<string> terms, TermCounts counts, int budget)
     {
         // An adventure within the budget is ranked in full, so nothing need be dropped: even a word in every turn
         // still orders a handful of turns (and a two-turn adventure has every word in over half of it).
         var large = counts.Entries > budget;
-        var weighing = terms
+        var useful = terms
             .Select((term, i) => (Term: term, Matches: counts.Matches[i], Position: i))
             .Where(t => !(large && t.Matches * 2L > counts.Entries))
             .OrderBy(t => t.Matches)
             .ThenBy(t => t.Position)
             .ToArray();
-        var matching = new List<string>();
+        return new TextQuery(Rarest(useful, budget), Rarest(useful, (long)WeighedPerRanked * budget));
+    }
+
+    /// <summary>The first words (rarest first) whose matches add up to at most <paramref name="most"/>; the first always.</summary>
+    private static List<string> Rarest(IReadOnlyList<(string Term, int Matches, int Position)> words, long most)
+    {
+        var taken = new List<string>();
         var total = 0L;
-        foreach (var (term, matches, _) in weighing)
+        foreach (var (term, matches, _) in words)
         {
-            if (matching.Count > 0 && total + matches > budget)
+            if (taken.Count > 0 && total + matches > most)
             {
                 break;
             }
-            matching.Add(term);
+            taken.Add(term);
             total += matches;
         }
-        return new TextQuery(matching, [.. weighing.Select(t => t.Term)]);
+        return taken;
     }
 }
