@@ -40,20 +40,23 @@ public static class TermSelection
         return new TextQuery(Rarest(useful, budget), Rarest(useful, (long)WeighedPerRanked * budget));
     }
 
-    /// <summary>The first words (rarest first) whose matches add up to at most <paramref name="most"/>; the first always.</summary>
+    /// <summary>
+    /// The rarest of <paramref name="words"/> (given rarest first) whose matches add up to at most <paramref name="most"/>,
+    /// the rarest always; in the query's order, which is how the context inspector shows them.
+    /// </summary>
     private static List<string> Rarest(IReadOnlyList<(string Term, int Matches, int Position)> words, long most)
     {
-        var taken = new List<string>();
+        var taken = new List<(string Term, int Position)>();
         var total = 0L;
-        foreach (var (term, matches, _) in words)
+        foreach (var (term, matches, position) in words)
         {
             if (taken.Count > 0 && total + matches > most)
             {
                 break;
             }
-            taken.Add(term);
+            taken.Add((term, position));
             total += matches;
         }
-        return taken;
+        return [.. taken.OrderBy(t => t.Position).Select(t => t.Term)];
     }
 }

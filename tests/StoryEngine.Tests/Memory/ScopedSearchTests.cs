@@ -43,7 +43,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         Assert.Equal(["t10"], common.Hits.Select(h => h.TurnId));
 
         var rare = await search.SearchAsync(inlandStory, await Store.GetGenerationAsync(inlandStory, CancellationToken.None), ["harbour", "lantern"], CancellationToken.None);
-        Assert.Equal(["lantern", "harbour"], rare.Query.Matching);
+        Assert.Equal(["harbour", "lantern"], rare.Query.Matching);
         Assert.Equal(["t10"], rare.Hits.Select(h => h.TurnId));
     }
 
