@@ -9,8 +9,19 @@ public sealed record MemoryEntry(string AdventureId, string TurnId, int Number, 
 /// <summary>What the index holds for one turn, to decide whether it is stale.</summary>
 public sealed record IndexedTurn(string TurnId, long Version, string? EmbeddingModel);
 
-/// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank_cd on PostgreSQL: comparable within one search only).</summary>
+/// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank on PostgreSQL: comparable within one search only).</summary>
 public sealed record TextHit(string TurnId, int Number, double Score);
+
+/// <summary>A full-text query: a hit contains one of <see cref="Matching"/>; its score weighs every word of <see cref="Weighing"/>.</summary>
+/// <param name="Weighing">The matching words and the others worth weighing; empty when <see cref="Matching"/> is.</param>
+public sealed record TextQuery(IReadOnlyList<string> Matching, IReadOnlyList<string> Weighing)
+{
+    public static TextQuery None { get; } = new([], []);
+}
+
+/// <summary>How many of an adventure's entries there are, and how many contain each of some terms.</summary>
+/// <param name="Matches">Per term, in the order asked; counting stops at the limit asked for, so a common word costs no more than a rare one.</param>
+public sealed record TermCounts(int Entries, IReadOnlyList<int> Matches);
 
 /// <summary>Every vector of one adventure for one embedding model, row-major, with the generation it was read at.</summary>
 public sealed record StoredVectors(long Generation, string[] TurnIds, int[] Numbers, float[] Matrix, int Dimensions);
@@ -27,8 +38,14 @@ public interface IMemoryStore
     /// <summary>Writes and removes entries in one transaction and moves the adventure's index generation on.</summary>
     Task ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, CancellationToken cancellationToken);
 
-    /// <summary>Full-text search over the adventure's live (not undone) turns; any of <paramref name="terms"/> may match; best first.</summary>
-    Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Full-text search over the adventure's indexed turns, best first. Only the <paramref name="ranked"/> most recently
+    /// indexed matches are ranked, so a search for common words stays cheap.
+    /// </summary>
+    Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, TextQuery query, int limit, int ranked, CancellationToken cancellationToken);
+
+    /// <summary>The adventure's entry count and, per term, how many of its entries contain it, counted up to <paramref name="limit"/>.</summary>
+    Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
 
     /// <summary>The adventure's index generation: changes with every write, so cached vectors know when to reload.</summary>
     Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken);

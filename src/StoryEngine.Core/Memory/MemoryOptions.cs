@@ -22,6 +22,12 @@ public sealed class MemoryOptions
 
     /// <summary>How many adventures' vectors are kept in memory for similarity search.</summary>
     public int CachedPartitions { get; set; } = 64;
+
+    /// <summary>
+    /// At most this many full-text matches are ranked per recall, so its cost does not grow with the adventure
+    /// (issue 5, docs/adr/0028-bounded-full-text-recall.md): the rarest query words are searched first, as many as fit.
+    /// </summary>
+    public int RankedMatches { get; set; } = 1_000;
 }
 
 /// <summary>When and how older turns are summarised (configuration section <c>Summaries</c>).</summary>

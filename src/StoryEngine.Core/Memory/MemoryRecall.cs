@@ -13,6 +13,7 @@ public sealed record RecallCandidate(TurnRecord Turn, double Score, int? TextRan
 /// <summary>The candidates for one prompt, best first, and what the recall could not do (shown by the context inspector).</summary>
 /// <param name="MaxRecalled">How many may go into the prompt (<see cref="MemoryOptions.RecallCount"/>).</param>
 /// <param name="MaxTokens">How many prompt tokens they may use (<see cref="MemoryOptions.RecallTokens"/>).</param>
+/// <param name="Terms">The words full-text search looked for (matched or weighed): the query's words less those <see cref="TermSelection"/> left out.</param>
 public sealed record RecallResult(string Query, IReadOnlyList<string> Terms, IReadOnlyList<RecallCandidate> Candidates, string? Note, int MaxRecalled, int MaxTokens)
 {
     public static RecallResult Empty(string? note) => new("", [], [], note, 0, 0);
@@ -26,6 +27,7 @@ public sealed record RecallResult(string Query, IReadOnlyList<string> Terms, IRe
 public sealed partial class MemoryRecall(
     IMemoryStore store,
     MemoryEmbeddings embeddings,
+    MemoryTextSearch textSearch,
     VectorPartitions vectors,
     MemoryIndexJob indexer,
     MemoryOptions options,
@@ -39,17 +41,17 @@ public sealed partial class MemoryRecall(
         {
             return RecallResult.Empty("memory is off (Memory:Enabled, Memory:RecallCount)");
         }
-        if (!_indexed.ContainsKey(adventureId))
+        // One read of the generation serves both in-process caches (word counts, vectors) for this recall.
+        var generation = await store.GetGenerationAsync(adventureId, cancellationToken);
+        if (generation == 0 && _indexed.TryAdd(adventureId, true))
         {
-            if (await store.GetGenerationAsync(adventureId, cancellationToken) == 0)
-            {
-                // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
-                await indexer.SyncAsync(adventureId, ownerId, withVectors: false, cancellationToken);
-            }
-            _indexed.TryAdd(adventureId, true); // an index once written stays (until the adventure is deleted)
+            // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
+            // Once per adventure and process: an adventure with nothing to remember writes nothing and stays at 0.
+            await indexer.SyncAsync(adventureId, ownerId, withVectors: false, cancellationToken);
+            generation = await store.GetGenerationAsync(adventureId, cancellationToken);
         }
-        var terms = MemoryText.Terms(query);
-        var textHits = terms.Count == 0 ? [] : await store.SearchTextAsync(adventureId, terms, options.Candidates, cancellationToken);
+        var text = await textSearch.SearchAsync(adventureId, generation, MemoryText.Terms(query), cancellationToken);
+        var textHits = text.Hits;
         string? note = null;
         IReadOnlyList<(string TurnId, int Number, float Similarity)> vectorHits = [];
         if (embeddings.Enabled && query.Trim().Length > 0)
@@ -57,7 +59,7 @@ public sealed partial class MemoryRecall(
             try
             {
                 var queryVector = (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
-                var partition = await vectors.GetAsync(adventureId, embeddings.Model, cancellationToken);
+                var partition = await vectors.GetAsync(adventureId, embeddings.Model, generation, cancellationToken);
                 vectorHits = VectorMath.Nearest(partition.Matrix, partition.Dimensions, queryVector, options.Candidates + 1)
                     .Select(h => (partition.TurnIds[h.Row], partition.Numbers[h.Row], h.Similarity))
                     .ToArray();
@@ -89,7 +91,7 @@ public sealed partial class MemoryRecall(
             .Where(t => known.TryGetValue(t.Key, out var turn) && !turn.Undone)
             .Select(t => new RecallCandidate(known[t.Key], t.Value.Score, t.Value.TextRank, t.Value.VectorRank, t.Value.Similarity))
             .ToArray();
-        return new RecallResult(query, terms, candidates, note, options.RecallCount, options.RecallTokens);
+        return new RecallResult(query, text.Query.Weighing, candidates, note, options.RecallCount, options.RecallTokens);
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace StoryEngine.Core.Memory;
 
 /// <summary>
@@ -9,31 +7,18 @@ namespace StoryEngine.Core.Memory;
 /// </summary>
 public sealed class VectorPartitions(IMemoryStore store, MemoryOptions options, TimeProvider clock)
 {
-    private readonly ConcurrentDictionary<(string Adventure, string Model), Entry> _partitions = new();
+    private readonly BoundedCache<(string Adventure, string Model), StoredVectors> _partitions = new(options.CachedPartitions, clock);
 
-    public async Task<StoredVectors> GetAsync(string adventureId, string model, CancellationToken cancellationToken)
+    /// <param name="generation">The adventure's index generation, read by the caller before this call (<see cref="IMemoryStore.GetGenerationAsync"/>).</param>
+    public async Task<StoredVectors> GetAsync(string adventureId, string model, long generation, CancellationToken cancellationToken)
     {
-        var generation = await store.GetGenerationAsync(adventureId, cancellationToken);
         var key = (adventureId, model);
-        if (_partitions.TryGetValue(key, out var cached) && cached.Vectors.Generation == generation)
+        if (_partitions.TryGet(key, out var cached) && cached.Generation == generation)
         {
-            cached.LastUsed = clock.GetTimestamp();
-            return cached.Vectors;
+            return cached;
         }
         var vectors = await store.LoadVectorsAsync(adventureId, model, cancellationToken);
-        _partitions[key] = new Entry(vectors) { LastUsed = clock.GetTimestamp() };
-        while (_partitions.Count > Math.Max(1, options.CachedPartitions))
-        {
-            var oldest = _partitions.MinBy(p => p.Value.LastUsed).Key;
-            _partitions.TryRemove(oldest, out _);
-        }
+        _partitions.Set(key, vectors);
         return vectors;
-    }
-
-    private sealed class Entry(StoredVectors vectors)
-    {
-        public StoredVectors Vectors { get; } = vectors;
-
-        public long LastUsed { get; set; }
     }
 }

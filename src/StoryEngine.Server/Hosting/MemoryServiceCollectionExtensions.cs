@@ -23,6 +23,7 @@ public static class MemoryServiceCollectionExtensions
             .Validate(o => o.Candidates is >= 1 and <= 500, "Memory:Candidates must be between 1 and 500.")
             .Validate(o => o.FusionK is >= 1 and <= 1000, "Memory:FusionK must be between 1 and 1000.")
             .Validate(o => o.CachedPartitions is >= 1 and <= 100_000, "Memory:CachedPartitions must be between 1 and 100000.")
+            .Validate(o => o.RankedMatches >= o.Candidates && o.RankedMatches <= 1_000_000, "Memory:RankedMatches must be at least Memory:Candidates and at most 1000000.")
             .ValidateOnStart();
         services.AddOptions<SummaryOptions>().BindConfiguration(SummaryOptions.Section)
             .Validate(o => o.ChunkTurns is >= 1 and <= 200, "Summaries:ChunkTurns must be between 1 and 200.")
@@ -42,6 +43,8 @@ public static class MemoryServiceCollectionExtensions
 
         services.AddSingleton<IMemoryStore, MemoryStore>();
         services.AddSingleton<VectorPartitions>();
+        services.AddSingleton<TermFrequencies>();
+        services.AddSingleton<MemoryTextSearch>();
         services.AddSingleton<MemoryRecall>();
         services.AddSingleton<MemoryIndexJob>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MemoryIndexJob>());

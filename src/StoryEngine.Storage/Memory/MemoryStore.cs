@@ -6,11 +6,10 @@ using StoryEngine.Core.Stories;
 namespace StoryEngine.Storage.Memory;
 
 /// <summary>
-/// The recall index and summaries on either engine. Full-text search is the one place the engines differ:
-/// SQLite's FTS5 table with BM25, PostgreSQL's generated tsvector with a GIN index and ts_rank_cd. Every query is
-/// bounded to one adventure and joined with the transcript so an undone turn is never a hit.
+/// The recall index and summaries on either engine. Full-text search (MemoryStore.FullText.cs) is the one place the
+/// engines differ. Every query is bounded to one adventure; recall drops turns undone since they were indexed.
 /// </summary>
-public sealed class MemoryStore(IStorageProvider provider) : IMemoryStore
+public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStore
 {
     public async Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, CancellationToken cancellationToken)
     {
@@ -28,19 +27,7 @@ public sealed class MemoryStore(IStorageProvider provider) : IMemoryStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (upserts.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO memory_entries (adventure_id, turn_id, number, version, text, embedding, embedding_model)
-                VALUES (@AdventureId, @TurnId, @Number, @Version, @Text, @Embedding, @EmbeddingModel)
-                ON CONFLICT (adventure_id, turn_id) DO UPDATE SET number = excluded.number, version = excluded.version, text = excluded.text,
-                    embedding = excluded.embedding, embedding_model = excluded.embedding_model
-                """,
-                upserts.Select(e => new
-                {
-                    e.AdventureId, e.TurnId, Number = (long)e.Number, e.Version, e.Text,
-                    Embedding = e.Embedding is null ? null : VectorMath.ToBytes(e.Embedding), e.EmbeddingModel,
-                }),
-                transaction, cancellationToken: cancellationToken));
+            await UpsertAsync(connection, transaction, upserts, cancellationToken);
         }
         if (removedTurnIds.Count > 0)
         {
@@ -57,32 +44,54 @@ public sealed class MemoryStore(IStorageProvider provider) : IMemoryStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    private const string UpsertConflict =
+        """
+        ON CONFLICT (adventure_id, turn_id) DO UPDATE SET number = excluded.number, version = excluded.version, text = excluded.text,
+            embedding = excluded.embedding, embedding_model = excluded.embedding_model
+        """;
+
+    private async Task UpsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IReadOnlyList<MemoryEntry> upserts, CancellationToken cancellationToken)
     {
-        if (terms.Count == 0 || limit <= 0)
+        if (provider.Engine != "postgres")
         {
-            return [];
+            // SQLite runs in process: one prepared statement per row costs no round trip.
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO memory_entries (adventure_id, turn_id, number, version, text, embedding, embedding_model)
+                VALUES (@AdventureId, @TurnId, @Number, @Version, @Text, @Embedding, @EmbeddingModel)
+                """ + "\n" + UpsertConflict,
+                upserts.Select(e => new
+                {
+                    e.AdventureId, e.TurnId, Number = (long)e.Number, e.Version, e.Text,
+                    Embedding = e.Embedding is null ? null : VectorMath.ToBytes(e.Embedding), e.EmbeddingModel,
+                }),
+                transaction, cancellationToken: cancellationToken));
+            return;
         }
-        // Terms are letters and digits only (MemoryText.Terms), so they cannot break out of the query syntax.
-        var sql = provider.Engine == "postgres"
-            ? """
-              SELECT m.turn_id, m.number, ts_rank_cd(m.search, q)::float8 AS score
-              FROM memory_entries m CROSS JOIN to_tsquery('english', @Query) q
-              WHERE m.adventure_id = @AdventureId AND m.search @@ q
-              ORDER BY score DESC, m.number DESC LIMIT @Limit
-              """
-            : """
-              SELECT m.turn_id, m.number, -bm25(memory_fts) AS score
-              FROM memory_fts JOIN memory_entries m ON m.id = memory_fts.rowid
-              WHERE memory_fts MATCH @Query AND m.adventure_id = @AdventureId
-              ORDER BY score DESC, m.number DESC LIMIT @Limit
-              """;
-        var query = provider.Engine == "postgres" ? string.Join(" | ", terms) : string.Join(" OR ", terms.Select(t => "\"" + t + "\""));
-        await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string TurnId, long Number, double Score)>(new CommandDefinition(sql,
-            new { AdventureId = adventureId, Query = query, Limit = (long)limit }, cancellationToken: cancellationToken));
-        return rows.Select(r => new TextHit(r.TurnId, (int)r.Number, r.Score)).ToArray();
+        // PostgreSQL: a round trip per row made indexing a long adventure take minutes on a loaded machine (issue 5), so
+        // rows go in batches of arrays, unnested by the server.
+        foreach (var batch in upserts.Chunk(UpsertBatch))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO memory_entries (adventure_id, turn_id, number, version, text, embedding, embedding_model)
+                SELECT * FROM unnest(@AdventureIds, @TurnIds, @Numbers, @Versions, @Texts, @Embeddings, @EmbeddingModels)
+                """ + "\n" + UpsertConflict,
+                new
+                {
+                    AdventureIds = batch.Select(e => e.AdventureId).ToArray(),
+                    TurnIds = batch.Select(e => e.TurnId).ToArray(),
+                    Numbers = batch.Select(e => (long)e.Number).ToArray(),
+                    Versions = batch.Select(e => e.Version).ToArray(),
+                    Texts = batch.Select(e => e.Text).ToArray(),
+                    Embeddings = batch.Select(e => e.Embedding is null ? null : VectorMath.ToBytes(e.Embedding)).ToArray(),
+                    EmbeddingModels = batch.Select(e => e.EmbeddingModel).ToArray(),
+                },
+                transaction, cancellationToken: cancellationToken));
+        }
     }
+
+    private const int UpsertBatch = 500;
 
     public async Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken)
     {

@@ -38,5 +38,8 @@ public static class MemoryTestData
     public static async Task<JsonElement> ContextAsync(HttpClient client, string adventureId, string turnId) =>
         await (await client.GetAsync($"/api/v1/adventures/{adventureId}/turns/{turnId}/context")).JsonAsync();
 
+    /// <summary>A full-text query that matches and weighs the same words.</summary>
+    public static Core.Memory.TextQuery Words(IReadOnlyList<string> words) => new(words, words);
+
     public static JsonElement[] Recalled(JsonElement context) => [.. context.GetProperty("memory").GetProperty("recalled").EnumerateArray()];
 }

@@ -1,0 +1,52 @@
+namespace StoryEngine.Core.Memory;
+
+/// <summary>
+/// How many of an adventure's turns contain each word, kept in process so a recall does not count them again
+/// (docs/adr/0028-bounded-full-text-recall.md). The counts only choose which words to search, so they may lag the
+/// index a little: they are counted again after <see cref="MaxStaleWrites"/> index writes, not after every turn
+/// (each completed turn is one write, and recounting every word of every prompt would cost more than it saves).
+/// </summary>
+public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, TimeProvider clock)
+{
+    /// <summary>Index writes (about one per turn) after which an adventure's counts are thrown away and counted again.</summary>
+    public const int MaxStaleWrites = 64;
+
+    private readonly BoundedCache<string, Counted> _adventures = new(options.CachedPartitions, clock);
+
+    /// <param name="generation">The adventure's index generation now (<see cref="IMemoryStore.GetGenerationAsync"/>).</param>
+    /// <param name="limit">Counts are needed up to here: a word counted before to a lower limit, and reaching it, is counted again.</param>
+    public async Task<TermCounts> GetAsync(string adventureId, long generation, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    {
+        if (!_adventures.TryGet(adventureId, out var counted) || generation < counted.Generation || generation - counted.Generation > MaxStaleWrites)
+        {
+            counted = null;
+        }
+        var missing = counted is null ? terms : terms.Where(t => !(counted.Matches.TryGetValue(t, out var c) && c.Serves(limit))).ToArray();
+        if (counted is null || missing.Count > 0)
+        {
+            var fresh = await store.CountTermsAsync(adventureId, missing, limit, cancellationToken);
+            counted ??= new Counted(generation, fresh.Entries);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                counted.Matches[missing[i]] = new Count(fresh.Matches[i], limit);
+            }
+            _adventures.Set(adventureId, counted);
+        }
+        return new TermCounts(counted.Entries, terms.Select(t => Math.Min(counted.Matches[t].Value, limit)).ToArray());
+    }
+
+    /// <summary>A word's count, made up to <see cref="Limit"/>: exact below it, "at least" at it.</summary>
+    private sealed record Count(int Value, int Limit)
+    {
+        public bool Serves(int limit) => Value < Limit || Limit >= limit;
+    }
+
+    private sealed class Counted(long generation, int entries)
+    {
+        public long Generation { get; } = generation;
+
+        public int Entries { get; } = entries;
+
+        public System.Collections.Concurrent.ConcurrentDictionary<string, Count> Matches { get; } = new(StringComparer.Ordinal);
+    }
+}
