@@ -3,8 +3,15 @@ using Dapper;
 
 namespace StoryEngine.Storage.DataRights;
 
-/// <summary>A column of a table of the database as it is now, including tables added by later migrations.</summary>
-public sealed record TableColumn(string Table, string Column, bool IsText);
+/// <summary>A column of a table of the database as it is now, including tables added by later migrations, with its declared type.</summary>
+public sealed record TableColumn(string Table, string Column, string Type)
+{
+    public bool IsText => Type.Contains("TEXT", StringComparison.OrdinalIgnoreCase) || Type.Contains("CHAR", StringComparison.OrdinalIgnoreCase)
+        || Type.Contains("JSON", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Binary (SQLite BLOB, PostgreSQL bytea); SQLite's untyped columns (full-text tables) are not.</summary>
+    public bool IsBlob => Type.Equals("BLOB", StringComparison.OrdinalIgnoreCase) || Type.Equals("bytea", StringComparison.OrdinalIgnoreCase);
+}
 
 /// <summary>Reads the live schema from the engine's own catalog (sqlite_master, information_schema).</summary>
 public static class SchemaCatalog
@@ -19,12 +26,6 @@ public static class SchemaCatalog
               "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid";
         var rows = await connection.QueryAsync<(string TableName, string ColumnName, string Type)>(
             new CommandDefinition(sql, transaction: transaction, cancellationToken: cancellationToken));
-        return rows.Select(r => new TableColumn(r.TableName, r.ColumnName, IsText(r.Type))).ToArray();
-    }
-
-    private static bool IsText(string type)
-    {
-        var t = type.ToUpperInvariant();
-        return t.Contains("TEXT", StringComparison.Ordinal) || t.Contains("CHAR", StringComparison.Ordinal) || t.Contains("JSON", StringComparison.Ordinal);
+        return rows.Select(r => new TableColumn(r.TableName, r.ColumnName, r.Type)).ToArray();
     }
 }

@@ -75,6 +75,33 @@ public sealed class ProtectionTests
         }
     }
 
+    [Fact]
+    public async Task cors_allows_no_origin_when_none_is_configured()
+    {
+        await using var owned = await StartAsync(new()); // no Cors:* at all, as a fresh install has
+        using var account = await owned.Fixture.CreateAccountAsync();
+        const string Origin = "https://stories.example";
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/v1/worlds");
+        preflight.Headers.Add("Origin", Origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization, content-type");
+        var answer = await account.Client.SendAsync(preflight);
+        Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"), "a preflight was allowed");
+        Assert.False(answer.Headers.Contains("Access-Control-Allow-Methods"), "a preflight was allowed");
+
+        // A simple request is answered (the browser, not the server, withholds it) but carries no permission to read it.
+        foreach (var url in new[] { "/api/v1/me", "/health", "/signin" })
+        {
+            using var simple = new HttpRequestMessage(HttpMethod.Get, url);
+            simple.Headers.Add("Origin", Origin);
+            var response = await account.Client.SendAsync(simple);
+            Assert.True(response.IsSuccessStatusCode, $"{url}: {response.StatusCode}");
+            Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"), $"{url} allowed {Origin}");
+            Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"), $"{url} allowed credentials");
+        }
+    }
+
     private static async Task<OwnedServer> StartAsync(Dictionary<string, string?> settings)
     {
         var fixture = new SqliteServerFixture();

@@ -9,6 +9,26 @@ namespace StoryEngine.Tests.Api;
 public abstract class SessionsApiTests(ServerFixture server)
 {
     [Fact]
+    public async Task an_access_token_is_refused_once_its_fifteen_minutes_are_over_and_refresh_still_works()
+    {
+        using var account = await server.CreateAccountAsync();
+        // Minted now on the server's clock: good until 15 minutes later (Auth:AccessTokenMinutes), checked on that clock.
+        var issuedAt = long.Parse(TestAccounts.ClaimOf(account.AccessToken, "iat"), System.Globalization.CultureInfo.InvariantCulture);
+        var expires = long.Parse(TestAccounts.ClaimOf(account.AccessToken, "exp"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(15 * 60, expires - issuedAt);
+
+        server.Clock.Advance(TimeSpan.FromMinutes(14));
+        Assert.Equal(HttpStatusCode.OK, (await account.Client.GetAsync("/api/v1/me")).StatusCode);
+        server.Clock.Advance(TimeSpan.FromMinutes(2));
+        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+
+        // The session itself lives on: its refresh token buys a fresh access token, which works.
+        var refreshed = await (await account.Client.RefreshAsync(account.RefreshToken)).JsonAsync();
+        Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(refreshed.Str("accessToken")));
+        Assert.Equal(account.SessionId, TestAccounts.ClaimOf(refreshed.Str("accessToken"), "sid"));
+    }
+
+    [Fact]
     public async Task logout_ends_the_session_at_once_for_its_access_and_refresh_tokens()
     {
         using var account = await server.CreateAccountAsync();

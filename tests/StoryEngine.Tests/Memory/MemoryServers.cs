@@ -18,6 +18,9 @@ public abstract class MemoryServer : IAsyncLifetime
 
     protected abstract bool WithVectors { get; }
 
+    /// <summary>False for a server whose jobs go through the real, durable queue (rows in the jobs table).</summary>
+    protected virtual bool InlineJobs => true;
+
     protected abstract ServerFixture CreateFixture();
 
     public async Task InitializeAsync()
@@ -34,7 +37,10 @@ public abstract class MemoryServer : IAsyncLifetime
                 Server.ExtraSettings[key] = value;
             }
         }
-        Server.ServiceOverrides.Add(services => services.AddSingleton<IJobQueue, InlineJobQueue>());
+        if (InlineJobs)
+        {
+            Server.ServiceOverrides.Add(services => services.AddSingleton<IJobQueue, InlineJobQueue>());
+        }
         await Server.InitializeAsync();
     }
 
@@ -55,6 +61,25 @@ public sealed class TextMemorySqliteServer : MemoryServer
 public sealed class TextMemoryPostgresServer : MemoryServer
 {
     protected override bool WithVectors => false;
+
+    protected override ServerFixture CreateFixture() => new PostgresServerFixture();
+}
+
+/// <summary>The text-memory server with the real job queue, for tests that need the jobs table filled.</summary>
+public sealed class QueuedMemorySqliteServer : MemoryServer
+{
+    protected override bool WithVectors => false;
+
+    protected override bool InlineJobs => false;
+
+    protected override ServerFixture CreateFixture() => new SqliteServerFixture();
+}
+
+public sealed class QueuedMemoryPostgresServer : MemoryServer
+{
+    protected override bool WithVectors => false;
+
+    protected override bool InlineJobs => false;
 
     protected override ServerFixture CreateFixture() => new PostgresServerFixture();
 }

@@ -18,6 +18,8 @@ public sealed class TierTests : IAsyncLifetime
         {
             ["RateLimits:GenerationPerMinute"] = "1000000",
             ["Tiers:trial:GenerationPerMinute"] = "2",
+            ["RateLimits:ApiPerMinute"] = "1000000",
+            ["Tiers:metered:ApiPerMinute"] = "5",
             ["Tiers:trial:DailyTokens"] = "1000000",
             ["Tiers:standard:MonthlyTokens"] = "500000000",
             ["Prices:scripted-1:PromptPerMillion"] = "2.5",
@@ -57,6 +59,29 @@ public sealed class TierTests : IAsyncLifetime
 
         var audit = await (await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=user.tier_changed")).JsonAsync();
         Assert.Equal("standard->trial", Assert.Single(audit.GetProperty("items").EnumerateArray()).Str("detail"));
+    }
+
+    [Fact]
+    public async Task a_tier_brings_its_own_api_rate_limit_and_other_tiers_keep_theirs()
+    {
+        using var admin = await _server.CreateAccountAsync(admin: true);
+        using var metered = await _server.CreateAccountAsync();
+        using var standard = await _server.CreateAccountAsync();
+        (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{metered.Id}/tier", new { tier = "metered" })).EnsureSuccessStatusCode();
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await metered.Client.GetAsync("/api/v1/worlds")).StatusCode);
+        }
+        var limited = await metered.Client.GetAsync("/api/v1/worlds");
+        await limited.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero, "429 without Retry-After");
+
+        // The default tier has the RateLimits value, far above five; the same requests from its user all pass.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await standard.Client.GetAsync("/api/v1/worlds")).StatusCode);
+        }
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using StoryEngine.Core.Accounts;
 using StoryEngine.Core.ApiKeys;
 using StoryEngine.Core.Resources;
@@ -13,7 +12,7 @@ namespace StoryEngine.Tests.Web;
 /// The web sign-in's boundaries, over plain HTTP: forms without an antiforgery token are refused and change nothing;
 /// the page cookie does not sign in API calls and a bearer token does not open pages; failures read as sentences.
 /// </summary>
-public abstract partial class WebSecurityTests(ServerFixture server)
+public abstract class WebSecurityTests(ServerFixture server)
 {
     [Fact]
     public async Task a_form_posted_without_its_antiforgery_token_is_refused_and_changes_nothing()
@@ -149,38 +148,13 @@ public abstract partial class WebSecurityTests(ServerFixture server)
 
     private CookieClient NewClient() => new(server.BaseAddress);
 
-    private static async Task<string> TokenAsync(HttpClient client, string page)
-    {
-        var html = await client.GetStringAsync(page);
-        return TokenField().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value) : throw new Xunit.Sdk.XunitException($"{page} has no antiforgery field.");
-    }
+    private static Task<string> TokenAsync(CookieClient client, string page) => client.AntiforgeryTokenAsync(page);
 
     private async Task<int> WorldCountAsync(string username)
     {
         var user = await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None);
         var page = await server.Services.GetRequiredService<ResourceService<World>>().ListAsync(new(user!.Id, null), ListQuery.From(200, null, null, null), CancellationToken.None);
         return page.Items.Count;
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenField();
-
-    /// <summary>An HttpClient that keeps cookies and does not follow redirects, so tests see where a page sends them.</summary>
-    public sealed class CookieClient : HttpClient
-    {
-        public CookieClient(Uri baseAddress)
-            : this(new CookieContainer(), baseAddress)
-        {
-        }
-
-        private CookieClient(CookieContainer cookies, Uri baseAddress)
-            : base(new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = cookies }, disposeHandler: true)
-        {
-            Cookies = cookies;
-            BaseAddress = baseAddress;
-        }
-
-        public CookieContainer Cookies { get; }
     }
 }
 
