@@ -73,10 +73,10 @@
   }
   if (checked === 0) failures.push("no text was found to check the contrast of");
 
-  // 1.4.1: whatever is painted in a status colour (errors, stopped or failed turns, a backend's state, confirmations)
-  // also says it in words, so the colour is never the only sign.
+  // 1.4.1: whatever is painted in a status colour (errors, stopped or failed turns, a backend's state, confirmations,
+  // a job still reading the turn) also says it in words, so the colour is never the only sign.
   const root = getComputedStyle(document.documentElement);
-  const statusColours = ["--bad", "--good"].map(v => root.getPropertyValue(v).trim()).map(h => `rgb(${parseInt(h.slice(1, 3), 16)}, ${parseInt(h.slice(3, 5), 16)}, ${parseInt(h.slice(5, 7), 16)})`);
+  const statusColours = ["--bad", "--good", "--focus"].map(v => root.getPropertyValue(v).trim()).map(h => `rgb(${parseInt(h.slice(1, 3), 16)}, ${parseInt(h.slice(3, 5), 16)}, ${parseInt(h.slice(5, 7), 16)})`);
   for (const e of document.body.querySelectorAll("*")) {
     const style = getComputedStyle(e);
     const painted = statusColours.includes(style.color) || statusColours.includes(style.backgroundColor)
