@@ -62,6 +62,10 @@ public static class ProtectionServiceCollectionExtensions
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                if (Web.WebAppServiceCollectionExtensions.IsPageRequest(http))
+                {
+                    return; // an empty 429: the web app's status code pages show it as a page with the same sentence
+                }
                 await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = http,
@@ -69,7 +73,7 @@ public static class ProtectionServiceCollectionExtensions
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"Slow down: try again in {http.Response.Headers.RetryAfter} seconds.",
+                        Detail = SlowDown(http.Response.Headers.RetryAfter.ToString()),
                         Extensions = { ["code"] = "rate_limited" },
                     },
                 });
@@ -87,6 +91,9 @@ public static class ProtectionServiceCollectionExtensions
         }));
         return services;
     }
+
+    /// <summary>What a rate-limited caller is told, by the API's problem and by the web app's page alike.</summary>
+    public static string SlowDown(string retryAfterSeconds) => $"Slow down: try again in {retryAfterSeconds} seconds.";
 
     // Per user on their tier's limits (Tiers:{name}:ApiPerMinute, GenerationPerMinute; the RateLimits values where a
     // tier sets none), per address when anonymous. The limit is part of the key, so a tier change starts a new window.

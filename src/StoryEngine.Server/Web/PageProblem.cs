@@ -1,5 +1,6 @@
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Narration;
+using StoryEngine.Core.Usage;
 using StoryEngine.Server.Http;
 
 namespace StoryEngine.Server.Web;
@@ -31,6 +32,7 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
         UnauthorizedException => "Check the username and password, then sign in again.",
         ForbiddenException => "Ask the server's administrator if you think you should be allowed.",
         TooManyAttemptsException => "Wait a little, then try again.",
+        QuotaExceededException => "Wait until then, or ask the server's administrator for a larger quota. Account › Usage shows what you have used.",
         ActionTooLongException => "Shorten your action and send it again.",
         PayloadTooLargeException or UnsupportedFormatException or InvalidFileException =>
             "Choose another file: a character card as PNG, JSON or CHARX.",

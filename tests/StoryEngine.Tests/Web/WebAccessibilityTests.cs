@@ -40,6 +40,69 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
     }
 
     [Fact]
+    public async Task stop_edit_undo_the_inspector_the_world_state_and_fork_work_from_the_keyboard_alone()
+    {
+        var page = await browser.OpenAsync(server.BaseAddress);
+        await WebSteps.SignUpAsync(page);
+        var worldId = await WebSteps.CreateWorldAsync(page, "Keys for every door");
+        var adventureId = await WebSteps.StartAdventureAsync(page, worldId);
+        await TabFromTopUntilAsync(page, "#text");
+        await page.Keyboard.TypeAsync("I light the lamp {{tokens:5}}");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part5");
+
+        // Stop: a slow narration, and Tab from the action box to the stop button while it is being written.
+        await page.Keyboard.TypeAsync("I wait for the tide {{tokens:400}}{{delay:40}}");
+        await page.Keyboard.PressAsync("Control+Enter");
+        await Expect(page.Locator("#live .writing")).ToContainTextAsync("part3");
+        await TabUntilAsync(page, "#stop button", forward: true);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(WebSteps.Turn(page, 2)).ToContainTextAsync("Stopped before the end.");
+
+        // Edit: Enter opens the turn's edit box, Tab reaches its narration, and the save button sends it.
+        await TabFromTopUntilAsync(page, "#turn-2 details.edit summary");
+        await page.Keyboard.PressAsync("Enter");
+        await TabUntilAsync(page, "#nt-2", forward: true);
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("The tide comes in, and the keeper writes it down.");
+        await TabUntilAsync(page, "#turn-2 details.edit button", forward: true);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(WebSteps.Turn(page, 2).Locator(".narration")).ToHaveTextAsync("The tide comes in, and the keeper writes it down.");
+
+        // Undo takes the edited turn back.
+        await TabFromTopUntilAsync(page, "#turn-2 form[action$='handler=Undo'] button");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Took back turn 2");
+        await Expect(WebSteps.Turn(page, 2)).ToHaveCountAsync(0);
+
+        // The context inspector is a link on the turn, and its way back is the first link of the page.
+        await TabFromTopUntilAsync(page, "#turn-1 a[href$='/context']");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("What the narrator saw for turn 1");
+        await TabFromTopUntilAsync(page, ".crumbs a");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(WebSteps.Turn(page, 1)).ToBeVisibleAsync();
+
+        // The world-state panel: Refresh keeps focus where it was, and its correction form opens from the keyboard.
+        await ServerUnderTest.WaitAsync(server, adventureId, "state.extract");
+        await TabFromTopUntilAsync(page, "#state-refresh button");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#state-refresh button")).ToBeFocusedAsync();
+        await TabUntilAsync(page, "#state-refresh a", forward: true);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Correct the world state");
+        await TabFromTopUntilAsync(page, "#state-form button[type=submit]");
+        await page.GoBackAsync();
+
+        // Fork from turn 1: a new adventure.
+        await TabFromTopUntilAsync(page, "#turn-1 form[action$='handler=Fork'] button");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("(fork at turn 1)");
+        Assert.DoesNotContain(adventureId, page.Url, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task pages_fit_a_360_pixel_wide_screen()
     {
         var page = await browser.OpenAsync(server.BaseAddress, width: 360, height: 740);
