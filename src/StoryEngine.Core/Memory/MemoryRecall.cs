@@ -50,31 +50,25 @@ public sealed partial class MemoryRecall(
             await indexer.SyncAsync(adventureId, ownerId, withVectors: false, cancellationToken);
             generation = await store.GetGenerationAsync(adventureId, cancellationToken);
         }
-        var text = await textSearch.SearchAsync(adventureId, generation, MemoryText.Terms(query), cancellationToken);
+        // The query's embedding is started first and not awaited yet: a backend answers over the network while the
+        // full-text query runs, so recall waits for the slower of the two, not both. (No thread is taken for it: an
+        // in-process embedder simply runs to completion here, which costs less than a hop to another core.)
+        var vectorSearch = embeddings.Enabled && query.Trim().Length > 0
+            ? VectorHitsAsync(adventureId, ownerId, generation, query, cancellationToken)
+            : Task.FromResult<(IReadOnlyList<(string TurnId, int Number, float Similarity)> Hits, string? Note)>(
+                ([], embeddings.Enabled ? null : "full-text only: no embedding backend is configured (Embeddings:Backend)"));
+        TextSearch text;
+        try
+        {
+            text = await textSearch.SearchAsync(adventureId, generation, MemoryText.Terms(query), cancellationToken);
+        }
+        catch
+        {
+            await vectorSearch.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
         var textHits = text.Hits;
-        string? note = null;
-        IReadOnlyList<(string TurnId, int Number, float Similarity)> vectorHits = [];
-        if (embeddings.Enabled && query.Trim().Length > 0)
-        {
-            try
-            {
-                var queryVector = (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
-                var partition = await vectors.GetAsync(adventureId, embeddings.Model, generation, cancellationToken);
-                vectorHits = VectorMath.Nearest(partition.Matrix, partition.Dimensions, queryVector, options.Candidates + 1)
-                    .Select(h => (partition.TurnIds[h.Row], partition.Numbers[h.Row], h.Similarity))
-                    .ToArray();
-            }
-            catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
-            {
-                // Any failure of the embedding backend (refused, timed out, malformed answer): recall must never cost the player their turn; the inspector says what was missing and why.
-                LogEmbeddingFailed(logger, e, adventureId);
-                note = "vector recall skipped: the embedding backend failed (" + e.Message + "); full-text only";
-            }
-        }
-        else if (!embeddings.Enabled)
-        {
-            note = "full-text only: no embedding backend is configured (Embeddings:Backend)";
-        }
+        var (vectorHits, note) = await vectorSearch;
 
         var fused = Fuse(textHits.Where(h => h.Number < beforeTurn).Select(h => h.TurnId).ToArray(),
             vectorHits.Where(h => h.Number < beforeTurn).ToArray());
@@ -92,6 +86,25 @@ public sealed partial class MemoryRecall(
             .Select(t => new RecallCandidate(known[t.Key], t.Value.Score, t.Value.TextRank, t.Value.VectorRank, t.Value.Similarity))
             .ToArray();
         return new RecallResult(query, text.Query.Weighing, candidates, note, options.RecallCount, options.RecallTokens);
+    }
+
+    private async Task<(IReadOnlyList<(string TurnId, int Number, float Similarity)> Hits, string? Note)> VectorHitsAsync(
+        string adventureId, string ownerId, long generation, string query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var queryVector = (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
+            var partition = await vectors.GetAsync(adventureId, embeddings.Model, generation, cancellationToken);
+            return (VectorMath.Nearest(partition.Matrix, partition.Dimensions, queryVector, options.Candidates + 1)
+                .Select(h => (partition.TurnIds[h.Row], partition.Numbers[h.Row], h.Similarity))
+                .ToArray(), null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            // Any failure of the embedding backend (refused, timed out, malformed answer): recall must never cost the player their turn; the inspector says what was missing and why.
+            LogEmbeddingFailed(logger, e, adventureId);
+            return ([], "vector recall skipped: the embedding backend failed (" + e.Message + "); full-text only");
+        }
     }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _indexed = new(StringComparer.Ordinal);
