@@ -22,6 +22,7 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "worlds", "locations", "characters", "personas", "lorebooks", "character_lorebooks", "character_files",
         "adventures", "story_events", "story_turns", "narration_contexts", "lore_activations",
         "memory_entries", "memory_generations", "story_summaries",
+        "memory_scopes", // SQLite only: each adventure's key inside the full-text match (ADR 28)
     ];
 
     /// <summary>
@@ -51,10 +52,11 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/tier", new { tier = "standard" })).EnsureSuccessStatusCode();
 
         // A table nobody has classified fails here, so a feature that adds one decides whether it holds someone's data.
-        var unclassified = (await DatabaseSweep.TablesAsync(provider)).Except(UserTables).Except(NoOnesTables).ToArray();
+        var tables = await DatabaseSweep.TablesAsync(provider);
+        var unclassified = tables.Except(UserTables).Except(NoOnesTables).ToArray();
         Assert.True(unclassified.Length == 0, $"Tables neither in UserTables nor in NoOnesTables: {string.Join(", ", unclassified)}");
         var before = await DatabaseSweep.FindAsync(provider, footprint.Identifiers);
-        var empty = UserTables.Where(t => before.All(m => m.Table != t)).ToArray();
+        var empty = UserTables.Where(tables.Contains).Where(t => before.All(m => m.Table != t)).ToArray();
         Assert.True(empty.Length == 0, $"The account left nothing in {string.Join(", ", empty)}: the sweep would prove nothing there");
         var bystanderBefore = Shape(await DatabaseSweep.FindAsync(provider, bystanderIds));
         var indexedBefore = await FullTextMatchesAsync(provider, footprint.Identifiers);
