@@ -158,4 +158,31 @@ public sealed class LoreKeyMatchingTests
         Assert.Contains(toaru.Entries.Single(e => e.Keys.Contains("Saten")).Id, ids);
         Assert.Contains(toaru.Entries.Single(e => e.Keys.Contains("Academy City")).Id, ids);
     }
+
+    [Fact]
+    public void keys_of_every_length_match_at_the_edges_of_the_text_and_in_any_script_as_a_plain_search_would()
+    {
+        // The scan files keys of four or more characters under their first four, keys of three under all three and
+        // searches shorter ones one by one; the text is lowered with a fast path for ASCII. This checks each route
+        // against string.Contains, with keys at the very start and end and text that leaves ASCII part-way.
+        string[] keys = ["O", "Ox", "Oxa", "Oxen", "Oxenford", "ÄRGER", "Ärgernis", "日本", "日本語", "naïve", "Ωmega", "end."];
+        string[] texts =
+        [
+            "Oxenford lies north.", "north lies oxenford", "an ox", "o", "Ärger im Ärgernis", "ärger", "日本語を話す",
+            "The naïve Ωmega knight.", "NAÏVE ΩMEGA", "the end.", "xen", "oxe", "ärge", "",
+        ];
+        var book = Book([.. keys.Select((k, i) => Entry(i, $"Entry {i}.", k))]);
+        foreach (var text in texts)
+        {
+            var expected = keys.Select((k, i) => (k, i)).Where(p => text.Contains(p.k, StringComparison.OrdinalIgnoreCase)).Select(p => p.i).Order();
+            Assert.Equal(expected, Activate([book], text).FiredIds().Order());
+        }
+        // Case-sensitive keys compare the original text, not the lowered one.
+        var exact = Book([.. keys.Select((k, i) => Entry(i, $"Entry {i}.", k) with { CaseSensitive = true })]);
+        foreach (var text in texts)
+        {
+            var expected = keys.Select((k, i) => (k, i)).Where(p => text.Contains(p.k, StringComparison.Ordinal)).Select(p => p.i).Order();
+            Assert.Equal(expected, Activate([exact], text).FiredIds().Order());
+        }
+    }
 }

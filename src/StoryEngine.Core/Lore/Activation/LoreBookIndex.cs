@@ -4,9 +4,9 @@ using System.Text.RegularExpressions;
 namespace StoryEngine.Core.Lore.Activation;
 
 /// <summary>
-/// A lorebook compiled for scanning: every distinct plain key filed under its first three characters (lower case), so
-/// one pass over the text finds them all whatever the number of entries; regex keys compiled once; each entry's
-/// settings resolved. Built once per stored version of a book and cached, so a turn only pays for the scan.
+/// A lorebook compiled for scanning: every distinct plain key filed under its first four (or three) characters, lower
+/// case, in a <see cref="PrefixTable"/>, so one pass over the text finds them all whatever the number of entries;
+/// regex keys compiled once; each entry's settings resolved. Built once per stored version of a book and cached, so a turn only pays for the scan.
 /// </summary>
 internal sealed class LoreBookIndex
 {
@@ -16,13 +16,13 @@ internal sealed class LoreBookIndex
     private const int CacheLimit = 512;
     private static readonly ConcurrentDictionary<(string Id, long Version), LoreBookIndex> Cache = new();
 
-    /// <summary>Needles of three characters or more, by their first three in lower case.</summary>
-    private readonly Dictionary<ulong, int[]> _byTrigram;
-
-    /// <summary>A bit per hashed trigram in use: most positions of a text are rejected on one load, before any lookup.</summary>
-    private readonly ulong[] _trigramBits = new ulong[TrigramBits / 64];
-
-    private const int TrigramBits = 1 << 18;
+    /// <summary>
+    /// Needles of four characters or more by their first four, and needles of three by all three (lower case). Keyed on
+    /// four where it can be: names share their first three letters with ordinary words ("har" in harbour) far more
+    /// often than their first four, and every position that passes the filter costs a probe and a comparison.
+    /// </summary>
+    public PrefixTable ByFour { get; }
+    public PrefixTable ByThree { get; }
 
     private LoreBookIndex(LoreBook source)
     {
@@ -104,15 +104,9 @@ internal sealed class LoreBookIndex
         HasRecursionTargets = entries.Any(e => e.CanBeTriggeredByRecursion && e.Entry.Enabled);
         NeededSlots = Modes.Sum(m => System.Numerics.BitOperations.PopCount((uint)m));
         LowerNeedles = [.. Needles.Select(n => n.ToLowerInvariant())];
-        _byTrigram = LowerNeedles.Select((n, i) => (Needle: n, Index: i))
-            .Where(p => p.Needle.Length >= 3)
-            .GroupBy(p => Trigram(p.Needle.AsSpan()))
-            .ToDictionary(g => g.Key, g => g.Select(p => p.Index).ToArray());
-        foreach (var trigram in _byTrigram.Keys)
-        {
-            var bit = Hash(trigram);
-            _trigramBits[bit >> 6] |= 1UL << (bit & 63);
-        }
+        var indexed = LowerNeedles.Select((n, i) => (Needle: n, Index: i)).ToArray();
+        ByFour = new PrefixTable(indexed.Where(p => p.Needle.Length >= 4).Select(p => (PrefixTable.Pack(p.Needle, 4), p.Index)));
+        ByThree = new PrefixTable(indexed.Where(p => p.Needle.Length == 3).Select(p => (PrefixTable.Pack(p.Needle, 3), p.Index)));
         ShortNeedles = [.. LowerNeedles.Select((n, i) => (n, i)).Where(p => p.n.Length < 3).Select(p => p.i)];
     }
 
@@ -158,17 +152,6 @@ internal sealed class LoreBookIndex
         return built;
     }
 
-    /// <summary>Needles of three or more characters that could start at the start of <paramref name="lower"/> (lower-case text).</summary>
-    public ReadOnlySpan<int> Candidates(ReadOnlySpan<char> lower)
-    {
-        var trigram = Trigram(lower);
-        var bit = Hash(trigram);
-        return (_trigramBits[bit >> 6] & (1UL << (bit & 63))) != 0 && _byTrigram.TryGetValue(trigram, out var found) ? found : default;
-    }
-
-    private static ulong Trigram(ReadOnlySpan<char> text) => ((ulong)text[0] << 32) | ((ulong)text[1] << 16) | text[2];
-
-    private static int Hash(ulong trigram) => (int)((trigram * 0x9E3779B97F4A7C15UL) >> (64 - 18));
 }
 
 /// <summary>A key of an entry: an index into the book's needles (with the mode to match it in) or its regexes.</summary>
