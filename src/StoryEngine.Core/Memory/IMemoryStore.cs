@@ -57,6 +57,9 @@ public interface IMemoryStore
 
     Task<IReadOnlyList<StorySummary>> ListSummariesAsync(string adventureId, CancellationToken cancellationToken);
 
-    /// <summary>Removes <paramref name="stale"/> and adds <paramref name="added"/> in one transaction.</summary>
-    Task ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken);
+    /// <summary>
+    /// Removes <paramref name="stale"/> and adds <paramref name="added"/> in one transaction; a summary whose range
+    /// (layer and first turn) is already stored is not added. Returns how many were added.
+    /// </summary>
+    Task<int> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken);
 }

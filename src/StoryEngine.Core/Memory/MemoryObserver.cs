@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Jobs;
@@ -30,8 +29,10 @@ public sealed partial class MemoryObserver(IJobQueue? queue, IStoryLog log, Memo
         if (summaries.Enabled && await UnsummarisedThroughAsync(narration, cancellationToken) is { } through)
         {
             var payload = JsonSerializer.Serialize(new SummaryJobPayload(through), StoryEventJson.Options);
+            // One unfinished summary job per adventure: two at once would ask the model to summarise the same turns
+            // twice. Turns cut while one is queued or running are asked for again by the next narration after it.
             await queue.EnqueueAsync(new JobRequest(SummaryJob.JobType, payload, narration.OwnerId, narration.AdventureId,
-                JobPriority.Low, DedupeKey: narration.AdventureId + ":" + through.ToString(CultureInfo.InvariantCulture)), cancellationToken);
+                JobPriority.Low, DedupeKey: narration.AdventureId), cancellationToken);
         }
     }
 

@@ -59,8 +59,15 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
 
     private async Task<StorySummary> SaveAsync(StorySummary summary, CancellationToken cancellationToken)
     {
-        await store.ReplaceSummariesAsync(summary.AdventureId, [], [summary], cancellationToken);
-        return summary;
+        if (await store.ReplaceSummariesAsync(summary.AdventureId, [], [summary], cancellationToken) == 1)
+        {
+            return summary;
+        }
+        // Another summary job of this adventure (jobs for different cut turns can run at once, and a job cut off by a
+        // crash runs again beside newer ones) stored this range first. Its summary stands and the next layer builds on
+        // it; failing here instead would only throw away the model's answer and call it again.
+        return (await store.ListSummariesAsync(summary.AdventureId, cancellationToken))
+            .Single(s => s.Layer == summary.Layer && s.FromTurn == summary.FromTurn);
     }
 
     private async Task<string> SummariseAsync(JobContext job, string range, string material, CancellationToken cancellationToken)

@@ -147,8 +147,9 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt))).ToArray();
     }
 
-    public async Task ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
+    public async Task<int> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
     {
+        var inserted = 0;
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -160,10 +161,13 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
         }
         if (added.Count > 0)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
+            // A summary job of the same adventure running at the same time (one per newest cut turn) may have written the
+            // range first: its summary stays, and the caller is told how many of its own went in.
+            inserted = await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO story_summaries (adventure_id, layer, from_turn, to_turn, text, source_hash, created_at)
                 VALUES (@AdventureId, @Layer, @FromTurn, @ToTurn, @Text, @SourceHash, @CreatedAt)
+                ON CONFLICT (adventure_id, layer, from_turn) DO NOTHING
                 """,
                 added.Select(s => new
                 {
@@ -173,5 +177,6 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 transaction, cancellationToken: cancellationToken));
         }
         await transaction.CommitAsync(cancellationToken);
+        return inserted;
     }
 }

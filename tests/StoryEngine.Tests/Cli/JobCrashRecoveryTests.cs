@@ -1,14 +1,17 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using StoryEngine.Core.Memory;
 using StoryEngine.Tests.Api;
 using StoryEngine.Tests.Infrastructure;
+using static StoryEngine.Tests.Memory.MemoryTestData;
 
 namespace StoryEngine.Tests.Cli;
 
 /// <summary>
-/// The server process is killed (SIGKILL) while a world state job waits for the utility model. After a restart the
-/// job's lease runs out, it runs again, and its change is recorded exactly once.
+/// Issue 5, "a restart in the middle of a job": the server process is killed (SIGKILL) while a background job, taken
+/// from the durable queue, waits for the utility model. After a restart the job's lease runs out, it runs again, and
+/// what it writes is written exactly once: a world state change, or a summary that the next prompt carries.
 /// </summary>
 public sealed class JobCrashRecoveryTests : IDisposable
 {
@@ -21,37 +24,20 @@ public sealed class JobCrashRecoveryTests : IDisposable
         var marker = "crashjob" + Guid.NewGuid().ToString("N")[..8];
         backend.ScriptStructured(marker, ScriptedBackend.Hang,
             JsonSerializer.Serialize(new { timeOfDay = "midnight", newCharacters = Array.Empty<string>(), characters = Array.Empty<object>(), quests = Array.Empty<object>() }));
-        var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
-        environment["Jobs__LeaseSeconds"] = "2";
-        environment["Jobs__PollIntervalSeconds"] = "0.2";
+        var environment = JobCrashServer.Environment(backend);
 
-        var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
-        using var client = new HttpClient { BaseAddress = address };
-        await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "jobcrash", password = "a long enough password" });
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "jobcrash", password = "a long enough password" })).JsonAsync();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
+        var (server, client) = await JobCrashServer.StartSignedInAsync(_dataDir, environment, "jobcrash");
+        using var signedIn = client;
         var setup = await AdventureTestData.CreateAsync(client);
         await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, marker + " the clock strikes");
 
         // Kill the server while the job waits for the model's answer.
-        await WaitUntilAsync(() => backend.StructuredRequestsContaining(marker).Count == 1, "the state job never asked the model");
+        await Poll.UntilAsync(() => backend.StructuredRequestsContaining(marker).Count == 1, "the state job never asked the model");
         var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(), j => j.Str("type") == "state.extract");
         Assert.Equal("running", job.Str("state"));
-        server.Kill(entireProcessTree: true);
-        await server.WaitForExitAsync();
-
-        var (restarted, newAddress) = await CliProcess.StartServerAsync(_dataDir, environment);
+        var (restarted, after) = await JobCrashServer.KillAndRerunAsync(server, _dataDir, environment, client, job.Id());
         try
         {
-            using var after = new HttpClient { BaseAddress = newAddress };
-            after.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
-            JsonElement finished = default;
-            await WaitUntilAsync(async () =>
-            {
-                finished = await (await after.GetAsync($"/api/v1/jobs/{job.Id()}")).JsonAsync();
-                return finished.Str("state") == "succeeded";
-            }, "the job did not run again after the restart");
-            Assert.True(finished.GetProperty("attempts").GetInt32() == 2, finished.GetRawText()); // the killed run and this one
             Assert.Equal(2, backend.StructuredRequestsContaining(marker).Count);
 
             var state = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/state")).JsonAsync();
@@ -62,20 +48,64 @@ public sealed class JobCrashRecoveryTests : IDisposable
         finally
         {
             restarted.Kill(entireProcessTree: true);
+            after.Dispose();
         }
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, string failure) => WaitUntilAsync(() => Task.FromResult(condition()), failure);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
+    [Fact]
+    public async Task a_summary_job_cut_off_by_a_kill_runs_again_after_a_restart_and_writes_its_summary_once()
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await condition())
+        var backend = await ScriptedBackend.InstanceAsync();
+        var marker = "crashsummary" + Guid.NewGuid().ToString("N")[..8];
+        var environment = JobCrashServer.Environment(backend);
+        // A small window, so a dozen turns overflow the transcript, and chunks of four turns to summarise.
+        environment["Backends__scripted__ContextTokens"] = "1024";
+        environment["Summaries__ChunkTurns"] = "4";
+
+        var (server, client) = await JobCrashServer.StartSignedInAsync(_dataDir, environment, "summarycrash");
+        using var signedIn = client;
+        var setup = await AdventureTestData.CreateAsync(client);
+        // The scripted backend takes its pace from the first directives in the request's last message: any summary of
+        // the first chunk holds this turn, so the model answers it two tokens, 2.5 s apart — long enough to be killed in.
+        await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, $"I ring the harbour bell, {marker} {{{{tokens:2}}}} {{{{delay:2500}}}}");
+        for (var i = 0; i < 14 && SummaryRequests(backend, marker).Count == 0; i++)
         {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(100);
+            Assert.Equal("completed", (await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, $"I walk the quay and count the gulls, round {i} {{{{tokens:20}}}}")).Str("status"));
+        }
+
+        // Kill the server while the summary job waits for the model's answer.
+        await Poll.UntilAsync(() => SummaryRequests(backend, marker).Count == 1, "no summary job asked the model about the first turns");
+        var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(),
+            j => j.Str("type") == SummaryJob.JobType && j.Str("state") == "running");
+        var (restarted, after) = await JobCrashServer.KillAndRerunAsync(server, _dataDir, environment, client, job.Id());
+        try
+        {
+            Assert.Equal(2, SummaryRequests(backend, marker).Count);
+            // One summary job at a time per adventure, and none failed on a summary another had written.
+            var summaryJobs = (await (await after.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray()
+                .Where(j => j.Str("type") == SummaryJob.JobType).ToArray();
+            Assert.All(summaryJobs, j => Assert.True(j.GetProperty("lastError").ValueKind == JsonValueKind.Null, j.GetRawText()));
+
+            // The next prompt carries the summary of the first turns, written once: the killed attempt left nothing behind.
+            var next = await AdventureTestData.TakeTurnAsync(after, setup.AdventureId, "I look back at the harbour");
+            var context = await ContextAsync(after, setup.AdventureId, next.Id());
+            var pieces = context.GetProperty("memory").GetProperty("summaries").EnumerateArray().ToArray();
+            var first = Assert.Single(pieces, p => p.GetProperty("fromTurn").GetInt32() <= 1 && p.GetProperty("toTurn").GetInt32() >= 1);
+            Assert.Equal(0, first.GetProperty("layer").GetInt32());
+            var system = Content(backend.Requests.Last(r => Content(r["messages"]!.AsArray().Last()!).Contains("I look back at the harbour", StringComparison.Ordinal))["messages"]!.AsArray()[0]!);
+            Assert.Contains("# The story so far", system, StringComparison.Ordinal);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(system, $"## Turns {first.GetProperty("fromTurn").GetInt32()}–"));
+        }
+        finally
+        {
+            restarted.Kill(entireProcessTree: true);
+            after.Dispose();
         }
     }
+
+    /// <summary>Summary requests (the summariser's instructions as system message) that hold <paramref name="marker"/>.</summary>
+    private static IReadOnlyList<JsonObject> SummaryRequests(ScriptedBackend backend, string marker) =>
+        [.. backend.RequestsContaining(marker).Where(r => Content(r["messages"]!.AsArray()[0]!) == SummaryJob.Instructions)];
 
     public void Dispose()
     {
