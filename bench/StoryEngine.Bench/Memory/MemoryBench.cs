@@ -107,7 +107,7 @@ internal static class MemoryBench
         foreach (var (label, queries) in new[] { ("full-text query alone, questions", questions), ("full-text query alone, long actions", actions) })
         {
             var terms = queries.Select(MemoryText.Terms).ToArray();
-            var timed = await SampleAsync(samples, i => bench.TextSearch.SearchAsync(adventureId, generation, terms[i % terms.Length], CancellationToken.None));
+            var timed = await SampleAsync(samples, i => bench.TextSearch.SearchAsync(adventureId, terms[i % terms.Length], CancellationToken.None));
             rows.Add([label, count, samples.ToString(CultureInfo.InvariantCulture), .. timed.Cells(), "–"]);
         }
 

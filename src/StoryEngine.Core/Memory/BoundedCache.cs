@@ -31,6 +31,8 @@ public sealed class BoundedCache<TKey, TValue>(int capacity, TimeProvider clock)
         }
     }
 
+    public void Remove(TKey key) => _entries.TryRemove(key, out _);
+
     private sealed class Entry(TValue value)
     {
         public TValue Value { get; } = value;

@@ -21,7 +21,11 @@ public sealed record TextQuery(IReadOnlyList<string> Matching, IReadOnlyList<str
 
 /// <summary>How many of an adventure's entries there are, and how many contain each of some terms.</summary>
 /// <param name="Matches">Per term, in the order asked; counting stops at the limit asked for, so a common word costs no more than a rare one.</param>
-public sealed record TermCounts(int Entries, IReadOnlyList<int> Matches);
+/// <param name="Generation">The adventure's index generation when counted (<see cref="IMemoryStore.GetGenerationAsync"/>).</param>
+public sealed record TermCounts(int Entries, IReadOnlyList<int> Matches, long Generation = 0);
+
+/// <summary>Full-text hits, best first, with the adventure's index generation read in the same round trip.</summary>
+public sealed record TextHits(IReadOnlyList<TextHit> Hits, long Generation);
 
 /// <summary>Every vector of one adventure for one embedding model, row-major, with the generation it was read at.</summary>
 public sealed record StoredVectors(long Generation, string[] TurnIds, int[] Numbers, float[] Matrix, int Dimensions);
@@ -40,11 +44,12 @@ public interface IMemoryStore
 
     /// <summary>
     /// Full-text search over the adventure's indexed turns, best first. Only the <paramref name="ranked"/> most recently
-    /// indexed matches are ranked, so a search for common words stays cheap.
+    /// indexed matches are ranked, so a search for common words stays cheap. The adventure's index generation comes
+    /// back with the hits, so a recall needs no round trip of its own to learn it.
     /// </summary>
-    Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, TextQuery query, int limit, int ranked, CancellationToken cancellationToken);
+    Task<TextHits> SearchTextAsync(string adventureId, TextQuery query, int limit, int ranked, CancellationToken cancellationToken);
 
-    /// <summary>The adventure's entry count and, per term, how many of its entries contain it, counted up to <paramref name="limit"/>.</summary>
+    /// <summary>The adventure's entry count, its index generation and, per term, how many of its entries contain it, counted up to <paramref name="limit"/>.</summary>
     Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken);
 
     /// <summary>The adventure's index generation: changes with every write, so cached vectors know when to reload.</summary>

@@ -41,34 +41,37 @@ public sealed partial class MemoryRecall(
         {
             return RecallResult.Empty("memory is off (Memory:Enabled, Memory:RecallCount)");
         }
-        // One read of the generation serves both in-process caches (word counts, vectors) for this recall.
-        var generation = await store.GetGenerationAsync(adventureId, cancellationToken);
-        if (generation == 0 && _indexed.TryAdd(adventureId, true))
-        {
-            // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
-            // Once per adventure and process: an adventure with nothing to remember writes nothing and stays at 0.
-            await indexer.SyncAsync(adventureId, ownerId, withVectors: false, cancellationToken);
-            generation = await store.GetGenerationAsync(adventureId, cancellationToken);
-        }
+        var terms = MemoryText.Terms(query);
         // The query's embedding is started first and not awaited yet: a backend answers over the network while the
         // full-text query runs, so recall waits for the slower of the two, not both. (No thread is taken for it: an
         // in-process embedder simply runs to completion here, which costs less than a hop to another core.)
-        var vectorSearch = embeddings.Enabled && query.Trim().Length > 0
-            ? VectorHitsAsync(adventureId, ownerId, generation, query, cancellationToken)
-            : Task.FromResult<(IReadOnlyList<(string TurnId, int Number, float Similarity)> Hits, string? Note)>(
-                ([], embeddings.Enabled ? null : "full-text only: no embedding backend is configured (Embeddings:Backend)"));
+        var embedding = embeddings.Enabled && query.Trim().Length > 0 ? EmbedQueryAsync(adventureId, ownerId, query, cancellationToken) : null;
         TextSearch text;
+        long generation;
         try
         {
-            text = await textSearch.SearchAsync(adventureId, generation, MemoryText.Terms(query), cancellationToken);
+            // The search brings the adventure's index generation back with its hits, which the vector cache then checks.
+            text = await textSearch.SearchAsync(adventureId, terms, cancellationToken);
+            generation = text.Generation ?? await store.GetGenerationAsync(adventureId, cancellationToken);
+            if (generation == 0 && _indexed.TryAdd(adventureId, true))
+            {
+                // Never indexed (a fork's copied history, say): index its text now so this very prompt can recall it.
+                // Once per adventure and process: an adventure with nothing to remember writes nothing and stays at 0.
+                await indexer.SyncAsync(adventureId, ownerId, withVectors: false, cancellationToken);
+                textSearch.Forget(adventureId); // its words were counted in an empty index
+                text = await textSearch.SearchAsync(adventureId, terms, cancellationToken);
+                generation = text.Generation ?? await store.GetGenerationAsync(adventureId, cancellationToken);
+            }
         }
-        catch
+        catch when (embedding is not null)
         {
-            await vectorSearch.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await embedding.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             throw;
         }
         var textHits = text.Hits;
-        var (vectorHits, note) = await vectorSearch;
+        var (vectorHits, note) = embedding is null
+            ? ([], embeddings.Enabled ? null : "full-text only: no embedding backend is configured (Embeddings:Backend)")
+            : await VectorHitsAsync(adventureId, generation, embedding, cancellationToken);
 
         var fused = Fuse(textHits.Where(h => h.Number < beforeTurn).Select(h => h.TurnId).ToArray(),
             vectorHits.Where(h => h.Number < beforeTurn).ToArray());
@@ -88,12 +91,15 @@ public sealed partial class MemoryRecall(
         return new RecallResult(query, text.Query.Weighing, candidates, note, options.RecallCount, options.RecallTokens);
     }
 
+    private async Task<float[]> EmbedQueryAsync(string adventureId, string ownerId, string query, CancellationToken cancellationToken) =>
+        (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
+
     private async Task<(IReadOnlyList<(string TurnId, int Number, float Similarity)> Hits, string? Note)> VectorHitsAsync(
-        string adventureId, string ownerId, long generation, string query, CancellationToken cancellationToken)
+        string adventureId, long generation, Task<float[]> embedding, CancellationToken cancellationToken)
     {
         try
         {
-            var queryVector = (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
+            var queryVector = await embedding;
             var partition = await vectors.GetAsync(adventureId, embeddings.Model, generation, cancellationToken);
             return (VectorMath.Nearest(partition.Matrix, partition.Dimensions, queryVector, options.Candidates + 1)
                 .Select(h => (partition.TurnIds[h.Row], partition.Numbers[h.Row], h.Similarity))

@@ -1,9 +1,10 @@
 namespace StoryEngine.Core.Memory;
 
 /// <summary>The words a full-text recall searched for (after <see cref="TermSelection"/>) and what it found, best first.</summary>
-public sealed record TextSearch(TextQuery Query, IReadOnlyList<TextHit> Hits)
+/// <param name="Generation">The adventure's index generation, read with the hits; null when nothing was searched.</param>
+public sealed record TextSearch(TextQuery Query, IReadOnlyList<TextHit> Hits, long? Generation)
 {
-    public static TextSearch Empty { get; } = new(TextQuery.None, []);
+    public static TextSearch Empty { get; } = new(TextQuery.None, [], null);
 }
 
 /// <summary>
@@ -12,8 +13,7 @@ public sealed record TextSearch(TextQuery Query, IReadOnlyList<TextHit> Hits)
 /// </summary>
 public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequencies, MemoryOptions options)
 {
-    /// <param name="generation">The adventure's index generation now (<see cref="IMemoryStore.GetGenerationAsync"/>).</param>
-    public async Task<TextSearch> SearchAsync(string adventureId, long generation, IReadOnlyList<string> terms, CancellationToken cancellationToken)
+    public async Task<TextSearch> SearchAsync(string adventureId, IReadOnlyList<string> terms, CancellationToken cancellationToken)
     {
         if (terms.Count == 0)
         {
@@ -21,18 +21,23 @@ public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequen
         }
         var budget = options.RankedMatches;
         // Counted only as far as a word may be weighed: past that it is neither matched nor weighed while a rarer one is there.
-        var counts = await frequencies.GetAsync(adventureId, generation, terms, TermSelection.CountLimit(budget), cancellationToken);
+        var counts = await frequencies.GetAsync(adventureId, terms, TermSelection.CountLimit(budget), cancellationToken);
         if (counts.Entries > budget && counts.Matches.All(m => m > budget))
         {
             // Every word is past the budget: only now is it worth counting to just past half the adventure, to drop
             // the words in over half of it and search the rarest of the rest.
-            counts = await frequencies.GetAsync(adventureId, generation, terms, counts.Entries / 2 + 1, cancellationToken);
+            counts = await frequencies.GetAsync(adventureId, terms, counts.Entries / 2 + 1, cancellationToken);
         }
         var query = TermSelection.Select(terms, counts, budget);
         if (query.Matching.Count == 0)
         {
-            return TextSearch.Empty;
+            return TextSearch.Empty; // the counts' generation may be cached: only a search's is current
         }
-        return new TextSearch(query, await store.SearchTextAsync(adventureId, query, options.Candidates, budget, cancellationToken));
+        var found = await store.SearchTextAsync(adventureId, query, options.Candidates, budget, cancellationToken);
+        frequencies.Observe(adventureId, found.Generation);
+        return new TextSearch(query, found.Hits, found.Generation);
     }
+
+    /// <summary>Drops the adventure's cached word counts, after a write the generation would not show as stale.</summary>
+    public void Forget(string adventureId) => frequencies.Forget(adventureId);
 }

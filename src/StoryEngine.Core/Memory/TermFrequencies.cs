@@ -13,27 +13,38 @@ public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, T
 
     private readonly BoundedCache<string, Counted> _adventures = new(options.CachedPartitions, clock);
 
-    /// <param name="generation">The adventure's index generation now (<see cref="IMemoryStore.GetGenerationAsync"/>).</param>
     /// <param name="limit">Counts are needed up to here: a word counted before to a lower limit, and reaching it, is counted again.</param>
-    public async Task<TermCounts> GetAsync(string adventureId, long generation, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    public async Task<TermCounts> GetAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
     {
-        if (!_adventures.TryGet(adventureId, out var counted) || generation < counted.Generation || generation - counted.Generation > MaxStaleWrites)
-        {
-            counted = null;
-        }
+        _adventures.TryGet(adventureId, out var counted);
         var missing = counted is null ? terms : terms.Where(t => !(counted.Matches.TryGetValue(t, out var c) && c.Serves(limit))).ToArray();
         if (counted is null || missing.Count > 0)
         {
             var fresh = await store.CountTermsAsync(adventureId, missing, limit, cancellationToken);
-            counted ??= new Counted(generation, fresh.Entries);
+            counted ??= new Counted(fresh.Generation, fresh.Entries);
             for (var i = 0; i < missing.Count; i++)
             {
                 counted.Matches[missing[i]] = new Count(fresh.Matches[i], limit);
             }
             _adventures.Set(adventureId, counted);
         }
-        return new TermCounts(counted.Entries, terms.Select(t => Math.Min(counted.Matches[t].Value, limit)).ToArray());
+        return new TermCounts(counted.Entries, terms.Select(t => Math.Min(counted.Matches[t].Value, limit)).ToArray(), counted.Generation);
     }
+
+    /// <summary>
+    /// Told the adventure's generation after a search (it comes back with the hits, so learning it costs no round
+    /// trip): counts more than <see cref="MaxStaleWrites"/> writes old are dropped, and the next recall counts again.
+    /// One recall may so use counts a few writes older than the limit; they only choose which words to search.
+    /// </summary>
+    public void Observe(string adventureId, long generation)
+    {
+        if (_adventures.TryGet(adventureId, out var counted) && (generation < counted.Generation || generation - counted.Generation > MaxStaleWrites))
+        {
+            _adventures.Remove(adventureId);
+        }
+    }
+
+    public void Forget(string adventureId) => _adventures.Remove(adventureId);
 
     /// <summary>A word's count, made up to <see cref="Limit"/>: exact below it, "at least" at it.</summary>
     private sealed record Count(int Value, int Limit)

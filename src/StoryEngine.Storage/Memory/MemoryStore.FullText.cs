@@ -17,13 +17,17 @@ public sealed partial class MemoryStore
     /// <summary>The adventure's lexeme in <c>memory_entries.search</c>, exactly as migration 0010 generates it.</summary>
     private const string PostgresScope = "to_tsquery('simple', 'adv' || md5(@AdventureId))";
 
-    public async Task<IReadOnlyList<TextHit>> SearchTextAsync(string adventureId, TextQuery query, int limit, int ranked, CancellationToken cancellationToken)
+    /// <summary>Appended to each search: the generation in the same round trip, in a row of its own with no turn id.</summary>
+    private const string GenerationRow =
+        "SELECT '' AS turn_id, coalesce((SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId), 0) AS number, NULL AS score";
+
+    public async Task<TextHits> SearchTextAsync(string adventureId, TextQuery query, int limit, int ranked, CancellationToken cancellationToken)
     {
+        await using var connection = await provider.OpenAsync(cancellationToken);
         if (query.Matching.Count == 0 || limit <= 0 || ranked <= 0)
         {
-            return [];
+            return new TextHits([], await GenerationAsync(connection, adventureId, cancellationToken));
         }
-        await using var connection = await provider.OpenAsync(cancellationToken);
         string sql;
         object parameters;
         if (provider.Engine == "postgres")
@@ -31,12 +35,14 @@ public sealed partial class MemoryStore
             // The newest matches are picked through the GIN index before any is ranked. ts_rank, not ts_rank_cd: the cover
             // density cost ~5 µs a match here (3 ms for 650), ts_rank a tenth of that, at the same recall@5 (docs/benchmarks.md).
             sql = $"""
-                  SELECT c.turn_id, c.number, ts_rank(c.search, q)::float8 AS score
-                  FROM (SELECT m.turn_id, m.number, m.search FROM memory_entries m
-                        WHERE m.adventure_id = @AdventureId AND m.search @@ ({PostgresScope} && to_tsquery('english', @Matching))
-                        ORDER BY m.number DESC LIMIT @Ranked) c
-                  CROSS JOIN to_tsquery('english', @Weighing) q
-                  ORDER BY score DESC, c.number DESC LIMIT @Limit
+                  SELECT * FROM (
+                      SELECT c.turn_id, c.number, ts_rank(c.search, q)::float8 AS score
+                      FROM (SELECT m.turn_id, m.number, m.search FROM memory_entries m
+                            WHERE m.adventure_id = @AdventureId AND m.search @@ ({PostgresScope} && to_tsquery('english', @Matching))
+                            ORDER BY m.number DESC LIMIT @Ranked) c
+                      CROSS JOIN to_tsquery('english', @Weighing) q
+                      ORDER BY score DESC, c.number DESC LIMIT @Limit) hits
+                  UNION ALL {GenerationRow}
                   """;
             parameters = new
             {
@@ -49,35 +55,48 @@ public sealed partial class MemoryStore
             var scope = await SqliteScopeAsync(connection, adventureId, cancellationToken);
             if (scope is null)
             {
-                return [];
+                return new TextHits([], await GenerationAsync(connection, adventureId, cancellationToken));
             }
             // BM25 only over the newest matches, the best few joined back to their turns; the scope column weighs 0.
             // The adventure_id check cannot fail while the scope is right; it keeps a wrong one from leaking a turn.
-            sql = """
-                  SELECT m.turn_id, m.number, best.score
-                  FROM (SELECT rowid, score FROM (
-                            SELECT rowid, -bm25(memory_fts, 0.0, 1.0) AS score FROM memory_fts
-                            WHERE memory_fts MATCH @Match ORDER BY rowid DESC LIMIT @Ranked)
-                        ORDER BY score DESC, rowid DESC LIMIT @Limit) best
-                  JOIN memory_entries m ON m.id = best.rowid
-                  WHERE m.adventure_id = @AdventureId
-                  ORDER BY best.score DESC, m.number DESC
+            sql = $"""
+                  SELECT * FROM (
+                      SELECT m.turn_id, m.number, best.score
+                      FROM (SELECT rowid, score FROM (
+                                SELECT rowid, -bm25(memory_fts, 0.0, 1.0) AS score FROM memory_fts
+                                WHERE memory_fts MATCH @Match ORDER BY rowid DESC LIMIT @Ranked)
+                            ORDER BY score DESC, rowid DESC LIMIT @Limit) best
+                      JOIN memory_entries m ON m.id = best.rowid
+                      WHERE m.adventure_id = @AdventureId
+                      ORDER BY best.score DESC, m.number DESC)
+                  UNION ALL {GenerationRow}
                   """;
             parameters = new { AdventureId = adventureId, Match = SqliteMatch(scope.Value, query), Ranked = (long)ranked, Limit = (long)limit };
         }
-        var rows = await connection.QueryAsync<(string TurnId, long Number, double Score)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
-        return rows.Select(r => new TextHit(r.TurnId, (int)r.Number, r.Score)).ToArray();
+        // A compound query promises no order, so the hits are put in the ranking's order here again.
+        var rows = (await connection.QueryAsync<(string TurnId, long Number, double? Score)>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken))).ToList();
+        var generation = rows.Single(r => r.TurnId.Length == 0).Number;
+        return new TextHits([.. rows.Where(r => r.TurnId.Length > 0).OrderByDescending(r => r.Score).ThenByDescending(r => r.Number)
+            .Select(r => new TextHit(r.TurnId, (int)r.Number, r.Score ?? 0))], generation);
     }
+
+    private static async Task<long> GenerationAsync(DbConnection connection, string adventureId, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId",
+            new { AdventureId = adventureId }, cancellationToken: cancellationToken)) ?? 0;
 
     public async Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var entries = (int)await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT count(*) FROM memory_entries WHERE adventure_id = @AdventureId", new { AdventureId = adventureId }, cancellationToken: cancellationToken));
+        var (entries, generation) = await connection.QuerySingleAsync<(long Entries, long Generation)>(new CommandDefinition(
+            """
+            SELECT (SELECT count(*) FROM memory_entries WHERE adventure_id = @AdventureId),
+                   coalesce((SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId), 0)
+            """, new { AdventureId = adventureId }, cancellationToken: cancellationToken));
         var scope = provider.Engine == "postgres" ? 0 : await SqliteScopeAsync(connection, adventureId, cancellationToken);
         if (terms.Count == 0 || entries == 0 || scope is null || limit <= 0)
         {
-            return new TermCounts(entries, terms.Select(_ => 0).ToArray());
+            return new TermCounts((int)entries, terms.Select(_ => 0).ToArray(), generation);
         }
         var parameters = new DynamicParameters(new { AdventureId = adventureId, Cap = (long)limit });
         var counts = new List<string>(terms.Count);
@@ -97,7 +116,7 @@ public sealed partial class MemoryStore
         {
             matches[position] = (int)count;
         }
-        return new TermCounts(entries, matches);
+        return new TermCounts((int)entries, matches, generation);
     }
 
     /// <summary>The adventure's key in SQLite's FTS <c>scope</c> column; null before anything of it is indexed.</summary>

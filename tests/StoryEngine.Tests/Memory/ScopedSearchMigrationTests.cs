@@ -35,13 +35,13 @@ public abstract class ScopedSearchMigrationTests(MemoryServer memory)
 
         await migrations.UpAsync(dryRun: false, CancellationToken.None);
 
-        Assert.Equal(["t1"], (await store.SearchTextAsync(early, Words(["brass", "compass"]), 30, 1_000, CancellationToken.None)).Select(h => h.TurnId));
-        Assert.Equal(["t1"], (await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None)).Select(h => h.TurnId));
-        Assert.Empty(await store.SearchTextAsync(early, Words(["compass"]), 30, 1_000, CancellationToken.None));
+        Assert.Equal(["t1"], (await store.SearchTextAsync(early, Words(["brass", "compass"]), 30, 1_000, CancellationToken.None)).Hits.Select(h => h.TurnId));
+        Assert.Equal(["t1"], (await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits.Select(h => h.TurnId));
+        Assert.Empty((await store.SearchTextAsync(early, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits);
         Assert.Equal([1, 0], (await store.CountTermsAsync(late, ["compass", "lighthouse"], 1_000, CancellationToken.None)).Matches);
         // The reindexed rows are kept in step like new ones: removing one takes it out of the index.
         await store.ApplyAsync(late, [], ["t1"], CancellationToken.None);
-        Assert.Empty(await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None));
+        Assert.Empty((await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits);
     }
 
     /// <summary>Turn ids matching one word through version 9's full-text index (shared by all adventures).</summary>

@@ -19,7 +19,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // A sibling with the same words, and more of them, so a shared ranking would put its turns first.
         var sibling = await IndexAsync(["the lantern the lantern the compass", "the compass and the lantern", "a lantern", "a compass", "the compass"]);
 
-        var hits = await Store.SearchTextAsync(mine, Words(["lantern", "compass"]), 30, 1_000, CancellationToken.None);
+        var hits = (await Store.SearchTextAsync(mine, Words(["lantern", "compass"]), 30, 1_000, CancellationToken.None)).Hits;
         Assert.Equal(["t1"], hits.Select(h => h.TurnId));
 
         var counts = await Store.CountTermsAsync(mine, ["lantern", "compass", "market"], 1_000, CancellationToken.None);
@@ -38,11 +38,11 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         var options = new MemoryOptions { RankedMatches = 4 };
         var search = new MemoryTextSearch(Store, new TermFrequencies(Store, options, TimeProvider.System), options);
 
-        var common = await search.SearchAsync(harbourStory, await Store.GetGenerationAsync(harbourStory, CancellationToken.None), ["harbour", "lantern"], CancellationToken.None);
+        var common = await search.SearchAsync(harbourStory, ["harbour", "lantern"], CancellationToken.None);
         Assert.Equal(["lantern"], common.Query.Matching); // harbour is in all ten: past the budget, only weighed
         Assert.Equal(["t10"], common.Hits.Select(h => h.TurnId));
 
-        var rare = await search.SearchAsync(inlandStory, await Store.GetGenerationAsync(inlandStory, CancellationToken.None), ["harbour", "lantern"], CancellationToken.None);
+        var rare = await search.SearchAsync(inlandStory, ["harbour", "lantern"], CancellationToken.None);
         Assert.Equal(["harbour", "lantern"], rare.Query.Matching);
         Assert.Equal(["t10"], rare.Hits.Select(h => h.TurnId));
     }
@@ -55,7 +55,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         var search = new MemoryTextSearch(Store, new TermFrequencies(Store, options, TimeProvider.System), options);
 
         // gulls and quay are in all ten turns, ferry in five (not over half): the only word searched, and only its four newest turns ranked.
-        var found = await search.SearchAsync(adventure, await Store.GetGenerationAsync(adventure, CancellationToken.None), ["gulls", "ferry", "quay"], CancellationToken.None);
+        var found = await search.SearchAsync(adventure, ["gulls", "ferry", "quay"], CancellationToken.None);
 
         Assert.Equal(["ferry"], found.Query.Matching);
         Assert.Equal(["ferry"], found.Query.Weighing);
@@ -68,7 +68,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // The oldest turns are the best matches by far, and still outside the three newest matches that are ranked.
         var adventure = await IndexAsync(["flute flute flute flute", "flute flute flute", "a flute", "the flute", "one flute", "nothing"]);
 
-        var hits = await Store.SearchTextAsync(adventure, Words(["flute"]), 30, 3, CancellationToken.None);
+        var hits = (await Store.SearchTextAsync(adventure, Words(["flute"]), 30, 3, CancellationToken.None)).Hits;
 
         Assert.Equal(["t3", "t4", "t5"], hits.Select(h => h.TurnId).Order());
     }
@@ -81,13 +81,13 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // On SQLite the key of an adventure whose entries are all gone is freed and may be the next adventure's.
         var next = await IndexAsync(["I count the gulls"]);
 
-        Assert.Empty(await Store.SearchTextAsync(gone, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None));
-        Assert.Empty(await Store.SearchTextAsync(next, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None));
+        Assert.Empty((await Store.SearchTextAsync(gone, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None)).Hits);
+        Assert.Empty((await Store.SearchTextAsync(next, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None)).Hits);
         Assert.Equal([0, 0], (await Store.CountTermsAsync(next, ["compass", "lantern"], 1_000, CancellationToken.None)).Matches);
 
         await Store.ApplyAsync(next, [Entry(next, 1, "I count the herons")], [], CancellationToken.None);
-        Assert.Empty(await Store.SearchTextAsync(next, Words(["gulls"]), 30, 1_000, CancellationToken.None));
-        Assert.Equal(["t1"], (await Store.SearchTextAsync(next, Words(["herons"]), 30, 1_000, CancellationToken.None)).Select(h => h.TurnId));
+        Assert.Empty((await Store.SearchTextAsync(next, Words(["gulls"]), 30, 1_000, CancellationToken.None)).Hits);
+        Assert.Equal(["t1"], (await Store.SearchTextAsync(next, Words(["herons"]), 30, 1_000, CancellationToken.None)).Hits.Select(h => h.TurnId));
     }
 
     [Fact]
@@ -95,10 +95,31 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     {
         var adventure = await IndexAsync(["I keep the amber ring", "I keep the amber box", "I keep the ring"]);
 
-        var hits = await Store.SearchTextAsync(adventure, new TextQuery(["amber"], ["amber", "ring"]), 30, 1_000, CancellationToken.None);
+        var hits = (await Store.SearchTextAsync(adventure, new TextQuery(["amber"], ["amber", "ring"]), 30, 1_000, CancellationToken.None)).Hits;
 
         // Without the ring weighed the two amber turns tie and the newer comes first.
         Assert.Equal(["t1", "t2"], hits.Select(h => h.TurnId));
+    }
+
+    [Fact]
+    public async Task a_search_brings_back_the_index_generation_it_saw_with_its_hits_in_ranking_order()
+    {
+        // Recall learns the generation (which the vector cache checks) from the search itself, saving a round trip.
+        var adventure = await IndexAsync(["a flute", "flute flute flute", "a drum", "flute flute"]);
+        var first = await Store.SearchTextAsync(adventure, Words(["flute"]), 30, 1_000, CancellationToken.None);
+        Assert.Equal(await Store.GetGenerationAsync(adventure, CancellationToken.None), first.Generation);
+        Assert.Equal(["t2", "t4", "t1"], first.Hits.Select(h => h.TurnId)); // most flutes first
+        Assert.True(first.Hits.Zip(first.Hits.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+
+        await Store.ApplyAsync(adventure, [Entry(adventure, 5, "a quiet flute")], [], CancellationToken.None);
+        var after = await Store.SearchTextAsync(adventure, Words(["flute"]), 30, 1_000, CancellationToken.None);
+        Assert.Equal(first.Generation + 1, after.Generation);
+        Assert.Contains("t5", after.Hits.Select(h => h.TurnId));
+
+        // With no word to search, and for an adventure never indexed, the generation still comes back.
+        Assert.Equal(after.Generation, (await Store.SearchTextAsync(adventure, TextQuery.None, 30, 1_000, CancellationToken.None)).Generation);
+        var never = await Store.SearchTextAsync(Guid.NewGuid().ToString("N"), Words(["flute"]), 30, 1_000, CancellationToken.None);
+        Assert.Equal((0L, 0), (never.Generation, never.Hits.Count));
     }
 
     /// <summary>A new adventure whose turns t1, t2, … have these texts, indexed in one write.</summary>
