@@ -17,6 +17,9 @@ public sealed class JobCrashRecoveryTests : IDisposable
 {
     private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-crash", Guid.NewGuid().ToString("N"));
 
+    /// <summary>Every server process a test started, killed at the end even when an assertion failed before its own kill.</summary>
+    private readonly List<System.Diagnostics.Process> _servers = [];
+
     [Fact]
     public async Task a_job_cut_off_by_a_kill_runs_again_after_a_restart_and_completes_once()
     {
@@ -28,6 +31,7 @@ public sealed class JobCrashRecoveryTests : IDisposable
 
         var (server, client) = await JobCrashServer.StartSignedInAsync(_dataDir, environment, "jobcrash");
         using var signedIn = client;
+        _servers.Add(server);
         var setup = await AdventureTestData.CreateAsync(client);
         await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, marker + " the clock strikes");
 
@@ -36,6 +40,7 @@ public sealed class JobCrashRecoveryTests : IDisposable
         var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(), j => j.Str("type") == "state.extract");
         Assert.Equal("running", job.Str("state"));
         var (restarted, after) = await JobCrashServer.KillAndRerunAsync(server, _dataDir, environment, client, job.Id());
+        _servers.Add(restarted);
         try
         {
             Assert.Equal(2, backend.StructuredRequestsContaining(marker).Count);
@@ -64,6 +69,7 @@ public sealed class JobCrashRecoveryTests : IDisposable
 
         var (server, client) = await JobCrashServer.StartSignedInAsync(_dataDir, environment, "summarycrash");
         using var signedIn = client;
+        _servers.Add(server);
         var setup = await AdventureTestData.CreateAsync(client);
         // The scripted backend takes its pace from the first directives in the request's last message: any summary of
         // the first chunk holds this turn, so the model answers it two tokens, 2.5 s apart — long enough to be killed in.
@@ -78,6 +84,7 @@ public sealed class JobCrashRecoveryTests : IDisposable
         var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(),
             j => j.Str("type") == SummaryJob.JobType && j.Str("state") == "running");
         var (restarted, after) = await JobCrashServer.KillAndRerunAsync(server, _dataDir, environment, client, job.Id());
+        _servers.Add(restarted);
         try
         {
             Assert.Equal(2, SummaryRequests(backend, marker).Count);
@@ -109,6 +116,10 @@ public sealed class JobCrashRecoveryTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var server in _servers.Where(s => !s.HasExited))
+        {
+            server.Kill(entireProcessTree: true);
+        }
         if (Directory.Exists(_dataDir))
         {
             Directory.Delete(_dataDir, recursive: true);
