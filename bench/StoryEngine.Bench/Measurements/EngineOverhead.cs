@@ -9,7 +9,9 @@ namespace StoryEngine.Bench.Measurements;
 /// Issue 3, benchmark 1: what the engine adds to a turn when the model takes no time. Adventures of each size are
 /// seeded straight into the story log, then turns go through TurnService.TakeTurnAsync and the run is read to its
 /// outcome, with the <see cref="InstantNarrator"/> as the model. The sizes take turns round-robin, so a slow
-/// moment on the machine hits every size alike.
+/// moment on the machine hits every size alike. The background jobs a turn schedules (indexing, world state,
+/// summaries) run as on a server whose utility backend answers at once (<see cref="BenchUtilityModel"/>): without
+/// one they would fail against the default Ollama address and retry, which no working server does.
 /// </summary>
 internal static class EngineOverhead
 {
@@ -20,7 +22,7 @@ internal static class EngineOverhead
         output.WriteLine("### 1. Engine overhead per turn, model time excluded");
         output.WriteLine();
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
-        await using var host = await BenchHost.StartAsync(database, narrator: new InstantNarrator(InstantNarrator.DefaultSettings));
+        await using var host = await BenchHost.StartAsync(database, narrator: new InstantNarrator(InstantNarrator.DefaultSettings), utility: new BenchUtilityModel());
         using var http = StoryApi.CreateClient(host.BaseAddress);
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("overhead", cancellationToken);
