@@ -9,6 +9,12 @@ public sealed record MemoryEntry(string AdventureId, string TurnId, int Number, 
 /// <summary>What the index holds for one turn, to decide whether it is stale.</summary>
 public sealed record IndexedTurn(string TurnId, long Version, string? EmbeddingModel);
 
+/// <summary>
+/// Where an adventure's index stands in its story log: every turn event up to <see cref="Sequence"/> is reflected in it,
+/// and when <see cref="EmbeddingModel"/> is set every entry has a vector of that model (null: text only). ADR 30.
+/// </summary>
+public sealed record IndexCursor(long Sequence, string? EmbeddingModel);
+
 /// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank on PostgreSQL: comparable within one search only).</summary>
 public sealed record TextHit(string TurnId, int Number, double Score);
 
@@ -39,8 +45,22 @@ public interface IMemoryStore
 {
     Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, CancellationToken cancellationToken);
 
-    /// <summary>Writes and removes entries in one transaction and moves the adventure's index generation on.</summary>
+    /// <summary>What the index holds for those of <paramref name="turnIds"/> it has.</summary>
+    Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, IReadOnlyList<string> turnIds, CancellationToken cancellationToken);
+
+    /// <summary>The adventure's cursor; null when no sync has recorded one (never indexed, or indexed before version 11).</summary>
+    Task<IndexCursor?> GetCursorAsync(string adventureId, CancellationToken cancellationToken);
+
+    /// <summary>Writes and removes entries in one transaction and moves the adventure's index generation on; the cursor stays as it is.</summary>
     Task ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ApplyAsync(string, IReadOnlyList{MemoryEntry}, IReadOnlyList{string}, CancellationToken)"/>, and moves the cursor
+    /// from <paramref name="expected"/> to <paramref name="next"/> in the same transaction; the generation moves only when entries change.
+    /// Writes nothing and returns false when the cursor is no longer <paramref name="expected"/> (another sync got there first).
+    /// </summary>
+    Task<bool> ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, IndexCursor? expected, IndexCursor next,
+        CancellationToken cancellationToken);
 
     /// <summary>
     /// Full-text search over the adventure's indexed turns, best first. Only the <paramref name="ranked"/> most recently

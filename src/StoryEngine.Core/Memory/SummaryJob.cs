@@ -32,8 +32,13 @@ public sealed class SummaryJob(IStoryLog log, IMemoryStore store, IUtilityModel 
         var adventureId = job.AdventureId ?? throw new InvalidOperationException($"Job {job.JobId} ({JobType}) names no adventure.");
         var payload = JsonSerializer.Deserialize<SummaryJobPayload>(job.Payload, StoryEventJson.Options)
                       ?? throw new InvalidOperationException($"Job {job.JobId} ({JobType}) has no payload.");
-        var live = (await MemoryIndexJob.AllTurnsAsync(log, adventureId, cancellationToken)).Where(MemoryIndexJob.Remembered).ToArray();
         var summaries = await store.ListSummariesAsync(adventureId, cancellationToken);
+        // Only turns under a summary (the stale check) or up to ThroughTurn (to summarise) are read, not the newest ones
+        // still in the prompt. That is still most of a long adventure: the stale check hashes every summarised turn, and
+        // knowing which summaries an edit or undo touched without reading them would take a cursor of the summaries' own,
+        // which concurrent summary jobs of one adventure make a redesign (ADR 30, consequences).
+        var through = summaries.Count == 0 ? payload.ThroughTurn : Math.Max(payload.ThroughTurn, summaries.Max(s => s.ToTurn));
+        var live = (await MemoryIndexJob.AllTurnsAsync(log, adventureId, through, cancellationToken)).Where(MemoryIndexJob.Remembered).ToArray();
 
         var stale = SummaryPlan.Stale(summaries, live);
         if (stale.Count > 0)

@@ -25,6 +25,9 @@ public interface IStoryLog
     /// <summary>Like <see cref="ReadAsync"/>, only events of the given types: a fold that needs a few kinds skips the narrations' text.</summary>
     Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken);
 
+    /// <summary>The sequence of the adventure's newest event (0 when it has none): every event up to it is already in its turns.</summary>
+    Task<long> GetLastSequenceAsync(string adventureId, CancellationToken cancellationToken);
+
     Task<TurnRecord?> GetTurnAsync(string adventureId, string turnId, CancellationToken cancellationToken);
 
     /// <summary>Turns newest first, starting below <paramref name="beforeNumber"/> (all when null).</summary>

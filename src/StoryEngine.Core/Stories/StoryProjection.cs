@@ -6,6 +6,16 @@ namespace StoryEngine.Core.Stories;
 /// </summary>
 public static class StoryProjection
 {
+    /// <summary>
+    /// The event types <see cref="Apply"/> folds into a turn: every other event leaves every turn as it was, so a reader
+    /// that keeps something per turn (the recall index) reads only these from the log's tail.
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> TurnEventTypes =
+    [
+        nameof(OpeningWritten), nameof(ActionTaken), nameof(RetryRequested), nameof(NarrationCompleted), nameof(NarrationFailed),
+        nameof(NarrationInterrupted), nameof(AlternativeChosen), nameof(TurnEdited), nameof(TurnUndone),
+    ];
+
     /// <summary>The turn after <paramref name="e"/>, or null when the event does not touch a turn.</summary>
     public static TurnRecord? Apply(TurnRecord? turn, StoryEvent e) => e.Type switch
     {

@@ -25,6 +25,19 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await WriteEntriesAsync(connection, transaction, adventureId, upserts, removedTurnIds, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO memory_generations (adventure_id, generation) VALUES (@AdventureId, 1)
+            ON CONFLICT (adventure_id) DO UPDATE SET generation = memory_generations.generation + 1
+            """,
+            new { AdventureId = adventureId }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task WriteEntriesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string adventureId,
+        IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, CancellationToken cancellationToken)
+    {
         if (upserts.Count > 0)
         {
             await UpsertAsync(connection, transaction, upserts, cancellationToken);
@@ -35,13 +48,6 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 "DELETE FROM memory_entries WHERE adventure_id = @AdventureId AND turn_id = @TurnId",
                 removedTurnIds.Select(id => new { AdventureId = adventureId, TurnId = id }), transaction, cancellationToken: cancellationToken));
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO memory_generations (adventure_id, generation) VALUES (@AdventureId, 1)
-            ON CONFLICT (adventure_id) DO UPDATE SET generation = memory_generations.generation + 1
-            """,
-            new { AdventureId = adventureId }, transaction, cancellationToken: cancellationToken));
-        await transaction.CommitAsync(cancellationToken);
     }
 
     private const string UpsertConflict =

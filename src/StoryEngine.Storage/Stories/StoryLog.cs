@@ -83,6 +83,13 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         return rows.Select(r => r.ToEvent()).ToArray();
     }
 
+    public async Task<long> GetLastSequenceAsync(string adventureId, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT last_sequence FROM adventures WHERE id = @Id", new { Id = adventureId }, cancellationToken: cancellationToken)) ?? 0;
+    }
+
     public async Task<TurnRecord?> GetTurnAsync(string adventureId, string turnId, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);

@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Dapper;
+using StoryEngine.Core.Memory;
+
+namespace StoryEngine.Storage.Memory;
+
+/// <summary>
+/// The index cursor (ADR 30), kept beside the generation in <c>memory_generations</c> so that it goes wherever the
+/// index goes (deleted with the adventure, erased with the account) and moves in the transaction that writes what it covers.
+/// </summary>
+public sealed partial class MemoryStore
+{
+    // Ids per statement: well under SQLite's variable limit, and a small array for PostgreSQL.
+    private const int IdBatch = 500;
+
+    public async Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, IReadOnlyList<string> turnIds, CancellationToken cancellationToken)
+    {
+        if (turnIds.Count == 0)
+        {
+            return [];
+        }
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var indexed = new List<IndexedTurn>(turnIds.Count);
+        foreach (var batch in turnIds.Chunk(IdBatch))
+        {
+            var rows = await connection.QueryAsync<(string TurnId, long Version, string? Model)>(new CommandDefinition(
+                "SELECT turn_id, version, embedding_model FROM memory_entries WHERE adventure_id = @AdventureId AND turn_id "
+                + (provider.Engine == "postgres" ? "= ANY(@TurnIds)" : "IN @TurnIds"),
+                new { AdventureId = adventureId, TurnIds = batch }, cancellationToken: cancellationToken));
+            indexed.AddRange(rows.Select(r => new IndexedTurn(r.TurnId, r.Version, r.Model)));
+        }
+        return indexed;
+    }
+
+    public async Task<IndexCursor?> GetCursorAsync(string adventureId, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        return await ReadCursorAsync(connection, null, adventureId, cancellationToken);
+    }
+
+    public async Task<bool> ApplyAsync(string adventureId, IReadOnlyList<MemoryEntry> upserts, IReadOnlyList<string> removedTurnIds, IndexCursor? expected, IndexCursor next,
+        CancellationToken cancellationToken)
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // The row exists before it is read so that PostgreSQL can lock it: two syncs of one adventure (the job and a
+        // recall's inline sync, or a job whose lease ran out) then decide one after the other. SQLite has one writer anyway.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO memory_generations (adventure_id, generation) VALUES (@AdventureId, 0) ON CONFLICT (adventure_id) DO NOTHING",
+            new { AdventureId = adventureId }, transaction, cancellationToken: cancellationToken));
+        if (await ReadCursorAsync(connection, transaction, adventureId, cancellationToken) != expected)
+        {
+            // Another sync wrote since this one read the cursor: what this one computed may be older than what is there.
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+        await WriteEntriesAsync(connection, transaction, adventureId, upserts, removedTurnIds, cancellationToken);
+        // A write that changes no entry leaves the generation alone, so recall's caches (vectors, word counts) stay warm.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE memory_generations SET generation = generation + @Step, indexed_through = @Through, indexed_model = @Model WHERE adventure_id = @AdventureId",
+            new { AdventureId = adventureId, Step = upserts.Count + removedTurnIds.Count > 0 ? 1L : 0L, Through = next.Sequence, Model = next.EmbeddingModel },
+            transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private async Task<IndexCursor?> ReadCursorAsync(DbConnection connection, DbTransaction? transaction, string adventureId, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<(long? Through, string? Model)>(new CommandDefinition(
+            "SELECT indexed_through, indexed_model FROM memory_generations WHERE adventure_id = @AdventureId"
+            + (transaction is not null && provider.Engine == "postgres" ? " FOR UPDATE" : ""),
+            new { AdventureId = adventureId }, transaction, cancellationToken: cancellationToken));
+        return row.Through is { } through ? new IndexCursor(through, row.Model) : null;
+    }
+}

@@ -1,0 +1,2 @@
+ALTER TABLE memory_generations DROP COLUMN indexed_model;
+ALTER TABLE memory_generations DROP COLUMN indexed_through;
