@@ -15,6 +15,12 @@ public sealed record IndexedTurn(string TurnId, long Version, string? EmbeddingM
 /// </summary>
 public sealed record IndexCursor(long Sequence, string? EmbeddingModel);
 
+/// <summary>
+/// Where an adventure's summaries stand in its story log: no turn event up to <see cref="Sequence"/> made a stored
+/// summary stale. <see cref="Version"/> moves with every write to the summaries, so a job writes only over what it read. ADR 30.
+/// </summary>
+public sealed record SummaryCursor(long Sequence, long Version);
+
 /// <summary>A full-text hit; a higher <see cref="Score"/> is better (BM25 on SQLite, ts_rank on PostgreSQL: comparable within one search only).</summary>
 public sealed record TextHit(string TurnId, int Number, double Score);
 
@@ -87,4 +93,15 @@ public interface IMemoryStore
     /// (layer and first turn) is already stored is not added. Returns how many were added.
     /// </summary>
     Task<int> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken);
+
+    /// <summary>The summaries' cursor; null when no summary job has recorded one (none ran, or only before version 11).</summary>
+    Task<SummaryCursor?> GetSummaryCursorAsync(string adventureId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="ReplaceSummariesAsync(string, IReadOnlyList{StorySummary}, IReadOnlyList{StorySummary}, CancellationToken)"/> (the summaries' cursor stays as it is there), and
+    /// moves the summaries' cursor from <paramref name="expected"/> to <paramref name="next"/> in the same transaction. Writes
+    /// nothing and returns false when the cursor is no longer <paramref name="expected"/> (another job wrote summaries).
+    /// </summary>
+    Task<bool> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, SummaryCursor? expected, SummaryCursor next,
+        CancellationToken cancellationToken);
 }

@@ -17,8 +17,6 @@ namespace StoryEngine.Core.Memory;
 public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbeddings embeddings) : IJobHandler
 {
     public const string JobType = "memory.index";
-    private const int PageSize = 500;
-    private const int TailPageSize = 1000;
 
     // A sync that loses the race for the cursor starts over from the new one; losing it this often means a storm of
     // writers, and the queue's backoff is the better place to wait.
@@ -89,36 +87,13 @@ public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbe
     /// <summary>The turns touched by turn events after <paramref name="after"/>, loaded as they are now; null when there are none.</summary>
     private async Task<Changes?> TailAsync(string adventureId, long after, CancellationToken cancellationToken)
     {
-        var touched = new HashSet<string>(StringComparer.Ordinal);
-        var through = after;
-        while (true)
-        {
-            var page = await log.ReadAsync(adventureId, through, StoryProjection.TurnEventTypes, TailPageSize, cancellationToken);
-            foreach (var e in page)
-            {
-                if (StoryProjection.TurnIdOf(e) is { } turnId)
-                {
-                    touched.Add(turnId);
-                }
-            }
-            through = page.Count > 0 ? page[^1].Sequence : through;
-            if (page.Count < TailPageSize)
-            {
-                break;
-            }
-        }
+        var (touched, through) = await StoryTail.TouchedAfterAsync(log, adventureId, after, cancellationToken);
         if (touched.Count == 0)
         {
             return null;
         }
-        // Loaded after the events were read, so each turn is at least as new as its last event read.
         var ids = touched.ToArray();
-        var turns = new List<TurnRecord>(ids.Length);
-        foreach (var batch in ids.Chunk(PageSize))
-        {
-            turns.AddRange(await store.GetTurnsAsync(adventureId, batch, cancellationToken));
-        }
-        return new Changes(turns, await store.ListIndexedAsync(adventureId, ids, cancellationToken), through);
+        return new Changes(await StoryTail.LoadAsync(store, adventureId, ids, cancellationToken), await store.ListIndexedAsync(adventureId, ids, cancellationToken), through);
     }
 
     /// <summary>Every turn and every entry; null for an adventure with no log (gone, or never there), which gets no cursor row.</summary>
@@ -130,30 +105,11 @@ public sealed class MemoryIndexJob(IStoryLog log, IMemoryStore store, MemoryEmbe
         {
             return null;
         }
-        var turns = await AllTurnsAsync(log, adventureId, throughNumber: null, cancellationToken);
+        var turns = await StoryTail.TurnsAsync(log, adventureId, 0, null, cancellationToken);
         return new Changes(turns, await store.ListIndexedAsync(adventureId, cancellationToken), through);
     }
 
     /// <summary>Turns a later prompt may be reminded of: not undone, with a narration that is no longer streaming.</summary>
     public static bool Remembered(TurnRecord turn) =>
         !turn.Undone && turn.ChosenNarration.Status != NarrationRecord.Streaming && MemoryText.Of(turn).Length > 0;
-
-    /// <summary>Every turn of the adventure numbered up to <paramref name="throughNumber"/> (all when null), undone ones included, oldest first.</summary>
-    public static async Task<IReadOnlyList<TurnRecord>> AllTurnsAsync(IStoryLog log, string adventureId, int? throughNumber, CancellationToken cancellationToken)
-    {
-        var turns = new List<TurnRecord>();
-        var before = throughNumber + 1;
-        while (true)
-        {
-            var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: true, cancellationToken);
-            turns.AddRange(page);
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-            before = page[^1].Number;
-        }
-        turns.Reverse();
-        return turns;
-    }
 }

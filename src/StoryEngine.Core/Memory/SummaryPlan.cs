@@ -12,18 +12,42 @@ namespace StoryEngine.Core.Memory;
 public static class SummaryPlan
 {
     /// <summary>Summaries whose source changed, lower layers first; a stale child makes its parents stale too.</summary>
-    public static IReadOnlyList<StorySummary> Stale(IReadOnlyList<StorySummary> summaries, IReadOnlyList<TurnRecord> liveTurns)
+    /// <param name="check">
+    /// Which first-layer summaries to hash again (all when null); the others are taken as they are, because no turn under
+    /// them changed since they were last checked, and <paramref name="liveTurns"/> need only hold the turns under those checked.
+    /// </param>
+    public static IReadOnlyList<StorySummary> Stale(IReadOnlyList<StorySummary> summaries, IReadOnlyList<TurnRecord> liveTurns, Func<StorySummary, bool>? check = null)
     {
         var stale = new List<StorySummary>();
         var valid = new List<StorySummary>();
         foreach (var s in summaries.OrderBy(s => s.Layer).ThenBy(s => s.FromTurn))
         {
             var hash = s.Layer == 0
-                ? HashTurns(liveTurns.Where(t => t.Number >= s.FromTurn && t.Number <= s.ToTurn))
+                ? check?.Invoke(s) == false ? s.SourceHash : HashTurns(liveTurns.Where(t => t.Number >= s.FromTurn && t.Number <= s.ToTurn))
                 : HashSummaries(valid.Where(c => c.Layer == s.Layer - 1 && c.FromTurn >= s.FromTurn && c.ToTurn <= s.ToTurn));
             (hash == s.SourceHash ? valid : stale).Add(s);
         }
         return stale;
+    }
+
+    /// <summary>The ranges of turn numbers from 0 to <paramref name="throughTurn"/> that no first-layer summary covers, in order.</summary>
+    public static IReadOnlyList<(int From, int To)> UncoveredRanges(IEnumerable<StorySummary> kept, int throughTurn)
+    {
+        var ranges = new List<(int From, int To)>();
+        var next = 0;
+        foreach (var s in kept.Where(s => s.Layer == 0).OrderBy(s => s.FromTurn))
+        {
+            if (s.FromTurn > next && next <= throughTurn)
+            {
+                ranges.Add((next, Math.Min(s.FromTurn - 1, throughTurn)));
+            }
+            next = Math.Max(next, s.ToTurn + 1);
+        }
+        if (next <= throughTurn)
+        {
+            ranges.Add((next, throughTurn));
+        }
+        return ranges;
     }
 
     /// <summary>Runs of consecutive live turns up to <paramref name="throughTurn"/> that no first-layer summary covers, at most <paramref name="chunkTurns"/> each.</summary>

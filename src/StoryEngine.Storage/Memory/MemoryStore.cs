@@ -155,10 +155,17 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
 
     public async Task<int> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
     {
-        var inserted = 0;
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await WriteSummariesAsync(connection, transaction, adventureId, stale, added, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+
+    private static async Task<int> WriteSummariesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string adventureId,
+        IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
+    {
         if (stale.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -169,7 +176,7 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
         {
             // A summary job of the same adventure running at the same time (one per newest cut turn) may have written the
             // range first: its summary stays, and the caller is told how many of its own went in.
-            inserted = await connection.ExecuteAsync(new CommandDefinition(
+            return await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO story_summaries (adventure_id, layer, from_turn, to_turn, text, source_hash, created_at)
                 VALUES (@AdventureId, @Layer, @FromTurn, @ToTurn, @Text, @SourceHash, @CreatedAt)
@@ -182,7 +189,6 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 }),
                 transaction, cancellationToken: cancellationToken));
         }
-        await transaction.CommitAsync(cancellationToken);
-        return inserted;
+        return 0;
     }
 }

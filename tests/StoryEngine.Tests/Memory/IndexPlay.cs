@@ -132,12 +132,12 @@ public sealed class IndexPlay(IServiceProvider services, Random random)
     private string Sentence() => string.Join(' ', Enumerable.Range(0, 6).Select(_ => _words[random.Next(_words.Count)])) + ".";
 
     private async Task<IReadOnlyList<TurnRecord>> LiveTurnsAsync(string adventureId) =>
-        (await MemoryIndexJob.AllTurnsAsync(_log, adventureId, null, CancellationToken.None)).Where(t => !t.Undone).ToArray();
+        (await StoryTail.TurnsAsync(_log, adventureId, 0, null, CancellationToken.None)).Where(t => !t.Undone).ToArray();
 
     /// <summary>What a full sync of an empty index writes for the adventure as it is now, in the form of <see cref="SnapshotAsync"/>.</summary>
     public async Task<string[]> ExpectedAsync(string adventureId, HashEmbeddings? vectors)
     {
-        var turns = await MemoryIndexJob.AllTurnsAsync(_log, adventureId, null, CancellationToken.None);
+        var turns = await StoryTail.TurnsAsync(_log, adventureId, 0, null, CancellationToken.None);
         return [.. turns.Where(MemoryIndexJob.Remembered).Select(t => Row(t.TurnId, t.Number, t.UpdatedAt.ToUnixTimeMilliseconds(), MemoryText.Of(t),
             vectors is null ? null : VectorMath.ToBytes(VectorMath.Normalized(HashEmbeddings.Vector(MemoryText.Of(t)))), vectors is null ? null : HashEmbeddings.Model)).Order(StringComparer.Ordinal)];
     }
@@ -156,6 +156,13 @@ public sealed class IndexPlay(IServiceProvider services, Random random)
     {
         await using var connection = await services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
         await connection.ExecuteAsync("UPDATE memory_generations SET indexed_through = @Sequence WHERE adventure_id = @Id", new { Id = adventureId, Sequence = sequence });
+    }
+
+    /// <summary>Sets the summaries' cursor as an older server would have left it (null: none).</summary>
+    public async Task SetSummaryCursorAsync(string adventureId, long? sequence)
+    {
+        await using var connection = await services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync("UPDATE memory_generations SET summaries_checked_through = @Sequence WHERE adventure_id = @Id", new { Id = adventureId, Sequence = sequence });
     }
 
     private static string Row(string turnId, int number, long version, string text, byte[]? embedding, string? model) =>
