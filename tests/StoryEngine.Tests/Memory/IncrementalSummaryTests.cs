@@ -144,6 +144,18 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
         await AssertSettledAsync(play, adventureId, 28);
     }
 
+    [Fact]
+    public async Task a_job_whose_model_is_down_reads_the_first_turns_to_summarise_not_the_whole_uncovered_history()
+    {
+        var play = new IndexPlay(Services, new Random(17));
+        var adventureId = await play.CreateAsync(seededTurns: 400);
+        var (log, calls) = Intercepted<IStoryLog>.Wrap(play.Log);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => RunAsync(Job(new EchoUtility { FailAfter = 0 }, log), adventureId, 395));
+
+        Assert.Equal(ChunkTurns * 4, calls.CallsTo(nameof(IStoryLog.ListTurnsAsync)).Sum(a => (int)a[2]!));
+    }
+
     /// <summary>What a job checking the whole transcript leaves: nothing stale, every remembered turn up to <paramref name="through"/> under a first-layer summary.</summary>
     private async Task AssertSettledAsync(IndexPlay play, string adventureId, int through, bool firstLayerOnly = false)
     {
