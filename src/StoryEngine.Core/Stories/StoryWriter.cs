@@ -33,8 +33,42 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         }
     }
 
-    /// <summary>Appends and returns the turns as they now stand (one per touched turn).</summary>
+    /// <summary>
+    /// Events that say nothing a player's write was checked against: the world state a background job extracted (or
+    /// skipped) and a player's correction of it. One of these landing between a write's checks and its append does not
+    /// make the write stale, so the write is numbered after it and appended again instead of refused.
+    /// </summary>
+    private static readonly HashSet<string> PositionFree = new(StringComparer.Ordinal)
+    {
+        nameof(StateChanged), nameof(StateExtractionSkipped), nameof(StateCorrected),
+    };
+
+    /// <summary>
+    /// Appends and returns the turns as they now stand (one per touched turn). Refused with <c>story_conflict</c> when
+    /// the log moved on since <paramref name="adventure"/> was loaded, unless all that came in between is
+    /// position-free (a state job's result): a player's next action is not turned away because one finished first.
+    /// </summary>
     public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AppendOnceAsync(adventure, actor, payloads, cancellationToken);
+            }
+            catch (ConflictException e) when (e.Code == "story_conflict" && attempt < 10)
+            {
+                var landed = await log.ReadAsync(adventure.Id, adventure.LastSequence, 100, cancellationToken);
+                if (landed.Count == 0 || landed.Count == 100 || landed.Any(l => !PositionFree.Contains(l.Type)))
+                {
+                    throw;
+                }
+                adventure = adventure with { LastSequence = landed[^1].Sequence };
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<TurnRecord>> AppendOnceAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i, p, actor, now)).ToArray();
