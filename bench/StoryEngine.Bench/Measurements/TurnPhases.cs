@@ -30,7 +30,8 @@ internal static class TurnPhases
             var turnId = Guid.CreateVersion7().ToString();
             var number = adventure.TurnCount + 1;
             await Time("append ActionTaken", () => writer.AppendAsync(adventure, ownerId, [new ActionTaken(turnId, number, "do", BenchStory.Action(number))], cancellationToken));
-            adventure = adventure with { LastSequence = adventure.LastSequence + 1, TurnCount = number };
+            // Read again, untimed: background jobs of the measured turns (a state change, say) may append meanwhile.
+            adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
             var action = new PlayerAction("do", BenchStory.Action(number));
             var input = await Time("load narration inputs (world, cast, persona, place, transcript pages)", () => inputs.LoadAsync(adventure, turnId, action, cancellationToken));
             var context = TimeSync("build the prompt (ContextBuilder.Build)", () => contexts.Build(input, settings));
