@@ -88,18 +88,12 @@ public interface IMemoryStore
 
     Task<IReadOnlyList<StorySummary>> ListSummariesAsync(string adventureId, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Removes <paramref name="stale"/> and adds <paramref name="added"/> in one transaction; a summary whose range
-    /// (layer and first turn) is already stored is not added. Returns how many were added.
-    /// </summary>
-    Task<int> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken);
-
     /// <summary>The summaries' cursor; null when no summary job has recorded one (none ran, or only before version 11).</summary>
     Task<SummaryCursor?> GetSummaryCursorAsync(string adventureId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Like <see cref="ReplaceSummariesAsync(string, IReadOnlyList{StorySummary}, IReadOnlyList{StorySummary}, CancellationToken)"/> (the summaries' cursor stays as it is there), and
-    /// moves the summaries' cursor from <paramref name="expected"/> to <paramref name="next"/> in the same transaction. Writes
+    /// Removes <paramref name="stale"/> and adds <paramref name="added"/> (a summary whose range, layer and first turn,
+    /// is already stored is not added) and moves the summaries' cursor from <paramref name="expected"/> to <paramref name="next"/> in the same transaction. Writes
     /// nothing and returns false when the cursor is no longer <paramref name="expected"/> (another job wrote summaries).
     /// </summary>
     Task<bool> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, SummaryCursor? expected, SummaryCursor next,

@@ -102,9 +102,7 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
     public async Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId",
-            new { AdventureId = adventureId }, cancellationToken: cancellationToken)) ?? 0;
+        return await GenerationAsync(connection, adventureId, cancellationToken);
     }
 
     public async Task<StoredVectors> LoadVectorsAsync(string adventureId, string model, CancellationToken cancellationToken)
@@ -153,17 +151,7 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
             DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt))).ToArray();
     }
 
-    public async Task<int> ReplaceSummariesAsync(string adventureId, IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
-    {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
-        var connection = write.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await WriteSummariesAsync(connection, transaction, adventureId, stale, added, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return inserted;
-    }
-
-    private static async Task<int> WriteSummariesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string adventureId,
+    private static async Task WriteSummariesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, string adventureId,
         IReadOnlyList<StorySummary> stale, IReadOnlyList<StorySummary> added, CancellationToken cancellationToken)
     {
         if (stale.Count > 0)
@@ -174,9 +162,8 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
         }
         if (added.Count > 0)
         {
-            // A summary job of the same adventure running at the same time (one per newest cut turn) may have written the
-            // range first: its summary stays, and the caller is told how many of its own went in.
-            return await connection.ExecuteAsync(new CommandDefinition(
+            // A range already stored stays as it is (the cursor check makes that rare: a job it overtook plans again).
+            await connection.ExecuteAsync(new CommandDefinition(
                 """
                 INSERT INTO story_summaries (adventure_id, layer, from_turn, to_turn, text, source_hash, created_at)
                 VALUES (@AdventureId, @Layer, @FromTurn, @ToTurn, @Text, @SourceHash, @CreatedAt)
@@ -189,6 +176,5 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 }),
                 transaction, cancellationToken: cancellationToken));
         }
-        return 0;
     }
 }
