@@ -9,7 +9,7 @@ namespace StoryEngine.Providers.Embeddings;
 
 /// <summary>
 /// A library embedding generator (OllamaSharp's <c>/api/embed</c>, or the OpenAI SDK's <c>/embeddings</c> through
-/// Microsoft.Extensions.AI.OpenAI) under the rules recall relies on: one request takes at most
+/// the SDK's EmbeddingClient) under the rules recall relies on: one request takes at most
 /// Embeddings:TimeoutSeconds, one vector comes back per input, and an unreadable answer is a
 /// <see cref="BackendProtocolException"/>.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
                 return new(OllamaChatClient.SdkClient(handler, backend, model), backend, timeout, owned: null);
             case BackendKinds.OpenAI:
                 var client = OpenAICompatibleChatClient.SdkClient(handler, backend, out var http);
-                return new(client.GetEmbeddingClient(model).AsIEmbeddingGenerator(), backend, timeout, http);
+                return new(new IndexedEmbeddingGenerator(client.GetEmbeddingClient(model), model), backend, timeout, http);
             default:
                 return null;
         }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 using OllamaSharp.Models.Exceptions;
@@ -68,7 +69,10 @@ public sealed class OllamaChatClient : BackendChatClient
             Timeout = Timeout.InfiniteTimeSpan,
         };
         // The HttpClient given to OllamaApiClient is not disposed by it; it owns nothing but its pooled handler's use.
-        return new OllamaApiClient(http, model ?? options.Model);
+        var client = new OllamaApiClient(http, model ?? options.Model);
+        var incoming = client.IncomingJsonSerializerOptions;
+        incoming.Converters.Add(new StreamErrorConverter(new JsonSerializerOptions(incoming)));
+        return client;
     }
 
     protected override ChatOptions? Prepare(ChatOptions? options)

@@ -79,7 +79,7 @@ public sealed class OpenAICompatibleChatClient : BackendChatClient
         if (strictSchema)
         {
             // World-state extraction wants the schema enforced where the server can (OpenAI, vLLM, llama.cpp).
-            (copy.AdditionalProperties ??= [])["strictJsonSchema"] = true;
+            (copy.AdditionalProperties ??= [])["strict"] = true; // OpenAIClientExtensions.StrictKey
         }
         if (!_isOpenAI && copy.MaxOutputTokens is { } maxTokens)
         {
