@@ -57,7 +57,8 @@ public abstract class BackendChatClient : DelegatingChatClient, IBackendProbe
         if (!finished && !cancellationToken.IsCancellationRequested)
         {
             // A clean end of the body without the final message means a proxy or the server gave up mid-answer.
-            throw new BackendProtocolException($"{Where} ended the stream before its final message; the answer is incomplete.");
+            throw new BackendProtocolException(
+                $"{Where} ended the stream before its final message; the answer is incomplete.");
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
@@ -65,10 +66,12 @@ public abstract class BackendChatClient : DelegatingChatClient, IBackendProbe
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : base.GetService(serviceType, serviceKey);
+        return serviceKey is null && serviceType.IsInstanceOfType(this)
+            ? this
+            : base.GetService(serviceType, serviceKey);
     }
 
-    /// <summary>Adds what the library cannot know from <see cref="ChatOptions"/> alone (context size, wire quirks).</summary>
+    /// <summary>Adds what the library cannot know from <see cref="ChatOptions"/> alone.</summary>
     protected virtual ChatOptions? Prepare(ChatOptions? options) => options;
 
     /// <summary>What went wrong when the exception is the library's way of saying the reply could not be read

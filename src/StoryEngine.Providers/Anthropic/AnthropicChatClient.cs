@@ -34,7 +34,8 @@ public sealed class AnthropicChatClient : BackendChatClient
     /// <summary>GET /v1/models/{model}: proves the key works and the model exists, without spending tokens.</summary>
     public override async Task<string> ProbeAsync(CancellationToken cancellationToken)
     {
-        var info = await _client.Models.Retrieve(Options.Model, new global::Anthropic.Models.Models.ModelRetrieveParams(), cancellationToken);
+        var info = await _client.Models.Retrieve(
+            Options.Model, new global::Anthropic.Models.Models.ModelRetrieveParams(), cancellationToken);
         return $"{info.DisplayName} available";
     }
 

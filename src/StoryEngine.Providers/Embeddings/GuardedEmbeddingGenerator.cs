@@ -20,7 +20,10 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     private readonly IDisposable? _owned;
 
     private GuardedEmbeddingGenerator(
-        IEmbeddingGenerator<string, Embedding<float>> inner, BackendOptions backend, TimeSpan timeout, IDisposable? owned)
+        IEmbeddingGenerator<string, Embedding<float>> inner,
+        BackendOptions backend,
+        TimeSpan timeout,
+        IDisposable? owned)
         : base(inner)
     {
         _backend = backend;
@@ -39,14 +42,17 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
                 return new(OllamaChatClient.SdkClient(handler, backend, model), backend, timeout, owned: null);
             case BackendKinds.OpenAI:
                 var client = OpenAICompatibleChatClient.SdkClient(handler, backend, out var http);
-                return new(new IndexedEmbeddingGenerator(client.GetEmbeddingClient(model), model), backend, timeout, http);
+                var indexed = new IndexedEmbeddingGenerator(client.GetEmbeddingClient(model), model);
+                return new(indexed, backend, timeout, http);
             default:
                 return null;
         }
     }
 
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         var inputs = values as IReadOnlyCollection<string> ?? values.ToList();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -56,18 +62,21 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         {
             result = await base.GenerateAsync(inputs, options, limit.Token);
         }
-        catch (OperationCanceledException) when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
+            when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"{Where} did not answer an embedding request within " +
                 $"{_timeout.TotalSeconds:0.#} s (Embeddings:TimeoutSeconds).");
         }
         catch (JsonException e)
         {
-            throw new BackendProtocolException($"{Where} answered an embedding request with something unreadable: {e.Message}", e);
+            throw new BackendProtocolException(
+                $"{Where} answered an embedding request with something unreadable: {e.Message}", e);
         }
         if (result.Count != inputs.Count)
         {
-            throw new BackendProtocolException($"{Where} answered {result.Count} embeddings for {inputs.Count} inputs.");
+            throw new BackendProtocolException(
+                $"{Where} answered {result.Count} embeddings for {inputs.Count} inputs.");
         }
         return result;
     }

@@ -10,7 +10,8 @@ namespace StoryEngine.Providers.Embeddings;
 /// Microsoft.Extensions.AI.OpenAI 11.0.0's <c>AsIEmbeddingGenerator()</c> keeps the server's order and drops the
 /// index, which would file vectors under the wrong memories (docs/adr/0031-library-provider-adapters.md).
 /// </summary>
-internal sealed class IndexedEmbeddingGenerator(EmbeddingClient client, string model) : IEmbeddingGenerator<string, Embedding<float>>
+internal sealed class IndexedEmbeddingGenerator(EmbeddingClient client, string model)
+    : IEmbeddingGenerator<string, Embedding<float>>
 {
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null,
@@ -23,13 +24,15 @@ internal sealed class IndexedEmbeddingGenerator(EmbeddingClient client, string m
         {
             if (item.Index < 0 || item.Index >= vectors.Length || vectors[item.Index] is not null)
             {
-                throw new BackendProtocolException($"The server answered with an embedding for input {item.Index} of {inputs.Count}.");
+                throw new BackendProtocolException(
+                    $"The server answered with an embedding for input {item.Index} of {inputs.Count}.");
             }
             vectors[item.Index] = new Embedding<float>(item.ToFloats()) { ModelId = answer.Model ?? model };
         }
         if (vectors.Any(v => v is null))
         {
-            throw new BackendProtocolException($"The server answered {answer.Count} embeddings for {inputs.Count} inputs.");
+            throw new BackendProtocolException(
+                $"The server answered {answer.Count} embeddings for {inputs.Count} inputs.");
         }
         return new GeneratedEmbeddings<Embedding<float>>(vectors)
         {

@@ -34,12 +34,13 @@ public sealed class OllamaChatClient : BackendChatClient
         var models = await _client.ListLocalModelsAsync(cancellationToken);
         return models
             .Where(m => !string.IsNullOrEmpty(m.Name))
-            .Select(m => new OllamaModelInfo(m.Name, m.Size, m.ModifiedAt, m.Details?.Family, m.Details?.ParameterSize,
+            .Select(m => new OllamaModelInfo(
+                m.Name, m.Size, m.ModifiedAt, m.Details?.Family, m.Details?.ParameterSize,
                 m.Details?.QuantizationLevel))
             .ToList();
     }
 
-    /// <summary>Up when Ollama answers and has the configured model pulled; a missing model would fail every turn.</summary>
+    /// <summary>Up when Ollama answers and has the configured model pulled (a missing one fails every turn).</summary>
     public override async Task<string> ProbeAsync(CancellationToken cancellationToken)
     {
         var version = await GetVersionAsync(cancellationToken);
@@ -61,7 +62,8 @@ public sealed class OllamaChatClient : BackendChatClient
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
-#pragma warning disable CA2000 // The error handler holds nothing; disposing it would dispose the shared handler under it.
+// The error handler holds nothing; disposing it would dispose the shared handler under it.
+#pragma warning disable CA2000
         var http = new HttpClient(new OllamaErrorHandler(handler, options), disposeHandler: false)
 #pragma warning restore CA2000
         {

@@ -14,7 +14,8 @@ internal sealed class OllamaErrorHandler(HttpMessageHandler inner, BackendOption
 {
     private const int MaxErrorBodyChars = 2000;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(backend.ApiKey))
         {

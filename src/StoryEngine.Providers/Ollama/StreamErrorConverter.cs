@@ -15,7 +15,8 @@ internal sealed class StreamErrorConverter(JsonSerializerOptions withoutThis) : 
 {
     public override bool CanConvert(Type typeToConvert) => typeToConvert == typeof(ChatResponseStream);
 
-    public override ChatResponseStream? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override ChatResponseStream? Read(
+        ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var line = JsonDocument.ParseValue(ref reader);
         if (line.RootElement.ValueKind == JsonValueKind.Object

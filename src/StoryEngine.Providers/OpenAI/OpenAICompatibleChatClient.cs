@@ -39,7 +39,7 @@ public sealed class OpenAICompatibleChatClient : BackendChatClient
 
     protected override string Where => $"The OpenAI-compatible server at {Options.BaseUrl}";
 
-    /// <summary>GET {BaseUrl}/models: proves the server is there and the key is accepted, without spending tokens.</summary>
+    /// <summary>GET {BaseUrl}/models: the server is there and takes the key, without spending tokens.</summary>
     public override async Task<string> ProbeAsync(CancellationToken cancellationToken)
     {
         var models = (await _client.GetOpenAIModelClient().GetModelsAsync(cancellationToken)).Value;
@@ -60,7 +60,9 @@ public sealed class OpenAICompatibleChatClient : BackendChatClient
             Transport = new HttpClientPipelineTransport(http),
             // Retries belong to the chain, which knows whether tokens have reached the player yet.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = options.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultNetworkTimeout,
+            NetworkTimeout = options.TimeoutSeconds is { } seconds
+                ? TimeSpan.FromSeconds(seconds)
+                : DefaultNetworkTimeout,
         };
         // The SDK insists on a key. Local servers (Ollama's /v1, llama.cpp, LM Studio, vLLM without --api-key)
         // ignore the header, and their own docs suggest a placeholder like this one.
