@@ -11,8 +11,8 @@ using StoryEngine.Providers.OpenAI;
 namespace StoryEngine.Providers;
 
 /// <summary>
-/// Builds the adapters and chains from validated settings. Owns the HTTP plumbing: one HttpClient per backend
-/// over one shared handler (so connections are pooled), each with an infinite Timeout because the chain's
+/// Builds the adapters and chains from validated settings. Owns the HTTP plumbing: one shared handler (so
+/// connections are pooled) under every adapter's HttpClient, each with an infinite Timeout because the chain's
 /// first-token and idle timeouts, not a wall clock, decide when a story stream has stalled.
 /// Register it as a singleton; dispose it at shutdown.
 /// </summary>
@@ -22,8 +22,8 @@ public sealed class BackendFactory : IDisposable
     private readonly bool _ownsHandler;
     private readonly ILoggerFactory? _loggerFactory;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (HttpClient Http, IChatClient Client)> _clients = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentBag<HttpClient> _embeddingClients = [];
+    private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentBag<IDisposable> _embeddingGenerators = [];
 
     /// <param name="settings">Validated here; invalid settings throw <see cref="ProvidersConfigurationException"/>.</param>
     /// <param name="handler">The HTTP handler to send through (tests inject one); not disposed by the factory.
@@ -50,15 +50,16 @@ public sealed class BackendFactory : IDisposable
 
     public ProvidersSettings Settings { get; }
 
-    /// <summary>The adapter for one backend kind, talking through <paramref name="httpClient"/> (not disposed by the adapter).</summary>
-    public static IChatClient CreateClient(BackendOptions backend, HttpClient httpClient)
+    /// <summary>The adapter for one backend kind, sending through <paramref name="handler"/> (not disposed by the
+    /// adapter). Its HttpClient has no wall-clock timeout: the chain times streams itself.</summary>
+    public static IChatClient CreateClient(BackendOptions backend, HttpMessageHandler handler)
     {
         ArgumentNullException.ThrowIfNull(backend);
         return BackendKinds.Normalize(backend.Kind) switch
         {
-            BackendKinds.OpenAI => new OpenAICompatibleChatClient(httpClient, backend),
-            BackendKinds.Ollama => new OllamaChatClient(httpClient, backend),
-            BackendKinds.Anthropic => new AnthropicChatClient(httpClient, backend),
+            BackendKinds.OpenAI => new OpenAICompatibleChatClient(handler, backend),
+            BackendKinds.Ollama => new OllamaChatClient(handler, backend),
+            BackendKinds.Anthropic => new AnthropicChatClient(handler, backend),
             _ => throw new ProvidersConfigurationException($"Backends:{backend.Name}:Kind must be one of {string.Join(", ", BackendKinds.All)} (got '{backend.Kind}')."),
         };
     }
@@ -68,11 +69,7 @@ public sealed class BackendFactory : IDisposable
     {
         var backend = Settings.Find(backendName)
             ?? throw new ProvidersConfigurationException($"'{backendName}' is not configured under Backends.");
-        return _clients.GetOrAdd(backend.Name, _ =>
-        {
-            var http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-            return (http, CreateClient(backend, http));
-        }).Client;
+        return _clients.GetOrAdd(backend.Name, _ => CreateClient(backend, _handler));
     }
 
     /// <summary>The storytelling chain: Narrator:Backends in order.</summary>
@@ -102,15 +99,12 @@ public sealed class BackendFactory : IDisposable
         {
             throw new ProvidersConfigurationException("Embeddings:TimeoutSeconds and Embeddings:BatchSize must be greater than zero.");
         }
-        var http = new HttpClient(_handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        _embeddingClients.Add(http);
-        var timeout = TimeSpan.FromSeconds(options.TimeoutSeconds);
-        return BackendKinds.Normalize(backend.Kind) switch
-        {
-            BackendKinds.OpenAI => new OpenAICompatibleEmbeddingGenerator(http, backend, options.Model.Trim(), timeout),
-            BackendKinds.Ollama => new OllamaEmbeddingGenerator(http, backend, options.Model.Trim(), timeout),
-            _ => throw new ProvidersConfigurationException($"Embeddings:Backend '{backend.Name}' is of kind {backend.Kind}, which has no embeddings API; use an ollama or openai backend."),
-        };
+        var generator = GuardedEmbeddingGenerator.Create(
+                backend, options.Model.Trim(), TimeSpan.FromSeconds(options.TimeoutSeconds), _handler)
+            ?? throw new ProvidersConfigurationException($"Embeddings:Backend '{backend.Name}' is of kind {backend.Kind}, " +
+                "which has no embeddings API; use an ollama or openai backend.");
+        _embeddingGenerators.Add(generator);
+        return generator;
     }
 
     /// <summary>A chain over the named backends, in the given order, under the Narrator timeouts and retry settings.</summary>
@@ -129,15 +123,14 @@ public sealed class BackendFactory : IDisposable
 
     public void Dispose()
     {
-        foreach (var (http, client) in _clients.Values)
+        foreach (var client in _clients.Values)
         {
             client.Dispose();
-            http.Dispose();
         }
         _clients.Clear();
-        foreach (var http in _embeddingClients)
+        foreach (var generator in _embeddingGenerators)
         {
-            http.Dispose();
+            generator.Dispose();
         }
         if (_ownsHandler)
         {

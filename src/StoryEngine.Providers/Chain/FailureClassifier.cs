@@ -8,7 +8,7 @@ using StoryEngine.Providers.Errors;
 namespace StoryEngine.Providers.Chain;
 
 /// <summary>
-/// Reads the three SDKs' exceptions (HttpRequestException, System.ClientModel's ClientResultException,
+/// Reads the libraries' exceptions (HttpRequestException, from OllamaSharp via OllamaErrorHandler; ClientResultException;
 /// Anthropic's AnthropicApiException/AnthropicIOException) the same way: an HTTP status, a refused
 /// connection, or something else. Each SDK wraps transport errors differently, so the whole inner chain is read.
 /// </summary>

@@ -41,7 +41,9 @@ public sealed class AnthropicWireTests
         Assert.Equal(Scenarios.Model, body.GetProperty("model").GetString());
         Assert.True(body.GetProperty("stream").GetBoolean());
         Assert.Equal(500, body.GetProperty("max_tokens").GetInt32());
-        Assert.Equal("You are the narrator.\n\nKeep it short.", body.GetProperty("system").GetString());
+        // The SDK's IChatClient sends system as text blocks (the API takes a string or blocks alike).
+        Assert.Equal(["You are the narrator.", "Keep it short."],
+            body.GetProperty("system").EnumerateArray().Select(b => b.GetProperty("text").GetString()));
         Assert.Equal(["user", "assistant", "user"], body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
         Assert.Equal("THE END", body.GetProperty("stop_sequences")[0].GetString());
     }

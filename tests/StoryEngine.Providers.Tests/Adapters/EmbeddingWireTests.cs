@@ -25,7 +25,7 @@ public sealed class EmbeddingWireTests
               {"object":"embedding","index":0,"embedding":[1.0,0.5]}],
              "usage":{"prompt_tokens":7,"total_tokens":7}}
             """));
-        using var generator = new OpenAICompatibleEmbeddingGenerator(new HttpClient(), Backend("openai", server.Origin + "/v1", "sk-test"), "nomic", TimeSpan.FromSeconds(5));
+        using var generator = Generator(Backend("openai", server.Origin + "/v1", "sk-test"), "nomic", TimeSpan.FromSeconds(5));
 
         var result = await generator.GenerateAsync(["the brass key", "the lighthouse"]);
 
@@ -44,7 +44,7 @@ public sealed class EmbeddingWireTests
         await using var server = await EmbeddingServer.StartAsync("/api/embed", _ => (200, """
             {"model":"nomic-embed-text","embeddings":[[0.1,0.2,0.3],[0.4,0.5,0.6]],"prompt_eval_count":9}
             """));
-        using var generator = new OllamaEmbeddingGenerator(new HttpClient(), Backend("ollama", server.Origin, null), "nomic-embed-text", TimeSpan.FromSeconds(5));
+        using var generator = Generator(Backend("ollama", server.Origin, null), "nomic-embed-text", TimeSpan.FromSeconds(5));
 
         var result = await generator.GenerateAsync(["one", "two"]);
 
@@ -61,7 +61,7 @@ public sealed class EmbeddingWireTests
     public async Task http_error_is_reported_with_status_and_the_servers_message()
     {
         await using var server = await EmbeddingServer.StartAsync("/api/embed", _ => (404, """{"error":"model \"nomic\" not found, try pulling it first"}"""));
-        using var generator = new OllamaEmbeddingGenerator(new HttpClient(), Backend("ollama", server.Origin, null), "nomic", TimeSpan.FromSeconds(5));
+        using var generator = Generator(Backend("ollama", server.Origin, null), "nomic", TimeSpan.FromSeconds(5));
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => generator.GenerateAsync(["x"]));
 
@@ -73,7 +73,7 @@ public sealed class EmbeddingWireTests
     public async Task wrong_number_of_vectors_is_a_protocol_error()
     {
         await using var server = await EmbeddingServer.StartAsync("/v1/embeddings", _ => (200, """{"data":[{"index":0,"embedding":[1.0]}]}"""));
-        using var generator = new OpenAICompatibleEmbeddingGenerator(new HttpClient(), Backend("openai", server.Origin + "/v1", null), "m", TimeSpan.FromSeconds(5));
+        using var generator = Generator(Backend("openai", server.Origin + "/v1", null), "m", TimeSpan.FromSeconds(5));
 
         await Assert.ThrowsAsync<BackendProtocolException>(() => generator.GenerateAsync(["a", "b"]));
     }
@@ -82,7 +82,7 @@ public sealed class EmbeddingWireTests
     public async Task slow_server_times_out_with_the_setting_named()
     {
         await using var server = await EmbeddingServer.StartAsync("/api/embed", _ => (200, "{}"), delay: TimeSpan.FromSeconds(5));
-        using var generator = new OllamaEmbeddingGenerator(new HttpClient(), Backend("ollama", server.Origin, null), "nomic", TimeSpan.FromMilliseconds(200));
+        using var generator = Generator(Backend("ollama", server.Origin, null), "nomic", TimeSpan.FromMilliseconds(200));
 
         var error = await Assert.ThrowsAsync<TimeoutException>(() => generator.GenerateAsync(["x"]));
 
@@ -100,11 +100,14 @@ public sealed class EmbeddingWireTests
         using var factory = new BackendFactory(settings);
 
         Assert.Null(factory.CreateEmbeddingGenerator(new EmbeddingsOptions()));
-        Assert.IsType<OllamaEmbeddingGenerator>(factory.CreateEmbeddingGenerator(new EmbeddingsOptions { Backend = "ollama", Model = "nomic-embed-text" }));
+        Assert.IsType<GuardedEmbeddingGenerator>(factory.CreateEmbeddingGenerator(new EmbeddingsOptions { Backend = "ollama", Model = "nomic-embed-text" }));
         Assert.Contains("Embeddings:Backend", Assert.Throws<ProvidersConfigurationException>(() => factory.CreateEmbeddingGenerator(new EmbeddingsOptions { Backend = "nope", Model = "m" })).Message, StringComparison.Ordinal);
         Assert.Contains("Embeddings:Model", Assert.Throws<ProvidersConfigurationException>(() => factory.CreateEmbeddingGenerator(new EmbeddingsOptions { Backend = "ollama" })).Message, StringComparison.Ordinal);
         Assert.Contains("no embeddings API", Assert.Throws<ProvidersConfigurationException>(() => factory.CreateEmbeddingGenerator(new EmbeddingsOptions { Backend = "anthropic", Model = "m" })).Message, StringComparison.Ordinal);
     }
+
+    private static GuardedEmbeddingGenerator Generator(BackendOptions backend, string model, TimeSpan timeout) =>
+        GuardedEmbeddingGenerator.Create(backend, model, timeout, Fakes.Clients.Handler)!;
 
     private static BackendOptions Backend(string kind, string baseUrl, string? key) =>
         new() { Name = kind, Kind = kind, BaseUrl = baseUrl, Model = "chat-model", ApiKey = key };

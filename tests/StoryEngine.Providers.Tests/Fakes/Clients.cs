@@ -6,10 +6,10 @@ namespace StoryEngine.Providers.Tests.Fakes;
 /// <summary>Small conveniences for driving an IChatClient in tests.</summary>
 public static class Clients
 {
-    /// <summary>An HttpClient as BackendFactory makes them: no wall-clock timeout of its own.</summary>
-    public static HttpClient Http() => new() { Timeout = Timeout.InfiniteTimeSpan };
+    /// <summary>One pooled handler for every adapter the tests make, as BackendFactory shares one.</summary>
+    public static HttpMessageHandler Handler { get; } = new SocketsHttpHandler();
 
-    public static IChatClient For(BackendOptions options) => BackendFactory.CreateClient(options, Http());
+    public static IChatClient For(BackendOptions options) => BackendFactory.CreateClient(options, Handler);
 
     public static List<ChatMessage> Story() =>
     [
