@@ -6,9 +6,9 @@ namespace StoryEngine.Core;
 /// (issue 14: ids collided before). One nested class per area, each with a range of its own:
 /// <list type="table">
 /// <item><term>1000–1099</term><description><see cref="Http"/>: the request pipeline (Server).</description></item>
-/// <item><term>2000–2099</term><description><see cref="Sweeps"/>: the trash and retention sweeps (Server).</description></item>
+/// <item><term>2000–2099</term><description><see cref="Sweeps"/>: trash, retention (Server).</description></item>
 /// <item><term>2100–2199</term><description><see cref="Mail"/>: the mail outbox (Server).</description></item>
-/// <item><term>3000–3999</term><description><see cref="Narration"/>: turns, drafts, start-up recovery.</description></item>
+/// <item><term>3000–3999</term><description><see cref="Narration"/>: turns, drafts, recovery.</description></item>
 /// <item><term>4000–4099</term><description><see cref="Usage"/>: the usage ledger.</description></item>
 /// <item><term>4100–4199</term><description>Model backends: <c>StoryEngine.Providers.ProviderLogEvents</c>, kept in
 /// that project because it references nothing of ours (../shared/ARCHITECTURE.md, "Boundaries").</description></item>

@@ -62,7 +62,8 @@ internal static class LoreActivationLatency
     }
 
     private static (Percentiles Wall, Percentiles Cpu, double Fired, double NotFired) Measure(
-        int samples, LoreIndexCache indexes, Func<int, LoreActivationRequest> request, CancellationToken cancellationToken)
+        int samples, LoreIndexCache indexes, Func<int, LoreActivationRequest> request,
+        CancellationToken cancellationToken)
     {
         var warmup = Math.Min(200, samples / 5);
         var wall = new List<double>(samples);

@@ -12,7 +12,11 @@ public sealed class LoreIndexCacheTests
     {
         var indexes = new LoreIndexCache();
         var first = Book(Entry(1, "A dragon sleeps under the hill.", "dragon"));
-        var edited = first with { Version = 2, Book = first.Book with { Entries = [Entry(1, "The castle is empty.", "castle")] } };
+        var edited = first with
+        {
+            Version = 2,
+            Book = first.Book with { Entries = [Entry(1, "The castle is empty.", "castle")] },
+        };
 
         Assert.Equal([1], LoreActivation.Activate(Request([first], "I look for the dragon"), indexes).FiredIds());
         Assert.Empty(LoreActivation.Activate(Request([edited], "I look for the dragon"), indexes).FiredIds());

@@ -11,7 +11,7 @@ public static class LoreActivation
     /// <summary>How many times activated entries' content is scanned for further keys.</summary>
     public const int MaxRecursionDepth = 3;
 
-    /// <param name="indexes">Where compiled books are kept between turns; without one, each book is compiled afresh.</param>
+    /// <param name="indexes">Where compiled books are kept between turns; without one, each is compiled afresh.</param>
     public static LoreActivationResult Activate(LoreActivationRequest request, LoreIndexCache? indexes = null)
     {
         if (request.Books.Count == 0 || request.Books.All(b => b.Book.Entries.Count == 0))

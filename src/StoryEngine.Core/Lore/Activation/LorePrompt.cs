@@ -7,12 +7,14 @@ public static class LorePrompt
 {
     /// <summary>Runs activation for one narration; nothing when the adventure has no lore.</summary>
     public static LoreActivationResult Activate(
-        LoreInput? input, PlayerAction action, NarratorSettings settings, TokenEstimator tokens, LoreIndexCache indexes) =>
+        LoreInput? input, PlayerAction action, NarratorSettings settings, TokenEstimator tokens,
+        LoreIndexCache indexes) =>
         input is null
             ? LoreActivationResult.None
             // A book without a budget of its own may use a quarter of the prompt, SillyTavern's default share for World Info.
             : LoreActivation.Activate(
-                input.ToRequest(action, settings.PromptBudget / 4, text => tokens.Estimate(text, settings.Model)), indexes);
+                input.ToRequest(action, settings.PromptBudget / 4, text => tokens.Estimate(text, settings.Model)),
+                indexes);
 
     /// <summary>The "constant lore" section. Entries come in insertion order, so it is the same every turn until a book changes.</summary>
     public static string Constant(LoreActivationResult result) => Join("# Lore of this world", result.Constant);
