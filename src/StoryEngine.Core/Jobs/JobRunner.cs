@@ -120,15 +120,15 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
     }
 
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) failed attempt {Attempt}; next try at {RetryAt}")]
+    [LoggerMessage(EventId = LogEvents.Jobs.Retry, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) failed attempt {Attempt}; next try at {RetryAt}")]
     private static partial void LogRetry(ILogger logger, Exception exception, string jobId, string type, int attempt, DateTimeOffset retryAt);
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "Job {JobId} ({Type}) is dead after {Attempts} attempts")]
+    [LoggerMessage(EventId = LogEvents.Jobs.Dead, Level = LogLevel.Error, Message = "Job {JobId} ({Type}) is dead after {Attempts} attempts")]
     private static partial void LogDead(ILogger logger, Exception exception, string jobId, string type, int attempts);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}")]
+    [LoggerMessage(EventId = LogEvents.Jobs.RenewFailed, Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) ran past its lease and was taken over; this run's outcome is dropped")]
+    [LoggerMessage(EventId = LogEvents.Jobs.LeaseLost, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) ran past its lease and was taken over; this run's outcome is dropped")]
     private static partial void LogLeaseLost(ILogger logger, string jobId, string type);
 }

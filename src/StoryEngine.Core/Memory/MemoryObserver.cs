@@ -49,6 +49,6 @@ public sealed partial class MemoryObserver(IJobQueue? queue, IStoryLog log, Memo
         return leftOut > covered ? leftOut : null;
     }
 
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Warning, Message = "No job queue is registered: adventure {AdventureId} is not indexed for recall or summarised")]
+    [LoggerMessage(EventId = LogEvents.Memory.NoJobQueue, Level = LogLevel.Warning, Message = "No job queue is registered: adventure {AdventureId} is not indexed for recall or summarised")]
     private static partial void LogNoQueue(ILogger logger, string adventureId);
 }

@@ -134,6 +134,6 @@ public sealed partial class MemoryRecall(
 
     private sealed record Fused(double Score = 0, int? TextRank = null, int? VectorRank = null, float? Similarity = null, int Number = 0);
 
-    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Vector recall for adventure {AdventureId} failed; using full-text recall only")]
+    [LoggerMessage(EventId = LogEvents.Memory.EmbeddingFailed, Level = LogLevel.Warning, Message = "Vector recall for adventure {AdventureId} failed; using full-text recall only")]
     private static partial void LogEmbeddingFailed(ILogger logger, Exception exception, string adventureId);
 }

@@ -28,7 +28,7 @@ public sealed record NarrationInput(
 /// their cache: one system message (instructions, world, persona, characters, place, constant lore and summary
 /// slots), then the transcript (oldest dropped first when over budget), then a volatile block, then the action.
 /// </summary>
-public sealed class ContextBuilder(TokenEstimator tokens)
+public sealed class ContextBuilder(TokenEstimator tokens, LoreIndexCache loreIndexes)
 {
     public const string Instructions =
         "You are the narrator of an interactive story. Write the next part of the story in reply to the player's move. " +
@@ -41,7 +41,7 @@ public sealed class ContextBuilder(TokenEstimator tokens)
     {
         var sections = new List<ContextSection>();
         var leftOut = new List<ContextOmission>();
-        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens);
+        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes);
 
         // Stable prefix: changes only when the world, cast or persona is edited.
         AddSection(sections, "instructions", Instructions, settings);

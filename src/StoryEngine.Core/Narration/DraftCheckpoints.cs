@@ -62,6 +62,6 @@ public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, 
         }
     }
 
-    [LoggerMessage(EventId = 3200, Level = LogLevel.Warning, Message = "Could not checkpoint {Count} narration drafts; retrying at the next tick")]
+    [LoggerMessage(EventId = LogEvents.Narration.DraftCheckpointFailed, Level = LogLevel.Warning, Message = "Could not checkpoint {Count} narration drafts; retrying at the next tick")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
 }

@@ -331,19 +331,19 @@ public sealed partial class TurnService(
     private static string FailureMessage(Exception e) =>
         string.IsNullOrWhiteSpace(e.Message) ? "The model backend failed. Check /health and the server log." : e.Message;
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Narration failed for adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(EventId = LogEvents.Narration.NarrationFailed, Level = LogLevel.Warning, Message = "Narration failed for adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogNarrationFailed(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(EventId = LogEvents.Narration.OutcomeLost, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Could not store the prompt report or lore activations of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(EventId = LogEvents.Narration.ContextLost, Level = LogLevel.Warning, Message = "Could not store the prompt report or lore activations of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(EventId = LogEvents.Narration.ObserverFailed, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
+    [LoggerMessage(EventId = LogEvents.Narration.InterruptedByStop, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
     private static partial void LogRecovered(ILogger logger, string adventureId, string turnId, int characters);
 }
 

@@ -163,9 +163,9 @@ public sealed partial class StateExtractionJob(
         return trimmed;
     }
 
-    [LoggerMessage(EventId = 5200, Level = LogLevel.Warning, Message = "World state answer {Answer} for adventure {AdventureId}, turn {TurnId} was invalid: {Problems}")]
+    [LoggerMessage(EventId = LogEvents.State.AnswerInvalid, Level = LogLevel.Warning, Message = "World state answer {Answer} for adventure {AdventureId}, turn {TurnId} was invalid: {Problems}")]
     private static partial void LogInvalid(ILogger logger, string adventureId, string turnId, int answer, string problems);
 
-    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "World state of adventure {AdventureId} left unchanged for turn {TurnId}: the model's answers were invalid twice")]
+    [LoggerMessage(EventId = LogEvents.State.Skipped, Level = LogLevel.Warning, Message = "World state of adventure {AdventureId} left unchanged for turn {TurnId}: the model's answers were invalid twice")]
     private static partial void LogSkipped(ILogger logger, string adventureId, string turnId);
 }

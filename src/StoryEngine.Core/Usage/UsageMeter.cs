@@ -112,9 +112,9 @@ public sealed partial class UsageMeter(
         }
     }
 
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} in the usage ledger")]
+    [LoggerMessage(EventId = LogEvents.Usage.NotRecorded, Level = LogLevel.Error, Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} in the usage ledger")]
     private static partial void LogNotRecorded(ILogger logger, Exception exception, string userId, string purpose, long tokens);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "No usage row for {Purpose}: user {UserId} was deleted while the call ran")]
+    [LoggerMessage(EventId = LogEvents.Usage.UserGone, Level = LogLevel.Information, Message = "No usage row for {Purpose}: user {UserId} was deleted while the call ran")]
     private static partial void LogUserGone(ILogger logger, string userId, string purpose);
 }

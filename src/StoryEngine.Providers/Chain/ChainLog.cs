@@ -5,39 +5,39 @@ namespace StoryEngine.Providers.Chain;
 /// <summary>The chain's log events. Backend names, URLs and error messages only: never API keys or prompts.</summary>
 internal static partial class ChainLog
 {
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.Retrying, Level = LogLevel.Warning,
         Message = "Backend {Backend} ({Kind} at {BaseUrl}) failed before its first token; retry {Attempt} in {DelayMs} ms: {Error}")]
     public static partial void Retrying(this ILogger logger, string backend, string kind, string baseUrl, int attempt, long delayMs, string error);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.FallingBack, Level = LogLevel.Warning,
         Message = "Backend {Backend} did not answer ({Reason}); falling back to the next backend")]
     public static partial void FallingBack(this ILogger logger, string backend, string reason);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Error,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.CircuitOpened, Level = LogLevel.Error,
         Message = "Circuit for backend {Backend} opened for {BreakSeconds} s after repeated failures")]
     public static partial void CircuitOpened(this ILogger logger, string backend, double breakSeconds);
 
-    [LoggerMessage(EventId = 4104, Level = LogLevel.Information,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.CircuitHalfOpened, Level = LogLevel.Information,
         Message = "Circuit for backend {Backend} is half-open; letting one trial request through")]
     public static partial void CircuitHalfOpened(this ILogger logger, string backend);
 
-    [LoggerMessage(EventId = 4105, Level = LogLevel.Information,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.CircuitClosed, Level = LogLevel.Information,
         Message = "Circuit for backend {Backend} closed; it answers again")]
     public static partial void CircuitClosed(this ILogger logger, string backend);
 
-    [LoggerMessage(EventId = 4106, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.Answered, Level = LogLevel.Debug,
         Message = "Backend {Backend} answered with model {Model}; first token after {LatencyMs} ms")]
     public static partial void Answered(this ILogger logger, string backend, string model, long latencyMs);
 
-    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.StreamInterrupted, Level = LogLevel.Warning,
         Message = "Backend {Backend} failed after streaming had begun; the caller keeps the partial text: {Error}")]
     public static partial void StreamInterrupted(this ILogger logger, string backend, string error);
 
-    [LoggerMessage(EventId = 4108, Level = LogLevel.Error,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.AllBackendsFailed, Level = LogLevel.Error,
         Message = "No model backend answered: {Summary}")]
     public static partial void AllBackendsFailed(this ILogger logger, string summary);
 
-    [LoggerMessage(EventId = 4109, Level = LogLevel.Information,
+    [LoggerMessage(EventId = ProviderLogEvents.Chain.Probed, Level = LogLevel.Information,
         Message = "Probe of backend {Backend}: {State} ({Detail})")]
     public static partial void Probed(this ILogger logger, string backend, BackendState state, string detail);
 }

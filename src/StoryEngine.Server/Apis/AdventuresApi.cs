@@ -44,25 +44,23 @@ public static class AdventuresApi
         return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
     }
 
-    private static async Task<Results<Ok<PageResponse<AdventureResponse>>, StatusCodeHttpResult>> List(
+    private static async Task<ETagged<Ok<PageResponse<AdventureResponse>>>> List(
         HttpContext context, AdventureService adventures, int? limit, string? cursor, string? q, CancellationToken cancellationToken)
     {
         var page = await adventures.ListAsync(context.User.UserId(), ListQuery.From(limit, cursor, q, null), cancellationToken);
         Paging.AddNextLink(context, page.NextCursor);
-        if (ETags.Tag(context, ETags.ForList(page.Items.Select(a => (a.Id, a.LastSequence)), page.NextCursor)))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.Ok(new PageResponse<AdventureResponse>(page.Items.Select(AdventureResponse.From).ToArray(), page.NextCursor));
+        return ETagged.IfNoneMatch(ETags.ForList(page.Items.Select(a => (a.Id, a.LastSequence)), page.NextCursor),
+            TypedResults.Ok(new PageResponse<AdventureResponse>(
+                page.Items.Select(AdventureResponse.From).ToArray(), page.NextCursor)));
     }
 
-    private static async Task<Results<Ok<AdventureResponse>, StatusCodeHttpResult>> Get(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<AdventureResponse>>> Get(
+        string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
     {
         var adventure = await adventures.GetAsync(context.User.UserId(), id, cancellationToken);
         // The adventure changes exactly when its story log grows, so the last sequence is its version.
-        return ETags.Tag(context, ETags.ForVersion(adventure.LastSequence))
-            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(AdventureResponse.From(adventure));
+        return ETagged.IfNoneMatch(ETags.ForVersion(adventure.LastSequence),
+            TypedResults.Ok(AdventureResponse.From(adventure)));
     }
 
     private static async Task<NoContent> Delete(string id, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
@@ -98,7 +96,7 @@ public static class AdventuresApi
         return (await TurnStreaming.RespondAsync(context, run, announce: false, afterToken: run.ResumeAfter(lastEventId))).Result;
     }
 
-    private static async Task<Results<Ok<PageResponse<StoryEventResponse>>, StatusCodeHttpResult>> Events(
+    private static async Task<ETagged<Ok<PageResponse<StoryEventResponse>>>> Events(
         string id, HttpContext context, AdventureService adventures, IStoryLog log, int? limit, long? after, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > ListQuery.MaxLimit || after is < 0)
@@ -116,10 +114,8 @@ public static class AdventuresApi
             context.Response.Headers.Link = $"<{context.Request.Path}?limit={take}&after={next}>; rel=\"next\"";
         }
         // Events never change once written: a page is identified by where it starts and ends.
-        if (ETags.Tag(context, ETags.ForItems(items.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), next)))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.Ok(new PageResponse<StoryEventResponse>(items, next));
+        var etag = ETags.ForItems(
+            items.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), next);
+        return ETagged.IfNoneMatch(etag, TypedResults.Ok(new PageResponse<StoryEventResponse>(items, next)));
     }
 }

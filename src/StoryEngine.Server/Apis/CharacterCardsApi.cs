@@ -39,17 +39,17 @@ public static class CharacterCardsApi
         return api;
     }
 
-    private static async Task<Created<ImportedCharacterResponse>> Import(
+    private static async Task<ETagged<Created<ImportedCharacterResponse>>> Import(
         HttpContext context, string worldId, CharacterCardTransfer transfer, CancellationToken cancellationToken)
     {
         var upload = await Uploads.ReadAsync(context.Request, cancellationToken);
         var imported = await transfer.ImportAsync(Scope(context, worldId), upload.Content, cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(imported.Character.Version);
-        return TypedResults.Created($"/api/v1/worlds/{worldId}/characters/{imported.Character.Id}", new ImportedCharacterResponse(
-            CharacterResponse.From(imported.Character),
-            imported.Lorebook is null ? null : LorebookResponse.ForCharacter(imported.Lorebook),
-            imported.Spec,
-            imported.Warnings));
+        return ETagged.Of(ETags.ForVersion(imported.Character.Version), TypedResults.Created(
+            $"/api/v1/worlds/{worldId}/characters/{imported.Character.Id}", new ImportedCharacterResponse(
+                CharacterResponse.From(imported.Character),
+                imported.Lorebook is null ? null : LorebookResponse.ForCharacter(imported.Lorebook),
+                imported.Spec,
+                imported.Warnings)));
     }
 
     private static async Task<FileContentHttpResult> Export(
@@ -59,25 +59,24 @@ public static class CharacterCardsApi
         return TypedResults.File(file.Content, file.MediaType, file.FileName);
     }
 
-    private static async Task<Results<Ok<LorebookResponse>, StatusCodeHttpResult>> GetBook(
+    private static async Task<ETagged<Ok<LorebookResponse>>> GetBook(
         HttpContext context, string worldId, string id, CharacterLorebooks books, CancellationToken cancellationToken)
     {
         var book = await books.GetAsync(Scope(context, worldId), id, cancellationToken);
-        var etag = ETags.ForVersion(book.Version);
-        context.Response.Headers.ETag = etag;
-        return ETags.NoneMatch(context.Request, etag) ? TypedResults.StatusCode(304) : TypedResults.Ok(LorebookResponse.ForCharacter(book));
+        return ETagged.IfNoneMatch(ETags.ForVersion(book.Version),
+            TypedResults.Ok(LorebookResponse.ForCharacter(book)));
     }
 
-    private static async Task<Results<Ok<LorebookResponse>, Created<LorebookResponse>>> PutBook(
+    private static async Task<ETagged<Results<Ok<LorebookResponse>, Created<LorebookResponse>>>> PutBook(
         HttpContext context, string worldId, string id, LorebookRequest? request, CharacterLorebooks books, CancellationToken cancellationToken)
     {
         var body = (request ?? throw new BadHttpRequestException("This request needs a JSON body.")).ToBody();
         var (book, created) = await books.PutAsync(Scope(context, worldId), id, body, ETags.ExpectedVersion(context.Request), cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(book.Version);
         var response = LorebookResponse.ForCharacter(book);
-        return created
+        Results<Ok<LorebookResponse>, Created<LorebookResponse>> result = created
             ? TypedResults.Created($"/api/v1/worlds/{worldId}/characters/{id}/lorebook", response)
             : TypedResults.Ok(response);
+        return ETagged.Of(ETags.ForVersion(book.Version), result);
     }
 
     private static async Task<NoContent> DeleteBook(HttpContext context, string worldId, string id, CharacterLorebooks books, CancellationToken cancellationToken)

@@ -44,21 +44,24 @@ public static class LoreEntriesApi
             .WithName($"Delete{prefix}Entry").WithSummary("Remove an entry from the book").ProducesProblem(404).ProducesProblem(412);
     }
 
-    private static async Task<Ok<LoreEntryResponse[]>> List(HttpContext context, ILorebookAccess access, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<LoreEntryResponse[]>>> List(
+        HttpContext context, ILorebookAccess access, CancellationToken cancellationToken)
     {
         var book = await access.GetAsync(context, cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(book.Version);
-        return TypedResults.Ok(book.Body.Entries.Select(LoreEntryResponse.From).ToArray());
+        return ETagged.Of(ETags.ForVersion(book.Version),
+            TypedResults.Ok(book.Body.Entries.Select(LoreEntryResponse.From).ToArray()));
     }
 
-    private static async Task<Ok<LoreEntryResponse>> Get(HttpContext context, int entryId, ILorebookAccess access, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<LoreEntryResponse>>> Get(
+        HttpContext context, int entryId, ILorebookAccess access, CancellationToken cancellationToken)
     {
         var book = await access.GetAsync(context, cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(book.Version);
-        return TypedResults.Ok(LoreEntryResponse.From(Find(book.Body, entryId)));
+        return ETagged.Of(ETags.ForVersion(book.Version),
+            TypedResults.Ok(LoreEntryResponse.From(Find(book.Body, entryId))));
     }
 
-    private static async Task<Created<LoreEntryResponse>> Add(HttpContext context, LoreEntryRequest? request, ILorebookAccess access, CancellationToken cancellationToken)
+    private static async Task<ETagged<Created<LoreEntryResponse>>> Add(
+        HttpContext context, LoreEntryRequest? request, ILorebookAccess access, CancellationToken cancellationToken)
     {
         var body = request ?? throw new BadHttpRequestException("This request needs a JSON body.");
         var book = await Current(context, access, cancellationToken);
@@ -68,10 +71,14 @@ public static class LoreEntriesApi
         }
         var entry = body.ToEntry(body.Id ?? book.Body.NextEntryId);
         var saved = await Save(context, access, book, book.Body with { Entries = [.. book.Body.Entries, entry] }, cancellationToken);
-        return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{entry.Id}", LoreEntryResponse.From(Find(saved.Body, entry.Id)));
+        var location = $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{entry.Id}";
+        return ETagged.Of(ETags.ForVersion(saved.Version),
+            TypedResults.Created(location, LoreEntryResponse.From(Find(saved.Body, entry.Id))));
     }
 
-    private static async Task<Ok<LoreEntryResponse>> Replace(HttpContext context, int entryId, LoreEntryRequest? request, ILorebookAccess access, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<LoreEntryResponse>>> Replace(
+        HttpContext context, int entryId, LoreEntryRequest? request, ILorebookAccess access,
+        CancellationToken cancellationToken)
     {
         var body = request ?? throw new BadHttpRequestException("This request needs a JSON body.");
         var book = await Current(context, access, cancellationToken);
@@ -79,7 +86,7 @@ public static class LoreEntriesApi
         return await SaveEntry(context, access, book, body.ToEntry(entryId), cancellationToken);
     }
 
-    private static async Task<Ok<LoreEntryResponse>> Patch(
+    private static async Task<ETagged<Ok<LoreEntryResponse>>> Patch(
         HttpContext context, int entryId, JsonNode? patch, IOptions<JsonOptions> json, ILorebookAccess access, CancellationToken cancellationToken)
     {
         if (patch is not JsonObject)
@@ -93,18 +100,25 @@ public static class LoreEntriesApi
         return await SaveEntry(context, access, book, request.ToEntry(entryId), cancellationToken);
     }
 
-    private static async Task<NoContent> Delete(HttpContext context, int entryId, ILorebookAccess access, CancellationToken cancellationToken)
+    private static async Task<ETagged<NoContent>> Delete(
+        HttpContext context, int entryId, ILorebookAccess access, CancellationToken cancellationToken)
     {
         var book = await Current(context, access, cancellationToken);
         Find(book.Body, entryId);
-        await Save(context, access, book, book.Body with { Entries = book.Body.Entries.Where(e => e.Id != entryId).ToArray() }, cancellationToken);
-        return TypedResults.NoContent();
+        var saved = await Save(context, access, book,
+            book.Body with { Entries = book.Body.Entries.Where(e => e.Id != entryId).ToArray() }, cancellationToken);
+        return ETagged.Of(ETags.ForVersion(saved.Version), TypedResults.NoContent());
     }
 
-    private static async Task<Ok<LoreEntryResponse>> SaveEntry(HttpContext context, ILorebookAccess access, StoredResource<Lorebook> book, LoreEntry entry, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<LoreEntryResponse>>> SaveEntry(
+        HttpContext context, ILorebookAccess access, StoredResource<Lorebook> book, LoreEntry entry,
+        CancellationToken cancellationToken)
     {
-        var saved = await Save(context, access, book, book.Body with { Entries = book.Body.Entries.Select(e => e.Id == entry.Id ? entry : e).ToArray() }, cancellationToken);
-        return TypedResults.Ok(LoreEntryResponse.From(Find(saved.Body, entry.Id)));
+        var saved = await Save(context, access, book,
+            book.Body with { Entries = book.Body.Entries.Select(e => e.Id == entry.Id ? entry : e).ToArray() },
+            cancellationToken);
+        return ETagged.Of(ETags.ForVersion(saved.Version),
+            TypedResults.Ok(LoreEntryResponse.From(Find(saved.Body, entry.Id))));
     }
 
     /// <summary>The book as read now; an If-Match that names another version fails here, before any work.</summary>
@@ -118,13 +132,10 @@ public static class LoreEntriesApi
         return book;
     }
 
-    private static async Task<StoredResource<Lorebook>> Save(
-        HttpContext context, ILorebookAccess access, StoredResource<Lorebook> current, Lorebook next, CancellationToken cancellationToken)
-    {
-        var saved = await access.ReplaceAsync(context, next, current.Version, cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(saved.Version);
-        return saved;
-    }
+    private static Task<StoredResource<Lorebook>> Save(
+        HttpContext context, ILorebookAccess access, StoredResource<Lorebook> current, Lorebook next,
+        CancellationToken cancellationToken) =>
+        access.ReplaceAsync(context, next, current.Version, cancellationToken);
 
     private static LoreEntry Find(Lorebook book, int entryId) =>
         book.Entries.FirstOrDefault(e => e.Id == entryId) ?? throw new NotFoundException("lorebook entry", entryId.ToString(System.Globalization.CultureInfo.InvariantCulture));

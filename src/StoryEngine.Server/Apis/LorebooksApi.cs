@@ -31,12 +31,13 @@ public static class LorebooksApi
         return api;
     }
 
-    private static async Task<Created<LorebookResponse>> Import(HttpContext context, string worldId, LorebookTransfer transfer, CancellationToken cancellationToken)
+    private static async Task<ETagged<Created<LorebookResponse>>> Import(
+        HttpContext context, string worldId, LorebookTransfer transfer, CancellationToken cancellationToken)
     {
         var upload = await Uploads.ReadAsync(context.Request, cancellationToken);
         var created = await transfer.ImportAsync(new ResourceScope(context.User.UserId(), worldId), upload.Content, upload.FileName, cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(created.Version);
-        return TypedResults.Created($"/api/v1/worlds/{worldId}/lorebooks/{created.Id}", LorebookResponse.From(created));
+        return ETagged.Of(ETags.ForVersion(created.Version),
+            TypedResults.Created($"/api/v1/worlds/{worldId}/lorebooks/{created.Id}", LorebookResponse.From(created)));
     }
 
     private static async Task<FileContentHttpResult> Export(

@@ -49,45 +49,43 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             .ProducesProblem(404).ProducesProblem(409);
     }
 
-    private static async Task<Results<Ok<PageResponse<TResponse>>, StatusCodeHttpResult>> List(
+    private static async Task<ETagged<Ok<PageResponse<TResponse>>>> List(
         HttpContext context, ResourceService<TBody> service, int? limit, string? cursor, string? q, [FromQuery] string[]? tag, CancellationToken cancellationToken)
     {
         var page = await service.ListAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
         return PageResult(context, page);
     }
 
-    private static async Task<Results<Ok<PageResponse<TResponse>>, StatusCodeHttpResult>> ListTrash(
+    private static async Task<ETagged<Ok<PageResponse<TResponse>>>> ListTrash(
         HttpContext context, ResourceService<TBody> service, int? limit, string? cursor, string? q, [FromQuery] string[]? tag, CancellationToken cancellationToken)
     {
         var page = await service.ListTrashAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
         return PageResult(context, page);
     }
 
-    private static async Task<Results<Ok<TResponse>, StatusCodeHttpResult>> Get(
+    private static async Task<ETagged<Ok<TResponse>>> Get(
         string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
     {
         var resource = await service.GetAsync(Scope(context), id, cancellationToken);
-        var etag = ETags.ForVersion(resource.Version);
-        context.Response.Headers.ETag = etag;
-        return ETags.NoneMatch(context.Request, etag) ? TypedResults.StatusCode(304) : TypedResults.Ok(TResponse.From(resource));
+        return ETagged.IfNoneMatch(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
     }
 
-    private static async Task<Created<TResponse>> Create(
+    private static async Task<ETagged<Created<TResponse>>> Create(
         TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
     {
         var created = await service.CreateAsync(Scope(context), RequireBody(request).ToBody(), cancellationToken);
-        context.Response.Headers.ETag = ETags.ForVersion(created.Version);
-        return TypedResults.Created($"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}", TResponse.From(created));
+        var location = $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}";
+        return ETagged.Of(ETags.ForVersion(created.Version), TypedResults.Created(location, TResponse.From(created)));
     }
 
-    private static async Task<Ok<TResponse>> Replace(
+    private static async Task<ETagged<Ok<TResponse>>> Replace(
         string id, TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
     {
         var updated = await service.ReplaceAsync(Scope(context), id, RequireBody(request).ToBody(), ETags.ExpectedVersion(context.Request), cancellationToken);
-        return Updated(context, updated);
+        return Updated(updated);
     }
 
-    private static async Task<Ok<TResponse>> Patch(
+    private static async Task<ETagged<Ok<TResponse>>> Patch(
         string id, JsonNode? patch, HttpContext context, ResourceService<TBody> service, IOptions<JsonOptions> json, CancellationToken cancellationToken)
     {
         if (patch is not JsonObject)
@@ -102,7 +100,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         // The version we patched is the one we must overwrite; If-Match can only narrow that further.
         var expected = ETags.ExpectedVersion(context.Request) ?? current.Version;
         var updated = await service.ReplaceAsync(scope, id, request.ToBody(), expected, cancellationToken);
-        return Updated(context, updated);
+        return Updated(updated);
     }
 
     private static async Task<NoContent> Delete(string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
@@ -111,28 +109,22 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<TResponse>> Restore(string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<TResponse>>> Restore(
+        string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
     {
         var restored = await service.RestoreAsync(Scope(context), id, cancellationToken);
-        return Updated(context, restored);
+        return Updated(restored);
     }
 
-    private static Ok<TResponse> Updated(HttpContext context, StoredResource<TBody> resource)
-    {
-        context.Response.Headers.ETag = ETags.ForVersion(resource.Version);
-        return TypedResults.Ok(TResponse.From(resource));
-    }
+    private static ETagged<Ok<TResponse>> Updated(StoredResource<TBody> resource) =>
+        ETagged.Of(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
 
-    private static Results<Ok<PageResponse<TResponse>>, StatusCodeHttpResult> PageResult(HttpContext context, Page<StoredResource<TBody>> page)
+    private static ETagged<Ok<PageResponse<TResponse>>> PageResult(
+        HttpContext context, Page<StoredResource<TBody>> page)
     {
-        var etag = ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor);
-        context.Response.Headers.ETag = etag;
         Paging.AddNextLink(context, page.NextCursor);
-        if (ETags.NoneMatch(context.Request, etag))
-        {
-            return TypedResults.StatusCode(304);
-        }
-        return TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor));
+        return ETagged.IfNoneMatch(ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
+            TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor)));
     }
 
     // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.

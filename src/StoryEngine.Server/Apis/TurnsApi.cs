@@ -41,21 +41,21 @@ public static class TurnsApi
         return api;
     }
 
-    private static async Task<Results<ServerSentEventsResult<object>, Ok<TurnResponse>, ProblemHttpResult>> Take(
+    private static async Task<Results<TurnEventStream, Ok<TurnResponse>, ProblemHttpResult>> Take(
         string id, TakeTurnRequest? request, HttpContext context, TurnService turns, CancellationToken cancellationToken)
     {
         var run = await turns.TakeTurnAsync(context.User.UserId(), id, request?.Kind, request?.Text, cancellationToken);
         return await TurnStreaming.RespondAsync(context, run, announce: true);
     }
 
-    private static async Task<Results<ServerSentEventsResult<object>, Ok<TurnResponse>, ProblemHttpResult>> Retry(
+    private static async Task<Results<TurnEventStream, Ok<TurnResponse>, ProblemHttpResult>> Retry(
         string id, string turnId, HttpContext context, TurnService turns, CancellationToken cancellationToken)
     {
         var run = await turns.RetryAsync(context.User.UserId(), id, turnId, cancellationToken);
         return await TurnStreaming.RespondAsync(context, run, announce: true);
     }
 
-    private static async Task<Results<Ok<PageResponse<TurnResponse>>, StatusCodeHttpResult>> List(
+    private static async Task<ETagged<Ok<PageResponse<TurnResponse>>>> List(
         string id, HttpContext context, AdventureService adventures, IStoryLog log, int? limit, string? cursor, bool? includeUndone, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
@@ -82,19 +82,15 @@ public static class TurnsApi
         var items = turns.Take(take).ToArray();
         var next = turns.Count > take ? EncodeCursor(items[^1].Number) : null;
         Paging.AddNextLink(context, next);
-        if (ETags.Tag(context, ETags.ForItems(items.Select(StateOf), next)))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.Ok(new PageResponse<TurnResponse>(items.Select(TurnResponse.From).ToArray(), next));
+        return ETagged.IfNoneMatch(ETags.ForItems(items.Select(StateOf), next),
+            TypedResults.Ok(new PageResponse<TurnResponse>(items.Select(TurnResponse.From).ToArray(), next)));
     }
 
-    private static async Task<Results<Ok<TurnResponse>, StatusCodeHttpResult>> Get(string id, string turnId, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
+    private static async Task<ETagged<Ok<TurnResponse>>> Get(
+        string id, string turnId, HttpContext context, AdventureService adventures, CancellationToken cancellationToken)
     {
         var turn = await adventures.GetTurnAsync(context.User.UserId(), id, turnId, cancellationToken);
-        return ETags.Tag(context, ETags.ForItems([StateOf(turn)], null))
-            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-            : TypedResults.Ok(TurnResponse.From(turn));
+        return ETagged.IfNoneMatch(ETags.ForItems([StateOf(turn)], null), TypedResults.Ok(TurnResponse.From(turn)));
     }
 
     // Every event that touches a turn moves its UpdatedAt; the streaming text is not part of the stored turn.

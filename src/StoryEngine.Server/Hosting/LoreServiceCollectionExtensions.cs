@@ -25,6 +25,8 @@ public static class LoreServiceCollectionExtensions
         services.AddSingleton<LorebookTransfer>();
         services.AddSingleton<ILoreActivationLog, LoreActivationLog>();
         services.AddSingleton<LoreInputs>();
+        // One per process: compiled books outlive a turn, and the cache bounds how many are kept.
+        services.AddSingleton(_ => new LoreIndexCache());
         return services;
     }
 }

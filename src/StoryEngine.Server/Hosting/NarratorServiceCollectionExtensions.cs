@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using StoryEngine.Core;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Stories;
@@ -25,6 +26,7 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<IAdventureStore, AdventureStore>();
         services.AddSingleton<IStoryLog, StoryLog>();
         services.AddSingleton<StoryWriter>();
+        // One per node: its per-model calibration is kept in memory (TokenEstimator's remarks say why that is enough).
         services.AddSingleton<TokenEstimator>();
         services.AddSingleton<ContextBuilder>();
         services.AddSingleton<TurnRegistry>();
@@ -88,9 +90,9 @@ public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoint
         await _checkpoints;
     }
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Marked {Count} narrations interrupted by the last stop")]
+    [LoggerMessage(EventId = LogEvents.Narration.InterruptedMarkedAtStart, Level = LogLevel.Warning, Message = "Marked {Count} narrations interrupted by the last stop")]
     private static partial void LogRecovered(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Could not check for interrupted narrations at start")]
+    [LoggerMessage(EventId = LogEvents.Narration.RecoveryAtStartFailed, Level = LogLevel.Warning, Message = "Could not check for interrupted narrations at start")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
 }

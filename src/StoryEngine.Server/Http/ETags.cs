@@ -28,13 +28,6 @@ public static class ETags
     public static string ForItems(IEnumerable<string> itemStates, string? nextCursor) =>
         ForList(itemStates.Select(state => (state, 0L)), nextCursor);
 
-    /// <summary>Sets the ETag header and says whether the client already has this representation (answer 304).</summary>
-    public static bool Tag(HttpContext context, string etag)
-    {
-        context.Response.Headers.ETag = etag;
-        return NoneMatch(context.Request, etag);
-    }
-
     /// <summary>True when If-None-Match names <paramref name="etag"/> (or is <c>*</c>): answer 304.</summary>
     public static bool NoneMatch(HttpRequest request, string etag)
     {

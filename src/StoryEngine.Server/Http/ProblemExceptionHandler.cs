@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using StoryEngine.Core;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Usage;
@@ -145,9 +146,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Database failure while handling a request")]
+    [LoggerMessage(EventId = LogEvents.Http.DatabaseFailure, Level = LogLevel.Error, Message = "Database failure while handling a request")]
     private static partial void LogDatabaseFailure(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    [LoggerMessage(EventId = LogEvents.Http.Unhandled, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path);
 }

@@ -1,5 +1,3 @@
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using StoryEngine.Core.Narration;
@@ -8,8 +6,8 @@ using StoryEngine.Server.Contracts;
 namespace StoryEngine.Server.Http;
 
 /// <summary>
-/// Delivers a narration either as Server-Sent Events (<c>Accept: text/event-stream</c>): turn.accepted, token…,
-/// then turn.completed or turn.failed; or, for plain clients, as the stored turn once it is done. The narration
+/// Delivers a narration either as Server-Sent Events (<c>Accept: text/event-stream</c>, a
+/// <see cref="TurnEventStream"/>); or, for plain clients, as the stored turn once it is done. The narration
 /// itself runs on regardless of the connection, so a client that goes away loses nothing.
 /// </summary>
 public static class TurnStreaming
@@ -17,14 +15,12 @@ public static class TurnStreaming
     public static bool WantsEventStream(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
 
-    public static async Task<Results<ServerSentEventsResult<object>, Ok<TurnResponse>, ProblemHttpResult>> RespondAsync(
+    public static async Task<Results<TurnEventStream, Ok<TurnResponse>, ProblemHttpResult>> RespondAsync(
         HttpContext context, TurnRun run, bool announce, int afterToken = 0)
     {
         if (WantsEventStream(context.Request))
         {
-            context.Response.Headers.CacheControl = "no-cache";
-            context.Response.Headers["X-Accel-Buffering"] = "no"; // let reverse proxies pass tokens through at once
-            return TypedResults.ServerSentEvents(Events(run, announce, afterToken, context.RequestAborted));
+            return new TurnEventStream(run, announce, afterToken);
         }
         var outcome = await OutcomeAsync(run, context.RequestAborted);
         return outcome.Succeeded
@@ -61,22 +57,4 @@ public static class TurnStreaming
             ["turnId"] = outcome.Turn.TurnId,
             ["turn"] = TurnResponse.From(outcome.Turn),
         });
-
-    private static async IAsyncEnumerable<SseItem<object>> Events(TurnRun run, bool announce, int afterToken, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (announce)
-        {
-            yield return new SseItem<object>(new TurnAcceptedEvent(run.AdventureId, run.TurnId, run.Alternative), "turn.accepted");
-        }
-        await foreach (var item in run.ReadAsync(afterToken, cancellationToken))
-        {
-            yield return item switch
-            {
-                TokenItem token => new SseItem<object>(new TokenEvent(token.Text), "token") { EventId = run.EventId(token.Index) },
-                OutcomeItem { Succeeded: true } done => new SseItem<object>(TurnResponse.From(done.Turn), "turn.completed"),
-                OutcomeItem failed => new SseItem<object>(new TurnFailedEvent(failed.FailureCode!, failed.FailureMessage!, TurnResponse.From(failed.Turn)), "turn.failed"),
-                _ => throw new InvalidOperationException("Unknown stream item."),
-            };
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core;
 using StoryEngine.Core.Jobs;
 
 namespace StoryEngine.Server.Jobs;
@@ -84,9 +85,9 @@ public sealed partial class JobWorkerService(
         }
     }
 
-    [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "The job queue could not be read or written; workers try again shortly")]
+    [LoggerMessage(EventId = LogEvents.Jobs.WorkerStoreFailed, Level = LogLevel.Warning, Message = "The job queue could not be read or written; workers try again shortly")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Purged {Count} finished jobs past their retention")]
+    [LoggerMessage(EventId = LogEvents.Jobs.WorkerPurged, Level = LogLevel.Information, Message = "Purged {Count} finished jobs past their retention")]
     private static partial void LogPurged(ILogger logger, int count);
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using StoryEngine.Core;
 using StoryEngine.Core.Retention;
 
 namespace StoryEngine.Server.Jobs;
@@ -28,9 +29,9 @@ public sealed partial class RetentionService(RetentionSweep sweep, RetentionOpti
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 2010, Level = LogLevel.Information, Message = "Retention sweep removed {Mail} sent mails, {Tokens} expired reset tokens and {Sessions} ended sessions")]
+    [LoggerMessage(EventId = LogEvents.Sweeps.RetentionSwept, Level = LogLevel.Information, Message = "Retention sweep removed {Mail} sent mails, {Tokens} expired reset tokens and {Sessions} ended sessions")]
     private static partial void LogSwept(ILogger logger, int mail, int tokens, int sessions);
 
-    [LoggerMessage(EventId = 2011, Level = LogLevel.Warning, Message = "Retention sweep failed; it will run again at the next interval")]
+    [LoggerMessage(EventId = LogEvents.Sweeps.RetentionSweepFailed, Level = LogLevel.Warning, Message = "Retention sweep failed; it will run again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }

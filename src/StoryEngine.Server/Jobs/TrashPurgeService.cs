@@ -1,4 +1,5 @@
 using System.Data.Common;
+using StoryEngine.Core;
 using StoryEngine.Server.Hosting;
 using StoryEngine.Core.Trash;
 
@@ -30,10 +31,10 @@ public sealed partial class TrashPurgeService(TrashPurgeJob job, IConfiguration 
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Trash sweep removed {Count} rows deleted more than 30 days ago")]
+    [LoggerMessage(EventId = LogEvents.Sweeps.TrashPurged, Level = LogLevel.Information, Message = "Trash sweep removed {Count} rows deleted more than 30 days ago")]
     private static partial void LogPurged(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Trash sweep failed; it will run again at the next interval")]
+    [LoggerMessage(EventId = LogEvents.Sweeps.TrashSweepFailed, Level = LogLevel.Warning, Message = "Trash sweep failed; it will run again at the next interval")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core;
 using StoryEngine.Core.PasswordReset;
 using StoryEngine.Core.Secrets;
 
@@ -83,13 +84,13 @@ public sealed partial class OutboxSender(
         await client.SendMailAsync(mail, cancellationToken);
     }
 
-    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Outbox message {Id} ({Kind}) sent.")]
+    [LoggerMessage(EventId = LogEvents.Mail.OutboxSent, Level = LogLevel.Information, Message = "Outbox message {Id} ({Kind}) sent.")]
     private partial void LogSent(string id, string kind);
 
-    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Outbox message {Id} failed on attempt {Attempt}: {Error}. Retrying in {Seconds} s.")]
+    [LoggerMessage(EventId = LogEvents.Mail.OutboxSendFailed, Level = LogLevel.Warning, Message = "Outbox message {Id} failed on attempt {Attempt}: {Error}. Retrying in {Seconds} s.")]
     private partial void LogSendFailed(string id, int attempt, string error, int seconds);
 
-    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "The outbox could not be read: {Error}.")]
+    [LoggerMessage(EventId = LogEvents.Mail.OutboxUnreadable, Level = LogLevel.Warning, Message = "The outbox could not be read: {Error}.")]
     private partial void LogDatabaseFailed(string error);
 }
 

@@ -11,13 +11,14 @@ public static class LoreActivation
     /// <summary>How many times activated entries' content is scanned for further keys.</summary>
     public const int MaxRecursionDepth = 3;
 
-    public static LoreActivationResult Activate(LoreActivationRequest request)
+    /// <param name="indexes">Where compiled books are kept between turns; without one, each is compiled afresh.</param>
+    public static LoreActivationResult Activate(LoreActivationRequest request, LoreIndexCache? indexes = null)
     {
         if (request.Books.Count == 0 || request.Books.All(b => b.Book.Entries.Count == 0))
         {
             return LoreActivationResult.None;
         }
-        return new Run(request).Execute();
+        return new Run(request, indexes).Execute();
     }
 
     /// <summary>A trigger found for an entry: how it would fire, before probability, timers and budget have their say.</summary>
@@ -40,10 +41,10 @@ public static class LoreActivation
         private readonly List<LoreNotFired> _notFired = [];
         private readonly List<string> _warnings = [];
 
-        public Run(LoreActivationRequest request)
+        public Run(LoreActivationRequest request, LoreIndexCache? indexes)
         {
             _request = request;
-            _books = [.. request.Books.Select(LoreBookIndex.For)];
+            _books = [.. request.Books.Select(b => indexes is null ? LoreBookIndex.Build(b) : indexes.For(b))];
             foreach (var book in _books)
             {
                 _warnings.AddRange(book.Problems);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace StoryEngine.Core.Lore.Activation;
@@ -6,15 +5,13 @@ namespace StoryEngine.Core.Lore.Activation;
 /// <summary>
 /// A lorebook compiled for scanning: every distinct plain key filed under its first four (or three) characters, lower
 /// case, in a <see cref="PrefixTable"/>, so one pass over the text finds them all whatever the number of entries;
-/// regex keys compiled once; each entry's settings resolved. Built once per stored version of a book and cached, so a turn only pays for the scan.
+/// regex keys compiled once; each entry's settings resolved. Built once per stored version of a book and kept in the
+/// <see cref="LoreIndexCache"/>, so a turn only pays for the scan.
 /// </summary>
 internal sealed class LoreBookIndex
 {
     /// <summary>SillyTavern's default: the last two messages; here the action and the turn before it.</summary>
     public const int DefaultScanDepth = 2;
-
-    private const int CacheLimit = 512;
-    private static readonly ConcurrentDictionary<(string Id, long Version), LoreBookIndex> Cache = new();
 
     /// <summary>
     /// Needles of four characters or more by their first four, and needles of three by all three (lower case). Keyed on
@@ -136,22 +133,8 @@ internal sealed class LoreBookIndex
     /// <summary>Needles of one or two characters, searched for one by one (rare: most keys are names).</summary>
     public int[] ShortNeedles { get; }
 
-    public static LoreBookIndex For(LoreBook book)
-    {
-        // A stored book's version changes with every edit (entries included), so (id, version) names one content.
-        if (Cache.TryGetValue((book.Id, book.Version), out var cached))
-        {
-            return cached;
-        }
-        if (Cache.Count >= CacheLimit)
-        {
-            Cache.Clear(); // crude, but books are few and a rebuild is cheap next to a model call
-        }
-        var built = new LoreBookIndex(book);
-        Cache[(book.Id, book.Version)] = built;
-        return built;
-    }
-
+    /// <summary>Compiles <paramref name="book"/>; <see cref="LoreIndexCache"/> keeps the result.</summary>
+    public static LoreBookIndex Build(LoreBook book) => new(book);
 }
 
 /// <summary>A key of an entry: an index into the book's needles (with the mode to match it in) or its regexes.</summary>

@@ -6,11 +6,15 @@ namespace StoryEngine.Core.Lore.Activation;
 public static class LorePrompt
 {
     /// <summary>Runs activation for one narration; nothing when the adventure has no lore.</summary>
-    public static LoreActivationResult Activate(LoreInput? input, PlayerAction action, NarratorSettings settings, TokenEstimator tokens) =>
+    public static LoreActivationResult Activate(
+        LoreInput? input, PlayerAction action, NarratorSettings settings, TokenEstimator tokens,
+        LoreIndexCache indexes) =>
         input is null
             ? LoreActivationResult.None
             // A book without a budget of its own may use a quarter of the prompt, SillyTavern's default share for World Info.
-            : LoreActivation.Activate(input.ToRequest(action, settings.PromptBudget / 4, text => tokens.Estimate(text, settings.Model)));
+            : LoreActivation.Activate(
+                input.ToRequest(action, settings.PromptBudget / 4, text => tokens.Estimate(text, settings.Model)),
+                indexes);
 
     /// <summary>The "constant lore" section. Entries come in insertion order, so it is the same every turn until a book changes.</summary>
     public static string Constant(LoreActivationResult result) => Join("# Lore of this world", result.Constant);

@@ -1,0 +1,85 @@
+namespace StoryEngine.Core;
+
+/// <summary>
+/// The catalogue of log event ids, as Npgsql keeps its <c>NpgsqlEventId</c>: every
+/// <c>[LoggerMessage(EventId = ...)]</c> names one of these constants, so an id means one thing in every log
+/// (issue 14: ids collided before). One nested class per area, each with a range of its own:
+/// <list type="table">
+/// <item><term>1000–1099</term><description><see cref="Http"/>: the request pipeline (Server).</description></item>
+/// <item><term>2000–2099</term><description><see cref="Sweeps"/>: trash, retention (Server).</description></item>
+/// <item><term>2100–2199</term><description><see cref="Mail"/>: the mail outbox (Server).</description></item>
+/// <item><term>3000–3999</term><description><see cref="Narration"/>: turns, drafts, recovery.</description></item>
+/// <item><term>4000–4099</term><description><see cref="Usage"/>: the usage ledger.</description></item>
+/// <item><term>4100–4199</term><description>Model backends: <c>StoryEngine.Providers.ProviderLogEvents</c>, kept in
+/// that project because it references nothing of ours (../shared/ARCHITECTURE.md, "Boundaries").</description></item>
+/// <item><term>5000–5099</term><description><see cref="Jobs"/>: the job queue and its workers.</description></item>
+/// <item><term>5100–5199</term><description><see cref="Memory"/>: recall and indexing.</description></item>
+/// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
+/// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
+/// </list>
+/// It sits at the root of Core so every Core namespace sees it without a using, and Server, Storage and Formats
+/// reference Core. A test (LogEventIdTests) checks that no two log methods share an id.
+/// </summary>
+public static class LogEvents
+{
+    public static class Http
+    {
+        public const int Unhandled = 1000;
+        public const int DatabaseFailure = 1001;
+    }
+
+    public static class Sweeps
+    {
+        public const int TrashPurged = 2000;
+        public const int TrashSweepFailed = 2001;
+        public const int RetentionSwept = 2010;
+        public const int RetentionSweepFailed = 2011;
+    }
+
+    public static class Mail
+    {
+        public const int OutboxSent = 2100;
+        public const int OutboxSendFailed = 2101;
+        public const int OutboxUnreadable = 2102;
+    }
+
+    public static class Narration
+    {
+        public const int NarrationFailed = 3000;
+        public const int OutcomeLost = 3001;
+        public const int InterruptedByStop = 3002;
+        public const int ContextLost = 3003;
+        public const int ObserverFailed = 3004;
+        public const int InterruptedMarkedAtStart = 3100;
+        public const int RecoveryAtStartFailed = 3101;
+        public const int DraftCheckpointFailed = 3200;
+    }
+
+    public static class Usage
+    {
+        public const int NotRecorded = 4000;
+        public const int UserGone = 4001;
+    }
+
+    public static class Jobs
+    {
+        public const int Retry = 5000;
+        public const int Dead = 5001;
+        public const int LeaseLost = 5002;
+        public const int RenewFailed = 5003;
+        public const int WorkerStoreFailed = 5010;
+        public const int WorkerPurged = 5011;
+    }
+
+    public static class Memory
+    {
+        public const int EmbeddingFailed = 5100;
+        public const int NoJobQueue = 5101;
+    }
+
+    public static class State
+    {
+        public const int AnswerInvalid = 5200;
+        public const int Skipped = 5201;
+    }
+}
