@@ -4,12 +4,18 @@ namespace StoryEngine.Storage;
 
 /// <summary>
 /// One database engine: how to open a connection, its own migrations, and the few places where engines
-/// differ. The stores above it speak SQL both engines understand.
+/// differ. The stores above it speak SQL both engines understand, and take the rest from <see cref="Dialect"/>.
 /// </summary>
 public interface IStorageProvider
 {
-    /// <summary>"sqlite" or "postgres".</summary>
+    /// <summary>
+    /// The engine's name ("sqlite", "postgres") for people to read: health, CLI output. Code that must do something
+    /// differently per engine asks <see cref="Dialect"/> instead.
+    /// </summary>
     string Engine { get; }
+
+    /// <summary>This engine's SQL where engines differ.</summary>
+    ISqlDialect Dialect { get; }
 
     /// <summary>Where the data lives, safe to print (no password).</summary>
     string Target { get; }

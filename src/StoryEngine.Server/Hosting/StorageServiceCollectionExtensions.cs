@@ -31,10 +31,11 @@ public static class StorageServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoryEngineOptions>, StoryEngineOptionsValidator>();
 
+        // The one place that picks the engine; everything that differs between engines comes from its provider.
         services.AddSingleton<IStorageProvider>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StoryEngineOptions>>().Value;
-            return options.DatabaseEngine == "postgres"
+            return options.UsesPostgres
                 ? new PostgresStorageProvider(options.PostgresConnectionString!)
                 : new SqliteStorageProvider(options.SqlitePath);
         });

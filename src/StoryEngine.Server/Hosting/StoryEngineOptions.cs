@@ -14,7 +14,7 @@ public sealed class StoryEngineOptions
     /// <summary>When set (<c>ConnectionStrings:Postgres</c>), PostgreSQL is used instead of SQLite.</summary>
     public string? PostgresConnectionString { get; set; }
 
-    public string DatabaseEngine => string.IsNullOrWhiteSpace(PostgresConnectionString) ? "sqlite" : "postgres";
+    public bool UsesPostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
 
     public string SqlitePath => Path.Combine(DataDir, "storyengine.db");
 }

@@ -43,7 +43,7 @@ public sealed class AccountEraser(IStorageProvider provider) : IAccountEraser
         // Kept for the other person's sake, without the actor's address and user agent: those were the erased person's.
         await Run($"UPDATE audit_log SET actor_id = '{ErasedActor}', ip = NULL, user_agent = NULL WHERE actor_id = @Id");
 
-        var tables = (await SchemaCatalog.ColumnsAsync(provider.Engine, connection, transaction, cancellationToken))
+        var tables = (await SchemaCatalog.ColumnsAsync(provider.Dialect, connection, transaction, cancellationToken))
             .Where(c => !Handled.Contains(c.Table))
             .GroupBy(c => c.Table, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(c => c.Column).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);

@@ -53,7 +53,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
 
     public async Task<ClaimedJob?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
-        var skipLocked = provider.Engine == "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+        var skipLocked = provider.Dialect.ForUpdateSkipLocked;
         var leaseId = Guid.NewGuid().ToString("N");
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var row = await write.Connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(

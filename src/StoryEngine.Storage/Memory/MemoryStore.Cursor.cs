@@ -26,7 +26,7 @@ public sealed partial class MemoryStore
         {
             var rows = await connection.QueryAsync<(string TurnId, long Version, string? Model)>(new CommandDefinition(
                 "SELECT turn_id, version, embedding_model FROM memory_entries WHERE adventure_id = @AdventureId AND turn_id "
-                + (provider.Engine == "postgres" ? "= ANY(@TurnIds)" : "IN @TurnIds"),
+                + provider.Dialect.InList("TurnIds"),
                 new { AdventureId = adventureId, TurnIds = batch }, cancellationToken: cancellationToken));
             indexed.AddRange(rows.Select(r => new IndexedTurn(r.TurnId, r.Version, r.Model)));
         }
@@ -109,5 +109,5 @@ public sealed partial class MemoryStore
         return row.Through is { } through ? new SummaryCursor(through, row.Version ?? 0) : null;
     }
 
-    private string Locked(DbTransaction? transaction) => transaction is not null && provider.Engine == "postgres" ? " FOR UPDATE" : "";
+    private string Locked(DbTransaction? transaction) => transaction is not null ? provider.Dialect.ForUpdate : "";
 }

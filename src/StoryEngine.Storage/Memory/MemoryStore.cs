@@ -6,8 +6,9 @@ using StoryEngine.Core.Stories;
 namespace StoryEngine.Storage.Memory;
 
 /// <summary>
-/// The recall index and summaries on either engine. Full-text search (MemoryStore.FullText.cs) is the one place the
-/// engines differ. Every query is bounded to one adventure; recall drops turns undone since they were indexed.
+/// The recall index and summaries on either engine. Full-text search and bulk writes differ between the engines;
+/// each engine's <see cref="IMemoryIndexSql"/> does those. Every query is bounded to one adventure; recall drops turns
+/// undone since they were indexed.
 /// </summary>
 public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStore
 {
@@ -40,7 +41,7 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
     {
         if (upserts.Count > 0)
         {
-            await UpsertAsync(connection, transaction, upserts, cancellationToken);
+            await provider.Dialect.MemoryIndex.UpsertAsync(connection, transaction, upserts, cancellationToken);
         }
         if (removedTurnIds.Count > 0)
         {
@@ -49,55 +50,6 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 removedTurnIds.Select(id => new { AdventureId = adventureId, TurnId = id }), transaction, cancellationToken: cancellationToken));
         }
     }
-
-    private const string UpsertConflict =
-        """
-        ON CONFLICT (adventure_id, turn_id) DO UPDATE SET number = excluded.number, version = excluded.version, text = excluded.text,
-            embedding = excluded.embedding, embedding_model = excluded.embedding_model
-        """;
-
-    private async Task UpsertAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IReadOnlyList<MemoryEntry> upserts, CancellationToken cancellationToken)
-    {
-        if (provider.Engine != "postgres")
-        {
-            // SQLite runs in process: one prepared statement per row costs no round trip.
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO memory_entries (adventure_id, turn_id, number, version, text, embedding, embedding_model)
-                VALUES (@AdventureId, @TurnId, @Number, @Version, @Text, @Embedding, @EmbeddingModel)
-                """ + "\n" + UpsertConflict,
-                upserts.Select(e => new
-                {
-                    e.AdventureId, e.TurnId, Number = (long)e.Number, e.Version, e.Text,
-                    Embedding = e.Embedding is null ? null : VectorMath.ToBytes(e.Embedding), e.EmbeddingModel,
-                }),
-                transaction, cancellationToken: cancellationToken));
-            return;
-        }
-        // PostgreSQL: a round trip per row made indexing a long adventure take minutes on a loaded machine (issue 5), so
-        // rows go in batches of arrays, unnested by the server.
-        foreach (var batch in upserts.Chunk(UpsertBatch))
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO memory_entries (adventure_id, turn_id, number, version, text, embedding, embedding_model)
-                SELECT * FROM unnest(@AdventureIds, @TurnIds, @Numbers, @Versions, @Texts, @Embeddings, @EmbeddingModels)
-                """ + "\n" + UpsertConflict,
-                new
-                {
-                    AdventureIds = batch.Select(e => e.AdventureId).ToArray(),
-                    TurnIds = batch.Select(e => e.TurnId).ToArray(),
-                    Numbers = batch.Select(e => (long)e.Number).ToArray(),
-                    Versions = batch.Select(e => e.Version).ToArray(),
-                    Texts = batch.Select(e => e.Text).ToArray(),
-                    Embeddings = batch.Select(e => e.Embedding is null ? null : VectorMath.ToBytes(e.Embedding)).ToArray(),
-                    EmbeddingModels = batch.Select(e => e.EmbeddingModel).ToArray(),
-                },
-                transaction, cancellationToken: cancellationToken));
-        }
-    }
-
-    private const int UpsertBatch = 500;
 
     public async Task<long> GetGenerationAsync(string adventureId, CancellationToken cancellationToken)
     {
@@ -132,11 +84,9 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
             return [];
         }
         await using var connection = await provider.OpenAsync(cancellationToken);
-        // Dapper sends a list to Npgsql as one array parameter (= ANY) and expands it into a list for SQLite (IN).
         var bodies = await connection.QueryAsync<string>(new CommandDefinition(
-            provider.Engine == "postgres"
-                ? "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id = ANY(@TurnIds)"
-                : "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id IN @TurnIds",
+            "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id "
+            + provider.Dialect.InList("TurnIds"),
             new { AdventureId = adventureId, TurnIds = turnIds.ToArray() }, cancellationToken: cancellationToken));
         return bodies.Select(b => JsonSerializer.Deserialize<TurnRecord>(b, StoryEventJson.Options)!).ToArray();
     }

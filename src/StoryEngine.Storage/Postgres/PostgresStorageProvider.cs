@@ -25,6 +25,8 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
 
     public string Engine => "postgres";
 
+    public ISqlDialect Dialect { get; } = new PostgresDialect();
+
     public string Target { get; }
 
     public IReadOnlyList<Migration> Migrations => AllMigrations.Value;

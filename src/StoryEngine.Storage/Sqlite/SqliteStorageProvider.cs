@@ -33,6 +33,8 @@ public sealed class SqliteStorageProvider : IStorageProvider
 
     public string Engine => "sqlite";
 
+    public ISqlDialect Dialect { get; } = new SqliteDialect();
+
     public string Target => DatabasePath;
 
     public IReadOnlyList<Migration> Migrations => AllMigrations.Value;

@@ -78,7 +78,8 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         // Dapper sends a list to Npgsql as one array parameter (= ANY) and expands it into a list for SQLite (IN).
         var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
             "SELECT adventure_id AS AdventureId, sequence AS Sequence, type AS Type, payload AS Payload, actor AS Actor, at AS At FROM story_events " +
-            "WHERE adventure_id = @Id AND sequence > @After AND type " + (provider.Engine == "postgres" ? "= ANY(@Types)" : "IN @Types") + " ORDER BY sequence LIMIT @Limit",
+            "WHERE adventure_id = @Id AND sequence > @After AND type " + provider.Dialect.InList("Types")
+            + " ORDER BY sequence LIMIT @Limit",
             new { Id = adventureId, After = afterSequence, Types = types.ToArray(), Limit = limit }, cancellationToken: cancellationToken));
         return rows.Select(r => r.ToEvent()).ToArray();
     }

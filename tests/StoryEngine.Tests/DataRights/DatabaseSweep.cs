@@ -17,14 +17,15 @@ public static class DatabaseSweep
     public static async Task<IReadOnlyList<string>> TablesAsync(IStorageProvider provider)
     {
         await using var connection = await provider.OpenAsync(CancellationToken.None);
-        return (await SchemaCatalog.ColumnsAsync(provider.Engine, connection, null, CancellationToken.None)).Select(c => c.Table).Distinct().ToArray();
+        return (await SchemaCatalog.ColumnsAsync(provider.Dialect, connection, null, CancellationToken.None))
+            .Select(c => c.Table).Distinct().ToArray();
     }
 
     public static async Task<List<Mention>> FindAsync(IStorageProvider provider, IReadOnlyCollection<(string What, string Value)> values)
     {
         Assert.All(values, v => Assert.True(v.Value.Length >= 8, $"{v.What} '{v.Value}' is too short to search for without false matches"));
         await using var connection = await provider.OpenAsync(CancellationToken.None);
-        var schema = await SchemaCatalog.ColumnsAsync(provider.Engine, connection, null, CancellationToken.None);
+        var schema = await SchemaCatalog.ColumnsAsync(provider.Dialect, connection, null, CancellationToken.None);
         var found = new List<Mention>();
         foreach (var table in schema.GroupBy(c => c.Table))
         {
