@@ -31,9 +31,10 @@ public static class LogEvents
     public static class Sweeps
     {
         public const int TrashPurged = 2000;
-        public const int TrashSweepFailed = 2001;
         public const int RetentionSwept = 2010;
-        public const int RetentionSweepFailed = 2011;
+
+        /// <summary>Any periodic service's failed tick (Server/Jobs/PeriodicBackgroundService); the message names it.</summary>
+        public const int TickFailed = 2090;
     }
 
     public static class Mail

@@ -7,7 +7,10 @@ namespace StoryEngine.Server.Hosting;
 
 public static class JobQueueServiceCollectionExtensions
 {
-    /// <summary>The durable job queue (section <c>Jobs</c>) and, unless <c>Jobs:Enabled</c> is false, its workers.</summary>
+    /// <summary>
+    /// The durable job queue (section <c>Jobs</c>) and, unless <c>Jobs:Enabled</c> is false, its workers and the
+    /// sweep that purges finished jobs.
+    /// </summary>
     public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobOptions>().BindConfiguration(JobOptions.Section).ValidateOnStart();
@@ -21,6 +24,7 @@ public static class JobQueueServiceCollectionExtensions
         if (configuration.GetValue("Jobs:Enabled", true))
         {
             services.AddHostedService<JobWorkerService>();
+            services.AddHostedService<JobPurgeService>();
         }
         return services;
     }

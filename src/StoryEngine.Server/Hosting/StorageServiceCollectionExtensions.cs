@@ -4,7 +4,6 @@ using StoryEngine.Core.Characters;
 using StoryEngine.Core.Locations;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
-using StoryEngine.Core.Trash;
 using StoryEngine.Core.Worlds;
 using StoryEngine.Server.Auth;
 using StoryEngine.Storage;
@@ -50,7 +49,7 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Application services of the core: world data, accounts, the trash sweep.</summary>
+    /// <summary>Application services of the core: world data and accounts.</summary>
     public static IServiceCollection AddStoryCore(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
@@ -59,7 +58,6 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IResourceRules<Character>, WorldChildRules<Character>>();
         services.AddSingleton<IResourceRules<Location>, LocationRules>();
         services.AddSingleton(typeof(ResourceService<>));
-        services.AddSingleton<TrashPurgeJob>();
 
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();

@@ -46,9 +46,32 @@ public static class StoryEngineHost
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
-        builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddStorySecrets().AddNarrator().AddLore().AddStoryUsage().AddMemory();
+
+        // Cross-cutting: how every request is served, authenticated, limited, checked and answered when it fails.
+        builder.AddStoryHttp();
+        builder.Services.AddStoryProblemDetails();
+        builder.Services.AddStoryAuthentication();
+        builder.Services.AddStoryProtection(builder.Configuration);
+        builder.Services.AddTrustedProxies();
+        builder.Services.AddStoryHealthChecks();
+        builder.Services.AddStoryOpenApi();
+
+        // Features, one extension each (Hosting/*ServiceCollectionExtensions.cs; the web app's in Web/). Hosted
+        // services start in this order: mail, narration recovery, then the sweeps and the job workers.
+        builder.Services.AddStoryStorage();
+        builder.Services.AddStoryCore();
+        builder.Services.AddStoryAccounts();
+        builder.Services.AddStorySecrets();
+        builder.Services.AddNarrator();
+        builder.Services.AddLore();
+        builder.Services.AddStoryUsage();
+        builder.Services.AddMemory();
+        builder.Services.AddStoryWebApp();
         builder.Services.AddSingleton<Demo.DemoContent>();
-        builder.AddStoryWeb();
+        builder.Services.AddTrashPurge(builder.Configuration);
+        builder.Services.AddRetention(builder.Configuration);
+        builder.Services.AddJobQueue(builder.Configuration);
+        builder.Services.AddWorldState();
         return builder;
     }
 

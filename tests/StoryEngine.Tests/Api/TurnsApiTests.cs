@@ -411,19 +411,12 @@ public abstract class TurnsApiTests(ServerFixture server)
 
     private static string Json(object value) => JsonSerializer.Serialize(value, StoryEngine.Core.Stories.StoryEventJson.Options);
 
-    private static async Task WaitUntilNarratingAsync(HttpClient client, string adventureId)
-    {
-        for (var i = 0; i < 200; i++)
+    private static Task WaitUntilNarratingAsync(HttpClient client, string adventureId) =>
+        Poll.UntilAsync(async () =>
         {
             var turns = await (await client.GetAsync($"/api/v1/adventures/{adventureId}/turns?limit=1")).JsonAsync();
-            if (turns.GetProperty("items")[0].Str("status") == "streaming")
-            {
-                return;
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("The turn never started narrating.");
-    }
+            return turns.GetProperty("items")[0].Str("status") == "streaming";
+        }, "The turn never started narrating.", TimeSpan.FromSeconds(10));
 }
 
 [Collection(SqliteCollection.Name)]

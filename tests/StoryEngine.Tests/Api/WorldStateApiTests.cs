@@ -31,20 +31,13 @@ public abstract class WorldStateApiTests(ServerFixture server)
         return turn;
     }
 
-    private static async Task<JsonElement[]> WaitForStateJobsAsync(HttpClient client, string adventureId)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var jobs = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}")).JsonAsync()).GetProperty("items").EnumerateArray().Where(j => j.Str("type") == "state.extract").ToArray();
-            if (jobs.Length > 0 && jobs.All(j => j.Str("state") is "succeeded" or "dead" or "cancelled"))
-            {
-                return jobs;
-            }
-            Assert.True(DateTime.UtcNow < deadline, "The state jobs did not finish: " + string.Join(", ", jobs.Select(j => j.Str("state"))));
-            await Task.Delay(50);
-        }
-    }
+    private static Task<JsonElement[]> WaitForStateJobsAsync(HttpClient client, string adventureId) =>
+        Poll.UntilAsync(
+            async () => (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}")).JsonAsync())
+                .GetProperty("items").EnumerateArray().Where(j => j.Str("type") == "state.extract").ToArray(),
+            jobs => jobs.Length > 0 && jobs.All(j => j.Str("state") is "succeeded" or "dead" or "cancelled"),
+            jobs => "The state jobs did not finish: " + string.Join(", ", jobs.Select(j => j.Str("state"))),
+            TimeSpan.FromSeconds(30));
 
     private static async Task<JsonElement> StateAsync(HttpClient client, string adventureId, int? atTurn = null) =>
         (await (await client.GetAsync($"/api/v1/adventures/{adventureId}/state" + (atTurn is null ? "" : $"?atTurn={atTurn}"))).JsonAsync()).GetProperty("state");

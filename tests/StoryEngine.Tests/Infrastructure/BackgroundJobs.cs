@@ -17,18 +17,15 @@ public static class BackgroundJobs
     /// </summary>
     public static async Task<JsonElement[]> SettleAsync(HttpClient client, string adventureId, string type = "state.extract", int atLeast = 1)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var jobs = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}&limit=100")).JsonAsync()).GetProperty("items").EnumerateArray().ToArray();
-            var ofType = jobs.Where(j => j.Str("type") == type).ToArray();
-            if (ofType.Length >= atLeast && jobs.All(j => Finished.Contains(j.Str("state"))))
-            {
-                return ofType;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"The adventure's jobs did not finish: {string.Join(", ", jobs.Select(j => j.Str("type") + "=" + j.Str("state")))}");
-            await Task.Delay(50);
-        }
+        var jobs = await Poll.UntilAsync(
+            async () => (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}&limit=100")).JsonAsync())
+                .GetProperty("items").EnumerateArray().ToArray(),
+            jobs => jobs.Count(j => j.Str("type") == type) >= atLeast
+                && jobs.All(j => Finished.Contains(j.Str("state"))),
+            jobs => "The adventure's jobs did not finish: "
+                + string.Join(", ", jobs.Select(j => j.Str("type") + "=" + j.Str("state"))),
+            TimeSpan.FromSeconds(30));
+        return jobs.Where(j => j.Str("type") == type).ToArray();
     }
 
     /// <summary>The totals of one purpose in a <c>/me/usage</c> answer, or null when it has no calls.</summary>

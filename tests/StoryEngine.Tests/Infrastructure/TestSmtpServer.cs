@@ -30,11 +30,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>The next mail to arrive (or one that already has); fails after <paramref name="timeout"/>.</summary>
     public async Task<Mail> WaitForMailAsync(int count = 1, TimeSpan? timeout = null)
     {
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
-        while (Received.Count < count)
-        {
-            await Task.Delay(20, cancel.Token);
-        }
+        await Poll.UntilAsync(() => Received.Count >= count, $"{count} mail(s) expected, {Received.Count} arrived",
+            timeout ?? TimeSpan.FromSeconds(30));
         return Received.ElementAt(count - 1);
     }
 

@@ -1,37 +1,32 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using StoryEngine.Tests.Api;
 
 namespace StoryEngine.Tests.Web;
 
 /// <summary>
-/// One headless Debian chromium for a test class, driven by Microsoft.Playwright without downloading a browser
-/// (../shared/STACK.md). Each test opens its own context, so cookies never leak between tests.
+/// A browser test class's door to the <see cref="SharedBrowser"/>: the class fixture only fetches the one browser
+/// of the run, and each test opens its own context, so cookies never leak between tests.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string Chromium = "/usr/bin/chromium";
+    public const string Chromium = SharedBrowser.Chromium;
 
     /// <summary>How long any one wait may take; a journey step that needs longer is a bug, not a slow machine.</summary>
     public const float StepTimeoutMs = 15_000;
 
-    private IPlaywright? _playwright;
+    /// <summary>Where <see cref="ScreenshotAsync"/> writes instead of the test results folder
+    /// (scripts/refresh-screenshots.sh points it at docs/screenshots).</summary>
+    public const string ScreenshotsDirVariable = "STORYENGINE_SCREENSHOTS_DIR";
+
+    private readonly ConcurrentBag<IBrowserContext> _contexts = [];
 
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(Chromium))
-        {
-            throw new InvalidOperationException($"The browser tests need Debian's chromium at {Chromium}: apt-get install chromium (scripts/test.sh does when root).");
-        }
         Assertions.SetDefaultExpectTimeout(StepTimeoutMs);
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await SharedBrowser.GetAsync();
     }
 
     /// <summary>A fresh browser context (its own cookies) with one page, on the server under test.</summary>
@@ -45,23 +40,32 @@ public sealed class BrowserFixture : IAsyncLifetime
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(StepTimeoutMs);
+        _contexts.Add(context);
         return await context.NewPageAsync();
     }
 
-    /// <summary>Saves a screenshot of the page into docs/screenshots, where the README and docs show them.</summary>
+    /// <summary>
+    /// Saves a screenshot of the page into TestResults/screenshots (git-ignored), never over the tracked
+    /// docs/screenshots that the README shows: refreshing those is scripts/refresh-screenshots.sh.
+    /// </summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(ReadmeTests.RepositoryRoot(), "docs", "screenshots");
+        var folder = Environment.GetEnvironmentVariable(ScreenshotsDirVariable) is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(ReadmeTests.RepositoryRoot(), "TestResults", "screenshots");
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = false });
     }
 
+    /// <summary>
+    /// Closes the contexts this class's tests left open (as closing its own browser used to), so the run's one browser
+    /// does not grow a page per test; the browser itself belongs to the run (<see cref="SharedBrowser"/>).
+    /// </summary>
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        foreach (var context in _contexts)
         {
-            await Browser.DisposeAsync();
+            await context.CloseAsync(); // a no-op for a context the test closed itself
         }
-        _playwright?.Dispose();
     }
 }

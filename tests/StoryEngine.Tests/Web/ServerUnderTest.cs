@@ -11,17 +11,12 @@ public static class ServerUnderTest
     public static async Task WaitAsync(ServerFixture server, string adventureId, string type, bool atLeastOne = true)
     {
         var store = server.Services.GetRequiredService<IJobStore>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var jobs = (await store.ListAsync(new JobListQuery(null, adventureId, null, 200, null), CancellationToken.None)).Where(j => j.Type == type).ToArray();
-            if ((jobs.Length > 0 || !atLeastOne) && jobs.All(j => JobStates.IsFinished(j.State)))
-            {
-                return;
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"The {type} jobs of {adventureId} did not finish: {string.Join(", ", jobs.Select(j => j.State))}");
-            await Task.Delay(50);
-        }
+        await Poll.UntilAsync(
+            async () => (await store.ListAsync(new JobListQuery(null, adventureId, null, 200, null), default))
+                .Where(j => j.Type == type).ToArray(),
+            jobs => (jobs.Length > 0 || !atLeastOne) && jobs.All(j => JobStates.IsFinished(j.State)),
+            jobs => $"The {type} jobs of {adventureId} did not finish: {string.Join(", ", jobs.Select(j => j.State))}",
+            TimeSpan.FromSeconds(30));
     }
 
     public static async Task<string[]> EventTypesAsync(ServerFixture server, string adventureId) =>

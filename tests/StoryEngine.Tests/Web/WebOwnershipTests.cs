@@ -90,19 +90,21 @@ public abstract class WebOwnershipTests(ServerFixture server)
 
     private static async Task<HttpResponseMessage> WaitForStreamAsync(HttpClient client, string url)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
-            if (response.StatusCode == HttpStatusCode.OK)
+        var response = await Poll.UntilAsync(
+            async () =>
             {
-                Assert.True("text/event-stream" == response.Content.Headers.ContentType?.MediaType, await response.Content.ReadAsStringAsync());
+                var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    response.Dispose();
+                    return null;
+                }
                 return response;
-            }
-            response.Dispose();
-            Assert.True(DateTime.UtcNow < deadline, $"the owner's turn never showed on {url}");
-            await Task.Delay(20);
-        }
+            },
+            response => response is not null, _ => $"the owner's turn never showed on {url}", TimeSpan.FromSeconds(10));
+        Assert.True("text/event-stream" == response!.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync());
+        return response;
     }
 }
 

@@ -1,0 +1,65 @@
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+using StoryEngine.Server.Jobs;
+using StoryEngine.Tests.Infrastructure;
+
+namespace StoryEngine.Tests.Jobs;
+
+/// <summary>The timer loop every sweep shares: a tick at start, one per period, a database outage survived.</summary>
+public sealed class PeriodicBackgroundServiceTests
+{
+    private static readonly TimeSpan Period = TimeSpan.FromMinutes(60);
+
+    [Fact]
+    public async Task ticks_at_start_then_once_per_period_and_not_before()
+    {
+        var clock = new FakeTimeProvider();
+        using var service = new CountingService(clock, new LogCapture(), fail: false);
+        await service.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => service.Ticks == 1, "the first tick runs at start");
+
+        clock.Advance(Period - TimeSpan.FromSeconds(1));
+        await Task.Yield();
+        Assert.Equal(1, service.Ticks);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Poll.UntilAsync(() => service.Ticks == 2, "the second tick runs a period later");
+        clock.Advance(Period);
+        await Poll.UntilAsync(() => service.Ticks == 3, "the third tick runs two periods later");
+
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task a_tick_that_finds_the_database_away_is_logged_and_the_next_tick_still_runs()
+    {
+        var clock = new FakeTimeProvider();
+        var logs = new LogCapture();
+        using var service = new CountingService(clock, logs, fail: true);
+        await service.StartAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => service.Ticks == 1, "the first tick runs at start");
+        clock.Advance(Period);
+        await Poll.UntilAsync(() => service.Ticks == 2, "the loop outlives a failed tick");
+
+        Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal)
+            && l.Contains("CountingService failed; it will run again at the next interval", StringComparison.Ordinal));
+        await service.StopAsync(CancellationToken.None);
+        Assert.False(service.ExecuteTask!.IsFaulted);
+    }
+
+    private sealed class CountingService(TimeProvider clock, ILoggerProvider logs, bool fail)
+        : PeriodicBackgroundService(Period, clock, logs.CreateLogger(nameof(CountingService)))
+    {
+        private int _ticks;
+
+        public int Ticks => Volatile.Read(ref _ticks);
+
+        protected override Task TickAsync(CancellationToken stoppingToken)
+        {
+            Interlocked.Increment(ref _ticks);
+            return fail ? Task.FromException(new DatabaseAway()) : Task.CompletedTask;
+        }
+    }
+
+    private sealed class DatabaseAway() : DbException("the database is away");
+}
