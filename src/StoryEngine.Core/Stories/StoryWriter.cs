@@ -16,7 +16,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         await adventures.GetAsync(ownerId, adventureId, cancellationToken) ?? throw new NotFoundException("adventure", adventureId);
 
     /// <summary>What a turn operation decides on, in one round trip; 404 when the owner has no such adventure.</summary>
-    public async Task<TurnState> LoadStateAsync(string ownerId, string adventureId, string? turnId, CancellationToken cancellationToken) =>
+    public async Task<TurnState> LoadStateAsync(string ownerId, string adventureId, string? turnId,
+        CancellationToken cancellationToken) =>
         await adventures.GetTurnStateAsync(ownerId, adventureId, turnId, cancellationToken)
         ?? throw new NotFoundException("adventure", adventureId);
 
@@ -42,7 +43,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             {
                 return known is not null && attempt == 1
                     ? (await AppendAsync(known.Adventure, actor, payloads, known.Turns, cancellationToken)).Turns
-                    : await AppendAsync(await LoadAsync(ownerId, adventureId, cancellationToken), actor, payloads, cancellationToken);
+                    : await AppendAsync(await LoadAsync(ownerId, adventureId, cancellationToken), actor,
+                        payloads, cancellationToken);
             }
             catch (StoryConflictException) when (attempt < 10)
             {
@@ -66,7 +68,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// the log moved on since <paramref name="adventure"/> was loaded, unless all that came in between is
     /// position-free (a state job's result): a player's next action is not turned away because one finished first.
     /// </summary>
-    public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads,
+    public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
         CancellationToken cancellationToken) =>
         (await AppendAsync(adventure, actor, payloads, [], cancellationToken)).Turns;
 
@@ -75,7 +78,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// <paramref name="adventure"/>'s version (from the same load): the sequence check then proves them current,
     /// since position-free events change no turn.
     /// </summary>
-    public async Task<StoryAppend> AppendAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads,
+    public async Task<StoryAppend> AppendAsync(Adventure adventure, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
         IReadOnlyCollection<TurnRecord> known, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -96,11 +100,13 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         }
     }
 
-    private async Task<StoryAppend> AppendOnceAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads,
+    private async Task<StoryAppend> AppendOnceAsync(Adventure adventure, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
         IReadOnlyCollection<TurnRecord> known, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i, p, actor, now)).ToArray();
+        var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i,
+            p, actor, now)).ToArray();
         var turns = new Dictionary<string, TurnRecord>(StringComparer.Ordinal);
         foreach (var e in events)
         {
@@ -108,9 +114,11 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             {
                 continue;
             }
-            if (!turns.TryGetValue(turnId, out var current) && e.Type != nameof(ActionTaken) && e.Type != nameof(OpeningWritten))
+            if (!turns.TryGetValue(turnId,
+                out var current) && e.Type != nameof(ActionTaken) && e.Type != nameof(OpeningWritten))
             {
-                current = known.FirstOrDefault(t => t.TurnId == turnId) ?? await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
+                current = known.FirstOrDefault(t => t.TurnId == turnId) ?? await log.GetTurnAsync(adventure.Id,
+                    turnId, cancellationToken);
             }
             if (StoryProjection.Apply(current, e) is { } next)
             {

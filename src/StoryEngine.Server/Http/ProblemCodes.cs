@@ -37,7 +37,8 @@ public static class ProblemCodes
         Of<TurnUndoneException>(409, "Conflict", TurnUndoneException.ProblemCode),
         Of<StoryConflictException>(409, "Conflict", StoryConflictException.ProblemCode),
         Of<ConflictException>(409, "Conflict", "conflict", "username_taken", "email_taken", "location_has_children",
-            "not_deleted", "cannot_change_self", "too_many_keys", "two_factor_already_enabled", "two_factor_not_enabled",
+            "not_deleted", "cannot_change_self", "too_many_keys", "two_factor_already_enabled",
+            "two_factor_not_enabled",
             "job_duplicate", "job_state", "preview_expired"),
         Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
         Of<PayloadTooLargeException>(413, "Payload too large", "payload_too_large"),
@@ -54,8 +55,8 @@ public static class ProblemCodes
         Raised(502, "Bad gateway", "backend_unavailable"),
         Raised(503, "Unavailable", "unavailable", "database_unavailable"),
         Raised(504, "Gateway timeout", "backend_timeout"),
-        // Any other expected failure is the request's fault; "error" is the code of a status with no row.
-        Of<StoryEngineException>(400, "Bad request", "error"),
+        // Any other expected failure is the request's fault (its code is its own; the quota's is listed above).
+        Of<StoryEngineException>(400, "Bad request"),
     ];
 
     /// <summary>The row an exception gets its status and title from: its own type's, else its nearest base's.</summary>
@@ -106,5 +107,6 @@ public static class ProblemCodes
     private static ProblemKind Of<TException>(int status, string title, params string[] codes)
         where TException : StoryEngineException => new(typeof(TException), status, title, codes);
 
-    private static ProblemKind Raised(int status, string title, params string[] codes) => new(null, status, title, codes);
+    private static ProblemKind Raised(int status, string title, params string[] codes) => new(null, status,
+        title, codes);
 }

@@ -23,10 +23,12 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.turn_id = @TurnId) AS Target "
         + "FROM adventures a WHERE a.id = @Id AND a.owner_id = @OwnerId";
 
-    public async Task<TurnState?> GetTurnStateAsync(string ownerId, string id, string? turnId, CancellationToken cancellationToken)
+    public async Task<TurnState?> GetTurnStateAsync(string ownerId, string id, string? turnId,
+        CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AdventureRow, TurnBodies, (AdventureRow Row, TurnBodies? Turns)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<AdventureRow, TurnBodies, (AdventureRow Row,
+            TurnBodies? Turns)>(new CommandDefinition(
             TurnStateSql, new { Id = id, OwnerId = ownerId, TurnId = turnId }, cancellationToken: cancellationToken),
             (row, turns) => (row, turns), splitOn: "Newest");
         if (rows.FirstOrDefault() is not { Row: not null } found)
