@@ -31,8 +31,7 @@ public interface IAdventureStore
         CancellationToken cancellationToken);
 
     /// <summary>Newest first, keyset-paged by id.</summary>
-    Task<Resources.Page<Adventure>> ListAsync(string ownerId, Resources.ListQuery query,
-        CancellationToken cancellationToken);
+    Task<Resources.Page<Adventure>> ListAsync(string ownerId, Resources.ListQuery query, CancellationToken cancellationToken);
 
     /// <summary>Removes the adventure and its whole story log; 0 when there was nothing of this owner's to remove.</summary>
     Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken);

@@ -10,8 +10,7 @@ using StoryEngine.Core.Worlds;
 namespace StoryEngine.Core.Adventures;
 
 /// <summary>What a player asks for when starting an adventure.</summary>
-public sealed record NewAdventure(string? WorldId, string? PersonaId, IReadOnlyList<string>? CharacterIds,
-    string? StartLocationId, string? Opening, string? Title);
+public sealed record NewAdventure(string? WorldId, string? PersonaId, IReadOnlyList<string>? CharacterIds, string? StartLocationId, string? Opening, string? Title);
 
 /// <summary>
 /// Starting adventures and the turn operations that need no model call: choose an alternative, edit, undo, fork.
@@ -63,13 +62,11 @@ public sealed class AdventureService(
                 cast.Add(character);
             }
         }
-        if (request.PersonaId is { Length: > 0 } personaId && await personas.GetAsync(top, personaId,
-            cancellationToken) is not { DeletedAt: null })
+        if (request.PersonaId is { Length: > 0 } personaId && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null })
         {
             errors.Add("personaId", $"No persona with id '{personaId}' exists.");
         }
-        if (request.StartLocationId is { Length: > 0 } locationId && await locations.GetAsync(inWorld,
-            locationId, cancellationToken) is not { DeletedAt: null })
+        if (request.StartLocationId is { Length: > 0 } locationId && await locations.GetAsync(inWorld, locationId, cancellationToken) is not { DeletedAt: null })
         {
             errors.Add("startLocationId", $"No location with id '{locationId}' exists in this world.");
         }
@@ -79,12 +76,10 @@ public sealed class AdventureService(
         var title = string.IsNullOrWhiteSpace(request.Title) ? $"{world.Body.Name} — {now:yyyy-MM-dd HH:mm}" : request.Title.Trim();
         var id = Ids.New();
         var (openingText, source) = Opening(request.Opening, cast, world.Body);
-        var started = new AdventureStarted(world.Id, NullIfEmpty(request.PersonaId), characterIds,
-            NullIfEmpty(request.StartLocationId), title);
+        var started = new AdventureStarted(world.Id, NullIfEmpty(request.PersonaId), characterIds, NullIfEmpty(request.StartLocationId), title);
         IStoryEventPayload[] payloads = [started, new OpeningWritten(Ids.New(), openingText, source)];
         var events = payloads.Select((p, i) => StoryEvent.Create(id, i + 1, p, ownerId, now)).ToArray();
-        var adventure = new Adventure(id, ownerId, world.Id, title, started.PersonaId, characterIds,
-            started.StartLocationId,
+        var adventure = new Adventure(id, ownerId, world.Id, title, started.PersonaId, characterIds, started.StartLocationId,
             null, null, events.Length, 0, now, now);
         await log.CreateAsync(adventure, events, StoryProjection.Replay(events), cancellationToken);
         return adventure;
@@ -93,8 +88,7 @@ public sealed class AdventureService(
     public Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken) =>
         adventures.ListAsync(ownerId, query, cancellationToken);
 
-    public Task<Adventure> GetAsync(string ownerId, string id,
-        CancellationToken cancellationToken) => writer.LoadAsync(ownerId, id, cancellationToken);
+    public Task<Adventure> GetAsync(string ownerId, string id, CancellationToken cancellationToken) => writer.LoadAsync(ownerId, id, cancellationToken);
 
     public async Task DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
@@ -113,8 +107,7 @@ public sealed class AdventureService(
         CancellationToken cancellationToken) =>
         DecideIdleAsync(ownerId, adventureId, turnId, new ChooseAlternative(turnId, alternative), cancellationToken);
 
-    public async Task<TurnRecord> EditAsync(string ownerId, string adventureId, string turnId,
-        string? playerText, string? narration, CancellationToken cancellationToken)
+    public async Task<TurnRecord> EditAsync(string ownerId, string adventureId, string turnId, string? playerText, string? narration, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         errors.MaxLength("playerText", playerText, NarratorSettings.MaxActionCharacters);
@@ -124,8 +117,8 @@ public sealed class AdventureService(
             errors.Add("body", "Send playerText, narration or both.");
         }
         errors.ThrowIfAny();
-        return await DecideIdleAsync(ownerId, adventureId, turnId, new EditTurn(turnId, playerText, narration),
-            cancellationToken);
+        var command = new EditTurn(turnId, playerText, narration);
+        return await DecideIdleAsync(ownerId, adventureId, turnId, command, cancellationToken);
     }
 
     /// <summary>Takes back the newest turn (never the opening). It stays in the log, marked undone.</summary>
@@ -133,8 +126,7 @@ public sealed class AdventureService(
         DecideIdleAsync(ownerId, adventureId, null, new UndoTurn(), cancellationToken);
 
     /// <summary>A new adventure whose history is this one's up to and including <paramref name="atTurnId"/>.</summary>
-    public async Task<Adventure> ForkAsync(string ownerId, string adventureId, string? atTurnId,
-        CancellationToken cancellationToken)
+    public async Task<Adventure> ForkAsync(string ownerId, string adventureId, string? atTurnId, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(atTurnId))
         {
@@ -155,8 +147,7 @@ public sealed class AdventureService(
             history.AddRange(page);
             after = page[^1].Sequence;
         }
-        var numbers = StoryProjection.Replay(history).ToDictionary(t => t.TurnId, t => t.Number,
-            StringComparer.Ordinal);
+        var numbers = StoryProjection.Replay(history).ToDictionary(t => t.TurnId, t => t.Number, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var id = Ids.New();
         var kept = history
@@ -164,8 +155,7 @@ public sealed class AdventureService(
             .Where(e => e.Type != nameof(AdventureForked))
             .Select((e, i) => e with { AdventureId = id, Sequence = i + 1 })
             .ToList();
-        kept.Add(StoryEvent.Create(id, kept.Count + 1, new AdventureForked(adventureId, atTurnId, kept.Count),
-            ownerId, now));
+        kept.Add(StoryEvent.Create(id, kept.Count + 1, new AdventureForked(adventureId, atTurnId, kept.Count), ownerId, now));
         var turns = StoryProjection.Replay(kept);
         var adventure = source with
         {
@@ -184,19 +174,17 @@ public sealed class AdventureService(
 
     // The operations that need no model call: wait for no narration, load once, decide, append at that version.
     private async Task<TurnRecord> DecideIdleAsync(string ownerId, string adventureId, string? turnId,
-        TurnCommand command,
-        CancellationToken cancellationToken)
+        TurnCommand command, CancellationToken cancellationToken)
     {
         registry.EnsureIdle(adventureId);
         var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
         var decision = TurnDecider.Decide(state, command);
         var known = new[] { state.Target, state.Newest }.OfType<TurnRecord>().ToArray();
-        return (await writer.AppendAsync(state.Adventure, ownerId, decision.Events, known,
-            cancellationToken)).Turns.Single();
+        var appended = await writer.AppendAsync(state.Adventure, ownerId, decision.Events, known, cancellationToken);
+        return appended.Turns.Single();
     }
 
-    private static (string Text, string Source) Opening(string? given,
-        IReadOnlyList<StoredResource<Character>> cast, World world)
+    private static (string Text, string Source) Opening(string? given, IReadOnlyList<StoredResource<Character>> cast, World world)
     {
         if (!string.IsNullOrWhiteSpace(given))
         {

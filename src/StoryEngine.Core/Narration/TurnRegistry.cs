@@ -36,7 +36,10 @@ public sealed class TurnRegistry(TimeProvider clock)
         }
     }
 
-    /// <summary>Throws <see cref="TurnInProgressException"/> when a narration of this adventure is in flight (undo, edit, fork wait for it).</summary>
+    /// <summary>
+    /// Throws <see cref="TurnInProgressException"/> when a narration of this adventure is in flight (undo, edit, fork
+    /// wait for it).
+    /// </summary>
     public void EnsureIdle(string adventureId)
     {
         if (_runs.TryGetValue(adventureId, out var existing) && !existing.Run.IsFinished)

@@ -36,26 +36,23 @@ public sealed partial class TurnService(
     private readonly Lock _narrationsLock = new();
 
     /// <summary>Commits the action, starts narrating, and returns the run to stream from.</summary>
-    public async Task<TurnRun> TakeTurnAsync(string ownerId, string adventureId, string? kind, string? text,
-        CancellationToken cancellationToken)
+    public async Task<TurnRun> TakeTurnAsync(string ownerId, string adventureId, string? kind, string? text, CancellationToken cancellationToken)
     {
         var action = ValidateAction(kind, text);
         var state = await writer.LoadStateAsync(ownerId, adventureId, null, cancellationToken);
         var command = new TakeTurn(Ids.New(), action.Kind, action.Text);
         // Before anything is written or sent: a refused turn leaves no event and costs no model call.
         await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
-        return await CommitAndStartAsync(ownerId, state, command, TurnDecider.Decide(state, command),
-            _ => action, cancellationToken);
+        var decision = TurnDecider.Decide(state, command);
+        return await CommitAndStartAsync(ownerId, state, command, decision, _ => action, cancellationToken);
     }
 
     /// <summary>Narrates the newest turn again as a new alternative; the earlier ones stay available.</summary>
-    public async Task<TurnRun> RetryAsync(string ownerId, string adventureId, string turnId,
-        CancellationToken cancellationToken)
+    public async Task<TurnRun> RetryAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
     {
         var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
         var command = new RetryTurn(turnId);
-        var decision = TurnDecider.Decide(state, command); // its refusals (404,
-            not_newest_turn) come before the quota's
+        var decision = TurnDecider.Decide(state, command); // its refusals (404, not_newest_turn) precede the quota's
         await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
         return await CommitAndStartAsync(ownerId, state, command, decision,
             s => new PlayerAction(s.Target!.Kind, s.Target.PlayerText), cancellationToken);
@@ -67,8 +64,7 @@ public sealed partial class TurnService(
     /// command decided and the adventure claimed again, once, as the reload after the claim used to do every time.
     /// </summary>
     private async Task<TurnRun> CommitAndStartAsync(string ownerId, TurnState state, TurnCommand command,
-        TurnDecision decision,
-        Func<TurnState, PlayerAction> actionOf, CancellationToken cancellationToken)
+        TurnDecision decision, Func<TurnState, PlayerAction> actionOf, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -183,13 +179,11 @@ public sealed partial class TurnService(
             carried = context.Carried;
             // Saved while the model reads the prompt, not before asking it: the write stays off the time to first token.
             savingContext = Task.WhenAll(
-                log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative,
-                    JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None),
+                log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None),
                 SaveLoreAsync(run, input.Lore, context.Report.Lore));
 
             called = true;
-            await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages,
-                new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
+            await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
             {
                 model ??= update.ModelId;
                 if (update.AdditionalProperties?.TryGetValue("backend", out var name) == true)
@@ -225,8 +219,7 @@ public sealed partial class TurnService(
         {
             // Whatever the backend did, the turn ends with an event saying so; the partial text is kept.
             LogNarrationFailed(logger, e, run.AdventureId, run.TurnId);
-            outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e),
-                text.ToString());
+            outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e), text.ToString());
         }
         drafts.Forget(run);
         await ObserveAsync(savingContext, run);
@@ -235,16 +228,14 @@ public sealed partial class TurnService(
             // Every call is metered, stopped and failed ones too: the tokens were spent. A failure before any output,
             // with nothing reported, spent nothing we can know of and is recorded as zero.
             var spentNothing = outcome is NarrationFailed && text.Length == 0 && inputTokens is null && outputTokens is null;
-            await usage.RecordAsync(new ModelCall(ownerId, run.AdventureId, UsagePurposes.Narration, backend,
-                model ?? narrator.Settings.Model,
+            await usage.RecordAsync(new ModelCall(ownerId, run.AdventureId, UsagePurposes.Narration, backend, model ?? narrator.Settings.Model,
                 inputTokens, outputTokens, spentNothing ? 0 : estimated, text.ToString()), CancellationToken.None);
         }
         await FinishAsync(run, ownerId, outcome, appended);
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 
         NarrationCompleted Completed(bool stopped) => new(run.TurnId, run.Alternative, text.ToString(), backend, model,
-            new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped, carried);
+            new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped, carried);
     }
 
     private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome, StoryAppend appended)
@@ -257,8 +248,7 @@ public sealed partial class TurnService(
                 CancellationToken.None)).Single();
             if (outcome is NarrationCompleted { Stopped: false })
             {
-                await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number,
-                    run.Alternative));
+                await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative));
             }
             run.Finish(outcome switch
             {
@@ -272,8 +262,7 @@ public sealed partial class TurnService(
             // The outcome could not be stored (database down). The turn stays "streaming" with its draft, and the
             // next start marks it interrupted; the reader is told now.
             LogOutcomeLost(logger, e, run.AdventureId, run.TurnId);
-            var turn = await log.GetTurnAsync(run.AdventureId, run.TurnId,
-                CancellationToken.None).ConfigureAwait(false);
+            var turn = await log.GetTurnAsync(run.AdventureId, run.TurnId, CancellationToken.None).ConfigureAwait(false);
             run.Finish(new OutcomeItem(turn!, "storage_failed", "The narration could not be saved. It will be marked interrupted and can be retried."));
         }
         finally
@@ -302,8 +291,7 @@ public sealed partial class TurnService(
     private Task SaveLoreAsync(TurnRun run, LoreInput? lore, LoreReport? report) =>
         lore is null || report is null || report.Fired.Count == 0
             ? Task.CompletedTask
-            : loreActivations.SaveAsync(new LoreActivationRecord(run.AdventureId, run.TurnId, run.Alternative,
-                lore.TurnNumber, report.ToHistory()), CancellationToken.None);
+            : loreActivations.SaveAsync(new LoreActivationRecord(run.AdventureId, run.TurnId, run.Alternative, lore.TurnNumber, report.ToHistory()), CancellationToken.None);
 
     // The context report is for the inspector; failing to store it must not fail the turn, only be logged.
     private async Task ObserveAsync(Task savingContext, TurnRun run)
@@ -353,8 +341,7 @@ public sealed partial class TurnService(
         string.IsNullOrWhiteSpace(e.Message) ? "The model backend failed. Check /health and the server log." : e.Message;
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Warning, Message = "Narration failed for adventure {AdventureId}, turn {TurnId}")]
-    private static partial void LogNarrationFailed(ILogger logger, Exception exception, string adventureId,
-        string turnId);
+    private static partial void LogNarrationFailed(ILogger logger, Exception exception, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
@@ -363,8 +350,7 @@ public sealed partial class TurnService(
     private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]
-    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer,
-        string adventureId, string turnId);
+    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer, string adventureId, string turnId);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
     private static partial void LogRecovered(ILogger logger, string adventureId, string turnId, int characters);

@@ -3,7 +3,7 @@ using StoryEngine.Core.Errors;
 
 namespace StoryEngine.Core.Stories;
 
-/// <summary>What an append left: the adventure at its new version, and the turns it changed as they now stand.</summary>
+/// <summary>What an append left: the adventure at its new version, and the turns it changed as they stand.</summary>
 public sealed record StoryAppend(Adventure Adventure, IReadOnlyList<TurnRecord> Turns);
 
 /// <summary>
@@ -15,7 +15,7 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     public async Task<Adventure> LoadAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
         await adventures.GetAsync(ownerId, adventureId, cancellationToken) ?? throw new NotFoundException("adventure", adventureId);
 
-    /// <summary>What a turn operation decides on, in one round trip; 404 when the owner has no such adventure.</summary>
+    /// <summary>What a turn operation decides on, in one round trip; 404 when the owner has no such one.</summary>
     public async Task<TurnState> LoadStateAsync(string ownerId, string adventureId, string? turnId,
         CancellationToken cancellationToken) =>
         await adventures.GetTurnStateAsync(ownerId, adventureId, turnId, cancellationToken)
@@ -43,8 +43,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             {
                 return known is not null && attempt == 1
                     ? (await AppendAsync(known.Adventure, actor, payloads, known.Turns, cancellationToken)).Turns
-                    : await AppendAsync(await LoadAsync(ownerId, adventureId, cancellationToken), actor,
-                        payloads, cancellationToken);
+                    : await AppendAsync(await LoadAsync(ownerId, adventureId, cancellationToken), actor, payloads,
+                        cancellationToken);
             }
             catch (StoryConflictException) when (attempt < 10)
             {
@@ -69,8 +69,7 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// position-free (a state job's result): a player's next action is not turned away because one finished first.
     /// </summary>
     public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads,
-        CancellationToken cancellationToken) =>
+        IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken) =>
         (await AppendAsync(adventure, actor, payloads, [], cancellationToken)).Turns;
 
     /// <summary>
@@ -79,8 +78,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// since position-free events change no turn.
     /// </summary>
     public async Task<StoryAppend> AppendAsync(Adventure adventure, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads,
-        IReadOnlyCollection<TurnRecord> known, CancellationToken cancellationToken)
+        IReadOnlyList<IStoryEventPayload> payloads, IReadOnlyCollection<TurnRecord> known,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -101,12 +100,11 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     }
 
     private async Task<StoryAppend> AppendOnceAsync(Adventure adventure, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads,
-        IReadOnlyCollection<TurnRecord> known, CancellationToken cancellationToken)
+        IReadOnlyList<IStoryEventPayload> payloads, IReadOnlyCollection<TurnRecord> known,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i,
-            p, actor, now)).ToArray();
+        var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i, p, actor, now)).ToArray();
         var turns = new Dictionary<string, TurnRecord>(StringComparer.Ordinal);
         foreach (var e in events)
         {
@@ -114,11 +112,10 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             {
                 continue;
             }
-            if (!turns.TryGetValue(turnId,
-                out var current) && e.Type != nameof(ActionTaken) && e.Type != nameof(OpeningWritten))
+            if (!turns.TryGetValue(turnId, out var current) && e.Type != nameof(ActionTaken) && e.Type != nameof(OpeningWritten))
             {
-                current = known.FirstOrDefault(t => t.TurnId == turnId) ?? await log.GetTurnAsync(adventure.Id,
-                    turnId, cancellationToken);
+                current = known.FirstOrDefault(t => t.TurnId == turnId)
+                          ?? await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
             }
             if (StoryProjection.Apply(current, e) is { } next)
             {

@@ -19,7 +19,8 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
     // Scalar subqueries, not a join: one statement, so one snapshot, in the same SQL on both engines.
     private const string TurnStateSql =
         $"SELECT {AdventureRow.Columns}, "
-        + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.undone = 0 ORDER BY t.number DESC LIMIT 1) AS Newest, "
+        + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.undone = 0 "
+        + "ORDER BY t.number DESC LIMIT 1) AS Newest, "
         + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.turn_id = @TurnId) AS Target "
         + "FROM adventures a WHERE a.id = @Id AND a.owner_id = @OwnerId";
 
@@ -27,10 +28,10 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<AdventureRow, TurnBodies, (AdventureRow Row,
-            TurnBodies? Turns)>(new CommandDefinition(
-            TurnStateSql, new { Id = id, OwnerId = ownerId, TurnId = turnId }, cancellationToken: cancellationToken),
-            (row, turns) => (row, turns), splitOn: "Newest");
+        var command = new CommandDefinition(TurnStateSql, new { Id = id, OwnerId = ownerId, TurnId = turnId },
+            cancellationToken: cancellationToken);
+        var rows = await connection.QueryAsync<AdventureRow, TurnBodies, (AdventureRow Row, TurnBodies? Turns)>(
+            command, (row, turns) => (row, turns), splitOn: "Newest");
         if (rows.FirstOrDefault() is not { Row: not null } found)
         {
             return null;
