@@ -23,6 +23,13 @@ public interface IAdventureStore
 {
     Task<Adventure?> GetAsync(string ownerId, string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The adventure with its newest standing turn and the turn <paramref name="turnId"/> names (when given), in one
+    /// round trip and one snapshot: what a turn operation decides on. Null when the owner has no such adventure.
+    /// </summary>
+    Task<Stories.TurnState?> GetTurnStateAsync(string ownerId, string id, string? turnId,
+        CancellationToken cancellationToken);
+
     /// <summary>Newest first, keyset-paged by id.</summary>
     Task<Resources.Page<Adventure>> ListAsync(string ownerId, Resources.ListQuery query, CancellationToken cancellationToken);
 

@@ -99,21 +99,13 @@ public sealed class AdventureService(
         }
     }
 
-    public async Task<TurnRecord> GetTurnAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
-    {
-        await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        return await log.GetTurnAsync(adventureId, turnId, cancellationToken) ?? throw new NotFoundException("turn", turnId);
-    }
+    public async Task<TurnRecord> GetTurnAsync(string ownerId, string adventureId, string turnId,
+        CancellationToken cancellationToken) =>
+        TurnDecider.Target(await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken), turnId);
 
-    public async Task<TurnRecord> ChooseAsync(string ownerId, string adventureId, string turnId, int? alternative, CancellationToken cancellationToken)
-    {
-        var (adventure, turn) = await LoadIdleTurnAsync(ownerId, adventureId, turnId, cancellationToken);
-        if (alternative is null || alternative < 0 || alternative >= turn.Alternatives.Count)
-        {
-            throw ValidationFailedException.For("alternative", $"alternative must be between 0 and {turn.Alternatives.Count - 1}.");
-        }
-        return (await writer.AppendAsync(adventure, ownerId, [new AlternativeChosen(turnId, alternative.Value)], cancellationToken)).Single();
-    }
+    public Task<TurnRecord> ChooseAsync(string ownerId, string adventureId, string turnId, int? alternative,
+        CancellationToken cancellationToken) =>
+        DecideIdleAsync(ownerId, adventureId, turnId, new ChooseAlternative(turnId, alternative), cancellationToken);
 
     public async Task<TurnRecord> EditAsync(string ownerId, string adventureId, string turnId, string? playerText, string? narration, CancellationToken cancellationToken)
     {
@@ -125,26 +117,13 @@ public sealed class AdventureService(
             errors.Add("body", "Send playerText, narration or both.");
         }
         errors.ThrowIfAny();
-        var (adventure, turn) = await LoadIdleTurnAsync(ownerId, adventureId, turnId, cancellationToken);
-        if (playerText is not null && turn.Kind == "opening")
-        {
-            throw ValidationFailedException.For("playerText", "The opening has no player text; edit its narration instead.");
-        }
-        return (await writer.AppendAsync(adventure, ownerId, [new TurnEdited(turnId, playerText, narration)], cancellationToken)).Single();
+        var command = new EditTurn(turnId, playerText, narration);
+        return await DecideIdleAsync(ownerId, adventureId, turnId, command, cancellationToken);
     }
 
     /// <summary>Takes back the newest turn (never the opening). It stays in the log, marked undone.</summary>
-    public async Task<TurnRecord> UndoAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
-    {
-        registry.EnsureIdle(adventureId);
-        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        var last = (await log.ListTurnsAsync(adventureId, null, 1, includeUndone: false, cancellationToken)).FirstOrDefault();
-        if (last is null || last.Kind == "opening")
-        {
-            throw new ConflictException("There is no turn to undo.", "nothing_to_undo");
-        }
-        return (await writer.AppendAsync(adventure, ownerId, [new TurnUndone(last.TurnId)], cancellationToken)).Single();
-    }
+    public Task<TurnRecord> UndoAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
+        DecideIdleAsync(ownerId, adventureId, null, new UndoTurn(), cancellationToken);
 
     /// <summary>A new adventure whose history is this one's up to and including <paramref name="atTurnId"/>.</summary>
     public async Task<Adventure> ForkAsync(string ownerId, string adventureId, string? atTurnId, CancellationToken cancellationToken)
@@ -154,9 +133,8 @@ public sealed class AdventureService(
             throw ValidationFailedException.For("atTurnId", "atTurnId is required: the turn the new adventure's history ends with.");
         }
         registry.EnsureIdle(adventureId);
-        var source = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        var at = await log.GetTurnAsync(adventureId, atTurnId, cancellationToken)
-                 ?? throw ValidationFailedException.For("atTurnId", $"No turn with id '{atTurnId}' exists in this adventure.");
+        var state = await writer.LoadStateAsync(ownerId, adventureId, atTurnId, cancellationToken);
+        var (source, at) = (state.Adventure, TurnDecider.ForkPoint(state, atTurnId));
 
         var history = new List<StoryEvent>();
         for (var after = 0L; ;)
@@ -194,16 +172,16 @@ public sealed class AdventureService(
         return adventure;
     }
 
-    private async Task<(Adventure, TurnRecord)> LoadIdleTurnAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
+    // The operations that need no model call: wait for no narration, load once, decide, append at that version.
+    private async Task<TurnRecord> DecideIdleAsync(string ownerId, string adventureId, string? turnId,
+        TurnCommand command, CancellationToken cancellationToken)
     {
         registry.EnsureIdle(adventureId);
-        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        var turn = await log.GetTurnAsync(adventureId, turnId, cancellationToken) ?? throw new NotFoundException("turn", turnId);
-        if (turn.Undone)
-        {
-            throw new ConflictException($"Turn '{turnId}' was undone; fork from an earlier turn to take another path.", "turn_undone");
-        }
-        return (adventure, turn);
+        var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
+        var decision = TurnDecider.Decide(state, command);
+        var known = new[] { state.Target, state.Newest }.OfType<TurnRecord>().ToArray();
+        var appended = await writer.AppendAsync(state.Adventure, ownerId, decision.Events, known, cancellationToken);
+        return appended.Turns.Single();
     }
 
     private static (string Text, string Source) Opening(string? given, IReadOnlyList<StoredResource<Character>> cast, World world)

@@ -16,8 +16,11 @@ public sealed class NotFoundException(string kind, string id)
     public string Kind { get; } = kind;
 }
 
-/// <summary>The request contradicts the current state (a duplicate name, a location still in use).</summary>
-public sealed class ConflictException(string message, string code = "conflict") : StoryEngineException(code, message);
+/// <summary>
+/// The request contradicts the current state (a duplicate name, a location still in use). Refusals that callers
+/// tell apart by kind derive from it (<see cref="Stories.TurnInProgressException"/>, ...), so they stay 409s.
+/// </summary>
+public class ConflictException(string message, string code = "conflict") : StoryEngineException(code, message);
 
 /// <summary>An If-Match precondition no longer holds: someone else changed the resource first.</summary>
 public sealed class PreconditionFailedException(string kind, string id)

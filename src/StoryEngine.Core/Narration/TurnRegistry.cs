@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using StoryEngine.Core.Errors;
+using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Core.Narration;
 
@@ -12,7 +12,7 @@ public sealed class TurnRegistry(TimeProvider clock)
     public static readonly TimeSpan Linger = TimeSpan.FromMinutes(2);
     private readonly ConcurrentDictionary<string, (TurnRun Run, DateTimeOffset FinishedAt)> _runs = new(StringComparer.Ordinal);
 
-    /// <summary>Claims the adventure for a new narration, or throws 409 turn_in_progress.</summary>
+    /// <summary>Claims the adventure for a new narration, or throws <see cref="TurnInProgressException"/>.</summary>
     public TurnRun Begin(string adventureId, string turnId, int alternative)
     {
         var run = new TurnRun(adventureId, turnId, alternative);
@@ -36,7 +36,10 @@ public sealed class TurnRegistry(TimeProvider clock)
         }
     }
 
-    /// <summary>Throws 409 when a narration of this adventure is in flight (undo, edit, fork wait for it).</summary>
+    /// <summary>
+    /// Throws <see cref="TurnInProgressException"/> when a narration of this adventure is in flight (undo, edit, fork
+    /// wait for it).
+    /// </summary>
     public void EnsureIdle(string adventureId)
     {
         if (_runs.TryGetValue(adventureId, out var existing) && !existing.Run.IsFinished)
@@ -75,6 +78,5 @@ public sealed class TurnRegistry(TimeProvider clock)
         }
     }
 
-    private static ConflictException InProgress(string adventureId) =>
-        new($"Adventure '{adventureId}' is already narrating a turn. Wait for it to finish, or stop it, then try again.", "turn_in_progress");
+    private static TurnInProgressException InProgress(string adventureId) => new(adventureId);
 }

@@ -39,49 +39,56 @@ public sealed partial class TurnService(
     public async Task<TurnRun> TakeTurnAsync(string ownerId, string adventureId, string? kind, string? text, CancellationToken cancellationToken)
     {
         var action = ValidateAction(kind, text);
-        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
+        var state = await writer.LoadStateAsync(ownerId, adventureId, null, cancellationToken);
+        var command = new TakeTurn(Ids.New(), action.Kind, action.Text);
         // Before anything is written or sent: a refused turn leaves no event and costs no model call.
         await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
-        var turnId = Ids.New();
-        var run = registry.Begin(adventureId, turnId, 0);
-        try
-        {
-            adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken); // the state the claim protects
-            await writer.AppendAsync(adventure, ownerId, [new ActionTaken(turnId, adventure.TurnCount + 1, action.Kind, action.Text)], cancellationToken);
-        }
-        catch
-        {
-            registry.Abandon(run);
-            throw;
-        }
-        Start(run, ownerId, action);
-        return run;
+        var decision = TurnDecider.Decide(state, command);
+        return await CommitAndStartAsync(ownerId, state, command, decision, _ => action, cancellationToken);
     }
 
     /// <summary>Narrates the newest turn again as a new alternative; the earlier ones stay available.</summary>
     public async Task<TurnRun> RetryAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
     {
-        var adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        var turn = await log.GetTurnAsync(adventureId, turnId, cancellationToken) ?? throw new NotFoundException("turn", turnId);
-        var newest = (await log.ListTurnsAsync(adventureId, null, 1, includeUndone: false, cancellationToken)).FirstOrDefault();
-        if (turn.Kind == "opening" || turn.Undone || newest?.TurnId != turnId)
-        {
-            throw new ConflictException("Only the newest turn can be narrated again. To change an earlier one, fork from it.", "not_newest_turn");
-        }
+        var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
+        var command = new RetryTurn(turnId);
+        var decision = TurnDecider.Decide(state, command); // its refusals (404, not_newest_turn) precede the quota's
         await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
-        var run = registry.Begin(adventureId, turnId, turn.Alternatives.Count);
-        try
+        return await CommitAndStartAsync(ownerId, state, command, decision,
+            s => new PlayerAction(s.Target!.Kind, s.Target.PlayerText), cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims the adventure for the narration, appends the decision at the loaded version, starts narrating. When the
+    /// log moved on between the load and the claim (a narration that finished just then), the state is loaded, the
+    /// command decided and the adventure claimed again, once, as the reload after the claim used to do every time.
+    /// </summary>
+    private async Task<TurnRun> CommitAndStartAsync(string ownerId, TurnState state, TurnCommand command,
+        TurnDecision decision, Func<TurnState, PlayerAction> actionOf, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-            await writer.AppendAsync(adventure, ownerId, [new RetryRequested(turnId, run.Alternative)], cancellationToken);
+            var run = registry.Begin(state.Adventure.Id, decision.TurnId, decision.Alternative);
+            try
+            {
+                var known = state.Target is { } target ? [target] : Array.Empty<TurnRecord>();
+                var appended = await writer.AppendAsync(state.Adventure, ownerId, decision.Events, known,
+                    cancellationToken);
+                Start(run, ownerId, actionOf(state), appended);
+                return run;
+            }
+            catch (StoryConflictException) when (attempt == 1)
+            {
+                registry.Abandon(run);
+            }
+            catch
+            {
+                registry.Abandon(run);
+                throw;
+            }
+            state = await writer.LoadStateAsync(ownerId, state.Adventure.Id, state.Target?.TurnId, cancellationToken);
+            decision = TurnDecider.Decide(state, command);
         }
-        catch
-        {
-            registry.Abandon(run);
-            throw;
-        }
-        Start(run, ownerId, new PlayerAction(turn.Kind, turn.PlayerText));
-        return run;
     }
 
     /// <summary>Stops the narration in flight; the text so far is kept as a stopped narration.</summary>
@@ -91,7 +98,7 @@ public sealed partial class TurnService(
         var run = registry.Find(adventureId);
         if (run is null || run.IsFinished)
         {
-            throw new ConflictException("No turn is being narrated.", "no_turn_in_progress");
+            throw new NoTurnInProgressException();
         }
         await run.Stop.CancelAsync();
         return run;
@@ -140,9 +147,10 @@ public sealed partial class TurnService(
         await Task.WhenAll(running);
     }
 
-    private void Start(TurnRun run, string ownerId, PlayerAction action)
+    // The narration goes on from the append it follows: the adventure as that left it, and its turn, need no reload.
+    private void Start(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended)
     {
-        var task = Task.Run(() => NarrateAsync(run, ownerId, action));
+        var task = Task.Run(() => NarrateAsync(run, ownerId, action, appended));
         lock (_narrationsLock)
         {
             _narrations.RemoveAll(t => t.IsCompleted);
@@ -150,7 +158,7 @@ public sealed partial class TurnService(
         }
     }
 
-    private async Task NarrateAsync(TurnRun run, string ownerId, PlayerAction action)
+    private async Task NarrateAsync(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Stop.Token, _shutdown.Token);
         var text = new StringBuilder();
@@ -165,8 +173,7 @@ public sealed partial class TurnService(
         IStoryEventPayload outcome;
         try
         {
-            var adventure = await writer.LoadAsync(ownerId, run.AdventureId, CancellationToken.None);
-            var input = await inputs.LoadAsync(adventure, run.TurnId, action, CancellationToken.None);
+            var input = await inputs.LoadAsync(appended.Adventure, run.TurnId, action, CancellationToken.None);
             var context = contexts.Build(input, narrator.Settings);
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
@@ -224,19 +231,21 @@ public sealed partial class TurnService(
             await usage.RecordAsync(new ModelCall(ownerId, run.AdventureId, UsagePurposes.Narration, backend, model ?? narrator.Settings.Model,
                 inputTokens, outputTokens, spentNothing ? 0 : estimated, text.ToString()), CancellationToken.None);
         }
-        await FinishAsync(run, ownerId, outcome);
+        await FinishAsync(run, ownerId, outcome, appended);
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 
         NarrationCompleted Completed(bool stopped) => new(run.TurnId, run.Alternative, text.ToString(), backend, model,
             new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped, carried);
     }
 
-    private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome)
+    private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome, StoryAppend appended)
     {
         try
         {
-            // Background work (world state, summaries) may append to the log meanwhile; the outcome belongs at the end whatever came before.
-            var turn = (await writer.AppendLatestAsync(ownerId, run.AdventureId, ownerId, [outcome], CancellationToken.None)).Single();
+            // Background work (world state, summaries) may append to the log meanwhile; the outcome belongs at the end
+            // whatever came before. It is tried first at the version the action left, which is usually still current.
+            var turn = (await writer.AppendLatestAsync(ownerId, run.AdventureId, ownerId, [outcome], appended,
+                CancellationToken.None)).Single();
             if (outcome is NarrationCompleted { Stopped: false })
             {
                 await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative));

@@ -16,7 +16,7 @@ public interface IStoryLog
 
     /// <summary>
     /// Appends <paramref name="events"/> (whose sequences follow <paramref name="expectedLastSequence"/>) and stores
-    /// the turns they changed. Throws <see cref="Errors.ConflictException"/> when the log has moved on.
+    /// the turns they changed. Throws <see cref="StoryConflictException"/> when the log has moved on.
     /// </summary>
     Task AppendAsync(string adventureId, long expectedLastSequence, IReadOnlyList<StoryEvent> events, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken);
 

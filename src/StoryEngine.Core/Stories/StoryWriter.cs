@@ -3,8 +3,11 @@ using StoryEngine.Core.Errors;
 
 namespace StoryEngine.Core.Stories;
 
+/// <summary>What an append left: the adventure at its new version, and the turns it changed as they stand.</summary>
+public sealed record StoryAppend(Adventure Adventure, IReadOnlyList<TurnRecord> Turns);
+
 /// <summary>
-/// Appends events to an adventure's log: loads its last sequence, numbers the new events after it, folds them
+/// Appends events to an adventure's log: numbers the new events after the version the caller loaded, folds them
 /// into the turns they touch, and commits both with the sequence check.
 /// </summary>
 public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeProvider clock)
@@ -12,21 +15,38 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     public async Task<Adventure> LoadAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
         await adventures.GetAsync(ownerId, adventureId, cancellationToken) ?? throw new NotFoundException("adventure", adventureId);
 
+    /// <summary>What a turn operation decides on, in one round trip; 404 when the owner has no such one.</summary>
+    public async Task<TurnState> LoadStateAsync(string ownerId, string adventureId, string? turnId,
+        CancellationToken cancellationToken) =>
+        await adventures.GetTurnStateAsync(ownerId, adventureId, turnId, cancellationToken)
+        ?? throw new NotFoundException("adventure", adventureId);
+
     /// <summary>
     /// Appends events that do not depend on the log's exact position (background results such as a state change):
     /// loads the newest sequence and, when another writer got there first, loads again and retries, so background work
     /// never makes a player's write lose its race for long.
     /// </summary>
-    public async Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(string ownerId, string adventureId, string actor, IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(string ownerId, string adventureId, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken) =>
+        AppendLatestAsync(ownerId, adventureId, actor, payloads, null, cancellationToken);
+
+    /// <summary>
+    /// Like the overload above, but tries <paramref name="known"/> first: a narration's outcome is appended at the
+    /// version its own action left, which saves a load whenever nothing but position-free events came since.
+    /// </summary>
+    public async Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(string ownerId, string adventureId, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads, StoryAppend? known, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var adventure = await LoadAsync(ownerId, adventureId, cancellationToken);
             try
             {
-                return await AppendAsync(adventure, actor, payloads, cancellationToken);
+                return known is not null && attempt == 1
+                    ? (await AppendAsync(known.Adventure, actor, payloads, known.Turns, cancellationToken)).Turns
+                    : await AppendAsync(await LoadAsync(ownerId, adventureId, cancellationToken), actor, payloads,
+                        cancellationToken);
             }
-            catch (ConflictException e) when (e.Code == "story_conflict" && attempt < 10)
+            catch (StoryConflictException) when (attempt < 10)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(5 * attempt), clock, cancellationToken);
             }
@@ -48,15 +68,26 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// the log moved on since <paramref name="adventure"/> was loaded, unless all that came in between is
     /// position-free (a state job's result): a player's next action is not turned away because one finished first.
     /// </summary>
-    public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken) =>
+        (await AppendAsync(adventure, actor, payloads, [], cancellationToken)).Turns;
+
+    /// <summary>
+    /// As above, folding onto <paramref name="known"/> turns instead of reading them again. They must be as of
+    /// <paramref name="adventure"/>'s version (from the same load): the sequence check then proves them current,
+    /// since position-free events change no turn.
+    /// </summary>
+    public async Task<StoryAppend> AppendAsync(Adventure adventure, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads, IReadOnlyCollection<TurnRecord> known,
+        CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await AppendOnceAsync(adventure, actor, payloads, cancellationToken);
+                return await AppendOnceAsync(adventure, actor, payloads, known, cancellationToken);
             }
-            catch (ConflictException e) when (e.Code == "story_conflict" && attempt < 10)
+            catch (StoryConflictException) when (attempt < 10)
             {
                 var landed = await log.ReadAsync(adventure.Id, adventure.LastSequence, 100, cancellationToken);
                 if (landed.Count == 0 || landed.Count == 100 || landed.Any(l => !PositionFree.Contains(l.Type)))
@@ -68,7 +99,9 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         }
     }
 
-    private async Task<IReadOnlyList<TurnRecord>> AppendOnceAsync(Adventure adventure, string actor, IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken)
+    private async Task<StoryAppend> AppendOnceAsync(Adventure adventure, string actor,
+        IReadOnlyList<IStoryEventPayload> payloads, IReadOnlyCollection<TurnRecord> known,
+        CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i, p, actor, now)).ToArray();
@@ -81,7 +114,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             }
             if (!turns.TryGetValue(turnId, out var current) && e.Type != nameof(ActionTaken) && e.Type != nameof(OpeningWritten))
             {
-                current = await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
+                current = known.FirstOrDefault(t => t.TurnId == turnId)
+                          ?? await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
             }
             if (StoryProjection.Apply(current, e) is { } next)
             {
@@ -89,6 +123,12 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             }
         }
         await log.AppendAsync(adventure.Id, adventure.LastSequence, events, turns.Values.ToArray(), cancellationToken);
-        return turns.Values.ToArray();
+        var after = adventure with
+        {
+            LastSequence = events.Length == 0 ? adventure.LastSequence : events[^1].Sequence,
+            TurnCount = adventure.TurnCount + events.Count(e => e.Type == nameof(ActionTaken)),
+            UpdatedAt = events.Length == 0 ? adventure.UpdatedAt : events[^1].At,
+        };
+        return new StoryAppend(after, turns.Values.ToArray());
     }
 }

@@ -1,8 +1,80 @@
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Stories;
+
 namespace StoryEngine.Server.Http;
 
-/// <summary>The stable <c>code</c> a problem carries when nothing more specific was set, by status.</summary>
+/// <summary>
+/// One kind of problem: the exception type that raises it (null for those the framework, a middleware or the
+/// narration stream raise), its status and title, and every <c>code</c> it can carry.
+/// </summary>
+public sealed record ProblemKind(Type? Exception, int Status, string Title, IReadOnlyList<string> Codes);
+
+/// <summary>
+/// The catalogue of problems: every <c>code</c> a client may see, with its status, and the status and title each
+/// exception type gets. The exception handler and the web pages read it; docs/api.md's Errors table lists exactly
+/// its codes (ProblemCatalogueTests), so a new code is added here and documented there, in one change.
+/// </summary>
 public static class ProblemCodes
 {
+    /// <summary>By status; an exception takes the row of its nearest type (<see cref="For"/>).</summary>
+    public static readonly IReadOnlyList<ProblemKind> Catalogue =
+    [
+        Raised(400, "Bad request", "bad_request", "malformed_json"),
+        Of<ValidationFailedException>(400, "Validation failed", "validation_failed"),
+        Of<InvalidFileException>(400, "Invalid file", "invalid_card", "invalid_lorebook"),
+        Of<UnauthorizedException>(401, "Unauthorized", "unauthorized", "invalid_credentials", "invalid_refresh_token",
+            "invalid_reset_token", "invalid_two_factor_code", "two_factor_required"),
+        Raised(401, "Unauthorized", "invalid_token"),
+        Of<ForbiddenException>(403, "Forbidden", "forbidden", "account_disabled"),
+        Of<NotFoundException>(404, "Not found", "not_found"),
+        Raised(405, "Method not allowed", "method_not_allowed"),
+        Raised(406, "Not acceptable", "not_acceptable"),
+        Of<TurnInProgressException>(409, "Conflict", TurnInProgressException.ProblemCode),
+        Of<NoTurnInProgressException>(409, "Conflict", NoTurnInProgressException.ProblemCode),
+        Of<NotNewestTurnException>(409, "Conflict", NotNewestTurnException.ProblemCode),
+        Of<NothingToUndoException>(409, "Conflict", NothingToUndoException.ProblemCode),
+        Of<TurnUndoneException>(409, "Conflict", TurnUndoneException.ProblemCode),
+        Of<StoryConflictException>(409, "Conflict", StoryConflictException.ProblemCode),
+        Of<ConflictException>(409, "Conflict", "conflict", "username_taken", "email_taken", "location_has_children",
+            "not_deleted", "cannot_change_self", "too_many_keys", "two_factor_already_enabled",
+            "two_factor_not_enabled",
+            "job_duplicate", "job_state", "preview_expired"),
+        Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
+        Of<PayloadTooLargeException>(413, "Payload too large", "payload_too_large"),
+        Raised(415, "Unsupported media type", "unsupported_media_type"),
+        Of<UnsupportedFormatException>(415, "Unsupported format", "unsupported_format"),
+        Of<ActionTooLongException>(422, "Unprocessable action", "action_too_long"),
+        Raised(428, "Precondition required", "precondition_required"),
+        Raised(429, "Too many requests", "too_many_requests", "rate_limited"),
+        Of<TooManyAttemptsException>(429, "Too many attempts", "login_throttled"),
+        // Written with its own extensions (quota, used, limit, resetsAt) by the handler, not through this row's type.
+        Raised(429, "Quota exceeded", "quota_exceeded"),
+        Raised(500, "Internal error", "internal_error"),
+        // Not problem documents: the code of a failed narration, in the turn and its turn.failed stream event.
+        Raised(502, "Bad gateway", "backend_unavailable"),
+        Raised(503, "Unavailable", "unavailable", "database_unavailable"),
+        Raised(504, "Gateway timeout", "backend_timeout"),
+        // Any other expected failure is the request's fault (its code is its own; the quota's is listed above).
+        Of<StoryEngineException>(400, "Bad request"),
+    ];
+
+    /// <summary>The row an exception gets its status and title from: its own type's, else its nearest base's.</summary>
+    public static ProblemKind For(StoryEngineException e)
+    {
+        for (var type = e.GetType(); ; type = type.BaseType!)
+        {
+            if (Catalogue.FirstOrDefault(k => k.Exception == type) is { } kind)
+            {
+                return kind;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stable <c>code</c> a problem carries when nothing more specific was set, by status. Each is in
+    /// <see cref="Catalogue"/> under that status (ProblemCatalogueTests).
+    /// </summary>
     public static string ForStatus(int status) => status switch
     {
         400 => "bad_request",
@@ -31,4 +103,10 @@ public static class ProblemCodes
         415 => "Send the body as JSON with Content-Type: application/json.",
         _ => null,
     };
+
+    private static ProblemKind Of<TException>(int status, string title, params string[] codes)
+        where TException : StoryEngineException => new(typeof(TException), status, title, codes);
+
+    private static ProblemKind Raised(int status, string title, params string[] codes) => new(null, status,
+        title, codes);
 }

@@ -102,34 +102,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static ProblemDetails Problem(int status, string title, string detail, string code) =>
         new() { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } };
 
-    internal static int StatusFor(StoryEngineException e) => e switch
-    {
-        NotFoundException => 404,
-        ConflictException => 409,
-        PreconditionFailedException => 412,
-        UnauthorizedException => 401,
-        ForbiddenException => 403,
-        TooManyAttemptsException => 429,
-        ActionTooLongException => 422,
-        PayloadTooLargeException => 413,
-        UnsupportedFormatException => 415,
-        _ => 400,
-    };
+    internal static int StatusFor(StoryEngineException e) => ProblemCodes.For(e).Status;
 
-    private static string TitleFor(StoryEngineException e) => e switch
-    {
-        NotFoundException => "Not found",
-        ConflictException => "Conflict",
-        PreconditionFailedException => "Precondition failed",
-        UnauthorizedException => "Unauthorized",
-        ForbiddenException => "Forbidden",
-        TooManyAttemptsException => "Too many attempts",
-        ActionTooLongException => "Unprocessable action",
-        PayloadTooLargeException => "Payload too large",
-        UnsupportedFormatException => "Unsupported format",
-        InvalidFileException => "Invalid file",
-        _ => "Bad request",
-    };
+    private static string TitleFor(StoryEngineException e) => ProblemCodes.For(e).Title;
 
     // Binding messages name the parameter and the value ("Failed to bind parameter \"int? limit\" from \"abc\"."),
     // which is what the caller needs and nothing the server should hide.

@@ -1,5 +1,6 @@
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Narration;
+using StoryEngine.Core.Stories;
 using StoryEngine.Core.Usage;
 using StoryEngine.Server.Http;
 
@@ -25,7 +26,7 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
         ValidationFailedException => "Correct the fields listed here and send the form again.",
         NotFoundException => "It may have been moved to the trash or never existed. Go back and pick it from the list.",
         PreconditionFailedException => "Someone changed it while you were editing. Reload the page and make your change again.",
-        ConflictException { Code: "turn_in_progress" } => "Wait for the narration to finish, or stop it, then try again.",
+        TurnInProgressException => "Wait for the narration to finish, or stop it, then try again.",
         ConflictException => "Reload the page to see how things stand now, then try again.",
         UnauthorizedException { Code: "two_factor_required" } =>
             "Type the 6 digits your authenticator app shows now, or one of your recovery codes, in the two-factor box and sign in again.",

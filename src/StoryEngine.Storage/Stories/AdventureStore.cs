@@ -1,6 +1,7 @@
 using Dapper;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Resources;
+using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Storage.Stories;
 
@@ -13,6 +14,29 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
             $"SELECT {AdventureRow.Columns} FROM adventures WHERE id = @Id AND owner_id = @OwnerId",
             new { Id = id, OwnerId = ownerId }, cancellationToken: cancellationToken));
         return row?.ToAdventure();
+    }
+
+    // Scalar subqueries, not a join: one statement, so one snapshot, in the same SQL on both engines.
+    private const string TurnStateSql =
+        $"SELECT {AdventureRow.Columns}, "
+        + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.undone = 0 "
+        + "ORDER BY t.number DESC LIMIT 1) AS Newest, "
+        + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.turn_id = @TurnId) AS Target "
+        + "FROM adventures a WHERE a.id = @Id AND a.owner_id = @OwnerId";
+
+    public async Task<TurnState?> GetTurnStateAsync(string ownerId, string id, string? turnId,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var command = new CommandDefinition(TurnStateSql, new { Id = id, OwnerId = ownerId, TurnId = turnId },
+            cancellationToken: cancellationToken);
+        var rows = await connection.QueryAsync<AdventureRow, TurnBodies, (AdventureRow Row, TurnBodies? Turns)>(
+            command, (row, turns) => (row, turns), splitOn: "Newest");
+        if (rows.FirstOrDefault() is not { Row: not null } found)
+        {
+            return null;
+        }
+        return new TurnState(found.Row.ToAdventure(), Turn(found.Turns?.Newest), Turn(found.Turns?.Target));
     }
 
     public async Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken)
@@ -49,5 +73,14 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         }
         await transaction.CommitAsync(cancellationToken);
         return deleted;
+    }
+
+    private static TurnRecord? Turn(string? body) =>
+        body is null ? null : System.Text.Json.JsonSerializer.Deserialize<TurnRecord>(body, StoryEventJson.Options);
+
+    private sealed class TurnBodies
+    {
+        public string? Newest { get; init; }
+        public string? Target { get; init; }
     }
 }

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using StoryEngine.Core.Adventures;
-using StoryEngine.Core.Errors;
 using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Storage.Stories;
@@ -56,7 +55,7 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
             transaction, cancellationToken: cancellationToken));
         if (moved != 1)
         {
-            throw new ConflictException($"The story log of adventure '{adventureId}' moved on while this change was made. Reload and try again.", "story_conflict");
+            throw new StoryConflictException(adventureId);
         }
         await InsertEventsAsync(connection, transaction, events, cancellationToken);
         await UpsertTurnsAsync(connection, transaction, turns, cancellationToken);

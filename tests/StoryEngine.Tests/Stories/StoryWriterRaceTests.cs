@@ -34,7 +34,7 @@ public abstract class StoryWriterRaceTests(ServerFixture server)
     {
         var (adventure, _, log, writer) = await PlayedAdventureAsync(landing: turn => new TurnEdited(turn, "I wait instead", null));
 
-        var refused = await Assert.ThrowsAsync<ConflictException>(() =>
+        var refused = await Assert.ThrowsAsync<StoryConflictException>(() =>
             writer.AppendAsync(adventure, adventure.OwnerId, [new ActionTaken("race-turn", adventure.TurnCount + 1, "do", "I light the lamp")], CancellationToken.None));
 
         Assert.Equal("story_conflict", refused.Code);
