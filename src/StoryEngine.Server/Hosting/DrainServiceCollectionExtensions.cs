@@ -7,7 +7,7 @@ namespace StoryEngine.Server.Hosting;
 
 public static class DrainServiceCollectionExtensions
 {
-    /// <summary>Extra time the host gets after the drain for Kestrel to close connections and services to stop.</summary>
+    /// <summary>Time the host gets after the drain for Kestrel to close connections and services to stop.</summary>
     public static readonly TimeSpan AfterDrain = TimeSpan.FromSeconds(15);
 
     /// <summary>
