@@ -99,7 +99,7 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         foreach (var kind in new[] { "Deployment", "Job", "CronJob" })
         {
             var pod = PodSpec(Workload(kind));
-            foreach (var container in List(pod, "containers").Select(Map))
+            foreach (var container in List(pod, "containers").Select(c => Map(c)))
             {
                 var name = $"{kind}/{Str(container, "name")}";
                 Assert.Equal("storyengine", Str(container, "image"));
@@ -116,7 +116,7 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
                     Assert.NotNull(Str(container, "resources", bound, "cpu"));
                     Assert.NotNull(Str(container, "resources", bound, "memory"));
                 }
-                foreach (var variable in List(container, "env").Select(Map))
+                foreach (var variable in List(container, "env").Select(c => Map(c)))
                 {
                     var variableName = Str(variable, "name")!;
                     Assert.False(variable.ContainsKey("value") && IsSecret(variableName),
