@@ -54,6 +54,8 @@ public static class LogEvents
         public const int InterruptedMarkedAtStart = 3100;
         public const int RecoveryAtStartFailed = 3101;
         public const int DraftCheckpointFailed = 3200;
+        public const int DrainStarted = 3300;
+        public const int DrainEnded = 3301;
     }
 
     public static class Usage

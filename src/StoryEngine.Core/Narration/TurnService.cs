@@ -21,6 +21,7 @@ public sealed partial class TurnService(
     StoryWriter writer,
     IStoryLog log,
     TurnRegistry registry,
+    ShutdownDrain drain,
     NarrationInputs inputs,
     ContextBuilder contexts,
     INarrator narrator,
@@ -38,6 +39,7 @@ public sealed partial class TurnService(
     /// <summary>Commits the action, starts narrating, and returns the run to stream from.</summary>
     public async Task<TurnRun> TakeTurnAsync(string ownerId, string adventureId, string? kind, string? text, CancellationToken cancellationToken)
     {
+        drain.ThrowIfDraining(); // issue 16: a node shutting down starts no narration it might have to cut off
         var action = ValidateAction(kind, text);
         var state = await writer.LoadStateAsync(ownerId, adventureId, null, cancellationToken);
         var command = new TakeTurn(Ids.New(), action.Kind, action.Text);
@@ -50,6 +52,7 @@ public sealed partial class TurnService(
     /// <summary>Narrates the newest turn again as a new alternative; the earlier ones stay available.</summary>
     public async Task<TurnRun> RetryAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
     {
+        drain.ThrowIfDraining();
         var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
         var command = new RetryTurn(turnId);
         var decision = TurnDecider.Decide(state, command); // its refusals (404, not_newest_turn) precede the quota's
@@ -135,16 +138,33 @@ public sealed partial class TurnService(
         return recovered;
     }
 
-    /// <summary>On graceful shutdown: stop every narration and record it as interrupted, keeping its text.</summary>
-    public async Task ShutdownAsync()
+    /// <summary>
+    /// On graceful shutdown (issue 16, the drain): the narrations in flight may finish for up to
+    /// <paramref name="grace"/>; those still running then are stopped and recorded as interrupted, keeping their text.
+    /// Returns how many were still running when told to stop. Safe to call again: a later call interrupts at once.
+    /// </summary>
+    public async Task<int> ShutdownAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
-        await _shutdown.CancelAsync();
         Task[] running;
         lock (_narrationsLock)
         {
             running = [.. _narrations];
         }
+        if (grace > TimeSpan.Zero && !_shutdown.IsCancellationRequested && running.Any(t => !t.IsCompleted))
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            // WhenAny never throws: a narration's own failure is recorded by the narration, not raised here.
+            await Task.WhenAny(Task.WhenAll(running), Task.Delay(grace, waiting.Token));
+            await waiting.CancelAsync();
+        }
+        await _shutdown.CancelAsync();
+        lock (_narrationsLock)
+        {
+            running = [.. _narrations]; // a turn that passed the drain check just before it began
+        }
+        var interrupted = running.Count(t => !t.IsCompleted);
         await Task.WhenAll(running);
+        return interrupted;
     }
 
     // The narration goes on from the append it follows: the adventure as that left it, and its turn, need no reload.

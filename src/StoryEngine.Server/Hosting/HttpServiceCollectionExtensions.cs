@@ -19,7 +19,10 @@ public static class HttpServiceCollectionExtensions
 {
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
-    /// <summary>Kestrel's limits, the shutdown grace, compression, HSTS and where data protection keeps keys.</summary>
+    /// <summary>
+    /// Kestrel's limits, compression, HSTS and where data protection keeps keys. The shutdown timeout follows the
+    /// drain (<see cref="DrainServiceCollectionExtensions.AddGracefulDrain"/>).
+    /// </summary>
     public static WebApplicationBuilder AddStoryHttp(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -28,7 +31,6 @@ public static class HttpServiceCollectionExtensions
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
         });
-        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 
         services.AddResponseCompression(o =>
         {

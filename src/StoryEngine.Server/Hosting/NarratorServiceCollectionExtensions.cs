@@ -56,8 +56,11 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
     }
 }
 
-/// <summary>At start, marks narrations a crash cut off as interrupted; at shutdown, stops and records those in flight.</summary>
-public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoints drafts, IHostApplicationLifetime lifetime, ILogger<NarrationLifetime> logger) : IHostedService
+/// <summary>
+/// At start, marks narrations a crash cut off as interrupted; at shutdown, stops and records any still in flight
+/// (the drain, <see cref="DrainLifetime"/>, has given them their time already).
+/// </summary>
+public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoints drafts, ILogger<NarrationLifetime> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _checkpoints = Task.CompletedTask;
@@ -65,9 +68,6 @@ public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoint
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _checkpoints = drafts.RunAsync(_stopping.Token);
-        // Stop narrating as soon as shutdown begins, before Kestrel waits for open streams to end: otherwise a long
-        // narration would hold the shutdown open and then be cut off without its outcome recorded.
-        lifetime.ApplicationStopping.Register(() => _ = turns.ShutdownAsync());
         try
         {
             var recovered = await turns.RecoverInterruptedAsync(cancellationToken);
@@ -85,7 +85,7 @@ public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoint
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await turns.ShutdownAsync();
+        await turns.ShutdownAsync(TimeSpan.Zero, cancellationToken);
         await _stopping.CancelAsync();
         await _checkpoints;
     }

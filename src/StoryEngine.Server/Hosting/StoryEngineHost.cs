@@ -63,6 +63,7 @@ public static class StoryEngineHost
         builder.Services.AddStoryAccounts();
         builder.Services.AddStorySecrets();
         builder.Services.AddNarrator();
+        builder.Services.AddGracefulDrain();
         builder.Services.AddLore();
         builder.Services.AddStoryUsage();
         builder.Services.AddMemory();
@@ -155,6 +156,7 @@ public static class StoryEngineHost
         }
         _ = services.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Jobs.JobOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Core.Narration.ShutdownOptions>>().Value;
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
         _ = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Core.Memory.SummaryOptions>>().Value;

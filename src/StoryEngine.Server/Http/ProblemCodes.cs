@@ -54,6 +54,9 @@ public static class ProblemCodes
         // Not problem documents: the code of a failed narration, in the turn and its turn.failed stream event.
         Raised(502, "Bad gateway", "backend_unavailable"),
         Raised(503, "Unavailable", "unavailable", "database_unavailable"),
+        // A node shutting down refuses new turns (issue 16); the client retries, reaching another node or this one
+        // back.
+        Of<ServerDrainingException>(503, "Unavailable", ServerDrainingException.ProblemCode),
         Raised(504, "Gateway timeout", "backend_timeout"),
         // Any other expected failure is the request's fault (its code is its own; the quota's is listed above).
         Of<StoryEngineException>(400, "Bad request"),

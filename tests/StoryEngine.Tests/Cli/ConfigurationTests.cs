@@ -23,6 +23,7 @@ public sealed class ConfigurationTests
     [InlineData("Embeddings__Backend", "missing", "Embeddings:Backend")]
     [InlineData("Memory__RecallCount", "-1", "Memory:RecallCount")]
     [InlineData("Summaries__FanIn", "1", "Summaries:FanIn")]
+    [InlineData("Shutdown__DrainSeconds", "-1", "Shutdown:DrainSeconds")]
     public async Task bad_configuration_stops_with_exit_code_2_naming_the_key(string variable, string value, string key)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));

@@ -84,6 +84,7 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         var backend = await ScriptedBackend.InstanceAsync();
         var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        environment["Shutdown__DrainSeconds"] = "0"; // no drain: the narration is interrupted at once (DrainTests)
         var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
         using var client = new HttpClient { BaseAddress = address };
         await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "graceful", password = "a long enough password" });
