@@ -20,6 +20,18 @@ public static class HttpAssertions
         return json;
     }
 
+    /// <summary>What a player or an anonymous caller must never be shown (issue #15, fault 6): an address, a
+    /// configuration key, a file path, the operator's advice.</summary>
+    public static void AssertDisclosesNothing(string shown)
+    {
+        string[] secrets = ["http://", "https://", "127.0.0.1", "localhost", "Backends:", "Narrator:", "README", "src/",
+            ".db", "/tmp/", "storyengine-tests", "scripted-1", "HTTP 500"];
+        foreach (var secret in secrets)
+        {
+            Assert.False(shown.Contains(secret, StringComparison.OrdinalIgnoreCase), $"'{secret}' was shown: {shown}");
+        }
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var body = await response.Content.ReadAsStringAsync();
