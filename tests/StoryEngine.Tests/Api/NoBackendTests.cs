@@ -23,14 +23,14 @@ public sealed class NoBackendTests
                 .AssertProblemAsync(HttpStatusCode.BadGateway, "backend_unavailable");
             // The player is told to come back; the address and the key to fix are the operator's (issue #15, fault 6).
             Assert.Contains("Try again in a minute", problem.Str("detail"), StringComparison.Ordinal);
-            HttpAssertions.AssertDisclosesNothing(problem.GetRawText());
+            HttpAssertions.AssertDisclosesNothing(problem);
             Assert.Equal("hello?", problem.GetProperty("turn").Str("playerText"));
 
             var response = await client.GetAsync("/health");
             var health = await response.JsonAsync();
             Assert.Equal("Degraded", health.Str("status"));
             Assert.Equal("Degraded", health.GetProperty("components").GetProperty("backends").Str("status"));
-            HttpAssertions.AssertDisclosesNothing(health.GetRawText());
+            HttpAssertions.AssertDisclosesNothing(health);
             Assert.False(health.GetProperty("components").GetProperty("backends").TryGetProperty("description", out _));
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 

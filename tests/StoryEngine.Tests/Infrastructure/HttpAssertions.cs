@@ -32,6 +32,29 @@ public static class HttpAssertions
         }
     }
 
+    /// <summary>The same for every string in a JSON answer, except a problem's "type", which is the RFC's own link.</summary>
+    public static void AssertDisclosesNothing(JsonElement json)
+    {
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in json.EnumerateObject().Where(p => p.Name != "type"))
+                {
+                    AssertDisclosesNothing(property.Value);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in json.EnumerateArray())
+                {
+                    AssertDisclosesNothing(item);
+                }
+                break;
+            case JsonValueKind.String:
+                AssertDisclosesNothing(json.GetString()!);
+                break;
+        }
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var body = await response.Content.ReadAsStringAsync();
