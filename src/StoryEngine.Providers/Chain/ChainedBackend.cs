@@ -63,7 +63,8 @@ internal sealed class ChainedBackend
                     && !args.Context.CancellationToken.IsCancellationRequested && FailureClassifier.IsRetryable(e)),
                 OnRetry = args =>
                 {
-                    var failure = FailureDescriber.Describe(args.Outcome.Exception!, Options, narrator, Health.LastError);
+                    var failure = FailureDescriber.Describe(
+                        args.Outcome.Exception!, Options, narrator, Health.LastError);
                     Health.RecordFailure($"{failure.Reason}. {failure.Hint}", time.GetUtcNow());
                     logger.Retrying(Options.Name, Options.Kind, Options.BaseUrl, args.AttemptNumber + 1,
                         (long)args.RetryDelay.TotalMilliseconds, failure.Reason);

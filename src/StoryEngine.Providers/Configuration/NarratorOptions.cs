@@ -26,7 +26,8 @@ public sealed class NarratorOptions
     // The breaker judges a ratio over many calls, not a run of a few: at a 30% error rate a burst of concurrent turns
     // must not open it for everyone (issue #15, fault 3). Each turn counts once, whatever its retries.
 
-    /// <summary>The share of turns (0 to 1) that must fail within the sampling window for a backend's circuit to open.</summary>
+    /// <summary>The share of turns (0 to 1) that must fail within the sampling window for a backend's circuit to
+    /// open.</summary>
     public double CircuitBreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>Turns that must reach a backend within the sampling window before the ratio is judged at all.</summary>

@@ -93,9 +93,11 @@ public static class ProvidersConfiguration
         options.RetryBaseDelayMilliseconds = ReadInt(section, "RetryBaseDelayMilliseconds", NarratorSection, errors) ?? options.RetryBaseDelayMilliseconds;
         options.CircuitBreakerFailureRatio = ReadDouble(section, "CircuitBreakerFailureRatio", NarratorSection, errors)
             ?? options.CircuitBreakerFailureRatio;
-        options.CircuitBreakerMinimumThroughput = ReadInt(section, "CircuitBreakerMinimumThroughput", NarratorSection, errors)
+        options.CircuitBreakerMinimumThroughput =
+            ReadInt(section, "CircuitBreakerMinimumThroughput", NarratorSection, errors)
             ?? options.CircuitBreakerMinimumThroughput;
-        options.CircuitBreakerSamplingSeconds = ReadDouble(section, "CircuitBreakerSamplingSeconds", NarratorSection, errors)
+        options.CircuitBreakerSamplingSeconds =
+            ReadDouble(section, "CircuitBreakerSamplingSeconds", NarratorSection, errors)
             ?? options.CircuitBreakerSamplingSeconds;
         options.CircuitBreakerBreakSeconds = ReadDouble(section, "CircuitBreakerBreakSeconds", NarratorSection, errors)
             ?? options.CircuitBreakerBreakSeconds;

@@ -25,7 +25,8 @@ public sealed class BackendUnavailableException : Exception
         "The storyteller's model failed too often just now and is taking a short break. Try again in a minute.";
 
     /// <summary>What a player reads when no backend is configured at all.</summary>
-    public const string NotConfigured = "The storyteller has no model to talk to yet. Ask the server's operator to set one up.";
+    public const string NotConfigured =
+        "The storyteller has no model to talk to yet. Ask the server's operator to set one up.";
 
     public BackendUnavailableException()
         : this([])

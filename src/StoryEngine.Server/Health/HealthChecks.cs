@@ -72,7 +72,8 @@ public static class HealthEndpoints
         health.MapGet("/live", () => TypedResults.Ok(new HealthResponse("Healthy", 0, new Dictionary<string, ComponentHealth>())))
             .WithName("Live").WithSummary("The process is running");
         health.MapGet("/ready", (HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
-                CancellationToken ct) => ReportAsync(checks, authorization, context, c => c.Tags.Contains(ReadyTag), ct))
+                CancellationToken ct) =>
+                ReportAsync(checks, authorization, context, c => c.Tags.Contains(ReadyTag), ct))
             .WithName("Ready").WithSummary("The server can take requests: database reachable, migrations current")
             .Produces<HealthResponse>(503);
         health.MapGet("/", (HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
@@ -106,7 +107,8 @@ public static class HealthEndpoints
 public sealed record HealthResponse(string Status, double DurationMs, IReadOnlyDictionary<string, ComponentHealth> Components);
 
 /// <param name="Status">Healthy (up), Degraded or Unhealthy (down).</param>
-/// <param name="Description">What the check found, with addresses and error text: for admins only, absent otherwise.</param>
+/// <param name="Description">What the check found, with addresses and error text: for admins only, absent
+/// otherwise.</param>
 /// <param name="DurationMs">How long the check took.</param>
 public sealed record ComponentHealth(
     string Status,

@@ -124,7 +124,10 @@ public sealed class BackendChainTests
 
         Assert.Empty(updates);
         var unavailable = Assert.IsType<BackendUnavailableException>(error);
-        Assert.StartsWith($"No model backend answered: ollama at {ollama.BaseUrl} refused the connection. Start Ollama (`ollama serve`) or fix Backends:ollama:BaseUrl.", unavailable.Detail, StringComparison.Ordinal);
+        Assert.StartsWith($"No model backend answered: ollama at {ollama.BaseUrl} refused the connection. " +
+            "Start Ollama (`ollama serve`) or fix Backends:ollama:BaseUrl.",
+            unavailable.Detail, StringComparison.Ordinal);
+        Assert.Equal(BackendUnavailableException.NotAnswering, unavailable.Message);
         Assert.Contains("Narrator:Backends", unavailable.Detail, StringComparison.Ordinal);
         Assert.Equal("ollama", Assert.Single(unavailable.Failures).BackendName);
     }

@@ -11,7 +11,8 @@ namespace StoryEngine.Providers.Tests.Chain;
 
 /// <summary>
 /// The breaker judges turns, not attempts, over a window (issue #15, fault 3): a burst of failures at a 30% error rate
-/// must not open it for everyone, a backend that fails every turn must, and after the break one trial turn goes through.
+/// must not open it for everyone, a backend that fails every turn must, and after the break one trial turn goes
+/// through.
 /// </summary>
 public sealed partial class CircuitBreakerTests
 {
@@ -56,8 +57,9 @@ public sealed partial class CircuitBreakerTests
         Assert.Equal(doomed, failed);
         Assert.All(failed, turn => Assert.IsType<BackendUnavailableException>(outcomes[turn].Error));
         Assert.All(failed, turn => Assert.Equal(3, attempts[turn]));
-        var errorRate = (double)(doomed.Length * 3 + Enumerable.Range(0, Turns).Count(t => t % 3 == 0 && !doomed.Contains(t)))
-            / server.ChatRequestCount;
+        var failedRequests = doomed.Length * 3
+            + Enumerable.Range(0, Turns).Count(t => t % 3 == 0 && !doomed.Contains(t));
+        var errorRate = (double)failedRequests / server.ChatRequestCount;
         Assert.InRange(errorRate, 0.25, 0.4);
         Assert.NotEqual(BackendState.CircuitOpen, chain.Status[0].State);
 

@@ -32,7 +32,8 @@ public static class HttpAssertions
         }
     }
 
-    /// <summary>The same for every string in a JSON answer, except a problem's "type", which is the RFC's own link.</summary>
+    /// <summary>The same for every string in a JSON answer, except a problem's "type", which is the RFC's own
+    /// link.</summary>
     public static void AssertDisclosesNothing(JsonElement json)
     {
         switch (json.ValueKind)
