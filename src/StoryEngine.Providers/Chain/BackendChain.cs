@@ -17,7 +17,8 @@ namespace StoryEngine.Providers.Chain;
 /// gives way to the next one in the list.</item>
 /// <item>After the first token, a failure is thrown as <see cref="BackendStreamInterruptedException"/>: the
 /// caller has shown those tokens, so it keeps the partial text and nothing is silently re-generated.</item>
-/// <item>When no backend answers: <see cref="BackendUnavailableException"/>, saying what to start or configure.</item>
+/// <item>When no backend answers: <see cref="BackendUnavailableException"/>, with a plain message for the player and
+/// the operator's detail (what to start or configure) logged and kept in its Detail.</item>
 /// </list>
 /// Every update carries the answering backend's name in AdditionalProperties["backend"] and its model in ModelId.
 /// </summary>
@@ -227,7 +228,8 @@ public sealed class BackendChain : IChatClient
     private BackendUnavailableException Unavailable(List<BackendFailure> failures)
     {
         var exception = new BackendUnavailableException(failures);
-        _logger.AllBackendsFailed(exception.Message);
+        // The exception's message is the player's; what the operator needs goes to the log.
+        _logger.AllBackendsFailed(exception.Detail);
         return exception;
     }
 

@@ -14,16 +14,16 @@ internal static partial class ChainLog
     public static partial void FallingBack(this ILogger logger, string backend, string reason);
 
     [LoggerMessage(EventId = ProviderLogEvents.Chain.CircuitOpened, Level = LogLevel.Error,
-        Message = "Circuit for backend {Backend} opened for {BreakSeconds} s after repeated failures")]
-    public static partial void CircuitOpened(this ILogger logger, string backend, double breakSeconds);
+        Message = "Circuit for backend/model {Breaker} opened for {BreakSeconds} s: too many turns failed")]
+    public static partial void CircuitOpened(this ILogger logger, string breaker, double breakSeconds);
 
     [LoggerMessage(EventId = ProviderLogEvents.Chain.CircuitHalfOpened, Level = LogLevel.Information,
-        Message = "Circuit for backend {Backend} is half-open; letting one trial request through")]
-    public static partial void CircuitHalfOpened(this ILogger logger, string backend);
+        Message = "Circuit for backend/model {Breaker} is half-open; letting one trial turn through")]
+    public static partial void CircuitHalfOpened(this ILogger logger, string breaker);
 
     [LoggerMessage(EventId = ProviderLogEvents.Chain.CircuitClosed, Level = LogLevel.Information,
-        Message = "Circuit for backend {Backend} closed; it answers again")]
-    public static partial void CircuitClosed(this ILogger logger, string backend);
+        Message = "Circuit for backend/model {Breaker} closed; it answers again")]
+    public static partial void CircuitClosed(this ILogger logger, string breaker);
 
     [LoggerMessage(EventId = ProviderLogEvents.Chain.Answered, Level = LogLevel.Debug,
         Message = "Backend {Backend} answered with model {Model}; first token after {LatencyMs} ms")]

@@ -8,22 +8,49 @@ using StoryEngine.Providers.Configuration;
 namespace StoryEngine.Providers.Chain;
 
 /// <summary>
-/// One backend inside a chain: its client, its health record and its Polly pipeline (retry around a circuit
-/// breaker, so every attempt counts towards the breaker and an open circuit is never retried).
+/// One backend inside a chain: its client, its health record and its Polly pipeline: a circuit breaker around the
+/// retries. The breaker sees one outcome per turn, after that turn's retries, so a turn that failed twice and then
+/// answered counts as one success, and one that gave up counts as one failure (issue #15, fault 3: counting every
+/// attempt let a 30% error rate open the circuit for everyone). An open circuit is never retried.
 /// </summary>
+/// <remarks>The breaker belongs to this backend and its model (<see cref="BreakerKey"/>): the chain sends every call
+/// with the backend's configured model, so two backends on one server with different models break apart.</remarks>
 internal sealed class ChainedBackend
 {
-    /// <summary>Half of the calls within a minute failing opens the circuit (once MinimumThroughput calls were made).</summary>
-    private const double FailureRatio = 0.5;
-    private static readonly TimeSpan SamplingDuration = TimeSpan.FromMinutes(1);
-
     private readonly CircuitBreakerStateProvider _breaker = new();
 
     public ChainedBackend(ChainMember member, NarratorOptions narrator, ILogger logger, TimeProvider time)
     {
         Options = member.Options;
         Client = member.Client;
-        var builder = new ResiliencePipelineBuilder { Name = $"backend:{Options.Name}", TimeProvider = time };
+        var key = BreakerKey;
+        var builder = new ResiliencePipelineBuilder { Name = $"backend:{key}", TimeProvider = time };
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            FailureRatio = narrator.CircuitBreakerFailureRatio,
+            MinimumThroughput = narrator.CircuitBreakerMinimumThroughput,
+            SamplingDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerSamplingSeconds),
+            BreakDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerBreakSeconds),
+            // The caller giving up says nothing about the backend's health.
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
+                && !(e is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
+            StateProvider = _breaker,
+            OnOpened = args =>
+            {
+                logger.CircuitOpened(key, args.BreakDuration.TotalSeconds);
+                return default;
+            },
+            OnHalfOpened = _ =>
+            {
+                logger.CircuitHalfOpened(key);
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                logger.CircuitClosed(key);
+                return default;
+            },
+        });
         if (narrator.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions
@@ -32,45 +59,24 @@ internal sealed class ChainedBackend
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(narrator.RetryBaseDelayMilliseconds),
-                ShouldHandle = args => ValueTask.FromResult(
-                    args.Outcome.Exception is { } e && !args.Context.CancellationToken.IsCancellationRequested && FailureClassifier.IsRetryable(e)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
+                    && !args.Context.CancellationToken.IsCancellationRequested && FailureClassifier.IsRetryable(e)),
                 OnRetry = args =>
                 {
-                    var failure = FailureDescriber.Describe(args.Outcome.Exception!, Options, narrator, Health.LastError);
+                    var failure = FailureDescriber.Describe(
+                        args.Outcome.Exception!, Options, narrator, Health.LastError);
                     Health.RecordFailure($"{failure.Reason}. {failure.Hint}", time.GetUtcNow());
-                    logger.Retrying(Options.Name, Options.Kind, Options.BaseUrl, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, failure.Reason);
+                    logger.Retrying(Options.Name, Options.Kind, Options.BaseUrl, args.AttemptNumber + 1,
+                        (long)args.RetryDelay.TotalMilliseconds, failure.Reason);
                     return default;
                 },
             });
         }
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
-        {
-            FailureRatio = FailureRatio,
-            MinimumThroughput = narrator.CircuitBreakerMinimumThroughput,
-            SamplingDuration = SamplingDuration,
-            BreakDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerBreakSeconds),
-            // The caller giving up says nothing about the backend's health.
-            ShouldHandle = args => ValueTask.FromResult(
-                args.Outcome.Exception is not null && !(args.Outcome.Exception is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
-            StateProvider = _breaker,
-            OnOpened = args =>
-            {
-                logger.CircuitOpened(Options.Name, args.BreakDuration.TotalSeconds);
-                return default;
-            },
-            OnHalfOpened = _ =>
-            {
-                logger.CircuitHalfOpened(Options.Name);
-                return default;
-            },
-            OnClosed = _ =>
-            {
-                logger.CircuitClosed(Options.Name);
-                return default;
-            },
-        });
         Pipeline = builder.Build();
     }
+
+    /// <summary>"name/model": what the breaker is for, in its log lines and the pipeline's name.</summary>
+    public string BreakerKey => $"{Options.Name}/{Options.Model}";
 
     public BackendOptions Options { get; }
 

@@ -23,11 +23,21 @@ public sealed class NarratorOptions
     /// <summary>First retry delay; each later one doubles it (with jitter).</summary>
     public int RetryBaseDelayMilliseconds { get; set; } = 500;
 
-    /// <summary>Calls within a minute, at least half of them failed, before a backend's circuit opens.</summary>
-    public int CircuitBreakerMinimumThroughput { get; set; } = 4;
+    // The breaker judges a ratio over many calls, not a run of a few: at a 30% error rate a burst of concurrent turns
+    // must not open it for everyone (issue #15, fault 3). Each turn counts once, whatever its retries.
+
+    /// <summary>The share of turns (0 to 1) that must fail within the sampling window for a backend's circuit to
+    /// open.</summary>
+    public double CircuitBreakerFailureRatio { get; set; } = 0.5;
+
+    /// <summary>Turns that must reach a backend within the sampling window before the ratio is judged at all.</summary>
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    /// <summary>The window over which the failure ratio is measured.</summary>
+    public double CircuitBreakerSamplingSeconds { get; set; } = 30;
 
     /// <summary>How long an open circuit skips the backend before one trial call is let through.</summary>
-    public double CircuitBreakerBreakSeconds { get; set; } = 30;
+    public double CircuitBreakerBreakSeconds { get; set; } = 15;
 
     /// <summary>The backends for utility work: <see cref="UtilityBackends"/>, or the narrator's when none are named.</summary>
     public IList<string> EffectiveUtilityBackends => UtilityBackends.Count > 0 ? UtilityBackends : Backends;

@@ -91,8 +91,16 @@ public static class ProvidersConfiguration
         options.IdleTimeoutSeconds = ReadDouble(section, "IdleTimeoutSeconds", NarratorSection, errors) ?? options.IdleTimeoutSeconds;
         options.MaxRetries = ReadInt(section, "MaxRetries", NarratorSection, errors) ?? options.MaxRetries;
         options.RetryBaseDelayMilliseconds = ReadInt(section, "RetryBaseDelayMilliseconds", NarratorSection, errors) ?? options.RetryBaseDelayMilliseconds;
-        options.CircuitBreakerMinimumThroughput = ReadInt(section, "CircuitBreakerMinimumThroughput", NarratorSection, errors) ?? options.CircuitBreakerMinimumThroughput;
-        options.CircuitBreakerBreakSeconds = ReadDouble(section, "CircuitBreakerBreakSeconds", NarratorSection, errors) ?? options.CircuitBreakerBreakSeconds;
+        options.CircuitBreakerFailureRatio = ReadDouble(section, "CircuitBreakerFailureRatio", NarratorSection, errors)
+            ?? options.CircuitBreakerFailureRatio;
+        options.CircuitBreakerMinimumThroughput =
+            ReadInt(section, "CircuitBreakerMinimumThroughput", NarratorSection, errors)
+            ?? options.CircuitBreakerMinimumThroughput;
+        options.CircuitBreakerSamplingSeconds =
+            ReadDouble(section, "CircuitBreakerSamplingSeconds", NarratorSection, errors)
+            ?? options.CircuitBreakerSamplingSeconds;
+        options.CircuitBreakerBreakSeconds = ReadDouble(section, "CircuitBreakerBreakSeconds", NarratorSection, errors)
+            ?? options.CircuitBreakerBreakSeconds;
         return options;
     }
 

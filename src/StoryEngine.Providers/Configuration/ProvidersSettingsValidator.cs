@@ -101,14 +101,32 @@ public static class ProvidersSettingsValidator
         {
             errors.Add($"Narrator:RetryBaseDelayMilliseconds must be between 0 and 60000 (got {narrator.RetryBaseDelayMilliseconds}).");
         }
-        // Polly's circuit breaker cannot judge a failure ratio from fewer than two calls.
+        ValidateBreaker(narrator, errors);
+    }
+
+    // The limits are Polly's own (CircuitBreakerStrategyOptions): it refuses a ratio outside (0, 1], fewer than two
+    // calls, and a window or break under 0.5 s. Checked here so the message names the key instead of Polly's property.
+    private static void ValidateBreaker(NarratorOptions narrator, List<string> errors)
+    {
+        if (!(narrator.CircuitBreakerFailureRatio is > 0 and <= 1))
+        {
+            errors.Add("Narrator:CircuitBreakerFailureRatio must be greater than 0 and at most 1 " +
+                $"(got {Format(narrator.CircuitBreakerFailureRatio)}).");
+        }
         if (narrator.CircuitBreakerMinimumThroughput < 2)
         {
-            errors.Add($"Narrator:CircuitBreakerMinimumThroughput must be at least 2 (got {narrator.CircuitBreakerMinimumThroughput}).");
+            errors.Add("Narrator:CircuitBreakerMinimumThroughput must be at least 2 " +
+                $"(got {narrator.CircuitBreakerMinimumThroughput}).");
         }
-        if (!(narrator.CircuitBreakerBreakSeconds >= 0.5))
+        if (!(narrator.CircuitBreakerSamplingSeconds is >= 0.5 and <= 86_400))
         {
-            errors.Add($"Narrator:CircuitBreakerBreakSeconds must be at least 0.5 (got {Format(narrator.CircuitBreakerBreakSeconds)}).");
+            errors.Add("Narrator:CircuitBreakerSamplingSeconds must be between 0.5 and 86400 " +
+                $"(got {Format(narrator.CircuitBreakerSamplingSeconds)}).");
+        }
+        if (!(narrator.CircuitBreakerBreakSeconds is >= 0.5 and <= 86_400))
+        {
+            errors.Add("Narrator:CircuitBreakerBreakSeconds must be between 0.5 and 86400 " +
+                $"(got {Format(narrator.CircuitBreakerBreakSeconds)}).");
         }
     }
 

@@ -21,11 +21,21 @@ public sealed class BackendStreamInterruptedException : Exception
     }
 
     public BackendStreamInterruptedException(string backendName, string model, Exception innerException)
-        : base($"The model backend '{backendName}' ({model}) failed after it had started answering: {innerException?.Message.TrimEnd('.')}. The text received so far is kept.", innerException)
+        : base(ForPlayer, innerException)
     {
         BackendName = backendName;
         Model = model;
+        Detail = $"The model backend '{backendName}' ({model}) failed after it had started answering: " +
+            $"{innerException?.Message.TrimEnd('.')}. The text received so far is kept.";
     }
+
+    /// <summary>What a player reads: no backend name, model or error text (issue #15, fault 6); those are in
+    /// <see cref="Detail"/> and the server log.</summary>
+    public const string ForPlayer =
+        "The storyteller's model stopped part-way through. The text so far is kept; try again in a minute.";
+
+    /// <summary>For the operator: which backend failed and how.</summary>
+    public string Detail { get; } = "";
 
     public string BackendName { get; } = "";
 

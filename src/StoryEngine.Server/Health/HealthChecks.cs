@@ -1,7 +1,10 @@
 using System.Data.Common;
+using System.Text.Json.Serialization;
 using Dapper;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using StoryEngine.Server.Auth;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Migrations;
 
@@ -60,32 +63,41 @@ public static class HealthEndpoints
     /// <summary>
     /// /health/live (the process runs), /health/ready (it can serve: 503 otherwise), /health (every component).
     /// Mapped as ordinary endpoints rather than MapHealthChecks so they appear in the OpenAPI document.
+    /// Anyone may ask, so anyone gets only each component's state; the descriptions (backend addresses and models,
+    /// the database's location, error text) go to admins only (issue #15, fault 6), who also have /admin/backends.
     /// </summary>
     public static IEndpointRouteBuilder MapStoryHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health.MapGet("/live", () => TypedResults.Ok(new HealthResponse("Healthy", 0, new Dictionary<string, ComponentHealth>())))
             .WithName("Live").WithSummary("The process is running");
-        health.MapGet("/ready", (HealthCheckService checks, HttpContext context, CancellationToken ct) =>
-                ReportAsync(checks, context, c => c.Tags.Contains(ReadyTag), ct))
+        health.MapGet("/ready", (HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
+                CancellationToken ct) =>
+                ReportAsync(checks, authorization, context, c => c.Tags.Contains(ReadyTag), ct))
             .WithName("Ready").WithSummary("The server can take requests: database reachable, migrations current")
             .Produces<HealthResponse>(503);
-        health.MapGet("/", (HealthCheckService checks, HttpContext context, CancellationToken ct) => ReportAsync(checks, context, null, ct))
+        health.MapGet("/", (HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
+                CancellationToken ct) => ReportAsync(checks, authorization, context, null, ct))
             .WithName("Health").WithSummary("Every component's state")
             .Produces<HealthResponse>(503);
         return app;
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> ReportAsync(
-        HealthCheckService checks, HttpContext context, Func<HealthCheckRegistration, bool>? predicate, CancellationToken cancellationToken)
+        HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
+        Func<HealthCheckRegistration, bool>? predicate, CancellationToken cancellationToken)
     {
         var report = await checks.CheckHealthAsync(predicate, cancellationToken);
+        // The caller is whoever the default scheme (Bearer, for this path) says; with no token, nobody.
+        var detailed = (await authorization.AuthorizeAsync(context.User, AuthorizationPolicies.Admin)).Succeeded;
         context.Response.Headers.CacheControl = "no-store";
         var body = new HealthResponse(
             report.Status.ToString(),
             Math.Round(report.TotalDuration.TotalMilliseconds, 1),
             report.Entries.ToDictionary(e => e.Key, e => new ComponentHealth(
-                e.Value.Status.ToString(), e.Value.Description, Math.Round(e.Value.Duration.TotalMilliseconds, 1))));
+                e.Value.Status.ToString(),
+                detailed ? e.Value.Description : null,
+                Math.Round(e.Value.Duration.TotalMilliseconds, 1))));
         return report.Status == HealthStatus.Unhealthy
             ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(body);
@@ -94,4 +106,11 @@ public static class HealthEndpoints
 
 public sealed record HealthResponse(string Status, double DurationMs, IReadOnlyDictionary<string, ComponentHealth> Components);
 
-public sealed record ComponentHealth(string Status, string? Description, double DurationMs);
+/// <param name="Status">Healthy (up), Degraded or Unhealthy (down).</param>
+/// <param name="Description">What the check found, with addresses and error text: for admins only, absent
+/// otherwise.</param>
+/// <param name="DurationMs">How long the check took.</param>
+public sealed record ComponentHealth(
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description,
+    double DurationMs);

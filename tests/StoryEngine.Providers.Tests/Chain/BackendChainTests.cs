@@ -124,8 +124,11 @@ public sealed class BackendChainTests
 
         Assert.Empty(updates);
         var unavailable = Assert.IsType<BackendUnavailableException>(error);
-        Assert.StartsWith($"No model backend answered: ollama at {ollama.BaseUrl} refused the connection. Start Ollama (`ollama serve`) or fix Backends:ollama:BaseUrl.", unavailable.Message, StringComparison.Ordinal);
-        Assert.Contains("Narrator:Backends", unavailable.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"No model backend answered: ollama at {ollama.BaseUrl} refused the connection. " +
+            "Start Ollama (`ollama serve`) or fix Backends:ollama:BaseUrl.",
+            unavailable.Detail, StringComparison.Ordinal);
+        Assert.Equal(BackendUnavailableException.NotAnswering, unavailable.Message);
+        Assert.Contains("Narrator:Backends", unavailable.Detail, StringComparison.Ordinal);
         Assert.Equal("ollama", Assert.Single(unavailable.Failures).BackendName);
     }
 
@@ -139,9 +142,9 @@ public sealed class BackendChainTests
         var error = await Assert.ThrowsAsync<BackendUnavailableException>(() => chain.GetResponseAsync(Clients.Story()));
 
         Assert.Equal(["local", "cloud"], error.Failures.Select(f => f.BackendName));
-        Assert.Contains("local (ollama at ", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Pull it with `ollama pull test-model`", error.Message, StringComparison.Ordinal);
-        Assert.Contains("cloud (anthropic at ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("local (ollama at ", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("Pull it with `ollama pull test-model`", error.Detail, StringComparison.Ordinal);
+        Assert.Contains("cloud (anthropic at ", error.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class FailureModeTests
 
         Assert.Empty(updates);
         var unavailable = Assert.IsType<BackendUnavailableException>(error);
-        Assert.Contains("HTTP 500", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("HTTP 500", unavailable.Detail, StringComparison.Ordinal);
         Assert.Equal(3, server.ChatRequestCount); // the first try and two retries
     }
 
@@ -34,7 +34,7 @@ public sealed class FailureModeTests
 
         Assert.Empty(updates);
         var unavailable = Assert.IsType<BackendUnavailableException>(error);
-        Assert.Contains("sent no token within 1 s", unavailable.Message, StringComparison.Ordinal);
+        Assert.Contains("sent no token within 1 s", unavailable.Detail, StringComparison.Ordinal);
         Assert.IsType<BackendTimeoutException>(unavailable.Failures.Single().Exception);
     }
 
@@ -74,7 +74,8 @@ public sealed class FailureModeTests
         Assert.Equal("Once", Clients.Text(updates));
         var interrupted = Assert.IsType<BackendStreamInterruptedException>(error);
         Assert.IsType<BackendTimeoutException>(interrupted.InnerException);
-        Assert.Contains("went quiet for 1 s", interrupted.Message, StringComparison.Ordinal);
+        Assert.Contains("went quiet for 1 s", interrupted.Detail, StringComparison.Ordinal);
+        Assert.Equal(BackendStreamInterruptedException.ForPlayer, interrupted.Message);
         Assert.Equal(1, server.ChatRequestCount);
     }
 

@@ -107,6 +107,35 @@ public sealed class ProvidersConfigurationTests
     }
 
     [Fact]
+    public void circuit_breaker_thresholds_are_read_and_checked_against_pollys_limits()
+    {
+        var read = ProvidersConfiguration.Read(Config(
+            ("Narrator:CircuitBreakerFailureRatio", "0.25"),
+            ("Narrator:CircuitBreakerMinimumThroughput", "50"),
+            ("Narrator:CircuitBreakerSamplingSeconds", "60"),
+            ("Narrator:CircuitBreakerBreakSeconds", "5"))).Narrator;
+        Assert.Equal((0.25, 50, 60.0, 5.0), (read.CircuitBreakerFailureRatio, read.CircuitBreakerMinimumThroughput,
+            read.CircuitBreakerSamplingSeconds, read.CircuitBreakerBreakSeconds));
+        var defaults = ProvidersConfiguration.Read(Config()).Narrator;
+        Assert.Equal((0.5, 20, 30.0, 15.0), (defaults.CircuitBreakerFailureRatio,
+            defaults.CircuitBreakerMinimumThroughput, defaults.CircuitBreakerSamplingSeconds,
+            defaults.CircuitBreakerBreakSeconds));
+
+        var error = Assert.Throws<ProvidersConfigurationException>(() => ProvidersConfiguration.Read(Config(
+            ("Narrator:CircuitBreakerFailureRatio", "1.5"),
+            ("Narrator:CircuitBreakerMinimumThroughput", "1"),
+            ("Narrator:CircuitBreakerSamplingSeconds", "0.1"),
+            ("Narrator:CircuitBreakerBreakSeconds", "0"))));
+        Assert.Equal(
+        [
+            "Narrator:CircuitBreakerFailureRatio must be greater than 0 and at most 1 (got 1.5).",
+            "Narrator:CircuitBreakerMinimumThroughput must be at least 2 (got 1).",
+            "Narrator:CircuitBreakerSamplingSeconds must be between 0.5 and 86400 (got 0.1).",
+            "Narrator:CircuitBreakerBreakSeconds must be between 0.5 and 86400 (got 0).",
+        ], error.Errors);
+    }
+
+    [Fact]
     public void backend_options_never_print_the_api_key()
     {
         var backend = new BackendOptions { Name = "cloud", Kind = "anthropic", BaseUrl = "https://api.anthropic.com", Model = "claude-test", ApiKey = "sk-ant-very-secret" };

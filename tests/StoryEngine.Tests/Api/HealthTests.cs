@@ -14,8 +14,32 @@ public abstract class HealthTests(ServerFixture server)
         Assert.Equal("Healthy", ready.Str("status"));
         var health = await (await client.GetAsync("/health")).JsonAsync();
         var components = health.GetProperty("components");
-        Assert.Contains(server.Engine, components.GetProperty("database").Str("description"), StringComparison.Ordinal);
+        Assert.Equal("Healthy", components.GetProperty("database").Str("status"));
         Assert.Equal("Healthy", components.GetProperty("migrations").Str("status"));
+    }
+
+    [Fact]
+    public async Task anonymous_health_says_only_up_or_down_per_component_and_admins_get_the_details()
+    {
+        using var anonymous = server.CreateClient();
+        using var user = await server.CreateAccountAsync();
+        foreach (var caller in new[] { anonymous, user.Client })
+        {
+            foreach (var url in new[] { "/health", "/health/ready" })
+            {
+                var body = await (await caller.GetAsync(url)).JsonAsync();
+                HttpAssertions.AssertDisclosesNothing(body);
+                Assert.DoesNotContain(server.Engine, body.GetRawText(), StringComparison.OrdinalIgnoreCase);
+                Assert.All(body.GetProperty("components").EnumerateObject(),
+                    c => Assert.False(c.Value.TryGetProperty("description", out _), c.Name));
+            }
+        }
+
+        using var admin = await server.CreateAccountAsync(admin: true);
+        var detailed = (await (await admin.Client.GetAsync("/health")).JsonAsync()).GetProperty("components");
+        Assert.Contains(server.Engine, detailed.GetProperty("database").Str("description"), StringComparison.Ordinal);
+        var migrations = detailed.GetProperty("migrations").Str("description");
+        Assert.Contains("schema version", migrations, StringComparison.Ordinal);
     }
 }
 

@@ -8,7 +8,7 @@ namespace StoryEngine.Tests.Api;
 public sealed class NoBackendTests
 {
     [Fact]
-    public async Task with_no_backend_reachable_a_turn_fails_at_once_saying_what_to_start()
+    public async Task with_no_backend_reachable_a_turn_fails_at_once_and_only_an_admin_sees_what_to_start()
     {
         var fixture = new SqliteServerFixture();
         // A closed port instead of the real default, so a developer's running Ollama cannot change the outcome.
@@ -21,13 +21,25 @@ public sealed class NoBackendTests
             var setup = await AdventureTestData.CreateAsync(client);
             var problem = await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "hello?" }))
                 .AssertProblemAsync(HttpStatusCode.BadGateway, "backend_unavailable");
-            Assert.Contains("127.0.0.1:9", problem.Str("detail"), StringComparison.Ordinal);
+            // The player is told to come back; the address and the key to fix are the operator's (issue #15, fault 6).
+            Assert.Contains("Try again in a minute", problem.Str("detail"), StringComparison.Ordinal);
+            HttpAssertions.AssertDisclosesNothing(problem);
             Assert.Equal("hello?", problem.GetProperty("turn").Str("playerText"));
 
-            var health = await (await client.GetAsync("/health")).JsonAsync();
+            var response = await client.GetAsync("/health");
+            var health = await response.JsonAsync();
             Assert.Equal("Degraded", health.Str("status"));
-            Assert.Contains("scripted", health.GetProperty("components").GetProperty("backends").Str("description"), StringComparison.Ordinal);
+            Assert.Equal("Degraded", health.GetProperty("components").GetProperty("backends").Str("status"));
+            HttpAssertions.AssertDisclosesNothing(health);
+            Assert.False(health.GetProperty("components").GetProperty("backends").TryGetProperty("description", out _));
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+            using var admin = await fixture.CreateAccountAsync(admin: true);
+            var detailed = await (await admin.Client.GetAsync("/health")).JsonAsync();
+            var backends = detailed.GetProperty("components").GetProperty("backends").Str("description");
+            Assert.Contains("scripted", backends, StringComparison.Ordinal);
+            Assert.Contains("127.0.0.1:9", backends, StringComparison.Ordinal);
+            Assert.Contains("Backends:scripted:BaseUrl", backends, StringComparison.Ordinal);
         }
         finally
         {

@@ -212,6 +212,30 @@ public abstract class TurnsApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task a_failed_turn_tells_the_player_to_try_again_without_the_backends_address_or_keys()
+    {
+        using var client = await server.CreateUserClientAsync();
+        var setup = await AdventureTestData.CreateAsync(client);
+        var problem = await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns",
+                new { kind = "do", text = "break {{fail}}" }))
+            .AssertProblemAsync(HttpStatusCode.BadGateway, "backend_unavailable");
+        Assert.Equal("The storyteller's model is not answering right now. Try again in a minute.",
+            problem.Str("detail"));
+        HttpAssertions.AssertDisclosesNothing(problem);
+        var stored = await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{problem.Str("turnId")}");
+        HttpAssertions.AssertDisclosesNothing(await stored.JsonAsync());
+
+        var failed = (await Sse.ReadAllAsync(client, AdventureTestData.Turn(setup.AdventureId, "again {{fail}}")))[^1];
+        Assert.Equal("turn.failed", failed.Event);
+        HttpAssertions.AssertDisclosesNothing(failed.Data);
+        var cutTurn = AdventureTestData.Turn(setup.AdventureId, "cut {{tokens:6}}{{cut:2}}");
+        var cut = (await Sse.ReadAllAsync(client, cutTurn))[^1];
+        Assert.Equal("turn.failed", cut.Event);
+        Assert.Contains("text so far is kept", cut.Data.Str("detail"), StringComparison.Ordinal);
+        HttpAssertions.AssertDisclosesNothing(cut.Data);
+    }
+
+    [Fact]
     public async Task stream_cut_half_way_keeps_the_partial_narration()
     {
         using var client = await server.CreateUserClientAsync();

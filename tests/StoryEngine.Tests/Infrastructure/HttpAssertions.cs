@@ -20,6 +20,42 @@ public static class HttpAssertions
         return json;
     }
 
+    /// <summary>What a player or an anonymous caller must never be shown (issue #15, fault 6): an address, a
+    /// configuration key, a file path, the operator's advice.</summary>
+    public static void AssertDisclosesNothing(string shown)
+    {
+        string[] secrets = ["http://", "https://", "127.0.0.1", "localhost", "Backends:", "Narrator:", "README", "src/",
+            ".db", "/tmp/", "storyengine-tests", "scripted-1", "HTTP 500"];
+        foreach (var secret in secrets)
+        {
+            Assert.False(shown.Contains(secret, StringComparison.OrdinalIgnoreCase), $"'{secret}' was shown: {shown}");
+        }
+    }
+
+    /// <summary>The same for every string in a JSON answer, except a problem's "type", which is the RFC's own
+    /// link.</summary>
+    public static void AssertDisclosesNothing(JsonElement json)
+    {
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in json.EnumerateObject().Where(p => p.Name != "type"))
+                {
+                    AssertDisclosesNothing(property.Value);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in json.EnumerateArray())
+                {
+                    AssertDisclosesNothing(item);
+                }
+                break;
+            case JsonValueKind.String:
+                AssertDisclosesNothing(json.GetString()!);
+                break;
+        }
+    }
+
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
     {
         var body = await response.Content.ReadAsStringAsync();
