@@ -54,12 +54,21 @@ public static class LogEvents
         public const int InterruptedMarkedAtStart = 3100;
         public const int RecoveryAtStartFailed = 3101;
         public const int DraftCheckpointFailed = 3200;
+
+        // Issue 15: a narration that ended while the database was away.
+        public const int OutcomeDeferred = 3300;
+        public const int OutcomeWrittenLate = 3301;
+        public const int OutcomeDropped = 3302;
+        public const int OrphanSwept = 3303;
+        public const int SettleFailed = 3304;
     }
 
     public static class Usage
     {
         public const int NotRecorded = 4000;
         public const int UserGone = 4001;
+        public const int Deferred = 4010;
+        public const int WrittenLate = 4011;
     }
 
     public static class Jobs

@@ -54,6 +54,7 @@ public static class ProblemCodes
         // Not problem documents: the code of a failed narration, in the turn and its turn.failed stream event.
         Raised(502, "Bad gateway", "backend_unavailable"),
         Raised(503, "Unavailable", "unavailable", "database_unavailable"),
+        Of<StorageUnavailableException>(503, "Unavailable", StorageUnavailableException.ProblemCode),
         Raised(504, "Gateway timeout", "backend_timeout"),
         // Any other expected failure is the request's fault (its code is its own; the quota's is listed above).
         Of<StoryEngineException>(400, "Bad request"),
