@@ -38,7 +38,7 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
                 var text = $"trial {trial} {{{{tokens:60}}}}{{{{delay:20}}}}";
                 using var request = retry
                     ? new HttpRequestMessage(HttpMethod.Post,
-                        $"/api/v1/adventures/{setup.AdventureId}/turns/{newest!.Value.Str("turnId")}/retry")
+                        $"/api/v1/adventures/{setup.AdventureId}/turns/{newest!.Value.Str("id")}/retry")
                     { Content = JsonContent.Create(new { }) }
                     : AdventureTestData.Turn(setup.AdventureId, text);
                 // Anywhere from before the action is committed to after the narration ended (about 1.2 s).
@@ -76,7 +76,7 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
                 client.DefaultRequestHeaders.Authorization = auth;
 
                 var turns = await TurnsAsync(client, setup.AdventureId);
-                lost += accepted.Count(a => !turns.Any(t => t.Str("turnId") == a.Key && t.Str("playerText") == a.Value));
+                lost += accepted.Count(a => !turns.Any(t => t.Str("id") == a.Key && t.Str("playerText") == a.Value));
                 stuck += turns.Count(t => t.Str("status") == "streaming");
             }
 
@@ -85,7 +85,7 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             if (last?.Str("status") == "interrupted")
             {
                 var again = await (await client.PostAsJsonAsync(
-                    $"/api/v1/adventures/{setup.AdventureId}/turns/{last.Value.Str("turnId")}/retry", new { })).JsonAsync();
+                    $"/api/v1/adventures/{setup.AdventureId}/turns/{last.Value.Str("id")}/retry", new { })).JsonAsync();
                 Assert.Equal("completed", again.Str("status"));
                 retried++;
             }
