@@ -56,12 +56,21 @@ public static class LogEvents
         public const int DraftCheckpointFailed = 3200;
         public const int DrainStarted = 3300;
         public const int DrainEnded = 3301;
+
+        // Issue 15: a narration that ended while the database was away.
+        public const int OutcomeDeferred = 3310;
+        public const int OutcomeWrittenLate = 3311;
+        public const int OutcomeDropped = 3312;
+        public const int OrphanSwept = 3313;
+        public const int SettleFailed = 3314;
     }
 
     public static class Usage
     {
         public const int NotRecorded = 4000;
         public const int UserGone = 4001;
+        public const int Deferred = 4010;
+        public const int WrittenLate = 4011;
     }
 
     public static class Jobs

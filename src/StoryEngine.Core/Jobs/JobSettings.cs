@@ -8,7 +8,10 @@ namespace StoryEngine.Core.Jobs;
 /// <param name="Retention">How long finished jobs stay visible before they are purged.</param>
 public sealed record JobSettings(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan Lease, TimeSpan Retention)
 {
-    public static readonly JobSettings Default = new(5, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(5), TimeSpan.FromDays(7));
+    // A 30 s lease, renewed every 10 s while the job runs (JobRunner): a killed node's jobs are taken over within
+    // about one lease, not five minutes (issue 15, fault 8).
+    public static readonly JobSettings Default = new(5, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(30),
+        TimeSpan.FromSeconds(30), TimeSpan.FromDays(7));
 }
 
 /// <summary>Exponential backoff with "equal jitter": half the delay is fixed, half random, so retries of many jobs that failed together spread out.</summary>

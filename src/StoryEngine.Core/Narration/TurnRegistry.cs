@@ -13,9 +13,9 @@ public sealed class TurnRegistry(TimeProvider clock)
     private readonly ConcurrentDictionary<string, (TurnRun Run, DateTimeOffset FinishedAt)> _runs = new(StringComparer.Ordinal);
 
     /// <summary>Claims the adventure for a new narration, or throws <see cref="TurnInProgressException"/>.</summary>
-    public TurnRun Begin(string adventureId, string turnId, int alternative)
+    public TurnRun Begin(string adventureId, string turnId, int alternative, string? ownerId = null)
     {
-        var run = new TurnRun(adventureId, turnId, alternative);
+        var run = new TurnRun(adventureId, turnId, alternative) { OwnerId = ownerId };
         while (true)
         {
             if (_runs.TryGetValue(adventureId, out var existing))

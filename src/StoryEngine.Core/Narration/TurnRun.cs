@@ -27,6 +27,9 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
     public string TurnId { get; } = turnId;
     public int Alternative { get; } = alternative;
 
+    /// <summary>Whose adventure it is, so stop and re-attach can check without the database (issue 15).</summary>
+    public string? OwnerId { get; init; }
+
     /// <summary>Cancelled when the player presses stop; the text so far is kept as a stopped narration.</summary>
     public CancellationTokenSource Stop { get; } = new();
 

@@ -30,6 +30,8 @@ public sealed partial class TurnService(
     IEnumerable<INarrationObserver> observers,
     UsageMeter usage,
     ILoreActivationLog loreActivations,
+    OutcomeWriter outcomes,
+    TimeProvider clock,
     ILogger<TurnService> logger)
 {
     private readonly CancellationTokenSource _shutdown = new();
@@ -71,7 +73,7 @@ public sealed partial class TurnService(
     {
         for (var attempt = 1; ; attempt++)
         {
-            var run = registry.Begin(state.Adventure.Id, decision.TurnId, decision.Alternative);
+            var run = registry.Begin(state.Adventure.Id, decision.TurnId, decision.Alternative, ownerId);
             try
             {
                 var known = state.Target is { } target ? [target] : Array.Empty<TurnRecord>();
@@ -97,8 +99,7 @@ public sealed partial class TurnService(
     /// <summary>Stops the narration in flight; the text so far is kept as a stopped narration.</summary>
     public async Task<TurnRun> StopAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
     {
-        await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        var run = registry.Find(adventureId);
+        var run = await OwnedRunAsync(ownerId, adventureId, cancellationToken);
         if (run is null || run.IsFinished)
         {
             throw new NoTurnInProgressException();
@@ -108,25 +109,80 @@ public sealed partial class TurnService(
     }
 
     /// <summary>The narration in flight (or just finished) for re-attaching, after checking the adventure is the caller's.</summary>
-    public async Task<TurnRun?> FindRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
+    public Task<TurnRun?> FindRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
+        OwnedRunAsync(ownerId, adventureId, cancellationToken);
+
+    /// <summary>How long stop and re-attach wait for the database to confirm whose adventure it is.</summary>
+    public static readonly TimeSpan OwnershipCheckTimeout = TimeSpan.FromSeconds(3);
+
+    // Stop and re-attach never wait on the database for a run this node holds (issue 15): the run knows its owner.
+    // Otherwise the adventure is looked up, briefly: an outage answers 503 at once instead of hanging the player.
+    private async Task<TurnRun?> OwnedRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
     {
-        await writer.LoadAsync(ownerId, adventureId, cancellationToken);
-        return registry.Find(adventureId);
+        var run = registry.Find(adventureId);
+        if (run is not null && run.OwnerId == ownerId)
+        {
+            return run;
+        }
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(OwnershipCheckTimeout);
+        try
+        {
+            await writer.LoadAsync(ownerId, adventureId, bounded.Token);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested
+            && (e is OperationCanceledException || OutcomeWriter.IsStorageFault(e)))
+        {
+            throw new StorageUnavailableException(e);
+        }
+        return run;
     }
 
     /// <summary>
     /// At start-up: every turn still marked streaming was cut off by a crash or kill. It becomes interrupted, with
     /// the last checkpointed draft as its text, so it can be retried or continued.
     /// </summary>
-    public async Task<int> RecoverInterruptedAsync(CancellationToken cancellationToken)
+    public Task<int> RecoverInterruptedAsync(CancellationToken cancellationToken) =>
+        InterruptStaleAsync(DateTimeOffset.MaxValue, cancellationToken);
+
+    /// <summary>
+    /// A streaming turn whose action is older than this, and that no run on this node narrates, is taken for
+    /// orphaned by the sweeper: its node died, or its outcome was lost. Longer than any narration may take.
+    /// </summary>
+    public static readonly TimeSpan OrphanAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// While running: writes the outcomes kept through an outage, then marks interrupted the streaming turns that
+    /// no live run narrates (issue 15). Returns how many turns it settled.
+    /// </summary>
+    public async Task<int> SettleAsync(bool sweepOrphans, CancellationToken cancellationToken)
+    {
+        var written = await outcomes.WritePendingAsync(cancellationToken);
+        foreach (var (outcome, turn) in written)
+        {
+            if (outcome.Outcome is NarrationCompleted { Stopped: false })
+            {
+                await NotifyAsync(new CompletedNarration(outcome.OwnerId, outcome.AdventureId, outcome.TurnId,
+                    turn.Number, outcome.Alternative));
+            }
+        }
+        var swept = sweepOrphans && outcomes.PendingCount == 0
+            ? await InterruptStaleAsync(clock.GetUtcNow() - OrphanAfter, cancellationToken)
+            : 0;
+        return written.Count + swept;
+    }
+
+    private async Task<int> InterruptStaleAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken)
     {
         var stale = await log.ListStreamingTurnsAsync(cancellationToken);
         var recovered = 0;
         foreach (var turn in stale)
         {
-            if (registry.Find(turn.AdventureId) is { IsFinished: false })
+            if (registry.Find(turn.AdventureId) is { IsFinished: false }
+                || outcomes.IsPending(turn.AdventureId, turn.TurnId)
+                || turn.UpdatedAt > startedBefore)
             {
-                continue; // narrating on this node right now
+                continue; // narrating on this node right now, ended here and waiting for the database, or too recent
             }
             var alternative = turn.Alternatives.Count - 1;
             var draft = await log.GetDraftAsync(turn.AdventureId, turn.TurnId, alternative, cancellationToken) ?? "";
@@ -262,10 +318,16 @@ public sealed partial class TurnService(
     {
         try
         {
-            // Background work (world state, summaries) may append to the log meanwhile; the outcome belongs at the end
-            // whatever came before. It is tried first at the version the action left, which is usually still current.
-            var turn = (await writer.AppendLatestAsync(ownerId, run.AdventureId, ownerId, [outcome], appended,
-                CancellationToken.None)).Single();
+            var turn = await outcomes.WriteAsync(new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome,
+                appended));
+            if (turn is null)
+            {
+                // The database stayed away: the outcome is written when it is back. The reader is told now, and the
+                // turn it gets stands as interrupted with the text so far, which is what a retry would start from.
+                run.Finish(new OutcomeItem(InterruptedInMemory(run, appended, outcome),
+                    StorageUnavailableException.ProblemCode, StorageUnavailableException.NarrationMessage));
+                return;
+            }
             if (outcome is NarrationCompleted { Stopped: false })
             {
                 await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative));
@@ -279,16 +341,40 @@ public sealed partial class TurnService(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The outcome could not be stored (database down). The turn stays "streaming" with its draft, and the
-            // next start marks it interrupted; the reader is told now.
+            // Not the database's absence but a refusal (the adventure was deleted meanwhile): nothing to write to.
             LogOutcomeLost(logger, e, run.AdventureId, run.TurnId);
-            var turn = await log.GetTurnAsync(run.AdventureId, run.TurnId, CancellationToken.None).ConfigureAwait(false);
-            run.Finish(new OutcomeItem(turn!, "storage_failed", "The narration could not be saved. It will be marked interrupted and can be retried."));
+            run.Finish(new OutcomeItem(InterruptedInMemory(run, appended, outcome), "storage_failed",
+                "The narration could not be saved. It will be marked interrupted and can be retried."));
         }
         finally
         {
+            // Finish precedes this in every path, so the adventure is free for its next turn (issue 15: a run left
+            // unfinished here kept every later turn at 409 until a restart).
             registry.Finished(run);
         }
+    }
+
+    // The turn as the action left it, its narration marked interrupted with the text it reached: no database needed.
+    private static TurnRecord InterruptedInMemory(TurnRun run, StoryAppend appended, IStoryEventPayload outcome)
+    {
+        var turn = appended.Turns.Single(t => t.TurnId == run.TurnId);
+        var text = outcome switch
+        {
+            NarrationCompleted c => c.Text,
+            NarrationFailed f => f.PartialText,
+            NarrationInterrupted i => i.PartialText,
+            _ => "",
+        };
+        var alternatives = turn.Alternatives.ToArray();
+        if (run.Alternative < alternatives.Length)
+        {
+            alternatives[run.Alternative] = alternatives[run.Alternative] with
+            {
+                Text = text,
+                Status = NarrationRecord.Interrupted,
+            };
+        }
+        return turn with { Alternatives = alternatives };
     }
 
     // Follow-up work (memory, summaries, state) is scheduled by observers; none of it may fail a stored turn.

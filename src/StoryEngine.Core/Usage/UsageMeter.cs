@@ -20,10 +20,18 @@ public sealed partial class UsageMeter(
     TimeProvider clock,
     ILogger<UsageMeter> logger)
 {
+    // Rows the database refused while it was away, written by WriteUnwrittenAsync when it is back (issue 15, fault 2:
+    // the ledger must equal what the backends reported). Each keeps its id, and the ledger skips an id it already has,
+    // so a row whose first write did commit is not counted twice.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UsageRecord> _unwritten = new();
+
+    /// <summary>Ledger rows waiting for the database.</summary>
+    public int UnwrittenCount => _unwritten.Count;
+
     /// <summary>
     /// Writes the call's ledger row: the backend's counts where it reported them, otherwise the estimator's (and the
-    /// row says so). A failure to write is logged, never thrown: the call has happened and its caller's work must
-    /// not be lost because of the meter.
+    /// row says so). A failure to write is never thrown: the call has happened and its caller's work must not be lost
+    /// because of the meter. The row is kept and written again when the database is back.
     /// </summary>
     public async Task<UsageRecord> RecordAsync(ModelCall call, CancellationToken cancellationToken)
     {
@@ -41,9 +49,35 @@ public sealed partial class UsageMeter(
         }
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
         {
-            LogNotRecorded(logger, e, call.UserId, call.Purpose, record.TotalTokens);
+            LogDeferred(logger, e, call.UserId, call.Purpose, record.TotalTokens);
+            _unwritten[record.Id] = record;
         }
         return record;
+    }
+
+    /// <summary>Writes the rows kept while the database was away; returns how many were written now.</summary>
+    public async Task<int> WriteUnwrittenAsync(CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var (id, record) in _unwritten)
+        {
+            try
+            {
+                await ledger.AppendAsync(record, cancellationToken); // false: the user is gone, or it is there already
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+            {
+                LogNotRecorded(logger, e, record.UserId, record.Purpose, record.TotalTokens);
+                break; // still away: the next tick tries again
+            }
+            _unwritten.TryRemove(id, out _);
+            written++;
+        }
+        if (written > 0)
+        {
+            LogWrittenLate(logger, written);
+        }
+        return written;
     }
 
     /// <summary>
@@ -112,8 +146,19 @@ public sealed partial class UsageMeter(
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Usage.NotRecorded, Level = LogLevel.Error, Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} in the usage ledger")]
+    [LoggerMessage(EventId = LogEvents.Usage.NotRecorded, Level = LogLevel.Warning,
+        Message = "Could not yet record {Tokens} tokens of {Purpose} for user {UserId}; retrying at the next tick")]
     private static partial void LogNotRecorded(ILogger logger, Exception exception, string userId, string purpose, long tokens);
+
+    [LoggerMessage(EventId = LogEvents.Usage.Deferred, Level = LogLevel.Warning,
+        Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} now; the row is kept and written " +
+            "when the database is back")]
+    private static partial void LogDeferred(ILogger logger, Exception exception, string userId, string purpose,
+        long tokens);
+
+    [LoggerMessage(EventId = LogEvents.Usage.WrittenLate, Level = LogLevel.Information,
+        Message = "Wrote {Count} usage rows kept while the database was away")]
+    private static partial void LogWrittenLate(ILogger logger, int count);
 
     [LoggerMessage(EventId = LogEvents.Usage.UserGone, Level = LogLevel.Information, Message = "No usage row for {Purpose}: user {UserId} was deleted while the call ran")]
     private static partial void LogUserGone(ILogger logger, string userId, string purpose);

@@ -32,9 +32,11 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<TurnRegistry>();
         services.AddSingleton<NarrationInputs>();
         services.AddSingleton<DraftCheckpoints>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<TurnService>();
         services.AddSingleton<AdventureService>();
         services.AddHostedService<NarrationLifetime>();
+        services.AddHostedService<Jobs.DeferredWritesService>();
         services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends");
         return services;
     }

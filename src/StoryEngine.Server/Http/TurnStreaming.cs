@@ -46,7 +46,8 @@ public static class TurnStreaming
         statusCode: outcome.FailureCode switch
         {
             "backend_timeout" => StatusCodes.Status504GatewayTimeout,
-            "interrupted" or "storage_failed" => StatusCodes.Status503ServiceUnavailable,
+            "interrupted" or "storage_failed" or StorageUnavailableException.ProblemCode
+                => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status502BadGateway,
         },
         title: "The narration failed",

@@ -19,7 +19,9 @@ public sealed class UsageLedger(IStorageProvider provider) : IUsageLedger
         var inserted = await write.Connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO usage_ledger (id, user_id, adventure_id, purpose, backend, model, prompt_tokens, completion_tokens, estimated, cost_micros, day, at) " +
             "SELECT @Id, @UserId, @AdventureId, @Purpose, @Backend, @Model, @PromptTokens, @CompletionTokens, @Estimated, @CostMicros, @Day, @At " +
-            "WHERE EXISTS (SELECT 1 FROM users WHERE id = @UserId)",
+            "WHERE EXISTS (SELECT 1 FROM users WHERE id = @UserId) " +
+            // A row written again after an outage (UsageMeter keeps it by id) must not count twice.
+            "AND NOT EXISTS (SELECT 1 FROM usage_ledger WHERE id = @Id)",
             new
             {
                 record.Id,

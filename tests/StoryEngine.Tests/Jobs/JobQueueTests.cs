@@ -105,6 +105,29 @@ public abstract class JobQueueTests(JobDatabase database)
     }
 
     [Fact]
+    public async Task a_killed_workers_job_runs_again_within_one_default_lease_not_five_minutes()
+    {
+        // Issue 15, fault 8: the default lease was 300 s, so a dead node's jobs waited five minutes.
+        var lease = JobSettings.Default.Lease;
+        Assert.True(lease <= TimeSpan.FromSeconds(30), $"the default lease is {lease}");
+        var handler = new Handler(_type, _ => Task.CompletedTask);
+        var id = await Queue().EnqueueAsync(new JobRequest(_type, "{}", "owner-1"), CancellationToken.None);
+        while (await Store.ClaimAsync(_clock.GetUtcNow(), lease, CancellationToken.None) is { } claim
+            && claim.Job.Id != id)
+        {
+        } // the killed worker's claim: it never renews nor finishes
+        var survivor = new JobRunner(Store, [handler], JobSettings.Default, _clock, NullLogger<JobRunner>.Instance);
+
+        _clock.Advance(lease - TimeSpan.FromSeconds(1));
+        await DrainAsync(survivor);
+        Assert.Equal(0, handler.Calls);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        await DrainAsync(survivor);
+        Assert.Equal(1, handler.Calls);
+        Assert.Equal(JobStates.Succeeded, (await Store.GetAsync(id, CancellationToken.None))!.State);
+    }
+
+    [Fact]
     public async Task a_job_that_runs_longer_than_its_lease_keeps_it_by_renewing()
     {
         var shortLease = Settings with { Lease = TimeSpan.FromMilliseconds(300) };
