@@ -443,8 +443,14 @@ public sealed partial class TurnService(
         _ => "backend_unavailable",
     };
 
-    private static string FailureMessage(Exception e) =>
-        string.IsNullOrWhiteSpace(e.Message) ? "The model backend failed. Check /health and the server log." : e.Message;
+    // The backends' exceptions carry a message written for players (issue 15: no addresses or keys); a database
+    // error's text can name the server, so the player gets a plain sentence and the log keeps the detail.
+    private static string FailureMessage(Exception e) => e switch
+    {
+        System.Data.Common.DbException => "The story could not be saved just now. Try again in a minute.",
+        _ when string.IsNullOrWhiteSpace(e.Message) => "The storyteller's model failed. Try again in a minute.",
+        _ => e.Message,
+    };
 
     [LoggerMessage(EventId = LogEvents.Narration.NarrationFailed, Level = LogLevel.Warning, Message = "Narration failed for adventure {AdventureId}, turn {TurnId}")]
     private static partial void LogNarrationFailed(ILogger logger, Exception exception, string adventureId, string turnId);
