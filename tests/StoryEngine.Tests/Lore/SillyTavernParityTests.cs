@@ -73,12 +73,12 @@ public sealed class SillyTavernParityTests
         string[] files =
         [
             // SillyTavern World Info
-            $$"""{"entries":{"0":{"uid":0,"key":[{{k}}],"content":"c","matchWholeWords":true}}}""",
+            $$$$"""{"entries":{"0":{"uid":0,"key":[{{{{k}}}}],"content":"c","matchWholeWords":true}}}""",
             // V2/V3 card book, SillyTavern's extension spelling (convertCharacterBook: extensions.match_whole_words)
-            $$"""{"entries":[{"id":0,"keys":[{{k}}],"content":"c","enabled":true,"insertion_order":0,"extensions":{"match_whole_words":true}}]}""",
+            $$$$"""{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,"extensions":{"match_whole_words":true}}]}""",
             // chub: whole_words_only at the entry's top level and in its extensions
-            $$"""{"entries":[{"id":0,"keys":[{{k}}],"content":"c","enabled":true,"insertion_order":0,"whole_words_only":true}]}""",
-            $$"""{"spec":"lorebook_v3","data":{"entries":[{"id":0,"keys":[{{k}}],"content":"c","enabled":true,"insertion_order":0,"use_regex":false,"extensions":{"whole_words_only":true}}]}}""",
+            $$$$"""{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,"whole_words_only":true}]}""",
+            $$$$"""{"spec":"lorebook_v3","data":{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,"use_regex":false,"extensions":{"whole_words_only":true}}]}}""",
         ];
         foreach (var file in files)
         {
