@@ -120,7 +120,9 @@ internal static class LoreActivationLatency
                 Probability = i % 20 == 0 ? 50 : 100,
             });
         }
-        return new LoreBook("bench-book", "world", 1, new Lorebook { Name = "Bench", ScanDepth = 2 * ScanTurns + 1, Entries = entries });
+        // Scan depth counts messages: the action and two per turn.
+        var book = new Lorebook { Name = "Bench", ScanDepth = 2 * ScanTurns + 1, Entries = entries };
+        return new LoreBook("bench-book", "world", 1, book);
     }
 
     /// <summary>50 turns, newest first, as segments: a player's move and a ~120-word narration each, mentioning a few keys.</summary>

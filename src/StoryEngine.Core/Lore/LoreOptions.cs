@@ -5,7 +5,7 @@ public sealed class LoreOptions
 {
     public const string Section = "Lore";
 
-    /// <summary>SillyTavern's default World Info budget: a quarter of the context (<c>world_info_budget = 25</c>).</summary>
+    /// <summary>SillyTavern's default World Info budget: a quarter (<c>world_info_budget = 25</c>).</summary>
     public const int DefaultBudgetPercent = 25;
 
     /// <summary>

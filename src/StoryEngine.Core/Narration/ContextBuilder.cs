@@ -28,8 +28,9 @@ public sealed record NarrationInput(
 /// their cache: one system message (instructions, world, persona, characters, place, constant lore and summary
 /// slots), then the transcript (oldest dropped first when over budget), then a volatile block, then the action.
 /// </summary>
-/// <param name="loreOptions">The lore budget's share of the prompt; SillyTavern's default when none is configured.</param>
-public sealed class ContextBuilder(TokenEstimator tokens, LoreIndexCache loreIndexes, Lore.LoreOptions? loreOptions = null)
+/// <param name="loreOptions">The lore budget's share of the prompt; SillyTavern's default when none is set.</param>
+public sealed class ContextBuilder(
+    TokenEstimator tokens, LoreIndexCache loreIndexes, Lore.LoreOptions? loreOptions = null)
 {
     public const string Instructions =
         "You are the narrator of an interactive story. Write the next part of the story in reply to the player's move. " +

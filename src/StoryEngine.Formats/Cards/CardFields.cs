@@ -24,7 +24,7 @@ internal static class CardFields
         "character_version", "extensions", "character_book",
     ];
 
-    /// <summary>Under <see cref="Leftovers"/>: the names of the top-level copies of <c>data</c> fields (see <see cref="Mirrors"/>).</summary>
+    /// <summary>Under <see cref="Leftovers"/>: the root copies of data fields, by name (see Mirrors).</summary>
     public const string Mirrored = "mirrored";
 
     /// <summary>
@@ -33,7 +33,8 @@ internal static class CardFields
     /// <c>charaFormatData</c>) and chub's, which duplicate V2 fields at the root. An export writes them from the
     /// current values, so an edited character never leaves a stale copy behind (issue 17).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Mirrors = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string[]> Mirrors =
+        new Dictionary<string, string[]>(StringComparer.Ordinal)
     {
         ["creatorcomment"] = ["creator_notes"],
         ["talkativeness"] = ["extensions", "talkativeness"],

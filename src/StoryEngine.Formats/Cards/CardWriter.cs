@@ -83,7 +83,8 @@ public static class CardWriter
             extensions.Remove(CardFields.Namespace);
         }
         var mirrored = leftovers?[CardFields.Mirrored] is JsonArray names
-            ? names.Select(n => n is JsonValue v && v.TryGetValue<string>(out var name) ? name : null).OfType<string>().ToArray()
+            ? names.Select(n => n is JsonValue v && v.TryGetValue<string>(out var name) ? name : null)
+                .OfType<string>().ToArray()
             : [];
         return (leftovers?["data"] as JsonObject, leftovers?["root"] as JsonObject, mirrored);
     }

@@ -85,7 +85,8 @@ public static class CardBookFormat
             Selective = json.Bool(entry, "selective", at) ?? false,
             SelectiveLogic = json.Int(extensions, "selectiveLogic", ext) is { } logic
                 ? SillyTavernFields.Logic(logic, $"{ext}.selectiveLogic", json)
-                : SillyTavernFields.KeyLogic(entry, at, json) ?? SillyTavernFields.KeyLogic(extensions, ext, json) ?? SelectiveLogic.AndAny,
+                : SillyTavernFields.KeyLogic(entry, at, json) ?? SillyTavernFields.KeyLogic(extensions, ext, json)
+                  ?? SelectiveLogic.AndAny,
             Constant = json.Bool(entry, "constant", at) ?? false,
             Enabled = json.Bool(entry, "enabled", at) ?? true,
             CaseSensitive = json.Bool(entry, "case_sensitive", at) ?? json.Bool(extensions, "case_sensitive", ext),

@@ -43,7 +43,8 @@ internal static class SillyTavernFields
             "NOT_ALL" => SelectiveLogic.NotAll,
             "NOT_ANY" => SelectiveLogic.NotAny,
             "AND_ALL" => SelectiveLogic.AndAll,
-            var other => throw json.Invalid($"{JsonFields.Path(at, "key_logic")} must be AND_ANY, NOT_ALL, NOT_ANY or AND_ALL; got {other}."),
+            var other => throw json.Invalid(
+                $"{JsonFields.Path(at, "key_logic")} must be AND_ANY, NOT_ALL, NOT_ANY or AND_ALL; got {other}."),
         };
 
     /// <summary>SillyTavern writes false, true (level 1) or a recursion level.</summary>

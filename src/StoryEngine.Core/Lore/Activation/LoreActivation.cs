@@ -329,11 +329,14 @@ public static class LoreActivation
                         Array.Fill(_full, true);
                     }
                     _full[trigger.Book] = true;
+                    var left = overBook
+                        ? $"\"{book.Source.Book.Name}\" has {own - _used[trigger.Book]} of {own} left (its own budget)"
+                        : $"lore has {_request.Budget - _usedTotal} of {_request.Budget} left (the lore budget, "
+                          + "a share of the prompt)";
                     NotFired(trigger, LoreReasons.Budget, first
-                        ? overBook
-                            ? $"needs {tokens} tokens but \"{book.Source.Book.Name}\" has {own - _used[trigger.Book]} of {own} left (its own budget); entries of higher priority came first"
-                            : $"needs {tokens} tokens but lore has {_request.Budget - _usedTotal} of {_request.Budget} left (the lore budget, a share of the prompt); entries of higher priority came first"
-                        : $"lore is over budget; lower-priority entries are cut after the first that does not fit (priority {entry.Priority ?? entry.InsertionOrder})");
+                        ? $"needs {tokens} tokens but {left}; entries of higher priority came first"
+                        : "lore is over budget; lower-priority entries are cut after the first that does not fit "
+                          + $"(priority {entry.Priority ?? entry.InsertionOrder})");
                     continue;
                 }
                 _used[trigger.Book] += tokens;

@@ -21,7 +21,7 @@ public sealed record LoreInput(
     /// (<c>WorldInfoBuffer.get</c> slices the chat newest first): the action is 1, the narration before it 2, that
     /// turn's player message 3, and so on; the opening is one message.
     /// </summary>
-    /// <param name="budget">Tokens all lore may use together (<see cref="LoreOptions.BudgetPercent"/> of the prompt).</param>
+    /// <param name="budget">Tokens all lore may use (<see cref="LoreOptions.BudgetPercent"/> of the prompt).</param>
     public LoreActivationRequest ToRequest(PlayerAction action, int budget, Func<string, int> countTokens)
     {
         var segments = new List<ScanSegment>(RecentTurns.Count * 2 + 1) { new(TurnNumber, 1, "action", action.Text) };
@@ -35,6 +35,7 @@ public sealed record LoreInput(
                 segments.Add(new ScanSegment(turn.Number, ++depth, "player", turn.PlayerText));
             }
         }
-        return new LoreActivationRequest(AdventureId, TurnNumber, Books, segments, History, RecentTurns.Count, budget, countTokens);
+        return new LoreActivationRequest(
+            AdventureId, TurnNumber, Books, segments, History, RecentTurns.Count, budget, countTokens);
     }
 }
