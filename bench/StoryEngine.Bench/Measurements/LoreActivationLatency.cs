@@ -120,7 +120,9 @@ internal static class LoreActivationLatency
                 Probability = i % 20 == 0 ? 50 : 100,
             });
         }
-        return new LoreBook("bench-book", "world", 1, new Lorebook { Name = "Bench", ScanDepth = ScanTurns, Entries = entries });
+        // Scan depth counts messages: the action and two per turn.
+        var book = new Lorebook { Name = "Bench", ScanDepth = 2 * ScanTurns + 1, Entries = entries };
+        return new LoreBook("bench-book", "world", 1, book);
     }
 
     /// <summary>50 turns, newest first, as segments: a player's move and a ~120-word narration each, mentioning a few keys.</summary>
@@ -129,8 +131,8 @@ internal static class LoreActivationLatency
         var segments = new List<ScanSegment> { new(ScanTurns + 1, 1, "action", Sentence(random, names, 14, 1)) };
         for (var k = 0; k < ScanTurns; k++)
         {
-            segments.Add(new ScanSegment(ScanTurns - k, k + 2, "narration", Sentence(random, names, 120, 3)));
-            segments.Add(new ScanSegment(ScanTurns - k, k + 2, "player", Sentence(random, names, 14, 0)));
+            segments.Add(new ScanSegment(ScanTurns - k, 2 * k + 2, "narration", Sentence(random, names, 120, 3)));
+            segments.Add(new ScanSegment(ScanTurns - k, 2 * k + 3, "player", Sentence(random, names, 14, 0)));
         }
         return segments;
     }

@@ -28,7 +28,9 @@ public sealed record NarrationInput(
 /// their cache: one system message (instructions, world, persona, characters, place, constant lore and summary
 /// slots), then the transcript (oldest dropped first when over budget), then a volatile block, then the action.
 /// </summary>
-public sealed class ContextBuilder(TokenEstimator tokens, LoreIndexCache loreIndexes)
+/// <param name="loreOptions">The lore budget's share of the prompt; SillyTavern's default when none is set.</param>
+public sealed class ContextBuilder(
+    TokenEstimator tokens, LoreIndexCache loreIndexes, Lore.LoreOptions? loreOptions = null)
 {
     public const string Instructions =
         "You are the narrator of an interactive story. Write the next part of the story in reply to the player's move. " +
@@ -41,7 +43,8 @@ public sealed class ContextBuilder(TokenEstimator tokens, LoreIndexCache loreInd
     {
         var sections = new List<ContextSection>();
         var leftOut = new List<ContextOmission>();
-        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes);
+        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes,
+            loreOptions?.BudgetPercent ?? Lore.LoreOptions.DefaultBudgetPercent);
 
         // Stable prefix: changes only when the world, cast or persona is edited.
         AddSection(sections, "instructions", Instructions, settings);

@@ -44,7 +44,11 @@ public sealed class StateFold
         var refold = false;
         foreach (var e in events)
         {
-            Sequence = Math.Max(Sequence, e.Sequence);
+            if (e.Sequence <= Sequence)
+            {
+                continue; // already applied (pages that overlap): a change counts once (issue 17)
+            }
+            Sequence = e.Sequence;
             switch (e.Type)
             {
                 case nameof(OpeningWritten):

@@ -151,7 +151,15 @@ public static class StateRules
                 list.RemoveAt(at);
             }
         }
-        list.AddRange(add ?? []);
+        // A list is a set (ignoring case): applying the same change again, as a repeated extraction does, adds
+        // nothing (issue 17: a condition appeared six times).
+        foreach (var a in add ?? [])
+        {
+            if (!list.Contains(a, StringComparer.OrdinalIgnoreCase))
+            {
+                list.Add(a);
+            }
+        }
         return list.Count == 0 ? null : list;
     }
 

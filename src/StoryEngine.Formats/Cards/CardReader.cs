@@ -131,7 +131,18 @@ public static class CardReader
             dataLeft.Remove("group_only_greetings");
         }
         var rootLeft = isV1 ? JsonFields.Without(root, CardFields.Modelled) : JsonFields.Without(root, ["spec", "spec_version", "data", .. CardFields.V1]);
-        if (dataLeft.Count == 0 && rootLeft.Count == 0)
+        // A root copy of a data field is not kept as it was: its name is, and the export writes it from the current
+        // value (SillyTavern reads data and ignores a stale root copy, readFromV2).
+        var mirrored = new JsonArray();
+        foreach (var (key, path) in CardFields.Mirrors)
+        {
+            if (!isV1 && rootLeft.ContainsKey(key) && CardFields.At(data, path) is not null)
+            {
+                rootLeft.Remove(key);
+                mirrored.Add(key);
+            }
+        }
+        if (dataLeft.Count == 0 && rootLeft.Count == 0 && mirrored.Count == 0)
         {
             return;
         }
@@ -143,6 +154,10 @@ public static class CardReader
         if (rootLeft.Count > 0)
         {
             leftovers["root"] = rootLeft;
+        }
+        if (mirrored.Count > 0)
+        {
+            leftovers[CardFields.Mirrored] = mirrored;
         }
         if (extensions[CardFields.Namespace] is not JsonObject ours)
         {

@@ -14,7 +14,7 @@ public static class CardWriter
     public static JsonObject V3(Character c, Lorebook? book)
     {
         var extensions = c.Extensions.DeepClone().AsObject();
-        var (dataLeft, rootLeft) = TakeLeftovers(extensions);
+        var (dataLeft, rootLeft, mirrored) = TakeLeftovers(extensions);
         PutOwnFields(c, extensions);
 
         var data = new JsonObject
@@ -42,6 +42,14 @@ public static class CardWriter
         Merge(data, dataLeft);
         var root = new JsonObject { ["spec"] = CardFields.V3, ["spec_version"] = "3.0", ["data"] = data };
         Merge(root, rootLeft);
+        foreach (var key in mirrored)
+        {
+            // In step with the character as it is now; a copy of a field the export no longer writes is dropped.
+            if (CardFields.Mirrors.TryGetValue(key, out var path) && CardFields.At(data, path) is { } value)
+            {
+                root[key] = value.DeepClone();
+            }
+        }
         return root;
     }
 
@@ -62,11 +70,11 @@ public static class CardWriter
         return card;
     }
 
-    private static (JsonObject? Data, JsonObject? Root) TakeLeftovers(JsonObject extensions)
+    private static (JsonObject? Data, JsonObject? Root, string[] Mirrored) TakeLeftovers(JsonObject extensions)
     {
         if (extensions[CardFields.Namespace] is not JsonObject ours)
         {
-            return (null, null);
+            return (null, null, []);
         }
         var leftovers = ours[CardFields.Leftovers] as JsonObject;
         ours.Remove(CardFields.Leftovers);
@@ -74,7 +82,11 @@ public static class CardWriter
         {
             extensions.Remove(CardFields.Namespace);
         }
-        return (leftovers?["data"] as JsonObject, leftovers?["root"] as JsonObject);
+        var mirrored = leftovers?[CardFields.Mirrored] is JsonArray names
+            ? names.Select(n => n is JsonValue v && v.TryGetValue<string>(out var name) ? name : null)
+                .OfType<string>().ToArray()
+            : [];
+        return (leftovers?["data"] as JsonObject, leftovers?["root"] as JsonObject, mirrored);
     }
 
     private static void PutOwnFields(Character c, JsonObject extensions)

@@ -16,14 +16,14 @@ public static class CardBookFormat
     private static readonly string[] EntryFields =
     [
         "id", "keys", "secondary_keys", "comment", "content", "constant", "selective", "insertion_order", "enabled",
-        "position", "extensions", "name", "priority", "case_sensitive", "use_regex",
+        "position", "extensions", "name", "priority", "case_sensitive", "use_regex", "whole_words_only", "key_logic",
     ];
 
     /// <summary>SillyTavern's entry settings inside <c>extensions</c> that map to our fields.</summary>
     private static readonly string[] ModelledExtensions =
     [
         "selectiveLogic", "probability", "scan_depth", "case_sensitive", "match_whole_words", "sticky", "cooldown", "delay",
-        "exclude_recursion", "prevent_recursion", "delay_until_recursion",
+        "exclude_recursion", "prevent_recursion", "delay_until_recursion", "whole_words_only", "key_logic",
     ];
 
     public static Lorebook Read(JsonObject book, string at, string fallbackName, JsonFields json)
@@ -83,11 +83,16 @@ public static class CardBookFormat
             SecondaryKeys = json.TextList(entry, "secondary_keys", at, commaSeparated: true),
             // The spec says secondary keys count only when selective is true; absent is not true.
             Selective = json.Bool(entry, "selective", at) ?? false,
-            SelectiveLogic = SillyTavernFields.Logic(json.Int(extensions, "selectiveLogic", ext), $"{ext}.selectiveLogic", json),
+            SelectiveLogic = json.Int(extensions, "selectiveLogic", ext) is { } logic
+                ? SillyTavernFields.Logic(logic, $"{ext}.selectiveLogic", json)
+                : SillyTavernFields.KeyLogic(entry, at, json) ?? SillyTavernFields.KeyLogic(extensions, ext, json)
+                  ?? SelectiveLogic.AndAny,
             Constant = json.Bool(entry, "constant", at) ?? false,
             Enabled = json.Bool(entry, "enabled", at) ?? true,
             CaseSensitive = json.Bool(entry, "case_sensitive", at) ?? json.Bool(extensions, "case_sensitive", ext),
-            MatchWholeWords = json.Bool(extensions, "match_whole_words", ext),
+            // chub writes whole_words_only, at the entry's top level or in its extensions.
+            MatchWholeWords = json.Bool(extensions, "match_whole_words", ext)
+                ?? json.Bool(entry, "whole_words_only", at) ?? json.Bool(extensions, "whole_words_only", ext),
             Probability = json.Int(extensions, "probability", ext) ?? 100,
             InsertionOrder = json.Int(entry, "insertion_order", at) ?? 100,
             Priority = json.Int(entry, "priority", at),

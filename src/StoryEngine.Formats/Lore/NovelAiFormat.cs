@@ -40,7 +40,12 @@ public static class NovelAiFormat
         ["nonStoryActivatable"] = false,
     };
 
-    public static bool Matches(JsonObject root) => root.ContainsKey("lorebookVersion");
+    /// <summary>
+    /// A NovelAI book has <c>lorebookVersion</c> and an entries list. A World Info export of a NovelAI book keeps the
+    /// version among its book fields but has an entries object; it is World Info (issue 17: it was refused).
+    /// </summary>
+    public static bool Matches(JsonObject root) =>
+        root.ContainsKey("lorebookVersion") && root["entries"] is not JsonObject;
 
     public static Lorebook Read(JsonObject root, string fallbackName, JsonFields json)
     {

@@ -29,6 +29,24 @@ internal static class SillyTavernFields
         _ => throw json.Invalid($"{at} must be 0 (AND ANY), 1 (NOT ALL), 2 (NOT ANY) or 3 (AND ALL); got {value}."),
     };
 
+    /// <summary>
+    /// chub's <c>key_logic</c>: SillyTavern's logic by the names of its <c>world_info_logic</c> constants
+    /// (<c>AND_ANY</c>, <c>NOT_ALL</c>, <c>NOT_ANY</c>, <c>AND_ALL</c>), in any case; null when the field is absent.
+    /// </summary>
+    public static SelectiveLogic? KeyLogic(JsonObject o, string at, JsonFields json) =>
+        o["key_logic"] is JsonValue n && n.TryGetValue<int>(out var number)
+            ? Logic(number, JsonFields.Path(at, "key_logic"), json)
+            : json.OptionalText(o, "key_logic", at)?.Trim().ToUpperInvariant() switch
+        {
+            null => null,
+            "AND_ANY" => SelectiveLogic.AndAny,
+            "NOT_ALL" => SelectiveLogic.NotAll,
+            "NOT_ANY" => SelectiveLogic.NotAny,
+            "AND_ALL" => SelectiveLogic.AndAll,
+            var other => throw json.Invalid(
+                $"{JsonFields.Path(at, "key_logic")} must be AND_ANY, NOT_ALL, NOT_ANY or AND_ALL; got {other}."),
+        };
+
     /// <summary>SillyTavern writes false, true (level 1) or a recursion level.</summary>
     public static int RecursionDelay(JsonNode? value, string at, JsonFields json) => value switch
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using StoryEngine.Core.Characters;
 using StoryEngine.Core.Lore;
 using StoryEngine.Core.Lore.Activation;
@@ -13,7 +14,10 @@ namespace StoryEngine.Server.Hosting;
 
 public static class LoreServiceCollectionExtensions
 {
-    /// <summary>Lorebooks (a world's and a character's own), card files, and card and lorebook import/export.</summary>
+    /// <summary>
+    /// Lorebooks (a world's and a character's own), card files, card and lorebook import/export, and the lore budget
+    /// (section <c>Lore</c>).
+    /// </summary>
     public static IServiceCollection AddLore(this IServiceCollection services)
     {
         services.AddSingleton<IResourceStore<Lorebook>>(sp => new DocumentStore<Lorebook>(sp.GetRequiredService<IStorageProvider>(), "lorebooks", "worlds"));
@@ -25,6 +29,10 @@ public static class LoreServiceCollectionExtensions
         services.AddSingleton<LorebookTransfer>();
         services.AddSingleton<ILoreActivationLog, LoreActivationLog>();
         services.AddSingleton<LoreInputs>();
+        services.AddOptions<LoreOptions>().BindConfiguration(LoreOptions.Section)
+            .Validate(o => o.BudgetPercent is >= 1 and <= 100, "Lore:BudgetPercent must be between 1 and 100.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<LoreOptions>>().Value);
         // One per process: compiled books outlive a turn, and the cache bounds how many are kept.
         services.AddSingleton(_ => new LoreIndexCache());
         return services;

@@ -35,6 +35,50 @@ public sealed class CardFileTests
     }
 
     [Fact]
+    public void root_copies_of_data_fields_follow_the_edited_character_on_export()
+    {
+        // Issue 17: chub and SillyTavern cards copy data fields to the root (creatorcomment, tags, talkativeness, fav,
+        // chub's creator_notes, system_prompt...). SillyTavern rewrites its copies from the edited values on save
+        // (charaFormatData); an export here writes every copy from the current character, never the stale one.
+        var card = """
+            {"spec":"chara_card_v2","spec_version":"2.0","name":"Old","description":"old","creatorcomment":"old notes",
+             "tags":["old"],"talkativeness":"0.5","fav":false,"system_prompt":"old prompt","avatar":"none",
+             "data":{"name":"Old","description":"old","creator_notes":"old notes","tags":["old"],"system_prompt":"old prompt",
+                     "extensions":{"talkativeness":"0.5","fav":false}}}
+            """u8.ToArray();
+        var read = CardFile.Read(card);
+        var edited = read.Character with
+        {
+            Name = "New",
+            CreatorNotes = "new notes",
+            Tags = ["new"],
+            SystemPrompt = "new prompt",
+            Extensions = Edit(read.Character.Extensions, e => e["fav"] = true),
+        };
+        foreach (var format in new[] { CardFormat.Json, CardFormat.Png })
+        {
+            var exported = CardFile.Write(format, edited, read.Lorebook, read.Files);
+            var root = format == CardFormat.Json
+                ? JsonNode.Parse(exported)!.AsObject()
+                : JsonNode.Parse(Convert.FromBase64String(TextChunks(exported)["chara"]))!.AsObject();
+            Assert.Equal("new notes", root["creatorcomment"]!.GetValue<string>());
+            Assert.Equal(["new"], root["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+            Assert.Equal("new prompt", root["system_prompt"]!.GetValue<string>());
+            Assert.True(root["fav"]!.GetValue<bool>());
+            Assert.Equal("0.5", root["talkativeness"]!.GetValue<string>());
+            Assert.Equal("none", root["avatar"]!.GetValue<string>()); // not a copy: kept as it was
+            Same.Character(edited, CardFile.Read(exported).Character);
+        }
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Edit(System.Text.Json.Nodes.JsonObject o, Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        var copy = o.DeepClone().AsObject();
+        edit(copy);
+        return copy;
+    }
+
+    [Fact]
     public void png_export_keeps_the_imported_picture_and_writes_both_chunks()
     {
         var original = SharedFixtures.Read("cards/stcontent_Assistant_CapoGPT.png");

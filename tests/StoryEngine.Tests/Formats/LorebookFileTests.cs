@@ -102,6 +102,20 @@ public sealed class LorebookFileTests
         Same.Book(book, LorebookFile.Read(Encoding.UTF8.GetBytes(again.ToJsonString()), "unused"));
     }
 
+    [Theory]
+    [MemberData(nameof(SharedFixtures.Lorebooks), MemberType = typeof(SharedFixtures))]
+    public void a_novelai_export_of_every_fixture_lorebook_comes_back_through_sillytavern_world_info(string fixture)
+    {
+        // Issue 17: NovelAI → SillyTavern World Info → us was refused (400 invalid_lorebook): the World Info file
+        // kept NovelAI's lorebookVersion and was taken for a NovelAI book.
+        var first = LorebookFile.Read(SharedFixtures.Read(fixture), Path.GetFileNameWithoutExtension(fixture));
+        var novelAi = LorebookFile.Read(LorebookTransfer.Export(first, LorebookFormat.NovelAi).Content, "unused");
+        var worldInfo = LorebookTransfer.Export(novelAi, LorebookFormat.SillyTavern).Content;
+        var again = LorebookFile.Read(worldInfo, "unused");
+        Same.Book(novelAi, again);
+        Same.Book(novelAi, LorebookFile.Read(LorebookTransfer.Export(again, LorebookFormat.NovelAi).Content, "unused"));
+    }
+
     [Fact]
     public void a_regex_key_that_does_not_compile_is_named_with_its_entry()
     {

@@ -76,10 +76,10 @@ public sealed class LoreActivationRulesTests
         Assert.Contains("needs 10 tokens", result.Report.NotFired.Single(n => n.EntryId == 1).Detail, StringComparison.Ordinal);
         Assert.Contains("5 of 25 left", result.Report.NotFired.Single(n => n.EntryId == 1).Detail, StringComparison.Ordinal);
 
-        // Without a budget of its own the book gets the default share.
+        // Without a budget of its own the book gets the lore budget's share of the prompt.
         var unbudgeted = Book(new Lorebook { Name = "Open", Entries = [Entry(1, Text('a'), "ship"), Entry(2, Text('b'), "ship")] });
         var cut = Assert.Single(Activate([unbudgeted], "a ship", defaultBudget: 15).Report.NotFired);
-        Assert.Contains("default book budget", cut.Detail, StringComparison.Ordinal);
+        Assert.Contains("the lore budget", cut.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

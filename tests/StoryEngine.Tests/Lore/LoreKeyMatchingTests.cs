@@ -34,14 +34,15 @@ public sealed class LoreKeyMatchingTests
     public void the_most_recent_mention_is_reported_and_keys_beyond_the_scan_depth_are_not_seen()
     {
         var earlier = new[] { ("I rest.", "The glade is quiet."), ("I look around.", "Shadowfang tracks everywhere.") };
-        // Book default depth 2: the action and the turn before it. Shadowfang is two turns back.
+        // Book default depth 2: the action and the narration before it. Shadowfang is in the narration two turns
+        // back: message 4 (action, narration 9, player 9, narration 8).
         var shallow = Activate([Book(Eldoria)], "Hm.", earlier, turnNumber: 10);
         var glade = Assert.Single(shallow.Report.Fired);
         Assert.Equal((2, 9), (glade.EntryId, glade.TurnNumber));
         Assert.Contains("narration of turn 9", glade.Where, StringComparison.Ordinal);
 
         // An entry's own scan depth wins over the book's.
-        var deep = Eldoria with { Entries = [.. Eldoria.Entries.Select(e => e.Id == 1 ? e with { ScanDepth = 3 } : e)] };
+        var deep = Eldoria with { Entries = [.. Eldoria.Entries.Select(e => e.Id == 1 ? e with { ScanDepth = 4 } : e)] };
         Assert.Equal([1, 2], Activate([Book(deep)], "Hm.", earlier, turnNumber: 10).FiredIds().Order());
 
         // A book's scan depth applies to entries without their own; 0 scans nothing.

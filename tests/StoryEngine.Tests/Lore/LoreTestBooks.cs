@@ -41,8 +41,9 @@ public static class LoreTestBooks
         var segments = new List<ScanSegment> { new(turnNumber, 1, "action", action) };
         for (var k = 0; k < earlier.Count; k++)
         {
-            segments.Add(new ScanSegment(turnNumber - 1 - k, k + 2, "narration", earlier[k].Narration));
-            segments.Add(new ScanSegment(turnNumber - 1 - k, k + 2, "player", earlier[k].Player));
+            // Depth counts messages, as SillyTavern's scan depth does: the narration, then that turn's player message.
+            segments.Add(new ScanSegment(turnNumber - 1 - k, 2 * k + 2, "narration", earlier[k].Narration));
+            segments.Add(new ScanSegment(turnNumber - 1 - k, 2 * k + 3, "player", earlier[k].Player));
         }
         return new LoreActivationRequest(adventureId, turnNumber, books, segments, history ?? [], turnsBefore ?? earlier.Count, defaultBudget,
             text => (int)Math.Ceiling(text.Length / 4.0));

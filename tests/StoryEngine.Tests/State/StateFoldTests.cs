@@ -56,6 +56,31 @@ public sealed class StateFoldTests
         Assert.Equal("dusk", fold.Current.TimeOfDay);
     }
 
+    [Fact]
+    public void a_condition_added_by_repeated_extractions_appears_once()
+    {
+        // Issue 17: extracting the same narration again added "wounded" again, six times over.
+        var events = new List<StoryEvent>();
+        void Add(IStoryEventPayload p) => events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
+        var change = new StateChange(NewCharacters: ["Maren"], Characters:
+            [new CharacterChange("Maren", AddConditions: ["wounded"], AddItems: ["rope", "Rope"])]);
+        Add(new ActionTaken("t1", 1, "do", "go"));
+        for (var i = 0; i < 6; i++)
+        {
+            Add(new StateChanged("t1", 0, change));
+        }
+        var fold = new StateFold();
+        fold.Apply(events);
+        var maren = fold.Current.CharacterMap["Maren"];
+        Assert.Equal(["wounded"], maren.Conditions);
+        Assert.Equal(["rope"], maren.Inventory);
+
+        // The same events fed again (pages that overlap) change nothing either.
+        fold.Apply(events);
+        Assert.Equal(["wounded"], fold.Current.CharacterMap["Maren"].Conditions);
+        Assert.Equal(Json(StateRules.Apply(WorldState.Empty, change)), Json(StateRules.Apply(StateRules.Apply(WorldState.Empty, change), change)));
+    }
+
     private static List<StoryEvent> GeneratedLog(Random random, int turns)
     {
         var events = new List<StoryEvent>();

@@ -35,6 +35,7 @@ public static class LoreActivation
         private readonly List<(ScanText Text, KeyHits?[] Hits, List<Kept> Sources)> _recursion = [];
         private readonly bool[][] _done;
         private readonly int[] _used;
+        private int _usedTotal;
         private readonly bool[] _full;
         private readonly LoreTimers _timers;
         private readonly List<Kept> _kept = [];
@@ -314,18 +315,32 @@ public static class LoreActivation
                 var entry = Entry(trigger).Entry;
                 var text = book.Entries[trigger.Entry].Text;
                 var tokens = text.Length == 0 ? 0 : _request.CountTokens(text);
-                var budget = book.Source.Book.TokenBudget ?? _request.DefaultBookBudget;
-                if (_full[trigger.Book] || _used[trigger.Book] + tokens > budget)
+                // A book's own budget can only lower its share of the one lore budget (issue 17: a book asking for
+                // 100000 tokens left the transcript none).
+                var own = book.Source.Book.TokenBudget is { } b && b < _request.Budget ? b : (int?)null;
+                var overBook = own is { } limit && _used[trigger.Book] + tokens > limit;
+                var overAll = _usedTotal + tokens > _request.Budget;
+                if (_full[trigger.Book] || overBook || overAll)
                 {
                     var first = !_full[trigger.Book];
+                    // Over the lore budget, every book stops, as SillyTavern stops the whole scan at the overflow.
+                    if (overAll && !overBook)
+                    {
+                        Array.Fill(_full, true);
+                    }
                     _full[trigger.Book] = true;
-                    var whose = book.Source.Book.TokenBudget is null ? "the default book budget (a quarter of the prompt budget)" : "its own budget";
+                    var left = overBook
+                        ? $"\"{book.Source.Book.Name}\" has {own - _used[trigger.Book]} of {own} left (its own budget)"
+                        : $"lore has {_request.Budget - _usedTotal} of {_request.Budget} left (the lore budget, "
+                          + "a share of the prompt)";
                     NotFired(trigger, LoreReasons.Budget, first
-                        ? $"needs {tokens} tokens but \"{book.Source.Book.Name}\" has {budget - _used[trigger.Book]} of {budget} left ({whose}); entries of higher priority came first"
-                        : $"\"{book.Source.Book.Name}\" is over its budget of {budget} tokens; lower-priority entries are cut after the first that does not fit (priority {entry.Priority ?? entry.InsertionOrder})");
+                        ? $"needs {tokens} tokens but {left}; entries of higher priority came first"
+                        : "lore is over budget; lower-priority entries are cut after the first that does not fit "
+                          + $"(priority {entry.Priority ?? entry.InsertionOrder})");
                     continue;
                 }
                 _used[trigger.Book] += tokens;
+                _usedTotal += tokens;
                 var kept = new Kept(trigger, text, tokens);
                 _kept.Add(kept);
                 if (book.Entries[trigger.Entry].TriggersRecursion && text.Length > 0)

@@ -7,8 +7,9 @@ namespace StoryEngine.Core.Lore.Activation;
 public sealed record LoreBook(string Id, string Source, long Version, Lorebook Book);
 
 /// <summary>
-/// One piece of scanned text. <see cref="Depth"/> counts turns back: 1 is the action being taken, 2 the turn before
-/// it, and so on; an entry with scan depth N sees the segments of depth 1..N.
+/// One piece of scanned text, one message. <see cref="Depth"/> counts messages back, as SillyTavern does: 1 is the
+/// action being taken, 2 the narration before it, 3 the player's message of that turn, and so on; an entry with scan
+/// depth N sees the segments of depth 1..N.
 /// </summary>
 /// <param name="Part"><c>action</c>, <c>player</c> or <c>narration</c>.</param>
 public sealed record ScanSegment(int TurnNumber, int Depth, string Part, string Text);
@@ -24,7 +25,10 @@ public sealed record LoreHistoryTurn(int TurnNumber, IReadOnlyList<LoreFiredRef>
 /// <param name="Segments">Newest first: the action, then each earlier turn's narration and player text.</param>
 /// <param name="History">The live turns before this one, newest first, as far back as any timer reaches.</param>
 /// <param name="TurnsBefore">How many live turns the story has before this one (at least as far as any delay needs).</param>
-/// <param name="DefaultBookBudget">Tokens a book may use when it sets no budget of its own.</param>
+/// <param name="Budget">
+/// Tokens all lore may use together, across books (SillyTavern's one World Info budget); a book's own token budget
+/// can only lower what that book may take.
+/// </param>
 /// <param name="CountTokens">How the prompt counts tokens, so budgets agree with the context report.</param>
 public sealed record LoreActivationRequest(
     string AdventureId,
@@ -33,5 +37,5 @@ public sealed record LoreActivationRequest(
     IReadOnlyList<ScanSegment> Segments,
     IReadOnlyList<LoreHistoryTurn> History,
     int TurnsBefore,
-    int DefaultBookBudget,
+    int Budget,
     Func<string, int> CountTokens);

@@ -10,7 +10,9 @@ namespace StoryEngine.Core.Lore.Activation;
 /// </summary>
 internal sealed class LoreBookIndex
 {
-    /// <summary>SillyTavern's default: the last two messages; here the action and the turn before it.</summary>
+    /// <summary>
+    /// SillyTavern's default (<c>world_info_depth = 2</c>): two messages, the action and the narration before it.
+    /// </summary>
     public const int DefaultScanDepth = 2;
 
     /// <summary>

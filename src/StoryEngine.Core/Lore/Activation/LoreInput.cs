@@ -16,20 +16,26 @@ public sealed record LoreInput(
     IReadOnlyList<TurnRecord> RecentTurns,
     IReadOnlyList<LoreHistoryTurn> History)
 {
-    /// <summary>The activation request for <paramref name="action"/>: the action is depth 1, the turn before it depth 2, and so on.</summary>
-    public LoreActivationRequest ToRequest(PlayerAction action, int defaultBookBudget, Func<string, int> countTokens)
+    /// <summary>
+    /// The activation request for <paramref name="action"/>. Depth counts messages, as SillyTavern's scan depth does
+    /// (<c>WorldInfoBuffer.get</c> slices the chat newest first): the action is 1, the narration before it 2, that
+    /// turn's player message 3, and so on; the opening is one message.
+    /// </summary>
+    /// <param name="budget">Tokens all lore may use (<see cref="LoreOptions.BudgetPercent"/> of the prompt).</param>
+    public LoreActivationRequest ToRequest(PlayerAction action, int budget, Func<string, int> countTokens)
     {
         var segments = new List<ScanSegment>(RecentTurns.Count * 2 + 1) { new(TurnNumber, 1, "action", action.Text) };
-        for (var k = 0; k < RecentTurns.Count; k++)
+        var depth = 1;
+        foreach (var turn in RecentTurns)
         {
-            var turn = RecentTurns[k];
             // Newest first within a turn too: the narration came after the player's move.
-            segments.Add(new ScanSegment(turn.Number, k + 2, "narration", turn.ChosenNarration.Text));
+            segments.Add(new ScanSegment(turn.Number, ++depth, "narration", turn.ChosenNarration.Text));
             if (turn.Kind != "opening")
             {
-                segments.Add(new ScanSegment(turn.Number, k + 2, "player", turn.PlayerText));
+                segments.Add(new ScanSegment(turn.Number, ++depth, "player", turn.PlayerText));
             }
         }
-        return new LoreActivationRequest(AdventureId, TurnNumber, Books, segments, History, RecentTurns.Count, defaultBookBudget, countTokens);
+        return new LoreActivationRequest(
+            AdventureId, TurnNumber, Books, segments, History, RecentTurns.Count, budget, countTokens);
     }
 }

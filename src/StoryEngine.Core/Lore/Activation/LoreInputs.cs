@@ -73,8 +73,11 @@ public sealed class LoreInputs(
         return books;
     }
 
-    /// <summary>How many turns back one entry needs to see: its scan depth, its sticky plus cooldown window, its delay.</summary>
+    /// <summary>
+    /// How many turns back one entry needs to see: its scan depth (in messages, two a turn after the action), its
+    /// sticky plus cooldown window, its delay (both in turns).
+    /// </summary>
     private static int Reach(Lorebook book, LoreEntry entry) =>
-        Math.Max(entry.ScanDepth ?? book.ScanDepth ?? LoreBookIndex.DefaultScanDepth,
+        Math.Max((entry.ScanDepth ?? book.ScanDepth ?? LoreBookIndex.DefaultScanDepth) / 2,
             Math.Max((entry.Sticky ?? 0) + (entry.Cooldown ?? 0), entry.Delay ?? 0));
 }
