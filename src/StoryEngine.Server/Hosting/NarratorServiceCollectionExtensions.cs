@@ -34,6 +34,7 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<DraftCheckpoints>();
         services.AddSingleton<TurnService>();
         services.AddSingleton<AdventureService>();
+        services.AddSingleton<ChatImport>();
         services.AddHostedService<NarrationLifetime>();
         services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends");
         return services;
