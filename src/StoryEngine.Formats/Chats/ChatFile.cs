@@ -162,8 +162,8 @@ public static class ChatFile
                 if (JsonNode.Parse(text, documentOptions: ParseOptions) is JsonObject)
                 {
                     return InvalidFileException.Chat(
-                        "The file is one JSON object, not a chat: a SillyTavern chat has one JSON object per line "
-                        + "(a header, then the messages). Character cards and lorebooks have their own imports.", number);
+                        $"Line {number} starts a JSON object that is the whole file, not a chat: a SillyTavern chat "
+                        + "has one JSON object per line (a header, then the messages). Character cards and lorebooks have their own imports.", number);
                 }
             }
             catch (JsonException)
