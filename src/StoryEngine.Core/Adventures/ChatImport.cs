@@ -7,8 +7,16 @@ using StoryEngine.Core.Worlds;
 
 namespace StoryEngine.Core.Adventures;
 
-/// <summary>Where an imported chat goes: a world, and optionally the character it was with and the player's persona.</summary>
-public sealed record ChatImportRequest(string? WorldId, string? CharacterId, string? PersonaId, string? Title, string? FileName);
+/// <summary>
+/// Where an imported chat goes: a world, and optionally the character it was with and the player's persona.
+/// </summary>
+public sealed record ChatImportRequest(
+    string? WorldId,
+    string? CharacterId,
+    string? PersonaId,
+    string? Title,
+    string? FileName
+);
 
 /// <summary>
 /// Makes an adventure of a chat from another tool, in one <see cref="IStoryLog.CreateAsync"/>: the same events a played
@@ -16,7 +24,8 @@ public sealed record ChatImportRequest(string? WorldId, string? CharacterId, str
 /// be taken straight after. The mapping (docs/api.md, "Chat import"):
 /// <list type="bullet">
 /// <item>The first message, when it is the character's, is the opening (turn 0), its swipes its alternatives. A chat
-/// that starts with the player has the world's setting as its opening, as a new adventure without a greeting does.</item>
+/// that starts with the player has the world's setting as its opening, as a new adventure without a greeting
+/// does.</item>
 /// <item>A player message and the character message after it are one turn: the player's text is the action, the reply
 /// the narration, its swipes the alternatives with the shown one (<c>swipe_id</c>) chosen. The kind is <c>say</c> for
 /// plain words (no <c>*</c> and no <c>"</c>, the marks SillyTavern players use for actions and for quoting speech
@@ -33,13 +42,18 @@ public sealed class ChatImport(
     IResourceStore<World> worlds,
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
     /// <summary>The backend an imported narration names: it came from the file, not from a model.</summary>
     public const string Source = "import";
 
-    public async Task<Adventure> ImportAsync(string ownerId, ChatImportRequest request, ImportedChat chat,
-        CancellationToken cancellationToken)
+    public async Task<Adventure> ImportAsync(
+        string ownerId,
+        ChatImportRequest request,
+        ImportedChat chat,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new FieldErrors();
         errors.Required("worldId", request.WorldId, Limits.Name);
@@ -52,7 +66,8 @@ public sealed class ChatImport(
         if (chat.Messages.Count > ImportedChat.MaxMessages)
         {
             throw new ChatTooLongException(
-                $"The chat has {chat.Messages.Count} messages; an import takes at most {ImportedChat.MaxMessages}.");
+                $"The chat has {chat.Messages.Count} messages; an import takes at most {ImportedChat.MaxMessages}."
+            );
         }
 
         var top = new ResourceScope(ownerId, null);
@@ -61,14 +76,18 @@ public sealed class ChatImport(
         {
             throw ValidationFailedException.For("worldId", $"No world with id '{request.WorldId}' exists.");
         }
-        if (request.CharacterId is { Length: > 0 } characterId
+        if (
+            request.CharacterId is { Length: > 0 } characterId
             && await characters.GetAsync(new ResourceScope(ownerId, world.Id), characterId, cancellationToken)
-                is not { DeletedAt: null })
+                is not { DeletedAt: null }
+        )
         {
             errors.Add("characterId", $"No character with id '{characterId}' exists in this world.");
         }
-        if (request.PersonaId is { Length: > 0 } personaId
-            && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null })
+        if (
+            request.PersonaId is { Length: > 0 } personaId
+            && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null }
+        )
         {
             errors.Add("personaId", $"No persona with id '{personaId}' exists.");
         }
@@ -80,16 +99,37 @@ public sealed class ChatImport(
             : request.Title.Trim();
         string[] characterIds = request.CharacterId is { Length: > 0 } c ? [c] : [];
         var started = new AdventureStarted(world.Id, NullIfEmpty(request.PersonaId), characterIds, null, title);
-        var imported = new ChatImported(chat.Format, NullIfEmpty(request.FileName), chat.UserName, chat.CharacterName,
-            chat.CreatedAt, chat.Messages.Count, chat.SkippedMessages);
-        var fallback = world.Body.Description.Length > 0 ? world.Body.Description : $"The story begins in {world.Body.Name}.";
+        var imported = new ChatImported(
+            chat.Format,
+            NullIfEmpty(request.FileName),
+            chat.UserName,
+            chat.CharacterName,
+            chat.CreatedAt,
+            chat.Messages.Count,
+            chat.SkippedMessages
+        );
+        var fallback =
+            world.Body.Description.Length > 0 ? world.Body.Description : $"The story begins in {world.Body.Name}.";
         IStoryEventPayload[] payloads = [started, imported, .. Turns(chat, fallback)];
 
         var id = Ids.New();
         var events = payloads.Select((p, i) => StoryEvent.Create(id, i + 1, p, ownerId, now)).ToArray();
         var turns = StoryProjection.Replay(events);
-        var adventure = new Adventure(id, ownerId, world.Id, title, started.PersonaId, characterIds, null, null, null,
-            events.Length, turns.Count(t => t.Kind != "opening"), now, now);
+        var adventure = new Adventure(
+            id,
+            ownerId,
+            world.Id,
+            title,
+            started.PersonaId,
+            characterIds,
+            null,
+            null,
+            null,
+            events.Length,
+            turns.Count(t => t.Kind != "opening"),
+            now,
+            now
+        );
         await log.CreateAsync(adventure, events, turns, cancellationToken);
         return adventure;
     }
@@ -142,7 +182,9 @@ public sealed class ChatImport(
         return events;
     }
 
-    /// <summary><c>say</c> for plain words, <c>do</c> for prose with actions or quoted speech, <c>continue</c> for nothing.</summary>
+    /// <summary>
+    /// <c>say</c> for plain words, <c>do</c> for prose with actions or quoted speech, <c>continue</c> for nothing.
+    /// </summary>
     public static string KindOf(string text) =>
         string.IsNullOrWhiteSpace(text) ? "continue"
         : text.AsSpan().IndexOfAny("*\"“”") >= 0 ? "do"
@@ -155,9 +197,14 @@ public sealed class ChatImport(
         AddAlternatives(events, turnId, reply, texts);
     }
 
-    // The first alternative is already written; each further swipe is a retry and its narration, then the shown one is chosen.
-    private static void AddAlternatives(List<IStoryEventPayload> events, string turnId, ImportedMessage message,
-        IReadOnlyList<string> texts)
+    // The first alternative is already written; each further swipe is a retry and its narration, then the shown
+    // one is chosen.
+    private static void AddAlternatives(
+        List<IStoryEventPayload> events,
+        string turnId,
+        ImportedMessage message,
+        IReadOnlyList<string> texts
+    )
     {
         for (var i = 1; i < texts.Count; i++)
         {

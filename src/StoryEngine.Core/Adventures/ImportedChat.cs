@@ -11,7 +11,8 @@ public sealed record ImportedChat(
     string? CharacterName,
     DateTimeOffset? CreatedAt,
     IReadOnlyList<ImportedMessage> Messages,
-    int SkippedMessages)
+    int SkippedMessages
+)
 {
     /// <summary>Messages one import takes (a long SillyTavern chat has a few thousand).</summary>
     public const int MaxMessages = 10_000;

@@ -13,7 +13,8 @@ public sealed class InvalidFileException(string code, string message) : StoryEng
 
     public static InvalidFileException Lorebook(string message) => new("invalid_lorebook", message);
 
-    public static InvalidFileException Chat(string message, int? line = null) => new("invalid_chat", message) { Line = line };
+    public static InvalidFileException Chat(string message, int? line = null) =>
+        new("invalid_chat", message) { Line = line };
 }
 
 /// <summary>The file is of a kind we do not read (a GIF, an Agnai memory book), or an export format we do not write.</summary>
@@ -22,5 +23,7 @@ public sealed class UnsupportedFormatException(string message) : StoryEngineExce
 /// <summary>The upload is larger than its route accepts.</summary>
 public sealed class PayloadTooLargeException(string message) : StoryEngineException("payload_too_large", message);
 
-/// <summary>An imported chat is readable but beyond what one import takes (too many messages, a message too long): 422.</summary>
+/// <summary>
+/// An imported chat is readable but beyond what one import takes (too many messages, a message too long): 422.
+/// </summary>
 public sealed class ChatTooLongException(string message) : StoryEngineException("chat_too_long", message);

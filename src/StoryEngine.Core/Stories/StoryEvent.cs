@@ -73,5 +73,5 @@ public sealed record AdventureForked(string FromAdventureId, string AtTurnId, lo
 /// The adventure was made from a chat of another tool (<see cref="Format"/>: sillytavern or tavernai); the turns that
 /// follow are its messages. <see cref="SkippedMessages"/>: hidden system messages left out.
 /// </summary>
-public sealed record ChatImported(string Format, string? FileName, string? UserName, string? CharacterName, DateTimeOffset? ChatCreatedAt,
-    int Messages, int SkippedMessages) : IStoryEventPayload;
+public sealed record ChatImported(string Format, string? FileName, string? UserName, string? CharacterName,
+    DateTimeOffset? ChatCreatedAt, int Messages, int SkippedMessages) : IStoryEventPayload;

@@ -18,9 +18,15 @@ public static class ChatFile
     public const string SillyTavern = "sillytavern";
     public const string TavernAi = "tavernai";
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions ParseOptions = new()
+    {
+        MaxDepth = 64,
+        AllowDuplicateProperties = false,
+    };
 
-    /// <summary>Whether the bytes look like a chat (a JSON array, or a first line that is a chat header or a message).</summary>
+    /// <summary>
+    /// Whether the bytes look like a chat (a JSON array, or a first line that is a chat header or a message).
+    /// </summary>
     public static bool LooksLikeChat(ReadOnlySpan<byte> file)
     {
         var text = Encoding.UTF8.GetString(file.StartsWith("\uFEFF"u8) ? file[3..] : file).TrimStart();
@@ -45,11 +51,15 @@ public static class ChatFile
         string text;
         try
         {
-            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(file.StartsWith("\uFEFF"u8) ? file[3..] : file);
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(
+                file.StartsWith("\uFEFF"u8) ? file[3..] : file
+            );
         }
         catch (DecoderFallbackException)
         {
-            throw InvalidFileException.Chat("The file is not UTF-8 text, so it is no chat: SillyTavern chats are JSONL.");
+            throw InvalidFileException.Chat(
+                "The file is not UTF-8 text, so it is no chat: SillyTavern chats are JSONL."
+            );
         }
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -83,7 +93,9 @@ public static class ChatFile
             if (node is not JsonObject o)
             {
                 throw InvalidFileException.Chat(
-                    $"Line {number} is {Describe(node)}, not a JSON object: each line of a chat is one message.", number);
+                    $"Line {number} is {Describe(node)}, not a JSON object: each line of a chat is one message.",
+                    number
+                );
             }
             if (!seenFirst && IsHeader(o) && !o.ContainsKey("mes"))
             {
@@ -91,13 +103,19 @@ public static class ChatFile
             }
             else if (!o.ContainsKey("mes") && IsHeader(o))
             {
-                throw InvalidFileException.Chat($"Line {number} is a chat header; only the first line may be one.", number);
+                throw InvalidFileException.Chat(
+                    $"Line {number} is a chat header; only the first line may be one.",
+                    number
+                );
             }
             else if (!seenFirst && !o.ContainsKey("mes"))
             {
                 throw InvalidFileException.Chat(
-                    $"Line {number} is neither a chat header (user_name, character_name) nor a message (mes): this is not a "
-                    + "SillyTavern chat.", number);
+                    $"Line {number} is neither a chat header (user_name, character_name) nor a message (mes): "
+                        + "this is not a "
+                        + "SillyTavern chat.",
+                    number
+                );
             }
             else
             {
@@ -138,14 +156,19 @@ public static class ChatFile
                 case JsonValue v when v.TryGetValue<string>(out var s):
                     // "Name: text". The chat opens with the character's greeting, so the first name is the character's.
                     var colon = s.IndexOf(": ", StringComparison.Ordinal);
-                    var name = colon > 0 && colon <= 100 && !s[..colon].Contains('\n', StringComparison.Ordinal) ? s[..colon] : "";
+                    var name =
+                        colon > 0 && colon <= 100 && !s[..colon].Contains('\n', StringComparison.Ordinal)
+                            ? s[..colon]
+                            : "";
                     speaker ??= name;
                     var body = (name.Length > 0 ? s[(colon + 2)..] : s).TrimEnd('\n', '\r');
                     builder.Add(number, name, name.Length > 0 && name != speaker, [body], 0);
                     break;
                 default:
                     throw InvalidFileException.Chat(
-                        $"Element {number} is {Describe(items[i])}; a TavernAI chat holds \"Name: text\" strings.", number);
+                        $"Element {number} is {Describe(items[i])}; a TavernAI chat holds \"Name: text\" strings.",
+                        number
+                    );
             }
         }
         builder.CharacterName ??= speaker is { Length: > 0 } ? speaker : null;
@@ -163,7 +186,10 @@ public static class ChatFile
                 {
                     return InvalidFileException.Chat(
                         $"Line {number} starts a JSON object that is the whole file, not a chat: a SillyTavern chat "
-                        + "has one JSON object per line (a header, then the messages). Character cards and lorebooks have their own imports.", number);
+                            + "has one JSON object per line (a header, then the messages). "
+                            + "Character cards and lorebooks have their own imports.",
+                        number
+                    );
                 }
             }
             catch (JsonException)
@@ -178,15 +204,16 @@ public static class ChatFile
     private static bool IsHeader(JsonObject o) =>
         o.ContainsKey("user_name") || o.ContainsKey("character_name") || o.ContainsKey("chat_metadata");
 
-    private static string Describe(JsonNode? node) => node switch
-    {
-        null => "null",
-        JsonArray => "an array",
-        JsonObject => "an object",
-        JsonValue v when v.TryGetValue<string>(out _) => "text",
-        JsonValue v when v.TryGetValue<bool>(out _) => "true or false",
-        _ => "a number",
-    };
+    private static string Describe(JsonNode? node) =>
+        node switch
+        {
+            null => "null",
+            JsonArray => "an array",
+            JsonObject => "an object",
+            JsonValue v when v.TryGetValue<string>(out _) => "text",
+            JsonValue v when v.TryGetValue<bool>(out _) => "true or false",
+            _ => "a number",
+        };
 
     /// <summary>Collects messages in order, checking each against the import's limits as it comes.</summary>
     private sealed class Builder(string format, string unit)
@@ -207,10 +234,15 @@ public static class ChatFile
 
         public void Message(JsonObject o, int number)
         {
-            var text = o["mes"] is JsonValue m && m.TryGetValue<string>(out var t) ? t
-                : throw InvalidFileException.Chat(o.ContainsKey("mes")
-                    ? $"{unit} {number}: 'mes' (the message's text) must be text."
-                    : $"{unit} {number} has no 'mes' (the message's text).", number);
+            var text =
+                o["mes"] is JsonValue m && m.TryGetValue<string>(out var t)
+                    ? t
+                    : throw InvalidFileException.Chat(
+                        o.ContainsKey("mes")
+                            ? $"{unit} {number}: 'mes' (the message's text) must be text."
+                            : $"{unit} {number} has no 'mes' (the message's text).",
+                        number
+                    );
             var isUser = Flag(o, "is_user", number);
             if (Flag(o, "is_system", number))
             {
@@ -224,8 +256,11 @@ public static class ChatFile
             {
                 for (var i = 0; i < swipes.Count; i++)
                 {
-                    alternatives.Add(swipes[i] is JsonValue v && v.TryGetValue<string>(out var s) ? s
-                        : throw InvalidFileException.Chat($"{unit} {number}: swipes[{i}] must be text.", number));
+                    alternatives.Add(
+                        swipes[i] is JsonValue v && v.TryGetValue<string>(out var s)
+                            ? s
+                            : throw InvalidFileException.Chat($"{unit} {number}: swipes[{i}] must be text.", number)
+                    );
                 }
             }
             else if (o["swipes"] is not (null or JsonArray))
@@ -236,7 +271,9 @@ public static class ChatFile
             {
                 null => 0,
                 JsonValue v when v.TryGetValue<int>(out var id) => id,
-                JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= 0 and < int.MaxValue => (int)d,
+                JsonValue v
+                    when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && d is >= 0 and < int.MaxValue =>
+                    (int)d,
                 _ => throw InvalidFileException.Chat($"{unit} {number}: 'swipe_id' must be a whole number.", number),
             };
             // The shown text is mes; swipes[swipe_id] is normally the same text. When the two disagree (an edit) or
@@ -262,14 +299,17 @@ public static class ChatFile
             if (_messages.Count == ImportedChat.MaxMessages)
             {
                 throw new ChatTooLongException(
-                    $"The chat has more than {ImportedChat.MaxMessages} messages ({unit.ToLowerInvariant()} {number} is one "
-                    + "too many); an import takes at most that. Split the chat, or import its newest part.");
+                    $"The chat has more than {ImportedChat.MaxMessages} messages "
+                        + $"({unit.ToLowerInvariant()} {number} is one "
+                        + "too many); an import takes at most that. Split the chat, or import its newest part."
+                );
             }
             if (alternatives.FirstOrDefault(a => a.Length > ImportedChat.MaxMessageCharacters) is { } tooLong)
             {
                 throw new ChatTooLongException(
                     $"{unit} {number} has a message of {tooLong.Length} characters; a message may have at most "
-                    + $"{ImportedChat.MaxMessageCharacters}.");
+                        + $"{ImportedChat.MaxMessageCharacters}."
+                );
             }
             _messages.Add(new ImportedMessage(number, name, isUser, alternatives, chosen));
         }
@@ -278,35 +318,47 @@ public static class ChatFile
         {
             if (_messages.Count == 0)
             {
-                throw InvalidFileException.Chat(_skipped > 0
-                    ? $"The chat has no messages to import: all {_skipped} are hidden system messages."
-                    : "The chat has no messages, only its header.");
+                throw InvalidFileException.Chat(
+                    _skipped > 0
+                        ? $"The chat has no messages to import: all {_skipped} are hidden system messages."
+                        : "The chat has no messages, only its header."
+                );
             }
             return new ImportedChat(format, _userName, CharacterName, _createdAt, _messages, _skipped);
         }
 
-        private bool Flag(JsonObject o, string name, int number) => o[name] switch
-        {
-            null => false,
-            JsonValue v when v.TryGetValue<bool>(out var b) => b,
-            _ => throw InvalidFileException.Chat($"{unit} {number}: '{name}' must be true or false.", number),
-        };
+        private bool Flag(JsonObject o, string name, int number) =>
+            o[name] switch
+            {
+                null => false,
+                JsonValue v when v.TryGetValue<bool>(out var b) => b,
+                _ => throw InvalidFileException.Chat($"{unit} {number}: '{name}' must be true or false.", number),
+            };
 
-        private string? OptionalText(JsonObject o, string name, int number) => o[name] switch
-        {
-            null => null,
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            _ => throw InvalidFileException.Chat($"{unit} {number}: '{name}' must be text.", number),
-        };
+        private string? OptionalText(JsonObject o, string name, int number) =>
+            o[name] switch
+            {
+                null => null,
+                JsonValue v when v.TryGetValue<string>(out var s) => s,
+                _ => throw InvalidFileException.Chat($"{unit} {number}: '{name}' must be text.", number),
+            };
 
-        // SillyTavern wrote create_date as Unix milliseconds in old chats and as text ("2024-5-1 @12h 30m 5s 123ms") later.
-        private static DateTimeOffset? Date(JsonNode? value) => value switch
-        {
-            JsonValue v when v.TryGetValue<long>(out var ms) && ms is > 0 and < 253_402_300_800_000 =>
-                DateTimeOffset.FromUnixTimeMilliseconds(ms),
-            JsonValue v when v.TryGetValue<string>(out var s)
-                && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) => at,
-            _ => null,
-        };
+        // SillyTavern wrote create_date as Unix milliseconds in old chats and as text ("2024-5-1 @12h 30m 5s 123ms")
+        // later.
+        private static DateTimeOffset? Date(JsonNode? value) =>
+            value switch
+            {
+                JsonValue v when v.TryGetValue<long>(out var ms) && ms is > 0 and < 253_402_300_800_000 =>
+                    DateTimeOffset.FromUnixTimeMilliseconds(ms),
+                JsonValue v
+                    when v.TryGetValue<string>(out var s)
+                        && DateTimeOffset.TryParse(
+                            s,
+                            CultureInfo.InvariantCulture,
+                            DateTimeStyles.AssumeUniversal,
+                            out var at
+                        ) => at,
+                _ => null,
+            };
     }
 }

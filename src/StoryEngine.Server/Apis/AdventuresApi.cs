@@ -21,8 +21,8 @@ public static class AdventuresApi
             .ProducesProblem(400);
         // No Accepts(...), as with card imports: the file's content decides what it is, whatever the client called it.
         adventures.MapPost("/import", Import).WithName("ImportChat")
-            .WithSummary("Make an adventure of a SillyTavern chat (JSONL) or TavernAI chat (JSON): multipart 'file', 'worldId', "
-                + "optional 'characterId', 'personaId', 'title'; up to 20 MB and 10,000 messages")
+            .WithSummary("Make an adventure of a SillyTavern chat (JSONL) or TavernAI chat (JSON): multipart 'file', "
+                + "'worldId', optional 'characterId', 'personaId', 'title'; up to 20 MB and 10,000 messages")
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(422);
         adventures.MapGet("/", List).WithName("ListAdventures").WithSummary("Your adventures, newest first").ProducesProblem(400);
         adventures.MapGet("/{id}", Get).WithName("GetAdventure").WithSummary("One adventure").ProducesProblem(404);
@@ -50,16 +50,17 @@ public static class AdventuresApi
         return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
     }
 
-    private static async Task<Created<AdventureResponse>> Import(HttpContext context, ChatImport import, CancellationToken cancellationToken)
+    private static async Task<Created<AdventureResponse>> Import(
+        HttpContext context, ChatImport import, CancellationToken cancellationToken)
     {
         var upload = await Uploads.ReadAsync(context.Request, cancellationToken);
         var chat = ChatFile.Read(upload.Content);
         // The fields come with the file in the form; a raw upload names them in the query string.
         var request = context.Request.HasFormContentType ? context.Request.Form : null;
         string? Field(string name) => request?[name].FirstOrDefault() ?? context.Request.Query[name].FirstOrDefault();
-        var adventure = await import.ImportAsync(context.User.UserId(),
-            new ChatImportRequest(Field("worldId"), Field("characterId"), Field("personaId"), Field("title"), upload.FileName),
-            chat, cancellationToken);
+        var fields = new ChatImportRequest(
+            Field("worldId"), Field("characterId"), Field("personaId"), Field("title"), upload.FileName);
+        var adventure = await import.ImportAsync(context.User.UserId(), fields, chat, cancellationToken);
         return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
     }
 

@@ -21,15 +21,23 @@ public static class ImportCommand
     {
         var file = new Argument<FileInfo>("file")
         {
-            Description = "A card (.png, .charx, .json), a lorebook (World Info .json, .lorebook) or a chat (SillyTavern .jsonl, TavernAI .json)",
+            Description = "A card (.png, .charx, .json), a lorebook (World Info .json, .lorebook) "
+                + "or a chat (SillyTavern .jsonl, TavernAI .json)",
         };
         var world = new Option<string>("--world") { Description = "The world to import into (its id)", Required = true };
-        var kind = new Option<string?>("--as") { Description = "character, lorebook or chat (default: decided from the file)" };
+        var kind = new Option<string?>("--as")
+        {
+            Description = "character, lorebook or chat (default: decided from the file)",
+        };
         kind.AcceptOnlyFromAmong("character", "lorebook", "chat");
         var character = new Option<string?>("--character") { Description = "A chat's character (its id in the world)" };
         var persona = new Option<string?>("--persona") { Description = "A chat's persona, who the player is (its id)" };
-        var title = new Option<string?>("--title") { Description = "A chat's adventure title (default: the character and the date)" };
-        var command = new Command("import", "Import a character card or a lorebook into a world, or a chat as a new adventure")
+        var title = new Option<string?>("--title")
+        {
+            Description = "A chat's adventure title (default: the character and the date)",
+        };
+        var about = "Import a character card or a lorebook into a world, or a chat as a new adventure";
+        var command = new Command("import", about)
         {
             file, world, kind, character, persona, title, AdventuresCommand.User,
         };
@@ -54,12 +62,15 @@ public static class ImportCommand
                 if (what == "chat")
                 {
                     var chat = ChatFile.Read(bytes);
-                    var request = new ChatImportRequest(parse.GetValue(world), parse.GetValue(character), parse.GetValue(persona),
-                        parse.GetValue(title), path.Name);
-                    var adventure = await app.Services.GetRequiredService<ChatImport>().ImportAsync(owner.Id, request, chat, ct);
-                    var skipped = chat.SkippedMessages > 0 ? $" ({chat.SkippedMessages} hidden system messages left out)" : "";
-                    Console.WriteLine($"Imported chat '{adventure.Title}' ({adventure.Id}) as an adventure of {adventure.TurnCount} "
-                        + $"turns from {chat.Messages.Count} messages{skipped}.");
+                    var request = new ChatImportRequest(parse.GetValue(world), parse.GetValue(character),
+                        parse.GetValue(persona), parse.GetValue(title), path.Name);
+                    var adventure = await app.Services.GetRequiredService<ChatImport>()
+                        .ImportAsync(owner.Id, request, chat, ct);
+                    var skipped = chat.SkippedMessages > 0
+                        ? $" ({chat.SkippedMessages} hidden system messages left out)"
+                        : "";
+                    Console.WriteLine($"Imported chat '{adventure.Title}' ({adventure.Id}) as an adventure of "
+                        + $"{adventure.TurnCount} turns from {chat.Messages.Count} messages{skipped}.");
                     return 0;
                 }
                 if (what == "lorebook")
@@ -81,7 +92,8 @@ public static class ImportCommand
             {
                 return CliHost.UsageError($"{path.Name} was not imported: " + string.Join(" ", e.Errors.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}")));
             }
-            catch (StoryEngineException e) when (e is InvalidFileException or UnsupportedFormatException or ChatTooLongException)
+            catch (StoryEngineException e)
+                when (e is InvalidFileException or UnsupportedFormatException or ChatTooLongException)
             {
                 return CliHost.UsageError($"{path.Name} was not imported: {e.Message}");
             }

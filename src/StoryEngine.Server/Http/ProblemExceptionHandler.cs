@@ -25,7 +25,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             ValidationFailedException e => Validation(e.Errors, e.Message),
             QuotaExceededException e => Quota(e),
-            InvalidFileException { Line: { } line } e => WithLine(Problem(StatusFor(e), TitleFor(e), e.Message, e.Code), line),
+            InvalidFileException { Line: { } line } e =>
+                WithLine(Problem(StatusFor(e), TitleFor(e), e.Message, e.Code), line),
             StoryEngineException e => Problem(StatusFor(e), TitleFor(e), e.Message, e.Code),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),

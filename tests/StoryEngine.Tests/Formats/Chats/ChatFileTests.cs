@@ -25,7 +25,10 @@ public sealed class ChatFileTests
         Assert.False(greeting.IsUser);
         Assert.StartsWith("*", greeting.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("\n", greeting.Text, StringComparison.Ordinal);
-        Assert.Equal(fixture.EndsWith(".json", StringComparison.Ordinal) ? ChatFile.TavernAi : ChatFile.SillyTavern, chat.Format);
+        Assert.Equal(
+            fixture.EndsWith(".json", StringComparison.Ordinal) ? ChatFile.TavernAi : ChatFile.SillyTavern,
+            chat.Format
+        );
     }
 
     [Fact]
@@ -48,12 +51,14 @@ public sealed class ChatFileTests
     [Fact]
     public void the_shown_text_wins_over_its_swipe_and_no_swipe_is_lost()
     {
-        var chat = Read("""
+        var chat = Read(
+            """
             {"user_name":"U","character_name":"C"}
             {"name":"C","mes":"edited","swipes":["a","b"],"swipe_id":1}
             {"name":"C","mes":"new","swipes":["a","b"],"swipe_id":7}
             {"name":"C","mes":"plain"}
-            """);
+            """
+        );
         Assert.Equal(["a", "edited"], chat.Messages[0].Alternatives);
         Assert.Equal(1, chat.Messages[0].Chosen);
         Assert.Equal(["a", "b", "new"], chat.Messages[1].Alternatives);
@@ -64,8 +69,16 @@ public sealed class ChatFileTests
     [Theory]
     [InlineData("{\"user_name\":\"U\"}\n{\"mes\":\"a\"}\n{\"mes\":", 3, "Line 3 is not valid JSON")]
     [InlineData("{\"user_name\":\"U\"}\n[1]\n", 2, "Line 2 is an array, not a JSON object")]
-    [InlineData("{\"user_name\":\"U\"}\n{\"mes\":\"a\",\"is_user\":\"yes\"}\n", 2, "Line 2: 'is_user' must be true or false")]
-    [InlineData("{\"user_name\":\"U\"}\n{\"mes\":\"a\",\"swipe_id\":1.5}\n", 2, "Line 2: 'swipe_id' must be a whole number")]
+    [InlineData(
+        "{\"user_name\":\"U\"}\n{\"mes\":\"a\",\"is_user\":\"yes\"}\n",
+        2,
+        "Line 2: 'is_user' must be true or false"
+    )]
+    [InlineData(
+        "{\"user_name\":\"U\"}\n{\"mes\":\"a\",\"swipe_id\":1.5}\n",
+        2,
+        "Line 2: 'swipe_id' must be a whole number"
+    )]
     [InlineData("{\"spec\":\"chara_card_v2\"}\n", 1, "Line 1 is neither a chat header")]
     [InlineData("[\"C: a\", {\"name\":\"U\"}]", 2, "Element 2 has no 'mes'")]
     public void a_broken_file_is_refused_with_its_line(string file, int line, string message)
@@ -79,14 +92,18 @@ public sealed class ChatFileTests
     [Fact]
     public void hidden_system_messages_are_counted_and_left_out()
     {
-        var chat = Read("""
+        var chat = Read(
+            """
             {"user_name":"U","character_name":"C"}
             {"name":"C","mes":"hi"}
             {"name":"U","is_user":true,"is_system":true,"mes":"hidden"}
-            """);
+            """
+        );
         Assert.Single(chat.Messages);
         Assert.Equal(1, chat.SkippedMessages);
-        var e = Assert.Throws<InvalidFileException>(() => Read("{\"user_name\":\"U\"}\n{\"mes\":\"x\",\"is_system\":true}"));
+        var e = Assert.Throws<InvalidFileException>(() =>
+            Read("{\"user_name\":\"U\"}\n{\"mes\":\"x\",\"is_system\":true}")
+        );
         Assert.Contains("all 1 are hidden system messages", e.Message, StringComparison.Ordinal);
     }
 
@@ -102,7 +119,8 @@ public sealed class ChatFileTests
     [Fact]
     public void messages_map_to_an_opening_turns_and_continues_that_replay_the_same()
     {
-        var chat = Read("""
+        var chat = Read(
+            """
             {"user_name":"U","character_name":"C"}
             {"name":"C","mes":"g2","swipes":["g1","g2"],"swipe_id":1}
             {"name":"U","is_user":true,"mes":"hello"}
@@ -110,9 +128,12 @@ public sealed class ChatFileTests
             {"name":"C","mes":"r"}
             {"name":"C","mes":"more","swipes":["more","other"],"swipe_id":0}
             {"name":"U","is_user":true,"mes":"bye"}
-            """);
+            """
+        );
         var payloads = ChatImport.Turns(chat, "fallback");
-        var events = payloads.Select((p, i) => StoryEvent.Create("a", i + 1, p, "owner", DateTimeOffset.UnixEpoch)).ToArray();
+        var events = payloads
+            .Select((p, i) => StoryEvent.Create("a", i + 1, p, "owner", DateTimeOffset.UnixEpoch))
+            .ToArray();
         var turns = StoryProjection.Replay(events);
 
         Assert.Equal(["opening", "do", "continue", "say"], turns.Select(t => t.Kind));
@@ -127,20 +148,29 @@ public sealed class ChatFileTests
         Assert.All(turns, t => Assert.All(t.Alternatives, a => Assert.Equal(NarrationRecord.Completed, a.Status)));
 
         // Replay of the same events (as a fork or a rebuilt projection reads them) gives the same turns.
-        Assert.Equal(turns.Select(t => (t.TurnId, t.Chosen, t.PlayerText, string.Join("|", t.Alternatives.Select(a => a.Text)))),
-            StoryProjection.Replay(events.ToList()).Select(t => (t.TurnId, t.Chosen, t.PlayerText, string.Join("|", t.Alternatives.Select(a => a.Text)))));
+        Assert.Equal(
+            turns.Select(t => (t.TurnId, t.Chosen, t.PlayerText, string.Join("|", t.Alternatives.Select(a => a.Text)))),
+            StoryProjection
+                .Replay(events.ToList())
+                .Select(t => (t.TurnId, t.Chosen, t.PlayerText, string.Join("|", t.Alternatives.Select(a => a.Text))))
+        );
     }
 
     [Fact]
     public void a_chat_that_starts_with_the_player_opens_with_the_world_and_a_group_chat_names_its_speakers()
     {
-        var chat = Read("""
+        var chat = Read(
+            """
             {"name":"U","is_user":true,"mes":"hi all"}
             {"name":"Ann","mes":"hello"}
             {"name":"Bob","mes":"yo"}
-            """);
-        var turns = StoryProjection.Replay(ChatImport.Turns(chat, "The harbour.")
-            .Select((p, i) => StoryEvent.Create("a", i + 1, p, "owner", DateTimeOffset.UnixEpoch)));
+            """
+        );
+        var turns = StoryProjection.Replay(
+            ChatImport
+                .Turns(chat, "The harbour.")
+                .Select((p, i) => StoryEvent.Create("a", i + 1, p, "owner", DateTimeOffset.UnixEpoch))
+        );
         Assert.Equal("The harbour.", turns[0].ChosenNarration.Text);
         Assert.Equal("Ann: hello", turns[1].ChosenNarration.Text);
         Assert.Equal("Bob: yo", turns[2].ChosenNarration.Text);
