@@ -2,13 +2,19 @@ namespace StoryEngine.Core.Errors;
 
 /// <summary>
 /// An uploaded or imported file is broken or not what it claims to be (a truncated PNG, broken base64, a zip
-/// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c> or <c>invalid_lorebook</c>.
+/// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c>, <c>invalid_lorebook</c>
+/// or <c>invalid_chat</c>. <see cref="Line"/>, when known, is the 1-based line (or JSON array element) at fault.
 /// </summary>
 public sealed class InvalidFileException(string code, string message) : StoryEngineException(code, message)
 {
+    public int? Line { get; init; }
+
     public static InvalidFileException Card(string message) => new("invalid_card", message);
 
     public static InvalidFileException Lorebook(string message) => new("invalid_lorebook", message);
+
+    public static InvalidFileException Chat(string message, int? line = null) =>
+        new("invalid_chat", message) { Line = line };
 }
 
 /// <summary>The file is of a kind we do not read (a GIF, an Agnai memory book), or an export format we do not write.</summary>
@@ -16,3 +22,8 @@ public sealed class UnsupportedFormatException(string message) : StoryEngineExce
 
 /// <summary>The upload is larger than its route accepts.</summary>
 public sealed class PayloadTooLargeException(string message) : StoryEngineException("payload_too_large", message);
+
+/// <summary>
+/// An imported chat is readable but beyond what one import takes (too many messages, a message too long): 422.
+/// </summary>
+public sealed class ChatTooLongException(string message) : StoryEngineException("chat_too_long", message);

@@ -68,3 +68,10 @@ public sealed record TurnUndone(string TurnId) : IStoryEventPayload;
 
 /// <summary>First own event of a fork: the history before it was copied from <see cref="FromAdventureId"/> up to <see cref="AtTurnId"/>.</summary>
 public sealed record AdventureForked(string FromAdventureId, string AtTurnId, long AtSequence) : IStoryEventPayload;
+
+/// <summary>
+/// The adventure was made from a chat of another tool (<see cref="Format"/>: sillytavern or tavernai); the turns that
+/// follow are its messages. <see cref="SkippedMessages"/>: hidden system messages left out.
+/// </summary>
+public sealed record ChatImported(string Format, string? FileName, string? UserName, string? CharacterName,
+    DateTimeOffset? ChatCreatedAt, int Messages, int SkippedMessages) : IStoryEventPayload;

@@ -5,6 +5,7 @@ using StoryEngine.Core.Errors;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
+using StoryEngine.Formats.Chats;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
@@ -18,6 +19,11 @@ public static class AdventuresApi
         var adventures = api.MapGroup("/adventures").WithTags("Adventures");
         adventures.MapPost("/", Create).WithName("CreateAdventure").WithSummary("Start an adventure in a world (with its opening as turn 0)")
             .ProducesProblem(400);
+        // No Accepts(...), as with card imports: the file's content decides what it is, whatever the client called it.
+        adventures.MapPost("/import", Import).WithName("ImportChat")
+            .WithSummary("Make an adventure of a SillyTavern chat (JSONL) or TavernAI chat (JSON): multipart 'file', "
+                + "'worldId', optional 'characterId', 'personaId', 'title'; up to 20 MB and 10,000 messages")
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(422);
         adventures.MapGet("/", List).WithName("ListAdventures").WithSummary("Your adventures, newest first").ProducesProblem(400);
         adventures.MapGet("/{id}", Get).WithName("GetAdventure").WithSummary("One adventure").ProducesProblem(404);
         adventures.MapDelete("/{id}", Delete).WithName("DeleteAdventure").WithSummary("Delete an adventure and its story log").ProducesProblem(404).ProducesProblem(409);
@@ -41,6 +47,20 @@ public static class AdventuresApi
         }
         var adventure = await adventures.CreateAsync(context.User.UserId(),
             new NewAdventure(request.WorldId, request.PersonaId, request.CharacterIds, request.StartLocationId, request.Opening, request.Title), cancellationToken);
+        return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
+    }
+
+    private static async Task<Created<AdventureResponse>> Import(
+        HttpContext context, ChatImport import, CancellationToken cancellationToken)
+    {
+        var upload = await Uploads.ReadAsync(context.Request, cancellationToken);
+        var chat = ChatFile.Read(upload.Content);
+        // The fields come with the file in the form; a raw upload names them in the query string.
+        var request = context.Request.HasFormContentType ? context.Request.Form : null;
+        string? Field(string name) => request?[name].FirstOrDefault() ?? context.Request.Query[name].FirstOrDefault();
+        var fields = new ChatImportRequest(
+            Field("worldId"), Field("characterId"), Field("personaId"), Field("title"), upload.FileName);
+        var adventure = await import.ImportAsync(context.User.UserId(), fields, chat, cancellationToken);
         return TypedResults.Created($"/api/v1/adventures/{adventure.Id}", AdventureResponse.From(adventure));
     }
 

@@ -1,24 +1,46 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Resources;
 using StoryEngine.Formats.Cards;
+using StoryEngine.Formats.Chats;
 using StoryEngine.Formats.Png;
 using StoryEngine.Formats.Transfer;
 using StoryEngine.Server.Hosting;
 
 namespace StoryEngine.Server.Cli;
 
-/// <summary><c>storyengine import FILE --user NAME --world ID</c>: a character card or a lorebook, told apart by the file itself.</summary>
+/// <summary>
+/// <c>storyengine import FILE --user NAME --world ID</c>: a character card, a lorebook or a chat (an adventure), told
+/// apart by the file itself.
+/// </summary>
 public static class ImportCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A card (.png, .charx, .json) or a lorebook (World Info .json, .lorebook)" };
+        var file = new Argument<FileInfo>("file")
+        {
+            Description = "A card (.png, .charx, .json), a lorebook (World Info .json, .lorebook) "
+                + "or a chat (SillyTavern .jsonl, TavernAI .json)",
+        };
         var world = new Option<string>("--world") { Description = "The world to import into (its id)", Required = true };
-        var kind = new Option<string?>("--as") { Description = "character or lorebook (default: decided from the file)" };
-        kind.AcceptOnlyFromAmong("character", "lorebook");
-        var command = new Command("import", "Import a character card or a lorebook into a world") { file, world, kind, AdventuresCommand.User };
+        var kind = new Option<string?>("--as")
+        {
+            Description = "character, lorebook or chat (default: decided from the file)",
+        };
+        kind.AcceptOnlyFromAmong("character", "lorebook", "chat");
+        var character = new Option<string?>("--character") { Description = "A chat's character (its id in the world)" };
+        var persona = new Option<string?>("--persona") { Description = "A chat's persona, who the player is (its id)" };
+        var title = new Option<string?>("--title")
+        {
+            Description = "A chat's adventure title (default: the character and the date)",
+        };
+        var about = "Import a character card or a lorebook into a world, or a chat as a new adventure";
+        var command = new Command("import", about)
+        {
+            file, world, kind, character, persona, title, AdventuresCommand.User,
+        };
         command.SetAction((parse, ct) => CliHost.RunAsync(parse, async app =>
         {
             var path = parse.GetValue(file)!;
@@ -36,7 +58,22 @@ public static class ImportCommand
             var bytes = await File.ReadAllBytesAsync(path.FullName, ct);
             try
             {
-                if ((parse.GetValue(kind) ?? Guess(bytes)) == "lorebook")
+                var what = parse.GetValue(kind) ?? Guess(bytes);
+                if (what == "chat")
+                {
+                    var chat = ChatFile.Read(bytes);
+                    var request = new ChatImportRequest(parse.GetValue(world), parse.GetValue(character),
+                        parse.GetValue(persona), parse.GetValue(title), path.Name);
+                    var adventure = await app.Services.GetRequiredService<ChatImport>()
+                        .ImportAsync(owner.Id, request, chat, ct);
+                    var skipped = chat.SkippedMessages > 0
+                        ? $" ({chat.SkippedMessages} hidden system messages left out)"
+                        : "";
+                    Console.WriteLine($"Imported chat '{adventure.Title}' ({adventure.Id}) as an adventure of "
+                        + $"{adventure.TurnCount} turns from {chat.Messages.Count} messages{skipped}.");
+                    return 0;
+                }
+                if (what == "lorebook")
                 {
                     var book = await app.Services.GetRequiredService<LorebookTransfer>().ImportAsync(scope, bytes, path.Name, ct);
                     Console.WriteLine($"Imported lorebook '{book.Body.Name}' ({book.Id}) with {book.Body.Entries.Count} entries.");
@@ -55,7 +92,8 @@ public static class ImportCommand
             {
                 return CliHost.UsageError($"{path.Name} was not imported: " + string.Join(" ", e.Errors.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}")));
             }
-            catch (StoryEngineException e) when (e is InvalidFileException or UnsupportedFormatException)
+            catch (StoryEngineException e)
+                when (e is InvalidFileException or UnsupportedFormatException or ChatTooLongException)
             {
                 return CliHost.UsageError($"{path.Name} was not imported: {e.Message}");
             }
@@ -63,10 +101,21 @@ public static class ImportCommand
         return command;
     }
 
-    /// <summary>PNG and CHARX files are cards; JSON is a card when it says so (a spec) or has a greeting (first_mes) where cards have it.</summary>
+    /// <summary>
+    /// PNG and CHARX files are cards; a JSON array or JSON lines that start with a chat header or a message are a chat;
+    /// JSON is a card when it says so (a spec) or has a greeting (first_mes) where cards have it.
+    /// </summary>
     private static string Guess(byte[] bytes)
     {
-        if (PngChunks.HasSignature(bytes) || CharxArchive.HasSignature(bytes) || !CardFile.LooksLikeJson(bytes))
+        if (PngChunks.HasSignature(bytes) || CharxArchive.HasSignature(bytes))
+        {
+            return "character";
+        }
+        if (ChatFile.LooksLikeChat(bytes))
+        {
+            return "chat";
+        }
+        if (!CardFile.LooksLikeJson(bytes))
         {
             return "character";
         }

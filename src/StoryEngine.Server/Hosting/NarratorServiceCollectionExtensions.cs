@@ -35,6 +35,7 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<TurnService>();
         services.AddSingleton<AdventureService>();
+        services.AddSingleton<ChatImport>();
         services.AddHostedService<NarrationLifetime>();
         services.AddHostedService<Jobs.DeferredWritesService>();
         services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends");

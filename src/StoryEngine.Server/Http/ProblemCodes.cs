@@ -22,7 +22,7 @@ public static class ProblemCodes
     [
         Raised(400, "Bad request", "bad_request", "malformed_json"),
         Of<ValidationFailedException>(400, "Validation failed", "validation_failed"),
-        Of<InvalidFileException>(400, "Invalid file", "invalid_card", "invalid_lorebook"),
+        Of<InvalidFileException>(400, "Invalid file", "invalid_card", "invalid_lorebook", "invalid_chat"),
         Of<UnauthorizedException>(401, "Unauthorized", "unauthorized", "invalid_credentials", "invalid_refresh_token",
             "invalid_reset_token", "invalid_two_factor_code", "two_factor_required"),
         Raised(401, "Unauthorized", "invalid_token"),
@@ -45,6 +45,7 @@ public static class ProblemCodes
         Raised(415, "Unsupported media type", "unsupported_media_type"),
         Of<UnsupportedFormatException>(415, "Unsupported format", "unsupported_format"),
         Of<ActionTooLongException>(422, "Unprocessable action", "action_too_long"),
+        Of<ChatTooLongException>(422, "Chat too long", "chat_too_long"),
         Raised(428, "Precondition required", "precondition_required"),
         Raised(429, "Too many requests", "too_many_requests", "rate_limited"),
         Of<TooManyAttemptsException>(429, "Too many attempts", "login_throttled"),

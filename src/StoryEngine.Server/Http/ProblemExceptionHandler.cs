@@ -25,6 +25,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             ValidationFailedException e => Validation(e.Errors, e.Message),
             QuotaExceededException e => Quota(e),
+            InvalidFileException { Line: { } line } e =>
+                WithLine(Problem(StatusFor(e), TitleFor(e), e.Message, e.Code), line),
             StoryEngineException e => Problem(StatusFor(e), TitleFor(e), e.Message, e.Code),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),
@@ -89,6 +91,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         Detail = e.Message,
         Extensions = { ["code"] = e.Code, ["quota"] = e.Quota, ["used"] = e.Used, ["limit"] = e.Limit, ["resetsAt"] = e.ResetsAt },
     };
+
+    // Which line of an imported file is at fault, for a client that points at it (a chat's JSONL line).
+    private static ProblemDetails WithLine(ProblemDetails problem, int line)
+    {
+        problem.Extensions["line"] = line;
+        return problem;
+    }
 
     private static ProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors, string detail) =>
         new ValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value))
