@@ -32,6 +32,7 @@ public static class WebServiceCollectionExtensions
             var problem = context.ProblemDetails;
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            problem.Type ??= ProblemCodes.TypeFor(status);
             problem.Detail ??= ProblemCodes.DefaultDetail(status);
             problem.Instance ??= context.HttpContext.Request.Path;
         });
@@ -41,6 +42,7 @@ public static class WebServiceCollectionExtensions
         services.Configure<ExceptionHandlerOptions>(o => o.SuppressDiagnosticsCallback = _ => true);
         // Binding failures (bad JSON, wrong content type, unparsable query values) become exceptions we turn into problems.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => StrictJsonNodeConverterFactory.AddTo(o.SerializerOptions));
 
         // The API authenticates with Bearer only; the web pages with their cookie only. Which one a request gets is
         // decided by its path, so a browser's cookie never signs in an API call (docs/adr/0021).
