@@ -55,7 +55,8 @@ public static class ImportCommand
             {
                 return CliHost.UsageError($"{path.Name} was not imported: " + string.Join(" ", e.Errors.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}")));
             }
-            catch (StoryEngineException e) when (e is InvalidFileException or UnsupportedFormatException)
+            catch (StoryEngineException e) when (e is InvalidFileException or UnsupportedFormatException
+                or UnsafeArchiveEntryException)
             {
                 return CliHost.UsageError($"{path.Name} was not imported: {e.Message}");
             }

@@ -25,6 +25,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         {
             ValidationFailedException e => Validation(e.Errors, e.Message),
             QuotaExceededException e => Quota(e),
+            UnsafeArchiveEntryException e => WithEntry(Problem(StatusFor(e), TitleFor(e), e.Message, e.Code), e.Entry),
             StoryEngineException e => Problem(StatusFor(e), TitleFor(e), e.Message, e.Code),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),
@@ -63,7 +64,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var field = FieldOf(json.Path);
         // A string the reader could not decode (an unpaired surrogate, invalid UTF-8) is bad JSON, not a wrong type;
         // the reader says which in its message only ("Cannot read invalid UTF-16 JSON text ...").
-        if (json.InnerException is InvalidOperationException inner && inner.Message.Contains("UTF-", StringComparison.Ordinal))
+        if (json.InnerException is InvalidOperationException inner
+            && inner.Message.Contains("UTF-", StringComparison.Ordinal))
         {
             json = new MalformedJsonException(MalformedJsonException.NotUnicode, json.Path, json.LineNumber,
                 json.BytePositionInLine);
@@ -115,6 +117,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             Extensions = { ["code"] = "validation_failed" },
         };
 
+    private static ProblemDetails WithEntry(ProblemDetails problem, string entry)
+    {
+        problem.Extensions["entry"] = entry;
+        return problem;
+    }
+
     private static ProblemDetails Problem(int status, string title, string detail, string code) =>
         new() { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } };
 
@@ -127,6 +135,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         ForbiddenException => 403,
         TooManyAttemptsException => 429,
         ActionTooLongException => 422,
+        UnsafeArchiveEntryException => 422,
         PayloadTooLargeException => 413,
         UnsupportedFormatException => 415,
         _ => 400,
@@ -144,6 +153,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         PayloadTooLargeException => "Payload too large",
         UnsupportedFormatException => "Unsupported format",
         InvalidFileException => "Invalid file",
+        UnsafeArchiveEntryException => "Unsafe archive entry",
         _ => "Bad request",
     };
 

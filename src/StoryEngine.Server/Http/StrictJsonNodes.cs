@@ -97,7 +97,8 @@ public sealed class StrictJsonNodeConverterFactory : JsonConverterFactory
                     writer.WriteNullValue();
                     break;
             }
-            if (reader.CurrentDepth == depth && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+            if (reader.CurrentDepth == depth
+                && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
             {
                 return;
             }
@@ -124,7 +125,7 @@ public sealed class StrictJsonNodeConverterFactory : JsonConverterFactory
     }
 }
 
-/// <summary>Every string a request body binds to goes through the checks of <see cref="StrictJsonNodeConverterFactory"/>.</summary>
+/// <summary>Strings a request body binds to get the checks of <see cref="StrictJsonNodeConverterFactory"/>.</summary>
 public sealed class StrictStringConverter : JsonConverter<string>
 {
     public override bool HandleNull => false;
@@ -138,7 +139,8 @@ public sealed class StrictStringConverter : JsonConverter<string>
         writer.WriteStringValue(value);
 
     // Dictionary keys are strings too (a card's extensions, world state maps).
-    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override string ReadAsPropertyName(
+        ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         StrictJsonNodeConverterFactory.ReadString(ref reader);
 
     public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>

@@ -87,7 +87,7 @@ public static class MalformedCorpus
         return operations;
     }
 
-    /// <summary>Every malformed request for one operation; <paramref name="ids"/> maps a collection to a real id.</summary>
+    /// <summary>The malformed requests for an operation; <paramref name="ids"/> maps collections to real ids.</summary>
     public static IEnumerable<MalformedRequest> For(
         ApiOperation operation, JsonElement document, IReadOnlyDictionary<string, string> ids)
     {
@@ -159,7 +159,8 @@ public static class MalformedCorpus
         yield return Text("lone surrogate value", """{"name":"\ud800"}""");
         yield return Text("lone surrogate key", """{"\udc00":1}""");
         yield return Text("deep arrays", new string('[', 100) + new string(']', 100));
-        yield return Text("deep objects", string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100));
+        yield return Text("deep objects",
+            string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100));
         yield return ("invalid UTF-8", [.. "{\"name\":\""u8, 0xFF, 0xFE, .. "\"}"u8]);
         yield return Text("NUL in a string", """{"name":"a\u0000b","text":"a\u0000b"}""");
         yield return Text("empty", "");
@@ -227,7 +228,8 @@ public static class MalformedCorpus
         return schema;
     }
 
-    private static string Url(string[] segments, IReadOnlyDictionary<string, string> ids, int badIndex, string badValue) =>
+    private static string Url(
+        string[] segments, IReadOnlyDictionary<string, string> ids, int badIndex, string badValue) =>
         string.Join('/', segments.Select((s, i) => i == badIndex ? badValue
             : s.StartsWith('{') ? ids.GetValueOrDefault(segments[i - 1], "unknown") : s));
 
