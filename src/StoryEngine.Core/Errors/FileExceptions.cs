@@ -17,6 +17,16 @@ public sealed class InvalidFileException(string code, string message) : StoryEng
         new("invalid_chat", message) { Line = line };
 }
 
+/// <summary>
+/// An archive entry's name is not a plain relative path (<c>../x</c>, <c>/x</c>, <c>C:\x</c>, <c>a\b</c>): refused
+/// whole, so the name never reaches storage or an export a user unzips (issue 15). <see cref="Entry"/> names it.
+/// </summary>
+public sealed class UnsafeArchiveEntryException(string entry, string message)
+    : StoryEngineException("unsafe_archive_entry", message)
+{
+    public string Entry { get; } = entry;
+}
+
 /// <summary>The file is of a kind we do not read (a GIF, an Agnai memory book), or an export format we do not write.</summary>
 public sealed class UnsupportedFormatException(string message) : StoryEngineException("unsupported_format", message);
 

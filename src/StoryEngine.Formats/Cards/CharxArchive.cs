@@ -38,13 +38,10 @@ public static class CharxArchive
             long unpacked = 0;
             foreach (var entry in archive.Entries)
             {
+                RequirePlainRelativePath(entry.FullName);
                 if (entry.FullName.EndsWith('/'))
                 {
                     continue; // a folder
-                }
-                if (entry.FullName.Contains(':', StringComparison.Ordinal) || entry.FullName.Contains('\\', StringComparison.Ordinal))
-                {
-                    throw InvalidFileException.Card($"The CHARX file has an entry named '{entry.FullName}'; paths use '/' and no ':'.");
                 }
                 var bytes = Unpack(entry, ref unpacked);
                 if (entry.FullName == CardEntry)
@@ -66,6 +63,33 @@ public static class CharxArchive
         {
             // Encrypted entries, or a compression method .NET does not read; the spec says CHARX SHOULD NOT be encrypted.
             throw InvalidFileException.Card($"The CHARX file uses a zip feature we cannot read: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Refuses an entry name that is not a plain relative path: one that climbs out (<c>..</c>), is absolute
+    /// (<c>/x</c>, <c>C:x</c>, <c>\\server\x</c>), uses backslashes (a separator on Windows, a character elsewhere),
+    /// or holds control characters. The whole archive is refused, not the entry: a card that carries such a name
+    /// was made by something we should not trust, and a name we keep is written back into exports (issue 15).
+    /// </summary>
+    /// <exception cref="UnsafeArchiveEntryException">The name is not a plain relative path.</exception>
+    public static void RequirePlainRelativePath(string name)
+    {
+        var path = name.EndsWith('/') ? name[..^1] : name;
+        var why =
+            path.Length == 0 ? "it is empty"
+            : path.StartsWith('/') ? "it is absolute"
+            : path.Contains('\\', StringComparison.Ordinal) ? "it contains a backslash"
+            : path.Contains(':', StringComparison.Ordinal) ? "it contains ':' (a drive letter or stream name)"
+            : path.Any(char.IsControl) ? "it contains a control character"
+            : path.Split('/').Any(s => s is "" or "." or "..") ? "it has an empty, '.' or '..' segment"
+            : null;
+        if (why is not null)
+        {
+            var shown = string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+            throw new UnsafeArchiveEntryException(shown,
+                $"The CHARX file has an entry named '{shown}', which is not a plain relative path: {why}. "
+                + "Nothing was imported.");
         }
     }
 

@@ -92,8 +92,8 @@ public static class ImportCommand
             {
                 return CliHost.UsageError($"{path.Name} was not imported: " + string.Join(" ", e.Errors.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}")));
             }
-            catch (StoryEngineException e)
-                when (e is InvalidFileException or UnsupportedFormatException or ChatTooLongException)
+            catch (StoryEngineException e) when (e is InvalidFileException or UnsupportedFormatException
+                or ChatTooLongException or UnsafeArchiveEntryException)
             {
                 return CliHost.UsageError($"{path.Name} was not imported: {e.Message}");
             }

@@ -64,6 +64,7 @@ public static class HttpServiceCollectionExtensions
             var problem = context.ProblemDetails;
             var status = problem.Status ?? context.HttpContext.Response.StatusCode;
             problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+            problem.Type ??= ProblemCodes.TypeFor(status);
             problem.Detail ??= ProblemCodes.DefaultDetail(status);
             problem.Instance ??= context.HttpContext.Request.Path;
         });
@@ -74,6 +75,8 @@ public static class HttpServiceCollectionExtensions
         // Binding failures (bad JSON, wrong content type, unparsable query values) become exceptions we turn into
         // problems.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        // Duplicate keys, lone surrogates and NUL are refused while the body is read, at their position (issue 15).
+        services.ConfigureHttpJsonOptions(o => StrictJsonNodeConverterFactory.AddTo(o.SerializerOptions));
         return services;
     }
 

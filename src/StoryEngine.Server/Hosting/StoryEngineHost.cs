@@ -82,6 +82,7 @@ public static class StoryEngineHost
         app.UseTrustedProxies(); // first, so everything after sees the client's address and scheme
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
+        app.UseNulGuard();
         app.UseStatusCodePages();
         app.UseWebErrorPages();
         if (!app.Environment.IsDevelopment())

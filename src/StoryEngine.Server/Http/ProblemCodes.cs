@@ -45,6 +45,8 @@ public static class ProblemCodes
         Raised(415, "Unsupported media type", "unsupported_media_type"),
         Of<UnsupportedFormatException>(415, "Unsupported format", "unsupported_format"),
         Of<ActionTooLongException>(422, "Unprocessable action", "action_too_long"),
+        // A CHARX whose entry names are not plain relative paths (issue 15): refused whole, naming the entry.
+        Of<UnsafeArchiveEntryException>(422, "Unsafe archive entry", "unsafe_archive_entry"),
         Of<ChatTooLongException>(422, "Chat too long", "chat_too_long"),
         Raised(428, "Precondition required", "precondition_required"),
         Raised(429, "Too many requests", "too_many_requests", "rate_limited"),
@@ -96,6 +98,28 @@ public static class ProblemCodes
         429 => "too_many_requests",
         503 => "unavailable",
         _ => status >= 500 ? "internal_error" : "error",
+    };
+
+    /// <summary>
+    /// The problem <c>type</c>: the RFC section that defines the status, the way the framework's writer sets it for
+    /// the statuses it knows. It left 428 and 429 without one, and our own writer set none at all (issue 15).
+    /// </summary>
+    public static string TypeFor(int status) => status switch
+    {
+        428 => "https://tools.ietf.org/html/rfc6585#section-3",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        _ when Rfc9110Sections.TryGetValue(status, out var section) =>
+            $"https://tools.ietf.org/html/rfc9110#section-{section}",
+        _ => "about:blank", // RFC 9457 section 4.2.1: the status code says it all
+    };
+
+    private static readonly Dictionary<int, string> Rfc9110Sections = new()
+    {
+        [400] = "15.5.1", [401] = "15.5.2", [402] = "15.5.3", [403] = "15.5.4", [404] = "15.5.5", [405] = "15.5.6",
+        [406] = "15.5.7", [407] = "15.5.8", [408] = "15.5.9", [409] = "15.5.10", [410] = "15.5.11", [411] = "15.5.12",
+        [412] = "15.5.13", [413] = "15.5.14", [414] = "15.5.15", [415] = "15.5.16", [416] = "15.5.17",
+        [417] = "15.5.18", [421] = "15.5.20", [422] = "15.5.21", [426] = "15.5.22", [500] = "15.6.1",
+        [501] = "15.6.2", [502] = "15.6.3", [503] = "15.6.4", [504] = "15.6.5", [505] = "15.6.6",
     };
 
     /// <summary>A sentence saying what to do, for problems the framework raises without one.</summary>

@@ -27,6 +27,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             QuotaExceededException e => Quota(e),
             InvalidFileException { Line: { } line } e =>
                 WithLine(Problem(StatusFor(e), TitleFor(e), e.Message, e.Code), line),
+            UnsafeArchiveEntryException e => WithEntry(Problem(StatusFor(e), TitleFor(e), e.Message, e.Code), e.Entry),
             StoryEngineException e => Problem(StatusFor(e), TitleFor(e), e.Message, e.Code),
             BadHttpRequestException { InnerException: JsonException json } => FromJson(json),
             JsonException json => FromJson(json),
@@ -63,6 +64,14 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static ProblemDetails FromJson(JsonException json)
     {
         var field = FieldOf(json.Path);
+        // A string the reader could not decode (an unpaired surrogate, invalid UTF-8) is bad JSON, not a wrong type;
+        // the reader says which in its message only ("Cannot read invalid UTF-16 JSON text ...").
+        if (json.InnerException is InvalidOperationException inner
+            && inner.Message.Contains("UTF-", StringComparison.Ordinal))
+        {
+            json = new MalformedJsonException(MalformedJsonException.NotUnicode, json.Path, json.LineNumber,
+                json.BytePositionInLine);
+        }
         // The reader fails on syntax; the converter fails on a value of the wrong type at a known path.
         if (json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && field is not null)
         {
@@ -74,7 +83,16 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             return Validation(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] }, "The body has the wrong shape.");
         }
         var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine + 1})" : "";
-        return Problem(400, "Malformed JSON", $"The request body is not valid JSON{where}.", "malformed_json");
+        var problem = Problem(400, "Malformed JSON", $"The request body is not valid JSON{where}.", "malformed_json");
+        if (json is MalformedJsonException malformed)
+        {
+            problem.Detail = $"The request body is not valid JSON{where}: {malformed.Reason}.";
+        }
+        if (field is not null)
+        {
+            problem.Extensions["path"] = json.Path;
+        }
+        return problem;
     }
 
     private ProblemDetails Unavailable(Exception exception)
@@ -107,6 +125,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             Detail = detail,
             Extensions = { ["code"] = "validation_failed" },
         };
+
+    private static ProblemDetails WithEntry(ProblemDetails problem, string entry)
+    {
+        problem.Extensions["entry"] = entry;
+        return problem;
+    }
 
     private static ProblemDetails Problem(int status, string title, string detail, string code) =>
         new() { Status = status, Title = title, Detail = detail, Extensions = { ["code"] = code } };

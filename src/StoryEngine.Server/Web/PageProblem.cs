@@ -35,7 +35,7 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
         TooManyAttemptsException => "Wait a little, then try again.",
         QuotaExceededException => "Wait until then, or ask the server's administrator for a larger quota. Account › Usage shows what you have used.",
         ActionTooLongException => "Shorten your action and send it again.",
-        PayloadTooLargeException or UnsupportedFormatException or InvalidFileException =>
+        PayloadTooLargeException or UnsupportedFormatException or InvalidFileException or UnsafeArchiveEntryException =>
             "Choose another file: a character card as PNG, JSON or CHARX.",
         _ => "Check what you entered and try again.",
     };

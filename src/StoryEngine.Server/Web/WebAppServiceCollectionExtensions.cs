@@ -21,6 +21,9 @@ public static class WebAppServiceCollectionExtensions
         {
             o.Cookie.Name = "storyengine.antiforgery";
             o.Cookie.SameSite = SameSiteMode.Strict;
+            // Secure on HTTPS, including HTTPS a trusted proxy terminated: UseTrustedProxies runs first and sets the
+            // scheme (issue 15). Plain-HTTP installs on a LAN keep working.
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__RequestVerificationToken";
         });
         services.AddRazorPages(o =>
