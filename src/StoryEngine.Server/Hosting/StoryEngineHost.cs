@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using StoryEngine.Server.Apis;
 using StoryEngine.Server.Auth;
+using StoryEngine.Server.Backups;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
 using StoryEngine.Server.Mail;
@@ -49,6 +50,7 @@ public static class StoryEngineHost
         builder.Services.AddStoryStorage().AddStoryCore().AddStoryAccounts().AddStorySecrets().AddNarrator().AddLore().AddStoryUsage().AddMemory();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.AddStoryWeb();
+        builder.Services.AddBackups();
         return builder;
     }
 
@@ -92,6 +94,7 @@ public static class StoryEngineHost
             .MapTwoFactorApi()
             .MapPasswordResetApi()
             .MapAdminApi()
+            .MapBackupsApi()
             .MapUsageApi()
             .MapDataRightsApi()
             .MapWorldsApi()

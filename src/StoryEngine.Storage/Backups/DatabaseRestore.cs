@@ -15,7 +15,9 @@ public sealed record RestoreResult(IReadOnlyList<RestoredTable> Tables, IReadOnl
 /// </summary>
 public sealed class DatabaseRestore(IStorageProvider provider)
 {
-    public async Task<RestoreResult> RestoreAsync(BackupArchive archive, bool force, CancellationToken cancellationToken)
+    /// <param name="applyLaterMigrations">False for verify, which compares the rows as the backup had them.</param>
+    public async Task<RestoreResult> RestoreAsync(BackupArchive archive, bool force, bool applyLaterMigrations,
+        CancellationToken cancellationToken)
     {
         var manifest = archive.Manifest;
         var runner = new MigrationRunner(provider);
@@ -41,7 +43,10 @@ public sealed class DatabaseRestore(IStorageProvider provider)
         await runner.UpToAsync(manifest.SchemaVersion, dryRun: false, cancellationToken);
 
         var result = await LoadAsync(archive, sql, cancellationToken);
-        await runner.UpAsync(dryRun: false, cancellationToken);
+        if (applyLaterMigrations)
+        {
+            await runner.UpAsync(dryRun: false, cancellationToken);
+        }
         return result;
     }
 

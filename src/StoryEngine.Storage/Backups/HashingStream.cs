@@ -9,7 +9,10 @@ public sealed class HashingStream(Stream inner) : Stream
 
     public long Written { get; private set; }
 
-    public string Sha256() => Convert.ToHexStringLower(_hash.GetCurrentHash());
+    private string? _final;
+
+    /// <summary>The hash of everything written; still there after the stream is disposed.</summary>
+    public string Sha256() => _final ?? Convert.ToHexStringLower(_hash.GetCurrentHash());
 
     public override bool CanRead => false;
 
@@ -56,9 +59,11 @@ public sealed class HashingStream(Stream inner) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && _final is null)
         {
+            _final = Convert.ToHexStringLower(_hash.GetCurrentHash());
             _hash.Dispose();
+            inner.Dispose();
         }
         base.Dispose(disposing);
     }
