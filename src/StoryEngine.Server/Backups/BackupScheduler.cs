@@ -23,19 +23,27 @@ public sealed partial class BackupScheduler(
         {
             return;
         }
+        DateTimeOffset? last = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
-            var next = new DateTimeOffset((now.UtcTicks / interval.Ticks + 1) * interval.Ticks, TimeSpan.Zero);
-            try
+            var current = new DateTimeOffset(now.UtcTicks / interval.Ticks * interval.Ticks, TimeSpan.Zero);
+            // The slot after the last one run, even when this loop comes round late (a slow backup, a paused
+            // process); the first slot is the next boundary, so a start never takes a backup at once.
+            var next = last is { } done ? (done + interval > current ? done + interval : current) : current + interval;
+            if (next > now)
             {
-                await Task.Delay(next - now, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                try
+                {
+                    await Task.Delay(next - now, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
             }
             await RunOnceAsync(next, interval, stoppingToken);
+            last = next;
         }
     }
 
