@@ -17,6 +17,9 @@ public sealed partial class BackupScheduler(
     TimeProvider time,
     ILogger<BackupScheduler> logger) : BackgroundService
 {
+    /// <summary>When the next scheduled backup is due; null while none is waited for.</summary>
+    public DateTimeOffset? NextRun { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (status.Interval is not { } interval)
@@ -31,6 +34,7 @@ public sealed partial class BackupScheduler(
             // The slot after the last one run, even when this loop comes round late (a slow backup, a paused
             // process); the first slot is the next boundary, so a start never takes a backup at once.
             var next = last is { } done ? (done + interval > current ? done + interval : current) : current + interval;
+            NextRun = next;
             if (next > now)
             {
                 try

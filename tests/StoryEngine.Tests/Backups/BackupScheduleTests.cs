@@ -35,8 +35,12 @@ public sealed class BackupScheduleTests : IAsyncDisposable
             for (var hour = 1; hour <= 50; hour++)
             {
                 var due = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero).AddHours(hour);
+                // ExecuteAsync runs on a thread of its own: move the clock only once it waits for this hour.
+                await Poll.UntilAsync(() => scheduler.NextRun == due, $"the scheduler waits for {due:u}");
                 clock.SetUtcNow(due);
-                await Poll.UntilAsync(() => status.Last?.At == due, $"a backup is taken at {due:u}");
+                await Poll.UntilAsync(() => scheduler.ExecuteTask is { IsCompleted: true } ended
+                    ? throw new InvalidOperationException("the scheduler stopped", ended.Exception)
+                    : status.Last?.At == due, $"a backup is taken at {due:u}");
             }
         }
         finally

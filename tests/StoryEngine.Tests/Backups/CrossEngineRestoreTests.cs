@@ -1,7 +1,7 @@
 using StoryEngine.Server.Backups;
-using StoryEngine.Storage;
 using StoryEngine.Storage.Backups;
 using StoryEngine.Storage.Postgres;
+using StoryEngine.Storage.Sqlite;
 using StoryEngine.Tests.Api;
 using StoryEngine.Tests.Infrastructure;
 
@@ -42,18 +42,26 @@ public sealed class CrossEngineRestoreTests : IAsyncLifetime
         var result = await new DatabaseRestore(postgres).RestoreAsync(archive, force: false, applyLaterMigrations: true,
             CancellationToken.None);
 
-        // Compared over the columns both engines have (SQLite's memory_entries.id is its own; PostgreSQL computes its
-        // tsvector), table by table, and story log by story log.
+        // Compared with the database as the backup caught it (the SQLite copy the backup carries: the live one moves
+        // on with its background jobs), over the columns both engines have (SQLite's memory_entries.id is its own;
+        // PostgreSQL computes its tsvector), table by table and story log by story log.
+        var snapshot = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N"), "storyengine.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(snapshot)!);
+        await using (var copy = archive.OpenFile(archive.Manifest.Files.Single(f => f.Entry == DatabaseBackup.SqliteCopyEntry)))
+        await using (var file = File.Create(snapshot))
+        {
+            await copy.CopyToAsync(file);
+        }
         var columns = result.Tables.ToDictionary(t => t.Name, t => t.Columns, StringComparer.Ordinal);
-        var source = await DatabaseContent.ReadAsync(_server.Services.GetRequiredService<IStorageProvider>(),
-            t => columns.GetValueOrDefault(t));
+        var source = await DatabaseContent.ReadAsync(new SqliteStorageProvider(snapshot), t => columns.GetValueOrDefault(t));
         var target = await DatabaseContent.ReadAsync(postgres, t => columns.GetValueOrDefault(t));
         foreach (var table in result.Tables)
         {
             Assert.True(source.Tables[table.Name] == target.Tables[table.Name], $"{table.Name} differs after the restore");
         }
         Assert.Equal(["memory_scopes"], result.Skipped);
-        Assert.Equal(7, source.StoryLogs[setup.AdventureId].Count >= 7 ? 7 : -1);
-        Assert.Equal(DatabaseContent.Hash(source.StoryLogs[setup.AdventureId]), DatabaseContent.Hash(target.StoryLogs[setup.AdventureId]));
+        Assert.True(source.StoryLogs[setup.AdventureId].Count >= 5, "the story log holds the turns taken");
+        Assert.Equal(DatabaseContent.Hash(source.StoryLogs[setup.AdventureId]),
+            DatabaseContent.Hash(target.StoryLogs[setup.AdventureId]));
     }
 }
