@@ -93,9 +93,11 @@ public sealed partial class BackupScheduler(
         Message = "Scheduled backup failed; the next interval tries again")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = BackupLogEvents.Skipped, Level = LogLevel.Information, Message = "Scheduled backup skipped: {Reason}")]
+    [LoggerMessage(EventId = BackupLogEvents.Skipped, Level = LogLevel.Information,
+        Message = "Scheduled backup skipped: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = BackupLogEvents.Pruned, Level = LogLevel.Information, Message = "Retention removed backup {Path}")]
+    [LoggerMessage(EventId = BackupLogEvents.Pruned, Level = LogLevel.Information,
+        Message = "Retention removed backup {Path}")]
     private static partial void LogPruned(ILogger logger, string path);
 }

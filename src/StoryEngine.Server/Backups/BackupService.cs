@@ -8,7 +8,8 @@ using StoryEngine.Storage.Backups;
 
 namespace StoryEngine.Server.Backups;
 
-/// <summary>Takes one backup for the command or the schedule: the archive, the key folder if asked, the outcome.</summary>
+/// <summary>Takes one backup for the command or the schedule: the archive, the key folder if asked, the
+/// outcome.</summary>
 public sealed partial class BackupService(
     IStorageProvider provider,
     IOptions<BackupOptions> options,
@@ -19,7 +20,8 @@ public sealed partial class BackupService(
     ILogger<BackupService> logger)
 {
     public static string? ProductVersion =>
-        typeof(BackupService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        typeof(BackupService).Assembly
+            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
 
     /// <summary>Writes a backup to <paramref name="path"/> (default: a new name in the backup folder).</summary>
     public async Task<(string Path, BackupManifest Manifest, long Bytes)> TakeAsync(string? path, bool includeKeys,
@@ -36,13 +38,15 @@ public sealed partial class BackupService(
         string? dump = null;
         try
         {
-            dump = await pgDump.TryDumpAsync(Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".pgdump"),
+            dump = await pgDump.TryDumpAsync(Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(
+                path) + ".pgdump"),
                 cancellationToken);
             if (dump is not null)
             {
                 extra.Add(new BackupExtraFile(PgDump.Entry, dump));
             }
-            var manifest = await new DatabaseBackup(provider).CreateAsync(path, extra, now, ProductVersion, cancellationToken);
+            var manifest = await new DatabaseBackup(provider).CreateAsync(path, extra, now, ProductVersion,
+                cancellationToken);
             var bytes = new FileInfo(path).Length;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (IsInFolder(path))
@@ -95,7 +99,8 @@ public sealed partial class BackupService(
     private static partial void LogTaken(ILogger logger, string path, long bytes, long rows, double seconds);
 }
 
-/// <summary>Event ids 6000–6099: backups (kept here rather than in Core's LogEvents: only this folder logs them).</summary>
+/// <summary>Event ids 6000–6099: backups (kept here rather than in Core's LogEvents: only this folder logs
+/// them).</summary>
 public static class BackupLogEvents
 {
     public const int Taken = 6000;

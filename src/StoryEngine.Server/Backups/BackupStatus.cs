@@ -60,7 +60,8 @@ public sealed class BackupStatus
         var path = Path.Combine(Folder, FileName);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<StatusFile>(File.ReadAllText(path), JsonSerializerOptions.Web) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize<StatusFile>(File.ReadAllText(path),
+                JsonSerializerOptions.Web) : null;
         }
         catch (JsonException)
         {

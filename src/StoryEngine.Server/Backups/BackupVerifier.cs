@@ -25,12 +25,14 @@ public sealed class BackupVerifier(IOptions<StoryEngineOptions> storage)
             : await InTemporarySqliteAsync(archive, cancellationToken);
     }
 
-    private static async Task<VerifyResult> InTemporarySqliteAsync(BackupArchive archive, CancellationToken cancellationToken)
+    private static async Task<VerifyResult> InTemporarySqliteAsync(BackupArchive archive,
+        CancellationToken cancellationToken)
     {
         var folder = Path.Combine(Path.GetTempPath(), "storyengine-verify-" + Guid.NewGuid().ToString("N"));
         try
         {
-            return await CompareAsync(new SqliteStorageProvider(Path.Combine(folder, "verify.db")), archive, cancellationToken);
+            return await CompareAsync(new SqliteStorageProvider(Path.Combine(folder, "verify.db")), archive,
+                cancellationToken);
         }
         finally
         {
@@ -55,7 +57,8 @@ public sealed class BackupVerifier(IOptions<StoryEngineOptions> storage)
         }
         finally
         {
-            await ExecuteAsync(connectionString, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)", CancellationToken.None);
+            await ExecuteAsync(connectionString, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                CancellationToken.None);
         }
     }
 

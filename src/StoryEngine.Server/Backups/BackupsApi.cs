@@ -15,12 +15,15 @@ public static class BackupsApi
     {
         api.MapGet("/admin/backups", List).WithTags("Admin").RequireAuthorization(AuthorizationPolicies.Admin)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .WithName("AdminListBackups").WithSummary("The backups in the backup folder, newest first, and the last attempt");
+            .WithName("AdminListBackups").WithSummary(
+                "The backups in the backup folder, newest first, and the last attempt");
         return api;
     }
 
     private static Ok<BackupsResponse> List(BackupStatus status) =>
-        TypedResults.Ok(new BackupsResponse(status.Folder, status.Interval?.ToString(), status.AgeSeconds(), status.Last,
-            BackupFolder.List(status.Folder).Select(f => new BackupListItem(Path.GetFileName(f.Path), f.TakenAt, f.Bytes))
+        TypedResults.Ok(new BackupsResponse(status.Folder, status.Interval?.ToString(), status.AgeSeconds(),
+            status.Last,
+            BackupFolder.List(status.Folder).Select(f => new BackupListItem(Path.GetFileName(f.Path), f.TakenAt,
+                f.Bytes))
                 .ToArray()));
 }

@@ -52,11 +52,13 @@ public sealed class BackupArchive : IDisposable
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read), ZipArchiveMode.Read);
+            zip = new ZipArchive(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read),
+                ZipArchiveMode.Read);
         }
         catch (InvalidDataException e)
         {
-            throw new BackupCorruptException(path, $"it is not a complete backup archive (cut short or damaged: {e.Message})", e);
+            throw new BackupCorruptException(path,
+                $"it is not a complete backup archive (cut short or damaged: {e.Message})", e);
         }
         try
         {

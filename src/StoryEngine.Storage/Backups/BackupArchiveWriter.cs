@@ -32,7 +32,8 @@ public sealed class BackupArchiveWriter : IDisposable
         _zip = new ZipArchive(_file, ZipArchiveMode.Create, leaveOpen: true);
     }
 
-    /// <summary>A scratch path beside the archive (for the SQLite snapshot copy), removed with a failed archive.</summary>
+    /// <summary>A scratch path beside the archive (for the SQLite snapshot copy), removed with a failed
+    /// archive.</summary>
     public string ScratchPath(string suffix) => _partialPath + suffix;
 
     public async Task AddTableAsync(string name, IReadOnlyList<BackupManifestColumn> columns,
@@ -80,10 +81,12 @@ public sealed class BackupArchiveWriter : IDisposable
         {
             await entry.WriteAsync(bytes, cancellationToken);
         }
-        await using (var entry = _zip.CreateEntry(BackupManifest.ChecksumEntryName, CompressionLevel.NoCompression).Open())
+        await using (var entry = _zip.CreateEntry(BackupManifest.ChecksumEntryName,
+            CompressionLevel.NoCompression).Open())
         {
             await entry.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
-                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) + "\n"), cancellationToken);
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) + "\n"),
+                    cancellationToken);
         }
         _zip.Dispose();
         await _file.FlushAsync(cancellationToken);

@@ -75,8 +75,10 @@ public sealed class DatabaseBackup(IStorageProvider provider)
         foreach (var table in await BackupSchema.TablesAsync(sql, connection, transaction, cancellationToken))
         {
             var columns = table.Columns.Select(c => c.Column).ToArray();
-            await writer.AddTableAsync(table.Name, table.Columns.Select(c => new BackupManifestColumn(c.Column, c.Type)).ToArray(),
-                TableCopy.ReadAsync(connection, transaction, table.Name, columns, cancellationToken), cancellationToken);
+            await writer.AddTableAsync(table.Name, table.Columns.Select(c => new BackupManifestColumn(c.Column,
+                c.Type)).ToArray(),
+                TableCopy.ReadAsync(connection, transaction, table.Name, columns, cancellationToken),
+                    cancellationToken);
         }
         return schemaVersion;
     }

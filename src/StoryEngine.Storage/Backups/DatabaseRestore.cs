@@ -7,7 +7,8 @@ namespace StoryEngine.Storage.Backups;
 /// <summary>One table as restored: the rows and digest of what was written, over the columns both sides have.</summary>
 public sealed record RestoredTable(string Name, IReadOnlyList<string> Columns, long Rows, string Digest);
 
-public sealed record RestoreResult(IReadOnlyList<RestoredTable> Tables, IReadOnlyList<string> Skipped, int SchemaVersion);
+public sealed record RestoreResult(IReadOnlyList<RestoredTable> Tables, IReadOnlyList<string> Skipped,
+    int SchemaVersion);
 
 /// <summary>
 /// Loads a checked backup into a database of either engine: brings it to the backup's schema version with this
@@ -23,7 +24,8 @@ public sealed class DatabaseRestore(IStorageProvider provider)
         var runner = new MigrationRunner(provider);
         if (manifest.SchemaVersion > runner.LatestVersion)
         {
-            throw new BackupException($"The backup is at schema version {manifest.SchemaVersion} but this Story Engine " +
+            throw new BackupException(
+                $"The backup is at schema version {manifest.SchemaVersion} but this Story Engine " +
                 $"knows only up to {runner.LatestVersion}: restore it with a newer Story Engine.");
         }
         var sql = BackupSql.For(provider);
@@ -32,7 +34,8 @@ public sealed class DatabaseRestore(IStorageProvider provider)
             var rows = await RowsPresentAsync(sql, cancellationToken);
             if (rows > 0 && !force)
             {
-                throw new BackupException($"The database at {provider.Target} is not empty ({rows} tables hold rows). " +
+                throw new BackupException(
+                    $"The database at {provider.Target} is not empty ({rows} tables hold rows). " +
                     "Restore into an empty database, or pass --force to replace everything in it.");
             }
             if (rows > 0 || current > manifest.SchemaVersion)
@@ -50,7 +53,8 @@ public sealed class DatabaseRestore(IStorageProvider provider)
         return result;
     }
 
-    private async Task<RestoreResult> LoadAsync(BackupArchive archive, IBackupSql sql, CancellationToken cancellationToken)
+    private async Task<RestoreResult> LoadAsync(BackupArchive archive, IBackupSql sql,
+        CancellationToken cancellationToken)
     {
         var fromBackup = archive.Manifest.Tables.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var restored = new List<RestoredTable>();
@@ -64,15 +68,19 @@ public sealed class DatabaseRestore(IStorageProvider provider)
             {
                 continue; // a table this engine has and the other has not: triggers or later migrations fill it
             }
-            var positions = source.Columns.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+            var positions = source.Columns.Select((c, i) => (c.Name, i)).ToDictionary(p => p.Name, p => p.i,
+                StringComparer.Ordinal);
             var columns = table.Columns.Where(c => positions.ContainsKey(c.Column)).ToArray();
             var picks = columns.Select(c => positions[c.Column]).ToArray();
             var rows = archive.RowsAsync(source, cancellationToken).Select(row => picks.Select(i => row[i]).ToArray());
-            var digest = await TableCopy.InsertAsync(connection, transaction, table.Name, columns, rows, cancellationToken);
-            restored.Add(new RestoredTable(table.Name, columns.Select(c => c.Column).ToArray(), digest.Rows, digest.Value));
+            var digest = await TableCopy.InsertAsync(connection, transaction, table.Name, columns, rows,
+                cancellationToken);
+            restored.Add(new RestoredTable(table.Name, columns.Select(c => c.Column).ToArray(), digest.Rows,
+                digest.Value));
         }
         await transaction.CommitAsync(cancellationToken);
-        var skipped = fromBackup.Keys.Except(tables.Select(t => t.Name), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var skipped = fromBackup.Keys.Except(tables.Select(t => t.Name), StringComparer.Ordinal).Order(
+            StringComparer.Ordinal).ToArray();
         return new RestoreResult(restored, skipped, archive.Manifest.SchemaVersion);
     }
 
@@ -91,7 +99,8 @@ public sealed class DatabaseRestore(IStorageProvider provider)
     }
 
     /// <summary>The digest of a table's rows over the given columns, to compare with what a restore wrote.</summary>
-    public async Task<TableDigest> DigestAsync(string table, IReadOnlyList<string> columns, CancellationToken cancellationToken)
+    public async Task<TableDigest> DigestAsync(string table, IReadOnlyList<string> columns,
+        CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         var digest = new TableDigest();

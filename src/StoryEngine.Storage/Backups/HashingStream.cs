@@ -37,7 +37,8 @@ public sealed class HashingStream(Stream inner) : Stream
         inner.Write(buffer);
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer,
+        CancellationToken cancellationToken = default)
     {
         _hash.AppendData(buffer.Span);
         Written += buffer.Length;

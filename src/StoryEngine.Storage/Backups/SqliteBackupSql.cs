@@ -33,7 +33,8 @@ public sealed class SqliteBackupSql : IBackupSql
     public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
 
-    public Task<bool> TryLockAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult(true);
+    public Task<bool> TryLockAsync(DbConnection connection, CancellationToken cancellationToken) => Task.FromResult(
+        true);
 
     public Task UnlockAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 }

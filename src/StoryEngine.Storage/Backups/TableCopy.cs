@@ -6,7 +6,8 @@ using StoryEngine.Storage.DataRights;
 
 namespace StoryEngine.Storage.Backups;
 
-/// <summary>Reads a table's rows, and writes rows into a table in batches, converting values to its column types.</summary>
+/// <summary>Reads a table's rows, and writes rows into a table in batches, converting values to its column
+/// types.</summary>
 public static class TableCopy
 {
     // Both engines take far more parameters than this per statement (SQLite 32,766, PostgreSQL 65,535).
@@ -30,7 +31,8 @@ public static class TableCopy
         }
     }
 
-    /// <summary>Inserts <paramref name="rows"/> (values in the order of <paramref name="columns"/>); returns what was written.</summary>
+    /// <summary>Inserts <paramref name="rows"/> (values in the order of <paramref name="columns"/>); returns what was
+    /// written.</summary>
     public static async Task<TableDigest> InsertAsync(DbConnection connection, DbTransaction transaction, string table,
         IReadOnlyList<TableColumn> columns, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
     {
@@ -55,7 +57,8 @@ public static class TableCopy
         return digest;
     }
 
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"",
+        StringComparison.Ordinal) + "\"";
 
     private static async Task FlushAsync(DbConnection connection, DbTransaction transaction, string table,
         IReadOnlyList<TableColumn> columns, List<object?[]> batch, CancellationToken cancellationToken)
@@ -66,7 +69,8 @@ public static class TableCopy
         }
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        var sql = new StringBuilder($"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Column)))}) VALUES ");
+        var sql = new StringBuilder(
+            $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Column)))}) VALUES ");
         var n = 0;
         for (var r = 0; r < batch.Count; r++)
         {
@@ -94,11 +98,13 @@ public static class TableCopy
     private static object? Convert(object? value, TableColumn column) => value switch
     {
         null => null,
-        string s when IsInteger(column) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => l,
+        string s when IsInteger(column) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture,
+            out var l) => l,
         long or double when column.IsText => System.Convert.ToString(value, CultureInfo.InvariantCulture),
         double d when IsInteger(column) && d == Math.Floor(d) => (long)d,
         _ => value,
     };
 
-    private static bool IsInteger(TableColumn column) => column.Type.Contains("INT", StringComparison.OrdinalIgnoreCase);
+    private static bool IsInteger(TableColumn column) => column.Type.Contains("INT",
+        StringComparison.OrdinalIgnoreCase);
 }

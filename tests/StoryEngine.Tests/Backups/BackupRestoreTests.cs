@@ -12,7 +12,8 @@ namespace StoryEngine.Tests.Backups;
 public sealed class BackupRestoreTests : IAsyncLifetime
 {
     private readonly SqliteServerFixture _server = new();
-    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "storyengine-tests", "backup-" + Guid.NewGuid().ToString("N"));
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "storyengine-tests",
+        "backup-" + Guid.NewGuid().ToString("N"));
 
     public Task InitializeAsync()
     {
@@ -53,7 +54,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await Task.Delay(300);
 
         var backups = _server.Services.GetRequiredService<BackupService>();
-        var (path, manifest, _) = await backups.TakeAsync(Path.Combine(_scratch, "live.backup.zip"), includeKeys: false, CancellationToken.None);
+        var (path, manifest, _) = await backups.TakeAsync(Path.Combine(_scratch, "live.backup.zip"), includeKeys: false,
+            CancellationToken.None);
         await Task.Delay(300);
         await stop.CancelAsync();
         Assert.All(await Task.WhenAll(writers), n => Assert.True(n > 0, "turns were written while the backup ran"));
@@ -63,7 +65,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var copy = await DatabaseContent.ReadAsync(restored);
         foreach (var table in manifest.Tables)
         {
-            Assert.Equal(table.Rows, long.Parse(copy.Tables[table.Name].Split(':')[0], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(table.Rows, long.Parse(copy.Tables[table.Name].Split(':')[0],
+                System.Globalization.CultureInfo.InvariantCulture));
         }
         // A consistent snapshot: each story log restored is exactly the first part of the live one, without gaps.
         Assert.Equal(adventures.Order(), copy.StoryLogs.Keys.Order());
@@ -83,7 +86,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             again.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)));
 
         using var verify = await BackupArchive.OpenAsync(quiet, CancellationToken.None);
-        Assert.Empty((await _server.Services.GetRequiredService<BackupVerifier>().VerifyAsync(verify, CancellationToken.None)).Differences);
+        Assert.Empty((await _server.Services.GetRequiredService<BackupVerifier>().VerifyAsync(verify,
+            CancellationToken.None)).Differences);
     }
 
     [Fact]
@@ -149,17 +153,21 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
         var forced = await CliProcess.RunAsync(["restore", path, "--data-dir", target, "--force"]);
         Assert.True(forced.ExitCode == 0, forced.Stderr);
-        var restored = await DatabaseContent.ReadAsync(new SqliteStorageProvider(Path.Combine(target, "storyengine.db")));
-        Assert.Equal(manifest.TotalRows, restored.Tables.Values.Sum(v => long.Parse(v.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture)));
+        var restored = await DatabaseContent.ReadAsync(new SqliteStorageProvider(Path.Combine(target,
+            "storyengine.db")));
+        Assert.Equal(manifest.TotalRows, restored.Tables.Values.Sum(v => long.Parse(v.Split(':')[0],
+            System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     private IStorageProvider Provider => _server.Services.GetRequiredService<IStorageProvider>();
 
     private async Task<IStorageProvider> RestoreIntoNewSqliteAsync(string path)
     {
-        var provider = new SqliteStorageProvider(Path.Combine(_scratch, Guid.NewGuid().ToString("N"), "storyengine.db"));
+        var provider = new SqliteStorageProvider(Path.Combine(_scratch, Guid.NewGuid().ToString("N"),
+            "storyengine.db"));
         using var archive = await BackupArchive.OpenAsync(path, CancellationToken.None);
-        await new DatabaseRestore(provider).RestoreAsync(archive, force: false, applyLaterMigrations: true, CancellationToken.None);
+        await new DatabaseRestore(provider).RestoreAsync(archive, force: false, applyLaterMigrations: true,
+            CancellationToken.None);
         return provider;
     }
 }

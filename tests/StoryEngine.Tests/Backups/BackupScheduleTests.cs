@@ -9,7 +9,8 @@ namespace StoryEngine.Tests.Backups;
 /// <summary>Scheduled backups and retention, on a fake clock (issue 16).</summary>
 public sealed class BackupScheduleTests : IAsyncDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-tests", "schedule-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-tests",
+        "schedule-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
     public async Task hourly_backups_keep_the_newest_per_hour_and_per_day()
@@ -50,7 +51,8 @@ public sealed class BackupScheduleTests : IAsyncDisposable
 
         // Hourly: 03-02 00:00, 01:00, 02:00. Daily: the newest of 3 March (02:00) and of 2 March (23:00).
         Assert.Equal(["20260303T020000Z", "20260303T010000Z", "20260303T000000Z", "20260302T230000Z"],
-            BackupFolder.List(status.Folder).Select(f => Path.GetFileName(f.Path)[BackupFolder.Prefix.Length..^BackupFolder.Suffix.Length]));
+            BackupFolder.List(status.Folder).Select(f => Path.GetFileName(
+                f.Path)[BackupFolder.Prefix.Length..^BackupFolder.Suffix.Length]));
 
         clock.Advance(TimeSpan.FromMinutes(10));
         var measured = new Dictionary<string, double>();

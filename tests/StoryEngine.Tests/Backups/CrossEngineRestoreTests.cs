@@ -45,19 +45,23 @@ public sealed class CrossEngineRestoreTests : IAsyncLifetime
         // Compared with the database as the backup caught it (the SQLite copy the backup carries: the live one moves
         // on with its background jobs), over the columns both engines have (SQLite's memory_entries.id is its own;
         // PostgreSQL computes its tsvector), table by table and story log by story log.
-        var snapshot = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N"), "storyengine.db");
+        var snapshot = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N"),
+            "storyengine.db");
         Directory.CreateDirectory(Path.GetDirectoryName(snapshot)!);
-        await using (var copy = archive.OpenFile(archive.Manifest.Files.Single(f => f.Entry == DatabaseBackup.SqliteCopyEntry)))
+        await using (var copy = archive.OpenFile(archive.Manifest.Files.Single(f =>
+            f.Entry == DatabaseBackup.SqliteCopyEntry)))
         await using (var file = File.Create(snapshot))
         {
             await copy.CopyToAsync(file);
         }
         var columns = result.Tables.ToDictionary(t => t.Name, t => t.Columns, StringComparer.Ordinal);
-        var source = await DatabaseContent.ReadAsync(new SqliteStorageProvider(snapshot), t => columns.GetValueOrDefault(t));
+        var source = await DatabaseContent.ReadAsync(new SqliteStorageProvider(snapshot), t =>
+            columns.GetValueOrDefault(t));
         var target = await DatabaseContent.ReadAsync(postgres, t => columns.GetValueOrDefault(t));
         foreach (var table in result.Tables)
         {
-            Assert.True(source.Tables[table.Name] == target.Tables[table.Name], $"{table.Name} differs after the restore");
+            Assert.True(source.Tables[table.Name] == target.Tables[table.Name],
+                $"{table.Name} differs after the restore");
         }
         Assert.Equal(["memory_scopes"], result.Skipped);
         Assert.True(source.StoryLogs[setup.AdventureId].Count >= 5, "the story log holds the turns taken");

@@ -7,7 +7,8 @@ using StoryEngine.Storage.Backups;
 namespace StoryEngine.Tests.Backups;
 
 /// <summary>What a database holds, table by table and story log by story log, to compare two databases.</summary>
-public sealed record DatabaseContent(IReadOnlyDictionary<string, string> Tables, IReadOnlyDictionary<string, IReadOnlyList<string>> StoryLogs)
+public sealed record DatabaseContent(IReadOnlyDictionary<string, string> Tables, IReadOnlyDictionary<string,
+    IReadOnlyList<string>> StoryLogs)
 {
     /// <summary>
     /// Each table's digest (rows and an order-free hash) over <paramref name="columnsOf"/>'s columns when given,
@@ -18,11 +19,13 @@ public sealed record DatabaseContent(IReadOnlyDictionary<string, string> Tables,
     {
         await using var connection = await provider.OpenAsync(CancellationToken.None);
         var tables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in await BackupSchema.TablesAsync(BackupSql.For(provider), connection, null, CancellationToken.None))
+        foreach (var table in await BackupSchema.TablesAsync(BackupSql.For(provider), connection, null,
+            CancellationToken.None))
         {
             var columns = columnsOf?.Invoke(table.Name) ?? table.Columns.Select(c => c.Column).ToArray();
             var digest = new TableDigest();
-            await foreach (var row in TableCopy.ReadAsync(connection, null, table.Name, columns, CancellationToken.None))
+            await foreach (var row in TableCopy.ReadAsync(connection, null, table.Name, columns,
+                CancellationToken.None))
             {
                 digest.Add(row);
             }
