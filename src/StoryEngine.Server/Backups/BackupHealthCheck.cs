@@ -16,9 +16,8 @@ public sealed class BackupHealthCheck(BackupStatus status) : IHealthCheck
         var schedule = status.Interval is { } i ? $"every {i}" : "schedule off";
         if (last is null)
         {
-            return Task.FromResult(status.Interval is null
-                ? HealthCheckResult.Healthy($"no backup yet ({schedule})")
-                : HealthCheckResult.Degraded($"no backup yet ({schedule}) in {status.Folder}"));
+            // A fresh install has none until the first interval ends; that is not a fault.
+            return Task.FromResult(HealthCheckResult.Healthy($"no backup yet ({schedule}) in {status.Folder}"));
         }
         var description = last.Succeeded
             ? $"last backup {Age(age)} ago, {last.Bytes:N0} bytes ({schedule})"

@@ -38,6 +38,21 @@ public sealed record DatabaseContent(IReadOnlyDictionary<string, string> Tables,
         return new DatabaseContent(tables, logs);
     }
 
+    /// <summary>The SQLite file a SQLite backup carries, copied out into <paramref name="folder"/>.</summary>
+    public static async Task<IStorageProvider> SnapshotOfAsync(string backup, string folder)
+    {
+        var path = Path.Combine(folder, Guid.NewGuid().ToString("N"), "storyengine.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var archive = await BackupArchive.OpenAsync(backup, CancellationToken.None);
+        await using (var copy = archive.OpenFile(archive.Manifest.Files.Single(f =>
+            f.Entry == DatabaseBackup.SqliteCopyEntry)))
+        await using (var file = File.Create(path))
+        {
+            await copy.CopyToAsync(file);
+        }
+        return new Storage.Sqlite.SqliteStorageProvider(path);
+    }
+
     public static string Hash(IEnumerable<string> lines) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", lines))));
 }
