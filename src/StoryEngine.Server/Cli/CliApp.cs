@@ -31,6 +31,8 @@ public static class CliApp
             ExportCommand.Create(),
             SecretsCommand.Create(),
             JobsCommand.Create(),
+            BackupCommand.Create(),
+            RestoreCommand.Create(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

@@ -29,6 +29,7 @@ public static class StatusCommand
                 Console.WriteLine($"database: {report.Database.Engine} at {report.Database.Target} ({(report.Database.Reachable ? "reachable" : "unreachable: " + report.Database.Error)})");
                 Console.WriteLine($"schema:   version {report.Schema.Current} of {report.Schema.Latest}{(report.Schema.Pending > 0 ? $", {report.Schema.Pending} pending: run `storyengine migrate up`" : "")}");
                 Console.WriteLine($"users:    {report.Users}");
+                Console.WriteLine($"backup:   {BackupLine(report.Backup)}");
                 foreach (var b in report.Backends)
                 {
                     Console.WriteLine($"backend:  {b.Name} ({b.Kind} {b.Model} at {b.BaseUrl}): {b.State}{(b.LastError is null ? "" : " — " + b.LastError)}");
@@ -50,12 +51,13 @@ public static class StatusCommand
             var current = await runner.CurrentVersionAsync(cancellationToken);
             var users = current > 0 ? await services.GetRequiredService<IUserStore>().CountAsync(cancellationToken) : 0;
             return new StatusReport(version, new(provider.Engine, provider.Target, true, null),
-                new(current, runner.LatestVersion, provider.Migrations.Count(m => m.Version > current)), users, backends);
+                new(current, runner.LatestVersion, provider.Migrations.Count(m => m.Version > current)), users, backends,
+                Backup(services));
         }
         catch (DbException e)
         {
             return new StatusReport(version, new(provider.Engine, provider.Target, false, e.Message),
-                new(0, runner.LatestVersion, provider.Migrations.Count), 0, backends);
+                new(0, runner.LatestVersion, provider.Migrations.Count), 0, backends, Backup(services));
         }
     }
 
@@ -66,7 +68,23 @@ public static class StatusCommand
         return status.Select(s => new BackendReport(s.Name, s.Kind, s.BaseUrl, s.Model, s.State.ToString(), s.LastError, s.LastLatency?.TotalMilliseconds, s.Detail)).ToArray();
     }
 
-    public sealed record StatusReport(string Version, DatabaseStatus Database, SchemaStatus Schema, long Users, IReadOnlyList<BackendReport> Backends);
+    private static BackupReport Backup(IServiceProvider services)
+    {
+        var status = services.GetRequiredService<Backups.BackupStatus>();
+        return new BackupReport(status.Folder, status.Interval?.ToString(), status.AgeSeconds(), status.Last);
+    }
+
+    private static string BackupLine(BackupReport b) =>
+        (b.Last is null ? "none yet" : b.Last.Succeeded ? $"last {b.Last.At:u}, {b.Last.Bytes:N0} bytes"
+            : $"last attempt FAILED at {b.Last.At:u}: {b.Last.Error}")
+        + (b.LastSuccessAgeSeconds is { } age ? $" ({TimeSpan.FromSeconds(Math.Round(age))} ago)" : "")
+        + $"; schedule {b.Schedule ?? "off"}; folder {b.Folder}";
+
+    public sealed record StatusReport(string Version, DatabaseStatus Database, SchemaStatus Schema, long Users,
+        IReadOnlyList<BackendReport> Backends, BackupReport Backup);
+
+    public sealed record BackupReport(string Folder, string? Schedule, double? LastSuccessAgeSeconds,
+        Backups.BackupOutcome? Last);
 
     public sealed record BackendReport(string Name, string Kind, string BaseUrl, string Model, string State, string? LastError, double? LastLatencyMs, string? Detail);
 

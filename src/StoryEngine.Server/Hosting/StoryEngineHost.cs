@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using StoryEngine.Server.Apis;
 using StoryEngine.Server.Auth;
+using StoryEngine.Server.Backups;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
 using StoryEngine.Server.Mail;
@@ -73,6 +74,7 @@ public static class StoryEngineHost
         builder.Services.AddRetention(builder.Configuration);
         builder.Services.AddJobQueue(builder.Configuration);
         builder.Services.AddWorldState();
+        builder.Services.AddBackups();
         return builder;
     }
 
@@ -117,6 +119,7 @@ public static class StoryEngineHost
             .MapTwoFactorApi()
             .MapPasswordResetApi()
             .MapAdminApi()
+            .MapBackupsApi()
             .MapUsageApi()
             .MapDataRightsApi()
             .MapWorldsApi()

@@ -43,13 +43,21 @@ public sealed class MigrationRunner(IStorageProvider provider)
         return applied.Count == 0 ? 0 : applied.Keys.Max();
     }
 
-    public async Task<IReadOnlyList<MigrationStep>> UpAsync(bool dryRun, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<MigrationStep>> UpAsync(bool dryRun, CancellationToken cancellationToken) =>
+        UpToAsync(int.MaxValue, dryRun, cancellationToken);
+
+    /// <summary>
+    /// Applies pending migrations up to and including <paramref name="targetVersion"/>: a restore brings an empty
+    /// database to the backup's schema first, loads the rows, and only then applies the later migrations (issue 16).
+    /// </summary>
+    public async Task<IReadOnlyList<MigrationStep>> UpToAsync(int targetVersion, bool dryRun,
+        CancellationToken cancellationToken)
     {
         await provider.PrepareAsync(cancellationToken);
         await using var connection = await provider.OpenAsync(cancellationToken);
         await using var migrationLock = await provider.LockForMigrationAsync(connection, cancellationToken);
         var applied = await AppliedAsync(connection, cancellationToken);
-        var steps = provider.Migrations.Where(m => !applied.ContainsKey(m.Version))
+        var steps = provider.Migrations.Where(m => !applied.ContainsKey(m.Version) && m.Version <= targetVersion)
             .Select(m => new MigrationStep(m.Version, m.Name, "up", m.Up)).ToArray();
         if (!dryRun)
         {

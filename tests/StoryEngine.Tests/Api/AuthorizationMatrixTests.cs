@@ -163,6 +163,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         yield return new("POST /api/v1/admin/users/{id}/enable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/enable", null, 200);
         yield return new("PUT /api/v1/admin/users/{id}/role", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/role", body((_, _) => new { role = "admin" }), 200);
         yield return new("GET /api/v1/admin/audit", Access.Admin, _ => "/api/v1/admin/audit", null, 200);
+        yield return new("GET /api/v1/admin/backups", Access.Admin, _ => "/api/v1/admin/backups", null, 200);
         yield return new("GET /api/v1/admin/usage", Access.Admin, _ => "/api/v1/admin/usage", null, 200);
         yield return new("PUT /api/v1/admin/users/{id}/tier", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/tier", body((_, _) => new { tier = "standard" }), 200);
         yield return new("PUT /api/v1/admin/users/{id}/quota", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/quota", body((_, _) => new { dailyTokens = 1_000_000 }), 200);

@@ -1,0 +1,103 @@
+using System.Data.Common;
+using StoryEngine.Storage;
+using StoryEngine.Storage.Backups;
+
+namespace StoryEngine.Server.Backups;
+
+/// <summary>
+/// Takes a backup at every multiple of <c>Backups:Schedule</c> (UTC, so every node agrees on the moment), then
+/// prunes by retention. With several nodes, the one that gets the backup lock takes it; a node that finds a backup
+/// of this interval already in the (shared) folder leaves it at that.
+/// </summary>
+public sealed partial class BackupScheduler(
+    BackupService backups,
+    BackupStatus status,
+    IStorageProvider provider,
+    Microsoft.Extensions.Options.IOptions<BackupOptions> options,
+    TimeProvider time,
+    ILogger<BackupScheduler> logger) : BackgroundService
+{
+    /// <summary>When the next scheduled backup is due; null while none is waited for.</summary>
+    public DateTimeOffset? NextRun { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (status.Interval is not { } interval)
+        {
+            return;
+        }
+        DateTimeOffset? last = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var current = new DateTimeOffset(now.UtcTicks / interval.Ticks * interval.Ticks, TimeSpan.Zero);
+            // The slot after the last one run, even when this loop comes round late (a slow backup, a paused
+            // process); the first slot is the next boundary, so a start never takes a backup at once.
+            var next = last is { } done ? (done + interval > current ? done + interval : current) : current + interval;
+            NextRun = next;
+            if (next > now)
+            {
+                try
+                {
+                    await Task.Delay(next - now, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+            await RunOnceAsync(next, interval, stoppingToken);
+            last = next;
+        }
+    }
+
+    /// <summary>One scheduled run: take the lock, skip if this interval is done, back up, prune.</summary>
+    public async Task RunOnceAsync(DateTimeOffset slot, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var sql = BackupSql.For(provider);
+        try
+        {
+            await using var lockConnection = await provider.OpenAsync(cancellationToken);
+            if (!await sql.TryLockAsync(lockConnection, cancellationToken))
+            {
+                LogSkipped(logger, "another node is taking a backup");
+                return;
+            }
+            try
+            {
+                if (BackupFolder.List(status.Folder).FirstOrDefault() is { } newest && newest.TakenAt >= slot
+                    && newest.TakenAt < slot + interval)
+                {
+                    LogSkipped(logger, "another node took this interval's backup");
+                    return;
+                }
+                await backups.TakeAsync(null, options.Value.IncludeKeys, cancellationToken);
+                foreach (var deleted in backups.Prune())
+                {
+                    LogPruned(logger, deleted);
+                }
+            }
+            finally
+            {
+                await sql.UnlockAsync(lockConnection, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is DbException or IOException or BackupException or UnauthorizedAccessException)
+        {
+            // Recorded in last-backup.json by the service; the next interval tries again.
+            LogFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(EventId = BackupLogEvents.Failed, Level = LogLevel.Error,
+        Message = "Scheduled backup failed; the next interval tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = BackupLogEvents.Skipped, Level = LogLevel.Information,
+        Message = "Scheduled backup skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = BackupLogEvents.Pruned, Level = LogLevel.Information,
+        Message = "Retention removed backup {Path}")]
+    private static partial void LogPruned(ILogger logger, string path);
+}

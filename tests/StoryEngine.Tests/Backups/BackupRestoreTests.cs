@@ -1,0 +1,172 @@
+using System.Net;
+using StoryEngine.Server.Backups;
+using StoryEngine.Storage;
+using StoryEngine.Storage.Backups;
+using StoryEngine.Storage.Sqlite;
+using StoryEngine.Tests.Api;
+using StoryEngine.Tests.Infrastructure;
+
+namespace StoryEngine.Tests.Backups;
+
+/// <summary>Backups of a live SQLite server, restored into fresh databases (issue 16).</summary>
+public sealed class BackupRestoreTests : IAsyncLifetime
+{
+    private readonly SqliteServerFixture _server = new();
+    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "storyengine-tests",
+        "backup-" + Guid.NewGuid().ToString("N"));
+
+    public Task InitializeAsync()
+    {
+        _server.ExtraSettings["Backups:Schedule"] = "off";
+        return _server.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        if (Directory.Exists(_scratch))
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task backup_taken_while_turns_are_written_restores_every_table_and_story_log()
+    {
+        using var client = await _server.CreateUserClientAsync();
+        var adventures = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var setup = await AdventureTestData.CreateAsync(client);
+            adventures.Add(setup.AdventureId);
+            await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I look around.");
+        }
+        using var stop = new CancellationTokenSource();
+        var writers = adventures.Select(id => Task.Run(async () =>
+        {
+            var n = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                await AdventureTestData.TakeTurnAsync(client, id, $"step {n++}");
+            }
+            return n;
+        })).ToArray();
+        await Task.Delay(300);
+
+        var backups = _server.Services.GetRequiredService<BackupService>();
+        var (path, manifest, _) = await backups.TakeAsync(Path.Combine(_scratch, "live.backup.zip"), includeKeys: false,
+            CancellationToken.None);
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        Assert.All(await Task.WhenAll(writers), n => Assert.True(n > 0, "turns were written while the backup ran"));
+
+        var restored = await RestoreIntoNewSqliteAsync(path);
+        var source = await DatabaseContent.ReadAsync(Provider);
+        var copy = await DatabaseContent.ReadAsync(restored);
+        foreach (var table in manifest.Tables)
+        {
+            Assert.Equal(table.Rows, long.Parse(copy.Tables[table.Name].Split(':')[0],
+                System.Globalization.CultureInfo.InvariantCulture));
+        }
+        // A consistent snapshot: each story log restored is exactly the first part of the live one, without gaps.
+        Assert.Equal(adventures.Order(), copy.StoryLogs.Keys.Order());
+        foreach (var (adventure, log) in copy.StoryLogs)
+        {
+            Assert.Equal(DatabaseContent.Hash(source.StoryLogs[adventure].Take(log.Count)), DatabaseContent.Hash(log));
+            Assert.Equal(Enumerable.Range(1, log.Count).Select(i => (long)i),
+                log.Select(l => long.Parse(l.Split('|')[0], System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        // Every table and story log equals the database as the backup caught it: the SQLite copy it carries (the
+        // live database has moved on, with the turns above and its background jobs).
+        var snapshot = await DatabaseContent.ReadAsync(await DatabaseContent.SnapshotOfAsync(path, _scratch));
+        Assert.Equal(snapshot.Tables, copy.Tables);
+        Assert.Equal(snapshot.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)),
+            copy.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)));
+
+        using var verify = await BackupArchive.OpenAsync(path, CancellationToken.None);
+        Assert.Empty((await _server.Services.GetRequiredService<BackupVerifier>().VerifyAsync(verify,
+            CancellationToken.None)).Differences);
+    }
+
+    [Fact]
+    public async Task last_backup_shows_in_health_and_the_admin_api()
+    {
+        var (path, _, bytes) = await _server.Services.GetRequiredService<BackupService>()
+            .TakeAsync(null, includeKeys: false, CancellationToken.None);
+        using var anonymous = _server.CreateClient();
+        var health = await (await anonymous.GetAsync("/health")).JsonAsync();
+        var component = health.GetProperty("components").GetProperty("backups");
+        Assert.Equal("Healthy", component.Str("status"));
+        Assert.Contains($"{bytes:N0} bytes", component.Str("description"), StringComparison.Ordinal);
+
+        using var admin = await _server.CreateAccountAsync(admin: true);
+        var list = await (await admin.Client.GetAsync("/api/v1/admin/backups")).JsonAsync();
+        Assert.Contains(list.GetProperty("backups").EnumerateArray(), b => b.Str("file") == Path.GetFileName(path));
+        Assert.True(list.GetProperty("last").GetProperty("succeeded").GetBoolean());
+        using var user = await _server.CreateAccountAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.Client.GetAsync("/api/v1/admin/backups")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("flipped byte")]
+    [InlineData("truncated")]
+    [InlineData("manifest edited")]
+    public async Task corrupted_backup_is_refused_with_a_clear_message(string damage)
+    {
+        using var client = await _server.CreateUserClientAsync();
+        await AdventureTestData.CreateAsync(client);
+        var (path, _, _) = await _server.Services.GetRequiredService<BackupService>()
+            .TakeAsync(Path.Combine(_scratch, "good.backup.zip"), includeKeys: false, CancellationToken.None);
+        var bad = Path.Combine(_scratch, "bad.backup.zip");
+        await BackupDamage.ApplyAsync(path, bad, damage);
+
+        var target = Path.Combine(_scratch, "target");
+        var restore = await CliProcess.RunAsync(["restore", bad, "--data-dir", target]);
+        Assert.Equal(1, restore.ExitCode);
+        Assert.Contains("cannot be trusted", restore.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Nothing was restored", restore.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", restore.Stderr, StringComparison.Ordinal);
+        var verify = await CliProcess.RunAsync(["backup", "verify", bad, "--data-dir", target]);
+        Assert.Equal(1, verify.ExitCode);
+        Assert.Contains("cannot be trusted", verify.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task restore_refuses_a_database_that_is_not_empty_unless_forced()
+    {
+        using var client = await _server.CreateUserClientAsync();
+        await AdventureTestData.CreateAsync(client);
+        var (path, manifest, _) = await _server.Services.GetRequiredService<BackupService>()
+            .TakeAsync(Path.Combine(_scratch, "b.backup.zip"), includeKeys: false, CancellationToken.None);
+        var target = Path.Combine(_scratch, "target");
+
+        var first = await CliProcess.RunAsync(["restore", path, "--data-dir", target]);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains($"Restored {manifest.TotalRows:N0} rows.", first.Stdout, StringComparison.Ordinal);
+
+        var second = await CliProcess.RunAsync(["restore", path, "--data-dir", target]);
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("is not empty", second.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--force", second.Stderr, StringComparison.Ordinal);
+
+        var forced = await CliProcess.RunAsync(["restore", path, "--data-dir", target, "--force"]);
+        Assert.True(forced.ExitCode == 0, forced.Stderr);
+        var restored = await DatabaseContent.ReadAsync(new SqliteStorageProvider(Path.Combine(target,
+            "storyengine.db")));
+        Assert.Equal(manifest.TotalRows, restored.Tables.Values.Sum(v => long.Parse(v.Split(':')[0],
+            System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    private IStorageProvider Provider => _server.Services.GetRequiredService<IStorageProvider>();
+
+    private async Task<IStorageProvider> RestoreIntoNewSqliteAsync(string path)
+    {
+        var provider = new SqliteStorageProvider(Path.Combine(_scratch, Guid.NewGuid().ToString("N"),
+            "storyengine.db"));
+        using var archive = await BackupArchive.OpenAsync(path, CancellationToken.None);
+        await new DatabaseRestore(provider).RestoreAsync(archive, force: false, applyLaterMigrations: true,
+            CancellationToken.None);
+        return provider;
+    }
+}
