@@ -226,6 +226,9 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         // Someone else's world named in the body is "no such world", exactly as for an id never created.
         yield return new("POST /api/v1/adventures", Access.Owned, _ => "/api/v1/adventures", body((w, _) => new { worldId = w.WorldId }), 201, Stranger: 400);
         yield return new("GET /api/v1/adventures", Access.Self, _ => "/api/v1/adventures", null, 200);
+        // A TavernAI chat (an array of "Name: text") as the raw body, the world in the query.
+        yield return new("POST /api/v1/adventures/import", Access.Owned, w => $"/api/v1/adventures/import?worldId={w.WorldId}",
+            body((_, _) => new[] { "Aqua: The guild hall is loud tonight.", "You: I sit down." }), 201, Stranger: 400);
         yield return new("GET /api/v1/adventures/{id}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}", null, 200);
         yield return new("DELETE /api/v1/adventures/{id}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}", null, 204);
         yield return new("POST /api/v1/adventures/{id}/undo", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/undo", null, 200);
