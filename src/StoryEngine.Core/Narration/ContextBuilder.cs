@@ -39,9 +39,11 @@ public sealed class ContextBuilder(TokenEstimator tokens, LoreIndexCache loreInd
 
     public NarrationContext Build(NarrationInput input, NarratorSettings settings)
     {
+        using var span = Telemetry.StoryTelemetry.StartSpan("context.build");
         var sections = new List<ContextSection>();
         var leftOut = new List<ContextOmission>();
-        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes);
+        var lore = Telemetry.StoryTelemetry.Measure("lore.activate", Telemetry.StoryMetrics.LoreActivation,
+            () => LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes));
 
         // Stable prefix: changes only when the world, cast or persona is edited.
         AddSection(sections, "instructions", Instructions, settings);

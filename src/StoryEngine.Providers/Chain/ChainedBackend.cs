@@ -56,16 +56,19 @@ internal sealed class ChainedBackend
             OnOpened = args =>
             {
                 logger.CircuitOpened(Options.Name, args.BreakDuration.TotalSeconds);
+                ChainMetrics.CircuitTransition(Options.Name, "open");
                 return default;
             },
             OnHalfOpened = _ =>
             {
                 logger.CircuitHalfOpened(Options.Name);
+                ChainMetrics.CircuitTransition(Options.Name, "half_open");
                 return default;
             },
             OnClosed = _ =>
             {
                 logger.CircuitClosed(Options.Name);
+                ChainMetrics.CircuitTransition(Options.Name, "closed");
                 return default;
             },
         });

@@ -1,0 +1,50 @@
+using System.Diagnostics.Metrics;
+using StoryEngine.Providers.Chain;
+
+namespace StoryEngine.Server.Telemetry;
+
+/// <summary>
+/// <c>storyengine.backend.state</c>: for each backend of the narrator chain and each state (unknown, up, down,
+/// circuit_open), 1 for the state it is in and 0 for the others, read from the chain at scrape time. The meter
+/// comes from the host's <see cref="IMeterFactory"/>, so the gauge reads this host's chain.
+/// </summary>
+public sealed class BackendGauges(IMeterFactory meters, IServiceProvider services) : IHostedService
+{
+    private static readonly BackendState[] States = Enum.GetValues<BackendState>();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var meter = meters.Create("StoryEngine.Backends");
+        meter.CreateObservableGauge("storyengine.backend.state", Observe, "{state}",
+            "1 for the state each backend of the narrator chain is in (unknown, up, down, circuit_open), else 0");
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private IEnumerable<Measurement<int>> Observe()
+    {
+        // Resolved at scrape time: a server without backends still starts, and its gauge is simply empty.
+        if (services.GetService<BackendChain>() is not { } chain)
+        {
+            yield break;
+        }
+        foreach (var status in chain.Status)
+        {
+            foreach (var state in States)
+            {
+                yield return new Measurement<int>(status.State == state ? 1 : 0,
+                    new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.BackendTag, status.Name),
+                    new KeyValuePair<string, object?>("state", Name(state)));
+            }
+        }
+    }
+
+    private static string Name(BackendState state) => state switch
+    {
+        BackendState.Up => "up",
+        BackendState.Down => "down",
+        BackendState.CircuitOpen => "circuit_open",
+        _ => "unknown",
+    };
+}
