@@ -30,6 +30,7 @@ public static class TelemetryServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        services.AddHostedService<MetricSeeds>();
         services.AddHostedService<BackendGauges>();
         services.AddHostedService<JobQueueGauges>();
 
