@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using StoryEngine.Providers.Chain;
 
@@ -5,22 +6,31 @@ namespace StoryEngine.Server.Telemetry;
 
 /// <summary>
 /// <c>storyengine.backend.state</c>: for each backend of the narrator chain and each state (unknown, up, down,
-/// circuit_open), 1 for the state it is in and 0 for the others, read from the chain at scrape time. The meter
-/// comes from the host's <see cref="IMeterFactory"/>, so the gauge reads this host's chain.
+/// circuit_open), 1 for the state it is in and 0 for the others, read from the chain at scrape time. The meter is
+/// the process's, like every meter a MeterProvider listens to by name; it reads the hosts running in it (one, except
+/// in tests, where a meter from a host's IMeterFactory vanished from every provider once that host was disposed).
 /// </summary>
-public sealed class BackendGauges(IMeterFactory meters, IServiceProvider services) : IHostedService
+public sealed class BackendGauges(IServiceProvider services) : IHostedService
 {
     private static readonly BackendState[] States = Enum.GetValues<BackendState>();
+    private static readonly Meter Meter = new("StoryEngine.Backends");
+    private static readonly ConcurrentDictionary<BackendGauges, byte> Running = new();
+
+    static BackendGauges() =>
+        Meter.CreateObservableGauge("storyengine.backend.state", () => Running.Keys.SelectMany(g => g.Observe()),
+            "{state}", "1 for the state each backend of the narrator chain is in (unknown, up, down, circuit_open), else 0");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var meter = meters.Create("StoryEngine.Backends");
-        meter.CreateObservableGauge("storyengine.backend.state", Observe, "{state}",
-            "1 for the state each backend of the narrator chain is in (unknown, up, down, circuit_open), else 0");
+        Running[this] = 0;
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Running.TryRemove(this, out _);
+        return Task.CompletedTask;
+    }
 
     private IEnumerable<Measurement<int>> Observe()
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -12,10 +13,9 @@ namespace StoryEngine.Server.Telemetry;
 /// state (queued, running, failed). Observable callbacks are synchronous and our stores are not, so a scrape reads
 /// the latest counts and, when they are older than <see cref="MaxAge"/>, starts one cheap grouped query for the next
 /// scrape (never blocking on it). Every known type and state is reported, with zeros, so an empty queue shows as 0
-/// rather than as a missing series.
+/// rather than as a missing series. The meter is the process's (see <see cref="BackendGauges"/> for why).
 /// </summary>
 public sealed partial class JobQueueGauges(
-    IMeterFactory meters,
     IJobStore store,
     IEnumerable<IJobHandler> handlers,
     TimeProvider clock,
@@ -27,20 +27,30 @@ public sealed partial class JobQueueGauges(
     private readonly Lock _lock = new();
     private IReadOnlyList<JobQueueCount> _counts = [];
     private long _countedAt;
+    private static readonly Meter Meter = new("StoryEngine.Jobs");
+    private static readonly ConcurrentDictionary<JobQueueGauges, byte> Running = new();
     private Task _refreshing = Task.CompletedTask;
+
+    static JobQueueGauges()
+    {
+        Meter.CreateObservableGauge("storyengine.jobs.queue.depth", () => Running.Keys.SelectMany(g => g.ObserveDepth()),
+            "{job}", "Unfinished jobs by type and state (queued, running, failed)");
+        Meter.CreateObservableGauge("storyengine.jobs.queue.oldest_age", () => Running.Keys.SelectMany(g => g.ObserveAge()),
+            "s", "Age of the oldest unfinished job by type and state, 0 when there is none");
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var meter = meters.Create("StoryEngine.Jobs");
-        meter.CreateObservableGauge("storyengine.jobs.queue.depth", ObserveDepth, "{job}",
-            "Unfinished jobs by type and state (queued, running, failed)");
-        meter.CreateObservableGauge("storyengine.jobs.queue.oldest_age", ObserveAge, "s",
-            "Age of the oldest unfinished job by type and state, 0 when there is none");
+        Running[this] = 0;
         Refresh();
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _refreshing;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Running.TryRemove(this, out _);
+        return _refreshing;
+    }
 
     private IEnumerable<Measurement<long>> ObserveDepth() =>
         Rows().Select(r => new Measurement<long>(r.Count?.Count ?? 0, Tags(r.Type, r.State)));
