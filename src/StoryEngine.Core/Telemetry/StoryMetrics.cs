@@ -40,8 +40,8 @@ public static class StoryMetrics
         "Tokens per model call, by gen_ai.token.type (input, output), backend, model and purpose",
         advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = StoryTelemetry.TokenBuckets });
 
-    public static readonly Counter<double> Cost = Meter.CreateCounter<double>("storyengine.model.cost", "{USD}",
-        "What model calls cost by the configured price list, in US dollars");
+    public static readonly Counter<double> Cost = Meter.CreateCounter<double>("storyengine.model.cost", "{currency}",
+        "What model calls cost by the price list (Prices:*), in its currency");
 
     public static readonly Histogram<double> LoreActivation = Meter.CreateHistogram("storyengine.lore.activation.duration",
         "s", "Time to decide which lore entries fire for a turn",
