@@ -28,7 +28,7 @@ public interface IJobStore
     /// <summary>A queued or failed job is cancelled; null when no such job exists.</summary>
     Task<JobRecord?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Unfinished jobs (queued, running, failed) counted per type and state, with the oldest's creation time.</summary>
+    /// <summary>Unfinished jobs (queued, running, failed) per type and state, and the oldest's creation.</summary>
     Task<IReadOnlyList<JobQueueCount>> CountUnfinishedAsync(CancellationToken cancellationToken);
 
     /// <summary>Removes jobs that finished before <paramref name="cutoff"/>.</summary>

@@ -51,7 +51,8 @@ public sealed class NarrationInputs(
         var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
         return new NarrationInput(world, persona, cast, place, transcript, action,
-            await states.CurrentAsync(adventure, cancellationToken), await LoreAsync(adventure, turnId, transcript, cancellationToken),
+            await states.CurrentAsync(adventure, cancellationToken),
+            await LoreAsync(adventure, turnId, transcript, cancellationToken),
             await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
             await memory.ListSummariesAsync(adventure.Id, cancellationToken));
     }

@@ -33,7 +33,7 @@ public static class JobTelemetry
         }));
     }
 
-    /// <summary>Starts the span of one attempt at <paramref name="job"/>, a root linked to where it was queued.</summary>
+    /// <summary>Starts the span of an attempt at <paramref name="job"/>: a root, linked to its enqueue.</summary>
     public static Activity? Run(JobRecord job)
     {
         var previous = Activity.Current;
@@ -57,7 +57,7 @@ public static class JobTelemetry
         }
     }
 
-    /// <summary>An attempt ended: its duration by outcome (succeeded, retry, dead, interrupted), and the counters.</summary>
+    /// <summary>An attempt ended: its duration by outcome (succeeded, retry, dead, interrupted); counters.</summary>
     public static void Finished(Activity? activity, JobRecord job, string outcome, TimeSpan elapsed)
     {
         var type = new KeyValuePair<string, object?>(StoryMetrics.JobTypeTag, job.Type);

@@ -26,7 +26,7 @@ public sealed class NarrationTelemetry : IDisposable
         _narration?.SetTag("storyengine.turn.alternative", run.Alternative);
     }
 
-    /// <summary>A narration begins: counts the turn as started and opens its span under the current request's.</summary>
+    /// <summary>A narration begins: counts the turn as started, opens its span under the request's.</summary>
     public static NarrationTelemetry Start(TurnRun run)
     {
         StoryMetrics.Turns.Add(1, new KeyValuePair<string, object?>(StoryMetrics.OutcomeTag, "started"));

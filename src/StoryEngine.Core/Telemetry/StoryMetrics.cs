@@ -28,11 +28,13 @@ public static class StoryMetrics
     public static readonly Counter<long> Turns = Meter.CreateCounter<long>("storyengine.turns", "{turn}",
         "Turns narrated, by outcome (started, completed, stopped, failed, interrupted)");
 
-    public static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram("gen_ai.server.time_to_first_token",
+    public static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram(
+        "gen_ai.server.time_to_first_token",
         "s", "Time from asking the model to its first token of narration",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StoryTelemetry.SecondsBuckets });
 
-    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram("gen_ai.client.operation.duration",
+    public static readonly Histogram<double> OperationDuration = Meter.CreateHistogram(
+        "gen_ai.client.operation.duration",
         "s", "Duration of a narration's model call, from the request to the last token",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StoryTelemetry.SecondsBuckets });
 
@@ -43,7 +45,8 @@ public static class StoryMetrics
     public static readonly Counter<double> Cost = Meter.CreateCounter<double>("storyengine.model.cost", "{currency}",
         "What model calls cost by the price list (Prices:*), in its currency");
 
-    public static readonly Histogram<double> LoreActivation = Meter.CreateHistogram("storyengine.lore.activation.duration",
+    public static readonly Histogram<double> LoreActivation = Meter.CreateHistogram(
+        "storyengine.lore.activation.duration",
         "s", "Time to decide which lore entries fire for a turn",
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StoryTelemetry.SecondsBuckets });
 
@@ -70,7 +73,7 @@ public static class StoryMetrics
     public static readonly Counter<long> RateLimitRejections = Meter.CreateCounter<long>(
         "storyengine.rate_limit.rejections", "{request}", "Requests refused with 429 by a rate-limit policy");
 
-    /// <summary>One model call's tokens and cost, as the usage ledger meters it (every purpose goes through there).</summary>
+    /// <summary>One model call's tokens and cost, as the usage ledger meters it (every purpose passes there).</summary>
     public static void RecordModelCall(string purpose, string? backend, string? model, long input, long output,
         long costMicros)
     {

@@ -16,7 +16,7 @@ public static class ChainMetrics
         "storyengine.backend.circuit.transitions", "{transition}",
         "Circuit-breaker transitions of a backend, by the state entered (open, half_open, closed)");
 
-    /// <summary>Zero series for every state, so rules and dashboards see the backend before its first transition.</summary>
+    /// <summary>Zero series for every state, so rules and dashboards see the backend before any transition.</summary>
     public static void Seed(string backend)
     {
         foreach (var state in (string[])["open", "half_open", "closed"])

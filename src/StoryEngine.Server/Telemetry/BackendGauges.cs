@@ -18,7 +18,7 @@ public sealed class BackendGauges(IServiceProvider services) : IHostedService
 
     static BackendGauges() =>
         Meter.CreateObservableGauge("storyengine.backend.state", () => Running.Keys.SelectMany(g => g.Observe()),
-            "{state}", "1 for the state each backend of the narrator chain is in (unknown, up, down, circuit_open), else 0");
+            "{state}", "1 for the state each narrator backend is in (unknown, up, down, circuit_open), else 0");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -33,10 +33,12 @@ public sealed partial class JobQueueGauges(
 
     static JobQueueGauges()
     {
-        Meter.CreateObservableGauge("storyengine.jobs.queue.depth", () => Running.Keys.SelectMany(g => g.ObserveDepth()),
-            "{job}", "Unfinished jobs by type and state (queued, running, failed)");
-        Meter.CreateObservableGauge("storyengine.jobs.queue.oldest_age", () => Running.Keys.SelectMany(g => g.ObserveAge()),
-            "s", "Age of the oldest unfinished job by type and state, 0 when there is none");
+        Meter.CreateObservableGauge("storyengine.jobs.queue.depth",
+            () => Running.Keys.SelectMany(g => g.ObserveDepth()), "{job}",
+            "Unfinished jobs by type and state (queued, running, failed)");
+        Meter.CreateObservableGauge("storyengine.jobs.queue.oldest_age",
+            () => Running.Keys.SelectMany(g => g.ObserveAge()), "s",
+            "Age of the oldest unfinished job by type and state, 0 when there is none");
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -17,7 +17,8 @@ public static class MetricsEndpoint
         if (options.Enabled)
         {
             app.MapPrometheusScrapingEndpoint(options.Path, meterProvider: null,
-                    configureBranchedPipeline: branch => branch.Use((context, next) => GuardAsync(context, next, options)),
+                    configureBranchedPipeline: branch => branch.Use((context, next) =>
+                        GuardAsync(context, next, options)),
                     optionsName: null)
                 .AllowAnonymous()
                 .DisableRateLimiting()

@@ -16,7 +16,7 @@ public sealed class MetricsOptions
     /// <summary>When set, a scrape must send <c>Authorization: Bearer {Token}</c>.</summary>
     public string? Token { get; set; }
 
-    /// <summary>When true, only scrapes from a loopback address are answered (after trusted-proxy resolution).</summary>
+    /// <summary>When true, only scrapes from a loopback address are answered (after the trusted proxies).</summary>
     public bool LoopbackOnly { get; set; }
 }
 
@@ -25,7 +25,8 @@ public sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
         var failures = new List<string>();
-        if (!options.Path.StartsWith('/') || options.Path.Length < 2 || options.Path.Contains('?', StringComparison.Ordinal))
+        var path = options.Path;
+        if (!path.StartsWith('/') || path.Length < 2 || path.Contains('?', StringComparison.Ordinal))
         {
             failures.Add($"Telemetry:Metrics:Path must be a path such as /metrics (got '{options.Path}').");
         }

@@ -39,7 +39,8 @@ public static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithTracing(tracing => tracing
                 .AddSource(StoryTelemetry.Name, StoryTelemetry.Name + ".*")
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrapeOrProbe(context.Request.Path, metricsPath))
+                .AddAspNetCoreInstrumentation(o =>
+                    o.Filter = context => !IsScrapeOrProbe(context.Request.Path, metricsPath))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(metrics => metrics

@@ -144,15 +144,16 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
             new { Cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
-    // For the queue gauges on /metrics: the state filter matches ix_jobs_claim's predicate, so only unfinished rows are read.
+    // For the queue gauges on /metrics: the filter matches ix_jobs_claim's predicate, so only unfinished rows are read.
     public async Task<IReadOnlyList<JobQueueCount>> CountUnfinishedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<CountRow>(new CommandDefinition(
             "SELECT type AS Type, state AS State, COUNT(*) AS Count, MIN(created_at) AS Oldest FROM jobs " +
-            "WHERE state IN ('queued', 'failed', 'running') GROUP BY type, state", cancellationToken: cancellationToken));
-        return rows.Select(r => new JobQueueCount(r.Type, r.State, r.Count, DateTimeOffset.FromUnixTimeMilliseconds(r.Oldest)))
-            .ToArray();
+            "WHERE state IN ('queued', 'failed', 'running') GROUP BY type, state",
+            cancellationToken: cancellationToken));
+        return rows.Select(r =>
+            new JobQueueCount(r.Type, r.State, r.Count, DateTimeOffset.FromUnixTimeMilliseconds(r.Oldest))).ToArray();
     }
 
     private async Task<JobRecord?> ChangeAsync(string id, string sql, DateTimeOffset now, string refusal, CancellationToken cancellationToken)

@@ -38,15 +38,16 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
             - before.Sum("gen_ai_client_token_usage_sum", narration, scripted, ("gen_ai_token_type", "output")) >= 6);
         Assert.True(after.Sum("gen_ai_client_token_usage_sum", narration, ("gen_ai_token_type", "input"))
             > before.Sum("gen_ai_client_token_usage_sum", narration, ("gen_ai_token_type", "input")));
-        Assert.True(after.Sum("storyengine_streams_reattaches_total") > before.Sum("storyengine_streams_reattaches_total"));
+        Assert.True(after.Sum("storyengine_streams_reattaches_total")
+            > before.Sum("storyengine_streams_reattaches_total"));
         Assert.True(after.Sum("storyengine_lore_activation_duration_seconds_count")
             > before.Sum("storyengine_lore_activation_duration_seconds_count"));
         Assert.True(after.Sum("storyengine_memory_recall_duration_seconds_count")
             > before.Sum("storyengine_memory_recall_duration_seconds_count"));
         // Its value is not asserted: every test server in this process shares the backend's name, and a provider sees
         // the gauges of all of them (production runs one host per process).
-        Assert.Contains(after, s => s.Name == "storyengine_backend_state" && s.Labels["storyengine_backend"] == "scripted"
-            && s.Labels["state"] == "up");
+        Assert.Contains(after, s => s.Name == "storyengine_backend_state"
+            && s.Labels["storyengine_backend"] == "scripted" && s.Labels["state"] == "up");
         Assert.Contains(after, s => s.Name == "storyengine_jobs_queue_depth" && s.Labels["job_type"] == "memory.index"
             && s.Labels["job_state"] == "queued");
         Assert.Contains(after, s => s.Name == "storyengine_jobs_queue_oldest_age_seconds");
@@ -63,14 +64,15 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
         // The backup metrics come from the backups feature (meter StoryEngine.Backups); until its meter reports, only
         // they may be missing, and once any backup metric is exported every name used must be among them.
         var backupsReport = names.Any(n => n.StartsWith("storyengine_backup_", StringComparison.Ordinal));
-        // ASP.NET Core's http_server_* come from meters of each host's IMeterFactory; with many test hosts in one process
-        // a provider may lose them when another host is disposed, so they are checked only when this scrape has any.
+        // ASP.NET Core's http_server_* come from meters of each host's IMeterFactory; with many test hosts in one
+        // process a provider may lose them when another host is disposed, so they are checked when this scrape has any.
         var httpReported = names.Any(n => n.StartsWith("http_server_", StringComparison.Ordinal));
         var missing = used.Where(n => !names.Contains(n))
             .Where(n => backupsReport || !n.StartsWith("storyengine_backup_", StringComparison.Ordinal))
             .Where(n => httpReported || !n.StartsWith("http_server_", StringComparison.Ordinal))
             .ToList();
-        Assert.True(missing.Count == 0, "Used by deploy/observability but not on /metrics: " + string.Join(", ", missing));
+        Assert.True(missing.Count == 0,
+            "Used by deploy/observability but not on /metrics: " + string.Join(", ", missing));
         Assert.Contains(used, n => n.StartsWith("storyengine_backup_", StringComparison.Ordinal));
     }
 
@@ -79,7 +81,9 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
     {
         await WithServerAsync(new()
         {
-            ["RateLimits:ApiPerMinute"] = "1", ["RateLimits:AuthPerMinute"] = "1", ["RateLimits:GenerationPerMinute"] = "1",
+            ["RateLimits:ApiPerMinute"] = "1",
+            ["RateLimits:AuthPerMinute"] = "1",
+            ["RateLimits:GenerationPerMinute"] = "1",
         }, async s =>
         {
             using var client = s.CreateClient();
@@ -87,7 +91,8 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
             {
                 var response = await client.GetAsync("/metrics");
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);
+                var type = response.Content.Headers.ContentType!.MediaType;
+                Assert.StartsWith("text/plain", type, StringComparison.Ordinal);
             }
             // The API's own limits still hold, and their refusals are counted.
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
@@ -115,7 +120,8 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
             right.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
             var scraped = await client.SendAsync(right);
             Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
-            Assert.Contains("storyengine_turns_total", await scraped.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var text = await scraped.Content.ReadAsStringAsync();
+            Assert.Contains("storyengine_turns_total", text, StringComparison.Ordinal);
             // A user's sign-in is no substitute for the scrape token.
             using var user = await s.CreateUserClientAsync();
             Assert.Equal(HttpStatusCode.Unauthorized, (await user.GetAsync("/metrics")).StatusCode);
@@ -159,7 +165,8 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
     {
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
-        var turn = client.SendAsync(AdventureTestData.Turn(setup.AdventureId, "light the lamp {{tokens:6}} {{delay:150}}"));
+        var turn = client.SendAsync(
+            AdventureTestData.Turn(setup.AdventureId, "light the lamp {{tokens:6}} {{delay:150}}"));
         await Poll.UntilAsync(async () =>
             (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/stream")).StatusCode == HttpStatusCode.OK,
             "never re-attached to the narration in flight");
@@ -196,11 +203,13 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
     private static HashSet<string> UsedMetricNames()
     {
         var expressions = new List<string>();
-        using (var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(ObservabilityDir, "grafana-dashboard.json"))))
+        var dashboardPath = Path.Combine(ObservabilityDir, "grafana-dashboard.json");
+        using (var dashboard = JsonDocument.Parse(File.ReadAllText(dashboardPath)))
         {
             foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
             {
-                expressions.AddRange(panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!));
+                expressions.AddRange(panel.GetProperty("targets").EnumerateArray()
+                    .Select(t => t.GetProperty("expr").GetString()!));
             }
         }
         var rules = File.ReadAllText(Path.Combine(ObservabilityDir, "alerts.yaml"));
@@ -217,7 +226,8 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
         {
             dir = dir.Parent;
         }
-        return dir?.FullName ?? throw new InvalidOperationException("StoryEngine.slnx not found above the test binaries.");
+        return dir?.FullName
+            ?? throw new InvalidOperationException("StoryEngine.slnx not found above the test binaries.");
     }
 
     // `expr: one line` or `expr: |` followed by more-indented lines.

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace StoryEngine.Tests.Telemetry;
 
-/// <summary>A span as exported: ids in hex, its name, its string/int attributes and the trace ids it links to.</summary>
+/// <summary>A span as exported: ids in hex, its name, its attributes and the trace ids it links to.</summary>
 public sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name,
     IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> LinkedTraceIds);
 
@@ -56,7 +56,8 @@ public static class OtlpSpans
         var text = new StringBuilder();
         foreach (var (field, bytes) in Fields(value))
         {
-            text.Append(field == 3 ? BitConverter.ToInt64(bytes.Span).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            text.Append(field == 3
+                ? BitConverter.ToInt64(bytes.Span).ToString(System.Globalization.CultureInfo.InvariantCulture)
                 : Encoding.UTF8.GetString(bytes.Span));
         }
         return text.ToString();

@@ -42,7 +42,8 @@ public sealed class OtlpTraceTests
             Assert.Equal("chat", chat.Attributes["gen_ai.operation.name"]);
             Assert.Equal("scripted-1", chat.Attributes["gen_ai.request.model"]);
             Assert.Equal("6", chat.Attributes["gen_ai.usage.output_tokens"]);
-            Assert.True(long.Parse(chat.Attributes["gen_ai.usage.input_tokens"], System.Globalization.CultureInfo.InvariantCulture) > 0);
+            var input = chat.Attributes["gen_ai.usage.input_tokens"];
+            Assert.True(long.Parse(input, System.Globalization.CultureInfo.InvariantCulture) > 0);
             Assert.Contains("stop", chat.Attributes["gen_ai.response.finish_reasons"], StringComparison.Ordinal);
             // The model's HTTP call is a child of the chat span (HttpClient instrumentation).
             Assert.Contains(trace, s => s.ParentSpanId == chat.SpanId);

@@ -6,7 +6,7 @@ namespace StoryEngine.Tests.Telemetry;
 /// <summary>One sample of the Prometheus text format: <c>name{label="value",…} number</c>.</summary>
 public sealed record PrometheusSample(string Name, IReadOnlyDictionary<string, string> Labels, double Value);
 
-/// <summary>Reads the samples of a scrape (comments and blank lines skipped); enough for the tests' questions.</summary>
+/// <summary>Reads the samples of a scrape (comments and blank lines skipped); enough for these tests.</summary>
 public static partial class PrometheusText
 {
     public static IReadOnlyList<PrometheusSample> Parse(string text)
@@ -33,7 +33,8 @@ public static partial class PrometheusText
         return samples;
     }
 
-    public static double Sum(this IEnumerable<PrometheusSample> samples, string name, params (string Key, string Value)[] labels) =>
+    public static double Sum(this IEnumerable<PrometheusSample> samples, string name,
+        params (string Key, string Value)[] labels) =>
         samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
             .Sum(s => s.Value);
 
