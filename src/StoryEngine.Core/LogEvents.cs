@@ -16,6 +16,7 @@ namespace StoryEngine.Core;
 /// <item><term>5100–5199</term><description><see cref="Memory"/>: recall and indexing.</description></item>
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
+/// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
 /// </list>
 /// It sits at the root of Core so every Core namespace sees it without a using, and Server, Storage and Formats
 /// reference Core. A test (LogEventIdTests) checks that no two log methods share an id.
@@ -93,5 +94,10 @@ public static class LogEvents
     {
         public const int AnswerInvalid = 5200;
         public const int Skipped = 5201;
+    }
+
+    public static class Telemetry
+    {
+        public const int JobSampleFailed = 7800;
     }
 }

@@ -28,9 +28,15 @@ public interface IJobStore
     /// <summary>A queued or failed job is cancelled; null when no such job exists.</summary>
     Task<JobRecord?> CancelAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Unfinished jobs (queued, running, failed) per type and state, and the oldest's creation.</summary>
+    Task<IReadOnlyList<JobQueueCount>> CountUnfinishedAsync(CancellationToken cancellationToken);
+
     /// <summary>Removes jobs that finished before <paramref name="cutoff"/>.</summary>
     Task<int> PurgeFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }
+
+/// <summary>How many unfinished jobs of one type are in one state, and when the oldest of them was queued.</summary>
+public sealed record JobQueueCount(string Type, string State, long Count, DateTimeOffset OldestCreatedAt);
 
 /// <summary>What an attempt ended as: the new state, when to try again (for <see cref="JobStates.Failed"/>/<see cref="JobStates.Queued"/>), and why.</summary>
 /// <param name="RefundAttempt">True when the attempt never really ran (the server stopped first), so it does not count.</param>

@@ -20,6 +20,7 @@ public sealed class JobQueue(IJobStore store, JobSignal signal, JobSettings sett
         var job = new JobRecord(Ids.New(), request.Type, request.Payload, request.OwnerId, request.AdventureId, request.Priority, JobStates.Queued,
             0, settings.MaxAttempts, now, null, null, request.DedupeKey, now, now, null);
         var stored = await store.AddAsync(job, cancellationToken);
+        Telemetry.JobTelemetry.Enqueued(stored);
         signal.Wake();
         return stored.Id;
     }

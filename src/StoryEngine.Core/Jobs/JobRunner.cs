@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using StoryEngine.Core.Telemetry;
 
 namespace StoryEngine.Core.Jobs;
 
@@ -20,10 +22,13 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
             return false;
         }
         var job = claim.Job;
+        using var activity = JobTelemetry.Run(job);
+        var started = Stopwatch.GetTimestamp();
         if (!_handlers.TryGetValue(job.Type, out var handler))
         {
             await FinishAsync(claim, new JobOutcome(JobStates.Dead, clock.GetUtcNow(),
                 Error: $"No handler for job type '{job.Type}' on this server; it cannot run. Retry it once a server that knows the type is running."));
+            JobTelemetry.Finished(activity, job, JobStates.Dead, TimeSpan.Zero);
             return true;
         }
         if (job.Attempts > job.MaxAttempts)
@@ -31,6 +36,7 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
             // Only a job whose worker died again and again gets here: its leases ran out without an outcome.
             await FinishAsync(claim, new JobOutcome(JobStates.Dead, clock.GetUtcNow(),
                 Error: $"Gave up after {job.MaxAttempts} attempts whose workers stopped without finishing. {job.LastError}".Trim()));
+            JobTelemetry.Finished(activity, job, JobStates.Dead, TimeSpan.Zero);
             return true;
         }
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -41,11 +47,13 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
             await running.CancelAsync(); // stop renewing before the outcome clears the lease
             await heartbeat;
             await FinishAsync(claim, new JobOutcome(JobStates.Succeeded, clock.GetUtcNow()));
+            JobTelemetry.Finished(activity, job, JobStates.Succeeded, Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The server is stopping: hand the job back at once, uncounted, rather than leave it until its lease ends.
             await FinishAsync(claim, new JobOutcome(JobStates.Queued, clock.GetUtcNow(), clock.GetUtcNow(), "interrupted by a server stop", RefundAttempt: true));
+            JobTelemetry.Finished(activity, job, "interrupted", Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (running.IsCancellationRequested)
         {
@@ -60,12 +68,14 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
             {
                 LogDead(logger, e, job.Id, job.Type, job.Attempts);
                 await FinishAsync(claim, new JobOutcome(JobStates.Dead, now, Error: error));
+                JobTelemetry.Finished(activity, job, JobStates.Dead, Stopwatch.GetElapsedTime(started));
             }
             else
             {
                 var retryAt = now + Backoff.After(job.Attempts, settings, Random.Shared);
                 LogRetry(logger, e, job.Id, job.Type, job.Attempts, retryAt);
                 await FinishAsync(claim, new JobOutcome(JobStates.Failed, now, retryAt, error));
+                JobTelemetry.Finished(activity, job, "retry", Stopwatch.GetElapsedTime(started));
             }
         }
         finally

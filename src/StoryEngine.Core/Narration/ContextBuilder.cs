@@ -41,10 +41,12 @@ public sealed class ContextBuilder(
 
     public NarrationContext Build(NarrationInput input, NarratorSettings settings)
     {
+        using var span = Telemetry.StoryTelemetry.StartSpan("context.build");
         var sections = new List<ContextSection>();
         var leftOut = new List<ContextOmission>();
-        var lore = LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes,
-            loreOptions?.BudgetPercent ?? Lore.LoreOptions.DefaultBudgetPercent);
+        var lore = Telemetry.StoryTelemetry.Measure("lore.activate", Telemetry.StoryMetrics.LoreActivation,
+            () => LorePrompt.Activate(input.Lore, input.Action, settings, tokens, loreIndexes,
+                loreOptions?.BudgetPercent ?? Lore.LoreOptions.DefaultBudgetPercent));
 
         // Stable prefix: changes only when the world, cast or persona is edited.
         AddSection(sections, "instructions", Instructions, settings);

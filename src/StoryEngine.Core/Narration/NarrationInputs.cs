@@ -33,6 +33,7 @@ public sealed class NarrationInputs(
 
     public async Task<NarrationInput> LoadAsync(Adventure adventure, string turnId, PlayerAction action, CancellationToken cancellationToken)
     {
+        using var span = Telemetry.StoryTelemetry.StartSpan("context.load");
         var owner = new ResourceScope(adventure.OwnerId, null);
         var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
         var world = await worlds.GetAsync(owner, adventure.WorldId, cancellationToken) is { DeletedAt: null } w
@@ -50,10 +51,16 @@ public sealed class NarrationInputs(
         var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
         return new NarrationInput(world, persona, cast, place, transcript, action,
-            await states.CurrentAsync(adventure, cancellationToken), await lore.LoadAsync(adventure, turnId, transcript, cancellationToken),
+            await states.CurrentAsync(adventure, cancellationToken),
+            await LoreAsync(adventure, turnId, transcript, cancellationToken),
             await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
             await memory.ListSummariesAsync(adventure.Id, cancellationToken));
     }
+
+    private Task<LoreInput?> LoreAsync(Adventure adventure, string turnId, IReadOnlyList<TurnRecord> transcript,
+        CancellationToken cancellationToken) =>
+        Telemetry.StoryTelemetry.MeasureAsync("lore.load", null, () => lore.LoadAsync(adventure, turnId, transcript,
+            cancellationToken));
 
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
     private async Task<RecallResult> RecallAsync(Adventure adventure, string turnId, PlayerAction action, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
@@ -61,7 +68,8 @@ public sealed class NarrationInputs(
         var adventureId = adventure.Id;
         var query = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
         var before = (await log.GetTurnAsync(adventureId, turnId, cancellationToken))?.Number ?? int.MaxValue;
-        return await recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken);
+        return await Telemetry.StoryTelemetry.MeasureAsync("memory.recall", Telemetry.StoryMetrics.Recall,
+            () => recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken));
     }
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)

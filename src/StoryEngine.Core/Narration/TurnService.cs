@@ -8,6 +8,7 @@ using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Stories;
+using StoryEngine.Core.Telemetry;
 using StoryEngine.Core.Usage;
 
 namespace StoryEngine.Core.Narration;
@@ -237,6 +238,7 @@ public sealed partial class TurnService(
     private async Task NarrateAsync(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Stop.Token, _shutdown.Token);
+        using var trace = NarrationTelemetry.Start(run); // a child of the request's span, which Task.Run carried here
         var text = new StringBuilder();
         var started = Stopwatch.GetTimestamp();
         double? firstTokenMs = null;
@@ -259,6 +261,7 @@ public sealed partial class TurnService(
                 SaveLoreAsync(run, input.Lore, context.Report.Lore));
 
             called = true;
+            trace.ModelCallStarting(narrator.Settings.Model);
             await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
             {
                 model ??= update.ModelId;
@@ -297,6 +300,7 @@ public sealed partial class TurnService(
             LogNarrationFailed(logger, e, run.AdventureId, run.TurnId);
             outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e), text.ToString());
         }
+        trace.ModelCallEnded(outcome, backend, model, inputTokens, outputTokens, firstTokenMs);
         drafts.Forget(run);
         await ObserveAsync(savingContext, run);
         if (called)

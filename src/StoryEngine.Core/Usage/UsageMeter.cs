@@ -40,6 +40,8 @@ public sealed partial class UsageMeter(
         var estimated = call.ReportedPromptTokens is null || call.ReportedCompletionTokens is null;
         var record = new UsageRecord(Ids.New(), call.UserId, call.AdventureId, call.Purpose, call.Backend, call.Model,
             prompt, completion, estimated, prices.CostMicros(call.Model, prompt, completion), clock.GetUtcNow());
+        Telemetry.StoryMetrics.RecordModelCall(call.Purpose, call.Backend, call.Model, prompt, completion,
+            record.CostMicros);
         try
         {
             if (!await ledger.AppendAsync(record, cancellationToken))

@@ -38,16 +38,19 @@ internal sealed class ChainedBackend
             OnOpened = args =>
             {
                 logger.CircuitOpened(key, args.BreakDuration.TotalSeconds);
+                ChainMetrics.CircuitTransition(Options.Name, "open");
                 return default;
             },
             OnHalfOpened = _ =>
             {
                 logger.CircuitHalfOpened(key);
+                ChainMetrics.CircuitTransition(Options.Name, "half_open");
                 return default;
             },
             OnClosed = _ =>
             {
                 logger.CircuitClosed(key);
+                ChainMetrics.CircuitTransition(Options.Name, "closed");
                 return default;
             },
         });

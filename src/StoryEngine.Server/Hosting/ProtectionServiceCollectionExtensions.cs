@@ -59,6 +59,9 @@ public static class ProtectionServiceCollectionExtensions
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
+                var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+                Core.Telemetry.StoryMetrics.RateLimitRejections.Add(1,
+                    new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.PolicyTag, policy ?? "global"));
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -7,6 +7,7 @@ using StoryEngine.Server.Backups;
 using StoryEngine.Server.Health;
 using StoryEngine.Server.Http;
 using StoryEngine.Server.Mail;
+using StoryEngine.Server.Telemetry;
 using StoryEngine.Server.Web;
 using StoryEngine.Storage.Migrations;
 
@@ -56,6 +57,7 @@ public static class StoryEngineHost
         builder.Services.AddTrustedProxies();
         builder.Services.AddStoryHealthChecks();
         builder.Services.AddStoryOpenApi();
+        builder.AddStoryTelemetry();
 
         // Features, one extension each (Hosting/*ServiceCollectionExtensions.cs; the web app's in Web/). Hosted
         // services start in this order: mail, narration recovery, then the sweeps and the job workers.
@@ -110,6 +112,7 @@ public static class StoryEngineHost
             o.DocumentTitle = "Story Engine API";
         });
         app.MapStoryHealth();
+        app.MapStoryMetrics(); // Telemetry:Metrics: no sign-in, no rate limit, its own token/loopback guard
 
         app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy)
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)

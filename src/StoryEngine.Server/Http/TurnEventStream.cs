@@ -44,6 +44,7 @@ public sealed class TurnEventStream : IResult, IEndpointMetadataProvider
 
     private async IAsyncEnumerable<SseItem<object>> Events([EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        using var open = StreamTelemetry.Opened();
         if (_announce)
         {
             yield return new SseItem<object>(

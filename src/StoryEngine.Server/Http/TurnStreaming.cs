@@ -18,6 +18,10 @@ public static class TurnStreaming
     public static async Task<Results<TurnEventStream, Ok<TurnResponse>, ProblemHttpResult>> RespondAsync(
         HttpContext context, TurnRun run, bool announce, int afterToken = 0)
     {
+        if (!announce)
+        {
+            Core.Telemetry.StoryMetrics.Reattaches.Add(1); // announce is false exactly when a client re-attaches
+        }
         if (WantsEventStream(context.Request))
         {
             return new TurnEventStream(run, announce, afterToken);
