@@ -14,16 +14,18 @@ internal static class BenchRunner
         {
             var started = Timing.Now();
             Console.Error.WriteLine($"== {name} ({options.Engine})");
-            await (name switch
-            {
-                "overhead" => EngineOverhead.RunAsync(options, output, cancellationToken),
-                "append" => AppendAndTranscript.RunAsync(options, output, cancellationToken),
-                "ttft" => FirstTokenOverhead.RunAsync(options, output, cancellationToken),
-                "prefix" => PrefixStability.RunAsync(options, output, cancellationToken),
-                "concurrent" => ConcurrentStreams.RunAsync(options, output, cancellationToken),
-                "lore" => LoreActivationLatency.RunAsync(options, output, cancellationToken),
-                _ => throw new ArgumentException($"Unknown measurement '{name}'.", nameof(options)),
-            });
+            await (
+                name switch
+                {
+                    "overhead" => EngineOverhead.RunAsync(options, output, cancellationToken),
+                    "append" => AppendAndTranscript.RunAsync(options, output, cancellationToken),
+                    "ttft" => FirstTokenOverhead.RunAsync(options, output, cancellationToken),
+                    "prefix" => PrefixStability.RunAsync(options, output, cancellationToken),
+                    "concurrent" => ConcurrentStreams.RunAsync(options, output, cancellationToken),
+                    "lore" => LoreActivationLatency.RunAsync(options, output, cancellationToken),
+                    _ => throw new ArgumentException($"Unknown measurement '{name}'.", nameof(options)),
+                }
+            );
             var seconds = Timing.MsSince(started) / 1000;
             output.WriteLine($"_{name}: {seconds.ToString("0", CultureInfo.InvariantCulture)} s._");
             output.WriteLine();

@@ -34,7 +34,8 @@ public static class LogEvents
         public const int TrashPurged = 2000;
         public const int RetentionSwept = 2010;
 
-        /// <summary>Any periodic service's failed tick (Server/Jobs/PeriodicBackgroundService); the message names it.</summary>
+        /// <summary>Any periodic service's failed tick (Server/Jobs/PeriodicBackgroundService); the message names
+        /// it.</summary>
         public const int TickFailed = 2090;
     }
 

@@ -28,7 +28,10 @@ public abstract class BackendChatClient : DelegatingChatClient, IBackendProbe
     public abstract Task<string> ProbeAsync(CancellationToken cancellationToken);
 
     public override async Task<ChatResponse> GetResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var transcript = ChatTranscript.Checked(messages);
         try
@@ -42,8 +45,10 @@ public abstract class BackendChatClient : DelegatingChatClient, IBackendProbe
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
-        IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default
+    )
     {
         var transcript = ChatTranscript.Checked(messages);
         var stream = base.GetStreamingResponseAsync(transcript, Prepare(options), cancellationToken);
@@ -58,7 +63,8 @@ public abstract class BackendChatClient : DelegatingChatClient, IBackendProbe
         {
             // A clean end of the body without the final message means a proxy or the server gave up mid-answer.
             throw new BackendProtocolException(
-                $"{Where} ended the stream before its final message; the answer is incomplete.");
+                $"{Where} ended the stream before its final message; the answer is incomplete."
+            );
         }
         cancellationToken.ThrowIfCancellationRequested();
     }
@@ -81,8 +87,8 @@ public abstract class BackendChatClient : DelegatingChatClient, IBackendProbe
 
     private BackendProtocolException? AsProtocolError(Exception exception) =>
         exception is BackendProtocolException known ? known
-        : Unusable(exception) is { } what ? new BackendProtocolException(
-            $"{Where} {what}: {ChatTranscript.Truncate(exception.Message)}", exception)
+        : Unusable(exception) is { } what
+            ? new BackendProtocolException($"{Where} {what}: {ChatTranscript.Truncate(exception.Message)}", exception)
         : null;
 
     private async ValueTask<bool> MoveNextAsync(IAsyncEnumerator<ChatResponseUpdate> updates)

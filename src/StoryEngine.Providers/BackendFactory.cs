@@ -25,10 +25,16 @@ public sealed class BackendFactory : IDisposable
     private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<IDisposable> _embeddingGenerators = [];
 
-    /// <param name="settings">Validated here; invalid settings throw <see cref="ProvidersConfigurationException"/>.</param>
+    /// <param name="settings">Validated here; invalid settings throw <see
+    /// cref="ProvidersConfigurationException"/>.</param>
     /// <param name="handler">The HTTP handler to send through (tests inject one); not disposed by the factory.
     /// When null the factory makes and owns a pooled <see cref="SocketsHttpHandler"/>.</param>
-    public BackendFactory(ProvidersSettings settings, HttpMessageHandler? handler = null, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    public BackendFactory(
+        ProvidersSettings settings,
+        HttpMessageHandler? handler = null,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null
+    )
     {
         ArgumentNullException.ThrowIfNull(settings);
         var errors = ProvidersSettingsValidator.Validate(settings);
@@ -38,12 +44,13 @@ public sealed class BackendFactory : IDisposable
         }
         Settings = settings;
         _ownsHandler = handler is null;
-        _handler = handler ?? new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            // An unroutable BaseUrl should fail fast and fall back, not eat the whole first-token timeout.
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-        };
+        _handler = handler
+            ?? new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                // An unroutable BaseUrl should fail fast and fall back, not eat the whole first-token timeout.
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+            };
         _loggerFactory = loggerFactory;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -60,7 +67,10 @@ public sealed class BackendFactory : IDisposable
             BackendKinds.OpenAI => new OpenAICompatibleChatClient(handler, backend),
             BackendKinds.Ollama => new OllamaChatClient(handler, backend),
             BackendKinds.Anthropic => new AnthropicChatClient(handler, backend),
-            _ => throw new ProvidersConfigurationException($"Backends:{backend.Name}:Kind must be one of {string.Join(", ", BackendKinds.All)} (got '{backend.Kind}')."),
+            _ => throw new ProvidersConfigurationException(
+                $"Backends:{backend.Name}:Kind must be one of {string.Join(", ", BackendKinds.All)} "
+                    + $"(got '{backend.Kind}')."
+            ),
         };
     }
 
@@ -75,12 +85,14 @@ public sealed class BackendFactory : IDisposable
     /// <summary>The storytelling chain: Narrator:Backends in order.</summary>
     public BackendChain CreateNarratorChain() => CreateChain(Settings.Narrator.Backends);
 
-    /// <summary>The chain for background work (summaries, state extraction): Narrator:UtilityBackends, or the narrator's when empty.</summary>
+    /// <summary>The chain for background work (summaries, state extraction): Narrator:UtilityBackends, or the
+    /// narrator's when empty.</summary>
     public BackendChain CreateUtilityChain() => CreateChain(Settings.Narrator.EffectiveUtilityBackends);
 
     /// <summary>
     /// The embedding adapter for <c>Embeddings:Backend</c>, or null when none is configured. Throws
-    /// <see cref="ProvidersConfigurationException"/> naming the key when the backend is unknown, cannot embed, or no model is given.
+    /// <see cref="ProvidersConfigurationException"/> naming the key when the backend is unknown, cannot embed, or no
+    /// model is given.
     /// </summary>
     public IEmbeddingGenerator<string, Embedding<float>>? CreateEmbeddingGenerator(EmbeddingsOptions options)
     {
@@ -90,24 +102,39 @@ public sealed class BackendFactory : IDisposable
             return null;
         }
         var backend = Settings.Find(options.Backend.Trim())
-            ?? throw new ProvidersConfigurationException($"Embeddings:Backend names '{options.Backend}', which is not configured under Backends.");
+            ?? throw new ProvidersConfigurationException(
+                $"Embeddings:Backend names '{options.Backend}', which is " + "not configured under Backends."
+            );
         if (string.IsNullOrWhiteSpace(options.Model))
         {
-            throw new ProvidersConfigurationException("Embeddings:Model is required when Embeddings:Backend is set (an embedding model such as nomic-embed-text).");
+            throw new ProvidersConfigurationException(
+                "Embeddings:Model is required when Embeddings:Backend is set "
+                    + "(an embedding model such as nomic-embed-text)."
+            );
         }
         if (options.TimeoutSeconds <= 0 || options.BatchSize <= 0)
         {
-            throw new ProvidersConfigurationException("Embeddings:TimeoutSeconds and Embeddings:BatchSize must be greater than zero.");
+            throw new ProvidersConfigurationException(
+                "Embeddings:TimeoutSeconds and Embeddings:BatchSize must be " + "greater than zero."
+            );
         }
         var generator = GuardedEmbeddingGenerator.Create(
-                backend, options.Model.Trim(), TimeSpan.FromSeconds(options.TimeoutSeconds), _handler)
-            ?? throw new ProvidersConfigurationException($"Embeddings:Backend '{backend.Name}' is of kind {backend.Kind}, " +
-                "which has no embeddings API; use an ollama or openai backend.");
+            backend,
+            options.Model.Trim(),
+            TimeSpan.FromSeconds(options.TimeoutSeconds),
+            _handler
+        )
+            ?? throw new ProvidersConfigurationException(
+                $"Embeddings:Backend '{backend.Name}' is of kind "
+                    + $"{backend.Kind}, "
+                    + "which has no embeddings API; use an ollama or openai backend."
+            );
         _embeddingGenerators.Add(generator);
         return generator;
     }
 
-    /// <summary>A chain over the named backends, in the given order, under the Narrator timeouts and retry settings.</summary>
+    /// <summary>A chain over the named backends, in the given order, under the Narrator timeouts and retry
+    /// settings.</summary>
     public BackendChain CreateChain(IEnumerable<string> backendNames)
     {
         ArgumentNullException.ThrowIfNull(backendNames);

@@ -17,7 +17,11 @@ internal static class ChatTranscript
         {
             if (message.Role != ChatRole.System && message.Role != ChatRole.User && message.Role != ChatRole.Assistant)
             {
-                throw new ArgumentException($"Only system, user and assistant messages can be sent to a model backend (got role '{message.Role}').", nameof(messages));
+                throw new ArgumentException(
+                    "Only system, user and assistant messages can be sent to a model "
+                        + $"backend (got role '{message.Role}').",
+                    nameof(messages)
+                );
             }
         }
         return list;
@@ -25,7 +29,9 @@ internal static class ChatTranscript
 
     /// <summary>The role as the OpenAI and Ollama wire formats spell it.</summary>
     public static string WireRole(ChatRole role) =>
-        role == ChatRole.System ? "system" : role == ChatRole.Assistant ? "assistant" : "user";
+        role == ChatRole.System ? "system"
+        : role == ChatRole.Assistant ? "assistant"
+        : "user";
 
     /// <summary>True for an update that carries model output (answer or reasoning text), as opposed to
     /// bookkeeping such as a role-only first chunk or a usage-only last chunk.</summary>
@@ -33,8 +39,10 @@ internal static class ChatTranscript
     {
         foreach (var content in update.Contents)
         {
-            if ((content is TextContent text && !string.IsNullOrEmpty(text.Text)) ||
-                (content is TextReasoningContent reasoning && !string.IsNullOrEmpty(reasoning.Text)))
+            if (
+                (content is TextContent text && !string.IsNullOrEmpty(text.Text))
+                || (content is TextReasoningContent reasoning && !string.IsNullOrEmpty(reasoning.Text))
+            )
             {
                 return true;
             }

@@ -31,7 +31,8 @@ public interface IStorageProvider
     /// <summary>Engine settings that must hold before migrations run (SQLite's WAL mode, for one).</summary>
     Task PrepareAsync(CancellationToken cancellationToken);
 
-    /// <summary>Keeps two processes from migrating at once; a no-op where the engine serialises writers anyway.</summary>
+    /// <summary>Keeps two processes from migrating at once; a no-op where the engine serialises writers
+    /// anyway.</summary>
     Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
 
     bool IsUniqueViolation(DbException exception);

@@ -10,7 +10,8 @@ namespace StoryEngine.Bench.Backends;
 /// </summary>
 internal sealed class InstantNarrator(NarratorSettings settings) : INarrator, IChatClient
 {
-    /// <summary>The model's settings the way ConfiguredNarrator derives them: 8,192-token window, a quarter (≤ 1,024) for the reply.</summary>
+    /// <summary>The model's settings the way ConfiguredNarrator derives them: 8,192-token window, a quarter (≤ 1,024)
+    /// for the reply.</summary>
     public static NarratorSettings DefaultSettings { get; } = new(8_192, 1_024, "bench-instant");
 
     public IChatClient Client => this;
@@ -20,7 +21,11 @@ internal sealed class InstantNarrator(NarratorSettings settings) : INarrator, IC
     /// <summary>Called with the exact messages of each request, before any token is produced.</summary>
     public Action<IReadOnlyList<ChatMessage>>? OnPrompt { get; set; }
 
-    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var prompt = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         OnPrompt?.Invoke(prompt);
@@ -28,7 +33,11 @@ internal sealed class InstantNarrator(NarratorSettings settings) : INarrator, IC
         return Updates(prompt).ToAsyncEnumerable();
     }
 
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var updates = new List<ChatResponseUpdate>();
         await foreach (var update in GetStreamingResponseAsync(messages, options, cancellationToken))
@@ -38,11 +47,10 @@ internal sealed class InstantNarrator(NarratorSettings settings) : INarrator, IC
         return updates.ToChatResponse();
     }
 
-    public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceType.IsInstanceOfType(this) ? this : null;
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() { }
 
     private IEnumerable<ChatResponseUpdate> Updates(IReadOnlyList<ChatMessage> prompt)
     {
@@ -59,12 +67,19 @@ internal sealed class InstantNarrator(NarratorSettings settings) : INarrator, IC
         }
         // Usage as a backend would report it; about four characters a token, like the engine's own estimate.
         var promptCharacters = prompt.Sum(m => m.Text.Length);
-        yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(new UsageDetails
-        {
-            InputTokenCount = promptCharacters / 4,
-            OutputTokenCount = tokens.Length,
-            TotalTokenCount = promptCharacters / 4 + tokens.Length,
-        })])
+        yield return new ChatResponseUpdate(
+            ChatRole.Assistant,
+            [
+                new UsageContent(
+                    new UsageDetails
+                    {
+                        InputTokenCount = promptCharacters / 4,
+                        OutputTokenCount = tokens.Length,
+                        TotalTokenCount = promptCharacters / 4 + tokens.Length,
+                    }
+                ),
+            ]
+        )
         {
             ModelId = settings.Model,
             FinishReason = ChatFinishReason.Stop,

@@ -11,7 +11,8 @@ namespace StoryEngine.Bench.Backends;
 /// An OpenAI-compatible chat-completions server on 127.0.0.1 (port 0) in the bench process that streams at a
 /// fixed rate: the first token <see cref="FirstTokenDelay"/> after the request, then one every
 /// <see cref="TokenInterval"/>, each on a schedule fixed at the start (so a late token does not push the rest
-/// back). With <see cref="StampTokens"/> each token's text is <c>" @TICKS;"</c>: the Stopwatch timestamp at which it was
+/// back). With <see cref="StampTokens"/> each token's text is <c>" @TICKS;"</c>: the Stopwatch timestamp at which it
+/// was
 /// written, so a client in the same process can tell how long the token took to reach it.
 /// </summary>
 internal sealed class RateLimitedBackend : IAsyncDisposable
@@ -34,19 +35,22 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
 
     public int Requests => _requests;
 
-    /// <summary>How late each token left against its schedule, in ms (only while stamping): the backend's own share of a delay.</summary>
+    /// <summary>How late each token left against its schedule, in ms (only while stamping): the backend's own share of
+    /// a delay.</summary>
     public ConcurrentQueue<double> Lateness { get; } = new();
 
-    /// <summary>Settings that make the host's narrator chain this one backend, with no retries hiding a failure.</summary>
-    public Dictionary<string, string?> HostSettings() => new()
-    {
-        ["Backends:bench:Kind"] = "openai",
-        ["Backends:bench:BaseUrl"] = BaseUrl,
-        ["Backends:bench:Model"] = Model,
-        ["Backends:bench:ContextTokens"] = "8192",
-        ["Narrator:Backends:0"] = "bench",
-        ["Narrator:MaxRetries"] = "0",
-    };
+    /// <summary>Settings that make the host's narrator chain this one backend, with no retries hiding a
+    /// failure.</summary>
+    public Dictionary<string, string?> HostSettings() =>
+        new()
+        {
+            ["Backends:bench:Kind"] = "openai",
+            ["Backends:bench:BaseUrl"] = BaseUrl,
+            ["Backends:bench:Model"] = Model,
+            ["Backends:bench:ContextTokens"] = "8192",
+            ["Narrator:Backends:0"] = "bench",
+            ["Narrator:MaxRetries"] = "0",
+        };
 
     public static async Task<RateLimitedBackend> StartAsync()
     {
@@ -55,10 +59,14 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var backend = new RateLimitedBackend(app);
-        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = Model, @object = "model" } } }));
+        app.MapGet("/v1/models", () =>
+            Results.Json(new { @object = "list", data = new[] { new { id = Model, @object = "model" } } })
+        );
         app.MapPost("/v1/chat/completions", backend.CompleteAsync);
         await app.StartAsync();
-        backend.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
+        backend.BaseUrl =
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            + "/v1";
         return backend;
     }
 
@@ -73,7 +81,14 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
             {
                 yield break;
             }
-            if (long.TryParse(text.AsSpan(at + 1, end - at - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var stamp))
+            if (
+                long.TryParse(
+                    text.AsSpan(at + 1, end - at - 1),
+                    NumberStyles.None,
+                    CultureInfo.InvariantCulture,
+                    out var stamp
+                )
+            )
             {
                 yield return stamp;
             }
@@ -94,7 +109,9 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
         var words = BenchStory.NarrationTokensFor(id.GetHashCode(StringComparison.Ordinal), tokens);
         for (var i = 0; i < tokens; i++)
         {
-            var due = start + (long)((FirstTokenDelay + TokenInterval * i).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            var due =
+                start
+                + (long)((FirstTokenDelay + TokenInterval * i).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
             var wait = Timing.MsBetween(Timing.Now(), due);
             if (wait > 0)
             {
@@ -107,17 +124,36 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
             }
             var text = stamp ? " @" + sent.ToString(CultureInfo.InvariantCulture) + ";" : words[i];
             var role = i == 0 ? "\"role\":\"assistant\"," : "";
-            await WriteAsync(context, Chunk(id, "[{\"index\":0,\"delta\":{" + role + "\"content\":\"" + text + "\"},\"finish_reason\":null}]"));
+            await WriteAsync(
+                context,
+                Chunk(id, "[{\"index\":0,\"delta\":{" + role + "\"content\":\"" + text + "\"},\"finish_reason\":null}]")
+            );
         }
         await WriteAsync(context, Chunk(id, "[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]"));
-        await WriteAsync(context, Chunk(id, "[],\"usage\":{\"prompt_tokens\":1500,\"completion_tokens\":" + tokens.ToString(CultureInfo.InvariantCulture)
-            + ",\"total_tokens\":" + (1500 + tokens).ToString(CultureInfo.InvariantCulture) + "}"));
+        await WriteAsync(
+            context,
+            Chunk(
+                id,
+                "[],\"usage\":{\"prompt_tokens\":1500,\"completion_tokens\":"
+                    + tokens.ToString(CultureInfo.InvariantCulture)
+                    + ",\"total_tokens\":"
+                    + (1500 + tokens).ToString(CultureInfo.InvariantCulture)
+                    + "}"
+            )
+        );
         await context.Response.WriteAsync("data: [DONE]\n\n", aborted);
     }
 
-    /// <summary>A chat.completion.chunk; <paramref name="choices"/> is the raw JSON from the choices array on.</summary>
+    /// <summary>A chat.completion.chunk; <paramref name="choices"/> is the raw JSON from the choices array
+    /// on.</summary>
     private static string Chunk(string id, string choices) =>
-        "{\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + Model + "\",\"choices\":" + choices + "}";
+        "{\"id\":\""
+        + id
+        + "\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
+        + Model
+        + "\",\"choices\":"
+        + choices
+        + "}";
 
     private static async Task WriteAsync(HttpContext context, string json)
     {

@@ -12,7 +12,12 @@ internal sealed class BenchDatabase : IAsyncDisposable
     private readonly string? _serverConnectionString;
     private readonly string? _databaseName;
 
-    private BenchDatabase(string dataDir, string? serverConnectionString, string? databaseName, string? connectionString)
+    private BenchDatabase(
+        string dataDir,
+        string? serverConnectionString,
+        string? databaseName,
+        string? connectionString
+    )
     {
         DataDir = dataDir;
         _serverConnectionString = serverConnectionString;
@@ -63,7 +68,8 @@ internal sealed class BenchDatabase : IAsyncDisposable
     /// <summary>
     /// After bulk seeding, PostgreSQL's planner still believes the tables are nearly empty until autovacuum gets to
     /// them (up to a minute later), and picks a sort of every turn over the index for the newest page. A live
-    /// server's long adventure has long been analysed, so the measurements start from there. SQLite's planner needs no statistics.
+    /// server's long adventure has long been analysed, so the measurements start from there. SQLite's planner needs no
+    /// statistics.
     /// </summary>
     public async Task AnalyzeAsync()
     {
@@ -97,7 +103,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
             NpgsqlConnection.ClearAllPools();
             await using var connection = new NpgsqlConnection(_serverConnectionString);
             await connection.OpenAsync();
-            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)", connection);
+            await using var command = new NpgsqlCommand(
+                $"DROP DATABASE IF EXISTS {_databaseName} WITH " + "(FORCE)",
+                connection
+            );
             await command.ExecuteNonQueryAsync();
         }
         SqliteConnection.ClearAllPools();

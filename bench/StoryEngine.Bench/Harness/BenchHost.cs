@@ -24,10 +24,15 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+    public T Get<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
 
-    public static async Task<BenchHost> StartAsync(BenchDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null, INarrator? narrator = null,
-        IUtilityModel? utility = null)
+    public static async Task<BenchHost> StartAsync(
+        BenchDatabase database,
+        IReadOnlyDictionary<string, string?>? extraSettings = null,
+        INarrator? narrator = null,
+        IUtilityModel? utility = null
+    )
     {
         var settings = database.Settings();
         // Many accounts are made; the production 600,000 PBKDF2 rounds would measure hashing, not narration.
@@ -60,7 +65,10 @@ internal sealed class BenchHost : IAsyncDisposable
         await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, CancellationToken.None);
         app.MapStoryEngine();
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         return new BenchHost(app, new Uri(address));
     }
 

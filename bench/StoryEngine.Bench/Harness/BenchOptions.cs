@@ -8,8 +8,7 @@ namespace StoryEngine.Bench.Harness;
 /// </summary>
 internal sealed record BenchOptions
 {
-    public const string Usage =
-        """
+    public const string Usage = """
         usage: StoryEngine.Bench <measurement> [options]
           measurements: overhead | append | ttft | prefix | concurrent | lore | all
           --postgres CONNECTION   run against PostgreSQL (a throwaway database is created on that server and dropped after)
@@ -24,7 +23,15 @@ internal sealed record BenchOptions
           --lore-samples N        activations measured by 'lore' (default 5000)
         """;
 
-    public static readonly IReadOnlyList<string> Measurements = ["overhead", "append", "ttft", "prefix", "concurrent", "lore"];
+    public static readonly IReadOnlyList<string> Measurements =
+    [
+        "overhead",
+        "append",
+        "ttft",
+        "prefix",
+        "concurrent",
+        "lore",
+    ];
 
     public required string Measurement { get; init; }
 
@@ -47,7 +54,8 @@ internal sealed record BenchOptions
     /// <summary>'prefix' plays with a world lorebook, so constant and triggered lore are in every prompt.</summary>
     public bool PrefixWithLore { get; init; }
 
-    /// <summary>'prefix' extracts world state after every turn (and summarises), waiting for those jobs before the next turn.</summary>
+    /// <summary>'prefix' extracts world state after every turn (and summarises), waiting for those jobs before the next
+    /// turn.</summary>
     public bool PrefixWithState { get; init; }
 
     /// <summary>'prefix' writes each captured prompt here, one file per turn.</summary>
@@ -70,7 +78,16 @@ internal sealed record BenchOptions
             switch (args[i])
             {
                 case "--quick":
-                    options = options with { Sizes = [200, 1_000, 5_000], Turns = 30, AppendSamples = 50, TtftSamples = 20, PrefixTurns = 120, Users = 50, LoreSamples = 500 };
+                    options = options with
+                    {
+                        Sizes = [200, 1_000, 5_000],
+                        Turns = 30,
+                        AppendSamples = 50,
+                        TtftSamples = 20,
+                        PrefixTurns = 120,
+                        Users = 50,
+                        LoreSamples = 500,
+                    };
                     continue;
                 case "--lore":
                     options = options with { PrefixWithLore = true };

@@ -15,12 +15,17 @@ internal static class BenchStory
         name = "The Lantern Coast",
         genre = "low fantasy",
         tone = "quiet, salt-worn, hopeful",
-        description = "A ragged shoreline of fishing towns strung along cliffs, where every harbour keeps a lantern lit through the night " +
-                      "because the fog that rolls in from the Grey Reach carries voices. The towns trade dried fish, rope and rumours; the old " +
-                      "lighthouse keepers' guild still settles disputes, and nobody sails past the third buoy after dark.",
-        rules = "Magic is rare, slow and costs the caster a memory. There are no firearms. The dead do not come back, though the fog can " +
-                "imitate them. Travel between towns takes hours on foot or by boat.",
-        style = "Second person, present tense. Two or three short paragraphs. Concrete sensory detail, sparing dialogue, end on a choice.",
+        description = "A ragged shoreline of fishing towns strung along cliffs, where every harbour keeps a lantern "
+            + "lit through the night "
+            + "because the fog that rolls in from the Grey Reach carries voices. The towns trade dried "
+            + "fish, rope and rumours; the old "
+            + "lighthouse keepers' guild still settles disputes, and nobody sails past the third buoy after "
+            + "dark.",
+        rules = "Magic is rare, slow and costs the caster a memory. There are no firearms. The dead do not come "
+            + "back, though the fog can "
+            + "imitate them. Travel between towns takes hours on foot or by boat.",
+        style = "Second person, present tense. Two or three short paragraphs. Concrete sensory detail, sparing "
+            + "dialogue, end on a choice.",
         tags = new[] { "bench", "mystery" },
     };
 
@@ -59,11 +64,68 @@ internal static class BenchStory
 
     private static readonly string[] Words =
     [
-        " The", " fog", " presses", " against", " the", " glass", ",", " thick", " as", " wool", ".", " Somewhere", " below", ",",
-        " a", " rope", " creaks", " and", " a", " gull", " complains", ".", " Maren", " sets", " down", " her", " cup", " and",
-        " watches", " you", " with", " narrowed", " eyes", ",", " as", " if", " measuring", " the", " weight", " of", " a", " catch",
-        ".", " The", " lantern", " hums", ";", " its", " light", " bends", " strangely", " where", " the", " mist", " is", " thickest",
-        ".", " What", " do", " you", " do", "?",
+        " The",
+        " fog",
+        " presses",
+        " against",
+        " the",
+        " glass",
+        ",",
+        " thick",
+        " as",
+        " wool",
+        ".",
+        " Somewhere",
+        " below",
+        ",",
+        " a",
+        " rope",
+        " creaks",
+        " and",
+        " a",
+        " gull",
+        " complains",
+        ".",
+        " Maren",
+        " sets",
+        " down",
+        " her",
+        " cup",
+        " and",
+        " watches",
+        " you",
+        " with",
+        " narrowed",
+        " eyes",
+        ",",
+        " as",
+        " if",
+        " measuring",
+        " the",
+        " weight",
+        " of",
+        " a",
+        " catch",
+        ".",
+        " The",
+        " lantern",
+        " hums",
+        ";",
+        " its",
+        " light",
+        " bends",
+        " strangely",
+        " where",
+        " the",
+        " mist",
+        " is",
+        " thickest",
+        ".",
+        " What",
+        " do",
+        " you",
+        " do",
+        "?",
     ];
 
     /// <summary>
@@ -75,24 +137,76 @@ internal static class BenchStory
     {
         var entries = new List<object>();
         var id = 0;
-        string Lore(string topic) => $"{topic}: " + string.Join(" ", Enumerable.Repeat("Salt-stained records say the coast remembers everything it is told.", 3));
+        string Lore(string topic) =>
+            $"{topic}: "
+            + string.Join(
+                " ",
+                Enumerable.Repeat("Salt-stained records say " + "the coast remembers everything it is told.", 3)
+            );
         for (var i = 0; i < 10; i++)
         {
-            entries.Add(new { id = id++, constant = true, insertionOrder = i, content = Lore($"Constant fact {i}") });
+            entries.Add(
+                new
+                {
+                    id = id++,
+                    constant = true,
+                    insertionOrder = i,
+                    content = Lore($"Constant fact {i}"),
+                }
+            );
         }
         foreach (var key in new[] { "lamp room", "key", "harbour", "oil stores", "footprints", "sketch" })
         {
-            entries.Add(new { id = id++, keys = new[] { key }, scanDepth = 1, content = Lore($"About the {key}") });
+            entries.Add(
+                new
+                {
+                    id = id++,
+                    keys = new[] { key },
+                    scanDepth = 1,
+                    content = Lore($"About the {key}"),
+                }
+            );
         }
         foreach (var key in new[] { "fog", "rope", "gull", "lantern", "Maren" })
         {
-            entries.Add(new { id = id++, keys = new[] { key }, matchWholeWords = true, content = Lore($"About {key}") });
+            entries.Add(
+                new
+                {
+                    id = id++,
+                    keys = new[] { key },
+                    matchWholeWords = true,
+                    content = Lore($"About {key}"),
+                }
+            );
         }
-        entries.Add(new { id = id++, keys = new[] { "ledger" }, sticky = 3, content = Lore("The ledger") });
-        entries.Add(new { id = id++, keys = new[] { "tower" }, probability = 50, content = Lore("The tower") });
+        entries.Add(
+            new
+            {
+                id = id++,
+                keys = new[] { "ledger" },
+                sticky = 3,
+                content = Lore("The ledger"),
+            }
+        );
+        entries.Add(
+            new
+            {
+                id = id++,
+                keys = new[] { "tower" },
+                probability = 50,
+                content = Lore("The tower"),
+            }
+        );
         while (id < 300)
         {
-            entries.Add(new { id = id, keys = new[] { $"unheard-of {id}", $"/never{id}/i" }, content = Lore($"Unused {id}") });
+            entries.Add(
+                new
+                {
+                    id = id,
+                    keys = new[] { $"unheard-of {id}", $"/never{id}/i" },
+                    content = Lore($"Unused {id}"),
+                }
+            );
             id++;
         }
         return new { name = "Lantern Coast lore", entries };

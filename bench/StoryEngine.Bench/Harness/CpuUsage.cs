@@ -21,8 +21,11 @@ internal sealed class CpuUsage
         var text = $"{process.ToString("0.00", CultureInfo.InvariantCulture)} cores";
         if (_machine is { } before && ReadMachine() is { } after && after.Total > before.Total)
         {
-            var machine = (double)(after.Busy - before.Busy) / (after.Total - before.Total) * Environment.ProcessorCount;
-            text += $" (machine: {machine.ToString("0.00", CultureInfo.InvariantCulture)} of {Environment.ProcessorCount})";
+            var machine =
+                (double)(after.Busy - before.Busy) / (after.Total - before.Total) * Environment.ProcessorCount;
+            text +=
+                $" (machine: {machine.ToString("0.00", CultureInfo.InvariantCulture)} of "
+                + "{Environment.ProcessorCount})";
         }
         return text;
     }
@@ -34,8 +37,12 @@ internal sealed class CpuUsage
         {
             return null;
         }
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var fields = File.ReadLines("/proc/stat")
+            .First()
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture))
+            .ToArray();
         var total = fields.Take(8).Sum(); // user nice system idle iowait irq softirq steal (guest time is inside user)
         var idle = fields[3] + fields[4];
         return (total - idle, total);

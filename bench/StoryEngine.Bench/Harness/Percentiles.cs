@@ -44,5 +44,7 @@ internal sealed class Percentiles
 
     /// <summary>Milliseconds with two decimals (or three below 1 ms), the way the tables print them.</summary>
     public static string Ms(double value) =>
-        double.IsNaN(value) ? "–" : value.ToString(Math.Abs(value) < 1 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
+        double.IsNaN(value)
+            ? "–"
+            : value.ToString(Math.Abs(value) < 1 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
 }

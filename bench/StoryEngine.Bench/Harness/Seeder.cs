@@ -12,8 +12,15 @@ internal static class Seeder
 {
     private const int BatchTurns = 1_000;
 
-    /// <summary>Appends turns until the adventure has <paramref name="turnCount"/>; returns it as it then stands.</summary>
-    public static async Task<Adventure> SeedAsync(IServiceProvider services, string ownerId, string adventureId, int turnCount, CancellationToken cancellationToken)
+    /// <summary>Appends turns until the adventure has <paramref name="turnCount"/>; returns it as it then
+    /// stands.</summary>
+    public static async Task<Adventure> SeedAsync(
+        IServiceProvider services,
+        string ownerId,
+        string adventureId,
+        int turnCount,
+        CancellationToken cancellationToken
+    )
     {
         var writer = services.GetRequiredService<StoryWriter>();
         var log = services.GetRequiredService<IStoryLog>();
@@ -32,9 +39,28 @@ internal static class Seeder
             {
                 number++;
                 var turnId = Guid.CreateVersion7().ToString();
-                var action = StoryEvent.Create(adventureId, ++sequence, new ActionTaken(turnId, number, "do", BenchStory.Action(number)), ownerId, at);
-                var narration = StoryEvent.Create(adventureId, ++sequence, new NarrationCompleted(turnId, 0, BenchStory.Narration(number), "seed", "bench-seed",
-                    new TokenUsage(1_500, BenchStory.NarrationTokens), new NarrationTimings(1, 2)), ownerId, at);
+                var action = StoryEvent.Create(
+                    adventureId,
+                    ++sequence,
+                    new ActionTaken(turnId, number, "do", BenchStory.Action(number)),
+                    ownerId,
+                    at
+                );
+                var narration = StoryEvent.Create(
+                    adventureId,
+                    ++sequence,
+                    new NarrationCompleted(
+                        turnId,
+                        0,
+                        BenchStory.Narration(number),
+                        "seed",
+                        "bench-seed",
+                        new TokenUsage(1_500, BenchStory.NarrationTokens),
+                        new NarrationTimings(1, 2)
+                    ),
+                    ownerId,
+                    at
+                );
                 events.Add(action);
                 events.Add(narration);
                 turns.Add(StoryProjection.Apply(StoryProjection.Apply(null, action), narration)!);

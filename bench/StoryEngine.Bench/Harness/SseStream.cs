@@ -9,10 +9,14 @@ internal readonly record struct SseMessage(string Event, string? Id, string Data
 /// <summary>Reads Server-Sent Events from a response body as they arrive (enough of the spec for our server).</summary>
 internal static class SseStream
 {
-    public static async IAsyncEnumerable<SseMessage> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<SseMessage> ReadAsync(
+        Stream body,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         using var reader = new StreamReader(body, Encoding.UTF8);
-        string? name = null, id = null;
+        string? name = null,
+            id = null;
         var data = new StringBuilder();
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {

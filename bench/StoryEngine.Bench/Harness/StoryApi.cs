@@ -18,33 +18,71 @@ internal sealed class StoryApi(HttpClient http)
     /// One client for many users (the token goes on each request). The pool is unlimited and keeps idle
     /// connections, so a thousand concurrent streams get a thousand connections rather than a queue.
     /// </summary>
-    public static HttpClient CreateClient(Uri baseAddress) => new(new SocketsHttpHandler
-    {
-        MaxConnectionsPerServer = int.MaxValue,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-        AutomaticDecompression = System.Net.DecompressionMethods.None,
-    })
-    {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromMinutes(5),
-    };
+    public static HttpClient CreateClient(Uri baseAddress) =>
+        new(
+            new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = int.MaxValue,
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+            }
+        )
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
 
     public async Task<BenchUser> RegisterAsync(string username, CancellationToken cancellationToken)
     {
-        var user = await ReadAsync(await http.PostAsJsonAsync("/api/v1/auth/register", new { username, password = Password }, cancellationToken), cancellationToken);
-        var tokens = await ReadAsync(await http.PostAsJsonAsync("/api/v1/auth/login", new { username, password = Password }, cancellationToken), cancellationToken);
-        return new BenchUser(user.GetProperty("id").GetString()!, username, tokens.GetProperty("accessToken").GetString()!);
+        var user = await ReadAsync(
+            await http.PostAsJsonAsync(
+                "/api/v1/auth/register",
+                new { username, password = Password },
+                cancellationToken
+            ),
+            cancellationToken
+        );
+        var tokens = await ReadAsync(
+            await http.PostAsJsonAsync("/api/v1/auth/login", new { username, password = Password }, cancellationToken),
+            cancellationToken
+        );
+        return new BenchUser(
+            user.GetProperty("id").GetString()!,
+            username,
+            tokens.GetProperty("accessToken").GetString()!
+        );
     }
 
-    /// <summary>A world with a character, a place and a persona, and an adventure in it; returns the adventure's id.</summary>
+    /// <summary>A world with a character, a place and a persona, and an adventure in it; returns the adventure's
+    /// id.</summary>
     public async Task<string> CreateAdventureAsync(BenchUser user, CancellationToken cancellationToken)
     {
         var world = await PostAsync(user, "/api/v1/worlds", BenchStory.World, cancellationToken);
-        var character = await PostAsync(user, $"/api/v1/worlds/{world}/characters", BenchStory.Character, cancellationToken);
-        var location = await PostAsync(user, $"/api/v1/worlds/{world}/locations", BenchStory.Location, cancellationToken);
+        var character = await PostAsync(
+            user,
+            $"/api/v1/worlds/{world}/characters",
+            BenchStory.Character,
+            cancellationToken
+        );
+        var location = await PostAsync(
+            user,
+            $"/api/v1/worlds/{world}/locations",
+            BenchStory.Location,
+            cancellationToken
+        );
         var persona = await PostAsync(user, "/api/v1/personas", BenchStory.Persona, cancellationToken);
-        return await PostAsync(user, "/api/v1/adventures",
-            new { worldId = world, personaId = persona, characterIds = new[] { character }, startLocationId = location }, cancellationToken);
+        return await PostAsync(
+            user,
+            "/api/v1/adventures",
+            new
+            {
+                worldId = world,
+                personaId = persona,
+                characterIds = new[] { character },
+                startLocationId = location,
+            },
+            cancellationToken
+        );
     }
 
     /// <summary>A request carrying the user's bearer token.</summary>
@@ -60,17 +98,32 @@ internal sealed class StoryApi(HttpClient http)
     }
 
     /// <summary>Adds <paramref name="lorebook"/> to the world of the adventure.</summary>
-    public async Task AddLorebookAsync(BenchUser user, string adventureId, object lorebook, CancellationToken cancellationToken)
+    public async Task AddLorebookAsync(
+        BenchUser user,
+        string adventureId,
+        object lorebook,
+        CancellationToken cancellationToken
+    )
     {
         using var read = Request(HttpMethod.Get, $"/api/v1/adventures/{adventureId}", user);
         var adventure = await ReadAsync(await http.SendAsync(read, cancellationToken), cancellationToken);
-        await PostAsync(user, $"/api/v1/worlds/{adventure.GetProperty("worldId").GetString()}/lorebooks", lorebook, cancellationToken);
+        await PostAsync(
+            user,
+            $"/api/v1/worlds/{adventure.GetProperty("worldId").GetString()}/lorebooks",
+            lorebook,
+            cancellationToken
+        );
     }
 
     /// <summary>POST …/turns asking for an event stream.</summary>
     public static HttpRequestMessage TurnRequest(string adventureId, BenchUser user, string text)
     {
-        var request = Request(HttpMethod.Post, $"/api/v1/adventures/{adventureId}/turns", user, new { kind = "do", text });
+        var request = Request(
+            HttpMethod.Post,
+            $"/api/v1/adventures/{adventureId}/turns",
+            user,
+            new { kind = "do", text }
+        );
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         return request;
     }
@@ -89,7 +142,9 @@ internal sealed class StoryApi(HttpClient http)
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"{(int)response.StatusCode} from {response.RequestMessage?.RequestUri}: {body}");
+                throw new HttpRequestException(
+                    $"{(int)response.StatusCode} from " + $"{response.RequestMessage?.RequestUri}: {body}"
+                );
             }
             return JsonDocument.Parse(body).RootElement.Clone();
         }

@@ -21,7 +21,10 @@ internal sealed class ThreadPoolSampler : IDisposable
                 Thread.Sleep(interval);
             }
         })
-        { IsBackground = true, Name = "thread-pool sampler" };
+        {
+            IsBackground = true,
+            Name = "thread-pool sampler",
+        };
         StartThreads = ThreadPool.ThreadCount;
         _thread.Start();
     }

@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace StoryEngine.Bench.Harness;
 
-/// <summary>Stopwatch ticks to milliseconds; one clock for the whole process, so timestamps taken anywhere compare.</summary>
+/// <summary>Stopwatch ticks to milliseconds; one clock for the whole process, so timestamps taken anywhere
+/// compare.</summary>
 internal static class Timing
 {
     public static long Now() => Stopwatch.GetTimestamp();

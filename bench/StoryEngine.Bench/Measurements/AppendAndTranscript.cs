@@ -20,7 +20,10 @@ internal static class AppendAndTranscript
         output.WriteLine("### 2. Append one turn, open the newest transcript page (10,000-turn adventure)");
         output.WriteLine();
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
-        await using var host = await BenchHost.StartAsync(database, narrator: new InstantNarrator(InstantNarrator.DefaultSettings));
+        await using var host = await BenchHost.StartAsync(
+            database,
+            narrator: new InstantNarrator(InstantNarrator.DefaultSettings)
+        );
         using var http = StoryApi.CreateClient(host.BaseAddress);
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("append", cancellationToken);
@@ -39,13 +42,32 @@ internal static class AppendAndTranscript
             var turnId = Guid.CreateVersion7().ToString();
             var number = adventure.TurnCount + 1;
             var started = Timing.Now();
-            await writer.AppendAsync(adventure, user.Id, [new ActionTaken(turnId, number, "do", BenchStory.Action(number))], cancellationToken);
+            await writer.AppendAsync(
+                adventure,
+                user.Id,
+                [new ActionTaken(turnId, number, "do", BenchStory.Action(number))],
+                cancellationToken
+            );
             var action = Timing.MsSince(started);
             adventure = adventure with { LastSequence = adventure.LastSequence + 1, TurnCount = number };
 
             started = Timing.Now();
-            await writer.AppendAsync(adventure, user.Id, [new NarrationCompleted(turnId, 0, BenchStory.Narration(number), "seed", "bench-seed",
-                new TokenUsage(1_500, BenchStory.NarrationTokens), new NarrationTimings(1, 2))], cancellationToken);
+            await writer.AppendAsync(
+                adventure,
+                user.Id,
+                [
+                    new NarrationCompleted(
+                        turnId,
+                        0,
+                        BenchStory.Narration(number),
+                        "seed",
+                        "bench-seed",
+                        new TokenUsage(1_500, BenchStory.NarrationTokens),
+                        new NarrationTimings(1, 2)
+                    ),
+                ],
+                cancellationToken
+            );
             var narration = Timing.MsSince(started);
             adventure = adventure with { LastSequence = adventure.LastSequence + 1 };
             if (i >= Warmup)
@@ -75,7 +97,11 @@ internal static class AppendAndTranscript
         var bytes = 0;
         for (var i = 0; i < Warmup + options.AppendSamples; i++)
         {
-            using var request = StoryApi.Request(HttpMethod.Get, $"/api/v1/adventures/{adventureId}/turns?limit=50", user);
+            using var request = StoryApi.Request(
+                HttpMethod.Get,
+                $"/api/v1/adventures/{adventureId}/turns?limit=50",
+                user
+            );
             var started = Timing.Now();
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -91,12 +117,19 @@ internal static class AppendAndTranscript
         var cpuUsed = cpu.Describe();
         var table = new MarkdownTable("operation", "samples", "p50", "p95", "p99", "max", "target p99");
         Row(table, "append one turn: StoryWriter.AppendAsync([ActionTaken])", appendAction, "≤ 2 ms");
-        Row(table, "append its narration: StoryWriter.AppendAsync([NarrationCompleted]) (reads the turn first)", appendNarration, "–");
+        Row(
+            table,
+            "append its narration: StoryWriter.AppendAsync([NarrationCompleted]) (reads the turn " + "first)",
+            appendNarration,
+            "–"
+        );
         Row(table, "newest page in-process: IStoryLog.ListTurnsAsync(limit 50)", listInProcess, "≤ 5 ms");
         Row(table, $"newest page over HTTP: GET …/turns?limit=50 ({bytes / 1024.0:0.0} KB JSON)", listHttp, "≤ 5 ms");
-        output.WriteLine($"Engine {database.Engine}. {SeededTurns:N0} turns seeded{(database.Engine == "postgres" ? " (then ANALYZE)" : "")}, then {Warmup} warm-up and {options.AppendSamples} measured samples of each " +
-                         "operation, one at a time. Milliseconds. " +
-                         $"CPU while measuring: {cpuUsed}.");
+        output.WriteLine(
+            $"Engine {database.Engine}. {SeededTurns:N0} turns seeded{(database.Engine == "postgres" ? " (then ANALYZE)" : "")}, then {Warmup} warm-up and {options.AppendSamples} measured samples of each "
+                + "operation, one at a time. Milliseconds. "
+                + $"CPU while measuring: {cpuUsed}."
+        );
         output.WriteLine();
         table.WriteTo(output);
     }
@@ -104,6 +137,14 @@ internal static class AppendAndTranscript
     private static void Row(MarkdownTable table, string name, List<double> samples, string target)
     {
         var p = new Percentiles(samples);
-        table.Add(name, p.Count.ToString(CultureInfo.InvariantCulture), Percentiles.Ms(p.P50), Percentiles.Ms(p.P95), Percentiles.Ms(p.P99), Percentiles.Ms(p.Max), target);
+        table.Add(
+            name,
+            p.Count.ToString(CultureInfo.InvariantCulture),
+            Percentiles.Ms(p.P50),
+            Percentiles.Ms(p.P95),
+            Percentiles.Ms(p.P99),
+            Percentiles.Ms(p.Max),
+            target
+        );
     }
 }

@@ -17,8 +17,16 @@ internal static class ConcurrentStreams
     private const int WarmupStreams = 50;
     private static readonly TimeSpan StreamTimeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>One stream as the client saw it; <see cref="Relay"/> pairs each token's send timestamp with its delay in ms.</summary>
-    private sealed record StreamResult(string? Error, double FirstTokenMs, long FirstTokenAt, double TotalMs, int Tokens, List<(long SentAt, double DelayMs)> Relay);
+    /// <summary>One stream as the client saw it; <see cref="Relay"/> pairs each token's send timestamp with its delay
+    /// in ms.</summary>
+    private sealed record StreamResult(
+        string? Error,
+        double FirstTokenMs,
+        long FirstTokenAt,
+        double TotalMs,
+        int Tokens,
+        List<(long SentAt, double DelayMs)> Relay
+    );
 
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -35,26 +43,34 @@ internal static class ConcurrentStreams
 
         var setupStarted = Timing.Now();
         var players = new (BenchUser User, string AdventureId)[options.Users];
-        await Parallel.ForEachAsync(Enumerable.Range(0, options.Users), new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, options.Users),
+            new ParallelOptions { MaxDegreeOfParallelism = SetupParallelism, CancellationToken = cancellationToken },
             async (i, token) =>
             {
                 var user = await api.RegisterAsync($"load{i:D5}", token);
                 players[i] = (user, await api.CreateAdventureAsync(user, token));
-            });
+            }
+        );
         var setupSeconds = Timing.MsSince(setupStarted) / 1000;
-        // Open one connection per player first, as connected clients would have: the burst measures streaming, not TCP handshakes.
-        await Task.WhenAll(players.Select(async p =>
-        {
-            using var request = StoryApi.Request(HttpMethod.Get, $"/api/v1/adventures/{p.AdventureId}", p.User);
-            using var response = await http.SendAsync(request, cancellationToken);
-            response.EnsureSuccessStatusCode();
-        }));
+        // Open one connection per player first, as connected clients would have: the burst measures streaming, not TCP
+        // handshakes.
+        await Task.WhenAll(
+            players.Select(async p =>
+            {
+                using var request = StoryApi.Request(HttpMethod.Get, $"/api/v1/adventures/{p.AdventureId}", p.User);
+                using var response = await http.SendAsync(request, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            })
+        );
 
         // Warm the host up (JIT, pools, the connections to the backend) with a smaller burst of short turns first.
         var warmup = players.Take(WarmupStreams).ToArray();
         backend.TokensPerReply = 5;
         var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var warming = warmup.Select(p => StreamAsync(http, p.User, p.AdventureId, warm.Task, 5, cancellationToken)).ToArray();
+        var warming = warmup
+            .Select(p => StreamAsync(http, p.User, p.AdventureId, warm.Task, 5, cancellationToken))
+            .ToArray();
         warm.SetResult();
         var warmed = await Task.WhenAll(warming);
         if (warmed.FirstOrDefault(r => r.Error is not null) is { } broken)
@@ -65,7 +81,9 @@ internal static class ConcurrentStreams
         backend.TokensPerReply = TokensPerTurn;
         backend.StampTokens = true;
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var streams = players.Select(p => StreamAsync(http, p.User, p.AdventureId, go.Task, TokensPerTurn, cancellationToken)).ToArray();
+        var streams = players
+            .Select(p => StreamAsync(http, p.User, p.AdventureId, go.Task, TokensPerTurn, cancellationToken))
+            .ToArray();
         string poolNote;
         var cpu = new CpuUsage();
         var started = Timing.Now();
@@ -74,8 +92,10 @@ internal static class ConcurrentStreams
         {
             go.SetResult();
             results = await Task.WhenAll(streams);
-            poolNote = $"Thread pool during the burst: {pool.StartThreads} threads at the start, at most {pool.PeakThreads}; " +
-                       $"at most {pool.PeakQueue:N0} work items waiting for a thread.";
+            poolNote =
+                $"Thread pool during the burst: {pool.StartThreads} threads at the start, at most "
+                + $"{pool.PeakThreads}; "
+                + $"at most {pool.PeakQueue:N0} work items waiting for a thread.";
         }
         var wallMs = Timing.MsSince(started);
         var cores = cpu.Describe();
@@ -85,17 +105,38 @@ internal static class ConcurrentStreams
         var relay = new Percentiles(results.SelectMany(r => r.Relay).Select(r => r.DelayMs));
         // Once every stream has its first token, no turn is starting any more: what is left is relaying alone.
         var allStarted = ok.Count == 0 ? long.MaxValue : ok.Max(r => r.FirstTokenAt);
-        var steady = new Percentiles(results.SelectMany(r => r.Relay).Where(r => r.SentAt > allStarted).Select(r => r.DelayMs));
-        output.WriteLine($"Engine {database.Engine}. Setup: {options.Users:N0} accounts (register + sign in), each with a world, character, place, persona and " +
-                         $"adventure, over HTTP with {SetupParallelism} at a time: {setupSeconds:0.0} s; then one keep-alive connection per player was opened, and " +
-                         $"{Math.Min(WarmupStreams, options.Users)} players took a short warm-up turn together (JIT, pools, backend connections). " +
-                         $"Burst: all {options.Users:N0} POST …/turns (SSE) released at once; backend first token after 50 ms, then 20 tokens/s, {TokensPerTurn} " +
-                         "tokens per turn (an ideal turn lasts 2.0 s). Server, backend and clients share this process and its cores.");
+        var steady = new Percentiles(
+            results.SelectMany(r => r.Relay).Where(r => r.SentAt > allStarted).Select(r => r.DelayMs)
+        );
+        output.WriteLine(
+            $"Engine {database.Engine}. Setup: {options.Users:N0} accounts (register + sign in), each "
+                + "with a world, character, place, persona and "
+                + $"adventure, over HTTP with {SetupParallelism} at a time: {setupSeconds:0.0} s; then one "
+                + "keep-alive connection per player was opened, and "
+                + $"{Math.Min(WarmupStreams, options.Users)} players took a short warm-up turn together "
+                + "(JIT, pools, backend connections). "
+                + $"Burst: all {options.Users:N0} POST …/turns (SSE) released at once; backend first token "
+                + $"after 50 ms, then 20 tokens/s, {TokensPerTurn} "
+                + "tokens per turn (an ideal turn lasts 2.0 s). Server, backend and clients share this "
+                + "process and its cores."
+        );
         output.WriteLine();
-        var summary = new MarkdownTable("streams", "completed", "errors", "tokens received / expected", "burst wall time", "process CPU during burst");
-        summary.Add(options.Users.ToString("N0", CultureInfo.InvariantCulture), ok.Count.ToString("N0", CultureInfo.InvariantCulture),
+        var summary = new MarkdownTable(
+            "streams",
+            "completed",
+            "errors",
+            "tokens received / expected",
+            "burst wall time",
+            "process CPU during burst"
+        );
+        summary.Add(
+            options.Users.ToString("N0", CultureInfo.InvariantCulture),
+            ok.Count.ToString("N0", CultureInfo.InvariantCulture),
             failed.Count.ToString("N0", CultureInfo.InvariantCulture),
-            $"{results.Sum(r => r.Tokens):N0} / {options.Users * TokensPerTurn:N0}", $"{wallMs / 1000:0.00} s", cores);
+            $"{results.Sum(r => r.Tokens):N0} / {options.Users * TokensPerTurn:N0}",
+            $"{wallMs / 1000:0.00} s",
+            cores
+        );
         summary.WriteTo(output);
 
         var table = new MarkdownTable("measure", "samples", "p50", "p95", "p99", "max");
@@ -119,7 +160,14 @@ internal static class ConcurrentStreams
         }
     }
 
-    private static async Task<StreamResult> StreamAsync(HttpClient http, BenchUser user, string adventureId, Task go, int expectedTokens, CancellationToken cancellationToken)
+    private static async Task<StreamResult> StreamAsync(
+        HttpClient http,
+        BenchUser user,
+        string adventureId,
+        Task go,
+        int expectedTokens,
+        CancellationToken cancellationToken
+    )
     {
         await go;
         var relay = new List<(long, double)>(TokensPerTurn);
@@ -131,14 +179,26 @@ internal static class ConcurrentStreams
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(StreamTimeout);
-            using var request = StoryApi.TurnRequest(adventureId, user, "walk down to the harbour and listen to the fog");
+            using var request = StoryApi.TurnRequest(
+                adventureId,
+                user,
+                "walk down to the harbour and listen to the " + "fog"
+            );
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
             {
-                return Failed($"HTTP {(int)response.StatusCode}: {Short(await response.Content.ReadAsStringAsync(timeout.Token))}");
+                return Failed(
+                    $"HTTP {(int)response.StatusCode}: "
+                        + $"{Short(await response.Content.ReadAsStringAsync(timeout.Token))}"
+                );
             }
             string? outcome = null;
-            await foreach (var message in SseStream.ReadAsync(await response.Content.ReadAsStreamAsync(timeout.Token), timeout.Token))
+            await foreach (
+                var message in SseStream.ReadAsync(
+                    await response.Content.ReadAsStreamAsync(timeout.Token),
+                    timeout.Token
+                )
+            )
             {
                 var received = Timing.Now();
                 if (message.Event == "token")
@@ -149,7 +209,11 @@ internal static class ConcurrentStreams
                         first = Timing.MsBetween(started, received);
                         firstAt = received;
                     }
-                    relay.AddRange(RateLimitedBackend.Stamps(message.Data).Select(stamp => (stamp, Timing.MsBetween(stamp, received))));
+                    relay.AddRange(
+                        RateLimitedBackend
+                            .Stamps(message.Data)
+                            .Select(stamp => (stamp, Timing.MsBetween(stamp, received)))
+                    );
                 }
                 else if (message.Event is "turn.completed" or "turn.failed")
                 {
@@ -173,5 +237,12 @@ internal static class ConcurrentStreams
     private static string Short(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
     private static void Row(MarkdownTable table, string name, Percentiles p) =>
-        table.Add(name, p.Count.ToString("N0", CultureInfo.InvariantCulture), Percentiles.Ms(p.P50), Percentiles.Ms(p.P95), Percentiles.Ms(p.P99), Percentiles.Ms(p.Max));
+        table.Add(
+            name,
+            p.Count.ToString("N0", CultureInfo.InvariantCulture),
+            Percentiles.Ms(p.P50),
+            Percentiles.Ms(p.P95),
+            Percentiles.Ms(p.P99),
+            Percentiles.Ms(p.Max)
+        );
 }

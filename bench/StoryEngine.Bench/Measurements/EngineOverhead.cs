@@ -22,7 +22,11 @@ internal static class EngineOverhead
         output.WriteLine("### 1. Engine overhead per turn, model time excluded");
         output.WriteLine();
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
-        await using var host = await BenchHost.StartAsync(database, narrator: new InstantNarrator(InstantNarrator.DefaultSettings), utility: new BenchUtilityModel());
+        await using var host = await BenchHost.StartAsync(
+            database,
+            narrator: new InstantNarrator(InstantNarrator.DefaultSettings),
+            utility: new BenchUtilityModel()
+        );
         using var http = StoryApi.CreateClient(host.BaseAddress);
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("overhead", cancellationToken);
@@ -35,7 +39,12 @@ internal static class EngineOverhead
             var started = Timing.Now();
             await Seeder.SeedAsync(host.Services, user.Id, id, size, cancellationToken);
             var seconds = Timing.MsSince(started) / 1000;
-            seeding.Add(Count(size), Count(size), seconds.ToString("0.0", CultureInfo.InvariantCulture), (size / seconds).ToString("0", CultureInfo.InvariantCulture));
+            seeding.Add(
+                Count(size),
+                Count(size),
+                seconds.ToString("0.0", CultureInfo.InvariantCulture),
+                (size / seconds).ToString("0", CultureInfo.InvariantCulture)
+            );
             adventures.Add((size, id));
         }
 
@@ -67,40 +76,84 @@ internal static class EngineOverhead
         var allocatedPerTurn = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measuredTurns / 1024;
         var cpuUsed = cpu.Describe();
 
-        var table = new MarkdownTable("turns before", "turns measured", "action committed p50", "p99",
-            "whole turn p50", "p95", "p99", "max", "whole-turn p99 vs smallest");
+        var table = new MarkdownTable(
+            "turns before",
+            "turns measured",
+            "action committed p50",
+            "p99",
+            "whole turn p50",
+            "p95",
+            "p99",
+            "max",
+            "whole-turn p99 vs smallest"
+        );
         var baseline = new Percentiles(full[adventures[0].Size]).P99;
         foreach (var (size, _) in adventures)
         {
             var a = new Percentiles(accepted[size]);
             var f = new Percentiles(full[size]);
-            table.Add(Count(size), f.Count.ToString(CultureInfo.InvariantCulture), Percentiles.Ms(a.P50), Percentiles.Ms(a.P99),
-                Percentiles.Ms(f.P50), Percentiles.Ms(f.P95), Percentiles.Ms(f.P99), Percentiles.Ms(f.Max),
-                (f.P99 / baseline - 1).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture));
+            table.Add(
+                Count(size),
+                f.Count.ToString(CultureInfo.InvariantCulture),
+                Percentiles.Ms(a.P50),
+                Percentiles.Ms(a.P99),
+                Percentiles.Ms(f.P50),
+                Percentiles.Ms(f.P95),
+                Percentiles.Ms(f.P99),
+                Percentiles.Ms(f.Max),
+                (f.P99 / baseline - 1).ToString("+0%;-0%;0%", CultureInfo.InvariantCulture)
+            );
         }
-        output.WriteLine($"Engine {database.Engine}. Each adventure was seeded through IStoryLog.AppendAsync in batches of 1,000 turns " +
-                         $"(ActionTaken + NarrationCompleted each, ~60-token narrations); database size after seeding: {await database.SizeBytesAsync() / 1048576.0:0.0} MB" +
-                         (database.Engine == "postgres" ? ", then ANALYZE (as autovacuum would have done on a live server)." : "."));
+        output.WriteLine(
+            $"Engine {database.Engine}. Each adventure was seeded through IStoryLog.AppendAsync in "
+                + "batches of 1,000 turns "
+                + "(ActionTaken + NarrationCompleted each, ~60-token narrations); database size after "
+                + $"seeding: {await database.SizeBytesAsync() / 1048576.0:0.0} MB"
+                + (
+                    database.Engine == "postgres"
+                        ? ", then ANALYZE (as autovacuum would have done on a live " + "server)."
+                        : "."
+                )
+        );
         output.WriteLine();
         seeding.WriteTo(output);
-        output.WriteLine($"Then {WarmupRounds} warm-up turns per adventure, and {options.Turns} measured turns per adventure, round-robin across the sizes, " +
-                         "each awaited to its outcome before the next. The model is the instant in-process narrator (60 tokens, no delay, usage reported). " +
-                         "*Action committed*: TakeTurnAsync returned (claim, load, ActionTaken appended). *Whole turn*: until the run's OutcomeItem " +
-                         "(inputs loaded, prompt built, context saved, 60 tokens relayed, NarrationCompleted appended). Milliseconds.");
+        output.WriteLine(
+            $"Then {WarmupRounds} warm-up turns per adventure, and {options.Turns} measured turns per "
+                + "adventure, round-robin across the sizes, "
+                + "each awaited to its outcome before the next. The model is the instant in-process narrator "
+                + "(60 tokens, no delay, usage reported). "
+                + "*Action committed*: TakeTurnAsync returned (claim, load, ActionTaken appended). *Whole "
+                + "turn*: until the run's OutcomeItem "
+                + "(inputs loaded, prompt built, context saved, 60 tokens relayed, NarrationCompleted "
+                + "appended). Milliseconds."
+        );
         output.WriteLine();
         table.WriteTo(output);
         var phases = await TurnPhases.MeasureAsync(host, user.Id, adventures[^1].Id, options.Turns, cancellationToken);
-        output.WriteLine($"Allocated per turn (whole process, measured turns): {allocatedPerTurn:0} KB; gen-2 collections during the measured turns: {GC.CollectionCount(2) - gen2Before}; " +
-                         $"CPU during the measured turns: {cpuUsed}. " +
-                         "Target (issue 3): p99 ≤ 5 ms, and the largest size within 20% of the smallest.");
+        output.WriteLine(
+            $"Allocated per turn (whole process, measured turns): {allocatedPerTurn:0} KB; gen-2 "
+                + $"collections during the measured turns: {GC.CollectionCount(2) - gen2Before}; "
+                + $"CPU during the measured turns: {cpuUsed}. "
+                + "Target (issue 3): p99 ≤ 5 ms, and the largest size within 20% of the smallest."
+        );
         output.WriteLine();
-        output.WriteLine($"Where the time goes, on the {Count(adventures[^1].Size)}-turn adventure: the storage and prompt steps of a turn re-enacted one at a time " +
-                         "through the same services (after the measured turns; 10 warm-up rounds), each timed alone. Milliseconds.");
+        output.WriteLine(
+            $"Where the time goes, on the {Count(adventures[^1].Size)}-turn adventure: the storage and "
+                + "prompt steps of a turn re-enacted one at a time "
+                + "through the same services (after the measured turns; 10 warm-up rounds), each timed "
+                + "alone. Milliseconds."
+        );
         output.WriteLine();
         phases.WriteTo(output);
     }
 
-    private static async Task<(double Accepted, double Total)> TakeAsync(TurnService turns, string ownerId, string adventureId, int number, CancellationToken cancellationToken)
+    private static async Task<(double Accepted, double Total)> TakeAsync(
+        TurnService turns,
+        string ownerId,
+        string adventureId,
+        int number,
+        CancellationToken cancellationToken
+    )
     {
         var started = Timing.Now();
         var run = await turns.TakeTurnAsync(ownerId, adventureId, "do", BenchStory.Action(number), cancellationToken);
@@ -111,7 +164,9 @@ internal static class EngineOverhead
             {
                 if (!outcome.Succeeded)
                 {
-                    throw new InvalidOperationException($"Turn {number} failed: {outcome.FailureCode} {outcome.FailureMessage}");
+                    throw new InvalidOperationException(
+                        $"Turn {number} failed: {outcome.FailureCode} " + $"{outcome.FailureMessage}"
+                    );
                 }
                 break;
             }

@@ -63,32 +63,67 @@ internal static class FirstTokenOverhead
         var d50 = new Percentiles(direct);
         var e50 = new Percentiles(engine);
         var diff = new Percentiles(paired);
-        output.WriteLine($"Engine {database.Engine}. Backend: first token 50 ms after the request, then one every 50 ms, {backend.TokensPerReply} tokens. " +
-                         $"{Warmup} warm-up and {options.TtftSamples} measured samples; each sample times the three paths one after another, each read to " +
-                         "its end before the next starts. Milliseconds from sending the request to the first token. " +
-                         $"CPU while measuring: {cpuUsed}.");
+        output.WriteLine(
+            $"Engine {database.Engine}. Backend: first token 50 ms after the request, then one every "
+                + $"50 ms, {backend.TokensPerReply} tokens. "
+                + $"{Warmup} warm-up and {options.TtftSamples} measured samples; each sample times the three "
+                + "paths one after another, each read to "
+                + "its end before the next starts. Milliseconds from sending the request to the first token. "
+                + $"CPU while measuring: {cpuUsed}."
+        );
         output.WriteLine();
         table.WriteTo(output);
         var added = new MarkdownTable("engine − adapter", "p50", "p95", "p99", "max");
-        added.Add("difference of the distributions", Percentiles.Ms(e50.P50 - d50.P50), Percentiles.Ms(e50.P95 - d50.P95), Percentiles.Ms(e50.P99 - d50.P99), Percentiles.Ms(e50.Max - d50.Max));
-        added.Add("per-sample difference (same round)", Percentiles.Ms(diff.P50), Percentiles.Ms(diff.P95), Percentiles.Ms(diff.P99), Percentiles.Ms(diff.Max));
+        added.Add(
+            "difference of the distributions",
+            Percentiles.Ms(e50.P50 - d50.P50),
+            Percentiles.Ms(e50.P95 - d50.P95),
+            Percentiles.Ms(e50.P99 - d50.P99),
+            Percentiles.Ms(e50.Max - d50.Max)
+        );
+        added.Add(
+            "per-sample difference (same round)",
+            Percentiles.Ms(diff.P50),
+            Percentiles.Ms(diff.P95),
+            Percentiles.Ms(diff.P99),
+            Percentiles.Ms(diff.Max)
+        );
         added.WriteTo(output);
-        output.WriteLine("The engine's path includes authentication, claiming the adventure, committing the action, loading the world and transcript, " +
-                         "building and saving the prompt report, the provider chain, and relaying the token over SSE and loopback HTTP.");
+        output.WriteLine(
+            "The engine's path includes authentication, claiming the adventure, committing the action, "
+                + "loading the world and transcript, "
+                + "building and saving the prompt report, the provider chain, and relaying the token over "
+                + "SSE and loopback HTTP."
+        );
         output.WriteLine();
     }
 
     private static IReadOnlyList<ChatMessage> Prompt(int i) =>
-    [
-        new(ChatRole.System, ContextBuilder.Instructions + "\n\n# World: The Lantern Coast\nA ragged shoreline of fishing towns strung along cliffs."),
-        new(ChatRole.User, "[Action] " + BenchStory.Action(i)),
-    ];
+        [
+            new(
+                ChatRole.System,
+                ContextBuilder.Instructions
+                    + "\n\n# World: The Lantern Coast\nA ragged shoreline of "
+                    + "fishing towns strung along cliffs."
+            ),
+            new(ChatRole.User, "[Action] " + BenchStory.Action(i)),
+        ];
 
-    private static async Task<double> FirstTokenAsync(IChatClient client, IReadOnlyList<ChatMessage> prompt, CancellationToken cancellationToken)
+    private static async Task<double> FirstTokenAsync(
+        IChatClient client,
+        IReadOnlyList<ChatMessage> prompt,
+        CancellationToken cancellationToken
+    )
     {
         var started = Timing.Now();
         double? first = null;
-        await foreach (var update in client.GetStreamingResponseAsync(prompt, new ChatOptions { MaxOutputTokens = 1024 }, cancellationToken))
+        await foreach (
+            var update in client.GetStreamingResponseAsync(
+                prompt,
+                new ChatOptions { MaxOutputTokens = 1024 },
+                cancellationToken
+            )
+        )
         {
             if (first is null && !string.IsNullOrEmpty(update.Text))
             {
@@ -98,17 +133,30 @@ internal static class FirstTokenOverhead
         return first ?? throw new InvalidOperationException("The backend sent no token.");
     }
 
-    private static async Task<double> FirstTokenThroughEngineAsync(HttpClient http, BenchUser user, string adventureId, int i, CancellationToken cancellationToken)
+    private static async Task<double> FirstTokenThroughEngineAsync(
+        HttpClient http,
+        BenchUser user,
+        string adventureId,
+        int i,
+        CancellationToken cancellationToken
+    )
     {
         using var request = StoryApi.TurnRequest(adventureId, user, BenchStory.Action(i));
         var started = Timing.Now();
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            throw new HttpRequestException(
+                $"{(int)response.StatusCode}: " + $"{await response.Content.ReadAsStringAsync(cancellationToken)}"
+            );
         }
         double? first = null;
-        await foreach (var message in SseStream.ReadAsync(await response.Content.ReadAsStreamAsync(cancellationToken), cancellationToken))
+        await foreach (
+            var message in SseStream.ReadAsync(
+                await response.Content.ReadAsStreamAsync(cancellationToken),
+                cancellationToken
+            )
+        )
         {
             if (message.Event == "token")
             {
@@ -125,6 +173,13 @@ internal static class FirstTokenOverhead
     private static void Row(MarkdownTable table, string name, List<double> samples)
     {
         var p = new Percentiles(samples);
-        table.Add(name, p.Count.ToString(CultureInfo.InvariantCulture), Percentiles.Ms(p.P50), Percentiles.Ms(p.P95), Percentiles.Ms(p.P99), Percentiles.Ms(p.Max));
+        table.Add(
+            name,
+            p.Count.ToString(CultureInfo.InvariantCulture),
+            Percentiles.Ms(p.P50),
+            Percentiles.Ms(p.P95),
+            Percentiles.Ms(p.P99),
+            Percentiles.Ms(p.Max)
+        );
     }
 }

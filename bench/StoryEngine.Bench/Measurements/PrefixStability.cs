@@ -22,9 +22,19 @@ internal static class PrefixStability
 
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
-        var extras = new[] { options.PrefixWithLore ? "lore" : null, options.PrefixWithState ? "world state" : null, options.PrefixWithLore || options.PrefixWithState ? "recall" : null }
-            .OfType<string>().ToList();
-        output.WriteLine(extras.Count > 0 ? $"### 4. Prompt prefix stability, with {string.Join(", ", extras)} (issue 5)" : "### 4. Prompt prefix stability");
+        var extras = new[]
+        {
+            options.PrefixWithLore ? "lore" : null,
+            options.PrefixWithState ? "world state" : null,
+            options.PrefixWithLore || options.PrefixWithState ? "recall" : null,
+        }
+            .OfType<string>()
+            .ToList();
+        output.WriteLine(
+            extras.Count > 0
+                ? $"### 4. Prompt prefix stability, with {string.Join(", ", extras)} (issue 5)"
+                : "### 4. Prompt prefix stability"
+        );
         output.WriteLine();
         var narrator = new InstantNarrator(InstantNarrator.DefaultSettings);
         var captured = new List<(string Text, int SystemLength)>();
@@ -36,7 +46,11 @@ internal static class PrefixStability
             }
         };
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
-        await using var host = await BenchHost.StartAsync(database, narrator: narrator, utility: options.PrefixWithState ? new BenchUtilityModel() : null);
+        await using var host = await BenchHost.StartAsync(
+            database,
+            narrator: narrator,
+            utility: options.PrefixWithState ? new BenchUtilityModel() : null
+        );
         using var http = StoryApi.CreateClient(host.BaseAddress);
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("prefix", cancellationToken);
@@ -65,11 +79,23 @@ internal static class PrefixStability
             }
             if (options.PrefixWithState)
             {
-                await SettleJobsAsync(jobs, adventureId, cancellationToken); // this turn's state is in the next prompt, as in play at a human pace
+                // this turn's state is in the next prompt, as in play at a human pace
+                await SettleJobsAsync(jobs, adventureId, cancellationToken);
             }
-            var report = JsonSerializer.Deserialize<ContextReport>((await log.GetContextAsync(adventureId, run.TurnId, 0, cancellationToken))!, StoryEventJson.Options)!;
+            var report = JsonSerializer.Deserialize<ContextReport>(
+                (await log.GetContextAsync(adventureId, run.TurnId, 0, cancellationToken))!,
+                StoryEventJson.Options
+            )!;
             var (text, systemLength) = captured[turn - 1];
-            prompts.Add(new Prompt(turn, text, systemLength, report.LeftOut.Count > 0 || report.Lore?.NotFired.Any(n => n.Reason == "budget") == true, report.EstimatedTokens));
+            prompts.Add(
+                new Prompt(
+                    turn,
+                    text,
+                    systemLength,
+                    report.LeftOut.Count > 0 || report.Lore?.NotFired.Any(n => n.Reason == "budget") == true,
+                    report.EstimatedTokens
+                )
+            );
             loreFired += report.Lore?.Fired.Count ?? 0;
             recalled += report.Memory?.Recalled.Count(m => m.Included) ?? 0;
             stateTokens += report.Sections.FirstOrDefault(s => s.Name == "world state")?.EstimatedTokens ?? 0;
@@ -83,36 +109,71 @@ internal static class PrefixStability
                 await File.WriteAllTextAsync(Path.Combine(dump, $"{p.Turn:000}.txt"), p.Text, cancellationToken);
             }
         }
-        var pairs = prompts.Zip(prompts.Skip(1), (previous, next) => (previous, next, Share: Share(previous.Text, next.Text))).ToList();
-        var table = new MarkdownTable("phase", "turn pairs", "mean share", "min share", "p50 share", "prompt size (est. tokens)");
+        var pairs = prompts
+            .Zip(prompts.Skip(1), (previous, next) => (previous, next, Share: Share(previous.Text, next.Text)))
+            .ToList();
+        var table = new MarkdownTable(
+            "phase",
+            "turn pairs",
+            "mean share",
+            "min share",
+            "p50 share",
+            "prompt size (est. tokens)"
+        );
         Row(table, "under budget (nothing cut from either prompt)", pairs.Where(p => !p.next.OverBudget).ToList());
-        Row(table, "crossing (first prompt that had to cut)", pairs.Where(p => !p.previous.OverBudget && p.next.OverBudget).ToList());
-        Row(table, "over budget (oldest turns cut from both)", pairs.Where(p => p.previous.OverBudget && p.next.OverBudget).ToList());
+        Row(
+            table,
+            "crossing (first prompt that had to " + "cut)",
+            pairs.Where(p => !p.previous.OverBudget && p.next.OverBudget).ToList()
+        );
+        Row(
+            table,
+            "over budget (oldest turns cut from " + "both)",
+            pairs.Where(p => p.previous.OverBudget && p.next.OverBudget).ToList()
+        );
         var firstCut = prompts.FirstOrDefault(p => p.OverBudget);
         var last = prompts[^1];
-        output.WriteLine($"Engine {database.Engine}. {options.PrefixTurns} turns; model window {narrator.Settings.ContextTokens} tokens, prompt budget " +
-                         $"{narrator.Settings.PromptBudget}. Each prompt is serialised as role + content of every message in order; a pair's share is the length " +
-                         "of the longest common prefix of the two prompts divided by the length of the earlier one.");
+        output.WriteLine(
+            $"Engine {database.Engine}. {options.PrefixTurns} turns; model window "
+                + $"{narrator.Settings.ContextTokens} tokens, prompt budget "
+                + $"{narrator.Settings.PromptBudget}. Each prompt is serialised as role + content of every "
+                + "message in order; a pair's share is the length "
+                + "of the longest common prefix of the two prompts divided by the length of the earlier one."
+        );
         if (options.PrefixWithLore)
         {
-            output.WriteLine($"With a 300-entry world lorebook (constant entries in the system prompt, triggered ones in the turn's carried block just " +
-                             $"before the action, which stays with that turn; ADR 29); on average {(double)loreFired / options.PrefixTurns:0.0} entries fired per turn. A turn counts as over budget when " +
-                             "transcript turns or lore entries were cut.");
+            output.WriteLine(
+                "With a 300-entry world lorebook (constant entries in the system prompt, triggered "
+                    + "ones in the turn's carried block just "
+                    + "before the action, which stays with that turn; ADR 29); on average "
+                    + $"{(double)loreFired / options.PrefixTurns:0.0} entries fired per turn. A turn counts as over "
+                    + "budget when "
+                    + "transcript turns or lore entries were cut."
+            );
         }
         if (options.PrefixWithState)
         {
-            output.WriteLine($"With world state extracted after every turn by a scripted utility model (the player moves every turn, Maren every third, " +
-                             $"an item every tenth, time of day every eighth) and summaries when the transcript outgrows its budget; the next turn waits for " +
-                             $"those jobs. On average {(double)stateTokens / options.PrefixTurns:0.0} tokens of state lines per prompt and " +
-                             $"{(double)recalled / options.PrefixTurns:0.00} recalled memories per prompt.");
+            output.WriteLine(
+                "With world state extracted after every turn by a scripted utility model (the player "
+                    + "moves every turn, Maren every third, "
+                    + "an item every tenth, time of day every eighth) and summaries when the transcript "
+                    + "outgrows its budget; the next turn waits for "
+                    + $"those jobs. On average {(double)stateTokens / options.PrefixTurns:0.0} tokens of "
+                    + "state lines per prompt and "
+                    + $"{(double)recalled / options.PrefixTurns:0.00} recalled memories per prompt."
+            );
         }
         output.WriteLine();
         table.WriteTo(output);
-        output.WriteLine(firstCut is null
-            ? "The transcript never outgrew the budget; raise the turn count."
-            : $"The budget was first exceeded at turn {firstCut.Turn}. From then on every turn drops the oldest turn(s) from the front of the transcript, " +
-              $"so the prompts agree only up to the end of the system message ({100.0 * last.SystemLength / last.Text.Length:0.0}% of the last prompt). " +
-              "Target (issue 3): ≥ 95% while under budget.");
+        output.WriteLine(
+            firstCut is null
+                ? "The transcript never outgrew the budget; raise the turn count."
+                : $"The budget was first exceeded at turn {firstCut.Turn}. From then on every turn drops the oldest "
+                    + "turn(s) from the front of the transcript, "
+                    + "so the prompts agree only up to the end of the system message "
+                    + $"({100.0 * last.SystemLength / last.Text.Length:0.0}% of the last prompt). "
+                    + "Target (issue 3): ≥ 95% while under budget."
+        );
         output.WriteLine();
     }
 
@@ -125,7 +186,10 @@ internal static class PrefixStability
             var waiting = new List<string>();
             foreach (var state in unfinished)
             {
-                if ((await jobs.ListAsync(new JobListQuery(null, adventureId, state, 1, null), cancellationToken)).Count > 0)
+                if (
+                    (await jobs.ListAsync(new JobListQuery(null, adventureId, state, 1, null), cancellationToken)).Count
+                    > 0
+                )
                 {
                     waiting.Add(state);
                 }
@@ -136,7 +200,9 @@ internal static class PrefixStability
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"The adventure's background jobs did not finish within a minute (some are still {string.Join(", ", waiting)}).");
+                throw new InvalidOperationException(
+                    $"The adventure's background jobs did not finish within a minute (some are still {string.Join(", ", waiting)})."
+                );
             }
             await Task.Delay(5, cancellationToken);
         }
@@ -152,7 +218,8 @@ internal static class PrefixStability
         return text.ToString();
     }
 
-    private static double Share(string previous, string next) => (double)previous.AsSpan().CommonPrefixLength(next) / previous.Length;
+    private static double Share(string previous, string next) =>
+        (double)previous.AsSpan().CommonPrefixLength(next) / previous.Length;
 
     private static void Row(MarkdownTable table, string phase, List<(Prompt previous, Prompt next, double Share)> pairs)
     {
@@ -162,8 +229,14 @@ internal static class PrefixStability
             return;
         }
         var shares = new Percentiles(pairs.Select(p => p.Share));
-        table.Add(phase, pairs.Count.ToString(CultureInfo.InvariantCulture), Pct(shares.Mean), Pct(shares.Min), Pct(shares.P50),
-            $"{pairs.Min(p => p.next.EstimatedTokens):N0}–{pairs.Max(p => p.next.EstimatedTokens):N0}");
+        table.Add(
+            phase,
+            pairs.Count.ToString(CultureInfo.InvariantCulture),
+            Pct(shares.Mean),
+            Pct(shares.Min),
+            Pct(shares.P50),
+            $"{pairs.Min(p => p.next.EstimatedTokens):N0}–{pairs.Max(p => p.next.EstimatedTokens):N0}"
+        );
     }
 
     private static string Pct(double share) => (share * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%";

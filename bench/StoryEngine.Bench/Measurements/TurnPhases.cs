@@ -14,7 +14,13 @@ namespace StoryEngine.Bench.Measurements;
 /// </summary>
 internal static class TurnPhases
 {
-    public static async Task<MarkdownTable> MeasureAsync(BenchHost host, string ownerId, string adventureId, int samples, CancellationToken cancellationToken)
+    public static async Task<MarkdownTable> MeasureAsync(
+        BenchHost host,
+        string ownerId,
+        string adventureId,
+        int samples,
+        CancellationToken cancellationToken
+    )
     {
         var writer = host.Get<StoryWriter>();
         var log = host.Get<IStoryLog>();
@@ -26,23 +32,53 @@ internal static class TurnPhases
         for (var i = 0; i < samples + 10; i++)
         {
             var record = i >= 10;
-            var adventure = await Time("load the adventure header (StoryWriter.LoadAsync; a turn does this 4×)", () => writer.LoadAsync(ownerId, adventureId, cancellationToken));
+            var adventure = await Time(
+                "load the adventure header (StoryWriter.LoadAsync; a turn does this " + "4×)",
+                () => writer.LoadAsync(ownerId, adventureId, cancellationToken)
+            );
             var turnId = Guid.CreateVersion7().ToString();
             var number = adventure.TurnCount + 1;
-            await Time("append ActionTaken", () => writer.AppendAsync(adventure, ownerId, [new ActionTaken(turnId, number, "do", BenchStory.Action(number))], cancellationToken));
+            await Time("append ActionTaken", () =>
+                writer.AppendAsync(
+                    adventure,
+                    ownerId,
+                    [new ActionTaken(turnId, number, "do", BenchStory.Action(number))],
+                    cancellationToken
+                )
+            );
             // Read again, untimed: background jobs of the measured turns (a state change, say) may append meanwhile.
             adventure = await writer.LoadAsync(ownerId, adventureId, cancellationToken);
             var action = new PlayerAction("do", BenchStory.Action(number));
-            var input = await Time("load narration inputs (world, cast, persona, place, transcript pages)", () => inputs.LoadAsync(adventure, turnId, action, cancellationToken));
+            var input = await Time("load narration inputs (world, cast, persona, place, transcript " + "pages)", () =>
+                inputs.LoadAsync(adventure, turnId, action, cancellationToken)
+            );
             var context = TimeSync("build the prompt (ContextBuilder.Build)", () => contexts.Build(input, settings));
-            var json = TimeSync("serialise the context report", () => JsonSerializer.Serialize(context.Report, StoryEventJson.Options));
+            var json = TimeSync("serialise the context report", () =>
+                JsonSerializer.Serialize(context.Report, StoryEventJson.Options)
+            );
             await Time("save the context report (IStoryLog.SaveContextAsync)", async () =>
             {
                 await log.SaveContextAsync(adventureId, turnId, 0, json, cancellationToken);
                 return true;
             });
-            await Time("append NarrationCompleted (reads the turn first)", () => writer.AppendAsync(adventure, ownerId, [new NarrationCompleted(turnId, 0, BenchStory.Narration(number),
-                "instant", settings.Model, new TokenUsage(1_500, BenchStory.NarrationTokens), new NarrationTimings(0.1, 1))], cancellationToken));
+            await Time("append NarrationCompleted (reads the turn " + "first)", () =>
+                writer.AppendAsync(
+                    adventure,
+                    ownerId,
+                    [
+                        new NarrationCompleted(
+                            turnId,
+                            0,
+                            BenchStory.Narration(number),
+                            "instant",
+                            settings.Model,
+                            new TokenUsage(1_500, BenchStory.NarrationTokens),
+                            new NarrationTimings(0.1, 1)
+                        ),
+                    ],
+                    cancellationToken
+                )
+            );
 
             async Task<T> Time<T>(string name, Func<Task<T>> step)
             {
@@ -73,7 +109,14 @@ internal static class TurnPhases
         foreach (var (name, list) in phases)
         {
             var p = new Percentiles(list);
-            table.Add(name, p.Count.ToString(CultureInfo.InvariantCulture), Percentiles.Ms(p.P50), Percentiles.Ms(p.P95), Percentiles.Ms(p.P99), Percentiles.Ms(p.Max));
+            table.Add(
+                name,
+                p.Count.ToString(CultureInfo.InvariantCulture),
+                Percentiles.Ms(p.P50),
+                Percentiles.Ms(p.P95),
+                Percentiles.Ms(p.P99),
+                Percentiles.Ms(p.Max)
+            );
         }
         return table;
     }

@@ -10,8 +10,11 @@ namespace StoryEngine.Bench.Memory;
 /// </summary>
 internal sealed class LocalHashEmbedding(int dimensions) : IEmbeddingGenerator<string, Embedding<float>>
 {
-    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(Embed(v)))));
+    public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values,
+        EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default
+    ) => Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(Embed(v)))));
 
     public float[] Embed(string text)
     {
@@ -46,7 +49,5 @@ internal sealed class LocalHashEmbedding(int dimensions) : IEmbeddingGenerator<s
 
     public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() { }
 }

@@ -12,18 +12,29 @@ namespace StoryEngine.Core.Accounts;
 public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, TimeSpan cacheFor)
 {
     private const int MaxEntries = 100_000;
-    private readonly ConcurrentDictionary<string, (SessionState? State, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (SessionState? State, DateTimeOffset FetchedAt)> _cache = new(
+        StringComparer.Ordinal
+    );
 
     // Bumped by every Forget: a lookup that started before a revocation must not store what it read, or it could
     // cache "active" for a session that was revoked while the query ran.
     private long _generation;
 
-    /// <summary>The session's current state when it is active and belongs to <paramref name="userId"/>; otherwise null.</summary>
-    public async ValueTask<SessionState?> CheckAsync(string sessionId, string userId, CancellationToken cancellationToken)
+    /// <summary>The session's current state when it is active and belongs to <paramref name="userId"/>; otherwise
+    /// null.</summary>
+    public async ValueTask<SessionState?> CheckAsync(
+        string sessionId,
+        string userId,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
         SessionState? state;
-        if (cacheFor > TimeSpan.Zero && _cache.TryGetValue(sessionId, out var cached) && now - cached.FetchedAt < cacheFor)
+        if (
+            cacheFor > TimeSpan.Zero
+            && _cache.TryGetValue(sessionId, out var cached)
+            && now - cached.FetchedAt < cacheFor
+        )
         {
             state = cached.State;
         }
@@ -50,10 +61,12 @@ public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, T
         _cache.TryRemove(sessionId, out _);
     }
 
-    /// <summary>Raised by <see cref="ForgetUser"/>, so other per-request caches of a user's standing (API keys) forget too.</summary>
+    /// <summary>Raised by <see cref="ForgetUser"/>, so other per-request caches of a user's standing (API keys) forget
+    /// too.</summary>
     public event Action<string>? UserForgotten;
 
-    /// <summary>Call after anything that changes all of a user's sessions: disabled, enabled, role changed, password changed.</summary>
+    /// <summary>Call after anything that changes all of a user's sessions: disabled, enabled, role changed, password
+    /// changed.</summary>
     public void ForgetUser(string userId)
     {
         Interlocked.Increment(ref _generation);

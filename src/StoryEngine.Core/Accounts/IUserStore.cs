@@ -24,8 +24,14 @@ public interface IUserStore
     /// <summary>Sets the user's tier (null: the default tier); false when no such user exists.</summary>
     Task<bool> SetTierAsync(string id, string? tier, CancellationToken cancellationToken);
 
-    /// <summary>Sets or clears (null) the user's own daily and monthly token quotas; false when no such user exists.</summary>
-    Task<bool> SetTokenQuotaAsync(string id, long? dailyTokens, long? monthlyTokens, CancellationToken cancellationToken);
+    /// <summary>Sets or clears (null) the user's own daily and monthly token quotas; false when no such user
+    /// exists.</summary>
+    Task<bool> SetTokenQuotaAsync(
+        string id,
+        long? dailyTokens,
+        long? monthlyTokens,
+        CancellationToken cancellationToken
+    );
 
     Task<bool> SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken);
 }

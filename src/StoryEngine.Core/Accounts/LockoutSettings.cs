@@ -16,16 +16,27 @@ public sealed record LockoutSettings(
     TimeSpan BaseDelay,
     TimeSpan MaxDelay,
     TimeSpan LockFor,
-    TimeSpan ForgetAfter)
+    TimeSpan ForgetAfter
+)
 {
-    public static readonly LockoutSettings Default = new(true, 5, 10, 20, 100,
-        TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(15));
+    public static readonly LockoutSettings Default = new(
+        true,
+        5,
+        10,
+        20,
+        100,
+        TimeSpan.FromSeconds(1),
+        TimeSpan.FromSeconds(30),
+        TimeSpan.FromMinutes(15),
+        TimeSpan.FromMinutes(15)
+    );
 }
 
 /// <summary>How many failures one throttle key (an account name or an address) has, and when the last was.</summary>
 public sealed record LoginFailures(string Key, int Count, DateTimeOffset LastFailureAt);
 
-/// <summary>Failure counters shared by every node (they live in the database), so restarting or load-balancing resets nothing.</summary>
+/// <summary>Failure counters shared by every node (they live in the database), so restarting or load-balancing resets
+/// nothing.</summary>
 public interface ILoginFailureStore
 {
     Task<IReadOnlyList<LoginFailures>> GetAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
@@ -34,7 +45,12 @@ public interface ILoginFailureStore
     /// Adds one failure to each key (starting again from one where the last failure is older than
     /// <paramref name="forgetBefore"/>) and returns the new counts.
     /// </summary>
-    Task<IReadOnlyList<LoginFailures>> RecordAsync(IReadOnlyList<string> keys, DateTimeOffset now, DateTimeOffset forgetBefore, CancellationToken cancellationToken);
+    Task<IReadOnlyList<LoginFailures>> RecordAsync(
+        IReadOnlyList<string> keys,
+        DateTimeOffset now,
+        DateTimeOffset forgetBefore,
+        CancellationToken cancellationToken
+    );
 
     Task ClearAsync(string key, CancellationToken cancellationToken);
 }

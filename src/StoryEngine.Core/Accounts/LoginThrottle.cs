@@ -80,9 +80,11 @@ public sealed class LoginThrottle(ILoginFailureStore store, LockoutSettings sett
 
     // A hash, so names typed by strangers (sometimes a password typed into the wrong field) are not kept in the clear.
     private static string AccountKey(string? username) =>
-        "account:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes((username ?? "").Trim().ToLowerInvariant())));
+        "account:"
+        + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes((username ?? "").Trim().ToLowerInvariant())));
 
-    /// <summary>An IPv6 client usually controls a whole /64, so that is what is counted; IPv4 counts per address.</summary>
+    /// <summary>An IPv6 client usually controls a whole /64, so that is what is counted; IPv4 counts per
+    /// address.</summary>
     private static string? AddressKey(string? ip)
     {
         if (!IPAddress.TryParse(ip, out var address))

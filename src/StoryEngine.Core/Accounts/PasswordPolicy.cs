@@ -12,7 +12,8 @@ public static class PasswordPolicy
     public const int MinLength = 12;
     public const int MaxLength = 1024;
 
-    /// <summary>Adds what is wrong with <paramref name="password"/> to <paramref name="errors"/> under <paramref name="field"/>.</summary>
+    /// <summary>Adds what is wrong with <paramref name="password"/> to <paramref name="errors"/> under <paramref
+    /// name="field"/>.</summary>
     public static void Check(FieldErrors errors, string field, string? password, string? username)
     {
         if (string.IsNullOrEmpty(password) || password.Length < MinLength)
@@ -23,7 +24,14 @@ public static class PasswordPolicy
         {
             errors.Add(field, $"{field} must be at most {MaxLength} characters.");
         }
-        else if (username is not null && string.Equals(CommonPasswords.Normalize(password), CommonPasswords.Normalize(username), StringComparison.Ordinal))
+        else if (
+            username is not null
+            && string.Equals(
+                CommonPasswords.Normalize(password),
+                CommonPasswords.Normalize(username),
+                StringComparison.Ordinal
+            )
+        )
         {
             errors.Add(field, $"{field} must not be the username.");
         }
@@ -33,7 +41,10 @@ public static class PasswordPolicy
         }
         else if (CommonPasswords.Contains(password))
         {
-            errors.Add(field, $"{field} is on the list of commonly used passwords that attackers try first; choose another.");
+            errors.Add(
+                field,
+                $"{field} is on the list of commonly used passwords that attackers try first; choose " + "another."
+            );
         }
     }
 }

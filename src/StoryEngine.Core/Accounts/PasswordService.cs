@@ -14,17 +14,33 @@ public sealed class PasswordService(
     LoginThrottle throttle,
     ActiveSessions active,
     AuditTrail audit,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
-    /// <summary>Sets a new password and signs out every other session of the user; <paramref name="sessionId"/> stays signed in.</summary>
-    public async Task ChangeAsync(string userId, string sessionId, string? currentPassword, string? newPassword, RequestOrigin origin, CancellationToken cancellationToken)
+    /// <summary>Sets a new password and signs out every other session of the user; <paramref name="sessionId"/> stays
+    /// signed in.</summary>
+    public async Task ChangeAsync(
+        string userId,
+        string sessionId,
+        string? currentPassword,
+        string? newPassword,
+        RequestOrigin origin,
+        CancellationToken cancellationToken
+    )
     {
         var user = await users.GetAsync(userId, cancellationToken) ?? throw new NotFoundException("user", userId);
         await throttle.EnsureAllowedAsync(user.Username, origin.Ip, cancellationToken);
         if (!PasswordHashing.Verify(currentPassword ?? "", user.PasswordHash))
         {
             await throttle.RecordFailureAsync(user.Username, origin.Ip, cancellationToken);
-            await audit.RecordAsync(AuditActions.PasswordChangeFailed, origin, cancellationToken, userId: user.Id, username: user.Username, detail: "wrong current password");
+            await audit.RecordAsync(
+                AuditActions.PasswordChangeFailed,
+                origin,
+                cancellationToken,
+                userId: user.Id,
+                username: user.Username,
+                detail: "wrong current password"
+            );
             throw ValidationFailedException.For("currentPassword", "currentPassword is wrong.");
         }
         var errors = new FieldErrors();
@@ -39,7 +55,13 @@ public sealed class PasswordService(
         await users.SetPasswordHashAsync(user.Id, hashing.Hash(newPassword!), cancellationToken);
         var revoked = await sessions.RevokeAllAsync(user.Id, sessionId, clock.GetUtcNow(), cancellationToken);
         active.ForgetUser(user.Id);
-        await audit.RecordAsync(AuditActions.PasswordChanged, origin, cancellationToken, userId: user.Id, username: user.Username,
-            detail: $"other sessions revoked={revoked}");
+        await audit.RecordAsync(
+            AuditActions.PasswordChanged,
+            origin,
+            cancellationToken,
+            userId: user.Id,
+            username: user.Username,
+            detail: $"other sessions revoked={revoked}"
+        );
     }
 }

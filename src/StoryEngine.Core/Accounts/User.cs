@@ -5,8 +5,17 @@ namespace StoryEngine.Core.Accounts;
 /// account (<see cref="DisabledAt"/> set) cannot sign in and its sessions stop working. <see cref="Tier"/> null means
 /// the default tier; the token quotas, when set, override the tier's for this user alone.
 /// </summary>
-public sealed record User(string Id, string Username, string PasswordHash, bool IsAdmin, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt = null,
-    string? Tier = null, long? DailyTokenQuota = null, long? MonthlyTokenQuota = null)
+public sealed record User(
+    string Id,
+    string Username,
+    string PasswordHash,
+    bool IsAdmin,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DisabledAt = null,
+    string? Tier = null,
+    long? DailyTokenQuota = null,
+    long? MonthlyTokenQuota = null
+)
 {
     public string Role => IsAdmin ? Roles.Admin : Roles.User;
 }
@@ -31,10 +40,19 @@ public sealed record UserSession(
     DateTimeOffset? RevokedAt,
     DateTimeOffset? LastUsedAt = null,
     string? UserAgent = null,
-    string? Ip = null);
+    string? Ip = null
+);
 
-/// <summary>What a request needs to know about its session on every call: is it still good, and with which role.</summary>
-public sealed record SessionState(string SessionId, string UserId, DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? UserDisabledAt, bool IsAdmin)
+/// <summary>What a request needs to know about its session on every call: is it still good, and with which
+/// role.</summary>
+public sealed record SessionState(
+    string SessionId,
+    string UserId,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    DateTimeOffset? UserDisabledAt,
+    bool IsAdmin
+)
 {
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && UserDisabledAt is null && ExpiresAt > now;
 }

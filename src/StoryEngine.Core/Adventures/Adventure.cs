@@ -17,7 +17,8 @@ public sealed record Adventure(
     long LastSequence,
     int TurnCount,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt
+);
 
 public interface IAdventureStore
 {
@@ -27,12 +28,21 @@ public interface IAdventureStore
     /// The adventure with its newest standing turn and the turn <paramref name="turnId"/> names (when given), in one
     /// round trip and one snapshot: what a turn operation decides on. Null when the owner has no such adventure.
     /// </summary>
-    Task<Stories.TurnState?> GetTurnStateAsync(string ownerId, string id, string? turnId,
-        CancellationToken cancellationToken);
+    Task<Stories.TurnState?> GetTurnStateAsync(
+        string ownerId,
+        string id,
+        string? turnId,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Newest first, keyset-paged by id.</summary>
-    Task<Resources.Page<Adventure>> ListAsync(string ownerId, Resources.ListQuery query, CancellationToken cancellationToken);
+    Task<Resources.Page<Adventure>> ListAsync(
+        string ownerId,
+        Resources.ListQuery query,
+        CancellationToken cancellationToken
+    );
 
-    /// <summary>Removes the adventure and its whole story log; 0 when there was nothing of this owner's to remove.</summary>
+    /// <summary>Removes the adventure and its whole story log; 0 when there was nothing of this owner's to
+    /// remove.</summary>
     Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken);
 }

@@ -10,7 +10,14 @@ using StoryEngine.Core.Worlds;
 namespace StoryEngine.Core.Adventures;
 
 /// <summary>What a player asks for when starting an adventure.</summary>
-public sealed record NewAdventure(string? WorldId, string? PersonaId, IReadOnlyList<string>? CharacterIds, string? StartLocationId, string? Opening, string? Title);
+public sealed record NewAdventure(
+    string? WorldId,
+    string? PersonaId,
+    IReadOnlyList<string>? CharacterIds,
+    string? StartLocationId,
+    string? Opening,
+    string? Title
+);
 
 /// <summary>
 /// Starting adventures and the turn operations that need no model call: choose an alternative, edit, undo, fork.
@@ -25,7 +32,8 @@ public sealed class AdventureService(
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
     IResourceStore<Location> locations,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
     public const int MaxCharacters = 16;
 
@@ -62,25 +70,52 @@ public sealed class AdventureService(
                 cast.Add(character);
             }
         }
-        if (request.PersonaId is { Length: > 0 } personaId && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null })
+        if (
+            request.PersonaId is { Length: > 0 } personaId
+            && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null }
+        )
         {
             errors.Add("personaId", $"No persona with id '{personaId}' exists.");
         }
-        if (request.StartLocationId is { Length: > 0 } locationId && await locations.GetAsync(inWorld, locationId, cancellationToken) is not { DeletedAt: null })
+        if (
+            request.StartLocationId is { Length: > 0 } locationId
+            && await locations.GetAsync(inWorld, locationId, cancellationToken) is not { DeletedAt: null }
+        )
         {
             errors.Add("startLocationId", $"No location with id '{locationId}' exists in this world.");
         }
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow();
-        var title = string.IsNullOrWhiteSpace(request.Title) ? $"{world.Body.Name} — {now:yyyy-MM-dd HH:mm}" : request.Title.Trim();
+        var title = string.IsNullOrWhiteSpace(request.Title)
+            ? $"{world.Body.Name} — " + $"{now:yyyy-MM-dd HH:mm}"
+            : request.Title.Trim();
         var id = Ids.New();
         var (openingText, source) = Opening(request.Opening, cast, world.Body);
-        var started = new AdventureStarted(world.Id, NullIfEmpty(request.PersonaId), characterIds, NullIfEmpty(request.StartLocationId), title);
+        var started = new AdventureStarted(
+            world.Id,
+            NullIfEmpty(request.PersonaId),
+            characterIds,
+            NullIfEmpty(request.StartLocationId),
+            title
+        );
         IStoryEventPayload[] payloads = [started, new OpeningWritten(Ids.New(), openingText, source)];
         var events = payloads.Select((p, i) => StoryEvent.Create(id, i + 1, p, ownerId, now)).ToArray();
-        var adventure = new Adventure(id, ownerId, world.Id, title, started.PersonaId, characterIds, started.StartLocationId,
-            null, null, events.Length, 0, now, now);
+        var adventure = new Adventure(
+            id,
+            ownerId,
+            world.Id,
+            title,
+            started.PersonaId,
+            characterIds,
+            started.StartLocationId,
+            null,
+            null,
+            events.Length,
+            0,
+            now,
+            now
+        );
         await log.CreateAsync(adventure, events, StoryProjection.Replay(events), cancellationToken);
         return adventure;
     }
@@ -88,7 +123,8 @@ public sealed class AdventureService(
     public Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken) =>
         adventures.ListAsync(ownerId, query, cancellationToken);
 
-    public Task<Adventure> GetAsync(string ownerId, string id, CancellationToken cancellationToken) => writer.LoadAsync(ownerId, id, cancellationToken);
+    public Task<Adventure> GetAsync(string ownerId, string id, CancellationToken cancellationToken) =>
+        writer.LoadAsync(ownerId, id, cancellationToken);
 
     public async Task DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
@@ -99,15 +135,29 @@ public sealed class AdventureService(
         }
     }
 
-    public async Task<TurnRecord> GetTurnAsync(string ownerId, string adventureId, string turnId,
-        CancellationToken cancellationToken) =>
-        TurnDecider.Target(await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken), turnId);
+    public async Task<TurnRecord> GetTurnAsync(
+        string ownerId,
+        string adventureId,
+        string turnId,
+        CancellationToken cancellationToken
+    ) => TurnDecider.Target(await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken), turnId);
 
-    public Task<TurnRecord> ChooseAsync(string ownerId, string adventureId, string turnId, int? alternative,
-        CancellationToken cancellationToken) =>
-        DecideIdleAsync(ownerId, adventureId, turnId, new ChooseAlternative(turnId, alternative), cancellationToken);
+    public Task<TurnRecord> ChooseAsync(
+        string ownerId,
+        string adventureId,
+        string turnId,
+        int? alternative,
+        CancellationToken cancellationToken
+    ) => DecideIdleAsync(ownerId, adventureId, turnId, new ChooseAlternative(turnId, alternative), cancellationToken);
 
-    public async Task<TurnRecord> EditAsync(string ownerId, string adventureId, string turnId, string? playerText, string? narration, CancellationToken cancellationToken)
+    public async Task<TurnRecord> EditAsync(
+        string ownerId,
+        string adventureId,
+        string turnId,
+        string? playerText,
+        string? narration,
+        CancellationToken cancellationToken
+    )
     {
         var errors = new FieldErrors();
         errors.MaxLength("playerText", playerText, NarratorSettings.MaxActionCharacters);
@@ -126,18 +176,26 @@ public sealed class AdventureService(
         DecideIdleAsync(ownerId, adventureId, null, new UndoTurn(), cancellationToken);
 
     /// <summary>A new adventure whose history is this one's up to and including <paramref name="atTurnId"/>.</summary>
-    public async Task<Adventure> ForkAsync(string ownerId, string adventureId, string? atTurnId, CancellationToken cancellationToken)
+    public async Task<Adventure> ForkAsync(
+        string ownerId,
+        string adventureId,
+        string? atTurnId,
+        CancellationToken cancellationToken
+    )
     {
         if (string.IsNullOrEmpty(atTurnId))
         {
-            throw ValidationFailedException.For("atTurnId", "atTurnId is required: the turn the new adventure's history ends with.");
+            throw ValidationFailedException.For(
+                "atTurnId",
+                "atTurnId is required: the turn the new adventure's " + "history ends with."
+            );
         }
         registry.EnsureIdle(adventureId);
         var state = await writer.LoadStateAsync(ownerId, adventureId, atTurnId, cancellationToken);
         var (source, at) = (state.Adventure, TurnDecider.ForkPoint(state, atTurnId));
 
         var history = new List<StoryEvent>();
-        for (var after = 0L; ;)
+        for (var after = 0L; ; )
         {
             var page = await log.ReadAsync(adventureId, after, 1000, cancellationToken);
             if (page.Count == 0)
@@ -147,7 +205,9 @@ public sealed class AdventureService(
             history.AddRange(page);
             after = page[^1].Sequence;
         }
-        var numbers = StoryProjection.Replay(history).ToDictionary(t => t.TurnId, t => t.Number, StringComparer.Ordinal);
+        var numbers = StoryProjection
+            .Replay(history)
+            .ToDictionary(t => t.TurnId, t => t.Number, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var id = Ids.New();
         var kept = history
@@ -155,7 +215,9 @@ public sealed class AdventureService(
             .Where(e => e.Type != nameof(AdventureForked))
             .Select((e, i) => e with { AdventureId = id, Sequence = i + 1 })
             .ToList();
-        kept.Add(StoryEvent.Create(id, kept.Count + 1, new AdventureForked(adventureId, atTurnId, kept.Count), ownerId, now));
+        kept.Add(
+            StoryEvent.Create(id, kept.Count + 1, new AdventureForked(adventureId, atTurnId, kept.Count), ownerId, now)
+        );
         var turns = StoryProjection.Replay(kept);
         var adventure = source with
         {
@@ -173,8 +235,13 @@ public sealed class AdventureService(
     }
 
     // The operations that need no model call: wait for no narration, load once, decide, append at that version.
-    private async Task<TurnRecord> DecideIdleAsync(string ownerId, string adventureId, string? turnId,
-        TurnCommand command, CancellationToken cancellationToken)
+    private async Task<TurnRecord> DecideIdleAsync(
+        string ownerId,
+        string adventureId,
+        string? turnId,
+        TurnCommand command,
+        CancellationToken cancellationToken
+    )
     {
         registry.EnsureIdle(adventureId);
         var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
@@ -184,7 +251,11 @@ public sealed class AdventureService(
         return appended.Turns.Single();
     }
 
-    private static (string Text, string Source) Opening(string? given, IReadOnlyList<StoredResource<Character>> cast, World world)
+    private static (string Text, string Source) Opening(
+        string? given,
+        IReadOnlyList<StoredResource<Character>> cast,
+        World world
+    )
     {
         if (!string.IsNullOrWhiteSpace(given))
         {

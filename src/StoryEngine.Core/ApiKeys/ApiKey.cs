@@ -15,7 +15,8 @@ public sealed record ApiKey(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? LastUsedAt,
-    DateTimeOffset? RevokedAt)
+    DateTimeOffset? RevokedAt
+)
 {
     public string Prefix => ApiKeyFormat.Prefix + PublicId;
 
@@ -26,7 +27,13 @@ public sealed record ApiKey(
 public sealed record ApiKeyState(ApiKey Key, string Username, DateTimeOffset? UserDisabledAt, bool UserIsAdmin);
 
 /// <summary>A key that checked out: who it acts for and what it may do.</summary>
-public sealed record ApiKeyPrincipal(string KeyId, string UserId, string Username, IReadOnlyList<string> Scopes, bool IsAdmin);
+public sealed record ApiKeyPrincipal(
+    string KeyId,
+    string UserId,
+    string Username,
+    IReadOnlyList<string> Scopes,
+    bool IsAdmin
+);
 
 /// <summary>A key just made: the row and the key itself, which nobody will see again.</summary>
 public sealed record CreatedApiKey(ApiKey Key, string Secret);
@@ -36,10 +43,13 @@ public static class ApiKeyScopes
 {
     /// <summary>GET requests: reading worlds, adventures, one's own account.</summary>
     public const string Read = "read";
+
     /// <summary>World building: creating, changing and deleting worlds, their contents and personas.</summary>
     public const string Write = "write";
+
     /// <summary>Playing: starting adventures and taking, retrying, editing and undoing turns.</summary>
     public const string Play = "play";
+
     /// <summary>The admin routes, and only while the key's owner is an admin.</summary>
     public const string Admin = "admin";
 

@@ -18,17 +18,26 @@ public static class ApiKeyFormat
     public static (string PublicId, string Key) New()
     {
         var publicId = RandomNumberGenerator.GetString(PublicAlphabet, PublicIdLength);
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = Convert
+            .ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=')
+            .Replace('+', '-')
+            .Replace('/', '_');
         return (publicId, $"{Prefix}{publicId}_{secret}");
     }
 
-    /// <summary>True when <paramref name="token"/> has a key's shape (so the bearer handler knows it is not a JWT).</summary>
+    /// <summary>True when <paramref name="token"/> has a key's shape (so the bearer handler knows it is not a
+    /// JWT).</summary>
     public static bool LooksLikeKey(string token) => token.StartsWith(Prefix, StringComparison.Ordinal);
 
     /// <summary>The public id of a well-formed key, or null.</summary>
     public static string? PublicIdOf(string key)
     {
-        if (key.Length != Prefix.Length + PublicIdLength + 1 + SecretLength || !LooksLikeKey(key) || key[Prefix.Length + PublicIdLength] != '_')
+        if (
+            key.Length != Prefix.Length + PublicIdLength + 1 + SecretLength
+            || !LooksLikeKey(key)
+            || key[Prefix.Length + PublicIdLength] != '_'
+        )
         {
             return null;
         }

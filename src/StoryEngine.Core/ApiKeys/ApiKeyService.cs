@@ -18,11 +18,14 @@ public sealed class ApiKeyService
     public const int MaxKeysPerUser = 50;
     public const int MaxNameLength = 100;
 
-    /// <summary>lastUsedAt is written at most this often per key: a busy script must not turn every read into a write.</summary>
+    /// <summary>lastUsedAt is written at most this often per key: a busy script must not turn every read into a
+    /// write.</summary>
     public static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     private const int MaxCached = 100_000;
-    private readonly ConcurrentDictionary<string, (ApiKeyState? State, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ApiKeyState? State, DateTimeOffset FetchedAt)> _cache = new(
+        StringComparer.Ordinal
+    );
     private readonly ConcurrentDictionary<string, DateTimeOffset> _touched = new(StringComparer.Ordinal);
     private readonly IApiKeyStore store;
     private readonly IUserStore users;
@@ -31,7 +34,14 @@ public sealed class ApiKeyService
     private readonly TimeSpan cacheFor;
     private long _generation;
 
-    public ApiKeyService(IApiKeyStore store, IUserStore users, ActiveSessions sessions, AuditTrail audit, TimeProvider clock, TimeSpan cacheFor)
+    public ApiKeyService(
+        IApiKeyStore store,
+        IUserStore users,
+        ActiveSessions sessions,
+        AuditTrail audit,
+        TimeProvider clock,
+        TimeSpan cacheFor
+    )
     {
         this.store = store;
         this.users = users;
@@ -42,7 +52,14 @@ public sealed class ApiKeyService
         sessions.UserForgotten += ForgetUser;
     }
 
-    public async Task<CreatedApiKey> CreateAsync(string userId, string? name, IReadOnlyList<string>? scopes, DateTimeOffset? expiresAt, RequestOrigin origin, CancellationToken cancellationToken)
+    public async Task<CreatedApiKey> CreateAsync(
+        string userId,
+        string? name,
+        IReadOnlyList<string>? scopes,
+        DateTimeOffset? expiresAt,
+        RequestOrigin origin,
+        CancellationToken cancellationToken
+    )
     {
         var user = await users.GetAsync(userId, cancellationToken) ?? throw new NotFoundException("user", userId);
         var now = clock.GetUtcNow();
@@ -56,7 +73,10 @@ public sealed class ApiKeyService
         {
             errors.Add("name", $"name must be at most {MaxNameLength} characters.");
         }
-        var wanted = (scopes ?? []).Select(s => s?.Trim().ToLowerInvariant() ?? "").Distinct(StringComparer.Ordinal).ToArray();
+        var wanted = (scopes ?? [])
+            .Select(s => s?.Trim().ToLowerInvariant() ?? "")
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
         if (wanted.Length == 0)
         {
             errors.Add("scopes", $"scopes must name at least one of: {string.Join(", ", ApiKeyScopes.All)}.");
@@ -76,19 +96,40 @@ public sealed class ApiKeyService
         errors.ThrowIfAny();
         if ((await store.ListAsync(userId, cancellationToken)).Count(k => k.IsActive(now)) >= MaxKeysPerUser)
         {
-            throw new ConflictException($"You have {MaxKeysPerUser} active keys, the most allowed. Revoke one you no longer use.", "too_many_keys");
+            throw new ConflictException(
+                $"You have {MaxKeysPerUser} active keys, the most allowed. Revoke one you " + "no longer use.",
+                "too_many_keys"
+            );
         }
 
         var (publicId, secret) = ApiKeyFormat.New();
         var ordered = ApiKeyScopes.All.Where(wanted.Contains).ToArray();
-        var key = new ApiKey(Ids.New(), userId, publicId, trimmed!, ApiKeyFormat.Hash(secret), ordered, now, expiresAt, null, null);
+        var key = new ApiKey(
+            Ids.New(),
+            userId,
+            publicId,
+            trimmed!,
+            ApiKeyFormat.Hash(secret),
+            ordered,
+            now,
+            expiresAt,
+            null,
+            null
+        );
         await store.InsertAsync(key, cancellationToken);
-        await audit.RecordAsync(AuditActions.ApiKeyCreated, origin, cancellationToken, userId: userId, username: user.Username,
-            detail: $"key={key.Prefix} scopes={string.Join(',', ordered)}");
+        await audit.RecordAsync(
+            AuditActions.ApiKeyCreated,
+            origin,
+            cancellationToken,
+            userId: userId,
+            username: user.Username,
+            detail: $"key={key.Prefix} scopes={string.Join(',', ordered)}"
+        );
         return new CreatedApiKey(key, secret);
     }
 
-    public Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) => store.ListAsync(userId, cancellationToken);
+    public Task<IReadOnlyList<ApiKey>> ListAsync(string userId, CancellationToken cancellationToken) =>
+        store.ListAsync(userId, cancellationToken);
 
     /// <summary>Revokes one of the caller's keys; another user's key does not exist.</summary>
     public async Task RevokeAsync(string userId, string id, RequestOrigin origin, CancellationToken cancellationToken)
@@ -100,10 +141,17 @@ public sealed class ApiKeyService
         }
         Interlocked.Increment(ref _generation);
         _cache.TryRemove(key.PublicId, out _);
-        await audit.RecordAsync(AuditActions.ApiKeyRevoked, origin, cancellationToken, userId: userId, detail: "key=" + key.Prefix);
+        await audit.RecordAsync(
+            AuditActions.ApiKeyRevoked,
+            origin,
+            cancellationToken,
+            userId: userId,
+            detail: "key=" + key.Prefix
+        );
     }
 
-    /// <summary>Call after anything that changes a user's standing (disabled, role): their keys are checked afresh.</summary>
+    /// <summary>Call after anything that changes a user's standing (disabled, role): their keys are checked
+    /// afresh.</summary>
     public void ForgetUser(string userId)
     {
         Interlocked.Increment(ref _generation);
@@ -116,7 +164,8 @@ public sealed class ApiKeyService
         }
     }
 
-    /// <summary>Who the key acts for, or null when it is malformed, unknown, revoked, expired or its owner is disabled.</summary>
+    /// <summary>Who the key acts for, or null when it is malformed, unknown, revoked, expired or its owner is
+    /// disabled.</summary>
     public async Task<ApiKeyPrincipal?> AuthenticateAsync(string key, CancellationToken cancellationToken)
     {
         if (ApiKeyFormat.PublicIdOf(key) is not { } publicId)
@@ -125,20 +174,39 @@ public sealed class ApiKeyService
         }
         var now = clock.GetUtcNow();
         var state = await StateAsync(publicId, now, cancellationToken);
-        if (state is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(ApiKeyFormat.Hash(key)), Encoding.ASCII.GetBytes(state.Key.KeyHash))
-            || !state.Key.IsActive(now) || state.UserDisabledAt is not null)
+        if (
+            state is null
+            || !CryptographicOperations.FixedTimeEquals(
+                Encoding.ASCII.GetBytes(ApiKeyFormat.Hash(key)),
+                Encoding.ASCII.GetBytes(state.Key.KeyHash)
+            )
+            || !state.Key.IsActive(now)
+            || state.UserDisabledAt is not null
+        )
         {
             return null;
         }
         await TouchAsync(state.Key, now, cancellationToken);
-        return new ApiKeyPrincipal(state.Key.Id, state.Key.UserId, state.Username, state.Key.Scopes,
-            IsAdmin: state.UserIsAdmin && state.Key.Scopes.Contains(ApiKeyScopes.Admin));
+        return new ApiKeyPrincipal(
+            state.Key.Id,
+            state.Key.UserId,
+            state.Username,
+            state.Key.Scopes,
+            IsAdmin: state.UserIsAdmin && state.Key.Scopes.Contains(ApiKeyScopes.Admin)
+        );
     }
 
-    private async Task<ApiKeyState?> StateAsync(string publicId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<ApiKeyState?> StateAsync(
+        string publicId,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
-        if (cacheFor > TimeSpan.Zero && _cache.TryGetValue(publicId, out var cached) && now - cached.FetchedAt < cacheFor)
+        if (
+            cacheFor > TimeSpan.Zero
+            && _cache.TryGetValue(publicId, out var cached)
+            && now - cached.FetchedAt < cacheFor
+        )
         {
             return cached.State;
         }

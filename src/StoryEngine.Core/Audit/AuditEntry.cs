@@ -18,9 +18,11 @@ public sealed record AuditEntry(
     string? Username,
     string? Ip,
     string? UserAgent,
-    string? Detail);
+    string? Detail
+);
 
-/// <summary>Which entries an admin asked for: newest first, optionally one user's (as subject or actor) or one action.</summary>
+/// <summary>Which entries an admin asked for: newest first, optionally one user's (as subject or actor) or one
+/// action.</summary>
 public sealed record AuditQuery(int Limit, string? BeforeId, string? UserId, string? Action)
 {
     /// <summary>Builds a query from raw parameters, rejecting what is out of range with a field error.</summary>
@@ -31,9 +33,17 @@ public sealed record AuditQuery(int Limit, string? BeforeId, string? UserId, str
         errors.MaxLength("userId", userId, 64);
         if (!string.IsNullOrEmpty(action) && !AuditActions.All.Contains(action))
         {
-            errors.Add("action", $"action must be one of: {string.Join(", ", AuditActions.All.Order(StringComparer.Ordinal))}.");
+            errors.Add(
+                "action",
+                $"action must be one of: {string.Join(", ", AuditActions.All.Order(StringComparer.Ordinal))}."
+            );
         }
         errors.ThrowIfAny();
-        return new AuditQuery(page.Limit, page.AfterId, string.IsNullOrEmpty(userId) ? null : userId, string.IsNullOrEmpty(action) ? null : action);
+        return new AuditQuery(
+            page.Limit,
+            page.AfterId,
+            string.IsNullOrEmpty(userId) ? null : userId,
+            string.IsNullOrEmpty(action) ? null : action
+        );
     }
 }

@@ -1,6 +1,7 @@
 namespace StoryEngine.Core.Audit;
 
-/// <summary>Where a request came from, as far as the server can tell: recorded with sessions and audit entries.</summary>
+/// <summary>Where a request came from, as far as the server can tell: recorded with sessions and audit
+/// entries.</summary>
 public sealed record RequestOrigin(string? Ip, string? UserAgent)
 {
     /// <summary>The operator at the server's console (the <c>storyengine</c> CLI).</summary>
@@ -10,5 +11,10 @@ public sealed record RequestOrigin(string? Ip, string? UserAgent)
 
     /// <summary>Clamps what the client controls, so a huge header cannot bloat the audit log.</summary>
     public static RequestOrigin From(string? ip, string? userAgent) =>
-        new(ip, string.IsNullOrEmpty(userAgent) ? null : userAgent.Length > MaxUserAgent ? userAgent[..MaxUserAgent] : userAgent);
+        new(
+            ip,
+            string.IsNullOrEmpty(userAgent) ? null
+                : userAgent.Length > MaxUserAgent ? userAgent[..MaxUserAgent]
+                : userAgent
+        );
 }

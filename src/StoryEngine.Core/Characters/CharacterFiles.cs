@@ -21,9 +21,18 @@ public sealed record CharacterFile(string Path, string MediaType, byte[] Data)
 public interface ICharacterFileStore
 {
     /// <summary>Replaces every file of the character with <paramref name="files"/>.</summary>
-    Task ReplaceAllAsync(string ownerId, string characterId, IReadOnlyList<CharacterFile> files, CancellationToken cancellationToken);
+    Task ReplaceAllAsync(
+        string ownerId,
+        string characterId,
+        IReadOnlyList<CharacterFile> files,
+        CancellationToken cancellationToken
+    );
 
-    Task<IReadOnlyList<CharacterFile>> ListAsync(string ownerId, string characterId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<CharacterFile>> ListAsync(
+        string ownerId,
+        string characterId,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Removes the files of characters that no longer exist (after the trash purge removed them).</summary>
     Task<int> PurgeOrphansAsync(CancellationToken cancellationToken);

@@ -2,7 +2,8 @@ using StoryEngine.Core.Accounts;
 
 namespace StoryEngine.Core.DataRights;
 
-/// <summary>Writes everything an account owns as one JSON document, reading page by page so it never sits in memory whole.</summary>
+/// <summary>Writes everything an account owns as one JSON document, reading page by page so it never sits in memory
+/// whole.</summary>
 public interface IAccountArchive
 {
     Task WriteAsync(User user, Stream output, CancellationToken cancellationToken);

@@ -8,8 +8,11 @@ public sealed class ForbiddenException(string message, string code = "forbidden"
 /// <see cref="RetryAfter"/> before trying again. The message never says which of the two it was.
 /// </summary>
 public sealed class TooManyAttemptsException(TimeSpan retryAfter)
-    : StoryEngineException("login_throttled",
-        $"Too many failed sign-ins. Wait {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds before trying again.")
+    : StoryEngineException(
+        "login_throttled",
+        $"Too many failed sign-ins. Wait {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds before "
+            + "trying again."
+    )
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }

@@ -64,7 +64,9 @@ public sealed class FieldErrors
     {
         if (Any)
         {
-            throw new ValidationFailedException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+            throw new ValidationFailedException(
+                _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal)
+            );
         }
     }
 }

@@ -27,7 +27,8 @@ public sealed class UnsafeArchiveEntryException(string entry, string message)
     public string Entry { get; } = entry;
 }
 
-/// <summary>The file is of a kind we do not read (a GIF, an Agnai memory book), or an export format we do not write.</summary>
+/// <summary>The file is of a kind we do not read (a GIF, an Agnai memory book), or an export format we do not
+/// write.</summary>
 public sealed class UnsupportedFormatException(string message) : StoryEngineException("unsupported_format", message);
 
 /// <summary>The upload is larger than its route accepts.</summary>

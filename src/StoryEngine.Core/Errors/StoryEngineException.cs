@@ -24,11 +24,14 @@ public class ConflictException(string message, string code = "conflict") : Story
 
 /// <summary>An If-Match precondition no longer holds: someone else changed the resource first.</summary>
 public sealed class PreconditionFailedException(string kind, string id)
-    : StoryEngineException("precondition_failed",
-        $"The {kind} '{id}' was changed since you read it. Fetch it again and reapply your change.");
+    : StoryEngineException(
+        "precondition_failed",
+        $"The {kind} '{id}' was changed since you read it. Fetch it again and reapply your change."
+    );
 
 /// <summary>Credentials were missing, wrong or expired.</summary>
-public sealed class UnauthorizedException(string message, string code = "unauthorized") : StoryEngineException(code, message);
+public sealed class UnauthorizedException(string message, string code = "unauthorized")
+    : StoryEngineException(code, message);
 
 /// <summary>One or more fields are invalid; <see cref="Errors"/> maps each field to what is wrong with it.</summary>
 public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)

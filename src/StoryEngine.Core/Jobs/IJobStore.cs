@@ -12,17 +12,20 @@ public interface IJobStore
     /// </summary>
     Task<ClaimedJob?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Extends a lease the worker still holds until <paramref name="until"/>; false when it was taken over.</summary>
+    /// <summary>Extends a lease the worker still holds until <paramref name="until"/>; false when it was taken
+    /// over.</summary>
     Task<bool> RenewLeaseAsync(ClaimedJob claim, DateTimeOffset until, CancellationToken cancellationToken);
 
-    /// <summary>Records the outcome of an attempt; false when the lease is no longer this worker's (nothing changes).</summary>
+    /// <summary>Records the outcome of an attempt; false when the lease is no longer this worker's (nothing
+    /// changes).</summary>
     Task<bool> FinishAttemptAsync(ClaimedJob claim, JobOutcome outcome, CancellationToken cancellationToken);
 
     Task<JobRecord?> GetAsync(string id, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<JobRecord>> ListAsync(JobListQuery query, CancellationToken cancellationToken);
 
-    /// <summary>A failed, dead or cancelled job is queued again with its attempts reset; null when no such job exists.</summary>
+    /// <summary>A failed, dead or cancelled job is queued again with its attempts reset; null when no such job
+    /// exists.</summary>
     Task<JobRecord?> RetryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>A queued or failed job is cancelled; null when no such job exists.</summary>
@@ -38,6 +41,14 @@ public interface IJobStore
 /// <summary>How many unfinished jobs of one type are in one state, and when the oldest of them was queued.</summary>
 public sealed record JobQueueCount(string Type, string State, long Count, DateTimeOffset OldestCreatedAt);
 
-/// <summary>What an attempt ended as: the new state, when to try again (for <see cref="JobStates.Failed"/>/<see cref="JobStates.Queued"/>), and why.</summary>
-/// <param name="RefundAttempt">True when the attempt never really ran (the server stopped first), so it does not count.</param>
-public sealed record JobOutcome(string State, DateTimeOffset At, DateTimeOffset? RunAfter = null, string? Error = null, bool RefundAttempt = false);
+/// <summary>What an attempt ended as: the new state, when to try again (for <see cref="JobStates.Failed"/>/<see
+/// cref="JobStates.Queued"/>), and why.</summary>
+/// <param name="RefundAttempt">True when the attempt never really ran (the server stopped first), so it does not
+/// count.</param>
+public sealed record JobOutcome(
+    string State,
+    DateTimeOffset At,
+    DateTimeOffset? RunAfter = null,
+    string? Error = null,
+    bool RefundAttempt = false
+);

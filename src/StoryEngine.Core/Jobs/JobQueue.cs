@@ -14,11 +14,30 @@ public sealed class JobQueue(IJobStore store, JobSignal signal, JobSettings sett
         if (string.IsNullOrWhiteSpace(request.Type) || request.Payload.Length > MaxPayloadLength)
         {
             // A programming error, not a user's: handlers should pass ids, not content.
-            throw new ArgumentException($"A job needs a type and a payload of at most {MaxPayloadLength} characters.", nameof(request));
+            throw new ArgumentException(
+                $"A job needs a type and a payload of at most {MaxPayloadLength} " + "characters.",
+                nameof(request)
+            );
         }
         var now = clock.GetUtcNow();
-        var job = new JobRecord(Ids.New(), request.Type, request.Payload, request.OwnerId, request.AdventureId, request.Priority, JobStates.Queued,
-            0, settings.MaxAttempts, now, null, null, request.DedupeKey, now, now, null);
+        var job = new JobRecord(
+            Ids.New(),
+            request.Type,
+            request.Payload,
+            request.OwnerId,
+            request.AdventureId,
+            request.Priority,
+            JobStates.Queued,
+            0,
+            settings.MaxAttempts,
+            now,
+            null,
+            null,
+            request.DedupeKey,
+            now,
+            now,
+            null
+        );
         var stored = await store.AddAsync(job, cancellationToken);
         Telemetry.JobTelemetry.Enqueued(stored);
         signal.Wake();
@@ -26,7 +45,12 @@ public sealed class JobQueue(IJobStore store, JobSignal signal, JobSettings sett
     }
 
     /// <summary>The job for its owner (or anyone, for an admin); someone else's is "not found".</summary>
-    public async Task<JobRecord> GetAsync(string id, string userId, bool isAdmin, CancellationToken cancellationToken) =>
+    public async Task<JobRecord> GetAsync(
+        string id,
+        string userId,
+        bool isAdmin,
+        CancellationToken cancellationToken
+    ) =>
         await store.GetAsync(id, cancellationToken) is { } job && (isAdmin || job.OwnerId == userId)
             ? job
             : throw new NotFoundException("job", id);
@@ -50,5 +74,6 @@ public sealed class JobSignal
     }
 
     /// <summary>Waits for a wake-up or the poll interval, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan pollInterval, CancellationToken cancellationToken) => _wake.WaitAsync(pollInterval, cancellationToken);
+    public Task WaitAsync(TimeSpan pollInterval, CancellationToken cancellationToken) =>
+        _wake.WaitAsync(pollInterval, cancellationToken);
 }

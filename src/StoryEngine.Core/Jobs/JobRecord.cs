@@ -1,6 +1,7 @@
 namespace StoryEngine.Core.Jobs;
 
-/// <summary>Where a job is in its life. <see cref="Failed"/> means an attempt failed and another is scheduled at <c>RunAfter</c>.</summary>
+/// <summary>Where a job is in its life. <see cref="Failed"/> means an attempt failed and another is scheduled at
+/// <c>RunAfter</c>.</summary>
 public static class JobStates
 {
     public const string Queued = "queued";
@@ -33,9 +34,11 @@ public sealed record JobRecord(
     string? DedupeKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? FinishedAt);
+    DateTimeOffset? FinishedAt
+);
 
-/// <summary>A job a worker holds. <see cref="LeaseId"/> proves it still does: a worker whose lease ran out and was taken over cannot record an outcome.</summary>
+/// <summary>A job a worker holds. <see cref="LeaseId"/> proves it still does: a worker whose lease ran out and was
+/// taken over cannot record an outcome.</summary>
 public sealed record ClaimedJob(JobRecord Job, string LeaseId);
 
 /// <summary>A page request for the job list; <see cref="OwnerId"/> null lists everyone's (the CLI).</summary>

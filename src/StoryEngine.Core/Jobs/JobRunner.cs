@@ -8,12 +8,22 @@ namespace StoryEngine.Core.Jobs;
 /// Runs one job at a time for a worker: claims the most urgent due job, hands it to the handler for its type and
 /// records what happened. Retries, backoff and dead-lettering are decided here, never by handlers.
 /// </summary>
-public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> handlers, JobSettings settings, TimeProvider clock, ILogger<JobRunner> logger)
+public sealed partial class JobRunner(
+    IJobStore store,
+    IEnumerable<IJobHandler> handlers,
+    JobSettings settings,
+    TimeProvider clock,
+    ILogger<JobRunner> logger
+)
 {
     private const int MaxErrorLength = 2000;
-    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Type, StringComparer.Ordinal);
+    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(
+        h => h.Type,
+        StringComparer.Ordinal
+    );
 
-    /// <summary>Runs the next due job; false when there was none. <paramref name="stopping"/> cancels a job in flight on shutdown.</summary>
+    /// <summary>Runs the next due job; false when there was none. <paramref name="stopping"/> cancels a job in flight
+    /// on shutdown.</summary>
     public async Task<bool> RunNextAsync(CancellationToken stopping)
     {
         var claim = await store.ClaimAsync(clock.GetUtcNow(), settings.Lease, stopping);
@@ -26,16 +36,33 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
         var started = Stopwatch.GetTimestamp();
         if (!_handlers.TryGetValue(job.Type, out var handler))
         {
-            await FinishAsync(claim, new JobOutcome(JobStates.Dead, clock.GetUtcNow(),
-                Error: $"No handler for job type '{job.Type}' on this server; it cannot run. Retry it once a server that knows the type is running."));
+            await FinishAsync(
+                claim,
+                new JobOutcome(
+                    JobStates.Dead,
+                    clock.GetUtcNow(),
+                    Error: $"No handler for job type '{job.Type}' on this server; it cannot run. Retry it once a "
+                        + "server "
+                        + "that knows the type is running."
+                )
+            );
             JobTelemetry.Finished(activity, job, JobStates.Dead, TimeSpan.Zero);
             return true;
         }
         if (job.Attempts > job.MaxAttempts)
         {
             // Only a job whose worker died again and again gets here: its leases ran out without an outcome.
-            await FinishAsync(claim, new JobOutcome(JobStates.Dead, clock.GetUtcNow(),
-                Error: $"Gave up after {job.MaxAttempts} attempts whose workers stopped without finishing. {job.LastError}".Trim()));
+            await FinishAsync(
+                claim,
+                new JobOutcome(
+                    JobStates.Dead,
+                    clock.GetUtcNow(),
+                    Error: (
+                        $"Gave up after {job.MaxAttempts} attempts whose workers stopped without finishing. "
+                        + job.LastError
+                    ).Trim()
+                )
+            );
             JobTelemetry.Finished(activity, job, JobStates.Dead, TimeSpan.Zero);
             return true;
         }
@@ -43,7 +70,10 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
         var heartbeat = KeepLeaseAsync(claim, running);
         try
         {
-            await handler.HandleAsync(new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts), running.Token);
+            await handler.HandleAsync(
+                new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts),
+                running.Token
+            );
             await running.CancelAsync(); // stop renewing before the outcome clears the lease
             await heartbeat;
             await FinishAsync(claim, new JobOutcome(JobStates.Succeeded, clock.GetUtcNow()));
@@ -52,7 +82,16 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The server is stopping: hand the job back at once, uncounted, rather than leave it until its lease ends.
-            await FinishAsync(claim, new JobOutcome(JobStates.Queued, clock.GetUtcNow(), clock.GetUtcNow(), "interrupted by a server stop", RefundAttempt: true));
+            await FinishAsync(
+                claim,
+                new JobOutcome(
+                    JobStates.Queued,
+                    clock.GetUtcNow(),
+                    clock.GetUtcNow(),
+                    "interrupted by a server stop",
+                    RefundAttempt: true
+                )
+            );
             JobTelemetry.Finished(activity, job, "interrupted", Stopwatch.GetElapsedTime(started));
         }
         catch (OperationCanceledException) when (running.IsCancellationRequested)
@@ -110,7 +149,8 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
         }
         catch (System.Data.Common.DbException e)
         {
-            // The lease simply runs out if the database stays away; the job is then run again, and handlers are idempotent.
+            // The lease simply runs out if the database stays away; the job is then run again, and handlers are
+            // idempotent.
             LogRenewFailed(logger, e, claim.Job.Id);
         }
     }
@@ -130,15 +170,38 @@ public sealed partial class JobRunner(IJobStore store, IEnumerable<IJobHandler> 
         return text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];
     }
 
-    [LoggerMessage(EventId = LogEvents.Jobs.Retry, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) failed attempt {Attempt}; next try at {RetryAt}")]
-    private static partial void LogRetry(ILogger logger, Exception exception, string jobId, string type, int attempt, DateTimeOffset retryAt);
+    [LoggerMessage(
+        EventId = LogEvents.Jobs.Retry,
+        Level = LogLevel.Warning,
+        Message = "Job {JobId} ({Type}) failed " + "attempt {Attempt}; next try at {RetryAt}"
+    )]
+    private static partial void LogRetry(
+        ILogger logger,
+        Exception exception,
+        string jobId,
+        string type,
+        int attempt,
+        DateTimeOffset retryAt
+    );
 
-    [LoggerMessage(EventId = LogEvents.Jobs.Dead, Level = LogLevel.Error, Message = "Job {JobId} ({Type}) is dead after {Attempts} attempts")]
+    [LoggerMessage(
+        EventId = LogEvents.Jobs.Dead,
+        Level = LogLevel.Error,
+        Message = "Job {JobId} ({Type}) is dead " + "after {Attempts} attempts"
+    )]
     private static partial void LogDead(ILogger logger, Exception exception, string jobId, string type, int attempts);
 
-    [LoggerMessage(EventId = LogEvents.Jobs.RenewFailed, Level = LogLevel.Warning, Message = "Could not renew the lease of job {JobId}")]
+    [LoggerMessage(
+        EventId = LogEvents.Jobs.RenewFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not renew the " + "lease of job {JobId}"
+    )]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string jobId);
 
-    [LoggerMessage(EventId = LogEvents.Jobs.LeaseLost, Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) ran past its lease and was taken over; this run's outcome is dropped")]
+    [LoggerMessage(
+        EventId = LogEvents.Jobs.LeaseLost,
+        Level = LogLevel.Warning,
+        Message = "Job {JobId} ({Type}) " + "ran past its lease and was taken over; this run's outcome is dropped"
+    )]
     private static partial void LogLeaseLost(ILogger logger, string jobId, string type);
 }

@@ -8,14 +8,21 @@ namespace StoryEngine.Core.Locations;
 /// Locations live in a live world; their parent and connections must be locations of the same world,
 /// the parent chain must not loop, and a location with children cannot be deleted out from under them.
 /// </summary>
-public sealed class LocationRules(IResourceStore<World> worlds, IResourceStore<Location> locations) : IResourceRules<Location>
+public sealed class LocationRules(IResourceStore<World> worlds, IResourceStore<Location> locations)
+    : IResourceRules<Location>
 {
     private readonly WorldChildRules<Location> _world = new(worlds);
 
     public Task EnsureParentAsync(ResourceScope scope, CancellationToken cancellationToken) =>
         _world.EnsureParentAsync(scope, cancellationToken);
 
-    public async Task ValidateAsync(ResourceScope scope, string id, Location body, FieldErrors errors, CancellationToken cancellationToken)
+    public async Task ValidateAsync(
+        ResourceScope scope,
+        string id,
+        Location body,
+        FieldErrors errors,
+        CancellationToken cancellationToken
+    )
     {
         if (body.ParentId is null && body.Connections.Count == 0)
         {
@@ -58,15 +65,17 @@ public sealed class LocationRules(IResourceStore<World> worlds, IResourceStore<L
         if (child is not null)
         {
             throw new ConflictException(
-                $"Location '{id}' still contains '{child.Body.Name}' ({child.Id}). Move or delete the locations inside it first.",
-                "location_has_children");
+                $"Location '{id}' still contains '{child.Body.Name}' ({child.Id}). Move or delete the locations "
+                    + "inside it first.",
+                "location_has_children"
+            );
         }
     }
 
     private static bool LeadsBackTo(string id, string start, Dictionary<string, Location> all)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var current = start; current is not null && seen.Add(current);)
+        for (var current = start; current is not null && seen.Add(current); )
         {
             if (current == id)
             {

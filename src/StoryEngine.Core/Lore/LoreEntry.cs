@@ -10,7 +10,8 @@ namespace StoryEngine.Core.Lore;
 /// </summary>
 public sealed record LoreEntry
 {
-    /// <summary>Stable within its book: entry routes, exports (<c>uid</c>, <c>id</c>) and activation reports use it.</summary>
+    /// <summary>Stable within its book: entry routes, exports (<c>uid</c>, <c>id</c>) and activation reports use
+    /// it.</summary>
     public int Id { get; init; }
 
     /// <summary>A label for people (card <c>name</c>, KoboldAI <c>title</c>, NovelAI <c>displayName</c>).</summary>
@@ -21,10 +22,12 @@ public sealed record LoreEntry
 
     public string Content { get; init; } = "";
 
-    /// <summary>Any of these in the scanned text activates the entry; <c>/pattern/flags</c> is a regex (<see cref="LoreKeys"/>).</summary>
+    /// <summary>Any of these in the scanned text activates the entry; <c>/pattern/flags</c> is a regex (<see
+    /// cref="LoreKeys"/>).</summary>
     public IReadOnlyList<string> Keys { get; init; } = [];
 
-    /// <summary>Checked with <see cref="SelectiveLogic"/> after a primary key matched, when <see cref="Selective"/> is true.</summary>
+    /// <summary>Checked with <see cref="SelectiveLogic"/> after a primary key matched, when <see cref="Selective"/> is
+    /// true.</summary>
     public IReadOnlyList<string> SecondaryKeys { get; init; } = [];
 
     public bool Selective { get; init; } = true;
@@ -49,7 +52,8 @@ public sealed record LoreEntry
     /// <summary>Lower values are inserted earlier (higher in the prompt).</summary>
     public int InsertionOrder { get; init; } = 100;
 
-    /// <summary>When over budget, lower values are dropped first; null falls back to <see cref="InsertionOrder"/>.</summary>
+    /// <summary>When over budget, lower values are dropped first; null falls back to <see
+    /// cref="InsertionOrder"/>.</summary>
     public int? Priority { get; init; }
 
     /// <summary>How many recent turns to scan for this entry's keys; null uses the book's.</summary>
@@ -70,7 +74,8 @@ public sealed record LoreEntry
     /// <summary>This entry's content does not activate others.</summary>
     public bool PreventRecursion { get; init; }
 
-    /// <summary>0: activates on the first pass; N: only from recursion level N on (SillyTavern's <c>true</c> is 1).</summary>
+    /// <summary>0: activates on the first pass; N: only from recursion level N on (SillyTavern's <c>true</c> is
+    /// 1).</summary>
     public int DelayUntilRecursion { get; init; }
 
     /// <summary>Fields of the source format not modelled here, by their source (card extension) names.</summary>

@@ -12,7 +12,8 @@ public static partial class LoreKeys
     /// <summary>The longest a single key match may take before it counts as no match.</summary>
     public static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>True when <paramref name="key"/> is a regex literal (SillyTavern's <c>/^\/([\w\W]+?)\/([gimsuy]*)$/</c>).</summary>
+    /// <summary>True when <paramref name="key"/> is a regex literal (SillyTavern's
+    /// <c>/^\/([\w\W]+?)\/([gimsuy]*)$/</c>).</summary>
     public static bool IsRegex(string key) => RegexLiteral().IsMatch(key);
 
     /// <summary>
@@ -45,7 +46,8 @@ public static partial class LoreKeys
         return new Regex(literal.Groups["pattern"].Value, options, MatchTimeout);
     }
 
-    /// <summary>Why a key cannot be used, or null when it can. Empty keys are allowed: they never match (issue 5).</summary>
+    /// <summary>Why a key cannot be used, or null when it can. Empty keys are allowed: they never match (issue
+    /// 5).</summary>
     public static string? Problem(string key)
     {
         try

@@ -24,16 +24,19 @@ public sealed record Lorebook : IResourceBody<Lorebook>
     /// <summary>How many recent turns are scanned for keys.</summary>
     public int? ScanDepth { get; init; }
 
-    /// <summary>Tokens the book's entries may take together; the lowest-priority entries are dropped beyond it.</summary>
+    /// <summary>Tokens the book's entries may take together; the lowest-priority entries are dropped beyond
+    /// it.</summary>
     public int? TokenBudget { get; init; }
 
-    /// <summary>Whether activated entries' content can activate further entries. False must disable recursion (V3).</summary>
+    /// <summary>Whether activated entries' content can activate further entries. False must disable recursion
+    /// (V3).</summary>
     public bool? RecursiveScanning { get; init; }
 
     public IReadOnlyList<string> Tags { get; init; } = [];
     public IReadOnlyList<LoreEntry> Entries { get; init; } = [];
 
-    /// <summary>Book fields of the source format not modelled here (a card book's <c>extensions</c>, World Info's <c>folders</c>).</summary>
+    /// <summary>Book fields of the source format not modelled here (a card book's <c>extensions</c>, World Info's
+    /// <c>folders</c>).</summary>
     public JsonObject Extensions { get; init; } = [];
 
     string IResourceBody<Lorebook>.SearchText => SearchText.Of(Name, Description);
@@ -60,7 +63,11 @@ public sealed record Lorebook : IResourceBody<Lorebook>
             var entry = Entries[i];
             if (!seen.TryAdd(entry.Id, i))
             {
-                errors.Add($"entries[{i}].id", $"{entry.Label}: id {entry.Id} is already used by entries[{seen[entry.Id]}]; ids must be unique in a book.");
+                errors.Add(
+                    $"entries[{i}].id",
+                    $"{entry.Label}: id {entry.Id} is already used by "
+                        + $"entries[{seen[entry.Id]}]; ids must be unique in a book."
+                );
             }
             ValidateEntry(errors, $"entries[{i}]", entry);
         }

@@ -6,7 +6,8 @@ namespace StoryEngine.Core.Memory;
 /// What recall keeps in process per adventure (vectors, word counts), at most <c>capacity</c> entries; the least
 /// recently used leaves first. Eviction scans the entries, which is fine for the few dozen adventures kept.
 /// </summary>
-public sealed class BoundedCache<TKey, TValue>(int capacity, TimeProvider clock) where TKey : notnull
+public sealed class BoundedCache<TKey, TValue>(int capacity, TimeProvider clock)
+    where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, Entry> _entries = new();
 

@@ -11,8 +11,13 @@ namespace StoryEngine.Core.Memory;
 /// left out turns no summary covers yet, a summary job. Both are deduplicated per adventure, so a burst of turns
 /// queues one job of each kind. Without a job queue registered nothing is scheduled, and that is logged.
 /// </summary>
-public sealed partial class MemoryObserver(IJobQueue? queue, IStoryLog log, MemoryOptions memory, SummaryOptions summaries, ILogger<MemoryObserver> logger)
-    : INarrationObserver
+public sealed partial class MemoryObserver(
+    IJobQueue? queue,
+    IStoryLog log,
+    MemoryOptions memory,
+    SummaryOptions summaries,
+    ILogger<MemoryObserver> logger
+) : INarrationObserver
 {
     public async Task NarrationCompletedAsync(CompletedNarration narration, CancellationToken cancellationToken)
     {
@@ -23,23 +28,47 @@ public sealed partial class MemoryObserver(IJobQueue? queue, IStoryLog log, Memo
         }
         if (memory.Enabled)
         {
-            await queue.EnqueueAsync(new JobRequest(MemoryIndexJob.JobType, "{}", narration.OwnerId, narration.AdventureId,
-                JobPriority.Default, DedupeKey: narration.AdventureId), cancellationToken);
+            await queue.EnqueueAsync(
+                new JobRequest(
+                    MemoryIndexJob.JobType,
+                    "{}",
+                    narration.OwnerId,
+                    narration.AdventureId,
+                    JobPriority.Default,
+                    DedupeKey: narration.AdventureId
+                ),
+                cancellationToken
+            );
         }
         if (summaries.Enabled && await UnsummarisedThroughAsync(narration, cancellationToken) is { } through)
         {
             var payload = JsonSerializer.Serialize(new SummaryJobPayload(through), StoryEventJson.Options);
             // One unfinished summary job per adventure: two at once would ask the model to summarise the same turns
             // twice. Turns cut while one is queued or running are asked for again by the next narration after it.
-            await queue.EnqueueAsync(new JobRequest(SummaryJob.JobType, payload, narration.OwnerId, narration.AdventureId,
-                JobPriority.Low, DedupeKey: narration.AdventureId), cancellationToken);
+            await queue.EnqueueAsync(
+                new JobRequest(
+                    SummaryJob.JobType,
+                    payload,
+                    narration.OwnerId,
+                    narration.AdventureId,
+                    JobPriority.Low,
+                    DedupeKey: narration.AdventureId
+                ),
+                cancellationToken
+            );
         }
     }
 
-    /// <summary>The newest turn the narration's prompt left out for budget, when the summary it carried stops short of it.</summary>
+    /// <summary>The newest turn the narration's prompt left out for budget, when the summary it carried stops short of
+    /// it.</summary>
     private async Task<int?> UnsummarisedThroughAsync(CompletedNarration narration, CancellationToken cancellationToken)
     {
-        var json = await log.GetContextAsync(narration.AdventureId, narration.TurnId, narration.Alternative, cancellationToken);
+        var json = await log.GetContextAsync(
+            narration.AdventureId,
+            narration.TurnId,
+            narration.Alternative,
+            cancellationToken
+        );
         var report = json is null ? null : JsonSerializer.Deserialize<ContextReport>(json, StoryEventJson.Options);
         if (report?.Memory is not { LeftOutThroughTurn: { } leftOut } used)
         {
@@ -49,6 +78,10 @@ public sealed partial class MemoryObserver(IJobQueue? queue, IStoryLog log, Memo
         return leftOut > covered ? leftOut : null;
     }
 
-    [LoggerMessage(EventId = LogEvents.Memory.NoJobQueue, Level = LogLevel.Warning, Message = "No job queue is registered: adventure {AdventureId} is not indexed for recall or summarised")]
+    [LoggerMessage(
+        EventId = LogEvents.Memory.NoJobQueue,
+        Level = LogLevel.Warning,
+        Message = "No job queue is " + "registered: adventure {AdventureId} is not indexed for recall or summarised"
+    )]
     private static partial void LogNoQueue(ILogger logger, string adventureId);
 }

@@ -11,13 +11,15 @@ public sealed class MemoryOptions
     /// <summary>At most this many memories go into one prompt.</summary>
     public int RecallCount { get; set; } = 5;
 
-    /// <summary>Prompt tokens the recalled memories may use; taken from the transcript's share only when something is recalled.</summary>
+    /// <summary>Prompt tokens the recalled memories may use; taken from the transcript's share only when something is
+    /// recalled.</summary>
     public int RecallTokens { get; set; } = 600;
 
     /// <summary>How many hits each ranking (full text, vectors) contributes before fusion.</summary>
     public int Candidates { get; set; } = 30;
 
-    /// <summary>The k of reciprocal rank fusion: score = Σ 1 / (k + rank). 60 is the value from the original paper.</summary>
+    /// <summary>The k of reciprocal rank fusion: score = Σ 1 / (k + rank). 60 is the value from the original
+    /// paper.</summary>
     public int FusionK { get; set; } = 60;
 
     /// <summary>How many adventures' vectors are kept in memory for similarity search.</summary>

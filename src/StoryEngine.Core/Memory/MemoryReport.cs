@@ -6,17 +6,31 @@ namespace StoryEngine.Core.Memory;
 /// <param name="RecallNote">What recall could not do (no embedding backend, a failed one), when anything.</param>
 /// <param name="Recalled">Every candidate considered, best first, whether it went in and why.</param>
 /// <param name="Summaries">The summaries in the prompt's summary slot.</param>
-/// <param name="LeftOutThroughTurn">The newest turn left out of the transcript for budget; a summary job covers up to it.</param>
+/// <param name="LeftOutThroughTurn">The newest turn left out of the transcript for budget; a summary job covers up to
+/// it.</param>
 public sealed record MemoryReport(
     string? RecallQuery,
     IReadOnlyList<string> RecallTerms,
     string? RecallNote,
     IReadOnlyList<RecalledMemoryReport> Recalled,
     IReadOnlyList<SummaryPieceReport> Summaries,
-    int? LeftOutThroughTurn);
+    int? LeftOutThroughTurn
+);
 
-/// <summary>One recall candidate. <see cref="Reason"/>: recalled, in the transcript, over the recall budget, over the recall count.</summary>
-public sealed record RecalledMemoryReport(int Turn, string TurnId, bool Included, string Reason, double Score, int? TextRank, int? VectorRank, float? Similarity, int EstimatedTokens);
+/// <summary>One recall candidate. <see cref="Reason"/>: recalled, in the transcript, over the recall budget, over the
+/// recall count.</summary>
+public sealed record RecalledMemoryReport(
+    int Turn,
+    string TurnId,
+    bool Included,
+    string Reason,
+    double Score,
+    int? TextRank,
+    int? VectorRank,
+    float? Similarity,
+    int EstimatedTokens
+);
 
-/// <summary>One summary in the summary slot: its layer (0 summarises turns, n+1 summarises layer n) and the turns it covers.</summary>
+/// <summary>One summary in the summary slot: its layer (0 summarises turns, n+1 summarises layer n) and the turns it
+/// covers.</summary>
 public sealed record SummaryPieceReport(int Layer, int FromTurn, int ToTurn, int EstimatedTokens);

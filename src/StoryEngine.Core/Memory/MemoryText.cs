@@ -13,12 +13,15 @@ public static class MemoryText
     // Words that match almost every turn and would drown the ones that matter; English only, like the stemmer.
     private static readonly HashSet<string> StopWords = new(
         """
-        a an and are as at be but by can did do does for from had has have he her his how i if in into is it its me my no not
-        of on or our she so than that the their them then there these they this to up was we were what when where which who
-        why will with you your yours about after again all also am any back been before being both could down each few get
-        go going got him just know like look made make many more most much must now off once only other out over own said
-        same say says see some such take tell than too under very want way well went here would us let lets
-        """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries), StringComparer.Ordinal);
+        a an and are as at be but by can did do does for from had has have he her his how i if in into is it its me my
+        no not of on or our she so than that the their them then there these they this to up was we were what when
+        where which who why will with you your yours about after again all also am any back been before being both
+        could down each few get go going got him just know like look made make many more most much must now off once
+        only other out over own said same say says see some such take tell than too under very want way well went here
+        would us let lets
+        """.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries),
+        StringComparer.Ordinal
+    );
 
     /// <summary>The player's move and the chosen narration: what a later prompt is reminded of.</summary>
     public static string Of(TurnRecord turn)
@@ -32,7 +35,8 @@ public static class MemoryText
         return narration.Length == 0 ? action : action + "\n" + narration;
     }
 
-    /// <summary>Distinct lower-case words of at least three letters that are not stop words, in order of first use.</summary>
+    /// <summary>Distinct lower-case words of at least three letters that are not stop words, in order of first
+    /// use.</summary>
     public static IReadOnlyList<string> Terms(string text)
     {
         var terms = new List<string>();

@@ -1,7 +1,9 @@
 namespace StoryEngine.Core.Memory;
 
-/// <summary>The words a full-text recall searched for (after <see cref="TermSelection"/>) and what it found, best first.</summary>
-/// <param name="Generation">The adventure's index generation, read with the hits; null when nothing was searched.</param>
+/// <summary>The words a full-text recall searched for (after <see cref="TermSelection"/>) and what it found, best
+/// first.</summary>
+/// <param name="Generation">The adventure's index generation, read with the hits; null when nothing was
+/// searched.</param>
 public sealed record TextSearch(TextQuery Query, IReadOnlyList<TextHit> Hits, long? Generation)
 {
     public static TextSearch Empty { get; } = new(TextQuery.None, [], null);
@@ -13,15 +15,25 @@ public sealed record TextSearch(TextQuery Query, IReadOnlyList<TextHit> Hits, lo
 /// </summary>
 public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequencies, MemoryOptions options)
 {
-    public async Task<TextSearch> SearchAsync(string adventureId, IReadOnlyList<string> terms, CancellationToken cancellationToken)
+    public async Task<TextSearch> SearchAsync(
+        string adventureId,
+        IReadOnlyList<string> terms,
+        CancellationToken cancellationToken
+    )
     {
         if (terms.Count == 0)
         {
             return TextSearch.Empty;
         }
         var budget = options.RankedMatches;
-        // Counted only as far as a word may be weighed: past that it is neither matched nor weighed while a rarer one is there.
-        var counts = await frequencies.GetAsync(adventureId, terms, TermSelection.CountLimit(budget), cancellationToken);
+        // Counted only as far as a word may be weighed: past that it is neither matched nor weighed while a rarer one
+        // is there.
+        var counts = await frequencies.GetAsync(
+            adventureId,
+            terms,
+            TermSelection.CountLimit(budget),
+            cancellationToken
+        );
         if (counts.Entries > budget && counts.Matches.All(m => m > budget))
         {
             // Every word is past the budget: only now is it worth counting to just past half the adventure, to drop
@@ -38,6 +50,7 @@ public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequen
         return new TextSearch(query, found.Hits, found.Generation);
     }
 
-    /// <summary>Drops the adventure's cached word counts, after a write the generation would not show as stale.</summary>
+    /// <summary>Drops the adventure's cached word counts, after a write the generation would not show as
+    /// stale.</summary>
     public void Forget(string adventureId) => frequencies.Forget(adventureId);
 }

@@ -11,14 +11,26 @@ public static class StoryTail
     private const int EventPage = 1000;
     private const int TurnPage = 500;
 
-    /// <summary>The ids of the turns that turn events after <paramref name="after"/> touched, and the sequence of the last one read.</summary>
-    public static async Task<(IReadOnlyCollection<string> TurnIds, long Through)> TouchedAfterAsync(IStoryLog log, string adventureId, long after, CancellationToken cancellationToken)
+    /// <summary>The ids of the turns that turn events after <paramref name="after"/> touched, and the sequence of the
+    /// last one read.</summary>
+    public static async Task<(IReadOnlyCollection<string> TurnIds, long Through)> TouchedAfterAsync(
+        IStoryLog log,
+        string adventureId,
+        long after,
+        CancellationToken cancellationToken
+    )
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var through = after;
         while (true)
         {
-            var page = await log.ReadAsync(adventureId, through, StoryProjection.TurnEventTypes, EventPage, cancellationToken);
+            var page = await log.ReadAsync(
+                adventureId,
+                through,
+                StoryProjection.TurnEventTypes,
+                EventPage,
+                cancellationToken
+            );
             foreach (var e in page)
             {
                 if (StoryProjection.TurnIdOf(e) is { } turnId)
@@ -34,8 +46,14 @@ public static class StoryTail
         }
     }
 
-    /// <summary>The current turns with these ids (read after the events that named them, so at least as new as those).</summary>
-    public static async Task<IReadOnlyList<TurnRecord>> LoadAsync(IMemoryStore store, string adventureId, IReadOnlyCollection<string> turnIds, CancellationToken cancellationToken)
+    /// <summary>The current turns with these ids (read after the events that named them, so at least as new as
+    /// those).</summary>
+    public static async Task<IReadOnlyList<TurnRecord>> LoadAsync(
+        IMemoryStore store,
+        string adventureId,
+        IReadOnlyCollection<string> turnIds,
+        CancellationToken cancellationToken
+    )
     {
         var turns = new List<TurnRecord>(turnIds.Count);
         foreach (var batch in turnIds.Chunk(TurnPage))
@@ -45,8 +63,15 @@ public static class StoryTail
         return turns;
     }
 
-    /// <summary>The turns numbered <paramref name="from"/> to <paramref name="through"/> (to the newest when null), undone ones included, oldest first.</summary>
-    public static async Task<IReadOnlyList<TurnRecord>> TurnsAsync(IStoryLog log, string adventureId, int from, int? through, CancellationToken cancellationToken)
+    /// <summary>The turns numbered <paramref name="from"/> to <paramref name="through"/> (to the newest when null),
+    /// undone ones included, oldest first.</summary>
+    public static async Task<IReadOnlyList<TurnRecord>> TurnsAsync(
+        IStoryLog log,
+        string adventureId,
+        int from,
+        int? through,
+        CancellationToken cancellationToken
+    )
     {
         var turns = new List<TurnRecord>();
         // Turn numbers are unique, so a range of n numbers holds at most n turns: a short range is one short read.

@@ -11,26 +11,39 @@ namespace StoryEngine.Core.Memory;
 /// </summary>
 public static class SummaryPlan
 {
-    /// <summary>Summaries whose source changed, lower layers first; a stale child makes its parents stale too.</summary>
+    /// <summary>Summaries whose source changed, lower layers first; a stale child makes its parents stale
+    /// too.</summary>
     /// <param name="check">
-    /// Which first-layer summaries to hash again (all when null); the others are taken as they are, because no turn under
-    /// them changed since they were last checked, and <paramref name="liveTurns"/> need only hold the turns under those checked.
+    /// Which first-layer summaries to hash again (all when null); the others are taken as they are, because no turn
+    /// under
+    /// them changed since they were last checked, and <paramref name="liveTurns"/> need only hold the turns under those
+    /// checked.
     /// </param>
-    public static IReadOnlyList<StorySummary> Stale(IReadOnlyList<StorySummary> summaries, IReadOnlyList<TurnRecord> liveTurns, Func<StorySummary, bool>? check = null)
+    public static IReadOnlyList<StorySummary> Stale(
+        IReadOnlyList<StorySummary> summaries,
+        IReadOnlyList<TurnRecord> liveTurns,
+        Func<StorySummary, bool>? check = null
+    )
     {
         var stale = new List<StorySummary>();
         var valid = new List<StorySummary>();
         foreach (var s in summaries.OrderBy(s => s.Layer).ThenBy(s => s.FromTurn))
         {
-            var hash = s.Layer == 0
-                ? check?.Invoke(s) == false ? s.SourceHash : HashTurns(liveTurns.Where(t => t.Number >= s.FromTurn && t.Number <= s.ToTurn))
-                : HashSummaries(valid.Where(c => c.Layer == s.Layer - 1 && c.FromTurn >= s.FromTurn && c.ToTurn <= s.ToTurn));
+            var hash =
+                s.Layer == 0
+                    ? check?.Invoke(s) == false
+                        ? s.SourceHash
+                        : HashTurns(liveTurns.Where(t => t.Number >= s.FromTurn && t.Number <= s.ToTurn))
+                    : HashSummaries(
+                        valid.Where(c => c.Layer == s.Layer - 1 && c.FromTurn >= s.FromTurn && c.ToTurn <= s.ToTurn)
+                    );
             (hash == s.SourceHash ? valid : stale).Add(s);
         }
         return stale;
     }
 
-    /// <summary>The ranges of turn numbers from 0 to <paramref name="throughTurn"/> that no first-layer summary covers, in order.</summary>
+    /// <summary>The ranges of turn numbers from 0 to <paramref name="throughTurn"/> that no first-layer summary covers,
+    /// in order.</summary>
     public static IReadOnlyList<(int From, int To)> UncoveredRanges(IEnumerable<StorySummary> kept, int throughTurn)
     {
         var ranges = new List<(int From, int To)>();
@@ -50,8 +63,14 @@ public static class SummaryPlan
         return ranges;
     }
 
-    /// <summary>Runs of consecutive live turns up to <paramref name="throughTurn"/> that no first-layer summary covers, at most <paramref name="chunkTurns"/> each.</summary>
-    public static IReadOnlyList<IReadOnlyList<TurnRecord>> UncoveredChunks(IReadOnlyList<StorySummary> kept, IReadOnlyList<TurnRecord> liveTurns, int throughTurn, int chunkTurns)
+    /// <summary>Runs of consecutive live turns up to <paramref name="throughTurn"/> that no first-layer summary covers,
+    /// at most <paramref name="chunkTurns"/> each.</summary>
+    public static IReadOnlyList<IReadOnlyList<TurnRecord>> UncoveredChunks(
+        IReadOnlyList<StorySummary> kept,
+        IReadOnlyList<TurnRecord> liveTurns,
+        int throughTurn,
+        int chunkTurns
+    )
     {
         var firstLayer = kept.Where(s => s.Layer == 0).ToArray();
         var chunks = new List<IReadOnlyList<TurnRecord>>();
@@ -82,7 +101,8 @@ public static class SummaryPlan
         }
     }
 
-    /// <summary>The first run of <paramref name="fanIn"/> adjacent summaries of one layer that no summary of the next layer covers yet, lowest layer first.</summary>
+    /// <summary>The first run of <paramref name="fanIn"/> adjacent summaries of one layer that no summary of the next
+    /// layer covers yet, lowest layer first.</summary>
     public static IReadOnlyList<StorySummary>? NextToCombine(IReadOnlyList<StorySummary> kept, int fanIn)
     {
         foreach (var layer in kept.Select(s => s.Layer).Distinct().Order())
@@ -106,7 +126,8 @@ public static class SummaryPlan
         return null;
     }
 
-    /// <summary>What the prompt shows: from the oldest turn on, the widest summary at each point, without overlaps.</summary>
+    /// <summary>What the prompt shows: from the oldest turn on, the widest summary at each point, without
+    /// overlaps.</summary>
     public static IReadOnlyList<StorySummary> Cover(IReadOnlyList<StorySummary> summaries)
     {
         var pieces = new List<StorySummary>();
@@ -123,10 +144,18 @@ public static class SummaryPlan
     }
 
     public static string HashTurns(IEnumerable<TurnRecord> turns) =>
-        Hash(string.Concat(turns.OrderBy(t => t.Number).Select(t => $"{t.TurnId}:{t.UpdatedAt.ToUnixTimeMilliseconds()};")));
+        Hash(
+            string.Concat(
+                turns.OrderBy(t => t.Number).Select(t => $"{t.TurnId}:{t.UpdatedAt.ToUnixTimeMilliseconds()};")
+            )
+        );
 
     public static string HashSummaries(IEnumerable<StorySummary> children) =>
-        Hash(string.Concat(children.OrderBy(c => c.FromTurn).Select(c => $"{c.Layer}:{c.FromTurn}:{c.ToTurn}:{c.SourceHash};")));
+        Hash(
+            string.Concat(
+                children.OrderBy(c => c.FromTurn).Select(c => $"{c.Layer}:{c.FromTurn}:{c.ToTurn}:{c.SourceHash};")
+            )
+        );
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
 }

@@ -13,7 +13,10 @@ public sealed class SummaryStaleCheck(IStoryLog log, IMemoryStore store)
     private const int MaxAttempts = 5;
 
     /// <summary>The summaries kept and the cursor they were written under; null for an adventure with no log.</summary>
-    public async Task<(List<StorySummary> Kept, SummaryCursor Cursor)?> RemoveStaleAsync(string adventureId, CancellationToken cancellationToken)
+    public async Task<(List<StorySummary> Kept, SummaryCursor Cursor)?> RemoveStaleAsync(
+        string adventureId,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -38,12 +41,18 @@ public sealed class SummaryStaleCheck(IStoryLog log, IMemoryStore store)
             if (attempt == MaxAttempts)
             {
                 throw new InvalidOperationException(
-                    $"The summaries of adventure {adventureId} were written by another job {MaxAttempts} times while this one checked them; it is tried again later.");
+                    $"The summaries of adventure {adventureId} were written by another job {MaxAttempts} times "
+                        + "while this one checked them; it is tried again later."
+                );
             }
         }
     }
 
-    private async Task<(IReadOnlyList<StorySummary> Stale, long Through)> StaleInAllAsync(string adventureId, IReadOnlyList<StorySummary> summaries, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<StorySummary> Stale, long Through)> StaleInAllAsync(
+        string adventureId,
+        IReadOnlyList<StorySummary> summaries,
+        CancellationToken cancellationToken
+    )
     {
         // Read before the turns: every event up to it is in them, and anything later is checked by the next job.
         var through = await log.GetLastSequenceAsync(adventureId, cancellationToken);
@@ -55,23 +64,45 @@ public sealed class SummaryStaleCheck(IStoryLog log, IMemoryStore store)
         return (SummaryPlan.Stale(summaries, live), through);
     }
 
-    private async Task<(IReadOnlyList<StorySummary> Stale, long Through)> StaleSinceAsync(string adventureId, IReadOnlyList<StorySummary> summaries, long after,
-        CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<StorySummary> Stale, long Through)> StaleSinceAsync(
+        string adventureId,
+        IReadOnlyList<StorySummary> summaries,
+        long after,
+        CancellationToken cancellationToken
+    )
     {
         var (touched, through) = await StoryTail.TouchedAfterAsync(log, adventureId, after, cancellationToken);
-        var numbers = touched.Count == 0 ? [] : (await StoryTail.LoadAsync(store, adventureId, touched, cancellationToken)).Select(t => t.Number).ToHashSet();
-        var check = summaries.Where(s => s.Layer == 0 && numbers.Any(n => n >= s.FromTurn && n <= s.ToTurn)).ToHashSet();
+        var numbers =
+            touched.Count == 0
+                ? []
+                : (await StoryTail.LoadAsync(store, adventureId, touched, cancellationToken))
+                    .Select(t => t.Number)
+                    .ToHashSet();
+        var check = summaries
+            .Where(s => s.Layer == 0 && numbers.Any(n => n >= s.FromTurn && n <= s.ToTurn))
+            .ToHashSet();
         var live = new List<TurnRecord>();
         foreach (var summary in check)
         {
             live.AddRange(await LiveAsync(adventureId, summary.FromTurn, summary.ToTurn, cancellationToken));
         }
         // Higher layers are always hashed again (from the summaries, no turns needed): a first-layer summary written
-        // inside a parent's range, for a turn that became remembered later, makes that parent stale without a turn under it changing.
+        // inside a parent's range, for a turn that became remembered later, makes that parent stale without a turn
+        // under it changing.
         return (SummaryPlan.Stale(summaries, live, check.Contains), through);
     }
 
-    /// <summary>The turns numbered <paramref name="from"/>–<paramref name="to"/> that a summary is written from (those recall remembers).</summary>
-    public async Task<IReadOnlyList<TurnRecord>> LiveAsync(string adventureId, int from, int to, CancellationToken cancellationToken) =>
-        [.. (await StoryTail.TurnsAsync(log, adventureId, from, to, cancellationToken)).Where(MemoryIndexJob.Remembered)];
+    /// <summary>The turns numbered <paramref name="from"/>–<paramref name="to"/> that a summary is written from (those
+    /// recall remembers).</summary>
+    public async Task<IReadOnlyList<TurnRecord>> LiveAsync(
+        string adventureId,
+        int from,
+        int to,
+        CancellationToken cancellationToken
+    ) =>
+        [
+            .. (await StoryTail.TurnsAsync(log, adventureId, from, to, cancellationToken)).Where(
+                MemoryIndexJob.Remembered
+            ),
+        ];
 }

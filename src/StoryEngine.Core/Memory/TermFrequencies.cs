@@ -8,16 +8,25 @@ namespace StoryEngine.Core.Memory;
 /// </summary>
 public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, TimeProvider clock)
 {
-    /// <summary>Index writes (about one per turn) after which an adventure's counts are thrown away and counted again.</summary>
+    /// <summary>Index writes (about one per turn) after which an adventure's counts are thrown away and counted
+    /// again.</summary>
     public const int MaxStaleWrites = 64;
 
     private readonly BoundedCache<string, Counted> _adventures = new(options.CachedPartitions, clock);
 
-    /// <param name="limit">Counts are needed up to here: a word counted before to a lower limit, and reaching it, is counted again.</param>
-    public async Task<TermCounts> GetAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    /// <param name="limit">Counts are needed up to here: a word counted before to a lower limit, and reaching it, is
+    /// counted again.</param>
+    public async Task<TermCounts> GetAsync(
+        string adventureId,
+        IReadOnlyList<string> terms,
+        int limit,
+        CancellationToken cancellationToken
+    )
     {
         _adventures.TryGet(adventureId, out var counted);
-        var missing = counted is null ? terms : terms.Where(t => !(counted.Matches.TryGetValue(t, out var c) && c.Serves(limit))).ToArray();
+        var missing = counted is null
+            ? terms
+            : terms.Where(t => !(counted.Matches.TryGetValue(t, out var c) && c.Serves(limit))).ToArray();
         if (counted is null || missing.Count > 0)
         {
             var fresh = await store.CountTermsAsync(adventureId, missing, limit, cancellationToken);
@@ -28,7 +37,11 @@ public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, T
             }
             _adventures.Set(adventureId, counted);
         }
-        return new TermCounts(counted.Entries, terms.Select(t => Math.Min(counted.Matches[t].Value, limit)).ToArray(), counted.Generation);
+        return new TermCounts(
+            counted.Entries,
+            terms.Select(t => Math.Min(counted.Matches[t].Value, limit)).ToArray(),
+            counted.Generation
+        );
     }
 
     /// <summary>
@@ -38,7 +51,10 @@ public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, T
     /// </summary>
     public void Observe(string adventureId, long generation)
     {
-        if (_adventures.TryGet(adventureId, out var counted) && (generation < counted.Generation || generation - counted.Generation > MaxStaleWrites))
+        if (
+            _adventures.TryGet(adventureId, out var counted)
+            && (generation < counted.Generation || generation - counted.Generation > MaxStaleWrites)
+        )
         {
             _adventures.Remove(adventureId);
         }
@@ -58,6 +74,7 @@ public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, T
 
         public int Entries { get; } = entries;
 
-        public System.Collections.Concurrent.ConcurrentDictionary<string, Count> Matches { get; } = new(StringComparer.Ordinal);
+        public System.Collections.Concurrent.ConcurrentDictionary<string, Count> Matches { get; } =
+            new(StringComparer.Ordinal);
     }
 }

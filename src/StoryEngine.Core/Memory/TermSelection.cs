@@ -20,11 +20,13 @@ public static class TermSelection
     /// <summary>
     /// Drops words that match over half of a large adventure. Of the rest, the rarest are matched, as many as fit in
     /// <paramref name="budget"/> matches (the rarest always; the store then ranks only its newest matches), and the
-    /// rarest that fit in <see cref="WeighedPerRanked"/> times that are weighed, so a word too common to search by still
+    /// rarest that fit in <see cref="WeighedPerRanked"/> times that are weighed, so a word too common to search by
+    /// still
     /// orders the turns found (the ring in "the amber ring").
     /// </summary>
     /// <param name="counts">Entries and per-term matches, in the order of <paramref name="terms"/>; a count may stop at
-    /// <see cref="CountLimit"/> (such a word is neither matched nor weighed while a rarer one is) or just past half the entries.</param>
+    /// <see cref="CountLimit"/> (such a word is neither matched nor weighed while a rarer one is) or just past half the
+    /// entries.</param>
     /// <param name="budget">The most matches worth ranking (<see cref="MemoryOptions.RankedMatches"/>).</param>
     public static TextQuery Select(IReadOnlyList<string> terms, TermCounts counts, int budget)
     {
@@ -41,7 +43,8 @@ public static class TermSelection
     }
 
     /// <summary>
-    /// The rarest of <paramref name="words"/> (given rarest first) whose matches add up to at most <paramref name="most"/>,
+    /// The rarest of <paramref name="words"/> (given rarest first) whose matches add up to at most <paramref
+    /// name="most"/>,
     /// the rarest always; in the query's order, which is how the context inspector shows them.
     /// </summary>
     private static List<string> Rarest(IReadOnlyList<(string Term, int Matches, int Position)> words, long most)

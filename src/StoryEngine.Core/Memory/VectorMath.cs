@@ -21,8 +21,14 @@ public static class VectorMath
 
     public static float[] FromBytes(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes.AsSpan()).ToArray();
 
-    /// <summary>The <paramref name="count"/> rows most similar to <paramref name="query"/>, best first (exact: every row is scored).</summary>
-    public static IReadOnlyList<(int Row, float Similarity)> Nearest(float[] matrix, int dimensions, ReadOnlySpan<float> query, int count)
+    /// <summary>The <paramref name="count"/> rows most similar to <paramref name="query"/>, best first (exact: every
+    /// row is scored).</summary>
+    public static IReadOnlyList<(int Row, float Similarity)> Nearest(
+        float[] matrix,
+        int dimensions,
+        ReadOnlySpan<float> query,
+        int count
+    )
     {
         var rows = dimensions == 0 ? 0 : matrix.Length / dimensions;
         if (rows == 0 || count <= 0 || query.Length != dimensions)

@@ -7,10 +7,19 @@ namespace StoryEngine.Core.Memory;
 /// </summary>
 public sealed class VectorPartitions(IMemoryStore store, MemoryOptions options, TimeProvider clock)
 {
-    private readonly BoundedCache<(string Adventure, string Model), StoredVectors> _partitions = new(options.CachedPartitions, clock);
+    private readonly BoundedCache<(string Adventure, string Model), StoredVectors> _partitions = new(
+        options.CachedPartitions,
+        clock
+    );
 
-    /// <param name="generation">The adventure's index generation, read by the caller before this call (<see cref="IMemoryStore.GetGenerationAsync"/>).</param>
-    public async Task<StoredVectors> GetAsync(string adventureId, string model, long generation, CancellationToken cancellationToken)
+    /// <param name="generation">The adventure's index generation, read by the caller before this call (<see
+    /// cref="IMemoryStore.GetGenerationAsync"/>).</param>
+    public async Task<StoredVectors> GetAsync(
+        string adventureId,
+        string model,
+        long generation,
+        CancellationToken cancellationToken
+    )
     {
         var key = (adventureId, model);
         if (_partitions.TryGet(key, out var cached) && cached.Generation == generation)

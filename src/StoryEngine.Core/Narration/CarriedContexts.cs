@@ -13,7 +13,11 @@ internal sealed class CarriedContexts
 
     public CarriedContexts(IEnumerable<TurnRecord> keptOldestFirst)
     {
-        _newestFirst = keptOldestFirst.Select(t => t.ChosenNarration.Context).OfType<CarriedContext>().Reverse().ToList();
+        _newestFirst = keptOldestFirst
+            .Select(t => t.ChosenNarration.Context)
+            .OfType<CarriedContext>()
+            .Reverse()
+            .ToList();
         _lore = _newestFirst.SelectMany(c => c.Lore ?? []).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -22,8 +26,11 @@ internal sealed class CarriedContexts
 
     /// <summary>The newest state line the kept transcript shows for <paramref name="key"/>, or null.</summary>
     public string? StateLine(string key) =>
-        _newestFirst.Select(c => c.State is { } lines && lines.TryGetValue(key, out var line) ? line : null).FirstOrDefault(l => l is not null);
+        _newestFirst
+            .Select(c => c.State is { } lines && lines.TryGetValue(key, out var line) ? line : null)
+            .FirstOrDefault(l => l is not null);
 
     /// <summary>Every state key the kept transcript shows a line for.</summary>
-    public IEnumerable<string> StateKeys => _newestFirst.SelectMany(c => c.State?.Keys ?? []).Distinct(StringComparer.Ordinal);
+    public IEnumerable<string> StateKeys =>
+        _newestFirst.SelectMany(c => c.State?.Keys ?? []).Distinct(StringComparer.Ordinal);
 }

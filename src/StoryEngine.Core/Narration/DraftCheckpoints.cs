@@ -12,11 +12,20 @@ namespace StoryEngine.Core.Narration;
 public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, ILogger<DraftCheckpoints> logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<(string AdventureId, string TurnId, int Alternative), NarrationDraft> _pending = new();
+    private readonly ConcurrentDictionary<
+        (string AdventureId, string TurnId, int Alternative),
+        NarrationDraft
+    > _pending = new();
 
     /// <summary>Notes the newest text of a narration; the next flush writes it.</summary>
     public void Update(TurnRun run, string text) =>
-        _pending[(run.AdventureId, run.TurnId, run.Alternative)] = new NarrationDraft(run.AdventureId, run.TurnId, run.Alternative, text, clock.GetUtcNow());
+        _pending[(run.AdventureId, run.TurnId, run.Alternative)] = new NarrationDraft(
+            run.AdventureId,
+            run.TurnId,
+            run.Alternative,
+            text,
+            clock.GetUtcNow()
+        );
 
     /// <summary>The narration ended with an event that holds its text; its draft is no longer needed.</summary>
     public void Forget(TurnRun run) => _pending.TryRemove((run.AdventureId, run.TurnId, run.Alternative), out _);
@@ -41,7 +50,8 @@ public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, 
             LogFlushFailed(logger, e, batch.Count);
             foreach (var draft in batch)
             {
-                _pending.TryAdd((draft.AdventureId, draft.TurnId, draft.Alternative), draft); // newer text wins if it came meanwhile
+                // newer text wins if it came meanwhile
+                _pending.TryAdd((draft.AdventureId, draft.TurnId, draft.Alternative), draft);
             }
         }
     }
@@ -57,11 +67,13 @@ public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, 
                 await FlushAsync(stoppingToken);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
-    [LoggerMessage(EventId = LogEvents.Narration.DraftCheckpointFailed, Level = LogLevel.Warning, Message = "Could not checkpoint {Count} narration drafts; retrying at the next tick")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.DraftCheckpointFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not checkpoint {Count} narration drafts; retrying at the next tick"
+    )]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
 }

@@ -11,4 +11,10 @@ public interface INarrationObserver
 }
 
 /// <summary>A narration that has just been committed as completed.</summary>
-public sealed record CompletedNarration(string OwnerId, string AdventureId, string TurnId, int TurnNumber, int Alternative);
+public sealed record CompletedNarration(
+    string OwnerId,
+    string AdventureId,
+    string TurnId,
+    int TurnNumber,
+    int Alternative
+);

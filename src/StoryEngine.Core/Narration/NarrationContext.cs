@@ -20,13 +20,18 @@ public sealed record ContextReport(
     IReadOnlyList<ContextSection> Sections,
     IReadOnlyList<ContextOmission> LeftOut,
     Lore.Activation.LoreReport? Lore = null,
-    Memory.MemoryReport? Memory = null);
+    Memory.MemoryReport? Memory = null
+);
 
 /// <summary>
 /// The messages for the chat client, the report of how they were chosen, and the volatile block to keep with the turn
 /// (null when it had none).
 /// </summary>
-public sealed record NarrationContext(IReadOnlyList<ChatMessage> Messages, ContextReport Report, Stories.CarriedContext? Carried = null);
+public sealed record NarrationContext(
+    IReadOnlyList<ChatMessage> Messages,
+    ContextReport Report,
+    Stories.CarriedContext? Carried = null
+);
 
 /// <summary>The player's move: a turn kind (do, say, story, continue) and its text.</summary>
 public sealed record PlayerAction(string Kind, string Text)
@@ -34,12 +39,14 @@ public sealed record PlayerAction(string Kind, string Text)
     public static readonly IReadOnlyList<string> Kinds = ["do", "say", "story", "continue"];
 
     /// <summary>The user-role message for this action; the player's words never go anywhere else.</summary>
-    public string ToPrompt() => Kind switch
-    {
-        "do" => "[Action] " + PromptText.Clean(Text),
-        "say" => "[Says] \"" + PromptText.Clean(Text) + "\"",
-        "story" => "[Story direction] " + PromptText.Clean(Text),
-        "continue" => "[Continue the story]" + (string.IsNullOrWhiteSpace(Text) ? "" : " " + PromptText.Clean(Text)),
-        _ => PromptText.Clean(Text),
-    };
+    public string ToPrompt() =>
+        Kind switch
+        {
+            "do" => "[Action] " + PromptText.Clean(Text),
+            "say" => "[Says] \"" + PromptText.Clean(Text) + "\"",
+            "story" => "[Story direction] " + PromptText.Clean(Text),
+            "continue" => "[Continue the story]"
+                + (string.IsNullOrWhiteSpace(Text) ? "" : " " + PromptText.Clean(Text)),
+            _ => PromptText.Clean(Text),
+        };
 }

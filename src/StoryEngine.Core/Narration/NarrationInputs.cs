@@ -27,11 +27,17 @@ public sealed class NarrationInputs(
     State.WorldStates states,
     LoreInputs lore,
     MemoryRecall recall,
-    IMemoryStore memory)
+    IMemoryStore memory
+)
 {
     private const int PageSize = 64;
 
-    public async Task<NarrationInput> LoadAsync(Adventure adventure, string turnId, PlayerAction action, CancellationToken cancellationToken)
+    public async Task<NarrationInput> LoadAsync(
+        Adventure adventure,
+        string turnId,
+        PlayerAction action,
+        CancellationToken cancellationToken
+    )
     {
         using var span = Telemetry.StoryTelemetry.StartSpan("context.load");
         var owner = new ResourceScope(adventure.OwnerId, null);
@@ -39,7 +45,9 @@ public sealed class NarrationInputs(
         var world = await worlds.GetAsync(owner, adventure.WorldId, cancellationToken) is { DeletedAt: null } w
             ? w.Body
             : throw new NotFoundException(World.Kind, adventure.WorldId);
-        var persona = adventure.PersonaId is null ? null : (await personas.GetAsync(owner, adventure.PersonaId, cancellationToken))?.Body;
+        var persona = adventure.PersonaId is null
+            ? null
+            : (await personas.GetAsync(owner, adventure.PersonaId, cancellationToken))?.Body;
         var cast = new List<Character>();
         foreach (var id in adventure.CharacterIds)
         {
@@ -48,34 +56,61 @@ public sealed class NarrationInputs(
                 cast.Add(c.Body);
             }
         }
-        var place = adventure.StartLocationId is null ? null : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
+        var place = adventure.StartLocationId is null
+            ? null
+            : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
-        return new NarrationInput(world, persona, cast, place, transcript, action,
+        return new NarrationInput(
+            world,
+            persona,
+            cast,
+            place,
+            transcript,
+            action,
             await states.CurrentAsync(adventure, cancellationToken),
             await LoreAsync(adventure, turnId, transcript, cancellationToken),
             await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
-            await memory.ListSummariesAsync(adventure.Id, cancellationToken));
+            await memory.ListSummariesAsync(adventure.Id, cancellationToken)
+        );
     }
 
-    private Task<LoreInput?> LoreAsync(Adventure adventure, string turnId, IReadOnlyList<TurnRecord> transcript,
-        CancellationToken cancellationToken) =>
-        Telemetry.StoryTelemetry.MeasureAsync("lore.load", null, () => lore.LoadAsync(adventure, turnId, transcript,
-            cancellationToken));
+    private Task<LoreInput?> LoreAsync(
+        Adventure adventure,
+        string turnId,
+        IReadOnlyList<TurnRecord> transcript,
+        CancellationToken cancellationToken
+    ) =>
+        Telemetry.StoryTelemetry.MeasureAsync("lore.load", null, () =>
+            lore.LoadAsync(adventure, turnId, transcript, cancellationToken)
+        );
 
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
-    private async Task<RecallResult> RecallAsync(Adventure adventure, string turnId, PlayerAction action, IReadOnlyList<TurnRecord> transcript, CancellationToken cancellationToken)
+    private async Task<RecallResult> RecallAsync(
+        Adventure adventure,
+        string turnId,
+        PlayerAction action,
+        IReadOnlyList<TurnRecord> transcript,
+        CancellationToken cancellationToken
+    )
     {
         var adventureId = adventure.Id;
-        var query = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
+        var query =
+            action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
         var before = (await log.GetTurnAsync(adventureId, turnId, cancellationToken))?.Number ?? int.MaxValue;
-        return await Telemetry.StoryTelemetry.MeasureAsync("memory.recall", Telemetry.StoryMetrics.Recall,
-            () => recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken));
+        return await Telemetry.StoryTelemetry.MeasureAsync("memory.recall", Telemetry.StoryMetrics.Recall, () =>
+            recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken)
+        );
     }
 
-    private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(string adventureId, string turnId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(
+        string adventureId,
+        string turnId,
+        CancellationToken cancellationToken
+    )
     {
         var current = await log.GetTurnAsync(adventureId, turnId, cancellationToken);
-        // Read back only until the turns read could already fill the whole prompt budget; the builder decides the exact cut.
+        // Read back only until the turns read could already fill the whole prompt budget; the builder decides the exact
+        // cut.
         var budget = narrator.Settings.PromptBudget;
         var turns = new List<TurnRecord>();
         var size = 0;
@@ -84,8 +119,11 @@ public sealed class NarrationInputs(
         {
             var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: false, cancellationToken);
             turns.AddRange(page);
-            size += page.Sum(t => tokens.Estimate(t.PlayerText, narrator.Settings.Model) + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
-                + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model));
+            size += page.Sum(t =>
+                tokens.Estimate(t.PlayerText, narrator.Settings.Model)
+                + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
+                + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model)
+            );
             if (page.Count < PageSize)
             {
                 break;

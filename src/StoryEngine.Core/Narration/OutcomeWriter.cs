@@ -6,8 +6,13 @@ using StoryEngine.Core.Stories;
 namespace StoryEngine.Core.Narration;
 
 /// <summary>A narration's outcome that is still to be appended, with the append its action left.</summary>
-public sealed record PendingOutcome(string OwnerId, string TurnId, int Alternative, IStoryEventPayload Outcome,
-    StoryAppend Appended)
+public sealed record PendingOutcome(
+    string OwnerId,
+    string TurnId,
+    int Alternative,
+    IStoryEventPayload Outcome,
+    StoryAppend Appended
+)
 {
     public string AdventureId => Appended.Adventure.Id;
 }
@@ -18,15 +23,23 @@ public sealed record PendingOutcome(string OwnerId, string TurnId, int Alternati
 /// is back (<see cref="WritePendingAsync"/>, called by a background service), so the narration's text is not lost and
 /// the adventure's lock is released at once instead of waiting for the database.
 /// </summary>
-public sealed partial class OutcomeWriter(StoryWriter writer, IStoryLog log, TimeProvider clock,
-    ILogger<OutcomeWriter> logger)
+public sealed partial class OutcomeWriter(
+    StoryWriter writer,
+    IStoryLog log,
+    TimeProvider clock,
+    ILogger<OutcomeWriter> logger
+)
 {
     /// <summary>The waits between attempts: about 7.5 s in all, longer than a database restart usually takes.</summary>
     public static readonly IReadOnlyList<TimeSpan> RetryDelays =
-        [.. new[] { 0.1, 0.25, 0.5, 1, 2, 3.5 }.Select(TimeSpan.FromSeconds)];
+    [
+        .. new[] { 0.1, 0.25, 0.5, 1, 2, 3.5 }.Select(TimeSpan.FromSeconds),
+    ];
 
-    private readonly ConcurrentDictionary<(string AdventureId, string TurnId, int Alternative), PendingOutcome>
-        _pending = new();
+    private readonly ConcurrentDictionary<
+        (string AdventureId, string TurnId, int Alternative),
+        PendingOutcome
+    > _pending = new();
 
     /// <summary>Outcomes waiting for the database.</summary>
     public int PendingCount => _pending.Count;
@@ -60,9 +73,11 @@ public sealed partial class OutcomeWriter(StoryWriter writer, IStoryLog log, Tim
         }
     }
 
-    /// <summary>Writes the outcomes kept during an outage; returns those written now, with their stored turns.</summary>
+    /// <summary>Writes the outcomes kept during an outage; returns those written now, with their stored
+    /// turns.</summary>
     public async Task<IReadOnlyList<(PendingOutcome Outcome, TurnRecord Turn)>> WritePendingAsync(
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var written = new List<(PendingOutcome, TurnRecord)>();
         foreach (var (key, outcome) in _pending)
@@ -95,12 +110,18 @@ public sealed partial class OutcomeWriter(StoryWriter writer, IStoryLog log, Tim
         e is DbException or TimeoutException or IOException or System.Net.Sockets.SocketException
         || (e is InvalidOperationException && e.InnerException is not null && IsStorageFault(e.InnerException));
 
-    private async Task<TurnRecord> AppendOnceAsync(PendingOutcome outcome, bool retrying,
-        CancellationToken cancellationToken)
+    private async Task<TurnRecord> AppendOnceAsync(
+        PendingOutcome outcome,
+        bool retrying,
+        CancellationToken cancellationToken
+    )
     {
-        if (retrying && await log.GetTurnAsync(outcome.AdventureId, outcome.TurnId, cancellationToken) is { } stored
+        if (
+            retrying
+            && await log.GetTurnAsync(outcome.AdventureId, outcome.TurnId, cancellationToken) is { } stored
             && outcome.Alternative < stored.Alternatives.Count
-            && stored.Alternatives[outcome.Alternative].Status != NarrationRecord.Streaming)
+            && stored.Alternatives[outcome.Alternative].Status != NarrationRecord.Streaming
+        )
         {
             // An earlier attempt committed but its answer was lost with the connection: appending again would record
             // the narration's end twice.
@@ -108,24 +129,49 @@ public sealed partial class OutcomeWriter(StoryWriter writer, IStoryLog log, Tim
         }
         // Background work (world state, summaries) may append to the log meanwhile; the outcome belongs at the end
         // whatever came before. It is tried first at the version the action left, which is usually still current.
-        return (await writer.AppendLatestAsync(outcome.OwnerId, outcome.AdventureId, outcome.OwnerId,
-            [outcome.Outcome], retrying ? null : outcome.Appended, cancellationToken)).Single();
+        return (
+            await writer.AppendLatestAsync(
+                outcome.OwnerId,
+                outcome.AdventureId,
+                outcome.OwnerId,
+                [outcome.Outcome],
+                retrying ? null : outcome.Appended,
+                cancellationToken
+            )
+        ).Single();
     }
 
-    [LoggerMessage(EventId = LogEvents.Narration.OutcomeDeferred, Level = LogLevel.Error,
-        Message = "The database stayed away: the outcome of adventure {AdventureId}, turn {TurnId} is kept in memory " +
-            "and written when it is back")]
-    private static partial void LogOutcomeDeferred(ILogger logger, Exception exception, string adventureId,
-        string turnId);
+    [LoggerMessage(
+        EventId = LogEvents.Narration.OutcomeDeferred,
+        Level = LogLevel.Error,
+        Message = "The database stayed away: the outcome of adventure {AdventureId}, turn {TurnId} is kept in memory "
+            + "and written when it is back"
+    )]
+    private static partial void LogOutcomeDeferred(
+        ILogger logger,
+        Exception exception,
+        string adventureId,
+        string turnId
+    );
 
-    [LoggerMessage(EventId = LogEvents.Narration.OutcomeWrittenLate, Level = LogLevel.Information,
-        Message = "Wrote the kept outcome of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.OutcomeWrittenLate,
+        Level = LogLevel.Information,
+        Message = "Wrote the kept outcome of adventure {AdventureId}, turn {TurnId}"
+    )]
     private static partial void LogOutcomeWrittenLate(ILogger logger, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = LogEvents.Narration.OutcomeDropped, Level = LogLevel.Warning,
-        Message = "Dropped the kept outcome of adventure {AdventureId}, turn {TurnId}: it can no longer be appended")]
-    private static partial void LogOutcomeDropped(ILogger logger, Exception exception, string adventureId,
-        string turnId);
+    [LoggerMessage(
+        EventId = LogEvents.Narration.OutcomeDropped,
+        Level = LogLevel.Warning,
+        Message = "Dropped the kept outcome of adventure {AdventureId}, turn {TurnId}: it can no longer be appended"
+    )]
+    private static partial void LogOutcomeDropped(
+        ILogger logger,
+        Exception exception,
+        string adventureId,
+        string turnId
+    );
 }
 
 /// <summary>
@@ -133,14 +179,17 @@ public sealed partial class OutcomeWriter(StoryWriter writer, IStoryLog log, Tim
 /// narration's outcome could not be stored yet: 503 with Retry-After; nothing the player did was lost.
 /// </summary>
 public sealed class StorageUnavailableException(Exception? inner = null)
-    : Errors.StoryEngineException(ProblemCode,
-        "The database is unavailable right now. Nothing you did was lost; try again in a few seconds.")
+    : Errors.StoryEngineException(
+        ProblemCode,
+        "The database is unavailable right now. Nothing you did was lost; try again in a few seconds."
+    )
 {
     public const string ProblemCode = "storage_unavailable";
 
     /// <summary>What a reader of a narration that ended during an outage is told.</summary>
-    public const string NarrationMessage = "The narration ended while the database was unavailable. Its text is " +
-        "kept and saved when the database is back; until then the turn shows as interrupted.";
+    public const string NarrationMessage =
+        "The narration ended while the database was unavailable. Its text is "
+        + "kept and saved when the database is back; until then the turn shows as interrupted.";
 
     public Exception? Cause { get; } = inner;
 }

@@ -5,7 +5,8 @@ namespace StoryEngine.Core.Narration;
 
 /// <summary>
 /// Makes text from players and cards safe to put in a prompt: control characters go, and chat-template markers
-/// (<c>&lt;|im_start|&gt;</c>, <c>[INST]</c>, <c>&lt;/s&gt;</c>, <c>### Instruction:</c>, …) are broken with a zero-width
+/// (<c>&lt;|im_start|&gt;</c>, <c>[INST]</c>, <c>&lt;/s&gt;</c>, <c>### Instruction:</c>, …) are broken with a
+/// zero-width
 /// space so a tokenizer never reads them as the real control tokens (issue 3, "Context building"); so are role
 /// prefixes at the start of a line (<c>system:</c>, <c>Human:</c>), which would otherwise read as a new speaker.
 /// </summary>
@@ -33,13 +34,20 @@ public static partial class PromptText
 
     // "system:", "Human:", "AI:" at the start of a line read as a new speaker to a model fed a plain transcript
     // (issue 15, fault 7); the same zero-width break keeps the word readable and the line no longer a turn marker.
-    [GeneratedRegex(@"(?<=^[ \t>*_""'\-]*)(?:system|assistant|user|human|ai|model|developer|tool|function|bot)[ \t]*:",
+    [GeneratedRegex(
+        @"(?<=^[ \t>*_""'\-]*)(?:system|assistant|user|human|ai|model|developer|tool|function|bot)[ \t]*:",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline,
-        matchTimeoutMilliseconds: 200)]
+        matchTimeoutMilliseconds: 200
+    )]
     private static partial Regex RolePrefix();
 
     // ChatML, Llama 2/3, Mistral, Gemma, Alpaca-style headers, EOS tags.
-    [GeneratedRegex(@"<\|[A-Za-z0-9_]{1,40}\|>|\[/?INST\]|<<\/?SYS>>|</?s>|<(?:start|end)_of_turn>|<\|?(?:eot_id|begin_of_text|start_header_id|end_header_id)\|?>|#{2,4}\s*(?:Instruction|Response|Input|System|Assistant|User)\s*:",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 200)]
+    [GeneratedRegex(
+        @"<\|[A-Za-z0-9_]{1,40}\|>|\[/?INST\]|<<\/?SYS>>|</?s>|<(?:start|end)_of_turn>|"
+            + @"<\|?(?:eot_id|begin_of_text|start_header_id|end_header_id)\|?>|"
+            + @"#{2,4}\s*(?:Instruction|Response|Input|System|Assistant|User)\s*:",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
+        matchTimeoutMilliseconds: 200
+    )]
     private static partial Regex TemplateMarker();
 }

@@ -43,8 +43,11 @@ public sealed class ShutdownDrain
 }
 
 /// <summary>A new turn reached a node that is shutting down: 503 <c>draining</c> with Retry-After.</summary>
-public sealed class ServerDrainingException() : StoryEngineException(ProblemCode,
-    "This server is shutting down and takes no new turns; nothing was written. Try again in a few seconds.")
+public sealed class ServerDrainingException()
+    : StoryEngineException(
+        ProblemCode,
+        "This server is shutting down and takes no new turns; nothing was written. Try again in a few seconds."
+    )
 {
     public const string ProblemCode = "draining";
 }

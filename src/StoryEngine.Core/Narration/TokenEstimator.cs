@@ -24,7 +24,8 @@ public sealed class TokenEstimator
 
     public double Factor(string? model) => model is not null && _factor.TryGetValue(model, out var f) ? f : 1.0;
 
-    /// <summary>Moves the model's factor a fifth of the way toward what the backend reported, so one odd reply cannot swing it.</summary>
+    /// <summary>Moves the model's factor a fifth of the way toward what the backend reported, so one odd reply cannot
+    /// swing it.</summary>
     public void Calibrate(string? model, int estimatedTokens, long reportedTokens)
     {
         if (model is null || estimatedTokens <= 0 || reportedTokens <= 0)

@@ -10,7 +10,9 @@ namespace StoryEngine.Core.Narration;
 public sealed class TurnRegistry(TimeProvider clock)
 {
     public static readonly TimeSpan Linger = TimeSpan.FromMinutes(2);
-    private readonly ConcurrentDictionary<string, (TurnRun Run, DateTimeOffset FinishedAt)> _runs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (TurnRun Run, DateTimeOffset FinishedAt)> _runs = new(
+        StringComparer.Ordinal
+    );
 
     /// <summary>Claims the adventure for a new narration, or throws <see cref="TurnInProgressException"/>.</summary>
     public TurnRun Begin(string adventureId, string turnId, int alternative, string? ownerId = null)
@@ -62,7 +64,10 @@ public sealed class TurnRegistry(TimeProvider clock)
     }
 
     /// <summary>Gives up a claim whose action could not even be committed.</summary>
-    public void Abandon(TurnRun run) => _runs.TryRemove(new KeyValuePair<string, (TurnRun, DateTimeOffset)>(run.AdventureId, (run, DateTimeOffset.MaxValue)));
+    public void Abandon(TurnRun run) =>
+        _runs.TryRemove(
+            new KeyValuePair<string, (TurnRun, DateTimeOffset)>(run.AdventureId, (run, DateTimeOffset.MaxValue))
+        );
 
     public IReadOnlyList<TurnRun> Active => _runs.Values.Where(e => !e.Run.IsFinished).Select(e => e.Run).ToArray();
 

@@ -3,10 +3,12 @@ namespace StoryEngine.Core.Narration;
 /// <summary>What a reader of a narration stream receives, in order: tokens, then exactly one outcome.</summary>
 public abstract record TurnStreamItem;
 
-/// <summary>A piece of narration; <see cref="Index"/> counts from 1 within one narration and is the SSE event id.</summary>
+/// <summary>A piece of narration; <see cref="Index"/> counts from 1 within one narration and is the SSE event
+/// id.</summary>
 public sealed record TokenItem(int Index, string Text) : TurnStreamItem;
 
-/// <summary>The narration ended: <see cref="Turn"/> is the stored turn; a failure carries its problem code and message.</summary>
+/// <summary>The narration ended: <see cref="Turn"/> is the stored turn; a failure carries its problem code and
+/// message.</summary>
 public sealed record OutcomeItem(Stories.TurnRecord Turn, string? FailureCode, string? FailureMessage) : TurnStreamItem
 {
     public bool Succeeded => FailureCode is null;
@@ -47,12 +49,20 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
     /// <summary>The id a stream's events carry: which narration, and which token of it.</summary>
     public string EventId(int index) => $"{TurnId}.{Alternative}.{index}";
 
-    /// <summary>The token index after which to resume for a Last-Event-ID, or 0 when it names another narration.</summary>
+    /// <summary>The token index after which to resume for a Last-Event-ID, or 0 when it names another
+    /// narration.</summary>
     public int ResumeAfter(string? lastEventId)
     {
         var prefix = $"{TurnId}.{Alternative}.";
-        return lastEventId is not null && lastEventId.StartsWith(prefix, StringComparison.Ordinal)
-               && int.TryParse(lastEventId.AsSpan(prefix.Length), System.Globalization.CultureInfo.InvariantCulture, out var index) && index > 0
+        return
+            lastEventId is not null
+            && lastEventId.StartsWith(prefix, StringComparison.Ordinal)
+            && int.TryParse(
+                lastEventId.AsSpan(prefix.Length),
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var index
+            )
+            && index > 0
             ? index
             : 0;
     }
@@ -62,7 +72,10 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
     public void Finish(OutcomeItem outcome) => Change(() => _outcome ??= outcome);
 
     /// <summary>Tokens after <paramref name="afterIndex"/>, live as they arrive, then the outcome.</summary>
-    public async IAsyncEnumerable<TurnStreamItem> ReadAsync(int afterIndex, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TurnStreamItem> ReadAsync(
+        int afterIndex,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var next = afterIndex;
         while (true)

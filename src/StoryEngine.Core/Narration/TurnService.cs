@@ -1,4 +1,3 @@
-using StoryEngine.Core.Resources;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -7,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Lore.Activation;
+using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
 using StoryEngine.Core.Telemetry;
 using StoryEngine.Core.Usage;
@@ -33,14 +33,21 @@ public sealed partial class TurnService(
     ILoreActivationLog loreActivations,
     OutcomeWriter outcomes,
     TimeProvider clock,
-    ILogger<TurnService> logger)
+    ILogger<TurnService> logger
+)
 {
     private readonly CancellationTokenSource _shutdown = new();
     private readonly List<Task> _narrations = [];
     private readonly Lock _narrationsLock = new();
 
     /// <summary>Commits the action, starts narrating, and returns the run to stream from.</summary>
-    public async Task<TurnRun> TakeTurnAsync(string ownerId, string adventureId, string? kind, string? text, CancellationToken cancellationToken)
+    public async Task<TurnRun> TakeTurnAsync(
+        string ownerId,
+        string adventureId,
+        string? kind,
+        string? text,
+        CancellationToken cancellationToken
+    )
     {
         drain.ThrowIfDraining(); // issue 16: a node shutting down starts no narration it might have to cut off
         var action = ValidateAction(kind, text);
@@ -53,15 +60,26 @@ public sealed partial class TurnService(
     }
 
     /// <summary>Narrates the newest turn again as a new alternative; the earlier ones stay available.</summary>
-    public async Task<TurnRun> RetryAsync(string ownerId, string adventureId, string turnId, CancellationToken cancellationToken)
+    public async Task<TurnRun> RetryAsync(
+        string ownerId,
+        string adventureId,
+        string turnId,
+        CancellationToken cancellationToken
+    )
     {
         drain.ThrowIfDraining();
         var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
         var command = new RetryTurn(turnId);
         var decision = TurnDecider.Decide(state, command); // its refusals (404, not_newest_turn) precede the quota's
         await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
-        return await CommitAndStartAsync(ownerId, state, command, decision,
-            s => new PlayerAction(s.Target!.Kind, s.Target.PlayerText), cancellationToken);
+        return await CommitAndStartAsync(
+            ownerId,
+            state,
+            command,
+            decision,
+            s => new PlayerAction(s.Target!.Kind, s.Target.PlayerText),
+            cancellationToken
+        );
     }
 
     /// <summary>
@@ -69,8 +87,14 @@ public sealed partial class TurnService(
     /// log moved on between the load and the claim (a narration that finished just then), the state is loaded, the
     /// command decided and the adventure claimed again, once, as the reload after the claim used to do every time.
     /// </summary>
-    private async Task<TurnRun> CommitAndStartAsync(string ownerId, TurnState state, TurnCommand command,
-        TurnDecision decision, Func<TurnState, PlayerAction> actionOf, CancellationToken cancellationToken)
+    private async Task<TurnRun> CommitAndStartAsync(
+        string ownerId,
+        TurnState state,
+        TurnCommand command,
+        TurnDecision decision,
+        Func<TurnState, PlayerAction> actionOf,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -78,8 +102,13 @@ public sealed partial class TurnService(
             try
             {
                 var known = state.Target is { } target ? [target] : Array.Empty<TurnRecord>();
-                var appended = await writer.AppendAsync(state.Adventure, ownerId, decision.Events, known,
-                    cancellationToken);
+                var appended = await writer.AppendAsync(
+                    state.Adventure,
+                    ownerId,
+                    decision.Events,
+                    known,
+                    cancellationToken
+                );
                 Start(run, ownerId, actionOf(state), appended);
                 return run;
             }
@@ -109,7 +138,8 @@ public sealed partial class TurnService(
         return run;
     }
 
-    /// <summary>The narration in flight (or just finished) for re-attaching, after checking the adventure is the caller's.</summary>
+    /// <summary>The narration in flight (or just finished) for re-attaching, after checking the adventure is the
+    /// caller's.</summary>
     public Task<TurnRun?> FindRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
         OwnedRunAsync(ownerId, adventureId, cancellationToken);
 
@@ -131,8 +161,10 @@ public sealed partial class TurnService(
         {
             await writer.LoadAsync(ownerId, adventureId, bounded.Token);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested
-            && (e is OperationCanceledException || OutcomeWriter.IsStorageFault(e)))
+        catch (Exception e)
+            when (!cancellationToken.IsCancellationRequested
+                && (e is OperationCanceledException || OutcomeWriter.IsStorageFault(e))
+            )
         {
             throw new StorageUnavailableException(e);
         }
@@ -163,13 +195,21 @@ public sealed partial class TurnService(
         {
             if (outcome.Outcome is NarrationCompleted { Stopped: false })
             {
-                await NotifyAsync(new CompletedNarration(outcome.OwnerId, outcome.AdventureId, outcome.TurnId,
-                    turn.Number, outcome.Alternative));
+                await NotifyAsync(
+                    new CompletedNarration(
+                        outcome.OwnerId,
+                        outcome.AdventureId,
+                        outcome.TurnId,
+                        turn.Number,
+                        outcome.Alternative
+                    )
+                );
             }
         }
-        var swept = sweepOrphans && outcomes.PendingCount == 0
-            ? await InterruptStaleAsync(clock.GetUtcNow() - OrphanAfter, cancellationToken)
-            : 0;
+        var swept =
+            sweepOrphans && outcomes.PendingCount == 0
+                ? await InterruptStaleAsync(clock.GetUtcNow() - OrphanAfter, cancellationToken)
+                : 0;
         return written.Count + swept;
     }
 
@@ -179,16 +219,23 @@ public sealed partial class TurnService(
         var recovered = 0;
         foreach (var turn in stale)
         {
-            if (registry.Find(turn.AdventureId) is { IsFinished: false }
+            if (
+                registry.Find(turn.AdventureId) is { IsFinished: false }
                 || outcomes.IsPending(turn.AdventureId, turn.TurnId)
-                || turn.UpdatedAt > startedBefore)
+                || turn.UpdatedAt > startedBefore
+            )
             {
                 continue; // narrating on this node right now, ended here and waiting for the database, or too recent
             }
             var alternative = turn.Alternatives.Count - 1;
             var draft = await log.GetDraftAsync(turn.AdventureId, turn.TurnId, alternative, cancellationToken) ?? "";
             var adventure = await writer.LoadAsync(await OwnerOfAsync(turn), turn.AdventureId, cancellationToken);
-            await writer.AppendAsync(adventure, "system", [new NarrationInterrupted(turn.TurnId, alternative, draft)], cancellationToken);
+            await writer.AppendAsync(
+                adventure,
+                "system",
+                [new NarrationInterrupted(turn.TurnId, alternative, draft)],
+                cancellationToken
+            );
             LogRecovered(logger, turn.AdventureId, turn.TurnId, draft.Length);
             recovered++;
         }
@@ -242,8 +289,10 @@ public sealed partial class TurnService(
         var text = new StringBuilder();
         var started = Stopwatch.GetTimestamp();
         double? firstTokenMs = null;
-        string? backend = null, model = null;
-        long? inputTokens = null, outputTokens = null;
+        string? backend = null,
+            model = null;
+        long? inputTokens = null,
+            outputTokens = null;
         var estimated = 0;
         var called = false;
         var savingContext = Task.CompletedTask;
@@ -255,14 +304,28 @@ public sealed partial class TurnService(
             var context = contexts.Build(input, narrator.Settings);
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
-            // Saved while the model reads the prompt, not before asking it: the write stays off the time to first token.
+            // Saved while the model reads the prompt, not before asking it: the write stays off the time to first
+            // token.
             savingContext = Task.WhenAll(
-                log.SaveContextAsync(run.AdventureId, run.TurnId, run.Alternative, JsonSerializer.Serialize(context.Report, StoryEventJson.Options), CancellationToken.None),
-                SaveLoreAsync(run, input.Lore, context.Report.Lore));
+                log.SaveContextAsync(
+                    run.AdventureId,
+                    run.TurnId,
+                    run.Alternative,
+                    JsonSerializer.Serialize(context.Report, StoryEventJson.Options),
+                    CancellationToken.None
+                ),
+                SaveLoreAsync(run, input.Lore, context.Report.Lore)
+            );
 
             called = true;
             trace.ModelCallStarting(narrator.Settings.Model);
-            await foreach (var update in narrator.Client.GetStreamingResponseAsync(context.Messages, new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens }, linked.Token))
+            await foreach (
+                var update in narrator.Client.GetStreamingResponseAsync(
+                    context.Messages,
+                    new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens },
+                    linked.Token
+                )
+            )
             {
                 model ??= update.ModelId;
                 if (update.AdditionalProperties?.TryGetValue("backend", out var name) == true)
@@ -298,7 +361,13 @@ public sealed partial class TurnService(
         {
             // Whatever the backend did, the turn ends with an event saying so; the partial text is kept.
             LogNarrationFailed(logger, e, run.AdventureId, run.TurnId);
-            outcome = new NarrationFailed(run.TurnId, run.Alternative, FailureCode(e), FailureMessage(e), text.ToString());
+            outcome = new NarrationFailed(
+                run.TurnId,
+                run.Alternative,
+                FailureCode(e),
+                FailureMessage(e),
+                text.ToString()
+            );
         }
         trace.ModelCallEnded(outcome, backend, model, inputTokens, outputTokens, firstTokenMs);
         drafts.Forget(run);
@@ -307,48 +376,91 @@ public sealed partial class TurnService(
         {
             // Every call is metered, stopped and failed ones too: the tokens were spent. A failure before any output,
             // with nothing reported, spent nothing we can know of and is recorded as zero.
-            var spentNothing = outcome is NarrationFailed && text.Length == 0 && inputTokens is null && outputTokens is null;
-            await usage.RecordAsync(new ModelCall(ownerId, run.AdventureId, UsagePurposes.Narration, backend, model ?? narrator.Settings.Model,
-                inputTokens, outputTokens, spentNothing ? 0 : estimated, text.ToString()), CancellationToken.None);
+            var spentNothing =
+                outcome is NarrationFailed && text.Length == 0 && inputTokens is null && outputTokens is null;
+            await usage.RecordAsync(
+                new ModelCall(
+                    ownerId,
+                    run.AdventureId,
+                    UsagePurposes.Narration,
+                    backend,
+                    model ?? narrator.Settings.Model,
+                    inputTokens,
+                    outputTokens,
+                    spentNothing ? 0 : estimated,
+                    text.ToString()
+                ),
+                CancellationToken.None
+            );
         }
         await FinishAsync(run, ownerId, outcome, appended);
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 
-        NarrationCompleted Completed(bool stopped) => new(run.TurnId, run.Alternative, text.ToString(), backend, model,
-            new TokenUsage(inputTokens, outputTokens), new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds), stopped, carried);
+        NarrationCompleted Completed(bool stopped) =>
+            new(
+                run.TurnId,
+                run.Alternative,
+                text.ToString(),
+                backend,
+                model,
+                new TokenUsage(inputTokens, outputTokens),
+                new NarrationTimings(firstTokenMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds),
+                stopped,
+                carried
+            );
     }
 
     private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome, StoryAppend appended)
     {
         try
         {
-            var turn = await outcomes.WriteAsync(new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome,
-                appended));
+            var turn = await outcomes.WriteAsync(
+                new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended)
+            );
             if (turn is null)
             {
                 // The database stayed away: the outcome is written when it is back. The reader is told now, and the
                 // turn it gets stands as interrupted with the text so far, which is what a retry would start from.
-                run.Finish(new OutcomeItem(InterruptedInMemory(run, appended, outcome),
-                    StorageUnavailableException.ProblemCode, StorageUnavailableException.NarrationMessage));
+                run.Finish(
+                    new OutcomeItem(
+                        InterruptedInMemory(run, appended, outcome),
+                        StorageUnavailableException.ProblemCode,
+                        StorageUnavailableException.NarrationMessage
+                    )
+                );
                 return;
             }
             if (outcome is NarrationCompleted { Stopped: false })
             {
-                await NotifyAsync(new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative));
+                await NotifyAsync(
+                    new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative)
+                );
             }
-            run.Finish(outcome switch
-            {
-                NarrationFailed f => new OutcomeItem(turn, f.Code, f.Message),
-                NarrationInterrupted => new OutcomeItem(turn, "interrupted", "The server is shutting down; the narration so far is kept. Retry it when the server is back."),
-                _ => new OutcomeItem(turn, null, null),
-            });
+            run.Finish(
+                outcome switch
+                {
+                    NarrationFailed f => new OutcomeItem(turn, f.Code, f.Message),
+                    NarrationInterrupted => new OutcomeItem(
+                        turn,
+                        "interrupted",
+                        "The server is shutting down; the "
+                            + "narration so far is kept. Retry it when the server is back."
+                    ),
+                    _ => new OutcomeItem(turn, null, null),
+                }
+            );
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Not the database's absence but a refusal (the adventure was deleted meanwhile): nothing to write to.
             LogOutcomeLost(logger, e, run.AdventureId, run.TurnId);
-            run.Finish(new OutcomeItem(InterruptedInMemory(run, appended, outcome), "storage_failed",
-                "The narration could not be saved. It will be marked interrupted and can be retried."));
+            run.Finish(
+                new OutcomeItem(
+                    InterruptedInMemory(run, appended, outcome),
+                    "storage_failed",
+                    "The narration could not be saved. It will be marked interrupted and can be retried."
+                )
+            );
         }
         finally
         {
@@ -401,7 +513,16 @@ public sealed partial class TurnService(
     private Task SaveLoreAsync(TurnRun run, LoreInput? lore, LoreReport? report) =>
         lore is null || report is null || report.Fired.Count == 0
             ? Task.CompletedTask
-            : loreActivations.SaveAsync(new LoreActivationRecord(run.AdventureId, run.TurnId, run.Alternative, lore.TurnNumber, report.ToHistory()), CancellationToken.None);
+            : loreActivations.SaveAsync(
+                new LoreActivationRecord(
+                    run.AdventureId,
+                    run.TurnId,
+                    run.Alternative,
+                    lore.TurnNumber,
+                    report.ToHistory()
+                ),
+                CancellationToken.None
+            );
 
     // The context report is for the inspector; failing to store it must not fail the turn, only be logged.
     private async Task ObserveAsync(Task savingContext, TurnRun run)
@@ -441,37 +562,75 @@ public sealed partial class TurnService(
         return new PlayerAction(kind!, text ?? "");
     }
 
-    private static string FailureCode(Exception e) => e switch
-    {
-        TimeoutException => "backend_timeout",
-        _ => "backend_unavailable",
-    };
+    private static string FailureCode(Exception e) =>
+        e switch
+        {
+            TimeoutException => "backend_timeout",
+            _ => "backend_unavailable",
+        };
 
     // The backends' exceptions carry a message written for players (issue 15: no addresses or keys); a database
     // error's text can name the server, so the player gets a plain sentence and the log keeps the detail.
-    private static string FailureMessage(Exception e) => e switch
-    {
-        System.Data.Common.DbException => "The story could not be saved just now. Try again in a minute.",
-        _ when string.IsNullOrWhiteSpace(e.Message) => "The storyteller's model failed. Try again in a minute.",
-        _ => e.Message,
-    };
+    private static string FailureMessage(Exception e) =>
+        e switch
+        {
+            System.Data.Common.DbException => "The story could not be saved just now. Try again in a minute.",
+            _ when string.IsNullOrWhiteSpace(e.Message) => "The storyteller's model failed. Try again in a minute.",
+            _ => e.Message,
+        };
 
-    [LoggerMessage(EventId = LogEvents.Narration.NarrationFailed, Level = LogLevel.Warning, Message = "Narration failed for adventure {AdventureId}, turn {TurnId}")]
-    private static partial void LogNarrationFailed(ILogger logger, Exception exception, string adventureId, string turnId);
+    [LoggerMessage(
+        EventId = LogEvents.Narration.NarrationFailed,
+        Level = LogLevel.Warning,
+        Message = "Narration failed for adventure {AdventureId}, turn {TurnId}"
+    )]
+    private static partial void LogNarrationFailed(
+        ILogger logger,
+        Exception exception,
+        string adventureId,
+        string turnId
+    );
 
-    [LoggerMessage(EventId = LogEvents.Narration.OutcomeLost, Level = LogLevel.Error, Message = "Could not store the outcome of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.OutcomeLost,
+        Level = LogLevel.Error,
+        Message = "Could not store " + "the outcome of adventure {AdventureId}, turn {TurnId}"
+    )]
     private static partial void LogOutcomeLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = LogEvents.Narration.ContextLost, Level = LogLevel.Warning, Message = "Could not store the prompt report or lore activations of adventure {AdventureId}, turn {TurnId}")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.ContextLost,
+        Level = LogLevel.Warning,
+        Message = "Could not store " + "the prompt report or lore activations of adventure {AdventureId}, turn {TurnId}"
+    )]
     private static partial void LogContextLost(ILogger logger, Exception exception, string adventureId, string turnId);
 
-    [LoggerMessage(EventId = LogEvents.Narration.ObserverFailed, Level = LogLevel.Warning, Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}")]
-    private static partial void LogObserverFailed(ILogger logger, Exception exception, string observer, string adventureId, string turnId);
+    [LoggerMessage(
+        EventId = LogEvents.Narration.ObserverFailed,
+        Level = LogLevel.Warning,
+        Message = "{Observer} could not schedule follow-up work for adventure {AdventureId}, turn {TurnId}"
+    )]
+    private static partial void LogObserverFailed(
+        ILogger logger,
+        Exception exception,
+        string observer,
+        string adventureId,
+        string turnId
+    );
 
-    [LoggerMessage(EventId = LogEvents.Narration.InterruptedByStop, Level = LogLevel.Warning, Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters of its draft")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.InterruptedByStop,
+        Level = LogLevel.Warning,
+        Message = "Turn {TurnId} of adventure {AdventureId} was interrupted by a stop; kept {Characters} characters "
+            + "of its draft"
+    )]
     private static partial void LogRecovered(ILogger logger, string adventureId, string turnId, int characters);
 }
 
 /// <summary>An action longer than <see cref="NarratorSettings.MaxActionCharacters"/>: refused with 422.</summary>
 public sealed class ActionTooLongException(int length)
-    : StoryEngineException("action_too_long", $"An action may be at most {NarratorSettings.MaxActionCharacters} characters (got {length}). Split it into several turns.");
+    : StoryEngineException(
+        "action_too_long",
+        $"An action may be at most {NarratorSettings.MaxActionCharacters} "
+            + $"characters (got {length}). Split it into several turns."
+    );

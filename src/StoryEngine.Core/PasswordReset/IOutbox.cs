@@ -5,8 +5,16 @@ namespace StoryEngine.Core.PasswordReset;
 /// loses nothing: the sender retries until it is delivered. <see cref="SealedBody"/> is SecretBox ciphertext because a
 /// reset mail holds a live token.
 /// </summary>
-public sealed record OutboxMessage(string Id, string? UserId, string Kind, string Recipient, string Subject, string SealedBody,
-    DateTimeOffset CreatedAt, int Attempts = 0);
+public sealed record OutboxMessage(
+    string Id,
+    string? UserId,
+    string Kind,
+    string Recipient,
+    string Subject,
+    string SealedBody,
+    DateTimeOffset CreatedAt,
+    int Attempts = 0
+);
 
 public interface IOutbox
 {
@@ -16,7 +24,12 @@ public interface IOutbox
     /// Up to <paramref name="limit"/> unsent messages that are due, each leased until <paramref name="leaseUntil"/> so
     /// another node does not send it at the same time.
     /// </summary>
-    Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(
+        DateTimeOffset now,
+        DateTimeOffset leaseUntil,
+        int limit,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Marks it sent and forgets its body.</summary>
     Task MarkSentAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);

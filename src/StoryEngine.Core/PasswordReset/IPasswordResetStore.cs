@@ -3,7 +3,13 @@ namespace StoryEngine.Core.PasswordReset;
 /// <summary>One-time reset tokens (kept as SHA-256 hashes) and the account addresses they are mailed to.</summary>
 public interface IPasswordResetStore
 {
-    Task InsertTokenAsync(string tokenHash, string userId, DateTimeOffset createdAt, DateTimeOffset expiresAt, CancellationToken cancellationToken);
+    Task InsertTokenAsync(
+        string tokenHash,
+        string userId,
+        DateTimeOffset createdAt,
+        DateTimeOffset expiresAt,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>The user a token belongs to while it is unused and unexpired; null otherwise.</summary>
     Task<string?> FindUsableAsync(string tokenHash, DateTimeOffset now, CancellationToken cancellationToken);

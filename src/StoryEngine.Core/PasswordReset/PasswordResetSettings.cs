@@ -8,5 +8,6 @@ public sealed record PasswordResetSettings(string? PublicUrl, TimeSpan TokenLife
 {
     public static readonly PasswordResetSettings Default = new(null, TimeSpan.FromMinutes(30));
 
-    public string LinkFor(string token) => $"{(PublicUrl ?? "").TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
+    public string LinkFor(string token) =>
+        $"{(PublicUrl ?? "").TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
 }

@@ -3,7 +3,8 @@ using StoryEngine.Core.Resources;
 
 namespace StoryEngine.Core.Personas;
 
-/// <summary>A character the player plays as; it belongs to the player, not to a world, so it can enter any world.</summary>
+/// <summary>A character the player plays as; it belongs to the player, not to a world, so it can enter any
+/// world.</summary>
 public sealed record Persona : IResourceBody<Persona>
 {
     public static string Kind => "persona";

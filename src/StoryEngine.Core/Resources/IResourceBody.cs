@@ -6,7 +6,8 @@ namespace StoryEngine.Core.Resources;
 /// The content of one kind of owned, versioned, trashable world data (a world, a location, a character,
 /// a persona). The store keeps it as a JSON document next to the few columns it filters on.
 /// </summary>
-public interface IResourceBody<TSelf> where TSelf : IResourceBody<TSelf>
+public interface IResourceBody<TSelf>
+    where TSelf : IResourceBody<TSelf>
 {
     /// <summary>The singular noun used in messages and problem details, e.g. "world".</summary>
     static abstract string Kind { get; }
@@ -18,6 +19,7 @@ public interface IResourceBody<TSelf> where TSelf : IResourceBody<TSelf>
 
     IReadOnlyList<string> Tags { get; }
 
-    /// <summary>Checks what the body can check about itself; cross-resource rules live in <see cref="IResourceRules{TBody}"/>.</summary>
+    /// <summary>Checks what the body can check about itself; cross-resource rules live in <see
+    /// cref="IResourceRules{TBody}"/>.</summary>
     void Validate(FieldErrors errors);
 }

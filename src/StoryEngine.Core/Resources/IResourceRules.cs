@@ -8,11 +8,19 @@ namespace StoryEngine.Core.Resources;
 /// </summary>
 public interface IResourceRules<TBody>
 {
-    /// <summary>Throws <see cref="NotFoundException"/> when the scope's parent is missing, deleted or someone else's.</summary>
+    /// <summary>Throws <see cref="NotFoundException"/> when the scope's parent is missing, deleted or someone
+    /// else's.</summary>
     Task EnsureParentAsync(ResourceScope scope, CancellationToken cancellationToken);
 
-    /// <summary>Adds errors for references that do not hold; <paramref name="id"/> is the resource being written.</summary>
-    Task ValidateAsync(ResourceScope scope, string id, TBody body, FieldErrors errors, CancellationToken cancellationToken);
+    /// <summary>Adds errors for references that do not hold; <paramref name="id"/> is the resource being
+    /// written.</summary>
+    Task ValidateAsync(
+        ResourceScope scope,
+        string id,
+        TBody body,
+        FieldErrors errors,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Throws <see cref="ConflictException"/> when deleting would leave others dangling.</summary>
     Task EnsureDeletableAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
@@ -22,7 +30,14 @@ public sealed class NoResourceRules<TBody> : IResourceRules<TBody>
 {
     public Task EnsureParentAsync(ResourceScope scope, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task ValidateAsync(ResourceScope scope, string id, TBody body, FieldErrors errors, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ValidateAsync(
+        ResourceScope scope,
+        string id,
+        TBody body,
+        FieldErrors errors,
+        CancellationToken cancellationToken
+    ) => Task.CompletedTask;
 
-    public Task EnsureDeletableAsync(ResourceScope scope, string id, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task EnsureDeletableAsync(ResourceScope scope, string id, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }

@@ -6,20 +6,29 @@ namespace StoryEngine.Core.Resources;
 /// </summary>
 public interface IResourceStore<TBody>
 {
-    /// <summary>The row, deleted or not; null when it does not exist in the scope or its parent is missing or deleted.</summary>
+    /// <summary>The row, deleted or not; null when it does not exist in the scope or its parent is missing or
+    /// deleted.</summary>
     Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
 
     /// <summary>Live rows when <paramref name="deleted"/> is false, the trash when it is true; ordered by id.</summary>
-    Task<Page<StoredResource<TBody>>> ListAsync(ResourceScope scope, ListQuery query, bool deleted, CancellationToken cancellationToken);
+    Task<Page<StoredResource<TBody>>> ListAsync(
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted,
+        CancellationToken cancellationToken
+    );
 
     Task InsertAsync(StoredResource<TBody> resource, CancellationToken cancellationToken);
 
-    /// <summary>Writes the new body, version, timestamps and deletion mark; false when the stored version is no longer <paramref name="expectedVersion"/>.</summary>
+    /// <summary>Writes the new body, version, timestamps and deletion mark; false when the stored version is no longer
+    /// <paramref name="expectedVersion"/>.</summary>
     Task<bool> UpdateAsync(StoredResource<TBody> resource, long expectedVersion, CancellationToken cancellationToken);
 
-    /// <summary>Every live row in the scope; only for kinds whose rules need the whole set (locations of one world).</summary>
+    /// <summary>Every live row in the scope; only for kinds whose rules need the whole set (locations of one
+    /// world).</summary>
     Task<IReadOnlyList<StoredResource<TBody>>> ListAllAsync(ResourceScope scope, CancellationToken cancellationToken);
 
-    /// <summary>Removes for good every row deleted before <paramref name="cutoff"/>, and every row whose parent no longer exists.</summary>
+    /// <summary>Removes for good every row deleted before <paramref name="cutoff"/>, and every row whose parent no
+    /// longer exists.</summary>
     Task<int> PurgeDeletedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken);
 }

@@ -18,8 +18,7 @@ public static class Ids
         {
             last = Interlocked.Read(ref _lastMilliseconds);
             next = Math.Max(now, last + 1);
-        }
-        while (Interlocked.CompareExchange(ref _lastMilliseconds, next, last) != last);
+        } while (Interlocked.CompareExchange(ref _lastMilliseconds, next, last) != last);
         return Guid.CreateVersion7(DateTimeOffset.FromUnixTimeMilliseconds(next)).ToString();
     }
 }

@@ -29,8 +29,12 @@ public sealed record ListQuery(int Limit, string? AfterId, string? Text, IReadOn
         errors.MaxLength("q", text, Limits.Name);
         errors.List("tag", tags, Limits.Tags, Limits.Tag);
         errors.ThrowIfAny();
-        return new ListQuery(limit ?? DefaultLimit, afterId, string.IsNullOrWhiteSpace(text) ? null : text.Trim(),
-            tags?.Select(t => t.Trim()).ToArray() ?? []);
+        return new ListQuery(
+            limit ?? DefaultLimit,
+            afterId,
+            string.IsNullOrWhiteSpace(text) ? null : text.Trim(),
+            tags?.Select(t => t.Trim()).ToArray() ?? []
+        );
     }
 }
 

@@ -10,7 +10,11 @@ namespace StoryEngine.Core.Resources;
 public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourceRules<TBody> rules, TimeProvider clock)
     where TBody : class, IResourceBody<TBody>
 {
-    public async Task<StoredResource<TBody>> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
+    public async Task<StoredResource<TBody>> GetAsync(
+        ResourceScope scope,
+        string id,
+        CancellationToken cancellationToken
+    )
     {
         // The store only returns rows whose parent is live, so the parent check is needed only to explain a miss.
         if (await store.GetAsync(scope, id, cancellationToken) is { DeletedAt: null } found)
@@ -21,19 +25,31 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         throw new NotFoundException(TBody.Kind, id);
     }
 
-    public async Task<Page<StoredResource<TBody>>> ListAsync(ResourceScope scope, ListQuery query, CancellationToken cancellationToken)
+    public async Task<Page<StoredResource<TBody>>> ListAsync(
+        ResourceScope scope,
+        ListQuery query,
+        CancellationToken cancellationToken
+    )
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
         return await store.ListAsync(scope, query, deleted: false, cancellationToken);
     }
 
-    public async Task<Page<StoredResource<TBody>>> ListTrashAsync(ResourceScope scope, ListQuery query, CancellationToken cancellationToken)
+    public async Task<Page<StoredResource<TBody>>> ListTrashAsync(
+        ResourceScope scope,
+        ListQuery query,
+        CancellationToken cancellationToken
+    )
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
         return await store.ListAsync(scope, query, deleted: true, cancellationToken);
     }
 
-    public async Task<StoredResource<TBody>> CreateAsync(ResourceScope scope, TBody body, CancellationToken cancellationToken)
+    public async Task<StoredResource<TBody>> CreateAsync(
+        ResourceScope scope,
+        TBody body,
+        CancellationToken cancellationToken
+    )
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
         var id = Ids.New();
@@ -44,8 +60,15 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         return created;
     }
 
-    /// <summary>Replaces the body. <paramref name="expectedVersion"/> comes from If-Match; null means "whatever is there".</summary>
-    public async Task<StoredResource<TBody>> ReplaceAsync(ResourceScope scope, string id, TBody body, long? expectedVersion, CancellationToken cancellationToken)
+    /// <summary>Replaces the body. <paramref name="expectedVersion"/> comes from If-Match; null means "whatever is
+    /// there".</summary>
+    public async Task<StoredResource<TBody>> ReplaceAsync(
+        ResourceScope scope,
+        string id,
+        TBody body,
+        long? expectedVersion,
+        CancellationToken cancellationToken
+    )
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
         var current = await LoadLiveAsync(scope, id, cancellationToken);
@@ -56,18 +79,37 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         return updated;
     }
 
-    /// <summary>Moves the resource to the trash, from which <see cref="RestoreAsync"/> brings it back for <see cref="Trash.TrashPolicy.Retention"/>.</summary>
-    public async Task DeleteAsync(ResourceScope scope, string id, long? expectedVersion, CancellationToken cancellationToken)
+    /// <summary>Moves the resource to the trash, from which <see cref="RestoreAsync"/> brings it back for <see
+    /// cref="Trash.TrashPolicy.Retention"/>.</summary>
+    public async Task DeleteAsync(
+        ResourceScope scope,
+        string id,
+        long? expectedVersion,
+        CancellationToken cancellationToken
+    )
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
         var current = await LoadLiveAsync(scope, id, cancellationToken);
         EnsureVersion(current, expectedVersion);
         await rules.EnsureDeletableAsync(scope, id, cancellationToken);
         var now = Now();
-        await WriteAsync(current, current with { Version = current.Version + 1, UpdatedAt = now, DeletedAt = now }, cancellationToken);
+        await WriteAsync(
+            current,
+            current with
+            {
+                Version = current.Version + 1,
+                UpdatedAt = now,
+                DeletedAt = now,
+            },
+            cancellationToken
+        );
     }
 
-    public async Task<StoredResource<TBody>> RestoreAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
+    public async Task<StoredResource<TBody>> RestoreAsync(
+        ResourceScope scope,
+        string id,
+        CancellationToken cancellationToken
+    )
     {
         await rules.EnsureParentAsync(scope, cancellationToken);
         var current = await store.GetAsync(scope, id, cancellationToken);
@@ -82,7 +124,11 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         return restored;
     }
 
-    private async Task<StoredResource<TBody>> LoadLiveAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
+    private async Task<StoredResource<TBody>> LoadLiveAsync(
+        ResourceScope scope,
+        string id,
+        CancellationToken cancellationToken
+    )
     {
         var current = await store.GetAsync(scope, id, cancellationToken);
         return current is { DeletedAt: null } ? current : throw new NotFoundException(TBody.Kind, id);
@@ -97,7 +143,11 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         errors.ThrowIfAny();
     }
 
-    private async Task WriteAsync(StoredResource<TBody> current, StoredResource<TBody> next, CancellationToken cancellationToken)
+    private async Task WriteAsync(
+        StoredResource<TBody> current,
+        StoredResource<TBody> next,
+        CancellationToken cancellationToken
+    )
     {
         if (!await store.UpdateAsync(next, current.Version, cancellationToken))
         {

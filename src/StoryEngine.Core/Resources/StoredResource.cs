@@ -12,7 +12,9 @@ public sealed record StoredResource<TBody>(
     long Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? DeletedAt);
+    DateTimeOffset? DeletedAt
+);
 
-/// <summary>Whose data, and under which parent (a world id for locations and characters; null for top-level kinds).</summary>
+/// <summary>Whose data, and under which parent (a world id for locations and characters; null for top-level
+/// kinds).</summary>
 public readonly record struct ResourceScope(string OwnerId, string? ParentId);

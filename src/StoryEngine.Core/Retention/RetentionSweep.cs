@@ -7,7 +7,8 @@ public sealed record RetentionReport(int SentMail, int ResetTokens, int Sessions
 }
 
 /// <summary>
-/// Removes what the account features leave behind once it is of no use: sent mail, expired reset tokens, ended sessions.
+/// Removes what the account features leave behind once it is of no use: sent mail, expired reset tokens, ended
+/// sessions.
 /// The usage ledger and the audit log are records, not leftovers: they stay until the account is erased
 /// (docs/security.md, Retention). Finished jobs and old sign-in failures are pruned by their own features.
 /// </summary>
@@ -20,6 +21,7 @@ public sealed class RetentionSweep(IRetentionStore store, RetentionOptions optio
             await store.DeleteSentMailAsync(now.AddDays(-options.SentMailDays), cancellationToken),
             // An expired token is refused anyway; nothing is gained by keeping it.
             await store.DeleteExpiredResetTokensAsync(now, cancellationToken),
-            await store.DeleteEndedSessionsAsync(now.AddDays(-options.EndedSessionDays), cancellationToken));
+            await store.DeleteEndedSessionsAsync(now.AddDays(-options.EndedSessionDays), cancellationToken)
+        );
     }
 }

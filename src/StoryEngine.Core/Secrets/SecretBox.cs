@@ -36,20 +36,24 @@ public sealed class SecretBox
         var plain = Encoding.UTF8.GetBytes(plaintext);
         var output = new byte[NonceSize + TagSize + plain.Length];
         var nonce = output.AsSpan(0, NonceSize);
-        // Random 96-bit nonces are safe for far more messages than one server will ever seal under one key (NIST SP 800-38D §8.3).
+        // Random 96-bit nonces are safe for far more messages than one server will ever seal under one key (NIST SP
+        // 800-38D §8.3).
         RandomNumberGenerator.Fill(nonce);
         using var aes = new AesGcm(_key, TagSize);
         aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize));
         return Version + Convert.ToBase64String(output);
     }
 
-    /// <summary>The plaintext; <see cref="SecretBoxException"/> when the value is not ours, was changed, or was sealed under another key.</summary>
+    /// <summary>The plaintext; <see cref="SecretBoxException"/> when the value is not ours, was changed, or was sealed
+    /// under another key.</summary>
     public string Open(string sealedText)
     {
         ArgumentNullException.ThrowIfNull(sealedText);
         if (!sealedText.StartsWith(Version, StringComparison.Ordinal))
         {
-            throw new SecretBoxException("The value does not start with 'v1:'; it was not made by this server's SecretBox.");
+            throw new SecretBoxException(
+                "The value does not start with 'v1:'; it was not made by this server's " + "SecretBox."
+            );
         }
         byte[] data;
         try
@@ -68,18 +72,28 @@ public sealed class SecretBox
         try
         {
             using var aes = new AesGcm(_key, TagSize);
-            aes.Decrypt(data.AsSpan(0, NonceSize), data.AsSpan(NonceSize + TagSize), data.AsSpan(NonceSize, TagSize), plain);
+            aes.Decrypt(
+                data.AsSpan(0, NonceSize),
+                data.AsSpan(NonceSize + TagSize),
+                data.AsSpan(NonceSize, TagSize),
+                plain
+            );
         }
         catch (AuthenticationTagMismatchException)
         {
-            throw new SecretBoxException("The value was changed, or it was sealed under a different key (Secrets:Key or keys/secrets.key).");
+            throw new SecretBoxException(
+                "The value was changed, or it was sealed under a different key " + "(Secrets:Key or keys/secrets.key)."
+            );
         }
         return Encoding.UTF8.GetString(plain);
     }
 
-    /// <summary>A configuration value as written: <c>enc:v1:...</c> is opened, anything else is returned as it is.</summary>
+    /// <summary>A configuration value as written: <c>enc:v1:...</c> is opened, anything else is returned as it
+    /// is.</summary>
     public string OpenConfigurationValue(string value) =>
-        value.StartsWith(ConfigurationPrefix, StringComparison.Ordinal) ? Open(value[ConfigurationPrefix.Length..]) : value;
+        value.StartsWith(ConfigurationPrefix, StringComparison.Ordinal)
+            ? Open(value[ConfigurationPrefix.Length..])
+            : value;
 }
 
 /// <summary>A sealed value could not be opened. The message never contains the value.</summary>

@@ -25,17 +25,20 @@ public sealed partial class StateExtractionJob(
     IResourceStore<Persona> personas,
     IUtilityModel model,
     Usage.UsageMeter usage,
-    ILogger<StateExtractionJob> logger) : IJobHandler
+    ILogger<StateExtractionJob> logger
+) : IJobHandler
 {
     public const string JobType = "state.extract";
     public const int MaxAnswers = 2;
 
     public const string Instructions =
-        "You keep track of the world state of an interactive story. Given the state so far and the newest passage, " +
-        "report only what this passage changed: where characters are, their health and conditions, items gained or lost, " +
-        "how they now regard each other, quests begun, completed or failed, and the time of day. Use the exact names " +
-        "of known characters; list characters who first appear in newCharacters. Use null or empty lists for what did " +
-        "not change. Answer with JSON only, following the schema.";
+        "You keep track of the world state of an interactive story. Given the state so far and the newest passage, "
+        + "report only what this passage changed: where characters are, their health and conditions, items gained or "
+        + "lost, "
+        + "how they now regard each other, quests begun, completed or failed, and the time of day. Use the exact names "
+        + "of known characters; list characters who first appear in newCharacters. Use null or empty lists for what "
+        + "did "
+        + "not change. Answer with JSON only, following the schema.";
 
     private static readonly JsonElement Schema = JsonDocument.Parse(StateSchema.Json).RootElement.Clone();
 
@@ -47,7 +50,7 @@ public sealed partial class StateExtractionJob(
     {
         ArgumentNullException.ThrowIfNull(job);
         var payload = JsonSerializer.Deserialize<Payload>(job.Payload, StateJson.Strict)
-                      ?? throw new JsonException("The job's payload is empty.");
+            ?? throw new JsonException("The job's payload is empty.");
         Adventures.Adventure adventure;
         try
         {
@@ -58,7 +61,12 @@ public sealed partial class StateExtractionJob(
             return; // the adventure was deleted: nothing left to track
         }
         var turn = await log.GetTurnAsync(adventure.Id, payload.TurnId, cancellationToken);
-        var (current, extracted) = await states.ForExtractionAsync(adventure.Id, payload.TurnId, payload.Alternative, cancellationToken);
+        var (current, extracted) = await states.ForExtractionAsync(
+            adventure.Id,
+            payload.TurnId,
+            payload.Alternative,
+            cancellationToken
+        );
         // Undone, retried since, or already done by an earlier run of this job (a worker that died after appending).
         if (turn is null || turn.Undone || turn.Chosen != payload.Alternative || extracted)
         {
@@ -68,7 +76,11 @@ public sealed partial class StateExtractionJob(
         var messages = Prompt(current, cast, turn);
         var options = new ChatOptions
         {
-            ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, StateSchema.Name, "What the newest passage changed in the world state"),
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(
+                Schema,
+                StateSchema.Name,
+                "What the newest passage " + "changed in the world state"
+            ),
             Temperature = 0,
             MaxOutputTokens = 1024,
         };
@@ -76,14 +88,21 @@ public sealed partial class StateExtractionJob(
         var problems = new List<string>();
         for (var answer = 1; answer <= MaxAnswers; answer++)
         {
-            var response = await usage.MeterAsync(job.OwnerId, adventure.Id, Usage.UsagePurposes.State, messages,
-                () => model.Client.GetResponseAsync(messages, options, cancellationToken));
+            var response = await usage.MeterAsync(job.OwnerId, adventure.Id, Usage.UsagePurposes.State, messages, () =>
+                model.Client.GetResponseAsync(messages, options, cancellationToken)
+            );
             var (change, errors) = Read(response.Text, current, cast);
             if (change is not null)
             {
                 if (!change.IsEmpty)
                 {
-                    await writer.AppendLatestAsync(job.OwnerId, adventure.Id, "system", [new StateChanged(turn.TurnId, payload.Alternative, change)], cancellationToken);
+                    await writer.AppendLatestAsync(
+                        job.OwnerId,
+                        adventure.Id,
+                        "system",
+                        [new StateChanged(turn.TurnId, payload.Alternative, change)],
+                        cancellationToken
+                    );
                 }
                 return;
             }
@@ -92,12 +111,22 @@ public sealed partial class StateExtractionJob(
         }
         var reason = string.Join(" | ", problems);
         reason = reason.Length <= 2000 ? reason : reason[..2000];
-        await writer.AppendLatestAsync(job.OwnerId, adventure.Id, "system", [new StateExtractionSkipped(turn.TurnId, payload.Alternative, reason)], cancellationToken);
+        await writer.AppendLatestAsync(
+            job.OwnerId,
+            adventure.Id,
+            "system",
+            [new StateExtractionSkipped(turn.TurnId, payload.Alternative, reason)],
+            cancellationToken
+        );
         LogSkipped(logger, adventure.Id, turn.TurnId);
     }
 
     /// <summary>The change the model reported, or why it cannot be used.</summary>
-    public static (StateChange? Change, IReadOnlyList<string> Errors) Read(string text, WorldState current, IReadOnlyCollection<string> cast)
+    public static (StateChange? Change, IReadOnlyList<string> Errors) Read(
+        string text,
+        WorldState current,
+        IReadOnlyCollection<string> cast
+    )
     {
         StateChange? change;
         try
@@ -116,7 +145,10 @@ public sealed partial class StateExtractionJob(
         return errors.Count == 0 ? (change, []) : (null, errors);
     }
 
-    private async Task<IReadOnlyCollection<string>> CastAsync(Adventures.Adventure adventure, CancellationToken cancellationToken)
+    private async Task<IReadOnlyCollection<string>> CastAsync(
+        Adventures.Adventure adventure,
+        CancellationToken cancellationToken
+    )
     {
         var names = new List<string>();
         var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
@@ -127,7 +159,15 @@ public sealed partial class StateExtractionJob(
                 names.Add(c.Body.Name);
             }
         }
-        if (adventure.PersonaId is not null && await personas.GetAsync(new ResourceScope(adventure.OwnerId, null), adventure.PersonaId, cancellationToken) is { } p)
+        if (
+            adventure.PersonaId is not null
+            && await personas.GetAsync(
+                new ResourceScope(adventure.OwnerId, null),
+                adventure.PersonaId,
+                cancellationToken
+            )
+                is { } p
+        )
         {
             names.Add(p.Body.Name);
         }
@@ -136,10 +176,14 @@ public sealed partial class StateExtractionJob(
 
     private static List<ChatMessage> Prompt(WorldState current, IReadOnlyCollection<string> cast, TurnRecord turn)
     {
-        var known = cast.Concat(current.CharacterMap.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Select(PromptText.Clean);
-        var passage = turn.Kind == "opening"
-            ? $"[Opening]\n{PromptText.Clean(turn.ChosenNarration.Text)}"
-            : $"{new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()}\n[Narration]\n{PromptText.Clean(turn.ChosenNarration.Text)}";
+        var known = cast.Concat(current.CharacterMap.Keys)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Select(PromptText.Clean);
+        var passage =
+            turn.Kind == "opening"
+                ? $"[Opening]\n{PromptText.Clean(turn.ChosenNarration.Text)}"
+                : $"{new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()}\n[Narration]\n"
+                    + PromptText.Clean(turn.ChosenNarration.Text);
         var user = $"""
             Known characters: {string.Join(", ", known)}
             World state so far (JSON):
@@ -155,7 +199,11 @@ public sealed partial class StateExtractionJob(
     private static string StripFence(string text)
     {
         var trimmed = text.Trim();
-        if (trimmed.StartsWith("```", StringComparison.Ordinal) && trimmed.EndsWith("```", StringComparison.Ordinal) && trimmed.Length > 6)
+        if (
+            trimmed.StartsWith("```", StringComparison.Ordinal)
+            && trimmed.EndsWith("```", StringComparison.Ordinal)
+            && trimmed.Length > 6
+        )
         {
             var firstLine = trimmed.IndexOf('\n', StringComparison.Ordinal);
             return firstLine < 0 ? trimmed : trimmed[(firstLine + 1)..^3];
@@ -163,9 +211,24 @@ public sealed partial class StateExtractionJob(
         return trimmed;
     }
 
-    [LoggerMessage(EventId = LogEvents.State.AnswerInvalid, Level = LogLevel.Warning, Message = "World state answer {Answer} for adventure {AdventureId}, turn {TurnId} was invalid: {Problems}")]
-    private static partial void LogInvalid(ILogger logger, string adventureId, string turnId, int answer, string problems);
+    [LoggerMessage(
+        EventId = LogEvents.State.AnswerInvalid,
+        Level = LogLevel.Warning,
+        Message = "World state answer " + "{Answer} for adventure {AdventureId}, turn {TurnId} was invalid: {Problems}"
+    )]
+    private static partial void LogInvalid(
+        ILogger logger,
+        string adventureId,
+        string turnId,
+        int answer,
+        string problems
+    );
 
-    [LoggerMessage(EventId = LogEvents.State.Skipped, Level = LogLevel.Warning, Message = "World state of adventure {AdventureId} left unchanged for turn {TurnId}: the model's answers were invalid twice")]
+    [LoggerMessage(
+        EventId = LogEvents.State.Skipped,
+        Level = LogLevel.Warning,
+        Message = "World state of adventure "
+            + "{AdventureId} left unchanged for turn {TurnId}: the model's answers were invalid twice"
+    )]
     private static partial void LogSkipped(ILogger logger, string adventureId, string turnId);
 }

@@ -14,8 +14,14 @@ public sealed class StateFold
     /// <summary>The only event types the fold reads; the narrations' text is never needed.</summary>
     public static readonly IReadOnlyCollection<string> EventTypes =
     [
-        nameof(OpeningWritten), nameof(ActionTaken), nameof(RetryRequested), nameof(AlternativeChosen), nameof(TurnUndone),
-        nameof(StateChanged), nameof(StateCorrected), nameof(StateExtractionSkipped),
+        nameof(OpeningWritten),
+        nameof(ActionTaken),
+        nameof(RetryRequested),
+        nameof(AlternativeChosen),
+        nameof(TurnUndone),
+        nameof(StateChanged),
+        nameof(StateCorrected),
+        nameof(StateExtractionSkipped),
     ];
 
     private sealed class TurnInfo(int number)
@@ -133,13 +139,17 @@ public sealed class StateFold
         return state;
     }
 
-    private WorldState ApplyOne(WorldState state, object change, int? atTurn) => change switch
-    {
-        StateChanged c when Counts(c.TurnId, atTurn) is { } turn && turn.Chosen == c.Alternative => StateRules.Apply(state, c.Change),
-        StateCorrected c when c.TurnId is null || Counts(c.TurnId, atTurn) is not null => c.State,
-        _ => state,
-    };
+    private WorldState ApplyOne(WorldState state, object change, int? atTurn) =>
+        change switch
+        {
+            StateChanged c when Counts(c.TurnId, atTurn) is { } turn && turn.Chosen == c.Alternative =>
+                StateRules.Apply(state, c.Change),
+            StateCorrected c when c.TurnId is null || Counts(c.TurnId, atTurn) is not null => c.State,
+            _ => state,
+        };
 
     private TurnInfo? Counts(string turnId, int? atTurn) =>
-        _turns.TryGetValue(turnId, out var turn) && !turn.Undone && (atTurn is null || turn.Number <= atTurn) ? turn : null;
+        _turns.TryGetValue(turnId, out var turn) && !turn.Undone && (atTurn is null || turn.Number <= atTurn)
+            ? turn
+            : null;
 }

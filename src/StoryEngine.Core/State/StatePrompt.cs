@@ -20,7 +20,8 @@ public sealed record StateLine(string Key, string Text)
 public static class StatePrompt
 {
     private const string FullHeading = "# World state (what is true now; keep the story consistent with it)";
-    private const string ChangesHeading = "# World state changes (these lines replace what earlier turns said about the same thing)";
+    private const string ChangesHeading =
+        "# World state changes (these lines replace what earlier turns said about " + "the same thing)";
 
     /// <summary>The whole state, for a prompt whose transcript shows none of it.</summary>
     public static string Render(WorldState? state) => Changes(state, _ => null).Text;
@@ -30,7 +31,11 @@ public static class StatePrompt
     /// (<paramref name="shown"/>), plus a "no longer tracked" line for each key shown before and gone now.
     /// </summary>
     /// <returns>The section's text (empty when nothing changed) and the lines it holds, by key.</returns>
-    public static (string Text, IReadOnlyDictionary<string, string> Lines) Changes(WorldState? state, Func<string, string?> shown, IEnumerable<string>? keysShown = null)
+    public static (string Text, IReadOnlyDictionary<string, string> Lines) Changes(
+        WorldState? state,
+        Func<string, string?> shown,
+        IEnumerable<string>? keysShown = null
+    )
     {
         var current = Lines(state);
         var currentKeys = current.Select(l => l.Key).ToHashSet(StringComparer.Ordinal);
@@ -94,16 +99,35 @@ public static class StatePrompt
             {
                 parts.Add("carries: " + string.Join(", ", inventory.Select(Clean)));
             }
-            foreach (var (other, attitude) in (c.Relationships ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (
+                var (other, attitude) in (c.Relationships ?? new Dictionary<string, string>()).OrderBy(
+                    p => p.Key,
+                    StringComparer.Ordinal
+                )
+            )
             {
                 parts.Add($"toward {Clean(other)}: {Clean(attitude)}");
             }
-            lines.Add(new StateLine("character:" + name, "- " + Clean(name) + (parts.Count == 0 ? "" : ": " + string.Join("; ", parts))));
+            lines.Add(
+                new StateLine(
+                    "character:" + name,
+                    "- " + Clean(name) + (parts.Count == 0 ? "" : ": " + string.Join("; ", parts))
+                )
+            );
         }
         foreach (var (name, q) in state.QuestMap.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            lines.Add(new StateLine(StateLine.QuestPrefix + name,
-                "- " + Clean(name) + " (" + Clean(q.Status) + ")" + (q.Notes is { } notes ? ": " + Clean(notes) : "")));
+            lines.Add(
+                new StateLine(
+                    StateLine.QuestPrefix + name,
+                    "- "
+                        + Clean(name)
+                        + " ("
+                        + Clean(q.Status)
+                        + ")"
+                        + (q.Notes is { } notes ? ": " + Clean(notes) : "")
+                )
+            );
         }
         return lines;
     }

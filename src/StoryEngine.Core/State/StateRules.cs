@@ -29,7 +29,10 @@ public static class StateRules
             Name(errors, "characters.name", c.Name);
             if (!known.Contains(c.Name))
             {
-                errors.Add($"characters: '{c.Name}' is not a known character; name them in newCharacters if they just appeared.");
+                errors.Add(
+                    $"characters: '{c.Name}' is not a known character; name them in newCharacters if they "
+                        + "just appeared."
+                );
             }
             if (!seen.Add(c.Name))
             {
@@ -51,7 +54,10 @@ public static class StateRules
             {
                 if (!known.Contains(r.With) || string.Equals(r.With, c.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    errors.Add($"characters.relationships: '{c.Name}' cannot have a relationship with '{r.With}', who is not another known character.");
+                    errors.Add(
+                        $"characters.relationships: '{c.Name}' cannot have a relationship with '{r.With}', "
+                            + "who is not another known character."
+                    );
                 }
                 Text(errors, "characters.relationships.attitude", r.Attitude, MaxText, required: true);
             }
@@ -108,19 +114,29 @@ public static class StateRules
         var characters = new Dictionary<string, CharacterState>(state.CharacterMap, StringComparer.Ordinal);
         foreach (var name in change.NewCharacters ?? [])
         {
-            if (state.KeyOf(name) is null && !characters.Keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)))
+            if (
+                state.KeyOf(name) is null
+                && !characters.Keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+            )
             {
                 characters[name] = new CharacterState();
             }
         }
         foreach (var c in change.Characters ?? [])
         {
-            var key = characters.Keys.FirstOrDefault(k => string.Equals(k, c.Name, StringComparison.OrdinalIgnoreCase)) ?? c.Name;
+            var key = characters.Keys.FirstOrDefault(k => string.Equals(k, c.Name, StringComparison.OrdinalIgnoreCase))
+                ?? c.Name;
             var current = characters.GetValueOrDefault(key) ?? new CharacterState();
-            var relationships = new Dictionary<string, string>(current.Relationships ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            var relationships = new Dictionary<string, string>(
+                current.Relationships ?? new Dictionary<string, string>(),
+                StringComparer.Ordinal
+            );
             foreach (var r in c.Relationships ?? [])
             {
-                relationships[characters.Keys.FirstOrDefault(k => string.Equals(k, r.With, StringComparison.OrdinalIgnoreCase)) ?? r.With] = r.Attitude;
+                relationships[
+                    characters.Keys.FirstOrDefault(k => string.Equals(k, r.With, StringComparison.OrdinalIgnoreCase))
+                        ?? r.With
+                ] = r.Attitude;
             }
             characters[key] = current with
             {
@@ -134,13 +150,22 @@ public static class StateRules
         var quests = new Dictionary<string, QuestState>(state.QuestMap, StringComparer.Ordinal);
         foreach (var q in change.Quests ?? [])
         {
-            var key = quests.Keys.FirstOrDefault(k => string.Equals(k, q.Name, StringComparison.OrdinalIgnoreCase)) ?? q.Name;
+            var key = quests.Keys.FirstOrDefault(k => string.Equals(k, q.Name, StringComparison.OrdinalIgnoreCase))
+                ?? q.Name;
             quests[key] = new QuestState(q.Status, q.Notes ?? quests.GetValueOrDefault(key)?.Notes);
         }
-        return new WorldState(change.TimeOfDay ?? state.TimeOfDay, characters.Count == 0 ? null : characters, quests.Count == 0 ? null : quests);
+        return new WorldState(
+            change.TimeOfDay ?? state.TimeOfDay,
+            characters.Count == 0 ? null : characters,
+            quests.Count == 0 ? null : quests
+        );
     }
 
-    private static IReadOnlyList<string>? Merge(IReadOnlyList<string>? current, IReadOnlyList<string>? add, IReadOnlyList<string>? remove)
+    private static IReadOnlyList<string>? Merge(
+        IReadOnlyList<string>? current,
+        IReadOnlyList<string>? add,
+        IReadOnlyList<string>? remove
+    )
     {
         var list = (current ?? []).ToList();
         foreach (var r in remove ?? [])
@@ -163,7 +188,14 @@ public static class StateRules
         return list.Count == 0 ? null : list;
     }
 
-    private static void Removals(List<string> errors, string name, string field, IReadOnlyList<string>? remove, IReadOnlyList<string>? current, IReadOnlyList<string>? added)
+    private static void Removals(
+        List<string> errors,
+        string name,
+        string field,
+        IReadOnlyList<string>? remove,
+        IReadOnlyList<string>? current,
+        IReadOnlyList<string>? added
+    )
     {
         foreach (var r in remove ?? [])
         {
@@ -174,7 +206,8 @@ public static class StateRules
         }
     }
 
-    private static void Name(List<string> errors, string field, string? name) => Text(errors, field, name, MaxName, required: true);
+    private static void Name(List<string> errors, string field, string? name) =>
+        Text(errors, field, name, MaxName, required: true);
 
     private static void Status(List<string> errors, string status)
     {

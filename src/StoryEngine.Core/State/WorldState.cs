@@ -11,12 +11,14 @@ namespace StoryEngine.Core.State;
 public sealed record WorldState(
     string? TimeOfDay = null,
     IReadOnlyDictionary<string, CharacterState>? Characters = null,
-    IReadOnlyDictionary<string, QuestState>? Quests = null)
+    IReadOnlyDictionary<string, QuestState>? Quests = null
+)
 {
     public static readonly WorldState Empty = new();
 
     [JsonIgnore]
-    public IReadOnlyDictionary<string, CharacterState> CharacterMap => Characters ?? new Dictionary<string, CharacterState>();
+    public IReadOnlyDictionary<string, CharacterState> CharacterMap =>
+        Characters ?? new Dictionary<string, CharacterState>();
 
     [JsonIgnore]
     public IReadOnlyDictionary<string, QuestState> QuestMap => Quests ?? new Dictionary<string, QuestState>();
@@ -25,23 +27,36 @@ public sealed record WorldState(
     public bool IsEmpty => TimeOfDay is null && CharacterMap.Count == 0 && QuestMap.Count == 0;
 
     /// <summary>Every collection present (empty rather than missing), as clients read it.</summary>
-    public WorldState Normalized() => new(TimeOfDay,
-        CharacterMap.ToDictionary(p => p.Key, p => p.Value.Normalized(), StringComparer.Ordinal),
-        QuestMap.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+    public WorldState Normalized() =>
+        new(
+            TimeOfDay,
+            CharacterMap.ToDictionary(p => p.Key, p => p.Value.Normalized(), StringComparer.Ordinal),
+            QuestMap.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal)
+        );
 
-    /// <summary>The key this state already uses for a character (names match without regard to case), or null.</summary>
-    public string? KeyOf(string name) => CharacterMap.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>The key this state already uses for a character (names match without regard to case), or
+    /// null.</summary>
+    public string? KeyOf(string name) =>
+        CharacterMap.Keys.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
 }
 
-/// <param name="Relationships">How this character regards others, by their name ("distrusts", "owes a debt to").</param>
+/// <param name="Relationships">How this character regards others, by their name ("distrusts", "owes a debt
+/// to").</param>
 public sealed record CharacterState(
     string? Location = null,
     string? Health = null,
     IReadOnlyList<string>? Conditions = null,
     IReadOnlyList<string>? Inventory = null,
-    IReadOnlyDictionary<string, string>? Relationships = null)
+    IReadOnlyDictionary<string, string>? Relationships = null
+)
 {
-    public CharacterState Normalized() => this with { Conditions = Conditions ?? [], Inventory = Inventory ?? [], Relationships = Relationships ?? new Dictionary<string, string>() };
+    public CharacterState Normalized() =>
+        this with
+        {
+            Conditions = Conditions ?? [],
+            Inventory = Inventory ?? [],
+            Relationships = Relationships ?? new Dictionary<string, string>(),
+        };
 }
 
 /// <param name="Status">active, completed or failed.</param>

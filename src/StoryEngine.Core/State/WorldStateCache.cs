@@ -13,7 +13,8 @@ public sealed class WorldStateCache(IStoryLog log)
 {
     private const int PageSize = 1000;
 
-    /// <summary>Adventures kept; past that the least recently used are dropped (a large adventure's fold holds all its changes).</summary>
+    /// <summary>Adventures kept; past that the least recently used are dropped (a large adventure's fold holds all its
+    /// changes).</summary>
     public const int Capacity = 256;
 
     private sealed class Entry
@@ -28,7 +29,8 @@ public sealed class WorldStateCache(IStoryLog log)
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private long _clock;
 
-    /// <summary>Runs <paramref name="read"/> on the adventure's fold, brought up to the newest event, while no one else changes it.</summary>
+    /// <summary>Runs <paramref name="read"/> on the adventure's fold, brought up to the newest event, while no one else
+    /// changes it.</summary>
     public async Task<T> ReadAsync<T>(string adventureId, Func<StateFold, T> read, CancellationToken cancellationToken)
     {
         var entry = _entries.GetOrAdd(adventureId, _ => new Entry());
@@ -61,7 +63,13 @@ public sealed class WorldStateCache(IStoryLog log)
     {
         while (true)
         {
-            var page = await log.ReadAsync(adventureId, fold.Sequence, StateFold.EventTypes, PageSize, cancellationToken);
+            var page = await log.ReadAsync(
+                adventureId,
+                fold.Sequence,
+                StateFold.EventTypes,
+                PageSize,
+                cancellationToken
+            );
             fold.Apply(page);
             if (page.Count < PageSize)
             {
@@ -76,7 +84,9 @@ public sealed class WorldStateCache(IStoryLog log)
         {
             return;
         }
-        foreach (var (id, _) in _entries.OrderBy(p => p.Value.LastUsed).Take(_entries.Count - Capacity * 3 / 4).ToList())
+        foreach (
+            var (id, _) in _entries.OrderBy(p => p.Value.LastUsed).Take(_entries.Count - Capacity * 3 / 4).ToList()
+        )
         {
             _entries.TryRemove(id, out _);
         }

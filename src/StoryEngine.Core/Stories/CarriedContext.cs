@@ -11,10 +11,17 @@ namespace StoryEngine.Core.Stories;
 /// The world-state lines it showed, by subject (<c>time</c>, <c>character:NAME</c>, <c>quest:NAME</c>), so a later
 /// turn sends only the lines that changed since.
 /// </param>
-/// <param name="Lore">A fingerprint of each lore entry's text it sent (<see cref="Fingerprint"/>), so a later turn can tell in one lookup that an entry is already shown.</param>
-public sealed record CarriedContext(string Text, IReadOnlyDictionary<string, string>? State = null, IReadOnlyList<string>? Lore = null)
+/// <param name="Lore">A fingerprint of each lore entry's text it sent (<see cref="Fingerprint"/>), so a later turn can
+/// tell in one lookup that an entry is already shown.</param>
+public sealed record CarriedContext(
+    string Text,
+    IReadOnlyDictionary<string, string>? State = null,
+    IReadOnlyList<string>? Lore = null
+)
 {
     /// <summary>The first 16 bytes of the SHA-256 of the text, in hex: an edited entry has a new one.</summary>
     public static string Fingerprint(string text) =>
-        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).AsSpan(0, 16));
+        Convert.ToHexString(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).AsSpan(0, 16)
+        );
 }

@@ -8,7 +8,8 @@ namespace StoryEngine.Core.Stories;
 /// </summary>
 public sealed record StateChanged(string TurnId, int Alternative, StateChange Change) : IStoryEventPayload;
 
-/// <summary>The player corrected the world state after turn <see cref="TurnId"/>; <see cref="State"/> is the whole state as corrected.</summary>
+/// <summary>The player corrected the world state after turn <see cref="TurnId"/>; <see cref="State"/> is the whole
+/// state as corrected.</summary>
 public sealed record StateCorrected(string? TurnId, WorldState State) : IStoryEventPayload;
 
 /// <summary>The model's report of what a turn changed was invalid twice; the state was left as it was.</summary>

@@ -13,11 +13,16 @@ public sealed record StoryAppend(Adventure Adventure, IReadOnlyList<TurnRecord> 
 public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeProvider clock)
 {
     public async Task<Adventure> LoadAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
-        await adventures.GetAsync(ownerId, adventureId, cancellationToken) ?? throw new NotFoundException("adventure", adventureId);
+        await adventures.GetAsync(ownerId, adventureId, cancellationToken)
+        ?? throw new NotFoundException("adventure", adventureId);
 
     /// <summary>What a turn operation decides on, in one round trip; 404 when the owner has no such one.</summary>
-    public async Task<TurnState> LoadStateAsync(string ownerId, string adventureId, string? turnId,
-        CancellationToken cancellationToken) =>
+    public async Task<TurnState> LoadStateAsync(
+        string ownerId,
+        string adventureId,
+        string? turnId,
+        CancellationToken cancellationToken
+    ) =>
         await adventures.GetTurnStateAsync(ownerId, adventureId, turnId, cancellationToken)
         ?? throw new NotFoundException("adventure", adventureId);
 
@@ -26,16 +31,26 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// loads the newest sequence and, when another writer got there first, loads again and retries, so background work
     /// never makes a player's write lose its race for long.
     /// </summary>
-    public Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(string ownerId, string adventureId, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken) =>
-        AppendLatestAsync(ownerId, adventureId, actor, payloads, null, cancellationToken);
+    public Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(
+        string ownerId,
+        string adventureId,
+        string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
+        CancellationToken cancellationToken
+    ) => AppendLatestAsync(ownerId, adventureId, actor, payloads, null, cancellationToken);
 
     /// <summary>
     /// Like the overload above, but tries <paramref name="known"/> first: a narration's outcome is appended at the
     /// version its own action left, which saves a load whenever nothing but position-free events came since.
     /// </summary>
-    public async Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(string ownerId, string adventureId, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads, StoryAppend? known, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TurnRecord>> AppendLatestAsync(
+        string ownerId,
+        string adventureId,
+        string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
+        StoryAppend? known,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -43,8 +58,12 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             {
                 return known is not null && attempt == 1
                     ? (await AppendAsync(known.Adventure, actor, payloads, known.Turns, cancellationToken)).Turns
-                    : await AppendAsync(await LoadAsync(ownerId, adventureId, cancellationToken), actor, payloads,
-                        cancellationToken);
+                    : await AppendAsync(
+                        await LoadAsync(ownerId, adventureId, cancellationToken),
+                        actor,
+                        payloads,
+                        cancellationToken
+                    );
             }
             catch (StoryConflictException) when (attempt < 10)
             {
@@ -60,7 +79,9 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// </summary>
     private static readonly HashSet<string> PositionFree = new(StringComparer.Ordinal)
     {
-        nameof(StateChanged), nameof(StateExtractionSkipped), nameof(StateCorrected),
+        nameof(StateChanged),
+        nameof(StateExtractionSkipped),
+        nameof(StateCorrected),
     };
 
     /// <summary>
@@ -68,18 +89,25 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
     /// the log moved on since <paramref name="adventure"/> was loaded, unless all that came in between is
     /// position-free (a state job's result): a player's next action is not turned away because one finished first.
     /// </summary>
-    public async Task<IReadOnlyList<TurnRecord>> AppendAsync(Adventure adventure, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads, CancellationToken cancellationToken) =>
-        (await AppendAsync(adventure, actor, payloads, [], cancellationToken)).Turns;
+    public async Task<IReadOnlyList<TurnRecord>> AppendAsync(
+        Adventure adventure,
+        string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
+        CancellationToken cancellationToken
+    ) => (await AppendAsync(adventure, actor, payloads, [], cancellationToken)).Turns;
 
     /// <summary>
     /// As above, folding onto <paramref name="known"/> turns instead of reading them again. They must be as of
     /// <paramref name="adventure"/>'s version (from the same load): the sequence check then proves them current,
     /// since position-free events change no turn.
     /// </summary>
-    public async Task<StoryAppend> AppendAsync(Adventure adventure, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads, IReadOnlyCollection<TurnRecord> known,
-        CancellationToken cancellationToken)
+    public async Task<StoryAppend> AppendAsync(
+        Adventure adventure,
+        string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
+        IReadOnlyCollection<TurnRecord> known,
+        CancellationToken cancellationToken
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -99,12 +127,18 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         }
     }
 
-    private async Task<StoryAppend> AppendOnceAsync(Adventure adventure, string actor,
-        IReadOnlyList<IStoryEventPayload> payloads, IReadOnlyCollection<TurnRecord> known,
-        CancellationToken cancellationToken)
+    private async Task<StoryAppend> AppendOnceAsync(
+        Adventure adventure,
+        string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
+        IReadOnlyCollection<TurnRecord> known,
+        CancellationToken cancellationToken
+    )
     {
         var now = clock.GetUtcNow();
-        var events = payloads.Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i, p, actor, now)).ToArray();
+        var events = payloads
+            .Select((p, i) => StoryEvent.Create(adventure.Id, adventure.LastSequence + 1 + i, p, actor, now))
+            .ToArray();
         var turns = new Dictionary<string, TurnRecord>(StringComparer.Ordinal);
         foreach (var e in events)
         {
@@ -112,10 +146,14 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
             {
                 continue;
             }
-            if (!turns.TryGetValue(turnId, out var current) && e.Type != nameof(ActionTaken) && e.Type != nameof(OpeningWritten))
+            if (
+                !turns.TryGetValue(turnId, out var current)
+                && e.Type != nameof(ActionTaken)
+                && e.Type != nameof(OpeningWritten)
+            )
             {
                 current = known.FirstOrDefault(t => t.TurnId == turnId)
-                          ?? await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
+                    ?? await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
             }
             if (StoryProjection.Apply(current, e) is { } next)
             {

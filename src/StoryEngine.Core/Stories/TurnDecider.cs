@@ -11,23 +11,29 @@ namespace StoryEngine.Core.Stories;
 /// </summary>
 public static class TurnDecider
 {
-    public static TurnDecision Decide(TurnState state, TurnCommand command) => command switch
-    {
-        TakeTurn take => new([new ActionTaken(take.TurnId, state.Adventure.TurnCount + 1, take.Kind,
-            take.Text)], take.TurnId, 0),
-        RetryTurn retry => Retry(state, retry),
-        ChooseAlternative choose => Choose(state, choose),
-        EditTurn edit => Edit(state, edit),
-        UndoTurn => Undo(state),
-        _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a turn command."),
-    };
+    public static TurnDecision Decide(TurnState state, TurnCommand command) =>
+        command switch
+        {
+            TakeTurn take => new(
+                [new ActionTaken(take.TurnId, state.Adventure.TurnCount + 1, take.Kind, take.Text)],
+                take.TurnId,
+                0
+            ),
+            RetryTurn retry => Retry(state, retry),
+            ChooseAlternative choose => Choose(state, choose),
+            EditTurn edit => Edit(state, edit),
+            UndoTurn => Undo(state),
+            _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a turn command."),
+        };
 
     /// <summary>The turn a fork's history ends with; a missing one is the request's fault: 400 on the field.</summary>
     public static TurnRecord ForkPoint(TurnState state, string atTurnId) =>
         state.Target is { } at && at.TurnId == atTurnId
             ? at
-            : throw ValidationFailedException.For("atTurnId",
-                $"No turn with id '{atTurnId}' exists in this adventure.");
+            : throw ValidationFailedException.For(
+                "atTurnId",
+                $"No turn with id '{atTurnId}' exists in this adventure."
+            );
 
     /// <summary>The named turn, or 404 when the adventure has none by that id.</summary>
     public static TurnRecord Target(TurnState state, string turnId) =>
@@ -50,8 +56,10 @@ public static class TurnDecider
         var turn = Standing(state, choose.TurnId);
         if (choose.Alternative is not { } alternative || alternative < 0 || alternative >= turn.Alternatives.Count)
         {
-            throw ValidationFailedException.For("alternative",
-                $"alternative must be between 0 and {turn.Alternatives.Count - 1}.");
+            throw ValidationFailedException.For(
+                "alternative",
+                $"alternative must be between 0 and {turn.Alternatives.Count - 1}."
+            );
         }
         return new([new AlternativeChosen(turn.TurnId, alternative)], turn.TurnId, alternative);
     }
@@ -61,8 +69,10 @@ public static class TurnDecider
         var turn = Standing(state, edit.TurnId);
         if (edit.PlayerText is not null && turn.Kind == "opening")
         {
-            throw ValidationFailedException.For("playerText",
-                "The opening has no player text; edit its narration instead.");
+            throw ValidationFailedException.For(
+                "playerText",
+                "The opening has no player text; edit its narration instead."
+            );
         }
         return new([new TurnEdited(turn.TurnId, edit.PlayerText, edit.Narration)], turn.TurnId, turn.Chosen);
     }

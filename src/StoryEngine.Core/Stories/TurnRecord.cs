@@ -14,7 +14,8 @@ public sealed record TurnRecord(
     IReadOnlyList<NarrationRecord> Alternatives,
     bool Undone,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt
+)
 {
     public NarrationRecord ChosenNarration => Alternatives[Chosen];
 
@@ -23,7 +24,8 @@ public sealed record TurnRecord(
 }
 
 /// <summary>
-/// One narration of a turn. <see cref="Status"/>: streaming, completed, stopped, failed or interrupted. <see cref="Context"/>:
+/// One narration of a turn. <see cref="Status"/>: streaming, completed, stopped, failed or interrupted. <see
+/// cref="Context"/>:
 /// the volatile block it was sent with, which later prompts repeat with the turn (older logs have none).
 /// </summary>
 public sealed record NarrationRecord(
@@ -35,7 +37,8 @@ public sealed record NarrationRecord(
     NarrationTimings? Timings = null,
     string? ErrorCode = null,
     string? Error = null,
-    CarriedContext? Context = null)
+    CarriedContext? Context = null
+)
 {
     public const string Streaming = "streaming";
     public const string Completed = "completed";

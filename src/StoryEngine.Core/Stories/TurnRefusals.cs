@@ -7,9 +7,11 @@ namespace StoryEngine.Core.Stories;
 // The problem code each carries is its ProblemCode, listed once in the server's problem catalogue.
 
 /// <summary>A narration of the adventure is in flight on this node; only one runs at a time per adventure.</summary>
-public sealed class TurnInProgressException(string adventureId) : ConflictException(
-    $"Adventure '{adventureId}' is already narrating a turn. Wait for it to finish, or stop it, then try again.",
-    ProblemCode)
+public sealed class TurnInProgressException(string adventureId)
+    : ConflictException(
+        $"Adventure '{adventureId}' is already narrating a turn. Wait for it to finish, or stop it, then try again.",
+        ProblemCode
+    )
 {
     public const string ProblemCode = "turn_in_progress";
 }
@@ -21,8 +23,11 @@ public sealed class NoTurnInProgressException() : ConflictException("No turn is 
 }
 
 /// <summary>Retry names a turn that is not the newest standing one (or the opening).</summary>
-public sealed class NotNewestTurnException() : ConflictException(
-    "Only the newest turn can be narrated again. To change an earlier one, fork from it.", ProblemCode)
+public sealed class NotNewestTurnException()
+    : ConflictException(
+        "Only the newest turn can be narrated again. To change an earlier one, fork from it.",
+        ProblemCode
+    )
 {
     public const string ProblemCode = "not_newest_turn";
 }
@@ -34,8 +39,8 @@ public sealed class NothingToUndoException() : ConflictException("There is no tu
 }
 
 /// <summary>Choose or edit names a turn that was undone; it stays in the log but cannot change.</summary>
-public sealed class TurnUndoneException(string turnId) : ConflictException(
-    $"Turn '{turnId}' was undone; fork from an earlier turn to take another path.", ProblemCode)
+public sealed class TurnUndoneException(string turnId)
+    : ConflictException($"Turn '{turnId}' was undone; fork from an earlier turn to take another path.", ProblemCode)
 {
     public const string ProblemCode = "turn_undone";
 }
@@ -44,9 +49,11 @@ public sealed class TurnUndoneException(string turnId) : ConflictException(
 /// The log moved past the sequence an append expected: another writer got there first. Raised by the stores;
 /// <see cref="StoryWriter"/> catches it to let position-free events through.
 /// </summary>
-public sealed class StoryConflictException(string adventureId) : ConflictException(
-    $"The story log of adventure '{adventureId}' moved on while this change was made. Reload and try again.",
-    ProblemCode)
+public sealed class StoryConflictException(string adventureId)
+    : ConflictException(
+        $"The story log of adventure '{adventureId}' moved on while this change was made. Reload and try again.",
+        ProblemCode
+    )
 {
     public const string ProblemCode = "story_conflict";
 }

@@ -27,10 +27,12 @@ public static class JobTelemetry
             Parents.Clear(); // bounded: losing some links is better than growing without end
         }
         Parents[job.Id] = current.Context;
-        current.AddEvent(new ActivityEvent("job.enqueued", tags: new ActivityTagsCollection
-        {
-            [StoryMetrics.JobTypeTag] = job.Type, ["job.id"] = job.Id,
-        }));
+        current.AddEvent(
+            new ActivityEvent(
+                "job.enqueued",
+                tags: new ActivityTagsCollection { [StoryMetrics.JobTypeTag] = job.Type, ["job.id"] = job.Id }
+            )
+        );
     }
 
     /// <summary>Starts the span of an attempt at <paramref name="job"/>: a root, linked to its enqueue.</summary>
@@ -41,8 +43,12 @@ public static class JobTelemetry
         try
         {
             ActivityLink[]? links = Parents.TryRemove(job.Id, out var parent) ? [new ActivityLink(parent)] : null;
-            var activity = StoryTelemetry.Source.StartActivity($"job {job.Type}", ActivityKind.Consumer,
-                parentContext: default, links: links);
+            var activity = StoryTelemetry.Source.StartActivity(
+                $"job {job.Type}",
+                ActivityKind.Consumer,
+                parentContext: default,
+                links: links
+            );
             activity?.SetTag(StoryMetrics.JobTypeTag, job.Type);
             activity?.SetTag("job.id", job.Id);
             activity?.SetTag("job.attempt", job.Attempts);
@@ -61,8 +67,11 @@ public static class JobTelemetry
     public static void Finished(Activity? activity, JobRecord job, string outcome, TimeSpan elapsed)
     {
         var type = new KeyValuePair<string, object?>(StoryMetrics.JobTypeTag, job.Type);
-        StoryMetrics.JobDuration.Record(elapsed.TotalSeconds, type,
-            new KeyValuePair<string, object?>(StoryMetrics.OutcomeTag, outcome));
+        StoryMetrics.JobDuration.Record(
+            elapsed.TotalSeconds,
+            type,
+            new KeyValuePair<string, object?>(StoryMetrics.OutcomeTag, outcome)
+        );
         if (outcome == "retry")
         {
             StoryMetrics.JobRetries.Add(1, type);

@@ -46,8 +46,14 @@ public sealed class NarrationTelemetry : IDisposable
     /// The model call ended with <paramref name="outcome"/>: closes the chat span with what the backend reported,
     /// records the call's latencies and the turn's outcome, and opens the "narration.write" span for the rest.
     /// </summary>
-    public void ModelCallEnded(IStoryEventPayload outcome, string? backend, string? model, long? inputTokens,
-        long? outputTokens, double? firstTokenMs)
+    public void ModelCallEnded(
+        IStoryEventPayload outcome,
+        string? backend,
+        string? model,
+        long? inputTokens,
+        long? outputTokens,
+        double? firstTokenMs
+    )
     {
         var (name, finish, error) = outcome switch
         {
@@ -62,7 +68,8 @@ public sealed class NarrationTelemetry : IDisposable
         {
             TagList tags = new()
             {
-                { StoryMetrics.OperationTag, "chat" }, { StoryMetrics.BackendTag, backend ?? "unknown" },
+                { StoryMetrics.OperationTag, "chat" },
+                { StoryMetrics.BackendTag, backend ?? "unknown" },
                 { StoryMetrics.ModelTag, model ?? "unknown" },
             };
             if (firstTokenMs is { } ms)

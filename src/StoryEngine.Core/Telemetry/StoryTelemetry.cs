@@ -18,11 +18,40 @@ public static class StoryTelemetry
 
     /// <summary>Bucket bounds in seconds for latencies from milliseconds to minutes (model calls, jobs).</summary>
     public static readonly IReadOnlyList<double> SecondsBuckets =
-        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+    [
+        0.005,
+        0.01,
+        0.025,
+        0.05,
+        0.1,
+        0.25,
+        0.5,
+        1,
+        2.5,
+        5,
+        10,
+        30,
+        60,
+        120,
+        300,
+    ];
 
     /// <summary>Bucket bounds for token counts per call, following the gen_ai semantic conventions' advice.</summary>
     public static readonly IReadOnlyList<long> TokenBuckets =
-        [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304];
+    [
+        1,
+        4,
+        16,
+        64,
+        256,
+        1024,
+        4096,
+        16384,
+        65536,
+        262144,
+        1048576,
+        4194304,
+    ];
 
     /// <summary>Starts a child span of whatever is current; null when nobody listens (no tracing configured).</summary>
     public static Activity? StartSpan(string name, ActivityKind kind = ActivityKind.Internal) =>

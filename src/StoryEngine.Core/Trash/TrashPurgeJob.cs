@@ -19,7 +19,8 @@ public sealed class TrashPurgeJob(
     IResourceStore<Lorebook> lorebooks,
     ICharacterLorebookStore characterLorebooks,
     ICharacterFileStore characterFiles,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
     public const string Key = "trash-purge";
 

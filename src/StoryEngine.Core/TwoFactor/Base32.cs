@@ -8,7 +8,8 @@ public static class Base32
     public static string Encode(ReadOnlySpan<byte> data)
     {
         var output = new System.Text.StringBuilder((data.Length * 8 + 4) / 5);
-        int buffer = 0, bits = 0;
+        int buffer = 0,
+            bits = 0;
         foreach (var b in data)
         {
             buffer = (buffer << 8) | b;
@@ -26,11 +27,13 @@ public static class Base32
         return output.ToString();
     }
 
-    /// <summary>Ignores case, spaces, dashes and padding (people copy secrets by hand); null when a character is not base32.</summary>
+    /// <summary>Ignores case, spaces, dashes and padding (people copy secrets by hand); null when a character is not
+    /// base32.</summary>
     public static byte[]? Decode(string text)
     {
         var output = new List<byte>(text.Length * 5 / 8);
-        int buffer = 0, bits = 0;
+        int buffer = 0,
+            bits = 0;
         foreach (var c in text)
         {
             if (c is ' ' or '-' or '=')

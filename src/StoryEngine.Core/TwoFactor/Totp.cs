@@ -13,20 +13,28 @@ public static class Totp
     public const int StepSeconds = 30;
     public const int Digits = 6;
 
-    /// <summary>The time step of an instant: whole 30-second periods since the Unix epoch (T in RFC 6238 §4.2).</summary>
+    /// <summary>The time step of an instant: whole 30-second periods since the Unix epoch (T in RFC 6238
+    /// §4.2).</summary>
     public static long StepAt(DateTimeOffset time) => Math.DivRem(time.ToUnixTimeSeconds(), StepSeconds).Quotient;
 
     /// <summary>The code for one step (RFC 4226 §5.3: HMAC, dynamic truncation, modulo 10^digits).</summary>
-    public static string Code(ReadOnlySpan<byte> secret, long step, int digits = Digits, HashAlgorithmName? algorithm = null)
+    public static string Code(
+        ReadOnlySpan<byte> secret,
+        long step,
+        int digits = Digits,
+        HashAlgorithmName? algorithm = null
+    )
     {
         Span<byte> counter = stackalloc byte[8];
         BinaryPrimitives.WriteInt64BigEndian(counter, step);
         var name = algorithm ?? HashAlgorithmName.SHA1;
-        byte[] hash = name == HashAlgorithmName.SHA256 ? HMACSHA256.HashData(secret, counter)
+        byte[] hash =
+            name == HashAlgorithmName.SHA256 ? HMACSHA256.HashData(secret, counter)
             : name == HashAlgorithmName.SHA512 ? HMACSHA512.HashData(secret, counter)
             : HMACSHA1.HashData(secret, counter);
         var offset = hash[^1] & 0x0f;
-        var binary = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
+        var binary =
+            ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
         var modulo = (int)Math.Pow(10, digits);
         return (binary % modulo).ToString(CultureInfo.InvariantCulture).PadLeft(digits, '0');
     }
@@ -52,8 +60,10 @@ public static class Totp
         return match;
     }
 
-    /// <summary>The otpauth:// URI authenticator apps read from a QR code (Google Authenticator's Key Uri Format).</summary>
+    /// <summary>The otpauth:// URI authenticator apps read from a QR code (Google Authenticator's Key Uri
+    /// Format).</summary>
     public static string Uri(string issuer, string account, string base32Secret) =>
-        $"otpauth://totp/{System.Uri.EscapeDataString(issuer)}:{System.Uri.EscapeDataString(account)}" +
-        $"?secret={base32Secret}&issuer={System.Uri.EscapeDataString(issuer)}&algorithm=SHA1&digits={Digits}&period={StepSeconds}";
+        $"otpauth://totp/{System.Uri.EscapeDataString(issuer)}:{System.Uri.EscapeDataString(account)}"
+        + $"?secret={base32Secret}&issuer={System.Uri.EscapeDataString(issuer)}"
+        + $"&algorithm=SHA1&digits={Digits}&period={StepSeconds}";
 }

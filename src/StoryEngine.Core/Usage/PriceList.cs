@@ -1,6 +1,7 @@
 namespace StoryEngine.Core.Usage;
 
-/// <summary>A model's price in the operator's currency per million tokens (<c>Prices:{model}:PromptPerMillion</c>, <c>CompletionPerMillion</c>).</summary>
+/// <summary>A model's price in the operator's currency per million tokens (<c>Prices:{model}:PromptPerMillion</c>,
+/// <c>CompletionPerMillion</c>).</summary>
 public sealed record ModelPrice(string Model, decimal PromptPerMillion, decimal CompletionPerMillion);
 
 /// <summary>
@@ -9,12 +10,19 @@ public sealed record ModelPrice(string Model, decimal PromptPerMillion, decimal 
 /// </summary>
 public sealed class PriceList(IEnumerable<ModelPrice> prices)
 {
-    private readonly Dictionary<string, ModelPrice> _prices = prices.ToDictionary(p => p.Model, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ModelPrice> _prices = prices.ToDictionary(
+        p => p.Model,
+        StringComparer.OrdinalIgnoreCase
+    );
 
     public IReadOnlyCollection<ModelPrice> All => _prices.Values;
 
     public long CostMicros(string? model, long promptTokens, long completionTokens) =>
         model is not null && _prices.TryGetValue(model, out var price)
-            ? (long)Math.Round(promptTokens * price.PromptPerMillion + completionTokens * price.CompletionPerMillion, MidpointRounding.AwayFromZero)
+            ? (long)
+                Math.Round(
+                    promptTokens * price.PromptPerMillion + completionTokens * price.CompletionPerMillion,
+                    MidpointRounding.AwayFromZero
+                )
             : 0;
 }

@@ -1,6 +1,7 @@
 namespace StoryEngine.Core.Usage;
 
-/// <summary>One of a user's token quotas right now: what is used, the limit (null: none) and when it starts over.</summary>
+/// <summary>One of a user's token quotas right now: what is used, the limit (null: none) and when it starts
+/// over.</summary>
 public sealed record QuotaState(string Name, long Used, long? Limit, DateTimeOffset ResetsAt)
 {
     public long? Remaining => Limit is { } limit ? Math.Max(0, limit - Used) : null;

@@ -7,9 +7,21 @@ namespace StoryEngine.Core.Usage;
 /// A model call that would go over the user's daily or monthly token quota: refused with 429 <c>quota_exceeded</c>
 /// and Retry-After before the model is called.
 /// </summary>
-public sealed class QuotaExceededException(string quota, long used, long limit, DateTimeOffset resetsAt, TimeSpan retryAfter)
-    : StoryEngineException("quota_exceeded", string.Create(CultureInfo.InvariantCulture,
-        $"Your {quota} token quota is used up: {used:N0} of {limit:N0} tokens. It resets at {resetsAt:yyyy-MM-dd HH:mm} UTC."))
+public sealed class QuotaExceededException(
+    string quota,
+    long used,
+    long limit,
+    DateTimeOffset resetsAt,
+    TimeSpan retryAfter
+)
+    : StoryEngineException(
+        "quota_exceeded",
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"Your {quota} token quota is used up: {used:N0} of {limit:N0} tokens. It resets at "
+                + $"{resetsAt:yyyy-MM-dd HH:mm} UTC."
+        )
+    )
 {
     /// <summary>"daily" or "monthly".</summary>
     public string Quota { get; } = quota;

@@ -4,7 +4,13 @@ namespace StoryEngine.Core.Usage;
 /// A tier of service (<c>Tiers:{name}:...</c>). Null limits mean "no limit" for quotas and "the RateLimits default"
 /// for rates.
 /// </summary>
-public sealed record Tier(string Name, long? DailyTokens, long? MonthlyTokens, int? ApiPerMinute, int? GenerationPerMinute);
+public sealed record Tier(
+    string Name,
+    long? DailyTokens,
+    long? MonthlyTokens,
+    int? ApiPerMinute,
+    int? GenerationPerMinute
+);
 
 /// <summary>
 /// The configured tiers and which one a user without one is on (<c>Usage:DefaultTier</c>, default
@@ -33,7 +39,8 @@ public sealed class TierCatalog
 
     public IReadOnlyCollection<Tier> All => _tiers.Values;
 
-    /// <summary>The named tier; an unknown or null name (a tier removed from configuration) is the default tier.</summary>
+    /// <summary>The named tier; an unknown or null name (a tier removed from configuration) is the default
+    /// tier.</summary>
     public Tier Resolve(string? name) => name is not null && _tiers.TryGetValue(name, out var tier) ? tier : Default;
 
     public bool Exists(string name) => _tiers.ContainsKey(name);

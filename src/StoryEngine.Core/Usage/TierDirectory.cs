@@ -10,7 +10,9 @@ namespace StoryEngine.Core.Usage;
 public sealed class TierDirectory(IUserStore users, TierCatalog tiers, TimeProvider clock, TimeSpan cacheFor)
 {
     private const int MaxEntries = 100_000;
-    private readonly ConcurrentDictionary<string, (string? Tier, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string? Tier, DateTimeOffset FetchedAt)> _cache = new(
+        StringComparer.Ordinal
+    );
 
     public async ValueTask<Tier> OfAsync(string userId, CancellationToken cancellationToken)
     {

@@ -2,7 +2,8 @@ using System.Globalization;
 
 namespace StoryEngine.Core.Usage;
 
-/// <summary>Usage is counted in UTC days and months: quotas reset at UTC midnight and on the first of the month.</summary>
+/// <summary>Usage is counted in UTC days and months: quotas reset at UTC midnight and on the first of the
+/// month.</summary>
 public static class UsageDays
 {
     public const string Format = "yyyy-MM-dd";
@@ -11,5 +12,6 @@ public static class UsageDays
 
     public static DateTimeOffset StartOfDay(DateTimeOffset now) => new(now.UtcDateTime.Date, TimeSpan.Zero);
 
-    public static DateTimeOffset StartOfMonth(DateTimeOffset now) => new(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
+    public static DateTimeOffset StartOfMonth(DateTimeOffset now) =>
+        new(now.UtcDateTime.Year, now.UtcDateTime.Month, 1, 0, 0, 0, TimeSpan.Zero);
 }

@@ -18,7 +18,8 @@ public sealed partial class UsageMeter(
     PriceList prices,
     TokenEstimator estimator,
     TimeProvider clock,
-    ILogger<UsageMeter> logger)
+    ILogger<UsageMeter> logger
+)
 {
     // Rows the database refused while it was away, written by WriteUnwrittenAsync when it is back (issue 15, fault 2:
     // the ledger must equal what the backends reported). Each keeps its id, and the ledger skips an id it already has,
@@ -36,12 +37,30 @@ public sealed partial class UsageMeter(
     public async Task<UsageRecord> RecordAsync(ModelCall call, CancellationToken cancellationToken)
     {
         var prompt = call.ReportedPromptTokens ?? Math.Max(0, call.EstimatedPromptTokens);
-        var completion = call.ReportedCompletionTokens ?? (call.CompletionText.Length == 0 ? 0 : estimator.Estimate(call.CompletionText, call.Model));
+        var completion = call.ReportedCompletionTokens
+            ?? (call.CompletionText.Length == 0 ? 0 : estimator.Estimate(call.CompletionText, call.Model));
         var estimated = call.ReportedPromptTokens is null || call.ReportedCompletionTokens is null;
-        var record = new UsageRecord(Ids.New(), call.UserId, call.AdventureId, call.Purpose, call.Backend, call.Model,
-            prompt, completion, estimated, prices.CostMicros(call.Model, prompt, completion), clock.GetUtcNow());
-        Telemetry.StoryMetrics.RecordModelCall(call.Purpose, call.Backend, call.Model, prompt, completion,
-            record.CostMicros);
+        var record = new UsageRecord(
+            Ids.New(),
+            call.UserId,
+            call.AdventureId,
+            call.Purpose,
+            call.Backend,
+            call.Model,
+            prompt,
+            completion,
+            estimated,
+            prices.CostMicros(call.Model, prompt, completion),
+            clock.GetUtcNow()
+        );
+        Telemetry.StoryMetrics.RecordModelCall(
+            call.Purpose,
+            call.Backend,
+            call.Model,
+            prompt,
+            completion,
+            record.CostMicros
+        );
         try
         {
             if (!await ledger.AppendAsync(record, cancellationToken))
@@ -86,7 +105,13 @@ public sealed partial class UsageMeter(
     /// Makes one non-streamed model call for <paramref name="userId"/> and records it: from the response when it
     /// answered, as a failed call (no tokens) when it threw. Background jobs call models through this.
     /// </summary>
-    public async Task<ChatResponse> MeterAsync(string userId, string? adventureId, string purpose, IEnumerable<ChatMessage> prompt, Func<Task<ChatResponse>> call)
+    public async Task<ChatResponse> MeterAsync(
+        string userId,
+        string? adventureId,
+        string purpose,
+        IEnumerable<ChatMessage> prompt,
+        Func<Task<ChatResponse>> call
+    )
     {
         ChatResponse response;
         try
@@ -99,7 +124,9 @@ public sealed partial class UsageMeter(
             throw;
         }
         // The prompt is estimated only when the backend reported no count of its own.
-        var estimate = response.Usage?.InputTokenCount is null ? estimator.Estimate(string.Join('\n', prompt.Select(m => m.Text)), response.ModelId) : 0;
+        var estimate = response.Usage?.InputTokenCount is null
+            ? estimator.Estimate(string.Join('\n', prompt.Select(m => m.Text)), response.ModelId)
+            : 0;
         await RecordAsync(ModelCall.From(response, userId, adventureId, purpose, estimate), CancellationToken.None);
         return response;
     }
@@ -107,7 +134,8 @@ public sealed partial class UsageMeter(
     /// <summary>The user's tier and where they stand against both quotas now.</summary>
     public async Task<QuotaStatus> StatusAsync(string userId, CancellationToken cancellationToken)
     {
-        var user = await users.GetAsync(userId, cancellationToken) ?? throw new Errors.NotFoundException("user", userId);
+        var user = await users.GetAsync(userId, cancellationToken)
+            ?? throw new Errors.NotFoundException("user", userId);
         return await StatusAsync(user, cancellationToken);
     }
 
@@ -118,10 +146,13 @@ public sealed partial class UsageMeter(
         var dayStart = UsageDays.StartOfDay(now);
         var monthStart = UsageDays.StartOfMonth(now);
         var monthly = await ledger.TokensSinceAsync(user.Id, monthStart, cancellationToken);
-        var daily = dayStart == monthStart ? monthly : await ledger.TokensSinceAsync(user.Id, dayStart, cancellationToken);
-        return new QuotaStatus(tier.Name,
+        var daily =
+            dayStart == monthStart ? monthly : await ledger.TokensSinceAsync(user.Id, dayStart, cancellationToken);
+        return new QuotaStatus(
+            tier.Name,
             new QuotaState("daily", daily, user.DailyTokenQuota ?? tier.DailyTokens, dayStart.AddDays(1)),
-            new QuotaState("monthly", monthly, user.MonthlyTokenQuota ?? tier.MonthlyTokens, monthStart.AddMonths(1)));
+            new QuotaState("monthly", monthly, user.MonthlyTokenQuota ?? tier.MonthlyTokens, monthStart.AddMonths(1))
+        );
     }
 
     /// <summary>
@@ -131,9 +162,13 @@ public sealed partial class UsageMeter(
     /// </summary>
     public async Task EnsureWithinQuotaAsync(string userId, long reserveTokens, CancellationToken cancellationToken)
     {
-        var user = await users.GetAsync(userId, cancellationToken) ?? throw new Errors.NotFoundException("user", userId);
+        var user = await users.GetAsync(userId, cancellationToken)
+            ?? throw new Errors.NotFoundException("user", userId);
         var tier = tiers.Resolve(user.Tier);
-        if ((user.DailyTokenQuota ?? tier.DailyTokens) is null && (user.MonthlyTokenQuota ?? tier.MonthlyTokens) is null)
+        if (
+            (user.DailyTokenQuota ?? tier.DailyTokens) is null
+            && (user.MonthlyTokenQuota ?? tier.MonthlyTokens) is null
+        )
         {
             return; // unlimited: no ledger query on the turn's path
         }
@@ -143,25 +178,55 @@ public sealed partial class UsageMeter(
             if (quota.Limit is { } limit && quota.Used + Math.Max(1, reserveTokens) > limit)
             {
                 var wait = quota.ResetsAt - clock.GetUtcNow();
-                throw new QuotaExceededException(quota.Name, quota.Used, limit, quota.ResetsAt, wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait);
+                throw new QuotaExceededException(
+                    quota.Name,
+                    quota.Used,
+                    limit,
+                    quota.ResetsAt,
+                    wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait
+                );
             }
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Usage.NotRecorded, Level = LogLevel.Warning,
-        Message = "Could not yet record {Tokens} tokens of {Purpose} for user {UserId}; retrying at the next tick")]
-    private static partial void LogNotRecorded(ILogger logger, Exception exception, string userId, string purpose, long tokens);
+    [LoggerMessage(
+        EventId = LogEvents.Usage.NotRecorded,
+        Level = LogLevel.Warning,
+        Message = "Could not yet record {Tokens} tokens of {Purpose} for user {UserId}; retrying at the next tick"
+    )]
+    private static partial void LogNotRecorded(
+        ILogger logger,
+        Exception exception,
+        string userId,
+        string purpose,
+        long tokens
+    );
 
-    [LoggerMessage(EventId = LogEvents.Usage.Deferred, Level = LogLevel.Warning,
-        Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} now; the row is kept and written " +
-            "when the database is back")]
-    private static partial void LogDeferred(ILogger logger, Exception exception, string userId, string purpose,
-        long tokens);
+    [LoggerMessage(
+        EventId = LogEvents.Usage.Deferred,
+        Level = LogLevel.Warning,
+        Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} now; the row is kept and written "
+            + "when the database is back"
+    )]
+    private static partial void LogDeferred(
+        ILogger logger,
+        Exception exception,
+        string userId,
+        string purpose,
+        long tokens
+    );
 
-    [LoggerMessage(EventId = LogEvents.Usage.WrittenLate, Level = LogLevel.Information,
-        Message = "Wrote {Count} usage rows kept while the database was away")]
+    [LoggerMessage(
+        EventId = LogEvents.Usage.WrittenLate,
+        Level = LogLevel.Information,
+        Message = "Wrote {Count} usage rows kept while the database was away"
+    )]
     private static partial void LogWrittenLate(ILogger logger, int count);
 
-    [LoggerMessage(EventId = LogEvents.Usage.UserGone, Level = LogLevel.Information, Message = "No usage row for {Purpose}: user {UserId} was deleted while the call ran")]
+    [LoggerMessage(
+        EventId = LogEvents.Usage.UserGone,
+        Level = LogLevel.Information,
+        Message = "No usage row for " + "{Purpose}: user {UserId} was deleted while the call ran"
+    )]
     private static partial void LogUserGone(ILogger logger, string userId, string purpose);
 }

@@ -1,6 +1,7 @@
 namespace StoryEngine.Core.Usage;
 
-/// <summary>Why a model was called; the ledger and the usage reports group by it. Callers may add their own names.</summary>
+/// <summary>Why a model was called; the ledger and the usage reports group by it. Callers may add their own
+/// names.</summary>
 public static class UsagePurposes
 {
     public const string Narration = "narration";

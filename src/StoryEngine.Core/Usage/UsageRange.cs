@@ -23,7 +23,10 @@ public sealed record UsageRange(string From, string To)
             errors.Add("to", $"A range may span at most {MaxDays} days.");
         }
         errors.ThrowIfAny();
-        return new UsageRange(first.ToString(UsageDays.Format, CultureInfo.InvariantCulture), last.ToString(UsageDays.Format, CultureInfo.InvariantCulture));
+        return new UsageRange(
+            first.ToString(UsageDays.Format, CultureInfo.InvariantCulture),
+            last.ToString(UsageDays.Format, CultureInfo.InvariantCulture)
+        );
     }
 
     private static DateOnly? ParseDay(FieldErrors errors, string field, string? text)
@@ -32,7 +35,15 @@ public sealed record UsageRange(string From, string To)
         {
             return null;
         }
-        if (DateOnly.TryParseExact(text, UsageDays.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (
+            DateOnly.TryParseExact(
+                text,
+                UsageDays.Format,
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out var day
+            )
+        )
         {
             return day;
         }

@@ -3,7 +3,8 @@ using StoryEngine.Core.Resources;
 
 namespace StoryEngine.Core.Worlds;
 
-/// <summary>A setting that stories are played in: what it is, how it feels, and what the narrator must respect.</summary>
+/// <summary>A setting that stories are played in: what it is, how it feels, and what the narrator must
+/// respect.</summary>
 public sealed record World : IResourceBody<World>
 {
     public static string Kind => "world";

@@ -11,7 +11,8 @@ public sealed class WorldChildRules<TBody>(IResourceStore<World> worlds) : IReso
 {
     public async Task EnsureParentAsync(ResourceScope scope, CancellationToken cancellationToken)
     {
-        var worldId = scope.ParentId ?? throw new InvalidOperationException("A world's contents need a world id in their scope.");
+        var worldId = scope.ParentId
+            ?? throw new InvalidOperationException("A world's contents need a world id in " + "their scope.");
         var world = await worlds.GetAsync(new ResourceScope(scope.OwnerId, null), worldId, cancellationToken);
         if (world is not { DeletedAt: null })
         {
@@ -19,7 +20,14 @@ public sealed class WorldChildRules<TBody>(IResourceStore<World> worlds) : IReso
         }
     }
 
-    public Task ValidateAsync(ResourceScope scope, string id, TBody body, FieldErrors errors, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ValidateAsync(
+        ResourceScope scope,
+        string id,
+        TBody body,
+        FieldErrors errors,
+        CancellationToken cancellationToken
+    ) => Task.CompletedTask;
 
-    public Task EnsureDeletableAsync(ResourceScope scope, string id, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task EnsureDeletableAsync(ResourceScope scope, string id, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 }

@@ -11,17 +11,28 @@ internal static class CardFields
     /// <summary>Our own key in a card's <c>extensions</c> (the spec asks apps to namespace theirs).</summary>
     public const string Namespace = "storyengine";
 
-    /// <summary>Under <see cref="Namespace"/>: the card's fields we do not model, <c>{"data": {...}, "root": {...}}</c>.</summary>
+    /// <summary>Under <see cref="Namespace"/>: the card's fields we do not model, <c>{"data": {...}, "root":
+    /// {...}}</c>.</summary>
     public const string Leftovers = "card";
 
-    /// <summary>The V1 fields, which V2/V3 move into <c>data</c> and SillyTavern also copies to the top level.</summary>
+    /// <summary>The V1 fields, which V2/V3 move into <c>data</c> and SillyTavern also copies to the top
+    /// level.</summary>
     public static readonly string[] V1 = ["name", "description", "personality", "scenario", "first_mes", "mes_example"];
 
-    /// <summary>The <c>data</c> fields a Character models (plus the book and extensions, handled on their own).</summary>
+    /// <summary>The <c>data</c> fields a Character models (plus the book and extensions, handled on their
+    /// own).</summary>
     public static readonly string[] Modelled =
     [
-        .. V1, "creator_notes", "system_prompt", "post_history_instructions", "alternate_greetings", "tags", "creator",
-        "character_version", "extensions", "character_book",
+        .. V1,
+        "creator_notes",
+        "system_prompt",
+        "post_history_instructions",
+        "alternate_greetings",
+        "tags",
+        "creator",
+        "character_version",
+        "extensions",
+        "character_book",
     ];
 
     /// <summary>Under <see cref="Leftovers"/>: the root copies of data fields, by name (see Mirrors).</summary>
@@ -33,8 +44,9 @@ internal static class CardFields
     /// <c>charaFormatData</c>) and chub's, which duplicate V2 fields at the root. An export writes them from the
     /// current values, so an edited character never leaves a stale copy behind (issue 17).
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string[]> Mirrors =
-        new Dictionary<string, string[]>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string[]> Mirrors = new Dictionary<string, string[]>(
+        StringComparer.Ordinal
+    )
     {
         ["creatorcomment"] = ["creator_notes"],
         ["talkativeness"] = ["extensions", "talkativeness"],
@@ -60,6 +72,7 @@ internal static class CardFields
         return node;
     }
 
-    /// <summary>Our fields that cards do not have; exported under <c>extensions.storyengine</c> to come back on import.</summary>
+    /// <summary>Our fields that cards do not have; exported under <c>extensions.storyengine</c> to come back on
+    /// import.</summary>
     public static readonly string[] Own = ["appearance", "speechStyle", "goals"];
 }

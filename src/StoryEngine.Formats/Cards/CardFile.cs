@@ -35,10 +35,13 @@ public static class CardFile
             var (character, book, spec) = CardReader.Read(file.Span, "The card", warnings);
             return new ReadCard(character, book, spec, [], warnings);
         }
-        throw new UnsupportedFormatException("This is not a character card we can read: send a PNG card, a CHARX file or card JSON (V1, V2 or V3).");
+        throw new UnsupportedFormatException(
+            "This is not a character card we can read: send a PNG card, a CHARX " + "file or card JSON (V1, V2 or V3)."
+        );
     }
 
-    /// <summary>True when the first character that is not white space (after a byte order mark) opens a JSON object.</summary>
+    /// <summary>True when the first character that is not white space (after a byte order mark) opens a JSON
+    /// object.</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> file)
     {
         if (file.StartsWith("\uFEFF"u8))
@@ -49,12 +52,18 @@ public static class CardFile
         return start >= 0 && file[start] == (byte)'{';
     }
 
-    public static byte[] Write(CardFormat format, Character character, Lorebook? book, IReadOnlyList<CharacterFile> files) => format switch
-    {
-        CardFormat.Png => CardPng.Write(character, book, Picture(character, files)),
-        CardFormat.Charx => Charx(character, book, files),
-        _ => Encoding.UTF8.GetBytes(CardWriter.V3(character, book).ToJsonString(CardJson.Indented)),
-    };
+    public static byte[] Write(
+        CardFormat format,
+        Character character,
+        Lorebook? book,
+        IReadOnlyList<CharacterFile> files
+    ) =>
+        format switch
+        {
+            CardFormat.Png => CardPng.Write(character, book, Picture(character, files)),
+            CardFormat.Charx => Charx(character, book, files),
+            _ => Encoding.UTF8.GetBytes(CardWriter.V3(character, book).ToJsonString(CardJson.Indented)),
+        };
 
     /// <summary>
     /// The picture a PNG export is drawn on: the PNG the card came in, else the CHARX's main icon when it is a PNG
@@ -83,7 +92,10 @@ public static class CardFile
     {
         var card = CardWriter.V3(character, book);
         var zipped = files.Where(f => f.Path != CharacterFile.CardImage).ToList();
-        if (files.FirstOrDefault(f => f.Path == CharacterFile.CardImage) is { } picture && zipped.All(f => f.Path != CharxIconPath))
+        if (
+            files.FirstOrDefault(f => f.Path == CharacterFile.CardImage) is { } picture
+            && zipped.All(f => f.Path != CharxIconPath)
+        )
         {
             zipped.Add(picture with { Path = CharxIconPath });
             var data = card["data"]!.AsObject();
@@ -97,12 +109,22 @@ public static class CardFile
             }
             else
             {
-                data["assets"] = new JsonArray(new JsonObject { ["type"] = "icon", ["uri"] = uri, ["name"] = "main", ["ext"] = "png" });
+                data["assets"] = new JsonArray(
+                    new JsonObject
+                    {
+                        ["type"] = "icon",
+                        ["uri"] = uri,
+                        ["name"] = "main",
+                        ["ext"] = "png",
+                    }
+                );
             }
         }
         return CharxArchive.Write(Encoding.UTF8.GetBytes(card.ToJsonString(CardJson.Indented)), zipped);
     }
 
     private static IEnumerable<JsonObject> Assets(Character character) =>
-        (character.Extensions[CardFields.Namespace]?[CardFields.Leftovers]?["data"]?["assets"] as JsonArray)?.OfType<JsonObject>() ?? [];
+        (
+            character.Extensions[CardFields.Namespace]?[CardFields.Leftovers]?["data"]?["assets"] as JsonArray
+        )?.OfType<JsonObject>() ?? [];
 }

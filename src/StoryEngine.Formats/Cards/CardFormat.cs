@@ -17,26 +17,32 @@ public enum CardFormat
 
 public static class CardFormats
 {
-    public static CardFormat Parse(string? name) => name?.ToLowerInvariant() switch
-    {
-        null or "" or "json" => CardFormat.Json,
-        "png" => CardFormat.Png,
-        "charx" => CardFormat.Charx,
-        _ => throw ValidationFailedException.For("format", $"'{name}' is not a card format: use json, png or charx."),
-    };
+    public static CardFormat Parse(string? name) =>
+        name?.ToLowerInvariant() switch
+        {
+            null or "" or "json" => CardFormat.Json,
+            "png" => CardFormat.Png,
+            "charx" => CardFormat.Charx,
+            _ => throw ValidationFailedException.For(
+                "format",
+                $"'{name}' is not a card format: use json, png or charx."
+            ),
+        };
 
-    public static string MediaType(CardFormat format) => format switch
-    {
-        CardFormat.Png => "image/png",
-        // CHARX has no registered type of its own; it is a zip, and says so.
-        CardFormat.Charx => "application/zip",
-        _ => "application/json",
-    };
+    public static string MediaType(CardFormat format) =>
+        format switch
+        {
+            CardFormat.Png => "image/png",
+            // CHARX has no registered type of its own; it is a zip, and says so.
+            CardFormat.Charx => "application/zip",
+            _ => "application/json",
+        };
 
-    public static string Extension(CardFormat format) => format switch
-    {
-        CardFormat.Png => ".png",
-        CardFormat.Charx => ".charx",
-        _ => ".json",
-    };
+    public static string Extension(CardFormat format) =>
+        format switch
+        {
+            CardFormat.Png => ".png",
+            CardFormat.Charx => ".charx",
+            _ => ".json",
+        };
 }

@@ -23,13 +23,16 @@ public static class CardPng
     {
         var chunks = PngChunks.Read(file.Span, InvalidFileException.Card);
         // ccv3 first: a reader that finds both SHOULD use it (§1); a broken ccv3 falls back to chara.
-        var candidates = PngText.Read(file, chunks)
+        var candidates = PngText
+            .Read(file, chunks)
             .Where(t => CardChunks.Contains(t.Text.Keyword, StringComparer.OrdinalIgnoreCase))
             .OrderBy(t => t.Text.Keyword.Equals(V3Chunk, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
             .ToArray();
         if (candidates.Length == 0)
         {
-            throw InvalidFileException.Card("The PNG holds no character card: it has no tEXt chunk named chara or ccv3.");
+            throw InvalidFileException.Card(
+                "The PNG holds no character card: it has no tEXt chunk named chara or " + "ccv3."
+            );
         }
 
         var warnings = new List<string>();
@@ -49,7 +52,13 @@ public static class CardPng
                     warnings.Add("The chara chunk held a V3 card; it was read as V3.");
                 }
                 var picture = PngText.Rewrite(file.Span, chunks, CardChunks, []);
-                return new ReadCard(character, book, spec, [new CharacterFile(CharacterFile.CardImage, "image/png", picture)], warnings);
+                return new ReadCard(
+                    character,
+                    book,
+                    spec,
+                    [new CharacterFile(CharacterFile.CardImage, "image/png", picture)],
+                    warnings
+                );
             }
             catch (InvalidFileException e)
             {
@@ -69,12 +78,17 @@ public static class CardPng
         {
             picture = PlaceholderPng.For(character.Name);
         }
-        var chunks = PngChunks.Read(picture, InvalidFileException.Card); // checked when it was imported; a placeholder is ours
-        return PngText.Rewrite(picture, chunks, CardChunks,
-        [
-            new PngTextChunk(V2Chunk, Encode(CardWriter.V2(character, book))),
-            new PngTextChunk(V3Chunk, Encode(CardWriter.V3(character, book))),
-        ]);
+        // checked when it was imported; a placeholder is ours
+        var chunks = PngChunks.Read(picture, InvalidFileException.Card);
+        return PngText.Rewrite(
+            picture,
+            chunks,
+            CardChunks,
+            [
+                new PngTextChunk(V2Chunk, Encode(CardWriter.V2(character, book))),
+                new PngTextChunk(V3Chunk, Encode(CardWriter.V3(character, book))),
+            ]
+        );
     }
 
     private static byte[] Decode(PngTextChunk text, PngChunk chunk)
@@ -85,9 +99,13 @@ public static class CardPng
         }
         catch (FormatException)
         {
-            throw InvalidFileException.Card($"The {text.Keyword} chunk at byte {chunk.Start} is not valid base64, so it holds no readable card.");
+            throw InvalidFileException.Card(
+                $"The {text.Keyword} chunk at byte {chunk.Start} is not valid base64, "
+                    + "so it holds no readable card."
+            );
         }
     }
 
-    private static string Encode(JsonObject card) => Convert.ToBase64String(Encoding.UTF8.GetBytes(card.ToJsonString(CardJson.Options)));
+    private static string Encode(JsonObject card) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(card.ToJsonString(CardJson.Options)));
 }

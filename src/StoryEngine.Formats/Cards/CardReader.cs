@@ -19,8 +19,11 @@ public static class CardReader
     private static readonly JsonFields Json = new(InvalidFileException.Card);
 
     /// <summary>Parses and reads a card from UTF-8 JSON.</summary>
-    public static (Character Character, Lorebook? Lorebook, string Spec) Read(ReadOnlySpan<byte> utf8, string what, List<string> warnings) =>
-        Read(Json.ParseObject(utf8, what), warnings);
+    public static (Character Character, Lorebook? Lorebook, string Spec) Read(
+        ReadOnlySpan<byte> utf8,
+        string what,
+        List<string> warnings
+    ) => Read(Json.ParseObject(utf8, what), warnings);
 
     public static (Character Character, Lorebook? Lorebook, string Spec) Read(JsonObject root, List<string> warnings)
     {
@@ -53,9 +56,13 @@ public static class CardReader
                 at = "";
                 break;
             case "lorebook_v3":
-                throw Json.Invalid("This file is a lorebook (spec lorebook_v3), not a character card: import it as a lorebook.");
+                throw Json.Invalid(
+                    "This file is a lorebook (spec lorebook_v3), not a character card: import it as " + "a lorebook."
+                );
             default:
-                throw new UnsupportedFormatException($"Unknown card spec '{spec}': we read chara_card_v2, chara_card_v3 and V1 cards (no spec).");
+                throw new UnsupportedFormatException(
+                    $"Unknown card spec '{spec}': we read chara_card_v2, " + "chara_card_v3 and V1 cards (no spec)."
+                );
         }
 
         var name = Json.Text(data, "name", at);
@@ -130,7 +137,9 @@ public static class CardReader
         {
             dataLeft.Remove("group_only_greetings");
         }
-        var rootLeft = isV1 ? JsonFields.Without(root, CardFields.Modelled) : JsonFields.Without(root, ["spec", "spec_version", "data", .. CardFields.V1]);
+        var rootLeft = isV1
+            ? JsonFields.Without(root, CardFields.Modelled)
+            : JsonFields.Without(root, ["spec", "spec_version", "data", .. CardFields.V1]);
         // A root copy of a data field is not kept as it was: its name is, and the export writes it from the current
         // value (SillyTavern reads data and ignores a stale root copy, readFromV2).
         var mirrored = new JsonArray();
@@ -173,7 +182,10 @@ public static class CardReader
         var known = spec == CardFields.V3 ? 3.0 : 2.0;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var version) && version > known)
         {
-            warnings.Add($"The card says spec_version {text}, newer than the {known:0.0} we know; fields added since were kept as they are.");
+            warnings.Add(
+                $"The card says spec_version {text}, newer than the {known:0.0} we know; fields added "
+                    + "since were kept as they are."
+            );
         }
     }
 }

@@ -40,7 +40,12 @@ public static class CardWriter
             data["character_book"] = CardBookFormat.Write(book);
         }
         Merge(data, dataLeft);
-        var root = new JsonObject { ["spec"] = CardFields.V3, ["spec_version"] = "3.0", ["data"] = data };
+        var root = new JsonObject
+        {
+            ["spec"] = CardFields.V3,
+            ["spec_version"] = "3.0",
+            ["data"] = data,
+        };
         Merge(root, rootLeft);
         foreach (var key in mirrored)
         {
@@ -83,15 +88,19 @@ public static class CardWriter
             extensions.Remove(CardFields.Namespace);
         }
         var mirrored = leftovers?[CardFields.Mirrored] is JsonArray names
-            ? names.Select(n => n is JsonValue v && v.TryGetValue<string>(out var name) ? name : null)
-                .OfType<string>().ToArray()
+            ? names
+                .Select(n => n is JsonValue v && v.TryGetValue<string>(out var name) ? name : null)
+                .OfType<string>()
+                .ToArray()
             : [];
         return (leftovers?["data"] as JsonObject, leftovers?["root"] as JsonObject, mirrored);
     }
 
     private static void PutOwnFields(Character c, JsonObject extensions)
     {
-        var own = new[] { ("appearance", c.Appearance), ("speechStyle", c.SpeechStyle), ("goals", c.Goals) }.Where(f => f.Item2.Length > 0).ToArray();
+        var own = new[] { ("appearance", c.Appearance), ("speechStyle", c.SpeechStyle), ("goals", c.Goals) }
+            .Where(f => f.Item2.Length > 0)
+            .ToArray();
         if (own.Length == 0)
         {
             return;
@@ -106,7 +115,8 @@ public static class CardWriter
         }
     }
 
-    /// <summary>Kept fields go back in, except where a modelled field of the same name was written (it is the current value).</summary>
+    /// <summary>Kept fields go back in, except where a modelled field of the same name was written (it is the current
+    /// value).</summary>
     private static void Merge(JsonObject target, JsonObject? kept)
     {
         foreach (var (key, value) in kept ?? [])

@@ -17,13 +17,16 @@ public static class CharxArchive
     public const long MaxUnpackedBytes = 64L * 1024 * 1024;
     public const int MaxRatio = 200;
 
-    /// <summary>Small entries may compress far better than this without being a bomb: a run of spaces, an empty JSON file.</summary>
+    /// <summary>Small entries may compress far better than this without being a bomb: a run of spaces, an empty JSON
+    /// file.</summary>
     private const long RatioFloorBytes = 1024 * 1024;
 
-    public static bool HasSignature(ReadOnlySpan<byte> file) => file.StartsWith("PK\x03\x04"u8) || file.StartsWith("PK\x05\x06"u8);
+    public static bool HasSignature(ReadOnlySpan<byte> file) =>
+        file.StartsWith("PK\x03\x04"u8) || file.StartsWith("PK\x05\x06"u8);
 
     /// <summary>The card's JSON and every other file in the archive.</summary>
-    /// <exception cref="InvalidFileException">The zip is broken, has no card.json, or unpacks beyond the limits.</exception>
+    /// <exception cref="InvalidFileException">The zip is broken, has no card.json, or unpacks beyond the
+    /// limits.</exception>
     public static (byte[] Card, IReadOnlyList<CharacterFile> Files) Read(ReadOnlyMemory<byte> file)
     {
         try
@@ -31,7 +34,9 @@ public static class CharxArchive
             using var archive = new ZipArchive(new MemoryStream(file.ToArray(), writable: false), ZipArchiveMode.Read);
             if (archive.Entries.Count > MaxEntries)
             {
-                throw InvalidFileException.Card($"The CHARX file has {archive.Entries.Count} entries; at most {MaxEntries} are accepted.");
+                throw InvalidFileException.Card(
+                    $"The CHARX file has {archive.Entries.Count} entries; at most " + $"{MaxEntries} are accepted."
+                );
             }
             byte[]? card = null;
             var files = new List<CharacterFile>();
@@ -61,7 +66,8 @@ public static class CharxArchive
         }
         catch (NotSupportedException e)
         {
-            // Encrypted entries, or a compression method .NET does not read; the spec says CHARX SHOULD NOT be encrypted.
+            // Encrypted entries, or a compression method .NET does not read; the spec says CHARX SHOULD NOT be
+            // encrypted.
             throw InvalidFileException.Card($"The CHARX file uses a zip feature we cannot read: {e.Message}");
         }
     }
@@ -87,9 +93,11 @@ public static class CharxArchive
         if (why is not null)
         {
             var shown = string.Concat(name.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-            throw new UnsafeArchiveEntryException(shown,
+            throw new UnsafeArchiveEntryException(
+                shown,
                 $"The CHARX file has an entry named '{shown}', which is not a plain relative path: {why}. "
-                + "Nothing was imported.");
+                    + "Nothing was imported."
+            );
         }
     }
 
@@ -102,7 +110,12 @@ public static class CharxArchive
             foreach (var file in files)
             {
                 // Pictures and sound are compressed already; squeezing them again costs time for nothing.
-                Add(archive, file.Path, file.Data, MediaTypes.IsCompressed(file.MediaType) ? CompressionLevel.NoCompression : CompressionLevel.Optimal);
+                Add(
+                    archive,
+                    file.Path,
+                    file.Data,
+                    MediaTypes.IsCompressed(file.MediaType) ? CompressionLevel.NoCompression : CompressionLevel.Optimal
+                );
             }
         }
         return output.ToArray();
@@ -127,12 +140,17 @@ public static class CharxArchive
             target.Write(buffer, 0, read);
             if (target.Length > limit)
             {
-                throw InvalidFileException.Card($"The CHARX file unpacks to more than {MaxUnpackedBytes / (1024 * 1024)} MB; it is refused as a possible zip bomb.");
+                throw InvalidFileException.Card(
+                    "The CHARX file unpacks to more than "
+                        + $"{MaxUnpackedBytes / (1024 * 1024)} MB; it is refused as a possible zip bomb."
+                );
             }
             if (target.Length > ratioLimit)
             {
                 throw InvalidFileException.Card(
-                    $"The CHARX entry '{entry.FullName}' unpacks to more than {MaxRatio} times its packed size; it is refused as a possible zip bomb.");
+                    $"The CHARX entry '{entry.FullName}' unpacks to more than {MaxRatio} times its packed size; it "
+                        + "is refused as a possible zip bomb."
+                );
             }
         }
         unpacked += target.Length;

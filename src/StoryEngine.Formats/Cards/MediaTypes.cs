@@ -20,9 +20,11 @@ public static class MediaTypes
         [".txt"] = "text/plain",
     };
 
-    public static string ForPath(string path) => ByExtension.GetValueOrDefault(Path.GetExtension(path), "application/octet-stream");
+    public static string ForPath(string path) =>
+        ByExtension.GetValueOrDefault(Path.GetExtension(path), "application/octet-stream");
 
-    public static bool IsCompressed(string mediaType) => mediaType.StartsWith("image/", StringComparison.Ordinal) && mediaType != "image/bmp"
+    public static bool IsCompressed(string mediaType) =>
+        mediaType.StartsWith("image/", StringComparison.Ordinal) && mediaType != "image/bmp"
         || mediaType.StartsWith("audio/", StringComparison.Ordinal) && mediaType != "audio/wav"
         || mediaType.StartsWith("video/", StringComparison.Ordinal);
 }

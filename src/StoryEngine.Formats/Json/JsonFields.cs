@@ -12,12 +12,18 @@ namespace StoryEngine.Formats.Json;
 /// </summary>
 public sealed class JsonFields(Func<string, InvalidFileException> invalid)
 {
-    // Duplicate keys are refused at parse time: otherwise a JsonObject would fail later, on first access, far from here.
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+    // Duplicate keys are refused at parse time: otherwise a JsonObject would fail later, on first access, far from
+    // here.
+    private static readonly JsonDocumentOptions ParseOptions = new()
+    {
+        MaxDepth = 64,
+        AllowDuplicateProperties = false,
+    };
 
     public InvalidFileException Invalid(string message) => invalid(message);
 
-    /// <summary>Parses UTF-8 JSON (a byte order mark is skipped); what it is not, it says with the line and byte.</summary>
+    /// <summary>Parses UTF-8 JSON (a byte order mark is skipped); what it is not, it says with the line and
+    /// byte.</summary>
     public JsonNode Parse(ReadOnlySpan<byte> utf8, string what)
     {
         if (utf8.StartsWith("\uFEFF"u8))
@@ -26,7 +32,8 @@ public sealed class JsonFields(Func<string, InvalidFileException> invalid)
         }
         try
         {
-            return JsonNode.Parse(utf8, documentOptions: ParseOptions) ?? throw invalid($"{what} is JSON null, not an object.");
+            return JsonNode.Parse(utf8, documentOptions: ParseOptions)
+                ?? throw invalid($"{what} is JSON null, not an object.");
         }
         catch (JsonException e)
         {
@@ -49,12 +56,13 @@ public sealed class JsonFields(Func<string, InvalidFileException> invalid)
         return Parse(utf8, what) as JsonObject ?? throw invalid($"{what} must be a JSON object.");
     }
 
-    public string Text(JsonObject o, string name, string at) => o[name] switch
-    {
-        null => "",
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => throw invalid($"{Path(at, name)} must be text."),
-    };
+    public string Text(JsonObject o, string name, string at) =>
+        o[name] switch
+        {
+            null => "",
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            _ => throw invalid($"{Path(at, name)} must be text."),
+        };
 
     public string? OptionalText(JsonObject o, string name, string at) => o[name] is null ? null : Text(o, name, at);
 
@@ -69,7 +77,9 @@ public sealed class JsonFields(Func<string, InvalidFileException> invalid)
             case null:
                 return [];
             case JsonValue v when v.TryGetValue<string>(out var s):
-                return commaSeparated ? s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : [s];
+                return commaSeparated
+                    ? s.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    : [s];
             case JsonArray array:
                 var list = new List<string>(array.Count);
                 for (var i = 0; i < array.Count; i++)
@@ -94,28 +104,32 @@ public sealed class JsonFields(Func<string, InvalidFileException> invalid)
         }
     }
 
-    public bool? Bool(JsonObject o, string name, string at) => o[name] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<bool>(out var b) => b,
-        _ => throw invalid($"{Path(at, name)} must be true or false."),
-    };
+    public bool? Bool(JsonObject o, string name, string at) =>
+        o[name] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            _ => throw invalid($"{Path(at, name)} must be true or false."),
+        };
 
     /// <summary>A whole number; a fractional one is rounded (some editors write 100.0).</summary>
-    public int? Int(JsonObject o, string name, string at) => o[name] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<int>(out var i) => i,
-        JsonValue v when v.TryGetValue<double>(out var d) && d is >= int.MinValue and <= int.MaxValue => (int)Math.Round(d),
-        _ => throw invalid($"{Path(at, name)} must be a whole number."),
-    };
+    public int? Int(JsonObject o, string name, string at) =>
+        o[name] switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<int>(out var i) => i,
+            JsonValue v when v.TryGetValue<double>(out var d) && d is >= int.MinValue and <= int.MaxValue => (int)
+                Math.Round(d),
+            _ => throw invalid($"{Path(at, name)} must be a whole number."),
+        };
 
-    public JsonObject? Object(JsonObject o, string name, string at) => o[name] switch
-    {
-        null => null,
-        JsonObject obj => obj,
-        _ => throw invalid($"{Path(at, name)} must be a JSON object."),
-    };
+    public JsonObject? Object(JsonObject o, string name, string at) =>
+        o[name] switch
+        {
+            null => null,
+            JsonObject obj => obj,
+            _ => throw invalid($"{Path(at, name)} must be a JSON object."),
+        };
 
     public static string Path(string at, string name) => at.Length == 0 ? name : $"{at}.{name}";
 

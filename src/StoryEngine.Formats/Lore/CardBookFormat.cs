@@ -11,19 +11,54 @@ namespace StoryEngine.Formats.Lore;
 /// </summary>
 public static class CardBookFormat
 {
-    private static readonly string[] BookFields = ["name", "description", "scan_depth", "token_budget", "recursive_scanning", "extensions", "entries"];
+    private static readonly string[] BookFields =
+    [
+        "name",
+        "description",
+        "scan_depth",
+        "token_budget",
+        "recursive_scanning",
+        "extensions",
+        "entries",
+    ];
 
     private static readonly string[] EntryFields =
     [
-        "id", "keys", "secondary_keys", "comment", "content", "constant", "selective", "insertion_order", "enabled",
-        "position", "extensions", "name", "priority", "case_sensitive", "use_regex", "whole_words_only", "key_logic",
+        "id",
+        "keys",
+        "secondary_keys",
+        "comment",
+        "content",
+        "constant",
+        "selective",
+        "insertion_order",
+        "enabled",
+        "position",
+        "extensions",
+        "name",
+        "priority",
+        "case_sensitive",
+        "use_regex",
+        "whole_words_only",
+        "key_logic",
     ];
 
     /// <summary>SillyTavern's entry settings inside <c>extensions</c> that map to our fields.</summary>
     private static readonly string[] ModelledExtensions =
     [
-        "selectiveLogic", "probability", "scan_depth", "case_sensitive", "match_whole_words", "sticky", "cooldown", "delay",
-        "exclude_recursion", "prevent_recursion", "delay_until_recursion", "whole_words_only", "key_logic",
+        "selectiveLogic",
+        "probability",
+        "scan_depth",
+        "case_sensitive",
+        "match_whole_words",
+        "sticky",
+        "cooldown",
+        "delay",
+        "exclude_recursion",
+        "prevent_recursion",
+        "delay_until_recursion",
+        "whole_words_only",
+        "key_logic",
     ];
 
     public static Lorebook Read(JsonObject book, string at, string fallbackName, JsonFields json)
@@ -40,7 +75,13 @@ public static class CardBookFormat
         for (var i = 0; i < entries.Count; i++)
         {
             var entryAt = $"{JsonFields.Path(at, "entries")}[{i}]";
-            read.Add(ReadEntry(entries[i] as JsonObject ?? throw json.Invalid($"{entryAt} must be a JSON object."), entryAt, json));
+            read.Add(
+                ReadEntry(
+                    entries[i] as JsonObject ?? throw json.Invalid($"{entryAt} must be a JSON object."),
+                    entryAt,
+                    json
+                )
+            );
         }
         var name = json.Text(book, "name", at);
         return new Lorebook
@@ -85,14 +126,16 @@ public static class CardBookFormat
             Selective = json.Bool(entry, "selective", at) ?? false,
             SelectiveLogic = json.Int(extensions, "selectiveLogic", ext) is { } logic
                 ? SillyTavernFields.Logic(logic, $"{ext}.selectiveLogic", json)
-                : SillyTavernFields.KeyLogic(entry, at, json) ?? SillyTavernFields.KeyLogic(extensions, ext, json)
-                  ?? SelectiveLogic.AndAny,
+                : SillyTavernFields.KeyLogic(entry, at, json)
+                    ?? SillyTavernFields.KeyLogic(extensions, ext, json)
+                    ?? SelectiveLogic.AndAny,
             Constant = json.Bool(entry, "constant", at) ?? false,
             Enabled = json.Bool(entry, "enabled", at) ?? true,
             CaseSensitive = json.Bool(entry, "case_sensitive", at) ?? json.Bool(extensions, "case_sensitive", ext),
             // chub writes whole_words_only, at the entry's top level or in its extensions.
             MatchWholeWords = json.Bool(extensions, "match_whole_words", ext)
-                ?? json.Bool(entry, "whole_words_only", at) ?? json.Bool(extensions, "whole_words_only", ext),
+                ?? json.Bool(entry, "whole_words_only", at)
+                ?? json.Bool(extensions, "whole_words_only", ext),
             Probability = json.Int(extensions, "probability", ext) ?? 100,
             InsertionOrder = json.Int(entry, "insertion_order", at) ?? 100,
             Priority = json.Int(entry, "priority", at),
@@ -102,7 +145,11 @@ public static class CardBookFormat
             Delay = json.Int(extensions, "delay", ext),
             ExcludeRecursion = json.Bool(extensions, "exclude_recursion", ext) ?? false,
             PreventRecursion = json.Bool(extensions, "prevent_recursion", ext) ?? false,
-            DelayUntilRecursion = SillyTavernFields.RecursionDelay(extensions["delay_until_recursion"], $"{ext}.delay_until_recursion", json),
+            DelayUntilRecursion = SillyTavernFields.RecursionDelay(
+                extensions["delay_until_recursion"],
+                $"{ext}.delay_until_recursion",
+                json
+            ),
         };
         foreach (var key in ModelledExtensions)
         {
@@ -169,7 +216,8 @@ public static class CardBookFormat
         return written;
     }
 
-    /// <summary>Fields a card carries that are not the spec's go into <c>extensions</c> by name, unless that name is taken.</summary>
+    /// <summary>Fields a card carries that are not the spec's go into <c>extensions</c> by name, unless that name is
+    /// taken.</summary>
     private static void KeepUnknown(JsonObject source, string[] known, JsonObject extensions)
     {
         foreach (var (key, value) in source)
@@ -181,5 +229,6 @@ public static class CardBookFormat
         }
     }
 
-    internal static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
+    internal static JsonArray Strings(IEnumerable<string> values) =>
+        new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());
 }

@@ -2,7 +2,8 @@ using StoryEngine.Core.Lore;
 
 namespace StoryEngine.Formats.Lore;
 
-/// <summary>Gives every entry a unique id: the file's own where it has a usable, unused one, else the next free number.</summary>
+/// <summary>Gives every entry a unique id: the file's own where it has a usable, unused one, else the next free
+/// number.</summary>
 internal static class EntryIds
 {
     public static IReadOnlyList<LoreEntry> Assign(IReadOnlyList<(LoreEntry Entry, int? FileId)> read)

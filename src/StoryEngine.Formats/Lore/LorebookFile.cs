@@ -29,23 +29,32 @@ public static class LorebookFile
 {
     private static readonly JsonFields Json = new(InvalidFileException.Lorebook);
 
-    /// <param name="fallbackName">The name for a book whose file has none (World Info files are named by their file name).</param>
+    /// <param name="fallbackName">The name for a book whose file has none (World Info files are named by their file
+    /// name).</param>
     public static Lorebook Read(ReadOnlyMemory<byte> file, string fallbackName)
     {
         if (PngChunks.HasSignature(file.Span))
         {
             var card = CardPng.Read(file);
-            return card.Lorebook ?? throw InvalidFileException.Lorebook($"The card '{card.Character.Name}' in this PNG has no lorebook.");
+            return card.Lorebook
+                ?? throw InvalidFileException.Lorebook(
+                    $"The card '{card.Character.Name}' in this " + "PNG has no lorebook."
+                );
         }
         if (CharxArchive.HasSignature(file.Span))
         {
             var card = CardFile.Read(file);
-            return card.Lorebook ?? throw InvalidFileException.Lorebook($"The card '{card.Character.Name}' in this CHARX file has no lorebook.");
+            return card.Lorebook
+                ?? throw InvalidFileException.Lorebook(
+                    $"The card '{card.Character.Name}' in this " + "CHARX file has no lorebook."
+                );
         }
         if (!CardFile.LooksLikeJson(file.Span))
         {
             throw new UnsupportedFormatException(
-                "This is not a lorebook we can read. Send SillyTavern World Info JSON, a V3 lorebook, a NovelAI .lorebook, or a character card with a book.");
+                "This is not a lorebook we can read. Send SillyTavern World Info JSON, a V3 lorebook, a NovelAI "
+                    + ".lorebook, or a character card with a book."
+            );
         }
         var root = Json.ParseObject(file.Span, "The lorebook");
         return Read(root, fallbackName);
@@ -56,12 +65,18 @@ public static class LorebookFile
         var spec = root["spec"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
         if (spec == "lorebook_v3")
         {
-            return CardBookFormat.Read(Json.Object(root, "data", "") ?? throw Json.Invalid("A lorebook_v3 file needs a data object."), "data", fallbackName, Json);
+            return CardBookFormat.Read(
+                Json.Object(root, "data", "") ?? throw Json.Invalid("A lorebook_v3 file " + "needs a data object."),
+                "data",
+                fallbackName,
+                Json
+            );
         }
         if (spec is "chara_card_v2" or "chara_card_v3")
         {
             var card = CardReader.Read(root, []);
-            return card.Lorebook ?? throw InvalidFileException.Lorebook($"The card '{card.Character.Name}' has no lorebook.");
+            return card.Lorebook
+                ?? throw InvalidFileException.Lorebook($"The card '{card.Character.Name}' has no " + "lorebook.");
         }
         if (NovelAiFormat.Matches(root))
         {
@@ -71,34 +86,47 @@ public static class LorebookFile
         {
             return WorldInfoFormat.Read(root, fallbackName, Json);
         }
-        if (root["kind"] is JsonValue kind && kind.ToString() == "memory" || root["type"] is JsonValue type && type.ToString() == "risu")
+        if (
+            root["kind"] is JsonValue kind && kind.ToString() == "memory"
+            || root["type"] is JsonValue type && type.ToString() == "risu"
+        )
         {
-            throw new UnsupportedFormatException("Agnai memory books and Risu lorebooks are not supported yet; export the book from there as SillyTavern World Info.");
+            throw new UnsupportedFormatException(
+                "Agnai memory books and Risu lorebooks are not supported yet; "
+                    + "export the book from there as SillyTavern World Info."
+            );
         }
         if (root["entries"] is JsonArray)
         {
             return CardBookFormat.Read(root, "", fallbackName, Json);
         }
         throw new UnsupportedFormatException(
-            "This JSON is not a lorebook we know: expected SillyTavern World Info (an entries object), a V3 lorebook (spec lorebook_v3) or a NovelAI .lorebook (lorebookVersion).");
+            "This JSON is not a lorebook we know: expected SillyTavern World Info (an entries object), a V3 "
+                + "lorebook (spec lorebook_v3) or a NovelAI .lorebook (lorebookVersion)."
+        );
     }
 
-    public static JsonObject Write(Lorebook book, LorebookFormat format) => format switch
-    {
-        LorebookFormat.SillyTavern => WorldInfoFormat.Write(book),
-        LorebookFormat.Card => new JsonObject { ["spec"] = "lorebook_v3", ["data"] = CardBookFormat.Write(book) },
-        LorebookFormat.NovelAi => NovelAiFormat.Write(book),
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
+    public static JsonObject Write(Lorebook book, LorebookFormat format) =>
+        format switch
+        {
+            LorebookFormat.SillyTavern => WorldInfoFormat.Write(book),
+            LorebookFormat.Card => new JsonObject { ["spec"] = "lorebook_v3", ["data"] = CardBookFormat.Write(book) },
+            LorebookFormat.NovelAi => NovelAiFormat.Write(book),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
 
     /// <summary>Parses a format name as the API and CLI spell it.</summary>
-    public static LorebookFormat ParseFormat(string? name) => name?.ToLowerInvariant() switch
-    {
-        null or "" or "st" or "sillytavern" => LorebookFormat.SillyTavern,
-        "card" or "v3" => LorebookFormat.Card,
-        "novelai" or "nai" => LorebookFormat.NovelAi,
-        _ => throw ValidationFailedException.For("format", $"'{name}' is not a lorebook format: use st, card or novelai."),
-    };
+    public static LorebookFormat ParseFormat(string? name) =>
+        name?.ToLowerInvariant() switch
+        {
+            null or "" or "st" or "sillytavern" => LorebookFormat.SillyTavern,
+            "card" or "v3" => LorebookFormat.Card,
+            "novelai" or "nai" => LorebookFormat.NovelAi,
+            _ => throw ValidationFailedException.For(
+                "format",
+                $"'{name}' is not a lorebook format: use st, card or " + "novelai."
+            ),
+        };
 
     /// <summary>The file name extension each format is known by.</summary>
     public static string Extension(LorebookFormat format) => format == LorebookFormat.NovelAi ? ".lorebook" : ".json";

@@ -9,9 +9,11 @@ namespace StoryEngine.Formats.Lore;
 /// <summary>
 /// NovelAI <c>.lorebook</c> files: <c>{lorebookVersion, entries: [{text, displayName, keys, enabled,
 /// forceActivation, contextConfig, searchRange, ...}], settings, categories}</c>. Keys use the same
-/// <c>/pattern/flags</c> regex form as ours; plain keys match ignoring case. <c>contextConfig.budgetPriority</c> (higher
+/// <c>/pattern/flags</c> regex form as ours; plain keys match ignoring case. <c>contextConfig.budgetPriority</c>
+/// (higher
 /// is kept first) is our priority. NovelAI has no secondary keys, probability or timed effects, so an export to it
-/// carries only what it can hold; NovelAI's own fields survive a NovelAI → us → NovelAI round trip in <c>extensions</c>.
+/// carries only what it can hold; NovelAI's own fields survive a NovelAI → us → NovelAI round trip in
+/// <c>extensions</c>.
 /// </summary>
 public static class NovelAiFormat
 {
@@ -70,18 +72,23 @@ public static class NovelAiFormat
                     entryExtensions.Remove(key);
                 }
             }
-            read.Add((new LoreEntry
-            {
-                Name = json.Text(entry, "displayName", at),
-                Content = json.Text(entry, "text", at),
-                Keys = json.TextList(entry, "keys", at, commaSeparated: true),
-                Selective = false,
-                Enabled = json.Bool(entry, "enabled", at) ?? true,
-                Constant = json.Bool(entry, "forceActivation", at) ?? false,
-                CaseSensitive = false,
-                Priority = priority,
-                Extensions = entryExtensions,
-            }, null));
+            read.Add(
+                (
+                    new LoreEntry
+                    {
+                        Name = json.Text(entry, "displayName", at),
+                        Content = json.Text(entry, "text", at),
+                        Keys = json.TextList(entry, "keys", at, commaSeparated: true),
+                        Selective = false,
+                        Enabled = json.Bool(entry, "enabled", at) ?? true,
+                        Constant = json.Bool(entry, "forceActivation", at) ?? false,
+                        CaseSensitive = false,
+                        Priority = priority,
+                        Extensions = entryExtensions,
+                    },
+                    null
+                )
+            );
         }
         var name = json.Text(root, "name", "");
         return new Lorebook
@@ -139,7 +146,8 @@ public static class NovelAiFormat
         return written;
     }
 
-    /// <summary>NovelAI ids are UUIDs; deriving them from the book and entry keeps repeated exports identical.</summary>
+    /// <summary>NovelAI ids are UUIDs; deriving them from the book and entry keeps repeated exports
+    /// identical.</summary>
     private static string StableId(string book, int entry) =>
         new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{book}\n{entry}")).AsSpan(0, 16)).ToString();
 }

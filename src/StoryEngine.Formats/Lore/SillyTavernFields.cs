@@ -11,7 +11,9 @@ namespace StoryEngine.Formats.Lore;
 internal static class SillyTavernFields
 {
     /// <summary>World Info field → card <c>extensions</c> key, for the settings we keep but do not model.</summary>
-    public static readonly IReadOnlyDictionary<string, string> WorldToCard = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, string> WorldToCard = new Dictionary<string, string>(
+        StringComparer.Ordinal
+    )
     {
         ["displayIndex"] = "display_index",
         ["groupOverride"] = "group_override",
@@ -20,14 +22,19 @@ internal static class SillyTavernFields
         ["automationId"] = "automation_id",
     };
 
-    public static readonly IReadOnlyDictionary<string, string> CardToWorld = WorldToCard.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
+    public static readonly IReadOnlyDictionary<string, string> CardToWorld = WorldToCard.ToDictionary(
+        p => p.Value,
+        p => p.Key,
+        StringComparer.Ordinal
+    );
 
-    public static SelectiveLogic Logic(int? value, string at, JsonFields json) => value switch
-    {
-        null => SelectiveLogic.AndAny,
-        >= 0 and <= 3 => (SelectiveLogic)value,
-        _ => throw json.Invalid($"{at} must be 0 (AND ANY), 1 (NOT ALL), 2 (NOT ANY) or 3 (AND ALL); got {value}."),
-    };
+    public static SelectiveLogic Logic(int? value, string at, JsonFields json) =>
+        value switch
+        {
+            null => SelectiveLogic.AndAny,
+            >= 0 and <= 3 => (SelectiveLogic)value,
+            _ => throw json.Invalid($"{at} must be 0 (AND ANY), 1 (NOT ALL), 2 (NOT ANY) or 3 (AND ALL); got {value}."),
+        };
 
     /// <summary>
     /// chub's <c>key_logic</c>: SillyTavern's logic by the names of its <c>world_info_logic</c> constants
@@ -37,33 +44,37 @@ internal static class SillyTavernFields
         o["key_logic"] is JsonValue n && n.TryGetValue<int>(out var number)
             ? Logic(number, JsonFields.Path(at, "key_logic"), json)
             : json.OptionalText(o, "key_logic", at)?.Trim().ToUpperInvariant() switch
-        {
-            null => null,
-            "AND_ANY" => SelectiveLogic.AndAny,
-            "NOT_ALL" => SelectiveLogic.NotAll,
-            "NOT_ANY" => SelectiveLogic.NotAny,
-            "AND_ALL" => SelectiveLogic.AndAll,
-            var other => throw json.Invalid(
-                $"{JsonFields.Path(at, "key_logic")} must be AND_ANY, NOT_ALL, NOT_ANY or AND_ALL; got {other}."),
-        };
+            {
+                null => null,
+                "AND_ANY" => SelectiveLogic.AndAny,
+                "NOT_ALL" => SelectiveLogic.NotAll,
+                "NOT_ANY" => SelectiveLogic.NotAny,
+                "AND_ALL" => SelectiveLogic.AndAll,
+                var other => throw json.Invalid(
+                    $"{JsonFields.Path(at, "key_logic")} must be AND_ANY, NOT_ALL, NOT_ANY or AND_ALL; got {other}."
+                ),
+            };
 
     /// <summary>SillyTavern writes false, true (level 1) or a recursion level.</summary>
-    public static int RecursionDelay(JsonNode? value, string at, JsonFields json) => value switch
-    {
-        null => 0,
-        JsonValue v when v.TryGetValue<bool>(out var b) => b ? 1 : 0,
-        JsonValue v when v.TryGetValue<int>(out var level) && level >= 0 => level,
-        _ => throw json.Invalid($"{at} must be true, false or a recursion level."),
-    };
+    public static int RecursionDelay(JsonNode? value, string at, JsonFields json) =>
+        value switch
+        {
+            null => 0,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b ? 1 : 0,
+            JsonValue v when v.TryGetValue<int>(out var level) && level >= 0 => level,
+            _ => throw json.Invalid($"{at} must be true, false or a recursion level."),
+        };
 
-    public static JsonNode RecursionDelayValue(int level) => level switch
-    {
-        0 => false,
-        1 => true,
-        _ => level,
-    };
+    public static JsonNode RecursionDelayValue(int level) =>
+        level switch
+        {
+            0 => false,
+            1 => true,
+            _ => level,
+        };
 
-    /// <summary>Our fields as a card entry's <c>extensions</c> keys; defaults are left out, as readers assume them.</summary>
+    /// <summary>Our fields as a card entry's <c>extensions</c> keys; defaults are left out, as readers assume
+    /// them.</summary>
     public static void WriteCardExtensions(LoreEntry e, JsonObject extensions)
     {
         if (e.SelectiveLogic != SelectiveLogic.AndAny)

@@ -15,12 +15,39 @@ public static class WorldInfoFormat
 {
     private static readonly string[] EntryFields =
     [
-        "uid", "key", "keysecondary", "comment", "content", "constant", "selective", "selectiveLogic", "order", "disable",
-        "probability", "scanDepth", "caseSensitive", "matchWholeWords", "excludeRecursion", "preventRecursion",
-        "delayUntilRecursion", "sticky", "cooldown", "delay", "name", "title",
+        "uid",
+        "key",
+        "keysecondary",
+        "comment",
+        "content",
+        "constant",
+        "selective",
+        "selectiveLogic",
+        "order",
+        "disable",
+        "probability",
+        "scanDepth",
+        "caseSensitive",
+        "matchWholeWords",
+        "excludeRecursion",
+        "preventRecursion",
+        "delayUntilRecursion",
+        "sticky",
+        "cooldown",
+        "delay",
+        "name",
+        "title",
     ];
 
-    private static readonly string[] BookFields = ["entries", "name", "description", "scan_depth", "token_budget", "recursive_scanning"];
+    private static readonly string[] BookFields =
+    [
+        "entries",
+        "name",
+        "description",
+        "scan_depth",
+        "token_budget",
+        "recursive_scanning",
+    ];
 
     public static bool Matches(JsonObject root) => root["entries"] is JsonObject;
 
@@ -39,7 +66,8 @@ public static class WorldInfoFormat
         {
             var at = $"entries.{key}";
             var entry = value as JsonObject ?? throw json.Invalid($"{at} must be a JSON object.");
-            var uid = json.Int(entry, "uid", at) ?? (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : null);
+            var uid = json.Int(entry, "uid", at)
+                ?? (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k : null);
             read.Add((ReadEntry(entry, at, json), uid));
         }
         var name = json.Text(root, "name", "");
@@ -105,7 +133,11 @@ public static class WorldInfoFormat
             Keys = json.TextList(entry, "key", at, commaSeparated: true),
             SecondaryKeys = json.TextList(entry, "keysecondary", at, commaSeparated: true),
             Selective = json.Bool(entry, "selective", at) ?? true,
-            SelectiveLogic = SillyTavernFields.Logic(json.Int(entry, "selectiveLogic", at), $"{at}.selectiveLogic", json),
+            SelectiveLogic = SillyTavernFields.Logic(
+                json.Int(entry, "selectiveLogic", at),
+                $"{at}.selectiveLogic",
+                json
+            ),
             Constant = json.Bool(entry, "constant", at) ?? false,
             Enabled = !(json.Bool(entry, "disable", at) ?? false),
             CaseSensitive = json.Bool(entry, "caseSensitive", at),
@@ -118,7 +150,11 @@ public static class WorldInfoFormat
             Delay = json.Int(entry, "delay", at),
             ExcludeRecursion = json.Bool(entry, "excludeRecursion", at) ?? false,
             PreventRecursion = json.Bool(entry, "preventRecursion", at) ?? false,
-            DelayUntilRecursion = SillyTavernFields.RecursionDelay(entry["delayUntilRecursion"], $"{at}.delayUntilRecursion", json),
+            DelayUntilRecursion = SillyTavernFields.RecursionDelay(
+                entry["delayUntilRecursion"],
+                $"{at}.delayUntilRecursion",
+                json
+            ),
             Extensions = extensions,
         };
     }

@@ -39,7 +39,9 @@ public static class PngChunks
         {
             if (file.Length - at < 12)
             {
-                throw invalid($"The PNG is truncated: it ends at byte {file.Length} inside a chunk header, before IEND.");
+                throw invalid(
+                    $"The PNG is truncated: it ends at byte {file.Length} inside a chunk header, before " + "IEND."
+                );
             }
             var length = BinaryPrimitives.ReadUInt32BigEndian(file[at..]);
             var type = file.Slice(at + 4, 4);
@@ -50,13 +52,19 @@ public static class PngChunks
             var typeName = Encoding.ASCII.GetString(type);
             if (length > int.MaxValue || length > (uint)(file.Length - at - 12))
             {
-                throw invalid($"The PNG is truncated: its {typeName} chunk at byte {at} needs {length} bytes of data, but the file ends first.");
+                throw invalid(
+                    $"The PNG is truncated: its {typeName} chunk at byte {at} needs {length} bytes of "
+                        + "data, but the file ends first."
+                );
             }
             var chunk = new PngChunk(typeName, at, at + 8, (int)length);
             var stored = BinaryPrimitives.ReadUInt32BigEndian(file[(chunk.DataStart + chunk.Length)..]);
             if (stored != Crc32.Compute(type, file.Slice(chunk.DataStart, chunk.Length)))
             {
-                throw invalid($"The PNG is damaged: the CRC of its {typeName} chunk at byte {at} does not match its contents.");
+                throw invalid(
+                    $"The PNG is damaged: the CRC of its {typeName} chunk at byte {at} does not match its "
+                        + "contents."
+                );
             }
             if (chunks.Count == 0 && typeName != "IHDR")
             {

@@ -8,7 +8,10 @@ public sealed record PngTextChunk(string Keyword, string Text);
 /// <summary>Reads, removes and adds <c>tEXt</c> chunks, the container of character cards in PNGs.</summary>
 public static class PngText
 {
-    public static IEnumerable<(PngChunk Chunk, PngTextChunk Text)> Read(ReadOnlyMemory<byte> file, IReadOnlyList<PngChunk> chunks)
+    public static IEnumerable<(PngChunk Chunk, PngTextChunk Text)> Read(
+        ReadOnlyMemory<byte> file,
+        IReadOnlyList<PngChunk> chunks
+    )
     {
         foreach (var chunk in chunks.Where(c => c.Type == "tEXt"))
         {
@@ -18,12 +21,21 @@ public static class PngText
             {
                 continue; // not a valid tEXt chunk; it cannot be a card, and other readers skip it too
             }
-            yield return (chunk, new PngTextChunk(Encoding.Latin1.GetString(data[..nul]), Encoding.Latin1.GetString(data[(nul + 1)..])));
+            yield return (
+                chunk,
+                new PngTextChunk(Encoding.Latin1.GetString(data[..nul]), Encoding.Latin1.GetString(data[(nul + 1)..]))
+            );
         }
     }
 
-    /// <summary>The file with the named text chunks removed (keywords compared ignoring case) and <paramref name="added"/> inserted before IEND.</summary>
-    public static byte[] Rewrite(ReadOnlySpan<byte> file, IReadOnlyList<PngChunk> chunks, ICollection<string> removeKeywords, IReadOnlyList<PngTextChunk> added)
+    /// <summary>The file with the named text chunks removed (keywords compared ignoring case) and <paramref
+    /// name="added"/> inserted before IEND.</summary>
+    public static byte[] Rewrite(
+        ReadOnlySpan<byte> file,
+        IReadOnlyList<PngChunk> chunks,
+        ICollection<string> removeKeywords,
+        IReadOnlyList<PngTextChunk> added
+    )
     {
         using var output = new MemoryStream(file.Length + added.Sum(a => a.Text.Length + a.Keyword.Length + 13));
         output.Write(PngChunks.Signature);
@@ -36,7 +48,10 @@ public static class PngText
                     output.Write(PngChunks.Build("tEXt", Encode(text)));
                 }
             }
-            if (chunk.Type == "tEXt" && removeKeywords.Contains(KeywordOf(file, chunk), StringComparer.OrdinalIgnoreCase))
+            if (
+                chunk.Type == "tEXt"
+                && removeKeywords.Contains(KeywordOf(file, chunk), StringComparer.OrdinalIgnoreCase)
+            )
             {
                 continue;
             }

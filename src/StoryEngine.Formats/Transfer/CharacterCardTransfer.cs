@@ -7,15 +7,28 @@ using StoryEngine.Formats.Cards;
 namespace StoryEngine.Formats.Transfer;
 
 /// <summary>What an import created, and what a person should know about how the file was read.</summary>
-public sealed record ImportedCharacter(StoredResource<Character> Character, StoredResource<Lorebook>? Lorebook, string Spec, IReadOnlyList<string> Warnings);
+public sealed record ImportedCharacter(
+    StoredResource<Character> Character,
+    StoredResource<Lorebook>? Lorebook,
+    string Spec,
+    IReadOnlyList<string> Warnings
+);
 
 /// <summary>
 /// Imports character cards into a world (the character, its own lorebook, the files that came with it) and exports
 /// them again, for the API and the CLI alike. Everything is checked before anything is written.
 /// </summary>
-public sealed class CharacterCardTransfer(ResourceService<Character> characters, CharacterLorebooks books, ICharacterFileStore files)
+public sealed class CharacterCardTransfer(
+    ResourceService<Character> characters,
+    CharacterLorebooks books,
+    ICharacterFileStore files
+)
 {
-    public async Task<ImportedCharacter> ImportAsync(ResourceScope world, ReadOnlyMemory<byte> file, CancellationToken cancellationToken)
+    public async Task<ImportedCharacter> ImportAsync(
+        ResourceScope world,
+        ReadOnlyMemory<byte> file,
+        CancellationToken cancellationToken
+    )
     {
         var card = CardFile.Read(file);
         Validate(card);
@@ -42,16 +55,27 @@ public sealed class CharacterCardTransfer(ResourceService<Character> characters,
         }
     }
 
-    public async Task<ExportedFile> ExportAsync(ResourceScope world, string characterId, CardFormat format, CancellationToken cancellationToken)
+    public async Task<ExportedFile> ExportAsync(
+        ResourceScope world,
+        string characterId,
+        CardFormat format,
+        CancellationToken cancellationToken
+    )
     {
         var character = await characters.GetAsync(world, characterId, cancellationToken);
         var book = await books.FindLiveAsync(world, characterId, cancellationToken);
-        var stored = format == CardFormat.Json ? [] : await files.ListAsync(world.OwnerId, characterId, cancellationToken);
+        var stored =
+            format == CardFormat.Json ? [] : await files.ListAsync(world.OwnerId, characterId, cancellationToken);
         var content = CardFile.Write(format, character.Body, book?.Body, stored);
-        return new ExportedFile(content, CardFormats.MediaType(format), ExportedFile.SafeName(character.Body.Name, CardFormats.Extension(format), "character"));
+        return new ExportedFile(
+            content,
+            CardFormats.MediaType(format),
+            ExportedFile.SafeName(character.Body.Name, CardFormats.Extension(format), "character")
+        );
     }
 
-    /// <summary>The character's and its book's own rules, before either is written; book fields are named <c>lorebook.…</c>.</summary>
+    /// <summary>The character's and its book's own rules, before either is written; book fields are named
+    /// <c>lorebook.…</c>.</summary>
     private static void Validate(ReadCard card)
     {
         var errors = new FieldErrors();
@@ -69,7 +93,9 @@ public sealed class CharacterCardTransfer(ResourceService<Character> characters,
         }
         catch (ValidationFailedException e)
         {
-            throw new ValidationFailedException(e.Errors.ToDictionary(f => "lorebook." + f.Key, f => f.Value, StringComparer.Ordinal));
+            throw new ValidationFailedException(
+                e.Errors.ToDictionary(f => "lorebook." + f.Key, f => f.Value, StringComparer.Ordinal)
+            );
         }
     }
 }

@@ -18,9 +18,7 @@ public sealed class AnthropicChatClient : BackendChatClient
     private readonly HttpClient _http;
 
     public AnthropicChatClient(HttpMessageHandler handler, BackendOptions options)
-        : this(SdkClient(handler, options, out var http), http, options)
-    {
-    }
+        : this(SdkClient(handler, options, out var http), http, options) { }
 
     private AnthropicChatClient(AnthropicClient client, HttpClient http, BackendOptions options)
         : base(client.AsIChatClient(options.Model, DefaultMaxOutputTokens), options)
@@ -35,7 +33,10 @@ public sealed class AnthropicChatClient : BackendChatClient
     public override async Task<string> ProbeAsync(CancellationToken cancellationToken)
     {
         var info = await _client.Models.Retrieve(
-            Options.Model, new global::Anthropic.Models.Models.ModelRetrieveParams(), cancellationToken);
+            Options.Model,
+            new global::Anthropic.Models.Models.ModelRetrieveParams(),
+            cancellationToken
+        );
         return $"{info.DisplayName} available";
     }
 
@@ -56,15 +57,17 @@ public sealed class AnthropicChatClient : BackendChatClient
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
         http = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        return new AnthropicClient(new ClientOptions
-        {
-            HttpClient = http,
-            // The SDK appends /v1/messages itself, so BaseUrl is the origin (https://api.anthropic.com).
-            BaseUrl = options.BaseUrl.TrimEnd('/'),
-            ApiKey = options.ApiKey,
-            // Retries belong to the chain, which knows whether tokens have reached the player yet.
-            MaxRetries = 0,
-            Timeout = options.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultTimeout,
-        });
+        return new AnthropicClient(
+            new ClientOptions
+            {
+                HttpClient = http,
+                // The SDK appends /v1/messages itself, so BaseUrl is the origin (https://api.anthropic.com).
+                BaseUrl = options.BaseUrl.TrimEnd('/'),
+                ApiKey = options.ApiKey,
+                // Retries belong to the chain, which knows whether tokens have reached the player yet.
+                MaxRetries = 0,
+                Timeout = options.TimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultTimeout,
+            }
+        );
     }
 }

@@ -24,7 +24,8 @@ namespace StoryEngine.Providers.Chain;
 /// </summary>
 public sealed class BackendChain : IChatClient
 {
-    /// <summary>The key in ChatResponseUpdate/ChatResponse.AdditionalProperties that names the backend that answered.</summary>
+    /// <summary>The key in ChatResponseUpdate/ChatResponse.AdditionalProperties that names the backend that
+    /// answered.</summary>
     public const string BackendPropertyKey = "backend";
 
     private readonly IReadOnlyList<ChainedBackend> _backends;
@@ -34,22 +35,36 @@ public sealed class BackendChain : IChatClient
     private readonly TimeProvider _time;
 
     /// <param name="members">The backends in fallback order.</param>
-    /// <param name="options">Timeouts, retries and circuit-breaker settings (the Backends lists in it are not read here).</param>
-    public BackendChain(IEnumerable<ChainMember> members, NarratorOptions options, ILogger<BackendChain>? logger = null, TimeProvider? timeProvider = null)
+    /// <param name="options">Timeouts, retries and circuit-breaker settings (the Backends lists in it are not read
+    /// here).</param>
+    public BackendChain(
+        IEnumerable<ChainMember> members,
+        NarratorOptions options,
+        ILogger<BackendChain>? logger = null,
+        TimeProvider? timeProvider = null
+    )
     {
         ArgumentNullException.ThrowIfNull(members);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
-        _timeouts = new StreamTimeouts(TimeSpan.FromSeconds(options.FirstTokenTimeoutSeconds), TimeSpan.FromSeconds(options.IdleTimeoutSeconds), null);
+        _timeouts = new StreamTimeouts(
+            TimeSpan.FromSeconds(options.FirstTokenTimeoutSeconds),
+            TimeSpan.FromSeconds(options.IdleTimeoutSeconds),
+            null
+        );
         _backends = members.Select(m => new ChainedBackend(m, options, _logger, _time)).ToList();
     }
 
     /// <summary>One entry per backend, in chain order.</summary>
     public IReadOnlyList<BackendStatus> Status => _backends.Select(b => b.Status).ToList();
 
-    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default
+    )
     {
         var transcript = ChatTranscript.Checked(messages);
         var failures = new List<BackendFailure>();
@@ -80,7 +95,11 @@ public sealed class BackendChain : IChatClient
     /// The same chain for a whole answer at once. Because nothing reaches the caller until the answer is
     /// complete, here even a stream that breaks half-way is retried or handed to the next backend.
     /// </summary>
-    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var transcript = ChatTranscript.Checked(messages);
         var perBackend = WithoutModelId(options);
@@ -92,7 +111,14 @@ public sealed class BackendChain : IChatClient
                 var (response, latency) = await backend.Pipeline.ExecuteAsync(
                     async token =>
                     {
-                        await using var stream = await GuardedStream.OpenAsync(backend.Client, transcript, perBackend, TimeoutsFor(backend), _time, token);
+                        await using var stream = await GuardedStream.OpenAsync(
+                            backend.Client,
+                            transcript,
+                            perBackend,
+                            TimeoutsFor(backend),
+                            _time,
+                            token
+                        );
                         var updates = new List<ChatResponseUpdate>(stream.Prelude);
                         while (await stream.NextAsync() is { } update)
                         {
@@ -100,7 +126,8 @@ public sealed class BackendChain : IChatClient
                         }
                         return (updates.ToChatResponse(), stream.TimeToFirstToken);
                     },
-                    cancellationToken);
+                    cancellationToken
+                );
                 RecordAnswer(backend, latency);
                 return backend.Annotate(response);
             }
@@ -118,7 +145,8 @@ public sealed class BackendChain : IChatClient
 
     /// <summary>
     /// Asks every backend a cheap question that spends no tokens (Ollama: /api/version and /api/tags;
-    /// OpenAI-compatible: GET /models; Anthropic: GET /v1/models/{model}) and records the answers in <see cref="Status"/>.
+    /// OpenAI-compatible: GET /models; Anthropic: GET /v1/models/{model}) and records the answers in <see
+    /// cref="Status"/>.
     /// </summary>
     public async Task<IReadOnlyList<BackendStatus>> ProbeAsync(CancellationToken cancellationToken = default)
     {
@@ -137,14 +165,29 @@ public sealed class BackendChain : IChatClient
         // The member clients belong to whoever built them (BackendFactory); the chain only borrows them.
     }
 
-    private async Task<GuardedStream?> TryOpenAsync(ChainedBackend backend, IReadOnlyList<ChatMessage> transcript, ChatOptions? options, List<BackendFailure> failures, CancellationToken cancellationToken)
+    private async Task<GuardedStream?> TryOpenAsync(
+        ChainedBackend backend,
+        IReadOnlyList<ChatMessage> transcript,
+        ChatOptions? options,
+        List<BackendFailure> failures,
+        CancellationToken cancellationToken
+    )
     {
         var perBackend = WithoutModelId(options);
         try
         {
             var stream = await backend.Pipeline.ExecuteAsync(
-                async token => await GuardedStream.OpenAsync(backend.Client, transcript, perBackend, TimeoutsFor(backend), _time, token),
-                cancellationToken);
+                async token =>
+                    await GuardedStream.OpenAsync(
+                        backend.Client,
+                        transcript,
+                        perBackend,
+                        TimeoutsFor(backend),
+                        _time,
+                        token
+                    ),
+                cancellationToken
+            );
             RecordAnswer(backend, stream.TimeToFirstToken);
             return stream;
         }
@@ -159,7 +202,11 @@ public sealed class BackendChain : IChatClient
         }
     }
 
-    private async Task<ChatResponseUpdate?> ReadAfterFirstTokenAsync(ChainedBackend backend, GuardedStream stream, CancellationToken cancellationToken)
+    private async Task<ChatResponseUpdate?> ReadAfterFirstTokenAsync(
+        ChainedBackend backend,
+        GuardedStream stream,
+        CancellationToken cancellationToken
+    )
     {
         try
         {
@@ -199,7 +246,10 @@ public sealed class BackendChain : IChatClient
         catch (Exception ex)
         {
             var error = timeout.IsCancellationRequested
-                ? new BackendTimeoutException($"did not answer a health probe within {_options.FirstTokenTimeoutSeconds} s", ex)
+                ? new BackendTimeoutException(
+                    "did not answer a health probe within " + $"{_options.FirstTokenTimeoutSeconds} s",
+                    ex
+                )
                 : ex;
             var failure = FailureDescriber.Describe(error, backend.Options, _options, backend.Health.LastError);
             backend.Health.RecordFailure($"{failure.Reason}. {failure.Hint}", _time.GetUtcNow());
@@ -234,9 +284,15 @@ public sealed class BackendChain : IChatClient
     }
 
     private StreamTimeouts TimeoutsFor(ChainedBackend backend) =>
-        backend.Options.TimeoutSeconds is { } seconds ? _timeouts with { Total = TimeSpan.FromSeconds(seconds) } : _timeouts;
+        backend.Options.TimeoutSeconds is { } seconds
+            ? _timeouts with
+            {
+                Total = TimeSpan.FromSeconds(seconds),
+            }
+            : _timeouts;
 
-    /// <summary>Each backend runs its own configured model; a model id from the caller would mean nothing to the others.</summary>
+    /// <summary>Each backend runs its own configured model; a model id from the caller would mean nothing to the
+    /// others.</summary>
     private static ChatOptions? WithoutModelId(ChatOptions? options)
     {
         if (options?.ModelId is null)

@@ -1,6 +1,7 @@
 namespace StoryEngine.Providers.Chain;
 
-/// <summary>The mutable record behind <see cref="BackendStatus"/>; written by concurrent turns, hence the lock.</summary>
+/// <summary>The mutable record behind <see cref="BackendStatus"/>; written by concurrent turns, hence the
+/// lock.</summary>
 internal sealed class BackendHealth
 {
     private readonly Lock _lock = new();
@@ -56,8 +57,18 @@ internal sealed class BackendHealth
     {
         lock (_lock)
         {
-            return new BackendStatus(name, kind, baseUrl, model, circuitOpen ? BackendState.CircuitOpen : _state,
-                _lastError, _lastLatency, _lastSuccessAt, _lastFailureAt, _detail);
+            return new BackendStatus(
+                name,
+                kind,
+                baseUrl,
+                model,
+                circuitOpen ? BackendState.CircuitOpen : _state,
+                _lastError,
+                _lastLatency,
+                _lastSuccessAt,
+                _lastFailureAt,
+                _detail
+            );
         }
     }
 }

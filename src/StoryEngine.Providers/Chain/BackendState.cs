@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace StoryEngine.Providers.Chain;
 
-/// <summary>What the chain last saw of a backend. Serialized in snake_case for /health and `storyengine status`.</summary>
+/// <summary>What the chain last saw of a backend. Serialized in snake_case for /health and `storyengine
+/// status`.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<BackendState>))]
 public enum BackendState
 {

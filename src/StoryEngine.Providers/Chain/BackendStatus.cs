@@ -15,4 +15,5 @@ public sealed record BackendStatus(
     TimeSpan? LastLatency,
     DateTimeOffset? LastSuccessAt,
     DateTimeOffset? LastFailureAt,
-    string? Detail);
+    string? Detail
+);

@@ -3,5 +3,6 @@ using StoryEngine.Providers.Configuration;
 
 namespace StoryEngine.Providers.Chain;
 
-/// <summary>One backend handed to a <see cref="BackendChain"/>: its configuration and the client that talks to it.</summary>
+/// <summary>One backend handed to a <see cref="BackendChain"/>: its configuration and the client that talks to
+/// it.</summary>
 public sealed record ChainMember(BackendOptions Options, IChatClient Client);

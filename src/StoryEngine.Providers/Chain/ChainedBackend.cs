@@ -25,55 +25,79 @@ internal sealed class ChainedBackend
         Client = member.Client;
         var key = BreakerKey;
         var builder = new ResiliencePipelineBuilder { Name = $"backend:{key}", TimeProvider = time };
-        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
-        {
-            FailureRatio = narrator.CircuitBreakerFailureRatio,
-            MinimumThroughput = narrator.CircuitBreakerMinimumThroughput,
-            SamplingDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerSamplingSeconds),
-            BreakDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerBreakSeconds),
-            // The caller giving up says nothing about the backend's health.
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
-                && !(e is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
-            StateProvider = _breaker,
-            OnOpened = args =>
+        builder.AddCircuitBreaker(
+            new CircuitBreakerStrategyOptions
             {
-                logger.CircuitOpened(key, args.BreakDuration.TotalSeconds);
-                ChainMetrics.CircuitTransition(Options.Name, "open");
-                return default;
-            },
-            OnHalfOpened = _ =>
-            {
-                logger.CircuitHalfOpened(key);
-                ChainMetrics.CircuitTransition(Options.Name, "half_open");
-                return default;
-            },
-            OnClosed = _ =>
-            {
-                logger.CircuitClosed(key);
-                ChainMetrics.CircuitTransition(Options.Name, "closed");
-                return default;
-            },
-        });
-        if (narrator.MaxRetries > 0)
-        {
-            builder.AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = narrator.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(narrator.RetryBaseDelayMilliseconds),
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } e
-                    && !args.Context.CancellationToken.IsCancellationRequested && FailureClassifier.IsRetryable(e)),
-                OnRetry = args =>
+                FailureRatio = narrator.CircuitBreakerFailureRatio,
+                MinimumThroughput = narrator.CircuitBreakerMinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerSamplingSeconds),
+                BreakDuration = TimeSpan.FromSeconds(narrator.CircuitBreakerBreakSeconds),
+                // The caller giving up says nothing about the backend's health.
+                ShouldHandle = args =>
+                    ValueTask.FromResult(
+                        args.Outcome.Exception is { } e
+                            && !(
+                                e is OperationCanceledException
+                                && args.Context.CancellationToken.IsCancellationRequested
+                            )
+                    ),
+                StateProvider = _breaker,
+                OnOpened = args =>
                 {
-                    var failure = FailureDescriber.Describe(
-                        args.Outcome.Exception!, Options, narrator, Health.LastError);
-                    Health.RecordFailure($"{failure.Reason}. {failure.Hint}", time.GetUtcNow());
-                    logger.Retrying(Options.Name, Options.Kind, Options.BaseUrl, args.AttemptNumber + 1,
-                        (long)args.RetryDelay.TotalMilliseconds, failure.Reason);
+                    logger.CircuitOpened(key, args.BreakDuration.TotalSeconds);
+                    ChainMetrics.CircuitTransition(Options.Name, "open");
                     return default;
                 },
-            });
+                OnHalfOpened = _ =>
+                {
+                    logger.CircuitHalfOpened(key);
+                    ChainMetrics.CircuitTransition(Options.Name, "half_open");
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    logger.CircuitClosed(key);
+                    ChainMetrics.CircuitTransition(Options.Name, "closed");
+                    return default;
+                },
+            }
+        );
+        if (narrator.MaxRetries > 0)
+        {
+            builder.AddRetry(
+                new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = narrator.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = TimeSpan.FromMilliseconds(narrator.RetryBaseDelayMilliseconds),
+                    ShouldHandle = args =>
+                        ValueTask.FromResult(
+                            args.Outcome.Exception is { } e
+                                && !args.Context.CancellationToken.IsCancellationRequested
+                                && FailureClassifier.IsRetryable(e)
+                        ),
+                    OnRetry = args =>
+                    {
+                        var failure = FailureDescriber.Describe(
+                            args.Outcome.Exception!,
+                            Options,
+                            narrator,
+                            Health.LastError
+                        );
+                        Health.RecordFailure($"{failure.Reason}. {failure.Hint}", time.GetUtcNow());
+                        logger.Retrying(
+                            Options.Name,
+                            Options.Kind,
+                            Options.BaseUrl,
+                            args.AttemptNumber + 1,
+                            (long)args.RetryDelay.TotalMilliseconds,
+                            failure.Reason
+                        );
+                        return default;
+                    },
+                }
+            );
         }
         Pipeline = builder.Build();
     }
@@ -89,10 +113,17 @@ internal sealed class ChainedBackend
 
     public BackendHealth Health { get; } = new();
 
-    public BackendStatus Status => Health.Snapshot(Options.Name, Options.Kind, Options.BaseUrl, Options.Model,
-        circuitOpen: _breaker.CircuitState is CircuitState.Open or CircuitState.Isolated);
+    public BackendStatus Status =>
+        Health.Snapshot(
+            Options.Name,
+            Options.Kind,
+            Options.BaseUrl,
+            Options.Model,
+            circuitOpen: _breaker.CircuitState is CircuitState.Open or CircuitState.Isolated
+        );
 
-    /// <summary>Marks an update with the backend and model that produced it, so the story log can record them.</summary>
+    /// <summary>Marks an update with the backend and model that produced it, so the story log can record
+    /// them.</summary>
     public ChatResponseUpdate Annotate(ChatResponseUpdate update)
     {
         update.ModelId ??= Options.Model;

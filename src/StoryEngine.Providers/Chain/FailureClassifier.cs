@@ -8,7 +8,8 @@ using StoryEngine.Providers.Errors;
 namespace StoryEngine.Providers.Chain;
 
 /// <summary>
-/// Reads the libraries' exceptions (HttpRequestException, from OllamaSharp via OllamaErrorHandler; ClientResultException;
+/// Reads the libraries' exceptions (HttpRequestException, from OllamaSharp via OllamaErrorHandler;
+/// ClientResultException;
 /// Anthropic's AnthropicApiException/AnthropicIOException) the same way: an HTTP status, a refused
 /// connection, or something else. Each SDK wraps transport errors differently, so the whole inner chain is read.
 /// </summary>
@@ -51,13 +52,21 @@ internal static class FailureClassifier
         Chain(exception).Any(e => e is SocketException { SocketErrorCode: SocketError.ConnectionRefused });
 
     public static bool IsNameResolutionFailure(Exception exception) =>
-        Chain(exception).Any(e => e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
-            or SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData });
+        Chain(exception)
+            .Any(e =>
+                e
+                    is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
+                        or SocketException
+                        {
+                            SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData
+                        }
+            );
 
     /// <summary>A failure at the transport level: nothing (or nothing complete) came back from the server.</summary>
     public static bool IsTransportFailure(Exception exception) =>
-        StatusCode(exception) is null &&
-        Chain(exception).Any(e => e is HttpRequestException or SocketException or IOException or AnthropicIOException);
+        StatusCode(exception) is null
+        && Chain(exception)
+            .Any(e => e is HttpRequestException or SocketException or IOException or AnthropicIOException);
 
     /// <summary>Worth another try on the same backend: it may pass (overload, restart, network blip).
     /// A refusal that will repeat (bad key, unknown model, unreadable reply, open circuit) is not.</summary>

@@ -40,14 +40,21 @@ internal sealed class GuardedStream : IAsyncDisposable
     public TimeSpan TimeToFirstToken { get; private set; }
 
     public static async Task<GuardedStream> OpenAsync(
-        IChatClient client, IReadOnlyList<ChatMessage> messages, ChatOptions? options,
-        StreamTimeouts timeouts, TimeProvider time, CancellationToken callerToken)
+        IChatClient client,
+        IReadOnlyList<ChatMessage> messages,
+        ChatOptions? options,
+        StreamTimeouts timeouts,
+        TimeProvider time,
+        CancellationToken callerToken
+    )
     {
         var stream = new GuardedStream(timeouts, time, callerToken);
         try
         {
             var started = time.GetTimestamp();
-            stream._inner = client.GetStreamingResponseAsync(messages, options, stream._linked.Token).GetAsyncEnumerator(stream._linked.Token);
+            stream._inner = client
+                .GetStreamingResponseAsync(messages, options, stream._linked.Token)
+                .GetAsyncEnumerator(stream._linked.Token);
             var prelude = new List<ChatResponseUpdate>();
             while (await stream.NextAsync() is { } update)
             {
@@ -93,17 +100,27 @@ internal sealed class GuardedStream : IAsyncDisposable
         }
         catch (Exception ex) when (_callerToken.IsCancellationRequested)
         {
-            throw ex as OperationCanceledException ?? new OperationCanceledException("The caller cancelled the request.", ex, _callerToken);
+            throw ex as OperationCanceledException
+                ?? new OperationCanceledException("The caller cancelled the request.", ex, _callerToken);
         }
         catch (Exception ex) when (_watchdog.IsCancellationRequested)
         {
             throw _gotToken
-                ? new BackendTimeoutException($"went quiet for {Seconds(_timeouts.Idle)} s mid-answer (Narrator:IdleTimeoutSeconds)", ex)
-                : new BackendTimeoutException($"sent no token within {Seconds(_timeouts.FirstToken)} s (Narrator:FirstTokenTimeoutSeconds)", ex);
+                ? new BackendTimeoutException(
+                    $"went quiet for {Seconds(_timeouts.Idle)} s mid-answer " + "(Narrator:IdleTimeoutSeconds)",
+                    ex
+                )
+                : new BackendTimeoutException(
+                    $"sent no token within {Seconds(_timeouts.FirstToken)} s " + "(Narrator:FirstTokenTimeoutSeconds)",
+                    ex
+                );
         }
         catch (Exception ex) when (_deadline?.IsCancellationRequested == true)
         {
-            throw new BackendTimeoutException($"did not finish within {Seconds(_timeouts.Total!.Value)} s (its TimeoutSeconds)", ex);
+            throw new BackendTimeoutException(
+                $"did not finish within {Seconds(_timeouts.Total!.Value)} s (its " + "TimeoutSeconds)",
+                ex
+            );
         }
         _pending = null;
         if (!hasNext)

@@ -3,7 +3,8 @@ namespace StoryEngine.Providers.Configuration;
 /// <summary>The wire protocols a backend can speak; the value of <c>Backends:{name}:Kind</c>.</summary>
 public static class BackendKinds
 {
-    /// <summary>Any OpenAI-compatible chat-completions server (OpenAI, Ollama's /v1, llama.cpp, vLLM, LM Studio, OpenRouter).</summary>
+    /// <summary>Any OpenAI-compatible chat-completions server (OpenAI, Ollama's /v1, llama.cpp, vLLM, LM Studio,
+    /// OpenRouter).</summary>
     public const string OpenAI = "openai";
 
     /// <summary>Ollama's native API (/api/chat), which, unlike its /v1, lets us set the context size.</summary>
@@ -22,10 +23,11 @@ public static class BackendKinds
     }
 
     /// <summary>Where a kind's server usually listens when BaseUrl is left out.</summary>
-    public static string DefaultBaseUrl(string kind) => kind switch
-    {
-        Ollama => "http://127.0.0.1:11434",
-        Anthropic => "https://api.anthropic.com",
-        _ => "https://api.openai.com/v1",
-    };
+    public static string DefaultBaseUrl(string kind) =>
+        kind switch
+        {
+            Ollama => "http://127.0.0.1:11434",
+            Anthropic => "https://api.anthropic.com",
+            _ => "https://api.openai.com/v1",
+        };
 }

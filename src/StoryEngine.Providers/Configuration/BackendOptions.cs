@@ -6,7 +6,8 @@ namespace StoryEngine.Providers.Configuration;
 /// </summary>
 public sealed class BackendOptions
 {
-    /// <summary>The backend's name: the key under <c>Backends</c>, used in Narrator:Backends, logs and status.</summary>
+    /// <summary>The backend's name: the key under <c>Backends</c>, used in Narrator:Backends, logs and
+    /// status.</summary>
     public string Name { get; set; } = "";
 
     /// <summary>One of <see cref="BackendKinds.All"/>.</summary>
@@ -18,12 +19,14 @@ public sealed class BackendOptions
     /// </summary>
     public string BaseUrl { get; set; } = "";
 
-    /// <summary>Sent as "Authorization: Bearer" by every kind (the Anthropic SDK 13.x sends its key that way too). Never logged.</summary>
+    /// <summary>Sent as "Authorization: Bearer" by every kind (the Anthropic SDK 13.x sends its key that way too).
+    /// Never logged.</summary>
     public string? ApiKey { get; set; }
 
     public string Model { get; set; } = "";
 
-    /// <summary>The model's context window; the narrator budgets prompts against it and Ollama is told to use it.</summary>
+    /// <summary>The model's context window; the narrator budgets prompts against it and Ollama is told to use
+    /// it.</summary>
     public int ContextTokens { get; set; } = ProvidersConfiguration.DefaultContextTokens;
 
     /// <summary>Longest one request may take from start to last token; null means only the narrator's

@@ -6,7 +6,8 @@ public sealed class NarratorOptions
     /// <summary>Backend names in fallback order: the first that answers tells the story.</summary>
     public IList<string> Backends { get; set; } = [];
 
-    /// <summary>Backends for background work (summaries, state extraction); empty means use <see cref="Backends"/>.</summary>
+    /// <summary>Backends for background work (summaries, state extraction); empty means use <see
+    /// cref="Backends"/>.</summary>
     public IList<string> UtilityBackends { get; set; } = [];
 
     /// <summary>How long to wait for the first token, counted from sending the request (includes the
@@ -39,6 +40,7 @@ public sealed class NarratorOptions
     /// <summary>How long an open circuit skips the backend before one trial call is let through.</summary>
     public double CircuitBreakerBreakSeconds { get; set; } = 15;
 
-    /// <summary>The backends for utility work: <see cref="UtilityBackends"/>, or the narrator's when none are named.</summary>
+    /// <summary>The backends for utility work: <see cref="UtilityBackends"/>, or the narrator's when none are
+    /// named.</summary>
     public IList<string> EffectiveUtilityBackends => UtilityBackends.Count > 0 ? UtilityBackends : Backends;
 }

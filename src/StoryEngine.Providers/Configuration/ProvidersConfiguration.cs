@@ -27,24 +27,28 @@ public static class ProvidersConfiguration
     }
 
     /// <summary>What runs when nothing is configured: a local Ollama with llama3.2.</summary>
-    public static ProvidersSettings CreateDefault() => new()
-    {
-        Backends = [DefaultBackend()],
-        Narrator = new NarratorOptions { Backends = [DefaultBackendName] },
-    };
+    public static ProvidersSettings CreateDefault() =>
+        new()
+        {
+            Backends = [DefaultBackend()],
+            Narrator = new NarratorOptions { Backends = [DefaultBackendName] },
+        };
 
-    private static BackendOptions DefaultBackend() => new()
-    {
-        Name = DefaultBackendName,
-        Kind = BackendKinds.Ollama,
-        BaseUrl = BackendKinds.DefaultBaseUrl(BackendKinds.Ollama),
-        Model = DefaultOllamaModel,
-        ContextTokens = DefaultContextTokens,
-    };
+    private static BackendOptions DefaultBackend() =>
+        new()
+        {
+            Name = DefaultBackendName,
+            Kind = BackendKinds.Ollama,
+            BaseUrl = BackendKinds.DefaultBaseUrl(BackendKinds.Ollama),
+            Model = DefaultOllamaModel,
+            ContextTokens = DefaultContextTokens,
+        };
 
     private static ProvidersSettings Parse(IConfiguration configuration, List<string> errors)
     {
-        var backends = configuration.GetSection(BackendsSection).GetChildren()
+        var backends = configuration
+            .GetSection(BackendsSection)
+            .GetChildren()
             .Select(section => ParseBackend(section, errors))
             .ToList();
         if (backends.Count == 0)
@@ -72,7 +76,8 @@ public static class ProvidersConfiguration
             Name = section.Key,
             // An unknown kind is kept as written so the validator can quote it back.
             Kind = kind ?? rawKind?.Trim() ?? "",
-            BaseUrl = string.IsNullOrEmpty(baseUrl) && kind is not null ? BackendKinds.DefaultBaseUrl(kind) : baseUrl ?? "",
+            BaseUrl =
+                string.IsNullOrEmpty(baseUrl) && kind is not null ? BackendKinds.DefaultBaseUrl(kind) : baseUrl ?? "",
             ApiKey = string.IsNullOrWhiteSpace(section["ApiKey"]) ? null : section["ApiKey"]!.Trim(),
             Model = section["Model"]?.Trim() ?? "",
             ContextTokens = ReadInt(section, "ContextTokens", prefix, errors) ?? DefaultContextTokens,
@@ -87,18 +92,27 @@ public static class ProvidersConfiguration
             Backends = ReadList(section.GetSection("Backends")),
             UtilityBackends = ReadList(section.GetSection("UtilityBackends")),
         };
-        options.FirstTokenTimeoutSeconds = ReadDouble(section, "FirstTokenTimeoutSeconds", NarratorSection, errors) ?? options.FirstTokenTimeoutSeconds;
-        options.IdleTimeoutSeconds = ReadDouble(section, "IdleTimeoutSeconds", NarratorSection, errors) ?? options.IdleTimeoutSeconds;
+        options.FirstTokenTimeoutSeconds = ReadDouble(section, "FirstTokenTimeoutSeconds", NarratorSection, errors)
+            ?? options.FirstTokenTimeoutSeconds;
+        options.IdleTimeoutSeconds = ReadDouble(section, "IdleTimeoutSeconds", NarratorSection, errors)
+            ?? options.IdleTimeoutSeconds;
         options.MaxRetries = ReadInt(section, "MaxRetries", NarratorSection, errors) ?? options.MaxRetries;
-        options.RetryBaseDelayMilliseconds = ReadInt(section, "RetryBaseDelayMilliseconds", NarratorSection, errors) ?? options.RetryBaseDelayMilliseconds;
+        options.RetryBaseDelayMilliseconds = ReadInt(section, "RetryBaseDelayMilliseconds", NarratorSection, errors)
+            ?? options.RetryBaseDelayMilliseconds;
         options.CircuitBreakerFailureRatio = ReadDouble(section, "CircuitBreakerFailureRatio", NarratorSection, errors)
             ?? options.CircuitBreakerFailureRatio;
-        options.CircuitBreakerMinimumThroughput =
-            ReadInt(section, "CircuitBreakerMinimumThroughput", NarratorSection, errors)
-            ?? options.CircuitBreakerMinimumThroughput;
-        options.CircuitBreakerSamplingSeconds =
-            ReadDouble(section, "CircuitBreakerSamplingSeconds", NarratorSection, errors)
-            ?? options.CircuitBreakerSamplingSeconds;
+        options.CircuitBreakerMinimumThroughput = ReadInt(
+            section,
+            "CircuitBreakerMinimumThroughput",
+            NarratorSection,
+            errors
+        ) ?? options.CircuitBreakerMinimumThroughput;
+        options.CircuitBreakerSamplingSeconds = ReadDouble(
+            section,
+            "CircuitBreakerSamplingSeconds",
+            NarratorSection,
+            errors
+        ) ?? options.CircuitBreakerSamplingSeconds;
         options.CircuitBreakerBreakSeconds = ReadDouble(section, "CircuitBreakerBreakSeconds", NarratorSection, errors)
             ?? options.CircuitBreakerBreakSeconds;
         return options;
@@ -110,7 +124,10 @@ public static class ProvidersConfiguration
     {
         var items = section.Value is { } single
             ? single.Split(',')
-            : section.GetChildren().OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue).Select(c => c.Value ?? "");
+            : section
+                .GetChildren()
+                .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
+                .Select(c => c.Value ?? "");
         return items.Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
     }
 

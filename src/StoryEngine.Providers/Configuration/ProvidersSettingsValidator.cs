@@ -17,9 +17,16 @@ public static class ProvidersSettingsValidator
         var errors = new List<string>();
         if (settings.Backends.Count == 0)
         {
-            errors.Add("Backends must configure at least one backend, e.g. Backends:local:Kind=ollama, Backends:local:Model=llama3.2.");
+            errors.Add(
+                "Backends must configure at least one backend, e.g. Backends:local:Kind=ollama, "
+                    + "Backends:local:Model=llama3.2."
+            );
         }
-        foreach (var duplicate in settings.Backends.GroupBy(b => b.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        foreach (
+            var duplicate in settings
+                .Backends.GroupBy(b => b.Name, StringComparer.OrdinalIgnoreCase)
+                .Where(g => g.Count() > 1)
+        )
         {
             errors.Add($"Backends:{duplicate.Key} is configured more than once.");
         }
@@ -48,7 +55,10 @@ public static class ProvidersSettingsValidator
             errors.Add($"{prefix}:Kind must be one of {string.Join(", ", BackendKinds.All)} (got '{backend.Kind}').");
         }
 
-        if (!Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (
+            !Uri.TryCreate(backend.BaseUrl, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        )
         {
             errors.Add($"{prefix}:BaseUrl must be an absolute http:// or https:// URL (got '{backend.BaseUrl}').");
         }
@@ -66,11 +76,22 @@ public static class ProvidersSettingsValidator
         }
         if (kind == BackendKinds.Anthropic && string.IsNullOrWhiteSpace(backend.ApiKey))
         {
-            errors.Add($"{prefix}:ApiKey is required for kind anthropic (set it with the environment variable Backends__{backend.Name}__ApiKey).");
+            errors.Add(
+                $"{prefix}:ApiKey is required for kind anthropic (set it with the environment variable "
+                    + $"Backends__{backend.Name}__ApiKey)."
+            );
         }
-        else if (kind == BackendKinds.OpenAI && uri is not null && uri.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(backend.ApiKey))
+        else if (
+            kind == BackendKinds.OpenAI
+            && uri is not null
+            && uri.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase)
+            && string.IsNullOrWhiteSpace(backend.ApiKey)
+        )
         {
-            errors.Add($"{prefix}:ApiKey is required for api.openai.com (set it with the environment variable Backends__{backend.Name}__ApiKey).");
+            errors.Add(
+                $"{prefix}:ApiKey is required for api.openai.com (set it with the environment variable "
+                    + $"Backends__{backend.Name}__ApiKey)."
+            );
         }
     }
 
@@ -80,18 +101,26 @@ public static class ProvidersSettingsValidator
         var known = string.Join(", ", settings.Backends.Select(b => b.Name));
         if (narrator.Backends.Count == 0)
         {
-            errors.Add($"Narrator:Backends must list at least one configured backend, in fallback order (configured: {known}).");
+            errors.Add(
+                "Narrator:Backends must list at least one configured backend, in fallback order "
+                    + $"(configured: {known})."
+            );
         }
         CheckNames("Narrator:Backends", narrator.Backends, settings, known, errors);
         CheckNames("Narrator:UtilityBackends", narrator.UtilityBackends, settings, known, errors);
 
         if (!(narrator.FirstTokenTimeoutSeconds > 0))
         {
-            errors.Add($"Narrator:FirstTokenTimeoutSeconds must be greater than 0 (got {Format(narrator.FirstTokenTimeoutSeconds)}).");
+            errors.Add(
+                "Narrator:FirstTokenTimeoutSeconds must be greater than 0 (got "
+                    + $"{Format(narrator.FirstTokenTimeoutSeconds)})."
+            );
         }
         if (!(narrator.IdleTimeoutSeconds > 0))
         {
-            errors.Add($"Narrator:IdleTimeoutSeconds must be greater than 0 (got {Format(narrator.IdleTimeoutSeconds)}).");
+            errors.Add(
+                "Narrator:IdleTimeoutSeconds must be greater than 0 (got " + $"{Format(narrator.IdleTimeoutSeconds)})."
+            );
         }
         if (narrator.MaxRetries is < 0 or > MaxRetriesLimit)
         {
@@ -99,7 +128,10 @@ public static class ProvidersSettingsValidator
         }
         if (narrator.RetryBaseDelayMilliseconds is < 0 or > 60_000)
         {
-            errors.Add($"Narrator:RetryBaseDelayMilliseconds must be between 0 and 60000 (got {narrator.RetryBaseDelayMilliseconds}).");
+            errors.Add(
+                "Narrator:RetryBaseDelayMilliseconds must be between 0 and 60000 (got "
+                    + $"{narrator.RetryBaseDelayMilliseconds})."
+            );
         }
         ValidateBreaker(narrator, errors);
     }
@@ -110,27 +142,41 @@ public static class ProvidersSettingsValidator
     {
         if (!(narrator.CircuitBreakerFailureRatio is > 0 and <= 1))
         {
-            errors.Add("Narrator:CircuitBreakerFailureRatio must be greater than 0 and at most 1 " +
-                $"(got {Format(narrator.CircuitBreakerFailureRatio)}).");
+            errors.Add(
+                "Narrator:CircuitBreakerFailureRatio must be greater than 0 and at most 1 "
+                    + $"(got {Format(narrator.CircuitBreakerFailureRatio)})."
+            );
         }
         if (narrator.CircuitBreakerMinimumThroughput < 2)
         {
-            errors.Add("Narrator:CircuitBreakerMinimumThroughput must be at least 2 " +
-                $"(got {narrator.CircuitBreakerMinimumThroughput}).");
+            errors.Add(
+                "Narrator:CircuitBreakerMinimumThroughput must be at least 2 "
+                    + $"(got {narrator.CircuitBreakerMinimumThroughput})."
+            );
         }
         if (!(narrator.CircuitBreakerSamplingSeconds is >= 0.5 and <= 86_400))
         {
-            errors.Add("Narrator:CircuitBreakerSamplingSeconds must be between 0.5 and 86400 " +
-                $"(got {Format(narrator.CircuitBreakerSamplingSeconds)}).");
+            errors.Add(
+                "Narrator:CircuitBreakerSamplingSeconds must be between 0.5 and 86400 "
+                    + $"(got {Format(narrator.CircuitBreakerSamplingSeconds)})."
+            );
         }
         if (!(narrator.CircuitBreakerBreakSeconds is >= 0.5 and <= 86_400))
         {
-            errors.Add("Narrator:CircuitBreakerBreakSeconds must be between 0.5 and 86400 " +
-                $"(got {Format(narrator.CircuitBreakerBreakSeconds)}).");
+            errors.Add(
+                "Narrator:CircuitBreakerBreakSeconds must be between 0.5 and 86400 "
+                    + $"(got {Format(narrator.CircuitBreakerBreakSeconds)})."
+            );
         }
     }
 
-    private static void CheckNames(string key, IList<string> names, ProvidersSettings settings, string known, List<string> errors)
+    private static void CheckNames(
+        string key,
+        IList<string> names,
+        ProvidersSettings settings,
+        string known,
+        List<string> errors
+    )
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in names)

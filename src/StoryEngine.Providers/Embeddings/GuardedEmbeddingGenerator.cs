@@ -23,7 +23,8 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         IEmbeddingGenerator<string, Embedding<float>> inner,
         BackendOptions backend,
         TimeSpan timeout,
-        IDisposable? owned)
+        IDisposable? owned
+    )
         : base(inner)
     {
         _backend = backend;
@@ -33,7 +34,11 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
 
     /// <summary>The generator for an ollama or openai backend; null for a kind without an embeddings API.</summary>
     public static GuardedEmbeddingGenerator? Create(
-        BackendOptions backend, string model, TimeSpan timeout, HttpMessageHandler handler)
+        BackendOptions backend,
+        string model,
+        TimeSpan timeout,
+        HttpMessageHandler handler
+    )
     {
         ArgumentNullException.ThrowIfNull(backend);
         switch (BackendKinds.Normalize(backend.Kind))
@@ -52,7 +57,8 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
     public override async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
         IEnumerable<string> values,
         EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default
+    )
     {
         var inputs = values as IReadOnlyCollection<string> ?? values.ToList();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,18 +71,23 @@ public sealed class GuardedEmbeddingGenerator : DelegatingEmbeddingGenerator<str
         catch (OperationCanceledException)
             when (limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"{Where} did not answer an embedding request within " +
-                $"{_timeout.TotalSeconds:0.#} s (Embeddings:TimeoutSeconds).");
+            throw new TimeoutException(
+                $"{Where} did not answer an embedding request within "
+                    + $"{_timeout.TotalSeconds:0.#} s (Embeddings:TimeoutSeconds)."
+            );
         }
         catch (JsonException e)
         {
             throw new BackendProtocolException(
-                $"{Where} answered an embedding request with something unreadable: {e.Message}", e);
+                $"{Where} answered an embedding request with something unreadable: {e.Message}",
+                e
+            );
         }
         if (result.Count != inputs.Count)
         {
             throw new BackendProtocolException(
-                $"{Where} answered {result.Count} embeddings for {inputs.Count} inputs.");
+                $"{Where} answered {result.Count} embeddings for {inputs.Count} inputs."
+            );
         }
         return result;
     }

@@ -14,8 +14,10 @@ internal sealed class IndexedEmbeddingGenerator(EmbeddingClient client, string m
     : IEmbeddingGenerator<string, Embedding<float>>
 {
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
-        IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null,
-        CancellationToken cancellationToken = default)
+        IEnumerable<string> values,
+        Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null,
+        CancellationToken cancellationToken = default
+    )
     {
         var inputs = values.ToList();
         var answer = (await client.GenerateEmbeddingsAsync(inputs, cancellationToken: cancellationToken)).Value;
@@ -25,14 +27,16 @@ internal sealed class IndexedEmbeddingGenerator(EmbeddingClient client, string m
             if (item.Index < 0 || item.Index >= vectors.Length || vectors[item.Index] is not null)
             {
                 throw new BackendProtocolException(
-                    $"The server answered with an embedding for input {item.Index} of {inputs.Count}.");
+                    $"The server answered with an embedding for input {item.Index} of {inputs.Count}."
+                );
             }
             vectors[item.Index] = new Embedding<float>(item.ToFloats()) { ModelId = answer.Model ?? model };
         }
         if (vectors.Any(v => v is null))
         {
             throw new BackendProtocolException(
-                $"The server answered {answer.Count} embeddings for {inputs.Count} inputs.");
+                $"The server answered {answer.Count} embeddings for {inputs.Count} inputs."
+            );
         }
         return new GeneratedEmbeddings<Embedding<float>>(vectors)
         {
@@ -42,7 +46,8 @@ internal sealed class IndexedEmbeddingGenerator(EmbeddingClient client, string m
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is null && serviceType == typeof(EmbeddingClient) ? client
-        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        : serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+        : null;
 
     public void Dispose()
     {

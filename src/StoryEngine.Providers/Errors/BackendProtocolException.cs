@@ -7,17 +7,11 @@ namespace StoryEngine.Providers.Errors;
 /// </summary>
 public sealed class BackendProtocolException : Exception
 {
-    public BackendProtocolException()
-    {
-    }
+    public BackendProtocolException() { }
 
     public BackendProtocolException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     public BackendProtocolException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 }

@@ -6,27 +6,22 @@ namespace StoryEngine.Providers.Errors;
 /// </summary>
 public sealed class BackendStreamInterruptedException : Exception
 {
-    public BackendStreamInterruptedException()
-    {
-    }
+    public BackendStreamInterruptedException() { }
 
     public BackendStreamInterruptedException(string message)
-        : base(message)
-    {
-    }
+        : base(message) { }
 
     public BackendStreamInterruptedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
+        : base(message, innerException) { }
 
     public BackendStreamInterruptedException(string backendName, string model, Exception innerException)
         : base(ForPlayer, innerException)
     {
         BackendName = backendName;
         Model = model;
-        Detail = $"The model backend '{backendName}' ({model}) failed after it had started answering: " +
-            $"{innerException?.Message.TrimEnd('.')}. The text received so far is kept.";
+        Detail =
+            $"The model backend '{backendName}' ({model}) failed after it had started answering: "
+            + $"{innerException?.Message.TrimEnd('.')}. The text received so far is kept.";
     }
 
     /// <summary>What a player reads: no backend name, model or error text (issue #15, fault 6); those are in

@@ -14,8 +14,8 @@ namespace StoryEngine.Providers.Errors;
 public sealed class BackendUnavailableException : Exception
 {
     public const string ConfigurationHelp =
-        "Configure backends under Backends:{name} (Kind, BaseUrl, Model, ApiKey) and list them in Narrator:Backends; " +
-        "see src/StoryEngine.Providers/README.md.";
+        "Configure backends under Backends:{name} (Kind, BaseUrl, Model, ApiKey) and list them in Narrator:Backends; "
+        + "see src/StoryEngine.Providers/README.md.";
 
     /// <summary>What a player reads when the backends fail.</summary>
     public const string NotAnswering = "The storyteller's model is not answering right now. Try again in a minute.";
@@ -29,9 +29,7 @@ public sealed class BackendUnavailableException : Exception
         "The storyteller has no model to talk to yet. Ask the server's operator to set one up.";
 
     public BackendUnavailableException()
-        : this([])
-    {
-    }
+        : this([]) { }
 
     public BackendUnavailableException(string message)
         : base(message)

@@ -15,9 +15,7 @@ public sealed class OllamaChatClient : BackendChatClient
     private readonly OllamaApiClient _client;
 
     public OllamaChatClient(HttpMessageHandler handler, BackendOptions options)
-        : this(SdkClient(handler, options), options)
-    {
-    }
+        : this(SdkClient(handler, options), options) { }
 
     private OllamaChatClient(OllamaApiClient client, BackendOptions options)
         : base(client, options) => _client = client;
@@ -35,8 +33,13 @@ public sealed class OllamaChatClient : BackendChatClient
         return models
             .Where(m => !string.IsNullOrEmpty(m.Name))
             .Select(m => new OllamaModelInfo(
-                m.Name, m.Size, m.ModifiedAt, m.Details?.Family, m.Details?.ParameterSize,
-                m.Details?.QuantizationLevel))
+                m.Name,
+                m.Size,
+                m.ModifiedAt,
+                m.Details?.Family,
+                m.Details?.ParameterSize,
+                m.Details?.QuantizationLevel
+            ))
             .ToList();
     }
 
@@ -49,10 +52,11 @@ public sealed class OllamaChatClient : BackendChatClient
         {
             // Reported like the 404 that /api/chat would answer, so the chain explains it the same way.
             throw new HttpRequestException(
-                $"Ollama {version} at {Options.BaseUrl} has not pulled the model '{Options.Model}'. " +
-                $"Run `ollama pull {Options.Model}` or change Backends:{Options.Name}:Model.",
+                $"Ollama {version} at {Options.BaseUrl} has not pulled the model '{Options.Model}'. "
+                    + $"Run `ollama pull {Options.Model}` or change Backends:{Options.Name}:Model.",
                 inner: null,
-                System.Net.HttpStatusCode.NotFound);
+                System.Net.HttpStatusCode.NotFound
+            );
         }
         return $"Ollama {version}, {Options.Model} pulled";
     }
@@ -62,7 +66,7 @@ public sealed class OllamaChatClient : BackendChatClient
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(options);
-// The error handler holds nothing; disposing it would dispose the shared handler under it.
+        // The error handler holds nothing; disposing it would dispose the shared handler under it.
 #pragma warning disable CA2000
         var http = new HttpClient(new OllamaErrorHandler(handler, options), disposeHandler: false)
 #pragma warning restore CA2000

@@ -15,7 +15,9 @@ internal sealed class OllamaErrorHandler(HttpMessageHandler inner, BackendOption
     private const int MaxErrorBodyChars = 2000;
 
     protected override async Task<HttpResponseMessage> SendAsync(
-        HttpRequestMessage request, CancellationToken cancellationToken)
+        HttpRequestMessage request,
+        CancellationToken cancellationToken
+    )
     {
         if (!string.IsNullOrEmpty(backend.ApiKey))
         {
@@ -31,10 +33,11 @@ internal sealed class OllamaErrorHandler(HttpMessageHandler inner, BackendOption
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var detail = ChatTranscript.Truncate(ErrorText(body) ?? body, MaxErrorBodyChars);
             throw new HttpRequestException(
-                $"Ollama at {backend.BaseUrl} answered HTTP {(int)response.StatusCode} ({response.ReasonPhrase})" +
-                (detail.Length > 0 ? ": " + detail : ""),
+                $"Ollama at {backend.BaseUrl} answered HTTP {(int)response.StatusCode} ({response.ReasonPhrase})"
+                    + (detail.Length > 0 ? ": " + detail : ""),
                 inner: null,
-                response.StatusCode);
+                response.StatusCode
+            );
         }
     }
 
@@ -43,8 +46,10 @@ internal sealed class OllamaErrorHandler(HttpMessageHandler inner, BackendOption
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String
+            return
+                json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("error", out var error)
+                && error.ValueKind == JsonValueKind.String
                 ? error.GetString()
                 : null;
         }

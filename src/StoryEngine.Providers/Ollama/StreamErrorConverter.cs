@@ -16,11 +16,17 @@ internal sealed class StreamErrorConverter(JsonSerializerOptions withoutThis) : 
     public override bool CanConvert(Type typeToConvert) => typeToConvert == typeof(ChatResponseStream);
 
     public override ChatResponseStream? Read(
-        ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        ref Utf8JsonReader reader,
+        Type typeToConvert,
+        JsonSerializerOptions options
+    )
     {
         using var line = JsonDocument.ParseValue(ref reader);
-        if (line.RootElement.ValueKind == JsonValueKind.Object
-            && line.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+        if (
+            line.RootElement.ValueKind == JsonValueKind.Object
+            && line.RootElement.TryGetProperty("error", out var error)
+            && error.ValueKind == JsonValueKind.String
+        )
         {
             throw new ResponseError(error.GetString() ?? "");
         }

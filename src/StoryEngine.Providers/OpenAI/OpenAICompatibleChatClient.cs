@@ -25,9 +25,7 @@ public sealed class OpenAICompatibleChatClient : BackendChatClient
     private readonly bool _isOpenAI;
 
     public OpenAICompatibleChatClient(HttpMessageHandler handler, BackendOptions options)
-        : this(SdkClient(handler, options, out var http), http, options)
-    {
-    }
+        : this(SdkClient(handler, options, out var http), http, options) { }
 
     private OpenAICompatibleChatClient(OpenAIClient client, HttpClient http, BackendOptions options)
         : base(client.GetChatClient(options.Model).AsIChatClient(), options)

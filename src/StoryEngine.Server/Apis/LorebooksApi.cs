@@ -20,30 +20,71 @@ public static class LorebooksApi
         var lorebooks = api.MapGroup("/worlds/{worldId}/lorebooks").WithTags("Lorebooks");
         // No Accepts(...): routing would refuse a content type it does not list before the file is looked at; the
         // file's first bytes decide what it is, whatever the client called it.
-        lorebooks.MapPost("/import", Import).WithName("ImportLorebook")
-            .WithSummary("Import SillyTavern World Info, a V3 lorebook, a NovelAI .lorebook or a card's book (multipart 'file' or the raw file, up to 20 MB)")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415);
-        lorebooks.MapGet("/{id}/export", Export).WithName("ExportLorebook")
-            .WithSummary("Download a lorebook as SillyTavern World Info (format=st), a V3 lorebook (card) or a NovelAI .lorebook (novelai)")
-            .Produces(200, contentType: "application/json").ProducesProblem(400).ProducesProblem(404);
+        lorebooks
+            .MapPost("/import", Import)
+            .WithName("ImportLorebook")
+            .WithSummary(
+                "Import SillyTavern World Info, a V3 lorebook, a NovelAI .lorebook or a card's book "
+                    + "(multipart 'file' or the raw file, up to 20 MB)"
+            )
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .ProducesProblem(413)
+            .ProducesProblem(415);
+        lorebooks
+            .MapGet("/{id}/export", Export)
+            .WithName("ExportLorebook")
+            .WithSummary(
+                "Download a lorebook as SillyTavern World Info (format=st), a V3 lorebook (card) or a "
+                    + "NovelAI .lorebook (novelai)"
+            )
+            .Produces(200, contentType: "application/json")
+            .ProducesProblem(400)
+            .ProducesProblem(404);
         ResourceApi<Lorebook, LorebookRequest, LorebookResponse>.Map(lorebooks, new("lorebook", "lorebooks"));
-        LoreEntriesApi.Map(lorebooks.MapGroup("/{id}/entries").WithTags("Lorebooks"), "Lorebook", new WorldLorebookAccess());
+        LoreEntriesApi.Map(
+            lorebooks.MapGroup("/{id}/entries").WithTags("Lorebooks"),
+            "Lorebook",
+            new WorldLorebookAccess()
+        );
         return api;
     }
 
     private static async Task<ETagged<Created<LorebookResponse>>> Import(
-        HttpContext context, string worldId, LorebookTransfer transfer, CancellationToken cancellationToken)
+        HttpContext context,
+        string worldId,
+        LorebookTransfer transfer,
+        CancellationToken cancellationToken
+    )
     {
         var upload = await Uploads.ReadAsync(context.Request, cancellationToken);
-        var created = await transfer.ImportAsync(new ResourceScope(context.User.UserId(), worldId), upload.Content, upload.FileName, cancellationToken);
-        return ETagged.Of(ETags.ForVersion(created.Version),
-            TypedResults.Created($"/api/v1/worlds/{worldId}/lorebooks/{created.Id}", LorebookResponse.From(created)));
+        var created = await transfer.ImportAsync(
+            new ResourceScope(context.User.UserId(), worldId),
+            upload.Content,
+            upload.FileName,
+            cancellationToken
+        );
+        return ETagged.Of(
+            ETags.ForVersion(created.Version),
+            TypedResults.Created($"/api/v1/worlds/{worldId}/lorebooks/{created.Id}", LorebookResponse.From(created))
+        );
     }
 
     private static async Task<FileContentHttpResult> Export(
-        HttpContext context, string worldId, string id, string? format, LorebookTransfer transfer, CancellationToken cancellationToken)
+        HttpContext context,
+        string worldId,
+        string id,
+        string? format,
+        LorebookTransfer transfer,
+        CancellationToken cancellationToken
+    )
     {
-        var file = await transfer.ExportAsync(new ResourceScope(context.User.UserId(), worldId), id, LorebookFile.ParseFormat(format), cancellationToken);
+        var file = await transfer.ExportAsync(
+            new ResourceScope(context.User.UserId(), worldId),
+            id,
+            LorebookFile.ParseFormat(format),
+            cancellationToken
+        );
         return TypedResults.File(file.Content, file.MediaType, file.FileName);
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Errors;
@@ -9,10 +8,12 @@ using StoryEngine.Core.Resources;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace StoryEngine.Server.Apis;
 
-/// <summary>Names used for one kind's routes: "world"/"worlds" gives GetWorld, ListWorlds, ... and the OpenAPI tag "Worlds".</summary>
+/// <summary>Names used for one kind's routes: "world"/"worlds" gives GetWorld, ListWorlds, ... and the OpenAPI tag
+/// "Worlds".</summary>
 public sealed record ResourceNames(string Singular, string Plural);
 
 /// <summary>
@@ -30,48 +31,108 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         var one = Pascal(names.Singular);
         var many = Pascal(names.Plural);
 
-        group.MapGet("/", List).WithName($"List{many}").WithSummary($"List {names.Plural}, paged, with text search (q) and tag filter (tag)")
+        group
+            .MapGet("/", List)
+            .WithName($"List{many}")
+            .WithSummary($"List {names.Plural}, paged, with text search " + "(q) and tag filter (tag)")
             .ProducesProblem(400);
-        group.MapGet("/trash", ListTrash).WithName($"List{many}InTrash").WithSummary($"List deleted {names.Plural} that can still be restored")
+        group
+            .MapGet("/trash", ListTrash)
+            .WithName($"List{many}InTrash")
+            .WithSummary($"List deleted {names.Plural} " + "that can still be restored")
             .ProducesProblem(400);
-        group.MapGet("/{id}", Get).WithName($"Get{one}").WithSummary($"Get one {names.Singular}")
-            .ProducesProblem(404);
-        group.MapPost("/", Create).WithName($"Create{one}").WithSummary($"Create a {names.Singular}")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415);
-        group.MapPut("/{id}", Replace).WithName($"Replace{one}").WithSummary($"Replace a {names.Singular} (If-Match for lost-update protection)")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415);
-        group.MapPatch("/{id}", Patch).WithName($"Patch{one}").WithSummary($"Change some fields of a {names.Singular} (JSON merge patch, RFC 7396)")
+        group.MapGet("/{id}", Get).WithName($"Get{one}").WithSummary($"Get one {names.Singular}").ProducesProblem(404);
+        group
+            .MapPost("/", Create)
+            .WithName($"Create{one}")
+            .WithSummary($"Create a {names.Singular}")
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .ProducesProblem(413)
+            .ProducesProblem(415);
+        group
+            .MapPut("/{id}", Replace)
+            .WithName($"Replace{one}")
+            .WithSummary($"Replace a {names.Singular} (If-Match " + "for lost-update protection)")
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .ProducesProblem(412)
+            .ProducesProblem(413)
+            .ProducesProblem(415);
+        group
+            .MapPatch("/{id}", Patch)
+            .WithName($"Patch{one}")
+            .WithSummary("Change some fields of a " + $"{names.Singular} (JSON merge patch, RFC 7396)")
             .Accepts<JsonObject>(JsonMergePatch.MediaType, "application/json")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(412).ProducesProblem(413).ProducesProblem(415);
-        group.MapDelete("/{id}", Delete).WithName($"Delete{one}").WithSummary($"Move a {names.Singular} to the trash (restorable for 30 days)")
-            .ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-        group.MapPost("/{id}/restore", Restore).WithName($"Restore{one}").WithSummary($"Bring a {names.Singular} back from the trash")
-            .ProducesProblem(404).ProducesProblem(409);
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .ProducesProblem(412)
+            .ProducesProblem(413)
+            .ProducesProblem(415);
+        group
+            .MapDelete("/{id}", Delete)
+            .WithName($"Delete{one}")
+            .WithSummary($"Move a {names.Singular} to the " + "trash (restorable for 30 days)")
+            .ProducesProblem(404)
+            .ProducesProblem(409)
+            .ProducesProblem(412);
+        group
+            .MapPost("/{id}/restore", Restore)
+            .WithName($"Restore{one}")
+            .WithSummary($"Bring a {names.Singular} " + "back from the trash")
+            .ProducesProblem(404)
+            .ProducesProblem(409);
     }
 
     private static async Task<ETagged<Ok<PageResponse<TResponse>>>> List(
-        HttpContext context, ResourceService<TBody> service, int? limit, string? cursor, string? q, [FromQuery] string[]? tag, CancellationToken cancellationToken)
+        HttpContext context,
+        ResourceService<TBody> service,
+        int? limit,
+        string? cursor,
+        string? q,
+        [FromQuery] string[]? tag,
+        CancellationToken cancellationToken
+    )
     {
         var page = await service.ListAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
         return PageResult(context, page);
     }
 
     private static async Task<ETagged<Ok<PageResponse<TResponse>>>> ListTrash(
-        HttpContext context, ResourceService<TBody> service, int? limit, string? cursor, string? q, [FromQuery] string[]? tag, CancellationToken cancellationToken)
+        HttpContext context,
+        ResourceService<TBody> service,
+        int? limit,
+        string? cursor,
+        string? q,
+        [FromQuery] string[]? tag,
+        CancellationToken cancellationToken
+    )
     {
-        var page = await service.ListTrashAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
+        var page = await service.ListTrashAsync(
+            Scope(context),
+            ListQuery.From(limit, cursor, q, tag),
+            cancellationToken
+        );
         return PageResult(context, page);
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Get(
-        string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+        string id,
+        HttpContext context,
+        ResourceService<TBody> service,
+        CancellationToken cancellationToken
+    )
     {
         var resource = await service.GetAsync(Scope(context), id, cancellationToken);
         return ETagged.IfNoneMatch(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
     }
 
     private static async Task<ETagged<Created<TResponse>>> Create(
-        TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+        TRequest request,
+        HttpContext context,
+        ResourceService<TBody> service,
+        CancellationToken cancellationToken
+    )
     {
         var created = await service.CreateAsync(Scope(context), RequireBody(request).ToBody(), cancellationToken);
         var location = $"{context.Request.PathBase}{context.Request.Path.Value!.TrimEnd('/')}/{created.Id}";
@@ -79,23 +140,46 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Replace(
-        string id, TRequest request, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+        string id,
+        TRequest request,
+        HttpContext context,
+        ResourceService<TBody> service,
+        CancellationToken cancellationToken
+    )
     {
-        var updated = await service.ReplaceAsync(Scope(context), id, RequireBody(request).ToBody(), ETags.ExpectedVersion(context.Request), cancellationToken);
+        var updated = await service.ReplaceAsync(
+            Scope(context),
+            id,
+            RequireBody(request).ToBody(),
+            ETags.ExpectedVersion(context.Request),
+            cancellationToken
+        );
         return Updated(updated);
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Patch(
-        string id, JsonNode? patch, HttpContext context, ResourceService<TBody> service, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        string id,
+        JsonNode? patch,
+        HttpContext context,
+        ResourceService<TBody> service,
+        IOptions<JsonOptions> json,
+        CancellationToken cancellationToken
+    )
     {
         if (patch is not JsonObject)
         {
-            throw ValidationFailedException.For("body", "A merge patch must be a JSON object naming the fields to change.");
+            throw ValidationFailedException.For(
+                "body",
+                "A merge patch must be a JSON object naming the fields to " + "change."
+            );
         }
         var scope = Scope(context);
         var current = await service.GetAsync(scope, id, cancellationToken);
         var options = json.Value.SerializerOptions;
-        var merged = JsonMergePatch.Apply(JsonSerializer.SerializeToNode(TRequest.FromBody(current.Body), options), patch);
+        var merged = JsonMergePatch.Apply(
+            JsonSerializer.SerializeToNode(TRequest.FromBody(current.Body), options),
+            patch
+        );
         var request = merged.Deserialize<TRequest>(options)!;
         // The version we patched is the one we must overwrite; If-Match can only narrow that further.
         var expected = ETags.ExpectedVersion(context.Request) ?? current.Version;
@@ -103,14 +187,23 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         return Updated(updated);
     }
 
-    private static async Task<NoContent> Delete(string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+    private static async Task<NoContent> Delete(
+        string id,
+        HttpContext context,
+        ResourceService<TBody> service,
+        CancellationToken cancellationToken
+    )
     {
         await service.DeleteAsync(Scope(context), id, ETags.ExpectedVersion(context.Request), cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Restore(
-        string id, HttpContext context, ResourceService<TBody> service, CancellationToken cancellationToken)
+        string id,
+        HttpContext context,
+        ResourceService<TBody> service,
+        CancellationToken cancellationToken
+    )
     {
         var restored = await service.RestoreAsync(Scope(context), id, cancellationToken);
         return Updated(restored);
@@ -120,19 +213,28 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         ETagged.Of(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
 
     private static ETagged<Ok<PageResponse<TResponse>>> PageResult(
-        HttpContext context, Page<StoredResource<TBody>> page)
+        HttpContext context,
+        Page<StoredResource<TBody>> page
+    )
     {
         Paging.AddNextLink(context, page.NextCursor);
-        return ETagged.IfNoneMatch(ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
-            TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor)));
+        return ETagged.IfNoneMatch(
+            ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
+            TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor))
+        );
     }
 
     // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
     private static TRequest RequireBody(TRequest? request) =>
-        request ?? throw new BadHttpRequestException("This request needs a JSON body.", StatusCodes.Status400BadRequest);
+        request
+        ?? throw new BadHttpRequestException("This request needs a JSON body.", StatusCodes.Status400BadRequest);
 
     private static ResourceScope Scope(HttpContext context) =>
-        new(context.User.UserId(), context.Request.RouteValues.TryGetValue("worldId", out var worldId) ? worldId as string : null);
+        new(
+            context.User.UserId(),
+            context.Request.RouteValues.TryGetValue("worldId", out var worldId) ? worldId as string : null
+        );
 
-    private static string Pascal(string name) => string.Concat(name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+    private static string Pascal(string name) =>
+        string.Concat(name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 }

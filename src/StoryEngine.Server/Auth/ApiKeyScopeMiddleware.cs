@@ -3,7 +3,8 @@ using StoryEngine.Core.ApiKeys;
 namespace StoryEngine.Server.Auth;
 
 /// <summary>
-/// What an API key may reach (docs/adr/0011-api-keys.md). Decided here, from the method and the path, for every route at
+/// What an API key may reach (docs/adr/0011-api-keys.md). Decided here, from the method and the path, for every route
+/// at
 /// once, so a new route is closed to keys until it is listed: reads need <c>read</c>; writes to world data need
 /// <c>write</c>; adventures and turns need <c>play</c>; admin routes need <c>admin</c> (and the admin role, which the
 /// authorization policy checks after this). Everything else — the account itself: keys, 2FA, password, sessions,
@@ -19,22 +20,30 @@ public sealed class ApiKeyScopeMiddleware(RequestDelegate next)
     {
         var user = context.User;
         var needed = RequiredScope(context.Request);
-        if (user.Identity?.IsAuthenticated == true && user.IsApiKey() && Under(context.Request.Path, "/api") && (needed is null || !user.HasScope(needed)))
+        if (
+            user.Identity?.IsAuthenticated == true
+            && user.IsApiKey()
+            && Under(context.Request.Path, "/api")
+            && (needed is null || !user.HasScope(needed))
+        )
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await problems.WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
+            await problems.WriteAsync(
+                new ProblemDetailsContext
                 {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Insufficient scope",
-                    Detail = needed is null
-                        ? "API keys cannot manage the account (keys, two-factor sign-in, password, sessions). Sign in with your password."
-                        : $"This API key lacks the '{needed}' scope that this request needs.",
-                    Extensions = { ["code"] = "insufficient_scope", ["requiredScope"] = needed },
-                },
-            });
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status403Forbidden,
+                        Title = "Insufficient scope",
+                        Detail = needed is null
+                            ? "API keys cannot manage the account (keys, two-factor sign-in, password, sessions). Sign "
+                                + "in with your password."
+                            : $"This API key lacks the '{needed}' scope that this request needs.",
+                        Extensions = { ["code"] = "insufficient_scope", ["requiredScope"] = needed },
+                    },
+                }
+            );
             return;
         }
         await next(context);
@@ -63,5 +72,6 @@ public sealed class ApiKeyScopeMiddleware(RequestDelegate next)
         return null;
     }
 
-    private static bool Under(PathString path, string prefix) => path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase);
+    private static bool Under(PathString path, string prefix) =>
+        path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase);
 }

@@ -17,12 +17,14 @@ public sealed class AuthOptions
     /// <summary>Lifetime of an access token; clients renew with their refresh token.</summary>
     public int AccessTokenMinutes { get; set; } = 15;
 
-    /// <summary>PBKDF2 iterations for new password hashes; existing hashes keep the count they were made with.</summary>
+    /// <summary>PBKDF2 iterations for new password hashes; existing hashes keep the count they were made
+    /// with.</summary>
     public int PasswordIterations { get; set; } = PasswordHashing.DefaultIterations;
 
     /// <summary>
     /// How long a session's state (revoked? user disabled? admin?) is remembered between database checks. Changes made
-    /// by this process apply at once; those made by another node or the CLI within this many seconds. 0 checks every request.
+    /// by this process apply at once; those made by another node or the CLI within this many seconds. 0 checks every
+    /// request.
     /// </summary>
     public int SessionCheckSeconds { get; set; } = 5;
 }
@@ -38,7 +40,9 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         }
         if (options.PasswordIterations is < 1_000 or > 10_000_000)
         {
-            failures.Add($"Auth:PasswordIterations must be between 1000 and 10000000 (got {options.PasswordIterations}).");
+            failures.Add(
+                "Auth:PasswordIterations must be between 1000 and 10000000 (got " + $"{options.PasswordIterations})."
+            );
         }
         if (options.SessionCheckSeconds is < 0 or > 300)
         {

@@ -21,8 +21,8 @@ public sealed class BearerAuthenticationHandler(
     AccessTokens tokens,
     ActiveSessions sessions,
     ApiKeyService apiKeys,
-    IProblemDetailsService problems)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IProblemDetailsService problems
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
 
@@ -49,15 +49,23 @@ public sealed class BearerAuthenticationHandler(
         }
         var userId = identity.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         var sessionId = identity.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
-        var state = userId is null || sessionId is null ? null : await sessions.CheckAsync(sessionId, userId, Context.RequestAborted);
+        var state =
+            userId is null || sessionId is null
+                ? null
+                : await sessions.CheckAsync(sessionId, userId, Context.RequestAborted);
         if (state is null)
         {
-            return AuthenticateResult.Fail("The session of this access token was signed out, or the account was disabled. Sign in again.");
+            return AuthenticateResult.Fail(
+                "The session of this access token was signed out, or the account was " + "disabled. Sign in again."
+            );
         }
         // The role comes from the account as it is now, so taking admin away works at once, not when the token expires.
-        var claims = identity.Claims.Where(c => c.Type != "role")
+        var claims = identity
+            .Claims.Where(c => c.Type != "role")
             .Append(new Claim("role", state.IsAdmin ? Roles.Admin : Roles.User));
-        return AuthenticateResult.Success(new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName));
+        return AuthenticateResult.Success(
+            new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName)
+        );
     }
 
     /// <summary>
@@ -81,7 +89,9 @@ public sealed class BearerAuthenticationHandler(
             new(ApiKeyClaims.KeyId, principal.KeyId),
         };
         claims.AddRange(principal.Scopes.Select(scope => new Claim(ApiKeyClaims.Scope, scope)));
-        return AuthenticateResult.Success(new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName));
+        return AuthenticateResult.Success(
+            new AuthenticationTicket(new(new ClaimsIdentity(claims, SchemeName, "name", "role")), SchemeName)
+        );
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -89,33 +99,38 @@ public sealed class BearerAuthenticationHandler(
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = result.Failure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
+        await problems.WriteAsync(
+            new ProblemDetailsContext
             {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Sign-in required",
-                Detail = result.Failure?.Message
-                    ?? "Send an access token in the Authorization header (Bearer). Get one from POST /api/v1/auth/login.",
-                Extensions = { ["code"] = result.Failure is null ? "unauthorized" : "invalid_token" },
-            },
-        });
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status401Unauthorized,
+                    Title = "Sign-in required",
+                    Detail = result.Failure?.Message
+                        ?? "Send an access token in the Authorization header (Bearer). Get one from POST "
+                            + "/api/v1/auth/login.",
+                    Extensions = { ["code"] = result.Failure is null ? "unauthorized" : "invalid_token" },
+                },
+            }
+        );
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails =
+        await problems.WriteAsync(
+            new ProblemDetailsContext
             {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = "Your account may not do this: it needs the admin role.",
-                Extensions = { ["code"] = "forbidden" },
-            },
-        });
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status403Forbidden,
+                    Title = "Forbidden",
+                    Detail = "Your account may not do this: it needs the admin role.",
+                    Extensions = { ["code"] = "forbidden" },
+                },
+            }
+        );
     }
 }

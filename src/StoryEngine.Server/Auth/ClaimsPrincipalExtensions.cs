@@ -11,7 +11,8 @@ public static class ClaimsPrincipalExtensions
         ?? principal.FindFirstValue(ClaimTypes.NameIdentifier)
         ?? throw new InvalidOperationException("The endpoint requires authorization but no user id is present.");
 
-    /// <summary>The session the access token belongs to (its <c>sid</c> claim); the bearer handler refuses tokens without one.</summary>
+    /// <summary>The session the access token belongs to (its <c>sid</c> claim); the bearer handler refuses tokens
+    /// without one.</summary>
     public static string SessionId(this ClaimsPrincipal principal) =>
         principal.FindFirstValue(JwtRegisteredClaimNames.Sid)
         ?? throw new InvalidOperationException("The endpoint requires authorization but no session id is present.");

@@ -28,7 +28,9 @@ public sealed class SecretsOptionsValidator : IValidateOptions<SecretsOptions>
         var bytes = new byte[options.Key.Length];
         return Convert.TryFromBase64String(options.Key, bytes, out var length) && length == 32
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Secrets:Key must be base64 of exactly 32 bytes (try: openssl rand -base64 32).");
+            : ValidateOptionsResult.Fail(
+                "Secrets:Key must be base64 of exactly 32 bytes (try: openssl rand -base64 " + "32)."
+            );
     }
 }
 
@@ -67,6 +69,8 @@ public static class SecretKeys
         var key = File.ReadAllBytes(path);
         return key.Length == 32
             ? new SecretBox(key)
-            : throw new InvalidOperationException($"{path} must hold exactly 32 bytes (it holds {key.Length}); restore it from a backup.");
+            : throw new InvalidOperationException(
+                $"{path} must hold exactly 32 bytes (it holds {key.Length}); " + "restore it from a backup."
+            );
     }
 }

@@ -27,8 +27,15 @@ public static class BackupFolder
         foreach (var path in Directory.EnumerateFiles(folder, Prefix + "*" + Suffix))
         {
             var stamp = Path.GetFileName(path)[Prefix.Length..^Suffix.Length];
-            if (DateTimeOffset.TryParseExact(stamp, StampFormat, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            if (
+                DateTimeOffset.TryParseExact(
+                    stamp,
+                    StampFormat,
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+                    out var at
+                )
+            )
             {
                 files.Add(new BackupFile(path, at, new FileInfo(path).Length));
             }

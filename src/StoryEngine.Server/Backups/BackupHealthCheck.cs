@@ -8,8 +8,10 @@ namespace StoryEngine.Server.Backups;
 /// </summary>
 public sealed class BackupHealthCheck(BackupStatus status) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
-        CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         var last = status.Last;
         var age = status.AgeSeconds();
@@ -22,13 +24,15 @@ public sealed class BackupHealthCheck(BackupStatus status) : IHealthCheck
         var description = last.Succeeded
             ? $"last backup {Age(age)} ago, {last.Bytes:N0} bytes ({schedule})"
             : $"last backup failed at {last.At:u}: {last.Error}; last success "
-              + (age is null ? "never" : Age(age) + " ago");
+                + (age is null ? "never" : Age(age) + " ago");
         var overdue = status.Interval is { } interval && (age is null || age > 2 * interval.TotalSeconds);
-        return Task.FromResult(last.Succeeded && !overdue
-            ? HealthCheckResult.Healthy(description)
-            : HealthCheckResult.Degraded(description));
+        return Task.FromResult(
+            last.Succeeded && !overdue
+                ? HealthCheckResult.Healthy(description)
+                : HealthCheckResult.Degraded(description)
+        );
     }
 
-    private static string Age(double? seconds) => seconds is null ? "?" : TimeSpan.FromSeconds(Math.Round(
-        seconds.Value)).ToString();
+    private static string Age(double? seconds) =>
+        seconds is null ? "?" : TimeSpan.FromSeconds(Math.Round(seconds.Value)).ToString();
 }

@@ -27,8 +27,8 @@ public sealed class BackupOptions
     public bool IncludeKeys { get; set; }
 
     /// <summary>The interval, or null when scheduled backups are off.</summary>
-    public TimeSpan? Interval(bool postgres) => ParseSchedule(string.IsNullOrWhiteSpace(Schedule) ? (postgres ? "off"
-        : "hourly") : Schedule);
+    public TimeSpan? Interval(bool postgres) =>
+        ParseSchedule(string.IsNullOrWhiteSpace(Schedule) ? (postgres ? "off" : "hourly") : Schedule);
 
     public string ResolveFolder(StoryEngineOptions storage) =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(Folder) ? Path.Combine(storage.DataDir, "backups") : Folder);
@@ -49,8 +49,11 @@ public sealed class BackupOptions
         {
             return null;
         }
-        if (v.Length > 1 && int.TryParse(v[..^1], System.Globalization.CultureInfo.InvariantCulture, out var n)
-            && n > 0)
+        if (
+            v.Length > 1
+            && int.TryParse(v[..^1], System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && n > 0
+        )
         {
             switch (v[^1])
             {
@@ -65,7 +68,8 @@ public sealed class BackupOptions
             }
         }
         throw new FormatException(
-            $"'{value}' is not a schedule: use hourly, daily, off, or an interval such as 30m, 6h, 2d (at least 5m).");
+            $"'{value}' is not a schedule: use hourly, daily, off, or an interval such as 30m, 6h, 2d (at least 5m)."
+        );
     }
 }
 

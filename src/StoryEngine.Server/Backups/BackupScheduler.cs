@@ -15,7 +15,8 @@ public sealed partial class BackupScheduler(
     IStorageProvider provider,
     Microsoft.Extensions.Options.IOptions<BackupOptions> options,
     TimeProvider time,
-    ILogger<BackupScheduler> logger) : BackgroundService
+    ILogger<BackupScheduler> logger
+) : BackgroundService
 {
     /// <summary>When the next scheduled backup is due; null while none is waited for.</summary>
     public DateTimeOffset? NextRun { get; private set; }
@@ -65,8 +66,11 @@ public sealed partial class BackupScheduler(
             }
             try
             {
-                if (BackupFolder.List(status.Folder).FirstOrDefault() is { } newest && newest.TakenAt >= slot
-                    && newest.TakenAt < slot + interval)
+                if (
+                    BackupFolder.List(status.Folder).FirstOrDefault() is { } newest
+                    && newest.TakenAt >= slot
+                    && newest.TakenAt < slot + interval
+                )
                 {
                     LogSkipped(logger, "another node took this interval's backup");
                     return;
@@ -89,15 +93,24 @@ public sealed partial class BackupScheduler(
         }
     }
 
-    [LoggerMessage(EventId = BackupLogEvents.Failed, Level = LogLevel.Error,
-        Message = "Scheduled backup failed; the next interval tries again")]
+    [LoggerMessage(
+        EventId = BackupLogEvents.Failed,
+        Level = LogLevel.Error,
+        Message = "Scheduled backup failed; the next interval tries again"
+    )]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = BackupLogEvents.Skipped, Level = LogLevel.Information,
-        Message = "Scheduled backup skipped: {Reason}")]
+    [LoggerMessage(
+        EventId = BackupLogEvents.Skipped,
+        Level = LogLevel.Information,
+        Message = "Scheduled backup skipped: {Reason}"
+    )]
     private static partial void LogSkipped(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = BackupLogEvents.Pruned, Level = LogLevel.Information,
-        Message = "Retention removed backup {Path}")]
+    [LoggerMessage(
+        EventId = BackupLogEvents.Pruned,
+        Level = LogLevel.Information,
+        Message = "Retention removed backup {Path}"
+    )]
     private static partial void LogPruned(ILogger logger, string path);
 }

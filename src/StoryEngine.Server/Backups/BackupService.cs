@@ -17,15 +17,20 @@ public sealed partial class BackupService(
     BackupStatus status,
     PgDump pgDump,
     TimeProvider time,
-    ILogger<BackupService> logger)
+    ILogger<BackupService> logger
+)
 {
     public static string? ProductVersion =>
-        typeof(BackupService).Assembly
-            .GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        typeof(BackupService)
+            .Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()
+            ?.InformationalVersion;
 
     /// <summary>Writes a backup to <paramref name="path"/> (default: a new name in the backup folder).</summary>
-    public async Task<(string Path, BackupManifest Manifest, long Bytes)> TakeAsync(string? path, bool includeKeys,
-        CancellationToken cancellationToken)
+    public async Task<(string Path, BackupManifest Manifest, long Bytes)> TakeAsync(
+        string? path,
+        bool includeKeys,
+        CancellationToken cancellationToken
+    )
     {
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
@@ -38,15 +43,21 @@ public sealed partial class BackupService(
         string? dump = null;
         try
         {
-            dump = await pgDump.TryDumpAsync(Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(
-                path) + ".pgdump"),
-                cancellationToken);
+            dump = await pgDump.TryDumpAsync(
+                Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".pgdump"),
+                cancellationToken
+            );
             if (dump is not null)
             {
                 extra.Add(new BackupExtraFile(PgDump.Entry, dump));
             }
-            var manifest = await new DatabaseBackup(provider).CreateAsync(path, extra, now, ProductVersion,
-                cancellationToken);
+            var manifest = await new DatabaseBackup(provider).CreateAsync(
+                path,
+                extra,
+                now,
+                ProductVersion,
+                cancellationToken
+            );
             var bytes = new FileInfo(path).Length;
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             if (IsInFolder(path))
@@ -60,8 +71,17 @@ public sealed partial class BackupService(
         {
             if (IsInFolder(path))
             {
-                status.Record(new BackupOutcome(false, now, path, null, Stopwatch.GetElapsedTime(started).TotalSeconds,
-                    null, e.Message));
+                status.Record(
+                    new BackupOutcome(
+                        false,
+                        now,
+                        path,
+                        null,
+                        Stopwatch.GetElapsedTime(started).TotalSeconds,
+                        null,
+                        e.Message
+                    )
+                );
             }
             throw;
         }
@@ -86,7 +106,9 @@ public sealed partial class BackupService(
         {
             return [];
         }
-        return Directory.EnumerateFiles(keys, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+        return Directory
+            .EnumerateFiles(keys, "*", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
             .Select(f => new BackupExtraFile("keys/" + Path.GetRelativePath(keys, f).Replace('\\', '/'), f));
     }
 
@@ -94,8 +116,11 @@ public sealed partial class BackupService(
     private bool IsInFolder(string path) =>
         string.Equals(Path.GetDirectoryName(path), status.Folder, StringComparison.Ordinal);
 
-    [LoggerMessage(EventId = BackupLogEvents.Taken, Level = LogLevel.Information,
-        Message = "Backup written to {Path}: {Bytes} bytes, {Rows} rows in {Seconds:F1} s")]
+    [LoggerMessage(
+        EventId = BackupLogEvents.Taken,
+        Level = LogLevel.Information,
+        Message = "Backup written to {Path}: {Bytes} bytes, {Rows} rows in {Seconds:F1} s"
+    )]
     private static partial void LogTaken(ILogger logger, string path, long bytes, long rows, double seconds);
 }
 

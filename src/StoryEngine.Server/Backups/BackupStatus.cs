@@ -6,8 +6,15 @@ using StoryEngine.Server.Hosting;
 namespace StoryEngine.Server.Backups;
 
 /// <summary>The last backup attempt as /health, the admin API and `storyengine status` show it.</summary>
-public sealed record BackupOutcome(bool Succeeded, DateTimeOffset At, string? Path, long? Bytes, double? Seconds,
-    long? Rows, string? Error);
+public sealed record BackupOutcome(
+    bool Succeeded,
+    DateTimeOffset At,
+    string? Path,
+    long? Bytes,
+    double? Seconds,
+    long? Rows,
+    string? Error
+);
 
 /// <summary>
 /// The last attempt, kept in <c>{folder}/last-backup.json</c> so that every process (the server, the CLI, another
@@ -19,19 +26,29 @@ public sealed class BackupStatus
     private const string FileName = "last-backup.json";
     private readonly TimeProvider _time;
 
-    public BackupStatus(IOptions<BackupOptions> options, IOptions<StoryEngineOptions> storage, TimeProvider time,
-        IMeterFactory meters)
+    public BackupStatus(
+        IOptions<BackupOptions> options,
+        IOptions<StoryEngineOptions> storage,
+        TimeProvider time,
+        IMeterFactory meters
+    )
     {
         _time = time;
         Folder = options.Value.ResolveFolder(storage.Value);
         Interval = options.Value.Interval(storage.Value.UsesPostgres);
         var meter = meters.Create(MeterName);
-        meter.CreateObservableGauge("storyengine.backup.age", () => AgeSeconds() is { } age
-                ? [new Measurement<double>(age)] : Array.Empty<Measurement<double>>(),
-            unit: "s", description: "Seconds since the last successful backup");
-        meter.CreateObservableGauge("storyengine.backup.size", () => LastSuccess()?.Bytes is { } bytes
-                ? [new Measurement<long>(bytes)] : Array.Empty<Measurement<long>>(),
-            unit: "By", description: "Size of the last successful backup");
+        meter.CreateObservableGauge(
+            "storyengine.backup.age",
+            () => AgeSeconds() is { } age ? [new Measurement<double>(age)] : Array.Empty<Measurement<double>>(),
+            unit: "s",
+            description: "Seconds since the last successful backup"
+        );
+        meter.CreateObservableGauge(
+            "storyengine.backup.size",
+            () => LastSuccess()?.Bytes is { } bytes ? [new Measurement<long>(bytes)] : Array.Empty<Measurement<long>>(),
+            unit: "By",
+            description: "Size of the last successful backup"
+        );
     }
 
     public string Folder { get; }
@@ -60,8 +77,9 @@ public sealed class BackupStatus
         var path = Path.Combine(Folder, FileName);
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<StatusFile>(File.ReadAllText(path),
-                JsonSerializerOptions.Web) : null;
+            return File.Exists(path)
+                ? JsonSerializer.Deserialize<StatusFile>(File.ReadAllText(path), JsonSerializerOptions.Web)
+                : null;
         }
         catch (JsonException)
         {

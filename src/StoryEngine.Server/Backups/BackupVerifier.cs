@@ -25,14 +25,19 @@ public sealed class BackupVerifier(IOptions<StoryEngineOptions> storage)
             : await InTemporarySqliteAsync(archive, cancellationToken);
     }
 
-    private static async Task<VerifyResult> InTemporarySqliteAsync(BackupArchive archive,
-        CancellationToken cancellationToken)
+    private static async Task<VerifyResult> InTemporarySqliteAsync(
+        BackupArchive archive,
+        CancellationToken cancellationToken
+    )
     {
         var folder = Path.Combine(Path.GetTempPath(), "storyengine-verify-" + Guid.NewGuid().ToString("N"));
         try
         {
-            return await CompareAsync(new SqliteStorageProvider(Path.Combine(folder, "verify.db")), archive,
-                cancellationToken);
+            return await CompareAsync(
+                new SqliteStorageProvider(Path.Combine(folder, "verify.db")),
+                archive,
+                cancellationToken
+            );
         }
         finally
         {
@@ -44,8 +49,11 @@ public sealed class BackupVerifier(IOptions<StoryEngineOptions> storage)
         }
     }
 
-    private static async Task<VerifyResult> InTemporaryPostgresAsync(BackupArchive archive, string connectionString,
-        CancellationToken cancellationToken)
+    private static async Task<VerifyResult> InTemporaryPostgresAsync(
+        BackupArchive archive,
+        string connectionString,
+        CancellationToken cancellationToken
+    )
     {
         var name = "storyengine_verify_" + Guid.NewGuid().ToString("N")[..16];
         await ExecuteAsync(connectionString, $"CREATE DATABASE {name}", cancellationToken);
@@ -57,13 +65,19 @@ public sealed class BackupVerifier(IOptions<StoryEngineOptions> storage)
         }
         finally
         {
-            await ExecuteAsync(connectionString, $"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
-                CancellationToken.None);
+            await ExecuteAsync(
+                connectionString,
+                $"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                CancellationToken.None
+            );
         }
     }
 
-    private static async Task<VerifyResult> CompareAsync(IStorageProvider provider, BackupArchive archive,
-        CancellationToken cancellationToken)
+    private static async Task<VerifyResult> CompareAsync(
+        IStorageProvider provider,
+        BackupArchive archive,
+        CancellationToken cancellationToken
+    )
     {
         var restore = new DatabaseRestore(provider);
         var result = await restore.RestoreAsync(archive, force: false, applyLaterMigrations: false, cancellationToken);
@@ -74,8 +88,10 @@ public sealed class BackupVerifier(IOptions<StoryEngineOptions> storage)
             var read = await restore.DigestAsync(table.Name, table.Columns, cancellationToken);
             if (table.Rows != manifestRows[table.Name] || read.Rows != table.Rows)
             {
-                differences.Add($"{table.Name}: the manifest says {manifestRows[table.Name]} rows, {table.Rows} were " +
-                    $"restored, {read.Rows} read back");
+                differences.Add(
+                    $"{table.Name}: the manifest says {manifestRows[table.Name]} rows, {table.Rows} were "
+                        + $"restored, {read.Rows} read back"
+                );
             }
             else if (read.Value != table.Digest)
             {

@@ -61,7 +61,10 @@ public sealed partial class PgDump(IOptions<StoryEngineOptions> storage, ILogger
         return null;
     }
 
-    [LoggerMessage(EventId = BackupLogEvents.Failed, Level = LogLevel.Warning,
-        Message = "pg_dump exited with {ExitCode}; the backup carries the engine-neutral tables only: {Error}")]
+    [LoggerMessage(
+        EventId = BackupLogEvents.Failed,
+        Level = LogLevel.Warning,
+        Message = "pg_dump exited with {ExitCode}; the backup carries the engine-neutral tables only: {Error}"
+    )]
     private static partial void LogFailed(ILogger logger, int exitCode, string error);
 }

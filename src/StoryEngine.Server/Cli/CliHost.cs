@@ -1,7 +1,7 @@
-using System.Data.Common;
-using StoryEngine.Core.Errors;
 using System.CommandLine;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core.Errors;
 using StoryEngine.Server.Hosting;
 
 namespace StoryEngine.Server.Cli;
@@ -12,8 +12,12 @@ namespace StoryEngine.Server.Cli;
 /// </summary>
 public static class CliHost
 {
-    public static async Task<int> RunAsync(ParseResult parse, Func<WebApplication, Task<int>> command,
-        IReadOnlyDictionary<string, string?>? extra = null, bool quietLogs = true)
+    public static async Task<int> RunAsync(
+        ParseResult parse,
+        Func<WebApplication, Task<int>> command,
+        IReadOnlyDictionary<string, string?>? extra = null,
+        bool quietLogs = true
+    )
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         if (parse.GetValue(CliApp.DataDir) is { Length: > 0 } dataDir)
@@ -39,7 +43,8 @@ public static class CliHost
         {
             return ConfigurationError(e.Message);
         }
-        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        catch (InvalidOperationException e)
+            when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
         {
             return ConfigurationError(e.Message);
         }
@@ -71,7 +76,8 @@ public static class CliHost
         return CliApp.ConfigurationErrorExitCode;
     }
 
-    /// <summary>Prints a message for the person at the terminal and returns the exit code for "you asked for something wrong".</summary>
+    /// <summary>Prints a message for the person at the terminal and returns the exit code for "you asked for something
+    /// wrong".</summary>
     public static int UsageError(string message)
     {
         Console.Error.WriteLine($"storyengine: {message}");

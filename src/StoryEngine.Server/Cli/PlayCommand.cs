@@ -15,47 +15,62 @@ public static class PlayCommand
 {
     public static Command Create()
     {
-        var adventure = new Argument<string>("adventureId") { Description = "The adventure to play (see: storyengine adventures list)" };
+        var adventure = new Argument<string>("adventureId")
+        {
+            Description = "The adventure to play (see: " + "storyengine adventures list)",
+        };
         var command = new Command("play", "Play an adventure in the terminal") { adventure, AdventuresCommand.User };
         command.SetAction((parse, ct) => CliHost.RunAsync(parse, async app =>
-        {
-            var owner = await AdventuresCommand.OwnerAsync(app.Services, parse.GetValue(AdventuresCommand.User)!, ct);
-            var adventures = app.Services.GetRequiredService<AdventureService>();
-            var turns = app.Services.GetRequiredService<TurnService>();
-            var log = app.Services.GetRequiredService<IStoryLog>();
-            var id = parse.GetValue(adventure)!;
-            var current = await adventures.GetAsync(owner.Id, id, ct);
-            Console.WriteLine($"== {current.Title} ==   (/say, /story, /continue, /retry, /undo, /quit)");
-            foreach (var turn in (await log.ListTurnsAsync(id, null, 3, includeUndone: false, ct)).Reverse())
-            {
-                Print(turn);
-            }
-            while (true)
-            {
-                Console.Write("\n> ");
-                var line = await Console.In.ReadLineAsync(ct);
-                if (line is null || line.Trim() is "/quit" or "/exit")
                 {
-                    return 0;
-                }
-                try
-                {
-                    var run = await RunAsync(line.Trim(), owner.Id, id, adventures, turns, log, ct);
-                    if (run is not null)
+                    var owner = await AdventuresCommand.OwnerAsync(
+                        app.Services,
+                        parse.GetValue(AdventuresCommand.User)!,
+                        ct
+                    );
+                    var adventures = app.Services.GetRequiredService<AdventureService>();
+                    var turns = app.Services.GetRequiredService<TurnService>();
+                    var log = app.Services.GetRequiredService<IStoryLog>();
+                    var id = parse.GetValue(adventure)!;
+                    var current = await adventures.GetAsync(owner.Id, id, ct);
+                    Console.WriteLine($"== {current.Title} ==   (/say, /story, /continue, /retry, /undo, /quit)");
+                    foreach (var turn in (await log.ListTurnsAsync(id, null, 3, includeUndone: false, ct)).Reverse())
                     {
-                        await StreamAsync(run, ct);
+                        Print(turn);
                     }
-                }
-                catch (StoryEngineException e)
-                {
-                    Console.WriteLine($"[{e.Code}] {e.Message}");
-                }
-            }
-        }));
+                    while (true)
+                    {
+                        Console.Write("\n> ");
+                        var line = await Console.In.ReadLineAsync(ct);
+                        if (line is null || line.Trim() is "/quit" or "/exit")
+                        {
+                            return 0;
+                        }
+                        try
+                        {
+                            var run = await RunAsync(line.Trim(), owner.Id, id, adventures, turns, log, ct);
+                            if (run is not null)
+                            {
+                                await StreamAsync(run, ct);
+                            }
+                        }
+                        catch (StoryEngineException e)
+                        {
+                            Console.WriteLine($"[{e.Code}] {e.Message}");
+                        }
+                    }
+                }));
         return command;
     }
 
-    private static async Task<TurnRun?> RunAsync(string line, string ownerId, string id, AdventureService adventures, TurnService turns, IStoryLog log, CancellationToken ct)
+    private static async Task<TurnRun?> RunAsync(
+        string line,
+        string ownerId,
+        string id,
+        AdventureService adventures,
+        TurnService turns,
+        IStoryLog log,
+        CancellationToken ct
+    )
     {
         if (line.Length == 0)
         {

@@ -15,40 +15,59 @@ public static class RestoreCommand
         var force = new Option<bool>("--force") { Description = "Replace everything in a database that is not empty" };
         var keys = new Option<bool>("--keys")
         {
-            Description = "Also put the backup's key folder into {DataDir}/keys "
+            Description =
+                "Also put the backup's key folder into {DataDir}/keys "
                 + "(a key it replaces is kept as NAME.before-restore)",
         };
-        var command = new Command("restore", "Restore a backup into an empty database (stop the server first)") { path,
-            force, keys };
-        command.SetAction((parse, ct) => BackupCommand.RunAsync(parse, async app =>
+        var command = new Command("restore", "Restore a backup into an empty database (stop the server first)")
         {
-            using var archive = await BackupArchive.OpenAsync(parse.GetValue(path)!, ct);
-            var provider = app.Services.GetRequiredService<IStorageProvider>();
-            Console.WriteLine(
-                $"Checksums match. Restoring a {archive.Manifest.Engine} backup of {archive.Manifest.CreatedAt:u} " +
-                $"(schema version {archive.Manifest.SchemaVersion}) into {provider.Engine} at {provider.Target}.");
-            if (parse.GetValue(keys))
-            {
-                RestoreKeys(archive, app.Services.GetRequiredService<IOptions<StoryEngineOptions>>().Value.DataDir);
-            }
-            var result = await new DatabaseRestore(provider).RestoreAsync(archive, parse.GetValue(force),
-                applyLaterMigrations: true, ct);
-            foreach (var table in result.Tables)
-            {
-                Console.WriteLine($"  {table.Name,-28} {table.Rows,12:N0} rows");
-            }
-            foreach (var skipped in result.Skipped)
-            {
-                Console.WriteLine($"  {skipped,-28} skipped: not in this engine's schema (rebuilt from other tables)");
-            }
-            Console.WriteLine($"Restored {result.Tables.Sum(t => t.Rows):N0} rows.");
-            if (!parse.GetValue(keys) && archive.Manifest.Files.Any(f => f.Entry.StartsWith("keys/",
-                StringComparison.Ordinal)))
-            {
-                Console.WriteLine("The backup carries a key folder; pass --keys to restore it too.");
-            }
-            return 0;
-        }));
+            path,
+            force,
+            keys,
+        };
+        command.SetAction((parse, ct) => BackupCommand.RunAsync(parse, async app =>
+                {
+                    using var archive = await BackupArchive.OpenAsync(parse.GetValue(path)!, ct);
+                    var provider = app.Services.GetRequiredService<IStorageProvider>();
+                    Console.WriteLine(
+                        $"Checksums match. Restoring a {archive.Manifest.Engine} backup of "
+                            + $"{archive.Manifest.CreatedAt:u} "
+                            + $"(schema version {archive.Manifest.SchemaVersion}) into {provider.Engine} at "
+                            + $"{provider.Target}."
+                    );
+                    if (parse.GetValue(keys))
+                    {
+                        RestoreKeys(
+                            archive,
+                            app.Services.GetRequiredService<IOptions<StoryEngineOptions>>().Value.DataDir
+                        );
+                    }
+                    var result = await new DatabaseRestore(provider).RestoreAsync(
+                        archive,
+                        parse.GetValue(force),
+                        applyLaterMigrations: true,
+                        ct
+                    );
+                    foreach (var table in result.Tables)
+                    {
+                        Console.WriteLine($"  {table.Name, -28} {table.Rows, 12:N0} rows");
+                    }
+                    foreach (var skipped in result.Skipped)
+                    {
+                        Console.WriteLine(
+                            $"  {skipped, -28} skipped: not in this engine's schema (rebuilt from other tables)"
+                        );
+                    }
+                    Console.WriteLine($"Restored {result.Tables.Sum(t => t.Rows):N0} rows.");
+                    if (
+                        !parse.GetValue(keys)
+                        && archive.Manifest.Files.Any(f => f.Entry.StartsWith("keys/", StringComparison.Ordinal))
+                    )
+                    {
+                        Console.WriteLine("The backup carries a key folder; pass --keys to restore it too.");
+                    }
+                    return 0;
+                }));
         return command;
     }
 
@@ -64,8 +83,9 @@ public static class RestoreCommand
             throw new BackupException("The backup carries no key folder (it was taken without --include-keys).");
         }
         var root = Path.GetFullPath(Path.Combine(dataDir, "keys"));
-        var targets = files.Select(f => (File: f, Path: Path.GetFullPath(Path.Combine(root,
-            f.Entry["keys/".Length..])))).ToArray();
+        var targets = files
+            .Select(f => (File: f, Path: Path.GetFullPath(Path.Combine(root, f.Entry["keys/".Length..]))))
+            .ToArray();
         if (targets.Any(t => !t.Path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
         {
             throw new BackupException("The backup's key folder names a path outside the key folder; refusing it.");

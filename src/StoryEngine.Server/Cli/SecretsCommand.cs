@@ -12,17 +12,25 @@ public static class SecretsCommand
 {
     public static Command Create()
     {
-        var encrypt = new Command("encrypt", "Encrypt a value read from standard input for configuration (prints enc:v1:...)");
+        var encrypt = new Command(
+            "encrypt",
+            "Encrypt a value read from standard input for configuration (prints " + "enc:v1:...)"
+        );
         encrypt.SetAction((parse, ct) => CliHost.RunAsync(parse, async app =>
-        {
-            var value = (await Console.In.ReadToEndAsync(ct)).TrimEnd('\r', '\n');
-            if (value.Length == 0)
-            {
-                return CliHost.UsageError("nothing to encrypt: pipe the value in, for example: printf %s \"$KEY\" | storyengine secrets encrypt");
-            }
-            Console.WriteLine(SecretBox.ConfigurationPrefix + app.Services.GetRequiredService<SecretBox>().Seal(value));
-            return 0;
-        }));
+                {
+                    var value = (await Console.In.ReadToEndAsync(ct)).TrimEnd('\r', '\n');
+                    if (value.Length == 0)
+                    {
+                        return CliHost.UsageError(
+                            "nothing to encrypt: pipe the value in, for example: printf %s \"$KEY\" | "
+                                + "storyengine secrets encrypt"
+                        );
+                    }
+                    Console.WriteLine(
+                        SecretBox.ConfigurationPrefix + app.Services.GetRequiredService<SecretBox>().Seal(value)
+                    );
+                    return 0;
+                }));
         return new Command("secrets", "Secrets at rest: encrypt configuration values") { encrypt };
     }
 }

@@ -11,26 +11,39 @@ public static class ServeCommand
         {
             Description = "Addresses to listen on, separated by ';' (default http://127.0.0.1:5080; config key urls)",
         };
-        var command = new Command("serve", "Run the server (migrates the database first unless Database:MigrateOnStart is false)") { urls };
-        command.SetAction((parse, cancellationToken) =>
+        var command = new Command(
+            "serve",
+            "Run the server (migrates the database first unless " + "Database:MigrateOnStart is false)"
+        )
         {
-            var extra = new Dictionary<string, string?>();
-            if (parse.GetValue(urls) is { Length: > 0 } value)
+            urls,
+        };
+        command.SetAction(
+            (parse, cancellationToken) =>
             {
-                extra["urls"] = value;
-            }
-            return CliHost.RunAsync(parse, async app =>
-            {
-                if (string.IsNullOrEmpty(app.Configuration["urls"]))
+                var extra = new Dictionary<string, string?>();
+                if (parse.GetValue(urls) is { Length: > 0 } value)
                 {
-                    app.Urls.Add("http://127.0.0.1:5080");
+                    extra["urls"] = value;
                 }
-                await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, cancellationToken);
-                app.MapStoryEngine();
-                await app.RunAsync();
-                return 0;
-            }, extra, quietLogs: false);
-        });
+                return CliHost.RunAsync(
+                    parse,
+                    async app =>
+                    {
+                        if (string.IsNullOrEmpty(app.Configuration["urls"]))
+                        {
+                            app.Urls.Add("http://127.0.0.1:5080");
+                        }
+                        await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, cancellationToken);
+                        app.MapStoryEngine();
+                        await app.RunAsync();
+                        return 0;
+                    },
+                    extra,
+                    quietLogs: false
+                );
+            }
+        );
         return command;
     }
 }

@@ -9,7 +9,8 @@ public sealed record CreateAdventureRequest(
     IReadOnlyList<string>? CharacterIds = null,
     string? StartLocationId = null,
     string? Opening = null,
-    string? Title = null);
+    string? Title = null
+);
 
 public sealed record AdventureResponse(
     string Id,
@@ -23,10 +24,24 @@ public sealed record AdventureResponse(
     int TurnCount,
     long LastSequence,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt
+)
 {
-    public static AdventureResponse From(Adventure a) => new(a.Id, a.WorldId, a.Title, a.PersonaId, a.CharacterIds, a.StartLocationId,
-        a.ForkedFromId, a.ForkedAtTurnId, a.TurnCount, a.LastSequence, a.CreatedAt, a.UpdatedAt);
+    public static AdventureResponse From(Adventure a) =>
+        new(
+            a.Id,
+            a.WorldId,
+            a.Title,
+            a.PersonaId,
+            a.CharacterIds,
+            a.StartLocationId,
+            a.ForkedFromId,
+            a.ForkedAtTurnId,
+            a.TurnCount,
+            a.LastSequence,
+            a.CreatedAt,
+            a.UpdatedAt
+        );
 }
 
 public sealed record TakeTurnRequest(string? Kind, string? Text);
@@ -45,7 +60,8 @@ public sealed record NarrationResponse(
     TokenUsage? Usage,
     NarrationTimings? Timings,
     string? ErrorCode,
-    string? Error);
+    string? Error
+);
 
 /// <summary>A turn of the transcript: the player's move, the chosen narration and every alternative.</summary>
 public sealed record TurnResponse(
@@ -59,14 +75,42 @@ public sealed record TurnResponse(
     IReadOnlyList<NarrationResponse> Alternatives,
     bool Undone,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt
+)
 {
-    public static TurnResponse From(TurnRecord t) => new(t.TurnId, t.Number, t.Kind, t.PlayerText, t.ChosenNarration.Text, t.ChosenNarration.Status, t.Chosen,
-        t.Alternatives.Select(a => new NarrationResponse(a.Text, a.Status, a.Backend, a.Model, a.Usage, a.Timings, a.ErrorCode, a.Error)).ToArray(),
-        t.Undone, t.CreatedAt, t.UpdatedAt);
+    public static TurnResponse From(TurnRecord t) =>
+        new(
+            t.TurnId,
+            t.Number,
+            t.Kind,
+            t.PlayerText,
+            t.ChosenNarration.Text,
+            t.ChosenNarration.Status,
+            t.Chosen,
+            t.Alternatives.Select(a => new NarrationResponse(
+                    a.Text,
+                    a.Status,
+                    a.Backend,
+                    a.Model,
+                    a.Usage,
+                    a.Timings,
+                    a.ErrorCode,
+                    a.Error
+                ))
+                .ToArray(),
+            t.Undone,
+            t.CreatedAt,
+            t.UpdatedAt
+        );
 }
 
-public sealed record StoryEventResponse(long Sequence, string Type, System.Text.Json.JsonElement Payload, string Actor, DateTimeOffset At)
+public sealed record StoryEventResponse(
+    long Sequence,
+    string Type,
+    System.Text.Json.JsonElement Payload,
+    string Actor,
+    DateTimeOffset At
+)
 {
     public static StoryEventResponse From(StoryEvent e) => new(e.Sequence, e.Type, e.Payload, e.Actor, e.At);
 }

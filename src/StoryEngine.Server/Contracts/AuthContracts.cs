@@ -2,7 +2,8 @@ namespace StoryEngine.Server.Contracts;
 
 public sealed record RegisterRequest(string? Username, string? Password);
 
-/// <summary><see cref="Code"/> (TOTP) or <see cref="RecoveryCode"/> is needed when the account has two-factor sign-in on.</summary>
+/// <summary><see cref="Code"/> (TOTP) or <see cref="RecoveryCode"/> is needed when the account has two-factor sign-in
+/// on.</summary>
 public sealed record LoginRequest(string? Username, string? Password, string? Code = null, string? RecoveryCode = null);
 
 public sealed record RefreshRequest(string? RefreshToken);

@@ -22,33 +22,51 @@ public sealed record CharacterRequest(
     string? SystemPrompt = null,
     string? PostHistoryInstructions = null,
     string? Creator = null,
-    string? CharacterVersion = null) : IResourceRequest<CharacterRequest, Character>
+    string? CharacterVersion = null
+) : IResourceRequest<CharacterRequest, Character>
 {
-    public Character ToBody() => new()
-    {
-        Name = Name ?? "",
-        Description = Description ?? "",
-        Personality = Personality ?? "",
-        Appearance = Appearance ?? "",
-        SpeechStyle = SpeechStyle ?? "",
-        Goals = Goals ?? "",
-        FirstMessage = FirstMessage ?? "",
-        AlternateGreetings = AlternateGreetings ?? [],
-        Tags = Tags ?? [],
-        Extensions = Extensions ?? [],
-        Scenario = Scenario ?? "",
-        ExampleMessages = ExampleMessages ?? "",
-        CreatorNotes = CreatorNotes ?? "",
-        SystemPrompt = SystemPrompt ?? "",
-        PostHistoryInstructions = PostHistoryInstructions ?? "",
-        Creator = Creator ?? "",
-        CharacterVersion = CharacterVersion ?? "",
-    };
+    public Character ToBody() =>
+        new()
+        {
+            Name = Name ?? "",
+            Description = Description ?? "",
+            Personality = Personality ?? "",
+            Appearance = Appearance ?? "",
+            SpeechStyle = SpeechStyle ?? "",
+            Goals = Goals ?? "",
+            FirstMessage = FirstMessage ?? "",
+            AlternateGreetings = AlternateGreetings ?? [],
+            Tags = Tags ?? [],
+            Extensions = Extensions ?? [],
+            Scenario = Scenario ?? "",
+            ExampleMessages = ExampleMessages ?? "",
+            CreatorNotes = CreatorNotes ?? "",
+            SystemPrompt = SystemPrompt ?? "",
+            PostHistoryInstructions = PostHistoryInstructions ?? "",
+            Creator = Creator ?? "",
+            CharacterVersion = CharacterVersion ?? "",
+        };
 
-    public static CharacterRequest FromBody(Character b) => new(
-        b.Name, b.Description, b.Personality, b.Appearance, b.SpeechStyle, b.Goals, b.FirstMessage,
-        b.AlternateGreetings, b.Tags, (JsonObject)b.Extensions.DeepClone(),
-        b.Scenario, b.ExampleMessages, b.CreatorNotes, b.SystemPrompt, b.PostHistoryInstructions, b.Creator, b.CharacterVersion);
+    public static CharacterRequest FromBody(Character b) =>
+        new(
+            b.Name,
+            b.Description,
+            b.Personality,
+            b.Appearance,
+            b.SpeechStyle,
+            b.Goals,
+            b.FirstMessage,
+            b.AlternateGreetings,
+            b.Tags,
+            (JsonObject)b.Extensions.DeepClone(),
+            b.Scenario,
+            b.ExampleMessages,
+            b.CreatorNotes,
+            b.SystemPrompt,
+            b.PostHistoryInstructions,
+            b.Creator,
+            b.CharacterVersion
+        );
 }
 
 public sealed record CharacterResponse(
@@ -75,12 +93,34 @@ public sealed record CharacterResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt) : IResourceResponse<CharacterResponse, Character>
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
+) : IResourceResponse<CharacterResponse, Character>
 {
-    public static CharacterResponse From(StoredResource<Character> r) => new(
-        r.Id, r.ParentId!, r.Body.Name, r.Body.Description, r.Body.Personality, r.Body.Appearance, r.Body.SpeechStyle,
-        r.Body.Goals, r.Body.FirstMessage, r.Body.AlternateGreetings, r.Body.Tags,
-        r.Body.Scenario, r.Body.ExampleMessages, r.Body.CreatorNotes, r.Body.SystemPrompt, r.Body.PostHistoryInstructions,
-        r.Body.Creator, r.Body.CharacterVersion, r.Body.Extensions,
-        r.Version, r.CreatedAt, r.UpdatedAt, r.DeletedAt, Lifecycle.PurgeAt(r));
+    public static CharacterResponse From(StoredResource<Character> r) =>
+        new(
+            r.Id,
+            r.ParentId!,
+            r.Body.Name,
+            r.Body.Description,
+            r.Body.Personality,
+            r.Body.Appearance,
+            r.Body.SpeechStyle,
+            r.Body.Goals,
+            r.Body.FirstMessage,
+            r.Body.AlternateGreetings,
+            r.Body.Tags,
+            r.Body.Scenario,
+            r.Body.ExampleMessages,
+            r.Body.CreatorNotes,
+            r.Body.SystemPrompt,
+            r.Body.PostHistoryInstructions,
+            r.Body.Creator,
+            r.Body.CharacterVersion,
+            r.Body.Extensions,
+            r.Version,
+            r.CreatedAt,
+            r.UpdatedAt,
+            r.DeletedAt,
+            Lifecycle.PurgeAt(r)
+        );
 }

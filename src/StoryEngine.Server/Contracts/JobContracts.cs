@@ -17,11 +17,27 @@ public sealed record JobResponse(
     string? LastError,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? FinishedAt)
+    DateTimeOffset? FinishedAt
+)
 {
-    public static JobResponse From(JobRecord j) => new(j.Id, j.Type, j.AdventureId, j.Priority.ToString().ToLowerInvariant(), j.State, j.Attempts, j.MaxAttempts,
-        j.RunAfter, j.LockedUntil, j.LastError, j.CreatedAt, j.UpdatedAt, j.FinishedAt);
+    public static JobResponse From(JobRecord j) =>
+        new(
+            j.Id,
+            j.Type,
+            j.AdventureId,
+            j.Priority.ToString().ToLowerInvariant(),
+            j.State,
+            j.Attempts,
+            j.MaxAttempts,
+            j.RunAfter,
+            j.LockedUntil,
+            j.LastError,
+            j.CreatedAt,
+            j.UpdatedAt,
+            j.FinishedAt
+        );
 }
 
-/// <summary>An adventure's world state as of a turn (<see cref="AtTurn"/> null: the newest) and the log position it was read at.</summary>
+/// <summary>An adventure's world state as of a turn (<see cref="AtTurn"/> null: the newest) and the log position it was
+/// read at.</summary>
 public sealed record WorldStateResponse(string AdventureId, int? AtTurn, long Sequence, WorldState State);

@@ -11,19 +11,30 @@ public sealed record LocationRequest(
     string? Description = null,
     string? ParentId = null,
     IReadOnlyList<LocationConnectionDto>? Connections = null,
-    IReadOnlyList<string>? Tags = null) : IResourceRequest<LocationRequest, Location>
+    IReadOnlyList<string>? Tags = null
+) : IResourceRequest<LocationRequest, Location>
 {
-    public Location ToBody() => new()
-    {
-        Name = Name ?? "",
-        Description = Description ?? "",
-        ParentId = string.IsNullOrEmpty(ParentId) ? null : ParentId,
-        Connections = Connections?.Select(c => new LocationConnection(c?.LocationId ?? "", c?.Description ?? "")).ToArray() ?? [],
-        Tags = Tags ?? [],
-    };
+    public Location ToBody() =>
+        new()
+        {
+            Name = Name ?? "",
+            Description = Description ?? "",
+            ParentId = string.IsNullOrEmpty(ParentId) ? null : ParentId,
+            Connections = Connections
+                ?.Select(c => new LocationConnection(c?.LocationId ?? "", c?.Description ?? ""))
+                .ToArray()
+                ?? [],
+            Tags = Tags ?? [],
+        };
 
-    public static LocationRequest FromBody(Location b) => new(
-        b.Name, b.Description, b.ParentId, b.Connections.Select(c => new LocationConnectionDto(c.LocationId, c.Description)).ToArray(), b.Tags);
+    public static LocationRequest FromBody(Location b) =>
+        new(
+            b.Name,
+            b.Description,
+            b.ParentId,
+            b.Connections.Select(c => new LocationConnectionDto(c.LocationId, c.Description)).ToArray(),
+            b.Tags
+        );
 }
 
 public sealed record LocationResponse(
@@ -38,10 +49,22 @@ public sealed record LocationResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt) : IResourceResponse<LocationResponse, Location>
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
+) : IResourceResponse<LocationResponse, Location>
 {
-    public static LocationResponse From(StoredResource<Location> r) => new(
-        r.Id, r.ParentId!, r.Body.Name, r.Body.Description, r.Body.ParentId,
-        r.Body.Connections.Select(c => new LocationConnectionDto(c.LocationId, c.Description)).ToArray(), r.Body.Tags,
-        r.Version, r.CreatedAt, r.UpdatedAt, r.DeletedAt, Lifecycle.PurgeAt(r));
+    public static LocationResponse From(StoredResource<Location> r) =>
+        new(
+            r.Id,
+            r.ParentId!,
+            r.Body.Name,
+            r.Body.Description,
+            r.Body.ParentId,
+            r.Body.Connections.Select(c => new LocationConnectionDto(c.LocationId, c.Description)).ToArray(),
+            r.Body.Tags,
+            r.Version,
+            r.CreatedAt,
+            r.UpdatedAt,
+            r.DeletedAt,
+            Lifecycle.PurgeAt(r)
+        );
 }

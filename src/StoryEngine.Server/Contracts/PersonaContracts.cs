@@ -4,12 +4,16 @@ using StoryEngine.Core.Resources;
 
 namespace StoryEngine.Server.Contracts;
 
-public sealed record PersonaRequest(
-    string? Name,
-    string? Description = null,
-    IReadOnlyList<string>? Tags = null) : IResourceRequest<PersonaRequest, Persona>
+public sealed record PersonaRequest(string? Name, string? Description = null, IReadOnlyList<string>? Tags = null)
+    : IResourceRequest<PersonaRequest, Persona>
 {
-    public Persona ToBody() => new() { Name = Name ?? "", Description = Description ?? "", Tags = Tags ?? [] };
+    public Persona ToBody() =>
+        new()
+        {
+            Name = Name ?? "",
+            Description = Description ?? "",
+            Tags = Tags ?? [],
+        };
 
     public static PersonaRequest FromBody(Persona b) => new(b.Name, b.Description, b.Tags);
 }
@@ -23,8 +27,19 @@ public sealed record PersonaResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt) : IResourceResponse<PersonaResponse, Persona>
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
+) : IResourceResponse<PersonaResponse, Persona>
 {
-    public static PersonaResponse From(StoredResource<Persona> r) => new(
-        r.Id, r.Body.Name, r.Body.Description, r.Body.Tags, r.Version, r.CreatedAt, r.UpdatedAt, r.DeletedAt, Lifecycle.PurgeAt(r));
+    public static PersonaResponse From(StoredResource<Persona> r) =>
+        new(
+            r.Id,
+            r.Body.Name,
+            r.Body.Description,
+            r.Body.Tags,
+            r.Version,
+            r.CreatedAt,
+            r.UpdatedAt,
+            r.DeletedAt,
+            Lifecycle.PurgeAt(r)
+        );
 }

@@ -1,6 +1,11 @@
 namespace StoryEngine.Server.Contracts;
 
-public sealed record TwoFactorStatusResponse(bool Enabled, DateTimeOffset? EnabledAt, bool Pending, int RecoveryCodesLeft);
+public sealed record TwoFactorStatusResponse(
+    bool Enabled,
+    DateTimeOffset? EnabledAt,
+    bool Pending,
+    int RecoveryCodesLeft
+);
 
 /// <summary>The new secret, as base32 for typing and as an otpauth:// URI for a QR code. Shown once.</summary>
 public sealed record TwoFactorEnrolmentResponse(string Secret, string OtpauthUri);

@@ -5,7 +5,14 @@ using StoryEngine.Providers.Configuration;
 namespace StoryEngine.Server.Contracts;
 
 /// <summary>Calls and tokens; <c>cost</c> is in the operator's currency (docs/configuration.md, Prices).</summary>
-public sealed record UsageTotalsResponse(long Calls, long PromptTokens, long CompletionTokens, long TotalTokens, long EstimatedCalls, decimal Cost)
+public sealed record UsageTotalsResponse(
+    long Calls,
+    long PromptTokens,
+    long CompletionTokens,
+    long TotalTokens,
+    long EstimatedCalls,
+    decimal Cost
+)
 {
     public static UsageTotalsResponse From(UsageTotals t) =>
         new(t.Calls, t.PromptTokens, t.CompletionTokens, t.TotalTokens, t.EstimatedCalls, t.CostMicros / 1_000_000m);
@@ -25,22 +32,46 @@ public sealed record QuotaResponse(long Used, long? Limit, long? Remaining, Date
 }
 
 /// <summary>GET /api/v1/me/usage: the caller's tier and quotas now, and their usage over the days asked for.</summary>
-public sealed record MyUsageResponse(string From, string To, string Tier, QuotaResponse Daily, QuotaResponse Monthly,
-    UsageTotalsResponse Totals, IReadOnlyList<DayUsageResponse> ByDay, IReadOnlyList<ModelUsageResponse> ByModel, IReadOnlyList<PurposeUsageResponse> ByPurpose)
+public sealed record MyUsageResponse(
+    string From,
+    string To,
+    string Tier,
+    QuotaResponse Daily,
+    QuotaResponse Monthly,
+    UsageTotalsResponse Totals,
+    IReadOnlyList<DayUsageResponse> ByDay,
+    IReadOnlyList<ModelUsageResponse> ByModel,
+    IReadOnlyList<PurposeUsageResponse> ByPurpose
+)
 {
     public static MyUsageResponse Create(UsageRange range, QuotaStatus quota, UsageBreakdown usage) =>
-        new(range.From, range.To, quota.Tier, QuotaResponse.From(quota.Daily), QuotaResponse.From(quota.Monthly),
+        new(
+            range.From,
+            range.To,
+            quota.Tier,
+            QuotaResponse.From(quota.Daily),
+            QuotaResponse.From(quota.Monthly),
             UsageTotalsResponse.From(usage.Totals),
             usage.ByDay.Select(d => new DayUsageResponse(d.Day, UsageTotalsResponse.From(d.Totals))).ToArray(),
-            usage.ByModel.Select(m => new ModelUsageResponse(m.Backend, m.Model, UsageTotalsResponse.From(m.Totals))).ToArray(),
-            usage.ByPurpose.Select(p => new PurposeUsageResponse(p.Purpose, UsageTotalsResponse.From(p.Totals))).ToArray());
+            usage
+                .ByModel.Select(m => new ModelUsageResponse(m.Backend, m.Model, UsageTotalsResponse.From(m.Totals)))
+                .ToArray(),
+            usage
+                .ByPurpose.Select(p => new PurposeUsageResponse(p.Purpose, UsageTotalsResponse.From(p.Totals)))
+                .ToArray()
+        );
 }
 
 /// <summary>One user's line of GET /api/v1/admin/usage.</summary>
 public sealed record UserUsageResponse(string UserId, string? Username, string Tier, UsageTotalsResponse Totals);
 
 /// <summary>GET /api/v1/admin/usage: the days covered, and one line per user who used anything in them.</summary>
-public sealed record AdminUsageResponse(string From, string To, IReadOnlyList<UserUsageResponse> Items, string? NextCursor);
+public sealed record AdminUsageResponse(
+    string From,
+    string To,
+    IReadOnlyList<UserUsageResponse> Items,
+    string? NextCursor
+);
 
 public sealed record SetTierRequest(string? Tier);
 
@@ -61,12 +92,20 @@ public sealed record BackendResponse(
     double? LastLatencyMs,
     DateTimeOffset? LastSuccessAt,
     DateTimeOffset? LastFailureAt,
-    string? Detail)
+    string? Detail
+)
 {
-    /// <summary>Every configured backend, in configuration order, each with its status from <paramref name="status"/>.</summary>
+    /// <summary>Every configured backend, in configuration order, each with its status from <paramref
+    /// name="status"/>.</summary>
     public static BackendResponse[] ListFrom(ProvidersSettings settings, IReadOnlyList<BackendStatus> status) =>
-        settings.Backends
-            .Select(b => From(b, settings.Narrator, status.FirstOrDefault(s => string.Equals(s.Name, b.Name, StringComparison.OrdinalIgnoreCase))))
+        settings
+            .Backends.Select(b =>
+                From(
+                    b,
+                    settings.Narrator,
+                    status.FirstOrDefault(s => string.Equals(s.Name, b.Name, StringComparison.OrdinalIgnoreCase))
+                )
+            )
             .ToArray();
 
     public static BackendResponse From(BackendOptions backend, NarratorOptions narrator, BackendStatus? status)
@@ -80,23 +119,43 @@ public sealed record BackendResponse(
         {
             roles.Add("utility");
         }
-        return new(backend.Name, backend.Kind, SafeUrl(backend.BaseUrl), backend.Model, backend.ContextTokens, !string.IsNullOrEmpty(backend.ApiKey), roles,
-            StateName(status?.State ?? BackendState.Unknown), status?.LastError, status?.LastLatency?.TotalMilliseconds,
-            status?.LastSuccessAt, status?.LastFailureAt, status?.Detail);
+        return new(
+            backend.Name,
+            backend.Kind,
+            SafeUrl(backend.BaseUrl),
+            backend.Model,
+            backend.ContextTokens,
+            !string.IsNullOrEmpty(backend.ApiKey),
+            roles,
+            StateName(status?.State ?? BackendState.Unknown),
+            status?.LastError,
+            status?.LastLatency?.TotalMilliseconds,
+            status?.LastSuccessAt,
+            status?.LastFailureAt,
+            status?.Detail
+        );
     }
 
-    private static string StateName(BackendState state) => state switch
-    {
-        BackendState.Up => "up",
-        BackendState.Down => "down",
-        BackendState.CircuitOpen => "circuit_open",
-        _ => "unknown",
-    };
+    private static string StateName(BackendState state) =>
+        state switch
+        {
+            BackendState.Up => "up",
+            BackendState.Down => "down",
+            BackendState.CircuitOpen => "circuit_open",
+            _ => "unknown",
+        };
 
     // A base URL may carry credentials (https://user:secret@host) or a key in its query: neither leaves the server.
     private static string SafeUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            ? new UriBuilder(uri) { UserName = "", Password = "", Query = "" }.Uri.ToString().TrimEnd('/')
+            ? new UriBuilder(uri)
+            {
+                UserName = "",
+                Password = "",
+                Query = "",
+            }
+                .Uri.ToString()
+                .TrimEnd('/')
             : url;
 }
 

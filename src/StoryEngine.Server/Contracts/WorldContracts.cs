@@ -11,20 +11,23 @@ public sealed record WorldRequest(
     string? Description = null,
     string? Rules = null,
     string? Style = null,
-    IReadOnlyList<string>? Tags = null) : IResourceRequest<WorldRequest, World>
+    IReadOnlyList<string>? Tags = null
+) : IResourceRequest<WorldRequest, World>
 {
-    public World ToBody() => new()
-    {
-        Name = Name ?? "",
-        Genre = Genre ?? "",
-        Tone = Tone ?? "",
-        Description = Description ?? "",
-        Rules = Rules ?? "",
-        Style = Style ?? "",
-        Tags = Tags ?? [],
-    };
+    public World ToBody() =>
+        new()
+        {
+            Name = Name ?? "",
+            Genre = Genre ?? "",
+            Tone = Tone ?? "",
+            Description = Description ?? "",
+            Rules = Rules ?? "",
+            Style = Style ?? "",
+            Tags = Tags ?? [],
+        };
 
-    public static WorldRequest FromBody(World b) => new(b.Name, b.Genre, b.Tone, b.Description, b.Rules, b.Style, b.Tags);
+    public static WorldRequest FromBody(World b) =>
+        new(b.Name, b.Genre, b.Tone, b.Description, b.Rules, b.Style, b.Tags);
 }
 
 public sealed record WorldResponse(
@@ -40,9 +43,23 @@ public sealed record WorldResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt) : IResourceResponse<WorldResponse, World>
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
+) : IResourceResponse<WorldResponse, World>
 {
-    public static WorldResponse From(StoredResource<World> r) => new(
-        r.Id, r.Body.Name, r.Body.Genre, r.Body.Tone, r.Body.Description, r.Body.Rules, r.Body.Style, r.Body.Tags,
-        r.Version, r.CreatedAt, r.UpdatedAt, r.DeletedAt, Lifecycle.PurgeAt(r));
+    public static WorldResponse From(StoredResource<World> r) =>
+        new(
+            r.Id,
+            r.Body.Name,
+            r.Body.Genre,
+            r.Body.Tone,
+            r.Body.Description,
+            r.Body.Rules,
+            r.Body.Style,
+            r.Body.Tags,
+            r.Version,
+            r.CreatedAt,
+            r.UpdatedAt,
+            r.DeletedAt,
+            Lifecycle.PurgeAt(r)
+        );
 }

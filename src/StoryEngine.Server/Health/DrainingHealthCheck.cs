@@ -9,9 +9,13 @@ namespace StoryEngine.Server.Health;
 /// </summary>
 public sealed class DrainingHealthCheck(ShutdownDrain drain) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context,
-        CancellationToken cancellationToken = default) =>
-        Task.FromResult(drain.IsDraining
-            ? HealthCheckResult.Unhealthy("draining: shutting down, new turns are refused")
-            : HealthCheckResult.Healthy("serving"));
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    ) =>
+        Task.FromResult(
+            drain.IsDraining
+                ? HealthCheckResult.Unhealthy("draining: shutting down, new turns are refused")
+                : HealthCheckResult.Healthy("serving")
+        );
 }

@@ -13,12 +13,17 @@ namespace StoryEngine.Server.Health;
 /// <summary>The database answers a trivial query.</summary>
 public sealed class DatabaseHealthCheck(IStorageProvider provider) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {
             await using var connection = await provider.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
+            await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)
+            );
             return HealthCheckResult.Healthy($"{provider.Engine} at {provider.Target}");
         }
         catch (DbException e)
@@ -31,7 +36,10 @@ public sealed class DatabaseHealthCheck(IStorageProvider provider) : IHealthChec
 /// <summary>Every migration this build knows is applied; a server on an older schema is not ready.</summary>
 public sealed class MigrationsHealthCheck(MigrationRunner migrations) : IHealthCheck
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context,
+        CancellationToken cancellationToken = default
+    )
     {
         try
         {
@@ -39,7 +47,9 @@ public sealed class MigrationsHealthCheck(MigrationRunner migrations) : IHealthC
             var latest = migrations.LatestVersion;
             return current == latest
                 ? HealthCheckResult.Healthy($"schema version {current}")
-                : HealthCheckResult.Unhealthy($"schema version {current}, this build needs {latest}: run `storyengine migrate up`");
+                : HealthCheckResult.Unhealthy(
+                    $"schema version {current}, this build needs {latest}: run " + "`storyengine migrate up`"
+                );
         }
         catch (DbException e)
         {
@@ -54,7 +64,8 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddStoryHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks()
+        services
+            .AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<MigrationsHealthCheck>("migrations", tags: [ReadyTag]);
         return services;
@@ -69,23 +80,48 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapStoryHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
-        health.MapGet("/live", () => TypedResults.Ok(new HealthResponse("Healthy", 0, new Dictionary<string, ComponentHealth>())))
-            .WithName("Live").WithSummary("The process is running");
-        health.MapGet("/ready", (HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
-                CancellationToken ct) =>
-                ReportAsync(checks, authorization, context, c => c.Tags.Contains(ReadyTag), ct))
-            .WithName("Ready").WithSummary("The server can take requests: database reachable, migrations current")
+        health
+            .MapGet("/live", () =>
+                TypedResults.Ok(new HealthResponse("Healthy", 0, new Dictionary<string, ComponentHealth>()))
+            )
+            .WithName("Live")
+            .WithSummary("The process is running");
+        health
+            .MapGet(
+                "/ready",
+                (
+                    HealthCheckService checks,
+                    IAuthorizationService authorization,
+                    HttpContext context,
+                    CancellationToken ct
+                ) => ReportAsync(checks, authorization, context, c => c.Tags.Contains(ReadyTag), ct)
+            )
+            .WithName("Ready")
+            .WithSummary("The server can take requests: database reachable, migrations current")
             .Produces<HealthResponse>(503);
-        health.MapGet("/", (HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
-                CancellationToken ct) => ReportAsync(checks, authorization, context, null, ct))
-            .WithName("Health").WithSummary("Every component's state")
+        health
+            .MapGet(
+                "/",
+                (
+                    HealthCheckService checks,
+                    IAuthorizationService authorization,
+                    HttpContext context,
+                    CancellationToken ct
+                ) => ReportAsync(checks, authorization, context, null, ct)
+            )
+            .WithName("Health")
+            .WithSummary("Every component's state")
             .Produces<HealthResponse>(503);
         return app;
     }
 
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> ReportAsync(
-        HealthCheckService checks, IAuthorizationService authorization, HttpContext context,
-        Func<HealthCheckRegistration, bool>? predicate, CancellationToken cancellationToken)
+        HealthCheckService checks,
+        IAuthorizationService authorization,
+        HttpContext context,
+        Func<HealthCheckRegistration, bool>? predicate,
+        CancellationToken cancellationToken
+    )
     {
         var report = await checks.CheckHealthAsync(predicate, cancellationToken);
         // The caller is whoever the default scheme (Bearer, for this path) says; with no token, nobody.
@@ -94,17 +130,26 @@ public static class HealthEndpoints
         var body = new HealthResponse(
             report.Status.ToString(),
             Math.Round(report.TotalDuration.TotalMilliseconds, 1),
-            report.Entries.ToDictionary(e => e.Key, e => new ComponentHealth(
-                e.Value.Status.ToString(),
-                detailed ? e.Value.Description : null,
-                Math.Round(e.Value.Duration.TotalMilliseconds, 1))));
+            report.Entries.ToDictionary(
+                e => e.Key,
+                e => new ComponentHealth(
+                    e.Value.Status.ToString(),
+                    detailed ? e.Value.Description : null,
+                    Math.Round(e.Value.Duration.TotalMilliseconds, 1)
+                )
+            )
+        );
         return report.Status == HealthStatus.Unhealthy
             ? TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable)
             : TypedResults.Ok(body);
     }
 }
 
-public sealed record HealthResponse(string Status, double DurationMs, IReadOnlyDictionary<string, ComponentHealth> Components);
+public sealed record HealthResponse(
+    string Status,
+    double DurationMs,
+    IReadOnlyDictionary<string, ComponentHealth> Components
+);
 
 /// <param name="Status">Healthy (up), Degraded or Unhealthy (down).</param>
 /// <param name="Description">What the check found, with addresses and error text: for admins only, absent
@@ -113,4 +158,5 @@ public sealed record HealthResponse(string Status, double DurationMs, IReadOnlyD
 public sealed record ComponentHealth(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description,
-    double DurationMs);
+    double DurationMs
+);

@@ -24,17 +24,22 @@ public static class AccountsServiceCollectionExtensions
         services.AddSingleton(sp => new LoginThrottle(
             sp.GetRequiredService<ILoginFailureStore>(),
             sp.GetRequiredService<IOptions<LockoutOptions>>().Value.ToSettings(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>()
+        ));
         services.AddSingleton(sp => new ActiveSessions(
             sp.GetRequiredService<ISessionStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<AuthOptions>>().Value.SessionCheckSeconds)));
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<AuthOptions>>().Value.SessionCheckSeconds)
+        ));
         services.AddSingleton<SessionService>();
         services.AddSingleton<PasswordService>();
         services.AddSingleton<UserAdministration>();
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(AuthorizationPolicies.Admin, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+        services
+            .AddAuthorizationBuilder()
+            .AddPolicy(AuthorizationPolicies.Admin, policy =>
+                policy.RequireAuthenticatedUser().RequireRole(Roles.Admin)
+            );
         return services;
     }
 }

@@ -23,7 +23,10 @@ public static class BackendSecrets
                 }
                 catch (SecretBoxException e)
                 {
-                    errors.Add($"{ProvidersConfiguration.BackendsSection}:{backend.Name}:ApiKey could not be decrypted: {e.Message}");
+                    errors.Add(
+                        $"{ProvidersConfiguration.BackendsSection}:{backend.Name}:ApiKey could not be "
+                            + $"decrypted: {e.Message}"
+                    );
                 }
             }
         }

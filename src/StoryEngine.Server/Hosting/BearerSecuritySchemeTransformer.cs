@@ -6,7 +6,11 @@ namespace StoryEngine.Server.Hosting;
 /// <summary>Tells OpenAPI readers (and the /docs explorer) that the API takes a bearer token.</summary>
 public sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransformer
 {
-    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public Task TransformAsync(
+        OpenApiDocument document,
+        OpenApiDocumentTransformerContext context,
+        CancellationToken cancellationToken
+    )
     {
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -17,7 +21,10 @@ public sealed class BearerSecuritySchemeTransformer : IOpenApiDocumentTransforme
             BearerFormat = "JWT",
             Description = "An access token from POST /api/v1/auth/login.",
         };
-        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] }];
+        document.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] },
+        ];
         document.Info.Title = "Story Engine API";
         return Task.CompletedTask;
     }

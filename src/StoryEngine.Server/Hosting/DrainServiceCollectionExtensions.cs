@@ -17,12 +17,19 @@ public static class DrainServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGracefulDrain(this IServiceCollection services)
     {
-        services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.Section)
-            .Validate(o => o.DrainSeconds is >= 0 and <= ShutdownOptions.MaxDrainSeconds,
-                $"Shutdown:DrainSeconds must be between 0 and {ShutdownOptions.MaxDrainSeconds}.")
+        services
+            .AddOptions<ShutdownOptions>()
+            .BindConfiguration(ShutdownOptions.Section)
+            .Validate(
+                o => o.DrainSeconds is >= 0 and <= ShutdownOptions.MaxDrainSeconds,
+                $"Shutdown:DrainSeconds must be between 0 and {ShutdownOptions.MaxDrainSeconds}."
+            )
             .ValidateOnStart();
-        services.AddOptions<HostOptions>().Configure<IOptions<ShutdownOptions>>((host, drain) =>
-            host.ShutdownTimeout = drain.Value.Drain + AfterDrain);
+        services
+            .AddOptions<HostOptions>()
+            .Configure<IOptions<ShutdownOptions>>(
+                (host, drain) => host.ShutdownTimeout = drain.Value.Drain + AfterDrain
+            );
         services.AddSingleton<ShutdownDrain>();
         services.AddHostedService<DrainLifetime>();
         services.AddHealthChecks().AddCheck<DrainingHealthCheck>("drain", tags: [HealthEndpoints.ReadyTag]);
@@ -40,7 +47,8 @@ public sealed partial class DrainLifetime(
     TurnService turns,
     IOptions<ShutdownOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<DrainLifetime> logger) : IHostedLifecycleService
+    ILogger<DrainLifetime> logger
+) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -72,11 +80,17 @@ public sealed partial class DrainLifetime(
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Narration.DrainStarted, Level = LogLevel.Information,
-        Message = "Shutting down: not ready, new turns refused, narrations in flight get {DrainSeconds} s to finish")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.DrainStarted,
+        Level = LogLevel.Information,
+        Message = "Shutting down: not ready, new turns refused, narrations in flight get {DrainSeconds} s to finish"
+    )]
     private static partial void LogDrainStarted(ILogger logger, int drainSeconds);
 
-    [LoggerMessage(EventId = LogEvents.Narration.DrainEnded, Level = LogLevel.Information,
-        Message = "Drain ended; {Interrupted} narrations still running were stopped and recorded as interrupted")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.DrainEnded,
+        Level = LogLevel.Information,
+        Message = "Drain ended; {Interrupted} narrations still running were stopped and recorded as interrupted"
+    )]
     private static partial void LogDrainEnded(ILogger logger, int interrupted);
 }

@@ -42,9 +42,12 @@ public static class HttpServiceCollectionExtensions
         services.Configure<BrotliCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
         services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
-        // Data protection (used by the framework's auth plumbing) keeps its keys with the rest of our data, not in $HOME.
+        // Data protection (used by the framework's auth plumbing) keeps its keys with the rest of our data, not in
+        // $HOME.
         var dataDir = builder.Configuration["DataDir"] is { Length: > 0 } dir ? dir : new StoryEngineOptions().DataDir;
-        services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys", "data-protection")));
+        services
+            .AddDataProtection()
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys", "data-protection")));
 
         services.AddHsts(o =>
         {
@@ -59,15 +62,17 @@ public static class HttpServiceCollectionExtensions
     /// <summary>Every failure leaves as an RFC 9457 problem with a stable <c>code</c> (docs/api.md).</summary>
     public static IServiceCollection AddStoryProblemDetails(this IServiceCollection services)
     {
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
-        {
-            var problem = context.ProblemDetails;
-            var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-            problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
-            problem.Type ??= ProblemCodes.TypeFor(status);
-            problem.Detail ??= ProblemCodes.DefaultDetail(status);
-            problem.Instance ??= context.HttpContext.Request.Path;
-        });
+        services.AddProblemDetails(o =>
+            o.CustomizeProblemDetails = context =>
+            {
+                var problem = context.ProblemDetails;
+                var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+                problem.Extensions.TryAdd("code", ProblemCodes.ForStatus(status));
+                problem.Type ??= ProblemCodes.TypeFor(status);
+                problem.Detail ??= ProblemCodes.DefaultDetail(status);
+                problem.Instance ??= context.HttpContext.Request.Path;
+            }
+        );
         services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>(); // after the framework's: see the class
         services.AddExceptionHandler<ProblemExceptionHandler>();
         // Our handler logs what is unexpected; expected 4xx exceptions are not worth an error line each.
@@ -87,13 +92,18 @@ public static class HttpServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStoryAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(WebAuthentication.SelectScheme)
+        services
+            .AddAuthentication(WebAuthentication.SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(
-                BearerAuthenticationHandler.SchemeName, null)
-            .AddPolicyScheme(WebAuthentication.SelectScheme, null, o => o.ForwardDefaultSelector = context =>
-                WebAppServiceCollectionExtensions.IsPageRequest(context)
-                    ? WebAuthentication.Scheme
-                    : BearerAuthenticationHandler.SchemeName);
+                BearerAuthenticationHandler.SchemeName,
+                null
+            )
+            .AddPolicyScheme(WebAuthentication.SelectScheme, null, o =>
+                o.ForwardDefaultSelector = context =>
+                    WebAppServiceCollectionExtensions.IsPageRequest(context)
+                        ? WebAuthentication.Scheme
+                        : BearerAuthenticationHandler.SchemeName
+            );
         services.AddAuthorization();
         return services;
     }

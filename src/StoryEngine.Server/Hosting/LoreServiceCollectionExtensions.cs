@@ -20,7 +20,11 @@ public static class LoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddLore(this IServiceCollection services)
     {
-        services.AddSingleton<IResourceStore<Lorebook>>(sp => new DocumentStore<Lorebook>(sp.GetRequiredService<IStorageProvider>(), "lorebooks", "worlds"));
+        services.AddSingleton<IResourceStore<Lorebook>>(sp => new DocumentStore<Lorebook>(
+            sp.GetRequiredService<IStorageProvider>(),
+            "lorebooks",
+            "worlds"
+        ));
         services.AddSingleton<IResourceRules<Lorebook>, WorldChildRules<Lorebook>>();
         services.AddSingleton<ICharacterLorebookStore, CharacterLorebookStore>();
         services.AddSingleton<ICharacterFileStore, CharacterFileStore>();
@@ -29,7 +33,9 @@ public static class LoreServiceCollectionExtensions
         services.AddSingleton<LorebookTransfer>();
         services.AddSingleton<ILoreActivationLog, LoreActivationLog>();
         services.AddSingleton<LoreInputs>();
-        services.AddOptions<LoreOptions>().BindConfiguration(LoreOptions.Section)
+        services
+            .AddOptions<LoreOptions>()
+            .BindConfiguration(LoreOptions.Section)
             .Validate(o => o.BudgetPercent is >= 1 and <= 100, "Lore:BudgetPercent must be between 1 and 100.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LoreOptions>>().Value);

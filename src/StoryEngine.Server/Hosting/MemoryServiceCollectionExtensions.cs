@@ -17,15 +17,25 @@ public static class MemoryServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddMemory(this IServiceCollection services)
     {
-        services.AddOptions<MemoryOptions>().BindConfiguration(MemoryOptions.Section)
+        services
+            .AddOptions<MemoryOptions>()
+            .BindConfiguration(MemoryOptions.Section)
             .Validate(o => o.RecallCount is >= 0 and <= 50, "Memory:RecallCount must be between 0 and 50.")
             .Validate(o => o.RecallTokens is >= 0 and <= 100_000, "Memory:RecallTokens must be between 0 and 100000.")
             .Validate(o => o.Candidates is >= 1 and <= 500, "Memory:Candidates must be between 1 and 500.")
             .Validate(o => o.FusionK is >= 1 and <= 1000, "Memory:FusionK must be between 1 and 1000.")
-            .Validate(o => o.CachedPartitions is >= 1 and <= 100_000, "Memory:CachedPartitions must be between 1 and 100000.")
-            .Validate(o => o.RankedMatches >= o.Candidates && o.RankedMatches <= 1_000_000, "Memory:RankedMatches must be at least Memory:Candidates and at most 1000000.")
+            .Validate(
+                o => o.CachedPartitions is >= 1 and <= 100_000,
+                "Memory:CachedPartitions must be between 1 " + "and 100000."
+            )
+            .Validate(
+                o => o.RankedMatches >= o.Candidates && o.RankedMatches <= 1_000_000,
+                "Memory:RankedMatches " + "must be at least Memory:Candidates and at most 1000000."
+            )
             .ValidateOnStart();
-        services.AddOptions<SummaryOptions>().BindConfiguration(SummaryOptions.Section)
+        services
+            .AddOptions<SummaryOptions>()
+            .BindConfiguration(SummaryOptions.Section)
             .Validate(o => o.ChunkTurns is >= 1 and <= 200, "Summaries:ChunkTurns must be between 1 and 200.")
             .Validate(o => o.FanIn is >= 2 and <= 50, "Summaries:FanIn must be between 2 and 50.")
             .Validate(o => o.MaxTokens is >= 16 and <= 8192, "Summaries:MaxTokens must be between 16 and 8192.")
@@ -37,8 +47,15 @@ public static class MemoryServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
             var generator = sp.GetRequiredService<BackendFactory>().CreateEmbeddingGenerator(options);
-            return generator is null ? MemoryEmbeddings.None : new MemoryEmbeddings(generator, options.Model!.Trim(),
-                sp.GetRequiredService<Core.Usage.UsageMeter>(), options.Backend!.Trim(), options.BatchSize);
+            return generator is null
+                ? MemoryEmbeddings.None
+                : new MemoryEmbeddings(
+                    generator,
+                    options.Model!.Trim(),
+                    sp.GetRequiredService<Core.Usage.UsageMeter>(),
+                    options.Backend!.Trim(),
+                    options.BatchSize
+                );
         });
 
         services.AddSingleton<IMemoryStore, MemoryStore>();
@@ -49,9 +66,15 @@ public static class MemoryServiceCollectionExtensions
         services.AddSingleton<MemoryIndexJob>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MemoryIndexJob>());
         services.AddSingleton<IJobHandler, SummaryJob>();
-        // The queue is optional here so the server still runs where none is registered; the observer logs that it did nothing.
-        services.AddSingleton<INarrationObserver>(sp => new MemoryObserver(sp.GetService<IJobQueue>(), sp.GetRequiredService<Core.Stories.IStoryLog>(),
-            sp.GetRequiredService<MemoryOptions>(), sp.GetRequiredService<SummaryOptions>(), sp.GetRequiredService<ILogger<MemoryObserver>>()));
+        // The queue is optional here so the server still runs where none is registered; the observer logs that it did
+        // nothing.
+        services.AddSingleton<INarrationObserver>(sp => new MemoryObserver(
+            sp.GetService<IJobQueue>(),
+            sp.GetRequiredService<Core.Stories.IStoryLog>(),
+            sp.GetRequiredService<MemoryOptions>(),
+            sp.GetRequiredService<SummaryOptions>(),
+            sp.GetRequiredService<ILogger<MemoryObserver>>()
+        ));
         return services;
     }
 }

@@ -13,13 +13,22 @@ namespace StoryEngine.Server.Hosting;
 
 public static class NarratorServiceCollectionExtensions
 {
-    /// <summary>Model backends (sections <c>Backends</c> and <c>Narrator</c>), the story log and the turn pipeline.</summary>
+    /// <summary>Model backends (sections <c>Backends</c> and <c>Narrator</c>), the story log and the turn
+    /// pipeline.</summary>
     public static IServiceCollection AddNarrator(this IServiceCollection services)
     {
-        services.AddSingleton(sp => BackendSecrets.Open(
-            ProvidersConfiguration.Read(sp.GetRequiredService<IConfiguration>()), sp.GetRequiredService<Core.Secrets.SecretBox>()));
+        services.AddSingleton(sp =>
+            BackendSecrets.Open(
+                ProvidersConfiguration.Read(sp.GetRequiredService<IConfiguration>()),
+                sp.GetRequiredService<Core.Secrets.SecretBox>()
+            )
+        );
         services.AddSingleton(sp => new BackendFactory(
-            sp.GetRequiredService<ProvidersSettings>(), null, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<ProvidersSettings>(),
+            null,
+            sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetRequiredService<TimeProvider>()
+        ));
         services.AddSingleton(sp => sp.GetRequiredService<BackendFactory>().CreateNarratorChain());
         services.AddSingleton<INarrator, ConfiguredNarrator>();
 
@@ -63,7 +72,11 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
 /// At start, marks narrations a crash cut off as interrupted; at shutdown, stops and records any still in flight
 /// (the drain, <see cref="DrainLifetime"/>, has given them their time already).
 /// </summary>
-public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoints drafts, ILogger<NarrationLifetime> logger) : IHostedService
+public sealed partial class NarrationLifetime(
+    TurnService turns,
+    DraftCheckpoints drafts,
+    ILogger<NarrationLifetime> logger
+) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _checkpoints = Task.CompletedTask;
@@ -93,9 +106,17 @@ public sealed partial class NarrationLifetime(TurnService turns, DraftCheckpoint
         await _checkpoints;
     }
 
-    [LoggerMessage(EventId = LogEvents.Narration.InterruptedMarkedAtStart, Level = LogLevel.Warning, Message = "Marked {Count} narrations interrupted by the last stop")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.InterruptedMarkedAtStart,
+        Level = LogLevel.Warning,
+        Message = "Marked {Count} narrations interrupted by the last stop"
+    )]
     private static partial void LogRecovered(ILogger logger, int count);
 
-    [LoggerMessage(EventId = LogEvents.Narration.RecoveryAtStartFailed, Level = LogLevel.Warning, Message = "Could not check for interrupted narrations at start")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.RecoveryAtStartFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not check for interrupted narrations at start"
+    )]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
 }

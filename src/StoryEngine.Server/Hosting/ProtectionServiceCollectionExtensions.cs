@@ -26,7 +26,14 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
     public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
     {
         var failures = new List<string>();
-        foreach (var (key, value) in new[] { ("ApiPerMinute", options.ApiPerMinute), ("GenerationPerMinute", options.GenerationPerMinute), ("AuthPerMinute", options.AuthPerMinute) })
+        foreach (
+            var (key, value) in new[]
+            {
+                ("ApiPerMinute", options.ApiPerMinute),
+                ("GenerationPerMinute", options.GenerationPerMinute),
+                ("AuthPerMinute", options.AuthPerMinute),
+            }
+        )
         {
             if (value < 1)
             {
@@ -53,45 +60,64 @@ public static class ProtectionServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(ApiPolicy, context => PerMinute(context, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true));
-            limiter.AddPolicy(GenerationPolicy, context => PerMinute(context, (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute, byUser: true));
+            limiter.AddPolicy(ApiPolicy, context =>
+                PerMinute(context, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true)
+            );
+            limiter.AddPolicy(GenerationPolicy, context =>
+                PerMinute(context, (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute, byUser: true)
+            );
             limiter.AddPolicy(AuthPolicy, context => PerMinute(context, (o, _) => o.AuthPerMinute, byUser: false));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
                 var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
-                Core.Telemetry.StoryMetrics.RateLimitRejections.Add(1,
-                    new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.PolicyTag, policy ?? "global"));
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(60);
+                Core.Telemetry.StoryMetrics.RateLimitRejections.Add(
+                    1,
+                    new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.PolicyTag, policy ?? "global")
+                );
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+                    ? wait
+                    : TimeSpan.FromSeconds(60);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+                    .ToString(CultureInfo.InvariantCulture);
                 if (Web.WebAppServiceCollectionExtensions.IsPageRequest(http))
                 {
                     return; // an empty 429: the web app's status code pages show it as a page with the same sentence
                 }
-                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = http,
-                    ProblemDetails =
-                    {
-                        Status = StatusCodes.Status429TooManyRequests,
-                        Title = "Too many requests",
-                        Detail = SlowDown(http.Response.Headers.RetryAfter.ToString()),
-                        Extensions = { ["code"] = "rate_limited" },
-                    },
-                });
+                await http
+                    .RequestServices.GetRequiredService<IProblemDetailsService>()
+                    .WriteAsync(
+                        new ProblemDetailsContext
+                        {
+                            HttpContext = http,
+                            ProblemDetails =
+                            {
+                                Status = StatusCodes.Status429TooManyRequests,
+                                Title = "Too many requests",
+                                Detail = SlowDown(http.Response.Headers.RetryAfter.ToString()),
+                                Extensions = { ["code"] = "rate_limited" },
+                            },
+                        }
+                    );
             };
         });
 
         var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
-        services.AddCors(cors => cors.AddDefaultPolicy(policy =>
-        {
-            // Nothing is allowed unless the operator names the origins (issue 4: "nothing allowed by default").
-            if (origins.Length > 0)
+        services.AddCors(cors =>
+            cors.AddDefaultPolicy(policy =>
             {
-                policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("ETag", "Link", "Location", "Retry-After");
-            }
-        }));
+                // Nothing is allowed unless the operator names the origins (issue 4: "nothing allowed by default").
+                if (origins.Length > 0)
+                {
+                    policy
+                        .WithOrigins(origins)
+                        .AllowAnyHeader()
+                        .AllowAnyMethod()
+                        .WithExposedHeaders("ETag", "Link", "Location", "Retry-After");
+                }
+            })
+        );
         return services;
     }
 
@@ -100,7 +126,11 @@ public static class ProtectionServiceCollectionExtensions
 
     // Per user on their tier's limits (Tiers:{name}:ApiPerMinute, GenerationPerMinute; the RateLimits values where a
     // tier sets none), per address when anonymous. The limit is part of the key, so a tier change starts a new window.
-    private static RateLimitPartition<string> PerMinute(HttpContext context, Func<RateLimitOptions, Core.Usage.Tier?, int> permits, bool byUser)
+    private static RateLimitPartition<string> PerMinute(
+        HttpContext context,
+        Func<RateLimitOptions, Core.Usage.Tier?, int> permits,
+        bool byUser
+    )
     {
         var options = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
         var signedIn = byUser && context.User.Identity?.IsAuthenticated == true;

@@ -34,7 +34,13 @@ public sealed class PasswordResetOptionsValidator : IValidateOptions<PasswordRes
         {
             failures.Add($"PasswordReset:TokenMinutes must be between 5 and 1440 (got {options.TokenMinutes}).");
         }
-        if (!string.IsNullOrEmpty(options.PublicUrl) && (!Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        if (
+            !string.IsNullOrEmpty(options.PublicUrl)
+            && (
+                !Uri.TryCreate(options.PublicUrl, UriKind.Absolute, out var uri)
+                || uri.Scheme is not ("http" or "https")
+            )
+        )
         {
             failures.Add($"PasswordReset:PublicUrl must be an absolute http(s) URL (got '{options.PublicUrl}').");
         }
@@ -52,8 +58,12 @@ public static class SecretsServiceCollectionExtensions
     {
         services.AddOptions<SecretsOptions>().BindConfiguration(SecretsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SecretsOptions>, SecretsOptionsValidator>();
-        services.AddSingleton(sp => SecretKeys.Create(
-            sp.GetRequiredService<IOptions<SecretsOptions>>().Value, sp.GetRequiredService<IOptions<StoryEngineOptions>>().Value));
+        services.AddSingleton(sp =>
+            SecretKeys.Create(
+                sp.GetRequiredService<IOptions<SecretsOptions>>().Value,
+                sp.GetRequiredService<IOptions<StoryEngineOptions>>().Value
+            )
+        );
 
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton(sp => new ApiKeyService(
@@ -62,7 +72,8 @@ public static class SecretsServiceCollectionExtensions
             sp.GetRequiredService<ActiveSessions>(),
             sp.GetRequiredService<AuditTrail>(),
             sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<AuthOptions>>().Value.SessionCheckSeconds)));
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<AuthOptions>>().Value.SessionCheckSeconds)
+        ));
 
         services.AddSingleton<ITwoFactorStore, TwoFactorStore>();
         services.AddSingleton<TwoFactorService>();
@@ -73,11 +84,17 @@ public static class SecretsServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
-            return new PasswordResetSettings(string.IsNullOrEmpty(options.PublicUrl) ? null : options.PublicUrl, TimeSpan.FromMinutes(options.TokenMinutes));
+            return new PasswordResetSettings(
+                string.IsNullOrEmpty(options.PublicUrl) ? null : options.PublicUrl,
+                TimeSpan.FromMinutes(options.TokenMinutes)
+            );
         });
         services.AddSingleton<IPasswordResetStore, PasswordResetStore>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IOutbox>(sp => new SignallingOutbox(new Outbox(sp.GetRequiredService<IStorageProvider>()), sp.GetRequiredService<OutboxSignal>()));
+        services.AddSingleton<IOutbox>(sp => new SignallingOutbox(
+            new Outbox(sp.GetRequiredService<IStorageProvider>()),
+            sp.GetRequiredService<OutboxSignal>()
+        ));
         services.AddSingleton<PasswordResetService>();
 
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
@@ -95,14 +112,24 @@ public static class SecretsServiceCollectionExtensions
             signal.Notify();
         }
 
-        public Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken) =>
-            inner.ClaimDueAsync(now, leaseUntil, limit, cancellationToken);
+        public Task<IReadOnlyList<OutboxMessage>> ClaimDueAsync(
+            DateTimeOffset now,
+            DateTimeOffset leaseUntil,
+            int limit,
+            CancellationToken cancellationToken
+        ) => inner.ClaimDueAsync(now, leaseUntil, limit, cancellationToken);
 
-        public Task MarkSentAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) => inner.MarkSentAsync(id, now, cancellationToken);
+        public Task MarkSentAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.MarkSentAsync(id, now, cancellationToken);
 
-        public Task MarkFailedAsync(string id, string error, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
-            inner.MarkFailedAsync(id, error, nextAttemptAt, cancellationToken);
+        public Task MarkFailedAsync(
+            string id,
+            string error,
+            DateTimeOffset nextAttemptAt,
+            CancellationToken cancellationToken
+        ) => inner.MarkFailedAsync(id, error, nextAttemptAt, cancellationToken);
 
-        public Task<int> CountUnsentAsync(CancellationToken cancellationToken) => inner.CountUnsentAsync(cancellationToken);
+        public Task<int> CountUnsentAsync(CancellationToken cancellationToken) =>
+            inner.CountUnsentAsync(cancellationToken);
     }
 }

@@ -17,16 +17,20 @@ namespace StoryEngine.Server.Hosting;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>The database (SQLite by default, PostgreSQL when <c>ConnectionStrings:Postgres</c> is set), its stores and migrations.</summary>
+    /// <summary>The database (SQLite by default, PostgreSQL when <c>ConnectionStrings:Postgres</c> is set), its stores
+    /// and migrations.</summary>
     public static IServiceCollection AddStoryStorage(this IServiceCollection services)
     {
-        services.AddOptions<StoryEngineOptions>()
-            .Configure<IConfiguration>((options, configuration) =>
-            {
-                options.DataDir = configuration["DataDir"] is { Length: > 0 } dir ? dir : options.DataDir;
-                options.PostgresConnectionString = configuration.GetConnectionString("Postgres");
-                options.MigrateOnStart = configuration.GetValue("Database:MigrateOnStart", true);
-            })
+        services
+            .AddOptions<StoryEngineOptions>()
+            .Configure<IConfiguration>(
+                (options, configuration) =>
+                {
+                    options.DataDir = configuration["DataDir"] is { Length: > 0 } dir ? dir : options.DataDir;
+                    options.PostgresConnectionString = configuration.GetConnectionString("Postgres");
+                    options.MigrateOnStart = configuration.GetValue("Database:MigrateOnStart", true);
+                }
+            )
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StoryEngineOptions>, StoryEngineOptionsValidator>();
 
@@ -40,10 +44,24 @@ public static class StorageServiceCollectionExtensions
         });
         services.AddSingleton<MigrationRunner>();
 
-        services.AddSingleton<IResourceStore<World>>(sp => new DocumentStore<World>(sp.GetRequiredService<IStorageProvider>(), "worlds"));
-        services.AddSingleton<IResourceStore<Persona>>(sp => new DocumentStore<Persona>(sp.GetRequiredService<IStorageProvider>(), "personas"));
-        services.AddSingleton<IResourceStore<Location>>(sp => new DocumentStore<Location>(sp.GetRequiredService<IStorageProvider>(), "locations", "worlds"));
-        services.AddSingleton<IResourceStore<Character>>(sp => new DocumentStore<Character>(sp.GetRequiredService<IStorageProvider>(), "characters", "worlds"));
+        services.AddSingleton<IResourceStore<World>>(sp => new DocumentStore<World>(
+            sp.GetRequiredService<IStorageProvider>(),
+            "worlds"
+        ));
+        services.AddSingleton<IResourceStore<Persona>>(sp => new DocumentStore<Persona>(
+            sp.GetRequiredService<IStorageProvider>(),
+            "personas"
+        ));
+        services.AddSingleton<IResourceStore<Location>>(sp => new DocumentStore<Location>(
+            sp.GetRequiredService<IStorageProvider>(),
+            "locations",
+            "worlds"
+        ));
+        services.AddSingleton<IResourceStore<Character>>(sp => new DocumentStore<Character>(
+            sp.GetRequiredService<IStorageProvider>(),
+            "characters",
+            "worlds"
+        ));
         services.AddSingleton<IUserStore, UserStore>();
         services.AddSingleton<ISessionStore, SessionStore>();
         return services;
@@ -61,7 +79,9 @@ public static class StorageServiceCollectionExtensions
 
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddSingleton(sp => new PasswordHashing(sp.GetRequiredService<IOptions<AuthOptions>>().Value.PasswordIterations));
+        services.AddSingleton(sp => new PasswordHashing(
+            sp.GetRequiredService<IOptions<AuthOptions>>().Value.PasswordIterations
+        ));
         services.AddSingleton<AccountService>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<AccessTokens>();

@@ -13,7 +13,8 @@ using StoryEngine.Storage.Migrations;
 
 namespace StoryEngine.Server.Hosting;
 
-/// <summary>Builds the one host that both the server and the CLI commands run on, so they share configuration and services.</summary>
+/// <summary>Builds the one host that both the server and the CLI commands run on, so they share configuration and
+/// services.</summary>
 public static class StoryEngineHost
 {
     private static readonly Dictionary<string, string?> Defaults = new()
@@ -25,17 +26,23 @@ public static class StoryEngineHost
     };
 
     /// <summary>
-    /// Configuration comes, lowest to highest, from appsettings.json, environment variables (<c>Auth__AccessTokenMinutes</c>)
+    /// Configuration comes, lowest to highest, from appsettings.json, environment variables
+    /// (<c>Auth__AccessTokenMinutes</c>)
     /// and <paramref name="overrides"/> (the CLI's own options such as <c>--data-dir</c>).
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> overrides, bool quietLogs = false)
+    public static WebApplicationBuilder CreateBuilder(
+        IReadOnlyDictionary<string, string?> overrides,
+        bool quietLogs = false
+    )
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         // Defaults sit below every other source, so appsettings.json or the environment can still change them.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.Logging.ClearProviders();
-        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.Configure(o =>
+            o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId
+        );
         builder.Logging.AddJsonConsole(o =>
         {
             o.IncludeScopes = true;
@@ -99,7 +106,8 @@ public static class StoryEngineHost
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
-        app.UseMiddleware<ApiKeyScopeMiddleware>(); // what an API key may reach, before anything else looks at the request
+        // what an API key may reach, before anything else looks at the request
+        app.UseMiddleware<ApiKeyScopeMiddleware>();
         app.UseUserTiers(); // the limits are the user's tier's
         app.UseRateLimiter(); // after authentication, so limits are per user
         app.UseAuthorization();
@@ -114,8 +122,11 @@ public static class StoryEngineHost
         app.MapStoryHealth();
         app.MapStoryMetrics(); // Telemetry:Metrics: no sign-in, no rate limit, its own token/loopback guard
 
-        app.MapGroup("/api/v1").RequireAuthorization().RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy)
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status429TooManyRequests)
+        app.MapGroup("/api/v1")
+            .RequireAuthorization()
+            .RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapAuthApi()
             .MapMeApi()
             .MapApiKeysApi()
@@ -139,7 +150,8 @@ public static class StoryEngineHost
         return app;
     }
 
-    /// <summary>Resolves every validated option once so a bad value fails now, naming its key, rather than mid-request.</summary>
+    /// <summary>Resolves every validated option once so a bad value fails now, naming its key, rather than
+    /// mid-request.</summary>
     public static void ValidateConfiguration(IServiceProvider services)
     {
         _ = services.GetRequiredService<IOptions<StoryEngineOptions>>().Value;
@@ -158,7 +170,11 @@ public static class StoryEngineHost
             }
             catch (Core.Secrets.SecretBoxException e)
             {
-                throw new OptionsValidationException(SmtpOptions.Section, typeof(SmtpOptions), [$"Smtp:Password could not be decrypted: {e.Message}"]);
+                throw new OptionsValidationException(
+                    SmtpOptions.Section,
+                    typeof(SmtpOptions),
+                    ["Smtp:Password " + $"could not be decrypted: {e.Message}"]
+                );
             }
         }
         _ = services.GetRequiredService<IOptions<PasswordResetOptions>>().Value;
@@ -167,7 +183,8 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
         _ = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Core.Memory.SummaryOptions>>().Value;
-        _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>(); // Embeddings:* names a usable backend and model
+        // Embeddings:* names a usable backend and model
+        _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>();
     }
 
     /// <summary>Applies pending migrations when <c>Database:MigrateOnStart</c> is true (the default).</summary>

@@ -5,7 +5,8 @@ namespace StoryEngine.Server.Hosting;
 /// <summary>Top-level settings: where data lives and which database to use.</summary>
 public sealed class StoryEngineOptions
 {
-    /// <summary>Folder for the SQLite file, keys and later exports. Config key <c>DataDir</c>, CLI <c>--data-dir</c>.</summary>
+    /// <summary>Folder for the SQLite file, keys and later exports. Config key <c>DataDir</c>, CLI
+    /// <c>--data-dir</c>.</summary>
     public string DataDir { get; set; } = "./data";
 
     /// <summary>Apply pending migrations when the server starts (<c>Database:MigrateOnStart</c>).</summary>
@@ -35,7 +36,9 @@ public sealed class StoryEngineOptionsValidator : IValidateOptions<StoryEngineOp
             }
             catch (ArgumentException e)
             {
-                return ValidateOptionsResult.Fail($"ConnectionStrings:Postgres is not a valid PostgreSQL connection string: {e.Message}");
+                return ValidateOptionsResult.Fail(
+                    "ConnectionStrings:Postgres is not a valid PostgreSQL connection " + $"string: {e.Message}"
+                );
             }
         }
         return ValidateOptionsResult.Success;

@@ -29,15 +29,29 @@ public sealed class UsageOptions
         options.DefaultTier = configuration["Usage:DefaultTier"] is { Length: > 0 } name ? name : TierCatalog.Standard;
         foreach (var tier in configuration.GetSection("Tiers").GetChildren())
         {
-            foreach (var key in tier.GetChildren().Select(k => k.Key).Except(["DailyTokens", "MonthlyTokens", "ApiPerMinute", "GenerationPerMinute"], StringComparer.OrdinalIgnoreCase))
+            foreach (
+                var key in tier.GetChildren()
+                    .Select(k => k.Key)
+                    .Except(
+                        ["DailyTokens", "MonthlyTokens", "ApiPerMinute", "GenerationPerMinute"],
+                        StringComparer.OrdinalIgnoreCase
+                    )
+            )
             {
-                options.Errors.Add($"Tiers:{tier.Key}:{key} is not a tier setting (DailyTokens, MonthlyTokens, ApiPerMinute, GenerationPerMinute).");
+                options.Errors.Add(
+                    $"Tiers:{tier.Key}:{key} is not a tier setting (DailyTokens, MonthlyTokens, "
+                        + "ApiPerMinute, GenerationPerMinute)."
+                );
             }
-            options.Tiers.Add(new Tier(tier.Key,
-                Number(options, tier, "DailyTokens", TierAdministration.MaxQuota),
-                Number(options, tier, "MonthlyTokens", TierAdministration.MaxQuota),
-                (int?)Number(options, tier, "ApiPerMinute", int.MaxValue),
-                (int?)Number(options, tier, "GenerationPerMinute", int.MaxValue)));
+            options.Tiers.Add(
+                new Tier(
+                    tier.Key,
+                    Number(options, tier, "DailyTokens", TierAdministration.MaxQuota),
+                    Number(options, tier, "MonthlyTokens", TierAdministration.MaxQuota),
+                    (int?)Number(options, tier, "ApiPerMinute", int.MaxValue),
+                    (int?)Number(options, tier, "GenerationPerMinute", int.MaxValue)
+                )
+            );
         }
         var prices = new Dictionary<string, (decimal? Prompt, decimal? Completion)>(StringComparer.OrdinalIgnoreCase);
         foreach (var (path, value) in configuration.GetSection("Prices").AsEnumerable(makePathsRelative: true))
@@ -67,7 +81,9 @@ public sealed class UsageOptions
                 options.Errors.Add($"Prices:{path} is not a price setting (PromptPerMillion, CompletionPerMillion).");
             }
         }
-        options.Prices.AddRange(prices.Select(p => new ModelPrice(p.Key, p.Value.Prompt ?? 0, p.Value.Completion ?? 0)));
+        options.Prices.AddRange(
+            prices.Select(p => new ModelPrice(p.Key, p.Value.Prompt ?? 0, p.Value.Completion ?? 0))
+        );
     }
 
     private static long? Number(UsageOptions options, IConfigurationSection tier, string key, long max)
@@ -77,11 +93,18 @@ public sealed class UsageOptions
         {
             return null;
         }
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+        if (
+            long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            && value >= 1
+            && value <= max
+        )
         {
             return value;
         }
-        options.Errors.Add($"Tiers:{tier.Key}:{key} must be a whole number from 1 to {max} (got '{text}'); leave it out for no limit.");
+        options.Errors.Add(
+            $"Tiers:{tier.Key}:{key} must be a whole number from 1 to {max} (got '{text}'); leave it "
+                + "out for no limit."
+        );
         return null;
     }
 }
@@ -94,7 +117,8 @@ public sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
 
 public static class UsageServiceCollectionExtensions
 {
-    /// <summary>The usage ledger and meter, tiers and quotas, and the data-rights services (export and erasure).</summary>
+    /// <summary>The usage ledger and meter, tiers and quotas, and the data-rights services (export and
+    /// erasure).</summary>
     public static IServiceCollection AddStoryUsage(this IServiceCollection services)
     {
         services.AddOptions<UsageOptions>().Configure<IConfiguration>(UsageOptions.Read).ValidateOnStart();
@@ -111,7 +135,8 @@ public static class UsageServiceCollectionExtensions
             sp.GetRequiredService<Core.Accounts.IUserStore>(),
             sp.GetRequiredService<TierCatalog>(),
             sp.GetRequiredService<TimeProvider>(),
-            TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<AuthOptions>>().Value.SessionCheckSeconds))));
+            TimeSpan.FromSeconds(Math.Max(1, sp.GetRequiredService<IOptions<AuthOptions>>().Value.SessionCheckSeconds))
+        ));
         services.AddSingleton<TierAdministration>();
 
         services.AddSingleton<IAccountArchive, AccountArchive>();

@@ -8,7 +8,8 @@ namespace StoryEngine.Server.Hosting;
 
 public static class WorldStateServiceCollectionExtensions
 {
-    /// <summary>World state tracking: the utility model, the projection, and the extraction job queued after each narration.</summary>
+    /// <summary>World state tracking: the utility model, the projection, and the extraction job queued after each
+    /// narration.</summary>
     public static IServiceCollection AddWorldState(this IServiceCollection services)
     {
         services.AddSingleton<IUtilityModel, UtilityModel>();
@@ -20,7 +21,8 @@ public static class WorldStateServiceCollectionExtensions
     }
 }
 
-/// <summary>The utility chain, built on first use so a server that never runs background work never builds it.</summary>
+/// <summary>The utility chain, built on first use so a server that never runs background work never builds
+/// it.</summary>
 public sealed class UtilityModel(BackendFactory factory) : IUtilityModel
 {
     private readonly Lazy<IChatClient> _client = new(factory.CreateUtilityChain);

@@ -44,7 +44,8 @@ public sealed class ETagged<TResult> : IResult, INestedHttpResult, IEndpointMeta
 /// <summary>Makes <see cref="ETagged{TResult}"/>s.</summary>
 public static class ETagged
 {
-    /// <summary>A representation the client may hold already: 304 when If-None-Match names <paramref name="etag"/>.</summary>
+    /// <summary>A representation the client may hold already: 304 when If-None-Match names <paramref
+    /// name="etag"/>.</summary>
     public static ETagged<TResult> IfNoneMatch<TResult>(string etag, TResult result)
         where TResult : IResult, IEndpointMetadataProvider => new(etag, result, conditional: true);
 

@@ -36,8 +36,11 @@ public static class ETags
         {
             return false;
         }
-        return EntityTagHeaderValue.TryParseList(header, out var tags) &&
-               tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(new EntityTagHeaderValue(etag), useStrongComparison: false));
+        return EntityTagHeaderValue.TryParseList(header, out var tags)
+            && tags.Any(t =>
+                t.Equals(EntityTagHeaderValue.Any)
+                || t.Compare(new EntityTagHeaderValue(etag), useStrongComparison: false)
+            );
     }
 
     /// <summary>
@@ -47,13 +50,25 @@ public static class ETags
     public static long? ExpectedVersion(HttpRequest request)
     {
         var header = request.Headers.IfMatch;
-        if (header.Count == 0 || !EntityTagHeaderValue.TryParseList(header, out var tags) || tags.Any(t => t.Equals(EntityTagHeaderValue.Any)))
+        if (
+            header.Count == 0
+            || !EntityTagHeaderValue.TryParseList(header, out var tags)
+            || tags.Any(t => t.Equals(EntityTagHeaderValue.Any))
+        )
         {
             return null;
         }
         foreach (var tag in tags)
         {
-            if (!tag.IsWeak && long.TryParse(tag.Tag.AsSpan(1, tag.Tag.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            if (
+                !tag.IsWeak
+                && long.TryParse(
+                    tag.Tag.AsSpan(1, tag.Tag.Length - 2),
+                    NumberStyles.None,
+                    CultureInfo.InvariantCulture,
+                    out var version
+                )
+            )
             {
                 return version;
             }

@@ -7,19 +7,27 @@ namespace StoryEngine.Server.Http;
 /// </summary>
 public static class NulGuard
 {
-    public static IApplicationBuilder UseNulGuard(this IApplicationBuilder app) => app.Use((context, next) =>
-    {
-        foreach (var (name, values) in context.Request.Query)
-        {
-            if (name.Contains('\0', StringComparison.Ordinal)
-                || values.Any(v => v is not null && v.Contains('\0', StringComparison.Ordinal)))
+    public static IApplicationBuilder UseNulGuard(this IApplicationBuilder app) =>
+        app.Use(
+            (context, next) =>
             {
-                // The exception handler before us turns this into a 400 bad_request problem naming the parameter.
-                throw new BadHttpRequestException(
-                    $"The query parameter '{name.Replace("\0", "%00", StringComparison.Ordinal)}' contains a NUL " +
-                    "character (%00), which no value of this API may hold.", StatusCodes.Status400BadRequest);
+                foreach (var (name, values) in context.Request.Query)
+                {
+                    if (
+                        name.Contains('\0', StringComparison.Ordinal)
+                        || values.Any(v => v is not null && v.Contains('\0', StringComparison.Ordinal))
+                    )
+                    {
+                        // The exception handler before us turns this into a 400 bad_request problem naming the
+                        // parameter.
+                        throw new BadHttpRequestException(
+                            $"The query parameter '{name.Replace("\0", "%00", StringComparison.Ordinal)}' "
+                                + "contains a NUL character (%00), which no value of this API may hold.",
+                            StatusCodes.Status400BadRequest
+                        );
+                    }
+                }
+                return next(context);
             }
-        }
-        return next(context);
-    });
+        );
 }

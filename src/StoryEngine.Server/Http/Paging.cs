@@ -8,7 +8,8 @@ public sealed record PageResponse<T>(IReadOnlyList<T> Items, string? NextCursor)
 
 public static class Paging
 {
-    /// <summary>Adds the RFC 8288 <c>Link: &lt;…&gt;; rel="next"</c> header: the same query with the next cursor.</summary>
+    /// <summary>Adds the RFC 8288 <c>Link: &lt;…&gt;; rel="next"</c> header: the same query with the next
+    /// cursor.</summary>
     public static void AddNextLink(HttpContext context, string? nextCursor)
     {
         if (nextCursor is null)
@@ -29,5 +30,4 @@ public static class Paging
         query.Add("cursor", nextCursor);
         context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}{query}>; rel=\"next\"";
     }
-
 }

@@ -23,8 +23,16 @@ public static class ProblemCodes
         Raised(400, "Bad request", "bad_request", "malformed_json"),
         Of<ValidationFailedException>(400, "Validation failed", "validation_failed"),
         Of<InvalidFileException>(400, "Invalid file", "invalid_card", "invalid_lorebook", "invalid_chat"),
-        Of<UnauthorizedException>(401, "Unauthorized", "unauthorized", "invalid_credentials", "invalid_refresh_token",
-            "invalid_reset_token", "invalid_two_factor_code", "two_factor_required"),
+        Of<UnauthorizedException>(
+            401,
+            "Unauthorized",
+            "unauthorized",
+            "invalid_credentials",
+            "invalid_refresh_token",
+            "invalid_reset_token",
+            "invalid_two_factor_code",
+            "two_factor_required"
+        ),
         Raised(401, "Unauthorized", "invalid_token"),
         Of<ForbiddenException>(403, "Forbidden", "forbidden", "account_disabled"),
         Of<NotFoundException>(404, "Not found", "not_found"),
@@ -36,10 +44,22 @@ public static class ProblemCodes
         Of<NothingToUndoException>(409, "Conflict", NothingToUndoException.ProblemCode),
         Of<TurnUndoneException>(409, "Conflict", TurnUndoneException.ProblemCode),
         Of<StoryConflictException>(409, "Conflict", StoryConflictException.ProblemCode),
-        Of<ConflictException>(409, "Conflict", "conflict", "username_taken", "email_taken", "location_has_children",
-            "not_deleted", "cannot_change_self", "too_many_keys", "two_factor_already_enabled",
+        Of<ConflictException>(
+            409,
+            "Conflict",
+            "conflict",
+            "username_taken",
+            "email_taken",
+            "location_has_children",
+            "not_deleted",
+            "cannot_change_self",
+            "too_many_keys",
+            "two_factor_already_enabled",
             "two_factor_not_enabled",
-            "job_duplicate", "job_state", "preview_expired"),
+            "job_duplicate",
+            "job_state",
+            "preview_expired"
+        ),
         Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
         Of<PayloadTooLargeException>(413, "Payload too large", "payload_too_large"),
         Raised(415, "Unsupported media type", "unsupported_media_type"),
@@ -82,60 +102,85 @@ public static class ProblemCodes
     /// The stable <c>code</c> a problem carries when nothing more specific was set, by status. Each is in
     /// <see cref="Catalogue"/> under that status (ProblemCatalogueTests).
     /// </summary>
-    public static string ForStatus(int status) => status switch
-    {
-        400 => "bad_request",
-        401 => "unauthorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        406 => "not_acceptable",
-        409 => "conflict",
-        412 => "precondition_failed",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        428 => "precondition_required",
-        429 => "too_many_requests",
-        503 => "unavailable",
-        _ => status >= 500 ? "internal_error" : "error",
-    };
+    public static string ForStatus(int status) =>
+        status switch
+        {
+            400 => "bad_request",
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "not_found",
+            405 => "method_not_allowed",
+            406 => "not_acceptable",
+            409 => "conflict",
+            412 => "precondition_failed",
+            413 => "payload_too_large",
+            415 => "unsupported_media_type",
+            428 => "precondition_required",
+            429 => "too_many_requests",
+            503 => "unavailable",
+            _ => status >= 500 ? "internal_error" : "error",
+        };
 
     /// <summary>
     /// The problem <c>type</c>: the RFC section that defines the status, the way the framework's writer sets it for
     /// the statuses it knows. It left 428 and 429 without one, and our own writer set none at all (issue 15).
     /// </summary>
-    public static string TypeFor(int status) => status switch
-    {
-        428 => "https://tools.ietf.org/html/rfc6585#section-3",
-        429 => "https://tools.ietf.org/html/rfc6585#section-4",
-        _ when Rfc9110Sections.TryGetValue(status, out var section) =>
-            $"https://tools.ietf.org/html/rfc9110#section-{section}",
-        _ => "about:blank", // RFC 9457 section 4.2.1: the status code says it all
-    };
+    public static string TypeFor(int status) =>
+        status switch
+        {
+            428 => "https://tools.ietf.org/html/rfc6585#section-3",
+            429 => "https://tools.ietf.org/html/rfc6585#section-4",
+            _ when Rfc9110Sections.TryGetValue(status, out var section) =>
+                $"https://tools.ietf.org/html/rfc9110#section-{section}",
+            _ => "about:blank", // RFC 9457 section 4.2.1: the status code says it all
+        };
 
     private static readonly Dictionary<int, string> Rfc9110Sections = new()
     {
-        [400] = "15.5.1", [401] = "15.5.2", [402] = "15.5.3", [403] = "15.5.4", [404] = "15.5.5", [405] = "15.5.6",
-        [406] = "15.5.7", [407] = "15.5.8", [408] = "15.5.9", [409] = "15.5.10", [410] = "15.5.11", [411] = "15.5.12",
-        [412] = "15.5.13", [413] = "15.5.14", [414] = "15.5.15", [415] = "15.5.16", [416] = "15.5.17",
-        [417] = "15.5.18", [421] = "15.5.20", [422] = "15.5.21", [426] = "15.5.22", [500] = "15.6.1",
-        [501] = "15.6.2", [502] = "15.6.3", [503] = "15.6.4", [504] = "15.6.5", [505] = "15.6.6",
+        [400] = "15.5.1",
+        [401] = "15.5.2",
+        [402] = "15.5.3",
+        [403] = "15.5.4",
+        [404] = "15.5.5",
+        [405] = "15.5.6",
+        [406] = "15.5.7",
+        [407] = "15.5.8",
+        [408] = "15.5.9",
+        [409] = "15.5.10",
+        [410] = "15.5.11",
+        [411] = "15.5.12",
+        [412] = "15.5.13",
+        [413] = "15.5.14",
+        [414] = "15.5.15",
+        [415] = "15.5.16",
+        [416] = "15.5.17",
+        [417] = "15.5.18",
+        [421] = "15.5.20",
+        [422] = "15.5.21",
+        [426] = "15.5.22",
+        [500] = "15.6.1",
+        [501] = "15.6.2",
+        [502] = "15.6.3",
+        [503] = "15.6.4",
+        [504] = "15.6.5",
+        [505] = "15.6.6",
     };
 
     /// <summary>A sentence saying what to do, for problems the framework raises without one.</summary>
-    public static string? DefaultDetail(int status) => status switch
-    {
-        401 => "Send an access token in the Authorization header (Bearer). Get one from POST /api/v1/auth/login.",
-        404 => "Nothing is at this address. The API lives under /api/v1; /docs lists every route.",
-        405 => "This address does not accept that method; /docs lists what it does accept.",
-        413 => "The request body is larger than the 1 MB this server accepts.",
-        415 => "Send the body as JSON with Content-Type: application/json.",
-        _ => null,
-    };
+    public static string? DefaultDetail(int status) =>
+        status switch
+        {
+            401 => "Send an access token in the Authorization header (Bearer). Get one from POST /api/v1/auth/login.",
+            404 => "Nothing is at this address. The API lives under /api/v1; /docs lists every route.",
+            405 => "This address does not accept that method; /docs lists what it does accept.",
+            413 => "The request body is larger than the 1 MB this server accepts.",
+            415 => "Send the body as JSON with Content-Type: application/json.",
+            _ => null,
+        };
 
     private static ProblemKind Of<TException>(int status, string title, params string[] codes)
         where TException : StoryEngineException => new(typeof(TException), status, title, codes);
 
-    private static ProblemKind Raised(int status, string title, params string[] codes) => new(null, status,
-        title, codes);
+    private static ProblemKind Raised(int status, string title, params string[] codes) =>
+        new(null, status, title, codes);
 }

@@ -11,7 +11,8 @@ namespace StoryEngine.Server.Http;
 /// <c>text/event-stream</c> and is refused (401, 409, 429) must get the problem, not a 500 because the framework's
 /// writer declined. Registered after the framework's writer, so it only answers what that one will not.
 /// </summary>
-public sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problems, IOptions<JsonOptions> json) : IProblemDetailsWriter
+public sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problems, IOptions<JsonOptions> json)
+    : IProblemDetailsWriter
 {
     public bool CanWrite(ProblemDetailsContext context) => true;
 
@@ -23,6 +24,13 @@ public sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problems, 
         problem.Title ??= ReasonPhrases.GetReasonPhrase(problem.Status.Value);
         problem.Extensions.TryAdd("traceId", Activity.Current?.Id ?? http.TraceIdentifier);
         problems.Value.CustomizeProblemDetails?.Invoke(context);
-        return new ValueTask(http.Response.WriteAsJsonAsync(problem, json.Value.SerializerOptions, "application/problem+json", http.RequestAborted));
+        return new ValueTask(
+            http.Response.WriteAsJsonAsync(
+                problem,
+                json.Value.SerializerOptions,
+                "application/problem+json",
+                http.RequestAborted
+            )
+        );
     }
 }

@@ -22,8 +22,10 @@ public sealed class StrictJsonNodeConverterFactory : JsonConverterFactory
     }
 
     public override bool CanConvert(Type typeToConvert) =>
-        typeToConvert == typeof(JsonNode) || typeToConvert == typeof(JsonObject)
-        || typeToConvert == typeof(JsonArray) || typeToConvert == typeof(JsonValue);
+        typeToConvert == typeof(JsonNode)
+        || typeToConvert == typeof(JsonObject)
+        || typeToConvert == typeof(JsonArray)
+        || typeToConvert == typeof(JsonValue);
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
         typeToConvert == typeof(JsonObject) ? new Converter<JsonObject>()
@@ -41,8 +43,10 @@ public sealed class StrictJsonNodeConverterFactory : JsonConverterFactory
             {
                 CopyChecked(ref reader, writer);
             }
-            var node = JsonNode.Parse(buffer.WrittenSpan,
-                new JsonNodeOptions { PropertyNameCaseInsensitive = options.PropertyNameCaseInsensitive });
+            var node = JsonNode.Parse(
+                buffer.WrittenSpan,
+                new JsonNodeOptions { PropertyNameCaseInsensitive = options.PropertyNameCaseInsensitive }
+            );
             // No message: the serializer then says "could not be converted" with the path, which is a wrong type.
             return node as T ?? throw new JsonException();
         }
@@ -87,8 +91,10 @@ public sealed class StrictJsonNodeConverterFactory : JsonConverterFactory
                     writer.WriteStringValue(ReadString(ref reader));
                     break;
                 case JsonTokenType.Number:
-                    writer.WriteRawValue(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan,
-                        skipInputValidation: true);
+                    writer.WriteRawValue(
+                        reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan,
+                        skipInputValidation: true
+                    );
                     break;
                 case JsonTokenType.True or JsonTokenType.False:
                     writer.WriteBooleanValue(reader.GetBoolean());
@@ -97,8 +103,10 @@ public sealed class StrictJsonNodeConverterFactory : JsonConverterFactory
                     writer.WriteNullValue();
                     break;
             }
-            if (reader.CurrentDepth == depth
-                && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+            if (
+                reader.CurrentDepth == depth
+                && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)
+            )
             {
                 return;
             }
@@ -140,8 +148,10 @@ public sealed class StrictStringConverter : JsonConverter<string>
 
     // Dictionary keys are strings too (a card's extensions, world state maps).
     public override string ReadAsPropertyName(
-        ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        StrictJsonNodeConverterFactory.ReadString(ref reader);
+        ref Utf8JsonReader reader,
+        Type typeToConvert,
+        JsonSerializerOptions options
+    ) => StrictJsonNodeConverterFactory.ReadString(ref reader);
 
     public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
         writer.WritePropertyName(value);
@@ -149,8 +159,11 @@ public sealed class StrictStringConverter : JsonConverter<string>
 
 /// <summary>Well-formed JSON syntax that still cannot be taken as JSON; <see cref="Reason"/> says why.</summary>
 public sealed class MalformedJsonException(
-    string reason, string? path = null, long? lineNumber = null, long? bytePositionInLine = null)
-    : JsonException($"The JSON is malformed: {reason}.", path, lineNumber, bytePositionInLine)
+    string reason,
+    string? path = null,
+    long? lineNumber = null,
+    long? bytePositionInLine = null
+) : JsonException($"The JSON is malformed: {reason}.", path, lineNumber, bytePositionInLine)
 {
     public const string NotUnicode = "a string is not valid Unicode (an unpaired surrogate or invalid UTF-8)";
 

@@ -34,14 +34,19 @@ public sealed class TrustedProxyOptionsValidator : IValidateOptions<TrustedProxy
         {
             if (!IPAddress.TryParse(options.KnownProxies[i], out _))
             {
-                failures.Add($"ForwardedHeaders:KnownProxies:{i} must be an IP address (got '{options.KnownProxies[i]}').");
+                failures.Add(
+                    $"ForwardedHeaders:KnownProxies:{i} must be an IP address (got " + $"'{options.KnownProxies[i]}')."
+                );
             }
         }
         for (var i = 0; i < options.KnownNetworks.Count; i++)
         {
             if (!System.Net.IPNetwork.TryParse(options.KnownNetworks[i], out _))
             {
-                failures.Add($"ForwardedHeaders:KnownNetworks:{i} must be a network in CIDR form such as 10.0.0.0/8 (got '{options.KnownNetworks[i]}').");
+                failures.Add(
+                    $"ForwardedHeaders:KnownNetworks:{i} must be a network in CIDR form such as 10.0.0.0/8 "
+                        + $"(got '{options.KnownNetworks[i]}')."
+                );
             }
         }
         if (options.ForwardLimit < 1)
@@ -58,26 +63,33 @@ public static class TrustedProxies
     {
         services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TrustedProxyOptions>, TrustedProxyOptionsValidator>();
-        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((forwarded, trusted) =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            forwarded.ForwardLimit = trusted.Value.ForwardLimit;
-            // The framework trusts loopback by default; only what the operator names is trusted here.
-            forwarded.KnownProxies.Clear();
-            forwarded.KnownIPNetworks.Clear();
-            foreach (var proxy in trusted.Value.KnownProxies)
-            {
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
-            foreach (var network in trusted.Value.KnownNetworks)
-            {
-                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            }
-        });
+        services
+            .AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<TrustedProxyOptions>>(
+                (forwarded, trusted) =>
+                {
+                    forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+                    forwarded.ForwardLimit = trusted.Value.ForwardLimit;
+                    // The framework trusts loopback by default; only what the operator names is trusted here.
+                    forwarded.KnownProxies.Clear();
+                    forwarded.KnownIPNetworks.Clear();
+                    foreach (var proxy in trusted.Value.KnownProxies)
+                    {
+                        forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+                    }
+                    foreach (var network in trusted.Value.KnownNetworks)
+                    {
+                        forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+                    }
+                }
+            );
         return services;
     }
 
-    /// <summary>Rewrites the client address and scheme from a trusted proxy's headers; does nothing when none is configured.</summary>
+    /// <summary>Rewrites the client address and scheme from a trusted proxy's headers; does nothing when none is
+    /// configured.</summary>
     public static IApplicationBuilder UseTrustedProxies(this WebApplication app) =>
-        app.Services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value.Enabled ? app.UseForwardedHeaders() : app;
+        app.Services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value.Enabled
+            ? app.UseForwardedHeaders()
+            : app;
 }

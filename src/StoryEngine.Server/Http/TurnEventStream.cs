@@ -21,7 +21,8 @@ public sealed class TurnEventStream : IResult, IEndpointMetadataProvider
 
     /// <param name="run">The narration, in flight or just finished.</param>
     /// <param name="announce">Whether the stream starts with turn.accepted (a new narration, not a re-attach).</param>
-    /// <param name="afterToken">The last token the client has seen (from Last-Event-ID); the stream goes on after it.</param>
+    /// <param name="afterToken">The last token the client has seen (from Last-Event-ID); the stream goes on after
+    /// it.</param>
     public TurnEventStream(TurnRun run, bool announce, int afterToken = 0)
     {
         _run = run;
@@ -48,7 +49,9 @@ public sealed class TurnEventStream : IResult, IEndpointMetadataProvider
         if (_announce)
         {
             yield return new SseItem<object>(
-                new TurnAcceptedEvent(_run.AdventureId, _run.TurnId, _run.Alternative), "turn.accepted");
+                new TurnAcceptedEvent(_run.AdventureId, _run.TurnId, _run.Alternative),
+                "turn.accepted"
+            );
         }
         await foreach (var item in _run.ReadAsync(_afterToken, cancellationToken))
         {
@@ -58,11 +61,14 @@ public sealed class TurnEventStream : IResult, IEndpointMetadataProvider
                 {
                     EventId = _run.EventId(token.Index),
                 },
-                OutcomeItem { Succeeded: true } done =>
-                    new SseItem<object>(TurnResponse.From(done.Turn), "turn.completed"),
+                OutcomeItem { Succeeded: true } done => new SseItem<object>(
+                    TurnResponse.From(done.Turn),
+                    "turn.completed"
+                ),
                 OutcomeItem failed => new SseItem<object>(
                     new TurnFailedEvent(failed.FailureCode!, failed.FailureMessage!, TurnResponse.From(failed.Turn)),
-                    "turn.failed"),
+                    "turn.failed"
+                ),
                 _ => throw new InvalidOperationException("Unknown stream item."),
             };
         }

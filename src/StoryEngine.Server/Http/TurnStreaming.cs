@@ -13,10 +13,16 @@ namespace StoryEngine.Server.Http;
 public static class TurnStreaming
 {
     public static bool WantsEventStream(HttpRequest request) =>
-        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        request
+            .GetTypedHeaders()
+            .Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
 
     public static async Task<Results<TurnEventStream, Ok<TurnResponse>, ProblemHttpResult>> RespondAsync(
-        HttpContext context, TurnRun run, bool announce, int afterToken = 0)
+        HttpContext context,
+        TurnRun run,
+        bool announce,
+        int afterToken = 0
+    )
     {
         if (!announce)
         {
@@ -27,9 +33,7 @@ public static class TurnStreaming
             return new TurnEventStream(run, announce, afterToken);
         }
         var outcome = await OutcomeAsync(run, context.RequestAborted);
-        return outcome.Succeeded
-            ? TypedResults.Ok(TurnResponse.From(outcome.Turn))
-            : Failure(outcome);
+        return outcome.Succeeded ? TypedResults.Ok(TurnResponse.From(outcome.Turn)) : Failure(outcome);
     }
 
     /// <summary>Waits for the narration to end, skipping its tokens.</summary>
@@ -45,21 +49,24 @@ public static class TurnStreaming
         throw new InvalidOperationException("A narration stream ended without an outcome.");
     }
 
-    /// <summary>A failed narration as a problem: the turn (with the player's action) is stored and named in it.</summary>
-    public static ProblemHttpResult Failure(OutcomeItem outcome) => TypedResults.Problem(
-        statusCode: outcome.FailureCode switch
-        {
-            "backend_timeout" => StatusCodes.Status504GatewayTimeout,
-            "interrupted" or "storage_failed" or StorageUnavailableException.ProblemCode
-                => StatusCodes.Status503ServiceUnavailable,
-            _ => StatusCodes.Status502BadGateway,
-        },
-        title: "The narration failed",
-        detail: outcome.FailureMessage,
-        extensions: new Dictionary<string, object?>
-        {
-            ["code"] = outcome.FailureCode,
-            ["turnId"] = outcome.Turn.TurnId,
-            ["turn"] = TurnResponse.From(outcome.Turn),
-        });
+    /// <summary>A failed narration as a problem: the turn (with the player's action) is stored and named in
+    /// it.</summary>
+    public static ProblemHttpResult Failure(OutcomeItem outcome) =>
+        TypedResults.Problem(
+            statusCode: outcome.FailureCode switch
+            {
+                "backend_timeout" => StatusCodes.Status504GatewayTimeout,
+                "interrupted" or "storage_failed" or StorageUnavailableException.ProblemCode =>
+                    StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status502BadGateway,
+            },
+            title: "The narration failed",
+            detail: outcome.FailureMessage,
+            extensions: new Dictionary<string, object?>
+            {
+                ["code"] = outcome.FailureCode,
+                ["turnId"] = outcome.Turn.TurnId,
+                ["turn"] = TurnResponse.From(outcome.Turn),
+            }
+        );
 }

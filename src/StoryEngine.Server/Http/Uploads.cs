@@ -30,10 +30,15 @@ public static class Uploads
         }
         try
         {
-            var upload = request.HasFormContentType ? await FromFormAsync(request, cancellationToken) : await FromBodyAsync(request, cancellationToken);
+            var upload = request.HasFormContentType
+                ? await FromFormAsync(request, cancellationToken)
+                : await FromBodyAsync(request, cancellationToken);
             return upload.Content.Length > 0
                 ? upload
-                : throw ValidationFailedException.For(FieldName, "The upload is empty: send the file as the body, or as the multipart field 'file'.");
+                : throw ValidationFailedException.For(
+                    FieldName,
+                    "The upload is empty: send the file as the body, " + "or as the multipart field 'file'."
+                );
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -45,14 +50,19 @@ public static class Uploads
         }
         catch (InvalidDataException e)
         {
-            throw new BadHttpRequestException($"The multipart form could not be read: {e.Message}", StatusCodes.Status400BadRequest, e);
+            throw new BadHttpRequestException(
+                "The multipart form could not be read: " + $"{e.Message}",
+                StatusCodes.Status400BadRequest,
+                e
+            );
         }
     }
 
     private static async Task<Upload> FromFormAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var form = await request.ReadFormAsync(cancellationToken);
-        var file = form.Files.GetFile(FieldName) ?? (form.Files.Count == 1 ? form.Files[0] : null)
+        var file = form.Files.GetFile(FieldName)
+            ?? (form.Files.Count == 1 ? form.Files[0] : null)
             ?? throw ValidationFailedException.For(FieldName, "Send the file in a multipart field named 'file'.");
         if (file.Length > MaxBytes)
         {
@@ -72,12 +82,20 @@ public static class Uploads
             throw TooLarge();
         }
         // A raw upload may still name its file (Content-Disposition), which names a World Info book.
-        var name = ContentDispositionHeaderValue.TryParse(request.Headers.ContentDisposition.ToString(), out var disposition)
-            ? (disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value)?.Trim('"')
+        var name = ContentDispositionHeaderValue.TryParse(
+            request.Headers.ContentDisposition.ToString(),
+            out var disposition
+        )
+            ? (disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : disposition.FileName.Value)?.Trim(
+                '"'
+            )
             : null;
         return new Upload(buffer.ToArray(), name);
     }
 
     private static PayloadTooLargeException TooLarge() =>
-        new($"Imports are limited to {MaxBytes / (1024 * 1024)} MB. Send a smaller file (a card's picture can usually be shrunk).");
+        new(
+            $"Imports are limited to {MaxBytes / (1024 * 1024)} MB. Send a smaller file (a card's picture can "
+                + "usually be shrunk)."
+        );
 }

@@ -11,15 +11,21 @@ public static class UserTiers
 {
     private const string ItemKey = "storyengine.tier";
 
-    public static IApplicationBuilder UseUserTiers(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        if (context.User.Identity?.IsAuthenticated == true)
-        {
-            context.Items[ItemKey] = await context.RequestServices.GetRequiredService<TierDirectory>().OfAsync(context.User.UserId(), context.RequestAborted);
-        }
-        await next(context);
-    });
+    public static IApplicationBuilder UseUserTiers(this IApplicationBuilder app) =>
+        app.Use(
+            async (context, next) =>
+            {
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    context.Items[ItemKey] = await context
+                        .RequestServices.GetRequiredService<TierDirectory>()
+                        .OfAsync(context.User.UserId(), context.RequestAborted);
+                }
+                await next(context);
+            }
+        );
 
     /// <summary>The caller's tier, or null when anonymous.</summary>
-    public static Tier? TierOf(HttpContext context) => context.Items.TryGetValue(ItemKey, out var tier) ? tier as Tier : null;
+    public static Tier? TierOf(HttpContext context) =>
+        context.Items.TryGetValue(ItemKey, out var tier) ? tier as Tier : null;
 }

@@ -12,9 +12,12 @@ namespace StoryEngine.Server.Jobs;
 /// (<see cref="TurnService.OrphanAfter"/> says when a turn counts as orphaned).
 /// </summary>
 public sealed partial class DeferredWritesService(
-    TurnService turns, OutcomeWriter outcomes, UsageMeter usage, TimeProvider clock,
-    ILogger<DeferredWritesService> logger)
-    : PeriodicBackgroundService(Period, clock, logger)
+    TurnService turns,
+    OutcomeWriter outcomes,
+    UsageMeter usage,
+    TimeProvider clock,
+    ILogger<DeferredWritesService> logger
+) : PeriodicBackgroundService(Period, clock, logger)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);
@@ -47,11 +50,17 @@ public sealed partial class DeferredWritesService(
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Narration.OrphanSwept, Level = LogLevel.Information,
-        Message = "Settled {Count} turns left streaming (outcomes kept through an outage, or orphaned narrations)")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.OrphanSwept,
+        Level = LogLevel.Information,
+        Message = "Settled {Count} turns left streaming (outcomes kept through an outage, or orphaned narrations)"
+    )]
     private static partial void LogSettled(ILogger logger, int count);
 
-    [LoggerMessage(EventId = LogEvents.Narration.SettleFailed, Level = LogLevel.Warning,
-        Message = "Could not yet write what the last database outage held back; retrying")]
+    [LoggerMessage(
+        EventId = LogEvents.Narration.SettleFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not yet write what the last database outage held back; retrying"
+    )]
     private static partial void LogSettleFailed(ILogger logger, Exception exception);
 }

@@ -3,12 +3,14 @@ using StoryEngine.Core.Jobs;
 
 namespace StoryEngine.Server.Jobs;
 
-/// <summary>Settings under <c>Jobs</c>: the background workers and how the queue retries (see <see cref="JobSettings"/>).</summary>
+/// <summary>Settings under <c>Jobs</c>: the background workers and how the queue retries (see <see
+/// cref="JobSettings"/>).</summary>
 public sealed class JobOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>False runs no workers on this node: jobs are still queued, and another node (or a later start) runs them.</summary>
+    /// <summary>False runs no workers on this node: jobs are still queued, and another node (or a later start) runs
+    /// them.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>Jobs this node runs at once.</summary>
@@ -29,8 +31,14 @@ public sealed class JobOptions
 
     public int PurgeIntervalMinutes { get; set; } = 60;
 
-    public JobSettings ToSettings() => new(MaxAttempts, TimeSpan.FromSeconds(BaseDelaySeconds), TimeSpan.FromSeconds(MaxDelaySeconds),
-        TimeSpan.FromSeconds(LeaseSeconds), TimeSpan.FromDays(RetentionDays));
+    public JobSettings ToSettings() =>
+        new(
+            MaxAttempts,
+            TimeSpan.FromSeconds(BaseDelaySeconds),
+            TimeSpan.FromSeconds(MaxDelaySeconds),
+            TimeSpan.FromSeconds(LeaseSeconds),
+            TimeSpan.FromDays(RetentionDays)
+        );
 }
 
 public sealed class JobOptionsValidator : IValidateOptions<JobOptions>

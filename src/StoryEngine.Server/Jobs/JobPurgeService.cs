@@ -1,5 +1,5 @@
-using StoryEngine.Core;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core;
 using StoryEngine.Core.Jobs;
 
 namespace StoryEngine.Server.Jobs;
@@ -8,8 +8,11 @@ namespace StoryEngine.Server.Jobs;
 /// Purges finished jobs after <c>Jobs:RetentionDays</c>, at start and every <c>Jobs:PurgeIntervalMinutes</c>.
 /// </summary>
 public sealed partial class JobPurgeService(
-    IJobStore store, IOptions<JobOptions> options, TimeProvider clock, ILogger<JobPurgeService> logger)
-    : PeriodicBackgroundService(TimeSpan.FromMinutes(options.Value.PurgeIntervalMinutes), clock, logger)
+    IJobStore store,
+    IOptions<JobOptions> options,
+    TimeProvider clock,
+    ILogger<JobPurgeService> logger
+) : PeriodicBackgroundService(TimeSpan.FromMinutes(options.Value.PurgeIntervalMinutes), clock, logger)
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +24,10 @@ public sealed partial class JobPurgeService(
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Jobs.WorkerPurged, Level = LogLevel.Information,
-        Message = "Purged {Count} finished jobs past their retention")]
+    [LoggerMessage(
+        EventId = LogEvents.Jobs.WorkerPurged,
+        Level = LogLevel.Information,
+        Message = "Purged {Count} finished jobs past their retention"
+    )]
     private static partial void LogPurged(ILogger logger, int count);
 }

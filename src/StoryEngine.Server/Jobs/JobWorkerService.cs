@@ -1,6 +1,6 @@
-using StoryEngine.Core;
 using System.Data.Common;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core;
 using StoryEngine.Core.Jobs;
 
 namespace StoryEngine.Server.Jobs;
@@ -11,8 +11,11 @@ namespace StoryEngine.Server.Jobs;
 /// or retries coming due): a signal rather than a timer, so it is not a <see cref="PeriodicBackgroundService"/>.
 /// </summary>
 public sealed partial class JobWorkerService(
-    JobRunner runner, JobSignal signal, IOptions<JobOptions> options, ILogger<JobWorkerService> logger)
-    : BackgroundService
+    JobRunner runner,
+    JobSignal signal,
+    IOptions<JobOptions> options,
+    ILogger<JobWorkerService> logger
+) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,11 +56,13 @@ public sealed partial class JobWorkerService(
         {
             await Task.Delay(delay, stoppingToken);
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
     }
 
-    [LoggerMessage(EventId = LogEvents.Jobs.WorkerStoreFailed, Level = LogLevel.Warning, Message = "The job queue could not be read or written; workers try again shortly")]
+    [LoggerMessage(
+        EventId = LogEvents.Jobs.WorkerStoreFailed,
+        Level = LogLevel.Warning,
+        Message = "The job queue " + "could not be read or written; workers try again shortly"
+    )]
     private static partial void LogStoreFailed(ILogger logger, Exception exception);
 }

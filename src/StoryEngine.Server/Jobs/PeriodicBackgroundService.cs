@@ -1,5 +1,5 @@
-using StoryEngine.Core;
 using System.Data.Common;
+using StoryEngine.Core;
 
 namespace StoryEngine.Server.Jobs;
 
@@ -33,8 +33,7 @@ public abstract partial class PeriodicBackgroundService(TimeSpan period, TimePro
                 {
                     LogTickFailed(Logger, e, GetType().Name);
                 }
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -42,7 +41,10 @@ public abstract partial class PeriodicBackgroundService(TimeSpan period, TimePro
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Sweeps.TickFailed, Level = LogLevel.Warning,
-        Message = "{Service} failed; it will run again at the next interval")]
+    [LoggerMessage(
+        EventId = LogEvents.Sweeps.TickFailed,
+        Level = LogLevel.Warning,
+        Message = "{Service} failed; it will run again at the next interval"
+    )]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string service);
 }

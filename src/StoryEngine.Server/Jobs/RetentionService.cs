@@ -3,10 +3,14 @@ using StoryEngine.Core.Retention;
 
 namespace StoryEngine.Server.Jobs;
 
-/// <summary>Runs <see cref="RetentionSweep"/> at start and then every <c>Retention:IntervalMinutes</c> (default 60).</summary>
+/// <summary>Runs <see cref="RetentionSweep"/> at start and then every <c>Retention:IntervalMinutes</c> (default
+/// 60).</summary>
 public sealed partial class RetentionService(
-    RetentionSweep sweep, RetentionOptions options, TimeProvider clock, ILogger<RetentionService> logger)
-    : PeriodicBackgroundService(TimeSpan.FromMinutes(options.IntervalMinutes), clock, logger)
+    RetentionSweep sweep,
+    RetentionOptions options,
+    TimeProvider clock,
+    ILogger<RetentionService> logger
+) : PeriodicBackgroundService(TimeSpan.FromMinutes(options.IntervalMinutes), clock, logger)
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
@@ -17,8 +21,11 @@ public sealed partial class RetentionService(
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.Sweeps.RetentionSwept, Level = LogLevel.Information,
+    [LoggerMessage(
+        EventId = LogEvents.Sweeps.RetentionSwept,
+        Level = LogLevel.Information,
         Message = "Retention sweep removed {Mail} sent mails, {Tokens} expired reset tokens and {Sessions} ended "
-            + "sessions")]
+            + "sessions"
+    )]
     private static partial void LogSwept(ILogger logger, int mail, int tokens, int sessions);
 }

@@ -3,10 +3,14 @@ using StoryEngine.Core.Trash;
 
 namespace StoryEngine.Server.Jobs;
 
-/// <summary>Runs <see cref="TrashPurgeJob"/> at start and then every <c>Trash:PurgeIntervalMinutes</c> (default 60).</summary>
+/// <summary>Runs <see cref="TrashPurgeJob"/> at start and then every <c>Trash:PurgeIntervalMinutes</c> (default
+/// 60).</summary>
 public sealed partial class TrashPurgeService(
-    TrashPurgeJob job, IConfiguration configuration, TimeProvider clock, ILogger<TrashPurgeService> logger)
-    : PeriodicBackgroundService(Interval(configuration), clock, logger)
+    TrashPurgeJob job,
+    IConfiguration configuration,
+    TimeProvider clock,
+    ILogger<TrashPurgeService> logger
+) : PeriodicBackgroundService(Interval(configuration), clock, logger)
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +24,10 @@ public sealed partial class TrashPurgeService(
     private static TimeSpan Interval(IConfiguration configuration) =>
         TimeSpan.FromMinutes(Math.Max(1, configuration.GetValue("Trash:PurgeIntervalMinutes", 60)));
 
-    [LoggerMessage(EventId = LogEvents.Sweeps.TrashPurged, Level = LogLevel.Information, Message = "Trash sweep removed {Count} rows deleted more than 30 days ago")]
+    [LoggerMessage(
+        EventId = LogEvents.Sweeps.TrashPurged,
+        Level = LogLevel.Information,
+        Message = "Trash sweep " + "removed {Count} rows deleted more than 30 days ago"
+    )]
     private static partial void LogPurged(ILogger logger, int count);
 }

@@ -18,7 +18,8 @@ public sealed partial class OutboxSender(
     IOptions<SmtpOptions> options,
     OutboxSignal signal,
     TimeProvider clock,
-    ILogger<OutboxSender> logger) : BackgroundService
+    ILogger<OutboxSender> logger
+) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromHours(1);
@@ -59,10 +60,24 @@ public sealed partial class OutboxSender(
                 await outbox.MarkSentAsync(message.Id, clock.GetUtcNow(), CancellationToken.None);
                 LogSent(message.Id, message.Kind);
             }
-            catch (Exception e) when (e is SmtpException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or SecretBoxException)
+            catch (Exception e)
+                when (e
+                        is SmtpException
+                            or IOException
+                            or System.Net.Sockets.SocketException
+                            or InvalidOperationException
+                            or SecretBoxException
+                )
             {
-                var delay = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, 30 * Math.Pow(2, Math.Min(message.Attempts - 1, 10))));
-                await outbox.MarkFailedAsync(message.Id, e.GetType().Name + ": " + e.Message, clock.GetUtcNow() + delay, CancellationToken.None);
+                var delay = TimeSpan.FromSeconds(
+                    Math.Min(MaxBackoff.TotalSeconds, 30 * Math.Pow(2, Math.Min(message.Attempts - 1, 10)))
+                );
+                await outbox.MarkFailedAsync(
+                    message.Id,
+                    e.GetType().Name + ": " + e.Message,
+                    clock.GetUtcNow() + delay,
+                    CancellationToken.None
+                );
                 LogSendFailed(message.Id, message.Attempts, e.Message, (int)delay.TotalSeconds);
             }
         }
@@ -70,7 +85,11 @@ public sealed partial class OutboxSender(
 
     private async Task SendAsync(SmtpOptions smtp, OutboxMessage message, CancellationToken cancellationToken)
     {
-        using var client = new SmtpClient(smtp.Host!, smtp.Port) { EnableSsl = smtp.Tls, DeliveryMethod = SmtpDeliveryMethod.Network };
+        using var client = new SmtpClient(smtp.Host!, smtp.Port)
+        {
+            EnableSsl = smtp.Tls,
+            DeliveryMethod = SmtpDeliveryMethod.Network,
+        };
         if (!string.IsNullOrEmpty(smtp.User))
         {
             client.Credentials = new NetworkCredential(smtp.User, box.OpenConfigurationValue(smtp.Password ?? ""));
@@ -78,23 +97,37 @@ public sealed partial class OutboxSender(
         using var mail = new MailMessage(smtp.From!, message.Recipient, message.Subject, box.Open(message.SealedBody))
         {
             BodyEncoding = System.Text.Encoding.UTF8,
-            // Base64 keeps the link whole: quoted-printable would fold it and turn '=' into '=3D' for readers that do not decode.
+            // Base64 keeps the link whole: quoted-printable would fold it and turn '=' into '=3D' for readers that do
+            // not decode.
             BodyTransferEncoding = System.Net.Mime.TransferEncoding.Base64,
         };
         await client.SendMailAsync(mail, cancellationToken);
     }
 
-    [LoggerMessage(EventId = LogEvents.Mail.OutboxSent, Level = LogLevel.Information, Message = "Outbox message {Id} ({Kind}) sent.")]
+    [LoggerMessage(
+        EventId = LogEvents.Mail.OutboxSent,
+        Level = LogLevel.Information,
+        Message = "Outbox message {Id} ({Kind}) sent."
+    )]
     private partial void LogSent(string id, string kind);
 
-    [LoggerMessage(EventId = LogEvents.Mail.OutboxSendFailed, Level = LogLevel.Warning, Message = "Outbox message {Id} failed on attempt {Attempt}: {Error}. Retrying in {Seconds} s.")]
+    [LoggerMessage(
+        EventId = LogEvents.Mail.OutboxSendFailed,
+        Level = LogLevel.Warning,
+        Message = "Outbox message " + "{Id} failed on attempt {Attempt}: {Error}. Retrying in {Seconds} s."
+    )]
     private partial void LogSendFailed(string id, int attempt, string error, int seconds);
 
-    [LoggerMessage(EventId = LogEvents.Mail.OutboxUnreadable, Level = LogLevel.Warning, Message = "The outbox could not be read: {Error}.")]
+    [LoggerMessage(
+        EventId = LogEvents.Mail.OutboxUnreadable,
+        Level = LogLevel.Warning,
+        Message = "The outbox could " + "not be read: {Error}."
+    )]
     private partial void LogDatabaseFailed(string error);
 }
 
-/// <summary>Wakes the sender when a mail is queued by this process, so a reset mail leaves at once rather than at the next poll.</summary>
+/// <summary>Wakes the sender when a mail is queued by this process, so a reset mail leaves at once rather than at the
+/// next poll.</summary>
 public sealed class OutboxSignal
 {
     private readonly SemaphoreSlim _signal = new(0, 1);

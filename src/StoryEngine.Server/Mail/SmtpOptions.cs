@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace StoryEngine.Server.Mail;
 
-/// <summary>Settings under <c>Smtp</c>. Mail is sent only when <see cref="Host"/> is set; otherwise it waits in the outbox.</summary>
+/// <summary>Settings under <c>Smtp</c>. Mail is sent only when <see cref="Host"/> is set; otherwise it waits in the
+/// outbox.</summary>
 public sealed class SmtpOptions
 {
     public const string Section = "Smtp";
@@ -43,7 +44,9 @@ public sealed class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
         }
         if (string.IsNullOrWhiteSpace(options.From) || !System.Net.Mail.MailAddress.TryCreate(options.From, out _))
         {
-            failures.Add("Smtp:From must be the sender's address (for example stories@example.com) when Smtp:Host is set.");
+            failures.Add(
+                "Smtp:From must be the sender's address (for example stories@example.com) when Smtp:Host " + "is set."
+            );
         }
         if (options.PollSeconds is < 1 or > 3600)
         {

@@ -9,22 +9,25 @@ using StoryEngine.Server.Web;
 
 namespace StoryEngine.Server.Pages;
 
-/// <summary>The page every failed page request ends on: the problem in a sentence and what to do, with its real status code.</summary>
+/// <summary>The page every failed page request ends on: the problem in a sentence and what to do, with its real status
+/// code.</summary>
 [IgnoreAntiforgeryToken] // a failed POST is re-executed here; the page itself changes nothing
-[DisableRateLimiting] // a request refused for its rate is re-executed here, and must get this page rather than another empty 429
+// a request refused for its rate is re-executed here, and must get this page rather than another empty 429
+[DisableRateLimiting]
 public sealed class ErrorModel : PageModel
 {
     public PageProblem Problem { get; private set; } = PageProblem.Of(500, "", "");
 
-    public string Heading => Problem.Status switch
-    {
-        404 => "Not found",
-        400 => "That request could not be used",
-        403 => "Not allowed",
-        429 => "Too many requests",
-        503 => "Unavailable for a moment",
-        _ => "Something went wrong",
-    };
+    public string Heading =>
+        Problem.Status switch
+        {
+            404 => "Not found",
+            400 => "That request could not be used",
+            403 => "Not allowed",
+            429 => "Too many requests",
+            503 => "Unavailable for a moment",
+            _ => "Something went wrong",
+        };
 
     public void OnGet(int? status) => Describe(status);
 
@@ -36,18 +39,40 @@ public sealed class ErrorModel : PageModel
         Problem = error switch
         {
             StoryEngineException e => PageProblem.From(e),
-            DbException => PageProblem.Of(503, "The database cannot be reached right now.",
-                "Try again in a minute. Nothing you had already saved is lost."),
+            DbException => PageProblem.Of(
+                503,
+                "The database cannot be reached right now.",
+                "Try again in a minute. Nothing you had already saved is lost."
+            ),
             BadHttpRequestException bad => PageProblem.Of(bad.StatusCode, bad.Message, "Go back and try again."),
-            not null => PageProblem.Of(500, "The server failed to show this page.", "Try again; if it keeps happening, tell the server's administrator."),
+            not null => PageProblem.Of(
+                500,
+                "The server failed to show this page.",
+                "Try again; if it keeps " + "happening, tell the server's administrator."
+            ),
             null => status switch
             {
-                404 => PageProblem.Of(404, "There is no page at this address.", "Check the address, or start again from your library."),
-                400 => PageProblem.Of(400, "The form could not be accepted: it was incomplete or had expired.",
-                    "Reload the page and send the form again."),
-                403 => PageProblem.Of(403, "Your account may not open this page.", "Ask the server's administrator if you think it should."),
-                429 => PageProblem.Of(429, "Too many requests in a short time. " + ProtectionServiceCollectionExtensions.SlowDown(RetryAfter()),
-                    "Wait that long, then reload the page or send the form again."),
+                404 => PageProblem.Of(
+                    404,
+                    "There is no page at this address.",
+                    "Check the address, or start again " + "from your library."
+                ),
+                400 => PageProblem.Of(
+                    400,
+                    "The form could not be accepted: it was incomplete or had expired.",
+                    "Reload the page and send the form again."
+                ),
+                403 => PageProblem.Of(
+                    403,
+                    "Your account may not open this page.",
+                    "Ask the server's administrator " + "if you think it should."
+                ),
+                429 => PageProblem.Of(
+                    429,
+                    "Too many requests in a short time. "
+                        + ProtectionServiceCollectionExtensions.SlowDown(RetryAfter()),
+                    "Wait that long, then reload the page or send the form again."
+                ),
                 { } other => PageProblem.Of(other, "The request could not be completed.", "Go back and try again."),
                 null => PageProblem.Of(404, "There is no page at this address.", "Start again from your library."),
             },

@@ -9,8 +9,12 @@ namespace StoryEngine.Server.Pages;
 /// </summary>
 public sealed class ForbiddenModel : PageModel
 {
-    public PageProblem Problem { get; } = PageProblem.Of(403, "Your account may not open that page: it is for the server's administrators.",
-        "Ask an administrator if you think you should be one.");
+    public PageProblem Problem { get; } =
+        PageProblem.Of(
+            403,
+            "Your account may not open that page: it is for the " + "server's administrators.",
+            "Ask an administrator if you think you should be one."
+        );
 
     public void OnGet() => Response.StatusCode = Problem.Status;
 }

@@ -17,8 +17,12 @@ public sealed class BackendGauges(IServiceProvider services) : IHostedService
     private static readonly ConcurrentDictionary<BackendGauges, byte> Running = new();
 
     static BackendGauges() =>
-        Meter.CreateObservableGauge("storyengine.backend.state", () => Running.Keys.SelectMany(g => g.Observe()),
-            "{state}", "1 for the state each narrator backend is in (unknown, up, down, circuit_open), else 0");
+        Meter.CreateObservableGauge(
+            "storyengine.backend.state",
+            () => Running.Keys.SelectMany(g => g.Observe()),
+            "{state}",
+            "1 for the state each narrator backend is in (unknown, up, down, circuit_open), else 0"
+        );
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,18 +47,21 @@ public sealed class BackendGauges(IServiceProvider services) : IHostedService
         {
             foreach (var state in States)
             {
-                yield return new Measurement<int>(status.State == state ? 1 : 0,
+                yield return new Measurement<int>(
+                    status.State == state ? 1 : 0,
                     new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.BackendTag, status.Name),
-                    new KeyValuePair<string, object?>("state", Name(state)));
+                    new KeyValuePair<string, object?>("state", Name(state))
+                );
             }
         }
     }
 
-    private static string Name(BackendState state) => state switch
-    {
-        BackendState.Up => "up",
-        BackendState.Down => "down",
-        BackendState.CircuitOpen => "circuit_open",
-        _ => "unknown",
-    };
+    private static string Name(BackendState state) =>
+        state switch
+        {
+            BackendState.Up => "up",
+            BackendState.Down => "down",
+            BackendState.CircuitOpen => "circuit_open",
+            _ => "unknown",
+        };
 }

@@ -19,7 +19,8 @@ public sealed partial class JobQueueGauges(
     IJobStore store,
     IEnumerable<IJobHandler> handlers,
     TimeProvider clock,
-    ILogger<JobQueueGauges> logger) : IHostedService
+    ILogger<JobQueueGauges> logger
+) : IHostedService
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private static readonly string[] UnfinishedStates = [JobStates.Queued, JobStates.Running, JobStates.Failed];
@@ -33,12 +34,18 @@ public sealed partial class JobQueueGauges(
 
     static JobQueueGauges()
     {
-        Meter.CreateObservableGauge("storyengine.jobs.queue.depth",
-            () => Running.Keys.SelectMany(g => g.ObserveDepth()), "{job}",
-            "Unfinished jobs by type and state (queued, running, failed)");
-        Meter.CreateObservableGauge("storyengine.jobs.queue.oldest_age",
-            () => Running.Keys.SelectMany(g => g.ObserveAge()), "s",
-            "Age of the oldest unfinished job by type and state, 0 when there is none");
+        Meter.CreateObservableGauge(
+            "storyengine.jobs.queue.depth",
+            () => Running.Keys.SelectMany(g => g.ObserveDepth()),
+            "{job}",
+            "Unfinished jobs by type and state (queued, running, failed)"
+        );
+        Meter.CreateObservableGauge(
+            "storyengine.jobs.queue.oldest_age",
+            () => Running.Keys.SelectMany(g => g.ObserveAge()),
+            "s",
+            "Age of the oldest unfinished job by type and state, 0 when there is none"
+        );
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -60,8 +67,11 @@ public sealed partial class JobQueueGauges(
     private IEnumerable<Measurement<double>> ObserveAge()
     {
         var now = clock.GetUtcNow();
-        return Rows().Select(r => new Measurement<double>(
-            r.Count is { } c ? Math.Max(0, (now - c.OldestCreatedAt).TotalSeconds) : 0, Tags(r.Type, r.State)));
+        return Rows()
+            .Select(r => new Measurement<double>(
+                r.Count is { } c ? Math.Max(0, (now - c.OldestCreatedAt).TotalSeconds) : 0,
+                Tags(r.Type, r.State)
+            ));
     }
 
     private List<(string Type, string State, JobQueueCount? Count)> Rows()
@@ -117,12 +127,13 @@ public sealed partial class JobQueueGauges(
         }
     }
 
-    private static TagList Tags(string type, string state) => new()
-    {
-        { StoryMetrics.JobTypeTag, type }, { StoryMetrics.JobStateTag, state },
-    };
+    private static TagList Tags(string type, string state) =>
+        new() { { StoryMetrics.JobTypeTag, type }, { StoryMetrics.JobStateTag, state } };
 
-    [LoggerMessage(EventId = LogEvents.Telemetry.JobSampleFailed, Level = LogLevel.Warning,
-        Message = "Could not count the job queue for /metrics; the gauges keep their last values")]
+    [LoggerMessage(
+        EventId = LogEvents.Telemetry.JobSampleFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not count the job queue for /metrics; the gauges keep their last values"
+    )]
     private static partial void LogSampleFailed(ILogger logger, Exception exception);
 }

@@ -16,7 +16,8 @@ public sealed class MetricSeeds(IEnumerable<IJobHandler> handlers, IServiceProvi
 
     private static readonly string[] Policies =
     [
-        ProtectionServiceCollectionExtensions.ApiPolicy, ProtectionServiceCollectionExtensions.GenerationPolicy,
+        ProtectionServiceCollectionExtensions.ApiPolicy,
+        ProtectionServiceCollectionExtensions.GenerationPolicy,
         ProtectionServiceCollectionExtensions.AuthPolicy,
     ];
 

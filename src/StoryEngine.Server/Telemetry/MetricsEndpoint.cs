@@ -16,10 +16,13 @@ public static class MetricsEndpoint
         var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         if (options.Enabled)
         {
-            app.MapPrometheusScrapingEndpoint(options.Path, meterProvider: null,
-                    configureBranchedPipeline: branch => branch.Use((context, next) =>
-                        GuardAsync(context, next, options)),
-                    optionsName: null)
+            app.MapPrometheusScrapingEndpoint(
+                    options.Path,
+                    meterProvider: null,
+                    configureBranchedPipeline: branch =>
+                        branch.Use((context, next) => GuardAsync(context, next, options)),
+                    optionsName: null
+                )
                 .AllowAnonymous()
                 .DisableRateLimiting()
                 .ExcludeFromDescription();

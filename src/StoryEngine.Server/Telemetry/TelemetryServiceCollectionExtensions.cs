@@ -21,7 +21,9 @@ public static class TelemetryServiceCollectionExtensions
 
     private static readonly string[] OtlpEndpointKeys =
     [
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
         "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
     ];
 
@@ -35,20 +37,26 @@ public static class TelemetryServiceCollectionExtensions
         services.AddHostedService<JobQueueGauges>();
 
         var metricsPath = builder.Configuration.GetValue<string>($"{MetricsOptions.Section}:Path") ?? "/metrics";
-        var otel = services.AddOpenTelemetry()
+        var otel = services
+            .AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
-            .WithTracing(tracing => tracing
-                .AddSource(StoryTelemetry.Name, StoryTelemetry.Name + ".*")
-                .AddAspNetCoreInstrumentation(o =>
-                    o.Filter = context => !IsScrapeOrProbe(context.Request.Path, metricsPath))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
-            .WithMetrics(metrics => metrics
-                .AddMeter(StoryTelemetry.Name, StoryTelemetry.Name + ".*")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddNpgsqlInstrumentation()
-                .AddPrometheusExporter());
+            .WithTracing(tracing =>
+                tracing
+                    .AddSource(StoryTelemetry.Name, StoryTelemetry.Name + ".*")
+                    .AddAspNetCoreInstrumentation(o =>
+                        o.Filter = context => !IsScrapeOrProbe(context.Request.Path, metricsPath)
+                    )
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql()
+            )
+            .WithMetrics(metrics =>
+                metrics
+                    .AddMeter(StoryTelemetry.Name, StoryTelemetry.Name + ".*")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsqlInstrumentation()
+                    .AddPrometheusExporter()
+            );
         if (OtlpEndpointKeys.Any(key => !string.IsNullOrWhiteSpace(builder.Configuration[key])))
         {
             otel.UseOtlpExporter(); // endpoint, protocol, headers and intervals from the standard OTEL_* settings

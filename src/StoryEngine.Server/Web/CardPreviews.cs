@@ -18,7 +18,11 @@ public sealed class CardPreviews : IDisposable
     public string Hold(string userId, byte[] file)
     {
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _cache.Set(Key(userId, token), file, new MemoryCacheEntryOptions { Size = Math.Max(1, file.Length), AbsoluteExpirationRelativeToNow = Lifetime });
+        _cache.Set(
+            Key(userId, token),
+            file,
+            new MemoryCacheEntryOptions { Size = Math.Max(1, file.Length), AbsoluteExpirationRelativeToNow = Lifetime }
+        );
         return token;
     }
 

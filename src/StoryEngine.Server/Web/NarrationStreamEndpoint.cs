@@ -19,13 +19,20 @@ public static class NarrationStreamEndpoint
             .ExcludeFromDescription();
 
     private static async Task<IResult> StreamAsync(
-        string id, HttpContext context, TurnService turns, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, CancellationToken cancellationToken)
+        string id,
+        HttpContext context,
+        TurnService turns,
+        [FromHeader(Name = "Last-Event-ID")] string? lastEventId,
+        CancellationToken cancellationToken
+    )
     {
         var run = await turns.FindRunAsync(context.User.UserId(), id, cancellationToken);
         if (run is null)
         {
             return TypedResults.NoContent(); // nothing in flight: the page shows the stored transcript
         }
-        return (await TurnStreaming.RespondAsync(context, run, announce: false, afterToken: run.ResumeAfter(lastEventId))).Result;
+        return (
+            await TurnStreaming.RespondAsync(context, run, announce: false, afterToken: run.ResumeAfter(lastEventId))
+        ).Result;
     }
 }

@@ -12,31 +12,42 @@ namespace StoryEngine.Server.Web;
 /// </summary>
 public sealed record PageProblem(int Status, string Message, string Advice, IReadOnlyList<string> FieldErrors)
 {
-    public static PageProblem From(StoryEngineException e) => new(
-        ProblemExceptionHandler.StatusFor(e),
-        e is ValidationFailedException ? "Some of what you entered cannot be used." : e.Message,
-        AdviceFor(e),
-        e is ValidationFailedException v ? v.Errors.SelectMany(f => f.Value).ToArray() : []);
+    public static PageProblem From(StoryEngineException e) =>
+        new(
+            ProblemExceptionHandler.StatusFor(e),
+            e is ValidationFailedException ? "Some of what you entered cannot be used." : e.Message,
+            AdviceFor(e),
+            e is ValidationFailedException v ? v.Errors.SelectMany(f => f.Value).ToArray() : []
+        );
 
-    /// <summary>For failures that are not the person's doing (a narration that failed, a database that is away).</summary>
+    /// <summary>For failures that are not the person's doing (a narration that failed, a database that is
+    /// away).</summary>
     public static PageProblem Of(int status, string message, string advice) => new(status, message, advice, []);
 
-    private static string AdviceFor(StoryEngineException e) => e switch
-    {
-        ValidationFailedException => "Correct the fields listed here and send the form again.",
-        NotFoundException => "It may have been moved to the trash or never existed. Go back and pick it from the list.",
-        PreconditionFailedException => "Someone changed it while you were editing. Reload the page and make your change again.",
-        TurnInProgressException => "Wait for the narration to finish, or stop it, then try again.",
-        ConflictException => "Reload the page to see how things stand now, then try again.",
-        UnauthorizedException { Code: "two_factor_required" } =>
-            "Type the 6 digits your authenticator app shows now, or one of your recovery codes, in the two-factor box and sign in again.",
-        UnauthorizedException => "Check the username and password, then sign in again.",
-        ForbiddenException => "Ask the server's administrator if you think you should be allowed.",
-        TooManyAttemptsException => "Wait a little, then try again.",
-        QuotaExceededException => "Wait until then, or ask the server's administrator for a larger quota. Account › Usage shows what you have used.",
-        ActionTooLongException => "Shorten your action and send it again.",
-        PayloadTooLargeException or UnsupportedFormatException or InvalidFileException or UnsafeArchiveEntryException =>
-            "Choose another file: a character card as PNG, JSON or CHARX.",
-        _ => "Check what you entered and try again.",
-    };
+    private static string AdviceFor(StoryEngineException e) =>
+        e switch
+        {
+            ValidationFailedException => "Correct the fields listed here and send the form again.",
+            NotFoundException =>
+                "It may have been moved to the trash or never existed. Go back and pick it from the list.",
+            PreconditionFailedException => "Someone changed it while you were editing. Reload the page and make your "
+                + "change again.",
+            TurnInProgressException => "Wait for the narration to finish, or stop it, then try again.",
+            ConflictException => "Reload the page to see how things stand now, then try again.",
+            UnauthorizedException { Code: "two_factor_required" } =>
+                "Type the 6 digits your authenticator app shows now, or one of your recovery codes, in the two-factor "
+                    + "box and sign in again.",
+            UnauthorizedException => "Check the username and password, then sign in again.",
+            ForbiddenException => "Ask the server's administrator if you think you should be allowed.",
+            TooManyAttemptsException => "Wait a little, then try again.",
+            QuotaExceededException =>
+                "Wait until then, or ask the server's administrator for a larger quota. Account › "
+                    + "Usage shows what you have used.",
+            ActionTooLongException => "Shorten your action and send it again.",
+            PayloadTooLargeException
+            or UnsupportedFormatException
+            or InvalidFileException
+            or UnsafeArchiveEntryException => "Choose another file: a character card as PNG, JSON or CHARX.",
+            _ => "Check what you entered and try again.",
+        };
 }

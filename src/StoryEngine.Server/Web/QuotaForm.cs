@@ -12,14 +12,20 @@ public static class QuotaForm
     public static (long? Daily, long? Monthly) Parse(string? daily, string? monthly)
     {
         var errors = new FieldErrors();
-        var result = (Number(errors, "dailyTokens", "Daily tokens", daily), Number(errors, "monthlyTokens", "Monthly tokens", monthly));
+        var result = (
+            Number(errors, "dailyTokens", "Daily tokens", daily),
+            Number(errors, "monthlyTokens", "Monthly tokens", monthly)
+        );
         errors.ThrowIfAny();
         return result;
     }
 
     private static long? Number(FieldErrors errors, string field, string label, string? text)
     {
-        var trimmed = text?.Trim().Replace(",", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+        var trimmed = text
+            ?.Trim()
+            .Replace(",", "", StringComparison.Ordinal)
+            .Replace("_", "", StringComparison.Ordinal);
         if (string.IsNullOrEmpty(trimmed))
         {
             return null;

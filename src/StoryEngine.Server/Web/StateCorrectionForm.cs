@@ -25,7 +25,8 @@ public sealed class StateCorrectionForm
 
     public QuestFields NewQuest { get; set; } = new() { Status = "active" };
 
-    /// <summary>The fingerprint of the state the form was filled from (<see cref="Fingerprint"/>), to refuse a save over a newer state.</summary>
+    /// <summary>The fingerprint of the state the form was filled from (<see cref="Fingerprint"/>), to refuse a save
+    /// over a newer state.</summary>
     public string? Seen { get; set; }
 
     public sealed class CharacterFields
@@ -56,24 +57,38 @@ public sealed class StateCorrectionForm
         public bool Remove { get; set; }
     }
 
-    public static StateCorrectionForm From(WorldState state) => new()
-    {
-        TimeOfDay = state.TimeOfDay,
-        Characters = state.CharacterMap.OrderBy(p => p.Key, StringComparer.CurrentCulture).Select(p => new CharacterFields
+    public static StateCorrectionForm From(WorldState state) =>
+        new()
         {
-            Name = p.Key,
-            Location = p.Value.Location,
-            Health = p.Value.Health,
-            Conditions = Lines(p.Value.Conditions ?? []),
-            Inventory = Lines(p.Value.Inventory ?? []),
-            Relationships = Lines((p.Value.Relationships ?? new Dictionary<string, string>()).Select(r => $"{r.Key}: {r.Value}")),
-        }).ToList(),
-        Quests = state.QuestMap.OrderBy(p => p.Key, StringComparer.CurrentCulture)
-            .Select(p => new QuestFields { Name = p.Key, Status = p.Value.Status, Notes = p.Value.Notes }).ToList(),
-        Seen = Fingerprint(state),
-    };
+            TimeOfDay = state.TimeOfDay,
+            Characters = state
+                .CharacterMap.OrderBy(p => p.Key, StringComparer.CurrentCulture)
+                .Select(p => new CharacterFields
+                {
+                    Name = p.Key,
+                    Location = p.Value.Location,
+                    Health = p.Value.Health,
+                    Conditions = Lines(p.Value.Conditions ?? []),
+                    Inventory = Lines(p.Value.Inventory ?? []),
+                    Relationships = Lines(
+                        (p.Value.Relationships ?? new Dictionary<string, string>()).Select(r => $"{r.Key}: {r.Value}")
+                    ),
+                })
+                .ToList(),
+            Quests = state
+                .QuestMap.OrderBy(p => p.Key, StringComparer.CurrentCulture)
+                .Select(p => new QuestFields
+                {
+                    Name = p.Key,
+                    Status = p.Value.Status,
+                    Notes = p.Value.Notes,
+                })
+                .ToList(),
+            Seen = Fingerprint(state),
+        };
 
-    /// <summary>The corrected state. A feelings line without a colon is refused here, naming the line; the rest is checked by <see cref="StateRules"/>.</summary>
+    /// <summary>The corrected state. A feelings line without a colon is refused here, naming the line; the rest is
+    /// checked by <see cref="StateRules"/>.</summary>
     public WorldState ToState()
     {
         var errors = new List<string>();
@@ -90,7 +105,13 @@ public sealed class StateCorrectionForm
                 errors.Add($"characters: '{name}' is listed twice.");
                 continue;
             }
-            characters[name] = new CharacterState(Blank(c.Location), Blank(c.Health), ListOrNull(c.Conditions), ListOrNull(c.Inventory), Feelings(name, c.Relationships, errors));
+            characters[name] = new CharacterState(
+                Blank(c.Location),
+                Blank(c.Health),
+                ListOrNull(c.Conditions),
+                ListOrNull(c.Inventory),
+                Feelings(name, c.Relationships, errors)
+            );
         }
         var quests = new Dictionary<string, QuestState>(StringComparer.Ordinal);
         foreach (var q in Quests.Where(q => !q.Remove).Append(NewQuest))
@@ -109,12 +130,18 @@ public sealed class StateCorrectionForm
         {
             throw new ValidationFailedException(new Dictionary<string, string[]> { ["state"] = errors.ToArray() });
         }
-        return new WorldState(Blank(TimeOfDay), characters.Count == 0 ? null : characters, quests.Count == 0 ? null : quests);
+        return new WorldState(
+            Blank(TimeOfDay),
+            characters.Count == 0 ? null : characters,
+            quests.Count == 0 ? null : quests
+        );
     }
 
     /// <summary>A short hash of the state's JSON: equal states, equal fingerprints.</summary>
     public static string Fingerprint(WorldState state) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state.Normalized(), StateJson.Strict))))[..16];
+        Convert.ToHexString(
+            SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state.Normalized(), StateJson.Strict)))
+        )[..16];
 
     private static Dictionary<string, string>? Feelings(string name, string? text, List<string> errors)
     {
@@ -124,7 +151,10 @@ public sealed class StateCorrectionForm
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0)
             {
-                errors.Add($"characters.{name}.relationships: write each feeling as 'Name: how they feel' (got '{line}').");
+                errors.Add(
+                    $"characters.{name}.relationships: write each feeling as 'Name: how they feel' (got "
+                        + $"'{line}')."
+                );
                 continue;
             }
             feelings[line[..colon].Trim()] = line[(colon + 1)..].Trim();
@@ -134,7 +164,8 @@ public sealed class StateCorrectionForm
 
     private static string Lines(IEnumerable<string> items) => string.Join("\n", items);
 
-    private static IReadOnlyList<string>? ListOrNull(string? text) => SplitLines(text) is { Length: > 0 } items ? items : null;
+    private static IReadOnlyList<string>? ListOrNull(string? text) =>
+        SplitLines(text) is { Length: > 0 } items ? items : null;
 
     private static string[] SplitLines(string? text) =>
         (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -21,7 +21,8 @@ public abstract class StoryPageModel : PageModel
     protected string UserId => User.UserId();
 
     /// <summary>
-    /// Runs <paramref name="action"/>; on a typed failure shows it and re-renders the page after <paramref name="reload"/>
+    /// Runs <paramref name="action"/>; on a typed failure shows it and re-renders the page after <paramref
+    /// name="reload"/>
     /// has loaded what the page displays.
     /// </summary>
     protected async Task<IActionResult> AttemptAsync(Func<Task<IActionResult>> action, Func<Task>? reload = null)
@@ -42,7 +43,8 @@ public abstract class StoryPageModel : PageModel
         }
     }
 
-    /// <summary>Back to where the person came from after a successful post (post/redirect/get), with a confirmation.</summary>
+    /// <summary>Back to where the person came from after a successful post (post/redirect/get), with a
+    /// confirmation.</summary>
     protected IActionResult Done(string flash, string url)
     {
         Flash = flash;

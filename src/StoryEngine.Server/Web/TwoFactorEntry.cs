@@ -19,5 +19,10 @@ public static class TwoFactorEntry
 
     /// <summary>"ABCDEFGH…" as "ABCD EFGH …": easier to read off the screen and type into an app.</summary>
     public static string Grouped(string secret) =>
-        string.Join(' ', Enumerable.Range(0, (secret.Length + 3) / 4).Select(i => secret.Substring(i * 4, Math.Min(4, secret.Length - i * 4))));
+        string.Join(
+            ' ',
+            Enumerable
+                .Range(0, (secret.Length + 3) / 4)
+                .Select(i => secret.Substring(i * 4, Math.Min(4, secret.Length - i * 4)))
+        );
 }

@@ -26,27 +26,36 @@ public static class WebAppServiceCollectionExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__RequestVerificationToken";
         });
-        services.AddRazorPages(o =>
-        {
-            // Every page needs the web sign-in unless it says otherwise; admin pages need the admin role.
-            o.Conventions.AuthorizeFolder("/", WebAuthentication.Policy);
-            o.Conventions.AuthorizeFolder("/Admin", WebAuthentication.AdminPolicy);
-            o.Conventions.AllowAnonymousToPage("/Index");
-            o.Conventions.AllowAnonymousToPage("/Error");
-            o.Conventions.AllowAnonymousToPage("/Account/SignIn");
-            o.Conventions.AllowAnonymousToPage("/Account/SignUp");
-        }).ConfigureApplicationPartManager(AddOwnPages);
+        services
+            .AddRazorPages(o =>
+            {
+                // Every page needs the web sign-in unless it says otherwise; admin pages need the admin role.
+                o.Conventions.AuthorizeFolder("/", WebAuthentication.Policy);
+                o.Conventions.AuthorizeFolder("/Admin", WebAuthentication.AdminPolicy);
+                o.Conventions.AllowAnonymousToPage("/Index");
+                o.Conventions.AllowAnonymousToPage("/Error");
+                o.Conventions.AllowAnonymousToPage("/Account/SignIn");
+                o.Conventions.AllowAnonymousToPage("/Account/SignUp");
+            })
+            .ConfigureApplicationPartManager(AddOwnPages);
         services.AddSingleton<CardPreviews>();
         return services;
     }
 
-    /// <summary>Our stylesheet and modules, embedded, so they are there whichever folder the program was started from.</summary>
-    public static IApplicationBuilder UseWebStaticFiles(this IApplicationBuilder app) => app.UseStaticFiles(new StaticFileOptions
-    {
-        RequestPath = StaticPath,
-        FileProvider = new EmbeddedFileProvider(typeof(WebAppServiceCollectionExtensions).Assembly, "StoryEngine.Server.wwwroot"),
-        OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=300",
-    });
+    /// <summary>Our stylesheet and modules, embedded, so they are there whichever folder the program was started
+    /// from.</summary>
+    public static IApplicationBuilder UseWebStaticFiles(this IApplicationBuilder app) =>
+        app.UseStaticFiles(
+            new StaticFileOptions
+            {
+                RequestPath = StaticPath,
+                FileProvider = new EmbeddedFileProvider(
+                    typeof(WebAppServiceCollectionExtensions).Assembly,
+                    "StoryEngine.Server.wwwroot"
+                ),
+                OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=300",
+            }
+        );
 
     /// <summary>The pages and the narration stream.</summary>
     public static WebApplication MapStoryWebApp(this WebApplication app)
@@ -67,9 +76,17 @@ public static class WebAppServiceCollectionExtensions
     public static bool IsPageRequest(HttpContext context)
     {
         var path = context.Request.Path;
-        return !(path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/health")
-                 || path.StartsWithSegments("/docs") || path.StartsWithSegments(StaticPath)
-                 || (path.StartsWithSegments("/play", out var rest) && rest.Value?.EndsWith("/stream", StringComparison.Ordinal) == true));
+        return !(
+            path.StartsWithSegments("/api")
+            || path.StartsWithSegments("/openapi")
+            || path.StartsWithSegments("/health")
+            || path.StartsWithSegments("/docs")
+            || path.StartsWithSegments(StaticPath)
+            || (
+                path.StartsWithSegments("/play", out var rest)
+                && rest.Value?.EndsWith("/stream", StringComparison.Ordinal) == true
+            )
+        );
     }
 
     // When the entry assembly is not this one (tests host the server in-process), the pages must still be found.

@@ -17,7 +17,8 @@ public static class WebAuthentication
 {
     public const string Scheme = "StoryEngine.Web";
 
-    /// <summary>The default scheme: forwards to the cookie for page requests and to Bearer for everything else.</summary>
+    /// <summary>The default scheme: forwards to the cookie for page requests and to Bearer for everything
+    /// else.</summary>
     public const string SelectScheme = "StoryEngine.ByPath";
     public const string Policy = "web";
     public const string AdminPolicy = "web-admin";
@@ -25,49 +26,69 @@ public static class WebAuthentication
 
     public static IServiceCollection AddWebAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication().AddCookie(Scheme, o =>
-        {
-            o.Cookie.Name = CookieName;
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            o.LoginPath = "/signin";
-            o.LogoutPath = "/signout";
-            o.AccessDeniedPath = "/forbidden";
-            // The session the cookie names lasts as long as a refresh token would; the per-request check below ends it sooner
-            // when it is signed out, revoked or its user disabled.
-            o.ExpireTimeSpan = AccountService.RefreshLifetime;
-            o.SlidingExpiration = false;
-            o.Events.OnValidatePrincipal = ValidateAsync;
-        });
-        services.AddAuthorizationBuilder()
+        services
+            .AddAuthentication()
+            .AddCookie(Scheme, o =>
+            {
+                o.Cookie.Name = CookieName;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/signin";
+                o.LogoutPath = "/signout";
+                o.AccessDeniedPath = "/forbidden";
+                // The session the cookie names lasts as long as a refresh token would; the per-request check below ends
+                // it
+                // sooner
+                // when it is signed out, revoked or its user disabled.
+                o.ExpireTimeSpan = AccountService.RefreshLifetime;
+                o.SlidingExpiration = false;
+                o.Events.OnValidatePrincipal = ValidateAsync;
+            });
+        services
+            .AddAuthorizationBuilder()
             .AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser())
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(Roles.Admin));
+            .AddPolicy(AdminPolicy, p =>
+                p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireRole(Roles.Admin)
+            );
         return services;
     }
 
     /// <summary>Issues the cookie for a session that <c>AccountService.SignInAsync</c> opened.</summary>
     public static Task SignInAsync(HttpContext context, SignedIn signedIn) =>
-        context.SignInAsync(Scheme, Principal(signedIn.User.Id, signedIn.SessionId, signedIn.User.Username, signedIn.User.IsAdmin),
-            new AuthenticationProperties { IsPersistent = true });
+        context.SignInAsync(
+            Scheme,
+            Principal(signedIn.User.Id, signedIn.SessionId, signedIn.User.Username, signedIn.User.IsAdmin),
+            new AuthenticationProperties { IsPersistent = true }
+        );
 
     private static ClaimsPrincipal Principal(string userId, string sessionId, string username, bool isAdmin) =>
-        new(new ClaimsIdentity(
-            [
-                new Claim(JwtRegisteredClaimNames.Sub, userId),
-                new Claim(JwtRegisteredClaimNames.Sid, sessionId),
-                new Claim("name", username),
-                new Claim("role", isAdmin ? Roles.Admin : Roles.User),
-            ], Scheme, "name", "role"));
+        new(
+            new ClaimsIdentity(
+                [
+                    new Claim(JwtRegisteredClaimNames.Sub, userId),
+                    new Claim(JwtRegisteredClaimNames.Sid, sessionId),
+                    new Claim("name", username),
+                    new Claim("role", isAdmin ? Roles.Admin : Roles.User),
+                ],
+                Scheme,
+                "name",
+                "role"
+            )
+        );
 
-    // Same rule as the bearer handler: the cookie is only as good as its session, and the role is the account's as it is now.
+    // Same rule as the bearer handler: the cookie is only as good as its session, and the role is the account's as it
+    // is now.
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
         var userId = principal?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
         var sessionId = principal?.FindFirst(JwtRegisteredClaimNames.Sid)?.Value;
         var sessions = context.HttpContext.RequestServices.GetRequiredService<ActiveSessions>();
-        var state = userId is null || sessionId is null ? null : await sessions.CheckAsync(sessionId, userId, context.HttpContext.RequestAborted);
+        var state =
+            userId is null || sessionId is null
+                ? null
+                : await sessions.CheckAsync(sessionId, userId, context.HttpContext.RequestAborted);
         if (state is null)
         {
             context.RejectPrincipal();

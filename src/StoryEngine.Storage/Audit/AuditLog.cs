@@ -5,34 +5,42 @@ using StoryEngine.Core.Resources;
 
 namespace StoryEngine.Storage.Audit;
 
-/// <summary>The audit_log table: inserted into and read, never updated or deleted (the database's triggers refuse both).</summary>
+/// <summary>The audit_log table: inserted into and read, never updated or deleted (the database's triggers refuse
+/// both).</summary>
 public sealed class AuditLog(IStorageProvider provider) : IAuditLog
 {
     public async Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (id, at, action, user_id, actor_id, username, ip, user_agent, detail) " +
-            "VALUES (@Id, @At, @Action, @UserId, @ActorId, @Username, @Ip, @UserAgent, @Detail)",
-            new
-            {
-                entry.Id,
-                At = entry.At.ToUnixTimeMilliseconds(),
-                entry.Action,
-                entry.UserId,
-                entry.ActorId,
-                entry.Username,
-                entry.Ip,
-                entry.UserAgent,
-                entry.Detail,
-            }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "INSERT INTO audit_log (id, at, action, user_id, actor_id, username, ip, user_agent, detail) "
+                    + "VALUES (@Id, @At, @Action, @UserId, @ActorId, @Username, @Ip, @UserAgent, @Detail)",
+                new
+                {
+                    entry.Id,
+                    At = entry.At.ToUnixTimeMilliseconds(),
+                    entry.Action,
+                    entry.UserId,
+                    entry.ActorId,
+                    entry.Username,
+                    entry.Ip,
+                    entry.UserAgent,
+                    entry.Detail,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
     public async Task<Page<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        var sql = new StringBuilder("SELECT id AS Id, at AS At, action AS Action, user_id AS UserId, actor_id AS ActorId, username AS Username, " +
-            "ip AS Ip, user_agent AS UserAgent, detail AS Detail FROM audit_log WHERE 1 = 1");
+        var sql = new StringBuilder(
+            "SELECT id AS Id, at AS At, action AS Action, user_id AS UserId, actor_id AS "
+                + "ActorId, username AS Username, "
+                + "ip AS Ip, user_agent AS UserAgent, detail AS Detail FROM audit_log WHERE 1 = 1"
+        );
         var parameters = new DynamicParameters(new { Take = query.Limit + 1 });
         if (query.BeforeId is not null)
         {
@@ -52,7 +60,11 @@ public sealed class AuditLog(IStorageProvider provider) : IAuditLog
         // Ids are UUIDv7 taken in order (Ids.New), so id order is the order entries were written: newest first.
         sql.Append(" ORDER BY id DESC LIMIT @Take");
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
+        var rows = (
+            await connection.QueryAsync<Row>(
+                new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken)
+            )
+        ).ToList();
         var items = rows.Take(query.Limit).Select(r => r.ToEntry()).ToArray();
         return new Page<AuditEntry>(items, rows.Count > query.Limit ? Cursor.Encode(items[^1].Id) : null);
     }
@@ -69,6 +81,17 @@ public sealed class AuditLog(IStorageProvider provider) : IAuditLog
         public string? UserAgent { get; init; }
         public string? Detail { get; init; }
 
-        public AuditEntry ToEntry() => new(Id, DateTimeOffset.FromUnixTimeMilliseconds(At), Action, UserId, ActorId, Username, Ip, UserAgent, Detail);
+        public AuditEntry ToEntry() =>
+            new(
+                Id,
+                DateTimeOffset.FromUnixTimeMilliseconds(At),
+                Action,
+                UserId,
+                ActorId,
+                Username,
+                Ip,
+                UserAgent,
+                Detail
+            );
     }
 }

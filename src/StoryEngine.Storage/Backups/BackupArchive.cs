@@ -52,23 +52,31 @@ public sealed class BackupArchive : IDisposable
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read),
-                ZipArchiveMode.Read);
+            zip = new ZipArchive(
+                new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read),
+                ZipArchiveMode.Read
+            );
         }
         catch (InvalidDataException e)
         {
-            throw new BackupCorruptException(path,
-                $"it is not a complete backup archive (cut short or damaged: {e.Message})", e);
+            throw new BackupCorruptException(
+                path,
+                $"it is not a complete backup archive (cut short or damaged: {e.Message})",
+                e
+            );
         }
         try
         {
             var bytes = await ReadAllAsync(zip, path, BackupManifest.EntryName, cancellationToken);
-            var expected = Encoding.ASCII.GetString(await ReadAllAsync(zip, path, BackupManifest.ChecksumEntryName,
-                cancellationToken)).Trim();
+            var expected = Encoding
+                .ASCII.GetString(await ReadAllAsync(zip, path, BackupManifest.ChecksumEntryName, cancellationToken))
+                .Trim();
             if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), expected, StringComparison.Ordinal))
             {
-                throw new BackupCorruptException(path,
-                    "manifest.json does not match manifest.sha256 (it was changed after the backup was written)");
+                throw new BackupCorruptException(
+                    path,
+                    "manifest.json does not match manifest.sha256 (it was changed after the backup was written)"
+                );
             }
             BackupManifest? manifest;
             try
@@ -81,8 +89,10 @@ public sealed class BackupArchive : IDisposable
             }
             if (manifest is null || manifest.Format != BackupManifest.CurrentFormat)
             {
-                throw new BackupException($"The backup {path} is in format '{manifest?.Format}', which this Story " +
-                    $"Engine does not read (it reads {BackupManifest.CurrentFormat}).");
+                throw new BackupException(
+                    $"The backup {path} is in format '{manifest?.Format}', which this Story "
+                        + $"Engine does not read (it reads {BackupManifest.CurrentFormat})."
+                );
             }
             return new BackupArchive(path, zip, manifest);
         }
@@ -94,8 +104,10 @@ public sealed class BackupArchive : IDisposable
     }
 
     /// <summary>A table's rows, in the order of its manifest columns.</summary>
-    public async IAsyncEnumerable<object?[]> RowsAsync(BackupManifestTable table,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<object?[]> RowsAsync(
+        BackupManifestTable table,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         using var reader = new StreamReader(Open(table.Entry), Encoding.UTF8);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
@@ -123,8 +135,10 @@ public sealed class BackupArchive : IDisposable
             }
             if (lines != table.Rows)
             {
-                throw new BackupCorruptException(Path,
-                    $"{table.Entry} holds {lines} rows but the manifest says {table.Rows}");
+                throw new BackupCorruptException(
+                    Path,
+                    $"{table.Entry} holds {lines} rows but the manifest says {table.Rows}"
+                );
             }
         }
         foreach (var file in Manifest.Files)
@@ -159,8 +173,12 @@ public sealed class BackupArchive : IDisposable
         return (Convert.ToHexStringLower(hash.GetCurrentHash()), lines);
     }
 
-    private static async Task<byte[]> ReadAllAsync(ZipArchive zip, string path, string entryName,
-        CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadAllAsync(
+        ZipArchive zip,
+        string path,
+        string entryName,
+        CancellationToken cancellationToken
+    )
     {
         var entry = zip.GetEntry(entryName) ?? throw new BackupCorruptException(path, $"{entryName} is missing");
         try

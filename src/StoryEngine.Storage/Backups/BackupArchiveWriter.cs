@@ -36,8 +36,12 @@ public sealed class BackupArchiveWriter : IDisposable
     /// archive.</summary>
     public string ScratchPath(string suffix) => _partialPath + suffix;
 
-    public async Task AddTableAsync(string name, IReadOnlyList<BackupManifestColumn> columns,
-        IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    public async Task AddTableAsync(
+        string name,
+        IReadOnlyList<BackupManifestColumn> columns,
+        IAsyncEnumerable<object?[]> rows,
+        CancellationToken cancellationToken
+    )
     {
         var entryName = $"tables/{name}.jsonl";
         var count = 0L;
@@ -71,22 +75,38 @@ public sealed class BackupArchiveWriter : IDisposable
     }
 
     /// <summary>Writes the manifest, makes the archive durable and gives it its final name.</summary>
-    public async Task<BackupManifest> CommitAsync(DateTimeOffset createdAt, string engine, int schemaVersion,
-        string? version, CancellationToken cancellationToken)
+    public async Task<BackupManifest> CommitAsync(
+        DateTimeOffset createdAt,
+        string engine,
+        int schemaVersion,
+        string? version,
+        CancellationToken cancellationToken
+    )
     {
-        var manifest = new BackupManifest(BackupManifest.CurrentFormat, createdAt, engine, schemaVersion, version,
-            _tables, _files);
+        var manifest = new BackupManifest(
+            BackupManifest.CurrentFormat,
+            createdAt,
+            engine,
+            schemaVersion,
+            version,
+            _tables,
+            _files
+        );
         var bytes = JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json);
         await using (var entry = _zip.CreateEntry(BackupManifest.EntryName, CompressionLevel.Fastest).Open())
         {
             await entry.WriteAsync(bytes, cancellationToken);
         }
-        await using (var entry = _zip.CreateEntry(BackupManifest.ChecksumEntryName,
-            CompressionLevel.NoCompression).Open())
+        await using (
+            var entry = _zip.CreateEntry(BackupManifest.ChecksumEntryName, CompressionLevel.NoCompression).Open()
+        )
         {
-            await entry.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
-                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) + "\n"),
-                    cancellationToken);
+            await entry.WriteAsync(
+                System.Text.Encoding.ASCII.GetBytes(
+                    Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) + "\n"
+                ),
+                cancellationToken
+            );
         }
         _zip.Dispose();
         await _file.FlushAsync(cancellationToken);

@@ -14,7 +14,8 @@ public sealed record BackupManifest(
     int SchemaVersion,
     string? StoryEngineVersion,
     IReadOnlyList<BackupManifestTable> Tables,
-    IReadOnlyList<BackupManifestFile> Files)
+    IReadOnlyList<BackupManifestFile> Files
+)
 {
     public const string CurrentFormat = "storyengine-backup/1";
     public const string EntryName = "manifest.json";
@@ -30,8 +31,13 @@ public sealed record BackupManifest(
 }
 
 /// <summary>One table: its rows as JSON lines in <see cref="Entry"/>, and the SHA-256 of that entry.</summary>
-public sealed record BackupManifestTable(string Name, string Entry, long Rows, string Sha256,
-    IReadOnlyList<BackupManifestColumn> Columns);
+public sealed record BackupManifestTable(
+    string Name,
+    string Entry,
+    long Rows,
+    string Sha256,
+    IReadOnlyList<BackupManifestColumn> Columns
+);
 
 public sealed record BackupManifestColumn(string Name, string Type);
 

@@ -10,16 +10,29 @@ public sealed record BackupTable(string Name, IReadOnlyList<TableColumn> Columns
 /// <summary>The live schema as a backup sees it: tables in an order in which they can be loaded.</summary>
 public static class BackupSchema
 {
-    public static async Task<IReadOnlyList<BackupTable>> TablesAsync(IBackupSql sql, DbConnection connection,
-        DbTransaction? transaction, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<BackupTable>> TablesAsync(
+        IBackupSql sql,
+        DbConnection connection,
+        DbTransaction? transaction,
+        CancellationToken cancellationToken
+    )
     {
         var columns = await connection.QueryAsync<(string TableName, string ColumnName, string Type)>(
-            new CommandDefinition(sql.Columns, transaction: transaction, cancellationToken: cancellationToken));
-        var tables = columns.GroupBy(c => c.TableName, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => new BackupTable(g.Key,
-                g.Select(c => new TableColumn(c.TableName, c.ColumnName, c.Type)).ToArray()), StringComparer.Ordinal);
+            new CommandDefinition(sql.Columns, transaction: transaction, cancellationToken: cancellationToken)
+        );
+        var tables = columns
+            .GroupBy(c => c.TableName, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => new BackupTable(
+                    g.Key,
+                    g.Select(c => new TableColumn(c.TableName, c.ColumnName, c.Type)).ToArray()
+                ),
+                StringComparer.Ordinal
+            );
         var edges = await connection.QueryAsync<(string TableName, string DependsOn)>(
-            new CommandDefinition(sql.Dependencies, transaction: transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(sql.Dependencies, transaction: transaction, cancellationToken: cancellationToken)
+        );
         return Order(tables, edges.ToLookup(e => e.TableName, e => e.DependsOn, StringComparer.Ordinal));
     }
 

@@ -29,10 +29,11 @@ public interface IBackupSql
 
 public static class BackupSql
 {
-    public static IBackupSql For(IStorageProvider provider) => provider.Dialect switch
-    {
-        SqliteDialect => new SqliteBackupSql(),
-        PostgresDialect => new PostgresBackupSql(),
-        _ => throw new NotSupportedException($"Backups do not know the {provider.Engine} engine."),
-    };
+    public static IBackupSql For(IStorageProvider provider) =>
+        provider.Dialect switch
+        {
+            SqliteDialect => new SqliteBackupSql(),
+            PostgresDialect => new PostgresBackupSql(),
+            _ => throw new NotSupportedException($"Backups do not know the {provider.Engine} engine."),
+        };
 }

@@ -17,8 +17,13 @@ public sealed class DatabaseBackup(IStorageProvider provider)
 {
     public const string SqliteCopyEntry = "database/storyengine.db";
 
-    public async Task<BackupManifest> CreateAsync(string path, IReadOnlyList<BackupExtraFile> extraFiles,
-        DateTimeOffset createdAt, string? version, CancellationToken cancellationToken)
+    public async Task<BackupManifest> CreateAsync(
+        string path,
+        IReadOnlyList<BackupExtraFile> extraFiles,
+        DateTimeOffset createdAt,
+        string? version,
+        CancellationToken cancellationToken
+    )
     {
         using var writer = new BackupArchiveWriter(path);
         var sql = BackupSql.For(provider);
@@ -66,19 +71,30 @@ public sealed class DatabaseBackup(IStorageProvider provider)
         }
     }
 
-    private static async Task<int> ExportAsync(BackupArchiveWriter writer, IBackupSql sql, DbConnection connection,
-        DbTransaction? transaction, CancellationToken cancellationToken)
+    private static async Task<int> ExportAsync(
+        BackupArchiveWriter writer,
+        IBackupSql sql,
+        DbConnection connection,
+        DbTransaction? transaction,
+        CancellationToken cancellationToken
+    )
     {
-        var schemaVersion = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(
-            "SELECT MAX(version) FROM schema_migrations", transaction: transaction,
-            cancellationToken: cancellationToken)) ?? 0;
+        var schemaVersion = await connection.ExecuteScalarAsync<int?>(
+            new CommandDefinition(
+                "SELECT MAX(version) FROM schema_migrations",
+                transaction: transaction,
+                cancellationToken: cancellationToken
+            )
+        ) ?? 0;
         foreach (var table in await BackupSchema.TablesAsync(sql, connection, transaction, cancellationToken))
         {
             var columns = table.Columns.Select(c => c.Column).ToArray();
-            await writer.AddTableAsync(table.Name, table.Columns.Select(c => new BackupManifestColumn(c.Column,
-                c.Type)).ToArray(),
+            await writer.AddTableAsync(
+                table.Name,
+                table.Columns.Select(c => new BackupManifestColumn(c.Column, c.Type)).ToArray(),
                 TableCopy.ReadAsync(connection, transaction, table.Name, columns, cancellationToken),
-                    cancellationToken);
+                cancellationToken
+            );
         }
         return schemaVersion;
     }

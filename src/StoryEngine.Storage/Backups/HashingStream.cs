@@ -37,8 +37,10 @@ public sealed class HashingStream(Stream inner) : Stream
         inner.Write(buffer);
     }
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer,
-        CancellationToken cancellationToken = default)
+    public override async ValueTask WriteAsync(
+        ReadOnlyMemory<byte> buffer,
+        CancellationToken cancellationToken = default
+    )
     {
         _hash.AppendData(buffer.Span);
         Written += buffer.Length;

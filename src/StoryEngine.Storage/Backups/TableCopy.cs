@@ -13,8 +13,13 @@ public static class TableCopy
     // Both engines take far more parameters than this per statement (SQLite 32,766, PostgreSQL 65,535).
     private const int MaxParameters = 10_000;
 
-    public static async IAsyncEnumerable<object?[]> ReadAsync(DbConnection connection, DbTransaction? transaction,
-        string table, IReadOnlyList<string> columns, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<object?[]> ReadAsync(
+        DbConnection connection,
+        DbTransaction? transaction,
+        string table,
+        IReadOnlyList<string> columns,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -33,8 +38,14 @@ public static class TableCopy
 
     /// <summary>Inserts <paramref name="rows"/> (values in the order of <paramref name="columns"/>); returns what was
     /// written.</summary>
-    public static async Task<TableDigest> InsertAsync(DbConnection connection, DbTransaction transaction, string table,
-        IReadOnlyList<TableColumn> columns, IAsyncEnumerable<object?[]> rows, CancellationToken cancellationToken)
+    public static async Task<TableDigest> InsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string table,
+        IReadOnlyList<TableColumn> columns,
+        IAsyncEnumerable<object?[]> rows,
+        CancellationToken cancellationToken
+    )
     {
         var digest = new TableDigest();
         var batchSize = Math.Max(1, MaxParameters / Math.Max(1, columns.Count));
@@ -57,11 +68,17 @@ public static class TableCopy
         return digest;
     }
 
-    public static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"",
-        StringComparison.Ordinal) + "\"";
+    public static string Quote(string identifier) =>
+        "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static async Task FlushAsync(DbConnection connection, DbTransaction transaction, string table,
-        IReadOnlyList<TableColumn> columns, List<object?[]> batch, CancellationToken cancellationToken)
+    private static async Task FlushAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string table,
+        IReadOnlyList<TableColumn> columns,
+        List<object?[]> batch,
+        CancellationToken cancellationToken
+    )
     {
         if (batch.Count == 0)
         {
@@ -70,7 +87,8 @@ public static class TableCopy
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         var sql = new StringBuilder(
-            $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Column)))}) VALUES ");
+            $"INSERT INTO {Quote(table)} ({string.Join(", ", columns.Select(c => Quote(c.Column)))}) VALUES "
+        );
         var n = 0;
         for (var r = 0; r < batch.Count; r++)
         {
@@ -95,16 +113,18 @@ public static class TableCopy
     /// A value as the target column holds it. SQLite keeps whatever it was given, so a backup from it may carry a
     /// number in a text column; PostgreSQL would refuse that.
     /// </summary>
-    private static object? Convert(object? value, TableColumn column) => value switch
-    {
-        null => null,
-        string s when IsInteger(column) && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture,
-            out var l) => l,
-        long or double when column.IsText => System.Convert.ToString(value, CultureInfo.InvariantCulture),
-        double d when IsInteger(column) && d == Math.Floor(d) => (long)d,
-        _ => value,
-    };
+    private static object? Convert(object? value, TableColumn column) =>
+        value switch
+        {
+            null => null,
+            string s
+                when IsInteger(column)
+                    && long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => l,
+            long or double when column.IsText => System.Convert.ToString(value, CultureInfo.InvariantCulture),
+            double d when IsInteger(column) && d == Math.Floor(d) => (long)d,
+            _ => value,
+        };
 
-    private static bool IsInteger(TableColumn column) => column.Type.Contains("INT",
-        StringComparison.OrdinalIgnoreCase);
+    private static bool IsInteger(TableColumn column) =>
+        column.Type.Contains("INT", StringComparison.OrdinalIgnoreCase);
 }

@@ -18,8 +18,12 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
 
     private static readonly (string Property, string Table)[] Documents =
     [
-        ("worlds", "worlds"), ("locations", "locations"), ("characters", "characters"), ("personas", "personas"),
-        ("lorebooks", "lorebooks"), ("characterLorebooks", "character_lorebooks"),
+        ("worlds", "worlds"),
+        ("locations", "locations"),
+        ("characters", "characters"),
+        ("personas", "personas"),
+        ("lorebooks", "lorebooks"),
+        ("characterLorebooks", "character_lorebooks"),
     ];
 
     public async Task WriteAsync(User user, Stream output, CancellationToken cancellationToken)
@@ -44,10 +48,18 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
 
         foreach (var (property, table) in Documents)
         {
-            await WritePagesAsync(json, output, property, connection,
-                $"SELECT id AS Id, parent_id AS ParentId, name AS Name, tags AS Tags, body AS Body, version AS Version, created_at AS CreatedAt, " +
-                $"updated_at AS UpdatedAt, deleted_at AS DeletedAt FROM {table} WHERE owner_id = @Owner AND id > @After ORDER BY id",
-                user.Id, (DocumentRow r) => r.Id, (w, r) =>
+            await WritePagesAsync(
+                json,
+                output,
+                property,
+                connection,
+                "SELECT id AS Id, parent_id AS ParentId, name AS Name, tags AS Tags, body AS Body, version AS "
+                    + "Version, created_at AS CreatedAt, "
+                    + $"updated_at AS UpdatedAt, deleted_at AS DeletedAt FROM {table} WHERE owner_id = @Owner AND id > "
+                    + "@After ORDER BY id",
+                user.Id,
+                (DocumentRow r) => r.Id,
+                (w, r) =>
                 {
                     w.WriteString("id", r.Id);
                     w.WriteString("parentId", r.ParentId);
@@ -63,26 +75,47 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                     WriteTime(w, "updatedAt", r.UpdatedAt);
                     WriteTime(w, "deletedAt", r.DeletedAt);
                     WriteJson(w, "body", r.Body);
-                }, cancellationToken);
+                },
+                cancellationToken
+            );
         }
 
-        await WritePagesAsync(json, output, "characterFiles", connection,
-            $"SELECT character_id || '/' || path AS Key, character_id AS CharacterId, path AS Path, media_type AS MediaType, data AS Data " +
-            $"FROM character_files WHERE owner_id = @Owner AND character_id || '/' || path > @After ORDER BY character_id || '/' || path",
-            user.Id, (FileRow r) => r.Key, (w, r) =>
+        await WritePagesAsync(
+            json,
+            output,
+            "characterFiles",
+            connection,
+            "SELECT character_id || '/' || path AS Key, character_id AS CharacterId, path AS Path, media_type AS "
+                + "MediaType, data AS Data "
+                + "FROM character_files WHERE owner_id = @Owner AND character_id || '/' || path > @After ORDER BY "
+                + "character_id || '/' || path",
+            user.Id,
+            (FileRow r) => r.Key,
+            (w, r) =>
             {
                 w.WriteString("characterId", r.CharacterId);
                 w.WriteString("path", r.Path);
                 w.WriteString("mediaType", r.MediaType);
                 w.WriteBase64String("data", r.Data);
-            }, cancellationToken, pageSize: 20); // files can be large: fewer to a page
+            },
+            cancellationToken,
+            pageSize: 20
+        ); // files can be large: fewer to a page
 
         await WriteAdventuresAsync(json, output, connection, user.Id, cancellationToken);
 
-        await WritePagesAsync(json, output, "sessions", connection,
-            $"SELECT id AS Id, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt, last_used_at AS LastUsedAt, " +
-            $"user_agent AS UserAgent, ip AS Ip FROM user_sessions WHERE user_id = @Owner AND id > @After ORDER BY id",
-            user.Id, (SessionRow r) => r.Id, (w, r) =>
+        await WritePagesAsync(
+            json,
+            output,
+            "sessions",
+            connection,
+            "SELECT id AS Id, created_at AS CreatedAt, expires_at AS ExpiresAt, revoked_at AS RevokedAt, "
+                + "last_used_at AS LastUsedAt, "
+                + "user_agent AS UserAgent, ip AS Ip FROM user_sessions WHERE user_id = @Owner AND id > @After "
+                + "ORDER BY id",
+            user.Id,
+            (SessionRow r) => r.Id,
+            (w, r) =>
             {
                 w.WriteString("id", r.Id);
                 WriteTime(w, "createdAt", r.CreatedAt);
@@ -91,13 +124,23 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 WriteTime(w, "lastUsedAt", r.LastUsedAt);
                 w.WriteString("userAgent", r.UserAgent);
                 w.WriteString("ip", r.Ip);
-            }, cancellationToken);
+            },
+            cancellationToken
+        );
 
         // What the keys are, never what they are: no hash, no secret.
-        await WritePagesAsync(json, output, "apiKeys", connection,
-            $"SELECT id AS Id, public_id AS PublicId, name AS Name, scopes AS Scopes, created_at AS CreatedAt, expires_at AS ExpiresAt, " +
-            $"last_used_at AS LastUsedAt, revoked_at AS RevokedAt FROM api_keys WHERE user_id = @Owner AND id > @After ORDER BY id",
-            user.Id, (ApiKeyRow r) => r.Id, (w, r) =>
+        await WritePagesAsync(
+            json,
+            output,
+            "apiKeys",
+            connection,
+            "SELECT id AS Id, public_id AS PublicId, name AS Name, scopes AS Scopes, created_at AS CreatedAt, "
+                + "expires_at AS ExpiresAt, "
+                + "last_used_at AS LastUsedAt, revoked_at AS RevokedAt FROM api_keys WHERE user_id = @Owner AND id > "
+                + "@After ORDER BY id",
+            user.Id,
+            (ApiKeyRow r) => r.Id,
+            (w, r) =>
             {
                 w.WriteString("id", r.Id);
                 w.WriteString("prefix", $"se_{r.PublicId}_");
@@ -112,15 +155,24 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 WriteTime(w, "expiresAt", r.ExpiresAt);
                 WriteTime(w, "lastUsedAt", r.LastUsedAt);
                 WriteTime(w, "revokedAt", r.RevokedAt);
-            }, cancellationToken);
+            },
+            cancellationToken
+        );
 
         await WriteTwoFactorAsync(json, connection, user.Id, cancellationToken);
 
-        await WritePagesAsync(json, output, "usage", connection,
-            $"SELECT id AS Id, adventure_id AS AdventureId, purpose AS Purpose, backend AS Backend, model AS Model, prompt_tokens AS PromptTokens, " +
-            $"completion_tokens AS CompletionTokens, estimated AS Estimated, cost_micros AS CostMicros, at AS At " +
-            $"FROM usage_ledger WHERE user_id = @Owner AND id > @After ORDER BY id",
-            user.Id, (UsageRow r) => r.Id, (w, r) =>
+        await WritePagesAsync(
+            json,
+            output,
+            "usage",
+            connection,
+            "SELECT id AS Id, adventure_id AS AdventureId, purpose AS Purpose, backend AS Backend, model AS Model, "
+                + "prompt_tokens AS PromptTokens, "
+                + $"completion_tokens AS CompletionTokens, estimated AS Estimated, cost_micros AS CostMicros, at AS At "
+                + $"FROM usage_ledger WHERE user_id = @Owner AND id > @After ORDER BY id",
+            user.Id,
+            (UsageRow r) => r.Id,
+            (w, r) =>
             {
                 w.WriteString("id", r.Id);
                 WriteTime(w, "at", r.At);
@@ -132,12 +184,21 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 w.WriteNumber("completionTokens", r.CompletionTokens);
                 w.WriteBoolean("estimated", r.Estimated != 0);
                 w.WriteNumber("cost", r.CostMicros / 1_000_000m);
-            }, cancellationToken);
+            },
+            cancellationToken
+        );
 
-        await WritePagesAsync(json, output, "audit", connection,
-            $"SELECT id AS Id, at AS At, action AS Action, actor_id AS ActorId, ip AS Ip, user_agent AS UserAgent, detail AS Detail " +
-            $"FROM audit_log WHERE (user_id = @Owner OR actor_id = @Owner) AND id > @After ORDER BY id",
-            user.Id, (AuditRow r) => r.Id, (w, r) =>
+        await WritePagesAsync(
+            json,
+            output,
+            "audit",
+            connection,
+            "SELECT id AS Id, at AS At, action AS Action, actor_id AS ActorId, ip AS Ip, user_agent AS UserAgent, "
+                + "detail AS Detail "
+                + $"FROM audit_log WHERE (user_id = @Owner OR actor_id = @Owner) AND id > @After ORDER BY id",
+            user.Id,
+            (AuditRow r) => r.Id,
+            (w, r) =>
             {
                 w.WriteString("id", r.Id);
                 WriteTime(w, "at", r.At);
@@ -146,19 +207,34 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 w.WriteString("ip", r.Ip);
                 w.WriteString("userAgent", r.UserAgent);
                 w.WriteString("detail", r.Detail);
-            }, cancellationToken);
+            },
+            cancellationToken
+        );
 
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken);
     }
 
     // Whether two-factor sign-in is on and how many recovery codes are left; the secret and the codes stay behind.
-    private static async Task WriteTwoFactorAsync(Utf8JsonWriter json, DbConnection connection, string ownerId, CancellationToken cancellationToken)
+    private static async Task WriteTwoFactorAsync(
+        Utf8JsonWriter json,
+        DbConnection connection,
+        string ownerId,
+        CancellationToken cancellationToken
+    )
     {
-        var row = await connection.QuerySingleOrDefaultAsync<TwoFactorRow>(new CommandDefinition(
-            "SELECT t.created_at AS CreatedAt, t.enabled_at AS EnabledAt, " +
-            "(SELECT COUNT(*) FROM user_recovery_codes c WHERE c.user_id = t.user_id AND c.used_at IS NULL) AS RecoveryCodesLeft " +
-            "FROM user_two_factor t WHERE t.user_id = @Owner", new { Owner = ownerId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<TwoFactorRow>(
+            new CommandDefinition(
+                "SELECT t.created_at AS CreatedAt, t.enabled_at AS EnabledAt, "
+                    + "(SELECT COUNT(*) FROM user_recovery_codes c WHERE c.user_id = t.user_id AND c.used_at IS "
+                    + "NULL) AS "
+                    + "RecoveryCodesLeft "
+                    + "FROM user_two_factor t WHERE t.user_id = "
+                    + "@Owner",
+                new { Owner = ownerId },
+                cancellationToken: cancellationToken
+            )
+        );
         json.WriteStartObject("twoFactor");
         json.WriteBoolean("enabled", row?.EnabledAt is not null);
         WriteTime(json, "enabledAt", row?.EnabledAt);
@@ -166,16 +242,29 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         json.WriteEndObject();
     }
 
-    private static async Task WriteAdventuresAsync(Utf8JsonWriter json, Stream output, DbConnection connection, string ownerId, CancellationToken cancellationToken)
+    private static async Task WriteAdventuresAsync(
+        Utf8JsonWriter json,
+        Stream output,
+        DbConnection connection,
+        string ownerId,
+        CancellationToken cancellationToken
+    )
     {
         json.WriteStartArray("adventures");
         var after = "";
         while (true)
         {
-            var page = (await connection.QueryAsync<AdventureRow>(new CommandDefinition(
-                "SELECT id AS Id, world_id AS WorldId, title AS Title, body AS Body, turn_count AS TurnCount, created_at AS CreatedAt, updated_at AS UpdatedAt " +
-                $"FROM adventures WHERE owner_id = @Owner AND id > @After ORDER BY id LIMIT {PageSize}",
-                new { Owner = ownerId, After = after }, cancellationToken: cancellationToken))).ToList();
+            var page = (
+                await connection.QueryAsync<AdventureRow>(
+                    new CommandDefinition(
+                        "SELECT id AS Id, world_id AS WorldId, title AS Title, body AS Body, turn_count AS TurnCount, "
+                            + "created_at AS CreatedAt, updated_at AS UpdatedAt "
+                            + $"FROM adventures WHERE owner_id = @Owner AND id > @After ORDER BY id LIMIT {PageSize}",
+                        new { Owner = ownerId, After = after },
+                        cancellationToken: cancellationToken
+                    )
+                )
+            ).ToList();
             foreach (var adventure in page)
             {
                 json.WriteStartObject();
@@ -191,10 +280,19 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 var sequence = -1L;
                 while (true)
                 {
-                    var events = (await connection.QueryAsync<EventRow>(new CommandDefinition(
-                        $"SELECT sequence AS Sequence, type AS Type, payload AS Payload, actor AS Actor, at AS At FROM story_events " +
-                        $"WHERE adventure_id = @Id AND sequence > @After ORDER BY sequence LIMIT {PageSize}",
-                        new { adventure.Id, After = sequence }, cancellationToken: cancellationToken))).ToList();
+                    var events = (
+                        await connection.QueryAsync<EventRow>(
+                            new CommandDefinition(
+                                "SELECT sequence AS Sequence, type AS Type, payload AS Payload, actor AS Actor, at "
+                                    + "AS At "
+                                    + "FROM story_events "
+                                    + "WHERE adventure_id = @Id AND sequence > @After ORDER BY sequence LIMIT "
+                                    + $"{PageSize}",
+                                new { adventure.Id, After = sequence },
+                                cancellationToken: cancellationToken
+                            )
+                        )
+                    ).ToList();
                     foreach (var e in events)
                     {
                         json.WriteStartObject();
@@ -215,9 +313,19 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
                 json.WriteEndArray();
                 // The rolling summaries the utility model wrote of this story (few: one per chunk of turns and layer).
                 json.WriteStartArray("summaries");
-                foreach (var summary in await connection.QueryAsync<SummaryRow>(new CommandDefinition(
-                    "SELECT layer AS Layer, from_turn AS FromTurn, to_turn AS ToTurn, text AS Text, created_at AS CreatedAt FROM story_summaries " +
-                    "WHERE adventure_id = @Id ORDER BY layer, from_turn", new { adventure.Id }, cancellationToken: cancellationToken)))
+                foreach (
+                    var summary in await connection.QueryAsync<SummaryRow>(
+                        new CommandDefinition(
+                            "SELECT layer AS Layer, from_turn AS FromTurn, to_turn AS ToTurn, text AS Text, "
+                                + "created_at AS "
+                                + "CreatedAt FROM story_summaries "
+                                + "WHERE adventure_id = @Id ORDER BY layer, "
+                                + "from_turn",
+                            new { adventure.Id },
+                            cancellationToken: cancellationToken
+                        )
+                    )
+                )
                 {
                     json.WriteStartObject();
                     json.WriteNumber("layer", summary.Layer);
@@ -241,15 +349,33 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         json.WriteEndArray();
     }
 
-    private static async Task WritePagesAsync<T>(Utf8JsonWriter json, Stream output, string property, DbConnection connection, string sql, string ownerId,
-        Func<T, string> keyOf, Action<Utf8JsonWriter, T> write, CancellationToken cancellationToken, int pageSize = PageSize)
+    private static async Task WritePagesAsync<T>(
+        Utf8JsonWriter json,
+        Stream output,
+        string property,
+        DbConnection connection,
+        string sql,
+        string ownerId,
+        Func<T, string> keyOf,
+        Action<Utf8JsonWriter, T> write,
+        CancellationToken cancellationToken,
+        int pageSize = PageSize
+    )
     {
         sql += $" LIMIT {pageSize}";
         json.WriteStartArray(property);
         var after = "";
         while (true)
         {
-            var page = (await connection.QueryAsync<T>(new CommandDefinition(sql, new { Owner = ownerId, After = after }, cancellationToken: cancellationToken))).ToList();
+            var page = (
+                await connection.QueryAsync<T>(
+                    new CommandDefinition(
+                        sql,
+                        new { Owner = ownerId, After = after },
+                        cancellationToken: cancellationToken
+                    )
+                )
+            ).ToList();
             foreach (var row in page)
             {
                 json.WriteStartObject();

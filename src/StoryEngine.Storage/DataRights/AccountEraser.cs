@@ -26,7 +26,13 @@ public sealed class AccountEraser(IStorageProvider provider) : IAccountEraser
         ("session_id", "user_sessions", "user_id"),
     ];
 
-    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal) { "users", "audit_log", "account_erasures", "schema_migrations" };
+    private static readonly HashSet<string> Handled = new(StringComparer.Ordinal)
+    {
+        "users",
+        "audit_log",
+        "account_erasures",
+        "schema_migrations",
+    };
 
     public async Task EraseAsync(User user, AuditEntry deletionEntry, CancellationToken cancellationToken)
     {
@@ -35,18 +41,25 @@ public sealed class AccountEraser(IStorageProvider provider) : IAccountEraser
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var id = new { Id = user.Id, Key = user.Username.ToLowerInvariant() };
 
-        Task Run(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, id, transaction, cancellationToken: cancellationToken));
+        Task Run(string sql) =>
+            connection.ExecuteAsync(new CommandDefinition(sql, id, transaction, cancellationToken: cancellationToken));
 
         // The marker is what lets the audit log's trigger accept these changes; it leaves with the transaction.
         await Run("INSERT INTO account_erasures (user_id, username_key) VALUES (@Id, @Key)");
         await Run("DELETE FROM audit_log WHERE user_id = @Id OR (user_id IS NULL AND lower(username) = @Key)");
         // Kept for the other person's sake, without the actor's address and user agent: those were the erased person's.
-        await Run($"UPDATE audit_log SET actor_id = '{ErasedActor}', ip = NULL, user_agent = NULL WHERE actor_id = @Id");
+        await Run(
+            $"UPDATE audit_log SET actor_id = '{ErasedActor}', ip = NULL, user_agent = NULL WHERE actor_id = " + "@Id"
+        );
 
         var tables = (await SchemaCatalog.ColumnsAsync(provider.Dialect, connection, transaction, cancellationToken))
             .Where(c => !Handled.Contains(c.Table))
             .GroupBy(c => c.Table, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(c => c.Column).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+            .ToDictionary(
+                g => g.Key,
+                g => g.Select(c => c.Column).ToHashSet(StringComparer.Ordinal),
+                StringComparer.Ordinal
+            );
 
         // Children first, while their parents still say who owns them. The parents themselves go in the second pass
         // (by their owner column): deleting one here, say adventures by world_id, would orphan its children unseen.
@@ -70,9 +83,21 @@ public sealed class AccountEraser(IStorageProvider provider) : IAccountEraser
         }
         await Run("DELETE FROM users WHERE id = @Id");
         await Run("DELETE FROM account_erasures WHERE user_id = @Id");
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO audit_log (id, at, action, user_id, actor_id, username, ip, user_agent, detail) VALUES (@Id, @At, @Action, @UserId, NULL, NULL, NULL, NULL, NULL)",
-            new { deletionEntry.Id, At = deletionEntry.At.ToUnixTimeMilliseconds(), deletionEntry.Action, deletionEntry.UserId }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "INSERT INTO audit_log (id, at, action, user_id, actor_id, username, ip, user_agent, detail) VALUES "
+                    + "(@Id, @At, @Action, @UserId, NULL, NULL, NULL, NULL, NULL)",
+                new
+                {
+                    deletionEntry.Id,
+                    At = deletionEntry.At.ToUnixTimeMilliseconds(),
+                    deletionEntry.Action,
+                    deletionEntry.UserId,
+                },
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -10,29 +10,59 @@ namespace StoryEngine.Storage.Documents;
 /// Stores one kind of world data as JSON documents in a table of the shared shape (see the 0001 migrations),
 /// with the SQL both engines accept. Every statement is filtered by owner, and by parent where there is one.
 /// </summary>
-public sealed class DocumentStore<TBody>(IStorageProvider provider, string table, string? parentTable = null) : IResourceStore<TBody>
+public sealed class DocumentStore<TBody>(IStorageProvider provider, string table, string? parentTable = null)
+    : IResourceStore<TBody>
     where TBody : class, IResourceBody<TBody>
 {
-    private const string Columns = "id AS Id, owner_id AS OwnerId, parent_id AS ParentId, body AS Body, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt";
+    private const string Columns =
+        "id AS Id, owner_id AS OwnerId, parent_id AS ParentId, body AS Body, version AS "
+        + "Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt";
 
-    public async Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
+    public async Task<StoredResource<TBody>?> GetAsync(
+        ResourceScope scope,
+        string id,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         // Rows inside a parent are only visible while the parent is live; checking it in the same query saves
         // the hot path (GET one character) a second round trip.
         var sql = parentTable is null
             ? $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)}"
-            : $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)} AND EXISTS (SELECT 1 FROM {parentTable} p WHERE p.id = {table}.parent_id AND p.deleted_at IS NULL)";
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(sql,
-            new { Id = id, scope.OwnerId, scope.ParentId }, cancellationToken: cancellationToken));
+            : $"SELECT {Columns} FROM {table} WHERE id = @Id AND {ScopeFilter(scope)} AND EXISTS (SELECT 1 FROM "
+                + $"{parentTable} p WHERE p.id = {table}.parent_id AND p.deleted_at IS NULL)";
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+            new CommandDefinition(
+                sql,
+                new
+                {
+                    Id = id,
+                    scope.OwnerId,
+                    scope.ParentId,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
         return row?.ToResource();
     }
 
-    public async Task<Page<StoredResource<TBody>>> ListAsync(ResourceScope scope, ListQuery query, bool deleted, CancellationToken cancellationToken)
+    public async Task<Page<StoredResource<TBody>>> ListAsync(
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted,
+        CancellationToken cancellationToken
+    )
     {
         var sql = new StringBuilder($"SELECT {Columns} FROM {table} WHERE {ScopeFilter(scope)}");
         sql.Append(deleted ? " AND deleted_at IS NOT NULL" : " AND deleted_at IS NULL");
-        var parameters = new DynamicParameters(new { scope.OwnerId, scope.ParentId, Take = query.Limit + 1 });
+        var parameters = new DynamicParameters(
+            new
+            {
+                scope.OwnerId,
+                scope.ParentId,
+                Take = query.Limit + 1,
+            }
+        );
         if (query.AfterId is not null)
         {
             sql.Append(" AND id > @AfterId");
@@ -51,18 +81,29 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
         sql.Append(" ORDER BY id LIMIT @Take");
 
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken))).ToList();
+        var rows = (
+            await connection.QueryAsync<Row>(
+                new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken)
+            )
+        ).ToList();
         var hasMore = rows.Count > query.Limit;
         var items = rows.Take(query.Limit).Select(r => r.ToResource()).ToArray();
         return new Page<StoredResource<TBody>>(items, hasMore ? Cursor.Encode(items[^1].Id) : null);
     }
 
-    public async Task<IReadOnlyList<StoredResource<TBody>>> ListAllAsync(ResourceScope scope, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredResource<TBody>>> ListAllAsync(
+        ResourceScope scope,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition(
-            $"SELECT {Columns} FROM {table} WHERE {ScopeFilter(scope)} AND deleted_at IS NULL ORDER BY id",
-            new { scope.OwnerId, scope.ParentId }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<Row>(
+            new CommandDefinition(
+                $"SELECT {Columns} FROM {table} WHERE {ScopeFilter(scope)} AND deleted_at IS NULL ORDER BY id",
+                new { scope.OwnerId, scope.ParentId },
+                cancellationToken: cancellationToken
+            )
+        );
         return rows.Select(r => r.ToResource()).ToArray();
     }
 
@@ -70,25 +111,41 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
-        await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            INSERT INTO {table} (id, owner_id, parent_id, name, search, tags, body, version, created_at, updated_at, deleted_at)
-            VALUES (@Id, @OwnerId, @ParentId, @Name, @Search, @Tags, @Body, @Version, @CreatedAt, @UpdatedAt, @DeletedAt)
-            """, Parameters(resource), cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"""
+                INSERT INTO {table} (id, owner_id, parent_id, name, search, tags, body, version, created_at,
+                updated_at, deleted_at)
+                VALUES (@Id, @OwnerId, @ParentId, @Name, @Search, @Tags, @Body, @Version, @CreatedAt, @UpdatedAt,
+                @DeletedAt)
+                """,
+                Parameters(resource),
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    public async Task<bool> UpdateAsync(StoredResource<TBody> resource, long expectedVersion, CancellationToken cancellationToken)
+    public async Task<bool> UpdateAsync(
+        StoredResource<TBody> resource,
+        long expectedVersion,
+        CancellationToken cancellationToken
+    )
     {
         var parameters = Parameters(resource);
         parameters.Add("ExpectedVersion", expectedVersion);
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
-        var changed = await connection.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE {table} SET name = @Name, search = @Search, tags = @Tags, body = @Body, version = @Version,
-                updated_at = @UpdatedAt, deleted_at = @DeletedAt
-            WHERE id = @Id AND owner_id = @OwnerId AND version = @ExpectedVersion
-            """, parameters, cancellationToken: cancellationToken));
+        var changed = await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"""
+                UPDATE {table} SET name = @Name, search = @Search, tags = @Tags, body = @Body, version = @Version,
+                    updated_at = @UpdatedAt, deleted_at = @DeletedAt
+                WHERE id = @Id AND owner_id = @OwnerId AND version = @ExpectedVersion
+                """,
+                parameters,
+                cancellationToken: cancellationToken
+            )
+        );
         return changed == 1;
     }
 
@@ -96,43 +153,57 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
-        var purged = await connection.ExecuteAsync(new CommandDefinition(
-            $"DELETE FROM {table} WHERE deleted_at IS NOT NULL AND deleted_at < @Cutoff",
-            new { Cutoff = cutoff.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+        var purged = await connection.ExecuteAsync(
+            new CommandDefinition(
+                $"DELETE FROM {table} WHERE deleted_at IS NOT NULL AND deleted_at < @Cutoff",
+                new { Cutoff = cutoff.ToUnixTimeMilliseconds() },
+                cancellationToken: cancellationToken
+            )
+        );
         if (parentTable is not null)
         {
-            purged += await connection.ExecuteAsync(new CommandDefinition(
-                $"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.id = {table}.parent_id)",
-                cancellationToken: cancellationToken));
+            purged += await connection.ExecuteAsync(
+                new CommandDefinition(
+                    $"DELETE FROM {table} WHERE NOT EXISTS (SELECT 1 FROM {parentTable} p WHERE p.id = "
+                        + $"{table}.parent_id)",
+                    cancellationToken: cancellationToken
+                )
+            );
         }
         return purged;
     }
 
     // Built per call rather than with "@ParentId IS NULL": PostgreSQL cannot type an untyped null parameter.
     private static string ScopeFilter(ResourceScope scope) =>
-        scope.ParentId is null ? "owner_id = @OwnerId AND parent_id IS NULL" : "owner_id = @OwnerId AND parent_id = @ParentId";
+        scope.ParentId is null
+            ? "owner_id = @OwnerId AND parent_id IS " + "NULL"
+            : "owner_id = @OwnerId AND " + "parent_id = @ParentId";
 
     private static DynamicParameters Parameters(StoredResource<TBody> r)
     {
         var body = (IResourceBody<TBody>)r.Body;
-        return new DynamicParameters(new
-        {
-            r.Id,
-            r.OwnerId,
-            r.ParentId,
-            body.Name,
-            Search = body.SearchText,
-            Tags = "|" + string.Concat(body.Tags.Select(t => t.ToLowerInvariant() + "|")),
-            Body = JsonSerializer.Serialize(r.Body, StorageJson.Options),
-            r.Version,
-            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
-            UpdatedAt = r.UpdatedAt.ToUnixTimeMilliseconds(),
-            DeletedAt = r.DeletedAt?.ToUnixTimeMilliseconds(),
-        });
+        return new DynamicParameters(
+            new
+            {
+                r.Id,
+                r.OwnerId,
+                r.ParentId,
+                body.Name,
+                Search = body.SearchText,
+                Tags = "|" + string.Concat(body.Tags.Select(t => t.ToLowerInvariant() + "|")),
+                Body = JsonSerializer.Serialize(r.Body, StorageJson.Options),
+                r.Version,
+                CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
+                UpdatedAt = r.UpdatedAt.ToUnixTimeMilliseconds(),
+                DeletedAt = r.DeletedAt?.ToUnixTimeMilliseconds(),
+            }
+        );
     }
 
     private static string EscapeLike(string text) =>
-        text.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal);
+        text.Replace(@"\", @"\\", StringComparison.Ordinal)
+            .Replace("%", @"\%", StringComparison.Ordinal)
+            .Replace("_", @"\_", StringComparison.Ordinal);
 
     private sealed class Row
     {
@@ -145,12 +216,16 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
         public long UpdatedAt { get; init; }
         public long? DeletedAt { get; init; }
 
-        public StoredResource<TBody> ToResource() => new(
-            Id, OwnerId, ParentId,
-            JsonSerializer.Deserialize<TBody>(Body, StorageJson.Options)!,
-            Version,
-            DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
-            DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
-            DeletedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null);
+        public StoredResource<TBody> ToResource() =>
+            new(
+                Id,
+                OwnerId,
+                ParentId,
+                JsonSerializer.Deserialize<TBody>(Body, StorageJson.Options)!,
+                Version,
+                DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+                DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+                DeletedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null
+            );
     }
 }

@@ -29,8 +29,12 @@ public interface IMemoryIndexSql
     MemorySql MatchTerm(long scope, string term, string parameter);
 
     /// <summary>Inserts or replaces the entries (by adventure and turn) inside the caller's transaction.</summary>
-    Task UpsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<MemoryEntry> upserts,
-        CancellationToken cancellationToken);
+    Task UpsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<MemoryEntry> upserts,
+        CancellationToken cancellationToken
+    );
 }
 
 /// <summary>A statement and its parameters: an object for a whole statement, a value for a single parameter.</summary>

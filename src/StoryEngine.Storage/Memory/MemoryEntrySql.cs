@@ -6,8 +6,7 @@ namespace StoryEngine.Storage.Memory;
 public static class MemoryEntrySql
 {
     /// <summary>Appended to an insert into <c>memory_entries</c>: a turn indexed again replaces its entry.</summary>
-    public const string UpsertConflict =
-        """
+    public const string UpsertConflict = """
         ON CONFLICT (adventure_id, turn_id) DO UPDATE SET number = excluded.number, version = excluded.version,
             text = excluded.text, embedding = excluded.embedding, embedding_model = excluded.embedding_model
         """;

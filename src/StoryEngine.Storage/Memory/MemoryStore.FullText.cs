@@ -12,48 +12,85 @@ namespace StoryEngine.Storage.Memory;
 /// </summary>
 public sealed partial class MemoryStore
 {
-    /// <summary>Appended to each search: the generation in the same round trip, in a row of its own with no turn id.</summary>
+    /// <summary>Appended to each search: the generation in the same round trip, in a row of its own with no turn
+    /// id.</summary>
     private const string GenerationRow =
-        "SELECT '' AS turn_id, coalesce((SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId), 0) AS number, NULL AS score";
+        "SELECT '' AS turn_id, coalesce((SELECT generation FROM memory_generations WHERE adventure_id = "
+        + "@AdventureId), 0) AS number, NULL AS score";
 
-    public async Task<TextHits> SearchTextAsync(string adventureId, TextQuery query, int limit, int ranked, CancellationToken cancellationToken)
+    public async Task<TextHits> SearchTextAsync(
+        string adventureId,
+        TextQuery query,
+        int limit,
+        int ranked,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         var index = provider.Dialect.MemoryIndex;
-        var scope = query.Matching.Count == 0 || limit <= 0 || ranked <= 0
-            ? null
-            : await index.ScopeAsync(connection, adventureId, cancellationToken);
+        var scope =
+            query.Matching.Count == 0 || limit <= 0 || ranked <= 0
+                ? null
+                : await index.ScopeAsync(connection, adventureId, cancellationToken);
         if (scope is null)
         {
             return new TextHits([], await GenerationAsync(connection, adventureId, cancellationToken));
         }
         var search = index.Search(scope.Value, adventureId, query, limit, ranked);
         var sql = $"""
-                  SELECT * FROM (
-                  {search.Sql}) hits
-                  UNION ALL {GenerationRow}
-                  """;
+            SELECT * FROM (
+            {search.Sql}) hits
+            UNION ALL {GenerationRow}
+            """;
         // A compound query promises no order, so the hits are put in the ranking's order here again.
-        var rows = (await connection.QueryAsync<(string TurnId, long Number, double? Score)>(
-            new CommandDefinition(sql, search.Parameters, cancellationToken: cancellationToken))).ToList();
+        var rows = (
+            await connection.QueryAsync<(string TurnId, long Number, double? Score)>(
+                new CommandDefinition(sql, search.Parameters, cancellationToken: cancellationToken)
+            )
+        ).ToList();
         var generation = rows.Single(r => r.TurnId.Length == 0).Number;
-        return new TextHits([.. rows.Where(r => r.TurnId.Length > 0).OrderByDescending(r => r.Score).ThenByDescending(r => r.Number)
-            .Select(r => new TextHit(r.TurnId, (int)r.Number, r.Score ?? 0))], generation);
+        return new TextHits(
+            [
+                .. rows.Where(r => r.TurnId.Length > 0)
+                    .OrderByDescending(r => r.Score)
+                    .ThenByDescending(r => r.Number)
+                    .Select(r => new TextHit(r.TurnId, (int)r.Number, r.Score ?? 0)),
+            ],
+            generation
+        );
     }
 
-    private static async Task<long> GenerationAsync(DbConnection connection, string adventureId, CancellationToken cancellationToken) =>
-        await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId",
-            new { AdventureId = adventureId }, cancellationToken: cancellationToken)) ?? 0;
+    private static async Task<long> GenerationAsync(
+        DbConnection connection,
+        string adventureId,
+        CancellationToken cancellationToken
+    ) =>
+        await connection.QuerySingleOrDefaultAsync<long?>(
+            new CommandDefinition(
+                "SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId",
+                new { AdventureId = adventureId },
+                cancellationToken: cancellationToken
+            )
+        ) ?? 0;
 
-    public async Task<TermCounts> CountTermsAsync(string adventureId, IReadOnlyList<string> terms, int limit, CancellationToken cancellationToken)
+    public async Task<TermCounts> CountTermsAsync(
+        string adventureId,
+        IReadOnlyList<string> terms,
+        int limit,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var (entries, generation) = await connection.QuerySingleAsync<(long Entries, long Generation)>(new CommandDefinition(
-            """
-            SELECT (SELECT count(*) FROM memory_entries WHERE adventure_id = @AdventureId),
-                   coalesce((SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId), 0)
-            """, new { AdventureId = adventureId }, cancellationToken: cancellationToken));
+        var (entries, generation) = await connection.QuerySingleAsync<(long Entries, long Generation)>(
+            new CommandDefinition(
+                """
+                SELECT (SELECT count(*) FROM memory_entries WHERE adventure_id = @AdventureId),
+                       coalesce((SELECT generation FROM memory_generations WHERE adventure_id = @AdventureId), 0)
+                """,
+                new { AdventureId = adventureId },
+                cancellationToken: cancellationToken
+            )
+        );
         var index = provider.Dialect.MemoryIndex;
         var scope = await index.ScopeAsync(connection, adventureId, cancellationToken);
         if (terms.Count == 0 || entries == 0 || scope is null || limit <= 0)
@@ -69,8 +106,13 @@ public sealed partial class MemoryStore
             parameters.Add(name, matching.Parameters);
             counts.Add($"SELECT {i} AS position, (SELECT count(*) FROM ({matching.Sql}) AS matching) AS matches");
         }
-        var rows = await connection.QueryAsync<(long Position, long Matches)>(new CommandDefinition(
-            string.Join("\nUNION ALL\n", counts), parameters, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<(long Position, long Matches)>(
+            new CommandDefinition(
+                string.Join("\nUNION ALL\n", counts),
+                parameters,
+                cancellationToken: cancellationToken
+            )
+        );
         var matches = new int[terms.Count];
         foreach (var (position, count) in rows)
         {

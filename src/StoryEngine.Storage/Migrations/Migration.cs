@@ -14,17 +14,31 @@ public sealed record Migration(int Version, string Name, string Up, string Down)
     {
         var assembly = typeof(Migration).Assembly;
         var prefix = $"{assembly.GetName().Name}.{folder}.Migrations.";
-        var scripts = assembly.GetManifestResourceNames()
+        var scripts = assembly
+            .GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
             .Select(n => (Resource: n, Match: FileName().Match(n[prefix.Length..])))
             .Where(x => x.Match.Success)
-            .ToLookup(x => (Version: int.Parse(x.Match.Groups["v"].Value, System.Globalization.CultureInfo.InvariantCulture), Name: x.Match.Groups["name"].Value));
+            .ToLookup(x =>
+                (
+                    Version: int.Parse(x.Match.Groups["v"].Value, System.Globalization.CultureInfo.InvariantCulture),
+                    Name: x.Match.Groups["name"].Value
+                )
+            );
 
         return scripts
-            .Select(g => new Migration(g.Key.Version, g.Key.Name,
+            .Select(g => new Migration(
+                g.Key.Version,
+                g.Key.Name,
                 Read(assembly, g.Single(x => x.Match.Groups["dir"].Value == "up").Resource),
-                Read(assembly, g.SingleOrDefault(x => x.Match.Groups["dir"].Value == "down").Resource
-                    ?? throw new InvalidOperationException($"Migration {g.Key.Version} of {folder} has no down script."))))
+                Read(
+                    assembly,
+                    g.SingleOrDefault(x => x.Match.Groups["dir"].Value == "down").Resource
+                        ?? throw new InvalidOperationException(
+                            $"Migration {g.Key.Version} of {folder} has no down " + "script."
+                        )
+                )
+            ))
             .OrderBy(m => m.Version)
             .ToArray();
     }
@@ -36,5 +50,6 @@ public sealed record Migration(int Version, string Name, string Up, string Down)
         return reader.ReadToEnd();
     }
 
-    private static Regex FileName() => new(@"^(?<v>\d{4})_(?<name>[a-z0-9_]+)\.(?<dir>up|down)\.sql$", RegexOptions.CultureInvariant);
+    private static Regex FileName() =>
+        new(@"^(?<v>\d{4})_(?<name>[a-z0-9_]+)\.(?<dir>up|down)\.sql$", RegexOptions.CultureInvariant);
 }

@@ -29,9 +29,13 @@ public sealed class MigrationRunner(IStorageProvider provider)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         var applied = await AppliedAsync(connection, cancellationToken);
-        return provider.Migrations
-            .Select(m => new MigrationState(m.Version, m.Name, applied.ContainsKey(m.Version),
-                applied.TryGetValue(m.Version, out var at) ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null))
+        return provider
+            .Migrations.Select(m => new MigrationState(
+                m.Version,
+                m.Name,
+                applied.ContainsKey(m.Version),
+                applied.TryGetValue(m.Version, out var at) ? DateTimeOffset.FromUnixTimeMilliseconds(at) : null
+            ))
             .ToArray();
     }
 
@@ -50,15 +54,20 @@ public sealed class MigrationRunner(IStorageProvider provider)
     /// Applies pending migrations up to and including <paramref name="targetVersion"/>: a restore brings an empty
     /// database to the backup's schema first, loads the rows, and only then applies the later migrations (issue 16).
     /// </summary>
-    public async Task<IReadOnlyList<MigrationStep>> UpToAsync(int targetVersion, bool dryRun,
-        CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MigrationStep>> UpToAsync(
+        int targetVersion,
+        bool dryRun,
+        CancellationToken cancellationToken
+    )
     {
         await provider.PrepareAsync(cancellationToken);
         await using var connection = await provider.OpenAsync(cancellationToken);
         await using var migrationLock = await provider.LockForMigrationAsync(connection, cancellationToken);
         var applied = await AppliedAsync(connection, cancellationToken);
-        var steps = provider.Migrations.Where(m => !applied.ContainsKey(m.Version) && m.Version <= targetVersion)
-            .Select(m => new MigrationStep(m.Version, m.Name, "up", m.Up)).ToArray();
+        var steps = provider
+            .Migrations.Where(m => !applied.ContainsKey(m.Version) && m.Version <= targetVersion)
+            .Select(m => new MigrationStep(m.Version, m.Name, "up", m.Up))
+            .ToArray();
         if (!dryRun)
         {
             foreach (var step in steps)
@@ -70,15 +79,21 @@ public sealed class MigrationRunner(IStorageProvider provider)
     }
 
     /// <summary>Reverts every applied migration above <paramref name="targetVersion"/>, newest first.</summary>
-    public async Task<IReadOnlyList<MigrationStep>> DownAsync(int targetVersion, bool dryRun, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<MigrationStep>> DownAsync(
+        int targetVersion,
+        bool dryRun,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentOutOfRangeException.ThrowIfNegative(targetVersion);
         await using var connection = await provider.OpenAsync(cancellationToken);
         await using var migrationLock = await provider.LockForMigrationAsync(connection, cancellationToken);
         var applied = await AppliedAsync(connection, cancellationToken);
-        var steps = provider.Migrations.Where(m => m.Version > targetVersion && applied.ContainsKey(m.Version))
+        var steps = provider
+            .Migrations.Where(m => m.Version > targetVersion && applied.ContainsKey(m.Version))
             .OrderByDescending(m => m.Version)
-            .Select(m => new MigrationStep(m.Version, m.Name, "down", m.Down)).ToArray();
+            .Select(m => new MigrationStep(m.Version, m.Name, "down", m.Down))
+            .ToArray();
         if (!dryRun)
         {
             foreach (var step in steps)
@@ -92,20 +107,41 @@ public sealed class MigrationRunner(IStorageProvider provider)
     private static async Task RunAsync(DbConnection connection, MigrationStep step, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(step.Sql, transaction: transaction, cancellationToken: cancellationToken));
-        var record = step.Direction == "up"
-            ? "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)"
-            : "DELETE FROM schema_migrations WHERE version = @Version";
-        await connection.ExecuteAsync(new CommandDefinition(record,
-            new { step.Version, step.Name, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(step.Sql, transaction: transaction, cancellationToken: cancellationToken)
+        );
+        var record =
+            step.Direction == "up"
+                ? "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)"
+                : "DELETE FROM schema_migrations WHERE version = @Version";
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                record,
+                new
+                {
+                    step.Version,
+                    step.Name,
+                    At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                },
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task<Dictionary<int, long>> AppliedAsync(DbConnection connection, CancellationToken cancellationToken)
+    private static async Task<Dictionary<int, long>> AppliedAsync(
+        DbConnection connection,
+        CancellationToken cancellationToken
+    )
     {
         await connection.ExecuteAsync(new CommandDefinition(HistoryTable, cancellationToken: cancellationToken));
         var rows = await connection.QueryAsync<(long Version, long AppliedAt)>(
-            new CommandDefinition("SELECT version, applied_at FROM schema_migrations", cancellationToken: cancellationToken));
+            new CommandDefinition(
+                "SELECT version, applied_at FROM " + "schema_migrations",
+                cancellationToken: cancellationToken
+            )
+        );
         return rows.ToDictionary(r => (int)r.Version, r => r.AppliedAt);
     }
 }

@@ -13,7 +13,9 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
 {
     // Any constant shared by every node; "SE" + 1.
     private const long MigrationLockKey = 0x5345_0001;
-    private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() => Migration.LoadEmbedded("Postgres"));
+    private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() =>
+        Migration.LoadEmbedded("Postgres")
+    );
     private readonly NpgsqlDataSource _dataSource;
 
     public PostgresStorageProvider(string connectionString)
@@ -40,9 +42,18 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
 
     public Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    public async Task<IAsyncDisposable> LockForMigrationAsync(
+        DbConnection connection,
+        CancellationToken cancellationToken
+    )
     {
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key = MigrationLockKey }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "SELECT pg_advisory_lock(@key)",
+                new { key = MigrationLockKey },
+                cancellationToken: cancellationToken
+            )
+        );
         return new AdvisoryLock(connection);
     }
 

@@ -15,10 +15,10 @@ public sealed class SqliteDialect : ISqlDialect
 
     public string SchemaColumns =>
         """
-        SELECT m.name AS TableName, p.name AS ColumnName, p.type AS Type
-        FROM sqlite_master m JOIN pragma_table_info(m.name) p
-        WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid
-        """;
+            SELECT m.name AS TableName, p.name AS ColumnName, p.type AS Type
+            FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name, p.cid
+            """;
 
     public IMemoryIndexSql MemoryIndex { get; } = new SqliteMemoryIndexSql();
 }

@@ -70,14 +70,15 @@ public sealed class SqliteStorageProvider : IStorageProvider
     {
         await using var connection = await OpenAsync(cancellationToken);
         // WAL is a property of the file: set once, it holds for every later connection.
-        await connection.ExecuteAsync(new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition("PRAGMA journal_mode=WAL;", cancellationToken: cancellationToken)
+        );
     }
 
     public Task<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<IAsyncDisposable>(NoLock.Instance);
 
-    public bool IsUniqueViolation(DbException exception) =>
-        exception is SqliteException { SqliteErrorCode: 19 };
+    public bool IsUniqueViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: 19 };
 
     private sealed class NoLock : IAsyncDisposable
     {

@@ -10,9 +10,13 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
     public async Task<Adventure?> GetAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<AdventureRow>(new CommandDefinition(
-            $"SELECT {AdventureRow.Columns} FROM adventures WHERE id = @Id AND owner_id = @OwnerId",
-            new { Id = id, OwnerId = ownerId }, cancellationToken: cancellationToken));
+        var row = await connection.QuerySingleOrDefaultAsync<AdventureRow>(
+            new CommandDefinition(
+                $"SELECT {AdventureRow.Columns} FROM adventures WHERE id = @Id AND owner_id = @OwnerId",
+                new { Id = id, OwnerId = ownerId },
+                cancellationToken: cancellationToken
+            )
+        );
         return row?.ToAdventure();
     }
 
@@ -24,14 +28,29 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         + "(SELECT t.body FROM story_turns t WHERE t.adventure_id = a.id AND t.turn_id = @TurnId) AS Target "
         + "FROM adventures a WHERE a.id = @Id AND a.owner_id = @OwnerId";
 
-    public async Task<TurnState?> GetTurnStateAsync(string ownerId, string id, string? turnId,
-        CancellationToken cancellationToken)
+    public async Task<TurnState?> GetTurnStateAsync(
+        string ownerId,
+        string id,
+        string? turnId,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var command = new CommandDefinition(TurnStateSql, new { Id = id, OwnerId = ownerId, TurnId = turnId },
-            cancellationToken: cancellationToken);
+        var command = new CommandDefinition(
+            TurnStateSql,
+            new
+            {
+                Id = id,
+                OwnerId = ownerId,
+                TurnId = turnId,
+            },
+            cancellationToken: cancellationToken
+        );
         var rows = await connection.QueryAsync<AdventureRow, TurnBodies, (AdventureRow Row, TurnBodies? Turns)>(
-            command, (row, turns) => (row, turns), splitOn: "Newest");
+            command,
+            (row, turns) => (row, turns),
+            splitOn: "Newest"
+        );
         if (rows.FirstOrDefault() is not { Row: not null } found)
         {
             return null;
@@ -41,18 +60,35 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
 
     public async Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken)
     {
-        var sql = $"SELECT {AdventureRow.Columns} FROM adventures WHERE owner_id = @OwnerId"
-                  + (query.AfterId is null ? "" : " AND id < @AfterId")
-                  + (query.Text is null ? "" : @" AND LOWER(title) LIKE @Text ESCAPE '\'")
-                  + " ORDER BY id DESC LIMIT @Take";
+        var sql =
+            $"SELECT {AdventureRow.Columns} FROM adventures WHERE owner_id = @OwnerId"
+            + (query.AfterId is null ? "" : " AND id < @AfterId")
+            + (query.Text is null ? "" : @" AND LOWER(title) LIKE @Text ESCAPE '\'")
+            + " ORDER BY id DESC LIMIT @Take";
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<AdventureRow>(new CommandDefinition(sql, new
-        {
-            OwnerId = ownerId,
-            query.AfterId,
-            Text = query.Text is null ? null : "%" + query.Text.ToLowerInvariant().Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal).Replace("_", @"\_", StringComparison.Ordinal) + "%",
-            Take = query.Limit + 1,
-        }, cancellationToken: cancellationToken))).ToList();
+        var rows = (
+            await connection.QueryAsync<AdventureRow>(
+                new CommandDefinition(
+                    sql,
+                    new
+                    {
+                        OwnerId = ownerId,
+                        query.AfterId,
+                        Text = query.Text is null
+                            ? null
+                            : "%"
+                                + query
+                                    .Text.ToLowerInvariant()
+                                    .Replace(@"\", @"\\", StringComparison.Ordinal)
+                                    .Replace("%", @"\%", StringComparison.Ordinal)
+                                    .Replace("_", @"\_", StringComparison.Ordinal)
+                                + "%",
+                        Take = query.Limit + 1,
+                    },
+                    cancellationToken: cancellationToken
+                )
+            )
+        ).ToList();
         var items = rows.Take(query.Limit).Select(r => r.ToAdventure()).ToArray();
         return new Page<Adventure>(items, rows.Count > query.Limit ? Cursor.Encode(items[^1].Id) : null);
     }
@@ -62,13 +98,39 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM adventures WHERE id = @Id AND owner_id = @OwnerId", new { Id = id, OwnerId = ownerId }, transaction, cancellationToken: cancellationToken));
+        var deleted = await connection.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM adventures WHERE id = @Id " + "AND owner_id = @OwnerId",
+                new { Id = id, OwnerId = ownerId },
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         if (deleted == 1)
         {
             // The recall index and summaries (issue 5) go with the story they were made from.
-            foreach (var table in new[] { "story_events", "story_turns", "narration_drafts", "narration_contexts", "lore_activations", "memory_entries", "memory_generations", "story_summaries" })
+            foreach (
+                var table in new[]
+                {
+                    "story_events",
+                    "story_turns",
+                    "narration_drafts",
+                    "narration_contexts",
+                    "lore_activations",
+                    "memory_entries",
+                    "memory_generations",
+                    "story_summaries",
+                }
+            )
             {
-                await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM {table} WHERE adventure_id = @Id", new { Id = id }, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(
+                    new CommandDefinition(
+                        $"DELETE FROM {table} WHERE adventure_id = " + "@Id",
+                        new { Id = id },
+                        transaction,
+                        cancellationToken: cancellationToken
+                    )
+                );
             }
         }
         await transaction.CommitAsync(cancellationToken);

@@ -13,33 +13,61 @@ namespace StoryEngine.Storage.Stories;
 /// </summary>
 public sealed class StoryLog(IStorageProvider provider) : IStoryLog
 {
-    public async Task CreateAsync(Adventure adventure, IReadOnlyList<StoryEvent> events, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken)
+    public async Task CreateAsync(
+        Adventure adventure,
+        IReadOnlyList<StoryEvent> events,
+        IReadOnlyList<TurnRecord> turns,
+        CancellationToken cancellationToken
+    )
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO adventures (id, owner_id, world_id, title, body, last_sequence, turn_count, created_at, updated_at)
-            VALUES (@Id, @OwnerId, @WorldId, @Title, @Body, @LastSequence, @TurnCount, @CreatedAt, @UpdatedAt)
-            """,
-            AdventureRow.From(adventure), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO adventures (id, owner_id, world_id, title, body, last_sequence, turn_count, created_at,
+                updated_at)
+                VALUES (@Id, @OwnerId, @WorldId, @Title, @Body, @LastSequence, @TurnCount, @CreatedAt, @UpdatedAt)
+                """,
+                AdventureRow.From(adventure),
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         await InsertEventsAsync(connection, transaction, events, cancellationToken);
         await UpsertTurnsAsync(connection, transaction, turns, cancellationToken);
         if (adventure.ForkedFromId is { } parent && turns.Count > 0)
         {
             // A fork inherits what lore its turns held, so sticky and cooldown carry on as in the parent (ADR 0015).
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO lore_activations (adventure_id, turn_id, alternative, turn_number, entries)
-                SELECT @Id, turn_id, alternative, turn_number, entries FROM lore_activations WHERE adventure_id = @Parent AND turn_number <= @Last
-                """,
-                new { adventure.Id, Parent = parent, Last = (long)turns.Max(t => t.Number) }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(
+                new CommandDefinition(
+                    """
+                    INSERT INTO lore_activations (adventure_id, turn_id, alternative, turn_number, entries)
+                    SELECT @Id, turn_id, alternative, turn_number,
+                    entries FROM lore_activations WHERE adventure_id = @Parent AND turn_number <= @Last
+                    """,
+                    new
+                    {
+                        adventure.Id,
+                        Parent = parent,
+                        Last = (long)turns.Max(t => t.Number),
+                    },
+                    transaction,
+                    cancellationToken: cancellationToken
+                )
+            );
         }
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task AppendAsync(string adventureId, long expectedLastSequence, IReadOnlyList<StoryEvent> events, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken)
+    public async Task AppendAsync(
+        string adventureId,
+        long expectedLastSequence,
+        IReadOnlyList<StoryEvent> events,
+        IReadOnlyList<TurnRecord> turns,
+        CancellationToken cancellationToken
+    )
     {
         if (events.Count == 0)
         {
@@ -49,10 +77,22 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var newTurns = events.Count(e => e.Type is "ActionTaken");
-        var moved = await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE adventures SET last_sequence = @Last, turn_count = turn_count + @NewTurns, updated_at = @At WHERE id = @Id AND last_sequence = @Expected",
-            new { Id = adventureId, Expected = expectedLastSequence, Last = events[^1].Sequence, NewTurns = (long)newTurns, At = events[^1].At.ToUnixTimeMilliseconds() },
-            transaction, cancellationToken: cancellationToken));
+        var moved = await connection.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE adventures SET last_sequence = @Last, turn_count = turn_count + @NewTurns, updated_at = @At "
+                    + "WHERE id = @Id AND last_sequence = @Expected",
+                new
+                {
+                    Id = adventureId,
+                    Expected = expectedLastSequence,
+                    Last = events[^1].Sequence,
+                    NewTurns = (long)newTurns,
+                    At = events[^1].At.ToUnixTimeMilliseconds(),
+                },
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         if (moved != 1)
         {
             throw new StoryConflictException(adventureId);
@@ -62,60 +102,124 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoryEvent>> ReadAsync(
+        string adventureId,
+        long afterSequence,
+        int limit,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            "SELECT adventure_id AS AdventureId, sequence AS Sequence, type AS Type, payload AS Payload, actor AS Actor, at AS At FROM story_events WHERE adventure_id = @Id AND sequence > @After ORDER BY sequence LIMIT @Limit",
-            new { Id = adventureId, After = afterSequence, Limit = limit }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<EventRow>(
+            new CommandDefinition(
+                "SELECT adventure_id AS AdventureId, sequence AS Sequence, type AS Type, payload AS Payload, actor AS "
+                    + "Actor, at AS At FROM story_events WHERE adventure_id = @Id AND sequence > @After ORDER BY "
+                    + "sequence LIMIT @Limit",
+                new
+                {
+                    Id = adventureId,
+                    After = afterSequence,
+                    Limit = limit,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
         return rows.Select(r => r.ToEvent()).ToArray();
     }
 
-    public async Task<IReadOnlyList<StoryEvent>> ReadAsync(string adventureId, long afterSequence, IReadOnlyCollection<string> types, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoryEvent>> ReadAsync(
+        string adventureId,
+        long afterSequence,
+        IReadOnlyCollection<string> types,
+        int limit,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         // Dapper sends a list to Npgsql as one array parameter (= ANY) and expands it into a list for SQLite (IN).
-        var rows = await connection.QueryAsync<EventRow>(new CommandDefinition(
-            "SELECT adventure_id AS AdventureId, sequence AS Sequence, type AS Type, payload AS Payload, actor AS Actor, at AS At FROM story_events " +
-            "WHERE adventure_id = @Id AND sequence > @After AND type " + provider.Dialect.InList("Types")
-            + " ORDER BY sequence LIMIT @Limit",
-            new { Id = adventureId, After = afterSequence, Types = types.ToArray(), Limit = limit }, cancellationToken: cancellationToken));
+        var rows = await connection.QueryAsync<EventRow>(
+            new CommandDefinition(
+                "SELECT adventure_id AS AdventureId, sequence AS Sequence, type AS Type, payload AS Payload, actor AS "
+                    + "Actor, at AS At FROM story_events "
+                    + "WHERE adventure_id = @Id AND sequence > @After AND type "
+                    + provider.Dialect.InList("Types")
+                    + " ORDER BY sequence LIMIT @Limit",
+                new
+                {
+                    Id = adventureId,
+                    After = afterSequence,
+                    Types = types.ToArray(),
+                    Limit = limit,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
         return rows.Select(r => r.ToEvent()).ToArray();
     }
 
     public async Task<long> GetLastSequenceAsync(string adventureId, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT last_sequence FROM adventures WHERE id = @Id", new { Id = adventureId }, cancellationToken: cancellationToken)) ?? 0;
+        return await connection.QuerySingleOrDefaultAsync<long?>(
+            new CommandDefinition(
+                "SELECT last_sequence FROM adventures WHERE id = " + "@Id",
+                new { Id = adventureId },
+                cancellationToken: cancellationToken
+            )
+        ) ?? 0;
     }
 
     public async Task<TurnRecord?> GetTurnAsync(string adventureId, string turnId, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var body = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id = @TurnId",
-            new { AdventureId = adventureId, TurnId = turnId }, cancellationToken: cancellationToken));
+        var body = await connection.QuerySingleOrDefaultAsync<string>(
+            new CommandDefinition(
+                "SELECT body FROM story_turns WHERE adventure_id = @AdventureId AND turn_id = @TurnId",
+                new { AdventureId = adventureId, TurnId = turnId },
+                cancellationToken: cancellationToken
+            )
+        );
         return body is null ? null : Deserialize(body);
     }
 
-    public async Task<IReadOnlyList<TurnRecord>> ListTurnsAsync(string adventureId, int? beforeNumber, int limit, bool includeUndone, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TurnRecord>> ListTurnsAsync(
+        string adventureId,
+        int? beforeNumber,
+        int limit,
+        bool includeUndone,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var sql = "SELECT body FROM story_turns WHERE adventure_id = @AdventureId"
-                  + (beforeNumber is null ? "" : " AND number < @Before")
-                  + (includeUndone ? "" : " AND undone = 0")
-                  + " ORDER BY number DESC LIMIT @Limit";
-        var bodies = await connection.QueryAsync<string>(new CommandDefinition(sql,
-            new { AdventureId = adventureId, Before = (long?)beforeNumber, Limit = limit }, cancellationToken: cancellationToken));
+        var sql =
+            "SELECT body FROM story_turns WHERE adventure_id = @AdventureId"
+            + (beforeNumber is null ? "" : " AND number < @Before")
+            + (includeUndone ? "" : " AND undone = 0")
+            + " ORDER BY number DESC LIMIT @Limit";
+        var bodies = await connection.QueryAsync<string>(
+            new CommandDefinition(
+                sql,
+                new
+                {
+                    AdventureId = adventureId,
+                    Before = (long?)beforeNumber,
+                    Limit = limit,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
         return bodies.Select(Deserialize).ToArray();
     }
 
     public async Task<IReadOnlyList<TurnRecord>> ListStreamingTurnsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var bodies = await connection.QueryAsync<string>(new CommandDefinition(
-            "SELECT body FROM story_turns WHERE status = 'streaming'", cancellationToken: cancellationToken));
+        var bodies = await connection.QueryAsync<string>(
+            new CommandDefinition(
+                "SELECT body FROM story_turns WHERE status = 'streaming'",
+                cancellationToken: cancellationToken
+            )
+        );
         return bodies.Select(Deserialize).ToArray();
     }
 
@@ -129,73 +233,174 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // INSERT … ON CONFLICT … DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO narration_drafts (adventure_id, turn_id, alternative, text, at) VALUES (@AdventureId, @TurnId, @Alternative, @Text, @At)
-            ON CONFLICT (adventure_id, turn_id, alternative) DO UPDATE SET text = excluded.text, at = excluded.at
-            """,
-            drafts.Select(d => new { d.AdventureId, d.TurnId, Alternative = (long)d.Alternative, d.Text, At = d.At.ToUnixTimeMilliseconds() }),
-            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO narration_drafts (adventure_id, turn_id, alternative, text, at) VALUES (@AdventureId,
+                @TurnId, @Alternative, @Text, @At)
+                ON CONFLICT (adventure_id, turn_id, alternative) DO UPDATE SET text = excluded.text, at = excluded.at
+                """,
+                drafts.Select(d => new
+                {
+                    d.AdventureId,
+                    d.TurnId,
+                    Alternative = (long)d.Alternative,
+                    d.Text,
+                    At = d.At.ToUnixTimeMilliseconds(),
+                }),
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<string?> GetDraftAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken)
+    public async Task<string?> GetDraftAsync(
+        string adventureId,
+        string turnId,
+        int alternative,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT text FROM narration_drafts WHERE adventure_id = @AdventureId AND turn_id = @TurnId AND alternative = @Alternative",
-            new { AdventureId = adventureId, TurnId = turnId, Alternative = (long)alternative }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<string>(
+            new CommandDefinition(
+                "SELECT text FROM narration_drafts WHERE adventure_id = @AdventureId AND turn_id = @TurnId AND "
+                    + "alternative = @Alternative",
+                new
+                {
+                    AdventureId = adventureId,
+                    TurnId = turnId,
+                    Alternative = (long)alternative,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    public async Task SaveContextAsync(string adventureId, string turnId, int alternative, string contextJson, CancellationToken cancellationToken)
+    public async Task SaveContextAsync(
+        string adventureId,
+        string turnId,
+        int alternative,
+        string contextJson,
+        CancellationToken cancellationToken
+    )
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO narration_contexts (adventure_id, turn_id, alternative, context) VALUES (@AdventureId, @TurnId, @Alternative, @Context)
-            ON CONFLICT (adventure_id, turn_id, alternative) DO UPDATE SET context = excluded.context
-            """,
-            new { AdventureId = adventureId, TurnId = turnId, Alternative = (long)alternative, Context = contextJson }, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO narration_contexts (adventure_id, turn_id, alternative, context) VALUES (@AdventureId,
+                @TurnId, @Alternative, @Context)
+                ON CONFLICT (adventure_id, turn_id, alternative) DO UPDATE SET context = excluded.context
+                """,
+                new
+                {
+                    AdventureId = adventureId,
+                    TurnId = turnId,
+                    Alternative = (long)alternative,
+                    Context = contextJson,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    public async Task<string?> GetContextAsync(string adventureId, string turnId, int alternative, CancellationToken cancellationToken)
+    public async Task<string?> GetContextAsync(
+        string adventureId,
+        string turnId,
+        int alternative,
+        CancellationToken cancellationToken
+    )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
-            "SELECT context FROM narration_contexts WHERE adventure_id = @AdventureId AND turn_id = @TurnId AND alternative = @Alternative",
-            new { AdventureId = adventureId, TurnId = turnId, Alternative = (long)alternative }, cancellationToken: cancellationToken));
+        return await connection.QuerySingleOrDefaultAsync<string>(
+            new CommandDefinition(
+                "SELECT context FROM narration_contexts WHERE adventure_id = @AdventureId AND turn_id = @TurnId AND "
+                    + "alternative = @Alternative",
+                new
+                {
+                    AdventureId = adventureId,
+                    TurnId = turnId,
+                    Alternative = (long)alternative,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    private static async Task InsertEventsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StoryEvent> events, CancellationToken cancellationToken)
+    private static async Task InsertEventsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<StoryEvent> events,
+        CancellationToken cancellationToken
+    )
     {
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO story_events (adventure_id, sequence, type, payload, actor, at) VALUES (@AdventureId, @Sequence, @Type, @Payload, @Actor, @At)",
-            events.Select(e => new { e.AdventureId, e.Sequence, e.Type, Payload = e.Payload.GetRawText(), e.Actor, At = e.At.ToUnixTimeMilliseconds() }),
-            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "INSERT INTO story_events (adventure_id, sequence, type, payload, actor, at) VALUES (@AdventureId, "
+                    + "@Sequence, @Type, @Payload, @Actor, @At)",
+                events.Select(e => new
+                {
+                    e.AdventureId,
+                    e.Sequence,
+                    e.Type,
+                    Payload = e.Payload.GetRawText(),
+                    e.Actor,
+                    At = e.At.ToUnixTimeMilliseconds(),
+                }),
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    private static async Task UpsertTurnsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<TurnRecord> turns, CancellationToken cancellationToken)
+    private static async Task UpsertTurnsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        IReadOnlyList<TurnRecord> turns,
+        CancellationToken cancellationToken
+    )
     {
         if (turns.Count == 0)
         {
             return;
         }
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO story_turns (adventure_id, turn_id, number, status, undone, body) VALUES (@AdventureId, @TurnId, @Number, @Status, @Undone, @Body)
-            ON CONFLICT (adventure_id, turn_id) DO UPDATE SET status = excluded.status, undone = excluded.undone, body = excluded.body
-            """,
-            turns.Select(t => new { t.AdventureId, t.TurnId, Number = (long)t.Number, t.Status, Undone = t.Undone ? 1L : 0L, Body = JsonSerializer.Serialize(t, StoryEventJson.Options) }),
-            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                """
+                INSERT INTO story_turns (adventure_id, turn_id, number, status, undone, body) VALUES (@AdventureId,
+                @TurnId, @Number, @Status, @Undone, @Body)
+                ON CONFLICT (adventure_id, turn_id) DO UPDATE SET status = excluded.status, undone = excluded.undone,
+                body = excluded.body
+                """,
+                turns.Select(t => new
+                {
+                    t.AdventureId,
+                    t.TurnId,
+                    Number = (long)t.Number,
+                    t.Status,
+                    Undone = t.Undone ? 1L : 0L,
+                    Body = JsonSerializer.Serialize(t, StoryEventJson.Options),
+                }),
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
         // A finished narration no longer needs its crash checkpoint.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM narration_drafts WHERE adventure_id = @AdventureId AND turn_id = @TurnId",
-            turns.Where(t => t.Status != NarrationRecord.Streaming).Select(t => new { t.AdventureId, t.TurnId }),
-            transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM narration_drafts WHERE adventure_id = @AdventureId AND turn_id = @TurnId",
+                turns.Where(t => t.Status != NarrationRecord.Streaming).Select(t => new { t.AdventureId, t.TurnId }),
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
     }
 
-    private static TurnRecord Deserialize(string body) => JsonSerializer.Deserialize<TurnRecord>(body, StoryEventJson.Options)!;
+    private static TurnRecord Deserialize(string body) =>
+        JsonSerializer.Deserialize<TurnRecord>(body, StoryEventJson.Options)!;
 
     private sealed class EventRow
     {
@@ -206,6 +411,14 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         public string Actor { get; init; } = "";
         public long At { get; init; }
 
-        public StoryEvent ToEvent() => new(AdventureId, Sequence, Type, JsonDocument.Parse(Payload).RootElement.Clone(), Actor, DateTimeOffset.FromUnixTimeMilliseconds(At));
+        public StoryEvent ToEvent() =>
+            new(
+                AdventureId,
+                Sequence,
+                Type,
+                JsonDocument.Parse(Payload).RootElement.Clone(),
+                Actor,
+                DateTimeOffset.FromUnixTimeMilliseconds(At)
+            );
     }
 }

@@ -8,7 +8,10 @@ public sealed class AnthropicWireTests
     [Fact]
     public async Task streams_message_events_into_text_and_usage()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.Anthropic, Scenarios.Answer(["Once", " upon", " a time."], inputTokens: 25, outputTokens: 6));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Anthropic,
+            Scenarios.Answer(["Once", " upon", " a time."], inputTokens: 25, outputTokens: 6)
+        );
         using var client = Clients.For(server.Options());
 
         var (updates, error) = await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
@@ -30,7 +33,12 @@ public sealed class AnthropicWireTests
         var messages = Clients.Story();
         messages.Insert(1, new ChatMessage(ChatRole.System, "Keep it short."));
 
-        await Clients.DrainAsync(client.GetStreamingResponseAsync(messages, new ChatOptions { MaxOutputTokens = 500, StopSequences = ["THE END"] }));
+        await Clients.DrainAsync(
+            client.GetStreamingResponseAsync(
+                messages,
+                new ChatOptions { MaxOutputTokens = 500, StopSequences = ["THE END"] }
+            )
+        );
 
         var request = server.LastChatRequest;
         // SDK 13.x sends the key as a bearer token (its documented behaviour for ClientOptions.ApiKey), not x-api-key.
@@ -42,9 +50,14 @@ public sealed class AnthropicWireTests
         Assert.True(body.GetProperty("stream").GetBoolean());
         Assert.Equal(500, body.GetProperty("max_tokens").GetInt32());
         // The SDK's IChatClient sends system as text blocks (the API takes a string or blocks alike).
-        Assert.Equal(["You are the narrator.", "Keep it short."],
-            body.GetProperty("system").EnumerateArray().Select(b => b.GetProperty("text").GetString()));
-        Assert.Equal(["user", "assistant", "user"], body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(
+            ["You are the narrator.", "Keep it short."],
+            body.GetProperty("system").EnumerateArray().Select(b => b.GetProperty("text").GetString())
+        );
+        Assert.Equal(
+            ["user", "assistant", "user"],
+            body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString())
+        );
         Assert.Equal("THE END", body.GetProperty("stop_sequences")[0].GetString());
     }
 
@@ -56,13 +69,19 @@ public sealed class AnthropicWireTests
 
         await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
 
-        Assert.Equal(Anthropic.AnthropicChatClient.DefaultMaxOutputTokens, server.LastChatRequest.Json.GetProperty("max_tokens").GetInt32());
+        Assert.Equal(
+            Anthropic.AnthropicChatClient.DefaultMaxOutputTokens,
+            server.LastChatRequest.Json.GetProperty("max_tokens").GetInt32()
+        );
     }
 
     [Fact]
     public async Task non_streaming_response_maps_text_and_usage()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.Anthropic, Scenarios.Answer(["The door ", "opens."], inputTokens: 20, outputTokens: 3));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Anthropic,
+            Scenarios.Answer(["The door ", "opens."], inputTokens: 20, outputTokens: 3)
+        );
         using var client = Clients.For(server.Options());
 
         var response = await client.GetResponseAsync(Clients.Story());

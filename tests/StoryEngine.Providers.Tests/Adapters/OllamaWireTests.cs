@@ -12,7 +12,10 @@ public sealed class OllamaWireTests
     [Fact]
     public async Task streams_ndjson_tokens_and_reads_counts_from_the_done_object()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Answer(["Once", " upon", " a time."], inputTokens: 42, outputTokens: 5));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.Answer(["Once", " upon", " a time."], inputTokens: 42, outputTokens: 5)
+        );
         using var client = Clients.For(server.Options());
 
         var (updates, error) = await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
@@ -25,8 +28,11 @@ public sealed class OllamaWireTests
         Assert.Equal(Scenarios.Model, updates[0].ModelId);
     }
 
-    private static readonly System.Text.Json.JsonElement Schema = System.Text.Json.JsonDocument.Parse(
-        """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}""").RootElement.Clone();
+    private static readonly System.Text.Json.JsonElement Schema = System
+        .Text.Json.JsonDocument.Parse(
+            """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}"""
+        )
+        .RootElement.Clone();
 
     [Fact]
     public async Task sends_a_json_schema_as_format_for_structured_output()
@@ -34,10 +40,20 @@ public sealed class OllamaWireTests
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama);
         using var client = Clients.For(server.Options());
 
-        await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "mood_report") }));
+        await Clients.DrainAsync(
+            client.GetStreamingResponseAsync(
+                Clients.Story(),
+                new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "mood_report") }
+            )
+        );
         Assert.Equal("mood", server.LastChatRequest.Json.GetProperty("format").GetProperty("required")[0].GetString());
 
-        await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), new ChatOptions { ResponseFormat = ChatResponseFormat.Json }));
+        await Clients.DrainAsync(
+            client.GetStreamingResponseAsync(
+                Clients.Story(),
+                new ChatOptions { ResponseFormat = ChatResponseFormat.Json }
+            )
+        );
         Assert.Equal("json", server.LastChatRequest.Json.GetProperty("format").GetString());
 
         await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
@@ -49,14 +65,22 @@ public sealed class OllamaWireTests
     {
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama);
         using var client = Clients.For(server.Options());
-        var options = new ChatOptions { Temperature = 0.5f, MaxOutputTokens = 200, StopSequences = ["THE END"] };
+        var options = new ChatOptions
+        {
+            Temperature = 0.5f,
+            MaxOutputTokens = 200,
+            StopSequences = ["THE END"],
+        };
 
         await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), options));
 
         var body = server.LastChatRequest.Json;
         Assert.Equal(Scenarios.Model, body.GetProperty("model").GetString());
         Assert.True(body.GetProperty("stream").GetBoolean());
-        Assert.Equal(["system", "user", "assistant", "user"], body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(
+            ["system", "user", "assistant", "user"],
+            body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString())
+        );
         Assert.Equal("You are the narrator.", body.GetProperty("messages")[0].GetProperty("content").GetString());
         var modelOptions = body.GetProperty("options");
         Assert.Equal(4096, modelOptions.GetProperty("num_ctx").GetInt32());
@@ -69,7 +93,10 @@ public sealed class OllamaWireTests
     [Fact]
     public async Task non_streaming_response_maps_text_and_counts()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Answer(["The door ", "opens."], inputTokens: 20, outputTokens: 3));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.Answer(["The door ", "opens."], inputTokens: 20, outputTokens: 3)
+        );
         using var client = Clients.For(server.Options());
 
         var response = await client.GetResponseAsync(Clients.Story());
@@ -97,7 +124,10 @@ public sealed class OllamaWireTests
     [Fact]
     public async Task http_error_carries_status_and_ollamas_error_text()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Status(404, "model \"test-model\" not found, try pulling it first"));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.Status(404, "model \"test-model\" not found, try pulling it first")
+        );
         using var client = Clients.For(server.Options());
 
         var (_, error) = await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
@@ -113,7 +143,9 @@ public sealed class OllamaWireTests
         Scenario errorLine = async (context, _, _) =>
         {
             context.Response.ContentType = "application/x-ndjson";
-            await context.Response.WriteAsync("{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"Once\"},\"done\":false}\n{\"error\":\"llama runner process has terminated\"}\n");
+            await context.Response.WriteAsync(
+                "{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"Once\"},\"done\":false}\n{\"error\":\"llama runner process has terminated\"}\n"
+            );
         };
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama, errorLine);
         using var client = Clients.For(server.Options());
@@ -131,7 +163,9 @@ public sealed class OllamaWireTests
         Scenario noDone = async (context, _, _) =>
         {
             context.Response.ContentType = "application/x-ndjson";
-            await context.Response.WriteAsync("{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"Once\"},\"done\":false}\n");
+            await context.Response.WriteAsync(
+                "{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"Once\"},\"done\":false}\n"
+            );
         };
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama, noDone);
         using var client = Clients.For(server.Options());

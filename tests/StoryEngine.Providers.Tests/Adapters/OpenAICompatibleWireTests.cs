@@ -5,15 +5,21 @@ namespace StoryEngine.Providers.Tests.Adapters;
 
 public sealed class OpenAICompatibleWireTests
 {
-    private static readonly System.Text.Json.JsonElement Schema = System.Text.Json.JsonDocument.Parse(
-        """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}""").RootElement.Clone();
+    private static readonly System.Text.Json.JsonElement Schema = System
+        .Text.Json.JsonDocument.Parse(
+            """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}"""
+        )
+        .RootElement.Clone();
 
     [Fact]
     public async Task sends_a_json_schema_response_format_for_structured_output()
     {
         await using var server = await FakeBackend.StartAsync(Dialect.OpenAI);
         using var client = Clients.For(server.Options());
-        var options = new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "mood_report", "How the scene feels") };
+        var options = new ChatOptions
+        {
+            ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "mood_report", "How the scene feels"),
+        };
 
         await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), options));
 
@@ -21,13 +27,19 @@ public sealed class OpenAICompatibleWireTests
         Assert.Equal("json_schema", format.GetProperty("type").GetString());
         Assert.Equal("mood_report", format.GetProperty("json_schema").GetProperty("name").GetString());
         Assert.True(format.GetProperty("json_schema").GetProperty("strict").GetBoolean());
-        Assert.Equal("mood", format.GetProperty("json_schema").GetProperty("schema").GetProperty("required")[0].GetString());
+        Assert.Equal(
+            "mood",
+            format.GetProperty("json_schema").GetProperty("schema").GetProperty("required")[0].GetString()
+        );
     }
 
     [Fact]
     public async Task streams_tokens_from_sse_chunks_and_reads_usage_from_the_final_chunk()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Answer(["Once", " upon", " a time."], inputTokens: 31, outputTokens: 4));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.OpenAI,
+            Scenarios.Answer(["Once", " upon", " a time."], inputTokens: 31, outputTokens: 4)
+        );
         using var client = Clients.For(server.Options());
 
         var (updates, error) = await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()));
@@ -47,7 +59,12 @@ public sealed class OpenAICompatibleWireTests
     {
         await using var server = await FakeBackend.StartAsync(Dialect.OpenAI);
         using var client = Clients.For(server.Options(apiKey: "sk-test-123"));
-        var options = new ChatOptions { Temperature = 0.7f, MaxOutputTokens = 300, StopSequences = ["\n\nPlayer:"] };
+        var options = new ChatOptions
+        {
+            Temperature = 0.7f,
+            MaxOutputTokens = 300,
+            StopSequences = ["\n\nPlayer:"],
+        };
 
         await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story(), options));
 
@@ -57,7 +74,10 @@ public sealed class OpenAICompatibleWireTests
         Assert.Equal(Scenarios.Model, body.GetProperty("model").GetString());
         Assert.True(body.GetProperty("stream").GetBoolean());
         Assert.True(body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
-        Assert.Equal(["system", "user", "assistant", "user"], body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal(
+            ["system", "user", "assistant", "user"],
+            body.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("role").GetString())
+        );
         Assert.Equal("I step inside.", body.GetProperty("messages")[3].GetProperty("content").GetString());
         Assert.Equal(0.7, body.GetProperty("temperature").GetDouble(), 3);
         // A compatible server (not api.openai.com) gets max_tokens, the field Ollama's /v1 and llama.cpp read.
@@ -79,7 +99,10 @@ public sealed class OpenAICompatibleWireTests
     [Fact]
     public async Task non_streaming_response_maps_text_usage_and_model()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Answer(["The door ", "opens."], inputTokens: 20, outputTokens: 3));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.OpenAI,
+            Scenarios.Answer(["The door ", "opens."], inputTokens: 20, outputTokens: 3)
+        );
         using var client = Clients.For(server.Options());
 
         var response = await client.GetResponseAsync(Clients.Story());

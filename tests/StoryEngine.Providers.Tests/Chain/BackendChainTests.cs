@@ -12,8 +12,15 @@ public sealed class BackendChainTests
     public async Task falls_back_to_second_backend_when_first_returns_500()
     {
         await using var first = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Status(500));
-        await using var second = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Answer("The ", "cave ", "glows."));
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 1), first.Options("local"), second.Options("cloud"));
+        await using var second = await FakeBackend.StartAsync(
+            Dialect.OpenAI,
+            Scenarios.Answer("The ", "cave ", "glows.")
+        );
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 1),
+            first.Options("local"),
+            second.Options("cloud")
+        );
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
@@ -28,7 +35,11 @@ public sealed class BackendChainTests
     public async Task falls_back_to_second_backend_when_first_refuses_the_connection()
     {
         await using var second = await FakeBackend.StartAsync(Dialect.Anthropic, Scenarios.Answer("Rain ", "falls."));
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 1), ChainHarness.Refusing("ollama", "local"), second.Options("claude"));
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 1),
+            ChainHarness.Refusing("ollama", "local"),
+            second.Options("claude")
+        );
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
@@ -43,7 +54,12 @@ public sealed class BackendChainTests
     [Fact]
     public async Task retries_before_the_first_token_and_then_answers_from_the_same_backend()
     {
-        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Status(503), Scenarios.Status(500), Scenarios.Answer("Third ", "time."));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.Status(503),
+            Scenarios.Status(500),
+            Scenarios.Answer("Third ", "time.")
+        );
         using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
@@ -61,10 +77,17 @@ public sealed class BackendChainTests
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync(
-                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"test-model\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n" +
-                "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
+                "event: message_start\ndata: "
+                    + "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"test-model\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+                    + "event: error\ndata: "
+                    + "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
+            );
         };
-        await using var server = await FakeBackend.StartAsync(Dialect.Anthropic, overloaded, Scenarios.Answer("Calm ", "again."));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Anthropic,
+            overloaded,
+            Scenarios.Answer("Calm ", "again.")
+        );
         using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 1), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
@@ -80,7 +103,11 @@ public sealed class BackendChainTests
     {
         await using var first = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Status(401, "invalid api key"));
         await using var second = await FakeBackend.StartAsync(Dialect.Ollama);
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2), first.Options("openrouter"), second.Options("local"));
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 2),
+            first.Options("openrouter"),
+            second.Options("local")
+        );
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
@@ -95,7 +122,11 @@ public sealed class BackendChainTests
     {
         await using var flaky = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Status(500));
         await using var steady = await FakeBackend.StartAsync(Dialect.OpenAI);
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, breakerThroughput: 2), flaky.Options("flaky"), steady.Options("steady"));
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 0, breakerThroughput: 2),
+            flaky.Options("flaky"),
+            steady.Options("steady")
+        );
 
         for (var turn = 0; turn < 2; turn++)
         {
@@ -124,9 +155,12 @@ public sealed class BackendChainTests
 
         Assert.Empty(updates);
         var unavailable = Assert.IsType<BackendUnavailableException>(error);
-        Assert.StartsWith($"No model backend answered: ollama at {ollama.BaseUrl} refused the connection. " +
-            "Start Ollama (`ollama serve`) or fix Backends:ollama:BaseUrl.",
-            unavailable.Detail, StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"No model backend answered: ollama at {ollama.BaseUrl} refused the connection. "
+                + "Start Ollama (`ollama serve`) or fix Backends:ollama:BaseUrl.",
+            unavailable.Detail,
+            StringComparison.Ordinal
+        );
         Assert.Equal(BackendUnavailableException.NotAnswering, unavailable.Message);
         Assert.Contains("Narrator:Backends", unavailable.Detail, StringComparison.Ordinal);
         Assert.Equal("ollama", Assert.Single(unavailable.Failures).BackendName);
@@ -135,11 +169,16 @@ public sealed class BackendChainTests
     [Fact]
     public async Task all_backends_down_lists_each_backend_with_its_own_advice()
     {
-        await using var missingModel = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Status(404, "model \"test-model\" not found, try pulling it first"));
+        await using var missingModel = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.Status(404, "model \"test-model\" not found, try pulling it first")
+        );
         var cloud = ChainHarness.Refusing("anthropic", "cloud");
         using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0), missingModel.Options("local"), cloud);
 
-        var error = await Assert.ThrowsAsync<BackendUnavailableException>(() => chain.GetResponseAsync(Clients.Story()));
+        var error = await Assert.ThrowsAsync<BackendUnavailableException>(() =>
+            chain.GetResponseAsync(Clients.Story())
+        );
 
         Assert.Equal(["local", "cloud"], error.Failures.Select(f => f.BackendName));
         Assert.Contains("local (ollama at ", error.Detail, StringComparison.Ordinal);
@@ -152,13 +191,20 @@ public sealed class BackendChainTests
     {
         await using var down = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Status(502, "bad gateway"));
         await using var up = await FakeBackend.StartAsync(Dialect.Ollama);
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0), down.Options("proxy"), up.Options("local"));
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 0),
+            down.Options("proxy"),
+            up.Options("local")
+        );
         Assert.All(chain.Status, s => Assert.Equal(BackendState.Unknown, s.State));
 
         await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
         var (proxy, local) = (chain.Status[0], chain.Status[1]);
-        Assert.Equal(("proxy", "openai", down.BaseUrl, Scenarios.Model), (proxy.Name, proxy.Kind, proxy.BaseUrl, proxy.Model));
+        Assert.Equal(
+            ("proxy", "openai", down.BaseUrl, Scenarios.Model),
+            (proxy.Name, proxy.Kind, proxy.BaseUrl, proxy.Model)
+        );
         Assert.Equal(BackendState.Down, proxy.State);
         Assert.Contains("HTTP 502", proxy.LastError, StringComparison.Ordinal);
         Assert.NotNull(proxy.LastFailureAt);
@@ -174,8 +220,15 @@ public sealed class BackendChainTests
     public async Task non_streaming_call_falls_back_and_reports_the_backend()
     {
         await using var first = await FakeBackend.StartAsync(Dialect.Anthropic, Scenarios.Status(529, "overloaded"));
-        await using var second = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Answer(["A ", "quiet ", "night."], inputTokens: 9, outputTokens: 3));
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 1), first.Options("claude"), second.Options("local"));
+        await using var second = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.Answer(["A ", "quiet ", "night."], inputTokens: 9, outputTokens: 3)
+        );
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 1),
+            first.Options("claude"),
+            second.Options("local")
+        );
 
         var response = await chain.GetResponseAsync(Clients.Story());
 
@@ -192,7 +245,11 @@ public sealed class BackendChainTests
     {
         var cut = new TaskCompletionSource();
         cut.SetResult(); // nobody reads tokens here, so the cut needs no signal
-        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.CutAfter(2, cut.Task, "Half", " a", " story."), Scenarios.Answer("Whole ", "story."));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.CutAfter(2, cut.Task, "Half", " a", " story."),
+            Scenarios.Answer("Whole ", "story.")
+        );
         using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 1), server.Options());
 
         var response = await chain.GetResponseAsync(Clients.Story());
@@ -211,7 +268,9 @@ public sealed class BackendChainTests
         using var chain = ChainHarness.Over(narrator, slow.Options("slow"), spare.Options("spare"));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
-        var (_, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story(), cancellationToken: cancel.Token));
+        var (_, error) = await Clients.DrainAsync(
+            chain.GetStreamingResponseAsync(Clients.Story(), cancellationToken: cancel.Token)
+        );
 
         Assert.IsAssignableFrom<OperationCanceledException>(error);
         Assert.Equal(0, spare.ChatRequestCount);
@@ -226,11 +285,20 @@ public sealed class BackendChainTests
         await using var openai = await FakeBackend.StartAsync(Dialect.OpenAI);
         await using var anthropic = await FakeBackend.StartAsync(Dialect.Anthropic);
         var gone = ChainHarness.Refusing("openai", "gone");
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(), ollama.Options(), openai.Options(), anthropic.Options(), gone);
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(),
+            ollama.Options(),
+            openai.Options(),
+            anthropic.Options(),
+            gone
+        );
 
         var status = await chain.ProbeAsync();
 
-        Assert.Equal([BackendState.Up, BackendState.Up, BackendState.Up, BackendState.Down], status.Select(s => s.State));
+        Assert.Equal(
+            [BackendState.Up, BackendState.Up, BackendState.Up, BackendState.Down],
+            status.Select(s => s.State)
+        );
         Assert.Equal($"Ollama 0.12.3, {Scenarios.Model} pulled", status[0].Detail);
         Assert.Contains("refused the connection", status[3].LastError, StringComparison.Ordinal);
         Assert.Equal(0, ollama.ChatRequestCount + openai.ChatRequestCount + anthropic.ChatRequestCount);
@@ -255,7 +323,12 @@ public sealed class BackendChainTests
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama);
         using var chain = ChainHarness.Over(ChainHarness.Narrator(), server.Options());
 
-        await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story(), new ChatOptions { ModelId = "something-else", Temperature = 0.9f }));
+        await Clients.DrainAsync(
+            chain.GetStreamingResponseAsync(
+                Clients.Story(),
+                new ChatOptions { ModelId = "something-else", Temperature = 0.9f }
+            )
+        );
 
         var body = server.LastChatRequest.Json;
         Assert.Equal(Scenarios.Model, body.GetProperty("model").GetString());

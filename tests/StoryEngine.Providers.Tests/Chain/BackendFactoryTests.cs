@@ -13,19 +13,23 @@ public sealed class BackendFactoryTests
     {
         await using var ollama = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.Status(500));
         await using var vllm = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Answer("From ", "the ", "GPU."));
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Backends:local:Kind"] = "ollama",
-            ["Backends:local:BaseUrl"] = ollama.BaseUrl,
-            ["Backends:local:Model"] = Scenarios.Model,
-            ["Backends:gpu:Kind"] = "openai",
-            ["Backends:gpu:BaseUrl"] = vllm.BaseUrl,
-            ["Backends:gpu:Model"] = Scenarios.Model,
-            ["Backends:gpu:ApiKey"] = "sk-gpu",
-            ["Narrator:Backends"] = "local,gpu",
-            ["Narrator:UtilityBackends"] = "gpu",
-            ["Narrator:MaxRetries"] = "0",
-        }).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["Backends:local:Kind"] = "ollama",
+                    ["Backends:local:BaseUrl"] = ollama.BaseUrl,
+                    ["Backends:local:Model"] = Scenarios.Model,
+                    ["Backends:gpu:Kind"] = "openai",
+                    ["Backends:gpu:BaseUrl"] = vllm.BaseUrl,
+                    ["Backends:gpu:Model"] = Scenarios.Model,
+                    ["Backends:gpu:ApiKey"] = "sk-gpu",
+                    ["Narrator:Backends"] = "local,gpu",
+                    ["Narrator:UtilityBackends"] = "gpu",
+                    ["Narrator:MaxRetries"] = "0",
+                }
+            )
+            .Build();
         using var factory = new BackendFactory(ProvidersConfiguration.Read(configuration));
         using var narrator = factory.CreateNarratorChain();
         using var utility = factory.CreateUtilityChain();
@@ -58,7 +62,11 @@ public sealed class BackendFactoryTests
         await using var working = await FakeBackend.StartAsync(Dialect.Anthropic);
         var settings = new ProvidersSettings
         {
-            Backends = [failing.Options("first", apiKey: "sk-first-secret"), working.Options("second", apiKey: "sk-ant-second-secret")],
+            Backends =
+            [
+                failing.Options("first", apiKey: "sk-first-secret"),
+                working.Options("second", apiKey: "sk-ant-second-secret"),
+            ],
             Narrator = ChainHarness.Narrator(maxRetries: 1),
         };
         settings.Narrator.Backends = ["first", "second"];
@@ -69,9 +77,13 @@ public sealed class BackendFactoryTests
 
         await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 
-        Assert.Contains(logs.Entries, e => e.EventId.Id == 4101 && e.Message.Contains("first", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e =>
+            e.EventId.Id == 4101 && e.Message.Contains("first", StringComparison.Ordinal)
+        );
         Assert.Contains(logs.Entries, e => e.EventId.Id == 4102);
-        Assert.Contains(logs.Entries, e => e.EventId.Id == 4106 && e.Message.Contains("second", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e =>
+            e.EventId.Id == 4106 && e.Message.Contains("second", StringComparison.Ordinal)
+        );
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("secret", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, e => e.Message.Contains("I step inside", StringComparison.Ordinal));
     }
@@ -93,17 +105,22 @@ public sealed class BackendFactoryTests
 
         public ILogger CreateLogger(string categoryName) => new ListLogger(this);
 
-        public void Dispose()
-        {
-        }
+        public void Dispose() { }
 
         private sealed class ListLogger(ListLoggerProvider owner) : ILogger
         {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
 
             public bool IsEnabled(LogLevel logLevel) => true;
 
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            public void Log<TState>(
+                LogLevel logLevel,
+                EventId eventId,
+                TState state,
+                Exception? exception,
+                Func<TState, Exception?, string> formatter
+            )
             {
                 lock (owner._entries)
                 {

@@ -19,13 +19,14 @@ public sealed partial class CircuitBreakerTests
     private const int Turns = 30;
 
     /// <summary>The breaker as configured by default; only the retry backoff is shortened.</summary>
-    private static NarratorOptions Defaults(int maxRetries = 2) => new()
-    {
-        MaxRetries = maxRetries,
-        RetryBaseDelayMilliseconds = 5,
-        FirstTokenTimeoutSeconds = 10,
-        IdleTimeoutSeconds = 10,
-    };
+    private static NarratorOptions Defaults(int maxRetries = 2) =>
+        new()
+        {
+            MaxRetries = maxRetries,
+            RetryBaseDelayMilliseconds = 5,
+            FirstTokenTimeoutSeconds = 10,
+            IdleTimeoutSeconds = 10,
+        };
 
     [Fact]
     public async Task thirty_percent_errors_across_thirty_concurrent_turns_keep_the_circuit_closed()
@@ -50,15 +51,16 @@ public sealed partial class CircuitBreakerTests
         await using var server = await FakeBackend.StartAsync(Dialect.OpenAI, flaky);
         using var chain = ChainHarness.Over(Defaults(), server.Options("flaky"));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, Turns)
-            .Select(turn => Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(turn)))));
+        var outcomes = await Task.WhenAll(
+            Enumerable.Range(0, Turns).Select(turn => Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(turn))))
+        );
 
         var failed = Enumerable.Range(0, Turns).Where(turn => outcomes[turn].Error is not null).ToArray();
         Assert.Equal(doomed, failed);
         Assert.All(failed, turn => Assert.IsType<BackendUnavailableException>(outcomes[turn].Error));
         Assert.All(failed, turn => Assert.Equal(3, attempts[turn]));
-        var failedRequests = doomed.Length * 3
-            + Enumerable.Range(0, Turns).Count(t => t % 3 == 0 && !doomed.Contains(t));
+        var failedRequests =
+            doomed.Length * 3 + Enumerable.Range(0, Turns).Count(t => t % 3 == 0 && !doomed.Contains(t));
         var errorRate = (double)failedRequests / server.ChatRequestCount;
         Assert.InRange(errorRate, 0.25, 0.4);
         Assert.NotEqual(BackendState.CircuitOpen, chain.Status[0].State);
@@ -78,8 +80,11 @@ public sealed partial class CircuitBreakerTests
         var narrator = Defaults(maxRetries: 1);
         using var chain = ChainHarness.Over(narrator, broken.Options("broken"), steady.Options("steady"));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, narrator.CircuitBreakerMinimumThroughput)
-            .Select(turn => Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(turn)))));
+        var outcomes = await Task.WhenAll(
+            Enumerable
+                .Range(0, narrator.CircuitBreakerMinimumThroughput)
+                .Select(turn => Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(turn))))
+        );
 
         Assert.All(outcomes, o => Assert.Null(o.Error));
         Assert.All(outcomes, o => Assert.Equal("steady", ChainHarness.BackendOf(o.Updates[^1])));
@@ -149,8 +154,9 @@ public sealed partial class CircuitBreakerTests
         var trial = Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(10)));
         // While the trial is out, every other turn skips the half-open backend.
         await WaitUntilAsync(() => Volatile.Read(ref trials) == 1);
-        var others = await Task.WhenAll(Enumerable.Range(11, 5)
-            .Select(turn => Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(turn)))));
+        var others = await Task.WhenAll(
+            Enumerable.Range(11, 5).Select(turn => Clients.DrainAsync(chain.GetStreamingResponseAsync(Turn(turn))))
+        );
         Assert.All(others, o => Assert.Equal("steady", ChainHarness.BackendOf(o.Updates[^1])));
         Assert.Equal(1, Volatile.Read(ref trials));
 
@@ -164,13 +170,10 @@ public sealed partial class CircuitBreakerTests
     }
 
     private static List<ChatMessage> Turn(int number) =>
-    [
-        new(ChatRole.System, "You are the narrator."),
-        new(ChatRole.User, $"Turn {number}: I open the door."),
-    ];
+        [new(ChatRole.System, "You are the narrator."), new(ChatRole.User, $"Turn {number}: I open the door.")];
 
-    private static int TurnOf(string body) => int.Parse(TurnNumber().Match(body).Groups[1].Value,
-        System.Globalization.CultureInfo.InvariantCulture);
+    private static int TurnOf(string body) =>
+        int.Parse(TurnNumber().Match(body).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

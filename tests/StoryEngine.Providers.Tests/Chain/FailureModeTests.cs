@@ -44,15 +44,34 @@ public sealed class FailureModeTests
     {
         var dialect = Dialect.For(kind);
         // Frames up to and including the second token: OpenAI and Anthropic open with bookkeeping frames.
-        var framesBeforeCut = kind switch { "openai" => 3, "anthropic" => 5, _ => 2 };
+        var framesBeforeCut = kind switch
+        {
+            "openai" => 3,
+            "anthropic" => 5,
+            _ => 2,
+        };
         var cut = new TaskCompletionSource();
-        await using var server = await FakeBackend.StartAsync(dialect, Scenarios.CutAfter(framesBeforeCut, cut.Task, "Once", " upon", " a", " time."));
+        await using var server = await FakeBackend.StartAsync(
+            dialect,
+            Scenarios.CutAfter(framesBeforeCut, cut.Task, "Once", " upon", " a", " time.")
+        );
         await using var spare = await FakeBackend.StartAsync(dialect);
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2), server.Options("first"), spare.Options("spare"));
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 2),
+            server.Options("first"),
+            spare.Options("spare")
+        );
 
         var (updates, error) = await Clients.DrainAsync(
             chain.GetStreamingResponseAsync(Clients.Story()),
-            afterEach: seen => { if (Clients.Text(seen) == "Once upon") { cut.TrySetResult(); } });
+            afterEach: seen =>
+            {
+                if (Clients.Text(seen) == "Once upon")
+                {
+                    cut.TrySetResult();
+                }
+            }
+        );
 
         Assert.Equal("Once upon", Clients.Text(updates));
         var interrupted = Assert.IsType<BackendStreamInterruptedException>(error);
@@ -65,8 +84,16 @@ public sealed class FailureModeTests
     [MemberData(nameof(Kinds))]
     public async Task silence_after_the_first_token_hits_the_idle_timeout(string kind)
     {
-        var framesBeforeStall = kind switch { "openai" => 2, "anthropic" => 4, _ => 1 };
-        await using var server = await FakeBackend.StartAsync(Dialect.For(kind), Scenarios.StallAfter(framesBeforeStall, "Once", " upon"));
+        var framesBeforeStall = kind switch
+        {
+            "openai" => 2,
+            "anthropic" => 4,
+            _ => 1,
+        };
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.For(kind),
+            Scenarios.StallAfter(framesBeforeStall, "Once", " upon")
+        );
         using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2, timeoutSeconds: 1), server.Options());
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
@@ -83,7 +110,10 @@ public sealed class FailureModeTests
     public async Task a_slow_reader_is_not_mistaken_for_a_stalled_backend()
     {
         var resume = new TaskCompletionSource();
-        await using var server = await FakeBackend.StartAsync(Dialect.Ollama, Scenarios.PauseAfter(1, resume.Task, "Once", " upon", " a", " time."));
+        await using var server = await FakeBackend.StartAsync(
+            Dialect.Ollama,
+            Scenarios.PauseAfter(1, resume.Task, "Once", " upon", " a", " time.")
+        );
         // Generous timeouts relative to the machine: the rest of the stream must arrive within 3 s of being asked
         // for, even on a loaded 2-core CI box; the reader's pause (4.5 s) is what exceeds the idle timeout.
         using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 0, timeoutSeconds: 3), server.Options());
@@ -113,9 +143,15 @@ public sealed class FailureModeTests
         using var client = Clients.For(server.Options());
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
-        var (updates, error) = await Clients.DrainAsync(client.GetStreamingResponseAsync(Clients.Story()), deadline.Token);
+        var (updates, error) = await Clients.DrainAsync(
+            client.GetStreamingResponseAsync(Clients.Story()),
+            deadline.Token
+        );
 
-        Assert.False(deadline.IsCancellationRequested, "the client waited for more data instead of rejecting the malformed frame");
+        Assert.False(
+            deadline.IsCancellationRequested,
+            "the client waited for more data instead of rejecting the " + "malformed frame"
+        );
         Assert.Equal("", Clients.Text(updates));
         var protocol = Assert.IsType<BackendProtocolException>(error);
         Assert.Contains("malformed", protocol.Message, StringComparison.Ordinal);
@@ -128,7 +164,11 @@ public sealed class FailureModeTests
         var dialect = Dialect.For(kind);
         await using var broken = await FakeBackend.StartAsync(dialect, Scenarios.MalformedAfter(0));
         await using var spare = await FakeBackend.StartAsync(dialect);
-        using var chain = ChainHarness.Over(ChainHarness.Narrator(maxRetries: 2), broken.Options("broken"), spare.Options("spare"));
+        using var chain = ChainHarness.Over(
+            ChainHarness.Narrator(maxRetries: 2),
+            broken.Options("broken"),
+            spare.Options("spare")
+        );
 
         var (updates, error) = await Clients.DrainAsync(chain.GetStreamingResponseAsync(Clients.Story()));
 

@@ -12,16 +12,20 @@ public static class Clients
     public static IChatClient For(BackendOptions options) => BackendFactory.CreateClient(options, Handler);
 
     public static List<ChatMessage> Story() =>
-    [
-        new(ChatRole.System, "You are the narrator."),
-        new(ChatRole.User, "I open the door."),
-        new(ChatRole.Assistant, "It creaks."),
-        new(ChatRole.User, "I step inside."),
-    ];
+        [
+            new(ChatRole.System, "You are the narrator."),
+            new(ChatRole.User, "I open the door."),
+            new(ChatRole.Assistant, "It creaks."),
+            new(ChatRole.User, "I step inside."),
+        ];
 
-    /// <summary>Collects updates until the stream ends or throws; returns both so tests can check partial text.</summary>
+    /// <summary>Collects updates until the stream ends or throws; returns both so tests can check partial
+    /// text.</summary>
     public static async Task<(List<ChatResponseUpdate> Updates, Exception? Error)> DrainAsync(
-        IAsyncEnumerable<ChatResponseUpdate> stream, CancellationToken cancellationToken = default, Action<List<ChatResponseUpdate>>? afterEach = null)
+        IAsyncEnumerable<ChatResponseUpdate> stream,
+        CancellationToken cancellationToken = default,
+        Action<List<ChatResponseUpdate>>? afterEach = null
+    )
     {
         var updates = new List<ChatResponseUpdate>();
         try

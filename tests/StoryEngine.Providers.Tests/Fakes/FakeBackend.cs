@@ -14,7 +14,12 @@ using StoryEngine.Providers.Configuration;
 namespace StoryEngine.Providers.Tests.Fakes;
 
 /// <summary>A request as the fake server received it.</summary>
-public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+public sealed record RecordedRequest(
+    string Method,
+    string Path,
+    IReadOnlyDictionary<string, string> Headers,
+    string Body
+)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 }
@@ -66,15 +71,16 @@ public sealed class FakeBackend : IAsyncDisposable
     /// <summary>Ollama's GET /api/tags lists these.</summary>
     public IList<string> PulledModels { get; } = [Scenarios.Model + ":latest"];
 
-    public BackendOptions Options(string? name = null, string? apiKey = null) => new()
-    {
-        Name = name ?? Dialect.Kind,
-        Kind = Dialect.Kind,
-        BaseUrl = BaseUrl,
-        Model = Scenarios.Model,
-        ApiKey = apiKey ?? (Dialect.Kind == "anthropic" ? "sk-ant-test" : null),
-        ContextTokens = 4096,
-    };
+    public BackendOptions Options(string? name = null, string? apiKey = null) =>
+        new()
+        {
+            Name = name ?? Dialect.Kind,
+            Kind = Dialect.Kind,
+            BaseUrl = BaseUrl,
+            Model = Scenarios.Model,
+            ApiKey = apiKey ?? (Dialect.Kind == "anthropic" ? "sk-ant-test" : null),
+            ContextTokens = 4096,
+        };
 
     public static async Task<FakeBackend> StartAsync(Dialect dialect, params Scenario[] scenarios)
     {
@@ -89,16 +95,70 @@ public sealed class FakeBackend : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
         var fake = new FakeBackend(app, dialect, scenarios);
-        app.Use(async (context, next) =>
-        {
-            fake.Record(context.Request.Method, context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), await ReadBodyAsync(context.Request));
-            await next(context);
-        });
-        app.MapPost(dialect.ChatPath, (HttpContext context) => fake.NextScenario()(context, dialect, app.Lifetime.ApplicationStopping));
+        app.Use(
+            async (context, next) =>
+            {
+                fake.Record(
+                    context.Request.Method,
+                    context.Request.Path,
+                    context.Request.Headers.ToDictionary(
+                        h => h.Key,
+                        h => h.Value.ToString(),
+                        StringComparer.OrdinalIgnoreCase
+                    ),
+                    await ReadBodyAsync(context.Request)
+                );
+                await next(context);
+            }
+        );
+        app.MapPost(dialect.ChatPath, (HttpContext context) =>
+            fake.NextScenario()(context, dialect, app.Lifetime.ApplicationStopping)
+        );
         app.MapGet("/api/version", () => Results.Json(new { version = "0.12.3" }));
-        app.MapGet("/api/tags", () => Results.Json(new { models = fake.PulledModels.Select(m => new { name = m, model = m, modified_at = "2025-06-01T12:00:00Z", size = 2_019_393_189L, digest = "abc", details = new { family = "llama", parameter_size = "3.2B", quantization_level = "Q4_K_M" } }) }));
-        app.MapGet("/v1/models", () => Results.Json(new { @object = "list", data = new[] { new { id = Fakes.Scenarios.Model, @object = "model", created = 1_700_000_000, owned_by = "test" } } }));
-        app.MapGet("/v1/models/{model}", (string model) => Results.Json(new { type = "model", id = model, display_name = "Test Model", created_at = "2025-01-01T00:00:00Z" }));
+        app.MapGet("/api/tags", () => Results.Json(
+                new
+                {
+                    models = fake.PulledModels.Select(m => new
+                    {
+                        name = m,
+                        model = m,
+                        modified_at = "2025-06-01T12:00:00Z",
+                        size = 2_019_393_189L,
+                        digest = "abc",
+                        details = new
+                        {
+                            family = "llama",
+                            parameter_size = "3.2B",
+                            quantization_level = "Q4_K_M",
+                        },
+                    }),
+                }
+            ));
+        app.MapGet("/v1/models", () => Results.Json(
+                new
+                {
+                    @object = "list",
+                    data = new[]
+                    {
+                        new
+                        {
+                            id = Fakes.Scenarios.Model,
+                            @object = "model",
+                            created = 1_700_000_000,
+                            owned_by = "test",
+                        },
+                    },
+                }
+            ));
+        app.MapGet("/v1/models/{model}", (string model) => Results.Json(
+                new
+                {
+                    type = "model",
+                    id = model,
+                    display_name = "Test Model",
+                    created_at = "2025-01-01T00:00:00Z",
+                }
+            ));
         await app.StartAsync();
         fake.Origin = app.Urls.Single().TrimEnd('/');
         return fake;

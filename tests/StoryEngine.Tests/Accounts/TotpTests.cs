@@ -4,12 +4,15 @@ using StoryEngine.Core.TwoFactor;
 
 namespace StoryEngine.Tests.Accounts;
 
-/// <summary>The hand-written TOTP against RFC 6238's own test vectors (Appendix B) and base32 against RFC 4648 §10.</summary>
+/// <summary>The hand-written TOTP against RFC 6238's own test vectors (Appendix B) and base32 against RFC 4648
+/// §10.</summary>
 public sealed class TotpTests
 {
     private static readonly byte[] Sha1Seed = Encoding.ASCII.GetBytes("12345678901234567890");
     private static readonly byte[] Sha256Seed = Encoding.ASCII.GetBytes("12345678901234567890123456789012");
-    private static readonly byte[] Sha512Seed = Encoding.ASCII.GetBytes("1234567890123456789012345678901234567890123456789012345678901234");
+    private static readonly byte[] Sha512Seed = Encoding.ASCII.GetBytes(
+        "1234567890123456789012345678901234567890123456789012345678901234"
+    );
 
     [Theory]
     [InlineData(59L, "94287082", "46119246", "90693936")]
@@ -65,6 +68,9 @@ public sealed class TotpTests
     public void the_otpauth_uri_carries_issuer_account_and_secret()
     {
         var uri = Totp.Uri("Story Engine", "ada", "JBSWY3DPEHPK3PXP");
-        Assert.Equal("otpauth://totp/Story%20Engine:ada?secret=JBSWY3DPEHPK3PXP&issuer=Story%20Engine&algorithm=SHA1&digits=6&period=30", uri);
+        Assert.Equal(
+            "otpauth://totp/Story%20Engine:ada?secret=JBSWY3DPEHPK3PXP&issuer=Story%20Engine&algorithm=SHA1&digits=6&period=30",
+            uri
+        );
     }
 }

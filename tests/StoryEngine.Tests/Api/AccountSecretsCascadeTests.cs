@@ -12,7 +12,14 @@ namespace StoryEngine.Tests.Api;
 /// </summary>
 public abstract class AccountSecretsCascadeTests(ServerFixture server)
 {
-    private static readonly string[] Tables = ["api_keys", "user_two_factor", "user_recovery_codes", "password_reset_tokens", "outbox_messages"];
+    private static readonly string[] Tables =
+    [
+        "api_keys",
+        "user_two_factor",
+        "user_recovery_codes",
+        "password_reset_tokens",
+        "outbox_messages",
+    ];
 
     [Fact]
     public async Task deleting_a_user_row_removes_their_keys_codes_tokens_and_mail()
@@ -22,14 +29,25 @@ public abstract class AccountSecretsCascadeTests(ServerFixture server)
         foreach (var who in new[] { account, neighbour })
         {
             await who.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = "cascade", scopes = new[] { "read" } });
-            var secret = (await (await who.Client.PostAsJsonAsync("/api/v1/me/2fa", new { })).JsonAsync()).Str("secret");
+            var secret = (await (await who.Client.PostAsJsonAsync("/api/v1/me/2fa", new { })).JsonAsync()).Str(
+                "secret"
+            );
             var code = Totp.Code(Base32.Decode(secret)!, Totp.StepAt(server.Clock.GetUtcNow()));
             (await who.Client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code })).EnsureSuccessStatusCode();
-            (await who.Client.PutAsJsonAsync("/api/v1/me/email", new { email = who.Username + "@example.test", password = who.Password })).EnsureSuccessStatusCode();
+            (
+                await who.Client.PutAsJsonAsync(
+                    "/api/v1/me/email",
+                    new { email = who.Username + "@example.test", password = who.Password }
+                )
+            ).EnsureSuccessStatusCode();
             using var anonymous = server.CreateClient();
-            (await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = who.Username })).EnsureSuccessStatusCode();
+            (
+                await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = who.Username })
+            ).EnsureSuccessStatusCode();
         }
-        await using var connection = await server.Services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
+        await using var connection = await server
+            .Services.GetRequiredService<IStorageProvider>()
+            .OpenAsync(CancellationToken.None);
         foreach (var table in Tables)
         {
             Assert.True(await CountAsync(connection, table, account.Id) > 0, $"{table} has no row to remove");
@@ -52,4 +70,5 @@ public abstract class AccountSecretsCascadeTests(ServerFixture server)
 public sealed class AccountSecretsCascadeTests_Sqlite(SqliteServerFixture server) : AccountSecretsCascadeTests(server);
 
 [Collection(PostgresCollection.Name)]
-public sealed class AccountSecretsCascadeTests_Postgres(PostgresServerFixture server) : AccountSecretsCascadeTests(server);
+public sealed class AccountSecretsCascadeTests_Postgres(PostgresServerFixture server)
+    : AccountSecretsCascadeTests(server);

@@ -16,10 +16,15 @@ public abstract class AdminApiTests(ServerFixture server)
     {
         using var user = await server.CreateAccountAsync();
         using var admin = await server.CreateAccountAsync(admin: true);
-        var refused = await (await user.Client.GetAsync("/api/v1/admin/users")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        var refused = await (await user.Client.GetAsync("/api/v1/admin/users")).AssertProblemAsync(
+            HttpStatusCode.Forbidden,
+            "forbidden"
+        );
         Assert.Contains("admin", refused.Str("detail"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await admin.Client.GetAsync("/api/v1/admin/users")).StatusCode);
-        Assert.True((await (await admin.Client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("isAdmin").GetBoolean());
+        Assert.True(
+            (await (await admin.Client.GetAsync("/api/v1/me")).JsonAsync()).GetProperty("isAdmin").GetBoolean()
+        );
     }
 
     [Fact]
@@ -36,8 +41,14 @@ public abstract class AdminApiTests(ServerFixture server)
         var first = await admin.Client.GetAsync($"/api/v1/admin/users?q={prefix}&limit=2");
         var page1 = await first.JsonAsync();
         Assert.Contains("rel=\"next\"", first.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
-        var page2 = await (await admin.Client.GetAsync($"/api/v1/admin/users?q={prefix}&limit=2&cursor={page1.Str("nextCursor")}")).JsonAsync();
-        var listed = page1.GetProperty("items").EnumerateArray().Concat(page2.GetProperty("items").EnumerateArray()).ToArray();
+        var page2 = await (
+            await admin.Client.GetAsync($"/api/v1/admin/users?q={prefix}&limit=2&cursor={page1.Str("nextCursor")}")
+        ).JsonAsync();
+        var listed = page1
+            .GetProperty("items")
+            .EnumerateArray()
+            .Concat(page2.GetProperty("items").EnumerateArray())
+            .ToArray();
         Assert.Equal(made.Select(m => m.Id), listed.Select(u => u.Id()));
         Assert.Equal(JsonValueKind.Null, page2.GetProperty("nextCursor").ValueKind);
         Assert.All(listed, u => Assert.Equal("user", u.Str("role")));
@@ -56,18 +67,33 @@ public abstract class AdminApiTests(ServerFixture server)
         var disabled = await (await admin.Client.PostAsync($"/api/v1/admin/users/{user.Id}/disable", null)).JsonAsync();
         Assert.True(disabled.GetProperty("disabled").GetBoolean());
 
-        await (await user.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
-        await (await anonymous.RefreshAsync(user.RefreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
-        await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = user.Username, password = user.Password }))
-            .AssertProblemAsync(HttpStatusCode.Forbidden, "account_disabled");
+        await (await user.Client.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
+        await (await anonymous.RefreshAsync(user.RefreshToken)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_refresh_token"
+        );
+        await (
+            await anonymous.PostAsJsonAsync(
+                "/api/v1/auth/login",
+                new { username = user.Username, password = user.Password }
+            )
+        ).AssertProblemAsync(HttpStatusCode.Forbidden, "account_disabled");
         // Only the right password learns that the account is disabled.
-        await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = user.Username, password = "a wrong password here" }))
-            .AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (
+            await anonymous.PostAsJsonAsync(
+                "/api/v1/auth/login",
+                new { username = user.Username, password = "a wrong password here" }
+            )
+        ).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
 
         var enabled = await (await admin.Client.PostAsync($"/api/v1/admin/users/{user.Id}/enable", null)).JsonAsync();
         Assert.False(enabled.GetProperty("disabled").GetBoolean());
         using var back = await server.SignInAsync(user.Username);
-        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(user.AccessToken)); // old sessions stay ended
+        // old sessions stay ended
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(user.AccessToken));
     }
 
     [Fact]
@@ -75,23 +101,38 @@ public abstract class AdminApiTests(ServerFixture server)
     {
         using var admin = await server.CreateAccountAsync(admin: true);
         using var user = await server.CreateAccountAsync();
-        await (await user.Client.GetAsync("/api/v1/admin/users")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await user.Client.GetAsync("/api/v1/admin/users")).AssertProblemAsync(
+            HttpStatusCode.Forbidden,
+            "forbidden"
+        );
 
-        var promoted = await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "admin" })).JsonAsync();
+        var promoted = await (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "admin" })
+        ).JsonAsync();
         Assert.Equal("admin", promoted.Str("role"));
         Assert.Equal(HttpStatusCode.OK, (await user.Client.GetAsync("/api/v1/admin/users")).StatusCode); // same token
 
-        await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "user" })).JsonAsync();
-        await (await user.Client.GetAsync("/api/v1/admin/users")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "user" })
+        ).JsonAsync();
+        await (await user.Client.GetAsync("/api/v1/admin/users")).AssertProblemAsync(
+            HttpStatusCode.Forbidden,
+            "forbidden"
+        );
 
-        await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "owner" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{admin.Id}/role", new { role = "user" }))
-            .AssertProblemAsync(HttpStatusCode.Conflict, "cannot_change_self");
-        await (await admin.Client.PostAsync($"/api/v1/admin/users/{admin.Id}/disable", null))
-            .AssertProblemAsync(HttpStatusCode.Conflict, "cannot_change_self");
-        await (await admin.Client.PostAsync("/api/v1/admin/users/00000000-0000-0000-0000-000000000000/disable", null))
-            .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "owner" })
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{admin.Id}/role", new { role = "user" })
+        ).AssertProblemAsync(HttpStatusCode.Conflict, "cannot_change_self");
+        await (await admin.Client.PostAsync($"/api/v1/admin/users/{admin.Id}/disable", null)).AssertProblemAsync(
+            HttpStatusCode.Conflict,
+            "cannot_change_self"
+        );
+        await (
+            await admin.Client.PostAsync("/api/v1/admin/users/00000000-0000-0000-0000-000000000000/disable", null)
+        ).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -104,13 +145,19 @@ public abstract class AdminApiTests(ServerFixture server)
         const string newPassword = "a fresh passphrase for audit";
 
         using var user = await server.CreateAccountAsync();
-        await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = user.Username.ToUpperInvariant(), password = wrong });
+        await anonymous.PostAsJsonAsync(
+            "/api/v1/auth/login",
+            new { username = user.Username.ToUpperInvariant(), password = wrong }
+        );
         var rotated = await (await anonymous.RefreshAsync(user.RefreshToken)).JsonAsync();
         await anonymous.RefreshAsync(user.RefreshToken); // reuse: that session ends
         using var laptop = await server.SignInAsync(user.Username);
         using var phone = await server.SignInAsync(user.Username);
         await laptop.Client.DeleteAsync($"/api/v1/me/sessions/{phone.SessionId}");
-        await laptop.Client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = user.Password, newPassword });
+        await laptop.Client.PostAsJsonAsync(
+            "/api/v1/me/password",
+            new { currentPassword = user.Password, newPassword }
+        );
         await laptop.Client.PostAsync("/api/v1/auth/logout", null);
         await admin.Client.PostAsync($"/api/v1/admin/users/{user.Id}/disable", null);
         await admin.Client.PostAsync($"/api/v1/admin/users/{user.Id}/enable", null);
@@ -120,12 +167,31 @@ public abstract class AdminApiTests(ServerFixture server)
         var entries = (await response.JsonAsync()).GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(
             [
-                "user.enabled", "user.disabled", "auth.logout", "password.changed", "session.revoked",
-                "auth.login.succeeded", "auth.login.succeeded", "auth.refresh.reused", "auth.login.failed",
-                "auth.login.succeeded", "account.created",
+                "user.enabled",
+                "user.disabled",
+                "auth.logout",
+                "password.changed",
+                "session.revoked",
+                "auth.login.succeeded",
+                "auth.login.succeeded",
+                "auth.refresh.reused",
+                "auth.login.failed",
+                "auth.login.succeeded",
+                "account.created",
             ],
-            entries.Select(e => e.Str("action")));
-        foreach (var secret in new[] { wrong, newPassword, user.Password, user.RefreshToken, rotated.Str("refreshToken"), user.AccessToken })
+            entries.Select(e => e.Str("action"))
+        );
+        foreach (
+            var secret in new[]
+            {
+                wrong,
+                newPassword,
+                user.Password,
+                user.RefreshToken,
+                rotated.Str("refreshToken"),
+                user.AccessToken,
+            }
+        )
         {
             Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
         }
@@ -135,14 +201,27 @@ public abstract class AdminApiTests(ServerFixture server)
         Assert.Equal("127.0.0.1", failed.Str("ip"));
         Assert.Equal("audit-probe/1.0", failed.Str("userAgent"));
         Assert.Equal(admin.Id, entries[0].Str("actorId"));
-        Assert.Contains(phone.SessionId, entries.Single(e => e.Str("action") == "session.revoked").Str("detail"), StringComparison.Ordinal);
+        Assert.Contains(
+            phone.SessionId,
+            entries.Single(e => e.Str("action") == "session.revoked").Str("detail"),
+            StringComparison.Ordinal
+        );
 
-        var filtered = await (await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=auth.login.succeeded&limit=2")).JsonAsync();
+        var filtered = await (
+            await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=auth.login.succeeded&limit=2")
+        ).JsonAsync();
         Assert.Equal(2, filtered.GetProperty("items").GetArrayLength());
-        var rest = await (await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=auth.login.succeeded&limit=2&cursor={filtered.Str("nextCursor")}")).JsonAsync();
+        var rest = await (
+            await admin.Client.GetAsync(
+                $"/api/v1/admin/audit?userId={user.Id}&action=auth.login.succeeded&limit=2&cursor={filtered.Str("nextCursor")}"
+            )
+        ).JsonAsync();
         Assert.Equal(1, rest.GetProperty("items").GetArrayLength());
 
-        await (await admin.Client.GetAsync("/api/v1/admin/audit?action=no.such.action")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await admin.Client.GetAsync("/api/v1/admin/audit?action=no.such.action")).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
     }
 
     [Fact]
@@ -151,10 +230,16 @@ public abstract class AdminApiTests(ServerFixture server)
         using var admin = await server.CreateAccountAsync(admin: true);
         using var anonymous = server.CreateClient();
         var ghost = TestAccounts.NewName("Ghost");
-        await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = ghost, password = "whatever it may be" });
+        await anonymous.PostAsJsonAsync(
+            "/api/v1/auth/login",
+            new { username = ghost, password = "whatever it may be" }
+        );
 
-        var entries = (await (await admin.Client.GetAsync("/api/v1/admin/audit?action=auth.login.failed&limit=200")).JsonAsync())
-            .GetProperty("items").EnumerateArray();
+        var entries = (
+            await (await admin.Client.GetAsync("/api/v1/admin/audit?action=auth.login.failed&limit=200")).JsonAsync()
+        )
+            .GetProperty("items")
+            .EnumerateArray();
         var entry = Assert.Single(entries, e => e.TryGetProperty("username", out var u) && u.GetString() == ghost);
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("userId").ValueKind);
     }
@@ -165,9 +250,18 @@ public abstract class AdminApiTests(ServerFixture server)
         using var account = await server.CreateAccountAsync(); // writes at least two entries
         var provider = server.Services.GetRequiredService<IStorageProvider>();
         await using var connection = await provider.OpenAsync(CancellationToken.None);
-        await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("UPDATE audit_log SET action = 'x' WHERE user_id = @Id", new { account.Id }));
-        await Assert.ThrowsAnyAsync<DbException>(() => connection.ExecuteAsync("DELETE FROM audit_log WHERE user_id = @Id", new { account.Id }));
-        Assert.True(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM audit_log WHERE user_id = @Id", new { account.Id }) >= 2);
+        await Assert.ThrowsAnyAsync<DbException>(() =>
+            connection.ExecuteAsync("UPDATE audit_log SET action = 'x' " + "WHERE user_id = @Id", new { account.Id })
+        );
+        await Assert.ThrowsAnyAsync<DbException>(() =>
+            connection.ExecuteAsync("DELETE FROM audit_log WHERE user_id " + "= @Id", new { account.Id })
+        );
+        Assert.True(
+            await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM audit_log WHERE user_id = " + "@Id",
+                new { account.Id }
+            ) >= 2
+        );
     }
 }
 

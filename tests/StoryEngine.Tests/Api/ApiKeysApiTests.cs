@@ -6,14 +6,18 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>API keys (issue 4 §3): shown once, stored hashed, scoped, revocable, refused when their owner or they lapse.</summary>
+/// <summary>API keys (issue 4 §3): shown once, stored hashed, scoped, revocable, refused when their owner or they
+/// lapse.</summary>
 public abstract class ApiKeysApiTests(ServerFixture server)
 {
     [Fact]
     public async Task a_key_is_shown_once_listed_without_its_secret_works_and_stops_when_revoked()
     {
         using var owner = await server.CreateAccountAsync();
-        var created = await owner.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = "backup script", scopes = new[] { "read" } });
+        var created = await owner.Client.PostJsonAsync(
+            "/api/v1/me/api-keys",
+            new { name = "backup script", scopes = new[] { "read" } }
+        );
         var key = created.Str("key");
         Assert.Matches("^se_[a-z2-9]{12}_[A-Za-z0-9_-]{43}$", key);
         Assert.StartsWith(created.Str("prefix") + "_", key, StringComparison.Ordinal);
@@ -32,15 +36,23 @@ public abstract class ApiKeysApiTests(ServerFixture server)
         var me = await (await script.GetAsync("/api/v1/me")).JsonAsync();
         Assert.Equal(owner.Id, me.Id());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/v1/me/api-keys/{created.Id()}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await owner.Client.DeleteAsync($"/api/v1/me/api-keys/{created.Id()}")).StatusCode
+        );
         await (await script.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
         Assert.Empty((await owner.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/api-keys")).EnumerateArray());
-        await (await owner.Client.DeleteAsync($"/api/v1/me/api-keys/{created.Id()}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await owner.Client.DeleteAsync($"/api/v1/me/api-keys/{created.Id()}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
 
         var actions = (await server.AuditOfAsync(owner.Id)).Select(e => e.Action).ToArray();
         Assert.Contains(AuditActions.ApiKeyCreated, actions);
         Assert.Contains(AuditActions.ApiKeyRevoked, actions);
-        Assert.DoesNotContain(await server.AuditOfAsync(owner.Id), e => e.Detail?.Contains(key[^43..], StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(await server.AuditOfAsync(owner.Id), e =>
+            e.Detail?.Contains(key[^43..], StringComparison.Ordinal) == true
+        );
     }
 
     [Fact]
@@ -48,15 +60,24 @@ public abstract class ApiKeysApiTests(ServerFixture server)
     {
         using var owner = await server.CreateAccountAsync();
         using var stranger = await server.CreateAccountAsync();
-        var created = await owner.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = "mine", scopes = new[] { "read" } });
-        await (await stranger.Client.DeleteAsync($"/api/v1/me/api-keys/{created.Id()}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        var created = await owner.Client.PostJsonAsync(
+            "/api/v1/me/api-keys",
+            new { name = "mine", scopes = new[] { "read" } }
+        );
+        await (await stranger.Client.DeleteAsync($"/api/v1/me/api-keys/{created.Id()}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
 
         var key = created.Str("key");
         var forged = key[..^4] + (key[^4..] == "AAAA" ? "BBBB" : "AAAA");
         foreach (var bad in new[] { forged, "se_short", key + "x" })
         {
             using var client = server.ClientWith(bad);
-            await (await client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+            await (await client.GetAsync("/api/v1/me")).AssertProblemAsync(
+                HttpStatusCode.Unauthorized,
+                "invalid_token"
+            );
         }
         using var real = server.ClientWith(key);
         Assert.Equal(HttpStatusCode.OK, (await real.GetAsync("/api/v1/me")).StatusCode);
@@ -79,8 +100,14 @@ public abstract class ApiKeysApiTests(ServerFixture server)
 
         // write: world building, not playing, not reading.
         var made = await write.PostJsonAsync("/api/v1/worlds", new { name = "Built by a script" });
-        Assert.Equal(HttpStatusCode.Created, (await write.PostAsJsonAsync($"/api/v1/worlds/{made.Id()}/locations", new { name = "Gate" })).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await write.PostAsJsonAsync("/api/v1/personas", new { name = "Scripted" })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await write.PostAsJsonAsync($"/api/v1/worlds/{made.Id()}/locations", new { name = "Gate" })).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.Created,
+            (await write.PostAsJsonAsync("/api/v1/personas", new { name = "Scripted" })).StatusCode
+        );
         await AssertScopeAsync(await write.GetAsync("/api/v1/worlds"), "read");
         await AssertScopeAsync(await write.PostAsJsonAsync("/api/v1/adventures", new { worldId = world }), "play");
 
@@ -92,13 +119,18 @@ public abstract class ApiKeysApiTests(ServerFixture server)
 
         // No key may manage the account, whatever its scopes.
         using var all = server.ClientWith(await KeyAsync(owner, "read", "write", "play"));
-        foreach (var response in new[]
-        {
-            await all.PostAsJsonAsync("/api/v1/me/api-keys", new { name = "more", scopes = new[] { "read" } }),
-            await all.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = owner.Password, newPassword = "a key must not do this" }),
-            await all.PostAsJsonAsync("/api/v1/me/2fa", new { }),
-            await all.PostAsync("/api/v1/auth/logout", null),
-        })
+        foreach (
+            var response in new[]
+            {
+                await all.PostAsJsonAsync("/api/v1/me/api-keys", new { name = "more", scopes = new[] { "read" } }),
+                await all.PostAsJsonAsync(
+                    "/api/v1/me/password",
+                    new { currentPassword = owner.Password, newPassword = "a key must not do this" }
+                ),
+                await all.PostAsJsonAsync("/api/v1/me/2fa", new { }),
+                await all.PostAsync("/api/v1/auth/logout", null),
+            }
+        )
         {
             var problem = await response.AssertProblemAsync(HttpStatusCode.Forbidden, "insufficient_scope");
             Assert.Contains("Sign in with your password", problem.Str("detail"), StringComparison.Ordinal);
@@ -109,8 +141,12 @@ public abstract class ApiKeysApiTests(ServerFixture server)
     public async Task the_admin_scope_works_only_for_an_admin_and_only_while_they_are_one()
     {
         using var user = await server.CreateAccountAsync();
-        var refused = await (await user.Client.PostAsJsonAsync("/api/v1/me/api-keys", new { name = "sneaky", scopes = new[] { "admin" } }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var refused = await (
+            await user.Client.PostAsJsonAsync(
+                "/api/v1/me/api-keys",
+                new { name = "sneaky", scopes = new[] { "admin" } }
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(refused.GetProperty("errors").TryGetProperty("scopes", out _));
 
         using var admin = await server.CreateAccountAsync(admin: true);
@@ -122,8 +158,13 @@ public abstract class ApiKeysApiTests(ServerFixture server)
         await AssertScopeAsync(await adminKey.GetAsync("/api/v1/worlds"), "read");
 
         using var otherAdmin = await server.CreateAccountAsync(admin: true);
-        (await otherAdmin.Client.PutAsJsonAsync($"/api/v1/admin/users/{admin.Id}/role", new { role = "user" })).EnsureSuccessStatusCode();
-        await (await adminKey.GetAsync("/api/v1/admin/users")).AssertProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        (
+            await otherAdmin.Client.PutAsJsonAsync($"/api/v1/admin/users/{admin.Id}/role", new { role = "user" })
+        ).EnsureSuccessStatusCode();
+        await (await adminKey.GetAsync("/api/v1/admin/users")).AssertProblemAsync(
+            HttpStatusCode.Forbidden,
+            "forbidden"
+        );
     }
 
     [Fact]
@@ -132,16 +173,28 @@ public abstract class ApiKeysApiTests(ServerFixture server)
         using var admin = await server.CreateAccountAsync(admin: true);
         using var owner = await server.CreateAccountAsync();
         using var key = server.ClientWith(await KeyAsync(owner, "read"));
-        var expiring = await owner.Client.PostJsonAsync("/api/v1/me/api-keys",
-            new { name = "short-lived", scopes = new[] { "read" }, expiresAt = server.Clock.GetUtcNow().AddHours(1) });
+        var expiring = await owner.Client.PostJsonAsync(
+            "/api/v1/me/api-keys",
+            new
+            {
+                name = "short-lived",
+                scopes = new[] { "read" },
+                expiresAt = server.Clock.GetUtcNow().AddHours(1),
+            }
+        );
         using var shortLived = server.ClientWith(expiring.Str("key"));
         Assert.Equal(HttpStatusCode.OK, (await shortLived.GetAsync("/api/v1/me")).StatusCode);
 
         server.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
-        await (await shortLived.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+        await (await shortLived.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
         Assert.Equal(HttpStatusCode.OK, (await key.GetAsync("/api/v1/me")).StatusCode);
         using var freshOwner = await server.SignInAsync(owner.Username);
-        var listed = (await freshOwner.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/api-keys")).EnumerateArray().Single(k => k.Id() == expiring.Id());
+        var listed = (await freshOwner.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/api-keys"))
+            .EnumerateArray()
+            .Single(k => k.Id() == expiring.Id());
         Assert.True(listed.GetProperty("expired").GetBoolean());
 
         using var freshAdmin = await server.SignInAsync(admin.Username);
@@ -160,8 +213,12 @@ public abstract class ApiKeysApiTests(ServerFixture server)
     public async Task bad_key_requests_are_refused_by_field(string body, string field)
     {
         using var owner = await server.CreateAccountAsync();
-        var problem = await (await owner.Client.PostAsync("/api/v1/me/api-keys", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var problem = await (
+            await owner.Client.PostAsync(
+                "/api/v1/me/api-keys",
+                new StringContent(body, System.Text.Encoding.UTF8, "application/json")
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         Assert.Empty((await owner.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/api-keys")).EnumerateArray());
     }
@@ -170,7 +227,10 @@ public abstract class ApiKeysApiTests(ServerFixture server)
     public async Task last_used_is_written_at_most_once_a_minute()
     {
         using var owner = await server.CreateAccountAsync();
-        var created = await owner.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = "busy", scopes = new[] { "read" } });
+        var created = await owner.Client.PostJsonAsync(
+            "/api/v1/me/api-keys",
+            new { name = "busy", scopes = new[] { "read" } }
+        );
         using var key = server.ClientWith(created.Str("key"));
         Assert.Equal(JsonValueKind.Null, (await ListedAsync(owner, created.Id())).GetProperty("lastUsedAt").ValueKind);
 
@@ -182,18 +242,25 @@ public abstract class ApiKeysApiTests(ServerFixture server)
 
         server.Clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal(HttpStatusCode.OK, (await key.GetAsync("/api/v1/me")).StatusCode);
-        Assert.True((await ListedAsync(owner, created.Id())).GetProperty("lastUsedAt").GetDateTimeOffset() >= first.AddSeconds(61));
+        Assert.True(
+            (await ListedAsync(owner, created.Id())).GetProperty("lastUsedAt").GetDateTimeOffset()
+                >= first.AddSeconds(61)
+        );
     }
 
     private async Task<JsonElement> ListedAsync(TestAccount owner, string id)
     {
         // Signed in afresh: the clock may have moved past the first access token's life.
         using var fresh = await server.SignInAsync(owner.Username);
-        return (await fresh.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/api-keys")).EnumerateArray().Single(k => k.Id() == id);
+        return (await fresh.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/api-keys"))
+            .EnumerateArray()
+            .Single(k => k.Id() == id);
     }
 
     private static async Task<string> KeyAsync(TestAccount owner, params string[] scopes) =>
-        (await owner.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = string.Join("+", scopes), scopes })).Str("key");
+        (await owner.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = string.Join("+", scopes), scopes })).Str(
+            "key"
+        );
 
     private static async Task AssertScopeAsync(HttpResponseMessage response, string scope)
     {

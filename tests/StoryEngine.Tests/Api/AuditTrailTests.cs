@@ -16,8 +16,12 @@ public abstract class AuditTrailTests(ServerFixture server)
         using var admin = await server.CreateAccountAsync(admin: true, userAgent: "role-admin/2.0");
         using var user = await server.CreateAccountAsync();
         var before = server.Clock.GetUtcNow();
-        (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "admin" })).EnsureSuccessStatusCode();
-        (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "user" })).EnsureSuccessStatusCode();
+        (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "admin" })
+        ).EnsureSuccessStatusCode();
+        (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/role", new { role = "user" })
+        ).EnsureSuccessStatusCode();
         var after = server.Clock.GetUtcNow();
 
         var entries = await EntriesAsync(admin.Client, user.Id, "user.role_changed");
@@ -48,11 +52,19 @@ public abstract class AuditTrailTests(ServerFixture server)
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("actorId").ValueKind); // the account acted on itself
         Assert.Equal("127.0.0.1", entry.Str("ip"));
         Assert.Equal("export-script/1.0", entry.Str("userAgent"));
-        Assert.InRange(entry.GetProperty("at").GetDateTimeOffset(), before.AddSeconds(-1), server.Clock.GetUtcNow().AddSeconds(1));
+        Assert.InRange(
+            entry.GetProperty("at").GetDateTimeOffset(),
+            before.AddSeconds(-1),
+            server.Clock.GetUtcNow().AddSeconds(1)
+        );
     }
 
     private static async Task<JsonElement[]> EntriesAsync(HttpClient admin, string userId, string action) =>
-        [.. (await (await admin.GetAsync($"/api/v1/admin/audit?userId={userId}&action={action}")).JsonAsync()).GetProperty("items").EnumerateArray()];
+        [
+            .. (await (await admin.GetAsync($"/api/v1/admin/audit?userId={userId}&action={action}")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray(),
+        ];
 }
 
 [Collection(SqliteCollection.Name)]

@@ -19,22 +19,36 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
     {
         /// <summary>Anyone, signed in or not: health, register, login, refresh.</summary>
         Public,
+
         /// <summary>Any signed-in user, about their own account or collections: 401 when anonymous.</summary>
         Self,
-        /// <summary>Names a resource that belongs to someone: 401 anonymous, 404 for anyone but its owner (admins included).</summary>
+
+        /// <summary>Names a resource that belongs to someone: 401 anonymous, 404 for anyone but its owner (admins
+        /// included).</summary>
         Owned,
+
         /// <summary>The admin role only: 401 anonymous, 403 for plain users.</summary>
         Admin,
-        /// <summary>Names something of its owner's that admins may also read (a background job): 401 anonymous, 404 for other users.</summary>
+
+        /// <summary>Names something of its owner's that admins may also read (a background job): 401 anonymous, 404 for
+        /// other users.</summary>
         OwnedOrAdmin,
     }
 
     /// <summary>
     /// One operation: how to call it with real ids, what its owner (for Admin routes: the admin) gets, and what anyone
-    /// else gets for an Owned route (404, or 400 where the resource is named in the body: the answer for an unknown id).
+    /// else gets for an Owned route (404, or 400 where the resource is named in the body: the answer for an unknown
+    /// id).
     /// </summary>
-    public sealed record Route(string Key, Access Access, Func<World, string> Path, Func<World, Caller, Task<object?>>? Body, int Success,
-        int? AlsoSuccess = null, int Stranger = 404);
+    public sealed record Route(
+        string Key,
+        Access Access,
+        Func<World, string> Path,
+        Func<World, Caller, Task<object?>>? Body,
+        int Success,
+        int? AlsoSuccess = null,
+        int Stranger = 404
+    );
 
     [Fact]
     public async Task every_route_in_the_openapi_document_is_classified()
@@ -43,7 +57,10 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         var table = Table().Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         var unclassified = documented.Where(op => !table.Contains(op)).ToArray();
         var stale = table.Where(op => !documented.Contains(op)).ToArray();
-        Assert.True(unclassified.Length == 0, "Add these routes to AuthorizationMatrixTests.Table(): " + string.Join(", ", unclassified));
+        Assert.True(
+            unclassified.Length == 0,
+            "Add these routes to AuthorizationMatrixTests.Table(): " + string.Join(", ", unclassified)
+        );
         Assert.True(stale.Length == 0, "These routes are no longer in /openapi/v1.json: " + string.Join(", ", stale));
     }
 
@@ -69,9 +86,21 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             {
                 Access.Public => [(anonymous, success)],
                 Access.Self => [(anonymous, [401]), (adminCaller, success), (owner, success)],
-                Access.Owned => [(anonymous, [401]), (plain, [route.Stranger]), (adminCaller, [route.Stranger]), (owner, success)],
+                Access.Owned =>
+                [
+                    (anonymous, [401]),
+                    (plain, [route.Stranger]),
+                    (adminCaller, [route.Stranger]),
+                    (owner, success),
+                ],
                 Access.Admin => [(anonymous, [401]), (plain, [403]), (owner, [403]), (adminCaller, success)],
-                Access.OwnedOrAdmin => [(anonymous, [401]), (plain, [route.Stranger]), (adminCaller, success), (owner, success)],
+                Access.OwnedOrAdmin =>
+                [
+                    (anonymous, [401]),
+                    (plain, [route.Stranger]),
+                    (adminCaller, success),
+                    (owner, success),
+                ],
                 _ => throw new InvalidOperationException(route.Access.ToString()),
             };
             foreach (var (caller, expect) in expectations)
@@ -79,7 +108,10 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 var (status, body) = await CallAsync(route, world, caller);
                 if (!expect.Contains(status))
                 {
-                    failures.Add($"{route.Key} as {caller.Name}: expected {string.Join(" or ", expect)}, got {status} {Truncate(body)}");
+                    failures.Add(
+                        $"{route.Key} as {caller.Name}: expected {string.Join(" or ", expect)}, got "
+                            + "{status} {Truncate(body)}"
+                    );
                 }
                 else if (status is 401 or 403 or 404 && !body.Contains("\"code\"", StringComparison.Ordinal))
                 {
@@ -108,147 +140,490 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
     {
         using var client = server.CreateClient();
         var document = JsonDocument.Parse(await client.GetStringAsync("/openapi/v1.json")).RootElement;
-        return document.GetProperty("paths").EnumerateObject()
-            .SelectMany(p => p.Value.EnumerateObject()
-                .Where(op => op.Name is "get" or "post" or "put" or "patch" or "delete")
-                .Select(op => $"{op.Name.ToUpperInvariant()} {p.Name}"))
+        return document
+            .GetProperty("paths")
+            .EnumerateObject()
+            .SelectMany(p =>
+                p.Value.EnumerateObject()
+                    .Where(op => op.Name is "get" or "post" or "put" or "patch" or "delete")
+                    .Select(op => $"{op.Name.ToUpperInvariant()} {p.Name}")
+            )
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Every documented operation, classified. Bodies are valid, so a refusal can only be about who is calling.</summary>
+    /// <summary>Every documented operation, classified. Bodies are valid, so a refusal can only be about who is
+    /// calling.</summary>
     private IEnumerable<Route> Table()
     {
-        Func<World, Caller, Task<object?>> body(Func<World, Caller, object?> make) => (w, c) => Task.FromResult(make(w, c));
+        Func<World, Caller, Task<object?>> body(Func<World, Caller, object?> make) =>
+            (w, c) => Task.FromResult(make(w, c));
         var named = body((_, _) => new { name = "Matrix item", description = "for the authorization matrix" });
 
         yield return new("GET /health/live", Access.Public, _ => "/health/live", null, 200);
         yield return new("GET /health/ready", Access.Public, _ => "/health/ready", null, 200);
         yield return new("GET /health", Access.Public, _ => "/health", null, 200);
 
-        yield return new("POST /api/v1/auth/register", Access.Public, _ => "/api/v1/auth/register",
-            body((_, _) => new { username = TestAccounts.NewName("reg"), password = TestAccounts.Password }), 201);
-        yield return new("POST /api/v1/auth/login", Access.Public, _ => "/api/v1/auth/login",
-            body((w, _) => new { username = w.Owner.Username, password = w.Owner.Password }), 200);
-        yield return new("POST /api/v1/auth/refresh", Access.Public, _ => "/api/v1/auth/refresh",
-            async (w, _) => new { refreshToken = (await server.SignInAsync(w.Owner.Username)).RefreshToken }, 200);
+        yield return new(
+            "POST /api/v1/auth/register",
+            Access.Public,
+            _ => "/api/v1/auth/register",
+            body((_, _) => new { username = TestAccounts.NewName("reg"), password = TestAccounts.Password }),
+            201
+        );
+        yield return new(
+            "POST /api/v1/auth/login",
+            Access.Public,
+            _ => "/api/v1/auth/login",
+            body((w, _) => new { username = w.Owner.Username, password = w.Owner.Password }),
+            200
+        );
+        yield return new(
+            "POST /api/v1/auth/refresh",
+            Access.Public,
+            _ => "/api/v1/auth/refresh",
+            async (w, _) => new { refreshToken = (await server.SignInAsync(w.Owner.Username)).RefreshToken },
+            200
+        );
         yield return new("POST /api/v1/auth/logout", Access.Self, _ => "/api/v1/auth/logout", null, 204);
         yield return new("GET /api/v1/me", Access.Self, _ => "/api/v1/me", null, 200);
         yield return new("GET /api/v1/me/sessions", Access.Self, _ => "/api/v1/me/sessions", null, 200);
-        yield return new("DELETE /api/v1/me/sessions/{id}", Access.Owned, w => $"/api/v1/me/sessions/{w.SpareSessionId}", null, 204);
-        yield return new("POST /api/v1/me/password", Access.Self, _ => "/api/v1/me/password",
-            body((_, c) => new { currentPassword = c.Password, newPassword = "a new passphrase for the matrix" }), 204);
+        yield return new(
+            "DELETE /api/v1/me/sessions/{id}",
+            Access.Owned,
+            w => $"/api/v1/me/sessions/{w.SpareSessionId}",
+            null,
+            204
+        );
+        yield return new(
+            "POST /api/v1/me/password",
+            Access.Self,
+            _ => "/api/v1/me/password",
+            body((_, c) => new { currentPassword = c.Password, newPassword = "a new passphrase for the matrix" }),
+            204
+        );
 
-        yield return new("POST /api/v1/me/api-keys", Access.Self, _ => "/api/v1/me/api-keys", body((_, _) => new { name = "matrix", scopes = new[] { "read" } }), 201);
+        yield return new(
+            "POST /api/v1/me/api-keys",
+            Access.Self,
+            _ => "/api/v1/me/api-keys",
+            body((_, _) => new { name = "matrix", scopes = new[] { "read" } }),
+            201
+        );
         yield return new("GET /api/v1/me/api-keys", Access.Self, _ => "/api/v1/me/api-keys", null, 200);
-        yield return new("DELETE /api/v1/me/api-keys/{id}", Access.Owned, w => $"/api/v1/me/api-keys/{w.ApiKeyId}", null, 204);
+        yield return new(
+            "DELETE /api/v1/me/api-keys/{id}",
+            Access.Owned,
+            w => $"/api/v1/me/api-keys/{w.ApiKeyId}",
+            null,
+            204
+        );
         yield return new("GET /api/v1/me/2fa", Access.Self, _ => "/api/v1/me/2fa", null, 200);
         yield return new("POST /api/v1/me/2fa", Access.Self, _ => "/api/v1/me/2fa", body((_, _) => new { }), 200);
-        yield return new("POST /api/v1/me/2fa/confirm", Access.Self, _ => "/api/v1/me/2fa/confirm",
-            async (_, c) => new { code = c.AccessToken is null ? "000000" : CodeFor(await BeginTwoFactorAsync(c), 0) }, 200);
-        yield return new("DELETE /api/v1/me/2fa", Access.Self, _ => "/api/v1/me/2fa",
-            async (_, c) => new { password = c.Password, code = c.AccessToken is null ? "000000" : CodeFor(await EnableTwoFactorAsync(c), 1) }, 204);
+        yield return new(
+            "POST /api/v1/me/2fa/confirm",
+            Access.Self,
+            _ => "/api/v1/me/2fa/confirm",
+            async (_, c) => new { code = c.AccessToken is null ? "000000" : CodeFor(await BeginTwoFactorAsync(c), 0) },
+            200
+        );
+        yield return new(
+            "DELETE /api/v1/me/2fa",
+            Access.Self,
+            _ => "/api/v1/me/2fa",
+            async (_, c) =>
+                new
+                {
+                    password = c.Password,
+                    code = c.AccessToken is null ? "000000" : CodeFor(await EnableTwoFactorAsync(c), 1),
+                },
+            204
+        );
         yield return new("GET /api/v1/me/email", Access.Self, _ => "/api/v1/me/email", null, 200);
-        yield return new("PUT /api/v1/me/email", Access.Self, _ => "/api/v1/me/email",
-            body((_, c) => new { email = TestAccounts.NewName("m") + "@example.test", password = c.Password }), 200);
-        yield return new("POST /api/v1/auth/password-reset", Access.Public, _ => "/api/v1/auth/password-reset", body((w, _) => new { username = w.Owner.Username }), 202);
-        yield return new("POST /api/v1/auth/password-reset/confirm", Access.Public, _ => "/api/v1/auth/password-reset/confirm",
-            async (w, _) => new
-            {
-                token = (await server.Services.GetRequiredService<PasswordResetService>().IssueLinkAsync(w.Owner.Username, CancellationToken.None)).Token,
-                newPassword = "a reset passphrase for the matrix",
-            }, 204);
+        yield return new(
+            "PUT /api/v1/me/email",
+            Access.Self,
+            _ => "/api/v1/me/email",
+            body((_, c) => new { email = TestAccounts.NewName("m") + "@example.test", password = c.Password }),
+            200
+        );
+        yield return new(
+            "POST /api/v1/auth/password-reset",
+            Access.Public,
+            _ => "/api/v1/auth/password-reset",
+            body((w, _) => new { username = w.Owner.Username }),
+            202
+        );
+        yield return new(
+            "POST /api/v1/auth/password-reset/confirm",
+            Access.Public,
+            _ => "/api/v1/auth/password-reset/confirm",
+            async (w, _) =>
+                new
+                {
+                    token = (
+                        await server
+                            .Services.GetRequiredService<PasswordResetService>()
+                            .IssueLinkAsync(w.Owner.Username, CancellationToken.None)
+                    ).Token,
+                    newPassword = "a reset passphrase for the matrix",
+                },
+            204
+        );
 
         yield return new("GET /api/v1/admin/users", Access.Admin, _ => "/api/v1/admin/users", null, 200);
-        yield return new("POST /api/v1/admin/users/{id}/disable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/disable", null, 200);
-        yield return new("POST /api/v1/admin/users/{id}/enable", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/enable", null, 200);
-        yield return new("PUT /api/v1/admin/users/{id}/role", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/role", body((_, _) => new { role = "admin" }), 200);
+        yield return new(
+            "POST /api/v1/admin/users/{id}/disable",
+            Access.Admin,
+            w => $"/api/v1/admin/users/{w.VictimId}/disable",
+            null,
+            200
+        );
+        yield return new(
+            "POST /api/v1/admin/users/{id}/enable",
+            Access.Admin,
+            w => $"/api/v1/admin/users/{w.VictimId}/enable",
+            null,
+            200
+        );
+        yield return new(
+            "PUT /api/v1/admin/users/{id}/role",
+            Access.Admin,
+            w => $"/api/v1/admin/users/{w.VictimId}/role",
+            body((_, _) => new { role = "admin" }),
+            200
+        );
         yield return new("GET /api/v1/admin/audit", Access.Admin, _ => "/api/v1/admin/audit", null, 200);
         yield return new("GET /api/v1/admin/backups", Access.Admin, _ => "/api/v1/admin/backups", null, 200);
         yield return new("GET /api/v1/admin/usage", Access.Admin, _ => "/api/v1/admin/usage", null, 200);
-        yield return new("PUT /api/v1/admin/users/{id}/tier", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/tier", body((_, _) => new { tier = "standard" }), 200);
-        yield return new("PUT /api/v1/admin/users/{id}/quota", Access.Admin, w => $"/api/v1/admin/users/{w.VictimId}/quota", body((_, _) => new { dailyTokens = 1_000_000 }), 200);
+        yield return new(
+            "PUT /api/v1/admin/users/{id}/tier",
+            Access.Admin,
+            w => $"/api/v1/admin/users/{w.VictimId}/tier",
+            body((_, _) => new { tier = "standard" }),
+            200
+        );
+        yield return new(
+            "PUT /api/v1/admin/users/{id}/quota",
+            Access.Admin,
+            w => $"/api/v1/admin/users/{w.VictimId}/quota",
+            body((_, _) => new { dailyTokens = 1_000_000 }),
+            200
+        );
         yield return new("GET /api/v1/admin/backends", Access.Admin, _ => "/api/v1/admin/backends", null, 200);
 
         yield return new("GET /api/v1/me/usage", Access.Self, _ => "/api/v1/me/usage", null, 200);
         yield return new("GET /api/v1/me/export", Access.Self, _ => "/api/v1/me/export", null, 200);
         // Last for each caller: it erases the account (a fresh admin and owner are made for every route).
-        yield return new("DELETE /api/v1/me", Access.Self, _ => "/api/v1/me", body((_, c) => new { password = c.Password }), 204);
+        yield return new(
+            "DELETE /api/v1/me",
+            Access.Self,
+            _ => "/api/v1/me",
+            body((_, c) => new { password = c.Password }),
+            204
+        );
 
         // World data: a top-level collection is the caller's own; an item, or anything inside a world, is owned.
-        foreach (var (collection, template, itemOf, kind) in new (Func<World, string>, string, Func<World, string>, Access)[]
-        {
-            (_ => "/api/v1/worlds", "/api/v1/worlds", w => w.WorldId, Access.Self),
-            (_ => "/api/v1/personas", "/api/v1/personas", w => w.PersonaId, Access.Self),
-            (w => $"/api/v1/worlds/{w.WorldId}/locations", "/api/v1/worlds/{worldId}/locations", w => w.LocationId, Access.Owned),
-            (w => $"/api/v1/worlds/{w.WorldId}/characters", "/api/v1/worlds/{worldId}/characters", w => w.CharacterId, Access.Owned),
-            (w => $"/api/v1/worlds/{w.WorldId}/lorebooks", "/api/v1/worlds/{worldId}/lorebooks", w => w.LorebookId, Access.Owned),
-        })
+        foreach (
+            var (collection, template, itemOf, kind) in new (Func<World, string>, string, Func<World, string>, Access)[]
+            {
+                (_ => "/api/v1/worlds", "/api/v1/worlds", w => w.WorldId, Access.Self),
+                (_ => "/api/v1/personas", "/api/v1/personas", w => w.PersonaId, Access.Self),
+                (
+                    w => $"/api/v1/worlds/{w.WorldId}/locations",
+                    "/api/v1/worlds/{worldId}/locations",
+                    w => w.LocationId,
+                    Access.Owned
+                ),
+                (
+                    w => $"/api/v1/worlds/{w.WorldId}/characters",
+                    "/api/v1/worlds/{worldId}/characters",
+                    w => w.CharacterId,
+                    Access.Owned
+                ),
+                (
+                    w => $"/api/v1/worlds/{w.WorldId}/lorebooks",
+                    "/api/v1/worlds/{worldId}/lorebooks",
+                    w => w.LorebookId,
+                    Access.Owned
+                ),
+            }
+        )
         {
             yield return new($"GET {template}", kind, collection, null, 200);
             yield return new($"GET {template}/trash", kind, w => collection(w) + "/trash", null, 200);
             yield return new($"POST {template}", kind, collection, named, 201);
             yield return new($"GET {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", null, 200);
             yield return new($"PUT {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", named, 200);
-            yield return new($"PATCH {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", body((_, _) => new { tags = new[] { "matrix" } }), 200);
+            yield return new(
+                $"PATCH {template}/{{id}}",
+                Access.Owned,
+                w => $"{collection(w)}/{itemOf(w)}",
+                body((_, _) => new { tags = new[] { "matrix" } }),
+                200
+            );
             yield return new($"DELETE {template}/{{id}}", Access.Owned, w => $"{collection(w)}/{itemOf(w)}", null, 204);
             // Reaching a live item's restore proves ownership: it answers 409 not_deleted to its owner only.
-            yield return new($"POST {template}/{{id}}/restore", Access.Owned, w => $"{collection(w)}/{itemOf(w)}/restore", null, 409);
+            yield return new(
+                $"POST {template}/{{id}}/restore",
+                Access.Owned,
+                w => $"{collection(w)}/{itemOf(w)}/restore",
+                null,
+                409
+            );
         }
 
         // Lore entries, one at a time, in a world's book and in a character's own book.
-        foreach (var (book, template) in new (Func<World, string>, string)[]
-        {
-            (w => $"/api/v1/worlds/{w.WorldId}/lorebooks/{w.LorebookId}", "/api/v1/worlds/{worldId}/lorebooks/{id}"),
-            (w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", "/api/v1/worlds/{worldId}/characters/{id}/lorebook"),
-        })
+        foreach (
+            var (book, template) in new (Func<World, string>, string)[]
+            {
+                (
+                    w => $"/api/v1/worlds/{w.WorldId}/lorebooks/{w.LorebookId}",
+                    "/api/v1/worlds/{worldId}/lorebooks/{id}"
+                ),
+                (
+                    w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook",
+                    "/api/v1/worlds/{worldId}/characters/{id}/lorebook"
+                ),
+            }
+        )
         {
             var entry = body((_, _) => new { keys = new[] { "gate" }, content = "The gate is old." });
             yield return new($"GET {template}/entries", Access.Owned, w => book(w) + "/entries", null, 200);
             yield return new($"POST {template}/entries", Access.Owned, w => book(w) + "/entries", entry, 201);
-            yield return new($"GET {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", null, 200);
-            yield return new($"PUT {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", entry, 200);
-            yield return new($"PATCH {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", body((_, _) => new { comment = "matrix" }), 200);
-            yield return new($"DELETE {template}/entries/{{entryId}}", Access.Owned, w => book(w) + "/entries/1", null, 204);
+            yield return new(
+                $"GET {template}/entries/{{entryId}}",
+                Access.Owned,
+                w => book(w) + "/entries/1",
+                null,
+                200
+            );
+            yield return new(
+                $"PUT {template}/entries/{{entryId}}",
+                Access.Owned,
+                w => book(w) + "/entries/1",
+                entry,
+                200
+            );
+            yield return new(
+                $"PATCH {template}/entries/{{entryId}}",
+                Access.Owned,
+                w => book(w) + "/entries/1",
+                body((_, _) => new { comment = "matrix" }),
+                200
+            );
+            yield return new(
+                $"DELETE {template}/entries/{{entryId}}",
+                Access.Owned,
+                w => book(w) + "/entries/1",
+                null,
+                204
+            );
         }
         const string characterBook = "/api/v1/worlds/{worldId}/characters/{id}/lorebook";
-        yield return new($"GET {characterBook}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", null, 200);
-        yield return new($"PUT {characterBook}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", named, 200);
-        yield return new($"DELETE {characterBook}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook", null, 204);
+        yield return new(
+            $"GET {characterBook}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook",
+            null,
+            200
+        );
+        yield return new(
+            $"PUT {characterBook}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook",
+            named,
+            200
+        );
+        yield return new(
+            $"DELETE {characterBook}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/lorebook",
+            null,
+            204
+        );
 
         // Import and export: a card or a World Info file as the raw JSON body; exports as JSON.
-        yield return new("POST /api/v1/worlds/{worldId}/characters/import", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/import",
-            body((_, _) => new { spec = "chara_card_v2", spec_version = "2.0", data = new { name = "Imported", description = "From a card" } }), 201);
-        yield return new("GET /api/v1/worlds/{worldId}/characters/{id}/export", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/export?format=json", null, 200);
-        yield return new("POST /api/v1/worlds/{worldId}/lorebooks/import", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/lorebooks/import",
-            body((_, _) => new { entries = new Dictionary<string, object> { ["0"] = new { uid = 0, key = new[] { "gate" }, content = "Old." } } }), 201);
-        yield return new("GET /api/v1/worlds/{worldId}/lorebooks/{id}/export", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/lorebooks/{w.LorebookId}/export?format=st", null, 200);
+        yield return new(
+            "POST /api/v1/worlds/{worldId}/characters/import",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/characters/import",
+            body(
+                (_, _) =>
+                    new
+                    {
+                        spec = "chara_card_v2",
+                        spec_version = "2.0",
+                        data = new { name = "Imported", description = "From a card" },
+                    }
+            ),
+            201
+        );
+        yield return new(
+            "GET /api/v1/worlds/{worldId}/characters/{id}/export",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/export?format=json",
+            null,
+            200
+        );
+        yield return new(
+            "POST /api/v1/worlds/{worldId}/lorebooks/import",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/lorebooks/import",
+            body(
+                (_, _) =>
+                    new
+                    {
+                        entries = new Dictionary<string, object>
+                        {
+                            ["0"] = new
+                            {
+                                uid = 0,
+                                key = new[] { "gate" },
+                                content = "Old.",
+                            },
+                        },
+                    }
+            ),
+            201
+        );
+        yield return new(
+            "GET /api/v1/worlds/{worldId}/lorebooks/{id}/export",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/lorebooks/{w.LorebookId}/export?format=st",
+            null,
+            200
+        );
 
         // Someone else's world named in the body is "no such world", exactly as for an id never created.
-        yield return new("POST /api/v1/adventures", Access.Owned, _ => "/api/v1/adventures", body((w, _) => new { worldId = w.WorldId }), 201, Stranger: 400);
+        yield return new(
+            "POST /api/v1/adventures",
+            Access.Owned,
+            _ => "/api/v1/adventures",
+            body((w, _) => new { worldId = w.WorldId }),
+            201,
+            Stranger: 400
+        );
         yield return new("GET /api/v1/adventures", Access.Self, _ => "/api/v1/adventures", null, 200);
         // A TavernAI chat (an array of "Name: text") as the raw body, the world in the query.
-        yield return new("POST /api/v1/adventures/import", Access.Owned, w => $"/api/v1/adventures/import?worldId={w.WorldId}",
-            body((_, _) => new[] { "Aqua: The guild hall is loud tonight.", "You: I sit down." }), 201, Stranger: 400);
-        yield return new("GET /api/v1/adventures/{id}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}", null, 200);
-        yield return new("DELETE /api/v1/adventures/{id}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}", null, 204);
-        yield return new("POST /api/v1/adventures/{id}/undo", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/undo", null, 200);
-        yield return new("POST /api/v1/adventures/{id}/fork", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/fork", body((w, _) => new { atTurnId = w.TurnId }), 201);
-        yield return new("POST /api/v1/adventures/{id}/stop", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/stop", null, 409);
+        yield return new(
+            "POST /api/v1/adventures/import",
+            Access.Owned,
+            w => $"/api/v1/adventures/import?worldId={w.WorldId}",
+            body((_, _) => new[] { "Aqua: The guild hall is loud tonight.", "You: I sit down." }),
+            201,
+            Stranger: 400
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}",
+            null,
+            200
+        );
+        yield return new(
+            "DELETE /api/v1/adventures/{id}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}",
+            null,
+            204
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/undo",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/undo",
+            null,
+            200
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/fork",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/fork",
+            body((w, _) => new { atTurnId = w.TurnId }),
+            201
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/stop",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/stop",
+            null,
+            409
+        );
         // 200 re-attaches to the narration that just finished (its outcome), 204 once it is forgotten.
-        yield return new("GET /api/v1/adventures/{id}/stream", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/stream", null, 204, AlsoSuccess: 200);
-        yield return new("GET /api/v1/adventures/{id}/events", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/events", null, 200);
+        yield return new(
+            "GET /api/v1/adventures/{id}/stream",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/stream",
+            null,
+            204,
+            AlsoSuccess: 200
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}/events",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/events",
+            null,
+            200
+        );
 
         const string turns = "/api/v1/adventures/{id}/turns";
-        yield return new($"POST {turns}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns", body((_, _) => new { kind = "do", text = "I knock twice" }), 200);
+        yield return new(
+            $"POST {turns}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns",
+            body((_, _) => new { kind = "do", text = "I knock twice" }),
+            200
+        );
         yield return new($"GET {turns}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns", null, 200);
-        yield return new($"GET {turns}/{{turnId}}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}", null, 200);
-        yield return new($"PATCH {turns}/{{turnId}}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}", body((_, _) => new { playerText = "I knock three times" }), 200);
-        yield return new($"POST {turns}/{{turnId}}/retry", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/retry", null, 200);
-        yield return new($"POST {turns}/{{turnId}}/choose", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/choose", body((_, _) => new { alternative = 0 }), 200);
-        yield return new($"GET {turns}/{{turnId}}/context", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/context", null, 200);
+        yield return new(
+            $"GET {turns}/{{turnId}}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}",
+            null,
+            200
+        );
+        yield return new(
+            $"PATCH {turns}/{{turnId}}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}",
+            body((_, _) => new { playerText = "I knock three times" }),
+            200
+        );
+        yield return new(
+            $"POST {turns}/{{turnId}}/retry",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/retry",
+            null,
+            200
+        );
+        yield return new(
+            $"POST {turns}/{{turnId}}/choose",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/choose",
+            body((_, _) => new { alternative = 0 }),
+            200
+        );
+        yield return new(
+            $"GET {turns}/{{turnId}}/context",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/context",
+            null,
+            200
+        );
 
-        yield return new("GET /api/v1/adventures/{id}/state", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/state", null, 200);
-        yield return new("PATCH /api/v1/adventures/{id}/state", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/state", body((_, _) => new { timeOfDay = "dawn" }), 200);
+        yield return new(
+            "GET /api/v1/adventures/{id}/state",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/state",
+            null,
+            200
+        );
+        yield return new(
+            "PATCH /api/v1/adventures/{id}/state",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/state",
+            body((_, _) => new { timeOfDay = "dawn" }),
+            200
+        );
         yield return new("GET /api/v1/jobs", Access.Self, _ => "/api/v1/jobs", null, 200);
         yield return new("GET /api/v1/jobs/{id}", Access.OwnedOrAdmin, w => $"/api/v1/jobs/{w.JobId}", null, 200);
     }
@@ -268,38 +643,93 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
     {
         var secret = await BeginTwoFactorAsync(caller);
         using var client = server.ClientWith(caller.AccessToken);
-        (await client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeFor(secret, 0) })).EnsureSuccessStatusCode();
+        (
+            await client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeFor(secret, 0) })
+        ).EnsureSuccessStatusCode();
         return secret;
     }
 
     private static string Truncate(string body) => body.Length > 300 ? body[..300] + "…" : body;
 
-    /// <summary>A caller: their access token (none when anonymous) and credentials for routes that ask for them.</summary>
+    /// <summary>A caller: their access token (none when anonymous) and credentials for routes that ask for
+    /// them.</summary>
     public sealed record Caller(string Name, string? AccessToken, string Username, string Password);
 
-    /// <summary>One owner's data: a world with a location and a character, a persona, an adventure with a narrated turn.</summary>
-    public sealed record World(TestAccount Owner, string WorldId, string LocationId, string CharacterId, string PersonaId,
-        string AdventureId, string TurnId, string SpareSessionId, string VictimId, string LorebookId, string ApiKeyId, string JobId)
+    /// <summary>One owner's data: a world with a location and a character, a persona, an adventure with a narrated
+    /// turn.</summary>
+    public sealed record World(
+        TestAccount Owner,
+        string WorldId,
+        string LocationId,
+        string CharacterId,
+        string PersonaId,
+        string AdventureId,
+        string TurnId,
+        string SpareSessionId,
+        string VictimId,
+        string LorebookId,
+        string ApiKeyId,
+        string JobId
+    )
     {
         public static async Task<World> CreateAsync(ServerFixture server)
         {
             var owner = await server.CreateAccountAsync();
             var client = owner.Client;
             var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Matrix world" })).Id();
-            var location = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Gate" })).Id();
-            var character = (await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })).Id();
+            var location = (
+                await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Gate" })
+            ).Id();
+            var character = (
+                await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })
+            ).Id();
             var persona = (await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" })).Id();
-            var entries = new[] { new { id = 1, keys = new[] { "gate" }, content = "The gate is old." } };
-            var lorebook = (await client.PostJsonAsync($"/api/v1/worlds/{world}/lorebooks", new { name = "Matrix lore", entries })).Id();
-            (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/characters/{character}/lorebook", new { name = "Warden's lore", entries })).EnsureSuccessStatusCode();
+            var entries = new[]
+            {
+                new
+                {
+                    id = 1,
+                    keys = new[] { "gate" },
+                    content = "The gate is old.",
+                },
+            };
+            var lorebook = (
+                await client.PostJsonAsync($"/api/v1/worlds/{world}/lorebooks", new { name = "Matrix lore", entries })
+            ).Id();
+            (
+                await client.PutAsJsonAsync(
+                    $"/api/v1/worlds/{world}/characters/{character}/lorebook",
+                    new { name = "Warden's lore", entries }
+                )
+            ).EnsureSuccessStatusCode();
             var adventure = (await client.PostJsonAsync("/api/v1/adventures", new { worldId = world })).Id();
             var turn = (await AdventureTestData.TakeTurnAsync(client, adventure, "I look around")).Id();
             using var spare = await server.SignInAsync(owner.Username);
             using var victim = await server.CreateAccountAsync();
-            var apiKey = (await client.PostJsonAsync("/api/v1/me/api-keys", new { name = "matrix key", scopes = new[] { "read" } })).Id();
+            var apiKey = (
+                await client.PostJsonAsync(
+                    "/api/v1/me/api-keys",
+                    new { name = "matrix key", scopes = new[] { "read" } }
+                )
+            ).Id();
             // The narrated turn queued a world state job for the adventure.
-            var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync()).GetProperty("items")[0].Id();
-            return new World(owner, world, location, character, persona, adventure, turn, spare.SessionId, victim.Id, lorebook, apiKey, job);
+            var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync())
+                .GetProperty("items")[0]
+                .Id();
+            return new World(
+                owner,
+                world,
+                location,
+                character,
+                persona,
+                adventure,
+                turn,
+                spare.SessionId,
+                victim.Id,
+                lorebook,
+                apiKey,
+                job
+            );
         }
     }
 }

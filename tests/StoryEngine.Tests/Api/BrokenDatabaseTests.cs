@@ -4,14 +4,16 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>When the database is gone, the server stays up, says it is not ready, and never reports a write as done.</summary>
+/// <summary>When the database is gone, the server stays up, says it is not ready, and never reports a write as
+/// done.</summary>
 public sealed class BrokenDatabaseTests
 {
     [Fact]
     public async Task unreachable_postgres_gives_503_problems_and_an_unready_server()
     {
         var fixture = new SqliteServerFixture { Migrate = false };
-        fixture.ExtraSettings["ConnectionStrings:Postgres"] = "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=3";
+        fixture.ExtraSettings["ConnectionStrings:Postgres"] =
+            "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=3";
         await AssertBrokenAsync(fixture);
     }
 
@@ -35,7 +37,10 @@ public sealed class BrokenDatabaseTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             Assert.Equal("Unhealthy", (await ready.JsonAsync(HttpStatusCode.ServiceUnavailable)).Str("status"));
 
-            var register = await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "someone", password = "a long enough password" });
+            var register = await client.PostAsJsonAsync(
+                "/api/v1/auth/register",
+                new { username = "someone", password = "a long enough password" }
+            );
             await register.AssertProblemAsync(HttpStatusCode.ServiceUnavailable, "database_unavailable");
             Assert.NotNull(register.Headers.RetryAfter);
         }

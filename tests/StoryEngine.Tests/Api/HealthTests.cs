@@ -30,8 +30,9 @@ public abstract class HealthTests(ServerFixture server)
                 var body = await (await caller.GetAsync(url)).JsonAsync();
                 HttpAssertions.AssertDisclosesNothing(body);
                 Assert.DoesNotContain(server.Engine, body.GetRawText(), StringComparison.OrdinalIgnoreCase);
-                Assert.All(body.GetProperty("components").EnumerateObject(),
-                    c => Assert.False(c.Value.TryGetProperty("description", out _), c.Name));
+                Assert.All(body.GetProperty("components").EnumerateObject(), c =>
+                    Assert.False(c.Value.TryGetProperty("description", out _), c.Name)
+                );
             }
         }
 

@@ -11,9 +11,18 @@ public abstract class LocationsApiTests(ServerFixture server)
     {
         using var client = await server.CreateUserClientAsync();
         var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Map" })).Id();
-        var town = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Town", description = "Busy" })).Id();
-        var inn = await client.PostJsonAsync($"/api/v1/worlds/{world}/locations",
-            new { name = "Inn", parentId = town, connections = new[] { new { locationId = town, description = "front door" } } });
+        var town = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Town", description = "Busy" })
+        ).Id();
+        var inn = await client.PostJsonAsync(
+            $"/api/v1/worlds/{world}/locations",
+            new
+            {
+                name = "Inn",
+                parentId = town,
+                connections = new[] { new { locationId = town, description = "front door" } },
+            }
+        );
 
         Assert.Equal(world, inn.Str("worldId"));
         Assert.Equal(town, inn.Str("parentId"));
@@ -33,23 +42,38 @@ public abstract class LocationsApiTests(ServerFixture server)
         var other = (await client.PostJsonAsync("/api/v1/worlds", new { name = "B" })).Id();
         var elsewhere = (await client.PostJsonAsync($"/api/v1/worlds/{other}/locations", new { name = "Far" })).Id();
         var top = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Top" })).Id();
-        var middle = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Middle", parentId = top })).Id();
+        var middle = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Middle", parentId = top })
+        ).Id();
 
-        var foreignParent = await (await client.PostAsJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "X", parentId = elsewhere }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var foreignParent = await (
+            await client.PostAsJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "X", parentId = elsewhere })
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(foreignParent.GetProperty("errors").TryGetProperty("parentId", out _));
 
-        var foreignConnection = await (await client.PostAsJsonAsync($"/api/v1/worlds/{world}/locations",
-                new { name = "X", connections = new[] { new { locationId = elsewhere } } }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var foreignConnection = await (
+            await client.PostAsJsonAsync(
+                $"/api/v1/worlds/{world}/locations",
+                new { name = "X", connections = new[] { new { locationId = elsewhere } } }
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(foreignConnection.GetProperty("errors").TryGetProperty("connections[0].locationId", out _));
 
-        var loop = await (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/locations/{top}", new { name = "Top", parentId = middle }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Contains("loop", loop.GetProperty("errors").GetProperty("parentId")[0].GetString(), StringComparison.Ordinal);
+        var loop = await (
+            await client.PutAsJsonAsync(
+                $"/api/v1/worlds/{world}/locations/{top}",
+                new { name = "Top", parentId = middle }
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains(
+            "loop",
+            loop.GetProperty("errors").GetProperty("parentId")[0].GetString(),
+            StringComparison.Ordinal
+        );
 
-        await (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/locations/{top}", new { name = "Top", parentId = top }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (
+            await client.PutAsJsonAsync($"/api/v1/worlds/{world}/locations/{top}", new { name = "Top", parentId = top })
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
     }
 
     [Fact]
@@ -58,14 +82,26 @@ public abstract class LocationsApiTests(ServerFixture server)
         using var client = await server.CreateUserClientAsync();
         var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "W" })).Id();
         var parent = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Castle" })).Id();
-        var child = (await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Keep", parentId = parent })).Id();
+        var child = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Keep", parentId = parent })
+        ).Id();
 
-        var conflict = await (await client.DeleteAsync($"/api/v1/worlds/{world}/locations/{parent}")).AssertProblemAsync(HttpStatusCode.Conflict, "location_has_children");
+        var conflict = await (
+            await client.DeleteAsync($"/api/v1/worlds/{world}/locations/{parent}")
+        ).AssertProblemAsync(HttpStatusCode.Conflict, "location_has_children");
         Assert.Contains("Keep", conflict.Str("detail"), StringComparison.Ordinal);
 
-        var moved = await (await client.PatchAsync($"/api/v1/worlds/{world}/locations/{child}", JsonContent.Create(new { parentId = (string?)null }))).JsonAsync();
+        var moved = await (
+            await client.PatchAsync(
+                $"/api/v1/worlds/{world}/locations/{child}",
+                JsonContent.Create(new { parentId = (string?)null })
+            )
+        ).JsonAsync();
         Assert.Equal(System.Text.Json.JsonValueKind.Null, moved.GetProperty("parentId").ValueKind);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/worlds/{world}/locations/{parent}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await client.DeleteAsync($"/api/v1/worlds/{world}/locations/{parent}")).StatusCode
+        );
         var trash = await (await client.GetAsync($"/api/v1/worlds/{world}/locations/trash")).JsonAsync();
         Assert.Equal(parent, Assert.Single(trash.GetProperty("items").EnumerateArray()).Id());
     }
@@ -77,7 +113,10 @@ public abstract class LocationsApiTests(ServerFixture server)
         var first = (await client.PostJsonAsync("/api/v1/worlds", new { name = "First" })).Id();
         var second = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Second" })).Id();
         var place = (await client.PostJsonAsync($"/api/v1/worlds/{first}/locations", new { name = "Here" })).Id();
-        await (await client.GetAsync($"/api/v1/worlds/{second}/locations/{place}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await client.GetAsync($"/api/v1/worlds/{second}/locations/{place}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
     }
 }
 

@@ -27,15 +27,24 @@ public abstract class LockoutTests
 
         for (var i = 0; i < 3; i++)
         {
-            await (await Login(client, account.Username, Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+            await (await Login(client, account.Username, Wrong)).AssertProblemAsync(
+                HttpStatusCode.Unauthorized,
+                "invalid_credentials"
+            );
         }
         // Three failures are free; now even the right password must wait 2 s, then 4 s.
         await AssertThrottledAsync(await Login(client, account.Username, account.Password), 2);
         server.Clock.Advance(TimeSpan.FromSeconds(2));
-        await (await Login(client, account.Username, Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(client, account.Username, Wrong)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
         await AssertThrottledAsync(await Login(client, account.Username, account.Password), 4);
         server.Clock.Advance(TimeSpan.FromSeconds(4));
-        await (await Login(client, account.Username, Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(client, account.Username, Wrong)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
 
         // The fifth failure locks the account for 10 minutes.
         await AssertThrottledAsync(await Login(client, account.Username, account.Password), 600);
@@ -45,7 +54,10 @@ public abstract class LockoutTests
         Assert.Equal(HttpStatusCode.OK, (await Login(client, account.Username, account.Password)).StatusCode);
 
         // A success starts the count again: the next mistake is free.
-        await (await Login(client, account.Username, Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(client, account.Username, Wrong)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
         Assert.Equal(HttpStatusCode.OK, (await Login(client, account.Username, account.Password)).StatusCode);
     }
 
@@ -83,13 +95,22 @@ public abstract class LockoutTests
 
         for (var i = 0; i < 3; i++)
         {
-            await (await Login(attacker, TestAccounts.NewName("spray"), Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+            await (await Login(attacker, TestAccounts.NewName("spray"), Wrong)).AssertProblemAsync(
+                HttpStatusCode.Unauthorized,
+                "invalid_credentials"
+            );
         }
         await AssertThrottledAsync(await Login(attacker, TestAccounts.NewName("spray"), Wrong), 2);
         server.Clock.Advance(TimeSpan.FromSeconds(2));
-        await (await Login(attacker, TestAccounts.NewName("spray"), Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(attacker, TestAccounts.NewName("spray"), Wrong)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
         server.Clock.Advance(TimeSpan.FromSeconds(4));
-        await (await Login(attacker, TestAccounts.NewName("spray"), Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(attacker, TestAccounts.NewName("spray"), Wrong)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
         await AssertThrottledAsync(await Login(attacker, account.Username, account.Password), 600);
 
         // The account itself is not locked: its owner, elsewhere, signs in.
@@ -106,7 +127,10 @@ public abstract class LockoutTests
         var change = new { currentPassword = Wrong, newPassword = "a brand new passphrase here" };
         for (var i = 0; i < 2; i++)
         {
-            await (await account.Client.PostAsJsonAsync("/api/v1/me/password", change)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+            await (await account.Client.PostAsJsonAsync("/api/v1/me/password", change)).AssertProblemAsync(
+                HttpStatusCode.BadRequest,
+                "validation_failed"
+            );
         }
         await AssertThrottledAsync(await account.Client.PostAsJsonAsync("/api/v1/me/password", change), 2);
         using var client = server.CreateClient();
@@ -122,7 +146,10 @@ public abstract class LockoutTests
         using var client = server.CreateClient();
         for (var i = 0; i < 3; i++)
         {
-            await (await Login(client, account.Username, Wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+            await (await Login(client, account.Username, Wrong)).AssertProblemAsync(
+                HttpStatusCode.Unauthorized,
+                "invalid_credentials"
+            );
         }
         Assert.Equal(HttpStatusCode.OK, (await Login(client, account.Username, account.Password)).StatusCode);
     }
@@ -138,30 +165,53 @@ public abstract class LockoutTests
         var problem = await response.AssertProblemAsync(HttpStatusCode.TooManyRequests, "login_throttled");
         var retryAfter = response.Headers.RetryAfter?.Delta?.TotalSeconds;
         // The clock runs on between the failure and this attempt, so the wait left may be a second short.
-        Assert.True(retryAfter is { } r && r <= seconds && r >= seconds - 1, $"Retry-After {retryAfter}, expected about {seconds}");
+        Assert.True(
+            retryAfter is { } r && r <= seconds && r >= seconds - 1,
+            $"Retry-After {retryAfter}, expected " + $"about {seconds}"
+        );
         Assert.DoesNotContain("exist", problem.Str("detail"), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>A client whose connections come from another loopback address, as a second machine would.</summary>
-    private static HttpClient ClientFrom(ServerFixture server, string address) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (context, cancellationToken) =>
+    private static HttpClient ClientFrom(ServerFixture server, string address) =>
+        new(
+            new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                    socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                },
+            }
+        )
         {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
-            await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        },
-    }) { BaseAddress = server.BaseAddress };
+            BaseAddress = server.BaseAddress,
+        };
 
-    private async Task<OwnedServer> StartAsync(int accountFree, int accountLock, int ipFree = 1000, int ipLock = 1000, bool enabled = true)
+    private async Task<OwnedServer> StartAsync(
+        int accountFree,
+        int accountLock,
+        int ipFree = 1000,
+        int ipLock = 1000,
+        bool enabled = true
+    )
     {
         var fixture = NewFixture();
         fixture.ExtraSettings["Auth:Lockout:Enabled"] = enabled ? "true" : "false";
-        fixture.ExtraSettings["Auth:Lockout:AccountFreeAttempts"] = accountFree.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        fixture.ExtraSettings["Auth:Lockout:AccountLockAfter"] = accountLock.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        fixture.ExtraSettings["Auth:Lockout:IpFreeAttempts"] = ipFree.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        fixture.ExtraSettings["Auth:Lockout:IpLockAfter"] = ipLock.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        fixture.ExtraSettings["Auth:Lockout:AccountFreeAttempts"] = accountFree.ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        fixture.ExtraSettings["Auth:Lockout:AccountLockAfter"] = accountLock.ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        fixture.ExtraSettings["Auth:Lockout:IpFreeAttempts"] = ipFree.ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        fixture.ExtraSettings["Auth:Lockout:IpLockAfter"] = ipLock.ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         fixture.ExtraSettings["Auth:Lockout:BaseDelaySeconds"] = "2";
         fixture.ExtraSettings["Auth:Lockout:MaxDelaySeconds"] = "8";
         fixture.ExtraSettings["Auth:Lockout:LockMinutes"] = "10";

@@ -12,10 +12,13 @@ using StoryEngine.Tests.Infrastructure;
 namespace StoryEngine.Tests.Api;
 
 /// <summary>
-/// Reset mail delivered by SMTP through the outbox, and issue 4 §7's leak search: a whole session that sets up two-factor
+/// Reset mail delivered by SMTP through the outbox, and issue 4 §7's leak search: a whole session that sets up
+/// two-factor
 /// sign-in, API keys, a backend with an API key and a password reset, after which no secret (passwords, access and
-/// refresh tokens, API keys, TOTP secrets and recovery codes, the backend's key, the reset token) appears in any log line
-/// or in any response — API answers and pages — other than the one that hands it out. Each test runs a server of its own (SMTP, a known secrets key).
+/// refresh tokens, API keys, TOTP secrets and recovery codes, the backend's key, the reset token) appears in any log
+/// line
+/// or in any response — API answers and pages — other than the one that hands it out. Each test runs a server of its
+/// own (SMTP, a known secrets key).
 /// </summary>
 public abstract partial class MailAndSecretsTests
 {
@@ -29,27 +32,48 @@ public abstract partial class MailAndSecretsTests
         await using var owned = new Owned(fixture);
         using var account = await fixture.CreateAccountAsync();
         var address = $"{account.Username}@example.test";
-        (await account.Client.PutAsJsonAsync("/api/v1/me/email", new { email = address, password = account.Password })).EnsureSuccessStatusCode();
+        (
+            await account.Client.PutAsJsonAsync(
+                "/api/v1/me/email",
+                new { email = address, password = account.Password }
+            )
+        ).EnsureSuccessStatusCode();
 
         using var anonymous = fixture.CreateClient();
-        Assert.Equal(HttpStatusCode.Accepted, (await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = address })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Accepted,
+            (await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = address })).StatusCode
+        );
         var mail = await smtp.WaitForMailAsync();
         Assert.Equal($"<{address}>", mail.To.Single());
         Assert.Equal("<stories@example.test>", mail.From);
         var body = BodyOf(mail);
         var link = LinkPattern().Match(body);
         Assert.True(link.Success, body);
-        Assert.StartsWith("https://stories.example.test/reset-password?token=pr_", link.Value, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "https://stories.example.test/reset-password?token=pr_",
+            link.Value,
+            StringComparison.Ordinal
+        );
 
         var token = Uri.UnescapeDataString(link.Groups["token"].Value);
         var newPassword = "a new passphrase from the mail";
-        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token, newPassword })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (
+                await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token, newPassword })
+            ).StatusCode
+        );
         using var signedIn = await fixture.SignInAsync(account.Username, newPassword);
 
         // Sent mail leaves the outbox with its body forgotten: the token is not kept in the clear anywhere.
-        await using var connection = await fixture.Services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
+        await using var connection = await fixture
+            .Services.GetRequiredService<IStorageProvider>()
+            .OpenAsync(CancellationToken.None);
         var row = await connection.QuerySingleAsync<(long? SentAt, string? Body)>(
-            "SELECT sent_at AS SentAt, body AS Body FROM outbox_messages WHERE recipient = @Address", new { Address = address });
+            "SELECT sent_at AS SentAt, body AS Body FROM outbox_messages WHERE recipient = " + "@Address",
+            new { Address = address }
+        );
         Assert.NotNull(row.SentAt);
         Assert.Null(row.Body);
     }
@@ -63,16 +87,29 @@ public abstract partial class MailAndSecretsTests
         var responses = new List<string>();
         async Task<string> Call(HttpClient client, HttpMethod method, string url, object? body = null)
         {
-            using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
+            using var request = new HttpRequestMessage(method, url)
+            {
+                Content = body is null ? null : JsonContent.Create(body),
+            };
             using var response = await client.SendAsync(request);
-            var text = string.Join("\n", response.Headers.Concat(response.Content.Headers).Select(h => $"{h.Key}: {string.Join(",", h.Value)}"))
-                + "\n" + await response.Content.ReadAsStringAsync();
+            var text =
+                string.Join(
+                    "\n",
+                    response
+                        .Headers.Concat(response.Content.Headers)
+                        .Select(h => $"{h.Key}: {string.Join(",", h.Value)}")
+                )
+                + "\n"
+                + await response.Content.ReadAsStringAsync();
             responses.Add(text);
             Assert.True(response.IsSuccessStatusCode, $"{method} {url}: {text}");
             return text;
         }
         string Field(string json, string name) =>
-            System.Text.Json.JsonDocument.Parse(json[json.IndexOf("\n{", StringComparison.Ordinal)..]).RootElement.GetProperty(name).GetString()!;
+            System
+                .Text.Json.JsonDocument.Parse(json[json.IndexOf("\n{", StringComparison.Ordinal)..])
+                .RootElement.GetProperty(name)
+                .GetString()!;
 
         var username = TestAccounts.NewName("leak");
         var password = "the first secret passphrase";
@@ -99,24 +136,56 @@ public abstract partial class MailAndSecretsTests
 
         // An API key, used for a read and a turn: the backend gets its own key, decrypted from configuration.
         var keyResponseAt = responses.Count;
-        var apiKey = Field(await Call(user, HttpMethod.Post, "/api/v1/me/api-keys", new { name = "leak probe", scopes = new[] { "read", "write", "play" } }), "key");
+        var apiKey = Field(
+            await Call(
+                user,
+                HttpMethod.Post,
+                "/api/v1/me/api-keys",
+                new { name = "leak probe", scopes = new[] { "read", "write", "play" } }
+            ),
+            "key"
+        );
         using var script = fixture.ClientWith(apiKey);
         var world = Field(await Call(script, HttpMethod.Post, "/api/v1/worlds", new { name = "Leak world" }), "id");
         var adventure = Field(await Call(script, HttpMethod.Post, "/api/v1/adventures", new { worldId = world }), "id");
-        await Call(script, HttpMethod.Post, $"/api/v1/adventures/{adventure}/turns", new { kind = "do", text = "I whisper a secret" });
+        await Call(
+            script,
+            HttpMethod.Post,
+            $"/api/v1/adventures/{adventure}/turns",
+            new { kind = "do", text = "I whisper a secret" }
+        );
         Assert.Contains($"Bearer {backendKey}", (await ScriptedBackend.InstanceAsync()).AuthorizationHeaders);
         await Call(script, HttpMethod.Get, "/api/v1/me/api-keys");
 
         // Two-factor sign-in: enrol, confirm, sign in with a code and with a recovery code.
         var secretResponseAt = responses.Count;
         var totpSecret = Field(await Call(user, HttpMethod.Post, "/api/v1/me/2fa", new { }), "secret");
-        string CodeNow(int offset = 0) => Totp.Code(Base32.Decode(totpSecret)!, Totp.StepAt(fixture.Clock.GetUtcNow()) + offset);
+        string CodeNow(int offset = 0) =>
+            Totp.Code(Base32.Decode(totpSecret)!, Totp.StepAt(fixture.Clock.GetUtcNow()) + offset);
         var recoveryResponseAt = responses.Count;
         var confirmed = await Call(user, HttpMethod.Post, "/api/v1/me/2fa/confirm", new { code = CodeNow() });
         var recoveryCodes = RecoveryCodePattern().Matches(confirmed).Select(m => m.Value).ToArray();
         Assert.Equal(10, recoveryCodes.Length);
-        await SignIn(anonymous, "/api/v1/auth/login", new { username, password, code = CodeNow(+1) });
-        await SignIn(anonymous, "/api/v1/auth/login", new { username, password, recoveryCode = recoveryCodes[0] });
+        await SignIn(
+            anonymous,
+            "/api/v1/auth/login",
+            new
+            {
+                username,
+                password,
+                code = CodeNow(+1),
+            }
+        );
+        await SignIn(
+            anonymous,
+            "/api/v1/auth/login",
+            new
+            {
+                username,
+                password,
+                recoveryCode = recoveryCodes[0],
+            }
+        );
         await Call(user, HttpMethod.Get, "/api/v1/me/2fa");
 
         // Everything that lists what the secrets belong to, over the API and as pages.
@@ -133,8 +202,15 @@ public abstract partial class MailAndSecretsTests
 
         // A reset by mail, then everything an admin and a stranger can read.
         await Call(anonymous, HttpMethod.Post, "/api/v1/auth/password-reset", new { username });
-        var resetToken = Uri.UnescapeDataString(LinkPattern().Match(BodyOf(await smtp.WaitForMailAsync())).Groups["token"].Value);
-        await Call(anonymous, HttpMethod.Post, "/api/v1/auth/password-reset/confirm", new { token = resetToken, newPassword });
+        var resetToken = Uri.UnescapeDataString(
+            LinkPattern().Match(BodyOf(await smtp.WaitForMailAsync())).Groups["token"].Value
+        );
+        await Call(
+            anonymous,
+            HttpMethod.Post,
+            "/api/v1/auth/password-reset/confirm",
+            new { token = resetToken, newPassword }
+        );
         await Call(admin.Client, HttpMethod.Get, "/api/v1/admin/audit?limit=200");
         await Call(admin.Client, HttpMethod.Get, "/api/v1/admin/users");
         await Call(adminWeb, HttpMethod.Get, "/admin/audit");
@@ -152,7 +228,10 @@ public abstract partial class MailAndSecretsTests
             ("API key secret part", apiKey[^43..], keyResponseAt),
             ("TOTP secret", totpSecret, secretResponseAt),
             ("reset token", resetToken, null),
-        }.Concat(recoveryCodes.Select(c => ("recovery code", c, (int?)recoveryResponseAt))).Concat(tokenSecrets).ToArray();
+        }
+            .Concat(recoveryCodes.Select(c => ("recovery code", c, (int?)recoveryResponseAt)))
+            .Concat(tokenSecrets)
+            .ToArray();
         Assert.NotEmpty(logs.Lines);
         var failures = new List<string>();
         foreach (var (name, value, _) in secrets)
@@ -160,20 +239,40 @@ public abstract partial class MailAndSecretsTests
             // A refresh within the same second re-issues the very same access token (same claims): each answer that
             // handed a value out may show it.
             var issuedBy = secrets.Where(x => x.Item2 == value).Select(x => x.Item3).ToHashSet();
-            failures.AddRange(logs.Lines.Where(l => l.Contains(value, StringComparison.Ordinal)).Select(l => $"{name} in a log line: {l}"));
-            failures.AddRange(responses.Where((r, i) => !issuedBy.Contains(i) && r.Contains(value, StringComparison.Ordinal)).Select(r => $"{name} in a response: {r[..Math.Min(300, r.Length)]}"));
+            failures.AddRange(
+                logs.Lines.Where(l => l.Contains(value, StringComparison.Ordinal))
+                    .Select(l => $"{name} in a log line: {l}")
+            );
+            failures.AddRange(
+                responses
+                    .Where((r, i) => !issuedBy.Contains(i) && r.Contains(value, StringComparison.Ordinal))
+                    .Select(r => $"{name} in a response: {r[..Math.Min(300, r.Length)]}")
+            );
         }
         Assert.True(failures.Count == 0, string.Join("\n", failures));
 
-        // At rest: the TOTP secret only sealed; nothing of the above in any text column of the tables this feature writes.
-        await using var connection = await fixture.Services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
+        // At rest: the TOTP secret only sealed; nothing of the above in any text column of the tables this feature
+        // writes.
+        await using var connection = await fixture
+            .Services.GetRequiredService<IStorageProvider>()
+            .OpenAsync(CancellationToken.None);
         var stored = await connection.QuerySingleAsync<string>("SELECT secret FROM user_two_factor");
         Assert.StartsWith("v1:", stored, StringComparison.Ordinal);
         Assert.Equal(totpSecret, fixture.Services.GetRequiredService<SecretBox>().Open(stored));
-        var dump = string.Join("\n", (await connection.QueryAsync<string>(
-            "SELECT secret FROM user_two_factor UNION ALL SELECT code_hash FROM user_recovery_codes UNION ALL SELECT key_hash FROM api_keys " +
-            "UNION ALL SELECT token_hash FROM password_reset_tokens UNION ALL SELECT COALESCE(body, '') FROM outbox_messages " +
-            "UNION ALL SELECT COALESCE(detail, '') FROM audit_log UNION ALL SELECT password_hash FROM users")));
+        var dump = string.Join(
+            "\n",
+            (
+                await connection.QueryAsync<string>(
+                    "SELECT secret FROM user_two_factor UNION ALL SELECT code_hash FROM user_recovery_codes UNION ALL "
+                        + "SELECT key_hash FROM api_keys "
+                        + "UNION ALL SELECT token_hash FROM password_reset_tokens UNION ALL SELECT COALESCE(body, "
+                        + "'') FROM "
+                        + "outbox_messages "
+                        + "UNION ALL SELECT COALESCE(detail, '') FROM audit_log UNION ALL SELECT password_hash FROM "
+                        + "users"
+                )
+            )
+        );
         foreach (var (name, value, _) in secrets)
         {
             Assert.False(dump.Contains(value, StringComparison.Ordinal), $"{name} is stored in the clear");

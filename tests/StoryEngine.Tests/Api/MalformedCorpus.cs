@@ -5,12 +5,22 @@ namespace StoryEngine.Tests.Api;
 
 /// <summary>One operation of the OpenAPI document, as much of it as the corpus needs.</summary>
 public sealed record ApiOperation(
-    string Method, string Path, IReadOnlyList<string> QueryParameters, string? BodyType, JsonElement? BodySchema);
+    string Method,
+    string Path,
+    IReadOnlyList<string> QueryParameters,
+    string? BodyType,
+    JsonElement? BodySchema
+);
 
 /// <summary>A request of the corpus; <see cref="Label"/> says which malformation it carries.</summary>
 public sealed record MalformedRequest(
-    string Method, string Url, string Label, string? ContentType = null, byte[]? Body = null,
-    IReadOnlyList<(string Name, string Value)>? Headers = null)
+    string Method,
+    string Url,
+    string Label,
+    string? ContentType = null,
+    byte[]? Body = null,
+    IReadOnlyList<(string Name, string Value)>? Headers = null
+)
 {
     public HttpRequestMessage ToMessage()
     {
@@ -40,23 +50,47 @@ public static class MalformedCorpus
 {
     private static readonly string[] BadPathValues =
     [
-        "%00", "a%00b", new string('z', 600), "%E2%98%83", "%F0%9F%98%80", "%FF%FE", "..%2F..%2Fetc", "%20",
-        "-1", "99999999999999999999",
+        "%00",
+        "a%00b",
+        new string('z', 600),
+        "%E2%98%83",
+        "%F0%9F%98%80",
+        "%FF%FE",
+        "..%2F..%2Fetc",
+        "%20",
+        "-1",
+        "99999999999999999999",
     ];
 
     private static readonly string[] BadQueryValues =
-        ["abc", "-1", "99999999999999999999", "%00", "!!not-a-cursor!!", "%FF", new string('q', 2000), ""];
+    [
+        "abc",
+        "-1",
+        "99999999999999999999",
+        "%00",
+        "!!not-a-cursor!!",
+        "%FF",
+        new string('q', 2000),
+        "",
+    ];
 
     private static readonly (string Name, string Value)[][] BadHeaders =
     [
-        [("If-Match", "garbage")], [("If-Match", "\"unterminated")], [("If-Match", "W/\"1\", nonsense")],
-        [("If-None-Match", "garbage")], [("Accept", "application/xml")], [("Last-Event-ID", "not-a-number")],
+        [("If-Match", "garbage")],
+        [("If-Match", "\"unterminated")],
+        [("If-Match", "W/\"1\", nonsense")],
+        [("If-None-Match", "garbage")],
+        [("Accept", "application/xml")],
+        [("Last-Event-ID", "not-a-number")],
     ];
 
     private static readonly string[] BadContentTypes =
     [
-        "text/plain", "application/json; charset=utf-16", "application/x-www-form-urlencoded",
-        "multipart/form-data", "garbage;;;",
+        "text/plain",
+        "application/json; charset=utf-16",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+        "garbage;;;",
     ];
 
     // Fields a schema-less body is tried with: the names most of our bodies have.
@@ -70,8 +104,11 @@ public static class MalformedCorpus
             foreach (var operation in path.Value.EnumerateObject())
             {
                 var query = operation.Value.TryGetProperty("parameters", out var parameters)
-                    ? parameters.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
-                        .Select(p => p.GetProperty("name").GetString()!).ToArray()
+                    ? parameters
+                        .EnumerateArray()
+                        .Where(p => p.GetProperty("in").GetString() == "query")
+                        .Select(p => p.GetProperty("name").GetString()!)
+                        .ToArray()
                     : [];
                 string? bodyType = null;
                 JsonElement? schema = null;
@@ -89,11 +126,15 @@ public static class MalformedCorpus
 
     /// <summary>The malformed requests for an operation; <paramref name="ids"/> maps collections to real ids.</summary>
     public static IEnumerable<MalformedRequest> For(
-        ApiOperation operation, JsonElement document, IReadOnlyDictionary<string, string> ids)
+        ApiOperation operation,
+        JsonElement document,
+        IReadOnlyDictionary<string, string> ids
+    )
     {
         var segments = operation.Path.Split('/');
         var url = Url(segments, ids, badIndex: -1, badValue: "");
-        var (okType, okBody) = operation.BodyType is null ? (null, null)
+        var (okType, okBody) =
+            operation.BodyType is null ? (null, null)
             : operation.BodyType.Contains("json", StringComparison.Ordinal) ? (operation.BodyType, "{}"u8.ToArray())
             : (operation.BodyType, Multipart("card.json", "{}"u8.ToArray()).Body);
         if (operation.BodyType?.StartsWith("multipart/", StringComparison.Ordinal) == true)
@@ -159,8 +200,10 @@ public static class MalformedCorpus
         yield return Text("lone surrogate value", """{"name":"\ud800"}""");
         yield return Text("lone surrogate key", """{"\udc00":1}""");
         yield return Text("deep arrays", new string('[', 100) + new string(']', 100));
-        yield return Text("deep objects",
-            string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100));
+        yield return Text(
+            "deep objects",
+            string.Concat(Enumerable.Repeat("{\"a\":", 100)) + "1" + new string('}', 100)
+        );
         yield return ("invalid UTF-8", [.. "{\"name\":\""u8, 0xFF, 0xFE, .. "\"}"u8]);
         yield return Text("NUL in a string", """{"name":"a\u0000b","text":"a\u0000b"}""");
         yield return Text("empty", "");
@@ -169,10 +212,14 @@ public static class MalformedCorpus
         yield return Text("huge number", "123456789012345678901234567890");
         yield return Text("trailing garbage", "{} x");
         var fields = Fields(schema);
-        yield return Text("every field the wrong type",
-            "{" + string.Join(",", fields.Select(f => $"\"{f.Name}\":{WrongType(f.Type)}")) + "}");
-        yield return Text("every field a huge number",
-            "{" + string.Join(",", fields.Select(f => $"\"{f.Name}\":1e400")) + "}");
+        yield return Text(
+            "every field the wrong type",
+            "{" + string.Join(",", fields.Select(f => $"\"{f.Name}\":{WrongType(f.Type)}")) + "}"
+        );
+        yield return Text(
+            "every field a huge number",
+            "{" + string.Join(",", fields.Select(f => $"\"{f.Name}\":1e400")) + "}"
+        );
         foreach (var (name, type) in fields.Take(16))
         {
             yield return Text($"field {name} poisoned", $"{{\"{name}\":{Poison(type)}}}");
@@ -199,24 +246,26 @@ public static class MalformedCorpus
             : type.GetString()!;
     }
 
-    private static string WrongType(string type) => type switch
-    {
-        "string" => "12345",
-        "integer" or "number" => "\"abc\"",
-        "boolean" => "\"yes\"",
-        "array" => """{"x":1}""",
-        "object" => "[1]",
-        _ => "[[]]",
-    };
+    private static string WrongType(string type) =>
+        type switch
+        {
+            "string" => "12345",
+            "integer" or "number" => "\"abc\"",
+            "boolean" => "\"yes\"",
+            "array" => """{"x":1}""",
+            "object" => "[1]",
+            _ => "[[]]",
+        };
 
     // The value most likely to slip through binding of a field of this type and hurt later.
-    private static string Poison(string type) => type switch
-    {
-        "string" or "boolean" => "\"\\ud800\"",
-        "integer" or "number" => "1e400",
-        "array" => """["\udfff",{"a":1,"a":2}]""",
-        _ => """{"a":1,"a":2,"\ud800":"\udc00x"}""",
-    };
+    private static string Poison(string type) =>
+        type switch
+        {
+            "string" or "boolean" => "\"\\ud800\"",
+            "integer" or "number" => "1e400",
+            "array" => """["\udfff",{"a":1,"a":2}]""",
+            _ => """{"a":1,"a":2,"\ud800":"\udc00x"}""",
+        };
 
     private static JsonElement Resolve(JsonElement document, JsonElement schema)
     {
@@ -229,15 +278,28 @@ public static class MalformedCorpus
     }
 
     private static string Url(
-        string[] segments, IReadOnlyDictionary<string, string> ids, int badIndex, string badValue) =>
-        string.Join('/', segments.Select((s, i) => i == badIndex ? badValue
-            : s.StartsWith('{') ? ids.GetValueOrDefault(segments[i - 1], "unknown") : s));
+        string[] segments,
+        IReadOnlyDictionary<string, string> ids,
+        int badIndex,
+        string badValue
+    ) =>
+        string.Join(
+            '/',
+            segments.Select(
+                (s, i) =>
+                    i == badIndex ? badValue
+                    : s.StartsWith('{') ? ids.GetValueOrDefault(segments[i - 1], "unknown")
+                    : s
+            )
+        );
 
     private static (string Type, byte[] Body) Multipart(string fileName, byte[] file)
     {
         const string boundary = "corpus-boundary";
-        var head = Encoding.UTF8.GetBytes($"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; " +
-            $"filename=\"{fileName}\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+        var head = Encoding.UTF8.GetBytes(
+            $"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                + $"filename=\"{fileName}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        );
         var tail = Encoding.UTF8.GetBytes($"\r\n--{boundary}--\r\n");
         return ($"multipart/form-data; boundary={boundary}", [.. head, .. file, .. tail]);
     }

@@ -35,9 +35,11 @@ public abstract class MalformedInputTests(ServerFixture server)
                 var failure = await SendAsync(account.Client, request);
                 // Kestrel refuses a NUL in the path while parsing the request line, before any middleware, with a
                 // bare 400 (no hook to shape it): a 4xx, so harmless, but not yet a problem document (issue 15).
-                if (failure == "400 with Content-Type none: "
+                if (
+                    failure == "400 with Content-Type none: "
                     && request.Label.StartsWith("path", StringComparison.Ordinal)
-                    && request.Url.Contains("%00", StringComparison.Ordinal))
+                    && request.Url.Contains("%00", StringComparison.Ordinal)
+                )
                 {
                     kestrelRejected++;
                     continue;
@@ -50,8 +52,10 @@ public abstract class MalformedInputTests(ServerFixture server)
         }
         Assert.True(sent > 1000, $"Only {sent} requests were sent");
         Assert.True(kestrelRejected < sent / 10, $"{kestrelRejected} requests were refused by Kestrel");
-        Assert.True(failures.Count == 0,
-            $"{failures.Count} of {sent} requests failed:\n" + string.Join("\n", failures.Take(40)));
+        Assert.True(
+            failures.Count == 0,
+            $"{failures.Count} of {sent} requests failed:\n" + string.Join("\n", failures.Take(40))
+        );
     }
 
     [Theory]
@@ -63,12 +67,15 @@ public abstract class MalformedInputTests(ServerFixture server)
     {
         using var account = await server.CreateAccountAsync();
         var setup = await AdventureTestData.CreateAsync(account.Client);
-        foreach (var path in new[]
-        {
-            "/api/v1/personas/" + setup.PersonaId, "/api/v1/worlds/" + setup.WorldId,
-            $"/api/v1/worlds/{setup.WorldId}/characters/{setup.CharacterId}",
-            $"/api/v1/adventures/{setup.AdventureId}/state",
-        })
+        foreach (
+            var path in new[]
+            {
+                "/api/v1/personas/" + setup.PersonaId,
+                "/api/v1/worlds/" + setup.WorldId,
+                $"/api/v1/worlds/{setup.WorldId}/characters/{setup.CharacterId}",
+                $"/api/v1/adventures/{setup.AdventureId}/state",
+            }
+        )
         {
             using var content = new StringContent(patch, Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
@@ -87,13 +94,17 @@ public abstract class MalformedInputTests(ServerFixture server)
     {
         using var account = await server.CreateAccountAsync();
         var world = (await account.Client.PostJsonAsync("/api/v1/worlds", new { name = "Careful" })).Id();
-        var charx = Formats.BadCardFileTests.Zip(("card.json", Formats.CharxEntryNameTests.Card),
-            ("../../evil.txt", "boo"u8.ToArray()));
+        var charx = Formats.BadCardFileTests.Zip(
+            ("card.json", Formats.CharxEntryNameTests.Card),
+            ("../../evil.txt", "boo"u8.ToArray())
+        );
         using var content = new ByteArrayContent(charx);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/zip");
         var response = await account.Client.PostAsync($"/api/v1/worlds/{world}/characters/import", content);
         var problem = await response.AssertProblemAsync(
-            System.Net.HttpStatusCode.UnprocessableEntity, "unsafe_archive_entry");
+            System.Net.HttpStatusCode.UnprocessableEntity,
+            "unsafe_archive_entry"
+        );
         Assert.Equal("../../evil.txt", problem.Str("entry"));
         Assert.Contains("'../../evil.txt'", problem.Str("detail"), StringComparison.Ordinal);
         var characters = await (await account.Client.GetAsync($"/api/v1/worlds/{world}/characters")).JsonAsync();
@@ -112,10 +123,27 @@ public abstract class MalformedInputTests(ServerFixture server)
         ids["characters"] = setup.CharacterId;
         ids["personas"] = setup.PersonaId;
         ids["adventures"] = setup.AdventureId;
-        ids["locations"] =
-            (await client.PostJsonAsync($"/api/v1/worlds/{setup.WorldId}/locations", new { name = "Quay" })).Id();
-        ids["lorebooks"] = (await client.PostJsonAsync($"/api/v1/worlds/{setup.WorldId}/lorebooks",
-            new { name = "Book", entries = new[] { new { id = 1, keys = new[] { "fog" }, content = "Fog." } } })).Id();
+        ids["locations"] = (
+            await client.PostJsonAsync($"/api/v1/worlds/{setup.WorldId}/locations", new { name = "Quay" })
+        ).Id();
+        ids["lorebooks"] = (
+            await client.PostJsonAsync(
+                $"/api/v1/worlds/{setup.WorldId}/lorebooks",
+                new
+                {
+                    name = "Book",
+                    entries = new[]
+                    {
+                        new
+                        {
+                            id = 1,
+                            keys = new[] { "fog" },
+                            content = "Fog.",
+                        },
+                    },
+                }
+            )
+        ).Id();
         ids["entries"] = "1";
         if (path.Contains("{turnId}", StringComparison.Ordinal))
         {
@@ -170,12 +198,17 @@ public abstract class MalformedInputTests(ServerFixture server)
         {
             return $"{status} problem that is not JSON: {Shorten(body)}";
         }
-        var complete = problem.ValueKind == JsonValueKind.Object
-            && problem.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            && problem.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String
-            && problem.TryGetProperty("status", out var stated) && stated.ValueKind == JsonValueKind.Number
+        var complete =
+            problem.ValueKind == JsonValueKind.Object
+            && problem.TryGetProperty("type", out var type)
+            && type.ValueKind == JsonValueKind.String
+            && problem.TryGetProperty("title", out var title)
+            && title.ValueKind == JsonValueKind.String
+            && problem.TryGetProperty("status", out var stated)
+            && stated.ValueKind == JsonValueKind.Number
             && stated.GetInt32() == status
-            && problem.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String;
+            && problem.TryGetProperty("code", out var code)
+            && code.ValueKind == JsonValueKind.String;
         if (!complete)
         {
             return $"{status} problem without type, title, status or code: {Shorten(body)}";

@@ -4,7 +4,8 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>With nothing configured the narrator is Ollama on 127.0.0.1:11434; when nothing listens there the server still runs.</summary>
+/// <summary>With nothing configured the narrator is Ollama on 127.0.0.1:11434; when nothing listens there the server
+/// still runs.</summary>
 public sealed class NoBackendTests
 {
     [Fact]
@@ -19,8 +20,12 @@ public sealed class NoBackendTests
         {
             using var client = await fixture.CreateUserClientAsync();
             var setup = await AdventureTestData.CreateAsync(client);
-            var problem = await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "hello?" }))
-                .AssertProblemAsync(HttpStatusCode.BadGateway, "backend_unavailable");
+            var problem = await (
+                await client.PostAsJsonAsync(
+                    $"/api/v1/adventures/{setup.AdventureId}/turns",
+                    new { kind = "do", text = "hello?" }
+                )
+            ).AssertProblemAsync(HttpStatusCode.BadGateway, "backend_unavailable");
             // The player is told to come back; the address and the key to fix are the operator's (issue #15, fault 6).
             Assert.Contains("Try again in a minute", problem.Str("detail"), StringComparison.Ordinal);
             HttpAssertions.AssertDisclosesNothing(problem);

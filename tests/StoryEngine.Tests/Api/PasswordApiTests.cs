@@ -15,17 +15,30 @@ public abstract class PasswordApiTests(ServerFixture server)
         using var laptop = await server.CreateAccountAsync();
         using var phone = await server.SignInAsync(laptop.Username);
 
-        var changed = await laptop.Client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = laptop.Password, newPassword = NewPassword });
+        var changed = await laptop.Client.PostAsJsonAsync(
+            "/api/v1/me/password",
+            new { currentPassword = laptop.Password, newPassword = NewPassword }
+        );
         Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
 
         Assert.Equal(HttpStatusCode.OK, (await laptop.Client.GetAsync("/api/v1/me")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await laptop.Client.RefreshAsync(laptop.RefreshToken)).StatusCode);
-        await (await phone.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
-        await (await phone.Client.RefreshAsync(phone.RefreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        await (await phone.Client.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
+        await (await phone.Client.RefreshAsync(phone.RefreshToken)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_refresh_token"
+        );
 
         using var anonymous = server.CreateClient();
-        await (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = laptop.Username, password = laptop.Password }))
-            .AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (
+            await anonymous.PostAsJsonAsync(
+                "/api/v1/auth/login",
+                new { username = laptop.Username, password = laptop.Password }
+            )
+        ).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
         using var again = await server.SignInAsync(laptop.Username, NewPassword);
     }
 
@@ -35,8 +48,12 @@ public abstract class PasswordApiTests(ServerFixture server)
         using var laptop = await server.CreateAccountAsync();
         using var phone = await server.SignInAsync(laptop.Username);
 
-        var refused = await (await laptop.Client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "not my password at all", newPassword = NewPassword }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var refused = await (
+            await laptop.Client.PostAsJsonAsync(
+                "/api/v1/me/password",
+                new { currentPassword = "not my password at all", newPassword = NewPassword }
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(refused.GetProperty("errors").TryGetProperty("currentPassword", out _));
 
         Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(phone.AccessToken));
@@ -52,9 +69,17 @@ public abstract class PasswordApiTests(ServerFixture server)
     public async Task a_weak_new_password_is_refused_with_the_reason(string weak, string reason)
     {
         using var account = await server.CreateAccountAsync();
-        var refused = await (await account.Client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = account.Password, newPassword = weak }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Contains(reason, refused.GetProperty("errors").GetProperty("newPassword")[0].GetString(), StringComparison.Ordinal);
+        var refused = await (
+            await account.Client.PostAsJsonAsync(
+                "/api/v1/me/password",
+                new { currentPassword = account.Password, newPassword = weak }
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Contains(
+            reason,
+            refused.GetProperty("errors").GetProperty("newPassword")[0].GetString(),
+            StringComparison.Ordinal
+        );
         using var stillOld = await server.SignInAsync(account.Username, account.Password);
     }
 
@@ -63,11 +88,23 @@ public abstract class PasswordApiTests(ServerFixture server)
     {
         using var client = server.CreateClient();
         var name = TestAccounts.NewName("pw");
-        foreach (var (password, reason) in new[] { ("iloveyou2024!", "commonly used"), (name + "  ", "not be the username"), ("1qaz2wsx3edc4rfv", "commonly used") })
+        foreach (
+            var (password, reason) in new[]
+            {
+                ("iloveyou2024!", "commonly used"),
+                (name + "  ", "not be the username"),
+                ("1qaz2wsx3edc4rfv", "commonly used"),
+            }
+        )
         {
-            var refused = await (await client.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password }))
-                .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-            Assert.Contains(reason, refused.GetProperty("errors").GetProperty("password")[0].GetString(), StringComparison.Ordinal);
+            var refused = await (
+                await client.PostAsJsonAsync("/api/v1/auth/register", new { username = name, password })
+            ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+            Assert.Contains(
+                reason,
+                refused.GetProperty("errors").GetProperty("password")[0].GetString(),
+                StringComparison.Ordinal
+            );
         }
         await client.PostJsonAsync("/api/v1/auth/register", new { username = name, password = TestAccounts.Password });
     }

@@ -10,11 +10,24 @@ public abstract class PersonasApiTests(ServerFixture server)
     public async Task persona_belongs_to_the_player_not_to_a_world()
     {
         using var client = await server.CreateUserClientAsync();
-        var created = await client.PostJsonAsync("/api/v1/personas", new { name = "Wren", description = "A cartographer", tags = new[] { "traveller" } });
+        var created = await client.PostJsonAsync(
+            "/api/v1/personas",
+            new
+            {
+                name = "Wren",
+                description = "A cartographer",
+                tags = new[] { "traveller" },
+            }
+        );
         var id = created.Id();
         Assert.False(created.TryGetProperty("worldId", out _));
 
-        var patched = await (await client.PatchAsync($"/api/v1/personas/{id}", JsonContent.Create(new { description = "A tired cartographer" }))).JsonAsync();
+        var patched = await (
+            await client.PatchAsync(
+                $"/api/v1/personas/{id}",
+                JsonContent.Create(new { description = "A tired cartographer" })
+            )
+        ).JsonAsync();
         Assert.Equal("Wren", patched.Str("name"));
         Assert.Equal("A tired cartographer", patched.Str("description"));
 
@@ -22,7 +35,16 @@ public abstract class PersonasApiTests(ServerFixture server)
         await (await other.GetAsync($"/api/v1/personas/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/personas/{id}")).StatusCode);
-        Assert.Equal(id, Assert.Single((await (await client.GetAsync("/api/v1/personas/trash")).JsonAsync()).GetProperty("items").EnumerateArray()).Id());
+        Assert.Equal(
+            id,
+            Assert
+                .Single(
+                    (await (await client.GetAsync("/api/v1/personas/trash")).JsonAsync())
+                        .GetProperty("items")
+                        .EnumerateArray()
+                )
+                .Id()
+        );
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/v1/personas/{id}/restore", null)).StatusCode);
     }
 }

@@ -16,8 +16,10 @@ public sealed partial class ProblemCatalogueTests
         var documented = DocumentedCodes();
         var catalogued = ProblemCodes.Catalogue.SelectMany(k => k.Codes.Select(c => (Code: c, k.Status))).ToArray();
 
-        Assert.Equal(catalogued.Select(c => c.Code).Order(StringComparer.Ordinal),
-            documented.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(
+            catalogued.Select(c => c.Code).Order(StringComparer.Ordinal),
+            documented.Keys.Order(StringComparer.Ordinal)
+        );
         Assert.All(catalogued, c => Assert.Contains(c.Status, documented[c.Code]));
     }
 
@@ -36,7 +38,8 @@ public sealed partial class ProblemCatalogueTests
     [Fact]
     public void each_refusal_type_gets_the_status_of_its_row_and_carries_a_code_of_that_row()
     {
-        var types = typeof(StoryEngineException).Assembly.GetTypes()
+        var types = typeof(StoryEngineException)
+            .Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(StoryEngineException)) && !t.IsAbstract);
         foreach (var type in types)
         {
@@ -46,8 +49,13 @@ public sealed partial class ProblemCatalogueTests
         Assert.Equal(409, ProblemCodes.For(new ConflictException("taken", "username_taken")).Status);
         Assert.Equal(404, ProblemCodes.For(new NotFoundException("turn", "t")).Status);
         // The handler writes a quota problem as 429 with its own fields; pages kept the 400 of its base, and still do.
-        var quota = new Core.Usage.QuotaExceededException("daily", 1, 1, DateTimeOffset.UnixEpoch,
-            TimeSpan.FromSeconds(1));
+        var quota = new Core.Usage.QuotaExceededException(
+            "daily",
+            1,
+            1,
+            DateTimeOffset.UnixEpoch,
+            TimeSpan.FromSeconds(1)
+        );
         Assert.Equal(400, ProblemCodes.For(quota).Status);
     }
 
@@ -60,8 +68,10 @@ public sealed partial class ProblemCatalogueTests
         var codes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (Match row in TableRow().Matches(section))
         {
-            var statuses = Regex.Matches(row.Groups["status"].Value, "[0-9]{3}")
-                .Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var statuses = Regex
+                .Matches(row.Groups["status"].Value, "[0-9]{3}")
+                .Select(m => int.Parse(m.Value, System.Globalization.CultureInfo.InvariantCulture))
+                .ToArray();
             foreach (Match code in Regex.Matches(row.Groups["codes"].Value, "`([a-z_]+)`"))
             {
                 var name = code.Groups[1].Value;

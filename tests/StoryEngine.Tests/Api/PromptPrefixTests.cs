@@ -15,25 +15,54 @@ public abstract class PromptPrefixTests(ServerFixture server)
     private readonly string _marker = "pp" + Guid.NewGuid().ToString("N")[..10];
 
     private static string Change(object[] characters) =>
-        JsonSerializer.Serialize(new { timeOfDay = (string?)null, newCharacters = Array.Empty<string>(), characters, quests = Array.Empty<object>() });
+        JsonSerializer.Serialize(
+            new
+            {
+                timeOfDay = (string?)null,
+                newCharacters = Array.Empty<string>(),
+                characters,
+                quests = Array.Empty<object>(),
+            }
+        );
 
     private static object Character(string name, string location, string[]? addItems = null) =>
-        new { name, location, health = (string?)null, addConditions = Array.Empty<string>(), removeConditions = Array.Empty<string>(), addItems = addItems ?? [], removeItems = Array.Empty<string>(), relationships = Array.Empty<object>() };
+        new
+        {
+            name,
+            location,
+            health = (string?)null,
+            addConditions = Array.Empty<string>(),
+            removeConditions = Array.Empty<string>(),
+            addItems = addItems ?? [],
+            removeItems = Array.Empty<string>(),
+            relationships = Array.Empty<object>(),
+        };
 
-    /// <summary>Takes a turn, waits for its state job, and returns the turn and the narration request it made.</summary>
-    private static async Task<(JsonElement Turn, JsonArray Messages)> TurnAsync(ScriptedBackend backend, HttpClient client, string adventureId, string text)
+    /// <summary>Takes a turn, waits for its state job, and returns the turn and the narration request it
+    /// made.</summary>
+    private static async Task<(JsonElement Turn, JsonArray Messages)> TurnAsync(
+        ScriptedBackend backend,
+        HttpClient client,
+        string adventureId,
+        string text
+    )
     {
         var turn = await AdventureTestData.TakeTurnAsync(client, adventureId, text);
         Assert.Equal("completed", turn.Str("status"));
         await BackgroundJobs.SettleAsync(client, adventureId, atLeast: turn.GetProperty("number").GetInt32());
-        var request = backend.Requests.Single(r => r["response_format"] is null && r["format"] is null
-            && r["messages"]!.AsArray()[^1]!["content"]!.GetValue<string>().Contains(text, StringComparison.Ordinal));
+        var request = backend.Requests.Single(r =>
+            r["response_format"] is null
+            && r["format"] is null
+            && r["messages"]!.AsArray()[^1]!["content"]!.GetValue<string>().Contains(text, StringComparison.Ordinal)
+        );
         return (turn, request["messages"]!.AsArray());
     }
 
-    private static List<string> Texts(JsonArray messages) => [.. messages.Select(m => m!["role"]!.GetValue<string>() + ": " + m["content"]!.GetValue<string>())];
+    private static List<string> Texts(JsonArray messages) =>
+        [.. messages.Select(m => m!["role"]!.GetValue<string>() + ": " + m["content"]!.GetValue<string>())];
 
-    private static int Count(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+    private static int Count(string text, string part) =>
+        (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 
     [Fact]
     public async Task each_prompt_begins_with_the_whole_previous_prompt_and_repeats_no_lore_or_unchanged_state()
@@ -41,23 +70,49 @@ public abstract class PromptPrefixTests(ServerFixture server)
         var backend = await ScriptedBackend.InstanceAsync();
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
-        await client.PostJsonAsync($"/api/v1/worlds/{setup.WorldId}/lorebooks", new
-        {
-            name = "Saltmere lore",
-            scanDepth = 1,
-            entries = new object[]
+        await client.PostJsonAsync(
+            $"/api/v1/worlds/{setup.WorldId}/lorebooks",
+            new
             {
-                new { id = 1, keys = new[] { "lighthouse" }, content = $"LIGHT-{_marker}: the lighthouse has been dark for ten years." },
-                new { id = 2, keys = new[] { "cellar" }, content = $"CELLAR-{_marker}: the cellar floods at high tide." },
-            },
-        });
-        backend.ScriptStructured(_marker + " one", Change([Character("Maren", "the lighthouse", ["brass key"]), Character("Wren", "the pier")]));
+                name = "Saltmere lore",
+                scanDepth = 1,
+                entries = new object[]
+                {
+                    new
+                    {
+                        id = 1,
+                        keys = new[] { "lighthouse" },
+                        content = $"LIGHT-{_marker}: the lighthouse has been " + "dark for ten years.",
+                    },
+                    new
+                    {
+                        id = 2,
+                        keys = new[] { "cellar" },
+                        content = $"CELLAR-{_marker}: the cellar floods at high " + "tide.",
+                    },
+                },
+            }
+        );
+        backend.ScriptStructured(
+            _marker + " one",
+            Change([Character("Maren", "the lighthouse", ["brass key"]), Character("Wren", "the pier")])
+        );
         backend.ScriptStructured(_marker + " two", Change([Character("Maren", "the cellar")]));
         backend.ScriptStructured(_marker + " three", Change([]));
 
         var (_, first) = await TurnAsync(backend, client, setup.AdventureId, $"{_marker} one: I climb the lighthouse");
-        var (second, secondMessages) = await TurnAsync(backend, client, setup.AdventureId, $"{_marker} two: from the lighthouse I go down to the cellar");
-        var (_, thirdMessages) = await TurnAsync(backend, client, setup.AdventureId, $"{_marker} three: I look around the lighthouse cellar");
+        var (second, secondMessages) = await TurnAsync(
+            backend,
+            client,
+            setup.AdventureId,
+            $"{_marker} two: from " + "the lighthouse I go down to the cellar"
+        );
+        var (_, thirdMessages) = await TurnAsync(
+            backend,
+            client,
+            setup.AdventureId,
+            $"{_marker} three: I look " + "around the lighthouse cellar"
+        );
 
         // The whole earlier prompt is where the next one starts, message for message.
         Assert.Equal(Texts(first), Texts(secondMessages).Take(first.Count));
@@ -82,10 +137,14 @@ public abstract class PromptPrefixTests(ServerFixture server)
         Assert.DoesNotContain($"LIGHT-{_marker}", thirdBlock, StringComparison.Ordinal);
 
         // The inspector says why the entry is not in turn 2's block.
-        var context = await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{second.Id()}/context")).JsonAsync();
+        var context = await (
+            await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{second.Id()}/context")
+        ).JsonAsync();
         var lore = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "triggered lore");
         Assert.Contains("already shows", lore.Str("note"), StringComparison.Ordinal);
-        Assert.Contains(context.GetProperty("lore").GetProperty("fired").EnumerateArray(), f => f.GetProperty("entryId").GetInt32() == 1);
+        Assert.Contains(context.GetProperty("lore").GetProperty("fired").EnumerateArray(), f =>
+            f.GetProperty("entryId").GetInt32() == 1
+        );
     }
 
     [Fact]
@@ -94,11 +153,22 @@ public abstract class PromptPrefixTests(ServerFixture server)
         var backend = await ScriptedBackend.InstanceAsync();
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
-        await client.PostJsonAsync($"/api/v1/worlds/{setup.WorldId}/lorebooks", new
-        {
-            name = "Bells",
-            entries = new object[] { new { id = 1, keys = new[] { "bell" }, content = $"BELL-{_marker}: the bell was cast from a sunken ship." } },
-        });
+        await client.PostJsonAsync(
+            $"/api/v1/worlds/{setup.WorldId}/lorebooks",
+            new
+            {
+                name = "Bells",
+                entries = new object[]
+                {
+                    new
+                    {
+                        id = 1,
+                        keys = new[] { "bell" },
+                        content = $"BELL-{_marker}: the bell " + "was cast from a sunken ship.",
+                    },
+                },
+            }
+        );
         await TurnAsync(backend, client, setup.AdventureId, $"{_marker} one: the bell rings");
         (await client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/undo", null)).EnsureSuccessStatusCode();
 

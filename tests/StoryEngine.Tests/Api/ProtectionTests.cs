@@ -5,18 +5,21 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>Rate limits, security headers and CORS, each on a server of its own so other tests keep their budgets.</summary>
+/// <summary>Rate limits, security headers and CORS, each on a server of its own so other tests keep their
+/// budgets.</summary>
 public sealed class ProtectionTests
 {
     [Fact]
     public async Task going_over_a_rate_limit_gets_429_with_retry_after()
     {
-        await using var owned = await StartAsync(new()
-        {
-            ["RateLimits:ApiPerMinute"] = "5",
-            ["RateLimits:AuthPerMinute"] = "4",
-            ["RateLimits:GenerationPerMinute"] = "2",
-        });
+        await using var owned = await StartAsync(
+            new()
+            {
+                ["RateLimits:ApiPerMinute"] = "5",
+                ["RateLimits:AuthPerMinute"] = "4",
+                ["RateLimits:GenerationPerMinute"] = "2",
+            }
+        );
         var server = owned.Fixture;
         using var client = await server.CreateUserClientAsync(); // 2 auth requests
 
@@ -31,13 +34,20 @@ public sealed class ProtectionTests
         // Another user has a budget of their own.
         using var other = await server.CreateUserClientAsync(); // 2 more auth requests: the IP's 4 are used
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/v1/worlds")).StatusCode);
-        await (await other.PostAsJsonAsync("/api/v1/auth/login", new { username = "x", password = "y" }))
-            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (
+            await other.PostAsJsonAsync("/api/v1/auth/login", new { username = "x", password = "y" })
+        ).AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         // Password reset shares the sign-in budget: it cannot be used to spam mail or guess tokens.
-        await (await other.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = "x" }))
-            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
-        await (await other.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token = "pr_x", newPassword = "a long enough password" }))
-            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (await other.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = "x" })).AssertProblemAsync(
+            HttpStatusCode.TooManyRequests,
+            "rate_limited"
+        );
+        await (
+            await other.PostAsJsonAsync(
+                "/api/v1/auth/password-reset/confirm",
+                new { token = "pr_x", newPassword = "a long enough password" }
+            )
+        ).AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
     }
 
     [Fact]
@@ -48,10 +58,16 @@ public sealed class ProtectionTests
         var setup = await AdventureTestData.CreateAsync(client);
         await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "one");
         await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "two");
-        await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "three" }))
-            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (
+            await client.PostAsJsonAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/turns",
+                new { kind = "do", text = "three" }
+            )
+        ).AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
         var log = await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/events?limit=200")).JsonAsync();
-        Assert.DoesNotContain(log.GetProperty("items").EnumerateArray(), e => e.GetProperty("payload").ToString().Contains("three", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.GetProperty("items").EnumerateArray(), e =>
+            e.GetProperty("payload").ToString().Contains("three", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -62,7 +78,11 @@ public sealed class ProtectionTests
         var response = await client.GetAsync("/health");
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
-        Assert.Contains("frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains(
+            "frame-ancestors 'none'",
+            response.Headers.GetValues("Content-Security-Policy").Single(),
+            StringComparison.Ordinal
+        );
 
         foreach (var (origin, allowed) in new[] { ("https://stories.example", true), ("https://evil.example", false) })
         {
@@ -90,7 +110,8 @@ public sealed class ProtectionTests
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"), "a preflight was allowed");
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Methods"), "a preflight was allowed");
 
-        // A simple request is answered (the browser, not the server, withholds it) but carries no permission to read it.
+        // A simple request is answered (the browser, not the server, withholds it) but carries no permission to read
+        // it.
         foreach (var url in new[] { "/api/v1/me", "/health", "/signin" })
         {
             using var simple = new HttpRequestMessage(HttpMethod.Get, url);

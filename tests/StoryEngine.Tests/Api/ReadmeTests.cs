@@ -4,7 +4,8 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>The README's API walk-through is run as written (with the test server's address), so it stays true.</summary>
+/// <summary>The README's API walk-through is run as written (with the test server's address), so it stays
+/// true.</summary>
 public sealed partial class ReadmeTests
 {
     [Fact]
@@ -21,7 +22,11 @@ public sealed partial class ReadmeTests
         try
         {
             script = script.Replace("localhost:5080", fixture.BaseAddress.Authority, StringComparison.Ordinal);
-            var info = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var info = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
             using var bash = Process.Start(info)!;
             var stdout = bash.StandardOutput.ReadToEndAsync();
             var stderr = bash.StandardError.ReadToEndAsync();
@@ -47,7 +52,9 @@ public sealed partial class ReadmeTests
                 return dir.FullName;
             }
         }
-        throw new InvalidOperationException("Cannot find the repository root (StoryEngine.slnx) above " + AppContext.BaseDirectory);
+        throw new InvalidOperationException(
+            "Cannot find the repository root (StoryEngine.slnx) above " + AppContext.BaseDirectory
+        );
     }
 
     [GeneratedRegex("```bash\\n(.*?)```", RegexOptions.Singleline)]

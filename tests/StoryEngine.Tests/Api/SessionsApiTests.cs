@@ -5,22 +5,33 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>Logout, the session list, revoking sessions and refresh-token reuse (issue 4, "sign-in lifecycle").</summary>
+/// <summary>Logout, the session list, revoking sessions and refresh-token reuse (issue 4, "sign-in
+/// lifecycle").</summary>
 public abstract class SessionsApiTests(ServerFixture server)
 {
     [Fact]
     public async Task an_access_token_is_refused_once_its_fifteen_minutes_are_over_and_refresh_still_works()
     {
         using var account = await server.CreateAccountAsync();
-        // Minted now on the server's clock: good until 15 minutes later (Auth:AccessTokenMinutes), checked on that clock.
-        var issuedAt = long.Parse(TestAccounts.ClaimOf(account.AccessToken, "iat"), System.Globalization.CultureInfo.InvariantCulture);
-        var expires = long.Parse(TestAccounts.ClaimOf(account.AccessToken, "exp"), System.Globalization.CultureInfo.InvariantCulture);
+        // Minted now on the server's clock: good until 15 minutes later (Auth:AccessTokenMinutes), checked on that
+        // clock.
+        var issuedAt = long.Parse(
+            TestAccounts.ClaimOf(account.AccessToken, "iat"),
+            System.Globalization.CultureInfo.InvariantCulture
+        );
+        var expires = long.Parse(
+            TestAccounts.ClaimOf(account.AccessToken, "exp"),
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         Assert.Equal(15 * 60, expires - issuedAt);
 
         server.Clock.Advance(TimeSpan.FromMinutes(14));
         Assert.Equal(HttpStatusCode.OK, (await account.Client.GetAsync("/api/v1/me")).StatusCode);
         server.Clock.Advance(TimeSpan.FromMinutes(2));
-        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
 
         // The session itself lives on: its refresh token buys a fresh access token, which works.
         var refreshed = await (await account.Client.RefreshAsync(account.RefreshToken)).JsonAsync();
@@ -32,12 +43,24 @@ public abstract class SessionsApiTests(ServerFixture server)
     public async Task logout_ends_the_session_at_once_for_its_access_and_refresh_tokens()
     {
         using var account = await server.CreateAccountAsync();
-        Assert.Equal(HttpStatusCode.NoContent, (await account.Client.PostAsync("/api/v1/auth/logout", null)).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await account.Client.PostAsync("/api/v1/auth/logout", null)).StatusCode
+        );
 
-        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
-        await (await account.Client.RefreshAsync(account.RefreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
+        await (await account.Client.RefreshAsync(account.RefreshToken)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_refresh_token"
+        );
         using var anonymous = server.CreateClient();
-        await (await anonymous.PostAsync("/api/v1/auth/logout", null)).AssertProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        await (await anonymous.PostAsync("/api/v1/auth/logout", null)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "unauthorized"
+        );
     }
 
     [Fact]
@@ -57,7 +80,9 @@ public abstract class SessionsApiTests(ServerFixture server)
         Assert.Equal("127.0.0.1", items[0].Str("ip"));
         Assert.True(items[0].GetProperty("expiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(29));
         Assert.True(items[0].TryGetProperty("lastUsedAt", out _));
-        foreach (var secret in new[] { laptop.RefreshToken, phone.RefreshToken, laptop.AccessToken, "refreshToken", "hash" })
+        foreach (
+            var secret in new[] { laptop.RefreshToken, phone.RefreshToken, laptop.AccessToken, "refreshToken", "hash" }
+        )
         {
             Assert.DoesNotContain(secret, body, StringComparison.OrdinalIgnoreCase);
         }
@@ -69,13 +94,27 @@ public abstract class SessionsApiTests(ServerFixture server)
         using var laptop = await server.CreateAccountAsync();
         using var phone = await server.SignInAsync(laptop.Username);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await laptop.Client.DeleteAsync($"/api/v1/me/sessions/{phone.SessionId}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await laptop.Client.DeleteAsync($"/api/v1/me/sessions/{phone.SessionId}")).StatusCode
+        );
 
-        await (await phone.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
-        await (await phone.Client.RefreshAsync(phone.RefreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
-        var left = (await (await laptop.Client.GetAsync("/api/v1/me/sessions")).JsonAsync()).GetProperty("items").EnumerateArray();
+        await (await phone.Client.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
+        await (await phone.Client.RefreshAsync(phone.RefreshToken)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_refresh_token"
+        );
+        var left = (await (await laptop.Client.GetAsync("/api/v1/me/sessions")).JsonAsync())
+            .GetProperty("items")
+            .EnumerateArray();
         Assert.Equal([laptop.SessionId], left.Select(i => i.Id()));
-        await (await laptop.Client.DeleteAsync($"/api/v1/me/sessions/{phone.SessionId}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await laptop.Client.DeleteAsync($"/api/v1/me/sessions/{phone.SessionId}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
         Assert.Equal(HttpStatusCode.OK, (await laptop.Client.GetAsync("/api/v1/me")).StatusCode);
     }
 
@@ -85,10 +124,18 @@ public abstract class SessionsApiTests(ServerFixture server)
         using var mallory = await server.CreateAccountAsync();
         using var alice = await server.CreateAccountAsync();
 
-        await (await mallory.Client.DeleteAsync($"/api/v1/me/sessions/{alice.SessionId}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await mallory.Client.DeleteAsync("/api/v1/me/sessions/not-an-id")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await mallory.Client.DeleteAsync($"/api/v1/me/sessions/{alice.SessionId}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
+        await (await mallory.Client.DeleteAsync("/api/v1/me/sessions/not-an-id")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
         Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(alice.AccessToken));
-        var listed = (await (await mallory.Client.GetAsync("/api/v1/me/sessions")).JsonAsync()).GetProperty("items").EnumerateArray();
+        var listed = (await (await mallory.Client.GetAsync("/api/v1/me/sessions")).JsonAsync())
+            .GetProperty("items")
+            .EnumerateArray();
         Assert.DoesNotContain(listed, i => i.Id() == alice.SessionId);
     }
 
@@ -103,9 +150,15 @@ public abstract class SessionsApiTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.OK, await server.MeStatusAsync(third.Str("accessToken")));
 
         // The first token, traded long ago, shows up again: someone copied it.
-        await (await client.RefreshAsync(account.RefreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        await (await client.RefreshAsync(account.RefreshToken)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_refresh_token"
+        );
 
-        await (await client.RefreshAsync(third.Str("refreshToken"))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+        await (await client.RefreshAsync(third.Str("refreshToken"))).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_refresh_token"
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(third.Str("accessToken")));
         Assert.Equal(HttpStatusCode.Unauthorized, await server.MeStatusAsync(account.AccessToken));
         // Only that session: the same user's other device is not touched.
@@ -124,7 +177,10 @@ public abstract class SessionsApiTests(ServerFixture server)
         foreach (var winner in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
         {
             var tokens = await winner.JsonAsync();
-            await (await client.RefreshAsync(tokens.Str("refreshToken"))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_refresh_token");
+            await (await client.RefreshAsync(tokens.Str("refreshToken"))).AssertProblemAsync(
+                HttpStatusCode.Unauthorized,
+                "invalid_refresh_token"
+            );
         }
     }
 
@@ -136,10 +192,15 @@ public abstract class SessionsApiTests(ServerFixture server)
 
         // Straight in the database, as another node or the CLI would: this process is not told.
         var store = server.Services.GetRequiredService<ISessionStore>();
-        Assert.True(await store.RevokeAsync(account.Id, account.SessionId, server.Clock.GetUtcNow(), CancellationToken.None));
+        Assert.True(
+            await store.RevokeAsync(account.Id, account.SessionId, server.Clock.GetUtcNow(), CancellationToken.None)
+        );
 
         server.Clock.Advance(TimeSpan.FromSeconds(6)); // Auth:SessionCheckSeconds is 5
-        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_token");
+        await (await account.Client.GetAsync("/api/v1/me")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_token"
+        );
     }
 }
 

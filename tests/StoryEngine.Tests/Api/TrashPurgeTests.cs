@@ -21,30 +21,54 @@ public abstract class TrashPurgeTests
         await client.PostJsonAsync($"/api/v1/worlds/{doomed}/characters", new { name = "Inside" });
         await client.PostJsonAsync($"/api/v1/worlds/{doomed}/locations", new { name = "Somewhere" });
         var kept = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Kept" })).Id();
-        var keptCharacter = (await client.PostJsonAsync($"/api/v1/worlds/{kept}/characters", new { name = "Stays" })).Id();
-        var droppedCharacter = (await client.PostJsonAsync($"/api/v1/worlds/{kept}/characters", new { name = "Dropped" })).Id();
+        var keptCharacter = (
+            await client.PostJsonAsync($"/api/v1/worlds/{kept}/characters", new { name = "Stays" })
+        ).Id();
+        var droppedCharacter = (
+            await client.PostJsonAsync($"/api/v1/worlds/{kept}/characters", new { name = "Dropped" })
+        ).Id();
         await client.DeleteAsync($"/api/v1/worlds/{doomed}");
         await client.DeleteAsync($"/api/v1/worlds/{kept}/characters/{droppedCharacter}");
 
         var job = fixture.Services.GetRequiredService<TrashPurgeJob>();
         fixture.Clock.Advance(TimeSpan.FromDays(29));
         Assert.Equal(0, await job.ExecuteAsync(CancellationToken.None));
-        Assert.Equal(1L, await CountAsync(fixture, "SELECT COUNT(*) FROM worlds WHERE id = @id AND deleted_at IS NOT NULL", doomed));
+        Assert.Equal(
+            1L,
+            await CountAsync(
+                fixture,
+                "SELECT COUNT(*) FROM worlds WHERE id = @id AND deleted_at IS " + "NOT NULL",
+                doomed
+            )
+        );
 
         fixture.Clock.Advance(TimeSpan.FromDays(2));
-        Assert.Equal(4, await job.ExecuteAsync(CancellationToken.None)); // world, its character and location, the dropped character
+        // world, its character and location, the dropped character
+        Assert.Equal(4, await job.ExecuteAsync(CancellationToken.None));
 
         Assert.Equal(0L, await CountAsync(fixture, "SELECT COUNT(*) FROM worlds WHERE id = @id", doomed));
         Assert.Equal(0L, await CountAsync(fixture, "SELECT COUNT(*) FROM characters WHERE parent_id = @id", doomed));
         Assert.Equal(0L, await CountAsync(fixture, "SELECT COUNT(*) FROM locations WHERE parent_id = @id", doomed));
         Assert.Equal(0L, await CountAsync(fixture, "SELECT COUNT(*) FROM characters WHERE id = @id", droppedCharacter));
-        Assert.Equal(1L, await CountAsync(fixture, "SELECT COUNT(*) FROM characters WHERE id = @id AND deleted_at IS NULL", keptCharacter));
-        Assert.Equal(1L, await CountAsync(fixture, "SELECT COUNT(*) FROM worlds WHERE id = @id AND deleted_at IS NULL", kept));
+        Assert.Equal(
+            1L,
+            await CountAsync(
+                fixture,
+                "SELECT COUNT(*) FROM characters WHERE id = @id AND deleted_at " + "IS NULL",
+                keptCharacter
+            )
+        );
+        Assert.Equal(
+            1L,
+            await CountAsync(fixture, "SELECT COUNT(*) FROM worlds WHERE id = @id AND deleted_at IS " + "NULL", kept)
+        );
     }
 
     private static async Task<long> CountAsync(ServerFixture fixture, string sql, string id)
     {
-        await using var connection = await fixture.Services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
+        await using var connection = await fixture
+            .Services.GetRequiredService<IStorageProvider>()
+            .OpenAsync(CancellationToken.None);
         return await connection.ExecuteScalarAsync<long>(sql, new { id });
     }
 

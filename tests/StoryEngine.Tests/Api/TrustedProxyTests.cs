@@ -14,7 +14,8 @@ public sealed class TrustedProxyTests
     public async Task forwarded_headers_are_ignored_unless_the_proxy_is_trusted()
     {
         await WithServerAsync(new(), async server =>
-            Assert.Equal("127.0.0.1", await AuditedAddressOfFailedSignInAsync(server, forwardedFor: "203.0.113.7")));
+            Assert.Equal("127.0.0.1", await AuditedAddressOfFailedSignInAsync(server, forwardedFor: "203.0.113.7"))
+        );
     }
 
     [Fact]
@@ -22,15 +23,19 @@ public sealed class TrustedProxyTests
     {
         await WithServerAsync(new() { ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" }, async server =>
         {
-        Assert.Equal("203.0.113.7", await AuditedAddressOfFailedSignInAsync(server, forwardedFor: "203.0.113.7"));
+            Assert.Equal("203.0.113.7", await AuditedAddressOfFailedSignInAsync(server, forwardedFor: "203.0.113.7"));
 
-        // The proxy terminated TLS: the response is an HTTPS one, so it carries HSTS.
-        using var client = server.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
-        request.Headers.Add("X-Forwarded-Proto", "https");
-        var response = await client.SendAsync(request);
-        Assert.Contains("max-age=", response.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
-        Assert.False((await client.GetAsync("/health/live")).Headers.Contains("Strict-Transport-Security"));
+            // The proxy terminated TLS: the response is an HTTPS one, so it carries HSTS.
+            using var client = server.CreateClient();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+            request.Headers.Add("X-Forwarded-Proto", "https");
+            var response = await client.SendAsync(request);
+            Assert.Contains(
+                "max-age=",
+                response.Headers.GetValues("Strict-Transport-Security").Single(),
+                StringComparison.Ordinal
+            );
+            Assert.False((await client.GetAsync("/health/live")).Headers.Contains("Strict-Transport-Security"));
         });
     }
 
@@ -38,7 +43,11 @@ public sealed class TrustedProxyTests
     public async Task a_trusted_network_counts_as_well()
     {
         await WithServerAsync(new() { ["ForwardedHeaders:KnownNetworks:0"] = "127.0.0.0/8" }, async server =>
-            Assert.Equal("198.51.100.20", await AuditedAddressOfFailedSignInAsync(server, forwardedFor: "198.51.100.20")));
+            Assert.Equal(
+                "198.51.100.20",
+                await AuditedAddressOfFailedSignInAsync(server, forwardedFor: "198.51.100.20")
+            )
+        );
     }
 
     private static async Task<string> AuditedAddressOfFailedSignInAsync(ServerFixture server, string forwardedFor)
@@ -52,7 +61,9 @@ public sealed class TrustedProxyTests
         };
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request)).StatusCode);
-        var audit = await (await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=auth.login.failed")).JsonAsync();
+        var audit = await (
+            await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=auth.login.failed")
+        ).JsonAsync();
         return audit.GetProperty("items").EnumerateArray().Single().Str("ip");
     }
 

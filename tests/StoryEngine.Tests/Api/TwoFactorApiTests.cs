@@ -22,37 +22,74 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         var secret = enrolment.Str("secret");
         Assert.Matches("^[A-Z2-7]{32}$", secret);
         Assert.Contains($"secret={secret}", enrolment.Str("otpauthUri"), StringComparison.Ordinal);
-        Assert.StartsWith($"otpauth://totp/Story%20Engine:{account.Username}?", enrolment.Str("otpauthUri"), StringComparison.Ordinal);
+        Assert.StartsWith(
+            $"otpauth://totp/Story%20Engine:{account.Username}?",
+            enrolment.Str("otpauthUri"),
+            StringComparison.Ordinal
+        );
         Assert.True((await Status(account)).GetProperty("pending").GetBoolean());
         // Until confirmed, the password alone still signs in.
         Assert.Equal(HttpStatusCode.OK, (await Login(account.Username, account.Password)).StatusCode);
 
-        var wrong = await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = "000000" == CodeAt(secret, 0) ? "111111" : "000000" }))
-            .AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var wrong = await (
+            await account.Client.PostAsJsonAsync(
+                "/api/v1/me/2fa/confirm",
+                new { code = "000000" == CodeAt(secret, 0) ? "111111" : "000000" }
+            )
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(wrong.GetProperty("errors").TryGetProperty("code", out _));
-        var confirmed = await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeAt(secret, 0) })).JsonAsync();
+        var confirmed = await (
+            await account.Client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeAt(secret, 0) })
+        ).JsonAsync();
         var recovery = confirmed.GetProperty("recoveryCodes").EnumerateArray().Select(c => c.GetString()!).ToArray();
         Assert.Equal(10, recovery.Distinct().Count());
         var status = await Status(account);
         Assert.True(status.GetProperty("enabled").GetBoolean());
         Assert.Equal(10, status.GetProperty("recoveryCodesLeft").GetInt32());
-        await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa", new { })).AssertProblemAsync(HttpStatusCode.Conflict, "two_factor_already_enabled");
+        await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa", new { })).AssertProblemAsync(
+            HttpStatusCode.Conflict,
+            "two_factor_already_enabled"
+        );
 
         // The right password alone is not enough; a wrong one says only that it is wrong.
-        await (await Login(account.Username, account.Password)).AssertProblemAsync(HttpStatusCode.Unauthorized, "two_factor_required");
-        await (await Login(account.Username, "not the password at all")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
-        await (await Login(account.Username, "not the password at all", code: CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(account.Username, account.Password)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "two_factor_required"
+        );
+        await (await Login(account.Username, "not the password at all")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
+        await (await Login(account.Username, "not the password at all", code: CodeAt(secret, 0))).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
         // The code that confirmed the enrolment is spent.
-        await (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_two_factor_code");
+        await (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_two_factor_code"
+        );
 
         server.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
-        Assert.Equal(HttpStatusCode.OK, (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).StatusCode);
-        await (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_two_factor_code");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).StatusCode
+        );
+        await (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_two_factor_code"
+        );
 
         // One step of drift either way is allowed; an older step than the last one used never is.
         server.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
-        Assert.Equal(HttpStatusCode.OK, (await Login(account.Username, account.Password, code: CodeAt(secret, +1))).StatusCode);
-        await (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_two_factor_code");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await Login(account.Username, account.Password, code: CodeAt(secret, +1))).StatusCode
+        );
+        await (await Login(account.Username, account.Password, code: CodeAt(secret, 0))).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_two_factor_code"
+        );
 
         var actions = (await server.AuditOfAsync(account.Id)).Select(e => e.Action).ToArray();
         Assert.Contains(AuditActions.TwoFactorEnabled, actions);
@@ -65,12 +102,28 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         using var account = await server.CreateAccountAsync();
         var (_, recovery) = await EnableAsync(account);
         var code = recovery[3];
-        Assert.Equal(HttpStatusCode.OK, (await Login(account.Username, account.Password, recoveryCode: code.ToUpperInvariant())).StatusCode);
-        await (await Login(account.Username, account.Password, recoveryCode: code)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_two_factor_code");
-        await (await Login(account.Username, account.Password, recoveryCode: "aaaa-bbbb-cccc-dddd")).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_two_factor_code");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await Login(account.Username, account.Password, recoveryCode: code.ToUpperInvariant())).StatusCode
+        );
+        await (await Login(account.Username, account.Password, recoveryCode: code)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_two_factor_code"
+        );
+        await (await Login(account.Username, account.Password, recoveryCode: "aaaa-bbbb-cccc-dddd")).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_two_factor_code"
+        );
         using var fresh = await SignInWithRecoveryAsync(account, recovery[4]);
-        Assert.Equal(8, (await fresh.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/2fa")).GetProperty("recoveryCodesLeft").GetInt32());
-        Assert.Contains(await server.AuditOfAsync(account.Id), e => e.Action == AuditActions.RecoveryCodeUsed && e.Detail == "left=8");
+        Assert.Equal(
+            8,
+            (await fresh.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/2fa"))
+                .GetProperty("recoveryCodesLeft")
+                .GetInt32()
+        );
+        Assert.Contains(await server.AuditOfAsync(account.Id), e =>
+            e.Action == AuditActions.RecoveryCodeUsed && e.Detail == "left=8"
+        );
     }
 
     [Fact]
@@ -81,7 +134,10 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         var wrong = CodeAt(secret, 0) == "123456" ? "654321" : "123456";
         for (var i = 0; i < 5; i++)
         {
-            await (await Login(account.Username, account.Password, code: wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_two_factor_code");
+            await (await Login(account.Username, account.Password, code: wrong)).AssertProblemAsync(
+                HttpStatusCode.Unauthorized,
+                "invalid_two_factor_code"
+            );
         }
         // Five failures: now even the right password and an unused, valid code must wait.
         var throttled = await Login(account.Username, account.Password, code: CodeAt(secret, +1));
@@ -95,16 +151,28 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         var (secret, _) = await EnableAsync(account);
         server.Clock.Advance(TimeSpan.FromSeconds(Totp.StepSeconds));
 
-        var badPassword = await (await Disable(account, "not my password", CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var badPassword = await (await Disable(account, "not my password", CodeAt(secret, 0))).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
         Assert.True(badPassword.GetProperty("errors").TryGetProperty("password", out _));
-        var noCode = await (await Disable(account, account.Password, null)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        var noCode = await (await Disable(account, account.Password, null)).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
         Assert.True(noCode.GetProperty("errors").TryGetProperty("code", out _));
         Assert.True((await Status(account)).GetProperty("enabled").GetBoolean());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Disable(account, account.Password, CodeAt(secret, 0))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await Disable(account, account.Password, CodeAt(secret, 0))).StatusCode
+        );
         Assert.False((await Status(account)).GetProperty("enabled").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await Login(account.Username, account.Password)).StatusCode);
-        await (await Disable(account, account.Password, CodeAt(secret, 0))).AssertProblemAsync(HttpStatusCode.Conflict, "two_factor_not_enabled");
+        await (await Disable(account, account.Password, CodeAt(secret, 0))).AssertProblemAsync(
+            HttpStatusCode.Conflict,
+            "two_factor_not_enabled"
+        );
         Assert.Contains(await server.AuditOfAsync(account.Id), e => e.Action == AuditActions.TwoFactorDisabled);
     }
 
@@ -114,7 +182,12 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         using var account = await server.CreateAccountAsync();
         var (secret, _) = await EnableAsync(account);
         Task<HttpResponseMessage> Erase(string? twoFactorCode) =>
-            account.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(new { password = account.Password, twoFactorCode }) });
+            account.Client.SendAsync(
+                new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me")
+                {
+                    Content = JsonContent.Create(new { password = account.Password, twoFactorCode }),
+                }
+            );
 
         var missing = await (await Erase(null)).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(missing.GetProperty("errors").TryGetProperty("twoFactorCode", out _));
@@ -123,7 +196,10 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         Assert.Equal(HttpStatusCode.OK, (await account.Client.GetAsync("/api/v1/me")).StatusCode);
 
         Assert.Equal(HttpStatusCode.NoContent, (await Erase(CodeAt(secret, +1))).StatusCode);
-        await (await Login(account.Username, account.Password, code: CodeAt(secret, +1))).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_credentials");
+        await (await Login(account.Username, account.Password, code: CodeAt(secret, +1))).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "invalid_credentials"
+        );
     }
 
     [Fact]
@@ -131,12 +207,22 @@ public abstract class TwoFactorApiTests(ServerFixture server)
     {
         using var account = await server.CreateAccountAsync();
         var (secret, recovery) = await EnableAsync(account);
-        await using var connection = await server.Services.GetRequiredService<IStorageProvider>().OpenAsync(CancellationToken.None);
-        var stored = await connection.QuerySingleAsync<string>("SELECT secret FROM user_two_factor WHERE user_id = @Id", new { account.Id });
+        await using var connection = await server
+            .Services.GetRequiredService<IStorageProvider>()
+            .OpenAsync(CancellationToken.None);
+        var stored = await connection.QuerySingleAsync<string>(
+            "SELECT secret FROM user_two_factor WHERE user_id = " + "@Id",
+            new { account.Id }
+        );
         Assert.StartsWith("v1:", stored, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, stored, StringComparison.Ordinal);
         Assert.Equal(secret, server.Services.GetRequiredService<SecretBox>().Open(stored));
-        var hashes = (await connection.QueryAsync<string>("SELECT code_hash FROM user_recovery_codes WHERE user_id = @Id", new { account.Id })).ToArray();
+        var hashes = (
+            await connection.QueryAsync<string>(
+                "SELECT code_hash FROM user_recovery_codes WHERE user_id " + "= @Id",
+                new { account.Id }
+            )
+        ).ToArray();
         Assert.Equal(10, hashes.Length);
         Assert.DoesNotContain(hashes, h => recovery.Any(r => h.Contains(r.Replace("-", ""), StringComparison.Ordinal)));
     }
@@ -146,8 +232,12 @@ public abstract class TwoFactorApiTests(ServerFixture server)
 
     private async Task<(string Secret, string[] RecoveryCodes)> EnableAsync(TestAccount account)
     {
-        var secret = (await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa", new { })).JsonAsync()).Str("secret");
-        var confirmed = await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeAt(secret, 0) })).JsonAsync();
+        var secret = (await (await account.Client.PostAsJsonAsync("/api/v1/me/2fa", new { })).JsonAsync()).Str(
+            "secret"
+        );
+        var confirmed = await (
+            await account.Client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeAt(secret, 0) })
+        ).JsonAsync();
         return (secret, confirmed.GetProperty("recoveryCodes").EnumerateArray().Select(c => c.GetString()!).ToArray());
     }
 
@@ -158,20 +248,40 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         return account with { Client = client, AccessToken = tokens.Str("accessToken") };
     }
 
-    private async Task<HttpResponseMessage> Login(string username, string password, string? code = null, string? recoveryCode = null)
+    private async Task<HttpResponseMessage> Login(
+        string username,
+        string password,
+        string? code = null,
+        string? recoveryCode = null
+    )
     {
         using var client = server.CreateClient();
-        return await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password, code, recoveryCode });
+        return await client.PostAsJsonAsync(
+            "/api/v1/auth/login",
+            new
+            {
+                username,
+                password,
+                code,
+                recoveryCode,
+            }
+        );
     }
 
     private async Task<JsonElement> Status(TestAccount account)
     {
-        // A fresh sign-in each time is not possible with 2FA on; the account's first token stays valid while the clock moves seconds.
+        // A fresh sign-in each time is not possible with 2FA on; the account's first token stays valid while the clock
+        // moves seconds.
         return await account.Client.GetFromJsonAsync<JsonElement>("/api/v1/me/2fa");
     }
 
     private static Task<HttpResponseMessage> Disable(TestAccount account, string password, string? code) =>
-        account.Client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me/2fa") { Content = JsonContent.Create(new { password, code }) });
+        account.Client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me/2fa")
+            {
+                Content = JsonContent.Create(new { password, code }),
+            }
+        );
 }
 
 [Collection(SqliteCollection.Name)]

@@ -15,12 +15,42 @@ public abstract class WorldStateApiTests(ServerFixture server)
 {
     private readonly string _marker = "ws" + Guid.NewGuid().ToString("N")[..10];
 
-    private static string Change(string? timeOfDay = null, string[]? newCharacters = null, object[]? characters = null, object[]? quests = null) =>
-        JsonSerializer.Serialize(new { timeOfDay, newCharacters = newCharacters ?? [], characters = characters ?? [], quests = quests ?? [] });
+    private static string Change(
+        string? timeOfDay = null,
+        string[]? newCharacters = null,
+        object[]? characters = null,
+        object[]? quests = null
+    ) =>
+        JsonSerializer.Serialize(
+            new
+            {
+                timeOfDay,
+                newCharacters = newCharacters ?? [],
+                characters = characters ?? [],
+                quests = quests ?? [],
+            }
+        );
 
-    private static object Character(string name, string? location = null, string? health = null, string[]? addItems = null, string[]? removeItems = null,
-        string[]? addConditions = null, object[]? relationships = null) =>
-        new { name, location, health, addConditions = addConditions ?? [], removeConditions = Array.Empty<string>(), addItems = addItems ?? [], removeItems = removeItems ?? [], relationships = relationships ?? [] };
+    private static object Character(
+        string name,
+        string? location = null,
+        string? health = null,
+        string[]? addItems = null,
+        string[]? removeItems = null,
+        string[]? addConditions = null,
+        object[]? relationships = null
+    ) =>
+        new
+        {
+            name,
+            location,
+            health,
+            addConditions = addConditions ?? [],
+            removeConditions = Array.Empty<string>(),
+            addItems = addItems ?? [],
+            removeItems = removeItems ?? [],
+            relationships = relationships ?? [],
+        };
 
     /// <summary>Takes a turn and waits until the state job it queued has finished.</summary>
     private async Task<JsonElement> TurnAsync(HttpClient client, string adventureId, string text)
@@ -33,21 +63,39 @@ public abstract class WorldStateApiTests(ServerFixture server)
 
     private static Task<JsonElement[]> WaitForStateJobsAsync(HttpClient client, string adventureId) =>
         Poll.UntilAsync(
-            async () => (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}")).JsonAsync())
-                .GetProperty("items").EnumerateArray().Where(j => j.Str("type") == "state.extract").ToArray(),
+            async () =>
+                (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventureId}")).JsonAsync())
+                    .GetProperty("items")
+                    .EnumerateArray()
+                    .Where(j => j.Str("type") == "state.extract")
+                    .ToArray(),
             jobs => jobs.Length > 0 && jobs.All(j => j.Str("state") is "succeeded" or "dead" or "cancelled"),
             jobs => "The state jobs did not finish: " + string.Join(", ", jobs.Select(j => j.Str("state"))),
-            TimeSpan.FromSeconds(30));
+            TimeSpan.FromSeconds(30)
+        );
 
     private static async Task<JsonElement> StateAsync(HttpClient client, string adventureId, int? atTurn = null) =>
-        (await (await client.GetAsync($"/api/v1/adventures/{adventureId}/state" + (atTurn is null ? "" : $"?atTurn={atTurn}"))).JsonAsync()).GetProperty("state");
+        (
+            await (
+                await client.GetAsync(
+                    $"/api/v1/adventures/{adventureId}/state" + (atTurn is null ? "" : $"?atTurn={atTurn}")
+                )
+            ).JsonAsync()
+        ).GetProperty("state");
 
     private static async Task<string[]> EventTypesAsync(HttpClient client, string adventureId) =>
         (await (await client.GetAsync($"/api/v1/adventures/{adventureId}/events?limit=200")).JsonAsync())
-            .GetProperty("items").EnumerateArray().Select(e => e.Str("type")).ToArray();
+            .GetProperty("items")
+            .EnumerateArray()
+            .Select(e => e.Str("type"))
+            .ToArray();
 
     private static string? Location(JsonElement state, string name) =>
-        state.TryGetProperty("characters", out var cs) && cs.TryGetProperty(name, out var c) && c.TryGetProperty("location", out var l) ? l.GetString() : null;
+        state.TryGetProperty("characters", out var cs)
+        && cs.TryGetProperty(name, out var c)
+        && c.TryGetProperty("location", out var l)
+            ? l.GetString()
+            : null;
 
     [Fact]
     public async Task a_narrations_state_change_is_recorded_shown_by_get_and_sent_in_the_next_prompt()
@@ -55,10 +103,30 @@ public abstract class WorldStateApiTests(ServerFixture server)
         var backend = await ScriptedBackend.InstanceAsync();
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
-        backend.ScriptStructured(_marker + " one", Change("dusk", ["Old Tom"],
-            [Character("Maren", "the lighthouse", addItems: ["brass key"], relationships: [new { with = "Old Tom", attitude = "distrusts" }]),
-             Character("Old Tom", "the pier", health: "limping")],
-            [new { name = "Find the keeper", status = "active", notes = (string?)"The light went out." }]));
+        backend.ScriptStructured(
+            _marker + " one",
+            Change(
+                "dusk",
+                ["Old Tom"],
+                [
+                    Character(
+                        "Maren",
+                        "the lighthouse",
+                        addItems: ["brass key"],
+                        relationships: [new { with = "Old Tom", attitude = "distrusts" }]
+                    ),
+                    Character("Old Tom", "the pier", health: "limping"),
+                ],
+                [
+                    new
+                    {
+                        name = "Find the keeper",
+                        status = "active",
+                        notes = (string?)"The light went out.",
+                    },
+                ]
+            )
+        );
 
         var turn = await TurnAsync(client, setup.AdventureId, _marker + " one: I climb to the lighthouse");
 
@@ -72,7 +140,10 @@ public abstract class WorldStateApiTests(ServerFixture server)
         Assert.Equal("active", state.GetProperty("quests").GetProperty("Find the keeper").Str("status"));
         Assert.Contains("StateChanged", await EventTypesAsync(client, setup.AdventureId));
         // The state model's call is metered like the narration's.
-        var stateUsage = BackgroundJobs.UsageFor(await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(), Core.Usage.UsagePurposes.State);
+        var stateUsage = BackgroundJobs.UsageFor(
+            await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(),
+            Core.Usage.UsagePurposes.State
+        );
         Assert.Equal(1, stateUsage?.GetProperty("calls").GetInt64());
 
         // The utility model was asked in a JSON schema, about this narration, knowing the cast.
@@ -92,7 +163,9 @@ public abstract class WorldStateApiTests(ServerFixture server)
 
         await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, _marker + " two: I look at the key");
         var prompt = backend.RequestsContaining(_marker + " two").Single()["messages"]!.AsArray();
-        var stateMessage = prompt.Select(m => m!["content"]!.ToJsonString()).Single(c => c.Contains("World state", StringComparison.Ordinal));
+        var stateMessage = prompt
+            .Select(m => m!["content"]!.ToJsonString())
+            .Single(c => c.Contains("World state", StringComparison.Ordinal));
         Assert.Contains("brass key", stateMessage, StringComparison.Ordinal);
         Assert.Contains("at the lighthouse", stateMessage, StringComparison.Ordinal);
         // It sits in the volatile block: after the transcript, just before the action.
@@ -111,9 +184,12 @@ public abstract class WorldStateApiTests(ServerFixture server)
         var before = (await StateAsync(client, setup.AdventureId)).GetRawText();
 
         // First not JSON at all, then JSON with a wrong type and a character nobody knows.
-        backend.ScriptStructured(_marker + " two", "The fog thickens and Maren",
+        backend.ScriptStructured(
+            _marker + " two",
+            "The fog thickens and Maren",
             """{"timeOfDay":5,"newCharacters":[],"characters":[],"quests":[]}""",
-            Change(characters: [Character("Maren", "the roof")]));
+            Change(characters: [Character("Maren", "the roof")])
+        );
         await TurnAsync(client, setup.AdventureId, _marker + " two: up again");
 
         Assert.Equal(2, backend.StructuredRequestsContaining(_marker + " two").Count);
@@ -122,12 +198,22 @@ public abstract class WorldStateApiTests(ServerFixture server)
         Assert.Single(types, t => t == "StateChanged");
         Assert.Single(types, t => t == "StateExtractionSkipped");
 
-        backend.ScriptStructured(_marker + " three", Change(characters: [Character("Nobody", "the moon")]), Change(characters: [Character("Nobody", "the sun")]));
+        backend.ScriptStructured(
+            _marker + " three",
+            Change(characters: [Character("Nobody", "the moon")]),
+            Change(characters: [Character("Nobody", "the sun")])
+        );
         await TurnAsync(client, setup.AdventureId, _marker + " three: wait");
         Assert.Equal(before, (await StateAsync(client, setup.AdventureId)).GetRawText());
-        var events = await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/events?limit=200")).JsonAsync();
+        var events = await (
+            await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/events?limit=200")
+        ).JsonAsync();
         var skipped = events.GetProperty("items").EnumerateArray().Last(e => e.Str("type") == "StateExtractionSkipped");
-        Assert.Contains("'Nobody' is not a known character", skipped.GetProperty("payload").Str("reason"), StringComparison.Ordinal);
+        Assert.Contains(
+            "'Nobody' is not a known character",
+            skipped.GetProperty("payload").Str("reason"),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -144,10 +230,16 @@ public abstract class WorldStateApiTests(ServerFixture server)
         Assert.Null(Location(await StateAsync(client, setup.AdventureId, atTurn: 0), "Maren"));
         Assert.Equal("the lighthouse", Location(await StateAsync(client, setup.AdventureId, atTurn: 1), "Maren"));
         Assert.Equal("the harbour", Location(await StateAsync(client, setup.AdventureId), "Maren"));
-        await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/state?atTurn=3")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/state?atTurn=3")).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
 
         // A fork at turn 1 keeps turn 1's change only.
-        var fork = await client.PostJsonAsync($"/api/v1/adventures/{setup.AdventureId}/fork", new { atTurnId = one.Id() });
+        var fork = await client.PostJsonAsync(
+            $"/api/v1/adventures/{setup.AdventureId}/fork",
+            new { atTurnId = one.Id() }
+        );
         Assert.Equal("the lighthouse", Location(await StateAsync(client, fork.Id()), "Maren"));
 
         // Undo takes turn 2's change with it.
@@ -155,7 +247,9 @@ public abstract class WorldStateApiTests(ServerFixture server)
         Assert.Equal("the lighthouse", Location(await StateAsync(client, setup.AdventureId), "Maren"));
 
         // A retried narration replaces the first one's change with its own (here: none).
-        (await client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{one.Id()}/retry", null)).EnsureSuccessStatusCode();
+        (
+            await client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{one.Id()}/retry", null)
+        ).EnsureSuccessStatusCode();
         await WaitForStateJobsAsync(client, setup.AdventureId);
         Assert.Null(Location(await StateAsync(client, setup.AdventureId), "Maren"));
     }
@@ -166,49 +260,80 @@ public abstract class WorldStateApiTests(ServerFixture server)
         var backend = await ScriptedBackend.InstanceAsync();
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
-        backend.ScriptStructured(_marker + " one", Change("noon", characters: [Character("Maren", "the lighthouse", addItems: ["lamp", "rope"])]));
+        backend.ScriptStructured(
+            _marker + " one",
+            Change("noon", characters: [Character("Maren", "the lighthouse", addItems: ["lamp", "rope"])])
+        );
         await TurnAsync(client, setup.AdventureId, _marker + " one");
 
-        var patched = await (await client.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/state", Patch("""
-            {"timeOfDay": "night", "characters": {"Maren": {"health": "wounded", "inventory": ["lamp"]}, "Wren": {"location": "the lighthouse"}},
-             "quests": {"Relight the lamp": {"status": "active"}}}
-            """))).JsonAsync();
+        var patched = await (
+            await client.PatchAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/state",
+                Patch(
+                    """
+                    {"timeOfDay": "night", "characters": {"Maren": {"health": "wounded", "inventory": ["lamp"]}, "Wren": {"location": "the lighthouse"}},
+                     "quests": {"Relight the lamp": {"status": "active"}}}
+                    """
+                )
+            )
+        ).JsonAsync();
         var state = patched.GetProperty("state");
         Assert.Equal("night", state.Str("timeOfDay"));
         Assert.Equal("wounded", state.GetProperty("characters").GetProperty("Maren").Str("health"));
         Assert.Equal("the lighthouse", Location(state, "Maren")); // untouched fields stay
-        Assert.Equal(["lamp"], state.GetProperty("characters").GetProperty("Maren").GetProperty("inventory").EnumerateArray().Select(i => i.GetString()));
+        Assert.Equal(
+            ["lamp"],
+            state
+                .GetProperty("characters")
+                .GetProperty("Maren")
+                .GetProperty("inventory")
+                .EnumerateArray()
+                .Select(i => i.GetString())
+        );
         Assert.Equal("the lighthouse", Location(state, "Wren"));
         Assert.Equal(state.GetRawText(), (await StateAsync(client, setup.AdventureId)).GetRawText());
         Assert.Contains("StateCorrected", await EventTypesAsync(client, setup.AdventureId));
 
         // Bad corrections change nothing and say what is wrong.
         var good = (await StateAsync(client, setup.AdventureId)).GetRawText();
-        foreach (var (bad, status, code) in new[]
-                 {
-                     ("""{"timeOfDay": 5}""", 400, "validation_failed"),
-                     ("""{"weather": "rain"}""", 400, "validation_failed"),
-                     ("""{"characters": {"Maren": {"relationships": {"Ghost": "fears"}}}}""", 400, "validation_failed"),
-                     ("""{"quests": {"Relight the lamp": {"status": "abandoned"}}}""", 400, "validation_failed"),
-                     ("""{"characters": {"Maren": {"inventory": "lamp"}}}""", 400, "validation_failed"),
-                     ("""{"characters": {"Maren": {"inventory": [""]}}}""", 400, "validation_failed"),
-                     ($$"""{"timeOfDay": "{{new string('t', 600)}}"}""", 400, "validation_failed"),
-                     ("[1, 2]", 400, "validation_failed"),
-                     ("""{"timeOfDay": """, 400, "malformed_json"),
-                 })
+        foreach (
+            var (bad, status, code) in new[]
+            {
+                ("""{"timeOfDay": 5}""", 400, "validation_failed"),
+                ("""{"weather": "rain"}""", 400, "validation_failed"),
+                ("""{"characters": {"Maren": {"relationships": {"Ghost": "fears"}}}}""", 400, "validation_failed"),
+                ("""{"quests": {"Relight the lamp": {"status": "abandoned"}}}""", 400, "validation_failed"),
+                ("""{"characters": {"Maren": {"inventory": "lamp"}}}""", 400, "validation_failed"),
+                ("""{"characters": {"Maren": {"inventory": [""]}}}""", 400, "validation_failed"),
+                ($$"""{"timeOfDay": "{{new string('t', 600)}}"}""", 400, "validation_failed"),
+                ("[1, 2]", 400, "validation_failed"),
+                ("""{"timeOfDay": """, 400, "malformed_json"),
+            }
+        )
         {
             var response = await client.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/state", Patch(bad));
             await response.AssertProblemAsync((HttpStatusCode)status, code);
         }
-        await (await client.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/state", new StringContent("timeOfDay=dawn", Encoding.UTF8, "text/plain")))
-            .AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
+        await (
+            await client.PatchAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/state",
+                new StringContent("timeOfDay=dawn", Encoding.UTF8, "text/plain")
+            )
+        ).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
         Assert.Equal(good, (await StateAsync(client, setup.AdventureId)).GetRawText());
 
         // Someone else's adventure is not found, for reading and for correcting.
         using var stranger = await server.CreateUserClientAsync();
-        await (await stranger.GetAsync($"/api/v1/adventures/{setup.AdventureId}/state")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await stranger.PatchAsync($"/api/v1/adventures/{setup.AdventureId}/state", Patch("""{"timeOfDay": "dawn"}""")))
-            .AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await stranger.GetAsync($"/api/v1/adventures/{setup.AdventureId}/state")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
+        await (
+            await stranger.PatchAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/state",
+                Patch("""{"timeOfDay": "dawn"}""")
+            )
+        ).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
     [Fact]
@@ -220,14 +345,29 @@ public abstract class WorldStateApiTests(ServerFixture server)
         var jobs = await WaitForStateJobsAsync(client, setup.AdventureId);
         var id = Assert.Single(jobs).Id();
         // Memory indexing (and summaries, when due) run on the same queue; this test is about the state job.
-        Assert.Single((await (await client.GetAsync($"/api/v1/jobs?state=succeeded&adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(),
-            j => j.Str("type") == "state.extract");
-        Assert.Empty((await (await client.GetAsync($"/api/v1/jobs?state=dead&adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray());
-        await (await client.GetAsync("/api/v1/jobs?state=sleeping")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        Assert.Single(
+            (await (await client.GetAsync($"/api/v1/jobs?state=succeeded&adventureId={setup.AdventureId}")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray(),
+            j => j.Str("type") == "state.extract"
+        );
+        Assert.Empty(
+            (await (await client.GetAsync($"/api/v1/jobs?state=dead&adventureId={setup.AdventureId}")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray()
+        );
+        await (await client.GetAsync("/api/v1/jobs?state=sleeping")).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
 
         using var stranger = await server.CreateUserClientAsync();
         await (await stranger.GetAsync($"/api/v1/jobs/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        Assert.Empty((await (await stranger.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Empty(
+            (await (await stranger.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray()
+        );
     }
 
     private static StringContent Patch(string json) => new(json, Encoding.UTF8, "application/merge-patch+json");

@@ -12,7 +12,19 @@ public abstract class WorldsApiTests(ServerFixture server)
     public async Task world_can_be_created_read_replaced_patched_and_deleted()
     {
         using var client = await server.CreateUserClientAsync();
-        var created = await client.PostAsJsonAsync("/api/v1/worlds", new { name = "Eldmoor", genre = "fantasy", tone = "grim", description = "Fog.", rules = "No guns.", style = "Second person.", tags = new[] { "dark" } });
+        var created = await client.PostAsJsonAsync(
+            "/api/v1/worlds",
+            new
+            {
+                name = "Eldmoor",
+                genre = "fantasy",
+                tone = "grim",
+                description = "Fog.",
+                rules = "No guns.",
+                style = "Second person.",
+                tags = new[] { "dark" },
+            }
+        );
         var world = await created.JsonAsync(HttpStatusCode.Created);
         var id = world.Id();
         Assert.Equal($"/api/v1/worlds/{id}", created.Headers.Location!.OriginalString);
@@ -23,12 +35,18 @@ public abstract class WorldsApiTests(ServerFixture server)
         Assert.Equal("Eldmoor", read.Str("name"));
         Assert.Equal("dark", read.GetProperty("tags")[0].GetString());
 
-        var replaced = await (await client.PutAsJsonAsync($"/api/v1/worlds/{id}", new { name = "Eldmoor Reborn" })).JsonAsync();
+        var replaced = await (
+            await client.PutAsJsonAsync($"/api/v1/worlds/{id}", new { name = "Eldmoor Reborn" })
+        ).JsonAsync();
         Assert.Equal("Eldmoor Reborn", replaced.Str("name"));
         Assert.Equal("", replaced.Str("genre")); // PUT replaces the whole resource
         Assert.Equal(2, replaced.GetProperty("version").GetInt64());
 
-        var patch = new StringContent("""{"tone":"hopeful","tags":["light","new"]}""", Encoding.UTF8, "application/merge-patch+json");
+        var patch = new StringContent(
+            """{"tone":"hopeful","tags":["light","new"]}""",
+            Encoding.UTF8,
+            "application/merge-patch+json"
+        );
         var patched = await (await client.PatchAsync($"/api/v1/worlds/{id}", patch)).JsonAsync();
         Assert.Equal("Eldmoor Reborn", patched.Str("name")); // PATCH keeps what it does not name
         Assert.Equal("hopeful", patched.Str("tone"));
@@ -46,12 +64,26 @@ public abstract class WorldsApiTests(ServerFixture server)
         var id = (await alice.PostJsonAsync("/api/v1/worlds", new { name = "Alice's" })).Id();
 
         await (await bob.GetAsync($"/api/v1/worlds/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await bob.PutAsJsonAsync($"/api/v1/worlds/{id}", new { name = "Mine now" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await bob.PatchAsync($"/api/v1/worlds/{id}", JsonContent.Create(new { name = "Mine" }))).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await bob.PutAsJsonAsync($"/api/v1/worlds/{id}", new { name = "Mine now" })).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
+        await (
+            await bob.PatchAsync($"/api/v1/worlds/{id}", JsonContent.Create(new { name = "Mine" }))
+        ).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await bob.DeleteAsync($"/api/v1/worlds/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await bob.PostAsync($"/api/v1/worlds/{id}/restore", null)).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await bob.GetAsync($"/api/v1/worlds/{id}/characters")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await bob.PostAsJsonAsync($"/api/v1/worlds/{id}/characters", new { name = "Spy" })).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await bob.PostAsync($"/api/v1/worlds/{id}/restore", null)).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
+        await (await bob.GetAsync($"/api/v1/worlds/{id}/characters")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
+        await (await bob.PostAsJsonAsync($"/api/v1/worlds/{id}/characters", new { name = "Spy" })).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
         var bobsList = await (await bob.GetAsync("/api/v1/worlds")).JsonAsync();
         Assert.Equal(0, bobsList.GetProperty("items").GetArrayLength());
 
@@ -71,23 +103,41 @@ public abstract class WorldsApiTests(ServerFixture server)
         conditional.Headers.IfNoneMatch.Add(etag);
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
 
-        using var update = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/worlds/{id}") { Content = JsonContent.Create(new { name = "First writer" }) };
+        using var update = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/worlds/{id}")
+        {
+            Content = JsonContent.Create(new { name = "First writer" }),
+        };
         update.Headers.IfMatch.Add(etag);
         var updated = await client.SendAsync(update);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
         Assert.NotEqual(etag, updated.Headers.ETag);
 
-        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/worlds/{id}") { Content = JsonContent.Create(new { name = "Second writer" }) };
+        using var stale = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/worlds/{id}")
+        {
+            Content = JsonContent.Create(new { name = "Second writer" }),
+        };
         stale.Headers.IfMatch.Add(etag);
-        await (await client.SendAsync(stale)).AssertProblemAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await (await client.SendAsync(stale)).AssertProblemAsync(
+            HttpStatusCode.PreconditionFailed,
+            "precondition_failed"
+        );
 
-        using var stalePatch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/worlds/{id}") { Content = JsonContent.Create(new { tone = "x" }) };
+        using var stalePatch = new HttpRequestMessage(HttpMethod.Patch, $"/api/v1/worlds/{id}")
+        {
+            Content = JsonContent.Create(new { tone = "x" }),
+        };
         stalePatch.Headers.IfMatch.Add(etag);
-        await (await client.SendAsync(stalePatch)).AssertProblemAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await (await client.SendAsync(stalePatch)).AssertProblemAsync(
+            HttpStatusCode.PreconditionFailed,
+            "precondition_failed"
+        );
 
         using var staleDelete = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/worlds/{id}");
         staleDelete.Headers.IfMatch.Add(etag);
-        await (await client.SendAsync(staleDelete)).AssertProblemAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await (await client.SendAsync(staleDelete)).AssertProblemAsync(
+            HttpStatusCode.PreconditionFailed,
+            "precondition_failed"
+        );
 
         var now = await (await client.GetAsync($"/api/v1/worlds/{id}")).JsonAsync();
         Assert.Equal("First writer", now.Str("name"));
@@ -156,12 +206,32 @@ public abstract class WorldsApiTests(ServerFixture server)
     public async Task list_filters_by_text_and_by_every_given_tag()
     {
         using var client = await server.CreateUserClientAsync();
-        await client.PostJsonAsync("/api/v1/worlds", new { name = "Salt Coast", description = "Fishing towns", tags = new[] { "Sea", "cozy" } });
-        await client.PostJsonAsync("/api/v1/worlds", new { name = "Iron Peaks", description = "Mines and salt pans", tags = new[] { "mountain", "cozy" } });
+        await client.PostJsonAsync(
+            "/api/v1/worlds",
+            new
+            {
+                name = "Salt Coast",
+                description = "Fishing towns",
+                tags = new[] { "Sea", "cozy" },
+            }
+        );
+        await client.PostJsonAsync(
+            "/api/v1/worlds",
+            new
+            {
+                name = "Iron Peaks",
+                description = "Mines and salt pans",
+                tags = new[] { "mountain", "cozy" },
+            }
+        );
         await client.PostJsonAsync("/api/v1/worlds", new { name = "100% Dungeon", tags = new[] { "grim" } });
 
         async Task<string[]> Names(string query) =>
-            (await (await client.GetAsync("/api/v1/worlds?" + query)).JsonAsync()).GetProperty("items").EnumerateArray().Select(i => i.Str("name")).ToArray();
+            (await (await client.GetAsync("/api/v1/worlds?" + query)).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray()
+                .Select(i => i.Str("name"))
+                .ToArray();
 
         Assert.Equal(["Salt Coast", "Iron Peaks"], await Names("q=SALT"));
         Assert.Equal(["Salt Coast", "Iron Peaks"], await Names("tag=cozy"));
@@ -178,8 +248,14 @@ public abstract class WorldsApiTests(ServerFixture server)
         var characterId = (await client.PostJsonAsync($"/api/v1/worlds/{id}/characters", new { name = "Inside" })).Id();
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/worlds/{id}")).StatusCode);
-        Assert.Equal(0, (await (await client.GetAsync("/api/v1/worlds")).JsonAsync()).GetProperty("items").GetArrayLength());
-        await (await client.GetAsync($"/api/v1/worlds/{id}/characters/{characterId}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(
+            0,
+            (await (await client.GetAsync("/api/v1/worlds")).JsonAsync()).GetProperty("items").GetArrayLength()
+        );
+        await (await client.GetAsync($"/api/v1/worlds/{id}/characters/{characterId}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
 
         var trash = (await (await client.GetAsync("/api/v1/worlds/trash")).JsonAsync()).GetProperty("items");
         var item = Assert.Single(trash.EnumerateArray());
@@ -189,17 +265,29 @@ public abstract class WorldsApiTests(ServerFixture server)
 
         var restored = await (await client.PostAsync($"/api/v1/worlds/{id}/restore", null)).JsonAsync();
         Assert.False(restored.TryGetProperty("deletedAt", out _));
-        Assert.Equal("Inside", (await (await client.GetAsync($"/api/v1/worlds/{id}/characters/{characterId}")).JsonAsync()).Str("name"));
-        Assert.Equal(0, (await (await client.GetAsync("/api/v1/worlds/trash")).JsonAsync()).GetProperty("items").GetArrayLength());
+        Assert.Equal(
+            "Inside",
+            (await (await client.GetAsync($"/api/v1/worlds/{id}/characters/{characterId}")).JsonAsync()).Str("name")
+        );
+        Assert.Equal(
+            0,
+            (await (await client.GetAsync("/api/v1/worlds/trash")).JsonAsync()).GetProperty("items").GetArrayLength()
+        );
 
-        await (await client.PostAsync($"/api/v1/worlds/{id}/restore", null)).AssertProblemAsync(HttpStatusCode.Conflict, "not_deleted");
+        await (await client.PostAsync($"/api/v1/worlds/{id}/restore", null)).AssertProblemAsync(
+            HttpStatusCode.Conflict,
+            "not_deleted"
+        );
     }
 
     [Fact]
     public async Task responses_are_compressed_when_the_client_accepts_it()
     {
         using var client = await server.CreateUserClientAsync();
-        await client.PostJsonAsync("/api/v1/worlds", new { name = "Compressible", description = new string('x', 4000) });
+        await client.PostJsonAsync(
+            "/api/v1/worlds",
+            new { name = "Compressible", description = new string('x', 4000) }
+        );
         foreach (var encoding in new[] { "br", "gzip" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/worlds");

@@ -12,8 +12,11 @@ namespace StoryEngine.Tests.Backups;
 public sealed class BackupRestoreTests : IAsyncLifetime
 {
     private readonly SqliteServerFixture _server = new();
-    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "storyengine-tests",
-        "backup-" + Guid.NewGuid().ToString("N"));
+    private readonly string _scratch = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-tests",
+        "backup-" + Guid.NewGuid().ToString("N")
+    );
 
     public Task InitializeAsync()
     {
@@ -42,20 +45,27 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I look around.");
         }
         using var stop = new CancellationTokenSource();
-        var writers = adventures.Select(id => Task.Run(async () =>
-        {
-            var n = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                await AdventureTestData.TakeTurnAsync(client, id, $"step {n++}");
-            }
-            return n;
-        })).ToArray();
+        var writers = adventures
+            .Select(id =>
+                Task.Run(async () =>
+                {
+                    var n = 0;
+                    while (!stop.IsCancellationRequested)
+                    {
+                        await AdventureTestData.TakeTurnAsync(client, id, $"step {n++}");
+                    }
+                    return n;
+                })
+            )
+            .ToArray();
         await Task.Delay(300);
 
         var backups = _server.Services.GetRequiredService<BackupService>();
-        var (path, manifest, _) = await backups.TakeAsync(Path.Combine(_scratch, "live.backup.zip"), includeKeys: false,
-            CancellationToken.None);
+        var (path, manifest, _) = await backups.TakeAsync(
+            Path.Combine(_scratch, "live.backup.zip"),
+            includeKeys: false,
+            CancellationToken.None
+        );
         await Task.Delay(300);
         await stop.CancelAsync();
         Assert.All(await Task.WhenAll(writers), n => Assert.True(n > 0, "turns were written while the backup ran"));
@@ -65,34 +75,44 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var copy = await DatabaseContent.ReadAsync(restored);
         foreach (var table in manifest.Tables)
         {
-            Assert.Equal(table.Rows, long.Parse(copy.Tables[table.Name].Split(':')[0],
-                System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(
+                table.Rows,
+                long.Parse(copy.Tables[table.Name].Split(':')[0], System.Globalization.CultureInfo.InvariantCulture)
+            );
         }
         // A consistent snapshot: each story log restored is exactly the first part of the live one, without gaps.
         Assert.Equal(adventures.Order(), copy.StoryLogs.Keys.Order());
         foreach (var (adventure, log) in copy.StoryLogs)
         {
             Assert.Equal(DatabaseContent.Hash(source.StoryLogs[adventure].Take(log.Count)), DatabaseContent.Hash(log));
-            Assert.Equal(Enumerable.Range(1, log.Count).Select(i => (long)i),
-                log.Select(l => long.Parse(l.Split('|')[0], System.Globalization.CultureInfo.InvariantCulture)));
+            Assert.Equal(
+                Enumerable.Range(1, log.Count).Select(i => (long)i),
+                log.Select(l => long.Parse(l.Split('|')[0], System.Globalization.CultureInfo.InvariantCulture))
+            );
         }
 
         // Every table and story log equals the database as the backup caught it: the SQLite copy it carries (the
         // live database has moved on, with the turns above and its background jobs).
         var snapshot = await DatabaseContent.ReadAsync(await DatabaseContent.SnapshotOfAsync(path, _scratch));
         Assert.Equal(snapshot.Tables, copy.Tables);
-        Assert.Equal(snapshot.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)),
-            copy.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)));
+        Assert.Equal(
+            snapshot.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)),
+            copy.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value))
+        );
 
         using var verify = await BackupArchive.OpenAsync(path, CancellationToken.None);
-        Assert.Empty((await _server.Services.GetRequiredService<BackupVerifier>().VerifyAsync(verify,
-            CancellationToken.None)).Differences);
+        Assert.Empty(
+            (
+                await _server.Services.GetRequiredService<BackupVerifier>().VerifyAsync(verify, CancellationToken.None)
+            ).Differences
+        );
     }
 
     [Fact]
     public async Task last_backup_shows_in_health_and_the_admin_api()
     {
-        var (path, _, bytes) = await _server.Services.GetRequiredService<BackupService>()
+        var (path, _, bytes) = await _server
+            .Services.GetRequiredService<BackupService>()
             .TakeAsync(null, includeKeys: false, CancellationToken.None);
         using var anonymous = _server.CreateClient();
         var health = await (await anonymous.GetAsync("/health")).JsonAsync();
@@ -116,7 +136,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     {
         using var client = await _server.CreateUserClientAsync();
         await AdventureTestData.CreateAsync(client);
-        var (path, _, _) = await _server.Services.GetRequiredService<BackupService>()
+        var (path, _, _) = await _server
+            .Services.GetRequiredService<BackupService>()
             .TakeAsync(Path.Combine(_scratch, "good.backup.zip"), includeKeys: false, CancellationToken.None);
         var bad = Path.Combine(_scratch, "bad.backup.zip");
         await BackupDamage.ApplyAsync(path, bad, damage);
@@ -137,7 +158,8 @@ public sealed class BackupRestoreTests : IAsyncLifetime
     {
         using var client = await _server.CreateUserClientAsync();
         await AdventureTestData.CreateAsync(client);
-        var (path, manifest, _) = await _server.Services.GetRequiredService<BackupService>()
+        var (path, manifest, _) = await _server
+            .Services.GetRequiredService<BackupService>()
             .TakeAsync(Path.Combine(_scratch, "b.backup.zip"), includeKeys: false, CancellationToken.None);
         var target = Path.Combine(_scratch, "target");
 
@@ -152,21 +174,31 @@ public sealed class BackupRestoreTests : IAsyncLifetime
 
         var forced = await CliProcess.RunAsync(["restore", path, "--data-dir", target, "--force"]);
         Assert.True(forced.ExitCode == 0, forced.Stderr);
-        var restored = await DatabaseContent.ReadAsync(new SqliteStorageProvider(Path.Combine(target,
-            "storyengine.db")));
-        Assert.Equal(manifest.TotalRows, restored.Tables.Values.Sum(v => long.Parse(v.Split(':')[0],
-            System.Globalization.CultureInfo.InvariantCulture)));
+        var restored = await DatabaseContent.ReadAsync(
+            new SqliteStorageProvider(Path.Combine(target, "storyengine.db"))
+        );
+        Assert.Equal(
+            manifest.TotalRows,
+            restored.Tables.Values.Sum(v =>
+                long.Parse(v.Split(':')[0], System.Globalization.CultureInfo.InvariantCulture)
+            )
+        );
     }
 
     private IStorageProvider Provider => _server.Services.GetRequiredService<IStorageProvider>();
 
     private async Task<IStorageProvider> RestoreIntoNewSqliteAsync(string path)
     {
-        var provider = new SqliteStorageProvider(Path.Combine(_scratch, Guid.NewGuid().ToString("N"),
-            "storyengine.db"));
+        var provider = new SqliteStorageProvider(
+            Path.Combine(_scratch, Guid.NewGuid().ToString("N"), "storyengine.db")
+        );
         using var archive = await BackupArchive.OpenAsync(path, CancellationToken.None);
-        await new DatabaseRestore(provider).RestoreAsync(archive, force: false, applyLaterMigrations: true,
-            CancellationToken.None);
+        await new DatabaseRestore(provider).RestoreAsync(
+            archive,
+            force: false,
+            applyLaterMigrations: true,
+            CancellationToken.None
+        );
         return provider;
     }
 }

@@ -9,19 +9,25 @@ namespace StoryEngine.Tests.Backups;
 /// <summary>Scheduled backups and retention, on a fake clock (issue 16).</summary>
 public sealed class BackupScheduleTests : IAsyncDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-tests",
-        "schedule-" + Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-tests",
+        "schedule-" + Guid.NewGuid().ToString("N")
+    );
 
     [Fact]
     public async Task hourly_backups_keep_the_newest_per_hour_and_per_day()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 0, 30, 0, TimeSpan.Zero));
-        var builder = StoryEngineHost.CreateBuilder(new Dictionary<string, string?>
-        {
-            ["DataDir"] = _dataDir,
-            ["Backups:KeepHourly"] = "3",
-            ["Backups:KeepDaily"] = "2",
-        }, quietLogs: true);
+        var builder = StoryEngineHost.CreateBuilder(
+            new Dictionary<string, string?>
+            {
+                ["DataDir"] = _dataDir,
+                ["Backups:KeepHourly"] = "3",
+                ["Backups:KeepDaily"] = "2",
+            },
+            quietLogs: true
+        );
         builder.Services.AddSingleton<TimeProvider>(clock);
         await using var app = builder.Build();
         await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, CancellationToken.None);
@@ -39,9 +45,13 @@ public sealed class BackupScheduleTests : IAsyncDisposable
                 // ExecuteAsync runs on a thread of its own: move the clock only once it waits for this hour.
                 await Poll.UntilAsync(() => scheduler.NextRun == due, $"the scheduler waits for {due:u}");
                 clock.SetUtcNow(due);
-                await Poll.UntilAsync(() => scheduler.ExecuteTask is { IsCompleted: true } ended
-                    ? throw new InvalidOperationException("the scheduler stopped", ended.Exception)
-                    : status.Last?.At == due, $"a backup is taken at {due:u}");
+                await Poll.UntilAsync(
+                    () =>
+                        scheduler.ExecuteTask is { IsCompleted: true } ended
+                            ? throw new InvalidOperationException("the scheduler stopped", ended.Exception)
+                            : status.Last?.At == due,
+                    $"a backup is taken at {due:u}"
+                );
             }
         }
         finally
@@ -50,9 +60,12 @@ public sealed class BackupScheduleTests : IAsyncDisposable
         }
 
         // Hourly: 03-02 00:00, 01:00, 02:00. Daily: the newest of 3 March (02:00) and of 2 March (23:00).
-        Assert.Equal(["20260303T020000Z", "20260303T010000Z", "20260303T000000Z", "20260302T230000Z"],
-            BackupFolder.List(status.Folder).Select(f => Path.GetFileName(
-                f.Path)[BackupFolder.Prefix.Length..^BackupFolder.Suffix.Length]));
+        Assert.Equal(
+            ["20260303T020000Z", "20260303T010000Z", "20260303T000000Z", "20260302T230000Z"],
+            BackupFolder
+                .List(status.Folder)
+                .Select(f => Path.GetFileName(f.Path)[BackupFolder.Prefix.Length..^BackupFolder.Suffix.Length])
+        );
 
         clock.Advance(TimeSpan.FromMinutes(10));
         var measured = new Dictionary<string, double>();

@@ -5,10 +5,15 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Cli;
 
-/// <summary>`storyengine users reset-link` and `storyengine secrets encrypt`, run as processes on each engine.</summary>
+/// <summary>`storyengine users reset-link` and `storyengine secrets encrypt`, run as processes on each
+/// engine.</summary>
 public abstract partial class AccountSecretsCliTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-cli",
+        Guid.NewGuid().ToString("N")
+    );
 
     protected Dictionary<string, string> Environment { get; } = new();
 
@@ -51,10 +56,27 @@ public abstract partial class AccountSecretsCliTests : IAsyncLifetime
         {
             using var client = new HttpClient { BaseAddress = address };
             const string newPassword = "a passphrase from the operator";
-            Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token, newPassword })).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "scribe", password = newPassword })).StatusCode);
-            await (await client.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token, newPassword = "and once more with feeling" }))
-                .AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_reset_token");
+            Assert.Equal(
+                HttpStatusCode.NoContent,
+                (
+                    await client.PostAsJsonAsync("/api/v1/auth/password-reset/confirm", new { token, newPassword })
+                ).StatusCode
+            );
+            Assert.Equal(
+                HttpStatusCode.OK,
+                (
+                    await client.PostAsJsonAsync(
+                        "/api/v1/auth/login",
+                        new { username = "scribe", password = newPassword }
+                    )
+                ).StatusCode
+            );
+            await (
+                await client.PostAsJsonAsync(
+                    "/api/v1/auth/password-reset/confirm",
+                    new { token, newPassword = "and once more with feeling" }
+                )
+            ).AssertProblemAsync(HttpStatusCode.Unauthorized, "invalid_reset_token");
         }
         finally
         {
@@ -117,7 +139,8 @@ public sealed class AccountSecretsCliTests_Postgres : AccountSecretsCliTests
 {
     private readonly TestPostgres _database = new();
 
-    public override async Task InitializeAsync() => Environment["ConnectionStrings__Postgres"] = await _database.CreateAsync();
+    public override async Task InitializeAsync() =>
+        Environment["ConnectionStrings__Postgres"] = await _database.CreateAsync();
 
     public override async Task DisposeAsync()
     {

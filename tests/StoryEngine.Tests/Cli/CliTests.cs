@@ -6,7 +6,8 @@ namespace StoryEngine.Tests.Cli;
 /// <summary>The real program, run as a process, on each engine.</summary>
 public abstract class CliTests : IAsyncLifetime
 {
-    protected string DataDir { get; } = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
+    protected string DataDir { get; } =
+        Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
 
     /// <summary>Environment that points the program at this test's own database.</summary>
     protected Dictionary<string, string> Environment { get; } = new();
@@ -24,7 +25,8 @@ public abstract class CliTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    protected Task<CliProcess.Result> Run(params string[] args) => CliProcess.RunAsync(["--data-dir", DataDir, .. args], Environment);
+    protected Task<CliProcess.Result> Run(params string[] args) =>
+        CliProcess.RunAsync(["--data-dir", DataDir, .. args], Environment);
 
     [Fact]
     public async Task migrate_status_up_down_and_dry_run()
@@ -37,11 +39,16 @@ public abstract class CliTests : IAsyncLifetime
         var dry = await Run("migrate", "up", "--dry-run");
         Assert.Equal(0, dry.ExitCode);
         Assert.Contains("CREATE TABLE worlds", dry.Stdout, StringComparison.Ordinal);
-        Assert.Contains("pending", (await Run("migrate", "status")).Stdout, StringComparison.Ordinal); // nothing applied
+        // nothing applied
+        Assert.Contains("pending", (await Run("migrate", "status")).Stdout, StringComparison.Ordinal);
 
         var up = await Run("migrate", "up");
         Assert.Contains("applied 0001 initial", up.Stdout, StringComparison.Ordinal);
-        Assert.Contains("applied 2", (await Run("migrate", "status")).Stdout.Replace("applied 20", "applied 2", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains(
+            "applied 2",
+            (await Run("migrate", "status")).Stdout.Replace("applied 20", "applied 2", StringComparison.Ordinal),
+            StringComparison.Ordinal
+        );
         Assert.Contains("up to date", (await Run("migrate", "up")).Stdout, StringComparison.Ordinal);
 
         var downDry = await Run("migrate", "down", "--to", "0", "--dry-run");
@@ -65,7 +72,11 @@ public abstract class CliTests : IAsyncLifetime
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("taken", again.Stderr, StringComparison.Ordinal);
 
-        var fromStdin = await CliProcess.RunAsync(["--data-dir", DataDir, "users", "add", "scribe", "--password-stdin"], Environment, stdin: "short");
+        var fromStdin = await CliProcess.RunAsync(
+            ["--data-dir", DataDir, "users", "add", "scribe", "--password-stdin"],
+            Environment,
+            stdin: "short"
+        );
         Assert.Equal(1, fromStdin.ExitCode);
         Assert.Contains("at least 12", fromStdin.Stderr, StringComparison.Ordinal);
 
@@ -87,15 +98,38 @@ public abstract class CliTests : IAsyncLifetime
         }
         var seeded = await Run("seed", "demo", "--user", "player1");
         var worldId = System.Text.RegularExpressions.Regex.Match(seeded.Stdout, @"\(([0-9a-f-]{36})\)").Groups[1].Value;
-        var created = await Run("adventures", "new", "--user", "player1", "--world", worldId, "--title", "Terminal tale");
+        var created = await Run(
+            "adventures",
+            "new",
+            "--user",
+            "player1",
+            "--world",
+            worldId,
+            "--title",
+            "Terminal tale"
+        );
         Assert.Equal(0, created.ExitCode);
-        var adventureId = System.Text.RegularExpressions.Regex.Match(created.Stdout, @"\(([0-9a-f-]{36})\)").Groups[1].Value;
-        Assert.Contains("Terminal tale", (await Run("adventures", "list", "--user", "player1")).Stdout, StringComparison.Ordinal);
+        var adventureId = System
+            .Text.RegularExpressions.Regex.Match(created.Stdout, @"\(([0-9a-f-]{36})\)")
+            .Groups[1]
+            .Value;
+        Assert.Contains(
+            "Terminal tale",
+            (await Run("adventures", "list", "--user", "player1")).Stdout,
+            StringComparison.Ordinal
+        );
 
-        var play = await CliProcess.RunAsync(["--data-dir", DataDir, "play", adventureId, "--user", "player1"], Environment,
-            stdin: "light the lantern {{tokens:3}}\n/say hello {{tokens:2}}\n/retry\n/undo\n/quit");
+        var play = await CliProcess.RunAsync(
+            ["--data-dir", DataDir, "play", adventureId, "--user", "player1"],
+            Environment,
+            stdin: "light the lantern {{tokens:3}}\n/say hello {{tokens:2}}\n/retry\n/undo\n/quit"
+        );
         Assert.Equal(0, play.ExitCode);
-        Assert.Contains("Narration of '[Action] light the lantern {{tokens:3}}' part2 part3", play.Stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "Narration of '[Action] light the lantern {{tokens:3}}' part2 " + "part3",
+            play.Stdout,
+            StringComparison.Ordinal
+        );
         Assert.Contains("Narration of '[Says] \"hello {{tokens:2}}\"' part2", play.Stdout, StringComparison.Ordinal);
         Assert.Contains("(turn 2 taken back)", play.Stdout, StringComparison.Ordinal);
 
@@ -128,7 +162,8 @@ public sealed class CliTests_Postgres : CliTests
 
     public override string Engine => "postgres";
 
-    public override async Task InitializeAsync() => Environment["ConnectionStrings__Postgres"] = await _database.CreateAsync();
+    public override async Task InitializeAsync() =>
+        Environment["ConnectionStrings__Postgres"] = await _database.CreateAsync();
 
     public override async Task DisposeAsync()
     {

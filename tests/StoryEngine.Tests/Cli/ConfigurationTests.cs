@@ -29,12 +29,18 @@ public sealed class ConfigurationTests
         var dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
         foreach (var command in new[] { new[] { "serve", "--urls", "http://127.0.0.1:0" }, new[] { "status" } })
         {
-            var result = await CliProcess.RunAsync(["--data-dir", dataDir, .. command], new Dictionary<string, string> { [variable] = value });
+            var result = await CliProcess.RunAsync(
+                ["--data-dir", dataDir, .. command],
+                new Dictionary<string, string> { [variable] = value }
+            );
             Assert.Equal(2, result.ExitCode);
             Assert.Contains(key, result.Stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
         }
-        Assert.False(File.Exists(Path.Combine(dataDir, "storyengine.db")), "nothing may be written before the configuration is valid");
+        Assert.False(
+            File.Exists(Path.Combine(dataDir, "storyengine.db")),
+            "nothing may be written before the " + "configuration is valid"
+        );
     }
 
     [Fact]

@@ -8,22 +8,37 @@ namespace StoryEngine.Tests.Cli;
 
 /// <summary>
 /// The server process is killed (SIGKILL, no shutdown) in the middle of a streamed turn. After a restart the
-/// player's action and the narration checkpointed so far are there, the turn is marked interrupted, and it can be retried.
+/// player's action and the narration checkpointed so far are there, the turn is marked interrupted, and it can be
+/// retried.
 /// </summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-crash", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-crash",
+        Guid.NewGuid().ToString("N")
+    );
 
     [Fact]
     public async Task killed_mid_narration_the_action_and_partial_text_survive_and_the_turn_is_interrupted()
     {
         var backend = await ScriptedBackend.InstanceAsync();
-        var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = backend
+            .Settings()
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
 
         var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
         using var client = new HttpClient { BaseAddress = address };
-        await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "crashy", password = "a long enough password" });
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "crashy", password = "a long enough password" })).JsonAsync();
+        await client.PostAsJsonAsync(
+            "/api/v1/auth/register",
+            new { username = "crashy", password = "a long enough password" }
+        );
+        var tokens = await (
+            await client.PostAsJsonAsync(
+                "/api/v1/auth/login",
+                new { username = "crashy", password = "a long enough password" }
+            )
+        ).JsonAsync();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
         var setup = await AdventureTestData.CreateAsync(client);
 
@@ -32,7 +47,12 @@ public sealed class CrashRecoveryTests : IDisposable
         var started = Stopwatch.StartNew();
         try
         {
-            await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(setup.AdventureId, "tell me a long tale {{tokens:400}}{{delay:25}}")))
+            await foreach (
+                var e in Sse.StreamAsync(
+                    client,
+                    AdventureTestData.Turn(setup.AdventureId, "tell me a long tale {{tokens:400}}{{delay:25}}")
+                )
+            )
             {
                 turnId ??= e.Data.TryGetProperty("turnId", out var id) ? id.GetString() : null;
                 if (e.Event == "token")
@@ -47,15 +67,12 @@ public sealed class CrashRecoveryTests : IDisposable
                 }
             }
         }
-        catch (HttpRequestException)
-        {
-        }
-        catch (IOException)
-        {
-        }
+        catch (HttpRequestException) { }
+        catch (IOException) { }
         if (!server.HasExited)
         {
-            server.Kill(entireProcessTree: true); // the narration ended before a checkpoint was seen; the asserts say so
+            // the narration ended before a checkpoint was seen; the asserts say so
+            server.Kill(entireProcessTree: true);
         }
         await server.WaitForExitAsync();
 
@@ -64,15 +81,22 @@ public sealed class CrashRecoveryTests : IDisposable
         {
             using var after = new HttpClient { BaseAddress = newAddress };
             after.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
-            var turn = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")).JsonAsync();
+            var turn = await (
+                await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")
+            ).JsonAsync();
             Assert.Equal("tell me a long tale {{tokens:400}}{{delay:25}}", turn.Str("playerText"));
             Assert.Equal("interrupted", turn.Str("status"));
             var kept = turn.Str("narration");
             Assert.NotEmpty(kept);
-            Assert.StartsWith(kept, string.Concat(streamed), StringComparison.Ordinal); // the checkpoint is a prefix of what was streamed
+            // the checkpoint is a prefix of what was streamed
+            Assert.StartsWith(kept, string.Concat(streamed), StringComparison.Ordinal);
 
-            var retried = await (await after.PostAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}/retry",
-                JsonContent.Create(new { }))).JsonAsync(System.Net.HttpStatusCode.OK);
+            var retried = await (
+                await after.PostAsync(
+                    $"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}/retry",
+                    JsonContent.Create(new { })
+                )
+            ).JsonAsync(System.Net.HttpStatusCode.OK);
             Assert.Equal(2, retried.GetProperty("alternatives").GetArrayLength());
             Assert.Equal("interrupted", retried.GetProperty("alternatives")[0].Str("status"));
         }
@@ -82,18 +106,26 @@ public sealed class CrashRecoveryTests : IDisposable
         }
     }
 
-
-
     [Fact]
     public async Task sigterm_mid_narration_records_the_turn_as_interrupted_before_exiting()
     {
         var backend = await ScriptedBackend.InstanceAsync();
-        var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = backend
+            .Settings()
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         environment["Shutdown__DrainSeconds"] = "0"; // no drain: the narration is interrupted at once (DrainTests)
         var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
         using var client = new HttpClient { BaseAddress = address };
-        await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "graceful", password = "a long enough password" });
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "graceful", password = "a long enough password" })).JsonAsync();
+        await client.PostAsJsonAsync(
+            "/api/v1/auth/register",
+            new { username = "graceful", password = "a long enough password" }
+        );
+        var tokens = await (
+            await client.PostAsJsonAsync(
+                "/api/v1/auth/login",
+                new { username = "graceful", password = "a long enough password" }
+            )
+        ).JsonAsync();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
         var setup = await AdventureTestData.CreateAsync(client);
 
@@ -101,12 +133,20 @@ public sealed class CrashRecoveryTests : IDisposable
         var streamed = "";
         try
         {
-            await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(setup.AdventureId, "a slow tale {{tokens:400}}{{delay:25}}")))
+            await foreach (
+                var e in Sse.StreamAsync(
+                    client,
+                    AdventureTestData.Turn(setup.AdventureId, "a slow tale " + "{{tokens:400}}{{delay:25}}")
+                )
+            )
             {
                 turnId ??= e.Data.TryGetProperty("turnId", out var id) ? id.GetString() : null;
                 if (e.Event == "token" && (streamed += e.Data.Str("text")).Length > 60)
                 {
-                    using var term = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                    using var term = Process.Start(
+                        "kill",
+                        ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+                    );
                     await term.WaitForExitAsync();
                 }
                 if (e.Event is "turn.failed" or "turn.completed")
@@ -116,12 +156,8 @@ public sealed class CrashRecoveryTests : IDisposable
                 }
             }
         }
-        catch (HttpRequestException)
-        {
-        }
-        catch (IOException)
-        {
-        }
+        catch (HttpRequestException) { }
+        catch (IOException) { }
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await server.WaitForExitAsync(timeout.Token);
         Assert.Equal(0, server.ExitCode);
@@ -131,7 +167,9 @@ public sealed class CrashRecoveryTests : IDisposable
         {
             using var after = new HttpClient { BaseAddress = newAddress };
             after.DefaultRequestHeaders.Authorization = client.DefaultRequestHeaders.Authorization;
-            var turn = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")).JsonAsync();
+            var turn = await (
+                await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")
+            ).JsonAsync();
             Assert.Equal("interrupted", turn.Str("status"));
             Assert.StartsWith(streamed[..60], turn.Str("narration"), StringComparison.Ordinal);
         }

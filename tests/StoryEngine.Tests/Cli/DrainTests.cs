@@ -14,8 +14,11 @@ namespace StoryEngine.Tests.Cli;
 /// </summary>
 public sealed class DrainTests : IDisposable
 {
-    private readonly string _dataDir =
-        Path.Combine(Path.GetTempPath(), "storyengine-drain", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-drain",
+        Guid.NewGuid().ToString("N")
+    );
     private readonly HashSet<int> _signalled = [];
 
     [Fact]
@@ -28,8 +31,12 @@ public sealed class DrainTests : IDisposable
             var other = await AdventureTestData.CreateAsync(client);
             var streamed = "";
             SseEvent? outcome = null;
-            await foreach (var e in Sse.StreamAsync(client,
-                AdventureTestData.Turn(playing.AdventureId, "a slow tale {{tokens:150}}{{delay:40}}")))
+            await foreach (
+                var e in Sse.StreamAsync(
+                    client,
+                    AdventureTestData.Turn(playing.AdventureId, "a slow tale {{tokens:150}}{{delay:40}}")
+                )
+            )
             {
                 if (e.Event == "token")
                 {
@@ -38,13 +45,17 @@ public sealed class DrainTests : IDisposable
                 if (e.Event == "token" && !Signalled(server)) // on the first token: the narration is in flight
                 {
                     await TerminateAsync(server);
-                    await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode
-                        == HttpStatusCode.ServiceUnavailable, "/health/ready stayed 200 after SIGTERM",
-                        TimeSpan.FromSeconds(10));
+                    await Poll.UntilAsync(
+                        async () =>
+                            (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable,
+                        "/health/ready stayed 200 after SIGTERM",
+                        TimeSpan.FromSeconds(10)
+                    );
                     Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
 
                     using var refused = await client.SendAsync(
-                        AdventureTestData.Turn(other.AdventureId, "a turn too late"));
+                        AdventureTestData.Turn(other.AdventureId, "a turn too late")
+                    );
                     var problem = await refused.JsonAsync(HttpStatusCode.ServiceUnavailable);
                     Assert.Equal("draining", problem.Str("code"));
                     Assert.NotNull(refused.Headers.RetryAfter);
@@ -77,8 +88,12 @@ public sealed class DrainTests : IDisposable
             var setup = await AdventureTestData.CreateAsync(client);
             var streamed = "";
             SseEvent? outcome = null;
-            await foreach (var e in Sse.StreamAsync(client,
-                AdventureTestData.Turn(setup.AdventureId, "an endless tale {{tokens:2000}}{{delay:25}}")))
+            await foreach (
+                var e in Sse.StreamAsync(
+                    client,
+                    AdventureTestData.Turn(setup.AdventureId, "an endless tale {{tokens:2000}}{{delay:25}}")
+                )
+            )
             {
                 if (e.Event == "token" && (streamed += e.Data.Str("text")).Length > 40 && !Signalled(server))
                 {
@@ -117,10 +132,12 @@ public sealed class DrainTests : IDisposable
     private async Task<(Process Server, HttpClient Client)> StartAsync(int drainSeconds, string username)
     {
         var backend = await ScriptedBackend.InstanceAsync();
-        var environment = backend.Settings()
+        var environment = backend
+            .Settings()
             .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
-        environment["Shutdown__DrainSeconds"] =
-            drainSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["Shutdown__DrainSeconds"] = drainSeconds.ToString(
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         var (server, address) = await CliProcess.StartServerAsync(_dataDir, environment);
         var client = new HttpClient { BaseAddress = address };
         const string password = "a long enough password";

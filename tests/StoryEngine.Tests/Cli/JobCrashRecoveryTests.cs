@@ -15,9 +15,14 @@ namespace StoryEngine.Tests.Cli;
 /// </summary>
 public sealed class JobCrashRecoveryTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-crash", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-crash",
+        Guid.NewGuid().ToString("N")
+    );
 
-    /// <summary>Every server process a test started, killed at the end even when an assertion failed before its own kill.</summary>
+    /// <summary>Every server process a test started, killed at the end even when an assertion failed before its own
+    /// kill.</summary>
     private readonly List<System.Diagnostics.Process> _servers = [];
 
     [Fact]
@@ -25,8 +30,19 @@ public sealed class JobCrashRecoveryTests : IDisposable
     {
         var backend = await ScriptedBackend.InstanceAsync();
         var marker = "crashjob" + Guid.NewGuid().ToString("N")[..8];
-        backend.ScriptStructured(marker, ScriptedBackend.Hang,
-            JsonSerializer.Serialize(new { timeOfDay = "midnight", newCharacters = Array.Empty<string>(), characters = Array.Empty<object>(), quests = Array.Empty<object>() }));
+        backend.ScriptStructured(
+            marker,
+            ScriptedBackend.Hang,
+            JsonSerializer.Serialize(
+                new
+                {
+                    timeOfDay = "midnight",
+                    newCharacters = Array.Empty<string>(),
+                    characters = Array.Empty<object>(),
+                    quests = Array.Empty<object>(),
+                }
+            )
+        );
         var environment = JobCrashServer.Environment(backend);
 
         var (server, client) = await JobCrashServer.StartSignedInAsync(_dataDir, environment, "jobcrash");
@@ -36,10 +52,24 @@ public sealed class JobCrashRecoveryTests : IDisposable
         await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, marker + " the clock strikes");
 
         // Kill the server while the job waits for the model's answer.
-        await Poll.UntilAsync(() => backend.StructuredRequestsContaining(marker).Count == 1, "the state job never asked the model");
-        var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(), j => j.Str("type") == "state.extract");
+        await Poll.UntilAsync(
+            () => backend.StructuredRequestsContaining(marker).Count == 1,
+            "the state job never asked the model"
+        );
+        var job = Assert.Single(
+            (await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray(),
+            j => j.Str("type") == "state.extract"
+        );
         Assert.Equal("running", job.Str("state"));
-        var (restarted, after) = await JobCrashServer.KillAndRerunAsync(server, _dataDir, environment, client, job.Id());
+        var (restarted, after) = await JobCrashServer.KillAndRerunAsync(
+            server,
+            _dataDir,
+            environment,
+            client,
+            job.Id()
+        );
         _servers.Add(restarted);
         try
         {
@@ -47,7 +77,9 @@ public sealed class JobCrashRecoveryTests : IDisposable
 
             var state = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/state")).JsonAsync();
             Assert.Equal("midnight", state.GetProperty("state").Str("timeOfDay"));
-            var events = await (await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/events?limit=200")).JsonAsync();
+            var events = await (
+                await after.GetAsync($"/api/v1/adventures/{setup.AdventureId}/events?limit=200")
+            ).JsonAsync();
             Assert.Single(events.GetProperty("items").EnumerateArray(), e => e.Str("type") == "StateChanged");
         }
         finally
@@ -72,36 +104,83 @@ public sealed class JobCrashRecoveryTests : IDisposable
         _servers.Add(server);
         var setup = await AdventureTestData.CreateAsync(client);
         // The scripted backend takes its pace from the first directives in the request's last message: any summary of
-        // the first chunk holds this turn, so the model answers it two tokens, 2.5 s apart — long enough to be killed in.
-        await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, $"I ring the harbour bell, {marker} {{{{tokens:2}}}} {{{{delay:2500}}}}");
+        // the first chunk holds this turn, so the model answers it two tokens, 2.5 s apart — long enough to be killed
+        // in.
+        await AdventureTestData.TakeTurnAsync(
+            client,
+            setup.AdventureId,
+            $"I ring the harbour bell, {marker} " + $"{{{{tokens:2}}}} {{{{delay:2500}}}}"
+        );
         for (var i = 0; i < 14 && SummaryRequests(backend, marker).Count == 0; i++)
         {
-            Assert.Equal("completed", (await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, $"I walk the quay and count the gulls, round {i} {{{{tokens:20}}}}")).Str("status"));
+            Assert.Equal(
+                "completed",
+                (
+                    await AdventureTestData.TakeTurnAsync(
+                        client,
+                        setup.AdventureId,
+                        $"I walk the quay and count the gulls, round {i} {{{{tokens:20}}}}"
+                    )
+                ).Str("status")
+            );
         }
 
         // Kill the server while the summary job waits for the model's answer.
-        await Poll.UntilAsync(() => SummaryRequests(backend, marker).Count == 1, "no summary job asked the model about the first turns");
-        var job = Assert.Single((await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray(),
-            j => j.Str("type") == SummaryJob.JobType && j.Str("state") == "running");
-        var (restarted, after) = await JobCrashServer.KillAndRerunAsync(server, _dataDir, environment, client, job.Id());
+        await Poll.UntilAsync(
+            () => SummaryRequests(backend, marker).Count == 1,
+            "no summary job asked the model " + "about the first turns"
+        );
+        var job = Assert.Single(
+            (await (await client.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray(),
+            j => j.Str("type") == SummaryJob.JobType && j.Str("state") == "running"
+        );
+        var (restarted, after) = await JobCrashServer.KillAndRerunAsync(
+            server,
+            _dataDir,
+            environment,
+            client,
+            job.Id()
+        );
         _servers.Add(restarted);
         try
         {
             Assert.Equal(2, SummaryRequests(backend, marker).Count);
             // One summary job at a time per adventure, and none failed on a summary another had written.
-            var summaryJobs = (await (await after.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()).GetProperty("items").EnumerateArray()
-                .Where(j => j.Str("type") == SummaryJob.JobType).ToArray();
-            Assert.All(summaryJobs, j => Assert.True(j.GetProperty("lastError").ValueKind == JsonValueKind.Null, j.GetRawText()));
+            var summaryJobs = (
+                await (await after.GetAsync($"/api/v1/jobs?adventureId={setup.AdventureId}")).JsonAsync()
+            )
+                .GetProperty("items")
+                .EnumerateArray()
+                .Where(j => j.Str("type") == SummaryJob.JobType)
+                .ToArray();
+            Assert.All(summaryJobs, j =>
+                Assert.True(j.GetProperty("lastError").ValueKind == JsonValueKind.Null, j.GetRawText())
+            );
 
-            // The next prompt carries the summary of the first turns, written once: the killed attempt left nothing behind.
+            // The next prompt carries the summary of the first turns, written once: the killed attempt left nothing
+            // behind.
             var next = await AdventureTestData.TakeTurnAsync(after, setup.AdventureId, "I look back at the harbour");
             var context = await ContextAsync(after, setup.AdventureId, next.Id());
             var pieces = context.GetProperty("memory").GetProperty("summaries").EnumerateArray().ToArray();
-            var first = Assert.Single(pieces, p => p.GetProperty("fromTurn").GetInt32() <= 1 && p.GetProperty("toTurn").GetInt32() >= 1);
+            var first = Assert.Single(pieces, p =>
+                p.GetProperty("fromTurn").GetInt32() <= 1 && p.GetProperty("toTurn").GetInt32() >= 1
+            );
             Assert.Equal(0, first.GetProperty("layer").GetInt32());
-            var system = Content(backend.Requests.Last(r => Content(r["messages"]!.AsArray().Last()!).Contains("I look back at the harbour", StringComparison.Ordinal))["messages"]!.AsArray()[0]!);
+            var system = Content(
+                backend.Requests.Last(r =>
+                    Content(r["messages"]!.AsArray().Last()!)
+                        .Contains("I look back at the harbour", StringComparison.Ordinal)
+                )["messages"]!.AsArray()[0]!
+            );
             Assert.Contains("# The story so far", system, StringComparison.Ordinal);
-            Assert.Single(System.Text.RegularExpressions.Regex.Matches(system, $"## Turns {first.GetProperty("fromTurn").GetInt32()}–"));
+            Assert.Single(
+                System.Text.RegularExpressions.Regex.Matches(
+                    system,
+                    $"## Turns {first.GetProperty("fromTurn").GetInt32()}–"
+                )
+            );
         }
         finally
         {
@@ -110,9 +189,14 @@ public sealed class JobCrashRecoveryTests : IDisposable
         }
     }
 
-    /// <summary>Summary requests (the summariser's instructions as system message) that hold <paramref name="marker"/>.</summary>
+    /// <summary>Summary requests (the summariser's instructions as system message) that hold <paramref
+    /// name="marker"/>.</summary>
     private static IReadOnlyList<JsonObject> SummaryRequests(ScriptedBackend backend, string marker) =>
-        [.. backend.RequestsContaining(marker).Where(r => Content(r["messages"]!.AsArray()[0]!) == SummaryJob.Instructions)];
+        [
+            .. backend
+                .RequestsContaining(marker)
+                .Where(r => Content(r["messages"]!.AsArray()[0]!) == SummaryJob.Instructions),
+        ];
 
     public void Dispose()
     {

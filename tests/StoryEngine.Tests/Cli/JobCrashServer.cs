@@ -6,25 +6,34 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Cli;
 
-/// <summary>A server process for the kill-and-restart tests of background jobs: short leases, quick polling, a signed-in client.</summary>
+/// <summary>A server process for the kill-and-restart tests of background jobs: short leases, quick polling, a
+/// signed-in client.</summary>
 public static class JobCrashServer
 {
     /// <summary>The scripted backend's settings as environment variables, with a 2 s lease and a 0.2 s poll.</summary>
     public static Dictionary<string, string> Environment(ScriptedBackend backend)
     {
-        var environment = backend.Settings().ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = backend
+            .Settings()
+            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         environment["Jobs__LeaseSeconds"] = "2";
         environment["Jobs__PollIntervalSeconds"] = "0.2";
         return environment;
     }
 
     /// <summary>Starts the server on <paramref name="dataDir"/> and signs a new user in.</summary>
-    public static async Task<(Process Server, HttpClient Client)> StartSignedInAsync(string dataDir, Dictionary<string, string> environment, string username)
+    public static async Task<(Process Server, HttpClient Client)> StartSignedInAsync(
+        string dataDir,
+        Dictionary<string, string> environment,
+        string username
+    )
     {
         var (server, address) = await CliProcess.StartServerAsync(dataDir, environment);
         var client = new HttpClient { BaseAddress = address };
         await client.PostAsJsonAsync("/api/v1/auth/register", new { username, password = "a long enough password" });
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "a long enough password" })).JsonAsync();
+        var tokens = await (
+            await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "a long enough password" })
+        ).JsonAsync();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
         return (server, client);
     }
@@ -35,7 +44,12 @@ public static class JobCrashServer
     /// process and a client with the same sign-in as <paramref name="before"/>.
     /// </summary>
     public static async Task<(Process Server, HttpClient Client)> KillAndRerunAsync(
-        Process server, string dataDir, Dictionary<string, string> environment, HttpClient before, string jobId)
+        Process server,
+        string dataDir,
+        Dictionary<string, string> environment,
+        HttpClient before,
+        string jobId
+    )
     {
         server.Kill(entireProcessTree: true);
         await server.WaitForExitAsync();
@@ -45,11 +59,14 @@ public static class JobCrashServer
         try
         {
             JsonElement finished = default;
-            await Poll.UntilAsync(async () =>
-            {
-                finished = await (await client.GetAsync($"/api/v1/jobs/{jobId}")).JsonAsync();
-                return finished.Str("state") == "succeeded";
-            }, $"job {jobId} did not run again after the restart");
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    finished = await (await client.GetAsync($"/api/v1/jobs/{jobId}")).JsonAsync();
+                    return finished.Str("state") == "succeeded";
+                },
+                $"job {jobId} did not run again after the restart"
+            );
             Assert.True(finished.GetProperty("attempts").GetInt32() == 2, finished.GetRawText());
             return (restarted, client);
         }

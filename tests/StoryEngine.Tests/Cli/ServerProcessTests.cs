@@ -6,10 +6,15 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Cli;
 
-/// <summary>`storyengine serve` as a real process: killed without warning, or asked to stop, it loses nothing it confirmed.</summary>
+/// <summary>`storyengine serve` as a real process: killed without warning, or asked to stop, it loses nothing it
+/// confirmed.</summary>
 public sealed class ServerProcessTests : IDisposable
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-serve", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-serve",
+        Guid.NewGuid().ToString("N")
+    );
 
     [Fact]
     public async Task confirmed_writes_survive_the_server_being_killed()
@@ -19,8 +24,16 @@ public sealed class ServerProcessTests : IDisposable
         string token;
         using (var client = new HttpClient { BaseAddress = address })
         {
-            await client.PostAsJsonAsync("/api/v1/auth/register", new { username = "survivor", password = "a long enough password" });
-            var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login", new { username = "survivor", password = "a long enough password" })).JsonAsync();
+            await client.PostAsJsonAsync(
+                "/api/v1/auth/register",
+                new { username = "survivor", password = "a long enough password" }
+            );
+            var tokens = await (
+                await client.PostAsJsonAsync(
+                    "/api/v1/auth/login",
+                    new { username = "survivor", password = "a long enough password" }
+                )
+            ).JsonAsync();
             token = tokens.Str("accessToken");
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             worldId = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Written before the crash" })).Id();
@@ -32,7 +45,8 @@ public sealed class ServerProcessTests : IDisposable
         try
         {
             using var client = new HttpClient { BaseAddress = newAddress };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token); // the signing key survived too
+            // the signing key survived too
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             var world = await (await client.GetAsync($"/api/v1/worlds/{worldId}")).JsonAsync();
             Assert.Equal("Written before the crash", world.Str("name"));
         }
@@ -50,7 +64,12 @@ public sealed class ServerProcessTests : IDisposable
         {
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
         }
-        using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (
+            var kill = Process.Start(
+                "kill",
+                ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            )
+        )
         {
             await kill.WaitForExitAsync();
         }
@@ -58,8 +77,6 @@ public sealed class ServerProcessTests : IDisposable
         await server.WaitForExitAsync(timeout.Token);
         Assert.Equal(0, server.ExitCode);
     }
-
-
 
     public void Dispose()
     {

@@ -6,7 +6,11 @@ namespace StoryEngine.Tests.Cli;
 /// <summary>`storyengine users list|disable|enable`, run as a process on each engine.</summary>
 public abstract class UsersCliTests : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-cli", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-cli",
+        Guid.NewGuid().ToString("N")
+    );
 
     protected Dictionary<string, string> Environment { get; } = new();
 
@@ -21,7 +25,8 @@ public abstract class UsersCliTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private Task<CliProcess.Result> Run(params string[] args) => CliProcess.RunAsync(["--data-dir", _dataDir, .. args], Environment);
+    private Task<CliProcess.Result> Run(params string[] args) =>
+        CliProcess.RunAsync(["--data-dir", _dataDir, .. args], Environment);
 
     [Fact]
     public async Task users_are_listed_disabled_and_enabled_from_the_command_line()
@@ -83,7 +88,8 @@ public sealed class UsersCliTests_Postgres : UsersCliTests
 {
     private readonly TestPostgres _database = new();
 
-    public override async Task InitializeAsync() => Environment["ConnectionStrings__Postgres"] = await _database.CreateAsync();
+    public override async Task InitializeAsync() =>
+        Environment["ConnectionStrings__Postgres"] = await _database.CreateAsync();
 
     public override async Task DisposeAsync()
     {

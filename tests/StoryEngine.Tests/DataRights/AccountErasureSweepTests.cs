@@ -14,14 +14,36 @@ namespace StoryEngine.Tests.DataRights;
 /// </summary>
 public abstract class AccountErasureSweepTests(MemoryServer memory)
 {
-    /// <summary>Tables an account fills; each must hold the account's rows before the erasure, and none after.</summary>
+    /// <summary>Tables an account fills; each must hold the account's rows before the erasure, and none
+    /// after.</summary>
     private static readonly string[] UserTables =
     [
-        "users", "user_sessions", "user_session_retired_tokens", "api_keys", "user_two_factor", "user_recovery_codes",
-        "password_reset_tokens", "outbox_messages", "audit_log", "usage_ledger", "jobs",
-        "worlds", "locations", "characters", "personas", "lorebooks", "character_lorebooks", "character_files",
-        "adventures", "story_events", "story_turns", "narration_contexts", "lore_activations",
-        "memory_entries", "memory_generations", "story_summaries",
+        "users",
+        "user_sessions",
+        "user_session_retired_tokens",
+        "api_keys",
+        "user_two_factor",
+        "user_recovery_codes",
+        "password_reset_tokens",
+        "outbox_messages",
+        "audit_log",
+        "usage_ledger",
+        "jobs",
+        "worlds",
+        "locations",
+        "characters",
+        "personas",
+        "lorebooks",
+        "character_lorebooks",
+        "character_files",
+        "adventures",
+        "story_events",
+        "story_turns",
+        "narration_contexts",
+        "lore_activations",
+        "memory_entries",
+        "memory_generations",
+        "story_summaries",
         "memory_scopes", // SQLite only: each adventure's key inside the full-text match (ADR 28)
     ];
 
@@ -32,8 +54,15 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
     /// </summary>
     private static readonly string[] NoOnesTables =
     [
-        "schema_migrations", "account_erasures", "login_failures", "narration_drafts",
-        "memory_fts", "memory_fts_data", "memory_fts_idx", "memory_fts_docsize", "memory_fts_config",
+        "schema_migrations",
+        "account_erasures",
+        "login_failures",
+        "narration_drafts",
+        "memory_fts",
+        "memory_fts_data",
+        "memory_fts_idx",
+        "memory_fts_docsize",
+        "memory_fts_config",
     ];
 
     private ServerFixture Server => memory.Server;
@@ -49,24 +78,49 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         await BackgroundJobs.SettleAsync(bystander.Client, kept.AdventureId);
         var bystanderIds = await AccountFootprint.IdsOwnedByAsync(bystander.Client);
         using var admin = await Server.CreateAccountAsync(admin: true);
-        (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/tier", new { tier = "standard" })).EnsureSuccessStatusCode();
+        (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/tier", new { tier = "standard" })
+        ).EnsureSuccessStatusCode();
 
         // A table nobody has classified fails here, so a feature that adds one decides whether it holds someone's data.
         var tables = await DatabaseSweep.TablesAsync(provider);
         var unclassified = tables.Except(UserTables).Except(NoOnesTables).ToArray();
-        Assert.True(unclassified.Length == 0, $"Tables neither in UserTables nor in NoOnesTables: {string.Join(", ", unclassified)}");
+        Assert.True(
+            unclassified.Length == 0,
+            $"Tables neither in UserTables nor in NoOnesTables: {string.Join(", ", unclassified)}"
+        );
         var before = await DatabaseSweep.FindAsync(provider, footprint.Identifiers);
         var empty = UserTables.Where(tables.Contains).Where(t => before.All(m => m.Table != t)).ToArray();
-        Assert.True(empty.Length == 0, $"The account left nothing in {string.Join(", ", empty)}: the sweep would prove nothing there");
+        Assert.True(
+            empty.Length == 0,
+            $"The account left nothing in {string.Join(", ", empty)}: the sweep would " + "prove nothing there"
+        );
         var bystanderBefore = Shape(await DatabaseSweep.FindAsync(provider, bystanderIds));
         var indexedBefore = await FullTextMatchesAsync(provider, footprint.Identifiers);
         Assert.NotEqual(0, indexedBefore ?? 1);
 
-        var wrong = await SendDeleteAsync(user.Client, new { password = "not my password at all", twoFactorCode = AccountFootprint.CodeNow(Server, footprint.TotpSecret) });
-        (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed")).GetProperty("errors").GetProperty("password");
-        await (await SendDeleteAsync(user.Client, new { password = user.Password })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Server.Clock.Advance(TimeSpan.FromSeconds(StoryEngine.Core.TwoFactor.Totp.StepSeconds)); // a fresh code: each is accepted once
-        var confirmed = new { password = user.Password, twoFactorCode = AccountFootprint.CodeNow(Server, footprint.TotpSecret) };
+        var wrong = await SendDeleteAsync(
+            user.Client,
+            new
+            {
+                password = "not my password at all",
+                twoFactorCode = AccountFootprint.CodeNow(Server, footprint.TotpSecret),
+            }
+        );
+        (await wrong.AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed"))
+            .GetProperty("errors")
+            .GetProperty("password");
+        await (await SendDeleteAsync(user.Client, new { password = user.Password })).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
+        // a fresh code: each is accepted once
+        Server.Clock.Advance(TimeSpan.FromSeconds(StoryEngine.Core.TwoFactor.Totp.StepSeconds));
+        var confirmed = new
+        {
+            password = user.Password,
+            twoFactorCode = AccountFootprint.CodeNow(Server, footprint.TotpSecret),
+        };
         Assert.Equal(HttpStatusCode.NoContent, (await SendDeleteAsync(user.Client, confirmed)).StatusCode);
 
         // Only the account.deleted entry is left, and it names the account by id alone.
@@ -80,14 +134,27 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
 
         // The other account's rows are every one still there.
         Assert.Equal(bystanderBefore, Shape(await DatabaseSweep.FindAsync(provider, bystanderIds)));
-        Assert.Equal(HttpStatusCode.OK, (await bystander.Client.GetAsync($"/api/v1/adventures/{kept.AdventureId}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await bystander.Client.GetAsync($"/api/v1/adventures/{kept.AdventureId}")).StatusCode
+        );
         Assert.Equal(HttpStatusCode.Unauthorized, await Server.MeStatusAsync(user.AccessToken));
         using var anonymous = Server.CreateClient();
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = user.Username, password = user.Password })).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (
+                await anonymous.PostAsJsonAsync(
+                    "/api/v1/auth/login",
+                    new { username = user.Username, password = user.Password }
+                )
+            ).StatusCode
+        );
     }
 
     private static Task<HttpResponseMessage> SendDeleteAsync(HttpClient client, object body) =>
-        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(body) });
+        client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(body) }
+        );
 
     private static string[] Shape(IEnumerable<Mention> mentions) =>
         mentions.Select(m => $"{m.Table}.{m.Column}: {m.What}").Order(StringComparer.Ordinal).ToArray();
@@ -96,7 +163,10 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
     /// SQLite's full-text index keeps its own copy of the words; a row the eraser missed there would still match the
     /// account's story text. Null on PostgreSQL, whose index is a column of memory_entries (searched by the sweep).
     /// </summary>
-    private static async Task<long?> FullTextMatchesAsync(IStorageProvider provider, IEnumerable<(string What, string Value)> identifiers)
+    private static async Task<long?> FullTextMatchesAsync(
+        IStorageProvider provider,
+        IEnumerable<(string What, string Value)> identifiers
+    )
     {
         if (provider.Engine == "postgres")
         {
@@ -104,10 +174,17 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         }
         await using var connection = await provider.OpenAsync(CancellationToken.None);
         var marker = identifiers.Single(i => i.What == "story text").Value;
-        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM memory_fts WHERE memory_fts MATCH @Marker", new { Marker = marker });
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM memory_fts WHERE memory_fts MATCH " + "@Marker",
+            new { Marker = marker }
+        );
     }
 }
 
-public sealed class AccountErasureSweepTests_Sqlite(QueuedMemorySqliteServer memory) : AccountErasureSweepTests(memory), IClassFixture<QueuedMemorySqliteServer>;
+public sealed class AccountErasureSweepTests_Sqlite(QueuedMemorySqliteServer memory)
+    : AccountErasureSweepTests(memory),
+        IClassFixture<QueuedMemorySqliteServer>;
 
-public sealed class AccountErasureSweepTests_Postgres(QueuedMemoryPostgresServer memory) : AccountErasureSweepTests(memory), IClassFixture<QueuedMemoryPostgresServer>;
+public sealed class AccountErasureSweepTests_Postgres(QueuedMemoryPostgresServer memory)
+    : AccountErasureSweepTests(memory),
+        IClassFixture<QueuedMemoryPostgresServer>;

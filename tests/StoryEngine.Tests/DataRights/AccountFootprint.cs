@@ -16,7 +16,11 @@ namespace StoryEngine.Tests.DataRights;
 /// The identifiers are read back from what the server says the account owns (its export, its sessions, its jobs), not
 /// from the database, so the sweep does not share the eraser's idea of what belongs to whom.
 /// </summary>
-public sealed partial record AccountFootprint(OwnedData Owned, string TotpSecret, IReadOnlyList<(string What, string Value)> Identifiers)
+public sealed partial record AccountFootprint(
+    OwnedData Owned,
+    string TotpSecret,
+    IReadOnlyList<(string What, string Value)> Identifiers
+)
 {
     /// <summary>Enough turns, with the memory server's small context, that the early ones are summarised.</summary>
     private const int FillerTurns = 14;
@@ -25,12 +29,16 @@ public sealed partial record AccountFootprint(OwnedData Owned, string TotpSecret
     {
         var client = user.Client;
         var owned = await OwnedData.CreateAsync(server, user);
-        // A word of the user's own in every turn, so rows that copy story text (memory, prompts) are found by content too.
+        // A word of the user's own in every turn, so rows that copy story text (memory, prompts) are found by content
+        // too.
         var marker = "mark" + Guid.NewGuid().ToString("N")[..12];
         await MemoryTestData.FillerTurnsAsync(client, owned.AdventureId, FillerTurns, tag: marker);
         await BackgroundJobs.SettleAsync(client, owned.AdventureId, SummaryJob.JobType);
 
-        var key = await client.PostJsonAsync("/api/v1/me/api-keys", new { name = "erasure script", scopes = new[] { "read" } });
+        var key = await client.PostJsonAsync(
+            "/api/v1/me/api-keys",
+            new { name = "erasure script", scopes = new[] { "read" } }
+        );
         using (var script = server.ClientWith(key.Str("key")))
         {
             (await script.GetAsync("/api/v1/worlds")).EnsureSuccessStatusCode();
@@ -38,25 +46,38 @@ public sealed partial record AccountFootprint(OwnedData Owned, string TotpSecret
 
         // A reset mail waits in the outbox (no SMTP here) beside its token.
         var email = $"{user.Username}@example.test";
-        (await client.PutAsJsonAsync("/api/v1/me/email", new { email, password = user.Password })).EnsureSuccessStatusCode();
+        (
+            await client.PutAsJsonAsync("/api/v1/me/email", new { email, password = user.Password })
+        ).EnsureSuccessStatusCode();
         using (var anonymous = server.CreateClient())
         {
-            (await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = user.Username })).EnsureSuccessStatusCode();
+            (
+                await anonymous.PostAsJsonAsync("/api/v1/auth/password-reset", new { username = user.Username })
+            ).EnsureSuccessStatusCode();
         }
 
-        var secret = (await client.PostJsonAsync("/api/v1/me/2fa", new { }, System.Net.HttpStatusCode.OK)).Str("secret");
-        (await client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeNow(server, secret) })).EnsureSuccessStatusCode();
+        var secret = (await client.PostJsonAsync("/api/v1/me/2fa", new { }, System.Net.HttpStatusCode.OK)).Str(
+            "secret"
+        );
+        (
+            await client.PostAsJsonAsync("/api/v1/me/2fa/confirm", new { code = CodeNow(server, secret) })
+        ).EnsureSuccessStatusCode();
 
         var identifiers = new List<(string, string)>
         {
-            ("user id", user.Id), ("username", user.Username), ("email", email), ("story text", marker),
-            ("API key id", key.Id()), ("API key public id", key.Str("prefix")["se_".Length..]),
+            ("user id", user.Id),
+            ("username", user.Username),
+            ("email", email),
+            ("story text", marker),
+            ("API key id", key.Id()),
+            ("API key public id", key.Str("prefix")["se_".Length..]),
         };
         identifiers.AddRange(await IdsOwnedByAsync(client));
         return new AccountFootprint(owned, secret, identifiers.DistinctBy(i => i.Item2).ToArray());
     }
 
-    /// <summary>Every server-made id the account's export, sessions and jobs name, except the ids of others who acted on it.</summary>
+    /// <summary>Every server-made id the account's export, sessions and jobs name, except the ids of others who acted
+    /// on it.</summary>
     public static async Task<IReadOnlyList<(string What, string Value)>> IdsOwnedByAsync(HttpClient client)
     {
         var found = new List<(string, string)>();
@@ -66,7 +87,8 @@ public sealed partial record AccountFootprint(OwnedData Owned, string TotpSecret
         return found.DistinctBy(i => i.Item2).ToArray();
     }
 
-    public static string CodeNow(ServerFixture server, string secret) => Totp.Code(Base32.Decode(secret)!, Totp.StepAt(server.Clock.GetUtcNow()));
+    public static string CodeNow(ServerFixture server, string secret) =>
+        Totp.Code(Base32.Decode(secret)!, Totp.StepAt(server.Clock.GetUtcNow()));
 
     private static void Collect(JsonElement json, string path, List<(string, string)> found)
     {
@@ -78,7 +100,12 @@ public sealed partial record AccountFootprint(OwnedData Owned, string TotpSecret
                     var name = property.Name;
                     var isId = name == "id" || name.EndsWith("Id", StringComparison.Ordinal);
                     // The actor of an entry about this account may be an admin, whose rows must stay.
-                    if (isId && name != "actorId" && property.Value.ValueKind == JsonValueKind.String && ServerId().IsMatch(property.Value.GetString()!))
+                    if (
+                        isId
+                        && name != "actorId"
+                        && property.Value.ValueKind == JsonValueKind.String
+                        && ServerId().IsMatch(property.Value.GetString()!)
+                    )
                     {
                         found.Add(($"{path}.{name}", property.Value.GetString()!));
                     }
@@ -94,7 +121,8 @@ public sealed partial record AccountFootprint(OwnedData Owned, string TotpSecret
         }
     }
 
-    // Ids the server makes (UUIDs, see Core's id generator); lore entry numbers and ids inside imported cards are not the account's.
+    // Ids the server makes (UUIDs, see Core's id generator); lore entry numbers and ids inside imported cards are not
+    // the account's.
     [GeneratedRegex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     private static partial Regex ServerId();
 }

@@ -10,7 +10,8 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.DataRights;
 
-/// <summary>Issue 4's data rights: everything a user owns as one download, and erasing all of it (the sweep over every table is AccountErasureSweepTests).</summary>
+/// <summary>Issue 4's data rights: everything a user owns as one download, and erasing all of it (the sweep over every
+/// table is AccountErasureSweepTests).</summary>
 public abstract class DataRightsTests(ServerFixture server)
 {
     [Fact]
@@ -18,34 +19,61 @@ public abstract class DataRightsTests(ServerFixture server)
     {
         using var user = await server.CreateAccountAsync();
         var data = await OwnedData.CreateAsync(server, user);
-        var key = await user.Client.PostJsonAsync("/api/v1/me/api-keys", new { name = "export script", scopes = new[] { "read", "play" } });
+        var key = await user.Client.PostJsonAsync(
+            "/api/v1/me/api-keys",
+            new { name = "export script", scopes = new[] { "read", "play" } }
+        );
 
         var response = await user.Client.GetAsync("/api/v1/me/export", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.EndsWith(".json", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+        Assert.EndsWith(
+            ".json",
+            response.Content.Headers.ContentDisposition?.FileName?.Trim('"'),
+            StringComparison.Ordinal
+        );
         var export = JsonDocument.Parse(await response.Content.ReadAsStreamAsync()).RootElement;
 
         Assert.Equal("storyengine-account-export", export.Str("format"));
         Assert.Equal(user.Username, export.GetProperty("profile").Str("username"));
-        Assert.Contains(export.GetProperty("worlds").EnumerateArray(), w => w.Str("id") == data.WorldId && w.GetProperty("body").ToString().Contains("Erasure world", StringComparison.Ordinal));
+        Assert.Contains(export.GetProperty("worlds").EnumerateArray(), w =>
+            w.Str("id") == data.WorldId
+            && w.GetProperty("body").ToString().Contains("Erasure world", StringComparison.Ordinal)
+        );
         Assert.Contains(export.GetProperty("locations").EnumerateArray(), l => l.Str("name") == "Erasure gate");
         Assert.True(export.GetProperty("characters").GetArrayLength() >= 2); // made and imported
         Assert.Single(export.GetProperty("personas").EnumerateArray());
-        Assert.Contains(export.GetProperty("lorebooks").EnumerateArray(), b => b.GetProperty("body").ToString().Contains("The gate is old.", StringComparison.Ordinal));
-        Assert.Contains(export.GetProperty("characterLorebooks").EnumerateArray(), b => b.Str("name") == "Warden's lore");
-        Assert.Contains(export.GetProperty("characterFiles").EnumerateArray(), f => f.Str("mediaType") == "image/png" && f.GetProperty("data").GetBytesFromBase64().Length > 100);
-        var adventure = Assert.Single(export.GetProperty("adventures").EnumerateArray(), a => a.Str("id") == data.AdventureId);
+        Assert.Contains(export.GetProperty("lorebooks").EnumerateArray(), b =>
+            b.GetProperty("body").ToString().Contains("The gate is old.", StringComparison.Ordinal)
+        );
+        Assert.Contains(export.GetProperty("characterLorebooks").EnumerateArray(), b =>
+            b.Str("name") == "Warden's lore"
+        );
+        Assert.Contains(export.GetProperty("characterFiles").EnumerateArray(), f =>
+            f.Str("mediaType") == "image/png" && f.GetProperty("data").GetBytesFromBase64().Length > 100
+        );
+        var adventure = Assert.Single(export.GetProperty("adventures").EnumerateArray(), a =>
+            a.Str("id") == data.AdventureId
+        );
         var events = adventure.GetProperty("events").EnumerateArray().ToArray();
-        Assert.Equal(Enumerable.Range(1, events.Length).Select(i => (long)i), events.Select(e => e.GetProperty("sequence").GetInt64()));
-        Assert.Contains(events, e => e.Str("type") == "NarrationCompleted" || e.GetProperty("payload").ToString().Contains("I open the erasure gate", StringComparison.Ordinal));
+        Assert.Equal(
+            Enumerable.Range(1, events.Length).Select(i => (long)i),
+            events.Select(e => e.GetProperty("sequence").GetInt64())
+        );
+        Assert.Contains(events, e =>
+            e.Str("type") == "NarrationCompleted"
+            || e.GetProperty("payload").ToString().Contains("I open the erasure gate", StringComparison.Ordinal)
+        );
         Assert.Equal(2, export.GetProperty("adventures").GetArrayLength()); // the fork too
         Assert.True(export.GetProperty("sessions").GetArrayLength() >= 2);
         Assert.True(export.GetProperty("usage").GetArrayLength() >= 1);
         // API keys by name, scopes and prefix; never the key or its hash.
         var exportedKey = Assert.Single(export.GetProperty("apiKeys").EnumerateArray());
         Assert.Equal("export script", exportedKey.Str("name"));
-        Assert.Equal(["play", "read"], exportedKey.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).Order().ToArray());
+        Assert.Equal(
+            ["play", "read"],
+            exportedKey.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).Order().ToArray()
+        );
         Assert.StartsWith(exportedKey.Str("prefix"), key.Str("key"), StringComparison.Ordinal);
         Assert.DoesNotContain(key.Str("key"), export.ToString(), StringComparison.Ordinal);
         Assert.False(export.GetProperty("twoFactor").GetProperty("enabled").GetBoolean());
@@ -61,11 +89,18 @@ public abstract class DataRightsTests(ServerFixture server)
     {
         using var admin = await server.CreateAccountAsync(admin: true);
         using var user = await server.CreateAccountAsync();
-        (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/quota", new { dailyTokens = 5000 })).EnsureSuccessStatusCode();
-        Assert.Equal(HttpStatusCode.NoContent, (await SendDeleteAsync(admin.Client, new { password = admin.Password })).StatusCode);
+        (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/quota", new { dailyTokens = 5000 })
+        ).EnsureSuccessStatusCode();
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await SendDeleteAsync(admin.Client, new { password = admin.Password })).StatusCode
+        );
 
         using var other = await server.CreateAccountAsync(admin: true);
-        var audit = await (await other.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=user.quota_changed")).JsonAsync();
+        var audit = await (
+            await other.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=user.quota_changed")
+        ).JsonAsync();
         var entry = Assert.Single(audit.GetProperty("items").EnumerateArray());
         Assert.Equal(AccountEraser.ErasedActor, entry.Str("actorId"));
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("ip").ValueKind);
@@ -80,42 +115,79 @@ public abstract class DataRightsTests(ServerFixture server)
         var provider = server.Services.GetRequiredService<IStorageProvider>();
         await using var connection = await provider.OpenAsync(CancellationToken.None);
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
-            connection.ExecuteAsync("DELETE FROM audit_log WHERE user_id = @Id", new { user.Id }));
+            connection.ExecuteAsync("DELETE FROM audit_log WHERE user_id = @Id", new { user.Id })
+        );
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
-            connection.ExecuteAsync("UPDATE audit_log SET detail = 'x' WHERE user_id = @Id", new { user.Id }));
+            connection.ExecuteAsync("UPDATE audit_log SET detail = 'x' WHERE user_id = @Id", new { user.Id })
+        );
     }
 
     private static Task<HttpResponseMessage> SendDeleteAsync(HttpClient client, object body) =>
-        client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(body) });
+        client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Delete, "/api/v1/me") { Content = JsonContent.Create(body) }
+        );
 }
 
-/// <summary>A row in every kind of table a user can fill: world data, lore, card files, adventures and their log, sessions, usage, audit.</summary>
+/// <summary>A row in every kind of table a user can fill: world data, lore, card files, adventures and their log,
+/// sessions, usage, audit.</summary>
 public sealed record OwnedData(string WorldId, string AdventureId)
 {
     public static async Task<OwnedData> CreateAsync(ServerFixture server, TestAccount user)
     {
         var client = user.Client;
-        var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Erasure world", description = $"Made by {user.Username}" })).Id();
+        var world = (
+            await client.PostJsonAsync(
+                "/api/v1/worlds",
+                new { name = "Erasure world", description = $"Made by {user.Username}" }
+            )
+        ).Id();
         await client.PostJsonAsync($"/api/v1/worlds/{world}/locations", new { name = "Erasure gate" });
-        var character = (await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })).Id();
+        var character = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })
+        ).Id();
         await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" });
-        var entries = new[] { new { id = 1, keys = new[] { "gate" }, content = "The gate is old." } };
+        var entries = new[]
+        {
+            new
+            {
+                id = 1,
+                keys = new[] { "gate" },
+                content = "The gate is old.",
+            },
+        };
         await client.PostJsonAsync($"/api/v1/worlds/{world}/lorebooks", new { name = "Erasure lore", entries });
-        (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/characters/{character}/lorebook", new { name = "Warden's lore", entries })).EnsureSuccessStatusCode();
+        (
+            await client.PutAsJsonAsync(
+                $"/api/v1/worlds/{world}/characters/{character}/lorebook",
+                new { name = "Warden's lore", entries }
+            )
+        ).EnsureSuccessStatusCode();
         using (var card = new ByteArrayContent(SharedFixtures.Read("cards/st_default_Seraphina.png")))
         {
             card.Headers.ContentType = new MediaTypeHeaderValue("image/png");
             (await client.PostAsync($"/api/v1/worlds/{world}/characters/import", card)).EnsureSuccessStatusCode();
         }
-        var adventure = (await client.PostJsonAsync("/api/v1/adventures", new { worldId = world, characterIds = new[] { character } })).Id();
+        var adventure = (
+            await client.PostJsonAsync(
+                "/api/v1/adventures",
+                new { worldId = world, characterIds = new[] { character } }
+            )
+        ).Id();
         var turn = await AdventureTestData.TakeTurnAsync(client, adventure, "I open the erasure gate");
         await client.PostJsonAsync($"/api/v1/adventures/{adventure}/fork", new { atTurnId = turn.Id() });
-        // Another session, refreshed once (a retired token), and a failed password change (an audit entry and a throttle row).
+        // Another session, refreshed once (a retired token), and a failed password change (an audit entry and a
+        // throttle row).
         var second = await server.SignInAsync(user.Username);
         (await second.Client.RefreshAsync(second.RefreshToken)).EnsureSuccessStatusCode();
-        await client.PostAsJsonAsync("/api/v1/me/password", new { currentPassword = "wrong password entirely", newPassword = "another long passphrase" });
+        await client.PostAsJsonAsync(
+            "/api/v1/me/password",
+            new { currentPassword = "wrong password entirely", newPassword = "another long passphrase" }
+        );
         using var anonymous = server.CreateClient();
-        await anonymous.PostAsJsonAsync("/api/v1/auth/login", new { username = user.Username, password = "wrong password entirely" });
+        await anonymous.PostAsJsonAsync(
+            "/api/v1/auth/login",
+            new { username = user.Username, password = "wrong password entirely" }
+        );
         return new OwnedData(world, adventure);
     }
 }

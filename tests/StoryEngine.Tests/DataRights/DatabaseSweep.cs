@@ -18,12 +18,22 @@ public static class DatabaseSweep
     {
         await using var connection = await provider.OpenAsync(CancellationToken.None);
         return (await SchemaCatalog.ColumnsAsync(provider.Dialect, connection, null, CancellationToken.None))
-            .Select(c => c.Table).Distinct().ToArray();
+            .Select(c => c.Table)
+            .Distinct()
+            .ToArray();
     }
 
-    public static async Task<List<Mention>> FindAsync(IStorageProvider provider, IReadOnlyCollection<(string What, string Value)> values)
+    public static async Task<List<Mention>> FindAsync(
+        IStorageProvider provider,
+        IReadOnlyCollection<(string What, string Value)> values
+    )
     {
-        Assert.All(values, v => Assert.True(v.Value.Length >= 8, $"{v.What} '{v.Value}' is too short to search for without false matches"));
+        Assert.All(values, v =>
+            Assert.True(
+                v.Value.Length >= 8,
+                $"{v.What} '{v.Value}' is too short to search for " + "without false matches"
+            )
+        );
         await using var connection = await provider.OpenAsync(CancellationToken.None);
         var schema = await SchemaCatalog.ColumnsAsync(provider.Dialect, connection, null, CancellationToken.None);
         var found = new List<Mention>();
@@ -31,13 +41,19 @@ public static class DatabaseSweep
         {
             var columns = table.Where(c => !c.IsBlob).Select(c => c.Column).ToArray();
             var select = string.Join(", ", columns.Select((c, i) => $"lower(CAST(\"{c}\" AS TEXT)) AS c{i}"));
-            foreach (var row in await connection.QueryAsync(new CommandDefinition($"SELECT {select} FROM \"{table.Key}\"")))
+            foreach (
+                var row in await connection.QueryAsync(new CommandDefinition($"SELECT {select} FROM \"{table.Key}\""))
+            )
             {
                 var cells = ((IDictionary<string, object?>)row).Values.Select(v => v as string).ToArray();
                 var shown = string.Join(" | ", cells.Select(c => c is null ? "null" : c[..Math.Min(c.Length, 40)]));
                 for (var i = 0; i < columns.Length; i++)
                 {
-                    foreach (var (what, value) in values.Where(v => cells[i]?.Contains(v.Value.ToLowerInvariant(), StringComparison.Ordinal) == true))
+                    foreach (
+                        var (what, value) in values.Where(v =>
+                            cells[i]?.Contains(v.Value.ToLowerInvariant(), StringComparison.Ordinal) == true
+                        )
+                    )
                     {
                         found.Add(new Mention(table.Key, columns[i], what, shown));
                     }

@@ -46,12 +46,26 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         var kustomization = Map(Documents(Path.Combine(Kubernetes, "kustomization.yaml")).Single());
         var listed = List(kustomization, "resources").Select(r => (string)r!).ToArray();
         Assert.All(listed, r => Assert.True(File.Exists(Path.Combine(Kubernetes, r)), $"{r} is listed but missing"));
-        var present = Directory.GetFiles(Kubernetes, "*.yaml").Select(Path.GetFileName)
+        var present = Directory
+            .GetFiles(Kubernetes, "*.yaml")
+            .Select(Path.GetFileName)
             .Where(f => f != "kustomization.yaml");
         Assert.Equal(present.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
         var kinds = Manifests().Select(m => Str(m.Manifest, "kind")).ToHashSet();
-        foreach (var kind in new[] { "Deployment", "Service", "Ingress", "HorizontalPodAutoscaler",
-                     "PodDisruptionBudget", "NetworkPolicy", "Job", "CronJob", "ConfigMap" })
+        foreach (
+            var kind in new[]
+            {
+                "Deployment",
+                "Service",
+                "Ingress",
+                "HorizontalPodAutoscaler",
+                "PodDisruptionBudget",
+                "NetworkPolicy",
+                "Job",
+                "CronJob",
+                "ConfigMap",
+            }
+        )
         {
             Assert.Contains(kind, kinds);
         }
@@ -65,7 +79,9 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         Assert.Equal("/health/live", Str(container, "livenessProbe", "httpGet", "path"));
         Assert.Equal("/health/ready", Str(container, "readinessProbe", "httpGet", "path"));
         var paths = new[] { "livenessProbe", "readinessProbe", "startupProbe" }
-            .Select(p => Str(container, p, "httpGet", "path")).OfType<string>().ToList();
+            .Select(p => Str(container, p, "httpGet", "path"))
+            .OfType<string>()
+            .ToList();
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
         var healthcheck = HealthcheckLine().Match(dockerfile);
         Assert.True(healthcheck.Success, "the Dockerfile has a HEALTHCHECK");
@@ -87,10 +103,12 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         Assert.Contains($"`http://127.0.0.1:{Port}`", ConfigurationDoc(), StringComparison.Ordinal);
         Assert.Contains($"EXPOSE {Port}", dockerfile, StringComparison.Ordinal);
         Assert.Equal((int?)Port, Int(List(container, "ports").Single(), "containerPort"));
-        Assert.All(ComposeServices().Where(s => IsStoryEngine(s.Service)),
-            s => Assert.Contains($"{Port}:{Port}", List(s.Service, "ports").Select(p => (string)p!)));
-        Assert.All(Settings().Where(e => e.Key == "urls"),
-            e => Assert.EndsWith($":{Port}", e.Value, StringComparison.Ordinal));
+        Assert.All(ComposeServices().Where(s => IsStoryEngine(s.Service)), s =>
+            Assert.Contains($"{Port}:{Port}", List(s.Service, "ports").Select(p => (string)p!))
+        );
+        Assert.All(Settings().Where(e => e.Key == "urls"), e =>
+            Assert.EndsWith($":{Port}", e.Value, StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -103,11 +121,15 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
             {
                 var name = $"{kind}/{Str(container, "name")}";
                 Assert.Equal("storyengine", Str(container, "image"));
-                Assert.True(Bool(container, "securityContext", "runAsNonRoot") ?? Bool(pod, "securityContext",
-                    "runAsNonRoot"), $"{name}: runAsNonRoot");
+                Assert.True(
+                    Bool(container, "securityContext", "runAsNonRoot") ?? Bool(pod, "securityContext", "runAsNonRoot"),
+                    $"{name}: runAsNonRoot"
+                );
                 Assert.True(Bool(container, "securityContext", "readOnlyRootFilesystem"), $"{name}: read-only root");
-                Assert.False(Bool(container, "securityContext", "allowPrivilegeEscalation") ?? true,
-                    $"{name}: allowPrivilegeEscalation");
+                Assert.False(
+                    Bool(container, "securityContext", "allowPrivilegeEscalation") ?? true,
+                    $"{name}: allowPrivilegeEscalation"
+                );
                 var mounts = List(container, "volumeMounts").Select(m => Str(m, "mountPath")).ToArray();
                 Assert.Contains("/tmp", mounts); // the only writable places
                 Assert.Contains("/data", mounts);
@@ -119,8 +141,10 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
                 foreach (var variable in List(container, "env").Select(c => Map(c)))
                 {
                     var variableName = Str(variable, "name")!;
-                    Assert.False(variable.ContainsKey("value") && IsSecret(variableName),
-                        $"{name}: {variableName} must come from a Secret, not a value");
+                    Assert.False(
+                        variable.ContainsKey("value") && IsSecret(variableName),
+                        $"{name}: {variableName} must come from a Secret, not a value"
+                    );
                     if (variable.ContainsKey("valueFrom"))
                     {
                         Assert.NotNull(Str(variable, "valueFrom", "secretKeyRef", "name"));
@@ -144,8 +168,10 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         var ingress = Manifests().Single(m => Str(m.Manifest, "kind") == "Ingress").Manifest;
         var annotations = Map(ingress, "metadata", "annotations");
         Assert.Equal("off", (string?)annotations["nginx.ingress.kubernetes.io/proxy-buffering"]);
-        var timeout = int.Parse((string)annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]!,
-            CultureInfo.InvariantCulture);
+        var timeout = int.Parse(
+            (string)annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"]!,
+            CultureInfo.InvariantCulture
+        );
         Assert.True(timeout >= 600, "a slow model's stream must not be cut by the proxy");
     }
 
@@ -153,10 +179,14 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     public void every_stop_waits_longer_than_the_drain_and_the_host_after_it()
     {
         var drain = TimeSpan.FromSeconds(new ShutdownOptions().DrainSeconds);
-        Assert.Contains($"| `Shutdown:DrainSeconds` | `{drain.TotalSeconds}` |", ConfigurationDoc(),
-            StringComparison.Ordinal);
-        Assert.All(Settings().Where(e => e.Key == "Shutdown:DrainSeconds"),
-            e => Assert.Equal(drain.TotalSeconds.ToString(CultureInfo.InvariantCulture), e.Value));
+        Assert.Contains(
+            $"| `Shutdown:DrainSeconds` | `{drain.TotalSeconds}` |",
+            ConfigurationDoc(),
+            StringComparison.Ordinal
+        );
+        Assert.All(Settings().Where(e => e.Key == "Shutdown:DrainSeconds"), e =>
+            Assert.Equal(drain.TotalSeconds.ToString(CultureInfo.InvariantCulture), e.Value)
+        );
         var needed = drain + DrainServiceCollectionExtensions.AfterDrain;
 
         var deployment = Workload("Deployment");
@@ -175,15 +205,20 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
             var period = Str(service, "stop_grace_period")!;
             Assert.True(int.Parse(period.TrimEnd('s'), CultureInfo.InvariantCulture) > needed.TotalSeconds, file);
         }
-        Assert.Contains("STOPSIGNAL SIGTERM", File.ReadAllText(Path.Combine(Deploy, "Dockerfile")),
-            StringComparison.Ordinal);
+        Assert.Contains(
+            "STOPSIGNAL SIGTERM",
+            File.ReadAllText(Path.Combine(Deploy, "Dockerfile")),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public void the_dockerfile_builds_with_the_sdk_and_runs_the_published_program_as_a_non_root_user()
     {
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
-        var stages = FromLine().Matches(dockerfile).Select(m => (Image: m.Groups[1].Value, Name: m.Groups[2].Value))
+        var stages = FromLine()
+            .Matches(dockerfile)
+            .Select(m => (Image: m.Groups[1].Value, Name: m.Groups[2].Value))
             .ToArray();
         Assert.Equal(2, stages.Length);
         Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:10", stages[0].Image, StringComparison.Ordinal);
@@ -203,8 +238,9 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
                 Assert.True(Path.Exists(Path.Combine(ReadmeTests.RepositoryRoot(), source)), $"COPY {source}");
             }
         }
-        var project = File.ReadAllText(Path.Combine(ReadmeTests.RepositoryRoot(), "src", "StoryEngine.Server",
-            "StoryEngine.Server.csproj"));
+        var project = File.ReadAllText(
+            Path.Combine(ReadmeTests.RepositoryRoot(), "src", "StoryEngine.Server", "StoryEngine.Server.csproj")
+        );
         Assert.Contains("<AssemblyName>storyengine</AssemblyName>", project, StringComparison.Ordinal);
         Assert.Contains("ENTRYPOINT [\"/app/storyengine\"]", dockerfile, StringComparison.Ordinal);
     }
@@ -243,13 +279,19 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     {
         var documented = DocumentedKeys();
         // ASPNETCORE_* and DOTNET_* are the framework's own variables, not Story Engine settings.
-        var given = Settings().Where(e => !e.Key.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
-            && !e.Key.StartsWith("DOTNET_", StringComparison.Ordinal)).ToArray();
+        var given = Settings()
+            .Where(e =>
+                !e.Key.StartsWith("ASPNETCORE_", StringComparison.Ordinal)
+                && !e.Key.StartsWith("DOTNET_", StringComparison.Ordinal)
+            )
+            .ToArray();
         Assert.Contains(given, e => e.Key == "DataDir");
         foreach (var (file, key, _) in given)
         {
-            Assert.True(documented.Any(pattern => pattern.IsMatch(key)),
-                $"{file}: {key} is not a setting in docs/configuration.md");
+            Assert.True(
+                documented.Any(pattern => pattern.IsMatch(key)),
+                $"{file}: {key} is not a setting in docs/configuration.md"
+            );
         }
     }
 
@@ -293,7 +335,9 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     }
 
     private static IEnumerable<(string File, Dictionary<object, object?> Manifest)> Manifests() =>
-        Directory.GetFiles(Kubernetes, "*.yaml").Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
+        Directory
+            .GetFiles(Kubernetes, "*.yaml")
+            .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
             .SelectMany(f => Documents(f).Select(d => (Path.GetFileName(f), Map(d))));
 
     private static Dictionary<object, object?> Workload(string kind) =>
@@ -309,7 +353,8 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
 
     private static IEnumerable<(string File, Dictionary<object, object?> Service)> ComposeServices() =>
         new[] { "compose.yaml", "compose.sqlite.yaml" }.SelectMany(f =>
-            Map(Map(Documents(Path.Combine(Deploy, f)).Single()), "services").Select(s => (f, Map(s.Value))));
+            Map(Map(Documents(Path.Combine(Deploy, f)).Single()), "services").Select(s => (f, Map(s.Value)))
+        );
 
     private static bool IsStoryEngine(Dictionary<object, object?> service) =>
         Str(service, "image")?.StartsWith("storyengine", StringComparison.Ordinal) == true;
@@ -384,7 +429,9 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
                 {
                     key = first[..(first.LastIndexOf(':') + 1)] + key;
                 }
-                var pattern = Regex.Escape(key).Replace(@"\{name}", "[^:]+", StringComparison.Ordinal)
+                var pattern = Regex
+                    .Escape(key)
+                    .Replace(@"\{name}", "[^:]+", StringComparison.Ordinal)
                     .Replace(@"\*", ".+", StringComparison.Ordinal);
                 patterns.Add(new Regex($"^{pattern}(:[0-9]+)?$", RegexOptions.IgnoreCase));
             }

@@ -16,19 +16,31 @@ namespace StoryEngine.Tests.Faults;
 public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
 {
     private const int Trials = 20;
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-crash", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-crash",
+        Guid.NewGuid().ToString("N")
+    );
 
     [Fact]
     public async Task kills_at_random_points_of_streaming_turns_lose_no_action_and_leave_every_turn_resumable()
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("STORYENGINE_FAULT_SEED"), CultureInfo.InvariantCulture,
-            out var fixedSeed) ? fixedSeed : Random.Shared.Next();
+        var seed = int.TryParse(
+            Environment.GetEnvironmentVariable("STORYENGINE_FAULT_SEED"),
+            CultureInfo.InvariantCulture,
+            out var fixedSeed
+        )
+            ? fixedSeed
+            : Random.Shared.Next();
         var random = new Random(seed);
         var environment = FaultServer.Environment(await ScriptedBackend.InstanceAsync());
         var (server, client) = await FaultServer.StartSignedInAsync(_dataDir, environment, "killed");
         var setup = await AdventureTestData.CreateAsync(client);
         var accepted = new Dictionary<string, string>(); // turn id → the player's words the server accepted
-        int lost = 0, stuck = 0, serverErrors = 0, retried = 0;
+        int lost = 0,
+            stuck = 0,
+            serverErrors = 0,
+            retried = 0;
         try
         {
             for (var trial = 0; trial < Trials; trial++)
@@ -37,15 +49,19 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
                 var retry = newest?.Str("status") == "interrupted";
                 var text = $"trial {trial} {{{{tokens:60}}}}{{{{delay:20}}}}";
                 using var request = retry
-                    ? new HttpRequestMessage(HttpMethod.Post,
-                        $"/api/v1/adventures/{setup.AdventureId}/turns/{newest!.Value.Str("id")}/retry")
-                    { Content = JsonContent.Create(new { }) }
+                    ? new HttpRequestMessage(
+                        HttpMethod.Post,
+                        $"/api/v1/adventures/{setup.AdventureId}/turns/{newest!.Value.Str("id")}/retry"
+                    )
+                    {
+                        Content = JsonContent.Create(new { }),
+                    }
                     : AdventureTestData.Turn(setup.AdventureId, text);
                 // Anywhere from before the action is committed to after the narration ended (about 1.2 s).
                 var killAt = TimeSpan.FromMilliseconds(random.Next(0, 1600));
                 var process = server;
-                var killing = Task.Delay(killAt).ContinueWith(_ => process.Kill(entireProcessTree: true),
-                    TaskScheduler.Default);
+                var killing = Task.Delay(killAt)
+                    .ContinueWith(_ => process.Kill(entireProcessTree: true), TaskScheduler.Default);
                 try
                 {
                     await foreach (var e in Sse.StreamAsync(client, request))
@@ -84,8 +100,12 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             var last = await NewestTurnAsync(client, setup.AdventureId);
             if (last?.Str("status") == "interrupted")
             {
-                var again = await (await client.PostAsJsonAsync(
-                    $"/api/v1/adventures/{setup.AdventureId}/turns/{last.Value.Str("id")}/retry", new { })).JsonAsync();
+                var again = await (
+                    await client.PostAsJsonAsync(
+                        $"/api/v1/adventures/{setup.AdventureId}/turns/{last.Value.Str("id")}/retry",
+                        new { }
+                    )
+                ).JsonAsync();
                 Assert.Equal("completed", again.Str("status"));
                 retried++;
             }
@@ -93,11 +113,16 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             // interrupted narration has a later one, and no turn stands interrupted at the end.
             var final = await TurnsAsync(client, setup.AdventureId);
             var interrupted = final.Sum(t =>
-                t.GetProperty("alternatives").EnumerateArray().Count(a => a.Str("status") == "interrupted"));
-            output.WriteLine($"seed {seed}: trials {Trials}, accepted {accepted.Count}, lost {lost}, stuck {stuck}, " +
-                $"5xx {serverErrors}, interrupted {interrupted}, narrated again {retried}");
-            Assert.True(lost == 0 && stuck == 0 && serverErrors == 0,
-                $"seed {seed}: lost {lost}, stuck {stuck}, 5xx {serverErrors}");
+                t.GetProperty("alternatives").EnumerateArray().Count(a => a.Str("status") == "interrupted")
+            );
+            output.WriteLine(
+                $"seed {seed}: trials {Trials}, accepted {accepted.Count}, lost {lost}, stuck {stuck}, "
+                    + $"5xx {serverErrors}, interrupted {interrupted}, narrated again {retried}"
+            );
+            Assert.True(
+                lost == 0 && stuck == 0 && serverErrors == 0,
+                $"seed {seed}: lost {lost}, stuck {stuck}, 5xx {serverErrors}"
+            );
             Assert.DoesNotContain(final, t => t.Str("status") is "interrupted" or "streaming");
         }
         finally
@@ -113,8 +138,11 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
 
     // Newest first.
     private static async Task<List<JsonElement>> TurnsAsync(HttpClient client, string adventureId) =>
-        [.. (await (await client.GetAsync($"/api/v1/adventures/{adventureId}/turns?limit=200")).JsonAsync())
-            .GetProperty("items").EnumerateArray()];
+        [
+            .. (await (await client.GetAsync($"/api/v1/adventures/{adventureId}/turns?limit=200")).JsonAsync())
+                .GetProperty("items")
+                .EnumerateArray(),
+        ];
 
     public void Dispose()
     {

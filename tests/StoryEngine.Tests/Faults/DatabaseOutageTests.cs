@@ -31,7 +31,8 @@ public sealed class DatabaseOutageTests
             const string action = "tell the tale of the fog {{tokens:40}}{{delay:50}}";
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
-            string? turnId = null, failure = null;
+            string? turnId = null,
+                failure = null;
             var streamed = "";
             var clock = Stopwatch.StartNew();
             await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(setup.AdventureId, action)))
@@ -55,27 +56,43 @@ public sealed class DatabaseOutageTests
             // had; or 503 when the sign-in's session check needs the database); a new turn gets a 503, not a hang.
             Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
             await AssertQuickAsync([HttpStatusCode.Conflict, HttpStatusCode.ServiceUnavailable], () =>
-                client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/stop", null));
+                client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/stop", null)
+            );
             await AssertQuickAsync([HttpStatusCode.ServiceUnavailable], () =>
-                client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/stream"));
+                client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/stream")
+            );
             await AssertQuickAsync([HttpStatusCode.ServiceUnavailable], () =>
-                client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "x" }));
+                client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "x" })
+            );
 
             await postgres.StartAgainAsync();
-            await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
-                "/health/ready did not come back after the database did", TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(
+                async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK,
+                "/health/ready did not come back after the database did",
+                TimeSpan.FromSeconds(30)
+            );
             // The kept outcome is written when the database is back: the whole narration, not a stuck "streaming".
-            var turn = await Poll.UntilAsync(async () =>
+            var turn = await Poll.UntilAsync(
+                async () =>
                     await (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")).JsonAsync(),
-                t => t.Str("status") == "completed", t => $"the outcome was not written after the outage: {t}",
-                TimeSpan.FromSeconds(30));
+                t => t.Str("status") == "completed",
+                t => $"the outcome was not written after the outage: {t}",
+                TimeSpan.FromSeconds(30)
+            );
             Assert.Equal(action, turn.Str("playerText"));
             Assert.Equal(streamed, turn.Str("narration"));
 
             // Usage: the one narration, with the 40 completion tokens the backend reported.
-            var usage = await Poll.UntilAsync(async () => BackgroundJobs.UsageFor(
-                    await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(), Core.Usage.UsagePurposes.Narration),
-                u => u is not null, _ => "the narration's usage row was lost", TimeSpan.FromSeconds(30));
+            var usage = await Poll.UntilAsync(
+                async () =>
+                    BackgroundJobs.UsageFor(
+                        await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(),
+                        Core.Usage.UsagePurposes.Narration
+                    ),
+                u => u is not null,
+                _ => "the narration's usage row was lost",
+                TimeSpan.FromSeconds(30)
+            );
             Assert.Equal(1, usage!.Value.GetProperty("calls").GetInt64());
             Assert.Equal(40, usage.Value.GetProperty("completionTokens").GetInt64());
 
@@ -97,18 +114,22 @@ public sealed class DatabaseOutageTests
         var clock = Stopwatch.StartNew();
         using var response = await send().WaitAsync(TimeSpan.FromSeconds(15));
         Assert.True(clock.Elapsed < Quick, $"answered after {clock.Elapsed}");
-        Assert.True(expected.Contains(response.StatusCode),
-            $"expected {string.Join(" or ", expected)}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.True(
+            expected.Contains(response.StatusCode),
+            $"expected {string.Join(" or ", expected)}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+        );
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }
 
-/// <summary>A server process for fault tests: quick jobs, cheap passwords, no rate limits, a signed-in client.</summary>
+/// <summary>A server process for fault tests: quick jobs, cheap passwords, no rate limits, a signed-in
+/// client.</summary>
 public static class FaultServer
 {
     public static Dictionary<string, string> Environment(ScriptedBackend backend)
     {
-        var environment = backend.Settings()
+        var environment = backend
+            .Settings()
             .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
         environment["Auth__PasswordIterations"] = "1000";
         environment["RateLimits__ApiPerMinute"] = "1000000";
@@ -117,14 +138,18 @@ public static class FaultServer
         return environment;
     }
 
-    public static async Task<(Process Server, HttpClient Client)> StartSignedInAsync(string dataDir,
-        Dictionary<string, string> environment, string username)
+    public static async Task<(Process Server, HttpClient Client)> StartSignedInAsync(
+        string dataDir,
+        Dictionary<string, string> environment,
+        string username
+    )
     {
         var (server, address) = await CliProcess.StartServerAsync(dataDir, environment);
         var client = new HttpClient { BaseAddress = address };
         await client.PostAsJsonAsync("/api/v1/auth/register", new { username, password = "a long enough password" });
-        var tokens = await (await client.PostAsJsonAsync("/api/v1/auth/login",
-            new { username, password = "a long enough password" })).JsonAsync();
+        var tokens = await (
+            await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "a long enough password" })
+        ).JsonAsync();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
         return (server, client);
     }

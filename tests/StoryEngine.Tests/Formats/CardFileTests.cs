@@ -24,8 +24,17 @@ public sealed class CardFileTests
             if (format == CardFormat.Charx && first.Files.Any(f => f.Path == CharacterFile.CardImage))
             {
                 // By design: a CHARX names the PNG's picture as its main icon (docs/adr/0008); nothing else changes.
-                Same.Character(first.Character, again.Character with { Extensions = Same.WithoutCharxIcon(again.Character.Extensions) });
-                Assert.Equal(first.Files.Single(f => f.Path == CharacterFile.CardImage).Data, again.Files.Single(f => f.Path == CardFile.CharxIconPath).Data);
+                Same.Character(
+                    first.Character,
+                    again.Character with
+                    {
+                        Extensions = Same.WithoutCharxIcon(again.Character.Extensions),
+                    }
+                );
+                Assert.Equal(
+                    first.Files.Single(f => f.Path == CharacterFile.CardImage).Data,
+                    again.Files.Single(f => f.Path == CardFile.CharxIconPath).Data
+                );
             }
             else
             {
@@ -40,7 +49,8 @@ public sealed class CardFileTests
         // Issue 17: chub and SillyTavern cards copy data fields to the root (creatorcomment, tags, talkativeness, fav,
         // chub's creator_notes, system_prompt...). SillyTavern rewrites its copies from the edited values on save
         // (charaFormatData); an export here writes every copy from the current character, never the stale one.
-        var card = """
+        var card =
+            """
             {"spec":"chara_card_v2","spec_version":"2.0","name":"Old","description":"old","creatorcomment":"old notes",
              "tags":["old"],"talkativeness":"0.5","fav":false,"system_prompt":"old prompt","avatar":"none",
              "data":{"name":"Old","description":"old","creator_notes":"old notes","tags":["old"],"system_prompt":"old prompt",
@@ -58,9 +68,10 @@ public sealed class CardFileTests
         foreach (var format in new[] { CardFormat.Json, CardFormat.Png })
         {
             var exported = CardFile.Write(format, edited, read.Lorebook, read.Files);
-            var root = format == CardFormat.Json
-                ? JsonNode.Parse(exported)!.AsObject()
-                : JsonNode.Parse(Convert.FromBase64String(TextChunks(exported)["chara"]))!.AsObject();
+            var root =
+                format == CardFormat.Json
+                    ? JsonNode.Parse(exported)!.AsObject()
+                    : JsonNode.Parse(Convert.FromBase64String(TextChunks(exported)["chara"]))!.AsObject();
             Assert.Equal("new notes", root["creatorcomment"]!.GetValue<string>());
             Assert.Equal(["new"], root["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
             Assert.Equal("new prompt", root["system_prompt"]!.GetValue<string>());
@@ -71,7 +82,10 @@ public sealed class CardFileTests
         }
     }
 
-    private static System.Text.Json.Nodes.JsonObject Edit(System.Text.Json.Nodes.JsonObject o, Action<System.Text.Json.Nodes.JsonObject> edit)
+    private static System.Text.Json.Nodes.JsonObject Edit(
+        System.Text.Json.Nodes.JsonObject o,
+        Action<System.Text.Json.Nodes.JsonObject> edit
+    )
     {
         var copy = o.DeepClone().AsObject();
         edit(copy);
@@ -88,9 +102,15 @@ public sealed class CardFileTests
         Assert.Equal(ImageChunks(original), ImageChunks(exported));
         var texts = TextChunks(exported);
         Assert.Equal(["chara", "ccv3"], texts.Keys);
-        Assert.Equal("chara_card_v2", JsonNode.Parse(Convert.FromBase64String(texts["chara"]))!["spec"]!.GetValue<string>());
+        Assert.Equal(
+            "chara_card_v2",
+            JsonNode.Parse(Convert.FromBase64String(texts["chara"]))!["spec"]!.GetValue<string>()
+        );
         Assert.Equal("CapoGPT", JsonNode.Parse(Convert.FromBase64String(texts["chara"]))!["name"]!.GetValue<string>());
-        Assert.Equal("chara_card_v3", JsonNode.Parse(Convert.FromBase64String(texts["ccv3"]))!["spec"]!.GetValue<string>());
+        Assert.Equal(
+            "chara_card_v3",
+            JsonNode.Parse(Convert.FromBase64String(texts["ccv3"]))!["spec"]!.GetValue<string>()
+        );
     }
 
     [Fact]
@@ -112,7 +132,8 @@ public sealed class CardFileTests
         Assert.Equal(["eldoria", "wood", "forest", "magical forest"], card.Lorebook.Entries[0].Keys);
         Assert.Equal("OtisAlejandro", card.Character.Creator);
         Assert.Equal("Eldoria", card.Character.Extensions["world"]!.GetValue<string>());
-        // use_regex is true on every entry with plain-word keys: kept to be written back, not taken as "keys are regexes".
+        // use_regex is true on every entry with plain-word keys: kept to be written back, not taken as "keys are
+        // regexes".
         Assert.True(card.Lorebook.Entries[0].Extensions["use_regex"]!.GetValue<bool>());
     }
 
@@ -123,7 +144,10 @@ public sealed class CardFileTests
         Assert.Equal("Sakana-WI", book.Name);
         Assert.Equal(14, book.Entries.Count);
         Assert.Equal(4, book.Entries.Count(e => e.Selective && e.SecondaryKeys.Count > 0));
-        Assert.Equal(["your hand", "your left hand", "your right hand"], book.Entries.Single(e => e.Id == 12).SecondaryKeys);
+        Assert.Equal(
+            ["your hand", "your left hand", "your right hand"],
+            book.Entries.Single(e => e.Id == 12).SecondaryKeys
+        );
         Assert.All(book.Entries, e => Assert.Equal(1, e.Extensions["position"]!.GetValue<int>()));
     }
 
@@ -149,7 +173,8 @@ public sealed class CardFileTests
         Assert.Equal("chara_card_v3", card.Spec);
         Assert.Equal("Default-chan", card.Character.Name);
         Assert.Equal(2, card.Character.AlternateGreetings.Count);
-        Assert.Empty(card.Character.Extensions); // extensions {} and nothing left over: group_only_greetings is simply absent
+        // extensions {} and nothing left over: group_only_greetings is simply absent
+        Assert.Empty(card.Character.Extensions);
     }
 
     [Fact]
@@ -166,7 +191,11 @@ public sealed class CardFileTests
         Assert.Contains(card.Warnings, w => w.Contains("V3", StringComparison.Ordinal));
         Assert.Equal("Wolfram Ravenwolf", card.Character.Creator);
         // SillyTavern keeps group greetings in its own extension, which must survive as it is.
-        Assert.StartsWith("Hello, I'm here!", card.Character.Extensions["group_greetings"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Hello, I'm here!",
+            card.Character.Extensions["group_greetings"]![0]!.GetValue<string>(),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -182,26 +211,44 @@ public sealed class CardFileTests
     [Fact]
     public void a_v2_shape_without_its_spec_is_read_as_v2_with_a_warning()
     {
-        var card = CardFile.Read("""{"data":{"name":"Wren","first_mes":"Hello.","nickname":"Little bird"}}"""u8.ToArray());
-        Assert.Equal(("chara_card_v2", "Wren", "Hello."), (card.Spec, card.Character.Name, card.Character.FirstMessage));
+        var card = CardFile.Read(
+            """{"data":{"name":"Wren","first_mes":"Hello.","nickname":"Little bird"}}"""u8.ToArray()
+        );
+        Assert.Equal(
+            ("chara_card_v2", "Wren", "Hello."),
+            (card.Spec, card.Character.Name, card.Character.FirstMessage)
+        );
         Assert.Single(card.Warnings);
-        Assert.Equal("Little bird", card.Character.Extensions["storyengine"]!["card"]!["data"]!["nickname"]!.GetValue<string>());
+        Assert.Equal(
+            "Little bird",
+            card.Character.Extensions["storyengine"]!["card"]!["data"]!["nickname"]!.GetValue<string>()
+        );
     }
 
     [Fact]
     public void our_own_fields_travel_in_extensions_storyengine()
     {
-        var character = new Character { Name = "Bram", Appearance = "Soot on his hands", SpeechStyle = "Gruff", Goals = "Pay the debt", Extensions = new JsonObject { ["kept"] = 1 } };
+        var character = new Character
+        {
+            Name = "Bram",
+            Appearance = "Soot on his hands",
+            SpeechStyle = "Gruff",
+            Goals = "Pay the debt",
+            Extensions = new JsonObject { ["kept"] = 1 },
+        };
         var json = CardFile.Write(CardFormat.Json, character, null, []);
         var card = JsonNode.Parse(json)!;
         Assert.Equal("Gruff", card["data"]!["extensions"]!["storyengine"]!["speechStyle"]!.GetValue<string>());
         Same.Character(character, CardFile.Read(json).Character);
     }
 
-    private static string? Leftover(Character character, string part, string field) => character.Extensions["storyengine"]?["card"]?[part]?[field]?.GetValue<string>();
+    private static string? Leftover(Character character, string part, string field) =>
+        character.Extensions["storyengine"]?["card"]?[part]?[field]?.GetValue<string>();
 
     internal static Dictionary<string, string> TextChunks(byte[] png) =>
-        PngText.Read(png, PngChunks.Read(png, InvalidFileException.Card)).ToDictionary(t => t.Text.Keyword, t => t.Text.Text);
+        PngText
+            .Read(png, PngChunks.Read(png, InvalidFileException.Card))
+            .ToDictionary(t => t.Text.Keyword, t => t.Text.Text);
 
     private static List<string> ImageChunks(byte[] png)
     {
@@ -209,10 +256,16 @@ public sealed class CardFileTests
         return chunks.Where(c => c.Type != "tEXt").Select(c => Convert.ToHexString(png, c.Start, c.Size)).ToList();
     }
 
-    internal static byte[] WithoutText(byte[] png, string keyword) => PngText.Rewrite(png, PngChunks.Read(png, InvalidFileException.Card), [keyword], []);
+    internal static byte[] WithoutText(byte[] png, string keyword) =>
+        PngText.Rewrite(png, PngChunks.Read(png, InvalidFileException.Card), [keyword], []);
 
-    /// <summary>The PNG with its card chunks replaced by <paramref name="texts"/>, written as real chunks with good CRCs.</summary>
+    /// <summary>The PNG with its card chunks replaced by <paramref name="texts"/>, written as real chunks with good
+    /// CRCs.</summary>
     internal static byte[] WithText(byte[] png, params (string Keyword, string Text)[] texts) =>
-        PngText.Rewrite(png, PngChunks.Read(png, InvalidFileException.Card), ["chara", "ccv3"], texts.Select(t => new PngTextChunk(t.Keyword, t.Text)).ToArray());
-
+        PngText.Rewrite(
+            png,
+            PngChunks.Read(png, InvalidFileException.Card),
+            ["chara", "ccv3"],
+            texts.Select(t => new PngTextChunk(t.Keyword, t.Text)).ToArray()
+        );
 }

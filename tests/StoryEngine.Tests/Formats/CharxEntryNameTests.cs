@@ -34,8 +34,12 @@ public sealed class CharxEntryNameTests
     [Fact]
     public void charx_with_plain_relative_paths_is_read()
     {
-        var file = BadCardFileTests.Zip(("card.json", Card), ("assets/icon/main.png", [1, 2, 3]), ("assets/", []),
-            ("x/..y/z.txt", "dots inside a name are fine"u8.ToArray()));
+        var file = BadCardFileTests.Zip(
+            ("card.json", Card),
+            ("assets/icon/main.png", [1, 2, 3]),
+            ("assets/", []),
+            ("x/..y/z.txt", "dots inside a name are fine"u8.ToArray())
+        );
         var card = CardFile.Read(file);
         Assert.Equal("Zipped", card.Character.Name);
     }

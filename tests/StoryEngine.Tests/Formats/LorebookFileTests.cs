@@ -49,11 +49,38 @@ public sealed class LorebookFileTests
         var world = LorebookFile.Read(SharedFixtures.Read("lorebooks/st_Eldoria.json"), "Eldoria");
         var embedded = CardFile.Read(SharedFixtures.Read("cards/st_default_Seraphina.png")).Lorebook!;
         Assert.Equal(4, world.Entries.Count);
-        Assert.Equal(world.Entries.Select(e => (e.Id, e.Comment, e.Content, Keys: string.Join('|', e.Keys), e.Selective, e.InsertionOrder, e.Enabled, e.Probability)),
-            embedded.Entries.Select(e => (e.Id, e.Comment, e.Content, Keys: string.Join('|', e.Keys), e.Selective, e.InsertionOrder, e.Enabled, e.Probability)));
+        Assert.Equal(
+            world.Entries.Select(e =>
+                (
+                    e.Id,
+                    e.Comment,
+                    e.Content,
+                    Keys: string.Join('|', e.Keys),
+                    e.Selective,
+                    e.InsertionOrder,
+                    e.Enabled,
+                    e.Probability
+                )
+            ),
+            embedded.Entries.Select(e =>
+                (
+                    e.Id,
+                    e.Comment,
+                    e.Content,
+                    Keys: string.Join('|', e.Keys),
+                    e.Selective,
+                    e.InsertionOrder,
+                    e.Enabled,
+                    e.Probability
+                )
+            )
+        );
         // The unmodelled settings use one spelling whichever file they came from.
         Assert.Equal(0, world.Entries[2].Extensions["display_index"]!.GetValue<int>() - 2);
-        Assert.Equal(embedded.Entries[2].Extensions["display_index"]!.GetValue<int>(), world.Entries[2].Extensions["display_index"]!.GetValue<int>());
+        Assert.Equal(
+            embedded.Entries[2].Extensions["display_index"]!.GetValue<int>(),
+            world.Entries[2].Extensions["display_index"]!.GetValue<int>()
+        );
     }
 
     [Fact]
@@ -75,7 +102,8 @@ public sealed class LorebookFileTests
     [Fact]
     public void novelai_lorebook_maps_its_fields_and_keeps_its_own()
     {
-        var file = """
+        var file =
+            """
             {"lorebookVersion":5,"entries":[
               {"text":"The harbour town.","contextConfig":{"prefix":"","suffix":"\n","tokenBudget":2048,"budgetPriority":600,"insertionPosition":-1},
                "lastUpdatedAt":1700000000000,"displayName":"Saltmere","id":"5f0c9a52-7b1e-4cf1-a6a3-7f2b8d7c1e11","keys":["Saltmere","/salt\\s*mere/i"],
@@ -119,7 +147,10 @@ public sealed class LorebookFileTests
     [Fact]
     public void a_regex_key_that_does_not_compile_is_named_with_its_entry()
     {
-        var book = LorebookFile.Read("""{"entries":{"7":{"uid":7,"comment":"Harbour","key":["harbour","/[unclosed/i"],"content":"x"}}}"""u8.ToArray(), "Bad");
+        var book = LorebookFile.Read(
+            """{"entries":{"7":{"uid":7,"comment":"Harbour","key":["harbour","/[unclosed/i"],"content":"x"}}}"""u8.ToArray(),
+            "Bad"
+        );
         var errors = new FieldErrors();
         book.Validate(errors);
         var problem = Assert.Throws<ValidationFailedException>(errors.ThrowIfAny);
@@ -135,15 +166,20 @@ public sealed class LorebookFileTests
     [InlineData("/not a regex", false)]
     [InlineData("/x/q", false)] // q is no JavaScript flag, so it is plain text, as in SillyTavern
     [InlineData("//", false)]
-    public void regex_keys_are_written_as_javascript_literals(string key, bool regex) => Assert.Equal(regex, LoreKeys.IsRegex(key));
+    public void regex_keys_are_written_as_javascript_literals(string key, bool regex) =>
+        Assert.Equal(regex, LoreKeys.IsRegex(key));
 
     [Fact]
     public void unknown_json_is_refused_as_an_unsupported_format()
     {
-        Assert.Throws<UnsupportedFormatException>(() => LorebookFile.Read("""{"kind":"memory","entries":[]}"""u8.ToArray(), "x"));
+        Assert.Throws<UnsupportedFormatException>(() =>
+            LorebookFile.Read("""{"kind":"memory","entries":[]}"""u8.ToArray(), "x")
+        );
         Assert.Throws<UnsupportedFormatException>(() => LorebookFile.Read("""{"something":"else"}"""u8.ToArray(), "x"));
         Assert.Throws<UnsupportedFormatException>(() => LorebookFile.Read("GIF89a"u8.ToArray(), "x"));
-        var broken = Assert.Throws<InvalidFileException>(() => LorebookFile.Read("""{"entries":{"0":{"key":"a","content":5}}}"""u8.ToArray(), "x"));
+        var broken = Assert.Throws<InvalidFileException>(() =>
+            LorebookFile.Read("""{"entries":{"0":{"key":"a","content":5}}}"""u8.ToArray(), "x")
+        );
         Assert.Equal("invalid_lorebook", broken.Code);
         Assert.Contains("entries.0.content", broken.Message, StringComparison.Ordinal);
     }

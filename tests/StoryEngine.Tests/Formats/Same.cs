@@ -5,12 +5,14 @@ using StoryEngine.Core.Lore;
 
 namespace StoryEngine.Tests.Formats;
 
-/// <summary>Deep comparison of what an import produced, field by field, so a failure names the field that changed.</summary>
+/// <summary>Deep comparison of what an import produced, field by field, so a failure names the field that
+/// changed.</summary>
 public static class Same
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
-    public static void Character(Character expected, Character actual) => Json(ToNode(expected), ToNode(actual), "character");
+    public static void Character(Character expected, Character actual) =>
+        Json(ToNode(expected), ToNode(actual), "character");
 
     public static void Book(Lorebook? expected, Lorebook? actual)
     {
@@ -43,7 +45,9 @@ public static class Same
             }
             return;
         }
-        Assert.Fail($"{at} differs: expected {expected?.ToJsonString() ?? "(missing)"} but got {actual?.ToJsonString() ?? "(missing)"}");
+        Assert.Fail(
+            $"{at} differs: expected {expected?.ToJsonString() ?? "(missing)"} but got {actual?.ToJsonString() ?? "(missing)"}"
+        );
     }
 
     /// <summary>

@@ -7,11 +7,16 @@ namespace StoryEngine.Tests.Infrastructure;
 /// <summary>Runs the real `storyengine` program (the built storyengine.dll) as a separate process.</summary>
 public static partial class CliProcess
 {
-    public static string ProgramPath => Path.Combine(Path.GetDirectoryName(typeof(CliApp).Assembly.Location)!, "storyengine.dll");
+    public static string ProgramPath =>
+        Path.Combine(Path.GetDirectoryName(typeof(CliApp).Assembly.Location)!, "storyengine.dll");
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, IDictionary<string, string>? environment = null, string? stdin = null)
+    public static async Task<Result> RunAsync(
+        IEnumerable<string> args,
+        IDictionary<string, string>? environment = null,
+        string? stdin = null
+    )
     {
         using var process = Start(args, environment);
         if (stdin is not null)
@@ -27,7 +32,11 @@ public static partial class CliProcess
     }
 
     /// <summary>Starts `storyengine serve` on a free loopback port and returns once it listens.</summary>
-    public static async Task<(Process Process, Uri Address)> StartServerAsync(string dataDir, IDictionary<string, string>? environment = null, string urls = "http://127.0.0.1:0")
+    public static async Task<(Process Process, Uri Address)> StartServerAsync(
+        string dataDir,
+        IDictionary<string, string>? environment = null,
+        string urls = "http://127.0.0.1:0"
+    )
     {
         var process = Start(["serve", "--data-dir", dataDir, "--urls", urls], environment);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -35,11 +44,14 @@ public static partial class CliProcess
         {
             if (ListeningOn().Match(line) is { Success: true } match)
             {
-                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining so the pipe never blocks the server
+                // keep draining so the pipe never blocks the server
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                 return (process, new Uri(match.Groups[1].Value));
             }
         }
-        throw new InvalidOperationException("The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token));
+        throw new InvalidOperationException(
+            "The server exited before it listened: " + await process.StandardError.ReadToEndAsync(timeout.Token)
+        );
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("Now listening on: (https?://[0-9.:]+)")]

@@ -7,10 +7,17 @@ namespace StoryEngine.Tests.Infrastructure;
 public static class HttpAssertions
 {
     /// <summary>Asserts an RFC 9457 problem with the given status and code, and returns its JSON.</summary>
-    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status, string code)
+    public static async Task<JsonElement> AssertProblemAsync(
+        this HttpResponseMessage response,
+        HttpStatusCode status,
+        string code
+    )
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"Expected {(int)status} but got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == status,
+            $"Expected {(int)status} but got {(int)response.StatusCode}: " + $"{body}"
+        );
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var json = JsonDocument.Parse(body).RootElement;
         Assert.Equal(code, json.GetProperty("code").GetString());
@@ -24,8 +31,22 @@ public static class HttpAssertions
     /// configuration key, a file path, the operator's advice.</summary>
     public static void AssertDisclosesNothing(string shown)
     {
-        string[] secrets = ["http://", "https://", "127.0.0.1", "localhost", "Backends:", "Narrator:", "README", "src/",
-            ".db", "/tmp/", "storyengine-tests", "scripted-1", "HTTP 500"];
+        string[] secrets =
+        [
+            "http://",
+            "https://",
+            "127.0.0.1",
+            "localhost",
+            "Backends:",
+            "Narrator:",
+            "README",
+            "src/",
+            ".db",
+            "/tmp/",
+            "storyengine-tests",
+            "scripted-1",
+            "HTTP 500",
+        ];
         foreach (var secret in secrets)
         {
             Assert.False(shown.Contains(secret, StringComparison.OrdinalIgnoreCase), $"'{secret}' was shown: {shown}");
@@ -56,15 +77,25 @@ public static class HttpAssertions
         }
     }
 
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
+    public static async Task<JsonElement> JsonAsync(
+        this HttpResponseMessage response,
+        HttpStatusCode expected = HttpStatusCode.OK
+    )
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected} but got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == expected,
+            $"Expected {(int)expected} but got {(int)response.StatusCode}: " + $"{body}"
+        );
         return JsonDocument.Parse(body).RootElement;
     }
 
-    public static async Task<JsonElement> PostJsonAsync(this HttpClient client, string url, object body, HttpStatusCode expected = HttpStatusCode.Created) =>
-        await (await client.PostAsJsonAsync(url, body)).JsonAsync(expected);
+    public static async Task<JsonElement> PostJsonAsync(
+        this HttpClient client,
+        string url,
+        object body,
+        HttpStatusCode expected = HttpStatusCode.Created
+    ) => await (await client.PostAsJsonAsync(url, body)).JsonAsync(expected);
 
     public static string Id(this JsonElement json) => json.GetProperty("id").GetString()!;
 

@@ -17,7 +17,10 @@ public sealed class InlineJobQueue(IServiceProvider services) : IJobQueue
         var handler = services.GetServices<IJobHandler>().Single(h => h.Type == request.Type);
         try
         {
-            await handler.HandleAsync(new JobContext(id, request.Type, request.Payload, request.OwnerId, request.AdventureId, 1), cancellationToken);
+            await handler.HandleAsync(
+                new JobContext(id, request.Type, request.Payload, request.OwnerId, request.AdventureId, 1),
+                cancellationToken
+            );
             Runs.Enqueue((request, null));
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace StoryEngine.Tests.Infrastructure;
 
-/// <summary>Keeps every log line a server writes — message, exception and scope values — for tests that search them.</summary>
+/// <summary>Keeps every log line a server writes — message, exception and scope values — for tests that search
+/// them.</summary>
 public sealed class LogCapture : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -12,13 +13,12 @@ public sealed class LogCapture : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() { }
 
     private sealed class Logger(LogCapture capture, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
         {
             capture._lines.Enqueue($"{category} scope: {Describe(state)}");
             return null;
@@ -26,14 +26,24 @@ public sealed class LogCapture : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        public void Log<TState>(
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter
+        )
         {
-            capture._lines.Enqueue($"{logLevel} {category} [{eventId}] {formatter(state, exception)} {Describe(state)} {exception}");
+            capture._lines.Enqueue(
+                $"{logLevel} {category} [{eventId}] {formatter(state, exception)} " + $"{Describe(state)} {exception}"
+            );
         }
 
-        // The structured values too: a secret passed as a parameter but left out of the message would still reach a JSON log.
-        private static string Describe<T>(T state) => state is IEnumerable<KeyValuePair<string, object?>> pairs
-            ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
-            : state?.ToString() ?? "";
+        // The structured values too: a secret passed as a parameter but left out of the message would still reach a
+        // JSON log.
+        private static string Describe<T>(T state) =>
+            state is IEnumerable<KeyValuePair<string, object?>> pairs
+                ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}"))
+                : state?.ToString() ?? "";
     }
 }

@@ -20,7 +20,11 @@ public static class Poll
     /// <summary>Reads <paramref name="probe"/> until <paramref name="done"/> says yes and returns what it read; the
     /// failure message is made from the last reading.</summary>
     public static async Task<T> UntilAsync<T>(
-        Func<Task<T>> probe, Func<T, bool> done, Func<T, string> failure, TimeSpan? timeout = null)
+        Func<Task<T>> probe,
+        Func<T, bool> done,
+        Func<T, string> failure,
+        TimeSpan? timeout = null
+    )
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)

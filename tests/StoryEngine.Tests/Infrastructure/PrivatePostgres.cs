@@ -27,18 +27,35 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public static async Task<PrivatePostgres> StartAsync()
     {
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+        var bin = Directory
+            .GetDirectories("/usr/lib/postgresql")
+            .Select(d => Path.Combine(d, "bin"))
             .Where(b => File.Exists(Path.Combine(b, "initdb")))
-            .OrderBy(b => int.Parse(Path.GetFileName(Path.GetDirectoryName(b))!, System.Globalization.CultureInfo.InvariantCulture))
-            .LastOrDefault() ?? throw new InvalidOperationException("PostgreSQL is not installed (scripts/test.sh installs it).");
+            .OrderBy(b =>
+                int.Parse(
+                    Path.GetFileName(Path.GetDirectoryName(b))!,
+                    System.Globalization.CultureInfo.InvariantCulture
+                )
+            )
+            .LastOrDefault()
+            ?? throw new InvalidOperationException("PostgreSQL is not installed (scripts/test.sh " + "installs it).");
         var dir = Directory.CreateTempSubdirectory("storyengine-pg-fault").FullName;
         var postgres = new PrivatePostgres(bin, dir, FreePort());
         if (Environment.UserName == "root")
         {
             await RunAsync("chown", "postgres:postgres", dir);
         }
-        await postgres.AsPostgresAsync("initdb", "-D", Path.Combine(dir, "data"), "-U", "postgres", "--auth=trust",
-            "-E", "UTF8", "--no-sync");
+        await postgres.AsPostgresAsync(
+            "initdb",
+            "-D",
+            Path.Combine(dir, "data"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync"
+        );
         await postgres.StartAgainAsync();
         return postgres;
     }
@@ -47,9 +64,18 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public Task StopImmediateAsync() =>
         AsPostgresAsync("pg_ctl", "-D", Path.Combine(_dir, "data"), "-m", "immediate", "-w", "stop");
 
-    public Task StartAgainAsync() => AsPostgresAsync("pg_ctl", "-D", Path.Combine(_dir, "data"),
-        "-l", Path.Combine(_dir, "log"), "-w", "-o",
-        $"-p {_port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+    public Task StartAgainAsync() =>
+        AsPostgresAsync(
+            "pg_ctl",
+            "-D",
+            Path.Combine(_dir, "data"),
+            "-l",
+            Path.Combine(_dir, "log"),
+            "-w",
+            "-o",
+            $"-p {_port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start"
+        );
 
     public async ValueTask DisposeAsync()
     {
@@ -64,9 +90,10 @@ public sealed class PrivatePostgres : IAsyncDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private Task AsPostgresAsync(string tool, params string[] args) => Environment.UserName == "root"
-        ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. args])
-        : RunAsync(Path.Combine(_bin, tool), args);
+    private Task AsPostgresAsync(string tool, params string[] args) =>
+        Environment.UserName == "root"
+            ? RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, tool), .. args])
+            : RunAsync(Path.Combine(_bin, tool), args);
 
     private static async Task RunAsync(string file, params string[] args)
     {

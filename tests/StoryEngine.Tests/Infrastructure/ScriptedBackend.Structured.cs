@@ -14,14 +14,16 @@ namespace StoryEngine.Tests.Infrastructure;
 /// </summary>
 public sealed partial class ScriptedBackend
 {
-    /// <summary>A scripted reply that never comes: the request hangs until the caller goes away (a server killed mid-job).</summary>
+    /// <summary>A scripted reply that never comes: the request hangs until the caller goes away (a server killed
+    /// mid-job).</summary>
     public const string Hang = "{{hang}}";
 
     public const string NoStateChange = """{"timeOfDay":null,"newCharacters":[],"characters":[],"quests":[]}""";
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _structured = new(StringComparer.Ordinal);
 
-    /// <summary>The next structured requests whose messages contain <paramref name="marker"/> get these replies, in order.</summary>
+    /// <summary>The next structured requests whose messages contain <paramref name="marker"/> get these replies, in
+    /// order.</summary>
     public void ScriptStructured(string marker, params string[] replies)
     {
         var queue = _structured.GetOrAdd(marker, _ => new ConcurrentQueue<string>());
@@ -63,9 +65,7 @@ public sealed partial class ScriptedBackend
             {
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             }
-            catch (OperationCanceledException)
-            {
-            }
+            catch (OperationCanceledException) { }
             return;
         }
         context.Response.ContentType = "text/event-stream";
@@ -73,14 +73,39 @@ public sealed partial class ScriptedBackend
         // In a few pieces, as a real server streams it.
         for (var at = 0; at < reply.Length; at += 16)
         {
-            await WriteAsync(context, Chunk(id, new { role = at == 0 ? "assistant" : null, content = reply.Substring(at, Math.Min(16, reply.Length - at)) }, null));
+            await WriteAsync(
+                context,
+                Chunk(
+                    id,
+                    new
+                    {
+                        role = at == 0 ? "assistant" : null,
+                        content = reply.Substring(at, Math.Min(16, reply.Length - at)),
+                    },
+                    null
+                )
+            );
         }
         await WriteAsync(context, Chunk(id, new { }, "stop"));
-        await WriteAsync(context, JsonSerializer.Serialize(new
-        {
-            id, @object = "chat.completion.chunk", created = 1, model = "scripted-1", choices = Array.Empty<object>(),
-            usage = new { prompt_tokens = 10, completion_tokens = reply.Length / 4, total_tokens = 10 + reply.Length / 4 },
-        }));
+        await WriteAsync(
+            context,
+            JsonSerializer.Serialize(
+                new
+                {
+                    id,
+                    @object = "chat.completion.chunk",
+                    created = 1,
+                    model = "scripted-1",
+                    choices = Array.Empty<object>(),
+                    usage = new
+                    {
+                        prompt_tokens = 10,
+                        completion_tokens = reply.Length / 4,
+                        total_tokens = 10 + reply.Length / 4,
+                    },
+                }
+            )
+        );
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 }

@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -36,18 +36,19 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
     public ConcurrentQueue<string> AuthorizationHeaders { get; } = new();
 
     /// <summary>Settings that point the server's narrator at this backend.</summary>
-    public Dictionary<string, string?> Settings() => new()
-    {
-        ["Backends:scripted:Kind"] = "openai",
-        ["Backends:scripted:BaseUrl"] = BaseUrl,
-        ["Backends:scripted:Model"] = "scripted-1",
-        ["Backends:scripted:ContextTokens"] = "4096",
-        ["Narrator:Backends:0"] = "scripted",
-        ["Narrator:FirstTokenTimeoutSeconds"] = "10",
-        ["Narrator:IdleTimeoutSeconds"] = "10",
-        ["Narrator:MaxRetries"] = "0",
-        ["Narrator:CircuitBreakerMinimumThroughput"] = "1000",
-    };
+    public Dictionary<string, string?> Settings() =>
+        new()
+        {
+            ["Backends:scripted:Kind"] = "openai",
+            ["Backends:scripted:BaseUrl"] = BaseUrl,
+            ["Backends:scripted:Model"] = "scripted-1",
+            ["Backends:scripted:ContextTokens"] = "4096",
+            ["Narrator:Backends:0"] = "scripted",
+            ["Narrator:FirstTokenTimeoutSeconds"] = "10",
+            ["Narrator:IdleTimeoutSeconds"] = "10",
+            ["Narrator:MaxRetries"] = "0",
+            ["Narrator:CircuitBreakerMinimumThroughput"] = "1000",
+        };
 
     /// <summary>The requests whose messages contain <paramref name="marker"/>.</summary>
     public IReadOnlyList<JsonObject> RequestsContaining(string marker) =>
@@ -55,7 +56,10 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
 
     /// <summary>The narration the backend writes for a turn: deterministic, so tests can compare it.</summary>
     public static string[] TokensFor(string lastUserMessage, int count) =>
-        Enumerable.Range(1, count).Select(i => i == 1 ? $"Narration of '{Short(lastUserMessage)}'" : $" part{i}").ToArray();
+        Enumerable
+            .Range(1, count)
+            .Select(i => i == 1 ? "Narration of " + $"'{Short(lastUserMessage)}'" : $" part{i}")
+            .ToArray();
 
     private static async Task<ScriptedBackend> StartAsync()
     {
@@ -71,7 +75,9 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
         });
         app.MapPost("/v1/chat/completions", backend.CompleteAsync);
         await app.StartAsync();
-        backend.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
+        backend.BaseUrl =
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            + "/v1";
         return backend;
     }
 
@@ -87,11 +93,16 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
         AuthorizationHeaders.Enqueue(context.Request.Headers.Authorization.ToString());
         var messages = request["messages"]!.AsArray();
         var last = messages.Last(m => m!["role"]!.GetValue<string>() == "user")!["content"]!;
-        var text = last is JsonValue ? last.GetValue<string>() : string.Concat(last.AsArray().Select(p => p!["text"]?.GetValue<string>()));
+        var text =
+            last is JsonValue
+                ? last.GetValue<string>()
+                : string.Concat(last.AsArray().Select(p => p!["text"]?.GetValue<string>()));
         if (text.Contains("{{fail}}", StringComparison.Ordinal))
         {
             context.Response.StatusCode = 500;
-            await context.Response.WriteAsJsonAsync(new { error = new { message = "scripted failure", type = "server_error" } });
+            await context.Response.WriteAsJsonAsync(
+                new { error = new { message = "scripted failure", type = "server_error" } }
+            );
             return;
         }
         var count = Directive(text, "tokens") ?? 8;
@@ -115,19 +126,47 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
             }
         }
         await WriteAsync(context, Chunk(id, new { }, "stop"));
-        await WriteAsync(context, JsonSerializer.Serialize(new
-        {
-            id, @object = "chat.completion.chunk", created = 1, model = "scripted-1", choices = Array.Empty<object>(),
-            usage = new { prompt_tokens = EstimatePrompt(messages), completion_tokens = count, total_tokens = EstimatePrompt(messages) + count },
-        }));
+        await WriteAsync(
+            context,
+            JsonSerializer.Serialize(
+                new
+                {
+                    id,
+                    @object = "chat.completion.chunk",
+                    created = 1,
+                    model = "scripted-1",
+                    choices = Array.Empty<object>(),
+                    usage = new
+                    {
+                        prompt_tokens = EstimatePrompt(messages),
+                        completion_tokens = count,
+                        total_tokens = EstimatePrompt(messages) + count,
+                    },
+                }
+            )
+        );
         await context.Response.WriteAsync("data: [DONE]\n\n");
     }
 
-    private static string Chunk(string id, object delta, string? finish) => JsonSerializer.Serialize(new
-    {
-        id, @object = "chat.completion.chunk", created = 1, model = "scripted-1",
-        choices = new[] { new { index = 0, delta, finish_reason = finish } },
-    });
+    private static string Chunk(string id, object delta, string? finish) =>
+        JsonSerializer.Serialize(
+            new
+            {
+                id,
+                @object = "chat.completion.chunk",
+                created = 1,
+                model = "scripted-1",
+                choices = new[]
+                {
+                    new
+                    {
+                        index = 0,
+                        delta,
+                        finish_reason = finish,
+                    },
+                },
+            }
+        );
 
     private static async Task WriteAsync(HttpContext context, string json)
     {
@@ -135,10 +174,13 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
-    private static int EstimatePrompt(JsonArray messages) => messages.Sum(m => m!["content"]!.ToJsonString().Length) / 4;
+    private static int EstimatePrompt(JsonArray messages) =>
+        messages.Sum(m => m!["content"]!.ToJsonString().Length) / 4;
 
     private static int? Directive(string text, string name) =>
-        DirectivePattern().Matches(text).FirstOrDefault(m => m.Groups[1].Value == name) is { } match ? int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+        DirectivePattern().Matches(text).FirstOrDefault(m => m.Groups[1].Value == name) is { } match
+            ? int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     private static string Short(string text) => text.Length <= 40 ? text : text[..40];
 

@@ -31,27 +31,36 @@ public sealed class ScriptedEmbeddings : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var embeddings = new ScriptedEmbeddings(app);
-        app.MapGet("/v1/models", () => Results.Json(new { data = new[] { new { id = "scripted-embed", @object = "model" } } }));
+        app.MapGet("/v1/models", () =>
+            Results.Json(new { data = new[] { new { id = "scripted-embed", @object = "model" } } })
+        );
         app.MapPost("/v1/embeddings", embeddings.EmbedAsync);
         await app.StartAsync();
-        embeddings.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/v1";
+        embeddings.BaseUrl =
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+            + "/v1";
         return embeddings;
     }
 
     /// <summary>Settings naming this endpoint as the embedding backend.</summary>
-    public Dictionary<string, string?> Settings() => new()
-    {
-        ["Backends:embedder:Kind"] = "openai",
-        ["Backends:embedder:BaseUrl"] = BaseUrl,
-        ["Backends:embedder:Model"] = "scripted-embed",
-        ["Embeddings:Backend"] = "embedder",
-        ["Embeddings:Model"] = "scripted-embed",
-    };
+    public Dictionary<string, string?> Settings() =>
+        new()
+        {
+            ["Backends:embedder:Kind"] = "openai",
+            ["Backends:embedder:BaseUrl"] = BaseUrl,
+            ["Backends:embedder:Model"] = "scripted-embed",
+            ["Embeddings:Backend"] = "embedder",
+            ["Embeddings:Model"] = "scripted-embed",
+        };
 
     public static float[] Embed(string text)
     {
         var vector = new float[Dimensions];
-        foreach (var word in text.ToLowerInvariant().Split(Separators, StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length >= 3))
+        foreach (
+            var word in text.ToLowerInvariant()
+                .Split(Separators, StringSplitOptions.RemoveEmptyEntries)
+                .Where(w => w.Length >= 3)
+        )
         {
             var hash = 2166136261u;
             foreach (var c in word.TrimEnd('s'))
@@ -68,7 +77,9 @@ public sealed class ScriptedEmbeddings : IAsyncDisposable
     private async Task EmbedAsync(HttpContext context)
     {
         var request = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-        var inputs = request["input"] is JsonArray array ? array.Select(i => i!.GetValue<string>()).ToArray() : [request["input"]!.GetValue<string>()];
+        var inputs = request["input"] is JsonArray array
+            ? array.Select(i => i!.GetValue<string>()).ToArray()
+            : [request["input"]!.GetValue<string>()];
         foreach (var input in inputs)
         {
             Inputs.Enqueue(input);
@@ -79,13 +90,27 @@ public sealed class ScriptedEmbeddings : IAsyncDisposable
             await context.Response.WriteAsJsonAsync(new { error = new { message = "scripted embedding failure" } });
             return;
         }
-        await context.Response.WriteAsJsonAsync(new
-        {
-            @object = "list",
-            model = "scripted-embed",
-            data = inputs.Select((text, index) => new { @object = "embedding", index, embedding = Embed(text) }),
-            usage = new { prompt_tokens = inputs.Sum(i => i.Length / 4), total_tokens = inputs.Sum(i => i.Length / 4) },
-        });
+        await context.Response.WriteAsJsonAsync(
+            new
+            {
+                @object = "list",
+                model = "scripted-embed",
+                data = inputs.Select(
+                    (text, index) =>
+                        new
+                        {
+                            @object = "embedding",
+                            index,
+                            embedding = Embed(text),
+                        }
+                ),
+                usage = new
+                {
+                    prompt_tokens = inputs.Sum(i => i.Length / 4),
+                    total_tokens = inputs.Sum(i => i.Length / 4),
+                },
+            }
+        );
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

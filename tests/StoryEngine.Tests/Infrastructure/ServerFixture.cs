@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 using StoryEngine.Server.Hosting;
 
 namespace StoryEngine.Tests.Infrastructure;
@@ -31,7 +31,8 @@ public abstract class ServerFixture : IAsyncLifetime
     /// <summary>When set, every log line of the server is kept here (the secret-leak test searches them).</summary>
     public LogCapture? Logs { get; set; }
 
-    /// <summary>Service registrations applied after the product's, for fixtures that need a test double (tests only).</summary>
+    /// <summary>Service registrations applied after the product's, for fixtures that need a test double (tests
+    /// only).</summary>
     public List<Action<IServiceCollection>> ServiceOverrides { get; } = [];
 
     /// <summary>False for a fixture whose database is broken on purpose.</summary>
@@ -82,7 +83,10 @@ public abstract class ServerFixture : IAsyncLifetime
         }
         _app.MapStoryEngine();
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = _app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
         BaseAddress = new Uri(address);
     }
 
@@ -96,7 +100,11 @@ public abstract class ServerFixture : IAsyncLifetime
         await DropDatabaseAsync();
     }
 
-    public HttpClient CreateClient() => new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = BaseAddress };
+    public HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None })
+        {
+            BaseAddress = BaseAddress,
+        };
 
     /// <summary>A client signed in as a brand-new user.</summary>
     public async Task<HttpClient> CreateUserClientAsync(string? username = null)
@@ -118,7 +126,11 @@ public abstract class ServerFixture : IAsyncLifetime
 
 public sealed class SqliteServerFixture : ServerFixture
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _dataDir = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-tests",
+        Guid.NewGuid().ToString("N")
+    );
 
     public string DataDir => _dataDir;
 
@@ -144,11 +156,12 @@ public sealed class PostgresServerFixture : ServerFixture
 
     public override string Engine => "postgres";
 
-    protected override async Task<Dictionary<string, string?>> PrepareDatabaseAsync() => new()
-    {
-        ["DataDir"] = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N")),
-        ["ConnectionStrings:Postgres"] = await _database.CreateAsync(),
-    };
+    protected override async Task<Dictionary<string, string?>> PrepareDatabaseAsync() =>
+        new()
+        {
+            ["DataDir"] = Path.Combine(Path.GetTempPath(), "storyengine-tests", Guid.NewGuid().ToString("N")),
+            ["ConnectionStrings:Postgres"] = await _database.CreateAsync(),
+        };
 
     protected override Task DropDatabaseAsync() => _database.DropAsync();
 }

@@ -17,7 +17,12 @@ public static class SharedFixtures
 
     /// <summary>Every file of one fixture folder (cards, lorebooks), by name relative to the fixtures folder.</summary>
     public static IReadOnlyList<string> In(string folder) =>
-        Directory.GetFiles(Path(folder)).Select(f => $"{folder}/{System.IO.Path.GetFileName(f)}").Where(f => !f.EndsWith(".md", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        Directory
+            .GetFiles(Path(folder))
+            .Select(f => $"{folder}/{System.IO.Path.GetFileName(f)}")
+            .Where(f => !f.EndsWith(".md", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
 
     public static TheoryData<string> Cards() => new(In("cards"));
 
@@ -27,15 +32,25 @@ public static class SharedFixtures
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (Directory.Exists(System.IO.Path.Combine(dir.FullName, ".git")) || File.Exists(System.IO.Path.Combine(dir.FullName, ".git"))
-                || File.Exists(System.IO.Path.Combine(dir.FullName, "StoryEngine.slnx")))
+            if (
+                Directory.Exists(System.IO.Path.Combine(dir.FullName, ".git"))
+                || File.Exists(System.IO.Path.Combine(dir.FullName, ".git"))
+                || File.Exists(System.IO.Path.Combine(dir.FullName, "StoryEngine.slnx"))
+            )
             {
-                var fixtures = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared", "fixtures"));
+                var fixtures = System.IO.Path.GetFullPath(
+                    System.IO.Path.Combine(dir.FullName, "..", "shared", "fixtures")
+                );
                 return Directory.Exists(fixtures)
                     ? fixtures
-                    : throw new DirectoryNotFoundException($"The shared fixtures are expected at {fixtures} (../shared/fixtures beside the repository).");
+                    : throw new DirectoryNotFoundException(
+                        $"The shared fixtures are expected at {fixtures} "
+                            + "(../shared/fixtures beside the repository)."
+                    );
             }
         }
-        throw new DirectoryNotFoundException($"No repository root (.git or StoryEngine.slnx) above {AppContext.BaseDirectory}.");
+        throw new DirectoryNotFoundException(
+            "No repository root (.git or StoryEngine.slnx) above " + $"{AppContext.BaseDirectory}."
+        );
     }
 }

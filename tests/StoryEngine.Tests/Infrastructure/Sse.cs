@@ -10,17 +10,30 @@ public sealed record SseEvent(string Event, string? Id, JsonElement Data);
 public static class Sse
 {
     /// <summary>Sends the request asking for an event stream and reads events as they arrive.</summary>
-    public static async IAsyncEnumerable<SseEvent> StreamAsync(HttpClient client, HttpRequestMessage request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<SseEvent> StreamAsync(
+        HttpClient client,
+        HttpRequestMessage request,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default
+    )
     {
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await client.SendAsync(
+            request,
+            HttpCompletionOption.ResponseHeadersRead,
+            cancellationToken
+        );
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}", null, response.StatusCode);
+            throw new HttpRequestException(
+                $"{(int)response.StatusCode}: " + $"{await response.Content.ReadAsStringAsync(cancellationToken)}",
+                null,
+                response.StatusCode
+            );
         }
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        string? name = null, id = null;
+        string? name = null,
+            id = null;
         var data = new System.Text.StringBuilder();
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
@@ -28,7 +41,11 @@ public static class Sse
             {
                 if (data.Length > 0)
                 {
-                    yield return new SseEvent(name ?? "message", id, JsonDocument.Parse(data.ToString()).RootElement.Clone());
+                    yield return new SseEvent(
+                        name ?? "message",
+                        id,
+                        JsonDocument.Parse(data.ToString()).RootElement.Clone()
+                    );
                 }
                 name = null;
                 id = null;

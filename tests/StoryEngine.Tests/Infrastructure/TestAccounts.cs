@@ -7,7 +7,15 @@ using StoryEngine.Core.Accounts;
 namespace StoryEngine.Tests.Infrastructure;
 
 /// <summary>An account a test made, signed in once: its client sends the access token.</summary>
-public sealed record TestAccount(string Id, string Username, string Password, string AccessToken, string RefreshToken, string SessionId, HttpClient Client) : IDisposable
+public sealed record TestAccount(
+    string Id,
+    string Username,
+    string Password,
+    string AccessToken,
+    string RefreshToken,
+    string SessionId,
+    HttpClient Client
+) : IDisposable
 {
     public void Dispose() => Client.Dispose();
 }
@@ -19,24 +27,39 @@ public static class TestAccounts
 
     public static string NewName(string prefix = "u") => prefix + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Registers (over the API, or as an admin through the core since no API makes admins) and signs in.</summary>
-    public static async Task<TestAccount> CreateAccountAsync(this ServerFixture server, bool admin = false, string? username = null, string? userAgent = null)
+    /// <summary>Registers (over the API, or as an admin through the core since no API makes admins) and signs
+    /// in.</summary>
+    public static async Task<TestAccount> CreateAccountAsync(
+        this ServerFixture server,
+        bool admin = false,
+        string? username = null,
+        string? userAgent = null
+    )
     {
         username ??= NewName(admin ? "adm" : "u");
         if (admin)
         {
-            await server.Services.GetRequiredService<AccountService>().RegisterAsync(username, Password, isAdmin: true, CancellationToken.None);
+            await server
+                .Services.GetRequiredService<AccountService>()
+                .RegisterAsync(username, Password, isAdmin: true, CancellationToken.None);
         }
         else
         {
             using var anonymous = server.CreateClient();
-            (await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username, password = Password })).EnsureSuccessStatusCode();
+            (
+                await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { username, password = Password })
+            ).EnsureSuccessStatusCode();
         }
         return await server.SignInAsync(username, Password, userAgent);
     }
 
     /// <summary>A new session of an existing account, with a client of its own.</summary>
-    public static async Task<TestAccount> SignInAsync(this ServerFixture server, string username, string password = Password, string? userAgent = null)
+    public static async Task<TestAccount> SignInAsync(
+        this ServerFixture server,
+        string username,
+        string password = Password,
+        string? userAgent = null
+    )
     {
         var client = server.CreateClient();
         if (userAgent is not null)

@@ -15,7 +15,9 @@ public sealed class TestPostgres
         Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } cs
             ? cs
             : throw new InvalidOperationException(
-                $"{EnvironmentVariable} is not set. Run the tests with ./scripts/test.sh, which starts PostgreSQL on loopback and sets it.");
+                $"{EnvironmentVariable} is not set. Run the tests with ./scripts/test.sh, which starts PostgreSQL "
+                    + "on loopback and sets it."
+            );
 
     public async Task<string> CreateAsync()
     {

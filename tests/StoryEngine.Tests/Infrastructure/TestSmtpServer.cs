@@ -30,8 +30,11 @@ public sealed class TestSmtpServer : IAsyncDisposable
     /// <summary>The next mail to arrive (or one that already has); fails after <paramref name="timeout"/>.</summary>
     public async Task<Mail> WaitForMailAsync(int count = 1, TimeSpan? timeout = null)
     {
-        await Poll.UntilAsync(() => Received.Count >= count, $"{count} mail(s) expected, {Received.Count} arrived",
-            timeout ?? TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(
+            () => Received.Count >= count,
+            $"{count} mail(s) expected, {Received.Count} arrived",
+            timeout ?? TimeSpan.FromSeconds(30)
+        );
         return Received.ElementAt(count - 1);
     }
 
@@ -84,7 +87,8 @@ public sealed class TestSmtpServer : IAsyncDisposable
                     var data = new StringBuilder();
                     while (await reader.ReadLineAsync(_stop.Token) is { } dataLine && dataLine != ".")
                     {
-                        data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                        data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine)
+                            .Append("\r\n");
                     }
                     Received.Enqueue(new Mail(from, to.ToArray(), data.ToString()));
                     await writer.WriteLineAsync("250 OK queued");
@@ -107,9 +111,7 @@ public sealed class TestSmtpServer : IAsyncDisposable
         {
             await _accepting;
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
         _stop.Dispose();
     }
 }

@@ -6,7 +6,8 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Jobs;
 
-/// <summary>A fresh, migrated database of one engine with no server on it, so no worker but the test's own touches the queue.</summary>
+/// <summary>A fresh, migrated database of one engine with no server on it, so no worker but the test's own touches the
+/// queue.</summary>
 public abstract class JobDatabase : IAsyncLifetime
 {
     public IStorageProvider Provider { get; private set; } = null!;
@@ -34,9 +35,14 @@ public abstract class JobDatabase : IAsyncLifetime
 
 public sealed class SqliteJobDatabase : JobDatabase
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "storyengine-jobs", Guid.NewGuid().ToString("N"));
+    private readonly string _folder = Path.Combine(
+        Path.GetTempPath(),
+        "storyengine-jobs",
+        Guid.NewGuid().ToString("N")
+    );
 
-    protected override Task<IStorageProvider> CreateAsync() => Task.FromResult<IStorageProvider>(new SqliteStorageProvider(Path.Combine(_folder, "jobs.db")));
+    protected override Task<IStorageProvider> CreateAsync() =>
+        Task.FromResult<IStorageProvider>(new SqliteStorageProvider(Path.Combine(_folder, "jobs.db")));
 
     protected override Task DropAsync()
     {
@@ -53,7 +59,8 @@ public sealed class PostgresJobDatabase : JobDatabase
 {
     private readonly TestPostgres _database = new();
 
-    protected override async Task<IStorageProvider> CreateAsync() => new PostgresStorageProvider(await _database.CreateAsync());
+    protected override async Task<IStorageProvider> CreateAsync() =>
+        new PostgresStorageProvider(await _database.CreateAsync());
 
     protected override Task DropAsync() => _database.DropAsync();
 }

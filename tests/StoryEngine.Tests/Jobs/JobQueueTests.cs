@@ -12,7 +12,13 @@ namespace StoryEngine.Tests.Jobs;
 /// </summary>
 public abstract class JobQueueTests(JobDatabase database)
 {
-    private static readonly JobSettings Settings = new(3, TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), TimeSpan.FromDays(7));
+    private static readonly JobSettings Settings = new(
+        3,
+        TimeSpan.FromSeconds(10),
+        TimeSpan.FromMinutes(5),
+        TimeSpan.FromMinutes(1),
+        TimeSpan.FromDays(7)
+    );
     private readonly ManualClock _clock = new();
     private readonly string _type = "test." + Guid.NewGuid().ToString("N")[..8];
 
@@ -20,9 +26,11 @@ public abstract class JobQueueTests(JobDatabase database)
 
     private JobQueue Queue(JobSettings? settings = null) => new(Store, new JobSignal(), settings ?? Settings, _clock);
 
-    private JobRunner Runner(params IJobHandler[] handlers) => new(Store, handlers, Settings, _clock, NullLogger<JobRunner>.Instance);
+    private JobRunner Runner(params IJobHandler[] handlers) =>
+        new(Store, handlers, Settings, _clock, NullLogger<JobRunner>.Instance);
 
-    /// <summary>Runs every due job. Tests share the database, so they count their own handler's calls, not what this returns.</summary>
+    /// <summary>Runs every due job. Tests share the database, so they count their own handler's calls, not what this
+    /// returns.</summary>
     private static async Task<int> DrainAsync(JobRunner runner)
     {
         var ran = 0;
@@ -50,7 +58,11 @@ public abstract class JobQueueTests(JobDatabase database)
             Assert.Equal("InvalidOperationException: the backend said no", job.LastError);
             // Equal jitter: between half and all of base * 2^(attempt-1).
             var full = Settings.BaseDelay * Math.Pow(2, attempt - 1);
-            Assert.InRange(job.RunAfter, before + full / 2 - TimeSpan.FromMilliseconds(1), _clock.GetUtcNow() + full + TimeSpan.FromMilliseconds(1));
+            Assert.InRange(
+                job.RunAfter,
+                before + full / 2 - TimeSpan.FromMilliseconds(1),
+                _clock.GetUtcNow() + full + TimeSpan.FromMilliseconds(1)
+            );
             await DrainAsync(runner);
             Assert.Equal(attempt, handler.Calls); // not due yet
             _clock.Advance(full + TimeSpan.FromMilliseconds(1));
@@ -69,7 +81,8 @@ public abstract class JobQueueTests(JobDatabase database)
     [Fact]
     public async Task a_job_of_an_unknown_type_is_dead_with_an_error_that_names_the_type()
     {
-        var id = await Queue().EnqueueAsync(new JobRequest(_type + ".unknown", "{}", "owner-1"), CancellationToken.None);
+        var id = await Queue()
+            .EnqueueAsync(new JobRequest(_type + ".unknown", "{}", "owner-1"), CancellationToken.None);
         await DrainAsync(Runner());
         var job = (await Store.GetAsync(id, CancellationToken.None))!;
         Assert.Equal(JobStates.Dead, job.State);
@@ -97,7 +110,13 @@ public abstract class JobQueueTests(JobDatabase database)
         Assert.Equal(1, handler.Calls);
 
         // The dead worker comes back to life: its outcome is refused, the job stays succeeded.
-        Assert.False(await Store.FinishAttemptAsync(dying, new JobOutcome(JobStates.Failed, _clock.GetUtcNow(), _clock.GetUtcNow(), "late"), CancellationToken.None));
+        Assert.False(
+            await Store.FinishAttemptAsync(
+                dying,
+                new JobOutcome(JobStates.Failed, _clock.GetUtcNow(), _clock.GetUtcNow(), "late"),
+                CancellationToken.None
+            )
+        );
         Assert.Equal(JobStates.Succeeded, (await Store.GetAsync(id, CancellationToken.None))!.State);
         _clock.Advance(Settings.Lease * 2);
         await DrainAsync(runner);
@@ -112,10 +131,9 @@ public abstract class JobQueueTests(JobDatabase database)
         Assert.True(lease <= TimeSpan.FromSeconds(30), $"the default lease is {lease}");
         var handler = new Handler(_type, _ => Task.CompletedTask);
         var id = await Queue().EnqueueAsync(new JobRequest(_type, "{}", "owner-1"), CancellationToken.None);
-        while (await Store.ClaimAsync(_clock.GetUtcNow(), lease, CancellationToken.None) is { } claim
-            && claim.Job.Id != id)
-        {
-        } // the killed worker's claim: it never renews nor finishes
+        while (
+            await Store.ClaimAsync(_clock.GetUtcNow(), lease, CancellationToken.None) is { } claim && claim.Job.Id != id
+        ) { } // the killed worker's claim: it never renews nor finishes
         var survivor = new JobRunner(Store, [handler], JobSettings.Default, _clock, NullLogger<JobRunner>.Instance);
 
         _clock.Advance(lease - TimeSpan.FromSeconds(1));
@@ -171,7 +189,12 @@ public abstract class JobQueueTests(JobDatabase database)
         var ids = new List<string>();
         for (var i = 0; i < 60; i++)
         {
-            ids.Add(await queue.EnqueueAsync(new JobRequest(_type, "{}", "owner-1", Priority: (JobPriority)(i % 3)), CancellationToken.None));
+            ids.Add(
+                await queue.EnqueueAsync(
+                    new JobRequest(_type, "{}", "owner-1", Priority: (JobPriority)(i % 3)),
+                    CancellationToken.None
+                )
+            );
         }
         // Separate runners, as on separate nodes; on PostgreSQL each claim skips rows another worker has locked.
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => DrainAsync(Runner(handler)))));
@@ -196,23 +219,41 @@ public abstract class JobQueueTests(JobDatabase database)
             return Task.CompletedTask;
         });
         var queue = Queue();
-        await queue.EnqueueAsync(new JobRequest(_type, "\"low\"", "o", Priority: JobPriority.Low), CancellationToken.None);
+        await queue.EnqueueAsync(
+            new JobRequest(_type, "\"low\"", "o", Priority: JobPriority.Low),
+            CancellationToken.None
+        );
         await queue.EnqueueAsync(new JobRequest(_type, "\"default\"", "o"), CancellationToken.None);
-        await queue.EnqueueAsync(new JobRequest(_type, "\"critical\"", "o", Priority: JobPriority.Critical), CancellationToken.None);
+        await queue.EnqueueAsync(
+            new JobRequest(_type, "\"critical\"", "o", Priority: JobPriority.Critical),
+            CancellationToken.None
+        );
         await DrainAsync(Runner(handler));
-        Assert.Equal(["\"critical\"", "\"default\"", "\"low\""], order.Where(p => p is "\"low\"" or "\"default\"" or "\"critical\""));
+        Assert.Equal(
+            ["\"critical\"", "\"default\"", "\"low\""],
+            order.Where(p => p is "\"low\"" or "\"default\"" or "\"critical\"")
+        );
     }
 
     [Fact]
     public async Task the_same_unfinished_work_is_enqueued_once()
     {
         var queue = Queue();
-        var first = await queue.EnqueueAsync(new JobRequest(_type, "{}", "o", DedupeKey: "adv/turn/0"), CancellationToken.None);
-        var second = await queue.EnqueueAsync(new JobRequest(_type, "{}", "o", DedupeKey: "adv/turn/0"), CancellationToken.None);
+        var first = await queue.EnqueueAsync(
+            new JobRequest(_type, "{}", "o", DedupeKey: "adv/turn/0"),
+            CancellationToken.None
+        );
+        var second = await queue.EnqueueAsync(
+            new JobRequest(_type, "{}", "o", DedupeKey: "adv/turn/0"),
+            CancellationToken.None
+        );
         Assert.Equal(first, second);
         await DrainAsync(Runner(new Handler(_type, _ => Task.CompletedTask)));
         // Once the first has finished, the same key is new work again.
-        var third = await queue.EnqueueAsync(new JobRequest(_type, "{}", "o", DedupeKey: "adv/turn/0"), CancellationToken.None);
+        var third = await queue.EnqueueAsync(
+            new JobRequest(_type, "{}", "o", DedupeKey: "adv/turn/0"),
+            CancellationToken.None
+        );
         Assert.NotEqual(first, third);
     }
 
@@ -226,7 +267,9 @@ public abstract class JobQueueTests(JobDatabase database)
         var runner = Runner(handler);
         await DrainAsync(runner);
         Assert.Equal(JobStates.Dead, (await Store.GetAsync(id, CancellationToken.None))!.State);
-        await Assert.ThrowsAsync<ConflictException>(() => Store.CancelAsync(id, _clock.GetUtcNow(), CancellationToken.None));
+        await Assert.ThrowsAsync<ConflictException>(() =>
+            Store.CancelAsync(id, _clock.GetUtcNow(), CancellationToken.None)
+        );
 
         var retried = (await Store.RetryAsync(id, _clock.GetUtcNow(), CancellationToken.None))!;
         Assert.Equal(JobStates.Queued, retried.State);
@@ -234,10 +277,15 @@ public abstract class JobQueueTests(JobDatabase database)
         fails = false;
         await DrainAsync(runner);
         Assert.Equal(JobStates.Succeeded, (await Store.GetAsync(id, CancellationToken.None))!.State);
-        await Assert.ThrowsAsync<ConflictException>(() => Store.RetryAsync(id, _clock.GetUtcNow(), CancellationToken.None));
+        await Assert.ThrowsAsync<ConflictException>(() =>
+            Store.RetryAsync(id, _clock.GetUtcNow(), CancellationToken.None)
+        );
 
         var other = await queue.EnqueueAsync(new JobRequest(_type, "{}", "o"), CancellationToken.None);
-        Assert.Equal(JobStates.Cancelled, (await Store.CancelAsync(other, _clock.GetUtcNow(), CancellationToken.None))!.State);
+        Assert.Equal(
+            JobStates.Cancelled,
+            (await Store.CancelAsync(other, _clock.GetUtcNow(), CancellationToken.None))!.State
+        );
         await DrainAsync(runner);
         Assert.Equal(JobStates.Cancelled, (await Store.GetAsync(other, CancellationToken.None))!.State);
         Assert.Equal(2, handler.Calls);
@@ -289,14 +337,12 @@ public abstract class JobQueueTests(JobDatabase database)
 
 public sealed class JobQueueTests_Sqlite : JobQueueTests, IClassFixture<SqliteJobDatabase>
 {
-    public JobQueueTests_Sqlite(SqliteJobDatabase database) : base(database)
-    {
-    }
+    public JobQueueTests_Sqlite(SqliteJobDatabase database)
+        : base(database) { }
 }
 
 public sealed class JobQueueTests_Postgres : JobQueueTests, IClassFixture<PostgresJobDatabase>
 {
-    public JobQueueTests_Postgres(PostgresJobDatabase database) : base(database)
-    {
-    }
+    public JobQueueTests_Postgres(PostgresJobDatabase database)
+        : base(database) { }
 }

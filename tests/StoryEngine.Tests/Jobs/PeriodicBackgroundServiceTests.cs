@@ -41,8 +41,10 @@ public sealed class PeriodicBackgroundServiceTests
         clock.Advance(Period);
         await Poll.UntilAsync(() => service.Ticks == 2, "the loop outlives a failed tick");
 
-        Assert.Contains(logs.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal)
-            && l.Contains("CountingService failed; it will run again at the next interval", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l =>
+            l.StartsWith("Warning", StringComparison.Ordinal)
+            && l.Contains("CountingService failed; it will run again at the next interval", StringComparison.Ordinal)
+        );
         await service.StopAsync(CancellationToken.None);
         Assert.False(service.ExecuteTask!.IsFaulted);
     }

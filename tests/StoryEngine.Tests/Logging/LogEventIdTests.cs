@@ -11,8 +11,15 @@ public sealed class LogEventIdTests
     {
         var methods = StoryEngineAssemblies()
             .SelectMany(a => a.GetTypes())
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static
-                                          | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .SelectMany(t =>
+                t.GetMethods(
+                    BindingFlags.Public
+                        | BindingFlags.NonPublic
+                        | BindingFlags.Static
+                        | BindingFlags.Instance
+                        | BindingFlags.DeclaredOnly
+                )
+            )
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(m => m.Attribute is not null)
             .Select(m => (Name: $"{m.Method.DeclaringType!.FullName}.{m.Method.Name}", m.Attribute!.EventId))
@@ -24,8 +31,11 @@ public sealed class LogEventIdTests
         Assert.Contains(methods, m => m.Name.StartsWith("StoryEngine.Providers.", StringComparison.Ordinal));
         var unnumbered = methods.Where(m => m.EventId == 0).Select(m => m.Name).ToArray();
         Assert.True(unnumbered.Length == 0, "Log methods without an event id: " + string.Join(", ", unnumbered));
-        var shared = methods.GroupBy(m => m.EventId).Where(g => g.Count() > 1)
-            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(m => m.Name))}").ToArray();
+        var shared = methods
+            .GroupBy(m => m.EventId)
+            .Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(", ", g.Select(m => m.Name))}")
+            .ToArray();
         Assert.True(shared.Length == 0, "Event ids used by more than one log method: " + string.Join("; ", shared));
     }
 
@@ -37,14 +47,22 @@ public sealed class LogEventIdTests
     {
         Type[] anchors =
         [
-            typeof(StoryEngine.Core.LogEvents), typeof(StoryEngine.Storage.IStorageProvider),
-            typeof(StoryEngine.Providers.Anthropic.AnthropicChatClient), typeof(StoryEngine.Formats.Cards.CardReader),
+            typeof(StoryEngine.Core.LogEvents),
+            typeof(StoryEngine.Storage.IStorageProvider),
+            typeof(StoryEngine.Providers.Anthropic.AnthropicChatClient),
+            typeof(StoryEngine.Formats.Cards.CardReader),
             typeof(Program),
         ];
         Assert.All(anchors, a => Assert.NotNull(a.Assembly));
-        return [.. AppDomain.CurrentDomain.GetAssemblies()
-            .Where(a => a.GetName().Name is { } name
-                        && name.StartsWith("StoryEngine", StringComparison.OrdinalIgnoreCase)
-                        && !name.EndsWith(".Tests", StringComparison.Ordinal))];
+        return
+        [
+            .. AppDomain
+                .CurrentDomain.GetAssemblies()
+                .Where(a =>
+                    a.GetName().Name is { } name
+                    && name.StartsWith("StoryEngine", StringComparison.OrdinalIgnoreCase)
+                    && !name.EndsWith(".Tests", StringComparison.Ordinal)
+                ),
+        ];
     }
 }

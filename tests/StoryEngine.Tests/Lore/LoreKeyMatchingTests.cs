@@ -7,12 +7,21 @@ using static StoryEngine.Tests.Lore.LoreTestBooks;
 
 namespace StoryEngine.Tests.Lore;
 
-/// <summary>How keys match (issue 5, "Lorebooks"): pure activation, no server. The fixture books are real SillyTavern files.</summary>
+/// <summary>How keys match (issue 5, "Lorebooks"): pure activation, no server. The fixture books are real SillyTavern
+/// files.</summary>
 public sealed class LoreKeyMatchingTests
 {
     // Eldoria's entries mention each other's keys; recursion is off here so each test sees keys in the story only.
-    private static readonly Lorebook Eldoria = LorebookFile.Read(SharedFixtures.Read("lorebooks/st_Eldoria.json"), "Eldoria") with { RecursiveScanning = false };
-    private static readonly Lorebook Sakana = CardFile.Read(SharedFixtures.Read("cards/stcontent_Assistant_Sakana.png")).Lorebook!;
+    private static readonly Lorebook Eldoria = LorebookFile.Read(
+        SharedFixtures.Read("lorebooks/st_Eldoria.json"),
+        "Eldoria"
+    ) with
+    {
+        RecursiveScanning = false,
+    };
+    private static readonly Lorebook Sakana = CardFile
+        .Read(SharedFixtures.Read("cards/stcontent_Assistant_Sakana.png"))
+        .Lorebook!;
 
     [Fact]
     public void a_primary_key_in_the_action_fires_and_the_report_says_which_key_and_turn()
@@ -42,7 +51,10 @@ public sealed class LoreKeyMatchingTests
         Assert.Contains("narration of turn 9", glade.Where, StringComparison.Ordinal);
 
         // An entry's own scan depth wins over the book's.
-        var deep = Eldoria with { Entries = [.. Eldoria.Entries.Select(e => e.Id == 1 ? e with { ScanDepth = 4 } : e)] };
+        var deep = Eldoria with
+        {
+            Entries = [.. Eldoria.Entries.Select(e => e.Id == 1 ? e with { ScanDepth = 4 } : e)],
+        };
         Assert.Equal([1, 2], Activate([Book(deep)], "Hm.", earlier, turnNumber: 10).FiredIds().Order());
 
         // A book's scan depth applies to entries without their own; 0 scans nothing.
@@ -61,7 +73,17 @@ public sealed class LoreKeyMatchingTests
     [Fact]
     public void disabled_entries_never_fire_even_when_constant()
     {
-        var book = Book(Entry(1, "Off.", "lantern") with { Enabled = false }, Entry(2, "Off and constant.") with { Constant = true, Enabled = false });
+        var book = Book(
+            Entry(1, "Off.", "lantern") with
+            {
+                Enabled = false,
+            },
+            Entry(2, "Off and constant.") with
+            {
+                Constant = true,
+                Enabled = false,
+            }
+        );
         Assert.Empty(Activate([book], "The lantern.").Report.Fired);
     }
 
@@ -90,16 +112,22 @@ public sealed class LoreKeyMatchingTests
         Assert.Single(Activate([Book(entry)], "A rope.").Report.Fired);
         Assert.Empty(Activate([Book(entry with { Selective = true })], "A rope.").Report.Fired);
         // Selective with only empty secondary keys behaves as not selective.
-        Assert.Single(Activate([Book(entry with { Selective = true, SecondaryKeys = ["", " "] })], "A rope.").Report.Fired);
+        Assert.Single(
+            Activate([Book(entry with { Selective = true, SecondaryKeys = ["", " "] })], "A rope.").Report.Fired
+        );
     }
 
     [Fact]
     public void regex_keys_match_with_their_own_flags_and_ignore_the_entrys_case_setting()
     {
         var book = Book(
-            Entry(1, "Dragons.", "/dra(g|k)on(s)?\\b/i") with { CaseSensitive = true },
+            Entry(1, "Dragons.", "/dra(g|k)on(s)?\\b/i") with
+            {
+                CaseSensitive = true,
+            },
             Entry(2, "Exact.", "/^Wake$/m"),
-            Entry(3, "Case.", "/Tower/"));
+            Entry(3, "Case.", "/Tower/")
+        );
         var result = Activate([book], "Two DRAKONS circle.\nWake\nthe tower");
         Assert.Equal([1, 2], result.FiredIds());
         Assert.Equal("/dra(g|k)on(s)?\\b/i", result.Report.Fired[0].Key);
@@ -111,7 +139,9 @@ public sealed class LoreKeyMatchingTests
         var book = Book(Entry(1, "Catastrophic.", "/(a+)+$/"), Entry(2, "Fine.", "harbour"));
         var result = Activate([book], new string('a', 40) + "! at the harbour");
         Assert.Equal([2], result.FiredIds());
-        Assert.Contains(result.Report.Warnings, w => w.Contains("/(a+)+$/", StringComparison.Ordinal) && w.Contains("ms", StringComparison.Ordinal));
+        Assert.Contains(result.Report.Warnings, w =>
+            w.Contains("/(a+)+$/", StringComparison.Ordinal) && w.Contains("ms", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -135,7 +165,9 @@ public sealed class LoreKeyMatchingTests
         // Without whole words a key matches inside words, as SillyTavern's default does.
         Assert.Single(Activate([Book(cat with { MatchWholeWords = null })], "a category").Report.Fired);
         // Letters of any script are word characters: "Tor" is not a word inside "Torvik" or "Torë".
-        Assert.Empty(Activate([Book(Entry(2, "Tor.", "Tor") with { MatchWholeWords = true })], "Torvik and Torë").Report.Fired);
+        Assert.Empty(
+            Activate([Book(Entry(2, "Tor.", "Tor") with { MatchWholeWords = true })], "Torvik and Torë").Report.Fired
+        );
 
         // SillyTavern matches a key with spaces as plain text even with whole words on: "old man" is in "bold manner".
         var oldMan = Entry(3, "The old man.", "old man") with { MatchWholeWords = true };
@@ -166,23 +198,55 @@ public sealed class LoreKeyMatchingTests
         // The scan files keys of four or more characters under their first four, keys of three under all three and
         // searches shorter ones one by one; the text is lowered with a fast path for ASCII. This checks each route
         // against string.Contains, with keys at the very start and end and text that leaves ASCII part-way.
-        string[] keys = ["O", "Ox", "Oxa", "Oxen", "Oxenford", "ÄRGER", "Ärgernis", "日本", "日本語", "naïve", "Ωmega", "end."];
+        string[] keys =
+        [
+            "O",
+            "Ox",
+            "Oxa",
+            "Oxen",
+            "Oxenford",
+            "ÄRGER",
+            "Ärgernis",
+            "日本",
+            "日本語",
+            "naïve",
+            "Ωmega",
+            "end.",
+        ];
         string[] texts =
         [
-            "Oxenford lies north.", "north lies oxenford", "an ox", "o", "Ärger im Ärgernis", "ärger", "日本語を話す",
-            "The naïve Ωmega knight.", "NAÏVE ΩMEGA", "the end.", "xen", "oxe", "ärge", "",
+            "Oxenford lies north.",
+            "north lies oxenford",
+            "an ox",
+            "o",
+            "Ärger im Ärgernis",
+            "ärger",
+            "日本語を話す",
+            "The naïve Ωmega knight.",
+            "NAÏVE ΩMEGA",
+            "the end.",
+            "xen",
+            "oxe",
+            "ärge",
+            "",
         ];
         var book = Book([.. keys.Select((k, i) => Entry(i, $"Entry {i}.", k))]);
         foreach (var text in texts)
         {
-            var expected = keys.Select((k, i) => (k, i)).Where(p => text.Contains(p.k, StringComparison.OrdinalIgnoreCase)).Select(p => p.i).Order();
+            var expected = keys.Select((k, i) => (k, i))
+                .Where(p => text.Contains(p.k, StringComparison.OrdinalIgnoreCase))
+                .Select(p => p.i)
+                .Order();
             Assert.Equal(expected, Activate([book], text).FiredIds().Order());
         }
         // Case-sensitive keys compare the original text, not the lowered one.
         var exact = Book([.. keys.Select((k, i) => Entry(i, $"Entry {i}.", k) with { CaseSensitive = true })]);
         foreach (var text in texts)
         {
-            var expected = keys.Select((k, i) => (k, i)).Where(p => text.Contains(p.k, StringComparison.Ordinal)).Select(p => p.i).Order();
+            var expected = keys.Select((k, i) => (k, i))
+                .Where(p => text.Contains(p.k, StringComparison.Ordinal))
+                .Select(p => p.i)
+                .Order();
             Assert.Equal(expected, Activate([exact], text).FiredIds().Order());
         }
     }

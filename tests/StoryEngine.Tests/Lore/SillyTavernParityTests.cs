@@ -20,7 +20,10 @@ public sealed class SillyTavernParityTests
     // (player, narration) pairs, newest first: messages are action (1), narration 9 (2), player 9 (3), narration 8 (4),
     // player 8 (5).
     private static readonly (string, string)[] Earlier =
-        [("I rest by the well.", "The glade is quiet."), ("I walk to the gate.", "A raven lands on the wall.")];
+    [
+        ("I rest by the well.", "The glade is quiet."),
+        ("I walk to the gate.", "A raven lands on the wall."),
+    ];
 
     [Theory]
     // WorldInfoBuffer.get: depthBuffer.slice(0, scanDepth), the chat newest first, one message per slot.
@@ -32,12 +35,14 @@ public sealed class SillyTavernParityTests
     public void scan_depth_counts_messages_not_turns(int depth, string deepest, params bool[] sees)
     {
         string[] keys = ["lantern", "glade", "well", "raven", "gate"];
-        var book = Book(new Lorebook
-        {
-            Name = $"Depth {depth} ({deepest})",
-            ScanDepth = depth,
-            Entries = [.. keys.Select((k, i) => Entry(i, $"About the {k}.", k))],
-        });
+        var book = Book(
+            new Lorebook
+            {
+                Name = $"Depth {depth} ({deepest})",
+                ScanDepth = depth,
+                Entries = [.. keys.Select((k, i) => Entry(i, $"About the {k}.", k))],
+            }
+        );
         var fired = Activate([book], "I light the lantern.", Earlier, turnNumber: 10).FiredIds();
         Assert.Equal(sees, keys.Select((_, i) => fired.Contains(i)));
     }
@@ -54,8 +59,18 @@ public sealed class SillyTavernParityTests
     public void the_opening_is_one_message()
     {
         // The greeting is chat[0] in SillyTavern: one message, no player message before it.
-        var opening = new Core.Stories.TurnRecord("adv", "t0", 0, "opening", "", 0,
-            [new Core.Stories.NarrationRecord("A harbour at dawn.", "completed")], false, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var opening = new Core.Stories.TurnRecord(
+            "adv",
+            "t0",
+            0,
+            "opening",
+            "",
+            0,
+            [new Core.Stories.NarrationRecord("A harbour at dawn.", "completed")],
+            false,
+            DateTimeOffset.UnixEpoch,
+            DateTimeOffset.UnixEpoch
+        );
         var input = new LoreInput("adv", 1, [Book(Entry(1, "x", "harbour"))], [opening], []);
         var request = input.ToRequest(new PlayerAction("do", "I wave."), 1000, t => t.Length);
         Assert.Equal([(1, "action"), (2, "narration")], request.Segments.Select(s => (s.Depth, s.Part)));
@@ -67,7 +82,11 @@ public sealed class SillyTavernParityTests
     [InlineData("Tor", "He saw Tor, then left.", true)]
     [InlineData("old man", "a bold manner", true)]
     [InlineData("man", "a bold manner", false)]
-    public void whole_words_match_as_sillytavern_matches_them_from_every_format_that_has_the_option(string key, string text, bool fires)
+    public void whole_words_match_as_sillytavern_matches_them_from_every_format_that_has_the_option(
+        string key,
+        string text,
+        bool fires
+    )
     {
         var k = JsonSerializer.Serialize(key);
         string[] files =
@@ -93,8 +112,14 @@ public sealed class SillyTavernParityTests
     [InlineData("""{"entries":{"0":{"uid":0,"key":["Raven"],"content":"c"}}}""", true)]
     [InlineData("""{"entries":{"0":{"uid":0,"key":["Raven"],"content":"c","caseSensitive":true}}}""", false)]
     [InlineData("""{"entries":{"0":{"uid":0,"key":["Raven"],"content":"c","caseSensitive":null}}}""", true)]
-    [InlineData("""{"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,"case_sensitive":true}]}""", false)]
-    [InlineData("""{"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,"extensions":{"case_sensitive":true}}]}""", false)]
+    [InlineData(
+        """{"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,"case_sensitive":true}]}""",
+        false
+    )]
+    [InlineData(
+        """{"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,"extensions":{"case_sensitive":true}}]}""",
+        false
+    )]
     public void case_sensitivity_is_off_unless_a_format_turns_it_on(string file, bool firesOnLowerCase)
     {
         var book = LorebookFile.Read(Encoding.UTF8.GetBytes(file), "Case");
@@ -141,26 +166,50 @@ public sealed class SillyTavernParityTests
         // Issue 17: a held-out card's book with token_budget 100000 left the transcript 0 tokens. SillyTavern keeps
         // one budget for all World Info and stops at the first entry that overflows it (checkWorldInfo).
         string Text(char c) => new(c, 400); // 100 tokens each
-        var greedy = Book(new Lorebook
-        {
-            Name = "Greedy",
-            TokenBudget = 100_000,
-            Entries = [.. Enumerable.Range(1, 10).Select(i => Entry(i, Text((char)('a' + i)), "ship"))],
-        });
+        var greedy = Book(
+            new Lorebook
+            {
+                Name = "Greedy",
+                TokenBudget = 100_000,
+                Entries = [.. Enumerable.Range(1, 10).Select(i => Entry(i, Text((char)('a' + i)), "ship"))],
+            }
+        );
         var settings = new NarratorSettings(4096, 1024, null); // a prompt of 3072 tokens, lore 768
         var input = new LoreInput("adv", 1, [greedy], [], []);
-        var result = LorePrompt.Activate(input, new PlayerAction("do", "the ship"), settings, new TokenEstimator(), new LoreIndexCache());
+        var result = LorePrompt.Activate(
+            input,
+            new PlayerAction("do", "the ship"),
+            settings,
+            new TokenEstimator(),
+            new LoreIndexCache()
+        );
         Assert.Equal(7, result.Triggered.Count);
         Assert.True(result.Triggered.Sum(t => t.Tokens) <= LorePrompt.Budget(settings.PromptBudget, 25));
         Assert.All(result.Report.NotFired, n => Assert.Equal("budget", n.Reason));
 
         // A smaller budget of its own still wins.
         var modest = Book(greedy.Book with { TokenBudget = 250 });
-        Assert.Equal(2, LorePrompt.Activate(new LoreInput("adv", 1, [modest], [], []), new PlayerAction("do", "the ship"), settings,
-            new TokenEstimator(), new LoreIndexCache()).Triggered.Count);
+        Assert.Equal(
+            2,
+            LorePrompt
+                .Activate(
+                    new LoreInput("adv", 1, [modest], [], []),
+                    new PlayerAction("do", "the ship"),
+                    settings,
+                    new TokenEstimator(),
+                    new LoreIndexCache()
+                )
+                .Triggered.Count
+        );
 
         // The budget is one for all books, as SillyTavern's is: two books do not get a share each.
-        var other = Book(new Lorebook { Name = "Other", Entries = [.. Enumerable.Range(1, 10).Select(i => Entry(i, Text('z'), "ship"))] });
+        var other = Book(
+            new Lorebook
+            {
+                Name = "Other",
+                Entries = [.. Enumerable.Range(1, 10).Select(i => Entry(i, Text('z'), "ship"))],
+            }
+        );
         var both = Activate([greedy, other], "the ship", defaultBudget: 768);
         Assert.Equal(7, both.Triggered.Count);
     }
@@ -181,7 +230,10 @@ public sealed class SillyTavernParityTests
         foreach (var format in new[] { LorebookFormat.SillyTavern, LorebookFormat.Card, LorebookFormat.SillyTavern })
         {
             // Stored as the server stores it, then exported and imported again.
-            var stored = JsonSerializer.Deserialize<Lorebook>(JsonSerializer.Serialize(book, JsonSerializerOptions.Web), JsonSerializerOptions.Web)!;
+            var stored = JsonSerializer.Deserialize<Lorebook>(
+                JsonSerializer.Serialize(book, JsonSerializerOptions.Web),
+                JsonSerializerOptions.Web
+            )!;
             var exported = LorebookTransfer.Export(stored, format).Content;
             if (format == LorebookFormat.SillyTavern)
             {
@@ -189,8 +241,10 @@ public sealed class SillyTavernParityTests
                 Assert.True(entry.ContainsKey("sticky") && entry["sticky"] is null, "World Info writes null as null");
             }
             book = LorebookFile.Read(exported, "x");
-            Assert.Equal([(null, null, null), (null, null, null), ((int?)0, (int?)2, (int?)null)],
-                book.Entries.Select(e => (e.Sticky, e.Cooldown, e.Delay)));
+            Assert.Equal(
+                [(null, null, null), (null, null, null), ((int?)0, (int?)2, (int?)null)],
+                book.Entries.Select(e => (e.Sticky, e.Cooldown, e.Delay))
+            );
         }
     }
 }

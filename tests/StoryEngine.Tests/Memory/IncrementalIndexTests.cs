@@ -18,14 +18,21 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
     private IMemoryStore Store => Services.GetRequiredService<IMemoryStore>();
 
     private MemoryIndexJob Job(HashEmbeddings? vectors, IStoryLog? log = null, IMemoryStore? store = null) =>
-        new(log ?? Services.GetRequiredService<IStoryLog>(), store ?? Store, vectors?.AsMemoryEmbeddings() ?? MemoryEmbeddings.None);
+        new(
+            log ?? Services.GetRequiredService<IStoryLog>(),
+            store ?? Store,
+            vectors?.AsMemoryEmbeddings() ?? MemoryEmbeddings.None
+        );
 
     [Theory]
     [InlineData(1, false)]
     [InlineData(2, true)]
     [InlineData(3, false)]
     [InlineData(4, true)]
-    public async Task syncing_as_the_story_goes_gives_the_index_a_full_sync_gives_through_edits_undos_retries_and_forks(int seed, bool withVectors)
+    public async Task syncing_as_the_story_goes_gives_the_index_a_full_sync_gives_through_edits_undos_retries_and_forks(
+        int seed,
+        bool withVectors
+    )
     {
         var random = new Random(seed);
         var play = new IndexPlay(Services, random);
@@ -40,7 +47,8 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
             {
                 adventures.Add(await play.ForkAsync(adventureId));
             }
-            // Now and then the text-only sync recall does inline; the next sync with vectors must give the rest their vectors.
+            // Now and then the text-only sync recall does inline; the next sync with vectors must give the rest their
+            // vectors.
             var textOnly = random.Next(5) == 0;
             await job.SyncAsync(adventureId, IndexPlay.Owner, withVectors: !textOnly, None);
             if (!textOnly || !withVectors)
@@ -72,7 +80,8 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
         var (store, storeCalls) = Intercepted<IMemoryStore>.Wrap(Store);
         var job = Job(null, log, store);
         await job.SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None);
-        Assert.Equal(3, logCalls.CallsTo(nameof(IStoryLog.ListTurnsAsync)).Count()); // the first sync reads everything: 1,201 turns, pages of 500
+        // the first sync reads everything: 1,201 turns, pages of 500
+        Assert.Equal(3, logCalls.CallsTo(nameof(IStoryLog.ListTurnsAsync)).Count());
         var cursor = await Store.GetCursorAsync(adventureId, None);
         Assert.Equal(2_401, cursor?.Sequence);
         logCalls.Calls.Clear();
@@ -81,7 +90,11 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
         var taken = await play.TakeTurnAsync(adventureId);
         var edited = "s7-" + adventureId;
         var undone = "s1200-" + adventureId;
-        await play.AppendAsync(adventureId, new TurnEdited(edited, null, "The heron keeps the amber ring."), new TurnUndone(undone));
+        await play.AppendAsync(
+            adventureId,
+            new TurnEdited(edited, null, "The heron keeps the amber ring."),
+            new TurnUndone(undone)
+        );
         await job.SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None);
 
         Assert.Empty(logCalls.CallsTo(nameof(IStoryLog.ListTurnsAsync)));
@@ -89,8 +102,14 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
         var reads = logCalls.CallsTo(nameof(IStoryLog.ReadAsync)).ToArray();
         Assert.Single(reads);
         Assert.Equal(2_401L, reads[0][1]);
-        Assert.Equal(new[] { edited, taken, undone }.Order(StringComparer.Ordinal), ((IReadOnlyList<string>)Assert.Single(storeCalls.CallsTo(nameof(IMemoryStore.GetTurnsAsync)))[1]!).Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(storeCalls.CallsTo(nameof(IMemoryStore.ListIndexedAsync)), a => a.Length == 2); // not the whole index either
+        Assert.Equal(
+            new[] { edited, taken, undone }.Order(StringComparer.Ordinal),
+            ((IReadOnlyList<string>)Assert.Single(storeCalls.CallsTo(nameof(IMemoryStore.GetTurnsAsync)))[1]!).Order(
+                StringComparer.Ordinal
+            )
+        );
+        // not the whole index either
+        Assert.DoesNotContain(storeCalls.CallsTo(nameof(IMemoryStore.ListIndexedAsync)), a => a.Length == 2);
         Assert.Equal(await play.ExpectedAsync(adventureId, null), await play.SnapshotAsync(adventureId));
         Assert.Equal(2_405, (await Store.GetCursorAsync(adventureId, None))?.Sequence);
 
@@ -98,7 +117,9 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
         var generation = await Store.GetGenerationAsync(adventureId, None);
         storeCalls.Calls.Clear();
         await job.SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None);
-        Assert.DoesNotContain(storeCalls.Calls, c => c.Method is nameof(IMemoryStore.GetTurnsAsync) or nameof(IMemoryStore.ApplyAsync));
+        Assert.DoesNotContain(storeCalls.Calls, c =>
+            c.Method is nameof(IMemoryStore.GetTurnsAsync) or nameof(IMemoryStore.ApplyAsync)
+        );
         Assert.Equal(generation, await Store.GetGenerationAsync(adventureId, None));
     }
 
@@ -117,15 +138,22 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
         await play.TakeTurnAsync(adventureId);
 
         vectors.Fail = true;
-        await Assert.ThrowsAsync<HttpRequestException>(() => job.SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None));
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            job.SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None)
+        );
         Assert.Equal(before, await play.SnapshotAsync(adventureId));
         Assert.Equal(cursor, await Store.GetCursorAsync(adventureId, None));
 
         // The write itself fails, as a crash in the middle of the commit would: entries and cursor are one transaction.
         vectors.Fail = false;
         var (store, calls) = Intercepted<IMemoryStore>.Wrap(Store);
-        calls.Before = (method, arguments) => method.Name == nameof(IMemoryStore.ApplyAsync) ? Task.FromException<bool>(new IOException("The disk went away.")) : null;
-        await Assert.ThrowsAsync<IOException>(() => Job(vectors, store: store).SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None));
+        calls.Before = (method, arguments) =>
+            method.Name == nameof(IMemoryStore.ApplyAsync)
+                ? Task.FromException<bool>(new IOException("The disk went away."))
+                : null;
+        await Assert.ThrowsAsync<IOException>(() =>
+            Job(vectors, store: store).SyncAsync(adventureId, IndexPlay.Owner, withVectors: true, None)
+        );
         Assert.Equal(before, await play.SnapshotAsync(adventureId));
         Assert.Equal(cursor, await Store.GetCursorAsync(adventureId, None));
 
@@ -182,7 +210,10 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
         Assert.True(overtaken);
         Assert.Equal(2, calls.CallsTo(nameof(IMemoryStore.GetCursorAsync)).Count());
         var expected = await play.ExpectedAsync(adventureId, null);
-        Assert.Contains(expected, row => row.StartsWith(taken, StringComparison.Ordinal) && row.EndsWith("The tide took the oar.", StringComparison.Ordinal));
+        Assert.Contains(expected, row =>
+            row.StartsWith(taken, StringComparison.Ordinal)
+            && row.EndsWith("The tide took the oar.", StringComparison.Ordinal)
+        );
         Assert.Equal(expected, await play.SnapshotAsync(adventureId));
 
         // While the first sync held the turn as it had read it, the turn was edited and another sync indexed the edit.
@@ -197,6 +228,10 @@ public abstract class IncrementalIndexTests(MemoryServer memory)
     }
 }
 
-public sealed class IncrementalIndexTests_Sqlite(TextMemorySqliteServer memory) : IncrementalIndexTests(memory), IClassFixture<TextMemorySqliteServer>;
+public sealed class IncrementalIndexTests_Sqlite(TextMemorySqliteServer memory)
+    : IncrementalIndexTests(memory),
+        IClassFixture<TextMemorySqliteServer>;
 
-public sealed class IncrementalIndexTests_Postgres(TextMemoryPostgresServer memory) : IncrementalIndexTests(memory), IClassFixture<TextMemoryPostgresServer>;
+public sealed class IncrementalIndexTests_Postgres(TextMemoryPostgresServer memory)
+    : IncrementalIndexTests(memory),
+        IClassFixture<TextMemoryPostgresServer>;

@@ -11,7 +11,8 @@ namespace StoryEngine.Tests.Memory;
 /// <summary>
 /// The summary job's stale check from the summaries' cursor (ADR 30): after every job no stale summary is left and
 /// every remembered turn up to ThroughTurn is covered, as after a check of the whole transcript; a job reads only the
-/// log's tail and the turns under the summaries it touched; a job overtaken by another writes nothing over it and plans again.
+/// log's tail and the turns under the summaries it touched; a job overtaken by another writes nothing over it and plans
+/// again.
 /// </summary>
 public abstract class IncrementalSummaryTests(MemoryServer memory)
 {
@@ -23,17 +24,35 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
     private IMemoryStore Store => Services.GetRequiredService<IMemoryStore>();
 
     private SummaryJob Job(EchoUtility utility, IStoryLog? log = null, IMemoryStore? store = null) =>
-        new(log ?? Services.GetRequiredService<IStoryLog>(), store ?? Store, utility, new SummaryOptions { ChunkTurns = ChunkTurns, FanIn = 2 }, TimeProvider.System,
-            Services.GetRequiredService<Core.Usage.UsageMeter>());
+        new(
+            log ?? Services.GetRequiredService<IStoryLog>(),
+            store ?? Store,
+            utility,
+            new SummaryOptions { ChunkTurns = ChunkTurns, FanIn = 2 },
+            TimeProvider.System,
+            Services.GetRequiredService<Core.Usage.UsageMeter>()
+        );
 
     private static Task RunAsync(SummaryJob job, string adventureId, int throughTurn) =>
-        job.HandleAsync(new JobContext("job", SummaryJob.JobType, $"{{\"throughTurn\":{throughTurn.ToString(CultureInfo.InvariantCulture)}}}", IndexPlay.Owner, adventureId, 1), None);
+        job.HandleAsync(
+            new JobContext(
+                "job",
+                SummaryJob.JobType,
+                $"{{\"throughTurn\":{throughTurn.ToString(CultureInfo.InvariantCulture)}}}",
+                IndexPlay.Owner,
+                adventureId,
+                1
+            ),
+            None
+        );
 
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public async Task after_each_job_no_summary_is_stale_and_every_turn_up_to_its_end_is_covered_through_edits_undos_and_retries(int seed)
+    public async Task after_each_job_no_summary_is_stale_and_every_turn_up_to_its_end_is_covered_through_edits_undos_and_retries(
+        int seed
+    )
     {
         var random = new Random(seed);
         var play = new IndexPlay(Services, random);
@@ -77,15 +96,23 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
         logCalls.Calls.Clear();
 
         await play.TakeTurnAsync(adventureId);
-        await play.AppendAsync(adventureId, new TurnEdited("s7-" + adventureId, null, "The heron keeps the amber ring."));
+        await play.AppendAsync(
+            adventureId,
+            new TurnEdited("s7-" + adventureId, null, "The heron keeps the amber ring.")
+        );
         await RunAsync(job, adventureId, 397);
 
         Assert.Empty(logCalls.CallsTo(nameof(IStoryLog.GetLastSequenceAsync)));
         Assert.Equal(801L, Assert.Single(logCalls.CallsTo(nameof(IStoryLog.ReadAsync)))[1]);
         // Turns 4–7 (the summary over the edit) and 396–397 (not summarised yet), each a read of at most the range.
-        Assert.All(logCalls.CallsTo(nameof(IStoryLog.ListTurnsAsync)), a => Assert.True((int)a[2]! <= ChunkTurns, $"a read of {a[2]} turns"));
+        Assert.All(logCalls.CallsTo(nameof(IStoryLog.ListTurnsAsync)), a =>
+            Assert.True((int)a[2]! <= ChunkTurns, $"a read of {a[2]} turns")
+        );
         var after = await Store.ListSummariesAsync(adventureId, None);
-        Assert.Equal(before.Where(s => s.ToTurn < 4 || s.FromTurn > 7), after.Where(s => (s.ToTurn < 4 || s.FromTurn > 7) && s.ToTurn <= 395));
+        Assert.Equal(
+            before.Where(s => s.ToTurn < 4 || s.FromTurn > 7),
+            after.Where(s => (s.ToTurn < 4 || s.FromTurn > 7) && s.ToTurn <= 395)
+        );
         Assert.DoesNotContain(before.Where(s => s.FromTurn <= 7 && s.ToTurn >= 4), after.Contains);
         await AssertSettledAsync(play, adventureId, 397);
     }
@@ -102,7 +129,12 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
         var overtaken = false;
         calls.Before = (method, arguments) =>
         {
-            if (method.Name != nameof(IMemoryStore.ReplaceSummariesAsync) || arguments.Length != 6 || ((IReadOnlyList<StorySummary>)arguments[2]!).Count == 0 || overtaken)
+            if (
+                method.Name != nameof(IMemoryStore.ReplaceSummariesAsync)
+                || arguments.Length != 6
+                || ((IReadOnlyList<StorySummary>)arguments[2]!).Count == 0
+                || overtaken
+            )
             {
                 return null;
             }
@@ -113,7 +145,8 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
         await RunAsync(Job(utility, store: store), adventureId, 18);
 
         Assert.True(overtaken);
-        Assert.Equal(2, calls.CallsTo(nameof(IMemoryStore.GetSummaryCursorAsync)).Count()); // planned again from the other job's summaries
+        // planned again from the other job's summaries
+        Assert.Equal(2, calls.CallsTo(nameof(IMemoryStore.GetSummaryCursorAsync)).Count());
         await AssertSettledAsync(play, adventureId, 18, firstLayerOnly: true);
         await RunAsync(Job(utility), adventureId, 18);
         await AssertSettledAsync(play, adventureId, 18);
@@ -151,21 +184,27 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
         var adventureId = await play.CreateAsync(seededTurns: 400);
         var (log, calls) = Intercepted<IStoryLog>.Wrap(play.Log);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => RunAsync(Job(new EchoUtility { FailAfter = 0 }, log), adventureId, 395));
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            RunAsync(Job(new EchoUtility { FailAfter = 0 }, log), adventureId, 395)
+        );
 
         Assert.Equal(ChunkTurns * 4, calls.CallsTo(nameof(IStoryLog.ListTurnsAsync)).Sum(a => (int)a[2]!));
     }
 
-    /// <summary>What a job checking the whole transcript leaves: nothing stale, every remembered turn up to <paramref name="through"/> under a first-layer summary.</summary>
+    /// <summary>What a job checking the whole transcript leaves: nothing stale, every remembered turn up to <paramref
+    /// name="through"/> under a first-layer summary.</summary>
     private async Task AssertSettledAsync(IndexPlay play, string adventureId, int through, bool firstLayerOnly = false)
     {
         var summaries = await Store.ListSummariesAsync(adventureId, None);
-        var live = (await StoryTail.TurnsAsync(play.Log, adventureId, 0, null, None)).Where(MemoryIndexJob.Remembered).ToArray();
+        var live = (await StoryTail.TurnsAsync(play.Log, adventureId, 0, null, None))
+            .Where(MemoryIndexJob.Remembered)
+            .ToArray();
         Assert.DoesNotContain(SummaryPlan.Stale(summaries, live), s => !firstLayerOnly || s.Layer == 0);
         Assert.Empty(SummaryPlan.UncoveredChunks(summaries, live, through, ChunkTurns));
     }
 
-    /// <summary>A utility model that answers at once with a line naming what it summarised; <see cref="FailAfter"/> calls, then it throws.</summary>
+    /// <summary>A utility model that answers at once with a line naming what it summarised; <see cref="FailAfter"/>
+    /// calls, then it throws.</summary>
     private sealed class EchoUtility : IUtilityModel, IChatClient
     {
         public int Calls { get; private set; }
@@ -174,11 +213,17 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
 
         public IChatClient Client => this;
 
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, Answer(messages))));
+        public Task<ChatResponse> GetResponseAsync(
+            IEnumerable<ChatMessage> messages,
+            ChatOptions? options = null,
+            CancellationToken cancellationToken = default
+        ) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, Answer(messages))));
 
-        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+            IEnumerable<ChatMessage> messages,
+            ChatOptions? options = null,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default
+        )
         {
             await Task.Yield();
             yield return new ChatResponseUpdate(ChatRole.Assistant, Answer(messages));
@@ -196,12 +241,14 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
-        public void Dispose()
-        {
-        }
+        public void Dispose() { }
     }
 }
 
-public sealed class IncrementalSummaryTests_Sqlite(TextMemorySqliteServer memory) : IncrementalSummaryTests(memory), IClassFixture<TextMemorySqliteServer>;
+public sealed class IncrementalSummaryTests_Sqlite(TextMemorySqliteServer memory)
+    : IncrementalSummaryTests(memory),
+        IClassFixture<TextMemorySqliteServer>;
 
-public sealed class IncrementalSummaryTests_Postgres(TextMemoryPostgresServer memory) : IncrementalSummaryTests(memory), IClassFixture<TextMemoryPostgresServer>;
+public sealed class IncrementalSummaryTests_Postgres(TextMemoryPostgresServer memory)
+    : IncrementalSummaryTests(memory),
+        IClassFixture<TextMemoryPostgresServer>;

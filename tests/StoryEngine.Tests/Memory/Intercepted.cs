@@ -7,7 +7,8 @@ namespace StoryEngine.Tests.Memory;
 /// Wraps a store or log interface: every call is recorded (method name and arguments) and passed on, unless
 /// <see cref="Before"/> answers it first (with a faulted task, say, for a write that fails as a crash would).
 /// </summary>
-public class Intercepted<T> : DispatchProxy where T : class
+public class Intercepted<T> : DispatchProxy
+    where T : class
 {
     private T _inner = null!;
 
@@ -24,7 +25,8 @@ public class Intercepted<T> : DispatchProxy where T : class
         return (proxy, interceptor);
     }
 
-    public IEnumerable<object?[]> CallsTo(string method) => Calls.Where(c => c.Method == method).Select(c => c.Arguments);
+    public IEnumerable<object?[]> CallsTo(string method) =>
+        Calls.Where(c => c.Method == method).Select(c => c.Arguments);
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {

@@ -5,7 +5,8 @@ using static StoryEngine.Tests.Memory.MemoryTestData;
 
 namespace StoryEngine.Tests.Memory;
 
-/// <summary>Full-text recall end to end: the turn is indexed by a job after it completes, and recalled into a later prompt.</summary>
+/// <summary>Full-text recall end to end: the turn is indexed by a job after it completes, and recalled into a later
+/// prompt.</summary>
 public abstract class RecallTests(MemoryServer memory)
 {
     [Fact]
@@ -15,11 +16,18 @@ public abstract class RecallTests(MemoryServer memory)
         var setup = await AdventureTestData.CreateAsync(client);
         var fact = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, Fact);
         await FillerTurnsAsync(client, setup.AdventureId, 12);
-        var question = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "Where did I hide the brass key?");
+        var question = await AdventureTestData.TakeTurnAsync(
+            client,
+            setup.AdventureId,
+            "Where did I hide the brass key?"
+        );
 
         var messages = await NarrationMessagesAsync("Where did I hide the brass key?");
         // Turn 1 is out of the transcript (over budget) but back in the volatile block, with its number.
-        Assert.DoesNotContain(messages, m => m!["role"]!.GetValue<string>() == "user" && Content(m).StartsWith("[Action] " + Fact, StringComparison.Ordinal));
+        Assert.DoesNotContain(messages, m =>
+            m!["role"]!.GetValue<string>() == "user"
+            && Content(m).StartsWith("[Action] " + Fact, StringComparison.Ordinal)
+        );
         var recalled = RecalledMessage(messages);
         Assert.NotNull(recalled);
         Assert.Contains($"Turn 1: [Action] {Fact}", recalled, StringComparison.Ordinal);
@@ -35,11 +43,15 @@ public abstract class RecallTests(MemoryServer memory)
         Assert.Equal(1, entry.GetProperty("turn").GetInt32());
         Assert.Equal(1, entry.GetProperty("textRank").GetInt32());
         Assert.True(entry.GetProperty("score").GetDouble() > 0);
-        var section = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "recalled memories");
+        var section = context
+            .GetProperty("sections")
+            .EnumerateArray()
+            .Single(s => s.Str("name") == "recalled memories");
         Assert.Contains("Turn 1:", section.Str("text"), StringComparison.Ordinal);
         Assert.Contains("full-text only", memoryReport.Str("recallNote"), StringComparison.Ordinal);
 
-        // Turns beyond the loaded transcript are read back by id (a 2,000-turn story): the current text, on both engines.
+        // Turns beyond the loaded transcript are read back by id (a 2,000-turn story): the current text, on both
+        // engines.
         var store = memory.Server.Services.GetRequiredService<Core.Memory.IMemoryStore>();
         var read = await store.GetTurnsAsync(setup.AdventureId, [fact.Id(), question.Id()], CancellationToken.None);
         Assert.Equal([fact.Id(), question.Id()], read.OrderBy(t => t.Number).Select(t => t.TurnId));
@@ -52,10 +64,15 @@ public abstract class RecallTests(MemoryServer memory)
         using var client = await memory.Server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
         var fact = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, Fact);
-        var question = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "Is the brass key still hidden?");
+        var question = await AdventureTestData.TakeTurnAsync(
+            client,
+            setup.AdventureId,
+            "Is the brass key still hidden?"
+        );
 
         Assert.Null(RecalledMessage(await NarrationMessagesAsync("Is the brass key still hidden?")));
-        var entry = Recalled(await ContextAsync(client, setup.AdventureId, question.Id())).Single(r => r.Str("turnId") == fact.Id());
+        var entry = Recalled(await ContextAsync(client, setup.AdventureId, question.Id()))
+            .Single(r => r.Str("turnId") == fact.Id());
         Assert.False(entry.GetProperty("included").GetBoolean());
         Assert.Equal("in the transcript", entry.Str("reason"));
     }
@@ -67,24 +84,63 @@ public abstract class RecallTests(MemoryServer memory)
         var setup = await AdventureTestData.CreateAsync(client);
         var fact = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, Fact);
         var forkPoint = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I sit down on the pier");
-        var fork = (await client.PostJsonAsync($"/api/v1/adventures/{setup.AdventureId}/fork", new { atTurnId = forkPoint.Id() })).Id();
+        var fork = (
+            await client.PostJsonAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/fork",
+                new { atTurnId = forkPoint.Id() }
+            )
+        ).Id();
 
-        var onlyInParent = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I bury the silver compass beneath the old oak");
-        var onlyInFork = await AdventureTestData.TakeTurnAsync(client, fork, "I drop the red lantern into the dry well");
+        var onlyInParent = await AdventureTestData.TakeTurnAsync(
+            client,
+            setup.AdventureId,
+            "I bury the silver " + "compass beneath the old oak"
+        );
+        var onlyInFork = await AdventureTestData.TakeTurnAsync(
+            client,
+            fork,
+            "I drop the red lantern into the dry " + "well"
+        );
         await FillerTurnsAsync(client, setup.AdventureId, 12, "harbour");
         await FillerTurnsAsync(client, fork, 12, "market");
 
-        var forkQuestion = await AdventureTestData.TakeTurnAsync(client, fork, "Where are the brass key and the silver compass?");
+        var forkQuestion = await AdventureTestData.TakeTurnAsync(
+            client,
+            fork,
+            "Where are the brass key and the " + "silver compass?"
+        );
         var forkRecalled = Recalled(await ContextAsync(client, fork, forkQuestion.Id()));
         Assert.Contains(forkRecalled, r => r.Str("turnId") == fact.Id() && r.GetProperty("included").GetBoolean());
         Assert.DoesNotContain(forkRecalled, r => r.Str("turnId") == onlyInParent.Id());
-        Assert.DoesNotContain("beneath the old oak", string.Concat((await NarrationMessagesAsync("Where are the brass key and the silver compass?")).Select(m => Content(m!))), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "beneath the old oak",
+            string.Concat(
+                (await NarrationMessagesAsync("Where are the " + "brass key and the silver compass?")).Select(m =>
+                    Content(m!)
+                )
+            ),
+            StringComparison.Ordinal
+        );
 
-        var parentQuestion = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "Where is the red lantern and the silver compass?");
+        var parentQuestion = await AdventureTestData.TakeTurnAsync(
+            client,
+            setup.AdventureId,
+            "Where is the red " + "lantern and the silver compass?"
+        );
         var parentRecalled = Recalled(await ContextAsync(client, setup.AdventureId, parentQuestion.Id()));
-        Assert.Contains(parentRecalled, r => r.Str("turnId") == onlyInParent.Id() && r.GetProperty("included").GetBoolean());
+        Assert.Contains(parentRecalled, r =>
+            r.Str("turnId") == onlyInParent.Id() && r.GetProperty("included").GetBoolean()
+        );
         Assert.DoesNotContain(parentRecalled, r => r.Str("turnId") == onlyInFork.Id());
-        Assert.DoesNotContain("dry well", string.Concat((await NarrationMessagesAsync("Where is the red lantern and the silver compass?")).Select(m => Content(m!))), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "dry well",
+            string.Concat(
+                (await NarrationMessagesAsync("Where is the red lantern and " + "the silver compass?")).Select(m =>
+                    Content(m!)
+                )
+            ),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -93,24 +149,47 @@ public abstract class RecallTests(MemoryServer memory)
         using var client = await memory.Server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
         var fact = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, Fact);
-        var undone = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I paint the rowing boat emerald green");
+        var undone = await AdventureTestData.TakeTurnAsync(
+            client,
+            setup.AdventureId,
+            "I paint the rowing boat emerald green"
+        );
         await FillerTurnsAsync(client, setup.AdventureId, 1, "dunes"); // indexes the boat turn before it is undone
         (await client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/undo", null)).EnsureSuccessStatusCode();
         (await client.PostAsync($"/api/v1/adventures/{setup.AdventureId}/undo", null)).EnsureSuccessStatusCode();
-        (await client.PatchAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{fact.Id()}",
-            new { playerText = "I hide the brass key inside the blue teapot", narration = "The brass key rests inside the blue teapot." })).EnsureSuccessStatusCode();
+        (
+            await client.PatchAsJsonAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/turns/{fact.Id()}",
+                new
+                {
+                    playerText = "I hide the brass key inside the blue " + "teapot",
+                    narration = "The brass key rests " + "inside the blue teapot.",
+                }
+            )
+        ).EnsureSuccessStatusCode();
         await FillerTurnsAsync(client, setup.AdventureId, 12);
 
         const string Question = "Where is the brass key, and is the rowing boat emerald?";
         var question = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, Question);
         var all = string.Concat((await NarrationMessagesAsync(Question)).Select(m => Content(m!)));
-        Assert.Contains("Turn 1: [Action] I hide the brass key inside the blue teapot\nThe brass key rests inside the blue teapot.", all, StringComparison.Ordinal);
+        Assert.Contains(
+            "Turn 1: [Action] I hide the brass key inside the blue teapot\nThe brass key rests inside "
+                + "the blue teapot.",
+            all,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("floorboard", all, StringComparison.Ordinal);
         Assert.DoesNotContain("paint the rowing boat", all, StringComparison.Ordinal);
-        Assert.DoesNotContain(Recalled(await ContextAsync(client, setup.AdventureId, question.Id())), r => r.Str("turnId") == undone.Id());
+        Assert.DoesNotContain(Recalled(await ContextAsync(client, setup.AdventureId, question.Id())), r =>
+            r.Str("turnId") == undone.Id()
+        );
     }
 }
 
-public sealed class RecallTests_Sqlite(TextMemorySqliteServer memory) : RecallTests(memory), IClassFixture<TextMemorySqliteServer>;
+public sealed class RecallTests_Sqlite(TextMemorySqliteServer memory)
+    : RecallTests(memory),
+        IClassFixture<TextMemorySqliteServer>;
 
-public sealed class RecallTests_Postgres(TextMemoryPostgresServer memory) : RecallTests(memory), IClassFixture<TextMemoryPostgresServer>;
+public sealed class RecallTests_Postgres(TextMemoryPostgresServer memory)
+    : RecallTests(memory),
+        IClassFixture<TextMemoryPostgresServer>;

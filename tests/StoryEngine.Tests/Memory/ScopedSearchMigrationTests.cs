@@ -20,7 +20,12 @@ public abstract class ScopedSearchMigrationTests(MemoryServer memory)
         var store = memory.Server.Services.GetRequiredService<IMemoryStore>();
         var migrations = new MigrationRunner(provider);
         var early = Guid.NewGuid().ToString("N");
-        await store.ApplyAsync(early, [new MemoryEntry(early, "t1", 1, 1, "I hide the brass key in the lighthouse", null, null)], [], CancellationToken.None);
+        await store.ApplyAsync(
+            early,
+            [new MemoryEntry(early, "t1", 1, 1, "I hide the brass key in the " + "lighthouse", null, null)],
+            [],
+            CancellationToken.None
+        );
 
         await migrations.DownAsync(9, dryRun: false, CancellationToken.None);
         Assert.Equal(["t1"], await Version9SearchAsync(provider, "brass"));
@@ -29,16 +34,31 @@ public abstract class ScopedSearchMigrationTests(MemoryServer memory)
         await using (var connection = await provider.OpenAsync(CancellationToken.None))
         {
             await connection.ExecuteAsync(
-                "INSERT INTO memory_entries (adventure_id, turn_id, number, version, text) VALUES (@Late, 't1', 1, 1, 'I bury the brass compass in the orchard')",
-                new { Late = late });
+                "INSERT INTO memory_entries (adventure_id, turn_id, number, version, text) VALUES (@Late, 't1', 1, "
+                    + "1, 'I bury the brass compass in the orchard')",
+                new { Late = late }
+            );
         }
 
         await migrations.UpAsync(dryRun: false, CancellationToken.None);
 
-        Assert.Equal(["t1"], (await store.SearchTextAsync(early, Words(["brass", "compass"]), 30, 1_000, CancellationToken.None)).Hits.Select(h => h.TurnId));
-        Assert.Equal(["t1"], (await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits.Select(h => h.TurnId));
+        Assert.Equal(
+            ["t1"],
+            (
+                await store.SearchTextAsync(early, Words(["brass", "compass"]), 30, 1_000, CancellationToken.None)
+            ).Hits.Select(h => h.TurnId)
+        );
+        Assert.Equal(
+            ["t1"],
+            (await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits.Select(h =>
+                h.TurnId
+            )
+        );
         Assert.Empty((await store.SearchTextAsync(early, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits);
-        Assert.Equal([1, 0], (await store.CountTermsAsync(late, ["compass", "lighthouse"], 1_000, CancellationToken.None)).Matches);
+        Assert.Equal(
+            [1, 0],
+            (await store.CountTermsAsync(late, ["compass", "lighthouse"], 1_000, CancellationToken.None)).Matches
+        );
         // The reindexed rows are kept in step like new ones: removing one takes it out of the index.
         await store.ApplyAsync(late, [], ["t1"], CancellationToken.None);
         Assert.Empty((await store.SearchTextAsync(late, Words(["compass"]), 30, 1_000, CancellationToken.None)).Hits);
@@ -48,13 +68,19 @@ public abstract class ScopedSearchMigrationTests(MemoryServer memory)
     private static async Task<string[]> Version9SearchAsync(IStorageProvider provider, string word)
     {
         await using var connection = await provider.OpenAsync(CancellationToken.None);
-        var sql = provider.Engine == "postgres"
-            ? "SELECT turn_id FROM memory_entries WHERE search @@ to_tsquery('english', @Word)"
-            : "SELECT m.turn_id FROM memory_fts JOIN memory_entries m ON m.id = memory_fts.rowid WHERE memory_fts MATCH @Word";
+        var sql =
+            provider.Engine == "postgres"
+                ? "SELECT turn_id FROM memory_entries WHERE search @@ to_tsquery('english', @Word)"
+                : "SELECT m.turn_id FROM memory_fts JOIN memory_entries m ON m.id = memory_fts.rowid WHERE memory_fts "
+                    + "MATCH @Word";
         return [.. await connection.QueryAsync<string>(sql, new { Word = word })];
     }
 }
 
-public sealed class ScopedSearchMigrationTests_Sqlite(TextMemorySqliteServer memory) : ScopedSearchMigrationTests(memory), IClassFixture<TextMemorySqliteServer>;
+public sealed class ScopedSearchMigrationTests_Sqlite(TextMemorySqliteServer memory)
+    : ScopedSearchMigrationTests(memory),
+        IClassFixture<TextMemorySqliteServer>;
 
-public sealed class ScopedSearchMigrationTests_Postgres(TextMemoryPostgresServer memory) : ScopedSearchMigrationTests(memory), IClassFixture<TextMemoryPostgresServer>;
+public sealed class ScopedSearchMigrationTests_Postgres(TextMemoryPostgresServer memory)
+    : ScopedSearchMigrationTests(memory),
+        IClassFixture<TextMemoryPostgresServer>;

@@ -15,11 +15,24 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     [Fact]
     public async Task search_and_word_counts_see_only_the_adventures_own_entries()
     {
-        var mine = await IndexAsync(["I light the lantern in the cellar", "I walk to the market", "I sing at the market", "I sleep"]);
+        var mine = await IndexAsync([
+            "I light the lantern in the cellar",
+            "I walk to the market",
+            "I sing at the market",
+            "I sleep",
+        ]);
         // A sibling with the same words, and more of them, so a shared ranking would put its turns first.
-        var sibling = await IndexAsync(["the lantern the lantern the compass", "the compass and the lantern", "a lantern", "a compass", "the compass"]);
+        var sibling = await IndexAsync([
+            "the lantern the lantern the compass",
+            "the compass and the lantern",
+            "a lantern",
+            "a compass",
+            "the compass",
+        ]);
 
-        var hits = (await Store.SearchTextAsync(mine, Words(["lantern", "compass"]), 30, 1_000, CancellationToken.None)).Hits;
+        var hits = (
+            await Store.SearchTextAsync(mine, Words(["lantern", "compass"]), 30, 1_000, CancellationToken.None)
+        ).Hits;
         Assert.Equal(["t1"], hits.Select(h => h.TurnId));
 
         var counts = await Store.CountTermsAsync(mine, ["lantern", "compass", "market"], 1_000, CancellationToken.None);
@@ -33,8 +46,14 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     public async Task a_word_common_in_one_adventure_is_not_matched_there_but_is_in_another_where_it_is_rare()
     {
         // A fork shares its parent's words but not their counts: document frequency is per adventure.
-        var harbourStory = await IndexAsync([.. Enumerable.Range(1, 9).Select(i => $"I walk along the harbour, round {i}"), "I hide the lantern by the harbour"]);
-        var inlandStory = await IndexAsync([.. Enumerable.Range(1, 9).Select(i => $"I walk through the forest, round {i}"), "I hear of a harbour far away"]);
+        var harbourStory = await IndexAsync([
+            .. Enumerable.Range(1, 9).Select(i => $"I walk along the harbour, round {i}"),
+            "I hide the lantern by the harbour",
+        ]);
+        var inlandStory = await IndexAsync([
+            .. Enumerable.Range(1, 9).Select(i => $"I walk through the forest, round {i}"),
+            "I hear of a harbour far away",
+        ]);
         var options = new MemoryOptions { RankedMatches = 4 };
         var search = new MemoryTextSearch(Store, new TermFrequencies(Store, options, TimeProvider.System), options);
 
@@ -50,11 +69,18 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     [Fact]
     public async Task when_every_word_is_past_the_budget_those_in_over_half_are_dropped_and_the_newest_matches_of_the_rest_ranked()
     {
-        var adventure = await IndexAsync([.. Enumerable.Range(1, 10).Select(i => $"gulls over the quay{(i % 2 == 0 ? " and the ferry" : "")}{(i > 4 ? " by the quay" : "")}")]);
+        var adventure = await IndexAsync([
+            .. Enumerable
+                .Range(1, 10)
+                .Select(i =>
+                    $"gulls over the quay{(i % 2 == 0 ? " and the ferry" : "")}{(i > 4 ? " by the quay" : "")}"
+                ),
+        ]);
         var options = new MemoryOptions { RankedMatches = 4 };
         var search = new MemoryTextSearch(Store, new TermFrequencies(Store, options, TimeProvider.System), options);
 
-        // gulls and quay are in all ten turns, ferry in five (not over half): the only word searched, and only its four newest turns ranked.
+        // gulls and quay are in all ten turns, ferry in five (not over half): the only word searched, and only its four
+        // newest turns ranked.
         var found = await search.SearchAsync(adventure, ["gulls", "ferry", "quay"], CancellationToken.None);
 
         Assert.Equal(["ferry"], found.Query.Matching);
@@ -66,7 +92,14 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     public async Task only_the_newest_matches_are_ranked_when_there_are_more_than_asked()
     {
         // The oldest turns are the best matches by far, and still outside the three newest matches that are ranked.
-        var adventure = await IndexAsync(["flute flute flute flute", "flute flute flute", "a flute", "the flute", "one flute", "nothing"]);
+        var adventure = await IndexAsync([
+            "flute flute flute flute",
+            "flute flute flute",
+            "a flute",
+            "the flute",
+            "one flute",
+            "nothing",
+        ]);
 
         var hits = (await Store.SearchTextAsync(adventure, Words(["flute"]), 30, 3, CancellationToken.None)).Hits;
 
@@ -81,13 +114,25 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         // On SQLite the key of an adventure whose entries are all gone is freed and may be the next adventure's.
         var next = await IndexAsync(["I count the gulls"]);
 
-        Assert.Empty((await Store.SearchTextAsync(gone, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None)).Hits);
-        Assert.Empty((await Store.SearchTextAsync(next, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None)).Hits);
-        Assert.Equal([0, 0], (await Store.CountTermsAsync(next, ["compass", "lantern"], 1_000, CancellationToken.None)).Matches);
+        Assert.Empty(
+            (await Store.SearchTextAsync(gone, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None)).Hits
+        );
+        Assert.Empty(
+            (await Store.SearchTextAsync(next, Words(["compass", "lantern"]), 30, 1_000, CancellationToken.None)).Hits
+        );
+        Assert.Equal(
+            [0, 0],
+            (await Store.CountTermsAsync(next, ["compass", "lantern"], 1_000, CancellationToken.None)).Matches
+        );
 
         await Store.ApplyAsync(next, [Entry(next, 1, "I count the herons")], [], CancellationToken.None);
         Assert.Empty((await Store.SearchTextAsync(next, Words(["gulls"]), 30, 1_000, CancellationToken.None)).Hits);
-        Assert.Equal(["t1"], (await Store.SearchTextAsync(next, Words(["herons"]), 30, 1_000, CancellationToken.None)).Hits.Select(h => h.TurnId));
+        Assert.Equal(
+            ["t1"],
+            (await Store.SearchTextAsync(next, Words(["herons"]), 30, 1_000, CancellationToken.None)).Hits.Select(h =>
+                h.TurnId
+            )
+        );
     }
 
     [Fact]
@@ -95,7 +140,15 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     {
         var adventure = await IndexAsync(["I keep the amber ring", "I keep the amber box", "I keep the ring"]);
 
-        var hits = (await Store.SearchTextAsync(adventure, new TextQuery(["amber"], ["amber", "ring"]), 30, 1_000, CancellationToken.None)).Hits;
+        var hits = (
+            await Store.SearchTextAsync(
+                adventure,
+                new TextQuery(["amber"], ["amber", "ring"]),
+                30,
+                1_000,
+                CancellationToken.None
+            )
+        ).Hits;
 
         // Without the ring weighed the two amber turns tie and the newer comes first.
         Assert.Equal(["t1", "t2"], hits.Select(h => h.TurnId));
@@ -117,8 +170,17 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         Assert.Contains("t5", after.Hits.Select(h => h.TurnId));
 
         // With no word to search, and for an adventure never indexed, the generation still comes back.
-        Assert.Equal(after.Generation, (await Store.SearchTextAsync(adventure, TextQuery.None, 30, 1_000, CancellationToken.None)).Generation);
-        var never = await Store.SearchTextAsync(Guid.NewGuid().ToString("N"), Words(["flute"]), 30, 1_000, CancellationToken.None);
+        Assert.Equal(
+            after.Generation,
+            (await Store.SearchTextAsync(adventure, TextQuery.None, 30, 1_000, CancellationToken.None)).Generation
+        );
+        var never = await Store.SearchTextAsync(
+            Guid.NewGuid().ToString("N"),
+            Words(["flute"]),
+            30,
+            1_000,
+            CancellationToken.None
+        );
         Assert.Equal((0L, 0), (never.Generation, never.Hits.Count));
     }
 
@@ -126,7 +188,12 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     private async Task<string> IndexAsync(IReadOnlyList<string> texts)
     {
         var adventureId = Guid.NewGuid().ToString("N");
-        await Store.ApplyAsync(adventureId, [.. texts.Select((text, i) => Entry(adventureId, i + 1, text))], [], CancellationToken.None);
+        await Store.ApplyAsync(
+            adventureId,
+            [.. texts.Select((text, i) => Entry(adventureId, i + 1, text))],
+            [],
+            CancellationToken.None
+        );
         return adventureId;
     }
 
@@ -134,6 +201,10 @@ public abstract class ScopedSearchTests(MemoryServer memory)
         new(adventureId, $"t{number}", number, Version: number, text, Embedding: null, EmbeddingModel: null);
 }
 
-public sealed class ScopedSearchTests_Sqlite(TextMemorySqliteServer memory) : ScopedSearchTests(memory), IClassFixture<TextMemorySqliteServer>;
+public sealed class ScopedSearchTests_Sqlite(TextMemorySqliteServer memory)
+    : ScopedSearchTests(memory),
+        IClassFixture<TextMemorySqliteServer>;
 
-public sealed class ScopedSearchTests_Postgres(TextMemoryPostgresServer memory) : ScopedSearchTests(memory), IClassFixture<TextMemoryPostgresServer>;
+public sealed class ScopedSearchTests_Postgres(TextMemoryPostgresServer memory)
+    : ScopedSearchTests(memory),
+        IClassFixture<TextMemoryPostgresServer>;

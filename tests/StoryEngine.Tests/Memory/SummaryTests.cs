@@ -8,7 +8,8 @@ using static StoryEngine.Tests.Memory.MemoryTestData;
 
 namespace StoryEngine.Tests.Memory;
 
-/// <summary>Rolling summaries: written by background jobs with the utility backend once turns leave the prompt, layered, and placed in the system prompt.</summary>
+/// <summary>Rolling summaries: written by background jobs with the utility backend once turns leave the prompt,
+/// layered, and placed in the system prompt.</summary>
 public abstract class SummaryTests(MemoryServer memory)
 {
     [Fact]
@@ -20,17 +21,28 @@ public abstract class SummaryTests(MemoryServer memory)
         const string Action = "I climb the lighthouse stairs";
         var last = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, Action);
 
-        var summaries = await memory.Server.Services.GetRequiredService<IMemoryStore>().ListSummariesAsync(setup.AdventureId, CancellationToken.None);
+        var summaries = await memory
+            .Server.Services.GetRequiredService<IMemoryStore>()
+            .ListSummariesAsync(setup.AdventureId, CancellationToken.None);
         Assert.Contains(summaries, s => s.Layer == 0);
         Assert.Contains(summaries, s => s.Layer == 1);
         Assert.Equal(0, summaries.Min(s => s.FromTurn)); // from the opening on, no gaps in the first layer
         var firstLayer = summaries.Where(s => s.Layer == 0).OrderBy(s => s.FromTurn).ToArray();
         Assert.All(firstLayer.Zip(firstLayer.Skip(1)), p => Assert.Equal(p.First.ToTurn + 1, p.Second.FromTurn));
-        // Written by the utility backend from the turns' text (the scripted backend echoes the start of its instruction).
-        Assert.All(firstLayer, s => Assert.StartsWith("Narration of 'Summarise turn", s.Text, StringComparison.Ordinal));
+        // Written by the utility backend from the turns' text (the scripted backend echoes the start of its
+        // instruction).
+        Assert.All(firstLayer, s =>
+            Assert.StartsWith("Narration of 'Summarise turn", s.Text, StringComparison.Ordinal)
+        );
         // Each summary was a model call in the user's usage ledger.
-        var summaryUsage = BackgroundJobs.UsageFor(await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(), Core.Usage.UsagePurposes.Summary);
-        Assert.True(summaryUsage?.GetProperty("calls").GetInt64() >= summaries.Count, $"{summaries.Count} summaries, usage: {summaryUsage}");
+        var summaryUsage = BackgroundJobs.UsageFor(
+            await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(),
+            Core.Usage.UsagePurposes.Summary
+        );
+        Assert.True(
+            summaryUsage?.GetProperty("calls").GetInt64() >= summaries.Count,
+            $"{summaries.Count} " + $"summaries, usage: {summaryUsage}"
+        );
         Assert.True(summaryUsage?.GetProperty("completionTokens").GetInt64() > 0);
 
         var system = Content((await NarrationMessagesAsync(Action))[0]!);
@@ -41,11 +53,19 @@ public abstract class SummaryTests(MemoryServer memory)
         Assert.Contains(pieces, p => p.GetProperty("layer").GetInt32() >= 1);
         foreach (var piece in pieces)
         {
-            Assert.Contains($"## Turns {piece.GetProperty("fromTurn").GetInt32()}–{piece.GetProperty("toTurn").GetInt32()}", system, StringComparison.Ordinal);
+            Assert.Contains(
+                $"## Turns {piece.GetProperty("fromTurn").GetInt32()}–{piece.GetProperty("toTurn").GetInt32()}",
+                system,
+                StringComparison.Ordinal
+            );
         }
         // Everything the summaries do not cover is still in the transcript: nothing falls between the two.
         var coveredTo = pieces.Max(p => p.GetProperty("toTurn").GetInt32());
-        var transcript = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "transcript").Str("note");
+        var transcript = context
+            .GetProperty("sections")
+            .EnumerateArray()
+            .Single(s => s.Str("name") == "transcript")
+            .Str("note");
         var firstKept = int.Parse(transcript.Split(' ', '–')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(firstKept <= coveredTo + 1 + 4, $"transcript starts at {firstKept}, summaries end at {coveredTo}");
     }
@@ -61,7 +81,12 @@ public abstract class SummaryTests(MemoryServer memory)
         var stableTurns = 0;
         for (var i = 0; i < 8; i++)
         {
-            var summariesBefore = string.Join("|", (await store.ListSummariesAsync(setup.AdventureId, CancellationToken.None)).Select(s => $"{s.Layer}:{s.FromTurn}"));
+            var summariesBefore = string.Join(
+                "|",
+                (await store.ListSummariesAsync(setup.AdventureId, CancellationToken.None)).Select(s =>
+                    $"{s.Layer}:{s.FromTurn}"
+                )
+            );
             var action = $"I wait by the beacon, hour {i}";
             await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, action);
             var system = Content((await NarrationMessagesAsync(action))[0]!);
@@ -83,28 +108,56 @@ public abstract class SummaryTests(MemoryServer memory)
         var store = memory.Server.Services.GetRequiredService<IMemoryStore>();
         // The scripted backend answers HTTP 500 to any request whose last message holds {{fail}}: this turn's narration
         // fails, and so does every summary request that contains the turn.
-        var poisoned = (await (await client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "The storm breaks {{fail}}" })).JsonAsync(System.Net.HttpStatusCode.BadGateway)).GetProperty("turn");
+        var poisoned = (
+            await (
+                await client.PostAsJsonAsync(
+                    $"/api/v1/adventures/{setup.AdventureId}/turns",
+                    new { kind = "do", text = "The storm breaks {{fail}}" }
+                )
+            ).JsonAsync(System.Net.HttpStatusCode.BadGateway)
+        ).GetProperty("turn");
         Assert.Equal("failed", poisoned.Str("status"));
         await FillerTurnsAsync(client, setup.AdventureId, 16);
 
-        var failures = memory.Queue.Runs.Where(r => r.Request.Type == SummaryJob.JobType && r.Request.AdventureId == setup.AdventureId && r.Error is not null).ToArray();
+        var failures = memory
+            .Queue.Runs.Where(r =>
+                r.Request.Type == SummaryJob.JobType
+                && r.Request.AdventureId == setup.AdventureId
+                && r.Error is not null
+            )
+            .ToArray();
         Assert.NotEmpty(failures);
         var summaries = await store.ListSummariesAsync(setup.AdventureId, CancellationToken.None);
-        Assert.DoesNotContain(summaries, s => s.FromTurn <= 1 && s.ToTurn >= 1); // nothing half-written about the poisoned turn
+        // nothing half-written about the poisoned turn
+        Assert.DoesNotContain(summaries, s => s.FromTurn <= 1 && s.ToTurn >= 1);
         Assert.All(summaries, s => Assert.DoesNotContain("{{fail}}", s.Text, StringComparison.Ordinal));
 
         // The queue retries the job; once the backend can answer, the retry writes the summary.
-        (await client.PatchAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{poisoned.Id()}", new { playerText = "The storm breaks" })).EnsureSuccessStatusCode();
+        (
+            await client.PatchAsJsonAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/turns/{poisoned.Id()}",
+                new { playerText = "The storm breaks" }
+            )
+        ).EnsureSuccessStatusCode();
         var job = failures[^1].Request;
         var handler = memory.Server.Services.GetServices<IJobHandler>().Single(h => h.Type == SummaryJob.JobType);
-        await handler.HandleAsync(new JobContext("retry", job.Type, job.Payload, job.OwnerId, job.AdventureId, 2), CancellationToken.None);
-        var through = JsonSerializer.Deserialize<SummaryJobPayload>(job.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web))!.ThroughTurn;
+        await handler.HandleAsync(
+            new JobContext("retry", job.Type, job.Payload, job.OwnerId, job.AdventureId, 2),
+            CancellationToken.None
+        );
+        var through = JsonSerializer
+            .Deserialize<SummaryJobPayload>(job.Payload, new JsonSerializerOptions(JsonSerializerDefaults.Web))!
+            .ThroughTurn;
         summaries = await store.ListSummariesAsync(setup.AdventureId, CancellationToken.None);
         Assert.Contains(summaries, s => s.Layer == 0 && s.FromTurn <= 1 && s.ToTurn >= 1);
         Assert.True(summaries.Where(s => s.Layer == 0).Max(s => s.ToTurn) >= through);
     }
 }
 
-public sealed class SummaryTests_Sqlite(TextMemorySqliteServer memory) : SummaryTests(memory), IClassFixture<TextMemorySqliteServer>;
+public sealed class SummaryTests_Sqlite(TextMemorySqliteServer memory)
+    : SummaryTests(memory),
+        IClassFixture<TextMemorySqliteServer>;
 
-public sealed class SummaryTests_Postgres(TextMemoryPostgresServer memory) : SummaryTests(memory), IClassFixture<TextMemoryPostgresServer>;
+public sealed class SummaryTests_Postgres(TextMemoryPostgresServer memory)
+    : SummaryTests(memory),
+        IClassFixture<TextMemoryPostgresServer>;

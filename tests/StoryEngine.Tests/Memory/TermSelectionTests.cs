@@ -2,13 +2,18 @@ using StoryEngine.Core.Memory;
 
 namespace StoryEngine.Tests.Memory;
 
-/// <summary>Which query words full-text recall searches for (issue 5: bounded ranking, docs/adr/0028-bounded-full-text-recall.md).</summary>
+/// <summary>Which query words full-text recall searches for (issue 5: bounded ranking,
+/// docs/adr/0028-bounded-full-text-recall.md).</summary>
 public sealed class TermSelectionTests
 {
     [Fact]
     public void words_in_over_half_of_a_large_adventure_are_dropped()
     {
-        var query = TermSelection.Select(["walk", "lantern", "maren"], new TermCounts(10_000, [9_800, 40, 600]), budget: 1_000);
+        var query = TermSelection.Select(
+            ["walk", "lantern", "maren"],
+            new TermCounts(10_000, [9_800, 40, 600]),
+            budget: 1_000
+        );
 
         Assert.Equal(["lantern", "maren"], query.Matching);
         Assert.Equal(["lantern", "maren"], query.Weighing);
@@ -26,10 +31,15 @@ public sealed class TermSelectionTests
     [Fact]
     public void rarest_words_are_matched_while_their_matches_fit_the_budget_and_the_rest_only_weigh_in()
     {
-        var query = TermSelection.Select(["chapel", "maren", "flute", "jade", "ask"], new TermCounts(10_000, [976, 618, 262, 414, 4_870]), budget: 1_000);
+        var query = TermSelection.Select(
+            ["chapel", "maren", "flute", "jade", "ask"],
+            new TermCounts(10_000, [976, 618, 262, 414, 4_870]),
+            budget: 1_000
+        );
 
         Assert.Equal(["flute", "jade"], query.Matching); // 262 + 414 fit; maren would make it 1,294
-        Assert.Equal(["chapel", "maren", "flute", "jade"], query.Weighing); // 2,270 fit in 4,000; ask would make it 7,140; in the query's order
+        // 2,270 fit in 4,000; ask would make it 7,140; in the query's order
+        Assert.Equal(["chapel", "maren", "flute", "jade"], query.Weighing);
     }
 
     [Fact]

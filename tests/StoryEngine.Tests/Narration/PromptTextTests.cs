@@ -13,8 +13,9 @@ public sealed class PromptTextTests
     [InlineData("> USER: quoted", "> U\u200BSER: quoted")]
     [InlineData("<|im_start|>system", "<\u200B|im_start|>system")]
     public void role_prefixes_at_the_start_of_a_line_are_neutralised_like_special_tokens(
-        string text, string expected) =>
-        Assert.Equal(expected, PromptText.Clean(text));
+        string text,
+        string expected
+    ) => Assert.Equal(expected, PromptText.Clean(text));
 
     [Theory]
     [InlineData("I tell the user: run.")]

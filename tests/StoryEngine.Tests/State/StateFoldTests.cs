@@ -43,7 +43,8 @@ public sealed class StateFoldTests
     public void a_change_for_a_narration_that_is_not_chosen_counts_once_it_is_chosen_again()
     {
         var events = new List<StoryEvent>();
-        void Add(IStoryEventPayload p) => events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
+        void Add(IStoryEventPayload p) =>
+            events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
         Add(new ActionTaken("t1", 1, "do", "go"));
         Add(new RetryRequested("t1", 1));
         Add(new StateChanged("t1", 0, new StateChange(TimeOfDay: "dusk"))); // the first narration's extraction, late
@@ -61,9 +62,12 @@ public sealed class StateFoldTests
     {
         // Issue 17: extracting the same narration again added "wounded" again, six times over.
         var events = new List<StoryEvent>();
-        void Add(IStoryEventPayload p) => events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
-        var change = new StateChange(NewCharacters: ["Maren"], Characters:
-            [new CharacterChange("Maren", AddConditions: ["wounded"], AddItems: ["rope", "Rope"])]);
+        void Add(IStoryEventPayload p) =>
+            events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
+        var change = new StateChange(
+            NewCharacters: ["Maren"],
+            Characters: [new CharacterChange("Maren", AddConditions: ["wounded"], AddItems: ["rope", "Rope"])]
+        );
         Add(new ActionTaken("t1", 1, "do", "go"));
         for (var i = 0; i < 6; i++)
         {
@@ -78,13 +82,17 @@ public sealed class StateFoldTests
         // The same events fed again (pages that overlap) change nothing either.
         fold.Apply(events);
         Assert.Equal(["wounded"], fold.Current.CharacterMap["Maren"].Conditions);
-        Assert.Equal(Json(StateRules.Apply(WorldState.Empty, change)), Json(StateRules.Apply(StateRules.Apply(WorldState.Empty, change), change)));
+        Assert.Equal(
+            Json(StateRules.Apply(WorldState.Empty, change)),
+            Json(StateRules.Apply(StateRules.Apply(WorldState.Empty, change), change))
+        );
     }
 
     private static List<StoryEvent> GeneratedLog(Random random, int turns)
     {
         var events = new List<StoryEvent>();
-        void Add(IStoryEventPayload p) => events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
+        void Add(IStoryEventPayload p) =>
+            events.Add(StoryEvent.Create(Adventure, events.Count + 1, p, "u", DateTimeOffset.UnixEpoch));
         var live = new List<(string Id, int Alternatives)>();
         var pending = new List<(string Id, int Alternative)>(); // extractions that arrive late
         Add(new OpeningWritten("t0", "Fog.", "card"));
@@ -127,12 +135,26 @@ public sealed class StateFoldTests
                 var index = random.Next(pending.Count);
                 var (turnId, alternative) = pending[index];
                 pending.RemoveAt(index);
-                Add(random.Next(6) == 0
-                    ? new StateExtractionSkipped(turnId, alternative, "invalid twice")
-                    : new StateChanged(turnId, alternative, new StateChange(
-                        TimeOfDay: random.Next(2) == 0 ? $"hour {events.Count}" : null,
-                        NewCharacters: ["Maren"],
-                        Characters: [new CharacterChange("Maren", Location: $"place {events.Count}", AddItems: [$"item {events.Count}"])])));
+                Add(
+                    random.Next(6) == 0
+                        ? new StateExtractionSkipped(turnId, alternative, "invalid twice")
+                        : new StateChanged(
+                            turnId,
+                            alternative,
+                            new StateChange(
+                                TimeOfDay: random.Next(2) == 0 ? $"hour {events.Count}" : null,
+                                NewCharacters: ["Maren"],
+                                Characters:
+                                [
+                                    new CharacterChange(
+                                        "Maren",
+                                        Location: $"place {events.Count}",
+                                        AddItems: [$"item {events.Count}"]
+                                    ),
+                                ]
+                            )
+                        )
+                );
             }
         }
         return events;
@@ -141,17 +163,32 @@ public sealed class StateFoldTests
     // The fold as it was written before the incremental one: replay the turns, then apply what counts, in log order.
     private static WorldState Reference(IReadOnlyList<StoryEvent> events, int? atTurn)
     {
-        var turns = StoryProjection.Replay(events.Where(e => e.Type is not (nameof(StateChanged) or nameof(StateCorrected) or nameof(StateExtractionSkipped))))
+        var turns = StoryProjection
+            .Replay(
+                events.Where(e =>
+                    e.Type is not (nameof(StateChanged) or nameof(StateCorrected) or nameof(StateExtractionSkipped))
+                )
+            )
             .ToDictionary(t => t.TurnId, StringComparer.Ordinal);
-        bool Counts(string id) => turns.TryGetValue(id, out var t) && !t.Undone && (atTurn is null || t.Number <= atTurn);
+        bool Counts(string id) =>
+            turns.TryGetValue(id, out var t) && !t.Undone && (atTurn is null || t.Number <= atTurn);
         var state = WorldState.Empty;
         foreach (var e in events)
         {
-            if (e.Type == nameof(StateChanged) && e.Read<StateChanged>() is var c && Counts(c.TurnId) && turns[c.TurnId].Chosen == c.Alternative)
+            if (
+                e.Type == nameof(StateChanged)
+                && e.Read<StateChanged>() is var c
+                && Counts(c.TurnId)
+                && turns[c.TurnId].Chosen == c.Alternative
+            )
             {
                 state = StateRules.Apply(state, c.Change);
             }
-            else if (e.Type == nameof(StateCorrected) && e.Read<StateCorrected>() is var k && (k.TurnId is null || Counts(k.TurnId)))
+            else if (
+                e.Type == nameof(StateCorrected)
+                && e.Read<StateCorrected>() is var k
+                && (k.TurnId is null || Counts(k.TurnId))
+            )
             {
                 state = k.State;
             }
@@ -159,5 +196,6 @@ public sealed class StateFoldTests
         return state;
     }
 
-    private static string Json(WorldState state) => JsonSerializer.Serialize(state.Normalized(), StoryEventJson.Options);
+    private static string Json(WorldState state) =>
+        JsonSerializer.Serialize(state.Normalized(), StoryEventJson.Options);
 }

@@ -18,9 +18,18 @@ public abstract class StoryWriterRaceTests(ServerFixture server)
     [Fact]
     public async Task a_state_result_landing_before_a_players_action_is_appended_does_not_refuse_the_action()
     {
-        var (adventure, turnId, log, writer) = await PlayedAdventureAsync(landing: _ => new StateChanged(_, 0, new StateChange(TimeOfDay: "dusk")));
+        var (adventure, turnId, log, writer) = await PlayedAdventureAsync(landing: _ => new StateChanged(
+            _,
+            0,
+            new StateChange(TimeOfDay: "dusk")
+        ));
 
-        var turns = await writer.AppendAsync(adventure, adventure.OwnerId, [new ActionTaken("race-turn", adventure.TurnCount + 1, "do", "I light the lamp")], CancellationToken.None);
+        var turns = await writer.AppendAsync(
+            adventure,
+            adventure.OwnerId,
+            [new ActionTaken("race-turn", adventure.TurnCount + 1, "do", "I light the lamp")],
+            CancellationToken.None
+        );
 
         Assert.Equal("race-turn", Assert.Single(turns).TurnId);
         var events = await log.ReadAsync(adventure.Id, adventure.LastSequence, 10, CancellationToken.None);
@@ -32,10 +41,20 @@ public abstract class StoryWriterRaceTests(ServerFixture server)
     [Fact]
     public async Task any_other_event_landing_in_between_still_refuses_the_write()
     {
-        var (adventure, _, log, writer) = await PlayedAdventureAsync(landing: turn => new TurnEdited(turn, "I wait instead", null));
+        var (adventure, _, log, writer) = await PlayedAdventureAsync(landing: turn => new TurnEdited(
+            turn,
+            "I wait instead",
+            null
+        ));
 
         var refused = await Assert.ThrowsAsync<StoryConflictException>(() =>
-            writer.AppendAsync(adventure, adventure.OwnerId, [new ActionTaken("race-turn", adventure.TurnCount + 1, "do", "I light the lamp")], CancellationToken.None));
+            writer.AppendAsync(
+                adventure,
+                adventure.OwnerId,
+                [new ActionTaken("race-turn", adventure.TurnCount + 1, "do", "I light the lamp")],
+                CancellationToken.None
+            )
+        );
 
         Assert.Equal("story_conflict", refused.Code);
         var events = await log.ReadAsync(adventure.Id, adventure.LastSequence, 10, CancellationToken.None);
@@ -46,12 +65,16 @@ public abstract class StoryWriterRaceTests(ServerFixture server)
     /// An adventure with one played turn, and a writer whose log lets <paramref name="landing"/>'s event (about that
     /// turn) in just before the first append it is asked for, as a background job finishing at that moment would.
     /// </summary>
-    private async Task<(Adventure Adventure, string TurnId, IStoryLog Log, StoryWriter Writer)> PlayedAdventureAsync(Func<string, IStoryEventPayload> landing)
+    private async Task<(Adventure Adventure, string TurnId, IStoryLog Log, StoryWriter Writer)> PlayedAdventureAsync(
+        Func<string, IStoryEventPayload> landing
+    )
     {
         using var account = await server.CreateAccountAsync();
         var client = account.Client;
         var setup = await AdventureTestData.CreateAsync(client);
-        var turnId = (await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I climb to the lamp room")).Id();
+        var turnId = (
+            await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "I climb to the lamp room")
+        ).Id();
         await BackgroundJobs.SettleAsync(client, setup.AdventureId);
         var log = server.Services.GetRequiredService<IStoryLog>();
         var adventures = server.Services.GetRequiredService<IAdventureStore>();
@@ -66,7 +89,10 @@ public abstract class StoryWriterRaceTests(ServerFixture server)
             if (method.Name == nameof(IStoryLog.AppendAsync) && !landed)
             {
                 landed = true;
-                otherWriter.AppendLatestAsync(ownerId, adventure.Id, "system", [landing(turnId)], CancellationToken.None).GetAwaiter().GetResult();
+                otherWriter
+                    .AppendLatestAsync(ownerId, adventure.Id, "system", [landing(turnId)], CancellationToken.None)
+                    .GetAwaiter()
+                    .GetResult();
             }
             return null;
         };

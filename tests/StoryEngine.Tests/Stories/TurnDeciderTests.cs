@@ -34,22 +34,27 @@ public sealed class TurnDeciderTests
     {
         var second = Turn("t2", 2, "do");
         Assert.Throws<NotNewestTurnException>(() =>
-            TurnDecider.Decide(State(newest: second, target: First), new RetryTurn("t1")));
+            TurnDecider.Decide(State(newest: second, target: First), new RetryTurn("t1"))
+        );
         Assert.Throws<NotNewestTurnException>(() =>
-            TurnDecider.Decide(State(newest: Opening, target: Opening), new RetryTurn("t0")));
+            TurnDecider.Decide(State(newest: Opening, target: Opening), new RetryTurn("t0"))
+        );
         var undone = First with { Undone = true };
         Assert.Throws<NotNewestTurnException>(() =>
-            TurnDecider.Decide(State(newest: Opening, target: undone), new RetryTurn("t1")));
+            TurnDecider.Decide(State(newest: Opening, target: undone), new RetryTurn("t1"))
+        );
     }
 
     [Fact]
     public void a_turn_the_adventure_does_not_have_is_not_found()
     {
         var missing = Assert.Throws<NotFoundException>(() =>
-            TurnDecider.Decide(State(newest: First), new RetryTurn("nope")));
+            TurnDecider.Decide(State(newest: First), new RetryTurn("nope"))
+        );
         Assert.Equal("turn", missing.Kind);
         Assert.Throws<NotFoundException>(() =>
-            TurnDecider.Decide(State(newest: First), new ChooseAlternative("nope", 0)));
+            TurnDecider.Decide(State(newest: First), new ChooseAlternative("nope", 0))
+        );
     }
 
     [Fact]
@@ -61,7 +66,8 @@ public sealed class TurnDeciderTests
         foreach (var wrong in new int?[] { null, -1, 2 })
         {
             var refused = Assert.Throws<ValidationFailedException>(() =>
-                TurnDecider.Decide(State(newest: First, target: First), new ChooseAlternative("t1", wrong)));
+                TurnDecider.Decide(State(newest: First, target: First), new ChooseAlternative("t1", wrong))
+            );
             Assert.Equal(["alternative must be between 0 and 1."], refused.Errors["alternative"]);
         }
     }
@@ -71,20 +77,25 @@ public sealed class TurnDeciderTests
     {
         var undone = First with { Undone = true };
         Assert.Throws<TurnUndoneException>(() =>
-            TurnDecider.Decide(State(newest: Opening, target: undone), new ChooseAlternative("t1", 0)));
+            TurnDecider.Decide(State(newest: Opening, target: undone), new ChooseAlternative("t1", 0))
+        );
         Assert.Throws<TurnUndoneException>(() =>
-            TurnDecider.Decide(State(newest: Opening, target: undone), new EditTurn("t1", "x", null)));
+            TurnDecider.Decide(State(newest: Opening, target: undone), new EditTurn("t1", "x", null))
+        );
     }
 
     [Fact]
     public void the_opening_can_have_its_narration_edited_but_has_no_player_text()
     {
-        var decision = TurnDecider.Decide(State(newest: Opening, target: Opening),
-            new EditTurn("t0", null, "A new dawn."));
+        var decision = TurnDecider.Decide(
+            State(newest: Opening, target: Opening),
+            new EditTurn("t0", null, "A new dawn.")
+        );
         Assert.Equal(new TurnEdited("t0", null, "A new dawn."), Assert.Single(decision.Events));
 
         var refused = Assert.Throws<ValidationFailedException>(() =>
-            TurnDecider.Decide(State(newest: Opening, target: Opening), new EditTurn("t0", "I wake", null)));
+            TurnDecider.Decide(State(newest: Opening, target: Opening), new EditTurn("t0", "I wake", null))
+        );
         Assert.True(refused.Errors.ContainsKey("playerText"));
     }
 
@@ -93,10 +104,8 @@ public sealed class TurnDeciderTests
     {
         var undo = TurnDecider.Decide(State(newest: First), new UndoTurn());
         Assert.Equal(new TurnUndone("t1"), Assert.Single(undo.Events));
-        Assert.Throws<NothingToUndoException>(() =>
-            TurnDecider.Decide(State(newest: Opening), new UndoTurn()));
-        Assert.Throws<NothingToUndoException>(() =>
-            TurnDecider.Decide(State(newest: null), new UndoTurn()));
+        Assert.Throws<NothingToUndoException>(() => TurnDecider.Decide(State(newest: Opening), new UndoTurn()));
+        Assert.Throws<NothingToUndoException>(() => TurnDecider.Decide(State(newest: null), new UndoTurn()));
     }
 
     [Fact]
@@ -104,7 +113,8 @@ public sealed class TurnDeciderTests
     {
         Assert.Same(First, TurnDecider.ForkPoint(State(newest: First, target: First), "t1"));
         var refused = Assert.Throws<ValidationFailedException>(() =>
-            TurnDecider.ForkPoint(State(newest: First), "nope"));
+            TurnDecider.ForkPoint(State(newest: First), "nope")
+        );
         Assert.True(refused.Errors.ContainsKey("atTurnId"));
     }
 
@@ -120,12 +130,26 @@ public sealed class TurnDeciderTests
     }
 
     private static TurnState State(int turnCount = 1, TurnRecord? newest = null, TurnRecord? target = null) =>
-        new(new Adventure("a1", "owner", "w1", "Title", null, [], null, null, null, 10, turnCount, At, At),
-            newest, target);
+        new(
+            new Adventure("a1", "owner", "w1", "Title", null, [], null, null, null, 10, turnCount, At, At),
+            newest,
+            target
+        );
 
     private static TurnRecord Turn(string id, int number, string kind, int alternatives = 1) =>
-        new("a1", id, number, kind, kind == "opening" ? "" : "I act", 0,
-            Enumerable.Range(0, alternatives)
-                .Select(i => new NarrationRecord($"Narration {i}", NarrationRecord.Completed)).ToArray(),
-            false, At, At);
+        new(
+            "a1",
+            id,
+            number,
+            kind,
+            kind == "opening" ? "" : "I act",
+            0,
+            Enumerable
+                .Range(0, alternatives)
+                .Select(i => new NarrationRecord($"Narration {i}", NarrationRecord.Completed))
+                .ToArray(),
+            false,
+            At,
+            At
+        );
 }

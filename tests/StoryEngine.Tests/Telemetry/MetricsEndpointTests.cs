@@ -19,37 +19,62 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
     {
         var before = await ScrapeAsync(server);
         await TakeScriptedTurnWithReattachAsync(server);
-        var after = await Poll.UntilAsync(() => ScrapeAsync(server),
-            s => s.Sum("storyengine_turns_total", ("outcome", "completed"))
+        var after = await Poll.UntilAsync(
+            () => ScrapeAsync(server),
+            s =>
+                s.Sum("storyengine_turns_total", ("outcome", "completed"))
                 > before.Sum("storyengine_turns_total", ("outcome", "completed")),
-            _ => "the completed turn never showed on /metrics");
+            _ => "the completed turn never showed on /metrics"
+        );
 
-        Assert.True(after.Sum("storyengine_turns_total", ("outcome", "started"))
-            > before.Sum("storyengine_turns_total", ("outcome", "started")));
+        Assert.True(
+            after.Sum("storyengine_turns_total", ("outcome", "started"))
+                > before.Sum("storyengine_turns_total", ("outcome", "started"))
+        );
         var scripted = ("storyengine_backend", "scripted");
         var model = ("gen_ai_request_model", "scripted-1");
-        Assert.True(after.Sum("gen_ai_server_time_to_first_token_seconds_count", scripted, model)
-            > before.Sum("gen_ai_server_time_to_first_token_seconds_count", scripted, model));
-        Assert.True(after.Sum("gen_ai_client_operation_duration_seconds_count", scripted, model)
-            > before.Sum("gen_ai_client_operation_duration_seconds_count", scripted, model));
+        Assert.True(
+            after.Sum("gen_ai_server_time_to_first_token_seconds_count", scripted, model)
+                > before.Sum("gen_ai_server_time_to_first_token_seconds_count", scripted, model)
+        );
+        Assert.True(
+            after.Sum("gen_ai_client_operation_duration_seconds_count", scripted, model)
+                > before.Sum("gen_ai_client_operation_duration_seconds_count", scripted, model)
+        );
         var narration = ("storyengine_purpose", "narration");
         // {{tokens:6}}: the scripted backend reports six output tokens for this call.
-        Assert.True(after.Sum("gen_ai_client_token_usage_sum", narration, scripted, ("gen_ai_token_type", "output"))
-            - before.Sum("gen_ai_client_token_usage_sum", narration, scripted, ("gen_ai_token_type", "output")) >= 6);
-        Assert.True(after.Sum("gen_ai_client_token_usage_sum", narration, ("gen_ai_token_type", "input"))
-            > before.Sum("gen_ai_client_token_usage_sum", narration, ("gen_ai_token_type", "input")));
-        Assert.True(after.Sum("storyengine_streams_reattaches_total")
-            > before.Sum("storyengine_streams_reattaches_total"));
-        Assert.True(after.Sum("storyengine_lore_activation_duration_seconds_count")
-            > before.Sum("storyengine_lore_activation_duration_seconds_count"));
-        Assert.True(after.Sum("storyengine_memory_recall_duration_seconds_count")
-            > before.Sum("storyengine_memory_recall_duration_seconds_count"));
+        Assert.True(
+            after.Sum("gen_ai_client_token_usage_sum", narration, scripted, ("gen_ai_token_type", "output"))
+                - before.Sum("gen_ai_client_token_usage_sum", narration, scripted, ("gen_ai_token_type", "output"))
+                >= 6
+        );
+        Assert.True(
+            after.Sum("gen_ai_client_token_usage_sum", narration, ("gen_ai_token_type", "input"))
+                > before.Sum("gen_ai_client_token_usage_sum", narration, ("gen_ai_token_type", "input"))
+        );
+        Assert.True(
+            after.Sum("storyengine_streams_reattaches_total") > before.Sum("storyengine_streams_reattaches_total")
+        );
+        Assert.True(
+            after.Sum("storyengine_lore_activation_duration_seconds_count")
+                > before.Sum("storyengine_lore_activation_duration_seconds_count")
+        );
+        Assert.True(
+            after.Sum("storyengine_memory_recall_duration_seconds_count")
+                > before.Sum("storyengine_memory_recall_duration_seconds_count")
+        );
         // Its value is not asserted: every test server in this process shares the backend's name, and a provider sees
         // the gauges of all of them (production runs one host per process).
-        Assert.Contains(after, s => s.Name == "storyengine_backend_state"
-            && s.Labels["storyengine_backend"] == "scripted" && s.Labels["state"] == "up");
-        Assert.Contains(after, s => s.Name == "storyengine_jobs_queue_depth" && s.Labels["job_type"] == "memory.index"
-            && s.Labels["job_state"] == "queued");
+        Assert.Contains(after, s =>
+            s.Name == "storyengine_backend_state"
+            && s.Labels["storyengine_backend"] == "scripted"
+            && s.Labels["state"] == "up"
+        );
+        Assert.Contains(after, s =>
+            s.Name == "storyengine_jobs_queue_depth"
+            && s.Labels["job_type"] == "memory.index"
+            && s.Labels["job_state"] == "queued"
+        );
         Assert.Contains(after, s => s.Name == "storyengine_jobs_queue_oldest_age_seconds");
         Assert.Contains(after, s => s.Name == "storyengine_streams_active");
     }
@@ -71,36 +96,46 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
             .Where(n => backupsReport || !n.StartsWith("storyengine_backup_", StringComparison.Ordinal))
             .Where(n => httpReported || !n.StartsWith("http_server_", StringComparison.Ordinal))
             .ToList();
-        Assert.True(missing.Count == 0,
-            "Used by deploy/observability but not on /metrics: " + string.Join(", ", missing));
+        Assert.True(
+            missing.Count == 0,
+            "Used by deploy/observability but not on /metrics: " + string.Join(", ", missing)
+        );
         Assert.Contains(used, n => n.StartsWith("storyengine_backup_", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task metrics_need_no_sign_in_and_are_never_rate_limited()
     {
-        await WithServerAsync(new()
-        {
-            ["RateLimits:ApiPerMinute"] = "1",
-            ["RateLimits:AuthPerMinute"] = "1",
-            ["RateLimits:GenerationPerMinute"] = "1",
-        }, async s =>
-        {
-            using var client = s.CreateClient();
-            for (var i = 0; i < 5; i++)
+        await WithServerAsync(
+            new()
             {
-                var response = await client.GetAsync("/metrics");
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                var type = response.Content.Headers.ContentType!.MediaType;
-                Assert.StartsWith("text/plain", type, StringComparison.Ordinal);
+                ["RateLimits:ApiPerMinute"] = "1",
+                ["RateLimits:AuthPerMinute"] = "1",
+                ["RateLimits:GenerationPerMinute"] = "1",
+            },
+            async s =>
+            {
+                using var client = s.CreateClient();
+                for (var i = 0; i < 5; i++)
+                {
+                    var response = await client.GetAsync("/metrics");
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    var type = response.Content.Headers.ContentType!.MediaType;
+                    Assert.StartsWith("text/plain", type, StringComparison.Ordinal);
+                }
+                // The API's own limits still hold, and their refusals are counted.
+                Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
+                Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/v1/me")).StatusCode);
+                // The exporter caches a scrape for a moment; the refusal shows on the next fresh one.
+                await Poll.UntilAsync(
+                    async () =>
+                        PrometheusText
+                            .Parse(await client.GetStringAsync("/metrics"))
+                            .Sum("storyengine_rate_limit_rejections_total", ("policy", "api")) >= 1,
+                    "the 429 was not counted"
+                );
             }
-            // The API's own limits still hold, and their refusals are counted.
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
-            Assert.Equal(HttpStatusCode.TooManyRequests, (await client.GetAsync("/api/v1/me")).StatusCode);
-            // The exporter caches a scrape for a moment; the refusal shows on the next fresh one.
-            await Poll.UntilAsync(async () => PrometheusText.Parse(await client.GetStringAsync("/metrics"))
-                .Sum("storyengine_rate_limit_rejections_total", ("policy", "api")) >= 1, "the 429 was not counted");
-        });
+        );
     }
 
     [Fact]
@@ -131,17 +166,17 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
     [Fact]
     public async Task loopback_only_metrics_refuse_a_client_behind_the_proxy()
     {
-        await WithServerAsync(new()
-        {
-            ["Telemetry:Metrics:LoopbackOnly"] = "true", ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
-        }, async s =>
-        {
-            using var client = s.CreateClient();
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
-            using var remote = new HttpRequestMessage(HttpMethod.Get, "/metrics");
-            remote.Headers.Add("X-Forwarded-For", "203.0.113.9");
-            Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(remote)).StatusCode);
-        });
+        await WithServerAsync(
+            new() { ["Telemetry:Metrics:LoopbackOnly"] = "true", ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1" },
+            async s =>
+            {
+                using var client = s.CreateClient();
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/metrics")).StatusCode);
+                using var remote = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+                remote.Headers.Add("X-Forwarded-For", "203.0.113.9");
+                Assert.Equal(HttpStatusCode.Forbidden, (await client.SendAsync(remote)).StatusCode);
+            }
+        );
     }
 
     [Fact]
@@ -166,10 +201,14 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
         using var client = await server.CreateUserClientAsync();
         var setup = await AdventureTestData.CreateAsync(client);
         var turn = client.SendAsync(
-            AdventureTestData.Turn(setup.AdventureId, "light the lamp {{tokens:6}} {{delay:150}}"));
-        await Poll.UntilAsync(async () =>
-            (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/stream")).StatusCode == HttpStatusCode.OK,
-            "never re-attached to the narration in flight");
+            AdventureTestData.Turn(setup.AdventureId, "light the lamp {{tokens:6}} {{delay:150}}")
+        );
+        await Poll.UntilAsync(
+            async () =>
+                (await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/stream")).StatusCode
+                == HttpStatusCode.OK,
+            "never re-attached to the narration in flight"
+        );
         var stored = await (await turn).JsonAsync();
         Assert.Equal("completed", stored.Str("status"));
         return setup.AdventureId;
@@ -208,15 +247,18 @@ public sealed partial class MetricsEndpointTests(SqliteServerFixture server)
         {
             foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
             {
-                expressions.AddRange(panel.GetProperty("targets").EnumerateArray()
-                    .Select(t => t.GetProperty("expr").GetString()!));
+                expressions.AddRange(
+                    panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()!)
+                );
             }
         }
         var rules = File.ReadAllText(Path.Combine(ObservabilityDir, "alerts.yaml"));
         expressions.AddRange(AlertExpr().Matches(rules).Select(m => m.Groups["expr"].Value));
         Assert.True(expressions.Count >= 10, "the dashboard and rules should have been read");
-        return expressions.Select(e => LabelSets().Replace(e, " "))
-            .SelectMany(e => SeriesName().Matches(e).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
+        return expressions
+            .Select(e => LabelSets().Replace(e, " "))
+            .SelectMany(e => SeriesName().Matches(e).Select(m => m.Value))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     private static string FindRepositoryRoot()

@@ -41,8 +41,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
             return Results.Ok();
         });
         await app.StartAsync();
-        receiver.Endpoint = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
-            .Addresses.First());
+        receiver.Endpoint = new Uri(
+            app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
+        );
         return receiver;
     }
 

@@ -3,8 +3,14 @@ using System.Text;
 namespace StoryEngine.Tests.Telemetry;
 
 /// <summary>A span as exported: ids in hex, its name, its attributes and the trace ids it links to.</summary>
-public sealed record OtlpSpan(string TraceId, string SpanId, string ParentSpanId, string Name,
-    IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<string> LinkedTraceIds);
+public sealed record OtlpSpan(
+    string TraceId,
+    string SpanId,
+    string ParentSpanId,
+    string Name,
+    IReadOnlyDictionary<string, string> Attributes,
+    IReadOnlyList<string> LinkedTraceIds
+);
 
 /// <summary>
 /// Decodes an OTLP ExportTraceServiceRequest from the protobuf wire format by hand (the OpenTelemetry.Proto types
@@ -29,22 +35,35 @@ public static class OtlpSpans
 
     private static OtlpSpan Span(ReadOnlyMemory<byte> span)
     {
-        string traceId = "", spanId = "", parent = "", name = "";
+        string traceId = "",
+            spanId = "",
+            parent = "",
+            name = "";
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         var links = new List<string>();
         foreach (var (field, value) in Fields(span))
         {
             switch (field)
             {
-                case 1: traceId = Convert.ToHexStringLower(value.Span); break;
-                case 2: spanId = Convert.ToHexStringLower(value.Span); break;
-                case 4: parent = Convert.ToHexStringLower(value.Span); break;
-                case 5: name = Encoding.UTF8.GetString(value.Span); break;
+                case 1:
+                    traceId = Convert.ToHexStringLower(value.Span);
+                    break;
+                case 2:
+                    spanId = Convert.ToHexStringLower(value.Span);
+                    break;
+                case 4:
+                    parent = Convert.ToHexStringLower(value.Span);
+                    break;
+                case 5:
+                    name = Encoding.UTF8.GetString(value.Span);
+                    break;
                 case 9:
                     var key = Messages(value, 1).Select(k => Encoding.UTF8.GetString(k.Span)).Single();
                     attributes[key] = Messages(value, 2).Select(AnyValue).SingleOrDefault() ?? "";
                     break;
-                case 13: links.Add(Convert.ToHexStringLower(Messages(value, 1).Single().Span)); break;
+                case 13:
+                    links.Add(Convert.ToHexStringLower(Messages(value, 1).Single().Span));
+                    break;
             }
         }
         return new OtlpSpan(traceId, spanId, parent, name, attributes, links);
@@ -56,9 +75,11 @@ public static class OtlpSpans
         var text = new StringBuilder();
         foreach (var (field, bytes) in Fields(value))
         {
-            text.Append(field == 3
-                ? BitConverter.ToInt64(bytes.Span).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                : Encoding.UTF8.GetString(bytes.Span));
+            text.Append(
+                field == 3
+                    ? BitConverter.ToInt64(bytes.Span).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : Encoding.UTF8.GetString(bytes.Span)
+            );
         }
         return text.ToString();
     }

@@ -20,7 +20,8 @@ public static partial class PrometheusText
             }
             var match = SampleLine().Match(line);
             Assert.True(match.Success, $"Not a Prometheus sample line: {line}");
-            var labels = LabelPair().Matches(match.Groups["labels"].Value)
+            var labels = LabelPair()
+                .Matches(match.Groups["labels"].Value)
                 .ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value);
             var value = match.Groups["value"].Value switch
             {
@@ -33,9 +34,13 @@ public static partial class PrometheusText
         return samples;
     }
 
-    public static double Sum(this IEnumerable<PrometheusSample> samples, string name,
-        params (string Key, string Value)[] labels) =>
-        samples.Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+    public static double Sum(
+        this IEnumerable<PrometheusSample> samples,
+        string name,
+        params (string Key, string Value)[] labels
+    ) =>
+        samples
+            .Where(s => s.Name == name && labels.All(l => s.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
             .Sum(s => s.Value);
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)(\s+\d+)?$")]

@@ -14,18 +14,20 @@ public sealed class TierTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var (key, value) in new Dictionary<string, string?>
-        {
-            ["RateLimits:GenerationPerMinute"] = "1000000",
-            ["Tiers:trial:GenerationPerMinute"] = "2",
-            ["RateLimits:ApiPerMinute"] = "1000000",
-            ["Tiers:metered:ApiPerMinute"] = "5",
-            ["Tiers:trial:DailyTokens"] = "1000000",
-            ["Tiers:standard:MonthlyTokens"] = "500000000",
-            ["Prices:scripted-1:PromptPerMillion"] = "2.5",
-            ["Prices:scripted-1:CompletionPerMillion"] = "10",
-            ["Backends:scripted:ApiKey"] = Key,
-        })
+        foreach (
+            var (key, value) in new Dictionary<string, string?>
+            {
+                ["RateLimits:GenerationPerMinute"] = "1000000",
+                ["Tiers:trial:GenerationPerMinute"] = "2",
+                ["RateLimits:ApiPerMinute"] = "1000000",
+                ["Tiers:metered:ApiPerMinute"] = "5",
+                ["Tiers:trial:DailyTokens"] = "1000000",
+                ["Tiers:standard:MonthlyTokens"] = "500000000",
+                ["Prices:scripted-1:PromptPerMillion"] = "2.5",
+                ["Prices:scripted-1:CompletionPerMillion"] = "10",
+                ["Backends:scripted:ApiKey"] = Key,
+            }
+        )
         {
             _server.ExtraSettings[key] = value;
         }
@@ -42,22 +44,31 @@ public sealed class TierTests : IAsyncLifetime
         var setup = await AdventureTestData.CreateAsync(user.Client);
         for (var i = 0; i < 3; i++)
         {
-            await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, $"standard {i}"); // the default tier: no small limit
+            // the default tier: no small limit
+            await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, $"standard {i}");
         }
 
-        var changed = await (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/tier", new { tier = "Trial" })).JsonAsync();
+        var changed = await (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{user.Id}/tier", new { tier = "Trial" })
+        ).JsonAsync();
         Assert.Equal("trial", changed.Str("tier"));
         await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, "trial one");
         await AdventureTestData.TakeTurnAsync(user.Client, setup.AdventureId, "trial two");
-        await (await user.Client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "trial three" }))
-            .AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        await (
+            await user.Client.PostAsJsonAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/turns",
+                new { kind = "do", text = "trial three" }
+            )
+        ).AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
 
         var usage = await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync();
         Assert.Equal("trial", usage.Str("tier"));
         Assert.Equal(1_000_000, usage.GetProperty("daily").GetProperty("limit").GetInt64());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, usage.GetProperty("monthly").GetProperty("limit").ValueKind);
 
-        var audit = await (await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=user.tier_changed")).JsonAsync();
+        var audit = await (
+            await admin.Client.GetAsync($"/api/v1/admin/audit?userId={user.Id}&action=user.tier_changed")
+        ).JsonAsync();
         Assert.Equal("standard->trial", Assert.Single(audit.GetProperty("items").EnumerateArray()).Str("detail"));
     }
 
@@ -67,7 +78,9 @@ public sealed class TierTests : IAsyncLifetime
         using var admin = await _server.CreateAccountAsync(admin: true);
         using var metered = await _server.CreateAccountAsync();
         using var standard = await _server.CreateAccountAsync();
-        (await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{metered.Id}/tier", new { tier = "metered" })).EnsureSuccessStatusCode();
+        (
+            await admin.Client.PutAsJsonAsync($"/api/v1/admin/users/{metered.Id}/tier", new { tier = "metered" })
+        ).EnsureSuccessStatusCode();
 
         for (var i = 0; i < 5; i++)
         {
@@ -93,14 +106,27 @@ public sealed class TierTests : IAsyncLifetime
         await BackgroundJobs.SettleAsync(user.Client, setup.AdventureId);
         var usage = await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync();
         var narration = BackgroundJobs.UsageFor(usage, UsagePurposes.Narration)!.Value;
-        var expected = Math.Round(narration.GetProperty("promptTokens").GetInt64() * 2.5m + 7 * 10m, MidpointRounding.AwayFromZero) / 1_000_000m;
+        var expected =
+            Math.Round(narration.GetProperty("promptTokens").GetInt64() * 2.5m + 7 * 10m, MidpointRounding.AwayFromZero)
+            / 1_000_000m;
         Assert.Equal(expected, narration.GetProperty("cost").GetDecimal());
         // The state extraction ran on the same model and is priced the same way, row by row.
         var state = BackgroundJobs.UsageFor(usage, UsagePurposes.State)!.Value;
-        var stateCost = Math.Round(state.GetProperty("promptTokens").GetInt64() * 2.5m + state.GetProperty("completionTokens").GetInt64() * 10m, MidpointRounding.AwayFromZero) / 1_000_000m;
+        var stateCost =
+            Math.Round(
+                state.GetProperty("promptTokens").GetInt64() * 2.5m
+                    + state.GetProperty("completionTokens").GetInt64() * 10m,
+                MidpointRounding.AwayFromZero
+            ) / 1_000_000m;
         Assert.Equal(stateCost, state.GetProperty("cost").GetDecimal());
         Assert.Equal(expected + stateCost, usage.GetProperty("totals").GetProperty("cost").GetDecimal());
-        Assert.Equal(500_000_000, (await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync()).GetProperty("monthly").GetProperty("limit").GetInt64());
+        Assert.Equal(
+            500_000_000,
+            (await (await user.Client.GetAsync("/api/v1/me/usage")).JsonAsync())
+                .GetProperty("monthly")
+                .GetProperty("limit")
+                .GetInt64()
+        );
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace StoryEngine.Tests.Web;
 /// A server of its own for the admin pages' tests: a second tier to choose, and a key on the scripted backend that
 /// the backends page must never show. Its own, so the shared servers keep the one default tier other tests expect.
 /// </summary>
-public abstract class AdminServer<TServer> : IAsyncLifetime where TServer : ServerFixture, new()
+public abstract class AdminServer<TServer> : IAsyncLifetime
+    where TServer : ServerFixture, new()
 {
     public const string BackendKey = "sk-web-admin-test-never-shown-4f1c2b";
 

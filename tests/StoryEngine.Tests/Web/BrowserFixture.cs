@@ -12,7 +12,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public const string Chromium = SharedBrowser.Chromium;
 
-    /// <summary>How long any one wait may take; a journey step that needs longer is a bug, not a slow machine.</summary>
+    /// <summary>How long any one wait may take; a journey step that needs longer is a bug, not a slow
+    /// machine.</summary>
     public const float StepTimeoutMs = 15_000;
 
     /// <summary>Where <see cref="ScreenshotAsync"/> writes instead of the test results folder
@@ -32,13 +33,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <summary>A fresh browser context (its own cookies) with one page, on the server under test.</summary>
     public async Task<IPage> OpenAsync(Uri baseAddress, int width = 1100, int height = 900, bool javaScript = true)
     {
-        var context = await Browser.NewContextAsync(new()
-        {
-            BaseURL = baseAddress.ToString().TrimEnd('/'),
-            ViewportSize = new() { Width = width, Height = height },
-            JavaScriptEnabled = javaScript,
-            AcceptDownloads = true,
-        });
+        var context = await Browser.NewContextAsync(
+            new()
+            {
+                BaseURL = baseAddress.ToString().TrimEnd('/'),
+                ViewportSize = new() { Width = width, Height = height },
+                JavaScriptEnabled = javaScript,
+                AcceptDownloads = true,
+            }
+        );
         context.SetDefaultTimeout(StepTimeoutMs);
         _contexts.Add(context);
         return await context.NewPageAsync();

@@ -8,7 +8,8 @@ namespace StoryEngine.Tests.Web;
 /// A server of its own for the failure pages' tests: a tier with a tiny rate limit, one with a tiny daily quota, and an
 /// audit log that cannot be read, so the admin audit page throws. Its own, so the shared servers keep working.
 /// </summary>
-public abstract class LimitsServer<TServer> : IAsyncLifetime where TServer : ServerFixture, new()
+public abstract class LimitsServer<TServer> : IAsyncLifetime
+    where TServer : ServerFixture, new()
 {
     public const string Hurried = "hurried";
     public const string Sparing = "sparing";
@@ -22,7 +23,13 @@ public abstract class LimitsServer<TServer> : IAsyncLifetime where TServer : Ser
         Server.ServiceOverrides.Add(services =>
         {
             var original = services.Last(d => d.ServiceType == typeof(IAuditLog));
-            services.Add(new ServiceDescriptor(typeof(IAuditLog), sp => new UnreadableAuditLog(Create(sp, original)), original.Lifetime));
+            services.Add(
+                new ServiceDescriptor(
+                    typeof(IAuditLog),
+                    sp => new UnreadableAuditLog(Create(sp, original)),
+                    original.Lifetime
+                )
+            );
         });
         await Server.InitializeAsync();
     }
@@ -30,14 +37,18 @@ public abstract class LimitsServer<TServer> : IAsyncLifetime where TServer : Ser
     public Task DisposeAsync() => Server.DisposeAsync();
 
     private static IAuditLog Create(IServiceProvider services, ServiceDescriptor descriptor) =>
-        (IAuditLog)(descriptor.ImplementationInstance
+        (IAuditLog)(
+            descriptor.ImplementationInstance
             ?? descriptor.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!));
+            ?? ActivatorUtilities.CreateInstance(services, descriptor.ImplementationType!)
+        );
 
-    /// <summary>Records as usual (sign-ins audit), but listing fails the way a bug would: an exception no page expects.</summary>
+    /// <summary>Records as usual (sign-ins audit), but listing fails the way a bug would: an exception no page
+    /// expects.</summary>
     private sealed class UnreadableAuditLog(IAuditLog inner) : IAuditLog
     {
-        public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => inner.AppendAsync(entry, cancellationToken);
+        public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+            inner.AppendAsync(entry, cancellationToken);
 
         public Task<Page<AuditEntry>> ListAsync(AuditQuery query, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("The audit log cannot be read (a test's failure on purpose).");

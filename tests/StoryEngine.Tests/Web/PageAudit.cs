@@ -8,7 +8,9 @@ namespace StoryEngine.Tests.Web;
 /// </summary>
 public static class PageAudit
 {
-    private static readonly Lazy<string> Script = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Web", "page-audit.js")));
+    private static readonly Lazy<string> Script = new(() =>
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Web", "page-audit.js"))
+    );
 
     public static async Task<IReadOnlyList<string>> RunAsync(IPage page)
     {

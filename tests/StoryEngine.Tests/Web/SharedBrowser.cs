@@ -25,19 +25,27 @@ public static class SharedBrowser
         {
             throw new InvalidOperationException(
                 $"The browser tests need Debian's chromium at {Chromium}: apt-get install chromium "
-                + "(scripts/test.sh does when root).");
+                    + "(scripts/test.sh does when root)."
+            );
         }
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        });
+        var browser = await playwright.Chromium.LaunchAsync(
+            new()
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
+            }
+        );
         Launches++;
         var session = new Session(playwright, browser);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => session.Close();

@@ -67,7 +67,8 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
         await page.Keyboard.TypeAsync("The tide comes in, and the keeper writes it down.");
         await TabUntilAsync(page, "#turn-2 details.edit button", forward: true);
         await page.Keyboard.PressAsync("Enter");
-        await Expect(WebSteps.Turn(page, 2).Locator(".narration")).ToHaveTextAsync("The tide comes in, and the keeper writes it down.");
+        await Expect(WebSteps.Turn(page, 2).Locator(".narration"))
+            .ToHaveTextAsync("The tide comes in, and the " + "keeper writes it down.");
 
         // Undo takes the edited turn back.
         await TabFromTopUntilAsync(page, "#turn-2 form[action$='handler=Undo'] button");
@@ -78,7 +79,8 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
         // The context inspector is a link on the turn, and its way back is the first link of the page.
         await TabFromTopUntilAsync(page, "#turn-1 a[href$='/context']");
         await page.Keyboard.PressAsync("Enter");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("What the narrator saw for turn 1");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 }))
+            .ToHaveTextAsync("What the narrator saw for turn 1");
         await TabFromTopUntilAsync(page, ".crumbs a");
         await page.Keyboard.PressAsync("Enter");
         await Expect(WebSteps.Turn(page, 1)).ToBeVisibleAsync();
@@ -149,7 +151,9 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
         await page.Context.CloseAsync();
 
         // With JavaScript, scrolling up to that link loads the older turns into the same page.
-        var context = await browser.Browser.NewContextAsync(new() { BaseURL = server.BaseAddress.ToString().TrimEnd('/'), StorageState = signedIn });
+        var context = await browser.Browser.NewContextAsync(
+            new() { BaseURL = server.BaseAddress.ToString().TrimEnd('/'), StorageState = signedIn }
+        );
         var live = await context.NewPageAsync();
         await live.GotoAsync($"/play/{adventureId}");
         await Expect(WebSteps.Turn(live, 22)).ToBeVisibleAsync();
@@ -176,9 +180,17 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         await Expect(page.Locator("#new-key")).ToBeVisibleAsync();
         await AssertNoSidewaysScrollAsync(page);
-        await TabFromTopUntilAsync(page, "form[action$='handler=Create'] button"); // through the name, the scopes and the date
+        // through the name, the scopes and the date
+        await TabFromTopUntilAsync(page, "form[action$='handler=Create'] button");
 
-        foreach (var (path, control) in new[] { ("/account/usage", "#to"), ("/admin/backends", "form.actions button"), ("/admin/users", "#q") })
+        foreach (
+            var (path, control) in new[]
+            {
+                ("/account/usage", "#to"),
+                ("/admin/backends", "form.actions button"),
+                ("/admin/users", "#q"),
+            }
+        )
         {
             await page.GotoAsync(path);
             await AssertNoSidewaysScrollAsync(page);
@@ -193,12 +205,19 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
         await page.Context.CloseAsync();
     }
 
-    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+    private Task ScreenshotAsync(IPage page, string name) =>
+        server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 
     private static async Task<string> FocusedTextAsync(IPage page) =>
-        (await page.EvaluateAsync<string>("() => (document.activeElement?.innerText || document.activeElement?.getAttribute('aria-label') || '').trim()"));
+        (
+            await page.EvaluateAsync<string>(
+                "() => (document.activeElement?.innerText || "
+                    + "document.activeElement?.getAttribute('aria-label') || '').trim()"
+            )
+        );
 
-    /// <summary>Presses Tab (or Shift+Tab) until <paramref name="selector"/> has focus, checking each focused control shows an outline.</summary>
+    /// <summary>Presses Tab (or Shift+Tab) until <paramref name="selector"/> has focus, checking each focused control
+    /// shows an outline.</summary>
     private static async Task TabUntilAsync(IPage page, string selector, bool forward)
     {
         for (var i = 0; i < 80; i++)
@@ -208,8 +227,15 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
                 return;
             }
             await page.Keyboard.PressAsync(forward ? "Tab" : "Shift+Tab");
-            var outline = await page.EvaluateAsync<string>("() => { const e = document.activeElement; if (!e || e === document.body) return 'body'; const s = getComputedStyle(e); return s.outlineStyle + ' ' + s.outlineWidth + ' on ' + e.outerHTML.slice(0, 120); }");
-            Assert.True(outline == "body" || !outline.StartsWith("none", StringComparison.Ordinal), $"The focused element shows no outline ({outline}).");
+            var outline = await page.EvaluateAsync<string>(
+                "() => { const e = document.activeElement; if (!e || e "
+                    + "=== document.body) return 'body'; const s = getComputedStyle(e); return s.outlineStyle + ' ' "
+                    + "+ s.outlineWidth + ' on ' + e.outerHTML.slice(0, 120); }"
+            );
+            Assert.True(
+                outline == "body" || !outline.StartsWith("none", StringComparison.Ordinal),
+                "The focused " + $"element shows no outline ({outline})."
+            );
         }
         throw new Xunit.Sdk.XunitException($"Tab never reached {selector}.");
     }
@@ -223,17 +249,29 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page)
     {
-        var (scroll, client) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
+        var (scroll, client) = (
+            await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"),
+            await page.EvaluateAsync<int>("() => document.documentElement.clientWidth")
+        );
         if (scroll > client)
         {
-            var culprit = await page.EvaluateAsync<string>("w => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(-3).join(' ')", client);
+            var culprit = await page.EvaluateAsync<string>(
+                "w => [...document.querySelectorAll('body *')].filter(e "
+                    + "=> e.getBoundingClientRect().right > w).map(e => e.tagName + '#' + e.id + '.' + "
+                    + "e.className).slice(-3).join(' ')",
+                client
+            );
             Assert.Fail($"{page.Url} is {scroll} px wide on a {client} px screen; too wide: {culprit}");
         }
     }
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebAccessibilityTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebAccessibilityTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebAccessibilityTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebAccessibilityTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebAccessibilityTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebAccessibilityTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebAccessibilityTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebAccessibilityTests(server, browser),
+        IClassFixture<BrowserFixture>;

@@ -28,7 +28,8 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
         var shown = (await page.Locator("#totp-secret").InnerTextAsync()).Trim();
         Assert.Matches(new Regex("^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$"), shown);
         var secret = shown.Replace(" ", "", StringComparison.Ordinal);
-        await Expect(page.Locator("#otpauth-uri")).ToContainTextAsync($"otpauth://totp/Story%20Engine:{username}?secret={secret}");
+        await Expect(page.Locator("#otpauth-uri"))
+            .ToContainTextAsync($"otpauth://totp/Story%20Engine:{username}?secret={secret}");
         await ScreenshotAsync(page, "two-factor-setup");
 
         // A wrong code is refused with a sentence, and the key stays on screen to try again.
@@ -65,7 +66,11 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
         await Expect(page.Locator("#two-factor-status")).ToContainTextAsync("Off.");
 
         // Audited as the API path audits it, by the same service.
-        var userId = (await server.Services.GetRequiredService<Core.Accounts.IUserStore>().FindByUsernameAsync(username, CancellationToken.None))!.Id;
+        var userId = (
+            await server
+                .Services.GetRequiredService<Core.Accounts.IUserStore>()
+                .FindByUsernameAsync(username, CancellationToken.None)
+        )!.Id;
         var actions = (await server.AuditOfAsync(userId)).Select(e => e.Action).ToArray();
         Assert.Contains(AuditActions.TwoFactorEnabled, actions);
         Assert.Contains(AuditActions.RecoveryCodeUsed, actions);
@@ -79,10 +84,12 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
         var page = await browser.OpenAsync(server.BaseAddress);
         var username = await WebSteps.SignUpAsync(page);
         await page.GotoAsync("/account/api-keys");
-        await Expect(page.GetByLabel("admin", new() { Exact = false })).ToHaveCountAsync(0); // not offered to a non-admin
+        // not offered to a non-admin
+        await Expect(page.GetByLabel("admin", new() { Exact = false })).ToHaveCountAsync(0);
         await page.GetByLabel("Name").FillAsync("backup script");
         await page.GetByLabel("read: look at worlds").CheckAsync();
-        await page.GetByLabel("Works until the end of").FillAsync(server.Clock.GetUtcNow().AddDays(30).ToString("yyyy-MM-dd"));
+        await page.GetByLabel("Works until the end of")
+            .FillAsync(server.Clock.GetUtcNow().AddDays(30).ToString("yyyy-MM-dd"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var key = (await page.Locator("#new-key").InnerTextAsync()).Trim();
         Assert.StartsWith("se_", key, StringComparison.Ordinal);
@@ -94,13 +101,22 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
         var me = await script.GetAsync("/api/v1/me");
         Assert.Equal(HttpStatusCode.OK, me.StatusCode);
         Assert.Contains(username, await me.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Forbidden, (await script.PostAsync("/api/v1/worlds", new StringContent("{\"name\":\"x\"}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Forbidden,
+            (
+                await script.PostAsync(
+                    "/api/v1/worlds",
+                    new StringContent("{\"name\":\"x\"}", System.Text.Encoding.UTF8, "application/json")
+                )
+            ).StatusCode
+        );
 
         // Shown once: the list has its prefix, never the key again.
         await page.GotoAsync("/account/api-keys");
         await Expect(page.Locator("#new-key")).ToHaveCountAsync(0);
         Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
-        await Expect(page.Locator("#api-keys")).ToContainTextAsync(string.Join('_', key.Split('_')[..2])); // se_<public id>, the prefix
+        // se_<public id>, the prefix
+        await Expect(page.Locator("#api-keys")).ToContainTextAsync(string.Join('_', key.Split('_')[..2]));
         await Expect(page.Locator("#api-keys")).ToContainTextAsync("read");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke the key backup script" }).ClickAsync();
@@ -159,15 +175,24 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
     private string CodeAt(string secret, int stepsAhead) =>
         Totp.Code(Base32.Decode(secret)!, Totp.StepAt(server.Clock.GetUtcNow()) + stepsAhead);
 
-    /// <summary>Six digits that are none of the codes the server would accept now (it allows one step either side).</summary>
+    /// <summary>Six digits that are none of the codes the server would accept now (it allows one step either
+    /// side).</summary>
     private string WrongCode(string secret) =>
-        Enumerable.Range(0, 10).Select(d => new string((char)('0' + d), 6)).First(c => !new[] { -1, 0, 1 }.Any(i => CodeAt(secret, i) == c));
+        Enumerable
+            .Range(0, 10)
+            .Select(d => new string((char)('0' + d), 6))
+            .First(c => !new[] { -1, 0, 1 }.Any(i => CodeAt(secret, i) == c));
 
-    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+    private Task ScreenshotAsync(IPage page, string name) =>
+        server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebAccountTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebAccountTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebAccountTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebAccountTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebAccountTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebAccountTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebAccountTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebAccountTests(server, browser),
+        IClassFixture<BrowserFixture>;

@@ -44,7 +44,10 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
         // Audited with the admin as the actor, as the API's route does; and the audit page shows it.
         var entries = await server.AuditOfAsync(user.Id);
         Assert.Equal("standard->trial", Assert.Single(entries, e => e.Action == AuditActions.TierChanged).Detail);
-        Assert.Equal("daily=tier->5000 monthly=tier->tier", Assert.Single(entries, e => e.Action == AuditActions.QuotaChanged).Detail);
+        Assert.Equal(
+            "daily=tier->5000 monthly=tier->tier",
+            Assert.Single(entries, e => e.Action == AuditActions.QuotaChanged).Detail
+        );
         await page.GotoAsync($"/admin/audit?userIdFilter={user.Id}&action={AuditActions.TierChanged}");
         await Expect(page.Locator("tbody")).ToContainTextAsync("standard->trial");
         await page.Context.CloseAsync();
@@ -77,7 +80,11 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
         await Expect(backend.Locator("dt:has-text('API key') + dd")).ToHaveTextAsync("set");
         await page.GetByRole(AriaRole.Button, new() { Name = "Check them now" }).ClickAsync();
         await Expect(backend.Locator(".backend-state")).ToContainTextAsync("Up: answering");
-        Assert.DoesNotContain(AdminServer<SqliteServerFixture>.BackendKey, await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            AdminServer<SqliteServerFixture>.BackendKey,
+            await page.ContentAsync(),
+            StringComparison.Ordinal
+        );
         await ScreenshotAsync(page, "admin-backends");
         await page.Context.CloseAsync();
     }
@@ -86,10 +93,20 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
     public async Task the_new_pages_ask_anonymous_visitors_to_sign_in_and_admin_pages_refuse_other_users()
     {
         var anonymous = await browser.OpenAsync(server.BaseAddress);
-        foreach (var path in new[] { "/account/two-factor", "/account/api-keys", "/account/usage", "/admin/backends", "/admin/users" })
+        foreach (
+            var path in new[]
+            {
+                "/account/two-factor",
+                "/account/api-keys",
+                "/account/usage",
+                "/admin/backends",
+                "/admin/users",
+            }
+        )
         {
             await anonymous.GotoAsync(path);
-            await Expect(anonymous).ToHaveURLAsync(new Regex($"/signin\\?ReturnUrl={Regex.Escape(Uri.EscapeDataString(path))}$"));
+            await Expect(anonymous)
+                .ToHaveURLAsync(new Regex($"/signin\\?ReturnUrl={Regex.Escape(Uri.EscapeDataString(path))}$"));
         }
         await anonymous.Context.CloseAsync();
 
@@ -101,8 +118,14 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
             Assert.Equal(403, response!.Status);
             await Expect(player.GetByRole(AriaRole.Alert)).ToContainTextAsync("it is for the server's administrators");
         }
-        await Expect(player.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Admin" })).ToHaveCountAsync(0);
-        // A non-admin's post to an admin form, with a valid antiforgery token of their own, is refused and changes nothing.
+        await Expect(
+                player
+                    .GetByRole(AriaRole.Navigation, new() { Name = "Main" })
+                    .GetByRole(AriaRole.Link, new() { Name = "Admin" })
+            )
+            .ToHaveCountAsync(0);
+        // A non-admin's post to an admin form, with a valid antiforgery token of their own, is refused and changes
+        // nothing.
         using var victim = await server.CreateAccountAsync();
         await player.GotoAsync("/account/api-keys");
         var token = await player.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
@@ -125,11 +148,16 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
         return row;
     }
 
-    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+    private Task ScreenshotAsync(IPage page, string name) =>
+        server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 }
 
 public sealed class WebAdminTests_Sqlite(SqliteAdminServer admin, BrowserFixture browser)
-    : WebAdminTests(admin.Server, browser), IClassFixture<SqliteAdminServer>, IClassFixture<BrowserFixture>;
+    : WebAdminTests(admin.Server, browser),
+        IClassFixture<SqliteAdminServer>,
+        IClassFixture<BrowserFixture>;
 
 public sealed class WebAdminTests_Postgres(PostgresAdminServer admin, BrowserFixture browser)
-    : WebAdminTests(admin.Server, browser), IClassFixture<PostgresAdminServer>, IClassFixture<BrowserFixture>;
+    : WebAdminTests(admin.Server, browser),
+        IClassFixture<PostgresAdminServer>,
+        IClassFixture<BrowserFixture>;

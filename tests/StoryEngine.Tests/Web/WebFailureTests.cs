@@ -20,7 +20,8 @@ public abstract class WebFailureTests(ServerFixture server, BrowserFixture brows
         Assert.Equal(404, response!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Not found");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("There is no page at this address.");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Check the address, or start again from your library.");
+        await Expect(page.GetByRole(AriaRole.Alert))
+            .ToContainTextAsync("Check the address, or start again from " + "your library.");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to your library" })).ToBeVisibleAsync();
 
         await WebSteps.SignUpAsync(page);
@@ -40,7 +41,8 @@ public abstract class WebFailureTests(ServerFixture server, BrowserFixture brows
         Assert.Equal(500, response!.Status);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Something went wrong");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("The server failed to show this page.");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("if it keeps happening, tell the server's administrator");
+        await Expect(page.GetByRole(AriaRole.Alert))
+            .ToContainTextAsync("if it keeps happening, tell the server's " + "administrator");
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to your library" })).ToBeVisibleAsync();
         Assert.DoesNotContain("InvalidOperationException", await page.ContentAsync(), StringComparison.Ordinal);
         await page.Context.CloseAsync();
@@ -62,7 +64,8 @@ public abstract class WebFailureTests(ServerFixture server, BrowserFixture brows
         var seconds = await response.HeaderValueAsync("retry-after");
         Assert.NotNull(seconds);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Too many requests");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"Slow down: try again in {seconds} seconds."); // the API problem's sentence
+        // the API problem's sentence
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync($"Slow down: try again in {seconds} seconds.");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wait that long, then reload the page");
         await page.Context.CloseAsync();
     }
@@ -82,9 +85,11 @@ public abstract class WebFailureTests(ServerFixture server, BrowserFixture brows
         var problem = page.GetByRole(AriaRole.Alert);
         await Expect(problem).ToContainTextAsync("Your daily token quota is used up: 0 of 10 tokens. It resets at");
         await Expect(problem).ToContainTextAsync("ask the server's administrator for a larger quota");
-        await Expect(page.Locator("#text")).ToHaveValueAsync("I speak at length {{tokens:5}}"); // the action is kept to send later
+        // the action is kept to send later
+        await Expect(page.Locator("#text")).ToHaveValueAsync("I speak at length {{tokens:5}}");
         await Expect(WebSteps.Turn(page, 1)).ToHaveCountAsync(0);
-        Assert.Equal(events, (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length); // refused before anything was written
+        // refused before anything was written
+        Assert.Equal(events, (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length);
         await page.Context.CloseAsync();
     }
 
@@ -92,13 +97,21 @@ public abstract class WebFailureTests(ServerFixture server, BrowserFixture brows
     private async Task PutOnTierAsync(string username, string tier)
     {
         using var scope = server.Services.CreateScope();
-        var user = await scope.ServiceProvider.GetRequiredService<Core.Accounts.IUserStore>().FindByUsernameAsync(username, CancellationToken.None);
-        await scope.ServiceProvider.GetRequiredService<TierAdministration>().SetTierAsync(null, user!.Id, tier, new RequestOrigin(null, null), CancellationToken.None);
+        var user = await scope
+            .ServiceProvider.GetRequiredService<Core.Accounts.IUserStore>()
+            .FindByUsernameAsync(username, CancellationToken.None);
+        await scope
+            .ServiceProvider.GetRequiredService<TierAdministration>()
+            .SetTierAsync(null, user!.Id, tier, new RequestOrigin(null, null), CancellationToken.None);
     }
 }
 
 public sealed class WebFailureTests_Sqlite(SqliteLimitsServer limits, BrowserFixture browser)
-    : WebFailureTests(limits.Server, browser), IClassFixture<SqliteLimitsServer>, IClassFixture<BrowserFixture>;
+    : WebFailureTests(limits.Server, browser),
+        IClassFixture<SqliteLimitsServer>,
+        IClassFixture<BrowserFixture>;
 
 public sealed class WebFailureTests_Postgres(PostgresLimitsServer limits, BrowserFixture browser)
-    : WebFailureTests(limits.Server, browser), IClassFixture<PostgresLimitsServer>, IClassFixture<BrowserFixture>;
+    : WebFailureTests(limits.Server, browser),
+        IClassFixture<PostgresLimitsServer>,
+        IClassFixture<BrowserFixture>;

@@ -21,12 +21,14 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         var worldId = await WebSteps.CreateWorldAsync(page, "The Lantern Coast");
 
         // World editor: setting, and a location inside another.
-        await page.GetByLabel("Setting", new() { Exact = true }).FillAsync("A foggy coast where lighthouses keep old promises.");
+        await page.GetByLabel("Setting", new() { Exact = true })
+            .FillAsync("A foggy coast where lighthouses keep " + "old promises.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save world" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the world");
         await AddLocationAsync(page, "Harbour", inside: null);
         await AddLocationAsync(page, "Lighthouse", inside: "Harbour");
-        await Expect(page.Locator(".tree .tree").GetByText("Lighthouse", new() { Exact = true })).ToBeVisibleAsync(); // nested under the harbour
+        // nested under the harbour
+        await Expect(page.Locator(".tree .tree").GetByText("Lighthouse", new() { Exact = true })).ToBeVisibleAsync();
         await ScreenshotAsync(page, "world-editor");
 
         // Import: the preview shows what the card holds before anything is saved.
@@ -39,13 +41,16 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         await Expect(preview).ToContainTextAsync("Lorebook entries");
         await ScreenshotAsync(page, "import-preview");
         await page.GotoAsync($"/worlds/{worldId}");
-        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Seraphina" })).ToHaveCountAsync(0); // nothing saved by looking
+        // nothing saved by looking
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Seraphina" })).ToHaveCountAsync(0);
         await page.GotoAsync($"/worlds/{worldId}/import");
         await page.GetByLabel("Card file").SetInputFilesAsync(SharedFixtures.Path("cards/st_default_Seraphina.png"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Show what is in it" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save Seraphina to this world" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Seraphina");
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "PNG" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "PNG" }).ClickAsync()
+        );
         Assert.EndsWith(".png", download.SuggestedFilename, StringComparison.Ordinal);
 
         // Library: search and tag filter.
@@ -68,7 +73,8 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         await Expect(page.Locator("#live")).ToHaveAttributeAsync("role", "log");
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part40");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Stop the narrator" })).ToBeHiddenAsync();
-        await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "World state" })).ToBeVisibleAsync(); // WebWorldStateTests fills it
+        // WebWorldStateTests fills it
+        await Expect(page.GetByRole(AriaRole.Complementary, new() { Name = "World state" })).ToBeVisibleAsync();
         // play.png is taken by WebWorldStateTests, where the world-state panel has something to show.
 
         // Retry makes a second version; flip back to the first.
@@ -87,7 +93,8 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
 
         // The context inspector shows what the narrator was sent for turn 1.
         await WebSteps.Turn(page, 1).GetByRole(AriaRole.Link, new() { Name = "What the narrator saw" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("What the narrator saw for turn 1");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 }))
+            .ToHaveTextAsync("What the narrator saw for turn 1");
         await Expect(page.Locator("main")).ToContainTextAsync("I light the lantern");
         // context-inspector.png is taken by WebLorebookTests, where lore fires and memories are recalled.
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the story" }).ClickAsync();
@@ -159,7 +166,8 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
         await page.Context.CloseAsync();
     }
 
-    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+    private Task ScreenshotAsync(IPage page, string name) =>
+        server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 
     private static async Task AddLocationAsync(IPage page, string name, string? inside)
     {
@@ -175,7 +183,11 @@ public abstract class WebJourneyTests(ServerFixture server, BrowserFixture brows
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebJourneyTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebJourneyTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebJourneyTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebJourneyTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebJourneyTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebJourneyTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebJourneyTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebJourneyTests(server, browser),
+        IClassFixture<BrowserFixture>;

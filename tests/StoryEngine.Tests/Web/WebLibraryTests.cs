@@ -7,7 +7,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace StoryEngine.Tests.Web;
 
-/// <summary>The library pages through a long list twenty at a time, keeping the search and the tag on every page.</summary>
+/// <summary>The library pages through a long list twenty at a time, keeping the search and the tag on every
+/// page.</summary>
 public abstract class WebLibraryTests(ServerFixture server, BrowserFixture browser)
 {
     [Fact]
@@ -15,16 +16,26 @@ public abstract class WebLibraryTests(ServerFixture server, BrowserFixture brows
     {
         var page = await browser.OpenAsync(server.BaseAddress);
         var username = await WebSteps.SignUpAsync(page);
-        var user = await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None);
+        var user = await server
+            .Services.GetRequiredService<IUserStore>()
+            .FindByUsernameAsync(username, CancellationToken.None);
         var worlds = server.Services.GetRequiredService<ResourceService<World>>();
         // 23 harbour worlds tagged "coast", 3 of them also matching a search; and 2 inland worlds without the tag.
         for (var i = 1; i <= 23; i++)
         {
-            await worlds.CreateAsync(new(user!.Id, null), new World { Name = $"Harbour {i:00}" + (i % 10 == 0 || i == 23 ? " of bells" : ""), Tags = ["coast"] }, CancellationToken.None);
+            await worlds.CreateAsync(
+                new(user!.Id, null),
+                new World { Name = $"Harbour {i:00}" + (i % 10 == 0 || i == 23 ? " of bells" : ""), Tags = ["coast"] },
+                CancellationToken.None
+            );
         }
         for (var i = 1; i <= 2; i++)
         {
-            await worlds.CreateAsync(new(user!.Id, null), new World { Name = $"Inland {i}", Tags = ["hills"] }, CancellationToken.None);
+            await worlds.CreateAsync(
+                new(user!.Id, null),
+                new World { Name = $"Inland {i}", Tags = ["hills"] },
+                CancellationToken.None
+            );
         }
 
         var cards = page.Locator("ul.cards > li");
@@ -51,7 +62,11 @@ public abstract class WebLibraryTests(ServerFixture server, BrowserFixture brows
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebLibraryTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebLibraryTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebLibraryTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebLibraryTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebLibraryTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebLibraryTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebLibraryTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebLibraryTests(server, browser),
+        IClassFixture<BrowserFixture>;

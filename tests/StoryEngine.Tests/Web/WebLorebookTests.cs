@@ -15,13 +15,13 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
 {
     // One entry that fires on "lantern", one that matches "fog" but never wins its 0% roll.
     private const string WorldInfo = """
-    {
-      "entries": {
-        "0": { "uid": 0, "key": ["lantern"], "keysecondary": [], "comment": "Storm lanterns", "content": "The storm lanterns of the coast burn whale oil and never go out in rain.", "constant": false, "selective": true, "order": 100, "disable": false, "probability": 100 },
-        "1": { "uid": 1, "key": ["fog"], "keysecondary": [], "comment": "The drowned bells", "content": "In the fog the drowned bells ring for the lost.", "constant": false, "selective": true, "order": 90, "disable": false, "probability": 0 }
-      }
-    }
-    """;
+        {
+          "entries": {
+            "0": { "uid": 0, "key": ["lantern"], "keysecondary": [], "comment": "Storm lanterns", "content": "The storm lanterns of the coast burn whale oil and never go out in rain.", "constant": false, "selective": true, "order": 100, "disable": false, "probability": 100 },
+            "1": { "uid": 1, "key": ["fog"], "keysecondary": [], "comment": "The drowned bells", "content": "In the fog the drowned bells ring for the lost.", "constant": false, "selective": true, "order": 90, "disable": false, "probability": 0 }
+          }
+        }
+        """;
 
     [Fact]
     public async Task a_world_info_file_imports_exports_and_its_lore_shows_in_the_context_inspector()
@@ -43,7 +43,8 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         }
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("with 2 entries");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Coast lore");
-        await Expect(page.Locator("#entries-h + ul")).ToContainTextAsync("Storm lanterns keys: lantern"); // a World Info entry is known by its comment
+        // a World Info entry is known by its comment
+        await Expect(page.Locator("#entries-h + ul")).ToContainTextAsync("Storm lanterns keys: lantern");
         await ScreenshotAsync(page, "lorebook-import");
 
         // Export for each tool; the NovelAI file is a .lorebook that reads back as one.
@@ -76,7 +77,8 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         await Expect(cut).ToContainTextAsync("probability");
         await Expect(cut).ToContainTextAsync("0% chance");
         await Expect(fired).Not.ToContainTextAsync("The drowned bells");
-        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "On this page" })).ToContainTextAsync("Lore (1 fired, 1 cut)");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "On this page" }))
+            .ToContainTextAsync("Lore (1 fired, 1 cut)");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the story" }).ClickAsync();
         await WebSteps.Turn(page, 2).GetByRole(AriaRole.Link, new() { Name = "What the narrator saw" }).ClickAsync();
@@ -96,7 +98,15 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
         await WebSteps.SignUpAsync(page);
         var worldId = await WebSteps.CreateWorldAsync(page, "No lore here");
         await page.GotoAsync($"/worlds/{worldId}/lorebooks/import");
-        await page.GetByLabel("Lorebook file").SetInputFilesAsync(new FilePayload { Name = "notes.json", MimeType = "application/json", Buffer = """{"hello":"world"}"""u8.ToArray() });
+        await page.GetByLabel("Lorebook file")
+            .SetInputFilesAsync(
+                new FilePayload
+                {
+                    Name = "notes.json",
+                    MimeType = "application/json",
+                    Buffer = """{"hello":"world"}"""u8.ToArray(),
+                }
+            );
         await page.GetByRole(AriaRole.Button, new() { Name = "Import the lorebook" }).ClickAsync();
         var alert = page.GetByRole(AriaRole.Alert);
         await Expect(alert).ToContainTextAsync("not a lorebook we know");
@@ -109,16 +119,23 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
 
     private static async Task<(string Name, JsonDocument Json)> DownloadAsync(IPage page, string link)
     {
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = link }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = link }).ClickAsync()
+        );
         var path = await download.PathAsync();
         return (download.SuggestedFilename, JsonDocument.Parse(await File.ReadAllBytesAsync(path)));
     }
 
-    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+    private Task ScreenshotAsync(IPage page, string name) =>
+        server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebLorebookTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebLorebookTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebLorebookTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebLorebookTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebLorebookTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebLorebookTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebLorebookTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebLorebookTests(server, browser),
+        IClassFixture<BrowserFixture>;

@@ -28,14 +28,25 @@ public abstract class WebOwnershipTests(ServerFixture server)
         foreach (var (url, ownerSees) in Routes(data, ids))
         {
             var mine = await ownerWeb.GetAsync(url);
-            Assert.True(ownerSees == mine.StatusCode, $"the owner's {url} is {mine.StatusCode}, not {ownerSees}: the row tests nothing. {mine.Content.Headers.ContentType} {await mine.Content.ReadAsStringAsync()}");
+            Assert.True(
+                ownerSees == mine.StatusCode,
+                $"the owner's {url} is {mine.StatusCode}, not {ownerSees}: "
+                    + $"the row tests nothing. {mine.Content.Headers.ContentType} "
+                    + $"{await mine.Content.ReadAsStringAsync()}"
+            );
             var other = await strangerWeb.GetAsync(url);
             Assert.True(other.StatusCode == HttpStatusCode.NotFound, $"another account's {url}: {other.StatusCode}");
-            var missing = await strangerWeb.GetAsync(url.Replace(data.AdventureId, Guid.NewGuid().ToString(), StringComparison.Ordinal).Replace(data.WorldId, Guid.NewGuid().ToString(), StringComparison.Ordinal));
+            var missing = await strangerWeb.GetAsync(
+                url.Replace(data.AdventureId, Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                    .Replace(data.WorldId, Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            );
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode); // someone else's reads as never there
             var signedOut = await anonymous.GetAsync(url);
-            Assert.True(signedOut.StatusCode == HttpStatusCode.Redirect && signedOut.Headers.Location?.OriginalString.Contains("/signin", StringComparison.Ordinal) == true,
-                $"an anonymous {url}: {signedOut.StatusCode} {signedOut.Headers.Location}");
+            Assert.True(
+                signedOut.StatusCode == HttpStatusCode.Redirect
+                    && signedOut.Headers.Location?.OriginalString.Contains("/signin", StringComparison.Ordinal) == true,
+                $"an anonymous {url}: {signedOut.StatusCode} {signedOut.Headers.Location}"
+            );
         }
     }
 
@@ -52,31 +63,36 @@ public abstract class WebOwnershipTests(ServerFixture server)
         ownerWeb.DefaultRequestHeaders.Accept.ParseAdd("text/event-stream");
         strangerWeb.DefaultRequestHeaders.Accept.ParseAdd("text/event-stream");
 
-        var turn = owner.Client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/turns", new { kind = "do", text = "I wait {{tokens:60}} {{delay:50}}" });
+        var turn = owner.Client.PostAsJsonAsync(
+            $"/api/v1/adventures/{setup.AdventureId}/turns",
+            new { kind = "do", text = "I wait {{tokens:60}} {{delay:50}}" }
+        );
         using var attached = await WaitForStreamAsync(ownerWeb, url);
         var other = await strangerWeb.GetAsync(url, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
-        Assert.DoesNotContain("part", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal); // no narration tokens
+        // no narration tokens
+        Assert.DoesNotContain("part", await other.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         (await turn).EnsureSuccessStatusCode();
     }
 
-    /// <summary>Every web GET that names the owner's things, with what the owner gets (the stream: its last turn, just finished).</summary>
+    /// <summary>Every web GET that names the owner's things, with what the owner gets (the stream: its last turn, just
+    /// finished).</summary>
     private static (string Url, HttpStatusCode OwnerSees)[] Routes(OwnedData data, Ids ids) =>
-    [
-        ($"/play/{data.AdventureId}", HttpStatusCode.OK),
-        ($"/play/{data.AdventureId}?handler=StatePanel", HttpStatusCode.OK),
-        ($"/play/{data.AdventureId}/state", HttpStatusCode.OK),
-        ($"/play/{data.AdventureId}/turns/{ids.TurnId}/context", HttpStatusCode.OK),
-        ($"/play/{data.AdventureId}/stream", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/import", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/lorebooks/import", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}?handler=Export", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}?handler=Export&format=png", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/lorebooks/{ids.LorebookId}", HttpStatusCode.OK),
-        ($"/worlds/{data.WorldId}/lorebooks/{ids.LorebookId}?handler=Export", HttpStatusCode.OK),
-    ];
+        [
+            ($"/play/{data.AdventureId}", HttpStatusCode.OK),
+            ($"/play/{data.AdventureId}?handler=StatePanel", HttpStatusCode.OK),
+            ($"/play/{data.AdventureId}/state", HttpStatusCode.OK),
+            ($"/play/{data.AdventureId}/turns/{ids.TurnId}/context", HttpStatusCode.OK),
+            ($"/play/{data.AdventureId}/stream", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/import", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/lorebooks/import", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}?handler=Export", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}?handler=Export&format=png", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/lorebooks/{ids.LorebookId}", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/lorebooks/{ids.LorebookId}?handler=Export", HttpStatusCode.OK),
+        ];
 
     private sealed record Ids(string TurnId, string CharacterId, string LorebookId);
 
@@ -85,7 +101,11 @@ public abstract class WebOwnershipTests(ServerFixture server)
         var turns = await (await owner.GetAsync($"/api/v1/adventures/{data.AdventureId}/turns")).JsonAsync();
         var characters = await (await owner.GetAsync($"/api/v1/worlds/{data.WorldId}/characters")).JsonAsync();
         var lorebooks = await (await owner.GetAsync($"/api/v1/worlds/{data.WorldId}/lorebooks")).JsonAsync();
-        return new Ids(turns.GetProperty("items")[0].Id(), characters.GetProperty("items")[0].Id(), lorebooks.GetProperty("items")[0].Id());
+        return new Ids(
+            turns.GetProperty("items")[0].Id(),
+            characters.GetProperty("items")[0].Id(),
+            lorebooks.GetProperty("items")[0].Id()
+        );
     }
 
     private static async Task<HttpResponseMessage> WaitForStreamAsync(HttpClient client, string url)
@@ -101,9 +121,14 @@ public abstract class WebOwnershipTests(ServerFixture server)
                 }
                 return response;
             },
-            response => response is not null, _ => $"the owner's turn never showed on {url}", TimeSpan.FromSeconds(10));
-        Assert.True("text/event-stream" == response!.Content.Headers.ContentType?.MediaType,
-            await response.Content.ReadAsStringAsync());
+            response => response is not null,
+            _ => $"the owner's turn never showed on {url}",
+            TimeSpan.FromSeconds(10)
+        );
+        Assert.True(
+            "text/event-stream" == response!.Content.Headers.ContentType?.MediaType,
+            await response.Content.ReadAsStringAsync()
+        );
         return response;
     }
 }

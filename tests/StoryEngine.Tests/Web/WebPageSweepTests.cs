@@ -33,14 +33,41 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         var page = await browser.OpenAsync(server.BaseAddress);
         var admin = await WebSteps.SignInAsAdminAsync(page, server);
         var api = admin.Client;
-        var worldId = (await api.PostJsonAsync("/api/v1/worlds", new { name = "Audited shores", tags = new[] { "coast" } })).Id();
-        var characterId = (await api.PostJsonAsync($"/api/v1/worlds/{worldId}/characters", new { name = "Maren", description = "A lighthouse keeper.", firstMessage = "Maren trims the wick." })).Id();
-        var lorebookId = (await api.PostJsonAsync($"/api/v1/worlds/{worldId}/lorebooks", new
-        {
-            name = "Shore lore",
-            entries = new[] { new { name = "Lamps", keys = new[] { "lamp" }, content = "The lamps burn whale oil." } },
-        })).Id();
-        var adventureId = (await api.PostJsonAsync("/api/v1/adventures", new { worldId, characterIds = new[] { characterId } })).Id();
+        var worldId = (
+            await api.PostJsonAsync("/api/v1/worlds", new { name = "Audited shores", tags = new[] { "coast" } })
+        ).Id();
+        var characterId = (
+            await api.PostJsonAsync(
+                $"/api/v1/worlds/{worldId}/characters",
+                new
+                {
+                    name = "Maren",
+                    description = "A lighthouse keeper.",
+                    firstMessage = "Maren trims the wick.",
+                }
+            )
+        ).Id();
+        var lorebookId = (
+            await api.PostJsonAsync(
+                $"/api/v1/worlds/{worldId}/lorebooks",
+                new
+                {
+                    name = "Shore lore",
+                    entries = new[]
+                    {
+                        new
+                        {
+                            name = "Lamps",
+                            keys = new[] { "lamp" },
+                            content = "The lamps burn whale oil.",
+                        },
+                    },
+                }
+            )
+        ).Id();
+        var adventureId = (
+            await api.PostJsonAsync("/api/v1/adventures", new { worldId, characterIds = new[] { characterId } })
+        ).Id();
         await page.GotoAsync($"/play/{adventureId}");
         await page.Locator("#text").FillAsync("I light the lamp {{tokens:8}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
@@ -89,7 +116,8 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         // Our stylesheet with markup that breaks each rule once, so a sweep that passes means something.
         var page = await browser.OpenAsync(server.BaseAddress);
         await page.GotoAsync("/signin");
-        await page.EvaluateAsync("""
+        await page.EvaluateAsync(
+            """
             () => {
               document.documentElement.removeAttribute("lang");
               document.querySelector("main").insertAdjacentHTML("beforeend", `
@@ -102,7 +130,8 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
               document.getElementById("pale").style.borderColor = "#e4e0da";
               Object.assign(document.querySelector(".status-dot").style, { background: "var(--bad)", width: "1rem", height: "1rem" });
             }
-            """);
+            """
+        );
         var failures = string.Join('\n', await PageAudit.RunAsync(page));
         Assert.Contains("no lang attribute", failures, StringComparison.Ordinal);
         Assert.Contains("2 h1 headings", failures, StringComparison.Ordinal);
@@ -117,7 +146,13 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         await page.Context.CloseAsync();
     }
 
-    private async Task AuditAsync(IPage page, string path, List<string> failures, string? screenshot = null, int expectedStatus = 200)
+    private async Task AuditAsync(
+        IPage page,
+        string path,
+        List<string> failures,
+        string? screenshot = null,
+        int expectedStatus = 200
+    )
     {
         var response = await page.GotoAsync(path);
         Assert.Equal(expectedStatus, response!.Status);
@@ -130,7 +165,11 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebPageSweepTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebPageSweepTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebPageSweepTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebPageSweepTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebPageSweepTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebPageSweepTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebPageSweepTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebPageSweepTests(server, browser),
+        IClassFixture<BrowserFixture>;

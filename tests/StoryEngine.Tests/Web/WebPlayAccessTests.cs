@@ -19,7 +19,8 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         await WebSteps.SignUpAsync(owner);
         var worldId = await WebSteps.CreateWorldAsync(owner, "Mine alone");
         var adventureId = await WebSteps.StartAdventureAsync(owner, worldId);
-        await ServerUnderTest.WaitAsync(server, adventureId, "state.extract", atLeastOne: false); // nothing may change the state under the form
+        // nothing may change the state under the form
+        await ServerUnderTest.WaitAsync(server, adventureId, "state.extract", atLeastOne: false);
         await owner.GotoAsync($"/play/{adventureId}/state");
         await owner.GetByLabel("Time of day").FillAsync("dawn");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
@@ -37,19 +38,29 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         var otherWorld = await WebSteps.CreateWorldAsync(other, "Theirs");
         var otherAdventure = await WebSteps.StartAdventureAsync(other, otherWorld);
         await other.GotoAsync($"/play/{otherAdventure}/state");
-        await other.EvaluateAsync("id => document.getElementById('state-form').action = `/play/${id}/state`", adventureId);
+        await other.EvaluateAsync(
+            "id => document.getElementById('state-form').action = " + "`/play/${id}/state`",
+            adventureId
+        );
         await other.GetByLabel("Time of day").FillAsync("midnight");
         var correction = await other.RunAndWaitForResponseAsync(
-            () => other.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync(), r => r.Request.Method == "POST");
+            () => other.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync(),
+            r => r.Request.Method == "POST"
+        );
         Assert.Equal(404, correction.Status);
         Assert.Equal(events, (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length);
 
         // And a lorebook import aimed at the owner's world.
         await other.GotoAsync($"/worlds/{otherWorld}/lorebooks/import");
-        await other.EvaluateAsync("id => document.getElementById('import-form').action = `/worlds/${id}/lorebooks/import`", worldId);
+        await other.EvaluateAsync(
+            "id => document.getElementById('import-form').action = " + "`/worlds/${id}/lorebooks/import`",
+            worldId
+        );
         await other.GetByLabel("Lorebook file").SetInputFilesAsync(SharedFixtures.Path("lorebooks/st_Eldoria.json"));
         var import = await other.RunAndWaitForResponseAsync(
-            () => other.GetByRole(AriaRole.Button, new() { Name = "Import the lorebook" }).ClickAsync(), r => r.Request.Method == "POST");
+            () => other.GetByRole(AriaRole.Button, new() { Name = "Import the lorebook" }).ClickAsync(),
+            r => r.Request.Method == "POST"
+        );
         Assert.Equal(404, import.Status);
         await owner.GotoAsync($"/worlds/{worldId}");
         await Expect(owner.Locator("#lorebooks-h ~ p.empty")).ToContainTextAsync("No lorebooks yet");
@@ -88,14 +99,19 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         await WebSteps.Turn(page, 1).GetByRole(AriaRole.Button, new() { Name = "Save edit" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved your edit");
         await page.GotoAsync($"/play/{adventureId}");
-        await Expect(WebSteps.Turn(page, 1).Locator(".narration")).ToHaveTextAsync(new Regex("^\\s*The oars dip into black water.\\s*$"));
+        await Expect(WebSteps.Turn(page, 1).Locator(".narration"))
+            .ToHaveTextAsync(new Regex("^\\s*The oars dip " + "into black water.\\s*$"));
         Assert.Contains("TurnEdited", await ServerUnderTest.EventTypesAsync(server, adventureId));
         await page.Context.CloseAsync();
     }
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebPlayAccessTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebPlayAccessTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebPlayAccessTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebPlayAccessTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebPlayAccessTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebPlayAccessTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebPlayAccessTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebPlayAccessTests(server, browser),
+        IClassFixture<BrowserFixture>;

@@ -36,7 +36,8 @@ public sealed class WebSecurityCookieTests
     {
         var cookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToArray() : [];
         return cookies.SingleOrDefault(c => c.StartsWith("storyengine.antiforgery", StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"{(int)response.StatusCode}: no antiforgery cookie in " +
-                string.Join(" | ", cookies));
+            ?? throw new Xunit.Sdk.XunitException(
+                $"{(int)response.StatusCode}: no antiforgery cookie in " + string.Join(" | ", cookies)
+            );
     }
 }

@@ -20,15 +20,27 @@ public abstract class WebSecurityTests(ServerFixture server)
         var (client, username) = await SignUpAsync();
         var before = await WorldCountAsync(username);
 
-        var forged = await client.PostAsync("/library?handler=CreateWorld", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Forged" }));
+        var forged = await client.PostAsync(
+            "/library?handler=CreateWorld",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Forged" })
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
-        Assert.Contains("Reload the page and send the form again", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(
+            "Reload the page and send the form " + "again",
+            await forged.Content.ReadAsStringAsync(),
+            StringComparison.Ordinal
+        );
         Assert.Equal(before, await WorldCountAsync(username));
 
         // The same form with its token goes through, so the refusal above was about the token only.
         var token = await TokenAsync(client, "/library");
-        var real = await client.PostAsync("/library?handler=CreateWorld", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "Real", ["__RequestVerificationToken"] = token }));
+        var real = await client.PostAsync(
+            "/library?handler=CreateWorld",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["name"] = "Real", ["__RequestVerificationToken"] = token }
+            )
+        );
         Assert.Equal(HttpStatusCode.Redirect, real.StatusCode);
         Assert.Equal(before + 1, await WorldCountAsync(username));
     }
@@ -37,23 +49,51 @@ public abstract class WebSecurityTests(ServerFixture server)
     public async Task the_api_key_and_two_factor_forms_without_their_antiforgery_token_are_refused_and_change_nothing()
     {
         var (client, username) = await SignUpAsync();
-        var user = await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None);
+        var user = await server
+            .Services.GetRequiredService<IUserStore>()
+            .FindByUsernameAsync(username, CancellationToken.None);
 
-        var key = await client.PostAsync("/account/api-keys?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "forged", ["scopes"] = "read" }));
-        var twoFactor = await client.PostAsync("/account/two-factor?handler=Begin", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        var key = await client.PostAsync(
+            "/account/api-keys?handler=Create",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "forged", ["scopes"] = "read" })
+        );
+        var twoFactor = await client.PostAsync(
+            "/account/two-factor?handler=Begin",
+            new FormUrlEncodedContent(new Dictionary<string, string>())
+        );
 
         Assert.Equal(HttpStatusCode.BadRequest, key.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, twoFactor.StatusCode);
         Assert.DoesNotContain("se_", await key.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Empty(await server.Services.GetRequiredService<ApiKeyService>().ListAsync(user!.Id, CancellationToken.None));
-        Assert.False((await server.Services.GetRequiredService<TwoFactorService>().StatusAsync(user.Id, CancellationToken.None)).Pending);
+        Assert.Empty(
+            await server.Services.GetRequiredService<ApiKeyService>().ListAsync(user!.Id, CancellationToken.None)
+        );
+        Assert.False(
+            (
+                await server
+                    .Services.GetRequiredService<TwoFactorService>()
+                    .StatusAsync(user.Id, CancellationToken.None)
+            ).Pending
+        );
 
         // With the page's token the same post makes the key, so the refusal was about the token only.
         var token = await TokenAsync(client, "/account/api-keys");
-        var real = await client.PostAsync("/account/api-keys?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "real", ["scopes"] = "read", ["__RequestVerificationToken"] = token }));
+        var real = await client.PostAsync(
+            "/account/api-keys?handler=Create",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string>
+                {
+                    ["name"] = "real",
+                    ["scopes"] = "read",
+                    ["__RequestVerificationToken"] = token,
+                }
+            )
+        );
         Assert.Equal(HttpStatusCode.OK, real.StatusCode);
         Assert.True(real.Headers.CacheControl?.NoStore, "The answer that shows a new key must not be cached.");
-        Assert.Single(await server.Services.GetRequiredService<ApiKeyService>().ListAsync(user.Id, CancellationToken.None));
+        Assert.Single(
+            await server.Services.GetRequiredService<ApiKeyService>().ListAsync(user.Id, CancellationToken.None)
+        );
     }
 
     [Fact]
@@ -61,9 +101,16 @@ public abstract class WebSecurityTests(ServerFixture server)
     {
         using var client = NewClient();
         var username = TestAccounts.NewName("web");
-        var response = await client.PostAsync("/signup", new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["password"] = TestAccounts.Password }));
+        var response = await client.PostAsync(
+            "/signup",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["username"] = username, ["password"] = TestAccounts.Password }
+            )
+        );
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Null(await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None));
+        Assert.Null(
+            await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None)
+        );
     }
 
     [Fact]
@@ -72,7 +119,15 @@ public abstract class WebSecurityTests(ServerFixture server)
         var (client, _) = await SignUpAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/library")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/v1/me")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsync("/api/v1/worlds", new StringContent("{\"name\":\"x\"}", System.Text.Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.Unauthorized,
+            (
+                await client.PostAsync(
+                    "/api/v1/worlds",
+                    new StringContent("{\"name\":\"x\"}", System.Text.Encoding.UTF8, "application/json")
+                )
+            ).StatusCode
+        );
 
         using var account = await server.CreateAccountAsync();
         var library = await account.Client.GetAsync("/library"); // this client follows redirects
@@ -85,10 +140,16 @@ public abstract class WebSecurityTests(ServerFixture server)
         var (client, _) = await SignUpAsync();
         var cookies = client.Cookies.GetCookieHeader(server.BaseAddress);
         var token = await TokenAsync(client, "/library");
-        var signOut = await client.PostAsync("/signout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
+        var signOut = await client.PostAsync(
+            "/signout",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token })
+        );
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
 
-        using var copy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = server.BaseAddress };
+        using var copy = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })
+        {
+            BaseAddress = server.BaseAddress,
+        };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/library");
         request.Headers.Add("Cookie", cookies);
         var response = await copy.SendAsync(request);
@@ -113,7 +174,12 @@ public abstract class WebSecurityTests(ServerFixture server)
     {
         var (client, _) = await SignUpAsync();
         var token = await TokenAsync(client, "/library");
-        var response = await client.PostAsync("/library?handler=CreateWorld", new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "", ["__RequestVerificationToken"] = token }));
+        var response = await client.PostAsync(
+            "/library?handler=CreateWorld",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["name"] = "", ["__RequestVerificationToken"] = token }
+            )
+        );
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("role=\"alert\"", html, StringComparison.Ordinal);
@@ -138,10 +204,17 @@ public abstract class WebSecurityTests(ServerFixture server)
         var client = NewClient();
         var username = TestAccounts.NewName("web");
         var token = await TokenAsync(client, "/signup");
-        var response = await client.PostAsync("/signup", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["username"] = username, ["password"] = TestAccounts.Password, ["__RequestVerificationToken"] = token,
-        }));
+        var response = await client.PostAsync(
+            "/signup",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string>
+                {
+                    ["username"] = username,
+                    ["password"] = TestAccounts.Password,
+                    ["__RequestVerificationToken"] = token,
+                }
+            )
+        );
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return (client, username);
     }
@@ -152,8 +225,12 @@ public abstract class WebSecurityTests(ServerFixture server)
 
     private async Task<int> WorldCountAsync(string username)
     {
-        var user = await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, CancellationToken.None);
-        var page = await server.Services.GetRequiredService<ResourceService<World>>().ListAsync(new(user!.Id, null), ListQuery.From(200, null, null, null), CancellationToken.None);
+        var user = await server
+            .Services.GetRequiredService<IUserStore>()
+            .FindByUsernameAsync(username, CancellationToken.None);
+        var page = await server
+            .Services.GetRequiredService<ResourceService<World>>()
+            .ListAsync(new(user!.Id, null), ListQuery.From(200, null, null, null), CancellationToken.None);
         return page.Items.Count;
     }
 }

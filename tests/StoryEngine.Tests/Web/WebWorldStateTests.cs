@@ -9,23 +9,70 @@ namespace StoryEngine.Tests.Web;
 /// <summary>
 /// The play view's world-state panel and its corrections, in a real browser: the utility model (the scripted backend's
 /// structured answer for a marker in the action) reports what a turn changed, a background job records it, and the
-/// panel shows it without a reload; the player corrects it with a form that works without JavaScript, recorded as an event.
+/// panel shows it without a reload; the player corrects it with a form that works without JavaScript, recorded as an
+/// event.
 /// </summary>
 public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture browser)
 {
     private readonly string _marker = "wsweb" + Guid.NewGuid().ToString("N")[..10];
 
     private static string Change(string? timeOfDay, string[] newCharacters, object[] characters, object[] quests) =>
-        JsonSerializer.Serialize(new { timeOfDay, newCharacters, characters, quests });
+        JsonSerializer.Serialize(
+            new
+            {
+                timeOfDay,
+                newCharacters,
+                characters,
+                quests,
+            }
+        );
 
-    private static object Character(string name, string? location = null, string? health = null, string[]? addItems = null, string[]? addConditions = null,
-        object[]? relationships = null) =>
-        new { name, location, health, addConditions = addConditions ?? [], removeConditions = Array.Empty<string>(), addItems = addItems ?? [], removeItems = Array.Empty<string>(), relationships = relationships ?? [] };
+    private static object Character(
+        string name,
+        string? location = null,
+        string? health = null,
+        string[]? addItems = null,
+        string[]? addConditions = null,
+        object[]? relationships = null
+    ) =>
+        new
+        {
+            name,
+            location,
+            health,
+            addConditions = addConditions ?? [],
+            removeConditions = Array.Empty<string>(),
+            addItems = addItems ?? [],
+            removeItems = Array.Empty<string>(),
+            relationships = relationships ?? [],
+        };
 
-    private async Task ScriptLighthouseAsync(string marker) => (await ScriptedBackend.InstanceAsync()).ScriptStructured(marker, Change("dusk", ["Maren", "Old Tom"],
-        [Character("Maren", "the lighthouse", addItems: ["brass key", "storm lantern"], addConditions: ["soaked"], relationships: [new { with = "Old Tom", attitude = "distrusts" }]),
-         Character("Old Tom", "the pier", health: "limping")],
-        [new { name = "Find the keeper", status = "active", notes = (string?)"The light went out." }]));
+    private async Task ScriptLighthouseAsync(string marker) =>
+        (await ScriptedBackend.InstanceAsync()).ScriptStructured(
+            marker,
+            Change(
+                "dusk",
+                ["Maren", "Old Tom"],
+                [
+                    Character(
+                        "Maren",
+                        "the lighthouse",
+                        addItems: ["brass key", "storm lantern"],
+                        addConditions: ["soaked"],
+                        relationships: [new { with = "Old Tom", attitude = "distrusts" }]
+                    ),
+                    Character("Old Tom", "the pier", health: "limping"),
+                ],
+                [
+                    new
+                    {
+                        name = "Find the keeper",
+                        status = "active",
+                        notes = (string?)"The light went out.",
+                    },
+                ]
+            )
+        );
 
     [Fact]
     public async Task the_panel_shows_what_a_turn_changed_once_it_has_been_read()
@@ -39,7 +86,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await Expect(panel).ToContainTextAsync("Nothing is tracked yet");
 
         await ScriptLighthouseAsync(_marker);
-        await page.Locator("#text").FillAsync($"I climb to the lighthouse ({_marker}) {{{{tokens:30}}}}{{{{delay:20}}}}");
+        await page.Locator("#text")
+            .FillAsync($"I climb to the lighthouse ({_marker}) " + $"{{{{tokens:30}}}}{{{{delay:20}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part30");
 
@@ -125,7 +173,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await maren.GetByLabel("Feelings toward others").FillAsync("The Harbourmaster: owes a debt to");
         await maren.GetByLabel("Where they are").FillAsync("the cellar");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("'The Harbourmaster' is not another character in this state");
+        await Expect(page.GetByRole(AriaRole.Alert))
+            .ToContainTextAsync("'The Harbourmaster' is not another " + "character in this state");
         await Expect(maren.GetByLabel("Where they are")).ToHaveValueAsync("the cellar"); // what was typed is kept
         await maren.GetByLabel("Feelings toward others").FillAsync("just grumpy");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
@@ -173,15 +222,23 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
 
     private static async Task AssertNoSidewaysScrollAsync(IPage page)
     {
-        var (scroll, client) = (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"), await page.EvaluateAsync<int>("() => document.documentElement.clientWidth"));
+        var (scroll, client) = (
+            await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth"),
+            await page.EvaluateAsync<int>("() => document.documentElement.clientWidth")
+        );
         Assert.True(scroll <= client, $"{page.Url} is {scroll} px wide on a {client} px screen.");
     }
 
-    private Task ScreenshotAsync(IPage page, string name) => server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
+    private Task ScreenshotAsync(IPage page, string name) =>
+        server.Engine == "sqlite" ? BrowserFixture.ScreenshotAsync(page, name) : Task.CompletedTask;
 }
 
 [Collection(SqliteCollection.Name)]
-public sealed class WebWorldStateTests_Sqlite(SqliteServerFixture server, BrowserFixture browser) : WebWorldStateTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebWorldStateTests_Sqlite(SqliteServerFixture server, BrowserFixture browser)
+    : WebWorldStateTests(server, browser),
+        IClassFixture<BrowserFixture>;
 
 [Collection(PostgresCollection.Name)]
-public sealed class WebWorldStateTests_Postgres(PostgresServerFixture server, BrowserFixture browser) : WebWorldStateTests(server, browser), IClassFixture<BrowserFixture>;
+public sealed class WebWorldStateTests_Postgres(PostgresServerFixture server, BrowserFixture browser)
+    : WebWorldStateTests(server, browser),
+        IClassFixture<BrowserFixture>;

@@ -1,7 +1,13 @@
 namespace StoryEngine.Core.Lore.Activation;
 
 /// <summary>The lore entries one narration's prompt held: what later turns read back for sticky and cooldown.</summary>
-public sealed record LoreActivationRecord(string AdventureId, string TurnId, int Alternative, int TurnNumber, IReadOnlyList<LoreFiredRef> Entries);
+public sealed record LoreActivationRecord(
+    string AdventureId,
+    string TurnId,
+    int Alternative,
+    int TurnNumber,
+    IReadOnlyList<LoreFiredRef> Entries
+);
 
 /// <summary>
 /// Per-narration activation records (docs/adr/0015-lore-activation-records.md). Rows are never rewritten except when
@@ -12,6 +18,12 @@ public interface ILoreActivationLog
 {
     Task SaveAsync(LoreActivationRecord record, CancellationToken cancellationToken);
 
-    /// <summary>Every narration's record for turns numbered from <paramref name="fromTurnNumber"/> to below <paramref name="beforeTurnNumber"/>.</summary>
-    Task<IReadOnlyList<LoreActivationRecord>> ListAsync(string adventureId, int fromTurnNumber, int beforeTurnNumber, CancellationToken cancellationToken);
+    /// <summary>Every narration's record for turns numbered from <paramref name="fromTurnNumber"/> to below <paramref
+    /// name="beforeTurnNumber"/>.</summary>
+    Task<IReadOnlyList<LoreActivationRecord>> ListAsync(
+        string adventureId,
+        int fromTurnNumber,
+        int beforeTurnNumber,
+        CancellationToken cancellationToken
+    );
 }

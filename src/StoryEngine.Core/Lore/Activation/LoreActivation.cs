@@ -21,7 +21,8 @@ public static class LoreActivation
         return new Run(request, indexes).Execute();
     }
 
-    /// <summary>A trigger found for an entry: how it would fire, before probability, timers and budget have their say.</summary>
+    /// <summary>A trigger found for an entry: how it would fire, before probability, timers and budget have their
+    /// say.</summary>
     private sealed record Trigger(int Book, int Entry, string Reason, string? Key, int? TurnNumber, string Where);
 
     private sealed record Kept(Trigger Trigger, string Text, int Tokens);
@@ -73,7 +74,17 @@ public static class LoreActivation
                 if (added.Count > 0)
                 {
                     var text = ScanText.Build(added.Select(k => Entry(k.Trigger).Entry.Content).ToArray());
-                    _recursion.Add((text, [.. _books.Select((b, i) => open[i] ? KeyHits.Scan(b, text, text.Text.Length, _warnings) : null)], added));
+                    _recursion.Add(
+                        (
+                            text,
+                            [
+                                .. _books.Select(
+                                    (b, i) => open[i] ? KeyHits.Scan(b, text, text.Text.Length, _warnings) : null
+                                ),
+                            ],
+                            added
+                        )
+                    );
                 }
                 else if (!Pending(level))
                 {
@@ -101,12 +112,22 @@ public static class LoreActivation
                     if (_timers.StuckSince(book.Source.Id, entry) is { } since)
                     {
                         _done[b][i] = true; // sticky: no keys, no roll; it is in until its turns run out
-                        triggers.Add(new Trigger(b, i, LoreReasons.Sticky, null, since, $"fired in turn {since} and sticks for {entry.Sticky} turns"));
+                        triggers.Add(
+                            new Trigger(
+                                b,
+                                i,
+                                LoreReasons.Sticky,
+                                null,
+                                since,
+                                $"fired in turn {since} and " + $"sticks for {entry.Sticky} turns"
+                            )
+                        );
                         continue;
                     }
-                    var trigger = entry.Constant
-                        ? new Trigger(b, i, LoreReasons.Constant, null, null, "constant entry")
-                        : entry.DelayUntilRecursion > 0 ? null : MatchChat(b, i);
+                    var trigger =
+                        entry.Constant ? new Trigger(b, i, LoreReasons.Constant, null, null, "constant entry")
+                        : entry.DelayUntilRecursion > 0 ? null
+                        : MatchChat(b, i);
                     if (trigger is not null)
                     {
                         _done[b][i] = true;
@@ -150,14 +171,19 @@ public static class LoreActivation
             return triggers;
         }
 
-        /// <summary>Entries waiting for a recursion level they have not reached yet keep the passes going (SillyTavern's delayed levels).</summary>
+        /// <summary>Entries waiting for a recursion level they have not reached yet keep the passes going
+        /// (SillyTavern's delayed levels).</summary>
         private bool Pending(int level)
         {
             for (var b = 0; b < _books.Length; b++)
             {
                 for (var i = 0; i < _books[b].Entries.Count; i++)
                 {
-                    if (!_done[b][i] && _books[b].Entries[i] is { CanBeTriggeredByRecursion: true, Entry.DelayUntilRecursion: var d } && d >= level)
+                    if (
+                        !_done[b][i]
+                        && _books[b].Entries[i] is { CanBeTriggeredByRecursion: true, Entry.DelayUntilRecursion: var d }
+                        && d >= level
+                    )
                     {
                         return true;
                     }
@@ -177,12 +203,19 @@ public static class LoreActivation
                 return null;
             }
             var segment = _chat.Segments[_chat.SegmentAt(position)];
-            return new Trigger(b, i, LoreReasons.Key, key, segment.TurnNumber, segment.Part switch
-            {
-                "action" => $"the action of turn {segment.TurnNumber}",
-                "player" => $"the player's move in turn {segment.TurnNumber}",
-                _ => $"the narration of turn {segment.TurnNumber}",
-            });
+            return new Trigger(
+                b,
+                i,
+                LoreReasons.Key,
+                key,
+                segment.TurnNumber,
+                segment.Part switch
+                {
+                    "action" => $"the action of turn {segment.TurnNumber}",
+                    "player" => $"the player's move in turn {segment.TurnNumber}",
+                    _ => $"the narration of turn {segment.TurnNumber}",
+                }
+            );
         }
 
         private Trigger? MatchRecursion(int b, int i, int level)
@@ -191,7 +224,11 @@ public static class LoreActivation
             // Delayed entries (delayUntilRecursion) also match the recent turns, only later than the others.
             if (indexed.Entry.DelayUntilRecursion > 0 && MatchChat(b, i) is { } delayed)
             {
-                return delayed with { Where = $"{delayed.Where} (delayed until recursion level {indexed.Entry.DelayUntilRecursion})" };
+                return delayed with
+                {
+                    Where =
+                        $"{delayed.Where} (delayed until recursion level " + $"{indexed.Entry.DelayUntilRecursion})",
+                };
             }
             var limit = _chat.End(indexed.Depth);
             for (var pass = 0; pass < _recursion.Count && pass < level; pass++)
@@ -211,8 +248,15 @@ public static class LoreActivation
                 }
                 var source = _recursion[pass].Sources[_recursion[pass].Text.SegmentAt(position)];
                 var from = Entry(source.Trigger);
-                return new Trigger(b, i, LoreReasons.Recursion, key, null,
-                    $"the content of {from.Entry.Label} in \"{_books[source.Trigger.Book].Source.Book.Name}\" (recursion level {pass + 1})");
+                return new Trigger(
+                    b,
+                    i,
+                    LoreReasons.Recursion,
+                    key,
+                    null,
+                    $"the content of {from.Entry.Label} in \"{_books[source.Trigger.Book].Source.Book.Name}\" "
+                        + $"(recursion level {pass + 1})"
+                );
             }
             return null;
         }
@@ -233,7 +277,8 @@ public static class LoreActivation
             return (best, at);
         }
 
-        /// <summary>The entry's secondary logic, where a key counts as present in the recent turns it scans or in any recursion text so far.</summary>
+        /// <summary>The entry's secondary logic, where a key counts as present in the recent turns it scans or in any
+        /// recursion text so far.</summary>
         private bool SecondaryHolds(int b, IndexedEntry indexed, int limit, int level)
         {
             if (indexed.Secondary.Length == 0)
@@ -274,7 +319,8 @@ public static class LoreActivation
             return false;
         }
 
-        /// <summary>Timers and the probability roll; an entry stopped here is reported, never silently dropped.</summary>
+        /// <summary>Timers and the probability roll; an entry stopped here is reported, never silently
+        /// dropped.</summary>
         private bool Allowed(Trigger trigger)
         {
             var book = _books[trigger.Book];
@@ -289,7 +335,11 @@ public static class LoreActivation
                 var roll = LoreDice.Roll(_request.AdventureId, _request.TurnNumber, book.Source.Id, entry.Id);
                 if (roll >= entry.Probability)
                 {
-                    NotFired(trigger, LoreReasons.Probability, $"{entry.Probability}% chance; this turn rolled {roll} (the same on a retry)");
+                    NotFired(
+                        trigger,
+                        LoreReasons.Probability,
+                        $"{entry.Probability}% chance; this turn rolled " + $"{roll} (the same on a retry)"
+                    );
                     return false;
                 }
             }
@@ -304,12 +354,18 @@ public static class LoreActivation
         private List<Kept> Admit(List<Trigger> triggers)
         {
             var added = new List<Kept>();
-            foreach (var trigger in triggers
-                         .OrderBy(t => t.Reason == LoreReasons.Constant ? 0 : t.Reason == LoreReasons.Sticky ? 1 : 2)
-                         .ThenByDescending(t => Entry(t).Entry.Priority ?? Entry(t).Entry.InsertionOrder)
-                         .ThenBy(t => Entry(t).Entry.InsertionOrder)
-                         .ThenBy(t => t.Book)
-                         .ThenBy(t => Entry(t).Entry.Id))
+            foreach (
+                var trigger in triggers
+                    .OrderBy(t =>
+                        t.Reason == LoreReasons.Constant ? 0
+                        : t.Reason == LoreReasons.Sticky ? 1
+                        : 2
+                    )
+                    .ThenByDescending(t => Entry(t).Entry.Priority ?? Entry(t).Entry.InsertionOrder)
+                    .ThenBy(t => Entry(t).Entry.InsertionOrder)
+                    .ThenBy(t => t.Book)
+                    .ThenBy(t => Entry(t).Entry.Id)
+            )
             {
                 var book = _books[trigger.Book];
                 var entry = Entry(trigger).Entry;
@@ -332,11 +388,15 @@ public static class LoreActivation
                     var left = overBook
                         ? $"\"{book.Source.Book.Name}\" has {own - _used[trigger.Book]} of {own} left (its own budget)"
                         : $"lore has {_request.Budget - _usedTotal} of {_request.Budget} left (the lore budget, "
-                          + "a share of the prompt)";
-                    NotFired(trigger, LoreReasons.Budget, first
-                        ? $"needs {tokens} tokens but {left}; entries of higher priority came first"
-                        : "lore is over budget; lower-priority entries are cut after the first that does not fit "
-                          + $"(priority {entry.Priority ?? entry.InsertionOrder})");
+                            + "a share of the prompt)";
+                    NotFired(
+                        trigger,
+                        LoreReasons.Budget,
+                        first
+                            ? $"needs {tokens} tokens but {left}; entries of higher priority came first"
+                            : "lore is over budget; lower-priority entries are cut after the first that does not fit "
+                                + $"(priority {entry.Priority ?? entry.InsertionOrder})"
+                    );
                     continue;
                 }
                 _used[trigger.Book] += tokens;
@@ -358,33 +418,63 @@ public static class LoreActivation
                 .ThenBy(k => k.Trigger.Book)
                 .ThenBy(k => Entry(k.Trigger).Entry.Id)
                 .ToList();
-            var fired = placed.Select(k =>
-            {
-                var book = _books[k.Trigger.Book];
-                var entry = Entry(k.Trigger).Entry;
-                return new LoreFired(book.Source.Id, book.Source.Book.Name, entry.Id, entry.Label, k.Trigger.Reason, k.Trigger.Key,
-                    k.Trigger.TurnNumber, k.Trigger.Where, k.Tokens, entry.Constant ? "constant lore" : "triggered lore");
-            }).ToList();
-            ActivatedLore Lore(Kept k) => new(_books[k.Trigger.Book].Source.Id, Entry(k.Trigger).Entry.Id, k.Text, k.Tokens, k.Trigger.Reason == LoreReasons.Sticky);
+            var fired = placed
+                .Select(k =>
+                {
+                    var book = _books[k.Trigger.Book];
+                    var entry = Entry(k.Trigger).Entry;
+                    return new LoreFired(
+                        book.Source.Id,
+                        book.Source.Book.Name,
+                        entry.Id,
+                        entry.Label,
+                        k.Trigger.Reason,
+                        k.Trigger.Key,
+                        k.Trigger.TurnNumber,
+                        k.Trigger.Where,
+                        k.Tokens,
+                        entry.Constant ? "constant lore" : "triggered lore"
+                    );
+                })
+                .ToList();
+            ActivatedLore Lore(Kept k) =>
+                new(
+                    _books[k.Trigger.Book].Source.Id,
+                    Entry(k.Trigger).Entry.Id,
+                    k.Text,
+                    k.Tokens,
+                    k.Trigger.Reason == LoreReasons.Sticky
+                );
             return new LoreActivationResult(
                 [.. placed.Where(k => Entry(k.Trigger).Entry.Constant).Select(Lore)],
                 [.. placed.Where(k => !Entry(k.Trigger).Entry.Constant).Select(Lore)],
-                new LoreReport(fired, _notFired, _warnings.Distinct().ToList()));
+                new LoreReport(fired, _notFired, _warnings.Distinct().ToList())
+            );
         }
 
         private void NotFired(Trigger trigger, string reason, string detail)
         {
             var book = _books[trigger.Book];
             var entry = Entry(trigger).Entry;
-            _notFired.Add(new LoreNotFired(book.Source.Id, book.Source.Book.Name, entry.Id, entry.Label, reason, $"{detail}; it matched as {Describe(trigger)}"));
+            _notFired.Add(
+                new LoreNotFired(
+                    book.Source.Id,
+                    book.Source.Book.Name,
+                    entry.Id,
+                    entry.Label,
+                    reason,
+                    $"{detail}; it matched as {Describe(trigger)}"
+                )
+            );
         }
 
-        private static string Describe(Trigger trigger) => trigger.Reason switch
-        {
-            LoreReasons.Constant => "a constant entry",
-            LoreReasons.Sticky => "a sticky entry",
-            _ => $"key \"{trigger.Key}\" in {trigger.Where}",
-        };
+        private static string Describe(Trigger trigger) =>
+            trigger.Reason switch
+            {
+                LoreReasons.Constant => "a constant entry",
+                LoreReasons.Sticky => "a sticky entry",
+                _ => $"key \"{trigger.Key}\" in {trigger.Where}",
+            };
 
         private IndexedEntry Entry(Trigger trigger) => _books[trigger.Book].Entries[trigger.Entry];
     }

@@ -50,14 +50,26 @@ internal sealed class LoreBookIndex
                     regexKeys.Add(key);
                     try
                     {
-                        // Compiled to IL once per book version: the scan then runs it every turn over up to the whole scan depth.
-                        regexes.Add(LoreKeys.Compile(key) is { } parsed ? new Regex(parsed.ToString(), parsed.Options | RegexOptions.Compiled, parsed.MatchTimeout) : null);
+                        // Compiled to IL once per book version: the scan then runs it every turn over up to the whole
+                        // scan depth.
+                        regexes.Add(
+                            LoreKeys.Compile(key) is { } parsed
+                                ? new Regex(
+                                    parsed.ToString(),
+                                    parsed.Options | RegexOptions.Compiled,
+                                    parsed.MatchTimeout
+                                )
+                                : null
+                        );
                     }
                     catch (ArgumentException e)
                     {
                         // Validation refuses such keys on write; one stored before that rule existed never matches.
                         regexes.Add(null);
-                        problems.Add($"Book \"{source.Book.Name}\": key {key} is not a valid regular expression ({e.Message}); it never matches.");
+                        problems.Add(
+                            $"Book \"{source.Book.Name}\": key {key} is not a valid regular expression "
+                                + $"({e.Message}); it never matches."
+                        );
                     }
                 }
                 return new KeyRef(key, IsRegex: true, r, 0);
@@ -81,17 +93,28 @@ internal sealed class LoreBookIndex
         {
             var caseSensitive = entry.CaseSensitive ?? false;
             var wholeWords = entry.MatchWholeWords ?? false;
-            var primary = entry.Keys.Select(k => Compile(k ?? "", caseSensitive, wholeWords)).Where(k => !k.IsNever).ToArray();
-            var secondary = entry.SecondaryKeys.Select(k => Compile(k ?? "", caseSensitive, wholeWords)).Where(k => !k.IsNever).ToArray();
-            entries.Add(new IndexedEntry(
-                entry,
-                primary,
-                // A selective entry whose secondary keys are all empty behaves as if it were not selective.
-                entry.Selective ? secondary : [],
-                Math.Max(0, entry.ScanDepth ?? source.Book.ScanDepth ?? DefaultScanDepth),
-                Narration.PromptText.Clean(entry.Content),
-                CanBeTriggeredByRecursion: bookRecursion && !entry.ExcludeRecursion,
-                TriggersRecursion: bookRecursion && !entry.PreventRecursion));
+            var primary = entry
+                .Keys.Select(k => Compile(k ?? "", caseSensitive, wholeWords))
+                .Where(k => !k.IsNever)
+                .ToArray();
+            var secondary = entry
+                .SecondaryKeys.Select(k => Compile(k ?? "", caseSensitive, wholeWords))
+                .Where(k => !k.IsNever)
+                .ToArray();
+            entries.Add(
+                new IndexedEntry(
+                    entry,
+                    primary,
+                    // A selective entry whose secondary keys are all empty behaves as if it were not selective.
+                    entry.Selective
+                        ? secondary
+                        : [],
+                    Math.Max(0, entry.ScanDepth ?? source.Book.ScanDepth ?? DefaultScanDepth),
+                    Narration.PromptText.Clean(entry.Content),
+                    CanBeTriggeredByRecursion: bookRecursion && !entry.ExcludeRecursion,
+                    TriggersRecursion: bookRecursion && !entry.PreventRecursion
+                )
+            );
         }
         Entries = entries;
         Needles = [.. needles];
@@ -104,8 +127,12 @@ internal sealed class LoreBookIndex
         NeededSlots = Modes.Sum(m => System.Numerics.BitOperations.PopCount((uint)m));
         LowerNeedles = [.. Needles.Select(n => n.ToLowerInvariant())];
         var indexed = LowerNeedles.Select((n, i) => (Needle: n, Index: i)).ToArray();
-        ByFour = new PrefixTable(indexed.Where(p => p.Needle.Length >= 4).Select(p => (PrefixTable.Pack(p.Needle, 4), p.Index)));
-        ByThree = new PrefixTable(indexed.Where(p => p.Needle.Length == 3).Select(p => (PrefixTable.Pack(p.Needle, 3), p.Index)));
+        ByFour = new PrefixTable(
+            indexed.Where(p => p.Needle.Length >= 4).Select(p => (PrefixTable.Pack(p.Needle, 4), p.Index))
+        );
+        ByThree = new PrefixTable(
+            indexed.Where(p => p.Needle.Length == 3).Select(p => (PrefixTable.Pack(p.Needle, 3), p.Index))
+        );
         ShortNeedles = [.. LowerNeedles.Select((n, i) => (n, i)).Where(p => p.n.Length < 3).Select(p => p.i)];
     }
 
@@ -129,7 +156,9 @@ internal sealed class LoreBookIndex
     /// <summary>Whether any entry can be activated by recursion; a book without one is never scanned for it.</summary>
     public bool HasRecursionTargets { get; }
     public int NeededSlots { get; }
-    /// <summary>The needles in lower case (<see cref="string.ToLowerInvariant()"/> keeps every character's position).</summary>
+
+    /// <summary>The needles in lower case (<see cref="string.ToLowerInvariant()"/> keeps every character's
+    /// position).</summary>
     public string[] LowerNeedles { get; }
 
     /// <summary>Needles of one or two characters, searched for one by one (rare: most keys are names).</summary>
@@ -139,7 +168,8 @@ internal sealed class LoreBookIndex
     public static LoreBookIndex Build(LoreBook book) => new(book);
 }
 
-/// <summary>A key of an entry: an index into the book's needles (with the mode to match it in) or its regexes.</summary>
+/// <summary>A key of an entry: an index into the book's needles (with the mode to match it in) or its
+/// regexes.</summary>
 internal readonly record struct KeyRef(string Text, bool IsRegex, int Index, int Mode)
 {
     public static readonly KeyRef Never = new("", false, -1, 0);
@@ -147,7 +177,8 @@ internal readonly record struct KeyRef(string Text, bool IsRegex, int Index, int
     public bool IsNever => Index < 0;
 }
 
-/// <summary>An entry with its keys compiled, its settings resolved against its book's, and its prompt text cleaned.</summary>
+/// <summary>An entry with its keys compiled, its settings resolved against its book's, and its prompt text
+/// cleaned.</summary>
 internal sealed record IndexedEntry(
     LoreEntry Entry,
     KeyRef[] Primary,
@@ -155,4 +186,5 @@ internal sealed record IndexedEntry(
     int Depth,
     string Text,
     bool CanBeTriggeredByRecursion,
-    bool TriggersRecursion);
+    bool TriggersRecursion
+);

@@ -24,7 +24,10 @@ public static class LoreDice
     private static void Mix(ref ulong hash, string text)
     {
         Span<byte> buffer = stackalloc byte[256];
-        var bytes = Encoding.UTF8.GetByteCount(text) <= buffer.Length ? buffer[..Encoding.UTF8.GetBytes(text, buffer)] : Encoding.UTF8.GetBytes(text);
+        var bytes =
+            Encoding.UTF8.GetByteCount(text) <= buffer.Length
+                ? buffer[..Encoding.UTF8.GetBytes(text, buffer)]
+                : Encoding.UTF8.GetBytes(text);
         foreach (var b in bytes)
         {
             hash = (hash ^ b) * 1099511628211UL;

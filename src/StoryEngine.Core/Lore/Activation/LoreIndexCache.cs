@@ -16,9 +16,14 @@ public sealed class LoreIndexCache(int capacity = LoreIndexCache.DefaultCapacity
     private readonly Lock _lock = new();
     private long _clock;
 
-    public int Capacity { get; } = capacity > 0
-        ? capacity
-        : throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The cache must hold at least one book.");
+    public int Capacity { get; } =
+        capacity > 0
+            ? capacity
+            : throw new ArgumentOutOfRangeException(
+                nameof(capacity),
+                capacity,
+                "The cache must hold at least one book."
+            );
 
     /// <summary>How many books are compiled and held now.</summary>
     public int Count

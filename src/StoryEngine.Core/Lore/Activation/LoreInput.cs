@@ -14,7 +14,8 @@ public sealed record LoreInput(
     int TurnNumber,
     IReadOnlyList<LoreBook> Books,
     IReadOnlyList<TurnRecord> RecentTurns,
-    IReadOnlyList<LoreHistoryTurn> History)
+    IReadOnlyList<LoreHistoryTurn> History
+)
 {
     /// <summary>
     /// The activation request for <paramref name="action"/>. Depth counts messages, as SillyTavern's scan depth does
@@ -36,6 +37,14 @@ public sealed record LoreInput(
             }
         }
         return new LoreActivationRequest(
-            AdventureId, TurnNumber, Books, segments, History, RecentTurns.Count, budget, countTokens);
+            AdventureId,
+            TurnNumber,
+            Books,
+            segments,
+            History,
+            RecentTurns.Count,
+            budget,
+            countTokens
+        );
     }
 }

@@ -4,7 +4,11 @@ namespace StoryEngine.Core.Lore.Activation;
 /// Why the lore in a prompt is there, for the context inspector: every entry that fired and how, and every entry that
 /// would have fired but did not (cut for budget, lost its probability roll, cooling down, delayed).
 /// </summary>
-public sealed record LoreReport(IReadOnlyList<LoreFired> Fired, IReadOnlyList<LoreNotFired> NotFired, IReadOnlyList<string> Warnings)
+public sealed record LoreReport(
+    IReadOnlyList<LoreFired> Fired,
+    IReadOnlyList<LoreNotFired> NotFired,
+    IReadOnlyList<string> Warnings
+)
 {
     public static readonly LoreReport Empty = new([], [], []);
 
@@ -31,7 +35,8 @@ public static class LoreReasons
 /// <param name="Key">The primary key that matched (for <c>key</c> and <c>recursion</c>).</param>
 /// <param name="TurnNumber">The turn whose text held the key, or in which a sticky entry first fired.</param>
 /// <param name="Where">In words: which message, or which entry's content for recursion.</param>
-/// <param name="Placement"><c>constant lore</c> (the stable prefix) or <c>triggered lore</c> (the volatile block).</param>
+/// <param name="Placement"><c>constant lore</c> (the stable prefix) or <c>triggered lore</c> (the volatile
+/// block).</param>
 public sealed record LoreFired(
     string BookId,
     string Book,
@@ -42,7 +47,8 @@ public sealed record LoreFired(
     int? TurnNumber,
     string Where,
     int Tokens,
-    string Placement);
+    string Placement
+);
 
 /// <summary>An entry that matched (or is constant) but is not in the prompt.</summary>
 /// <param name="Reason"><c>budget</c>, <c>probability</c>, <c>cooldown</c> or <c>delay</c>.</param>

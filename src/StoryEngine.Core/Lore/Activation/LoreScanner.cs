@@ -31,12 +31,12 @@ internal sealed class ScanText
     /// globalization the runtime lowers one character at a time, which was an eighth of an activation.
     /// </summary>
     internal static string ToLower(string text) => string.Create(text.Length, text, static (lower, text) =>
-    {
-        if (System.Text.Ascii.ToLower(text, lower, out var done) != System.Buffers.OperationStatus.Done)
         {
-            text.AsSpan(done).ToLowerInvariant(lower[done..]);
-        }
-    });
+            if (System.Text.Ascii.ToLower(text, lower, out var done) != System.Buffers.OperationStatus.Done)
+            {
+                text.AsSpan(done).ToLowerInvariant(lower[done..]);
+            }
+        });
 
     private string? _lower;
 
@@ -86,7 +86,13 @@ internal sealed class ScanText
 
     /// <summary>Recursion text: the content of entries that fired, one segment each (their depth is unused).</summary>
     public static ScanText Build(IReadOnlyList<string> contents) =>
-        Build(contents.Select((c, i) => new ScanSegment(0, 0, i.ToString(System.Globalization.CultureInfo.InvariantCulture), c)).ToArray());
+        Build(
+            contents
+                .Select(
+                    (c, i) => new ScanSegment(0, 0, i.ToString(System.Globalization.CultureInfo.InvariantCulture), c)
+                )
+                .ToArray()
+        );
 
     /// <summary>Where the text seen at scan depth <paramref name="depth"/> ends.</summary>
     public int End(int depth) => depth <= 0 ? 0 : _depthEnds[Math.Min(depth, _depthEnds.Length - 1)];
@@ -129,7 +135,8 @@ internal sealed class KeyHits
     /// <summary>The first position of <paramref name="key"/>, or <see cref="None"/>.</summary>
     public int First(KeyRef key) => key.IsRegex ? Regex(key.Index) : _needles[key.Index * 4 + key.Mode];
 
-    /// <summary>A regex key's first match; one that runs past <see cref="LoreKeys.MatchTimeout"/> counts as none and is reported.</summary>
+    /// <summary>A regex key's first match; one that runs past <see cref="LoreKeys.MatchTimeout"/> counts as none and is
+    /// reported.</summary>
     private int Regex(int r)
     {
         if (_regexes[r] != NotRun)
@@ -149,7 +156,10 @@ internal sealed class KeyHits
             }
             catch (RegexMatchTimeoutException)
             {
-                _warnings.Add($"Book \"{_index.Source.Book.Name}\": key {_index.RegexKeys[r]} took longer than {LoreKeys.MatchTimeout.TotalMilliseconds} ms and counted as not matching.");
+                _warnings.Add(
+                    $"Book \"{_index.Source.Book.Name}\": key {_index.RegexKeys[r]} took longer than "
+                        + $"{LoreKeys.MatchTimeout.TotalMilliseconds} ms and counted as not matching."
+                );
             }
         }
         return _regexes[r];
@@ -193,7 +203,7 @@ internal sealed class KeyHits
             }
             foreach (var n in index.ShortNeedles)
             {
-                for (var at = 0; at < lower.Length;)
+                for (var at = 0; at < lower.Length; )
                 {
                     var found = lower[at..].IndexOf(index.LowerNeedles[n], StringComparison.Ordinal);
                     if (found < 0)
@@ -208,8 +218,16 @@ internal sealed class KeyHits
         return new KeyHits(index, text, limit, warnings, needles);
     }
 
-    /// <summary>Records needle <paramref name="n"/> at <paramref name="p"/> in each mode it is wanted in and is met; returns how many were new.</summary>
-    private static int Record(LoreBookIndex index, int n, ReadOnlySpan<char> text, ReadOnlySpan<char> lower, int p, int[] first)
+    /// <summary>Records needle <paramref name="n"/> at <paramref name="p"/> in each mode it is wanted in and is met;
+    /// returns how many were new.</summary>
+    private static int Record(
+        LoreBookIndex index,
+        int n,
+        ReadOnlySpan<char> text,
+        ReadOnlySpan<char> lower,
+        int p,
+        int[] first
+    )
     {
         var needle = index.Needles[n];
         if (p + needle.Length > text.Length || !lower.Slice(p, needle.Length).SequenceEqual(index.LowerNeedles[n]))

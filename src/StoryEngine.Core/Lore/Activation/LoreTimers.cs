@@ -35,15 +35,27 @@ internal sealed class LoreTimers
     /// <summary>Why the entry may not fire now, or null when it may.</summary>
     public (string Reason, string Detail)? Blocked(string bookId, LoreEntry entry)
     {
-        if (entry.Cooldown is > 0 && _lastFresh.TryGetValue((bookId, entry.Id), out var last)
-            && last.Distance <= (entry.Sticky ?? 0) + entry.Cooldown)
+        if (
+            entry.Cooldown is > 0
+            && _lastFresh.TryGetValue((bookId, entry.Id), out var last)
+            && last.Distance <= (entry.Sticky ?? 0) + entry.Cooldown
+        )
         {
             var left = (entry.Sticky ?? 0) + entry.Cooldown.Value - last.Distance + 1;
-            return (LoreReasons.Cooldown, $"fired in turn {last.TurnNumber}; cooldown of {entry.Cooldown} turns{(entry.Sticky is > 0 ? $" after {entry.Sticky} sticky turns" : "")}, so it can fire again in {left} turn{(left == 1 ? "" : "s")}");
+            return (
+                LoreReasons.Cooldown,
+                $"fired in turn {last.TurnNumber}; cooldown of {entry.Cooldown} turns"
+                    + (entry.Sticky is > 0 ? $" after {entry.Sticky} sticky turns" : "")
+                    + $", so it can fire again in {left} turn{(left == 1 ? "" : "s")}"
+            );
         }
         if (entry.Delay is > 0 && _turnsBefore < entry.Delay)
         {
-            return (LoreReasons.Delay, $"the story has {_turnsBefore} turn{(_turnsBefore == 1 ? "" : "s")} before this one; this entry waits for {entry.Delay}");
+            return (
+                LoreReasons.Delay,
+                $"the story has {_turnsBefore} turn{(_turnsBefore == 1 ? "" : "s")} before this one; "
+                    + $"this entry waits for {entry.Delay}"
+            );
         }
         return null;
     }

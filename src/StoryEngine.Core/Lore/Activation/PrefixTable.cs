@@ -50,7 +50,8 @@ internal sealed class PrefixTable
     /// <summary>How many distinct prefixes; an empty table is never asked.</summary>
     public int Count { get; }
 
-    /// <summary>False when no needle begins with <paramref name="prefix"/>; true when one may (ask <see cref="Find"/>).</summary>
+    /// <summary>False when no needle begins with <paramref name="prefix"/>; true when one may (ask <see
+    /// cref="Find"/>).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool MayHold(ulong prefix)
     {
@@ -73,7 +74,8 @@ internal sealed class PrefixTable
         return default;
     }
 
-    /// <summary>The first <paramref name="length"/> (at most four) characters packed 16 bits each, as the scan's rolling window holds them.</summary>
+    /// <summary>The first <paramref name="length"/> (at most four) characters packed 16 bits each, as the scan's
+    /// rolling window holds them.</summary>
     public static ulong Pack(ReadOnlySpan<char> text, int length)
     {
         var packed = 0UL;
@@ -87,7 +89,8 @@ internal sealed class PrefixTable
     /// <summary>Keeps the last three characters of a rolling window of four.</summary>
     public const ulong ThreeMask = 0xFFFF_FFFF_FFFF;
 
-    /// <summary>Fibonacci hashing: the top 30 bits of the product, whose low bits pick the filter bit and the slot.</summary>
+    /// <summary>Fibonacci hashing: the top 30 bits of the product, whose low bits pick the filter bit and the
+    /// slot.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static int Hash(ulong prefix) => (int)((prefix * 0x9E3779B97F4A7C15UL) >> 34);
 }

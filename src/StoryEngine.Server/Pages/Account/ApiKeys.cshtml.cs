@@ -31,29 +31,46 @@ public sealed class ApiKeysModel(ApiKeyService keys, TimeProvider clock) : Story
     public string? ExpiresOn { get; set; }
 
     /// <summary>The scopes this account may give a key: admin only for admins, as the service enforces.</summary>
-    public IEnumerable<string> OfferedScopes => ApiKeyScopes.All.Where(s => s != ApiKeyScopes.Admin || User.IsInRole(Core.Accounts.Roles.Admin));
+    public IEnumerable<string> OfferedScopes =>
+        ApiKeyScopes.All.Where(s => s != ApiKeyScopes.Admin || User.IsInRole(Core.Accounts.Roles.Admin));
 
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
 
-    public Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        Created = await keys.CreateAsync(UserId, Name, Scopes, ExpiryOf(ExpiresOn), HttpContext.Origin(), cancellationToken);
-        NoStore.Apply(Response);
-        (Name, Scopes, ExpiresOn) = (null, [], null);
-        ModelState.Clear();
-        await LoadAsync(cancellationToken);
-        return Page();
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                Created = await keys.CreateAsync(
+                    UserId,
+                    Name,
+                    Scopes,
+                    ExpiryOf(ExpiresOn),
+                    HttpContext.Origin(),
+                    cancellationToken
+                );
+                NoStore.Apply(Response);
+                (Name, Scopes, ExpiresOn) = (null, [], null);
+                ModelState.Clear();
+                await LoadAsync(cancellationToken);
+                return Page();
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostRevokeAsync(string id, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var name = (await keys.ListAsync(UserId, cancellationToken)).FirstOrDefault(k => k.Id == id)?.Name;
-        await keys.RevokeAsync(UserId, id, HttpContext.Origin(), cancellationToken);
-        return Done($"The key \"{name}\" is revoked: it stopped working at once.", "/account/api-keys");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostRevokeAsync(string id, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var name = (await keys.ListAsync(UserId, cancellationToken)).FirstOrDefault(k => k.Id == id)?.Name;
+                await keys.RevokeAsync(UserId, id, HttpContext.Origin(), cancellationToken);
+                return Done($"The key \"{name}\" is revoked: it stopped working at once.", "/account/api-keys");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
     /// <summary>
-    /// A date picker gives a day; the key works through the end of that day in UTC, the same days the usage page counts.
+    /// A date picker gives a day; the key works through the end of that day in UTC, the same days the usage page
+    /// counts.
     /// </summary>
     private static DateTimeOffset? ExpiryOf(string? day)
     {
@@ -61,9 +78,20 @@ public sealed class ApiKeysModel(ApiKeyService keys, TimeProvider clock) : Story
         {
             return null;
         }
-        if (!DateOnly.TryParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        if (
+            !DateOnly.TryParseExact(
+                day,
+                "yyyy-MM-dd",
+                System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None,
+                out var date
+            )
+        )
         {
-            throw ValidationFailedException.For("expiresAt", "The expiry must be a date as yyyy-MM-dd, or empty for a key that does not expire.");
+            throw ValidationFailedException.For(
+                "expiresAt",
+                "The expiry must be a date as yyyy-MM-dd, or empty for " + "a key that does not expire."
+            );
         }
         return new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
     }

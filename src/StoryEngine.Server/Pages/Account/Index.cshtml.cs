@@ -19,22 +19,41 @@ public sealed class AccountModel(SessionService sessions, PasswordService passwo
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public Task<IActionResult> OnPostPasswordAsync(string? currentPassword, string? newPassword, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        await passwords.ChangeAsync(UserId, CurrentSession, currentPassword, newPassword, HttpContext.Origin(), cancellationToken);
-        return Done("Your password is changed; your other devices are signed out.", "/account");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostPasswordAsync(
+        string? currentPassword,
+        string? newPassword,
+        CancellationToken cancellationToken
+    ) =>
+        AttemptAsync(
+            async () =>
+            {
+                await passwords.ChangeAsync(
+                    UserId,
+                    CurrentSession,
+                    currentPassword,
+                    newPassword,
+                    HttpContext.Origin(),
+                    cancellationToken
+                );
+                return Done("Your password is changed; your other devices are signed out.", "/account");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostRevokeAsync(string sessionId, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        await sessions.RevokeAsync(UserId, sessionId, HttpContext.Origin(), cancellationToken);
-        if (sessionId == CurrentSession)
-        {
-            await HttpContext.SignOutAsync(WebAuthentication.Scheme);
-            return Done("This device is signed out.", "/signin");
-        }
-        return Done("That device is signed out.", "/account");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostRevokeAsync(string sessionId, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                await sessions.RevokeAsync(UserId, sessionId, HttpContext.Origin(), cancellationToken);
+                if (sessionId == CurrentSession)
+                {
+                    await HttpContext.SignOutAsync(WebAuthentication.Scheme);
+                    return Done("This device is signed out.", "/signin");
+                }
+                return Done("That device is signed out.", "/account");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

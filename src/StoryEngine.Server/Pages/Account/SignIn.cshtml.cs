@@ -16,19 +16,26 @@ public sealed class SignInModel(AccountService accounts) : StoryPageModel
     [BindProperty]
     public string? Password { get; set; }
 
-    /// <summary>For accounts with two-factor sign-in: the authenticator's 6 digits, or one of the recovery codes.</summary>
+    /// <summary>For accounts with two-factor sign-in: the authenticator's 6 digits, or one of the recovery
+    /// codes.</summary>
     [BindProperty]
     public string? TwoFactorCode { get; set; }
 
-    public void OnGet()
-    {
-    }
+    public void OnGet() { }
 
-    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var (code, recoveryCode) = TwoFactorEntry.Split(TwoFactorCode);
-        var signedIn = await accounts.SignInAsync(Username, Password, code, recoveryCode, HttpContext.Origin(), cancellationToken);
-        await WebAuthentication.SignInAsync(HttpContext, signedIn);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/library");
-    });
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(async () =>
+        {
+            var (code, recoveryCode) = TwoFactorEntry.Split(TwoFactorCode);
+            var signedIn = await accounts.SignInAsync(
+                Username,
+                Password,
+                code,
+                recoveryCode,
+                HttpContext.Origin(),
+                cancellationToken
+            );
+            await WebAuthentication.SignInAsync(HttpContext, signedIn);
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/library");
+        });
 }

@@ -8,9 +8,7 @@ namespace StoryEngine.Server.Pages.Account;
 
 public sealed class SignOutModel(SessionService sessions) : StoryPageModel
 {
-    public void OnGet()
-    {
-    }
+    public void OnGet() { }
 
     /// <summary>Ends the session itself, not only the cookie: a copied cookie stops working too.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

@@ -24,12 +24,13 @@ public sealed class UsageModel(UsageMeter meter, IUsageLedger ledger, TimeProvid
 
     public UsageBreakdown? Usage { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        // The quota is shown even when the days asked for are refused, so the page is never empty.
-        Quota = await meter.StatusAsync(UserId, cancellationToken);
-        Range = UsageRange.Parse(From, To, clock.GetUtcNow());
-        Usage = await ledger.BreakdownAsync(UserId, Range.From, Range.To, cancellationToken);
-        return Page();
-    });
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(async () =>
+        {
+            // The quota is shown even when the days asked for are refused, so the page is never empty.
+            Quota = await meter.StatusAsync(UserId, cancellationToken);
+            Range = UsageRange.Parse(From, To, clock.GetUtcNow());
+            Usage = await ledger.BreakdownAsync(UserId, Range.From, Range.To, cancellationToken);
+            return Page();
+        });
 }

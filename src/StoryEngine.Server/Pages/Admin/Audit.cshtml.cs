@@ -20,11 +20,12 @@ public sealed class AuditModel(IAuditLog audit) : StoryPageModel
 
     public string? NextCursor { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var page = await audit.ListAsync(AuditQuery.From(50, Cursor, UserIdFilter, Action), cancellationToken);
-        Items = page.Items;
-        NextCursor = page.NextCursor;
-        return Page();
-    });
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(async () =>
+        {
+            var page = await audit.ListAsync(AuditQuery.From(50, Cursor, UserIdFilter, Action), cancellationToken);
+            Items = page.Items;
+            NextCursor = page.NextCursor;
+            return Page();
+        });
 }

@@ -8,7 +8,8 @@ using StoryEngine.Server.Web;
 namespace StoryEngine.Server.Pages.Admin;
 
 /// <summary>
-/// The configured model backends and how each is doing, for admins. Read like <c>GET /api/v1/admin/backends</c>, through
+/// The configured model backends and how each is doing, for admins. Read like <c>GET /api/v1/admin/backends</c>,
+/// through
 /// <see cref="BackendResponse"/>, which is what keeps the API key (and credentials in a URL) off the page.
 /// </summary>
 public sealed class BackendsModel(ProvidersSettings settings, BackendChain narrator) : StoryPageModel
@@ -28,11 +29,12 @@ public sealed class BackendsModel(ProvidersSettings settings, BackendChain narra
     }
 
     /// <summary>The state in words, so it never rests on a colour.</summary>
-    public static string Describe(string state) => state switch
-    {
-        "up" => "Up: answering",
-        "down" => "Down: the last call failed",
-        "circuit_open" => "Paused: failed repeatedly, calls wait before trying it again",
-        _ => "Not used yet: no call since the server started",
-    };
+    public static string Describe(string state) =>
+        state switch
+        {
+            "up" => "Up: answering",
+            "down" => "Down: the last call failed",
+            "circuit_open" => "Paused: failed repeatedly, calls wait before trying it again",
+            _ => "Not used yet: no call since the server started",
+        };
 }

@@ -17,17 +17,22 @@ public sealed class AdventuresModel(AdventureService adventures) : StoryPageMode
 
     public string? NextCursor { get; private set; }
 
-    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        await LoadAsync(cancellationToken);
-        return Page();
-    });
+    public Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(async () =>
+        {
+            await LoadAsync(cancellationToken);
+            return Page();
+        });
 
-    public Task<IActionResult> OnPostDeleteAsync(string id, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        await adventures.DeleteAsync(UserId, id, cancellationToken);
-        return Done("Deleted the adventure.", "/adventures");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostDeleteAsync(string id, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                await adventures.DeleteAsync(UserId, id, cancellationToken);
+                return Done("Deleted the adventure.", "/adventures");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

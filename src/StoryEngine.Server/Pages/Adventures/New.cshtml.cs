@@ -18,7 +18,8 @@ public sealed class NewModel(
     ResourceService<World> worlds,
     ResourceService<Persona> personas,
     ResourceService<Character> characters,
-    ResourceService<Location> locations) : StoryPageModel
+    ResourceService<Location> locations
+) : StoryPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? World { get; set; }
@@ -33,12 +34,26 @@ public sealed class NewModel(
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public Task<IActionResult> OnPostAsync(string? personaId, string[]? characterIds, string? startLocationId, string? title, string? opening, CancellationToken cancellationToken) =>
-        AttemptAsync(async () =>
-        {
-            var adventure = await adventures.CreateAsync(UserId, new NewAdventure(World, personaId, characterIds, startLocationId, opening, title), cancellationToken);
-            return Done("The story begins.", $"/play/{adventure.Id}");
-        }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostAsync(
+        string? personaId,
+        string[]? characterIds,
+        string? startLocationId,
+        string? title,
+        string? opening,
+        CancellationToken cancellationToken
+    ) =>
+        AttemptAsync(
+            async () =>
+            {
+                var adventure = await adventures.CreateAsync(
+                    UserId,
+                    new NewAdventure(World, personaId, characterIds, startLocationId, opening, title),
+                    cancellationToken
+                );
+                return Done("The story begins.", $"/play/{adventure.Id}");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {

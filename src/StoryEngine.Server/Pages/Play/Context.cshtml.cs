@@ -32,7 +32,8 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
 
     public int Shown { get; private set; }
 
-    /// <summary>What each recalled turn holds, as recall reminds the narrator of it, by turn id (missing when the turn is gone).</summary>
+    /// <summary>What each recalled turn holds, as recall reminds the narrator of it, by turn id (missing when the turn
+    /// is gone).</summary>
     public IReadOnlyDictionary<string, string> MemoryTexts { get; private set; } = new Dictionary<string, string>();
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
@@ -41,7 +42,10 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
         Shown = Alternative ?? Turn.Chosen;
         if (Shown < 0 || Shown >= Turn.Alternatives.Count)
         {
-            throw ValidationFailedException.For("alternative", $"This turn has versions 1 to {Turn.Alternatives.Count}.");
+            throw ValidationFailedException.For(
+                "alternative",
+                "This turn has versions 1 to " + $"{Turn.Alternatives.Count}."
+            );
         }
         var json = await log.GetContextAsync(Id, TurnId, Shown, cancellationToken);
         Report = json is null ? null : JsonSerializer.Deserialize<ContextReport>(json, StoryEventJson.Options);
@@ -57,12 +61,13 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
     }
 
     /// <summary>Why an entry fired, in words.</summary>
-    public static string Why(LoreFired fired) => fired.Reason switch
-    {
-        LoreReasons.Key => $"key \u201c{fired.Key}\u201d",
-        LoreReasons.Recursion => $"key \u201c{fired.Key}\u201d in another entry",
-        LoreReasons.Constant => "always on",
-        LoreReasons.Sticky => "still in play (sticky)",
-        _ => fired.Reason,
-    };
+    public static string Why(LoreFired fired) =>
+        fired.Reason switch
+        {
+            LoreReasons.Key => $"key \u201c{fired.Key}\u201d",
+            LoreReasons.Recursion => $"key \u201c{fired.Key}\u201d in another entry",
+            LoreReasons.Constant => "always on",
+            LoreReasons.Sticky => "still in play (sticky)",
+            _ => fired.Reason,
+        };
 }

@@ -14,7 +14,13 @@ namespace StoryEngine.Server.Pages.Play;
 /// operation, and the world-state panel. Without JavaScript each post waits for the narration and comes back here; with
 /// it (play.js) a post answers at once and the narration streams in from <see cref="NarrationStreamEndpoint"/>.
 /// </summary>
-public sealed class PlayModel(AdventureService adventures, TurnService turns, IStoryLog log, WorldStates states, IJobStore jobs) : StoryPageModel
+public sealed class PlayModel(
+    AdventureService adventures,
+    TurnService turns,
+    IStoryLog log,
+    WorldStates states,
+    IJobStore jobs
+) : StoryPageModel
 {
     public const int PageSize = 20;
     public static readonly string[] Kinds = ["do", "say", "story", "continue"];
@@ -33,7 +39,8 @@ public sealed class PlayModel(AdventureService adventures, TurnService turns, IS
 
     public int? OlderBefore { get; private set; }
 
-    /// <summary>The newest turn that can still be retried or undone (not the opening), when this page shows it.</summary>
+    /// <summary>The newest turn that can still be retried or undone (not the opening), when this page shows
+    /// it.</summary>
     public string? NewestTurnId { get; private set; }
 
     public bool Streaming { get; private set; }
@@ -58,47 +65,90 @@ public sealed class PlayModel(AdventureService adventures, TurnService turns, IS
     {
         Kind = kind ?? "do";
         Text = text ?? "";
-        return AttemptAsync(async () => await NarrateAsync(await turns.TakeTurnAsync(UserId, Id, kind, text, cancellationToken), cancellationToken),
-            () => LoadAsync(cancellationToken));
+        return AttemptAsync(
+            async () =>
+                await NarrateAsync(
+                    await turns.TakeTurnAsync(UserId, Id, kind, text, cancellationToken),
+                    cancellationToken
+                ),
+            () => LoadAsync(cancellationToken)
+        );
     }
 
-    public Task<IActionResult> OnPostRetryAsync(string turnId, CancellationToken cancellationToken) => AttemptAsync(async () =>
-        await NarrateAsync(await turns.RetryAsync(UserId, Id, turnId, cancellationToken), cancellationToken), () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostRetryAsync(string turnId, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+                await NarrateAsync(await turns.RetryAsync(UserId, Id, turnId, cancellationToken), cancellationToken),
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostStopAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var run = await turns.StopAsync(UserId, Id, cancellationToken);
-        if (Live)
-        {
-            return StatusCode(StatusCodes.Status204NoContent); // the stream the page reads ends with the stopped turn
-        }
-        await TurnStreaming.OutcomeAsync(run, cancellationToken);
-        return Done("Stopped; the narration so far is kept.", Latest);
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostStopAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var run = await turns.StopAsync(UserId, Id, cancellationToken);
+                if (Live)
+                {
+                    // the stream the page reads ends with the stopped turn
+                    return StatusCode(StatusCodes.Status204NoContent);
+                }
+                await TurnStreaming.OutcomeAsync(run, cancellationToken);
+                return Done("Stopped; the narration so far is kept.", Latest);
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostChooseAsync(string turnId, int alternative, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var turn = await adventures.ChooseAsync(UserId, Id, turnId, alternative, cancellationToken);
-        return Done($"Showing version {turn.Chosen + 1} of {turn.Alternatives.Count}.", $"/play/{Id}#turn-{turn.Number}");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostChooseAsync(string turnId, int alternative, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var turn = await adventures.ChooseAsync(UserId, Id, turnId, alternative, cancellationToken);
+                return Done(
+                    $"Showing version {turn.Chosen + 1} of " + $"{turn.Alternatives.Count}.",
+                    $"/play/{Id}#turn-{turn.Number}"
+                );
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostEditAsync(string turnId, string? playerText, string? narration, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var turn = await adventures.EditAsync(UserId, Id, turnId, playerText, narration, cancellationToken);
-        return Done("Saved your edit.", $"/play/{Id}#turn-{turn.Number}");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostEditAsync(
+        string turnId,
+        string? playerText,
+        string? narration,
+        CancellationToken cancellationToken
+    ) =>
+        AttemptAsync(
+            async () =>
+            {
+                var turn = await adventures.EditAsync(UserId, Id, turnId, playerText, narration, cancellationToken);
+                return Done("Saved your edit.", $"/play/{Id}#turn-{turn.Number}");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostUndoAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var undone = await adventures.UndoAsync(UserId, Id, cancellationToken);
-        return Done($"Took back turn {undone.Number}. It stays in the story's history; fork from an earlier turn to branch.", Latest);
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostUndoAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var undone = await adventures.UndoAsync(UserId, Id, cancellationToken);
+                return Done(
+                    $"Took back turn {undone.Number}. It stays in the story's history; fork from an earlier turn to "
+                        + "branch.",
+                    Latest
+                );
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
-    public Task<IActionResult> OnPostForkAsync(string turnId, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var fork = await adventures.ForkAsync(UserId, Id, turnId, cancellationToken);
-        return Done($"This is a new branch: {fork.Title}. The original is unchanged.", $"/play/{fork.Id}");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostForkAsync(string turnId, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var fork = await adventures.ForkAsync(UserId, Id, turnId, cancellationToken);
+                return Done($"This is a new branch: {fork.Title}. The original is unchanged.", $"/play/{fork.Id}");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
     private string Latest => $"/play/{Id}#latest";
 
@@ -106,12 +156,18 @@ public sealed class PlayModel(AdventureService adventures, TurnService turns, IS
     {
         if (Live)
         {
-            return StatusCode(StatusCodes.Status202Accepted, new { turnId = run.TurnId, alternative = run.Alternative });
+            return StatusCode(
+                StatusCodes.Status202Accepted,
+                new { turnId = run.TurnId, alternative = run.Alternative }
+            );
         }
         var outcome = await TurnStreaming.OutcomeAsync(run, cancellationToken);
         return outcome.Succeeded
             ? LocalRedirect(Latest)
-            : Done($"The narration failed: {outcome.FailureMessage} Your action is kept; use Retry to try again.", Latest);
+            : Done(
+                $"The narration failed: {outcome.FailureMessage} Your action is kept; use Retry to try " + "again.",
+                Latest
+            );
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

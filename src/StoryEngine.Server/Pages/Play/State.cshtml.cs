@@ -30,15 +30,24 @@ public sealed class StateModel(AdventureService adventures, WorldStates states) 
         Form = StateCorrectionForm.From(state);
     }
 
-    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var corrected = Form.ToState();
-        var (current, _) = await states.GetAsync(UserId, Id, null, cancellationToken);
-        if (StateCorrectionForm.Fingerprint(current) != Form.Seen)
-        {
-            throw new PreconditionFailedException("world state of adventure", Id);
-        }
-        await states.CorrectAsync(UserId, Id, corrected, cancellationToken);
-        return Done("Corrected the world state. The narrator sees it from the next turn; it is kept in the story's history.", $"/play/{Id}#world-state");
-    }, async () => Adventure = await adventures.GetAsync(UserId, Id, cancellationToken)); // the form keeps what was typed
+    public Task<IActionResult> OnPostAsync(CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var corrected = Form.ToState();
+                var (current, _) = await states.GetAsync(UserId, Id, null, cancellationToken);
+                if (StateCorrectionForm.Fingerprint(current) != Form.Seen)
+                {
+                    throw new PreconditionFailedException("world state of adventure", Id);
+                }
+                await states.CorrectAsync(UserId, Id, corrected, cancellationToken);
+                return Done(
+                    "Corrected the world state. The narrator sees it from the next turn; it is kept in the story's "
+                        + "history.",
+                    $"/play/{Id}#world-state"
+                );
+                // the form keeps what was typed
+            },
+            async () => Adventure = await adventures.GetAsync(UserId, Id, cancellationToken)
+        );
 }

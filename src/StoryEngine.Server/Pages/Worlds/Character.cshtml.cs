@@ -9,7 +9,11 @@ using StoryEngine.Server.Web;
 namespace StoryEngine.Server.Pages.Worlds;
 
 /// <summary>One character: its fields, its own lorebook at a glance, and export as a card.</summary>
-public sealed class CharacterModel(ResourceService<Character> characters, CharacterLorebooks books, CharacterCardTransfer transfer) : StoryPageModel
+public sealed class CharacterModel(
+    ResourceService<Character> characters,
+    CharacterLorebooks books,
+    CharacterCardTransfer transfer
+) : StoryPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string WorldId { get; set; } = "";
@@ -32,17 +36,45 @@ public sealed class CharacterModel(ResourceService<Character> characters, Charac
         return File(file.Content, file.MediaType, file.FileName);
     }
 
-    public Task<IActionResult> OnPostSaveAsync(long version, string? name, string? description, string? personality, string? scenario, string? firstMessage,
-        string? appearance, string? speechStyle, string? goals, string? tags, CancellationToken cancellationToken) => AttemptAsync(async () =>
-    {
-        var current = await characters.GetAsync(Scope, Id, cancellationToken);
-        await characters.ReplaceAsync(Scope, Id, current.Body with
-        {
-            Name = name ?? "", Description = description ?? "", Personality = personality ?? "", Scenario = scenario ?? "", FirstMessage = firstMessage ?? "",
-            Appearance = appearance ?? "", SpeechStyle = speechStyle ?? "", Goals = goals ?? "", Tags = FormText.List(tags),
-        }, version, cancellationToken);
-        return Done("Saved the character.", $"/worlds/{WorldId}/characters/{Id}");
-    }, () => LoadAsync(cancellationToken));
+    public Task<IActionResult> OnPostSaveAsync(
+        long version,
+        string? name,
+        string? description,
+        string? personality,
+        string? scenario,
+        string? firstMessage,
+        string? appearance,
+        string? speechStyle,
+        string? goals,
+        string? tags,
+        CancellationToken cancellationToken
+    ) =>
+        AttemptAsync(
+            async () =>
+            {
+                var current = await characters.GetAsync(Scope, Id, cancellationToken);
+                await characters.ReplaceAsync(
+                    Scope,
+                    Id,
+                    current.Body with
+                    {
+                        Name = name ?? "",
+                        Description = description ?? "",
+                        Personality = personality ?? "",
+                        Scenario = scenario ?? "",
+                        FirstMessage = firstMessage ?? "",
+                        Appearance = appearance ?? "",
+                        SpeechStyle = speechStyle ?? "",
+                        Goals = goals ?? "",
+                        Tags = FormText.List(tags),
+                    },
+                    version,
+                    cancellationToken
+                );
+                return Done("Saved the character.", $"/worlds/{WorldId}/characters/{Id}");
+            },
+            () => LoadAsync(cancellationToken)
+        );
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
