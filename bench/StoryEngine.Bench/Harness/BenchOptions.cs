@@ -11,7 +11,8 @@ internal sealed record BenchOptions
     public const string Usage = """
         usage: StoryEngine.Bench <measurement> [options]
           measurements: overhead | append | ttft | prefix | concurrent | lore | all
-          --postgres CONNECTION   run against PostgreSQL (a throwaway database is created on that server and dropped after)
+          --postgres CONNECTION   run against PostgreSQL (a throwaway database is created
+                                  on that server and dropped after)
           --quick                 small counts, for checking that the harness works
           --sizes 1000,10000,...  adventure sizes for 'overhead' (default 1000,10000,100000)
           --turns N               measured turns per size for 'overhead' (default 200)

@@ -126,7 +126,9 @@ internal static class AppendAndTranscript
         Row(table, "newest page in-process: IStoryLog.ListTurnsAsync(limit 50)", listInProcess, "≤ 5 ms");
         Row(table, $"newest page over HTTP: GET …/turns?limit=50 ({bytes / 1024.0:0.0} KB JSON)", listHttp, "≤ 5 ms");
         output.WriteLine(
-            $"Engine {database.Engine}. {SeededTurns:N0} turns seeded{(database.Engine == "postgres" ? " (then ANALYZE)" : "")}, then {Warmup} warm-up and {options.AppendSamples} measured samples of each "
+            $"Engine {database.Engine}. {SeededTurns:N0} turns seeded"
+                + (database.Engine == "postgres" ? " (then ANALYZE)" : "")
+                + $", then {Warmup} warm-up and {options.AppendSamples} measured samples of each "
                 + "operation, one at a time. Milliseconds. "
                 + $"CPU while measuring: {cpuUsed}."
         );

@@ -201,7 +201,8 @@ internal static class PrefixStability
             if (DateTime.UtcNow > deadline)
             {
                 throw new InvalidOperationException(
-                    $"The adventure's background jobs did not finish within a minute (some are still {string.Join(", ", waiting)})."
+                    "The adventure's background jobs did not finish within a minute "
+                        + $"(some are still {string.Join(", ", waiting)})."
                 );
             }
             await Task.Delay(5, cancellationToken);

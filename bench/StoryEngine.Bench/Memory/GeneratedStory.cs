@@ -146,7 +146,14 @@ internal sealed class GeneratedStory
                 new Turn(
                     n,
                     $"I walk with {name} to the {place}{mention}",
-                    $"{Pick(random, Weather)} {name} talks about the {Pick(random, Places)} and the people of the town.{(mention.Length > 0 ? $" Nobody knows much about the {mention[(mention.LastIndexOf("the ", StringComparison.Ordinal) + 4)..]}." : "")}"
+                    $"{Pick(random, Weather)} {name} talks about the {Pick(random, Places)} and the people of the town."
+                        + (
+                            mention.Length > 0
+                                ? " Nobody knows much about the "
+                                    + mention[(mention.LastIndexOf("the ", StringComparison.Ordinal) + 4)..]
+                                    + "."
+                                : ""
+                        )
                 )
             );
         }

@@ -210,7 +210,9 @@ internal static class MemoryBench
             $"Indexing {memories:N0} turns (text and {Dimensions}-dimension vectors, one "
                 + $"transaction): {indexing.Elapsed.TotalSeconds:0.0} s. Queries, round robin: 'questions' are the "
                 + "200 planted-fact questions (Where did I put the brass key?); 'long actions' are 200 filler "
-                + $"actions (I walk with Maren to the chapel and ask about the jade flute), whose common words match most of the adventure. Vectors: {EmbeddingModel}."
+                + "actions (I walk with Maren to the chapel and ask about the jade flute), whose common words "
+                + "match most "
+                + $"of the adventure. Vectors: {EmbeddingModel}."
         );
         await output.WriteLineAsync();
         await output.WriteLineAsync(
@@ -295,7 +297,9 @@ internal static class MemoryBench
             $"A generated adventure of {turns:N0} turns with {n} planted facts (an object "
                 + "put somewhere, once each; every object is also mentioned in unrelated turns), one question per "
                 + "fact (\"Where did I put the …?\", worded differently from the fact). recall@5: the fact's turn "
-                + $"is among the first five recalled. Vectors: {EmbeddingModel} — a lexical stand-in, so the vector and fused rows measure the pipeline, not a semantic model."
+                + $"is among the first five recalled. Vectors: {EmbeddingModel} — a lexical stand-in, "
+                + "so the vector and "
+                + "fused rows measure the pipeline, not a semantic model."
         );
         await output.WriteLineAsync();
         var table = new MarkdownTable("ranking", "questions", "recall@5");

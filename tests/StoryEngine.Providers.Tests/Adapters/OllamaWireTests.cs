@@ -30,7 +30,9 @@ public sealed class OllamaWireTests
 
     private static readonly System.Text.Json.JsonElement Schema = System
         .Text.Json.JsonDocument.Parse(
-            """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}"""
+            """
+            {"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}
+            """
         )
         .RootElement.Clone();
 
@@ -144,7 +146,8 @@ public sealed class OllamaWireTests
         {
             context.Response.ContentType = "application/x-ndjson";
             await context.Response.WriteAsync(
-                "{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"Once\"},\"done\":false}\n{\"error\":\"llama runner process has terminated\"}\n"
+                "{\"model\":\"test-model\",\"message\":{\"role\":\"assistant\",\"content\":\"Once\"},\"done\":false}\n"
+                    + "{\"error\":\"llama runner process has terminated\"}\n"
             );
         };
         await using var server = await FakeBackend.StartAsync(Dialect.Ollama, errorLine);

@@ -7,7 +7,9 @@ public sealed class OpenAICompatibleWireTests
 {
     private static readonly System.Text.Json.JsonElement Schema = System
         .Text.Json.JsonDocument.Parse(
-            """{"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}"""
+            """
+            {"type":"object","additionalProperties":false,"required":["mood"],"properties":{"mood":{"type":"string"}}}
+            """
         )
         .RootElement.Clone();
 

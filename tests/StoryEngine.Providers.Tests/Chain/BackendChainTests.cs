@@ -78,7 +78,10 @@ public sealed class BackendChainTests
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync(
                 "event: message_start\ndata: "
-                    + "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"test-model\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
+                    + "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
+                    + "\"role\":\"assistant\","
+                    + "\"content\":[],\"model\":\"test-model\",\"stop_reason\":null,\"stop_sequence\":null,"
+                    + "\"usage\":{\"input_tokens\":3,\"output_tokens\":1}}}\n\n"
                     + "event: error\ndata: "
                     + "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"
             );
@@ -187,7 +190,7 @@ public sealed class BackendChainTests
     }
 
     [Fact]
-    public async Task status_records_latency_and_success_for_the_backend_that_answered_and_the_error_for_the_one_that_did_not()
+    public async Task status_records_latency_and_success_of_the_backend_that_answered_and_the_error_of_the_other()
     {
         await using var down = await FakeBackend.StartAsync(Dialect.OpenAI, Scenarios.Status(502, "bad gateway"));
         await using var up = await FakeBackend.StartAsync(Dialect.Ollama);

@@ -69,7 +69,8 @@ public sealed class TotpTests
     {
         var uri = Totp.Uri("Story Engine", "ada", "JBSWY3DPEHPK3PXP");
         Assert.Equal(
-            "otpauth://totp/Story%20Engine:ada?secret=JBSWY3DPEHPK3PXP&issuer=Story%20Engine&algorithm=SHA1&digits=6&period=30",
+            "otpauth://totp/Story%20Engine:ada?secret=JBSWY3DPEHPK3PXP&issuer=Story%20Engine"
+                + "&algorithm=SHA1&digits=6&period=30",
             uri
         );
     }

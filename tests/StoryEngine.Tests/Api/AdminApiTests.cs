@@ -213,7 +213,8 @@ public abstract class AdminApiTests(ServerFixture server)
         Assert.Equal(2, filtered.GetProperty("items").GetArrayLength());
         var rest = await (
             await admin.Client.GetAsync(
-                $"/api/v1/admin/audit?userId={user.Id}&action=auth.login.succeeded&limit=2&cursor={filtered.Str("nextCursor")}"
+                $"/api/v1/admin/audit?userId={user.Id}&action=auth.login.succeeded&limit=2"
+                    + $"&cursor={filtered.Str("nextCursor")}"
             )
         ).JsonAsync();
         Assert.Equal(1, rest.GetProperty("items").GetArrayLength());

@@ -62,7 +62,9 @@ public abstract class AuthApiTests(ServerFixture server)
     {
         using var client = server.CreateClient();
         var forged =
-            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ4IiwiaXNzIjoic3RvcnllbmdpbmUiLCJhdWQiOiJzdG9yeWVuZ2luZS1hcGkiLCJleHAiOjQxMDI0NDQ4MDB9.c2lnbmF0dXJl";
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+            + "eyJzdWIiOiJ4IiwiaXNzIjoic3RvcnllbmdpbmUiLCJhdWQiOiJzdG9yeWVuZ2luZS1hcGkiLCJleHAiOjQxMDI0NDQ4MDB9"
+            + ".c2lnbmF0dXJl";
         foreach (var token in new[] { "garbage", forged, "" })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/worlds");

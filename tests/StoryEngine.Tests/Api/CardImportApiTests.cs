@@ -252,7 +252,7 @@ public abstract class CardImportApiTests(ServerFixture server)
             "broken-base64.png" => CardFileTests.WithText(capo, ("chara", "not*base64*at*all")),
             "invalid.json" => "{\"spec\":\"chara_card_v2\",\"data\":{\"name\":"u8.ToArray(),
             "nameless.json" =>
-                "{\"spec\":\"chara_card_v3\",\"spec_version\":\"3.0\",\"data\":{\"description\":\"Nobody\"}}"u8.ToArray(),
+                """{"spec":"chara_card_v3","spec_version":"3.0","data":{"description":"Nobody"}}"""u8.ToArray(),
             "bomb.charx" => BadCardFileTests.Bomb(),
             "picture.gif" => "GIF89a\x01\x00\x01\x00"u8.ToArray(),
             _ => [],

@@ -20,8 +20,10 @@ public abstract class CharactersApiTests(ServerFixture server)
         using var client = await server.CreateUserClientAsync();
         var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Forest" })).Id();
         var body = $$"""
-            {"name":"Seraphina","description":"A guardian.","personality":"Kind","appearance":"Pink hair","speechStyle":"Gentle",
-             "goals":"Protect the forest","firstMessage":"*You wake up.*","alternateGreetings":["Hello","Hi"],"tags":["fantasy"],
+            {"name":"Seraphina","description":"A guardian.","personality":"Kind","appearance":"Pink hair",
+             "speechStyle":"Gentle",
+             "goals":"Protect the forest","firstMessage":"*You wake up.*","alternateGreetings":["Hello","Hi"],
+              "tags":["fantasy"],
              "extensions":{{Extensions}}}
             """;
         var created = await (

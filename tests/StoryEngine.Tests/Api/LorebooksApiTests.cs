@@ -15,9 +15,12 @@ public abstract class LorebooksApiTests(ServerFixture server)
     private const string Book = """
         {"name":"Coast lore","scanDepth":4,"tokenBudget":800,"recursiveScanning":false,"tags":["coast"],
          "entries":[
-           {"comment":"Harbour","keys":["harbour","/light\\s*house/i"],"content":"The harbour never sleeps.","insertionOrder":10},
-           {"name":"Fog","keys":["fog"],"secondaryKeys":["night","sea"],"selectiveLogic":"andAll","content":"Fog rolls in.","probability":50,
-            "sticky":2,"cooldown":3,"delay":1,"excludeRecursion":true,"delayUntilRecursion":2,"extensions":{"group":"weather","custom":{"a":[1]}}},
+           {"comment":"Harbour","keys":["harbour","/light\\s*house/i"],"content":"The harbour never sleeps.",
+            "insertionOrder":10},
+           {"name":"Fog","keys":["fog"],"secondaryKeys":["night","sea"],"selectiveLogic":"andAll",
+            "content":"Fog rolls in.","probability":50,
+            "sticky":2,"cooldown":3,"delay":1,"excludeRecursion":true,"delayUntilRecursion":2,
+             "extensions":{"group":"weather","custom":{"a":[1]}}},
            {"id":9,"constant":true,"content":"Salt is everywhere.","enabled":false}]}
         """;
 
@@ -178,7 +181,9 @@ public abstract class LorebooksApiTests(ServerFixture server)
             await client.PutAsync(
                 url,
                 Json(
-                    """{"name":"Keeper's memories","entries":[{"keys":["lamp"],"content":"The lamp was her mother's."}]}"""
+                    """
+                    {"name":"Keeper's memories","entries":[{"keys":["lamp"],"content":"The lamp was her mother's."}]}
+                    """
                 )
             )
         ).JsonAsync(HttpStatusCode.Created);

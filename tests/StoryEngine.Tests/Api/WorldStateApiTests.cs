@@ -271,7 +271,8 @@ public abstract class WorldStateApiTests(ServerFixture server)
                 $"/api/v1/adventures/{setup.AdventureId}/state",
                 Patch(
                     """
-                    {"timeOfDay": "night", "characters": {"Maren": {"health": "wounded", "inventory": ["lamp"]}, "Wren": {"location": "the lighthouse"}},
+                    {"timeOfDay": "night", "characters": {"Maren": {"health": "wounded", "inventory": ["lamp"]},
+                     "Wren": {"location": "the lighthouse"}},
                      "quests": {"Relight the lamp": {"status": "active"}}}
                     """
                 )

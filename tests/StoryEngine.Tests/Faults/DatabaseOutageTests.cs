@@ -116,7 +116,8 @@ public sealed class DatabaseOutageTests
         Assert.True(clock.Elapsed < Quick, $"answered after {clock.Elapsed}");
         Assert.True(
             expected.Contains(response.StatusCode),
-            $"expected {string.Join(" or ", expected)}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
+            $"expected {string.Join(" or ", expected)}, got {response.StatusCode}: "
+                + await response.Content.ReadAsStringAsync()
         );
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

@@ -36,7 +36,7 @@ public sealed class BadCardFileTests
             { "invalid JSON", "{\"spec\":\"chara_card_v2\",\"data\":{\"name\":\"x\""u8.ToArray(), "not valid JSON" },
             {
                 "JSON card without a name",
-                "{\"spec\":\"chara_card_v2\",\"spec_version\":\"2.0\",\"data\":{\"description\":\"nameless\"}}"u8.ToArray(),
+                """{"spec":"chara_card_v2","spec_version":"2.0","data":{"description":"nameless"}}"""u8.ToArray(),
                 "no name"
             },
             { "V1 card with a blank name", "{\"name\":\"  \",\"first_mes\":\"hi\"}"u8.ToArray(), "no name" },

@@ -53,7 +53,8 @@ public sealed class CardFileTests
             """
             {"spec":"chara_card_v2","spec_version":"2.0","name":"Old","description":"old","creatorcomment":"old notes",
              "tags":["old"],"talkativeness":"0.5","fav":false,"system_prompt":"old prompt","avatar":"none",
-             "data":{"name":"Old","description":"old","creator_notes":"old notes","tags":["old"],"system_prompt":"old prompt",
+             "data":{"name":"Old","description":"old","creator_notes":"old notes","tags":["old"],
+              "system_prompt":"old prompt",
                      "extensions":{"talkativeness":"0.5","fav":false}}}
             """u8.ToArray();
         var read = CardFile.Read(card);

@@ -105,10 +105,14 @@ public sealed class LorebookFileTests
         var file =
             """
             {"lorebookVersion":5,"entries":[
-              {"text":"The harbour town.","contextConfig":{"prefix":"","suffix":"\n","tokenBudget":2048,"budgetPriority":600,"insertionPosition":-1},
-               "lastUpdatedAt":1700000000000,"displayName":"Saltmere","id":"5f0c9a52-7b1e-4cf1-a6a3-7f2b8d7c1e11","keys":["Saltmere","/salt\\s*mere/i"],
-               "searchRange":2000,"enabled":true,"forceActivation":false,"keyRelative":false,"nonStoryActivatable":false,"category":"","loreBiasGroups":[]},
-              {"text":"Always true.","displayName":"Rule","id":"0d7e4a43-2f59-4f1b-9a57-2b1c5e0f9d20","keys":[],"enabled":false,"forceActivation":true}],
+              {"text":"The harbour town.","contextConfig":{"prefix":"","suffix":"\n","tokenBudget":2048,
+               "budgetPriority":600,"insertionPosition":-1},
+               "lastUpdatedAt":1700000000000,"displayName":"Saltmere","id":"5f0c9a52-7b1e-4cf1-a6a3-7f2b8d7c1e11",
+                "keys":["Saltmere","/salt\\s*mere/i"],
+               "searchRange":2000,"enabled":true,"forceActivation":false,"keyRelative":false,
+                "nonStoryActivatable":false,"category":"","loreBiasGroups":[]},
+              {"text":"Always true.","displayName":"Rule","id":"0d7e4a43-2f59-4f1b-9a57-2b1c5e0f9d20","keys":[],
+               "enabled":false,"forceActivation":true}],
              "settings":{"orderByKeyLocations":true},"categories":[]}
             """u8.ToArray();
         var book = LorebookFile.Read(file, "Saltmere lore");
@@ -148,7 +152,9 @@ public sealed class LorebookFileTests
     public void a_regex_key_that_does_not_compile_is_named_with_its_entry()
     {
         var book = LorebookFile.Read(
-            """{"entries":{"7":{"uid":7,"comment":"Harbour","key":["harbour","/[unclosed/i"],"content":"x"}}}"""u8.ToArray(),
+            """
+            {"entries":{"7":{"uid":7,"comment":"Harbour","key":["harbour","/[unclosed/i"],"content":"x"}}}
+            """u8.ToArray(),
             "Bad"
         );
         var errors = new FieldErrors();

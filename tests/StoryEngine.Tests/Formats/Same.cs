@@ -46,7 +46,8 @@ public static class Same
             return;
         }
         Assert.Fail(
-            $"{at} differs: expected {expected?.ToJsonString() ?? "(missing)"} but got {actual?.ToJsonString() ?? "(missing)"}"
+            $"{at} differs: expected {expected?.ToJsonString() ?? "(missing)"} "
+                + $"but got {actual?.ToJsonString() ?? "(missing)"}"
         );
     }
 

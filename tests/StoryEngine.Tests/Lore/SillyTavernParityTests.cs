@@ -93,11 +93,21 @@ public sealed class SillyTavernParityTests
         [
             // SillyTavern World Info
             $$$$"""{"entries":{"0":{"uid":0,"key":[{{{{k}}}}],"content":"c","matchWholeWords":true}}}""",
-            // V2/V3 card book, SillyTavern's extension spelling (convertCharacterBook: extensions.match_whole_words)
-            $$$$"""{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,"extensions":{"match_whole_words":true}}]}""",
-            // chub: whole_words_only at the entry's top level and in its extensions
-            $$$$"""{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,"whole_words_only":true}]}""",
-            $$$$"""{"spec":"lorebook_v3","data":{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,"use_regex":false,"extensions":{"whole_words_only":true}}]}}""",
+                // V2/V3 card book, SillyTavern's extension spelling
+                // (convertCharacterBook: extensions.match_whole_words)
+                $$$$"""
+                {"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,
+                "extensions":{"match_whole_words":true}}]}
+                """,
+                // chub: whole_words_only at the entry's top level and in its extensions
+                $$$$"""
+                {"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,"insertion_order":0,
+                "whole_words_only":true}]}
+                """,
+            $$$$"""
+                {"spec":"lorebook_v3","data":{"entries":[{"id":0,"keys":[{{{{k}}}}],"content":"c","enabled":true,
+                "insertion_order":0,"use_regex":false,"extensions":{"whole_words_only":true}}]}}
+                """,
         ];
         foreach (var file in files)
         {
@@ -113,11 +123,17 @@ public sealed class SillyTavernParityTests
     [InlineData("""{"entries":{"0":{"uid":0,"key":["Raven"],"content":"c","caseSensitive":true}}}""", false)]
     [InlineData("""{"entries":{"0":{"uid":0,"key":["Raven"],"content":"c","caseSensitive":null}}}""", true)]
     [InlineData(
-        """{"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,"case_sensitive":true}]}""",
+        """
+            {"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,
+            "case_sensitive":true}]}
+            """,
         false
     )]
     [InlineData(
-        """{"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,"extensions":{"case_sensitive":true}}]}""",
+        """
+            {"entries":[{"id":0,"keys":["Raven"],"content":"c","enabled":true,"insertion_order":0,
+            "extensions":{"case_sensitive":true}}]}
+            """,
         false
     )]
     public void case_sensitivity_is_off_unless_a_format_turns_it_on(string file, bool firesOnLowerCase)
@@ -223,8 +239,10 @@ public sealed class SillyTavernParityTests
             {"entries":[
               {"id":0,"keys":["a"],"content":"c","enabled":true,"insertion_order":0,
                "extensions":{"sticky":null,"cooldown":null,"delay":null}},
-              {"id":1,"keys":["b"],"content":"c","enabled":true,"insertion_order":0,"sticky":null,"cooldown":null,"delay":null},
-              {"id":2,"keys":["c"],"content":"c","enabled":true,"insertion_order":0,"extensions":{"sticky":0,"cooldown":2,"delay":null}}]}
+              {"id":1,"keys":["b"],"content":"c","enabled":true,"insertion_order":0,"sticky":null,"cooldown":null,
+               "delay":null},
+              {"id":2,"keys":["c"],"content":"c","enabled":true,"insertion_order":0,"extensions":{"sticky":0,
+               "cooldown":2,"delay":null}}]}
             """;
         var book = LorebookFile.Read(Encoding.UTF8.GetBytes(card), "Timers");
         foreach (var format in new[] { LorebookFormat.SillyTavern, LorebookFormat.Card, LorebookFormat.SillyTavern })

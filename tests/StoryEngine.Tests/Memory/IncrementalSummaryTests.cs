@@ -50,7 +50,7 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public async Task after_each_job_no_summary_is_stale_and_every_turn_up_to_its_end_is_covered_through_edits_undos_and_retries(
+    public async Task after_each_job_no_summary_is_stale_and_every_turn_is_covered_through_edits_undos_and_retries(
         int seed
     )
     {
@@ -82,7 +82,7 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
     }
 
     [Fact]
-    public async Task a_job_after_an_edit_reads_the_tail_and_the_turns_of_the_one_summary_over_the_edit_and_rewrites_only_that_one_and_its_parents()
+    public async Task a_job_after_an_edit_rewrites_only_the_summary_over_the_edit_and_its_parents()
     {
         var play = new IndexPlay(Services, new Random(7));
         var adventureId = await play.CreateAsync(seededTurns: 400);
@@ -118,7 +118,7 @@ public abstract class IncrementalSummaryTests(MemoryServer memory)
     }
 
     [Fact]
-    public async Task a_job_overtaken_by_another_writes_nothing_over_it_plans_again_from_what_is_stored_and_settles_the_summaries()
+    public async Task a_job_overtaken_by_another_writes_nothing_over_it_and_plans_again_from_what_is_stored()
     {
         var play = new IndexPlay(Services, new Random(9));
         var adventureId = await play.CreateAsync(seededTurns: 20);

@@ -67,7 +67,7 @@ public abstract class ScopedSearchTests(MemoryServer memory)
     }
 
     [Fact]
-    public async Task when_every_word_is_past_the_budget_those_in_over_half_are_dropped_and_the_newest_matches_of_the_rest_ranked()
+    public async Task words_past_the_budget_in_over_half_are_dropped_and_the_newest_matches_of_the_rest_ranked()
     {
         var adventure = await IndexAsync([
             .. Enumerable

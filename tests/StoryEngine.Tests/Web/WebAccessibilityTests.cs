@@ -164,7 +164,7 @@ public abstract class WebAccessibilityTests(ServerFixture server, BrowserFixture
     }
 
     [Fact]
-    public async Task the_account_and_admin_pages_fit_360_pixels_and_every_control_is_reached_by_tab_with_a_visible_focus()
+    public async Task account_and_admin_pages_fit_360_pixels_and_every_control_is_reached_by_tab_with_a_visible_focus()
     {
         var page = await browser.OpenAsync(server.BaseAddress, width: 360, height: 740);
         await WebSteps.SignInAsAdminAsync(page, server);

@@ -17,8 +17,12 @@ public abstract class WebLorebookTests(ServerFixture server, BrowserFixture brow
     private const string WorldInfo = """
         {
           "entries": {
-            "0": { "uid": 0, "key": ["lantern"], "keysecondary": [], "comment": "Storm lanterns", "content": "The storm lanterns of the coast burn whale oil and never go out in rain.", "constant": false, "selective": true, "order": 100, "disable": false, "probability": 100 },
-            "1": { "uid": 1, "key": ["fog"], "keysecondary": [], "comment": "The drowned bells", "content": "In the fog the drowned bells ring for the lost.", "constant": false, "selective": true, "order": 90, "disable": false, "probability": 0 }
+            "0": { "uid": 0, "key": ["lantern"], "keysecondary": [], "comment": "Storm lanterns",
+             "content": "The storm lanterns of the coast burn whale oil and never go out in rain.", "constant": false,
+             "selective": true, "order": 100, "disable": false, "probability": 100 },
+            "1": { "uid": 1, "key": ["fog"], "keysecondary": [], "comment": "The drowned bells",
+             "content": "In the fog the drowned bells ring for the lost.", "constant": false, "selective": true,
+             "order": 90, "disable": false, "probability": 0 }
           }
         }
         """;

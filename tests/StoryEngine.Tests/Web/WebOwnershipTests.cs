@@ -15,7 +15,7 @@ namespace StoryEngine.Tests.Web;
 public abstract class WebOwnershipTests(ServerFixture server)
 {
     [Fact]
-    public async Task pages_and_the_stream_of_someone_elses_adventure_or_world_answer_404_and_anonymous_visitors_sign_in()
+    public async Task pages_and_stream_of_someone_elses_adventure_or_world_answer_404_and_anonymous_visitors_sign_in()
     {
         using var owner = await server.CreateAccountAsync();
         var data = await OwnedData.CreateAsync(server, owner);

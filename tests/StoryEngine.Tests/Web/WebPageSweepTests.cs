@@ -128,7 +128,8 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
               // Styles set from script: the pages' content security policy refuses style attributes.
               document.getElementById("faint").style.color = "#9a958e";
               document.getElementById("pale").style.borderColor = "#e4e0da";
-              Object.assign(document.querySelector(".status-dot").style, { background: "var(--bad)", width: "1rem", height: "1rem" });
+              Object.assign(document.querySelector(".status-dot").style, { background: "var(--bad)", width: "1rem",
+               height: "1rem" });
             }
             """
         );
