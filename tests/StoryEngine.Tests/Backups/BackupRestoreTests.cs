@@ -114,13 +114,20 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var (path, _, bytes) = await _server
             .Services.GetRequiredService<BackupService>()
             .TakeAsync(null, includeKeys: false, CancellationToken.None);
+        // Anyone sees the status; only an admin sees the description (issue 15: nothing disclosed to strangers).
         using var anonymous = _server.CreateClient();
         var health = await (await anonymous.GetAsync("/health")).JsonAsync();
         var component = health.GetProperty("components").GetProperty("backups");
         Assert.Equal("Healthy", component.Str("status"));
-        Assert.Contains($"{bytes:N0} bytes", component.Str("description"), StringComparison.Ordinal);
+        Assert.True(
+            !component.TryGetProperty("description", out var hidden)
+                || hidden.ValueKind == System.Text.Json.JsonValueKind.Null
+        );
 
         using var admin = await _server.CreateAccountAsync(admin: true);
+        var detailed = await (await admin.Client.GetAsync("/health")).JsonAsync();
+        var described = detailed.GetProperty("components").GetProperty("backups");
+        Assert.Contains($"{bytes:N0} bytes", described.Str("description"), StringComparison.Ordinal);
         var list = await (await admin.Client.GetAsync("/api/v1/admin/backups")).JsonAsync();
         Assert.Contains(list.GetProperty("backups").EnumerateArray(), b => b.Str("file") == Path.GetFileName(path));
         Assert.True(list.GetProperty("last").GetProperty("succeeded").GetBoolean());
