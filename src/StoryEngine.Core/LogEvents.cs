@@ -17,6 +17,7 @@ namespace StoryEngine.Core;
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
+/// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
 /// </list>
 /// It sits at the root of Core so every Core namespace sees it without a using, and Server, Storage and Formats
 /// reference Core. A test (LogEventIdTests) checks that no two log methods share an id.
@@ -100,5 +101,15 @@ public static class LogEvents
     public static class Telemetry
     {
         public const int JobSampleFailed = 7800;
+    }
+
+    /// <summary>8000–8099: backups (Server/Backups).</summary>
+    public static class Backups
+    {
+        public const int Taken = 8000;
+        public const int Failed = 8001;
+        public const int Skipped = 8002;
+        public const int Pruned = 8003;
+        public const int PgDumpFailed = 8004;
     }
 }

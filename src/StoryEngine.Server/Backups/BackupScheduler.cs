@@ -1,4 +1,5 @@
 using System.Data.Common;
+using StoryEngine.Core;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Backups;
 
@@ -94,21 +95,21 @@ public sealed partial class BackupScheduler(
     }
 
     [LoggerMessage(
-        EventId = BackupLogEvents.Failed,
+        EventId = LogEvents.Backups.Failed,
         Level = LogLevel.Error,
         Message = "Scheduled backup failed; the next interval tries again"
     )]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(
-        EventId = BackupLogEvents.Skipped,
+        EventId = LogEvents.Backups.Skipped,
         Level = LogLevel.Information,
         Message = "Scheduled backup skipped: {Reason}"
     )]
     private static partial void LogSkipped(ILogger logger, string reason);
 
     [LoggerMessage(
-        EventId = BackupLogEvents.Pruned,
+        EventId = LogEvents.Backups.Pruned,
         Level = LogLevel.Information,
         Message = "Retention removed backup {Path}"
     )]

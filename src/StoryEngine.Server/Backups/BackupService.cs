@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core;
 using StoryEngine.Server.Hosting;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Backups;
@@ -117,19 +118,9 @@ public sealed partial class BackupService(
         string.Equals(Path.GetDirectoryName(path), status.Folder, StringComparison.Ordinal);
 
     [LoggerMessage(
-        EventId = BackupLogEvents.Taken,
+        EventId = LogEvents.Backups.Taken,
         Level = LogLevel.Information,
         Message = "Backup written to {Path}: {Bytes} bytes, {Rows} rows in {Seconds:F1} s"
     )]
     private static partial void LogTaken(ILogger logger, string path, long bytes, long rows, double seconds);
-}
-
-/// <summary>Event ids 6000–6099: backups (kept here rather than in Core's LogEvents: only this folder logs
-/// them).</summary>
-public static class BackupLogEvents
-{
-    public const int Taken = 6000;
-    public const int Failed = 6001;
-    public const int Skipped = 6002;
-    public const int Pruned = 6003;
 }

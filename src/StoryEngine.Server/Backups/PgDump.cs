@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using StoryEngine.Core;
 using StoryEngine.Server.Hosting;
 
 namespace StoryEngine.Server.Backups;
@@ -62,7 +63,7 @@ public sealed partial class PgDump(IOptions<StoryEngineOptions> storage, ILogger
     }
 
     [LoggerMessage(
-        EventId = BackupLogEvents.Failed,
+        EventId = LogEvents.Backups.PgDumpFailed,
         Level = LogLevel.Warning,
         Message = "pg_dump exited with {ExitCode}; the backup carries the engine-neutral tables only: {Error}"
     )]
