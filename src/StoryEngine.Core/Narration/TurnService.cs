@@ -208,21 +208,39 @@ public sealed partial class TurnService(
         }
         var swept =
             sweepOrphans && outcomes.PendingCount == 0
-                ? await InterruptStaleAsync(clock.GetUtcNow() - OrphanAfter, cancellationToken)
+                ? await InterruptStaleAsync(clock.GetUtcNow() - OrphanAfter, cancellationToken, seenFor: OrphanAfter)
                 : 0;
         return written.Count + swept;
     }
 
-    private async Task<int> InterruptStaleAsync(DateTimeOffset startedBefore, CancellationToken cancellationToken)
+    // When the sweeper first saw each streaming turn, on the monotonic clock: a turn is taken for orphaned only once
+    // this node has watched it stream for OrphanAfter, so a wall clock that jumps (NTP, a test's clock) sweeps nothing.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _seenStreaming = new(
+        StringComparer.Ordinal
+    );
+
+    private async Task<int> InterruptStaleAsync(
+        DateTimeOffset startedBefore,
+        CancellationToken cancellationToken,
+        TimeSpan? seenFor = null
+    )
     {
         var stale = await log.ListStreamingTurnsAsync(cancellationToken);
         var recovered = 0;
+        var now = clock.GetTimestamp();
+        var streaming = stale.Select(t => t.TurnId).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _seenStreaming.Keys.Where(k => !streaming.Contains(k)))
+        {
+            _seenStreaming.TryRemove(gone, out _);
+        }
         foreach (var turn in stale)
         {
+            var firstSeen = _seenStreaming.GetOrAdd(turn.TurnId, now);
             if (
                 registry.Find(turn.AdventureId) is { IsFinished: false }
                 || outcomes.IsPending(turn.AdventureId, turn.TurnId)
                 || turn.UpdatedAt > startedBefore
+                || (seenFor is { } watch && clock.GetElapsedTime(firstSeen, now) < watch)
             )
             {
                 continue; // narrating on this node right now, ended here and waiting for the database, or too recent
