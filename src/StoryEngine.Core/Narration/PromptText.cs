@@ -29,13 +29,20 @@ public static partial class PromptText
             }
         }
         var unmarked = TemplateMarker().Replace(kept.ToString(), m => m.Value[0] + Breaker.ToString() + m.Value[1..]);
-        return RolePrefix().Replace(unmarked, m => m.Value[0] + Breaker.ToString() + m.Value[1..]);
+        return RolePrefix()
+            .Replace(
+                unmarked,
+                m => m.Groups["lead"].Value + m.Groups["role"].Value[0] + Breaker + m.Groups["role"].Value[1..]
+            );
     }
 
     // "system:", "Human:", "AI:" at the start of a line read as a new speaker to a model fed a plain transcript
     // (issue 15, fault 7); the same zero-width break keeps the word readable and the line no longer a turn marker.
+    // Anchored at the line start rather than a look-behind, so the engine jumps from line to line instead of trying
+    // the words at every letter: the look-behind form cost ~1 ms per 100 KB of transcript, every turn (issue 14).
     [GeneratedRegex(
-        @"(?<=^[ \t>*_""'\-]*)(?:system|assistant|user|human|ai|model|developer|tool|function|bot)[ \t]*:",
+        @"^(?<lead>[ \t>*_""'\-]*)(?<role>system|assistant|user|human|ai|model|developer|tool|function|bot)"
+            + @"(?=[ \t]*:)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline,
         matchTimeoutMilliseconds: 200
     )]

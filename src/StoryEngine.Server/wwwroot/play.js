@@ -8,6 +8,7 @@ const root = () => document.getElementById("play");
 const adventure = root()?.dataset.adventure;
 let source = null;
 let stateWatch = 0; // bumped to stop an older polling loop when a newer one starts
+let earlyCloses = 0; // streams that ended while the page still showed the turn being written
 const refreshButton = () => document.querySelector("#state-refresh button");
 
 if (adventure) {
@@ -80,6 +81,7 @@ function stream() {
     source = null;
     refresh();
   };
+  source.addEventListener("token", () => (earlyCloses = 0), { once: true });
   source.addEventListener("turn.completed", finish);
   source.addEventListener("turn.failed", finish);
   // A closed source (the narration ended while we were away: 204) means the transcript has the text now;
@@ -116,6 +118,12 @@ async function refresh() {
   watchState();
   scrollToAction();
   (document.getElementById(hadFocus) ?? document.getElementById("text"))?.focus({ preventScroll: true });
+  // The stream can close before the narration ends (a proxy's timeout, a server under load answering the re-attach
+  // with an error): the page then still says the turn is being written, so follow it again, a few times at most.
+  if (root().dataset.streaming === "true" && !source && earlyCloses++ < 5) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (!source) stream();
+  }
 }
 
 async function showProblemFrom(response) {

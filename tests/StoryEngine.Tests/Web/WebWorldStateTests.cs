@@ -80,7 +80,7 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         var page = await browser.OpenAsync(server.BaseAddress);
         await WebSteps.SignUpAsync(page);
         var worldId = await WebSteps.CreateWorldAsync(page, "The Lantern Coast");
-        await WebSteps.StartAdventureAsync(page, worldId);
+        var adventureId = await WebSteps.StartAdventureAsync(page, worldId);
         var panel = page.Locator("#world-state");
         await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "World state" })).ToBeVisibleAsync();
         await Expect(panel).ToContainTextAsync("Nothing is tracked yet");
@@ -92,7 +92,11 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part30");
 
         // The state job runs after the narration; the panel asks again until it is done, with no reload.
-        await Expect(panel).ToContainTextAsync("the lighthouse");
+        await ServerUnderTest.ExplainingAsync(
+            server,
+            adventureId,
+            () => Expect(panel).ToContainTextAsync("the lighthouse")
+        );
         await Expect(panel).ToContainTextAsync("brass key, storm lantern");
         await Expect(panel).ToContainTextAsync("toward Old Tom: distrusts");
         await Expect(panel).ToContainTextAsync("limping");
@@ -209,7 +213,11 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await ScriptLighthouseAsync(_marker);
         await page.Locator("#text").FillAsync($"I climb to the lighthouse ({_marker}) {{{{tokens:3}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts");
+        await ServerUnderTest.ExplainingAsync(
+            server,
+            adventureId,
+            () => Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts")
+        );
         await AssertNoSidewaysScrollAsync(page);
         await page.GotoAsync($"/play/{adventureId}/state");
         await AssertNoSidewaysScrollAsync(page);
