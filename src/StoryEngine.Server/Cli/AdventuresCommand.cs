@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using StoryEngine.Core.Accounts;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
@@ -19,13 +20,19 @@ public static class AdventuresCommand
 
     public static Command Create()
     {
-        var list = new Command("list", "List an account's adventures, newest first");
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON" };
+        var list = new Command("list", "List an account's adventures, newest first") { json };
         list.SetAction((parse, ct) => CliHost.RunAsync(parse, async app =>
                 {
                     var owner = await OwnerAsync(app.Services, parse.GetValue(User)!, ct);
                     var page = await app
                         .Services.GetRequiredService<AdventureService>()
                         .ListAsync(owner.Id, ListQuery.From(ListQuery.MaxLimit, null, null, null), ct);
+                    if (parse.GetValue(json))
+                    {
+                        Console.WriteLine(JsonSerializer.Serialize(page.Items, JsonSerializerOptions.Web));
+                        return 0;
+                    }
                     foreach (var a in page.Items)
                     {
                         Console.WriteLine($"{a.Id}  {a.UpdatedAt:yyyy-MM-dd HH:mm}  {a.TurnCount, 4} turns  {a.Title}");

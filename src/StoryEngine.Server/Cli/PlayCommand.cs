@@ -32,7 +32,7 @@ public static class PlayCommand
                     var log = app.Services.GetRequiredService<IStoryLog>();
                     var id = parse.GetValue(adventure)!;
                     var current = await adventures.GetAsync(owner.Id, id, ct);
-                    Console.WriteLine($"== {current.Title} ==   (/say, /story, /continue, /retry, /undo, /quit)");
+                    Console.WriteLine($"== {current.Title} ==   (/help for commands, /quit to leave)");
                     foreach (var turn in (await log.ListTurnsAsync(id, null, 3, includeUndone: false, ct)).Reverse())
                     {
                         Print(turn);
@@ -87,15 +87,32 @@ public static class PlayCommand
             var newest = (await log.ListTurnsAsync(id, null, 1, includeUndone: false, ct)).FirstOrDefault();
             return await turns.RetryAsync(ownerId, id, newest?.TurnId ?? "", ct);
         }
-        var (kind, text) = line switch
+        (string? kind, string text) = line switch
         {
+            _ when line.StartsWith("//", StringComparison.Ordinal) => ("do", line[1..]),
             _ when line.StartsWith("/say ", StringComparison.Ordinal) => ("say", line[5..]),
             _ when line.StartsWith("/story ", StringComparison.Ordinal) => ("story", line[7..]),
-            _ when line.StartsWith("/continue", StringComparison.Ordinal) => ("continue", line[9..].Trim()),
+            _ when line == "/continue" || line.StartsWith("/continue ", StringComparison.Ordinal) => (
+                "continue",
+                line[9..].Trim()
+            ),
+            _ when line.StartsWith('/') => (null, line),
             _ => ("do", line),
         };
+        if (kind is null)
+        {
+            // A typo such as "/sya" must not reach the narrator as the player's action (issue 18).
+            var name = line.Split(' ', 2)[0];
+            Console.WriteLine(name == "/help" ? Help : $"Unknown command '{name}'.\n{Help}");
+            return null;
+        }
         return await turns.TakeTurnAsync(ownerId, id, kind, text, ct);
     }
+
+    public const string Help =
+        "Commands: TEXT (what you do), /say TEXT (what you say), /story TEXT (where the story should go), "
+        + "/continue, /retry (the newest narration again), /undo (take the newest turn back), /help, /quit. "
+        + "To begin an action with '/', write '//'.";
 
     private static async Task StreamAsync(TurnRun run, CancellationToken ct)
     {

@@ -43,17 +43,30 @@ public static class StoryEngineHost
         builder.Logging.Configure(o =>
             o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId
         );
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
         if (quietLogs)
         {
-            // CLI commands print their own output on stdout; logs must not mix into it.
+            // CLI commands print their own output on stdout; logs must not mix into it, and what does reach stderr
+            // is a warning a person reads, one plain line, not a JSON record (issue 18). The levels are set in
+            // configuration because the defaults' "Default: Information" rule would win over a minimum level.
+            builder.Configuration.AddInMemoryCollection(
+                new Dictionary<string, string?>
+                {
+                    ["Logging:LogLevel:Default"] = "Warning",
+                    ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Lifetime"] = "Warning",
+                    ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+                }
+            );
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+        else
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
         }
 
         // Cross-cutting: how every request is served, authenticated, limited, checked and answered when it fails.

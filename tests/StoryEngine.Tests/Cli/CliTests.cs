@@ -122,9 +122,13 @@ public abstract class CliTests : IAsyncLifetime
         var play = await CliProcess.RunAsync(
             ["--data-dir", DataDir, "play", adventureId, "--user", "player1"],
             Environment,
-            stdin: "light the lantern {{tokens:3}}\n/say hello {{tokens:2}}\n/retry\n/undo\n/quit"
+            stdin: "light the lantern {{tokens:3}}\n/say hello {{tokens:2}}\n/retry\n/undo\n/sya cliunknown\n/quit"
         );
         Assert.Equal(0, play.ExitCode);
+        // A mistyped command is answered with the list of commands, not sent to the narrator as an action.
+        Assert.Contains("Unknown command '/sya'", play.Stdout, StringComparison.Ordinal);
+        Assert.Contains("/say TEXT", play.Stdout, StringComparison.Ordinal);
+        Assert.Empty((await ScriptedBackend.InstanceAsync()).RequestsContaining("cliunknown"));
         Assert.Contains(
             "Narration of '[Action] light the lantern {{tokens:3}}' part2 " + "part3",
             play.Stdout,
@@ -136,6 +140,45 @@ public abstract class CliTests : IAsyncLifetime
         var unknown = await Run("adventures", "list", "--user", "nobody");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("No account named 'nobody'", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task the_library_lists_as_lines_and_as_json()
+    {
+        var seeded = await Run("seed", "demo", "--user", "librarian");
+        Assert.Equal(0, seeded.ExitCode);
+        var worlds = await Run("worlds", "list", "--user", "librarian");
+        Assert.Equal(0, worlds.ExitCode);
+        Assert.Contains("The Lantern Coast", worlds.Stdout, StringComparison.Ordinal);
+
+        var json = await Run("worlds", "list", "--user", "librarian", "--json");
+        var world = Assert.Single(JsonDocument.Parse(json.Stdout).RootElement.EnumerateArray());
+        Assert.Equal("The Lantern Coast", world.GetProperty("name").GetString());
+        var worldId = world.GetProperty("id").GetString()!;
+
+        var characters = await Run("characters", "list", "--user", "librarian", "--world", worldId, "--json");
+        Assert.Equal(0, characters.ExitCode);
+        Assert.Equal(2, JsonDocument.Parse(characters.Stdout).RootElement.GetArrayLength());
+        var personas = await Run("personas", "list", "--user", "librarian", "--json");
+        Assert.Equal(1, JsonDocument.Parse(personas.Stdout).RootElement.GetArrayLength());
+        var adventures = await Run("adventures", "list", "--user", "librarian", "--json");
+        Assert.Equal(0, JsonDocument.Parse(adventures.Stdout).RootElement.GetArrayLength());
+        Assert.Contains("No adventures yet", (await Run("adventures", "list", "--user", "librarian")).Stdout);
+
+        var missing = await Run("characters", "list", "--user", "librarian", "--world", "no-such-world");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("no-such-world", missing.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task status_writes_its_report_on_stdout_and_nothing_on_stderr()
+    {
+        // The default backend (a local Ollama) is not running here: its probe is logged, but not into the terminal.
+        var status = await Run("status");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("schema:", status.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", status.Stderr);
     }
 
     [Fact]
