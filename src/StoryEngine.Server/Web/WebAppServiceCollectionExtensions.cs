@@ -36,6 +36,8 @@ public static class WebAppServiceCollectionExtensions
                 o.Conventions.AllowAnonymousToPage("/Error");
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
                 o.Conventions.AllowAnonymousToPage("/Account/SignUp");
+                o.Conventions.AllowAnonymousToPage("/Account/ForgotPassword");
+                o.Conventions.AllowAnonymousToPage("/Account/ResetPassword");
             })
             .ConfigureApplicationPartManager(AddOwnPages);
         services.AddSingleton<CardPreviews>();

@@ -21,6 +21,8 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         var anonymous = await browser.OpenAsync(server.BaseAddress);
         await AuditAsync(anonymous, "/signin", failures, "sign-in");
         await AuditAsync(anonymous, "/signup", failures, "sign-up");
+        await AuditAsync(anonymous, "/forgot-password", failures, "forgot-password");
+        await AuditAsync(anonymous, "/reset-password?token=x", failures, "reset-password");
         await anonymous.GotoAsync("/signin");
         await anonymous.GetByLabel("Username").FillAsync(TestAccounts.NewName("nobody"));
         await anonymous.GetByLabel("Password").FillAsync("not the password of anyone");
