@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
+using StoryEngine.Core.Accounts;
 using StoryEngine.Core.Audit;
 using StoryEngine.Core.Secrets;
 using StoryEngine.Core.TwoFactor;
@@ -132,14 +133,21 @@ public abstract class TwoFactorApiTests(ServerFixture server)
         using var account = await server.CreateAccountAsync();
         var (secret, _) = await EnableAsync(account);
         var wrong = CodeAt(secret, 0) == "123456" ? "654321" : "123456";
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < LockoutSettings.Default.AccountLockAfter; i++)
         {
+            if (i >= LockoutSettings.Default.AccountFreeAttempts)
+            {
+                // Past the free attempts each one must wait out its delay (30 s at most) to be counted; the clock
+                // moves instead of the test, so a slow machine cannot turn the lock below into a short delay that
+                // has already passed (this test failed that way under load with 5 failures and a 1 s delay).
+                server.Clock.Advance(LockoutSettings.Default.MaxDelay + TimeSpan.FromSeconds(1));
+            }
             await (await Login(account.Username, account.Password, code: wrong)).AssertProblemAsync(
                 HttpStatusCode.Unauthorized,
                 "invalid_two_factor_code"
             );
         }
-        // Five failures: now even the right password and an unused, valid code must wait.
+        // Ten failures lock the name for 15 minutes: now even the right password and an unused, valid code must wait.
         var throttled = await Login(account.Username, account.Password, code: CodeAt(secret, +1));
         await throttled.AssertProblemAsync(HttpStatusCode.TooManyRequests, "login_throttled");
     }
