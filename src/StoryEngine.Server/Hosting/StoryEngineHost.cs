@@ -138,6 +138,7 @@ public static class StoryEngineHost
         app.MapGroup("/api/v1")
             .RequireAuthorization()
             .RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy)
+            .AddEndpointFilter<ContentETagFilter>() // every JSON read gets an ETag, from its version or its content
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .MapAuthApi()
