@@ -15,7 +15,13 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
     public static PageProblem From(StoryEngineException e) =>
         new(
             ProblemExceptionHandler.StatusFor(e),
-            e is ValidationFailedException ? "Some of what you entered cannot be used." : e.Message,
+            e switch
+            {
+                ValidationFailedException => "Some of what you entered cannot be used.",
+                // The service's words are for API clients ("send … as 'code'"); a person at the form gets these.
+                UnauthorizedException { Code: "two_factor_required" } => "This account signs in with two factors.",
+                _ => e.Message,
+            },
             AdviceFor(e),
             e is ValidationFailedException v ? v.Errors.SelectMany(f => f.Value).ToArray() : []
         );

@@ -30,6 +30,9 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
         var secret = shown.Replace(" ", "", StringComparison.Ordinal);
         await Expect(page.Locator("#otpauth-uri"))
             .ToContainTextAsync($"otpauth://totp/Story%20Engine:{username}?secret={secret}");
+        // The QR code next to it holds exactly that link, read back off the screen.
+        var qr = page.GetByRole(AriaRole.Img, new() { Name = "QR code for your authenticator app" });
+        Assert.Equal((await page.Locator("#otpauth-uri").InnerTextAsync()).Trim(), await QrImage.DecodeAsync(qr));
         await ScreenshotAsync(page, "two-factor-setup");
 
         // A wrong code is refused with a sentence, and the key stays on screen to try again.
@@ -53,6 +56,7 @@ public abstract class WebAccountTests(ServerFixture server, BrowserFixture brows
         await WebSteps.SignOutAsync(page);
         await WebSteps.SignInAsync(page, username);
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("signs in with two factors");
+        await Expect(page.GetByRole(AriaRole.Alert)).Not.ToContainTextAsync("'code'"); // the API's wording stays there
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("in the two-factor box");
         await WebSteps.SignInAsync(page, username, CodeAt(secret, 1)); // the confirming code's step is spent
         await Expect(page).ToHaveURLAsync(new Regex("/library$"));
