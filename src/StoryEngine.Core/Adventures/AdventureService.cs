@@ -111,7 +111,12 @@ public sealed class AdventureService(
         List<IStoryEventPayload> payloads = [started];
         if (string.IsNullOrWhiteSpace(request.Opening) && greetings is not null)
         {
-            var macros = MacroContext.For(greetings.Speaker.Body.Name, persona?.Name, clock.GetLocalNow(), $"{id}:{openingId}");
+            var macros = MacroContext.For(
+                greetings.Speaker.Body.Name,
+                persona?.Name,
+                clock.GetLocalNow(),
+                $"{id}:{openingId}"
+            );
             payloads.AddRange(greetings.Events(openingId, request.GreetingIndex ?? 0, macros));
         }
         else

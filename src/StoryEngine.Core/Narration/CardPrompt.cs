@@ -150,8 +150,9 @@ public static class CardPrompt
                 "assistant" => ChatRole.Assistant,
                 _ => ChatRole.System,
             };
-            prompts.Add(new DepthPrompt(For(c, context).Char, characters.Count > 1 ? $"[{c.Name}] {text}" : text,
-                depth, role));
+            prompts.Add(
+                new DepthPrompt(For(c, context).Char, characters.Count > 1 ? $"[{c.Name}] {text}" : text, depth, role)
+            );
         }
         return prompts;
     }
@@ -185,8 +186,12 @@ public static class CardPrompt
     private static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
+    // A number either parsed from a card (a JsonElement) or set in code (an int); a fraction is cut.
     private static int? Int(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<double>(out var d)
-            ? (int)Math.Min(d, 1000)
-            : null;
+        node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number ? null
+        : v.TryGetValue<int>(out var i) ? Math.Min(i, 1000)
+        : v.TryGetValue<double>(out var d) ? (int)Math.Min(d, 1000)
+        : v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out var x) ? (int)Math.Min(x, 1000)
+        : null;
+
 }

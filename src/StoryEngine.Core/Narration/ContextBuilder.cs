@@ -85,10 +85,7 @@ public sealed partial class ContextBuilder(
             input.Persona is null
                 ? ""
                 : Clean(
-                    Macros.Apply(
-                        $"# The player's character: {input.Persona.Name}\n{input.Persona.Description}",
-                        macros
-                    )
+                    Macros.Apply($"# The player's character: {input.Persona.Name}\n{input.Persona.Description}", macros)
                 ),
             settings
         );

@@ -234,7 +234,8 @@ public static class Macros
         var d = formula.IndexOfAny('d', 'D');
         if (d < 0)
         {
-            return int.TryParse(formula, NumberStyles.None, CultureInfo.InvariantCulture, out var sides)
+            return
+                int.TryParse(formula, NumberStyles.None, CultureInfo.InvariantCulture, out var sides)
                 && sides is > 0 and <= MaxSides
                 ? (Random.Shared.Next(sides) + 1).ToString(CultureInfo.InvariantCulture)
                 : "";
@@ -252,7 +253,12 @@ public static class Macros
         var dice = 1;
         if (
             (d > 0 && !int.TryParse(formula[..d], NumberStyles.None, CultureInfo.InvariantCulture, out dice))
-            || !int.TryParse(sign >= 0 ? rest[..sign] : rest, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            || !int.TryParse(
+                sign >= 0 ? rest[..sign] : rest,
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out var n
+            )
             || dice is < 1 or > MaxDice
             || n is < 1 or > MaxSides
         )

@@ -62,8 +62,12 @@ public sealed class NarrationInputs(
             : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
         // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
-        var macros = MacroContext.For(cast.FirstOrDefault()?.Name, persona?.Name, clock.GetLocalNow(),
-            $"{adventure.Id}:{turnId}") with
+        var macros = MacroContext.For(
+            cast.FirstOrDefault()?.Name,
+            persona?.Name,
+            clock.GetLocalNow(),
+            $"{adventure.Id}:{turnId}"
+        ) with
         {
             LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
         };
