@@ -193,5 +193,4 @@ public static class CardPrompt
         : v.TryGetValue<double>(out var d) ? (int)Math.Min(d, 1000)
         : v.TryGetValue<JsonElement>(out var e) && e.TryGetDouble(out var x) ? (int)Math.Min(x, 1000)
         : null;
-
 }
