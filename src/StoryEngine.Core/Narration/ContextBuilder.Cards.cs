@@ -7,7 +7,7 @@ namespace StoryEngine.Core.Narration;
 // builder's main flow so each can be read on its own.
 public sealed partial class ContextBuilder
 {
-    /// <summary>A card's message outside the stable prefix and where it goes (<c>null</c>: before the action).</summary>
+    /// <summary>A card's message outside the stable prefix; <c>null</c> depth: right before the action.</summary>
     private sealed record CardNote(ContextSection Section, ChatMessage Message, int? Depth);
 
     /// <summary>
