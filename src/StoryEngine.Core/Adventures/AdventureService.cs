@@ -16,7 +16,8 @@ public sealed record NewAdventure(
     IReadOnlyList<string>? CharacterIds,
     string? StartLocationId,
     string? Opening,
-    string? Title
+    string? Title,
+    int? GreetingIndex = null
 );
 
 /// <summary>
@@ -70,12 +71,16 @@ public sealed class AdventureService(
                 cast.Add(character);
             }
         }
-        if (
-            request.PersonaId is { Length: > 0 } personaId
-            && await personas.GetAsync(top, personaId, cancellationToken) is not { DeletedAt: null }
-        )
+        Persona? persona = null;
+        if (request.PersonaId is { Length: > 0 } personaId)
         {
-            errors.Add("personaId", $"No persona with id '{personaId}' exists.");
+            persona = await personas.GetAsync(top, personaId, cancellationToken) is { DeletedAt: null } p
+                ? p.Body
+                : null;
+            if (persona is null)
+            {
+                errors.Add("personaId", $"No persona with id '{personaId}' exists.");
+            }
         }
         if (
             request.StartLocationId is { Length: > 0 } locationId
@@ -84,6 +89,8 @@ public sealed class AdventureService(
         {
             errors.Add("startLocationId", $"No location with id '{locationId}' exists in this world.");
         }
+        var greetings = Greetings.Of(cast);
+        Greetings.Check(errors, request, greetings);
         errors.ThrowIfAny();
 
         var now = clock.GetUtcNow();
@@ -91,7 +98,7 @@ public sealed class AdventureService(
             ? $"{world.Body.Name} — " + $"{now:yyyy-MM-dd HH:mm}"
             : request.Title.Trim();
         var id = Ids.New();
-        var (openingText, source) = Opening(request.Opening, cast, world.Body);
+        var openingId = Ids.New();
         var started = new AdventureStarted(
             world.Id,
             NullIfEmpty(request.PersonaId),
@@ -99,7 +106,24 @@ public sealed class AdventureService(
             NullIfEmpty(request.StartLocationId),
             title
         );
-        IStoryEventPayload[] payloads = [started, new OpeningWritten(Ids.New(), openingText, source)];
+        // A character's greetings are the opening's alternatives, macros replaced once as the player first sees them;
+        // the one asked for (greetingIndex, else the first message) is shown.
+        List<IStoryEventPayload> payloads = [started];
+        if (string.IsNullOrWhiteSpace(request.Opening) && greetings is not null)
+        {
+            var macros = MacroContext.For(
+                greetings.Speaker.Body.Name,
+                persona?.Name,
+                clock.GetLocalNow(),
+                $"{id}:{openingId}"
+            );
+            payloads.AddRange(greetings.Events(openingId, request.GreetingIndex ?? 0, macros));
+        }
+        else
+        {
+            var (openingText, source) = Opening(request.Opening, world.Body);
+            payloads.Add(new OpeningWritten(openingId, openingText, source));
+        }
         var events = payloads.Select((p, i) => StoryEvent.Create(id, i + 1, p, ownerId, now)).ToArray();
         var adventure = new Adventure(
             id,
@@ -170,6 +194,16 @@ public sealed class AdventureService(
         var command = new EditTurn(turnId, playerText, narration);
         return await DecideIdleAsync(ownerId, adventureId, turnId, command, cancellationToken);
     }
+
+    /// <summary>
+    /// Shows another of the character's greetings as the opening (swiping it), while no turn has been taken.
+    /// </summary>
+    public Task<TurnRecord> ChooseOpeningAsync(
+        string ownerId,
+        string adventureId,
+        int? greetingIndex,
+        CancellationToken cancellationToken
+    ) => DecideIdleAsync(ownerId, adventureId, null, new ChooseGreeting(greetingIndex), cancellationToken);
 
     /// <summary>Takes back the newest turn (never the opening). It stays in the log, marked undone.</summary>
     public Task<TurnRecord> UndoAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
@@ -251,19 +285,11 @@ public sealed class AdventureService(
         return appended.Turns.Single();
     }
 
-    private static (string Text, string Source) Opening(
-        string? given,
-        IReadOnlyList<StoredResource<Character>> cast,
-        World world
-    )
+    private static (string Text, string Source) Opening(string? given, World world)
     {
         if (!string.IsNullOrWhiteSpace(given))
         {
             return (given, "player");
-        }
-        if (cast.FirstOrDefault(c => c.Body.FirstMessage.Length > 0) is { } speaker)
-        {
-            return (speaker.Body.FirstMessage, $"character:{speaker.Id}");
         }
         return (world.Description.Length > 0 ? world.Description : $"The story begins in {world.Name}.", "world");
     }

@@ -21,7 +21,8 @@ public sealed record NarrationInput(
     State.WorldState? State = null,
     LoreInput? Lore = null,
     RecallResult? Recall = null,
-    IReadOnlyList<StorySummary>? Summaries = null
+    IReadOnlyList<StorySummary>? Summaries = null,
+    MacroContext? Macros = null
 );
 
 /// <summary>
@@ -30,10 +31,14 @@ public sealed record NarrationInput(
 /// slots), then the transcript (oldest dropped first when over budget), then a volatile block, then the action.
 /// </summary>
 /// <param name="loreOptions">The lore budget's share of the prompt; SillyTavern's default when none is set.</param>
-public sealed class ContextBuilder(
+/// <param name="promptOptions">Whether cards' system prompts replace ours (they do by default).</param>
+/// <param name="clock">The time macros read when the input brings no <see cref="MacroContext"/>.</param>
+public sealed partial class ContextBuilder(
     TokenEstimator tokens,
     LoreIndexCache loreIndexes,
-    Lore.LoreOptions? loreOptions = null
+    Lore.LoreOptions? loreOptions = null,
+    PromptOptions? promptOptions = null,
+    TimeProvider? clock = null
 )
 {
     public const string Instructions =
@@ -61,28 +66,52 @@ public sealed class ContextBuilder(
             )
         );
 
-        // Stable prefix: changes only when the world, cast or persona is edited.
-        AddSection(sections, "instructions", Instructions, settings);
-        AddSection(sections, "world", World(input.World), settings);
+        // Stable prefix: changes only when the world, cast or persona is edited. Cards' fields come in the order of
+        // SillyTavern's default story string: system prompt, description, personality, scenario, persona, examples.
+        var macros = MacroScope(input);
+        var (instructions, instructionsNote) = CardPrompt.Instructions(
+            input.Characters,
+            macros,
+            Instructions,
+            promptOptions?.CardSystemPrompts ?? true
+        );
+        var stable = new List<ContextSection>();
+        AddSection(stable, "instructions", instructions, settings, instructionsNote);
+        AddSection(stable, "world", Macros.Apply(World(input.World), macros), settings);
+        AddSection(stable, "characters", CardPrompt.Characters(input.Characters, macros), settings);
         AddSection(
-            sections,
+            stable,
             "persona",
             input.Persona is null
                 ? ""
-                : "# The player's character: " + $"{Clean(input.Persona.Name)}\n{Clean(input.Persona.Description)}",
+                : Clean(
+                    Macros.Apply($"# The player's character: {input.Persona.Name}\n{input.Persona.Description}", macros)
+                ),
             settings
         );
-        AddSection(sections, "characters", Characters(input.Characters), settings);
         AddSection(
-            sections,
+            stable,
             "location",
             input.StartLocation is null
                 ? ""
-                : "# Where the story began: "
-                    + $"{Clean(input.StartLocation.Name)}\n{Clean(input.StartLocation.Description)}",
+                : Macros.Apply(
+                    "# Where the story began: "
+                        + $"{Clean(input.StartLocation.Name)}\n{Clean(input.StartLocation.Description)}",
+                    macros
+                ),
             settings
         );
-        AddSection(sections, "constant lore", LorePrompt.Constant(lore), settings, "slot: filled by lorebooks");
+        AddSection(
+            stable,
+            "constant lore",
+            Macros.Apply(LorePrompt.Constant(lore), macros),
+            settings,
+            "slot: filled by lorebooks"
+        );
+        // Example dialogue goes after the persona (its place in SillyTavern's layout) with what is left of half the
+        // prompt, so it never takes the transcript's room; the other stable sections are known first.
+        stable.Insert(4, ExampleDialogue(input, macros, stable, leftOut, settings));
+        sections.AddRange(stable);
         var summaries = SummaryPlan.Cover(input.Summaries ?? []).ToList();
         // The summary may use at most a quarter of the prompt: past that, the oldest pieces go first (and are
         // reported),
@@ -116,9 +145,11 @@ public sealed class ContextBuilder(
         var systemTokens = tokens.Estimate(system, settings.Model);
         // The budget reserves room for all triggered lore and the whole state; what earlier turns already carry is
         // only known once the transcript is chosen, and is then left out of the volatile block (it only gets smaller).
+        var cardNotes = CardNotes(input, macros, settings);
         var fixedTokens =
             systemTokens
             + actionTokens
+            + cardNotes.Sum(n => n.Section.EstimatedTokens)
             + Estimate(LorePrompt.Triggered(lore.Triggered), settings)
             + Estimate(State.StatePrompt.Render(input.State), settings);
         // Recalled memories get a share of the transcript's budget, only when there is something to recall.
@@ -197,7 +228,7 @@ public sealed class ContextBuilder(
             .Where(e => !carried.ShowsLore(e.Fingerprint))
             .ToList();
         var carriedLore = lore.Triggered.Count(e => e.Text.Length > 0) - newLore.Count;
-        var triggeredLore = LorePrompt.Triggered(newLore.Select(e => e.Entry).ToList());
+        var triggeredLore = Macros.Apply(LorePrompt.Triggered(newLore.Select(e => e.Entry).ToList()), macros);
         var loreTokens = Estimate(triggeredLore, settings);
         var (state, stateLines) = State.StatePrompt.Changes(input.State, carried.StateLine, carried.StateKeys);
         var stateTokens = Estimate(state, settings);
@@ -239,6 +270,7 @@ public sealed class ContextBuilder(
                     input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"
                 )
         );
+        sections.AddRange(cardNotes.Select(n => n.Section));
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
@@ -261,6 +293,7 @@ public sealed class ContextBuilder(
             chat.Add(new ChatMessage(ChatRole.User, recalledText));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
+        PlaceCardNotes(chat, cardNotes);
         var memory = new MemoryReport(
             input.Recall?.Query,
             input.Recall?.Terms ?? [],
@@ -280,7 +313,13 @@ public sealed class ContextBuilder(
             settings.Model,
             settings.ContextTokens,
             settings.PromptBudget,
-            systemTokens + actionTokens + loreTokens + stateTokens + used + recalledTokens,
+            systemTokens
+                + actionTokens
+                + loreTokens
+                + stateTokens
+                + used
+                + recalledTokens
+                + cardNotes.Sum(n => n.Section.EstimatedTokens),
             sections,
             leftOut,
             input.Lore is null ? null : lore.Report,
@@ -304,6 +343,15 @@ public sealed class ContextBuilder(
                 text,
                 text.Length == 0 ? note ?? "empty" : note
             )
+        );
+
+    // What the macros of this prompt stand for: the loaded context, or (bench, tests) one made from the input.
+    private MacroContext MacroScope(NarrationInput input) =>
+        input.Macros
+        ?? MacroContext.For(
+            input.Characters.FirstOrDefault()?.Name,
+            input.Persona?.Name,
+            (clock ?? TimeProvider.System).GetLocalNow()
         );
 
     private int Estimate(string text, NarratorSettings settings) =>
@@ -417,36 +465,6 @@ public sealed class ContextBuilder(
         if (world.Style.Length > 0)
         {
             text.Append("\n## How to write\n").Append(Clean(world.Style));
-        }
-        return text.ToString();
-    }
-
-    private static string Characters(IReadOnlyList<Character> characters)
-    {
-        if (characters.Count == 0)
-        {
-            return "";
-        }
-        var text = new StringBuilder("# Characters");
-        foreach (var c in characters)
-        {
-            text.Append($"\n## {Clean(c.Name)}");
-            foreach (
-                var (label, value) in new[]
-                {
-                    ("", c.Description),
-                    ("Personality", c.Personality),
-                    ("Appearance", c.Appearance),
-                    ("Speech", c.SpeechStyle),
-                    ("Goals", c.Goals),
-                }
-            )
-            {
-                if (value.Length > 0)
-                {
-                    text.Append('\n').Append(label.Length > 0 ? label + ": " : "").Append(Clean(value));
-                }
-            }
         }
         return text.ToString();
     }

@@ -27,7 +27,8 @@ public sealed class NarrationInputs(
     State.WorldStates states,
     LoreInputs lore,
     MemoryRecall recall,
-    IMemoryStore memory
+    IMemoryStore memory,
+    TimeProvider clock
 )
 {
     private const int PageSize = 64;
@@ -60,6 +61,16 @@ public sealed class NarrationInputs(
             ? null
             : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
         var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
+        // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
+        var macros = MacroContext.For(
+            cast.FirstOrDefault()?.Name,
+            persona?.Name,
+            clock.GetLocalNow(),
+            $"{adventure.Id}:{turnId}"
+        ) with
+        {
+            LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
+        };
         return new NarrationInput(
             world,
             persona,
@@ -70,7 +81,8 @@ public sealed class NarrationInputs(
             await states.CurrentAsync(adventure, cancellationToken),
             await LoreAsync(adventure, turnId, transcript, cancellationToken),
             await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
-            await memory.ListSummariesAsync(adventure.Id, cancellationToken)
+            await memory.ListSummariesAsync(adventure.Id, cancellationToken),
+            macros
         );
     }
 

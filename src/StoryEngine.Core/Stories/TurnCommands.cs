@@ -15,6 +15,9 @@ public sealed record ChooseAlternative(string TurnId, int? Alternative) : TurnCo
 /// <summary>Correct a turn's player text, its chosen narration, or both (their lengths are checked before).</summary>
 public sealed record EditTurn(string TurnId, string? PlayerText, string? Narration) : TurnCommand;
 
+/// <summary>Show another greeting as the opening (<see cref="Index"/> 0: the first message), before any turn.</summary>
+public sealed record ChooseGreeting(int? Index) : TurnCommand;
+
 /// <summary>Take back the newest standing turn.</summary>
 public sealed record UndoTurn : TurnCommand;
 

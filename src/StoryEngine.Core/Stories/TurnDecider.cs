@@ -23,6 +23,7 @@ public static class TurnDecider
             ChooseAlternative choose => Choose(state, choose),
             EditTurn edit => Edit(state, edit),
             UndoTurn => Undo(state),
+            ChooseGreeting greeting => Greeting(state, greeting),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "Not a turn command."),
         };
 
@@ -75,6 +76,25 @@ public static class TurnDecider
             );
         }
         return new([new TurnEdited(turn.TurnId, edit.PlayerText, edit.Narration)], turn.TurnId, turn.Chosen);
+    }
+
+    // The opening's alternatives are the character's greetings; once the story has gone on from one, it stays.
+    private static TurnDecision Greeting(TurnState state, ChooseGreeting greeting)
+    {
+        if (state.Newest is not { Kind: "opening" } opening)
+        {
+            throw new OpeningLockedException();
+        }
+        if (greeting.Index is not { } index || index < 0 || index >= opening.Alternatives.Count)
+        {
+            throw ValidationFailedException.For(
+                "greetingIndex",
+                opening.Alternatives.Count == 1
+                    ? "greetingIndex must be 0: this adventure's opening has no other greeting."
+                    : $"greetingIndex must be between 0 and {opening.Alternatives.Count - 1}."
+            );
+        }
+        return new([new AlternativeChosen(opening.TurnId, index)], opening.TurnId, index);
     }
 
     // Never the opening: an adventure always has the scene it began with.

@@ -38,6 +38,16 @@ public sealed class NothingToUndoException() : ConflictException("There is no tu
     public const string ProblemCode = "nothing_to_undo";
 }
 
+/// <summary>Another greeting was asked for after the story went on from the opening.</summary>
+public sealed class OpeningLockedException()
+    : ConflictException(
+        "The opening can be swiped only before the first turn. Undo the turns taken, or start a new adventure.",
+        ProblemCode
+    )
+{
+    public const string ProblemCode = "opening_locked";
+}
+
 /// <summary>Choose or edit names a turn that was undone; it stays in the log but cannot change.</summary>
 public sealed class TurnUndoneException(string turnId)
     : ConflictException($"Turn '{turnId}' was undone; fork from an earlier turn to take another path.", ProblemCode)

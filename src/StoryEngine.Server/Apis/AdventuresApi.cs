@@ -52,6 +52,13 @@ public static class AdventuresApi
             .ProducesProblem(404)
             .ProducesProblem(409);
         adventures
+            .MapPost("/{id}/opening", ChooseOpening)
+            .WithName("ChooseOpening")
+            .WithSummary("Swipe the opening to another of the character's greetings, before the first turn")
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .ProducesProblem(409);
+        adventures
             .MapPost("/{id}/fork", Fork)
             .WithName("ForkAdventure")
             .WithSummary("A new adventure whose history " + "is this one's up to a turn")
@@ -99,7 +106,8 @@ public static class AdventuresApi
                 request.CharacterIds,
                 request.StartLocationId,
                 request.Opening,
-                request.Title
+                request.Title,
+                request.GreetingIndex
             ),
             cancellationToken
         );
@@ -186,6 +194,24 @@ public static class AdventuresApi
         AdventureService adventures,
         CancellationToken cancellationToken
     ) => TypedResults.Ok(TurnResponse.From(await adventures.UndoAsync(context.User.UserId(), id, cancellationToken)));
+
+    private static async Task<Ok<TurnResponse>> ChooseOpening(
+        string id,
+        ChooseOpeningRequest? request,
+        HttpContext context,
+        AdventureService adventures,
+        CancellationToken cancellationToken
+    ) =>
+        TypedResults.Ok(
+            TurnResponse.From(
+                await adventures.ChooseOpeningAsync(
+                    context.User.UserId(),
+                    id,
+                    request?.GreetingIndex,
+                    cancellationToken
+                )
+            )
+        );
 
     private static async Task<Created<AdventureResponse>> Fork(
         string id,

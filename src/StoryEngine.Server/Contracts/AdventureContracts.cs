@@ -9,7 +9,8 @@ public sealed record CreateAdventureRequest(
     IReadOnlyList<string>? CharacterIds = null,
     string? StartLocationId = null,
     string? Opening = null,
-    string? Title = null
+    string? Title = null,
+    int? GreetingIndex = null
 );
 
 public sealed record AdventureResponse(
@@ -51,6 +52,9 @@ public sealed record ChooseRequest(int? Alternative);
 public sealed record EditTurnRequest(string? PlayerText, string? Narration);
 
 public sealed record ForkRequest(string? AtTurnId);
+
+/// <summary>Which greeting the opening shows: 0 the character's first message, n its n-th alternate greeting.</summary>
+public sealed record ChooseOpeningRequest(int? GreetingIndex);
 
 public sealed record NarrationResponse(
     string Text,

@@ -37,6 +37,10 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<StoryWriter>();
         // One per node: its per-model calibration is kept in memory (TokenEstimator's remarks say why that is enough).
         services.AddSingleton<TokenEstimator>();
+        services.AddOptions<PromptOptions>().BindConfiguration(PromptOptions.Section).ValidateOnStart();
+        services.AddSingleton(sp =>
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PromptOptions>>().Value
+        );
         services.AddSingleton<ContextBuilder>();
         services.AddSingleton<TurnRegistry>();
         services.AddSingleton<NarrationInputs>();

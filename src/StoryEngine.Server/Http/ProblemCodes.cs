@@ -43,6 +43,7 @@ public static class ProblemCodes
         Of<NotNewestTurnException>(409, "Conflict", NotNewestTurnException.ProblemCode),
         Of<NothingToUndoException>(409, "Conflict", NothingToUndoException.ProblemCode),
         Of<TurnUndoneException>(409, "Conflict", TurnUndoneException.ProblemCode),
+        Of<OpeningLockedException>(409, "Conflict", OpeningLockedException.ProblemCode),
         Of<StoryConflictException>(409, "Conflict", StoryConflictException.ProblemCode),
         Of<ConflictException>(
             409,

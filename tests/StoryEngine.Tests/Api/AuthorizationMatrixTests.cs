@@ -541,6 +541,14 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             body((w, _) => new { atTurnId = w.TurnId }),
             201
         );
+        // The matrix's adventure has a turn, so its opening can no longer be swiped: 409 opening_locked.
+        yield return new(
+            "POST /api/v1/adventures/{id}/opening",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/opening",
+            body((_, _) => new { greetingIndex = 0 }),
+            409
+        );
         yield return new(
             "POST /api/v1/adventures/{id}/stop",
             Access.Owned,

@@ -467,8 +467,9 @@ public abstract class TurnsApiTests(ServerFixture server)
             [
                 "instructions",
                 "world",
-                "persona",
                 "characters",
+                "persona",
+                "example dialogue",
                 "location",
                 "constant lore",
                 "summary",

@@ -45,6 +45,9 @@ public sealed class PlayModel(
 
     public bool Streaming { get; private set; }
 
+    /// <summary>No turn stands after the opening yet, so its greeting can still be swiped.</summary>
+    public bool OpeningOpen => Before is null && Turns.Count > 0 && Turns[^1].Kind == "opening";
+
     public WorldStatePanel Panel { get; private set; } = null!;
 
     /// <summary>The kind and text the person had typed, kept when a post fails.</summary>
@@ -105,6 +108,19 @@ public sealed class PlayModel(
                 var turn = await adventures.ChooseAsync(UserId, Id, turnId, alternative, cancellationToken);
                 return Done(
                     $"Showing version {turn.Chosen + 1} of " + $"{turn.Alternatives.Count}.",
+                    $"/play/{Id}#turn-{turn.Number}"
+                );
+            },
+            () => LoadAsync(cancellationToken)
+        );
+
+    public Task<IActionResult> OnPostOpeningAsync(int greetingIndex, CancellationToken cancellationToken) =>
+        AttemptAsync(
+            async () =>
+            {
+                var turn = await adventures.ChooseOpeningAsync(UserId, Id, greetingIndex, cancellationToken);
+                return Done(
+                    $"Showing greeting {turn.Chosen + 1} of {turn.Alternatives.Count}.",
                     $"/play/{Id}#turn-{turn.Number}"
                 );
             },
