@@ -70,7 +70,9 @@ public sealed class NarrationInputs(
             await states.CurrentAsync(adventure, cancellationToken),
             await LoreAsync(adventure, turnId, transcript, cancellationToken),
             await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
-            await memory.ListSummariesAsync(adventure.Id, cancellationToken)
+            await memory.ListSummariesAsync(adventure.Id, cancellationToken),
+            adventure.Settings,
+            (await log.GetTurnAsync(adventure.Id, turnId, cancellationToken))?.Number ?? 0
         );
     }
 

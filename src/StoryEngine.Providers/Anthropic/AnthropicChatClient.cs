@@ -40,6 +40,10 @@ public sealed class AnthropicChatClient : BackendChatClient
         return $"{info.DisplayName} available";
     }
 
+    /// <summary>The Messages API's subset of the generation settings; the rest is listed in the inspector.</summary>
+    protected override ChatOptions? Prepare(ChatOptions? options) =>
+        GenerationSupport.Without(options, GenerationSupport.Unsupported(Options));
+
     protected override string? Unusable(Exception exception) =>
         exception is AnthropicInvalidDataException ? "sent a malformed response" : base.Unusable(exception);
 
