@@ -85,7 +85,7 @@ public sealed class ContextBuilder(
             settings
         );
         AddSection(sections, "constant lore", LorePrompt.Constant(lore), settings, "slot: filled by lorebooks");
-        AddSection(sections, "memory", MemoryText(input), settings, "slot: the adventure's memory");
+        AddSection(sections, "memory", PinnedMemory(input), settings, "slot: the adventure's memory");
         var summaries = SummaryPlan.Cover(input.Summaries ?? []).ToList();
         // The summary may use at most a quarter of the prompt: past that, the oldest pieces go first (and are
         // reported),
@@ -298,7 +298,7 @@ public sealed class ContextBuilder(
 
     /// <summary>The player's memory for this adventure, after the world and cast and before the transcript: it
     /// changes only when the player edits it, so it stays in the cached prefix.</summary>
-    private static string MemoryText(NarrationInput input) =>
+    private static string PinnedMemory(NarrationInput input) =>
         input.Settings is { Memory.Length: > 0 } s ? "# Memory\n" + AdventureText(s.Memory, input) : "";
 
     /// <summary>

@@ -142,6 +142,7 @@ public static class StoryEngineHost
             .MapCharacterCardsApi()
             .MapLorebooksApi()
             .MapPersonasApi()
+            .MapPresetsApi()
             .MapAdventuresApi()
             .MapTurnsApi()
             .MapWorldStateApi()
