@@ -93,7 +93,8 @@ public static class GenerationSupport
         return value switch
         {
             T typed => typed,
-            IConvertible convertible => (T)convertible.ToType(typeof(T), System.Globalization.CultureInfo.InvariantCulture),
+            IConvertible convertible => (T)
+                convertible.ToType(typeof(T), System.Globalization.CultureInfo.InvariantCulture),
             _ => null,
         };
     }

@@ -8,8 +8,12 @@ namespace StoryEngine.Core.Adventures;
 /// The author's note (SillyTavern's, NovelAI's): text sent as a message of <see cref="Role"/>, <see cref="Depth"/>
 /// messages from the end of the prompt, on every <see cref="Frequency"/>-th turn.
 /// </summary>
-public sealed record AuthorsNote(string Text, int Depth = AuthorsNote.DefaultDepth, string Role = "system",
-    int Frequency = 1)
+public sealed record AuthorsNote(
+    string Text,
+    int Depth = AuthorsNote.DefaultDepth,
+    string Role = "system",
+    int Frequency = 1
+)
 {
     /// <summary>SillyTavern's default depth.</summary>
     public const int DefaultDepth = 4;

@@ -285,7 +285,13 @@ public sealed class ContextBuilder(
             settings.Model,
             settings.ContextTokens,
             settings.PromptBudget,
-            systemTokens + actionTokens + loreTokens + stateTokens + used + recalledTokens + authorsNote.EstimatedTokens,
+            systemTokens
+                + actionTokens
+                + loreTokens
+                + stateTokens
+                + used
+                + recalledTokens
+                + authorsNote.EstimatedTokens,
             sections,
             leftOut,
             input.Lore is null ? null : lore.Report,

@@ -341,11 +341,7 @@ public sealed partial class TurnService(
             called = true;
             trace.ModelCallStarting(narrator.Settings.Model);
             await foreach (
-                var update in narrator.Client.GetStreamingResponseAsync(
-                    context.Messages,
-                    chatOptions,
-                    linked.Token
-                )
+                var update in narrator.Client.GetStreamingResponseAsync(context.Messages, chatOptions, linked.Token)
             )
             {
                 model ??= update.ModelId;

@@ -66,7 +66,9 @@ public static class SillyTavernPreset
         var extras = root.Where(p => !used.Contains(p.Key))
             .ToDictionary(p => p.Key, p => JsonSerializer.SerializeToElement(p.Value), StringComparer.Ordinal);
         // Chat-completion presets carry their prompts and OpenAI-only fields; text-completion ones do not.
-        var chat = root.ContainsKey("openai_max_tokens") || root.ContainsKey("prompts")
+        var chat =
+            root.ContainsKey("openai_max_tokens")
+            || root.ContainsKey("prompts")
             || root.ContainsKey("chat_completion_source");
         return new Preset
         {
@@ -82,6 +84,8 @@ public static class SillyTavernPreset
         setting switch
         {
             "seed" => value.GetValueKind() == JsonValueKind.Number && value.GetValue<double>() >= 0,
+            // top_k 0 is "off" in SillyTavern and in every backend that has top-k.
+            "topK" => value.GetValueKind() == JsonValueKind.Number && value.GetValue<double>() > 0,
             "stop" => Strings(value) is { Count: > 0 },
             _ => value.GetValueKind() == JsonValueKind.Number,
         };
@@ -108,7 +112,8 @@ public static class SillyTavernPreset
             return s.Length > 0 ? [s] : null;
         }
         return value is JsonArray array
-            ? array.OfType<JsonValue>()
+            ? array
+                .OfType<JsonValue>()
                 .Select(v => v.TryGetValue<string>(out var item) ? item : null)
                 .OfType<string>()
                 .Where(item => item.Length > 0)

@@ -57,7 +57,9 @@ public sealed class AnthropicChatClient : BackendChatClient
         var body = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
         if (copy.Temperature is { } temperature)
         {
-            body["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(Math.Round((double)temperature, 6));
+            body["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(
+                Math.Round((double)temperature, 6)
+            );
         }
         if (copy.TopP is { } topP)
         {
@@ -68,18 +70,17 @@ public sealed class AnthropicChatClient : BackendChatClient
             body["top_k"] = System.Text.Json.JsonSerializer.SerializeToElement(topK);
         }
         (copy.Temperature, copy.TopP, copy.TopK) = (null, null, null);
-        copy.RawRepresentationFactory = _ =>
-            new global::Anthropic.Models.Messages.MessageCreateParams(
-                new Dictionary<string, System.Text.Json.JsonElement>(),
-                new Dictionary<string, System.Text.Json.JsonElement>(),
-                body
-            )
-            {
-                // Placeholders the client replaces with the request's own (it fills what the options say).
-                MaxTokens = copy.MaxOutputTokens ?? DefaultMaxOutputTokens,
-                Messages = [],
-                Model = Options.Model,
-            };
+        copy.RawRepresentationFactory = _ => new global::Anthropic.Models.Messages.MessageCreateParams(
+            new Dictionary<string, System.Text.Json.JsonElement>(),
+            new Dictionary<string, System.Text.Json.JsonElement>(),
+            body
+        )
+        {
+            // Placeholders the client replaces with the request's own (it fills what the options say).
+            MaxTokens = copy.MaxOutputTokens ?? DefaultMaxOutputTokens,
+            Messages = [],
+            Model = Options.Model,
+        };
         return copy;
     }
 

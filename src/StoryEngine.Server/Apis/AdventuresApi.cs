@@ -193,7 +193,10 @@ public static class AdventuresApi
     {
         if (patch is not System.Text.Json.Nodes.JsonObject)
         {
-            throw ValidationFailedException.For("body", "A merge patch must be a JSON object naming the fields to change.");
+            throw ValidationFailedException.For(
+                "body",
+                "A merge patch must be a JSON object naming the fields to change."
+            );
         }
         var options = json.Value.SerializerOptions;
         var adventure = await settings.ChangeAsync(
@@ -206,7 +209,8 @@ public static class AdventuresApi
                     System.Text.Json.JsonSerializer.SerializeToNode(AdventureSettingsRequest.From(current), options),
                     patch
                 );
-                return System.Text.Json.JsonSerializer.Deserialize<AdventureSettingsRequest>(merged, options)!
+                return System
+                    .Text.Json.JsonSerializer.Deserialize<AdventureSettingsRequest>(merged, options)!
                     .ToHeader();
             },
             cancellationToken

@@ -42,7 +42,11 @@ public static class PresetsApi
             name = Path.GetFileNameWithoutExtension(upload.FileName ?? "");
         }
         var preset = SillyTavernPreset.Read(upload.Content, string.IsNullOrWhiteSpace(name) ? "Imported preset" : name);
-        var created = await service.CreateAsync(new ResourceScope(context.User.UserId(), null), preset, cancellationToken);
+        var created = await service.CreateAsync(
+            new ResourceScope(context.User.UserId(), null),
+            preset,
+            cancellationToken
+        );
         return ETagged.Of(
             ETags.ForVersion(created.Version),
             TypedResults.Created($"/api/v1/presets/{created.Id}", PresetResponse.From(created))

@@ -9,8 +9,7 @@ public sealed record AuthorsNoteFields(string? Text, int? Depth = null, string? 
     public static AuthorsNoteFields? From(AuthorsNote? note) =>
         note is null ? null : new(note.Text, note.Depth, note.Role, note.Frequency);
 
-    public AuthorsNote ToNote() =>
-        new(Text ?? "", Depth ?? AuthorsNote.DefaultDepth, Role ?? "system", Frequency ?? 1);
+    public AuthorsNote ToNote() => new(Text ?? "", Depth ?? AuthorsNote.DefaultDepth, Role ?? "system", Frequency ?? 1);
 }
 
 /// <summary>Generation settings as the API shows and takes them: a field left out (or null) is not set at this

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.AI;
-using StoryEngine.Core;
 using Microsoft.Extensions.Options;
+using StoryEngine.Core;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Generation;
 using StoryEngine.Core.Narration;
@@ -44,10 +44,7 @@ public static class NarratorServiceCollectionExtensions
             .AddOptions<Core.Generation.GenerationDefaults>()
             .BindConfiguration(Core.Generation.GenerationDefaults.Section)
             .ValidateOnStart();
-        services.AddSingleton<
-            IValidateOptions<Core.Generation.GenerationDefaults>,
-            GenerationDefaultsValidator
-        >();
+        services.AddSingleton<IValidateOptions<Core.Generation.GenerationDefaults>, GenerationDefaultsValidator>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<Core.Generation.GenerationDefaults>>().Value);
         services.AddSingleton<Core.Generation.NarrationGeneration>();
         services.AddSingleton<TurnRegistry>();

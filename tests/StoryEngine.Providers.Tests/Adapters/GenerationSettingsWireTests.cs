@@ -40,8 +40,7 @@ public sealed class GenerationSettingsWireTests
         return server.LastChatRequest.Json.Clone();
     }
 
-    private static double Number(JsonElement body, string name) =>
-        Math.Round(body.GetProperty(name).GetDouble(), 4);
+    private static double Number(JsonElement body, string name) => Math.Round(body.GetProperty(name).GetDouble(), 4);
 
     [Fact]
     public async Task an_openai_compatible_server_gets_every_setting_as_a_body_field()
