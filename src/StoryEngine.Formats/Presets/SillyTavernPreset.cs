@@ -93,7 +93,7 @@ public static class SillyTavernPreset
     private static double? Number(Dictionary<string, JsonNode> values, string setting) =>
         values.TryGetValue(setting, out var v) ? v.GetValue<double>() : null;
 
-    /// <summary>A list of strings, or a JSON-encoded list in a string (SillyTavern's custom_stopping_strings).</summary>
+    /// <summary>A list of strings, or a JSON-encoded list in a string (custom_stopping_strings).</summary>
     private static List<string>? Strings(JsonNode value)
     {
         if (value is JsonValue text && text.TryGetValue<string>(out var s))
