@@ -18,7 +18,12 @@ public sealed record Adventure(
     int TurnCount,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt
-);
+)
+{
+    /// <summary>Author's note, memory and generation settings; changed only by <see
+    /// cref="Stories.AdventureSettingsChanged"/>.</summary>
+    public AdventureSettings Settings { get; init; } = AdventureSettings.None;
+}
 
 public interface IAdventureStore
 {

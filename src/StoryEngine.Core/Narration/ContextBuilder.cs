@@ -22,7 +22,9 @@ public sealed record NarrationInput(
     LoreInput? Lore = null,
     RecallResult? Recall = null,
     IReadOnlyList<StorySummary>? Summaries = null,
-    MacroContext? Macros = null
+    MacroContext? Macros = null,
+    Adventures.AdventureSettings? Settings = null,
+    int TurnNumber = 0
 );
 
 /// <summary>
@@ -108,6 +110,7 @@ public sealed partial class ContextBuilder(
             settings,
             "slot: filled by lorebooks"
         );
+        AddSection(stable, "memory", PinnedMemory(input), settings, "slot: the adventure's memory");
         // Example dialogue goes after the persona (its place in SillyTavern's layout) with what is left of half the
         // prompt, so it never takes the transcript's room; the other stable sections are known first.
         stable.Insert(4, ExampleDialogue(input, macros, stable, leftOut, settings));
@@ -151,7 +154,8 @@ public sealed partial class ContextBuilder(
             + actionTokens
             + cardNotes.Sum(n => n.Section.EstimatedTokens)
             + Estimate(LorePrompt.Triggered(lore.Triggered), settings)
-            + Estimate(State.StatePrompt.Render(input.State), settings);
+            + Estimate(State.StatePrompt.Render(input.State), settings)
+            + AuthorsNoteTokens(input, settings);
         // Recalled memories get a share of the transcript's budget, only when there is something to recall.
         var recallBudget = input.Recall is { Candidates.Count: > 0 } r
             ? Math.Min(r.MaxTokens, Math.Max(0, (settings.PromptBudget - fixedTokens) / 4))
@@ -250,7 +254,6 @@ public sealed partial class ContextBuilder(
                     : state.Length == 0 ? "unchanged since an earlier turn of the transcript showed it"
                     : "tracked from the story log; only lines the transcript does not already show"
             ),
-            new("author's note", "user", 0, "", "slot: empty"),
         ];
         sections.AddRange(carriedSections);
         sections.Add(
@@ -294,6 +297,8 @@ public sealed partial class ContextBuilder(
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
         PlaceCardNotes(chat, cardNotes);
+        var authorsNote = InsertAuthorsNote(chat, input, settings);
+        sections.Insert(sections.Count - 1, authorsNote);
         var memory = new MemoryReport(
             input.Recall?.Query,
             input.Recall?.Terms ?? [],
@@ -319,7 +324,8 @@ public sealed partial class ContextBuilder(
                 + stateTokens
                 + used
                 + recalledTokens
-                + cardNotes.Sum(n => n.Section.EstimatedTokens),
+                + cardNotes.Sum(n => n.Section.EstimatedTokens)
+                + authorsNote.EstimatedTokens,
             sections,
             leftOut,
             input.Lore is null ? null : lore.Report,
@@ -327,6 +333,55 @@ public sealed partial class ContextBuilder(
         );
         return new NarrationContext(chat, report, carriedNow);
     }
+
+    // ---- Adventure settings (issue 17 part B): memory in the stable prefix, the author's note at its depth ----
+
+    /// <summary>The player's memory for this adventure, after the world and cast and before the transcript: it
+    /// changes only when the player edits it, so it stays in the cached prefix.</summary>
+    private string PinnedMemory(NarrationInput input) =>
+        input.Settings is { Memory.Length: > 0 } s ? "# Memory\n" + AdventureText(s.Memory, input) : "";
+
+    /// <summary>
+    /// Puts the author's note <c>depth</c> messages from the end (0: after the player's action; never before the
+    /// system message), as a message of its own role, on every <c>frequency</c>-th turn. It is for this prompt
+    /// only, never kept with the turn, so the next prompt's prefix is this one's up to where the note stood.
+    /// </summary>
+    private ContextSection InsertAuthorsNote(List<ChatMessage> chat, NarrationInput input, NarratorSettings settings)
+    {
+        if (input.Settings?.AuthorsNote is not { Text.Length: > 0 } note)
+        {
+            return new ContextSection("author's note", "system", 0, "", "slot: empty");
+        }
+        if (!note.AppliesTo(input.TurnNumber))
+        {
+            return new ContextSection(
+                "author's note",
+                note.Role,
+                0,
+                "",
+                $"not this turn: sent every {note.Frequency} turns (turn {input.TurnNumber})"
+            );
+        }
+        var text = AdventureText(note.Text, input);
+        var at = Math.Max(1, chat.Count - note.Depth);
+        chat.Insert(at, new ChatMessage(new ChatRole(note.Role), text));
+        return new ContextSection(
+            "author's note",
+            note.Role,
+            Estimate(text, settings),
+            text,
+            $"depth {note.Depth}: {chat.Count - 1 - at} messages after it"
+                + (note.Frequency > 1 ? $"; every {note.Frequency} turns" : "")
+        );
+    }
+
+    private int AuthorsNoteTokens(NarrationInput input, NarratorSettings settings) =>
+        input.Settings?.AuthorsNote is { } note && note.AppliesTo(input.TurnNumber)
+            ? Estimate(AdventureText(note.Text, input), settings)
+            : 0;
+
+    /// <summary>Text the player wrote for this adventure (memory, author's note), as it reaches the model.</summary>
+    private string AdventureText(string text, NarrationInput input) => Macros.Apply(Clean(text), MacroScope(input));
 
     private void AddSection(
         List<ContextSection> sections,

@@ -8,4 +8,8 @@ public interface INarrator
     IChatClient Client { get; }
 
     NarratorSettings Settings { get; }
+
+    /// <summary>The settings among <paramref name="settings"/> that a backend of the chain cannot take (and is not
+    /// sent), for the context inspector.</summary>
+    IReadOnlyList<Generation.UnsupportedSetting> Unsupported(Generation.GenerationSettings settings) => [];
 }

@@ -20,7 +20,8 @@ public sealed record ContextReport(
     IReadOnlyList<ContextSection> Sections,
     IReadOnlyList<ContextOmission> LeftOut,
     Lore.Activation.LoreReport? Lore = null,
-    Memory.MemoryReport? Memory = null
+    Memory.MemoryReport? Memory = null,
+    Generation.GenerationReport? Generation = null
 );
 
 /// <summary>

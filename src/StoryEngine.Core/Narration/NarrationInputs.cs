@@ -82,7 +82,10 @@ public sealed class NarrationInputs(
             await LoreAsync(adventure, turnId, transcript, cancellationToken),
             await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
             await memory.ListSummariesAsync(adventure.Id, cancellationToken),
-            macros
+            macros,
+            adventure.Settings,
+            // The transcript holds the live turns before this one, so no extra read is needed for its number.
+            transcript.Count == 0 ? 1 : transcript[^1].Number + 1
         );
     }
 

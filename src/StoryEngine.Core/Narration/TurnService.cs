@@ -25,6 +25,7 @@ public sealed partial class TurnService(
     ShutdownDrain drain,
     NarrationInputs inputs,
     ContextBuilder contexts,
+    Generation.NarrationGeneration generation,
     INarrator narrator,
     TokenEstimator estimator,
     DraftCheckpoints drafts,
@@ -320,6 +321,8 @@ public sealed partial class TurnService(
         {
             var input = await inputs.LoadAsync(appended.Adventure, run.TurnId, action, CancellationToken.None);
             var context = contexts.Build(input, narrator.Settings);
+            var (chatOptions, generationReport) = generation.Plan(input);
+            context = context with { Report = context.Report with { Generation = generationReport } };
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
             // Saved while the model reads the prompt, not before asking it: the write stays off the time to first
@@ -338,11 +341,7 @@ public sealed partial class TurnService(
             called = true;
             trace.ModelCallStarting(narrator.Settings.Model);
             await foreach (
-                var update in narrator.Client.GetStreamingResponseAsync(
-                    context.Messages,
-                    new ChatOptions { MaxOutputTokens = narrator.Settings.ReplyTokens },
-                    linked.Token
-                )
+                var update in narrator.Client.GetStreamingResponseAsync(context.Messages, chatOptions, linked.Token)
             )
             {
                 model ??= update.ModelId;

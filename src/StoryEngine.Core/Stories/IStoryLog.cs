@@ -32,6 +32,18 @@ public interface IStoryLog
         CancellationToken cancellationToken
     );
 
+    /// <summary>
+    /// Appends one event that changes the adventure's header (title, settings) and writes <paramref name="header"/>
+    /// with it, in one transaction; <see cref="StoryConflictException"/> when the log has moved past
+    /// <paramref name="expectedLastSequence"/>.
+    /// </summary>
+    Task AppendHeaderChangeAsync(
+        Adventure header,
+        long expectedLastSequence,
+        StoryEvent change,
+        CancellationToken cancellationToken
+    );
+
     Task<IReadOnlyList<StoryEvent>> ReadAsync(
         string adventureId,
         long afterSequence,

@@ -123,3 +123,9 @@ public sealed record ChatImported(
     int Messages,
     int SkippedMessages
 ) : IStoryEventPayload;
+
+/// <summary>
+/// The player changed the adventure's title or settings (PATCH /adventures/{id}). Carries the whole of both as they
+/// now stand, so the newest such event is the header's state and replaying the log gives it back.
+/// </summary>
+public sealed record AdventureSettingsChanged(string Title, Adventures.AdventureSettings Settings) : IStoryEventPayload;

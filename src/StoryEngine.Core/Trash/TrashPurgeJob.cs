@@ -16,6 +16,7 @@ public sealed class TrashPurgeJob(
     IResourceStore<Location> locations,
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
+    IResourceStore<Presets.Preset> presets,
     IResourceStore<Lorebook> lorebooks,
     ICharacterLorebookStore characterLorebooks,
     ICharacterFileStore characterFiles,
@@ -31,6 +32,7 @@ public sealed class TrashPurgeJob(
         purged += await locations.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await characters.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await personas.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
+        purged += await presets.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await lorebooks.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         // After characters: a purged character's book and files are orphans now.
         purged += await characterLorebooks.PurgeDeletedBeforeAsync(cutoff, cancellationToken);

@@ -24,6 +24,9 @@ public sealed record World : IResourceBody<World>
 
     public IReadOnlyList<string> Tags { get; init; } = [];
 
+    /// <summary>Generation settings for every adventure in this world, over the server's defaults (ADR 0034).</summary>
+    public Generation.GenerationSettings Generation { get; init; } = Core.Generation.GenerationSettings.None;
+
     string IResourceBody<World>.SearchText => Resources.SearchText.Of(Name, Genre, Tone, Description);
 
     public void Validate(FieldErrors errors)
@@ -35,5 +38,6 @@ public sealed record World : IResourceBody<World>
         errors.MaxLength("rules", Rules, Limits.LongText);
         errors.MaxLength("style", Style, Limits.LongText);
         errors.List("tags", Tags, Limits.Tags, Limits.Tag);
+        Generation.Validate("generation.", errors);
     }
 }

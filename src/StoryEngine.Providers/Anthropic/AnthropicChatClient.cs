@@ -40,6 +40,50 @@ public sealed class AnthropicChatClient : BackendChatClient
         return $"{info.DisplayName} available";
     }
 
+    /// <summary>
+    /// The Messages API's subset of the generation settings; the rest is listed in the inspector. The SDK's
+    /// IChatClient (13.x) writes max_tokens and stop_sequences but not temperature, top_p or top_k, and its
+    /// MessageCreateParams has no properties for them, so they go in as raw body fields of the parameters the
+    /// client starts from (RawRepresentationFactory); the wire test says so if that ever changes.
+    /// </summary>
+    protected override ChatOptions? Prepare(ChatOptions? options)
+    {
+        options = GenerationSupport.Without(options, GenerationSupport.Unsupported(Options));
+        if (options is null || (options.Temperature is null && options.TopP is null && options.TopK is null))
+        {
+            return options;
+        }
+        var copy = options.Clone();
+        var body = new Dictionary<string, System.Text.Json.JsonElement>(StringComparer.Ordinal);
+        if (copy.Temperature is { } temperature)
+        {
+            body["temperature"] = System.Text.Json.JsonSerializer.SerializeToElement(
+                Math.Round((double)temperature, 6)
+            );
+        }
+        if (copy.TopP is { } topP)
+        {
+            body["top_p"] = System.Text.Json.JsonSerializer.SerializeToElement(Math.Round((double)topP, 6));
+        }
+        if (copy.TopK is { } topK)
+        {
+            body["top_k"] = System.Text.Json.JsonSerializer.SerializeToElement(topK);
+        }
+        (copy.Temperature, copy.TopP, copy.TopK) = (null, null, null);
+        copy.RawRepresentationFactory = _ => new global::Anthropic.Models.Messages.MessageCreateParams(
+            new Dictionary<string, System.Text.Json.JsonElement>(),
+            new Dictionary<string, System.Text.Json.JsonElement>(),
+            body
+        )
+        {
+            // Placeholders the client replaces with the request's own (it fills what the options say).
+            MaxTokens = copy.MaxOutputTokens ?? DefaultMaxOutputTokens,
+            Messages = [],
+            Model = Options.Model,
+        };
+        return copy;
+    }
+
     protected override string? Unusable(Exception exception) =>
         exception is AnthropicInvalidDataException ? "sent a malformed response" : base.Unusable(exception);
 

@@ -86,6 +86,16 @@ public sealed class OllamaChatClient : BackendChatClient
         var copy = options?.Clone() ?? new ChatOptions();
         // Ollama otherwise uses its own small default context and silently drops the start of a long prompt.
         (copy.AdditionalProperties ??= [])["num_ctx"] = Options.ContextTokens;
+        // OllamaSharp moves AdditionalProperties named like Ollama's options into "options"; min_p is already
+        // Ollama's name, the repetition penalty is called repeat_penalty there.
+        if (GenerationSupport.Take<double>(copy, GenerationSupport.RepetitionPenaltyKey) is { } repetition)
+        {
+            copy.AdditionalProperties["repeat_penalty"] = (float)repetition;
+        }
+        if (GenerationSupport.Take<double>(copy, GenerationSupport.MinPKey) is { } minP)
+        {
+            copy.AdditionalProperties["min_p"] = (float)minP;
+        }
         return copy;
     }
 

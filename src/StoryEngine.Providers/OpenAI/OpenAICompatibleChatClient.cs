@@ -70,30 +70,62 @@ public sealed class OpenAICompatibleChatClient : BackendChatClient
 
     protected override ChatOptions? Prepare(ChatOptions? options)
     {
-        var strictSchema = options?.ResponseFormat is ChatResponseFormatJson { Schema: not null };
-        if (options is null || (_isOpenAI && !strictSchema) || (options.MaxOutputTokens is null && !strictSchema))
+        // api.openai.com refuses fields it does not know; those settings are listed in the inspector instead.
+        options = GenerationSupport.Without(options, GenerationSupport.Unsupported(Options));
+        if (options is null)
         {
-            return options;
+            return null;
         }
         var copy = options.Clone();
-        if (strictSchema)
+        if (copy.ResponseFormat is ChatResponseFormatJson { Schema: not null })
         {
             // World-state extraction wants the schema enforced where the server can (OpenAI, vLLM, llama.cpp).
             (copy.AdditionalProperties ??= [])["strict"] = true; // OpenAIClientExtensions.StrictKey
         }
+        // Body fields the SDK does not write: compatible servers read the older max_tokens (Ollama's /v1 reads
+        // nothing else; the SDK sends max_completion_tokens), and llama.cpp, vLLM, KoboldCpp and Ollama's /v1 take
+        // top_k, min_p and repetition_penalty beside OpenAI's own fields.
+        var fields = new List<(string Path, object Value)>();
         if (!_isOpenAI && copy.MaxOutputTokens is { } maxTokens)
         {
-            // Compatible servers read the older max_tokens (Ollama's /v1 reads nothing else), which the SDK no
-            // longer writes (it sends max_completion_tokens). JsonPatch is the SDK's way to add a body field; it is
-            // experimental (SCME0001): if it changes, the wire test for max_tokens fails and says so.
             copy.MaxOutputTokens = null;
+            fields.Add(("$.max_tokens", maxTokens));
+        }
+        if (copy.TopK is { } topK)
+        {
+            copy.TopK = null;
+            fields.Add(("$.top_k", topK));
+        }
+        if (GenerationSupport.Take<double>(copy, GenerationSupport.MinPKey) is { } minP)
+        {
+            fields.Add(("$.min_p", minP));
+        }
+        if (GenerationSupport.Take<double>(copy, GenerationSupport.RepetitionPenaltyKey) is { } repetition)
+        {
+            fields.Add(("$.repetition_penalty", repetition));
+        }
+        if (fields.Count > 0)
+        {
+            // JsonPatch is the SDK's way to add a body field; it is experimental (SCME0001): if it changes, the wire
+            // tests for these fields fail and say so.
             var previous = copy.RawRepresentationFactory;
             copy.RawRepresentationFactory = client =>
             {
                 var completion = previous?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
+                foreach (var (path, value) in fields)
+                {
 #pragma warning disable SCME0001
-                completion.Patch.Set("$.max_tokens"u8, maxTokens);
+                    var utf8 = System.Text.Encoding.UTF8.GetBytes(path);
+                    if (value is int whole)
+                    {
+                        completion.Patch.Set(utf8, whole);
+                    }
+                    else
+                    {
+                        completion.Patch.Set(utf8, (double)value);
+                    }
 #pragma warning restore SCME0001
+                }
                 return completion;
             };
         }

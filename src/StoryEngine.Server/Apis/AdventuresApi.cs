@@ -40,6 +40,19 @@ public static class AdventuresApi
             .ProducesProblem(400);
         adventures.MapGet("/{id}", Get).WithName("GetAdventure").WithSummary("One adventure").ProducesProblem(404);
         adventures
+            .MapPatch("/{id}", Patch)
+            .WithName("PatchAdventure")
+            .WithSummary(
+                "Change an adventure's title, author's note, memory or generation settings (JSON merge patch, "
+                    + "RFC 7396; If-Match for lost-update protection); recorded as an event"
+            )
+            .Accepts<System.Text.Json.Nodes.JsonObject>(JsonMergePatch.MediaType, "application/json")
+            .ProducesProblem(400)
+            .ProducesProblem(404)
+            .ProducesProblem(412)
+            .ProducesProblem(413)
+            .ProducesProblem(415);
+        adventures
             .MapDelete("/{id}", Delete)
             .WithName("DeleteAdventure")
             .WithSummary("Delete an adventure and its story log")
@@ -175,6 +188,42 @@ public static class AdventuresApi
             ETags.ForVersion(adventure.LastSequence),
             TypedResults.Ok(AdventureResponse.From(adventure))
         );
+    }
+
+    private static async Task<ETagged<Ok<AdventureResponse>>> Patch(
+        string id,
+        System.Text.Json.Nodes.JsonNode? patch,
+        HttpContext context,
+        AdventureSettingsService settings,
+        Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        CancellationToken cancellationToken
+    )
+    {
+        if (patch is not System.Text.Json.Nodes.JsonObject)
+        {
+            throw ValidationFailedException.For(
+                "body",
+                "A merge patch must be a JSON object naming the fields to change."
+            );
+        }
+        var options = json.Value.SerializerOptions;
+        var adventure = await settings.ChangeAsync(
+            context.User.UserId(),
+            id,
+            ETags.ExpectedVersion(context.Request),
+            current =>
+            {
+                var merged = JsonMergePatch.Apply(
+                    System.Text.Json.JsonSerializer.SerializeToNode(AdventureSettingsRequest.From(current), options),
+                    patch
+                );
+                return System
+                    .Text.Json.JsonSerializer.Deserialize<AdventureSettingsRequest>(merged, options)!
+                    .ToHeader();
+            },
+            cancellationToken
+        );
+        return ETagged.Of(ETags.ForVersion(adventure.LastSequence), TypedResults.Ok(AdventureResponse.From(adventure)));
     }
 
     private static async Task<NoContent> Delete(

@@ -12,7 +12,7 @@ namespace StoryEngine.Server.Auth;
 /// </summary>
 public sealed class ApiKeyScopeMiddleware(RequestDelegate next)
 {
-    private static readonly string[] WorldBuilding = ["/api/v1/worlds", "/api/v1/personas"];
+    private static readonly string[] WorldBuilding = ["/api/v1/worlds", "/api/v1/personas", "/api/v1/presets"];
     private static readonly string[] Playing = ["/api/v1/adventures"];
     private const string AdminPrefix = "/api/v1/admin";
 

@@ -25,7 +25,10 @@ public sealed record AdventureResponse(
     int TurnCount,
     long LastSequence,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt
+    DateTimeOffset UpdatedAt,
+    AuthorsNoteFields? AuthorsNote,
+    string Memory,
+    GenerationFields Generation
 )
 {
     public static AdventureResponse From(Adventure a) =>
@@ -41,7 +44,10 @@ public sealed record AdventureResponse(
             a.TurnCount,
             a.LastSequence,
             a.CreatedAt,
-            a.UpdatedAt
+            a.UpdatedAt,
+            AuthorsNoteFields.From(a.Settings.AuthorsNote),
+            a.Settings.Memory,
+            GenerationFields.From(a.Settings.Generation)
         );
 }
 

@@ -11,7 +11,8 @@ public sealed record WorldRequest(
     string? Description = null,
     string? Rules = null,
     string? Style = null,
-    IReadOnlyList<string>? Tags = null
+    IReadOnlyList<string>? Tags = null,
+    GenerationFields? Generation = null
 ) : IResourceRequest<WorldRequest, World>
 {
     public World ToBody() =>
@@ -24,10 +25,11 @@ public sealed record WorldRequest(
             Rules = Rules ?? "",
             Style = Style ?? "",
             Tags = Tags ?? [],
+            Generation = Generation?.ToSettings() ?? Core.Generation.GenerationSettings.None,
         };
 
     public static WorldRequest FromBody(World b) =>
-        new(b.Name, b.Genre, b.Tone, b.Description, b.Rules, b.Style, b.Tags);
+        new(b.Name, b.Genre, b.Tone, b.Description, b.Rules, b.Style, b.Tags, GenerationFields.From(b.Generation));
 }
 
 public sealed record WorldResponse(
@@ -39,6 +41,7 @@ public sealed record WorldResponse(
     string Rules,
     string Style,
     IReadOnlyList<string> Tags,
+    GenerationFields Generation,
     long Version,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
@@ -56,6 +59,7 @@ public sealed record WorldResponse(
             r.Body.Rules,
             r.Body.Style,
             r.Body.Tags,
+            GenerationFields.From(r.Body.Generation),
             r.Version,
             r.CreatedAt,
             r.UpdatedAt,

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
 using StoryEngine.Core;
 using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Generation;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Stories;
 using StoryEngine.Providers;
@@ -42,12 +44,20 @@ public static class NarratorServiceCollectionExtensions
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PromptOptions>>().Value
         );
         services.AddSingleton<ContextBuilder>();
+        services
+            .AddOptions<Core.Generation.GenerationDefaults>()
+            .BindConfiguration(Core.Generation.GenerationDefaults.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Core.Generation.GenerationDefaults>, GenerationDefaultsValidator>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<Core.Generation.GenerationDefaults>>().Value);
+        services.AddSingleton<Core.Generation.NarrationGeneration>();
         services.AddSingleton<TurnRegistry>();
         services.AddSingleton<NarrationInputs>();
         services.AddSingleton<DraftCheckpoints>();
         services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<TurnService>();
         services.AddSingleton<AdventureService>();
+        services.AddSingleton<AdventureSettingsService>();
         services.AddSingleton<ChatImport>();
         services.AddHostedService<NarrationLifetime>();
         services.AddHostedService<Jobs.DeferredWritesService>();
@@ -62,6 +72,19 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
     public IChatClient Client => chain;
 
     public NarratorSettings Settings { get; } = Create(settings);
+
+    /// <summary>Per backend of the narrator's chain, the set settings it cannot take (GenerationSupport).</summary>
+    public IReadOnlyList<UnsupportedSetting> Unsupported(GenerationSettings generation)
+    {
+        var set = generation.Values();
+        return settings
+            .Narrator.Backends.Select(settings.Find)
+            .OfType<BackendOptions>()
+            .SelectMany(b =>
+                GenerationSupport.Unsupported(b).Where(set.ContainsKey).Select(s => new UnsupportedSetting(b.Name, s))
+            )
+            .ToArray();
+    }
 
     private static NarratorSettings Create(ProvidersSettings settings)
     {

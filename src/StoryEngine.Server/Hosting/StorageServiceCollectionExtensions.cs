@@ -52,6 +52,10 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<IStorageProvider>(),
             "personas"
         ));
+        services.AddSingleton<IResourceStore<Core.Presets.Preset>>(sp => new DocumentStore<Core.Presets.Preset>(
+            sp.GetRequiredService<IStorageProvider>(),
+            "presets"
+        ));
         services.AddSingleton<IResourceStore<Location>>(sp => new DocumentStore<Location>(
             sp.GetRequiredService<IStorageProvider>(),
             "locations",
@@ -73,6 +77,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IResourceRules<World>, NoResourceRules<World>>();
         services.AddSingleton<IResourceRules<Persona>, NoResourceRules<Persona>>();
+        services.AddSingleton<IResourceRules<Core.Presets.Preset>, NoResourceRules<Core.Presets.Preset>>();
         services.AddSingleton<IResourceRules<Character>, WorldChildRules<Character>>();
         services.AddSingleton<IResourceRules<Location>, LocationRules>();
         services.AddSingleton(typeof(ResourceService<>));

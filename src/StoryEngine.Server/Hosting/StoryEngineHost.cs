@@ -156,6 +156,7 @@ public static class StoryEngineHost
             .MapCharacterCardsApi()
             .MapLorebooksApi()
             .MapPersonasApi()
+            .MapPresetsApi()
             .MapAdventuresApi()
             .MapTurnsApi()
             .MapWorldStateApi()

@@ -22,7 +22,14 @@ public static class ProblemCodes
     [
         Raised(400, "Bad request", "bad_request", "malformed_json"),
         Of<ValidationFailedException>(400, "Validation failed", "validation_failed"),
-        Of<InvalidFileException>(400, "Invalid file", "invalid_card", "invalid_lorebook", "invalid_chat"),
+        Of<InvalidFileException>(
+            400,
+            "Invalid file",
+            "invalid_card",
+            "invalid_lorebook",
+            "invalid_chat",
+            "invalid_preset"
+        ),
         Of<UnauthorizedException>(
             401,
             "Unauthorized",

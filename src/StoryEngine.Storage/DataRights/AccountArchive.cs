@@ -22,6 +22,7 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         ("locations", "locations"),
         ("characters", "characters"),
         ("personas", "personas"),
+        ("presets", "presets"),
         ("lorebooks", "lorebooks"),
         ("characterLorebooks", "character_lorebooks"),
     ];

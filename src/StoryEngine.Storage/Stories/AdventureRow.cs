@@ -26,7 +26,8 @@ internal sealed class AdventureRow
         IReadOnlyList<string> CharacterIds,
         string? StartLocationId,
         string? ForkedFromId,
-        string? ForkedAtTurnId
+        string? ForkedAtTurnId,
+        AdventureSettings? Settings = null
     );
 
     public static AdventureRow From(Adventure a) =>
@@ -37,7 +38,14 @@ internal sealed class AdventureRow
             WorldId = a.WorldId,
             Title = a.Title,
             Body = JsonSerializer.Serialize(
-                new BodyJson(a.PersonaId, a.CharacterIds, a.StartLocationId, a.ForkedFromId, a.ForkedAtTurnId),
+                new BodyJson(
+                    a.PersonaId,
+                    a.CharacterIds,
+                    a.StartLocationId,
+                    a.ForkedFromId,
+                    a.ForkedAtTurnId,
+                    a.Settings == AdventureSettings.None ? null : a.Settings
+                ),
                 JsonSerializerOptions.Web
             ),
             LastSequence = a.LastSequence,
@@ -63,6 +71,9 @@ internal sealed class AdventureRow
             (int)TurnCount,
             DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
             DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt)
-        );
+        )
+        {
+            Settings = body.Settings ?? AdventureSettings.None,
+        };
     }
 }

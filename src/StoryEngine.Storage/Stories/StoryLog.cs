@@ -102,6 +102,42 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task AppendHeaderChangeAsync(
+        Adventure header,
+        long expectedLastSequence,
+        StoryEvent change,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        var connection = write.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var row = AdventureRow.From(header);
+        var moved = await connection.ExecuteAsync(
+            new CommandDefinition(
+                "UPDATE adventures SET title = @Title, body = @Body, last_sequence = @Last, updated_at = @At "
+                    + "WHERE id = @Id AND last_sequence = @Expected",
+                new
+                {
+                    row.Id,
+                    row.Title,
+                    row.Body,
+                    Expected = expectedLastSequence,
+                    Last = change.Sequence,
+                    At = change.At.ToUnixTimeMilliseconds(),
+                },
+                transaction,
+                cancellationToken: cancellationToken
+            )
+        );
+        if (moved != 1)
+        {
+            throw new StoryConflictException(header.Id);
+        }
+        await InsertEventsAsync(connection, transaction, [change], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     public async Task<IReadOnlyList<StoryEvent>> ReadAsync(
         string adventureId,
         long afterSequence,

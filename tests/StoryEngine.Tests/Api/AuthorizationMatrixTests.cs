@@ -328,6 +328,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             {
                 (_ => "/api/v1/worlds", "/api/v1/worlds", w => w.WorldId, Access.Self),
                 (_ => "/api/v1/personas", "/api/v1/personas", w => w.PersonaId, Access.Self),
+                (_ => "/api/v1/presets", "/api/v1/presets", w => w.PresetId, Access.Self),
                 (
                     w => $"/api/v1/worlds/{w.WorldId}/locations",
                     "/api/v1/worlds/{worldId}/locations",
@@ -521,6 +522,21 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             200
         );
         yield return new(
+            "PATCH /api/v1/adventures/{id}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}",
+            body((_, _) => new { memory = "The matrix remembers." }),
+            200
+        );
+        // A SillyTavern text-completion preset as the raw body.
+        yield return new(
+            "POST /api/v1/presets/import",
+            Access.Self,
+            _ => "/api/v1/presets/import?name=Matrix",
+            body((_, _) => new { temp = 0.7, rep_pen = 1.1 }),
+            201
+        );
+        yield return new(
             "DELETE /api/v1/adventures/{id}",
             Access.Owned,
             w => $"/api/v1/adventures/{w.AdventureId}",
@@ -677,7 +693,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         string VictimId,
         string LorebookId,
         string ApiKeyId,
-        string JobId
+        string JobId,
+        string PresetId
     )
     {
         public static async Task<World> CreateAsync(ServerFixture server)
@@ -692,6 +709,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })
             ).Id();
             var persona = (await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" })).Id();
+            var preset = (await client.PostJsonAsync("/api/v1/presets", new { name = "Matrix preset" })).Id();
             var entries = new[]
             {
                 new
@@ -736,7 +754,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 victim.Id,
                 lorebook,
                 apiKey,
-                job
+                job,
+                preset
             );
         }
     }
