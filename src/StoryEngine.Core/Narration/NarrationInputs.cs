@@ -85,7 +85,9 @@ public sealed class NarrationInputs(
             macros,
             adventure.Settings,
             // The transcript holds the live turns before this one, so no extra read is needed for its number.
-            transcript.Count == 0 ? 1 : transcript[^1].Number + 1
+            transcript.Count == 0
+                ? 1
+                : transcript[^1].Number + 1
         );
     }
 

@@ -30,9 +30,8 @@ public static partial class PromptText
         }
         var unmarked = TemplateMarker().Replace(kept.ToString(), m => m.Value[0] + Breaker.ToString() + m.Value[1..]);
         return RolePrefix()
-            .Replace(
-                unmarked,
-                m => m.Groups["lead"].Value + m.Groups["role"].Value[0] + Breaker + m.Groups["role"].Value[1..]
+            .Replace(unmarked, m =>
+                m.Groups["lead"].Value + m.Groups["role"].Value[0] + Breaker + m.Groups["role"].Value[1..]
             );
     }
 

@@ -4,7 +4,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace StoryEngine.Tests.Web;
 
-/// <summary>Issue 17: the opening is swiped among a real card's greetings on the play page, without JavaScript.</summary>
+/// <summary>Issue 17: the opening is swiped among a real card's greetings on the play page, without
+/// JavaScript.</summary>
 public abstract class WebGreetingTests(ServerFixture server, BrowserFixture browser)
 {
     [Fact]
