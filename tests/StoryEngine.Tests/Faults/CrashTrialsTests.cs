@@ -33,8 +33,8 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             ? fixedSeed
             : Random.Shared.Next();
         var random = new Random(seed);
-        var environment = FaultServer.Environment(await ScriptedBackend.InstanceAsync());
-        var (server, client) = await FaultServer.StartSignedInAsync(_dataDir, environment, "killed");
+        var environment = SignedInServer.Environment(await ScriptedBackend.InstanceAsync());
+        var (server, client) = await SignedInServer.StartAsync(_dataDir, environment, "killed");
         var setup = await AdventureTestData.CreateAsync(client);
         var accepted = new Dictionary<string, string>(); // turn id → the player's words the server accepted
         int lost = 0,
