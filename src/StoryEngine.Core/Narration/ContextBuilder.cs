@@ -281,7 +281,8 @@ public sealed class ContextBuilder(
             settings.ContextTokens,
             settings.PromptBudget,
             systemTokens + actionTokens + loreTokens + stateTokens + used + recalledTokens,
-            sections,
+            // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.
+            [.. sections.Select(s => PromptText.Neutralised(s.Text) is { } n ? s with { Neutralised = n } : s)],
             leftOut,
             input.Lore is null ? null : lore.Report,
             memory
