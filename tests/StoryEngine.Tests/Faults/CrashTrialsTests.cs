@@ -11,10 +11,10 @@ namespace StoryEngine.Tests.Faults;
 /// Issue 15's fault suite: the server is killed (SIGKILL) at a random moment of a streamed turn, twenty times over, on
 /// one data folder and one adventure. Every action the server accepted is there after the restart, no turn is left
 /// streaming, no request before the kill got a 5xx, and every interrupted turn is narrated again by the next trial
-/// (which may itself be killed). Then five kills at random points of large lorebook imports: every import is whole
-/// (all its entries) or absent, and every one the server acknowledged is there. Then three kills while a state job
-/// runs: each job runs again after the restart and its state change is written once. The seed is printed;
-/// STORYENGINE_FAULT_SEED replays a run.
+/// (which may itself be killed). Then six kills at random points of large lorebook and chat imports: every import is
+/// whole (all its entries, all its turns) or absent, and every one the server acknowledged is there. Then three kills
+/// while a state job runs: each job runs again after the restart and its state change is written once. The seeds are
+/// printed; STORYENGINE_FAULT_SEED replays a run.
 /// </summary>
 public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
 {
@@ -131,18 +131,19 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task kills_during_lorebook_imports_leave_each_import_whole_or_absent()
+    public async Task kills_during_lorebook_and_chat_imports_leave_each_import_whole_or_absent()
     {
         var seed = Seed();
         var random = new Random(seed + 1); // not the streaming trials' kill points
         var environment = SignedInServer.Environment(await ScriptedBackend.InstanceAsync());
         var (server, client) = await SignedInServer.StartAsync(_dataDir, environment, "import-killed");
         var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Import trials" })).Id();
-        // Big enough that writing it takes a while, so kills land inside the import as well as before and after.
+        // Big enough that reading and writing them takes a while, so kills land inside the import as well as before
+        // and after. Even trials import the lorebook, odd ones the chat.
         var book = LargeLorebook(ImportEntries);
+        var chat = LargeChat(ChatPairs);
         int whole = 0,
-            partial = 0,
-            acknowledgedButMissing = 0;
+            partial = 0;
         var acknowledged = new List<string>();
         try
         {
@@ -154,12 +155,20 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
                     .ContinueWith(_ => process.Kill(entireProcessTree: true), TaskScheduler.Default);
                 try
                 {
-                    using var content = new StringContent(book, System.Text.Encoding.UTF8, "application/json");
-                    using var response = await client.PostAsync($"/api/v1/worlds/{world}/lorebooks/import", content);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        acknowledged.Add((await response.JsonAsync(System.Net.HttpStatusCode.Created)).Id());
-                    }
+                    using var content = new StringContent(
+                        trial % 2 == 0 ? book : chat,
+                        System.Text.Encoding.UTF8,
+                        trial % 2 == 0 ? "application/json" : "application/octet-stream"
+                    );
+                    using var response = await client.PostAsync(
+                        trial % 2 == 0
+                            ? $"/api/v1/worlds/{world}/lorebooks/import"
+                            : $"/api/v1/adventures/import?worldId={world}",
+                        content
+                    );
+                    // An answer that came before the kill is the import's success: any other would make the trial
+                    // test nothing.
+                    acknowledged.Add((await response.JsonAsync(System.Net.HttpStatusCode.Created)).Id());
                 }
                 catch (Exception e) when (e is HttpRequestException or IOException)
                 {
@@ -171,13 +180,39 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
                 (server, client) = await SignedInServer.RestartAsync(_dataDir, environment, before);
                 before.Dispose();
             }
-            var books = (await (await client.GetAsync($"/api/v1/worlds/{world}/lorebooks?limit=100")).JsonAsync())
-                .GetProperty("items")
-                .EnumerateArray()
-                .ToList();
-            foreach (var b in books)
+            var found = new List<string>();
+            foreach (
+                var b in (await (await client.GetAsync($"/api/v1/worlds/{world}/lorebooks?limit=100")).JsonAsync())
+                    .GetProperty("items")
+                    .EnumerateArray()
+            )
             {
-                if (b.GetProperty("entries").GetArrayLength() == ImportEntries)
+                found.Add(b.Id());
+                Count(b.GetProperty("entries").GetArrayLength() == ImportEntries);
+            }
+            foreach (
+                var a in (await (await client.GetAsync("/api/v1/adventures?limit=100")).JsonAsync())
+                    .GetProperty("items")
+                    .EnumerateArray()
+            )
+            {
+                found.Add(a.Id());
+                // Whole: every turn is there, up to the chat's last move.
+                var newest = (await (await client.GetAsync($"/api/v1/adventures/{a.Id()}/turns?limit=1")).JsonAsync())
+                    .GetProperty("items")
+                    .EnumerateArray()
+                    .SingleOrDefault();
+                var complete =
+                    a.GetProperty("turnCount").GetInt32() == ChatPairs
+                    && newest.ValueKind == JsonValueKind.Object
+                    && newest.Str("playerText").Contains($"move {ChatPairs - 1}", StringComparison.Ordinal);
+                Count(complete);
+            }
+            var acknowledgedButMissing = acknowledged.Count(id => !found.Contains(id));
+
+            void Count(bool isWhole)
+            {
+                if (isWhole)
                 {
                     whole++;
                 }
@@ -186,7 +221,6 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
                     partial++;
                 }
             }
-            acknowledgedButMissing = acknowledged.Count(id => !books.Any(b => b.Str("id") == id));
             output.WriteLine(
                 $"seed {seed}: import trials {ImportTrials}, acknowledged {acknowledged.Count}, whole {whole}, "
                     + $"partial {partial}, acknowledged but missing {acknowledgedButMissing}"
@@ -273,7 +307,8 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             }
         );
 
-    private const int ImportTrials = 5;
+    private const int ImportTrials = 6;
+    private const int ChatPairs = 600;
     private const int ImportEntries = 1500;
 
     private static int Seed() =>
@@ -300,6 +335,47 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             };
         }
         return new System.Text.Json.Nodes.JsonObject { ["entries"] = book }.ToJsonString();
+    }
+
+    // A SillyTavern chat: an opening, then the player's move and the character's reply, pairs times.
+    private static string LargeChat(int pairs)
+    {
+        var lines = new List<string>
+        {
+            JsonSerializer.Serialize(new { user_name = "You", character_name = "Maren" }),
+            JsonSerializer.Serialize(
+                new
+                {
+                    name = "Maren",
+                    is_user = false,
+                    mes = "The fog rolls in.",
+                }
+            ),
+        };
+        for (var i = 0; i < pairs; i++)
+        {
+            lines.Add(
+                JsonSerializer.Serialize(
+                    new
+                    {
+                        name = "You",
+                        is_user = true,
+                        mes = $"move {i}",
+                    }
+                )
+            );
+            lines.Add(
+                JsonSerializer.Serialize(
+                    new
+                    {
+                        name = "Maren",
+                        is_user = false,
+                        mes = $"Reply {i}. " + new string('y', 300),
+                    }
+                )
+            );
+        }
+        return string.Join('\n', lines);
     }
 
     private static async Task<JsonElement?> NewestTurnAsync(HttpClient client, string adventureId) =>
