@@ -74,6 +74,8 @@ public static class LogEvents
         public const int UserGone = 4001;
         public const int Deferred = 4010;
         public const int WrittenLate = 4011;
+        public const int OutboxNotSaved = 4012;
+        public const int OutboxUnreadable = 4013;
     }
 
     public static class Jobs

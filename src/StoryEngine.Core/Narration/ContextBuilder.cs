@@ -326,7 +326,8 @@ public sealed partial class ContextBuilder(
                 + recalledTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
                 + authorsNote.EstimatedTokens,
-            sections,
+            // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.
+            [.. sections.Select(s => PromptText.Neutralised(s.Text) is { } n ? s with { Neutralised = n } : s)],
             leftOut,
             input.Lore is null ? null : lore.Report,
             memory

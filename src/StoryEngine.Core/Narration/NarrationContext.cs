@@ -3,7 +3,16 @@ using Microsoft.Extensions.AI;
 namespace StoryEngine.Core.Narration;
 
 /// <summary>One part of the prompt as the context inspector shows it.</summary>
-public sealed record ContextSection(string Name, string Role, int EstimatedTokens, string Text, string? Note = null);
+/// <param name="Neutralised">What prompt cleaning changed in the section's player and card text (role prefixes,
+/// template markers); null when nothing.</param>
+public sealed record ContextSection(
+    string Name,
+    string Role,
+    int EstimatedTokens,
+    string Text,
+    string? Note = null,
+    NeutralisedText? Neutralised = null
+);
 
 /// <summary>Something that was not sent, and why.</summary>
 public sealed record ContextOmission(string What, string Reason);

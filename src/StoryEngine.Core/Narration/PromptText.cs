@@ -23,7 +23,9 @@ public static partial class PromptText
         var kept = new StringBuilder(text.Length);
         foreach (var c in text)
         {
-            if (!char.IsControl(c) || c is '\n' or '\t')
+            // A zero-width space of the text's own goes too, so every one in the result is a break made here and
+            // Neutralised can count them without running the patterns again.
+            if ((!char.IsControl(c) || c is '\n' or '\t') && c != Breaker)
             {
                 kept.Append(c == '\r' ? '\n' : c);
             }
@@ -33,6 +35,30 @@ public static partial class PromptText
             .Replace(unmarked, m =>
                 m.Groups["lead"].Value + m.Groups["role"].Value[0] + Breaker + m.Groups["role"].Value[1..]
             );
+    }
+
+    /// <summary>
+    /// What <see cref="Clean"/> neutralised in <paramref name="cleaned"/> (text it produced, or a join of such texts),
+    /// for the context inspector (issue 15): one scan for the zero-width breaks, so it costs next to nothing when
+    /// there are none. A break after <c>&lt;</c>, <c>[</c> or <c>#</c> broke a template marker; one after a letter, a
+    /// role prefix.
+    /// </summary>
+    public static NeutralisedText? Neutralised(string cleaned)
+    {
+        int roles = 0,
+            markers = 0;
+        for (var at = cleaned.IndexOf(Breaker); at >= 0; at = cleaned.IndexOf(Breaker, at + 1))
+        {
+            if (at > 0 && cleaned[at - 1] is '<' or '[' or '#')
+            {
+                markers++;
+            }
+            else
+            {
+                roles++;
+            }
+        }
+        return roles + markers == 0 ? null : new NeutralisedText(roles, markers);
     }
 
     // "system:", "Human:", "AI:" at the start of a line read as a new speaker to a model fed a plain transcript
@@ -56,4 +82,26 @@ public static partial class PromptText
         matchTimeoutMilliseconds: 200
     )]
     private static partial Regex TemplateMarker();
+}
+
+/// <summary>
+/// How many role prefixes (<c>system:</c> at a line start) and chat-template markers
+/// (<c>&lt;|im_start|&gt;</c>) a section's text had neutralised.
+/// </summary>
+public sealed record NeutralisedText(int RolePrefixes, int TemplateMarkers)
+{
+    /// <summary>"2 role prefixes and 1 template marker neutralised".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>(2);
+        if (RolePrefixes > 0)
+        {
+            parts.Add(RolePrefixes == 1 ? "1 role prefix" : $"{RolePrefixes} role prefixes");
+        }
+        if (TemplateMarkers > 0)
+        {
+            parts.Add(TemplateMarkers == 1 ? "1 template marker" : $"{TemplateMarkers} template markers");
+        }
+        return string.Join(" and ", parts) + " neutralised";
+    }
 }

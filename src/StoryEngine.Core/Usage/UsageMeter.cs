@@ -13,6 +13,7 @@ namespace StoryEngine.Core.Usage;
 /// </summary>
 public sealed partial class UsageMeter(
     IUsageLedger ledger,
+    UsageOutbox unwritten,
     IUserStore users,
     TierCatalog tiers,
     PriceList prices,
@@ -21,18 +22,18 @@ public sealed partial class UsageMeter(
     ILogger<UsageMeter> logger
 )
 {
-    // Rows the database refused while it was away, written by WriteUnwrittenAsync when it is back (issue 15, fault 2:
-    // the ledger must equal what the backends reported). Each keeps its id, and the ledger skips an id it already has,
-    // so a row whose first write did commit is not counted twice.
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, UsageRecord> _unwritten = new();
+    // Rows the database refused while it was away go to the outbox (on disk, so a kill does not lose them) and are
+    // written by WriteUnwrittenAsync when it is back (issue 15, fault 2: the ledger must equal what the backends
+    // reported). Each keeps its id, and the ledger skips an id it already has, so a row whose first write did commit
+    // is not counted twice.
 
-    /// <summary>Ledger rows waiting for the database.</summary>
-    public int UnwrittenCount => _unwritten.Count;
+    /// <summary>Ledger rows waiting for the database (those an earlier process left in the outbox too).</summary>
+    public int UnwrittenCount => unwritten.Count;
 
     /// <summary>
     /// Writes the call's ledger row: the backend's counts where it reported them, otherwise the estimator's (and the
     /// row says so). A failure to write is never thrown: the call has happened and its caller's work must not be lost
-    /// because of the meter. The row is kept and written again when the database is back.
+    /// because of the meter. The row is kept in the outbox and written when the database is back.
     /// </summary>
     public async Task<UsageRecord> RecordAsync(ModelCall call, CancellationToken cancellationToken)
     {
@@ -71,7 +72,7 @@ public sealed partial class UsageMeter(
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
         {
             LogDeferred(logger, e, call.UserId, call.Purpose, record.TotalTokens);
-            _unwritten[record.Id] = record;
+            unwritten.Add(record);
         }
         return record;
     }
@@ -80,7 +81,7 @@ public sealed partial class UsageMeter(
     public async Task<int> WriteUnwrittenAsync(CancellationToken cancellationToken)
     {
         var written = 0;
-        foreach (var (id, record) in _unwritten)
+        foreach (var record in unwritten.Rows)
         {
             try
             {
@@ -91,7 +92,7 @@ public sealed partial class UsageMeter(
                 LogNotRecorded(logger, e, record.UserId, record.Purpose, record.TotalTokens);
                 break; // still away: the next tick tries again
             }
-            _unwritten.TryRemove(id, out _);
+            unwritten.Remove(record.Id);
             written++;
         }
         if (written > 0)
@@ -205,8 +206,8 @@ public sealed partial class UsageMeter(
     [LoggerMessage(
         EventId = LogEvents.Usage.Deferred,
         Level = LogLevel.Warning,
-        Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} now; the row is kept and written "
-            + "when the database is back"
+        Message = "Could not record {Tokens} tokens of {Purpose} for user {UserId} now; the row is kept in the outbox "
+            + "and written when the database is back"
     )]
     private static partial void LogDeferred(
         ILogger logger,

@@ -9,6 +9,8 @@ namespace StoryEngine.Server.Backups;
 /// Takes a backup at every multiple of <c>Backups:Schedule</c> (UTC, so every node agrees on the moment), then
 /// prunes by retention. With several nodes, the one that gets the backup lock takes it; a node that finds a backup
 /// of this interval already in the (shared) folder leaves it at that.
+/// Not a <see cref="Jobs.PeriodicBackgroundService"/>: that ticks at start and then every period from whenever the
+/// process started, while backups fall on UTC multiples of the interval (so nodes agree) and never at start.
 /// </summary>
 public sealed partial class BackupScheduler(
     BackupService backups,

@@ -74,15 +74,16 @@ public static class HealthEndpoints
     /// <summary>
     /// /health/live (the process runs), /health/ready (it can serve: 503 otherwise), /health (every component).
     /// Mapped as ordinary endpoints rather than MapHealthChecks so they appear in the OpenAPI document.
-    /// Anyone may ask, so anyone gets only each component's state; the descriptions (backend addresses and models,
-    /// the database's location, error text) go to admins only (issue #15, fault 6), who also have /admin/backends.
+    /// Anyone may ask, so anyone gets only <c>up</c>, <c>degraded</c> or <c>down</c> overall and per component (the
+    /// kind of dependency: database, backends, ...); the descriptions (backend addresses and models, the database's
+    /// location, error text) and timings go to admins only (issue #15, fault 6), who also have /admin/backends.
     /// </summary>
     public static IEndpointRouteBuilder MapStoryHealth(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health").WithTags("Health").AllowAnonymous();
         health
             .MapGet("/live", () =>
-                TypedResults.Ok(new HealthResponse("Healthy", 0, new Dictionary<string, ComponentHealth>()))
+                TypedResults.Ok(new HealthResponse(Up, null, new Dictionary<string, ComponentHealth>()))
             )
             .WithName("Live")
             .WithSummary("The process is running");
@@ -115,6 +116,19 @@ public static class HealthEndpoints
         return app;
     }
 
+    public const string Up = "up";
+    public const string Degraded = "degraded";
+    public const string Down = "down";
+
+    // The words of issue 15 rather than ASP.NET's enum names, so the public shape does not follow the library.
+    private static string Word(HealthStatus status) =>
+        status switch
+        {
+            HealthStatus.Healthy => Up,
+            HealthStatus.Degraded => Degraded,
+            _ => Down,
+        };
+
     private static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> ReportAsync(
         HealthCheckService checks,
         IAuthorizationService authorization,
@@ -128,14 +142,14 @@ public static class HealthEndpoints
         var detailed = (await authorization.AuthorizeAsync(context.User, AuthorizationPolicies.Admin)).Succeeded;
         context.Response.Headers.CacheControl = "no-store";
         var body = new HealthResponse(
-            report.Status.ToString(),
-            Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            Word(report.Status),
+            detailed ? Math.Round(report.TotalDuration.TotalMilliseconds, 1) : null,
             report.Entries.ToDictionary(
                 e => e.Key,
                 e => new ComponentHealth(
-                    e.Value.Status.ToString(),
+                    Word(e.Value.Status),
                     detailed ? e.Value.Description : null,
-                    Math.Round(e.Value.Duration.TotalMilliseconds, 1)
+                    detailed ? Math.Round(e.Value.Duration.TotalMilliseconds, 1) : null
                 )
             )
         );
@@ -145,18 +159,21 @@ public static class HealthEndpoints
     }
 }
 
+/// <param name="Status"><c>up</c>, <c>degraded</c> (serving, with a component that is not) or <c>down</c>.</param>
+/// <param name="DurationMs">How long the checks took: for admins only, absent otherwise.</param>
+/// <param name="Components">Each dependency kind (database, migrations, backends, backups, drain) by name.</param>
 public sealed record HealthResponse(
     string Status,
-    double DurationMs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DurationMs,
     IReadOnlyDictionary<string, ComponentHealth> Components
 );
 
-/// <param name="Status">Healthy (up), Degraded or Unhealthy (down).</param>
+/// <param name="Status"><c>up</c>, <c>degraded</c> or <c>down</c>.</param>
 /// <param name="Description">What the check found, with addresses and error text: for admins only, absent
 /// otherwise.</param>
-/// <param name="DurationMs">How long the check took.</param>
+/// <param name="DurationMs">How long the check took: for admins only, absent otherwise.</param>
 public sealed record ComponentHealth(
     string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Description,
-    double DurationMs
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? DurationMs
 );

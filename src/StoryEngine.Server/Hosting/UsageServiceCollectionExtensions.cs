@@ -130,6 +130,11 @@ public static class UsageServiceCollectionExtensions
         });
         services.AddSingleton(sp => new PriceList(sp.GetRequiredService<IOptions<UsageOptions>>().Value.Prices));
         services.AddSingleton<IUsageLedger, UsageLedger>();
+        // In the data folder, so rows the database refused survive a kill (docs/reliability.md).
+        services.AddSingleton(sp => new UsageOutbox(
+            Path.Combine(sp.GetRequiredService<IOptions<StoryEngineOptions>>().Value.DataDir, "outbox", "usage"),
+            sp.GetRequiredService<ILogger<UsageOutbox>>()
+        ));
         services.AddSingleton<UsageMeter>();
         services.AddSingleton(sp => new TierDirectory(
             sp.GetRequiredService<Core.Accounts.IUserStore>(),

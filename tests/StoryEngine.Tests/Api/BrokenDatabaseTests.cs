@@ -35,7 +35,7 @@ public sealed class BrokenDatabaseTests
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
             var ready = await client.GetAsync("/health/ready");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Equal("Unhealthy", (await ready.JsonAsync(HttpStatusCode.ServiceUnavailable)).Str("status"));
+            Assert.Equal("down", (await ready.JsonAsync(HttpStatusCode.ServiceUnavailable)).Str("status"));
 
             var register = await client.PostAsJsonAsync(
                 "/api/v1/auth/register",

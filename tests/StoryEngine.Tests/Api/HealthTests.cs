@@ -11,11 +11,11 @@ public abstract class HealthTests(ServerFixture server)
         using var client = server.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         var ready = await (await client.GetAsync("/health/ready")).JsonAsync();
-        Assert.Equal("Healthy", ready.Str("status"));
+        Assert.Equal("up", ready.Str("status"));
         var health = await (await client.GetAsync("/health")).JsonAsync();
         var components = health.GetProperty("components");
-        Assert.Equal("Healthy", components.GetProperty("database").Str("status"));
-        Assert.Equal("Healthy", components.GetProperty("migrations").Str("status"));
+        Assert.Equal("up", components.GetProperty("database").Str("status"));
+        Assert.Equal("up", components.GetProperty("migrations").Str("status"));
     }
 
     [Fact]
@@ -30,14 +30,21 @@ public abstract class HealthTests(ServerFixture server)
                 var body = await (await caller.GetAsync(url)).JsonAsync();
                 HttpAssertions.AssertDisclosesNothing(body);
                 Assert.DoesNotContain(server.Engine, body.GetRawText(), StringComparison.OrdinalIgnoreCase);
+                // Only the words of issue 15: the overall state and one per dependency kind, nothing else.
+                Assert.Equal(["components", "status"], body.EnumerateObject().Select(p => p.Name).Order());
+                Assert.Equal("up", body.Str("status"));
                 Assert.All(body.GetProperty("components").EnumerateObject(), c =>
-                    Assert.False(c.Value.TryGetProperty("description", out _), c.Name)
-                );
+                {
+                    Assert.Equal(["status"], c.Value.EnumerateObject().Select(p => p.Name));
+                    Assert.Contains(c.Value.Str("status"), new[] { "up", "degraded", "down" });
+                });
             }
         }
 
         using var admin = await server.CreateAccountAsync(admin: true);
-        var detailed = (await (await admin.Client.GetAsync("/health")).JsonAsync()).GetProperty("components");
+        var report = await (await admin.Client.GetAsync("/health")).JsonAsync();
+        Assert.True(report.TryGetProperty("durationMs", out _), report.GetRawText());
+        var detailed = report.GetProperty("components");
         Assert.Contains(server.Engine, detailed.GetProperty("database").Str("description"), StringComparison.Ordinal);
         var migrations = detailed.GetProperty("migrations").Str("description");
         Assert.Contains("schema version", migrations, StringComparison.Ordinal);

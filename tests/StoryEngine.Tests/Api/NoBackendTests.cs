@@ -33,8 +33,8 @@ public sealed class NoBackendTests
 
             var response = await client.GetAsync("/health");
             var health = await response.JsonAsync();
-            Assert.Equal("Degraded", health.Str("status"));
-            Assert.Equal("Degraded", health.GetProperty("components").GetProperty("backends").Str("status"));
+            Assert.Equal("degraded", health.Str("status"));
+            Assert.Equal("degraded", health.GetProperty("components").GetProperty("backends").Str("status"));
             HttpAssertions.AssertDisclosesNothing(health);
             Assert.False(health.GetProperty("components").GetProperty("backends").TryGetProperty("description", out _));
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);

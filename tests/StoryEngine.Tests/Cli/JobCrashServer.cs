@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using StoryEngine.Tests.Infrastructure;
 
@@ -10,33 +8,22 @@ namespace StoryEngine.Tests.Cli;
 /// signed-in client.</summary>
 public static class JobCrashServer
 {
-    /// <summary>The scripted backend's settings as environment variables, with a 2 s lease and a 0.2 s poll.</summary>
+    /// <summary>The shared fault-test environment (<see cref="SignedInServer"/>) with a 2 s lease and a 0.2 s
+    /// poll.</summary>
     public static Dictionary<string, string> Environment(ScriptedBackend backend)
     {
-        var environment = backend
-            .Settings()
-            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+        var environment = SignedInServer.Environment(backend);
         environment["Jobs__LeaseSeconds"] = "2";
         environment["Jobs__PollIntervalSeconds"] = "0.2";
         return environment;
     }
 
     /// <summary>Starts the server on <paramref name="dataDir"/> and signs a new user in.</summary>
-    public static async Task<(Process Server, HttpClient Client)> StartSignedInAsync(
+    public static Task<(Process Server, HttpClient Client)> StartSignedInAsync(
         string dataDir,
         Dictionary<string, string> environment,
         string username
-    )
-    {
-        var (server, address) = await CliProcess.StartServerAsync(dataDir, environment);
-        var client = new HttpClient { BaseAddress = address };
-        await client.PostAsJsonAsync("/api/v1/auth/register", new { username, password = "a long enough password" });
-        var tokens = await (
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "a long enough password" })
-        ).JsonAsync();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
-        return (server, client);
-    }
+    ) => SignedInServer.StartAsync(dataDir, environment, username);
 
     /// <summary>
     /// Kills <paramref name="server"/> (SIGKILL), starts it again on the same data, and waits until job

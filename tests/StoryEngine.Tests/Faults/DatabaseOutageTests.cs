@@ -21,33 +21,18 @@ public sealed class DatabaseOutageTests
     {
         await using var postgres = await PrivatePostgres.StartAsync();
         var backend = await ScriptedBackend.InstanceAsync();
-        var environment = FaultServer.Environment(backend);
+        var environment = SignedInServer.Environment(backend);
         environment["ConnectionStrings__Postgres"] = postgres.ConnectionString;
         var dataDir = Directory.CreateTempSubdirectory("storyengine-outage").FullName;
-        var (server, client) = await FaultServer.StartSignedInAsync(dataDir, environment, "outage");
+        var (server, client) = await SignedInServer.StartAsync(dataDir, environment, "outage");
         try
         {
             var setup = await AdventureTestData.CreateAsync(client);
             const string action = "tell the tale of the fog {{tokens:40}}{{delay:50}}";
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
 
-            string? turnId = null,
-                failure = null;
-            var streamed = "";
             var clock = Stopwatch.StartNew();
-            await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(setup.AdventureId, action)))
-            {
-                turnId ??= e.Data.TryGetProperty("turnId", out var id) ? id.GetString() : null;
-                if (e.Event == "token" && streamed.Length == 0)
-                {
-                    await postgres.StopImmediateAsync();
-                }
-                streamed += e.Event == "token" ? e.Data.Str("text") : "";
-                if (e.Event == "turn.failed")
-                {
-                    failure = e.Data.Str("code");
-                }
-            }
+            var (turnId, streamed, failure) = await NarrateIntoOutageAsync(client, postgres, setup.AdventureId, action);
             // The narration ended while the database was away: the player is told within the bounded retries.
             Assert.Equal("storage_unavailable", failure);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"answered after {clock.Elapsed}");
@@ -93,8 +78,7 @@ public sealed class DatabaseOutageTests
                 _ => "the narration's usage row was lost",
                 TimeSpan.FromSeconds(30)
             );
-            Assert.Equal(1, usage!.Value.GetProperty("calls").GetInt64());
-            Assert.Equal(40, usage.Value.GetProperty("completionTokens").GetInt64());
+            AssertOneReportedNarration(usage!.Value);
 
             // Not stuck: the next turn is narrated.
             var next = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "open the door {{tokens:3}}");
@@ -109,6 +93,96 @@ public sealed class DatabaseOutageTests
         }
     }
 
+    [Fact]
+    public async Task usage_of_a_narration_that_ended_in_an_outage_survives_a_kill_before_the_database_is_back()
+    {
+        await using var postgres = await PrivatePostgres.StartAsync();
+        var environment = SignedInServer.Environment(await ScriptedBackend.InstanceAsync());
+        environment["ConnectionStrings__Postgres"] = postgres.ConnectionString;
+        var dataDir = Directory.CreateTempSubdirectory("storyengine-outage").FullName;
+        var (server, client) = await SignedInServer.StartAsync(dataDir, environment, "outage-kill");
+        try
+        {
+            var setup = await AdventureTestData.CreateAsync(client);
+            var (turnId, _, failure) = await NarrateIntoOutageAsync(
+                client,
+                postgres,
+                setup.AdventureId,
+                "tell the tale of the fog {{tokens:40}}{{delay:50}}"
+            );
+            Assert.Equal("storage_unavailable", failure);
+
+            // The usage row exists only in the outbox now (and the outcome only in memory): kill, then bring the
+            // database back and start again on the same data folder.
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            await postgres.StartAgainAsync();
+            var before = client;
+            (server, client) = await SignedInServer.RestartAsync(dataDir, environment, before);
+            before.Dispose();
+
+            var usage = await Poll.UntilAsync(
+                async () =>
+                    BackgroundJobs.UsageFor(
+                        await (await client.GetAsync("/api/v1/me/usage")).JsonAsync(),
+                        Core.Usage.UsagePurposes.Narration
+                    ),
+                u => u is not null,
+                _ => "the narration's usage row was lost with the process",
+                TimeSpan.FromSeconds(30)
+            );
+            AssertOneReportedNarration(usage!.Value);
+            // The outcome was in memory only: the turn is recovered as interrupted, and can be narrated again.
+            var turn = await (
+                await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turnId}")
+            ).JsonAsync();
+            Assert.Equal("interrupted", turn.Str("status"));
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+            client.Dispose();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    // Streams a turn and stops PostgreSQL at its first token; the turn id, the text streamed, the failure code.
+    private static async Task<(string? TurnId, string Streamed, string? Failure)> NarrateIntoOutageAsync(
+        HttpClient client,
+        PrivatePostgres postgres,
+        string adventureId,
+        string action
+    )
+    {
+        string? turnId = null,
+            failure = null;
+        var streamed = "";
+        await foreach (var e in Sse.StreamAsync(client, AdventureTestData.Turn(adventureId, action)))
+        {
+            turnId ??= e.Data.TryGetProperty("turnId", out var id) ? id.GetString() : null;
+            if (e.Event == "token" && streamed.Length == 0)
+            {
+                await postgres.StopImmediateAsync();
+            }
+            streamed += e.Event == "token" ? e.Data.Str("text") : "";
+            if (e.Event == "turn.failed")
+            {
+                failure = e.Data.Str("code");
+            }
+        }
+        return (turnId, streamed, failure);
+    }
+
+    // One narration, with the counts the backend reported (40 completion tokens; nothing estimated).
+    private static void AssertOneReportedNarration(System.Text.Json.JsonElement usage)
+    {
+        Assert.Equal(1, usage.GetProperty("calls").GetInt64());
+        Assert.Equal(40, usage.GetProperty("completionTokens").GetInt64());
+        Assert.True(usage.GetProperty("promptTokens").GetInt64() > 0, usage.GetRawText());
+        Assert.Equal(0, usage.GetProperty("estimatedCalls").GetInt64());
+    }
+
     private static async Task AssertQuickAsync(HttpStatusCode[] expected, Func<Task<HttpResponseMessage>> send)
     {
         var clock = Stopwatch.StartNew();
@@ -120,38 +194,5 @@ public sealed class DatabaseOutageTests
                 + await response.Content.ReadAsStringAsync()
         );
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-}
-
-/// <summary>A server process for fault tests: quick jobs, cheap passwords, no rate limits, a signed-in
-/// client.</summary>
-public static class FaultServer
-{
-    public static Dictionary<string, string> Environment(ScriptedBackend backend)
-    {
-        var environment = backend
-            .Settings()
-            .ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
-        environment["Auth__PasswordIterations"] = "1000";
-        environment["RateLimits__ApiPerMinute"] = "1000000";
-        environment["RateLimits__GenerationPerMinute"] = "1000000";
-        environment["RateLimits__AuthPerMinute"] = "1000000";
-        return environment;
-    }
-
-    public static async Task<(Process Server, HttpClient Client)> StartSignedInAsync(
-        string dataDir,
-        Dictionary<string, string> environment,
-        string username
-    )
-    {
-        var (server, address) = await CliProcess.StartServerAsync(dataDir, environment);
-        var client = new HttpClient { BaseAddress = address };
-        await client.PostAsJsonAsync("/api/v1/auth/register", new { username, password = "a long enough password" });
-        var tokens = await (
-            await client.PostAsJsonAsync("/api/v1/auth/login", new { username, password = "a long enough password" })
-        ).JsonAsync();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Str("accessToken"));
-        return (server, client);
     }
 }
