@@ -24,7 +24,11 @@ public sealed class IndexModel(AdventureService adventures) : StoryPageModel
             return;
         }
         // The list is paged by id, not by time: the newest played of its first page is what a home can afford.
-        var page = await adventures.ListAsync(UserId, ListQuery.From(ListQuery.MaxLimit, null, null, null), cancellationToken);
+        var page = await adventures.ListAsync(
+            UserId,
+            ListQuery.From(ListQuery.MaxLimit, null, null, null),
+            cancellationToken
+        );
         Recent = page.Items.OrderByDescending(a => a.UpdatedAt).Take(Latest).ToList();
     }
 }

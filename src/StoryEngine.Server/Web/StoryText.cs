@@ -22,15 +22,14 @@ public static class StoryText
         string.IsNullOrWhiteSpace(text) ? HtmlString.Empty : new HtmlString(Render(text));
 
     /// <summary>The HTML as a string (for tests and for callers outside a view).</summary>
-    public static string Render(string text) => Markdown.ToHtml(text.Replace("\r\n", "\n", StringComparison.Ordinal), Pipeline);
+    public static string Render(string text) =>
+        Markdown.ToHtml(text.Replace("\r\n", "\n", StringComparison.Ordinal), Pipeline);
 
     private static MarkdownPipeline Build()
     {
         var builder = new MarkdownPipelineBuilder().DisableHtml().UseSoftlineBreakAsHardlineBreak();
         // Blocks: paragraphs and quotes only (thematic breaks stay, as "* * *" between scenes is common).
-        builder.BlockParsers.RemoveAll(p =>
-            p is not (ParagraphBlockParser or QuoteBlockParser or ThematicBreakParser)
-        );
+        builder.BlockParsers.RemoveAll(p => p is not (ParagraphBlockParser or QuoteBlockParser or ThematicBreakParser));
         // "Text\n===" would otherwise become a heading.
         foreach (var paragraphs in builder.BlockParsers.OfType<ParagraphBlockParser>())
         {

@@ -54,18 +54,44 @@ public sealed class ScreenshotTour(SqliteServerFixture server, BrowserFixture br
                 }
             )
         ).Id();
-        await api.PostJsonAsync("/api/v1/worlds", new { name = "Ashfall Court", genre = "intrigue", tags = new[] { "politics" } });
-        await api.PostJsonAsync("/api/v1/worlds", new { name = "The Drowned Library", genre = "horror", tags = new[] { "mystery" } });
+        await api.PostJsonAsync(
+            "/api/v1/worlds",
+            new
+            {
+                name = "Ashfall Court",
+                genre = "intrigue",
+                tags = new[] { "politics" },
+            }
+        );
+        await api.PostJsonAsync(
+            "/api/v1/worlds",
+            new
+            {
+                name = "The Drowned Library",
+                genre = "horror",
+                tags = new[] { "mystery" },
+            }
+        );
         var characterId = (
             await api.PostJsonAsync(
                 $"/api/v1/worlds/{worldId}/characters",
-                new { name = "Maren", description = "The lighthouse keeper.", firstMessage = Greeting }
+                new
+                {
+                    name = "Maren",
+                    description = "The lighthouse keeper.",
+                    firstMessage = Greeting,
+                }
             )
         ).Id();
         var adventureId = (
             await api.PostJsonAsync(
                 "/api/v1/adventures",
-                new { worldId, characterIds = new[] { characterId }, title = "Lights off the Teeth" }
+                new
+                {
+                    worldId,
+                    characterIds = new[] { characterId },
+                    title = "Lights off the Teeth",
+                }
             )
         ).Id();
         await setup.GotoAsync($"/play/{adventureId}");
@@ -94,11 +120,13 @@ public sealed class ScreenshotTour(SqliteServerFixture server, BrowserFixture br
             {
                 var page = await browser.OpenAsync(server.BaseAddress, width, height);
                 await page.EmulateMediaAsync(new() { ColorScheme = theme });
-                foreach (var (name, path, signedIn) in pages)
+                var signedInYet = false;
+                foreach (var (name, path, signedIn) in pages) // the landing page first, before the sign-in's cookies
                 {
-                    if (signedIn && (await page.Context.CookiesAsync()).Count == 0)
+                    if (signedIn && !signedInYet)
                     {
                         await page.Context.AddCookiesAsync(cookies.Select(Copy));
+                        signedInYet = true;
                     }
                     await page.GotoAsync(path);
                     await page.WaitForLoadStateAsync(LoadState.NetworkIdle);

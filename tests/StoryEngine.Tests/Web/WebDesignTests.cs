@@ -32,7 +32,10 @@ public abstract class WebDesignTests(ServerFixture server, BrowserFixture browse
             )
         ).Id();
         var adventureId = (
-            await admin.Client.PostJsonAsync("/api/v1/adventures", new { worldId, characterIds = new[] { characterId } })
+            await admin.Client.PostJsonAsync(
+                "/api/v1/adventures",
+                new { worldId, characterIds = new[] { characterId } }
+            )
         ).Id();
 
         await page.GotoAsync($"/play/{adventureId}");
