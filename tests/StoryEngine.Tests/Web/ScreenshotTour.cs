@@ -4,8 +4,9 @@ using static Microsoft.Playwright.Assertions;
 
 namespace StoryEngine.Tests.Web;
 
-/// <summary>Runs only for scripts/refresh-screenshots.sh (which sets <see cref="BrowserFixture.ScreenshotsDirVariable"/>):
-/// an ordinary test run skips it, so it never writes docs/screenshots or spends the run's time on pictures.</summary>
+/// <summary>Runs only for scripts/refresh-screenshots.sh (which sets
+/// <see cref="BrowserFixture.ScreenshotsDirVariable"/>): an ordinary test run skips it, so it never writes
+/// docs/screenshots or spends the run's time on pictures.</summary>
 public sealed class ScreenshotTourFactAttribute : FactAttribute
 {
     public ScreenshotTourFactAttribute()
