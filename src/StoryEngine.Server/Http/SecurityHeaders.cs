@@ -10,7 +10,7 @@ public static class SecurityHeaders
     private const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
     private const string PagePolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' "
-        + "data:; connect-src 'self'; "
+        + "data:; connect-src 'self'; manifest-src 'self'; "
         + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
     private const string DocsPolicy =
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "

@@ -1,9 +1,34 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
+using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Resources;
+using StoryEngine.Server.Web;
 
 namespace StoryEngine.Server.Pages;
 
-public sealed class IndexModel : PageModel
+/// <summary>
+/// The front door (issue 18): signed out, what Story Engine is, with a picture of play; signed in, a home that
+/// continues the person's latest adventures and leads to the library.
+/// </summary>
+public sealed class IndexModel(AdventureService adventures) : StoryPageModel
 {
-    public IActionResult OnGet() => User.Identity?.IsAuthenticated == true ? Redirect("/library") : Page();
+    /// <summary>How many adventures the home offers to continue.</summary>
+    public const int Latest = 4;
+
+    public IReadOnlyList<Adventure> Recent { get; private set; } = [];
+
+    public bool SignedIn => User.Identity?.IsAuthenticated == true;
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!SignedIn)
+        {
+            return;
+        }
+        // The list is paged by id, not by time: the newest played of its first page is what a home can afford.
+        var page = await adventures.ListAsync(
+            UserId,
+            ListQuery.From(ListQuery.MaxLimit, null, null, null),
+            cancellationToken
+        );
+        Recent = page.Items.OrderByDescending(a => a.UpdatedAt).Take(Latest).ToList();
+    }
 }

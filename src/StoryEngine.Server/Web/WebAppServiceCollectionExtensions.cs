@@ -34,6 +34,7 @@ public static class WebAppServiceCollectionExtensions
                 o.Conventions.AuthorizeFolder("/Admin", WebAuthentication.AdminPolicy);
                 o.Conventions.AllowAnonymousToPage("/Index");
                 o.Conventions.AllowAnonymousToPage("/Error");
+                o.Conventions.AllowAnonymousToPage("/Theme");
                 o.Conventions.AllowAnonymousToPage("/Account/SignIn");
                 o.Conventions.AllowAnonymousToPage("/Account/SignUp");
                 o.Conventions.AllowAnonymousToPage("/Account/ForgotPassword");
@@ -44,20 +45,29 @@ public static class WebAppServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Our stylesheet and modules, embedded, so they are there whichever folder the program was started
-    /// from.</summary>
+    /// <summary>Our stylesheet, modules and icons, embedded, so they are there whichever folder the program was
+    /// started from; and the few files that must sit at the root (wwwroot/root: /manifest.webmanifest, the install
+    /// manifest every page links, and /favicon.ico, which browsers ask for unprompted).</summary>
     public static IApplicationBuilder UseWebStaticFiles(this IApplicationBuilder app) =>
         app.UseStaticFiles(
-            new StaticFileOptions
-            {
-                RequestPath = StaticPath,
-                FileProvider = new EmbeddedFileProvider(
-                    typeof(WebAppServiceCollectionExtensions).Assembly,
-                    "StoryEngine.Server.wwwroot"
-                ),
-                OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=300",
-            }
-        );
+                new StaticFileOptions
+                {
+                    RequestPath = "",
+                    FileProvider = Embedded("StoryEngine.Server.wwwroot.root"),
+                    OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=3600",
+                }
+            )
+            .UseStaticFiles(
+                new StaticFileOptions
+                {
+                    RequestPath = StaticPath,
+                    FileProvider = Embedded("StoryEngine.Server.wwwroot"),
+                    OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "public, max-age=300",
+                }
+            );
+
+    private static EmbeddedFileProvider Embedded(string baseNamespace) =>
+        new(typeof(WebAppServiceCollectionExtensions).Assembly, baseNamespace);
 
     /// <summary>The pages and the narration stream.</summary>
     public static WebApplication MapStoryWebApp(this WebApplication app)

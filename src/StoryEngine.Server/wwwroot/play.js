@@ -3,6 +3,9 @@
 // region as it is written (Server-Sent Events; the browser re-attaches after a dropped connection and the
 // server resumes after the last token it saw, from the Last-Event-ID header). Older turns load as you scroll up.
 // The world-state panel is read again while a turn is still being read for changes (a background job).
+// Streamed text is shown in the story-text Markdown subset, as the server shows it once stored (story-text.js).
+
+import { render } from "./story-text.js";
 
 const root = () => document.getElementById("play");
 const adventure = root()?.dataset.adventure;
@@ -57,9 +60,12 @@ async function onSubmit(event) {
   const live = document.getElementById("live");
   live.replaceChildren();
   if (form.id === "action" && (text || data.get("kind") === "continue")) {
-    const mine = document.createElement("p");
+    const mine = document.createElement("div");
     mine.className = "player";
-    mine.textContent = text ? `You: ${text}` : "Continue";
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = text ? "You:" : "Continue";
+    mine.append(who, " ", render(text ?? ""));
     live.append(mine);
   }
   stream();
@@ -67,14 +73,24 @@ async function onSubmit(event) {
 
 function stream() {
   const live = document.getElementById("live");
-  const writing = document.createElement("p");
-  writing.className = "writing";
+  const writing = document.createElement("div");
+  writing.className = "writing prose";
   live.append(writing);
+  let text = "";
+  let drawing = false;
+  const draw = () => {
+    drawing = false;
+    writing.replaceChildren(render(text));
+  };
   setBusy(true);
   source?.close();
   source = new EventSource(`/play/${encodeURIComponent(adventure)}/stream`);
   source.addEventListener("token", (event) => {
-    writing.textContent += JSON.parse(event.data).text;
+    text += JSON.parse(event.data).text;
+    if (!drawing) {
+      drawing = true; // one rendering a frame, however many tokens arrived in it
+      requestAnimationFrame(draw);
+    }
   });
   const finish = () => {
     source?.close();
