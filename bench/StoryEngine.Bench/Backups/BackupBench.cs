@@ -94,7 +94,7 @@ internal static class BackupBench
         {
             var restore = Stopwatch.StartNew();
             using var archive = await BackupArchive.OpenAsync(path, cancellationToken);
-            await using var provider = Provider(target);
+            var provider = Provider(target);
             await new DatabaseRestore(provider).RestoreAsync(archive, false, true, cancellationToken);
             restore.Stop();
             rows.Add(

@@ -18,7 +18,8 @@ public static class JobStates
 }
 
 /// <summary>One job as the queue stores it. <see cref="TraceParent"/> is the W3C traceparent of the span that queued
-/// it, stored with the job so that its run links back to that trace on any node (null when nothing was traced).</summary>
+/// it, stored with the job so that its run links back to that trace on any node (null when nothing was
+/// traced).</summary>
 public sealed record JobRecord(
     string Id,
     string Type,

@@ -15,7 +15,8 @@ public static class JobTelemetry
     private const int MaxRemembered = 10_000;
     private static readonly ConcurrentDictionary<string, ActivityContext> Parents = new(StringComparer.Ordinal);
 
-    /// <summary>The W3C traceparent of the current span, to store with a job queued now; null when not traced.</summary>
+    /// <summary>The W3C traceparent of the current span, to store with a job queued now; null when not
+    /// traced.</summary>
     public static string? CurrentTraceParent() =>
         Activity.Current is { } current && current.TraceId != default
             ? $"00-{current.TraceId.ToHexString()}-{current.SpanId.ToHexString()}-{(current.Recorded ? "01" : "00")}"

@@ -13,7 +13,8 @@ public sealed class BackupRuns(IStorageProvider provider)
     /// <summary>Claims are kept this long, then pruned: long enough to see which node took which backup.</summary>
     public static readonly TimeSpan KeepClaims = TimeSpan.FromDays(30);
 
-    /// <summary>True when this node now holds <paramref name="slot"/>; false when another node claimed it first.</summary>
+    /// <summary>True when this node now holds <paramref name="slot"/>; false when another node claimed it
+    /// first.</summary>
     public async Task<bool> TryClaimAsync(
         DateTimeOffset slot,
         string node,

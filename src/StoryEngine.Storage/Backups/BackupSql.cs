@@ -6,8 +6,8 @@ namespace StoryEngine.Storage.Backups;
 
 /// <summary>
 /// What a backup needs from an engine beyond <see cref="ISqlDialect"/>: which tables hold data of their own (not
-/// indexes that triggers rebuild), in what order they can be loaded, and a consistent snapshot. Kept beside the backup code rather than on the dialect, because nothing
-/// else needs it.
+/// indexes that triggers rebuild), in what order they can be loaded, and a consistent snapshot. Kept beside the
+/// backup code rather than on the dialect, because nothing else needs it.
 /// </summary>
 public interface IBackupSql
 {
