@@ -6,6 +6,16 @@ if (args is ["recall" or "recall-quality", ..])
 {
     return await StoryEngine.Bench.Memory.MemoryBench.RunAsync(args, Console.Out); // issue 5, bench/memory.sh
 }
+if (args is ["backup", ..])
+{
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await StoryEngine.Bench.Backups.BackupBench.RunAsync(args, Console.Out, cancel.Token); // issue 16
+}
 var options = BenchOptions.Parse(args, Console.Error);
 if (options is null)
 {

@@ -36,7 +36,8 @@ public sealed class JobQueue(IJobStore store, JobSignal signal, JobSettings sett
             request.DedupeKey,
             now,
             now,
-            null
+            null,
+            Telemetry.JobTelemetry.CurrentTraceParent()
         );
         var stored = await store.AddAsync(job, cancellationToken);
         Telemetry.JobTelemetry.Enqueued(stored);

@@ -17,7 +17,9 @@ public static class JobStates
     public static bool IsFinished(string state) => state is Succeeded or Dead or Cancelled;
 }
 
-/// <summary>One job as the queue stores it.</summary>
+/// <summary>One job as the queue stores it. <see cref="TraceParent"/> is the W3C traceparent of the span that queued
+/// it, stored with the job so that its run links back to that trace on any node (null when nothing was
+/// traced).</summary>
 public sealed record JobRecord(
     string Id,
     string Type,
@@ -34,7 +36,8 @@ public sealed record JobRecord(
     string? DedupeKey,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? FinishedAt
+    DateTimeOffset? FinishedAt,
+    string? TraceParent = null
 );
 
 /// <summary>A job a worker holds. <see cref="LeaseId"/> proves it still does: a worker whose lease ran out and was

@@ -6,16 +6,23 @@ namespace StoryEngine.Core.Telemetry;
 
 /// <summary>
 /// Traces and counts background jobs. A job runs as a root span "job {type}" of its own (its work can happen long
-/// after the turn's trace ended) with a link to the span that queued it. The link's context is kept in memory
-/// between enqueue and run: the jobs table has no column for it and its payload belongs to the handler (some read it
-/// strictly), so a job run on another node or after a restart simply has no link.
+/// after the turn's trace ended) with a link to the span that queued it. The link's context is stored with the job
+/// (<see cref="JobRecord.TraceParent"/>) and also kept in memory between enqueue and run, which links a job run by
+/// this process when the stored one is missing.
 /// </summary>
 public static class JobTelemetry
 {
     private const int MaxRemembered = 10_000;
     private static readonly ConcurrentDictionary<string, ActivityContext> Parents = new(StringComparer.Ordinal);
 
-    /// <summary>A job was stored: remembers the span that queued it, for the link.</summary>
+    /// <summary>The W3C traceparent of the current span, to store with a job queued now; null when not
+    /// traced.</summary>
+    public static string? CurrentTraceParent() =>
+        Activity.Current is { } current && current.TraceId != default
+            ? $"00-{current.TraceId.ToHexString()}-{current.SpanId.ToHexString()}-{(current.Recorded ? "01" : "00")}"
+            : null;
+
+    /// <summary>A job was stored: remembers the span that queued it, and marks the job on it.</summary>
     public static void Enqueued(JobRecord job)
     {
         if (Activity.Current is not { } current)
@@ -42,7 +49,11 @@ public static class JobTelemetry
         Activity.Current = null; // a root: the worker loop's context is not this job's cause
         try
         {
-            ActivityLink[]? links = Parents.TryRemove(job.Id, out var parent) ? [new ActivityLink(parent)] : null;
+            var remembered = Parents.TryRemove(job.Id, out var local);
+            ActivityLink[]? links =
+                ActivityContext.TryParse(job.TraceParent, null, isRemote: true, out var stored) ? [new(stored)]
+                : remembered ? [new(local)]
+                : null;
             var activity = StoryTelemetry.Source.StartActivity(
                 $"job {job.Type}",
                 ActivityKind.Consumer,

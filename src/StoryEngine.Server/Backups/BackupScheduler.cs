@@ -7,8 +7,8 @@ namespace StoryEngine.Server.Backups;
 
 /// <summary>
 /// Takes a backup at every multiple of <c>Backups:Schedule</c> (UTC, so every node agrees on the moment), then
-/// prunes by retention. With several nodes, the one that gets the backup lock takes it; a node that finds a backup
-/// of this interval already in the (shared) folder leaves it at that.
+/// prunes by retention. With several nodes on one database, the node that claims the slot in <c>backup_runs</c>
+/// first takes it (<see cref="BackupRuns"/>); the others skip it.
 /// Not a <see cref="Jobs.PeriodicBackgroundService"/>: that ticks at start and then every period from whenever the
 /// process started, while backups fall on UTC multiples of the interval (so nodes agree) and never at start.
 /// </summary>
@@ -50,43 +50,28 @@ public sealed partial class BackupScheduler(
                     return;
                 }
             }
-            await RunOnceAsync(next, interval, stoppingToken);
+            await RunOnceAsync(next, stoppingToken);
             last = next;
         }
     }
 
-    /// <summary>One scheduled run: take the lock, skip if this interval is done, back up, prune.</summary>
-    public async Task RunOnceAsync(DateTimeOffset slot, TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>This process, as <c>backup_runs.node</c> records it.</summary>
+    public string Node { get; init; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>One scheduled run: claim the slot (another node may have), back up, prune.</summary>
+    public async Task RunOnceAsync(DateTimeOffset slot, CancellationToken cancellationToken)
     {
-        var sql = BackupSql.For(provider);
         try
         {
-            await using var lockConnection = await provider.OpenAsync(cancellationToken);
-            if (!await sql.TryLockAsync(lockConnection, cancellationToken))
+            if (!await new BackupRuns(provider).TryClaimAsync(slot, Node, time.GetUtcNow(), cancellationToken))
             {
-                LogSkipped(logger, "another node is taking a backup");
+                LogSkipped(logger, $"another node took the backup of {slot:u}");
                 return;
             }
-            try
+            await backups.TakeAsync(null, options.Value.IncludeKeys, cancellationToken);
+            foreach (var deleted in backups.Prune())
             {
-                if (
-                    BackupFolder.List(status.Folder).FirstOrDefault() is { } newest
-                    && newest.TakenAt >= slot
-                    && newest.TakenAt < slot + interval
-                )
-                {
-                    LogSkipped(logger, "another node took this interval's backup");
-                    return;
-                }
-                await backups.TakeAsync(null, options.Value.IncludeKeys, cancellationToken);
-                foreach (var deleted in backups.Prune())
-                {
-                    LogPruned(logger, deleted);
-                }
-            }
-            finally
-            {
-                await sql.UnlockAsync(lockConnection, CancellationToken.None);
+                LogPruned(logger, deleted);
             }
         }
         catch (Exception e) when (e is DbException or IOException or BackupException or UnauthorizedAccessException)

@@ -44,6 +44,8 @@ public sealed partial class BackupService(
         string? dump = null;
         try
         {
+            // pg_dump writes beside the backup, before the archive writer would create the folder.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             dump = await pgDump.TryDumpAsync(
                 Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".pgdump"),
                 cancellationToken

@@ -6,9 +6,8 @@ namespace StoryEngine.Storage.Backups;
 
 /// <summary>
 /// What a backup needs from an engine beyond <see cref="ISqlDialect"/>: which tables hold data of their own (not
-/// indexes that triggers rebuild), in what order they can be loaded, a consistent snapshot, and a lock so that one
-/// node of several takes a scheduled backup. Kept beside the backup code rather than on the dialect, because nothing
-/// else needs it.
+/// indexes that triggers rebuild), in what order they can be loaded, and a consistent snapshot. Kept beside the
+/// backup code rather than on the dialect, because nothing else needs it.
 /// </summary>
 public interface IBackupSql
 {
@@ -20,11 +19,6 @@ public interface IBackupSql
 
     /// <summary>A transaction in which every read sees the same moment of the database.</summary>
     Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
-
-    /// <summary>True when this connection now holds the backup lock; false when another node holds it.</summary>
-    Task<bool> TryLockAsync(DbConnection connection, CancellationToken cancellationToken);
-
-    Task UnlockAsync(DbConnection connection, CancellationToken cancellationToken);
 }
 
 public static class BackupSql

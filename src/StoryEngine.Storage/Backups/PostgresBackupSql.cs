@@ -4,12 +4,9 @@ using Dapper;
 
 namespace StoryEngine.Storage.Backups;
 
-/// <summary>PostgreSQL: a repeatable-read snapshot, and an advisory lock shared by every node.</summary>
+/// <summary>PostgreSQL: a repeatable-read snapshot.</summary>
 public sealed class PostgresBackupSql : IBackupSql
 {
-    // Any constant shared by every node; "SE" + 2 (migrations use "SE" + 1).
-    private const long BackupLockKey = 0x5345_0002;
-
     // Generated columns (the memory index's tsvector) are computed again on restore and cannot be inserted.
     public string Columns =>
         """
@@ -39,22 +36,4 @@ public sealed class PostgresBackupSql : IBackupSql
         );
         return transaction;
     }
-
-    public async Task<bool> TryLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.ExecuteScalarAsync<bool>(
-            new CommandDefinition(
-                "SELECT pg_try_advisory_lock(@key)",
-                new { key = BackupLockKey },
-                cancellationToken: cancellationToken
-            )
-        );
-
-    public async Task UnlockAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        await connection.ExecuteAsync(
-            new CommandDefinition(
-                "SELECT pg_advisory_unlock(@key)",
-                new { key = BackupLockKey },
-                cancellationToken: cancellationToken
-            )
-        );
 }

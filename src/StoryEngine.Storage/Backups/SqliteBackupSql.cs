@@ -3,7 +3,7 @@ using System.Data.Common;
 
 namespace StoryEngine.Storage.Backups;
 
-/// <summary>SQLite: one writer per file and one node, so the lock is always ours.</summary>
+/// <summary>SQLite: the catalogue queries and a read transaction.</summary>
 public sealed class SqliteBackupSql : IBackupSql
 {
     // pragma_table_list tells plain tables from virtual tables and their shadow tables (the full-text index),
@@ -32,9 +32,4 @@ public sealed class SqliteBackupSql : IBackupSql
     // A read transaction on SQLite (WAL) sees one moment; backups of SQLite read from an online-backup copy anyway.
     public async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
-
-    public Task<bool> TryLockAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        Task.FromResult(true);
-
-    public Task UnlockAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -17,7 +17,8 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
         + "Priority, state AS State, "
         + "attempts AS Attempts, max_attempts AS MaxAttempts, run_after AS RunAfter, locked_until AS LockedUntil, "
         + "last_error AS LastError, "
-        + "dedupe_key AS DedupeKey, created_at AS CreatedAt, updated_at AS UpdatedAt, finished_at AS FinishedAt";
+        + "dedupe_key AS DedupeKey, created_at AS CreatedAt, updated_at AS UpdatedAt, finished_at AS FinishedAt, "
+        + "trace_parent AS TraceParent";
 
     // Due: waiting and its time has come, or held by a worker whose lease ran out (it died or hung).
     private const string Due =
@@ -33,10 +34,10 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
                     """
                     INSERT INTO jobs (id, type, payload, owner_id, adventure_id, priority, state, attempts,
                     max_attempts, run_after, locked_until, lease_id,
-                                      last_error, dedupe_key, created_at, updated_at, finished_at)
+                                      last_error, dedupe_key, created_at, updated_at, finished_at, trace_parent)
                     VALUES (@Id, @Type, @Payload, @OwnerId, @AdventureId, @Priority, @State, @Attempts, @MaxAttempts,
                     @RunAfter, NULL, NULL,
-                            NULL, @DedupeKey, @CreatedAt, @UpdatedAt, NULL)
+                            NULL, @DedupeKey, @CreatedAt, @UpdatedAt, NULL, @TraceParent)
                     """,
                     new
                     {
@@ -53,6 +54,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
                         job.DedupeKey,
                         CreatedAt = job.CreatedAt.ToUnixTimeMilliseconds(),
                         UpdatedAt = job.UpdatedAt.ToUnixTimeMilliseconds(),
+                        job.TraceParent,
                     },
                     cancellationToken: cancellationToken
                 )

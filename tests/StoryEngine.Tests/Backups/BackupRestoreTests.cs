@@ -2,21 +2,35 @@ using System.Net;
 using StoryEngine.Server.Backups;
 using StoryEngine.Storage;
 using StoryEngine.Storage.Backups;
-using StoryEngine.Storage.Sqlite;
+using StoryEngine.Storage.Migrations;
 using StoryEngine.Tests.Api;
 using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Backups;
 
-/// <summary>Backups of a live SQLite server, restored into fresh databases (issue 16).</summary>
-public sealed class BackupRestoreTests : IAsyncLifetime
+/// <summary>Backups of a live server of either engine, restored into fresh databases of the same engine
+/// (issue 16).</summary>
+public abstract class BackupRestoreTests(ServerFixture server) : IAsyncLifetime
 {
-    private readonly SqliteServerFixture _server = new();
+    private readonly ServerFixture _server = server;
     private readonly string _scratch = Path.Combine(
         Path.GetTempPath(),
         "storyengine-tests",
         "backup-" + Guid.NewGuid().ToString("N")
     );
+
+    /// <summary>A folder of this test's own, deleted at the end.</summary>
+    protected string Scratch => _scratch;
+
+    protected ServerFixture Server => _server;
+
+    /// <summary>A new, empty database of this engine; the CLI finds it with <see cref="RestoreTarget.Args"/> and
+    /// <see cref="RestoreTarget.Environment"/>.</summary>
+    protected abstract Task<RestoreTarget> NewTargetAsync();
+
+    /// <summary>What else the engine's backup of a live server must show (the SQLite copy, pg_dump's
+    /// archive).</summary>
+    protected abstract Task AssertEngineSpecificAsync(string path, BackupManifest manifest, DatabaseContent restored);
 
     public Task InitializeAsync()
     {
@@ -24,7 +38,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         return _server.InitializeAsync();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await _server.DisposeAsync();
         if (Directory.Exists(_scratch))
@@ -70,7 +84,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         await stop.CancelAsync();
         Assert.All(await Task.WhenAll(writers), n => Assert.True(n > 0, "turns were written while the backup ran"));
 
-        var restored = await RestoreIntoNewSqliteAsync(path);
+        var restored = await RestoreIntoNewAsync(path);
         var source = await DatabaseContent.ReadAsync(Provider);
         var copy = await DatabaseContent.ReadAsync(restored);
         foreach (var table in manifest.Tables)
@@ -91,14 +105,7 @@ public sealed class BackupRestoreTests : IAsyncLifetime
             );
         }
 
-        // Every table and story log equals the database as the backup caught it: the SQLite copy it carries (the
-        // live database has moved on, with the turns above and its background jobs).
-        var snapshot = await DatabaseContent.ReadAsync(await DatabaseContent.SnapshotOfAsync(path, _scratch));
-        Assert.Equal(snapshot.Tables, copy.Tables);
-        Assert.Equal(
-            snapshot.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value)),
-            copy.StoryLogs.ToDictionary(l => l.Key, l => DatabaseContent.Hash(l.Value))
-        );
+        await AssertEngineSpecificAsync(path, manifest, copy);
 
         using var verify = await BackupArchive.OpenAsync(path, CancellationToken.None);
         Assert.Empty(
@@ -149,15 +156,18 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var bad = Path.Combine(_scratch, "bad.backup.zip");
         await BackupDamage.ApplyAsync(path, bad, damage);
 
-        var target = Path.Combine(_scratch, "target");
-        var restore = await CliProcess.RunAsync(["restore", bad, "--data-dir", target]);
+        var target = await NewTargetAsync();
+        var restore = await CliProcess.RunAsync(["restore", bad, .. target.Args], target.Environment);
         Assert.Equal(1, restore.ExitCode);
         Assert.Contains("cannot be trusted", restore.Stderr, StringComparison.Ordinal);
         Assert.Contains("Nothing was restored", restore.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", restore.Stderr, StringComparison.Ordinal);
-        var verify = await CliProcess.RunAsync(["backup", "verify", bad, "--data-dir", target]);
+        var verify = await CliProcess.RunAsync(["backup", "verify", bad, .. target.Args], target.Environment);
         Assert.Equal(1, verify.ExitCode);
         Assert.Contains("cannot be trusted", verify.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", verify.Stderr, StringComparison.Ordinal);
+        // The target was not touched: not even migrated.
+        Assert.Equal(0, await new MigrationRunner(target.Provider).CurrentVersionAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -168,22 +178,23 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         var (path, manifest, _) = await _server
             .Services.GetRequiredService<BackupService>()
             .TakeAsync(Path.Combine(_scratch, "b.backup.zip"), includeKeys: false, CancellationToken.None);
-        var target = Path.Combine(_scratch, "target");
+        var target = await NewTargetAsync();
 
-        var first = await CliProcess.RunAsync(["restore", path, "--data-dir", target]);
+        var first = await CliProcess.RunAsync(["restore", path, .. target.Args], target.Environment);
         Assert.True(first.ExitCode == 0, first.Stderr);
         Assert.Contains($"Restored {manifest.TotalRows:N0} rows.", first.Stdout, StringComparison.Ordinal);
+        var verify = await CliProcess.RunAsync(["backup", "verify", path, .. target.Args], target.Environment);
+        Assert.True(verify.ExitCode == 0, verify.Stderr);
+        Assert.Contains("read back identical", verify.Stdout, StringComparison.Ordinal);
 
-        var second = await CliProcess.RunAsync(["restore", path, "--data-dir", target]);
+        var second = await CliProcess.RunAsync(["restore", path, .. target.Args], target.Environment);
         Assert.Equal(1, second.ExitCode);
         Assert.Contains("is not empty", second.Stderr, StringComparison.Ordinal);
         Assert.Contains("--force", second.Stderr, StringComparison.Ordinal);
 
-        var forced = await CliProcess.RunAsync(["restore", path, "--data-dir", target, "--force"]);
+        var forced = await CliProcess.RunAsync(["restore", path, "--force", .. target.Args], target.Environment);
         Assert.True(forced.ExitCode == 0, forced.Stderr);
-        var restored = await DatabaseContent.ReadAsync(
-            new SqliteStorageProvider(Path.Combine(target, "storyengine.db"))
-        );
+        var restored = await DatabaseContent.ReadAsync(target.Provider);
         Assert.Equal(
             manifest.TotalRows,
             restored.Tables.Values.Sum(v =>
@@ -192,13 +203,11 @@ public sealed class BackupRestoreTests : IAsyncLifetime
         );
     }
 
-    private IStorageProvider Provider => _server.Services.GetRequiredService<IStorageProvider>();
+    protected IStorageProvider Provider => _server.Services.GetRequiredService<IStorageProvider>();
 
-    private async Task<IStorageProvider> RestoreIntoNewSqliteAsync(string path)
+    protected async Task<IStorageProvider> RestoreIntoNewAsync(string path)
     {
-        var provider = new SqliteStorageProvider(
-            Path.Combine(_scratch, Guid.NewGuid().ToString("N"), "storyengine.db")
-        );
+        var provider = (await NewTargetAsync()).Provider;
         using var archive = await BackupArchive.OpenAsync(path, CancellationToken.None);
         await new DatabaseRestore(provider).RestoreAsync(
             archive,

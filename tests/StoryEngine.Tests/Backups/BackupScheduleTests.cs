@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using StoryEngine.Server.Backups;
 using StoryEngine.Server.Hosting;
@@ -29,6 +30,8 @@ public sealed class BackupScheduleTests : IAsyncDisposable
             quietLogs: true
         );
         builder.Services.AddSingleton<TimeProvider>(clock);
+        var logs = new LogCapture();
+        builder.Logging.AddProvider(logs);
         await using var app = builder.Build();
         await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, CancellationToken.None);
         var status = app.Services.GetRequiredService<BackupStatus>();
@@ -50,7 +53,9 @@ public sealed class BackupScheduleTests : IAsyncDisposable
                         scheduler.ExecuteTask is { IsCompleted: true } ended
                             ? throw new InvalidOperationException("the scheduler stopped", ended.Exception)
                             : status.Last?.At == due,
-                    $"a backup is taken at {due:u}"
+                    $"a backup is taken at {due:u}; the log: "
+                        + string.Join("\n", logs.Lines.TakeLast(30))
+                        + $"; the scheduler: {scheduler.ExecuteTask?.Status} {scheduler.ExecuteTask?.Exception}"
                 );
             }
         }
