@@ -318,6 +318,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
         public long? FinishedAt { get; init; }
+        public string? TraceParent { get; init; }
 
         public JobRecord ToRecord() =>
             new(
@@ -336,7 +337,8 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
                 DedupeKey,
                 Time(CreatedAt),
                 Time(UpdatedAt),
-                FinishedAt is { } f ? Time(f) : null
+                FinishedAt is { } f ? Time(f) : null,
+                TraceParent
             );
 
         private static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
