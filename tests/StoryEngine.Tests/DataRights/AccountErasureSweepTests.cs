@@ -33,6 +33,7 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "locations",
         "characters",
         "personas",
+        "presets",
         "lorebooks",
         "character_lorebooks",
         "character_files",
@@ -56,6 +57,7 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
     [
         "schema_migrations",
         "account_erasures",
+        "backup_runs", // which node took which scheduled backup
         "login_failures",
         "narration_drafts",
         "memory_fts",

@@ -35,6 +35,7 @@ public sealed partial record AccountFootprint(
         await MemoryTestData.FillerTurnsAsync(client, owned.AdventureId, FillerTurns, tag: marker);
         await BackgroundJobs.SettleAsync(client, owned.AdventureId, SummaryJob.JobType);
 
+        await client.PostJsonAsync("/api/v1/presets", new { name = "erasure preset", generation = new { seed = 7 } });
         var key = await client.PostJsonAsync(
             "/api/v1/me/api-keys",
             new { name = "erasure script", scopes = new[] { "read" } }
