@@ -12,34 +12,37 @@ namespace StoryEngine.Tests.Web;
 /// </summary>
 public static class QrImage
 {
-    private const int Size = 480;
-
+    // Drawn at a whole multiple of its own size with smoothing off, so every module is a crisp square of pixels (a
+    // QR code scaled by a fraction blurs its edges, and some sizes then failed to decode under load).
     private const string Draw = """
-        async (img, size) => {
+        async (img) => {
           await img.decode();
+          const scale = 3, margin = 48;
+          const width = img.naturalWidth * scale, height = img.naturalHeight * scale;
           const canvas = document.createElement("canvas");
-          canvas.width = size;
-          canvas.height = size;
+          canvas.width = width + 2 * margin;
+          canvas.height = height + 2 * margin;
           const g = canvas.getContext("2d");
+          g.imageSmoothingEnabled = false;
           g.fillStyle = "#fff";
-          g.fillRect(0, 0, size, size);
-          const margin = size / 8;
-          g.drawImage(img, margin, margin, size - 2 * margin, size - 2 * margin);
-          const d = g.getImageData(0, 0, size, size).data;
-          const gray = new Array(size * size);
+          g.fillRect(0, 0, canvas.width, canvas.height);
+          g.drawImage(img, margin, margin, width, height);
+          const d = g.getImageData(0, 0, canvas.width, canvas.height).data;
+          const gray = new Array(canvas.width * canvas.height);
           for (let i = 0; i < gray.length; i++) {
             gray[i] = Math.round(0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
           }
-          return gray;
+          return { width: canvas.width, height: canvas.height, gray };
         }
         """;
 
     /// <summary>The text the QR code in <paramref name="image"/> holds, or null when none can be read.</summary>
     public static async Task<string?> DecodeAsync(ILocator image)
     {
-        var gray = await image.EvaluateAsync<int[]>(Draw, Size);
-        var pixels = gray.Select(v => (byte)v).ToArray();
-        var source = new RGBLuminanceSource(pixels, Size, Size, RGBLuminanceSource.BitmapFormat.Gray8);
+        var drawn = await image.EvaluateAsync<System.Text.Json.JsonElement>(Draw);
+        var (width, height) = (drawn.GetProperty("width").GetInt32(), drawn.GetProperty("height").GetInt32());
+        var pixels = drawn.GetProperty("gray").EnumerateArray().Select(v => (byte)v.GetInt32()).ToArray();
+        var source = new RGBLuminanceSource(pixels, width, height, RGBLuminanceSource.BitmapFormat.Gray8);
         var result = new QRCodeReader().decode(
             new BinaryBitmap(new HybridBinarizer(source)),
             new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true }
