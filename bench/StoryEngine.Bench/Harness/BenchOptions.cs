@@ -20,6 +20,9 @@ internal sealed record BenchOptions
           --users N               concurrent streaming adventures for 'concurrent' (default 1000)
           --lore                  'prefix' with a 300-entry world lorebook whose keys the story mentions
           --state                 'prefix' with world state extracted after every turn (a scripted utility model)
+          --card                  'prefix' with a card using every prompt field (system prompt, scenario, example
+                                  dialogue, post-history instructions, a depth-4 character note) and the
+                                  adventure's memory and an author's note at depth 4
           --dump-prompts DIR      'prefix' writes every prompt it captured to DIR/NNN.txt, to see where two differ
           --lore-samples N        activations measured by 'lore' (default 5000)
         """;
@@ -54,6 +57,7 @@ internal sealed record BenchOptions
 
     /// <summary>'prefix' plays with a world lorebook, so constant and triggered lore are in every prompt.</summary>
     public bool PrefixWithLore { get; init; }
+    public bool PrefixWithCard { get; init; }
 
     /// <summary>'prefix' extracts world state after every turn (and summarises), waiting for those jobs before the next
     /// turn.</summary>
@@ -92,6 +96,9 @@ internal sealed record BenchOptions
                     continue;
                 case "--lore":
                     options = options with { PrefixWithLore = true };
+                    continue;
+                case "--card":
+                    options = options with { PrefixWithCard = true };
                     continue;
                 case "--state":
                     options = options with { PrefixWithState = true };

@@ -40,6 +40,35 @@ internal static class BenchStory
         firstMessage = "Shut the door, you're letting the fog in. Sit. Tea's stewed, but it's hot.",
     };
 
+    /// <summary>The author's note of the card run of 'prefix': at depth 4, as SillyTavern's default.</summary>
+    public const string AuthorsNote = "[Style: keep it tense; end each reply on a question the keeper must answer.]";
+
+    /// <summary>The card's character note (<c>extensions.depth_prompt</c>), after its macro is replaced.</summary>
+    public const string CardNote = "distrusts anyone who asks about the lamp.";
+
+    /// <summary><see cref="Character"/> with every prompt field a card can carry (issue 17).</summary>
+    public static readonly object CardCharacter = new
+    {
+        name = "Maren Holt",
+        description = "Keeper of the Saltmere lantern for thirty years; knows every boat by the sound of its oars.",
+        personality = "Gruff, dry humour, fiercely protective of the harbour children.",
+        scenario = "A moonless week in Saltmere; someone has been dimming the lantern and two boats are overdue.",
+        exampleMessages = "<START>\n{{user}}: Who keeps the lamp?\n{{char}}: I do. Thirty years. Shut the door.\n"
+            + "<START>\n{{user}}: Any boats tonight?\n{{char}}: Two out. None back. Pour the tea.",
+        systemPrompt = "You are {{char}} in a harbour mystery; {{original}}",
+        postHistoryInstructions = "Stay in {{char}}'s voice; never speak for {{user}}.",
+        firstMessage = "Shut the door, you're letting the fog in. Sit. Tea's stewed, but it's hot.",
+        extensions = new
+        {
+            depth_prompt = new
+            {
+                prompt = "{{char}} " + CardNote,
+                depth = 4,
+                role = "system",
+            },
+        },
+    };
+
     public static readonly object Persona = new
     {
         name = "Wren",

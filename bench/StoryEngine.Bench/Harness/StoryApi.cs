@@ -55,13 +55,17 @@ internal sealed class StoryApi(HttpClient http)
 
     /// <summary>A world with a character, a place and a persona, and an adventure in it; returns the adventure's
     /// id.</summary>
-    public async Task<string> CreateAdventureAsync(BenchUser user, CancellationToken cancellationToken)
+    public async Task<string> CreateAdventureAsync(
+        BenchUser user,
+        CancellationToken cancellationToken,
+        object? character = null
+    )
     {
         var world = await PostAsync(user, "/api/v1/worlds", BenchStory.World, cancellationToken);
-        var character = await PostAsync(
+        var characterId = await PostAsync(
             user,
             $"/api/v1/worlds/{world}/characters",
-            BenchStory.Character,
+            character ?? BenchStory.Character,
             cancellationToken
         );
         var location = await PostAsync(
@@ -78,11 +82,23 @@ internal sealed class StoryApi(HttpClient http)
             {
                 worldId = world,
                 personaId = persona,
-                characterIds = new[] { character },
+                characterIds = new[] { characterId },
                 startLocationId = location,
             },
             cancellationToken
         );
+    }
+
+    /// <summary>Changes the adventure's settings (<c>PATCH /api/v1/adventures/{id}</c>, a JSON merge patch).</summary>
+    public async Task PatchAdventureAsync(
+        BenchUser user,
+        string adventureId,
+        object patch,
+        CancellationToken cancellationToken
+    )
+    {
+        using var request = Request(HttpMethod.Patch, $"/api/v1/adventures/{adventureId}", user, patch);
+        await ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);
     }
 
     /// <summary>A request carrying the user's bearer token.</summary>

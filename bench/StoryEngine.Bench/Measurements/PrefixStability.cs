@@ -27,6 +27,7 @@ internal static class PrefixStability
             options.PrefixWithLore ? "lore" : null,
             options.PrefixWithState ? "world state" : null,
             options.PrefixWithLore || options.PrefixWithState ? "recall" : null,
+            options.PrefixWithCard ? "every card field, memory and an author's note at depth 4" : null,
         }
             .OfType<string>()
             .ToList();
@@ -54,7 +55,24 @@ internal static class PrefixStability
         using var http = StoryApi.CreateClient(host.BaseAddress);
         var api = new StoryApi(http);
         var user = await api.RegisterAsync("prefix", cancellationToken);
-        var adventureId = await api.CreateAdventureAsync(user, cancellationToken);
+        var adventureId = await api.CreateAdventureAsync(
+            user,
+            cancellationToken,
+            options.PrefixWithCard ? BenchStory.CardCharacter : null
+        );
+        if (options.PrefixWithCard)
+        {
+            await api.PatchAdventureAsync(
+                user,
+                adventureId,
+                new
+                {
+                    memory = "Maren's brother drowned the night the lamp failed, twenty years ago.",
+                    authorsNote = new { text = BenchStory.AuthorsNote, depth = 4 },
+                },
+                cancellationToken
+            );
+        }
         if (options.PrefixWithLore)
         {
             await api.AddLorebookAsync(user, adventureId, BenchStory.Lorebook(), cancellationToken);
@@ -165,6 +183,10 @@ internal static class PrefixStability
         }
         output.WriteLine();
         table.WriteTo(output);
+        if (options.PrefixWithCard)
+        {
+            NoteReuse(output, pairs);
+        }
         output.WriteLine(
             firstCut is null
                 ? "The transcript never outgrew the budget; raise the turn count."
@@ -207,6 +229,49 @@ internal static class PrefixStability
             }
             await Task.Delay(5, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// With an author's note the prompts can agree at most up to where the earlier one put the note (it moves down
+    /// with every turn): counts the pairs that reuse everything before it, and what the note's depth costs, the share
+    /// of the earlier prompt after the note's start.
+    /// </summary>
+    private static void NoteReuse(TextWriter output, List<(Prompt previous, Prompt next, double Share)> pairs)
+    {
+        var withNote = pairs
+            .Select(p => (p.previous, p.next, At: NoteStart(p.previous.Text)))
+            .Where(p => p.At > 0)
+            .ToList();
+        if (withNote.Count == 0)
+        {
+            output.WriteLine("The author's note was not found in the prompts.");
+            return;
+        }
+        var reused = withNote.Count(p => p.previous.Text.AsSpan().CommonPrefixLength(p.next.Text) >= p.At);
+        var cost = new Percentiles(withNote.Select(p => 1 - (double)p.At / p.previous.Text.Length));
+        var underBudget = withNote.Where(p => !p.next.OverBudget).ToList();
+        var reusedUnder = underBudget.Count(p => p.previous.Text.AsSpan().CommonPrefixLength(p.next.Text) >= p.At);
+        output.WriteLine(
+            $"Author's note at depth 4: {reused} of {withNote.Count} turn pairs "
+                + $"({100.0 * reused / withNote.Count:0.0}%) reuse the whole prompt before where the earlier one put "
+                + "its first message at a depth (the card's character note, just before the author's note) "
+                + $"({reusedUnder} of {underBudget.Count} while under budget). What the note's depth costs: "
+                + $"the part of a prompt from the note on, which the next one cannot reuse, is {Pct(cost.Mean)} of it "
+                + $"on average (p50 {Pct(cost.P50)}, max {Pct(cost.Max)})."
+        );
+        output.WriteLine();
+    }
+
+    // Where the first message put at a depth starts in a serialised prompt ("role\ntext\n\n"): the card's character
+    // note and the author's note both sit 4 messages from the end, next to each other, and move down every turn.
+    private static int NoteStart(string prompt)
+    {
+        var starts = new[] { BenchStory.AuthorsNote, BenchStory.CardNote }
+            .Select(text => prompt.IndexOf(text, StringComparison.Ordinal))
+            .Where(at => at > 0)
+            .Select(at => prompt.LastIndexOf("\n\n", at, StringComparison.Ordinal) + 2)
+            .ToList();
+        return starts.Count == 0 ? -1 : starts.Min();
     }
 
     private static string Serialize(IEnumerable<ChatMessage> messages)
