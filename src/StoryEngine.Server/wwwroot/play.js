@@ -24,6 +24,7 @@ if (adventure) {
   });
   watchOlder();
   watchState();
+  keepDraft();
   if (!location.hash && !new URLSearchParams(location.search).has("before")) {
     scrollToAction();
   }
@@ -56,6 +57,7 @@ async function onSubmit(event) {
     return;
   }
   clearProblem();
+  if (form.id === "action") forgetDraft(); // accepted: the move is stored now, so the draft has done its job
   const text = data.get("text");
   const live = document.getElementById("live");
   live.replaceChildren();
@@ -132,6 +134,7 @@ async function refresh() {
   document.querySelector(".flash")?.remove(); // it spoke of the page as it was
   watchOlder();
   watchState();
+  keepDraft();
   scrollToAction();
   (document.getElementById(hadFocus) ?? document.getElementById("text"))?.focus({ preventScroll: true });
   // The stream can close before the narration ends (a proxy's timeout, a server under load answering the re-attach
@@ -241,4 +244,36 @@ async function replaceState() {
   if (!next || !current) return false;
   current.replaceWith(document.adoptNode(next));
   return true;
+}
+
+// What the player is typing survives a reload, a closed tab or a crash until the move is accepted (issue 18): kept in
+// this browser only, per adventure. Storage that is full or switched off just means no draft.
+function draftKey() {
+  return `storyengine:draft:${adventure}`;
+}
+
+function keepDraft() {
+  const box = document.getElementById("text");
+  if (!box) return;
+  try {
+    if (!box.value) box.value = localStorage.getItem(draftKey()) ?? "";
+  } catch {
+    return;
+  }
+  box.addEventListener("input", () => {
+    try {
+      if (box.value) localStorage.setItem(draftKey(), box.value);
+      else localStorage.removeItem(draftKey());
+    } catch {
+      // no draft then
+    }
+  });
+}
+
+function forgetDraft() {
+  try {
+    localStorage.removeItem(draftKey());
+  } catch {
+    // nothing was kept
+  }
 }
