@@ -22,12 +22,19 @@ public sealed class NotFoundException(string kind, string id)
 /// </summary>
 public class ConflictException(string message, string code = "conflict") : StoryEngineException(code, message);
 
-/// <summary>An If-Match precondition no longer holds: someone else changed the resource first.</summary>
-public sealed class PreconditionFailedException(string kind, string id)
+/// <summary>
+/// An If-Match precondition no longer holds: someone else changed the resource first. <see cref="Name"/> is what a
+/// person calls the thing as it is stored now ("Ada"), for the web app's message (issue 18); the API's message keeps
+/// the id.
+/// </summary>
+public sealed class PreconditionFailedException(string kind, string id, string? name = null)
     : StoryEngineException(
         "precondition_failed",
         $"The {kind} '{id}' was changed since you read it. Fetch it again and reapply your change."
-    );
+    )
+{
+    public string? Name { get; } = string.IsNullOrWhiteSpace(name) ? null : name;
+}
 
 /// <summary>Credentials were missing, wrong or expired.</summary>
 public sealed class UnauthorizedException(string message, string code = "unauthorized")

@@ -151,7 +151,7 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
     {
         if (!await store.UpdateAsync(next, current.Version, cancellationToken))
         {
-            throw new PreconditionFailedException(TBody.Kind, current.Id);
+            throw new PreconditionFailedException(TBody.Kind, current.Id, current.Body.Name);
         }
     }
 
@@ -159,7 +159,7 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
     {
         if (expectedVersion is { } expected && expected != current.Version)
         {
-            throw new PreconditionFailedException(TBody.Kind, current.Id);
+            throw new PreconditionFailedException(TBody.Kind, current.Id, current.Body.Name);
         }
     }
 

@@ -12,6 +12,14 @@ namespace StoryEngine.Server.Web;
 /// </summary>
 public sealed record PageProblem(int Status, string Message, string Advice, IReadOnlyList<string> FieldErrors)
 {
+    /// <summary>The thing was changed elsewhere since the form was loaded: the form offers "Keep mine" and "See
+    /// theirs".</summary>
+    public bool Conflict { get; init; }
+
+    /// <summary>Each field's complaints by the service's field name ("name", "tags[0]", "generation.topP"), for the
+    /// messages next to the fields (<see cref="FormEcho"/>).</summary>
+    public IReadOnlyDictionary<string, string[]> Fields { get; init; } = new Dictionary<string, string[]>();
+
     public static PageProblem From(StoryEngineException e) =>
         new(
             ProblemExceptionHandler.StatusFor(e),
@@ -20,11 +28,17 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
                 ValidationFailedException => "Some of what you entered cannot be used.",
                 // The service's words are for API clients ("send … as 'code'"); a person at the form gets these.
                 UnauthorizedException { Code: "two_factor_required" } => "This account signs in with two factors.",
+                // Named as the person knows it, never by id (issue 18).
+                PreconditionFailedException p => $"{p.Name ?? "This"} was changed by someone else since you opened it.",
                 _ => e.Message,
             },
             AdviceFor(e),
             e is ValidationFailedException v ? v.Errors.SelectMany(f => f.Value).ToArray() : []
-        );
+        )
+        {
+            Conflict = e is PreconditionFailedException,
+            Fields = e is ValidationFailedException f ? f.Errors : new Dictionary<string, string[]>(),
+        };
 
     /// <summary>For failures that are not the person's doing (a narration that failed, a database that is
     /// away).</summary>
@@ -36,8 +50,9 @@ public sealed record PageProblem(int Status, string Message, string Advice, IRea
             ValidationFailedException => "Correct the fields listed here and send the form again.",
             NotFoundException =>
                 "It may have been moved to the trash or never existed. Go back and pick it from the list.",
-            PreconditionFailedException => "Someone changed it while you were editing. Reload the page and make your "
-                + "change again.",
+            PreconditionFailedException =>
+                "What you typed is still in the form. Keep mine saves it over the other change; See theirs shows the "
+                    + "newest version instead and lets what you typed go.",
             TurnInProgressException => "Wait for the narration to finish, or stop it, then try again.",
             ConflictException => "Reload the page to see how things stand now, then try again.",
             UnauthorizedException { Code: "two_factor_required" } =>

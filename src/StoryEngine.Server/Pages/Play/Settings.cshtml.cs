@@ -51,12 +51,26 @@ public sealed class SettingsModel(
                     current =>
                         AdventureSettingsForm.Fingerprint(current) == Form.Seen
                             ? header
-                            : throw new Core.Errors.PreconditionFailedException("settings of the story", current.Title),
+                            : throw new Core.Errors.PreconditionFailedException(
+                                "settings of the story",
+                                Id,
+                                current.Title
+                            ),
                     cancellationToken
                 );
                 return Done("Saved the story settings. The narrator uses them from the next turn.", $"/play/{Id}");
             },
-            () => LoadAsync(cancellationToken)
+            async () =>
+            {
+                await LoadAsync(cancellationToken);
+                if (Problem is { Conflict: true })
+                {
+                    // What was typed stays; sending it again ("keep mine") goes over the settings as they are now.
+                    Form.Seen = AdventureSettingsForm.Fingerprint(
+                        new AdventureHeader(Adventure.Title, Adventure.Settings)
+                    );
+                }
+            }
         );
 
     public Task<IActionResult> OnPostPresetAsync(CancellationToken cancellationToken) =>

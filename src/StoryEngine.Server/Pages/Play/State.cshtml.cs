@@ -38,7 +38,12 @@ public sealed class StateModel(AdventureService adventures, WorldStates states) 
                 var (current, _) = await states.GetAsync(UserId, Id, null, cancellationToken);
                 if (StateCorrectionForm.Fingerprint(current) != Form.Seen)
                 {
-                    throw new PreconditionFailedException("world state of adventure", Id);
+                    var adventure = await adventures.GetAsync(UserId, Id, cancellationToken);
+                    throw new PreconditionFailedException(
+                        "world state of adventure",
+                        Id,
+                        $"The world state of {adventure.Title}"
+                    );
                 }
                 await states.CorrectAsync(UserId, Id, corrected, cancellationToken);
                 return Done(
@@ -46,8 +51,16 @@ public sealed class StateModel(AdventureService adventures, WorldStates states) 
                         + "history.",
                     $"/play/{Id}#world-state"
                 );
-                // the form keeps what was typed
             },
-            async () => Adventure = await adventures.GetAsync(UserId, Id, cancellationToken)
+            async () =>
+            {
+                Adventure = await adventures.GetAsync(UserId, Id, cancellationToken);
+                if (Problem is { Conflict: true })
+                {
+                    // What was typed stays; sending it again ("keep mine") goes over the state as it is now.
+                    var (current, _) = await states.GetAsync(UserId, Id, null, cancellationToken);
+                    Form.Seen = StateCorrectionForm.Fingerprint(current);
+                }
+            }
         );
 }
