@@ -42,6 +42,7 @@ public sealed class ChatImport(
     IResourceStore<World> worlds,
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
+    ImportedChatJobs jobs,
     TimeProvider clock
 )
 {
@@ -131,6 +132,7 @@ public sealed class ChatImport(
             now
         );
         await log.CreateAsync(adventure, events, turns, cancellationToken);
+        await jobs.QueueAsync(adventure, turns, cancellationToken);
         return adventure;
     }
 

@@ -44,7 +44,13 @@ public sealed partial class StateExtractionJob(
 
     public string Type => JobType;
 
-    public sealed record Payload(string AdventureId, string TurnId, int Alternative);
+    /// <summary>The most turns one job reads as its passage (an imported chat's newest turns, ADR 0042).</summary>
+    public const int MaxPassageTurns = 12;
+
+    /// <param name="FromTurn">When set, the passage is every live turn from this number through the job's turn (at
+    /// most <see cref="MaxPassageTurns"/>), read together and recorded on the job's turn: how an imported chat's state
+    /// is extracted in one call. Null: the job's turn alone, as after a played turn.</param>
+    public sealed record Payload(string AdventureId, string TurnId, int Alternative, int? FromTurn = null);
 
     public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
     {
@@ -73,7 +79,8 @@ public sealed partial class StateExtractionJob(
             return;
         }
         var cast = await CastAsync(adventure, cancellationToken);
-        var messages = Prompt(current, cast, turn);
+        var passage = await PassageAsync(adventure.Id, turn, payload.FromTurn, cancellationToken);
+        var messages = Prompt(current, cast, passage);
         var options = new ChatOptions
         {
             ResponseFormat = ChatResponseFormat.ForJsonSchema(
@@ -174,26 +181,51 @@ public sealed partial class StateExtractionJob(
         return names;
     }
 
-    private static List<ChatMessage> Prompt(WorldState current, IReadOnlyCollection<string> cast, TurnRecord turn)
+    /// <summary>The turns the passage holds, oldest first: the job's turn, or the live turns from <paramref
+    /// name="fromTurn"/> through it.</summary>
+    private async Task<IReadOnlyList<TurnRecord>> PassageAsync(
+        string adventureId,
+        TurnRecord turn,
+        int? fromTurn,
+        CancellationToken cancellationToken
+    )
+    {
+        if (fromTurn is not { } from || from >= turn.Number)
+        {
+            return [turn];
+        }
+        var count = Math.Min(turn.Number - from, MaxPassageTurns - 1);
+        var earlier = await log.ListTurnsAsync(adventureId, turn.Number, count, false, cancellationToken);
+        return [.. earlier.Where(t => t.Number >= from).OrderBy(t => t.Number), turn];
+    }
+
+    private static List<ChatMessage> Prompt(
+        WorldState current,
+        IReadOnlyCollection<string> cast,
+        IReadOnlyList<TurnRecord> turns
+    )
     {
         var known = cast.Concat(current.CharacterMap.Keys)
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(PromptText.Clean);
-        var passage =
-            turn.Kind == "opening"
-                ? $"[Opening]\n{PromptText.Clean(turn.ChosenNarration.Text)}"
-                : $"{new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()}\n[Narration]\n"
-                    + PromptText.Clean(turn.ChosenNarration.Text);
+        var passage = string.Join("\n\n", turns.Select(Passage));
+        var numbers = turns.Count == 1 ? $"turn {turns[0].Number}" : $"turns {turns[0].Number}–{turns[^1].Number}";
         var user = $"""
             Known characters: {string.Join(", ", known)}
             World state so far (JSON):
             {JsonSerializer.Serialize(current, StateJson.Strict)}
 
-            Newest passage (turn {turn.Number}):
+            Newest passage ({numbers}):
             {passage}
             """;
         return [new ChatMessage(ChatRole.System, Instructions), new ChatMessage(ChatRole.User, user)];
     }
+
+    private static string Passage(TurnRecord turn) =>
+        turn.Kind == "opening"
+            ? $"[Opening]\n{PromptText.Clean(turn.ChosenNarration.Text)}"
+            : $"{new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()}\n[Narration]\n"
+                + PromptText.Clean(turn.ChosenNarration.Text);
 
     // Some local models wrap JSON in a Markdown fence even when asked not to.
     private static string StripFence(string text)

@@ -59,6 +59,12 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<AdventureService>();
         services.AddSingleton<AdventureSettingsService>();
         services.AddSingleton<ChatImport>();
+        // The queue is optional, as for the narration observers: without one an import queues nothing.
+        services.AddSingleton(sp => new ImportedChatJobs(
+            sp.GetService<Core.Jobs.IJobQueue>(),
+            sp.GetRequiredService<Core.Memory.MemoryOptions>(),
+            sp.GetRequiredService<Core.Memory.SummaryOptions>()
+        ));
         services.AddHostedService<NarrationLifetime>();
         services.AddHostedService<Jobs.DeferredWritesService>();
         services.AddHealthChecks().AddCheck<BackendsHealthCheck>("backends");

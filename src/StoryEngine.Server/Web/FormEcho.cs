@@ -37,8 +37,8 @@ public sealed class FormEcho
     /// posted.</summary>
     public string? Value(string field, string? stored) => _posted is null ? stored : _posted[field].ToString();
 
-    /// <summary>Every value sent in <paramref name="field"/> (check boxes, multiple selects), or null when this form was
-    /// not posted.</summary>
+    /// <summary>Every value sent in <paramref name="field"/> (check boxes, multiple selects), or null when this form
+    /// was not posted.</summary>
     public StringValues? Values(string field) => _posted?[field];
 
     /// <summary>The complaints about <paramref name="key"/> and its parts ("tags" takes "tags[2]" too).</summary>

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using StoryEngine.Core.Jobs;
+using StoryEngine.Core.Memory;
+using StoryEngine.Core.State;
 using StoryEngine.Tests.Infrastructure;
+using StoryEngine.Tests.Web;
 
 namespace StoryEngine.Tests.Api;
 
@@ -127,6 +131,71 @@ public abstract class ChatImportApiTests(ServerFixture server)
         }
         Assert.DoesNotContain("Close it!", prompt, StringComparison.Ordinal);
         Assert.DoesNotContain("hidden note", prompt, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 17: an import queues what played turns queue, batched: one recall index, one summary of what is more
+    /// than a chunk old, one world-state reading of the newest turns; run, recall finds the imported text.
+    /// </summary>
+    [Fact]
+    public async Task an_imported_chat_is_indexed_summarised_and_read_for_state_so_recall_finds_its_text()
+    {
+        using var client = await server.CreateUserClientAsync();
+        var setup = await AdventureTestData.CreateAsync(client);
+        var lines = new List<string>
+        {
+            """{"user_name":"Wren","character_name":"Maren","create_date":"2024-05-01T10:00:00Z","chat_metadata":{}}""",
+            """{"name":"Maren","mes":"The lamp room is cold."}""",
+        };
+        for (var i = 1; i <= 10; i++)
+        {
+            lines.Add($$"""{"name":"Wren","is_user":true,"mes":"I look around {{_marker}}look{{i}}"}""");
+            lines.Add($$"""{"name":"Maren","mes":"You see the {{_marker}}sight{{i}} by the window."}""");
+        }
+        var adventure = await (
+            await ImportAsync(client, Encoding.UTF8.GetBytes(string.Join("\n", lines)), "long.jsonl", setup.WorldId)
+        ).JsonAsync(HttpStatusCode.Created);
+        var id = adventure.Id();
+
+        var jobs = (
+            await server
+                .Services.GetRequiredService<IJobStore>()
+                .ListAsync(new JobListQuery(null, id, null, 200, null), default)
+        ).ToArray();
+        Assert.Single(jobs, j => j.Type == MemoryIndexJob.JobType);
+        var summary = Assert.Single(jobs, j => j.Type == SummaryJob.JobType);
+        Assert.Equal(
+            10 - new SummaryOptions().ChunkTurns,
+            JsonDocument.Parse(summary.Payload).RootElement.GetProperty("throughTurn").GetInt32()
+        );
+        var state = Assert.Single(jobs, j => j.Type == StateExtractionJob.JobType); // one for the chat, not one a turn
+        Assert.Equal(
+            Math.Max(0, 10 - StateExtractionJob.MaxPassageTurns + 1),
+            JsonDocument.Parse(state.Payload).RootElement.GetProperty("fromTurn").GetInt32()
+        );
+
+        foreach (var type in new[] { MemoryIndexJob.JobType, SummaryJob.JobType, StateExtractionJob.JobType })
+        {
+            await ServerUnderTest.WaitAsync(server, id, type);
+        }
+        jobs = (
+            await server
+                .Services.GetRequiredService<IJobStore>()
+                .ListAsync(new JobListQuery(null, id, null, 200, null), default)
+        ).ToArray();
+        Assert.All(jobs, j => Assert.Equal(JobStates.Succeeded, j.State));
+        var memory = server.Services.GetRequiredService<IMemoryStore>();
+        Assert.NotNull(await memory.GetCursorAsync(id, default)); // indexed by the job, not by recall on the spot
+        Assert.NotEmpty(await memory.ListSummariesAsync(id, default));
+
+        var owner = (await (await client.GetAsync("/api/v1/me")).JsonAsync()).Id();
+        var recall = await server
+            .Services.GetRequiredService<MemoryRecall>()
+            .RecallAsync(id, owner, 100, $"{_marker}sight3", [], default);
+        var found = recall.Candidates.First();
+        Assert.Equal(3, found.Turn.Number);
+        Assert.NotNull(found.TextRank);
+        Assert.Contains($"{_marker}sight3", found.Turn.ChosenNarration.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -34,6 +34,10 @@ public abstract class WebStorySettingsTests(ServerFixture server, BrowserFixture
         await page.GetByLabel("Temperature").FillAsync("warm");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the settings" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("generation.temperature must be a number");
+        // The complaint sits next to the field it is about, and the field says so to a screen reader.
+        await Expect(page.Locator("#temperature-error")).ToContainTextAsync("generation.temperature must be a number");
+        await Expect(page.GetByLabel("Temperature")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Expect(page.GetByLabel("Temperature")).ToHaveAttributeAsync("aria-describedby", "temperature-error");
         await Expect(page.GetByLabel("Memory")).ToHaveValueAsync("The keeper of the light is missing.");
         await Expect(page.GetByLabel("Temperature")).ToHaveValueAsync("warm"); // what was typed is kept
 
@@ -60,9 +64,13 @@ public abstract class WebStorySettingsTests(ServerFixture server, BrowserFixture
         await Expect(other.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved the story settings");
         await page.GetByLabel("Memory").FillAsync("Mine, typed meanwhile.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the settings" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("'Settings Coast");
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("was changed since you read it");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Settings Coast");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("was changed by someone else");
         await Expect(page.GetByLabel("Memory")).ToHaveValueAsync("Mine, typed meanwhile.");
+        // "See theirs" drops what was typed for the settings as they are now.
+        await page.GetByRole(AriaRole.Link, new() { Name = "See theirs" }).ClickAsync();
+        await Expect(page.GetByLabel("Memory"))
+            .ToHaveValueAsync("The keeper of the light is missing. The boats are late.");
 
         // A preset of the player's own, picked on the page, replaces the generation settings.
         var owner = await server.Services.GetRequiredService<IUserStore>().FindByUsernameAsync(username, default);

@@ -92,10 +92,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part30");
 
         // The state job runs after the narration; the panel asks again until it is done, with no reload.
-        await ServerUnderTest.ExplainingAsync(
-            server,
-            adventureId,
-            () => Expect(panel).ToContainTextAsync("the lighthouse")
+        await ServerUnderTest.ExplainingAsync(server, adventureId, () =>
+            Expect(panel).ToContainTextAsync("the lighthouse")
         );
         await Expect(panel).ToContainTextAsync("brass key, storm lantern");
         await Expect(panel).ToContainTextAsync("toward Old Tom: distrusts");
@@ -193,7 +191,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await Expect(other.GetByRole(AriaRole.Status)).ToContainTextAsync("Corrected the world state");
         await page.GetByLabel("Time of day").FillAsync("noon");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("was changed since you read it");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("was changed by someone else");
+        await Expect(page.GetByLabel("Time of day")).ToHaveValueAsync("noon"); // what was typed is kept
 
         var events = await ServerUnderTest.EventTypesAsync(server, adventureId);
         Assert.Equal(eventsBefore + 1, events.Length); // only the other page's correction
@@ -213,10 +212,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await ScriptLighthouseAsync(_marker);
         await page.Locator("#text").FillAsync($"I climb to the lighthouse ({_marker}) {{{{tokens:3}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await ServerUnderTest.ExplainingAsync(
-            server,
-            adventureId,
-            () => Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts")
+        await ServerUnderTest.ExplainingAsync(server, adventureId, () =>
+            Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts")
         );
         await AssertNoSidewaysScrollAsync(page);
         await page.GotoAsync($"/play/{adventureId}/state");
