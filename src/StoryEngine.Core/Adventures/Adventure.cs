@@ -47,6 +47,10 @@ public interface IAdventureStore
         CancellationToken cancellationToken
     );
 
+    /// <summary>The owner's <paramref name="limit"/> adventures with the newest activity (a turn, an edit, a settings
+    /// change), newest first, out of all of them.</summary>
+    Task<IReadOnlyList<Adventure>> ListRecentAsync(string ownerId, int limit, CancellationToken cancellationToken);
+
     /// <summary>Removes the adventure and its whole story log; 0 when there was nothing of this owner's to
     /// remove.</summary>
     Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken);

@@ -147,6 +147,13 @@ public sealed class AdventureService(
     public Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken) =>
         adventures.ListAsync(ownerId, query, cancellationToken);
 
+    /// <summary>The owner's adventures played or changed most recently, newest first (the home page's "continue").</summary>
+    public Task<IReadOnlyList<Adventure>> ListRecentAsync(
+        string ownerId,
+        int limit,
+        CancellationToken cancellationToken
+    ) => adventures.ListRecentAsync(ownerId, limit, cancellationToken);
+
     public Task<Adventure> GetAsync(string ownerId, string id, CancellationToken cancellationToken) =>
         writer.LoadAsync(ownerId, id, cancellationToken);
 

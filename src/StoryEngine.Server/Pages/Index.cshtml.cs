@@ -1,5 +1,4 @@
 using StoryEngine.Core.Adventures;
-using StoryEngine.Core.Resources;
 using StoryEngine.Server.Web;
 
 namespace StoryEngine.Server.Pages;
@@ -23,12 +22,7 @@ public sealed class IndexModel(AdventureService adventures) : StoryPageModel
         {
             return;
         }
-        // The list is paged by id, not by time: the newest played of its first page is what a home can afford.
-        var page = await adventures.ListAsync(
-            UserId,
-            ListQuery.From(ListQuery.MaxLimit, null, null, null),
-            cancellationToken
-        );
-        Recent = page.Items.OrderByDescending(a => a.UpdatedAt).Take(Latest).ToList();
+        // By last activity across all of the person's adventures, not the newest of a page ordered by id.
+        Recent = await adventures.ListRecentAsync(UserId, Latest, cancellationToken);
     }
 }

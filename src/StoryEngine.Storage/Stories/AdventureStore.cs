@@ -93,6 +93,26 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
         return new Page<Adventure>(items, rows.Count > query.Limit ? Cursor.Encode(items[^1].Id) : null);
     }
 
+    public async Task<IReadOnlyList<Adventure>> ListRecentAsync(
+        string ownerId,
+        int limit,
+        CancellationToken cancellationToken
+    )
+    {
+        // updated_at moves with every append to the story log, so it is the last activity. The owner index narrows
+        // to one person's adventures; sorting those few is cheaper than another index to keep on every turn.
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AdventureRow>(
+            new CommandDefinition(
+                $"SELECT {AdventureRow.Columns} FROM adventures WHERE owner_id = @OwnerId "
+                    + "ORDER BY updated_at DESC, id DESC LIMIT @Limit",
+                new { OwnerId = ownerId, Limit = limit },
+                cancellationToken: cancellationToken
+            )
+        );
+        return [.. rows.Select(r => r.ToAdventure())];
+    }
+
     public async Task<int> DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);

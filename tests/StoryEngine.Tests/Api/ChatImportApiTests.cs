@@ -184,6 +184,10 @@ public abstract class ChatImportApiTests(ServerFixture server)
                 .ListAsync(new JobListQuery(null, id, null, 200, null), default)
         ).ToArray();
         Assert.All(jobs, j => Assert.Equal(JobStates.Succeeded, j.State));
+        // The state was read from the chat's turns together, in one request (two if the first answer was unusable).
+        var stateReads = (await ScriptedBackend.InstanceAsync()).StructuredRequestsContaining($"{_marker}sight10");
+        Assert.InRange(stateReads.Count, 1, StateExtractionJob.MaxAnswers);
+        Assert.Contains($"{_marker}sight1 ", stateReads[0]["messages"]!.ToJsonString(), StringComparison.Ordinal);
         var memory = server.Services.GetRequiredService<IMemoryStore>();
         Assert.NotNull(await memory.GetCursorAsync(id, default)); // indexed by the job, not by recall on the spot
         Assert.NotEmpty(await memory.ListSummariesAsync(id, default));
