@@ -147,7 +147,8 @@ public sealed class AdventureService(
     public Task<Page<Adventure>> ListAsync(string ownerId, ListQuery query, CancellationToken cancellationToken) =>
         adventures.ListAsync(ownerId, query, cancellationToken);
 
-    /// <summary>The owner's adventures played or changed most recently, newest first (the home page's "continue").</summary>
+    /// <summary>The owner's adventures played or changed most recently, newest first (the home page's
+    /// "continue").</summary>
     public Task<IReadOnlyList<Adventure>> ListRecentAsync(
         string ownerId,
         int limit,
