@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load benchmark for the world-building API (issue 2). Usage: bench/http-load.sh [sqlite|postgres] [seconds]
 # Builds Release, starts `storyengine serve` on loopback, seeds one world with 5,000 characters, then measures:
-# start-to-ready time, idle RSS, wrk at 64 and 256 connections for one character GET and one list page,
+# start-to-ready time, idle RSS, wrk at 64 and 256 connections for one character GET, one list page and a page of 50
+# real imported cards (and that page's size as summaries and with every field),
 # single list-page latency in the 5,000-character world, and RSS after serving it.
 # wrk comes from Debian's packages (installed here when missing and run as root).
 set -euo pipefail
@@ -54,6 +55,17 @@ done | xargs -P 4 -d '\n' -I{} curl -sf -o /dev/null -H 'content-type: applicati
 CHARACTER=$(curl -sf -H "$AUTH" "$BASE/api/v1/worlds/$WORLD/characters?limit=1" | sed -n 's/^{"items":\[{"id":"\([^"]*\)".*/\1/p')
 count=$(curl -sf -H "$AUTH" "$BASE/api/v1/worlds/$WORLD/characters?limit=200&q=character" -o /dev/null -w '%{http_code}')
 
+# A second world holds 50 real cards (the fixtures in ../shared/fixtures/cards, imported in turn until there are 50):
+# the list page of real cards is what issue 19 measured at 568 KB when lists carried every field.
+CARDS=$(json -X POST -H "$AUTH" "$BASE/api/v1/worlds" -d '{"name":"Real cards"}' | sed -n 's/^{"id":"\([^"]*\)".*/\1/p')
+FIXTURES=(../shared/fixtures/cards/*)
+for i in $(seq 0 49); do
+  curl -sf -o /dev/null -H "$AUTH" -F "file=@${FIXTURES[$((i % ${#FIXTURES[@]}))]}" "$BASE/api/v1/worlds/$CARDS/characters/import"
+done
+cards_url="$BASE/api/v1/worlds/$CARDS/characters?limit=50"
+cards_bytes=$(curl -sf -H "$AUTH" "$cards_url" | wc -c)
+cards_full_bytes=$(curl -sf -H "$AUTH" "$cards_url&fields=*" | wc -c)
+
 one_url="$BASE/api/v1/worlds/$WORLD/characters/$CHARACTER"
 list_url="$BASE/api/v1/worlds/$WORLD/characters?limit=50"
 
@@ -75,11 +87,13 @@ load() { # name url connections
 
 echo "engine=$ENGINE duration=${DURATION}s cores=$(nproc) cpu=\"$(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //')\""
 echo "start-to-ready: ${ready_ms} ms; idle RSS: ${idle_rss} MB; seed check: $count"
+echo "list page of 50 real imported cards: ${cards_bytes} bytes as summaries, ${cards_full_bytes} bytes with fields=*"
 echo "list page (limit=50) in a 5,000-character world, 200 sequential requests: p50 ${list_p50} ms, p99 ${list_p99} ms; RSS after: ${list_rss} MB"
 echo "| engine | request | connections | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---|---|---|---|---|"
 for c in 64 256; do
   load "GET one character" "$one_url" "$c"
   load "GET list page (50)" "$list_url" "$c"
+  load "GET 50 real cards (summaries)" "$cards_url" "$c"
 done
 echo "RSS after load: $(rss_mb) MB"

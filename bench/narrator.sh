@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Narrator benchmarks (issue 3). Usage:
-#   bench/narrator.sh [overhead|append|ttft|prefix|concurrent|all] [--postgres [CONNECTION]] [--quick] [--users N] ...
+#   bench/narrator.sh [overhead|append|ttft|prefix|concurrent|lore|all] [--postgres [CONNECTION]] [--quick] [--rounds N]
+#   [--users N] ...   (each measurement runs 3 rounds unless --rounds says otherwise; every number printed is the
+#   median of the rounds with the lowest and highest in brackets, and the load average around each round)
 # Builds bench/StoryEngine.Bench in Release and runs it; prints markdown on stdout: the machine, the exact command,
 # then a table per measurement (progress and server warnings go to stderr). SQLite unless --postgres: given a
 # connection string, a throwaway database is made on that server; given none, a throwaway PostgreSQL is started on

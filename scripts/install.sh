@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds Story Engine and puts the `storyengine` command on the PATH (docs/adr/0034-cli-on-the-path.md):
 # `dotnet publish` into artifacts/storyengine, then a small launcher in /usr/local/bin (as root) or ~/.local/bin.
-# Settings (environment): STORYENGINE_BIN_DIR (where the launcher goes), STORYENGINE_CONFIGURATION (Release).
+# Settings (environment): STORYENGINE_BIN_DIR (where the launcher goes), STORYENGINE_CONFIGURATION (Release),
+# STORYENGINE_READY_TO_RUN (1: compile ahead of time for this machine's processor, which halves the JIT work at
+# start-up, docs/benchmarks.md; 0: a portable build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -21,7 +23,17 @@ out=$PWD/artifacts/storyengine
 
 # The first build restores packages and compiles everything: say so, rather than sit silent for a minute.
 echo "== building Story Engine ($configuration) into artifacts/storyengine; the first build takes a minute or two"
-dotnet publish src/StoryEngine.Server -c "$configuration" -o "$out" --nologo -v quiet -clp:ErrorsOnly
+publish=(dotnet publish src/StoryEngine.Server -c "$configuration" -o "$out" --nologo -v quiet -clp:ErrorsOnly)
+case "${STORYENGINE_READY_TO_RUN:-1}:$(uname -m)" in
+  1:x86_64) rid=linux-x64 ;;
+  1:aarch64) rid=linux-arm64 ;;
+  *) rid="" ;;
+esac
+# ReadyToRun needs the compiler package for the processor; where it cannot be had, the portable build still runs.
+if [ -z "$rid" ] || ! "${publish[@]}" -r "$rid" --self-contained false -p:PublishReadyToRun=true; then
+  [ -n "$rid" ] && echo "== ReadyToRun was not possible here; building the portable program instead"
+  "${publish[@]}"
+fi
 
 mkdir -p "$bin"
 launcher=$bin/storyengine

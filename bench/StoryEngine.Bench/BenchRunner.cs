@@ -14,17 +14,21 @@ internal static class BenchRunner
         {
             var started = Timing.Now();
             Console.Error.WriteLine($"== {name} ({options.Engine})");
-            await (
-                name switch
-                {
-                    "overhead" => EngineOverhead.RunAsync(options, output, cancellationToken),
-                    "append" => AppendAndTranscript.RunAsync(options, output, cancellationToken),
-                    "ttft" => FirstTokenOverhead.RunAsync(options, output, cancellationToken),
-                    "prefix" => PrefixStability.RunAsync(options, output, cancellationToken),
-                    "concurrent" => ConcurrentStreams.RunAsync(options, output, cancellationToken),
-                    "lore" => LoreActivationLatency.RunAsync(options, output, cancellationToken),
-                    _ => throw new ArgumentException($"Unknown measurement '{name}'.", nameof(options)),
-                }
+            await Rounds.RunAsync(
+                options.Rounds,
+                writer =>
+                    name switch
+                    {
+                        "overhead" => EngineOverhead.RunAsync(options, writer, cancellationToken),
+                        "append" => AppendAndTranscript.RunAsync(options, writer, cancellationToken),
+                        "ttft" => FirstTokenOverhead.RunAsync(options, writer, cancellationToken),
+                        "prefix" => PrefixStability.RunAsync(options, writer, cancellationToken),
+                        "concurrent" => ConcurrentStreams.RunAsync(options, writer, cancellationToken),
+                        "lore" => LoreActivationLatency.RunAsync(options, writer, cancellationToken),
+                        _ => throw new ArgumentException($"Unknown measurement '{name}'.", nameof(options)),
+                    },
+                output,
+                cancellationToken
             );
             var seconds = Timing.MsSince(started) / 1000;
             output.WriteLine($"_{name}: {seconds.ToString("0", CultureInfo.InvariantCulture)} s._");

@@ -6,6 +6,7 @@ namespace StoryEngine.Core;
 /// (issue 14: ids collided before). One nested class per area, each with a range of its own:
 /// <list type="table">
 /// <item><term>1000–1099</term><description><see cref="Http"/>: the request pipeline (Server).</description></item>
+/// <item><term>1100–1199</term><description><see cref="Hosting"/>: the server's start (Server).</description></item>
 /// <item><term>2000–2099</term><description><see cref="Sweeps"/>: trash, retention (Server).</description></item>
 /// <item><term>2100–2199</term><description><see cref="Mail"/>: the mail outbox (Server).</description></item>
 /// <item><term>3000–3999</term><description><see cref="Narration"/>: turns, drafts, recovery.</description></item>
@@ -28,6 +29,11 @@ public static class LogEvents
     {
         public const int Unhandled = 1000;
         public const int DatabaseFailure = 1001;
+    }
+
+    public static class Hosting
+    {
+        public const int Ready = 1100;
     }
 
     public static class Sweeps

@@ -25,6 +25,8 @@ internal sealed record BenchOptions
                                   adventure's memory and an author's note at depth 4
           --dump-prompts DIR      'prefix' writes every prompt it captured to DIR/NNN.txt, to see where two differ
           --lore-samples N        activations measured by 'lore' (default 5000)
+          --rounds N              run each measurement N times and print the median and spread of every number
+                                  (default 3; 1 prints a single run)
         """;
 
     public static readonly IReadOnlyList<string> Measurements =
@@ -54,6 +56,9 @@ internal sealed record BenchOptions
     public int Users { get; init; } = 1_000;
 
     public int LoreSamples { get; init; } = 5_000;
+
+    /// <summary>How many times each measurement runs; the report gives the median and spread (Harness/Rounds).</summary>
+    public int Rounds { get; init; } = 3;
 
     /// <summary>'prefix' plays with a world lorebook, so constant and triggered lore are in every prompt.</summary>
     public bool PrefixWithLore { get; init; }
@@ -92,6 +97,7 @@ internal sealed record BenchOptions
                         PrefixTurns = 120,
                         Users = 50,
                         LoreSamples = 500,
+                        Rounds = 1,
                     };
                     continue;
                 case "--lore":
@@ -103,6 +109,9 @@ internal sealed record BenchOptions
                 case "--state":
                     options = options with { PrefixWithState = true };
                     continue;
+                case "--rounds" when value is not null:
+                    options = options with { Rounds = Math.Max(1, Number(value)) };
+                    break;
                 case "--lore-samples" when value is not null:
                     options = options with { LoreSamples = Number(value) };
                     break;

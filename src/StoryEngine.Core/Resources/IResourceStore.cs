@@ -18,6 +18,15 @@ public interface IResourceStore<TBody>
         CancellationToken cancellationToken
     );
 
+    /// <summary>As <see cref="ListAsync"/>, but only what a list shows of each row: the store need not read the
+    /// bodies.</summary>
+    Task<Page<ResourceSummary>> ListSummariesAsync(
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted,
+        CancellationToken cancellationToken
+    );
+
     Task InsertAsync(StoredResource<TBody> resource, CancellationToken cancellationToken);
 
     /// <summary>Writes the new body, version, timestamps and deletion mark; false when the stored version is no longer

@@ -45,6 +45,18 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         return await store.ListAsync(scope, query, deleted: true, cancellationToken);
     }
 
+    /// <summary>A page of summaries, live ones or (<paramref name="deleted"/>) the trash.</summary>
+    public async Task<Page<ResourceSummary>> ListSummariesAsync(
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted,
+        CancellationToken cancellationToken
+    )
+    {
+        await rules.EnsureParentAsync(scope, cancellationToken);
+        return await store.ListSummariesAsync(scope, query, deleted, cancellationToken);
+    }
+
     public async Task<StoredResource<TBody>> CreateAsync(
         ResourceScope scope,
         TBody body,

@@ -34,7 +34,9 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         group
             .MapGet("/", List)
             .WithName($"List{many}")
-            .WithSummary($"List {names.Plural}, paged, with text search " + "(q) and tag filter (tag)")
+            .WithSummary(
+                $"List {names.Plural} as summaries, paged, with text search (q), tag filter (tag) and more fields (fields)"
+            )
             .ProducesProblem(400);
         group
             .MapGet("/trash", ListTrash)
@@ -84,36 +86,77 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             .ProducesProblem(409);
     }
 
-    private static async Task<ETagged<Ok<PageResponse<TResponse>>>> List(
+    private static async Task<
+        Results<ETagged<Ok<PageResponse<ResourceSummaryResponse>>>, ETagged<Ok<PageResponse<JsonObject>>>>
+    > List(
         HttpContext context,
         ResourceService<TBody> service,
+        IOptions<JsonOptions> json,
         int? limit,
         string? cursor,
         string? q,
         [FromQuery] string[]? tag,
+        string? fields,
         CancellationToken cancellationToken
-    )
-    {
-        var page = await service.ListAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
-        return PageResult(context, page);
-    }
+    ) =>
+        await ListPage(context, service, json, ListQuery.From(limit, cursor, q, tag), fields, false, cancellationToken);
 
-    private static async Task<ETagged<Ok<PageResponse<TResponse>>>> ListTrash(
+    private static async Task<
+        Results<ETagged<Ok<PageResponse<ResourceSummaryResponse>>>, ETagged<Ok<PageResponse<JsonObject>>>>
+    > ListTrash(
         HttpContext context,
         ResourceService<TBody> service,
+        IOptions<JsonOptions> json,
         int? limit,
         string? cursor,
         string? q,
         [FromQuery] string[]? tag,
+        string? fields,
+        CancellationToken cancellationToken
+    ) => await ListPage(context, service, json, ListQuery.From(limit, cursor, q, tag), fields, true, cancellationToken);
+
+    // Summaries by default: the store reads no bodies. With ?fields= the full rows are read and projected.
+    private static async Task<
+        Results<ETagged<Ok<PageResponse<ResourceSummaryResponse>>>, ETagged<Ok<PageResponse<JsonObject>>>>
+    > ListPage(
+        HttpContext context,
+        ResourceService<TBody> service,
+        IOptions<JsonOptions> json,
+        ListQuery query,
+        string? fields,
+        bool deleted,
         CancellationToken cancellationToken
     )
     {
-        var page = await service.ListTrashAsync(
-            Scope(context),
-            ListQuery.From(limit, cursor, q, tag),
-            cancellationToken
+        var options = json.Value.SerializerOptions;
+        var projection = ListFields.Parse<TResponse>(fields, options);
+        if (projection is null)
+        {
+            var summaries = await service.ListSummariesAsync(Scope(context), query, deleted, cancellationToken);
+            Paging.AddNextLink(context, summaries.NextCursor);
+            return ETagged.IfNoneMatch(
+                ETags.ForList(summaries.Items.Select(i => (i.Id, i.Version)), summaries.NextCursor),
+                TypedResults.Ok(
+                    new PageResponse<ResourceSummaryResponse>(
+                        summaries.Items.Select(ResourceSummaryResponse.From).ToArray(),
+                        summaries.NextCursor
+                    )
+                )
+            );
+        }
+        var page = deleted
+            ? await service.ListTrashAsync(Scope(context), query, cancellationToken)
+            : await service.ListAsync(Scope(context), query, cancellationToken);
+        Paging.AddNextLink(context, page.NextCursor);
+        var items = page
+            .Items.Select(r =>
+                projection.Project(ResourceSummaryResponse.From(ResourceSummary.Of(r)), TResponse.From(r)!, options)
+            )
+            .ToArray();
+        return ETagged.IfNoneMatch(
+            ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
+            TypedResults.Ok(new PageResponse<JsonObject>(items, page.NextCursor))
         );
-        return PageResult(context, page);
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Get(
@@ -211,18 +254,6 @@ public static class ResourceApi<TBody, TRequest, TResponse>
 
     private static ETagged<Ok<TResponse>> Updated(StoredResource<TBody> resource) =>
         ETagged.Of(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
-
-    private static ETagged<Ok<PageResponse<TResponse>>> PageResult(
-        HttpContext context,
-        Page<StoredResource<TBody>> page
-    )
-    {
-        Paging.AddNextLink(context, page.NextCursor);
-        return ETagged.IfNoneMatch(
-            ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
-            TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor))
-        );
-    }
 
     // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
     private static TRequest RequireBody(TRequest? request) =>

@@ -21,6 +21,7 @@ public static class ServeCommand
         command.SetAction(
             (parse, cancellationToken) =>
             {
+                var timeline = new StartupTimeline();
                 var extra = new Dictionary<string, string?>();
                 if (parse.GetValue(urls) is { Length: > 0 } value)
                 {
@@ -34,8 +35,12 @@ public static class ServeCommand
                         {
                             app.Urls.Add("http://127.0.0.1:5080");
                         }
+                        timeline.Mark("host built");
                         await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, cancellationToken);
+                        timeline.Mark("database migrated");
                         app.MapStoryEngine();
+                        timeline.Mark("routes mapped");
+                        timeline.LogWhenStarted(app.Lifetime, app.Logger);
                         await app.RunAsync();
                         return 0;
                     },

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using StoryEngine.Core.Resources;
 
 namespace StoryEngine.Server.Contracts;
@@ -29,4 +30,36 @@ public static class Lifecycle
 {
     public static DateTimeOffset? PurgeAt<TBody>(StoredResource<TBody> r) =>
         r.DeletedAt + Core.Trash.TrashPolicy.Retention;
+}
+
+/// <summary>
+/// One item of a list: what a client needs to show and pick it (issue 19). The whole resource comes from its own GET,
+/// or from the list with <c>?fields=</c>.
+/// </summary>
+public sealed record ResourceSummaryResponse(
+    string Id,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? WorldId,
+    string Name,
+    IReadOnlyList<string> Tags,
+    string Description,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
+)
+{
+    public static ResourceSummaryResponse From(ResourceSummary s) =>
+        new(
+            s.Id,
+            s.ParentId,
+            s.Name,
+            s.Tags,
+            s.Description,
+            s.Version,
+            s.CreatedAt,
+            s.UpdatedAt,
+            s.DeletedAt,
+            s.DeletedAt + Core.Trash.TrashPolicy.Retention
+        );
 }

@@ -14,6 +14,11 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
     : IResourceStore<TBody>
     where TBody : class, IResourceBody<TBody>
 {
+    // A row written before the summary column existed (migration 0015) has none: its body is read instead, once.
+    private const string SummaryColumns =
+        "id AS Id, parent_id AS ParentId, name AS Name, summary AS Summary, CASE WHEN summary IS NULL THEN body END "
+        + "AS Body, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt";
+
     private const string Columns =
         "id AS Id, owner_id AS OwnerId, parent_id AS ParentId, body AS Body, version AS "
         + "Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt";
@@ -53,7 +58,45 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
         CancellationToken cancellationToken
     )
     {
-        var sql = new StringBuilder($"SELECT {Columns} FROM {table} WHERE {ScopeFilter(scope)}");
+        var (sql, parameters) = ListSql(Columns, scope, query, deleted);
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = (
+            await connection.QueryAsync<Row>(
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)
+            )
+        ).ToList();
+        var hasMore = rows.Count > query.Limit;
+        var items = rows.Take(query.Limit).Select(r => r.ToResource()).ToArray();
+        return new Page<StoredResource<TBody>>(items, hasMore ? Cursor.Encode(items[^1].Id) : null);
+    }
+
+    public async Task<Page<ResourceSummary>> ListSummariesAsync(
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted,
+        CancellationToken cancellationToken
+    )
+    {
+        var (sql, parameters) = ListSql(SummaryColumns, scope, query, deleted);
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = (
+            await connection.QueryAsync<SummaryRow>(
+                new CommandDefinition(sql, parameters, cancellationToken: cancellationToken)
+            )
+        ).ToList();
+        var hasMore = rows.Count > query.Limit;
+        var items = rows.Take(query.Limit).Select(r => r.ToSummary()).ToArray();
+        return new Page<ResourceSummary>(items, hasMore ? Cursor.Encode(items[^1].Id) : null);
+    }
+
+    private (string Sql, DynamicParameters Parameters) ListSql(
+        string columns,
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted
+    )
+    {
+        var sql = new StringBuilder($"SELECT {columns} FROM {table} WHERE {ScopeFilter(scope)}");
         sql.Append(deleted ? " AND deleted_at IS NOT NULL" : " AND deleted_at IS NULL");
         var parameters = new DynamicParameters(
             new
@@ -79,16 +122,7 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
             parameters.Add($"Tag{i}", $"%|{EscapeLike(query.Tags[i].ToLowerInvariant())}|%");
         }
         sql.Append(" ORDER BY id LIMIT @Take");
-
-        await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = (
-            await connection.QueryAsync<Row>(
-                new CommandDefinition(sql.ToString(), parameters, cancellationToken: cancellationToken)
-            )
-        ).ToList();
-        var hasMore = rows.Count > query.Limit;
-        var items = rows.Take(query.Limit).Select(r => r.ToResource()).ToArray();
-        return new Page<StoredResource<TBody>>(items, hasMore ? Cursor.Encode(items[^1].Id) : null);
+        return (sql.ToString(), parameters);
     }
 
     public async Task<IReadOnlyList<StoredResource<TBody>>> ListAllAsync(
@@ -114,10 +148,10 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
         await connection.ExecuteAsync(
             new CommandDefinition(
                 $"""
-                INSERT INTO {table} (id, owner_id, parent_id, name, search, tags, body, version, created_at,
+                INSERT INTO {table} (id, owner_id, parent_id, name, search, tags, body, summary, version, created_at,
                 updated_at, deleted_at)
-                VALUES (@Id, @OwnerId, @ParentId, @Name, @Search, @Tags, @Body, @Version, @CreatedAt, @UpdatedAt,
-                @DeletedAt)
+                VALUES (@Id, @OwnerId, @ParentId, @Name, @Search, @Tags, @Body, @Summary, @Version, @CreatedAt,
+                @UpdatedAt, @DeletedAt)
                 """,
                 Parameters(resource),
                 cancellationToken: cancellationToken
@@ -138,7 +172,8 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
         var changed = await connection.ExecuteAsync(
             new CommandDefinition(
                 $"""
-                UPDATE {table} SET name = @Name, search = @Search, tags = @Tags, body = @Body, version = @Version,
+                UPDATE {table} SET name = @Name, search = @Search, tags = @Tags, body = @Body, summary = @Summary,
+                    version = @Version,
                     updated_at = @UpdatedAt, deleted_at = @DeletedAt
                 WHERE id = @Id AND owner_id = @OwnerId AND version = @ExpectedVersion
                 """,
@@ -192,6 +227,10 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
                 Search = body.SearchText,
                 Tags = "|" + string.Concat(body.Tags.Select(t => t.ToLowerInvariant() + "|")),
                 Body = JsonSerializer.Serialize(r.Body, StorageJson.Options),
+                Summary = JsonSerializer.Serialize(
+                    new SummaryJson(body.Tags, ResourceSummary.Shorten(body.Description)),
+                    StorageJson.Options
+                ),
                 r.Version,
                 CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
                 UpdatedAt = r.UpdatedAt.ToUnixTimeMilliseconds(),
@@ -227,5 +266,42 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
                 DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
                 DeletedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null
             );
+    }
+
+    /// <summary>The summary column: what a list shows beyond the name (tags keep their case here; the tags column is
+    /// lower-cased for matching).</summary>
+    private sealed record SummaryJson(IReadOnlyList<string> Tags, string Description);
+
+    private sealed class SummaryRow
+    {
+        public string Id { get; init; } = "";
+        public string? ParentId { get; init; }
+        public string Name { get; init; } = "";
+        public string? Summary { get; init; }
+        public string? Body { get; init; }
+        public long Version { get; init; }
+        public long CreatedAt { get; init; }
+        public long UpdatedAt { get; init; }
+        public long? DeletedAt { get; init; }
+
+        public ResourceSummary ToSummary()
+        {
+            var (tags, description) = Summary is not null
+                ? JsonSerializer.Deserialize<SummaryJson>(Summary, StorageJson.Options)!
+                : FromBody(JsonSerializer.Deserialize<TBody>(Body!, StorageJson.Options)!);
+            return new(
+                Id,
+                ParentId,
+                Name,
+                tags,
+                description,
+                Version,
+                DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+                DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+                DeletedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null
+            );
+        }
+
+        private static SummaryJson FromBody(TBody body) => new(body.Tags, ResourceSummary.Shorten(body.Description));
     }
 }

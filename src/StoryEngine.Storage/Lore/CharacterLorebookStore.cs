@@ -23,6 +23,13 @@ public sealed class CharacterLorebookStore(IStorageProvider provider) : ICharact
         CancellationToken cancellationToken
     ) => _documents.ListAsync(scope, query, deleted, cancellationToken);
 
+    public Task<Page<ResourceSummary>> ListSummariesAsync(
+        ResourceScope scope,
+        ListQuery query,
+        bool deleted,
+        CancellationToken cancellationToken
+    ) => _documents.ListSummariesAsync(scope, query, deleted, cancellationToken);
+
     public Task InsertAsync(StoredResource<Lorebook> resource, CancellationToken cancellationToken) =>
         _documents.InsertAsync(resource, cancellationToken);
 

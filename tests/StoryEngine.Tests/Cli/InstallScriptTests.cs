@@ -19,11 +19,16 @@ public sealed class InstallScriptTests : IDisposable
     public async Task the_install_script_puts_a_working_storyengine_launcher_on_the_path()
     {
         var root = Api.ReadmeTests.RepositoryRoot();
-        // Debug, the configuration the tests already built, so the script's publish reuses that build.
+        // Debug and portable, as the tests already built it, so the script's publish reuses that build.
         var install = await RunAsync(
             Path.Combine(root, "scripts", "install.sh"),
             [],
-            new() { ["STORYENGINE_BIN_DIR"] = _bin, ["STORYENGINE_CONFIGURATION"] = "Debug" }
+            new()
+            {
+                ["STORYENGINE_BIN_DIR"] = _bin,
+                ["STORYENGINE_CONFIGURATION"] = "Debug",
+                ["STORYENGINE_READY_TO_RUN"] = "0",
+            }
         );
         Assert.True(install.ExitCode == 0, install.Stdout + install.Stderr);
         Assert.Contains("== building Story Engine", install.Stdout, StringComparison.Ordinal);
