@@ -24,6 +24,8 @@ internal sealed record BenchOptions
                                   dialogue, post-history instructions, a depth-4 character note) and the
                                   adventure's memory and an author's note at depth 4
           --dump-prompts DIR      'prefix' writes every prompt it captured to DIR/NNN.txt, to see where two differ
+          --context N             'prefix' with a model window of N tokens (default 8192; the reply keeps a
+                                  quarter, at most 1024), e.g. 4096 so the story outgrows it early
           --lore-samples N        activations measured by 'lore' (default 5000)
         """;
 
@@ -62,6 +64,9 @@ internal sealed record BenchOptions
     /// <summary>'prefix' extracts world state after every turn (and summarises), waiting for those jobs before the next
     /// turn.</summary>
     public bool PrefixWithState { get; init; }
+
+    /// <summary>'prefix': the model window in tokens (the reply reserve derived as ConfiguredNarrator does).</summary>
+    public int PrefixContextTokens { get; init; } = 8_192;
 
     /// <summary>'prefix' writes each captured prompt here, one file per turn.</summary>
     public string? DumpPromptsTo { get; init; }
@@ -105,6 +110,9 @@ internal sealed record BenchOptions
                     continue;
                 case "--lore-samples" when value is not null:
                     options = options with { LoreSamples = Number(value) };
+                    break;
+                case "--context" when value is not null:
+                    options = options with { PrefixContextTokens = Number(value) };
                     break;
                 case "--dump-prompts" when value is not null:
                     options = options with { DumpPromptsTo = value };
