@@ -162,64 +162,31 @@ public sealed partial class ContextBuilder(
             : 0;
         var transcriptBudget = settings.PromptBudget - fixedTokens - recallBudget;
 
-        // Newest turns first until the budget is spent; what does not fit is reported, oldest first.
-        var kept = new List<(TurnRecord Turn, List<ChatMessage> Messages, int Tokens)>();
-        var used = 0;
-        var live = input.Transcript.Where(t => !t.Undone).OrderByDescending(t => t.Number).ToList();
-        var cut = -1;
-        for (var i = 0; i < live.Count; i++)
+        // The transcript keeps the previous prompt's start while it fits and is trimmed in blocks when it does not
+        // (ContextBuilder.Transcript.cs); what is left out is reported, oldest first.
+        var choice = ChooseTranscript(input.Transcript, transcriptBudget, settings);
+        var kept = choice.Kept;
+        var used = choice.Tokens;
+        if (choice.Dropped.Count > 0)
         {
-            var messages = TurnMessages(live[i]);
-            var size = messages.Sum(m => tokens.Estimate(m.Text, settings.Model));
-            if (used + size > transcriptBudget)
-            {
-                cut = i;
-                break;
-            }
-            kept.Add((live[i], messages, size));
-            used += size;
-        }
-        if (cut >= 0 && kept.Count > 1)
-        {
-            // Cut on a block boundary of turn numbers, so the first kept turn (and with it the whole prompt prefix
-            // the backend has cached) stays the same for a block of turns instead of moving every turn. Blocks are
-            // a power of two near a quarter of what fits, so the size rarely changes from one turn to the next.
-            var perTurn = Math.Max(1, used / kept.Count);
-            var block = (int)Math.Pow(2, Math.Floor(Math.Log2(Math.Max(1, transcriptBudget / 4 / perTurn))));
-            var oldestKept = kept[^1].Turn.Number;
-            var alignedStart = (oldestKept + block - 1) / block * block;
-            while (kept.Count > 1 && kept[^1].Turn.Number < alignedStart)
-            {
-                used -= kept[^1].Tokens;
-                kept.RemoveAt(kept.Count - 1);
-            }
-            cut = kept.Count; // kept is live[0..cut): everything from cut on is left out
-        }
-        if (cut >= 0)
-        {
-            var dropped = live.Skip(cut).OrderBy(t => t.Number).ToList();
+            var dropped = choice.Dropped;
             leftOut.Add(
                 new ContextOmission(
                     dropped.Count == 1
                         ? $"turn {dropped[0].Number}"
                         : $"turns {dropped[0].Number}–{dropped[^1].Number} " + $"({dropped.Count} turns)",
                     $"over budget: the transcript may use {Math.Max(0, transcriptBudget)} of {settings.PromptBudget} "
-                        + "prompt tokens; oldest turns go first"
+                        + (
+                            choice.Report.Trimmed
+                                ? $"prompt tokens; oldest turns go first, down to {choice.Report.LowWater}"
+                                : "prompt tokens; left out since an earlier trim, so the transcript's start stays put"
+                        )
                 )
             );
         }
-        kept.Reverse();
         var carried = new CarriedContexts(kept.Select(k => k.Turn));
         var transcriptText = string.Join("\n", kept.SelectMany(k => k.Messages).Select(m => $"{m.Role}: {m.Text}"));
-        sections.Add(
-            new ContextSection(
-                "transcript",
-                "user/assistant",
-                used,
-                transcriptText,
-                kept.Count == 0 ? "no earlier turns" : $"turns {kept[0].Turn.Number}–{kept[^1].Turn.Number}"
-            )
-        );
+        sections.Add(new ContextSection("transcript", "user/assistant", used, transcriptText, TranscriptNote(choice)));
 
         // Volatile block, in two messages. The first (triggered lore, world state, author's note) stays with this turn
         // in later prompts, so it says only what the kept transcript does not already carry from earlier turns. The
@@ -279,15 +246,17 @@ public sealed partial class ContextBuilder(
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
         var carriedText = string.Join("\n\n", carriedSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
+        // The block also records where this transcript started, so the next prompt keeps that start (issue 19).
         var carriedNow =
-            carriedText.Length == 0
+            carriedText.Length == 0 && choice.From is null
                 ? null
                 : new CarriedContext(
                     carriedText,
                     stateLines.Count > 0 ? stateLines : null,
-                    newLore.Count > 0 ? newLore.Select(e => e.Fingerprint).ToArray() : null
+                    newLore.Count > 0 ? newLore.Select(e => e.Fingerprint).ToArray() : null,
+                    choice.From
                 );
-        if (carriedNow is not null)
+        if (carriedText.Length > 0)
         {
             chat.Add(new ChatMessage(ChatRole.User, carriedText));
         }
@@ -312,7 +281,7 @@ public sealed partial class ContextBuilder(
                     tokens.Estimate(p.Text, settings.Model)
                 ))
                 .ToArray(),
-            cut >= 0 ? live[cut].Number : null
+            choice.Dropped.Count > 0 ? choice.Dropped[^1].Number : null
         );
         var report = new ContextReport(
             settings.Model,
@@ -331,7 +300,10 @@ public sealed partial class ContextBuilder(
             leftOut,
             input.Lore is null ? null : lore.Report,
             memory
-        );
+        )
+        {
+            Transcript = choice.Report,
+        };
         return new NarrationContext(chat, report, carriedNow);
     }
 

@@ -1,0 +1,187 @@
+using Microsoft.Extensions.AI;
+using StoryEngine.Core.Stories;
+
+namespace StoryEngine.Core.Narration;
+
+// Which turns the transcript holds (issue 19, docs/adr/0041-transcript-trimmed-in-blocks.md): it starts where the
+// previous prompt's started and grows at the end until it no longer fits; then the oldest turns go at once, down to
+// the low-water mark, and it grows again. Between trims every prompt begins with the whole previous prompt.
+public sealed partial class ContextBuilder
+{
+    /// <summary>One turn as the transcript sends it, with its estimated size.</summary>
+    private sealed record TranscriptTurn(TurnRecord Turn, List<ChatMessage> Messages, int Tokens);
+
+    /// <summary>The transcript chosen for one prompt.</summary>
+    /// <param name="Kept">The turns sent, oldest first.</param>
+    /// <param name="Dropped">The loaded turns left out, oldest first.</param>
+    /// <param name="From">The first turn sent; null when nothing was left out (the story's beginning).</param>
+    private sealed record TranscriptChoice(
+        IReadOnlyList<TranscriptTurn> Kept,
+        IReadOnlyList<TurnRecord> Dropped,
+        int? From,
+        TranscriptReport Report
+    )
+    {
+        public int Tokens => Kept.Sum(k => k.Tokens);
+    }
+
+    private TranscriptChoice ChooseTranscript(
+        IReadOnlyList<TurnRecord> transcript,
+        int budget,
+        NarratorSettings settings
+    )
+    {
+        var turns = transcript
+            .Where(t => !t.Undone)
+            .OrderBy(t => t.Number)
+            .Select(t =>
+            {
+                var messages = TurnMessages(t);
+                return new TranscriptTurn(t, messages, messages.Sum(m => tokens.Estimate(m.Text, settings.Model)));
+            })
+            .ToList();
+        budget = Math.Max(0, budget);
+        var lowWater = (int)((long)budget * LowWaterPercent / 100);
+        var previous = PreviousStart(turns);
+        // The previous prompt's start, read from the story (what the newest narrated turn recorded), never from
+        // memory: a cold rebuild, another node or a restart gets the same transcript.
+        var from = previous is { } start ? turns.FindIndex(t => t.Turn.Number >= start) : 0;
+        if (from < 0)
+        {
+            from = turns.Count;
+        }
+        var total = turns.Skip(from).Sum(t => t.Tokens);
+        var trimmed = false;
+        if (total > budget)
+        {
+            // Over budget: drop the oldest turns at once, down to the low-water mark, so the transcript's start then
+            // stays put for many turns. The newest turn stays whenever it fits the budget on its own.
+            trimmed = true;
+            while (from < turns.Count && total > lowWater)
+            {
+                total -= turns[from].Tokens;
+                from++;
+            }
+            if (from == turns.Count && turns.Count > 0 && turns[^1].Tokens <= budget)
+            {
+                from = turns.Count - 1;
+                total = turns[^1].Tokens;
+            }
+        }
+        var kept = turns.Skip(from).ToList();
+        int? first =
+            from == 0 ? null
+            : kept.Count > 0 ? kept[0].Turn.Number
+            : turns[^1].Turn.Number + 1;
+        return new TranscriptChoice(
+            kept,
+            turns.Take(from).Select(t => t.Turn).ToList(),
+            first,
+            NextTrim(kept, first, previous, trimmed, total, budget, lowWater)
+        );
+    }
+
+    /// <summary>
+    /// What the next trim will drop: it comes once the transcript passes <paramref name="budget"/> and leaves at most
+    /// the low-water mark, so it drops more than <c>budget − lowWater</c> tokens of the oldest turns: at least the
+    /// oldest turns up to the first whose running total passes that. (Estimated with this prompt's budget, which moves
+    /// a little from turn to turn with triggered lore and recall.)
+    /// </summary>
+    private static TranscriptReport NextTrim(
+        IReadOnlyList<TranscriptTurn> kept,
+        int? first,
+        int? previous,
+        bool trimmed,
+        int total,
+        int budget,
+        int lowWater
+    )
+    {
+        var sum = 0;
+        var through = -1;
+        for (var i = 0; i < kept.Count; i++)
+        {
+            sum += kept[i].Tokens;
+            if (sum > budget - lowWater)
+            {
+                through = i;
+                break;
+            }
+        }
+        return new TranscriptReport(
+            first,
+            previous,
+            trimmed,
+            total,
+            budget,
+            lowWater,
+            through >= 0 ? through + 1 : kept.Count,
+            through >= 0 ? kept[through].Turn.Number
+                : kept.Count > 0 ? kept[^1].Turn.Number
+                : null
+        );
+    }
+
+    /// <summary>
+    /// The first turn of the previous prompt's transcript, as the newest narrated turn recorded it with its block;
+    /// null when it left nothing out, or when the turn predates the record (issue 19).
+    /// </summary>
+    private static int? PreviousStart(IReadOnlyList<TranscriptTurn> turns)
+    {
+        for (var i = turns.Count - 1; i >= 0; i--)
+        {
+            var narration = turns[i].Turn.ChosenNarration;
+            // A failed or interrupted narration recorded nothing; the turn before it did.
+            if (narration.Status is NarrationRecord.Completed or NarrationRecord.Stopped)
+            {
+                return narration.Context?.TranscriptFrom;
+            }
+        }
+        return null;
+    }
+
+    private int LowWaterPercent => promptOptions?.TranscriptLowWaterPercent ?? PromptOptions.DefaultLowWaterPercent;
+
+    private static string TranscriptNote(TranscriptChoice choice)
+    {
+        var report = choice.Report;
+        if (choice.Kept.Count == 0)
+        {
+            return "no earlier turns";
+        }
+        var turns = $"turns {choice.Kept[0].Turn.Number}–{choice.Kept[^1].Turn.Number}";
+        var start = report.Trimmed
+            ? $"trimmed this turn to {report.Tokens} of {report.Budget} tokens (low water {report.LowWater})"
+            : $"{report.Tokens} of {report.Budget} tokens";
+        var next =
+            report.NextTrimTurns == 0 ? ""
+            : report.NextTrimTurns == 1 ? $"; turn {report.NextTrimThroughTurn} will be dropped"
+            : $"; the oldest {report.NextTrimTurns} turns "
+                + $"({choice.Kept[0].Turn.Number}–{report.NextTrimThroughTurn}) will be dropped";
+        return $"{turns}: {start}{next} when the transcript passes {report.Budget} tokens";
+    }
+}
+
+/// <summary>
+/// Where the transcript starts and when it is next trimmed (issue 19). It keeps its first turn until it no longer
+/// fits <see cref="Budget"/>; then the oldest turns go at once until it is at most <see cref="LowWater"/>.
+/// </summary>
+/// <param name="From">The first turn sent; null when nothing was left out.</param>
+/// <param name="PreviousFrom">The first turn of the previous prompt's transcript, as recorded with the newest turn;
+/// null when that one left nothing out.</param>
+/// <param name="Trimmed">Whether this prompt dropped turns the previous one sent.</param>
+/// <param name="Tokens">The transcript's estimated tokens.</param>
+/// <param name="Budget">The tokens the transcript may use in this prompt.</param>
+/// <param name="LowWater">What a trim leaves at most (<c>Narrator:TranscriptLowWaterPercent</c> of the budget).</param>
+/// <param name="NextTrimTurns">How many of the oldest turns the next trim drops at least.</param>
+/// <param name="NextTrimThroughTurn">The newest of them.</param>
+public sealed record TranscriptReport(
+    int? From,
+    int? PreviousFrom,
+    bool Trimmed,
+    int Tokens,
+    int Budget,
+    int LowWater,
+    int NextTrimTurns,
+    int? NextTrimThroughTurn
+);
