@@ -26,6 +26,7 @@ internal sealed record BenchOptions
           --dump-prompts DIR      'prefix' writes every prompt it captured to DIR/NNN.txt, to see where two differ
           --context N             'prefix' with a model window of N tokens (default 8192; the reply keeps a
                                   quarter, at most 1024), e.g. 4096 so the story outgrows it early
+          --low-water N           'prefix' with Narrator:TranscriptLowWaterPercent=N (what a trim leaves, % of budget)
           --lore-samples N        activations measured by 'lore' (default 5000)
         """;
 
@@ -67,6 +68,9 @@ internal sealed record BenchOptions
 
     /// <summary>'prefix': the model window in tokens (the reply reserve derived as ConfiguredNarrator does).</summary>
     public int PrefixContextTokens { get; init; } = 8_192;
+
+    /// <summary>'prefix': Narrator:TranscriptLowWaterPercent, when set.</summary>
+    public int? PrefixLowWater { get; init; }
 
     /// <summary>'prefix' writes each captured prompt here, one file per turn.</summary>
     public string? DumpPromptsTo { get; init; }
@@ -110,6 +114,9 @@ internal sealed record BenchOptions
                     continue;
                 case "--lore-samples" when value is not null:
                     options = options with { LoreSamples = Number(value) };
+                    break;
+                case "--low-water" when value is not null:
+                    options = options with { PrefixLowWater = Number(value) };
                     break;
                 case "--context" when value is not null:
                     options = options with { PrefixContextTokens = Number(value) };

@@ -60,6 +60,12 @@ internal static class PrefixStability
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
         await using var host = await BenchHost.StartAsync(
             database,
+            options.PrefixLowWater is { } lowWater
+                ? new Dictionary<string, string?>
+                {
+                    ["Narrator:TranscriptLowWaterPercent"] = lowWater.ToString(CultureInfo.InvariantCulture),
+                }
+                : null,
             narrator: narrator,
             utility: options.PrefixWithState ? new BenchUtilityModel() : null
         );
@@ -167,7 +173,9 @@ internal static class PrefixStability
         output.WriteLine(
             $"Engine {database.Engine}. {options.PrefixTurns} turns; model window "
                 + $"{narrator.Settings.ContextTokens} tokens, prompt budget "
-                + $"{narrator.Settings.PromptBudget}. Each prompt is serialised as role + content of every "
+                + $"{narrator.Settings.PromptBudget}"
+                + (options.PrefixLowWater is { } w ? $", transcript trimmed down to {w}% of its budget" : "")
+                + ". Each prompt is serialised as role + content of every "
                 + "message in order; a pair's share is the length "
                 + "of the longest common prefix of the two prompts divided by the length of the earlier one."
         );

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using StoryEngine.Core.Lore.Activation;
 using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Core.Narration;
@@ -25,9 +26,49 @@ public sealed partial class ContextBuilder
         public int Tokens => Kept.Sum(k => k.Tokens);
     }
 
+    /// <summary>The carried block a prompt sends with a given kept transcript: what that transcript does not show
+    /// yet.</summary>
+    private sealed record CarriedBlock(
+        string Lore,
+        IReadOnlyList<(ActivatedLore Entry, string Fingerprint)> NewLore,
+        string State,
+        IReadOnlyDictionary<string, string> StateLines,
+        int Tokens
+    );
+
+    private CarriedBlock Carried(
+        IReadOnlyList<ActivatedLore> triggered,
+        State.WorldState? state,
+        IReadOnlyList<TurnRecord> keptTurns,
+        MacroContext macros,
+        NarratorSettings settings
+    )
+    {
+        var carried = new CarriedContexts(keptTurns);
+        var newLore = triggered
+            .Where(e => e.Text.Length > 0)
+            .Select(e => (Entry: e, Fingerprint: CarriedContext.Fingerprint(e.Text)))
+            .Where(e => !carried.ShowsLore(e.Fingerprint))
+            .ToList();
+        var lore = Macros.Apply(LorePrompt.Triggered(newLore.Select(e => e.Entry).ToList()), macros);
+        var (text, lines) = State.StatePrompt.Changes(state, carried.StateLine, carried.StateKeys);
+        return new CarriedBlock(lore, newLore, text, lines, Estimate(lore, settings) + Estimate(text, settings));
+    }
+
+    /// <summary>The live turns the previous prompt's transcript start keeps: this prompt's transcript unless it is
+    /// trimmed.</summary>
+    private static List<TurnRecord> PreviousTranscript(NarrationInput input)
+    {
+        var live = input.Transcript.Where(t => !t.Undone).OrderBy(t => t.Number).ToList();
+        var previous = PreviousStart(live);
+        return previous is { } start ? live.Where(t => t.Number >= start).ToList() : live;
+    }
+
+    /// <param name="budgetFor">The tokens the transcript may use when it keeps these turns (oldest first): the volatile
+    /// block it needs depends on what they already show.</param>
     private TranscriptChoice ChooseTranscript(
         IReadOnlyList<TurnRecord> transcript,
-        int budget,
+        Func<IReadOnlyList<TurnRecord>, int> budgetFor,
         NarratorSettings settings
     )
     {
@@ -40,9 +81,7 @@ public sealed partial class ContextBuilder
                 return new TranscriptTurn(t, messages, messages.Sum(m => tokens.Estimate(m.Text, settings.Model)));
             })
             .ToList();
-        budget = Math.Max(0, budget);
-        var lowWater = (int)((long)budget * LowWaterPercent / 100);
-        var previous = PreviousStart(turns);
+        var previous = PreviousStart(turns.Select(t => t.Turn).ToList());
         // The previous prompt's start, read from the story (what the newest narrated turn recorded), never from
         // memory: a cold rebuild, another node or a restart gets the same transcript.
         var from = previous is { } start ? turns.FindIndex(t => t.Turn.Number >= start) : 0;
@@ -50,23 +89,33 @@ public sealed partial class ContextBuilder
         {
             from = turns.Count;
         }
+        int Budget(int first) => Math.Max(0, budgetFor([.. turns.Skip(first).Select(t => t.Turn)]));
+        var budget = Budget(from);
+        var lowWater = (int)((long)budget * LowWaterPercent / 100);
         var total = turns.Skip(from).Sum(t => t.Tokens);
         var trimmed = false;
         if (total > budget)
         {
             // Over budget: drop the oldest turns at once, down to the low-water mark, so the transcript's start then
-            // stays put for many turns. The newest turn stays whenever it fits the budget on its own.
+            // stays put for many turns. Dropping turns drops their blocks, so the new block may have to say more: drop
+            // further while the rest does not fit with it. The newest turn stays whenever it fits on its own.
             trimmed = true;
             while (from < turns.Count && total > lowWater)
             {
                 total -= turns[from].Tokens;
                 from++;
             }
-            if (from == turns.Count && turns.Count > 0 && turns[^1].Tokens <= budget)
+            while (from < turns.Count && total > (budget = Budget(from)))
+            {
+                total -= turns[from].Tokens;
+                from++;
+            }
+            if (from == turns.Count && turns.Count > 0 && turns[^1].Tokens <= Budget(turns.Count - 1))
             {
                 from = turns.Count - 1;
                 total = turns[^1].Tokens;
             }
+            budget = Budget(from);
         }
         var kept = turns.Skip(from).ToList();
         int? first =
@@ -126,11 +175,11 @@ public sealed partial class ContextBuilder
     /// The first turn of the previous prompt's transcript, as the newest narrated turn recorded it with its block;
     /// null when it left nothing out, or when the turn predates the record (issue 19).
     /// </summary>
-    private static int? PreviousStart(IReadOnlyList<TranscriptTurn> turns)
+    private static int? PreviousStart(IReadOnlyList<TurnRecord> turns)
     {
         for (var i = turns.Count - 1; i >= 0; i--)
         {
-            var narration = turns[i].Turn.ChosenNarration;
+            var narration = turns[i].ChosenNarration;
             // A failed or interrupted narration recorded nothing; the turn before it did.
             if (narration.Status is NarrationRecord.Completed or NarrationRecord.Stopped)
             {

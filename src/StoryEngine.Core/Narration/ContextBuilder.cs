@@ -146,25 +146,39 @@ public sealed partial class ContextBuilder(
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
         var systemTokens = tokens.Estimate(system, settings.Model);
-        // The budget reserves room for all triggered lore and the whole state; what earlier turns already carry is
-        // only known once the transcript is chosen, and is then left out of the volatile block (it only gets smaller).
+        // The carried block says only what the kept transcript does not show yet (ADR 29). The transcript starts where
+        // the previous prompt's did unless it is trimmed (ADR 41), so what it shows is known before it is chosen: the
+        // budget reserves the block as it will be sent, not all triggered lore and the whole state.
         var cardNotes = CardNotes(input, macros, settings);
         var fixedTokens =
             systemTokens
             + actionTokens
             + cardNotes.Sum(n => n.Section.EstimatedTokens)
-            + Estimate(LorePrompt.Triggered(lore.Triggered), settings)
-            + Estimate(State.StatePrompt.Render(input.State), settings)
             + AuthorsNoteTokens(input, settings);
+        var blocks = new Dictionary<int, CarriedBlock>();
+        CarriedBlock BlockFor(IReadOnlyList<TurnRecord> keptTurns)
+        {
+            var first = keptTurns.Count == 0 ? int.MaxValue : keptTurns[0].Number;
+            if (!blocks.TryGetValue(first, out var block))
+            {
+                block = Carried(lore.Triggered, input.State, keptTurns, macros, settings);
+                blocks[first] = block;
+            }
+            return block;
+        }
         // Recalled memories get a share of the transcript's budget, only when there is something to recall.
         var recallBudget = input.Recall is { Candidates.Count: > 0 } r
-            ? Math.Min(r.MaxTokens, Math.Max(0, (settings.PromptBudget - fixedTokens) / 4))
+            ? Math.Min(
+                r.MaxTokens,
+                Math.Max(0, (settings.PromptBudget - fixedTokens - BlockFor(PreviousTranscript(input)).Tokens) / 4)
+            )
             : 0;
-        var transcriptBudget = settings.PromptBudget - fixedTokens - recallBudget;
-
-        // The transcript keeps the previous prompt's start while it fits and is trimmed in blocks when it does not
-        // (ContextBuilder.Transcript.cs); what is left out is reported, oldest first.
-        var choice = ChooseTranscript(input.Transcript, transcriptBudget, settings);
+        var choice = ChooseTranscript(
+            input.Transcript,
+            kept => settings.PromptBudget - fixedTokens - recallBudget - BlockFor(kept).Tokens,
+            settings
+        );
+        var transcriptBudget = choice.Report.Budget;
         var kept = choice.Kept;
         var used = choice.Tokens;
         if (choice.Dropped.Count > 0)
@@ -184,7 +198,6 @@ public sealed partial class ContextBuilder(
                 )
             );
         }
-        var carried = new CarriedContexts(kept.Select(k => k.Turn));
         var transcriptText = string.Join("\n", kept.SelectMany(k => k.Messages).Select(m => $"{m.Role}: {m.Text}"));
         sections.Add(new ContextSection("transcript", "user/assistant", used, transcriptText, TranscriptNote(choice)));
 
@@ -193,15 +206,12 @@ public sealed partial class ContextBuilder(
         // second (recalled memories) is for this prompt only: memories change every turn and would crowd the
         // transcript, and under budget there are none (every turn is in the transcript), so it costs the cache nothing
         // there.
-        var newLore = lore
-            .Triggered.Where(e => e.Text.Length > 0)
-            .Select(e => (Entry: e, Fingerprint: CarriedContext.Fingerprint(e.Text)))
-            .Where(e => !carried.ShowsLore(e.Fingerprint))
-            .ToList();
+        var carriedBlock = BlockFor([.. kept.Select(k => k.Turn)]);
+        var newLore = carriedBlock.NewLore;
         var carriedLore = lore.Triggered.Count(e => e.Text.Length > 0) - newLore.Count;
-        var triggeredLore = Macros.Apply(LorePrompt.Triggered(newLore.Select(e => e.Entry).ToList()), macros);
+        var triggeredLore = carriedBlock.Lore;
         var loreTokens = Estimate(triggeredLore, settings);
-        var (state, stateLines) = State.StatePrompt.Changes(input.State, carried.StateLine, carried.StateKeys);
+        var (state, stateLines) = (carriedBlock.State, carriedBlock.StateLines);
         var stateTokens = Estimate(state, settings);
         var (recalledText, recalledTokens, recallReports) = Recalled(
             input.Recall,

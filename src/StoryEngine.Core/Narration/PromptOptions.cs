@@ -11,7 +11,7 @@ public sealed class PromptOptions
     /// </summary>
     public bool CardSystemPrompts { get; set; } = true;
 
-    public const int DefaultLowWaterPercent = 70;
+    public const int DefaultLowWaterPercent = 50;
 
     /// <summary>
     /// When the transcript outgrows its budget, the oldest turns are dropped at once until it uses at most this share
