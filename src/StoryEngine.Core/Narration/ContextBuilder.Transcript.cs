@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using StoryEngine.Core.Lore.Activation;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Core.Narration;
@@ -66,9 +67,12 @@ public sealed partial class ContextBuilder
 
     /// <param name="budgetFor">The tokens the transcript may use when it keeps these turns (oldest first): the volatile
     /// block it needs depends on what they already show.</param>
+    /// <param name="summaries">The stored summaries: a trim that ends inside a first-layer summary drops the rest of
+    /// its turns too, so the summary replaces whole turns.</param>
     private TranscriptChoice ChooseTranscript(
         IReadOnlyList<TurnRecord> transcript,
         Func<IReadOnlyList<TurnRecord>, int> budgetFor,
+        IReadOnlyList<StorySummary> summaries,
         NarratorSettings settings
     )
     {
@@ -104,6 +108,22 @@ public sealed partial class ContextBuilder
             {
                 total -= turns[from].Tokens;
                 from++;
+            }
+            // A summary written ahead of this trim (SummariseAhead) covers the turns it drops: end the cut where the
+            // summary ends, so no turn is left half in neither.
+            if (
+                from > 0
+                && summaries.FirstOrDefault(p =>
+                    p.Layer == 0 && p.FromTurn <= turns[from - 1].Turn.Number && p.ToTurn >= turns[from - 1].Turn.Number
+                )
+                    is { } piece
+            )
+            {
+                while (from < turns.Count - 1 && turns[from].Turn.Number <= piece.ToTurn)
+                {
+                    total -= turns[from].Tokens;
+                    from++;
+                }
             }
             while (from < turns.Count && total > (budget = Budget(from)))
             {
@@ -187,6 +207,78 @@ public sealed partial class ContextBuilder
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Once the transcript is past its low-water mark, the turns its next trim will drop (with one more for the turn a
+    /// trim usually overshoots by), when no stored summary reaches them yet: a summary job written ahead makes the
+    /// summary ready when the trim drops them, so both change the prompt at once.
+    /// </summary>
+    private static int? SummariseAhead(TranscriptChoice choice, IReadOnlyList<StorySummary> summaries)
+    {
+        var report = choice.Report;
+        if (report.Tokens <= report.LowWater || report.NextTrimThroughTurn is not { } through)
+        {
+            return null;
+        }
+        var kept = choice.Kept;
+        var at = kept.Count - 1;
+        while (at > 0 && kept[at].Turn.Number > through)
+        {
+            at--;
+        }
+        // One turn of margin, never the newest turn.
+        var target = at + 1 < kept.Count - 1 ? kept[at + 1].Turn.Number : through;
+        var stored = summaries.Where(s => s.Layer == 0).Select(s => s.ToTurn).DefaultIfEmpty(-1).Max();
+        return target > stored ? target : null;
+    }
+
+    /// <summary>The system message with its summary slot for a transcript whose first turn is <paramref name="first"/>.
+    /// </summary>
+    private sealed record SummarySlot(
+        IReadOnlyList<StorySummary> Pieces,
+        IReadOnlyList<ContextOmission> Cut,
+        ContextSection Section,
+        string System,
+        int Tokens
+    );
+
+    private SummarySlot Slot(
+        IReadOnlyList<ContextSection> stable,
+        IReadOnlyList<StorySummary> stored,
+        int first,
+        NarratorSettings settings
+    )
+    {
+        var summaries = SummaryPlan.Cover([.. stored.Where(s => s.ToTurn < first)]).ToList();
+        // The summary may use at most a quarter of the prompt: past that, the oldest pieces go first (and are
+        // reported), so the newest turns always keep room in the transcript.
+        var cut = new List<ContextOmission>();
+        var summaryBudget = settings.PromptBudget / 4;
+        while (summaries.Count > 0 && summaries.Sum(p => tokens.Estimate(p.Text, settings.Model)) > summaryBudget)
+        {
+            cut.Add(
+                new ContextOmission(
+                    $"summary of turns {summaries[0].FromTurn}–{summaries[0].ToTurn}",
+                    $"over budget: summaries may use {summaryBudget} of {settings.PromptBudget} prompt tokens; oldest "
+                        + "go first"
+                )
+            );
+            summaries.RemoveAt(0);
+        }
+        var text = SummaryText(summaries);
+        var section = new ContextSection(
+            "summary",
+            "system",
+            Estimate(text, settings),
+            text,
+            summaries.Count == 0
+                ? "slot: filled when the story outgrows its budget"
+                : $"turns {summaries[0].FromTurn}–{summaries[^1].ToTurn} in {summaries.Count} summaries "
+                    + $"(layers {string.Join(", ", summaries.Select(p => p.Layer).Distinct().Order())})"
+        );
+        var system = string.Join("\n\n", stable.Append(section).Where(s => s.Text.Length > 0).Select(s => s.Text));
+        return new SummarySlot(summaries, cut, section, system, tokens.Estimate(system, settings.Model));
     }
 
     private int LowWaterPercent => promptOptions?.TranscriptLowWaterPercent ?? PromptOptions.DefaultLowWaterPercent;

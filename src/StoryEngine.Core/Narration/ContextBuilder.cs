@@ -115,46 +115,28 @@ public sealed partial class ContextBuilder(
         // prompt, so it never takes the transcript's room; the other stable sections are known first.
         stable.Insert(4, ExampleDialogue(input, macros, stable, leftOut, settings));
         sections.AddRange(stable);
-        var summaries = SummaryPlan.Cover(input.Summaries ?? []).ToList();
-        // The summary may use at most a quarter of the prompt: past that, the oldest pieces go first (and are
-        // reported),
-        // so the newest turns always keep room in the transcript. It changes only when summaries change.
-        var summaryBudget = settings.PromptBudget / 4;
-        while (summaries.Count > 0 && summaries.Sum(p => tokens.Estimate(p.Text, settings.Model)) > summaryBudget)
-        {
-            leftOut.Add(
-                new ContextOmission(
-                    $"summary of turns {summaries[0].FromTurn}–{summaries[0].ToTurn}",
-                    $"over budget: summaries may use {summaryBudget} of {settings.PromptBudget} prompt tokens; oldest "
-                        + "go first"
-                )
-            );
-            summaries.RemoveAt(0);
-        }
-        AddSection(
-            sections,
-            "summary",
-            SummaryText(summaries),
-            settings,
-            summaries.Count == 0
-                ? "slot: filled when the story outgrows its budget"
-                : $"turns {summaries[0].FromTurn}–{summaries[^1].ToTurn} in {summaries.Count} summaries "
-                    + $"(layers {string.Join(", ", summaries.Select(p => p.Layer).Distinct().Order())})"
-        );
-        var system = string.Join("\n\n", sections.Where(s => s.Text.Length > 0).Select(s => s.Text));
-
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
-        var systemTokens = tokens.Estimate(system, settings.Model);
+        // The summary slot ends the system message and shows only summaries of turns before the transcript's first
+        // turn (ADR 41): one written ahead of a trim stays out until the trim drops its turns, so the summary and the
+        // cut change the prompt together.
+        var slots = new Dictionary<int, SummarySlot>();
+        SummarySlot SystemFor(IReadOnlyList<TurnRecord> keptTurns)
+        {
+            var first = keptTurns.Count == 0 ? int.MaxValue : keptTurns[0].Number;
+            if (!slots.TryGetValue(first, out var slot))
+            {
+                slot = Slot(stable, input.Summaries ?? [], first, settings);
+                slots[first] = slot;
+            }
+            return slot;
+        }
         // The carried block says only what the kept transcript does not show yet (ADR 29). The transcript starts where
         // the previous prompt's did unless it is trimmed (ADR 41), so what it shows is known before it is chosen: the
         // budget reserves the block as it will be sent, not all triggered lore and the whole state.
         var cardNotes = CardNotes(input, macros, settings);
         var fixedTokens =
-            systemTokens
-            + actionTokens
-            + cardNotes.Sum(n => n.Section.EstimatedTokens)
-            + AuthorsNoteTokens(input, settings);
+            actionTokens + cardNotes.Sum(n => n.Section.EstimatedTokens) + AuthorsNoteTokens(input, settings);
         var blocks = new Dictionary<int, CarriedBlock>();
         CarriedBlock BlockFor(IReadOnlyList<TurnRecord> keptTurns)
         {
@@ -170,14 +152,30 @@ public sealed partial class ContextBuilder(
         var recallBudget = input.Recall is { Candidates.Count: > 0 } r
             ? Math.Min(
                 r.MaxTokens,
-                Math.Max(0, (settings.PromptBudget - fixedTokens - BlockFor(PreviousTranscript(input)).Tokens) / 4)
+                Math.Max(
+                    0,
+                    (
+                        settings.PromptBudget
+                        - fixedTokens
+                        - SystemFor(PreviousTranscript(input)).Tokens
+                        - BlockFor(PreviousTranscript(input)).Tokens
+                    ) / 4
+                )
             )
             : 0;
         var choice = ChooseTranscript(
             input.Transcript,
-            kept => settings.PromptBudget - fixedTokens - recallBudget - BlockFor(kept).Tokens,
+            kept => settings.PromptBudget - fixedTokens - recallBudget - SystemFor(kept).Tokens - BlockFor(kept).Tokens,
+            input.Summaries ?? [],
             settings
         );
+        var keptTurns = choice.Kept.Select(k => k.Turn).ToList();
+        var summarySlot = SystemFor(keptTurns);
+        var summaries = summarySlot.Pieces;
+        var system = summarySlot.System;
+        var systemTokens = summarySlot.Tokens;
+        leftOut.AddRange(summarySlot.Cut);
+        sections.Add(summarySlot.Section);
         var transcriptBudget = choice.Report.Budget;
         var kept = choice.Kept;
         var used = choice.Tokens;
@@ -206,7 +204,7 @@ public sealed partial class ContextBuilder(
         // second (recalled memories) is for this prompt only: memories change every turn and would crowd the
         // transcript, and under budget there are none (every turn is in the transcript), so it costs the cache nothing
         // there.
-        var carriedBlock = BlockFor([.. kept.Select(k => k.Turn)]);
+        var carriedBlock = BlockFor(keptTurns);
         var newLore = carriedBlock.NewLore;
         var carriedLore = lore.Triggered.Count(e => e.Text.Length > 0) - newLore.Count;
         var triggeredLore = carriedBlock.Lore;
@@ -291,7 +289,8 @@ public sealed partial class ContextBuilder(
                     tokens.Estimate(p.Text, settings.Model)
                 ))
                 .ToArray(),
-            choice.Dropped.Count > 0 ? choice.Dropped[^1].Number : null
+            choice.Dropped.Count > 0 ? choice.Dropped[^1].Number : null,
+            SummariseAhead(choice, input.Summaries ?? [])
         );
         var report = new ContextReport(
             settings.Model,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using StoryEngine.Core.Lore.Activation;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Stories;
@@ -35,7 +36,11 @@ public sealed class TranscriptTrimTests
     private static string Narration(int turn) =>
         $"The wind turns at step {turn}. " + string.Concat(Enumerable.Repeat("Waves break. ", 4 + turn * 13 % 9));
 
-    private static NarrationInput Input(IReadOnlyList<TurnRecord> transcript, int turn) =>
+    private static NarrationInput Input(
+        IReadOnlyList<TurnRecord> transcript,
+        int turn,
+        IReadOnlyList<StorySummary>? summaries = null
+    ) =>
         new(
             new World { Name = "Saltmere", Description = "A drowned harbour town." },
             new Persona { Name = "Ada", Description = "A diver." },
@@ -43,6 +48,7 @@ public sealed class TranscriptTrimTests
             null,
             transcript,
             new PlayerAction("do", Action(turn)),
+            Summaries: summaries,
             Macros: MacroContext.For(null, "Ada", Now, "a:t"),
             TurnNumber: turn
         );
@@ -247,5 +253,59 @@ public sealed class TranscriptTrimTests
         var again = Builder().Build(Input(undone, trimAt), Small);
         Assert.Equal(Report(prompts.Single(p => p.Turn == trimAt)).From, again.Report.Transcript!.From);
         Assert.Equal(Texts(prompts.Single(p => p.Turn == trimAt).Context.Messages), Texts(again.Messages));
+    }
+
+    [Fact]
+    public void summaries_written_ahead_replace_the_turns_a_trim_drops_in_the_same_prompt()
+    {
+        // The summary job, as the memory observer schedules it from each report: the turns a summary is asked for,
+        // in chunks of eight, each summary a line.
+        var summaries = new List<StorySummary>();
+        void Summarise(int? through)
+        {
+            var from = summaries.Count == 0 ? 0 : summaries.Max(s => s.ToTurn) + 1;
+            for (; through is { } to && from <= to; from += 8)
+            {
+                var end = Math.Min(to, from + 7);
+                summaries.Add(new StorySummary("a", 0, from, end, $"Summary of {from}-{end}.", $"{from}", Now));
+            }
+        }
+        var builder = Builder();
+        var story = new List<TurnRecord> { Turn(0, "opening", "", "The tide is out in Saltmere.", null) };
+        var prompts = new List<Prompt>();
+        for (var n = 1; n <= 200; n++)
+        {
+            var context = builder.Build(Input(story, n, [.. summaries]), Small);
+            prompts.Add(new Prompt(n, context, TranscriptMessages(context)));
+            story.Add(Turn(n, "do", Action(n), Narration(n), context.Carried));
+            Summarise(
+                new[]
+                {
+                    context.Report.Memory!.LeftOutThroughTurn,
+                    context.Report.Memory.SummariseAheadThroughTurn,
+                }.Max()
+            );
+        }
+
+        var trims = prompts.Where(p => Report(p).Trimmed).ToList();
+        Assert.True(trims.Count >= 3, $"{trims.Count} trims");
+        foreach (var (previous, next) in prompts.Zip(prompts.Skip(1)))
+        {
+            if (!Report(next).Trimmed)
+            {
+                // Between trims the system message (with its summary slot) and the transcript stay as they were.
+                Assert.Equal(
+                    Texts(previous.Context.Messages.Take(previous.TranscriptMessages)),
+                    Texts(next.Context.Messages.Take(previous.TranscriptMessages))
+                );
+                continue;
+            }
+            // At a trim the summary slot already covers every turn before the transcript's new first turn.
+            var pieces = next.Context.Report.Memory!.Summaries;
+            Assert.NotEmpty(pieces);
+            Assert.Equal(Report(next).From - 1, pieces[^1].ToTurn);
+            Assert.All(pieces.Zip(pieces.Skip(1)), p => Assert.Equal(p.First.ToTurn + 1, p.Second.FromTurn));
+            Assert.Equal(0, pieces[0].FromTurn);
+        }
     }
 }
