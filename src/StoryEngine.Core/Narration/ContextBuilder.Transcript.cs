@@ -109,8 +109,8 @@ public sealed partial class ContextBuilder
                 total -= turns[from].Tokens;
                 from++;
             }
-            // A summary written ahead of this trim (SummariseAhead) covers the turns it drops: end the cut where the
-            // summary ends, so no turn is left half in neither.
+            // A summary written ahead of this trim (SummariseAhead) covers the turns it drops: end the cut where that
+            // summary ends, so every dropped turn is in the summary slot from this prompt on.
             if (
                 from > 0
                 && summaries.FirstOrDefault(p =>

@@ -30,7 +30,7 @@ public sealed record NarrationInput(
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
 /// their cache: one system message (instructions, world, persona, characters, place, constant lore and summary
-/// slots), then the transcript (oldest dropped first when over budget), then a volatile block, then the action.
+/// slots), then the transcript (trimmed in blocks when over budget, ADR 41), then a volatile block, then the action.
 /// </summary>
 /// <param name="loreOptions">The lore budget's share of the prompt; SillyTavern's default when none is set.</param>
 /// <param name="promptOptions">Whether cards' system prompts replace ours (they do by default).</param>
@@ -149,6 +149,7 @@ public sealed partial class ContextBuilder(
             return block;
         }
         // Recalled memories get a share of the transcript's budget, only when there is something to recall.
+        var previousTranscript = PreviousTranscript(input);
         var recallBudget = input.Recall is { Candidates.Count: > 0 } r
             ? Math.Min(
                 r.MaxTokens,
@@ -157,8 +158,8 @@ public sealed partial class ContextBuilder(
                     (
                         settings.PromptBudget
                         - fixedTokens
-                        - SystemFor(PreviousTranscript(input)).Tokens
-                        - BlockFor(PreviousTranscript(input)).Tokens
+                        - SystemFor(previousTranscript).Tokens
+                        - BlockFor(previousTranscript).Tokens
                     ) / 4
                 )
             )
