@@ -24,6 +24,9 @@ internal sealed record BenchOptions
                                   dialogue, post-history instructions, a depth-4 character note) and the
                                   adventure's memory and an author's note at depth 4
           --dump-prompts DIR      'prefix' writes every prompt it captured to DIR/NNN.txt, to see where two differ
+          --context N             'prefix' with a model window of N tokens (default 8192; the reply keeps a
+                                  quarter, at most 1024), e.g. 4096 so the story outgrows it early
+          --low-water N           'prefix' with Narrator:TranscriptLowWaterPercent=N (what a trim leaves, % of budget)
           --lore-samples N        activations measured by 'lore' (default 5000)
           --rounds N              run each measurement N times and print the median and spread of every number
                                   (default 3; 1 prints a single run)
@@ -67,6 +70,12 @@ internal sealed record BenchOptions
     /// <summary>'prefix' extracts world state after every turn (and summarises), waiting for those jobs before the next
     /// turn.</summary>
     public bool PrefixWithState { get; init; }
+
+    /// <summary>'prefix': the model window in tokens (the reply reserve derived as ConfiguredNarrator does).</summary>
+    public int PrefixContextTokens { get; init; } = 8_192;
+
+    /// <summary>'prefix': Narrator:TranscriptLowWaterPercent, when set.</summary>
+    public int? PrefixLowWater { get; init; }
 
     /// <summary>'prefix' writes each captured prompt here, one file per turn.</summary>
     public string? DumpPromptsTo { get; init; }
@@ -114,6 +123,12 @@ internal sealed record BenchOptions
                     break;
                 case "--lore-samples" when value is not null:
                     options = options with { LoreSamples = Number(value) };
+                    break;
+                case "--low-water" when value is not null:
+                    options = options with { PrefixLowWater = Number(value) };
+                    break;
+                case "--context" when value is not null:
+                    options = options with { PrefixContextTokens = Number(value) };
                     break;
                 case "--dump-prompts" when value is not null:
                     options = options with { DumpPromptsTo = value };

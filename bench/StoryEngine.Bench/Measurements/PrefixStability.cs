@@ -18,7 +18,15 @@ namespace StoryEngine.Bench.Measurements;
 /// </summary>
 internal static class PrefixStability
 {
-    private sealed record Prompt(int Turn, string Text, int SystemLength, bool OverBudget, int EstimatedTokens);
+    private sealed record Prompt(
+        int Turn,
+        string Text,
+        int SystemLength,
+        bool OverBudget,
+        int EstimatedTokens,
+        int TranscriptEnd,
+        int? TranscriptFrom
+    );
 
     public static async Task RunAsync(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -37,18 +45,27 @@ internal static class PrefixStability
                 : "### 4. Prompt prefix stability"
         );
         output.WriteLine();
-        var narrator = new InstantNarrator(InstantNarrator.DefaultSettings);
-        var captured = new List<(string Text, int SystemLength)>();
+        var window = options.PrefixContextTokens;
+        var narrator = new InstantNarrator(
+            new NarratorSettings(window, Math.Min(1_024, window / 4), InstantNarrator.DefaultSettings.Model)
+        );
+        var captured = new List<(string Text, int SystemLength, int TranscriptEnd)>();
         narrator.OnPrompt = messages =>
         {
             lock (captured)
             {
-                captured.Add((Serialize(messages), Serialize(messages.Take(1)).Length));
+                captured.Add((Serialize(messages), Serialize(messages.Take(1)).Length, TranscriptEnd(messages)));
             }
         };
         await using var database = await BenchDatabase.CreateAsync(options.Postgres);
         await using var host = await BenchHost.StartAsync(
             database,
+            options.PrefixLowWater is { } lowWater
+                ? new Dictionary<string, string?>
+                {
+                    ["Narrator:TranscriptLowWaterPercent"] = lowWater.ToString(CultureInfo.InvariantCulture),
+                }
+                : null,
             narrator: narrator,
             utility: options.PrefixWithState ? new BenchUtilityModel() : null
         );
@@ -104,14 +121,16 @@ internal static class PrefixStability
                 (await log.GetContextAsync(adventureId, run.TurnId, 0, cancellationToken))!,
                 StoryEventJson.Options
             )!;
-            var (text, systemLength) = captured[turn - 1];
+            var (text, systemLength, transcriptEnd) = captured[turn - 1];
             prompts.Add(
                 new Prompt(
                     turn,
                     text,
                     systemLength,
                     report.LeftOut.Count > 0 || report.Lore?.NotFired.Any(n => n.Reason == "budget") == true,
-                    report.EstimatedTokens
+                    report.EstimatedTokens,
+                    transcriptEnd,
+                    TranscriptFrom(report)
                 )
             );
             loreFired += report.Lore?.Fired.Count ?? 0;
@@ -154,7 +173,9 @@ internal static class PrefixStability
         output.WriteLine(
             $"Engine {database.Engine}. {options.PrefixTurns} turns; model window "
                 + $"{narrator.Settings.ContextTokens} tokens, prompt budget "
-                + $"{narrator.Settings.PromptBudget}. Each prompt is serialised as role + content of every "
+                + $"{narrator.Settings.PromptBudget}"
+                + (options.PrefixLowWater is { } w ? $", transcript trimmed down to {w}% of its budget" : "")
+                + ". Each prompt is serialised as role + content of every "
                 + "message in order; a pair's share is the length "
                 + "of the longest common prefix of the two prompts divided by the length of the earlier one."
         );
@@ -187,6 +208,7 @@ internal static class PrefixStability
         {
             NoteReuse(output, pairs);
         }
+        TranscriptReuse(output, pairs);
         output.WriteLine(
             firstCut is null
                 ? "The transcript never outgrew the budget; raise the turn count."
@@ -273,6 +295,56 @@ internal static class PrefixStability
             .ToList();
         return starts.Count == 0 ? -1 : starts.Min();
     }
+
+    /// <summary>
+    /// Issue 19: the share of turn pairs whose later prompt repeats the earlier one at least through the end of its
+    /// transcript (everything but its own volatile block and action), which is what a backend's cache keeps between
+    /// turns, and how often the transcript's first turn moved.
+    /// </summary>
+    private static void TranscriptReuse(TextWriter output, List<(Prompt previous, Prompt next, double Share)> pairs)
+    {
+        static bool Reused((Prompt previous, Prompt next, double Share) p) =>
+            p.previous.Text.AsSpan().CommonPrefixLength(p.next.Text) >= p.previous.TranscriptEnd;
+        var over = pairs.Where(p => p.next.OverBudget).ToList();
+        var reused = pairs.Count(Reused);
+        var reusedOver = over.Count(Reused);
+        var moves = pairs.Count(p => p.previous.TranscriptFrom != p.next.TranscriptFrom);
+        var starts = pairs.Select(p => p.next.TranscriptFrom).OfType<int>().Distinct().ToList();
+        output.WriteLine(
+            $"Through the transcript (issue 19): **{reused} of {pairs.Count} turn pairs "
+                + $"({Pct((double)reused / pairs.Count)}) "
+                + "reuse the earlier prompt at least through the end of its transcript** (everything before its own "
+                + $"volatile block and action); {reusedOver} of {over.Count} "
+                + $"({(over.Count == 0 ? "–" : Pct((double)reusedOver / over.Count))}) where the later prompt had to "
+                + $"cut. Mean reused share of the earlier prompt: {Pct(pairs.Average(p => p.Share))} over all pairs, "
+                + $"{(over.Count == 0 ? "–" : Pct(over.Average(p => p.Share)))} where the later one cut. The "
+                + $"transcript's first turn moved in {moves} of {pairs.Count} pairs "
+                + $"({starts.Count} distinct first turns: {string.Join(", ", starts.Take(60))})."
+        );
+        output.WriteLine();
+    }
+
+    // Where the transcript of a serialised prompt ends: after its last assistant message (every bench turn is
+    // narrated, so the transcript ends with one; the new turn's volatile block and action come after it).
+    private static int TranscriptEnd(IReadOnlyList<ChatMessage> messages)
+    {
+        var last = -1;
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].Role == ChatRole.Assistant)
+            {
+                last = i;
+            }
+        }
+        return Serialize(messages.Take(Math.Max(1, last + 1))).Length;
+    }
+
+    // The transcript's first turn as the inspector reports it ("turns a–b …").
+    private static int? TranscriptFrom(ContextReport report) =>
+        report.Sections.FirstOrDefault(s => s.Name == "transcript")?.Note is { } note
+        && System.Text.RegularExpressions.Regex.Match(note, @"^turns (\d+)") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+            : null;
 
     private static string Serialize(IEnumerable<ChatMessage> messages)
     {

@@ -70,12 +70,17 @@ public sealed partial class MemoryObserver(
             cancellationToken
         );
         var report = json is null ? null : JsonSerializer.Deserialize<ContextReport>(json, StoryEventJson.Options);
-        if (report?.Memory is not { LeftOutThroughTurn: { } leftOut } used)
+        if (report?.Memory is not { } used)
         {
             return null;
         }
         var covered = used.Summaries.Count == 0 ? -1 : used.Summaries.Max(s => s.ToTurn);
-        return leftOut > covered ? leftOut : null;
+        var leftOut = used.LeftOutThroughTurn is { } l && l > covered ? l : (int?)null;
+        // Ahead of a trim, the turns it will drop (ADR 41), so their summary is ready when they go.
+        var ahead = used.SummariseAheadThroughTurn;
+        return leftOut is null ? ahead
+            : ahead is null ? leftOut
+            : Math.Max(leftOut.Value, ahead.Value);
     }
 
     [LoggerMessage(

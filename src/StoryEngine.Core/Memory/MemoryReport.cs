@@ -8,13 +8,16 @@ namespace StoryEngine.Core.Memory;
 /// <param name="Summaries">The summaries in the prompt's summary slot.</param>
 /// <param name="LeftOutThroughTurn">The newest turn left out of the transcript for budget; a summary job covers up to
 /// it.</param>
+/// <param name="SummariseAheadThroughTurn">The newest turn the next trim is expected to drop, while no stored summary
+/// reaches it: a summary job is scheduled up to it ahead of the trim (issue 19, ADR 41).</param>
 public sealed record MemoryReport(
     string? RecallQuery,
     IReadOnlyList<string> RecallTerms,
     string? RecallNote,
     IReadOnlyList<RecalledMemoryReport> Recalled,
     IReadOnlyList<SummaryPieceReport> Summaries,
-    int? LeftOutThroughTurn
+    int? LeftOutThroughTurn,
+    int? SummariseAheadThroughTurn = null
 );
 
 /// <summary>One recall candidate. <see cref="Reason"/>: recalled, in the transcript, over the recall budget, over the

@@ -30,7 +30,7 @@ public sealed record NarrationInput(
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
 /// their cache: one system message (instructions, world, persona, characters, place, constant lore and summary
-/// slots), then the transcript (oldest dropped first when over budget), then a volatile block, then the action.
+/// slots), then the transcript (trimmed in blocks when over budget, ADR 41), then a volatile block, then the action.
 /// </summary>
 /// <param name="loreOptions">The lore budget's share of the prompt; SillyTavern's default when none is set.</param>
 /// <param name="promptOptions">Whether cards' system prompts replace ours (they do by default).</param>
@@ -115,126 +115,102 @@ public sealed partial class ContextBuilder(
         // prompt, so it never takes the transcript's room; the other stable sections are known first.
         stable.Insert(4, ExampleDialogue(input, macros, stable, leftOut, settings));
         sections.AddRange(stable);
-        var summaries = SummaryPlan.Cover(input.Summaries ?? []).ToList();
-        // The summary may use at most a quarter of the prompt: past that, the oldest pieces go first (and are
-        // reported),
-        // so the newest turns always keep room in the transcript. It changes only when summaries change.
-        var summaryBudget = settings.PromptBudget / 4;
-        while (summaries.Count > 0 && summaries.Sum(p => tokens.Estimate(p.Text, settings.Model)) > summaryBudget)
-        {
-            leftOut.Add(
-                new ContextOmission(
-                    $"summary of turns {summaries[0].FromTurn}–{summaries[0].ToTurn}",
-                    $"over budget: summaries may use {summaryBudget} of {settings.PromptBudget} prompt tokens; oldest "
-                        + "go first"
-                )
-            );
-            summaries.RemoveAt(0);
-        }
-        AddSection(
-            sections,
-            "summary",
-            SummaryText(summaries),
-            settings,
-            summaries.Count == 0
-                ? "slot: filled when the story outgrows its budget"
-                : $"turns {summaries[0].FromTurn}–{summaries[^1].ToTurn} in {summaries.Count} summaries "
-                    + $"(layers {string.Join(", ", summaries.Select(p => p.Layer).Distinct().Order())})"
-        );
-        var system = string.Join("\n\n", sections.Where(s => s.Text.Length > 0).Select(s => s.Text));
-
         var action = input.Action.ToPrompt();
         var actionTokens = tokens.Estimate(action, settings.Model);
-        var systemTokens = tokens.Estimate(system, settings.Model);
-        // The budget reserves room for all triggered lore and the whole state; what earlier turns already carry is
-        // only known once the transcript is chosen, and is then left out of the volatile block (it only gets smaller).
+        // The summary slot ends the system message and shows only summaries of turns before the transcript's first
+        // turn (ADR 41): one written ahead of a trim stays out until the trim drops its turns, so the summary and the
+        // cut change the prompt together.
+        var slots = new Dictionary<int, SummarySlot>();
+        SummarySlot SystemFor(IReadOnlyList<TurnRecord> keptTurns)
+        {
+            var first = keptTurns.Count == 0 ? int.MaxValue : keptTurns[0].Number;
+            if (!slots.TryGetValue(first, out var slot))
+            {
+                slot = Slot(stable, input.Summaries ?? [], first, settings);
+                slots[first] = slot;
+            }
+            return slot;
+        }
+        // The carried block says only what the kept transcript does not show yet (ADR 29). The transcript starts where
+        // the previous prompt's did unless it is trimmed (ADR 41), so what it shows is known before it is chosen: the
+        // budget reserves the block as it will be sent, not all triggered lore and the whole state.
         var cardNotes = CardNotes(input, macros, settings);
         var fixedTokens =
-            systemTokens
-            + actionTokens
-            + cardNotes.Sum(n => n.Section.EstimatedTokens)
-            + Estimate(LorePrompt.Triggered(lore.Triggered), settings)
-            + Estimate(State.StatePrompt.Render(input.State), settings)
-            + AuthorsNoteTokens(input, settings);
+            actionTokens + cardNotes.Sum(n => n.Section.EstimatedTokens) + AuthorsNoteTokens(input, settings);
+        var blocks = new Dictionary<int, CarriedBlock>();
+        CarriedBlock BlockFor(IReadOnlyList<TurnRecord> keptTurns)
+        {
+            var first = keptTurns.Count == 0 ? int.MaxValue : keptTurns[0].Number;
+            if (!blocks.TryGetValue(first, out var block))
+            {
+                block = Carried(lore.Triggered, input.State, keptTurns, macros, settings);
+                blocks[first] = block;
+            }
+            return block;
+        }
         // Recalled memories get a share of the transcript's budget, only when there is something to recall.
+        var previousTranscript = PreviousTranscript(input);
         var recallBudget = input.Recall is { Candidates.Count: > 0 } r
-            ? Math.Min(r.MaxTokens, Math.Max(0, (settings.PromptBudget - fixedTokens) / 4))
+            ? Math.Min(
+                r.MaxTokens,
+                Math.Max(
+                    0,
+                    (
+                        settings.PromptBudget
+                        - fixedTokens
+                        - SystemFor(previousTranscript).Tokens
+                        - BlockFor(previousTranscript).Tokens
+                    ) / 4
+                )
+            )
             : 0;
-        var transcriptBudget = settings.PromptBudget - fixedTokens - recallBudget;
-
-        // Newest turns first until the budget is spent; what does not fit is reported, oldest first.
-        var kept = new List<(TurnRecord Turn, List<ChatMessage> Messages, int Tokens)>();
-        var used = 0;
-        var live = input.Transcript.Where(t => !t.Undone).OrderByDescending(t => t.Number).ToList();
-        var cut = -1;
-        for (var i = 0; i < live.Count; i++)
+        var choice = ChooseTranscript(
+            input.Transcript,
+            kept => settings.PromptBudget - fixedTokens - recallBudget - SystemFor(kept).Tokens - BlockFor(kept).Tokens,
+            input.Summaries ?? [],
+            settings
+        );
+        var keptTurns = choice.Kept.Select(k => k.Turn).ToList();
+        var summarySlot = SystemFor(keptTurns);
+        var summaries = summarySlot.Pieces;
+        var system = summarySlot.System;
+        var systemTokens = summarySlot.Tokens;
+        leftOut.AddRange(summarySlot.Cut);
+        sections.Add(summarySlot.Section);
+        var transcriptBudget = choice.Report.Budget;
+        var kept = choice.Kept;
+        var used = choice.Tokens;
+        if (choice.Dropped.Count > 0)
         {
-            var messages = TurnMessages(live[i]);
-            var size = messages.Sum(m => tokens.Estimate(m.Text, settings.Model));
-            if (used + size > transcriptBudget)
-            {
-                cut = i;
-                break;
-            }
-            kept.Add((live[i], messages, size));
-            used += size;
-        }
-        if (cut >= 0 && kept.Count > 1)
-        {
-            // Cut on a block boundary of turn numbers, so the first kept turn (and with it the whole prompt prefix
-            // the backend has cached) stays the same for a block of turns instead of moving every turn. Blocks are
-            // a power of two near a quarter of what fits, so the size rarely changes from one turn to the next.
-            var perTurn = Math.Max(1, used / kept.Count);
-            var block = (int)Math.Pow(2, Math.Floor(Math.Log2(Math.Max(1, transcriptBudget / 4 / perTurn))));
-            var oldestKept = kept[^1].Turn.Number;
-            var alignedStart = (oldestKept + block - 1) / block * block;
-            while (kept.Count > 1 && kept[^1].Turn.Number < alignedStart)
-            {
-                used -= kept[^1].Tokens;
-                kept.RemoveAt(kept.Count - 1);
-            }
-            cut = kept.Count; // kept is live[0..cut): everything from cut on is left out
-        }
-        if (cut >= 0)
-        {
-            var dropped = live.Skip(cut).OrderBy(t => t.Number).ToList();
+            var dropped = choice.Dropped;
             leftOut.Add(
                 new ContextOmission(
                     dropped.Count == 1
                         ? $"turn {dropped[0].Number}"
                         : $"turns {dropped[0].Number}–{dropped[^1].Number} " + $"({dropped.Count} turns)",
                     $"over budget: the transcript may use {Math.Max(0, transcriptBudget)} of {settings.PromptBudget} "
-                        + "prompt tokens; oldest turns go first"
+                        + (
+                            choice.Report.Trimmed
+                                ? $"prompt tokens; oldest turns go first, down to {choice.Report.LowWater}"
+                                : "prompt tokens; left out since an earlier trim, so the transcript's start stays put"
+                        )
                 )
             );
         }
-        kept.Reverse();
-        var carried = new CarriedContexts(kept.Select(k => k.Turn));
         var transcriptText = string.Join("\n", kept.SelectMany(k => k.Messages).Select(m => $"{m.Role}: {m.Text}"));
-        sections.Add(
-            new ContextSection(
-                "transcript",
-                "user/assistant",
-                used,
-                transcriptText,
-                kept.Count == 0 ? "no earlier turns" : $"turns {kept[0].Turn.Number}–{kept[^1].Turn.Number}"
-            )
-        );
+        sections.Add(new ContextSection("transcript", "user/assistant", used, transcriptText, TranscriptNote(choice)));
 
         // Volatile block, in two messages. The first (triggered lore, world state, author's note) stays with this turn
         // in later prompts, so it says only what the kept transcript does not already carry from earlier turns. The
         // second (recalled memories) is for this prompt only: memories change every turn and would crowd the
         // transcript, and under budget there are none (every turn is in the transcript), so it costs the cache nothing
         // there.
-        var newLore = lore
-            .Triggered.Where(e => e.Text.Length > 0)
-            .Select(e => (Entry: e, Fingerprint: CarriedContext.Fingerprint(e.Text)))
-            .Where(e => !carried.ShowsLore(e.Fingerprint))
-            .ToList();
+        var carriedBlock = BlockFor(keptTurns);
+        var newLore = carriedBlock.NewLore;
         var carriedLore = lore.Triggered.Count(e => e.Text.Length > 0) - newLore.Count;
-        var triggeredLore = Macros.Apply(LorePrompt.Triggered(newLore.Select(e => e.Entry).ToList()), macros);
+        var triggeredLore = carriedBlock.Lore;
         var loreTokens = Estimate(triggeredLore, settings);
-        var (state, stateLines) = State.StatePrompt.Changes(input.State, carried.StateLine, carried.StateKeys);
+        var (state, stateLines) = (carriedBlock.State, carriedBlock.StateLines);
         var stateTokens = Estimate(state, settings);
         var (recalledText, recalledTokens, recallReports) = Recalled(
             input.Recall,
@@ -279,15 +255,17 @@ public sealed partial class ContextBuilder(
         var chat = new List<ChatMessage> { new(ChatRole.System, system) };
         chat.AddRange(kept.SelectMany(k => k.Messages));
         var carriedText = string.Join("\n\n", carriedSections.Where(v => v.Text.Length > 0).Select(v => v.Text));
+        // The block also records where this transcript started, so the next prompt keeps that start (issue 19).
         var carriedNow =
-            carriedText.Length == 0
+            carriedText.Length == 0 && choice.From is null
                 ? null
                 : new CarriedContext(
                     carriedText,
                     stateLines.Count > 0 ? stateLines : null,
-                    newLore.Count > 0 ? newLore.Select(e => e.Fingerprint).ToArray() : null
+                    newLore.Count > 0 ? newLore.Select(e => e.Fingerprint).ToArray() : null,
+                    choice.From
                 );
-        if (carriedNow is not null)
+        if (carriedText.Length > 0)
         {
             chat.Add(new ChatMessage(ChatRole.User, carriedText));
         }
@@ -312,7 +290,8 @@ public sealed partial class ContextBuilder(
                     tokens.Estimate(p.Text, settings.Model)
                 ))
                 .ToArray(),
-            cut >= 0 ? live[cut].Number : null
+            choice.Dropped.Count > 0 ? choice.Dropped[^1].Number : null,
+            SummariseAhead(choice, input.Summaries ?? [])
         );
         var report = new ContextReport(
             settings.Model,
@@ -331,7 +310,10 @@ public sealed partial class ContextBuilder(
             leftOut,
             input.Lore is null ? null : lore.Report,
             memory
-        );
+        )
+        {
+            Transcript = choice.Report,
+        };
         return new NarrationContext(chat, report, carriedNow);
     }
 

@@ -31,7 +31,12 @@ public sealed record ContextReport(
     Lore.Activation.LoreReport? Lore = null,
     Memory.MemoryReport? Memory = null,
     Generation.GenerationReport? Generation = null
-);
+)
+{
+    /// <summary>Where the transcript starts and when it is next trimmed (issue 19); null in reports written
+    /// before.</summary>
+    public TranscriptReport? Transcript { get; init; }
+}
 
 /// <summary>
 /// The messages for the chat client, the report of how they were chosen, and the volatile block to keep with the turn

@@ -13,10 +13,16 @@ namespace StoryEngine.Core.Stories;
 /// </param>
 /// <param name="Lore">A fingerprint of each lore entry's text it sent (<see cref="Fingerprint"/>), so a later turn can
 /// tell in one lookup that an entry is already shown.</param>
+/// <param name="TranscriptFrom">
+/// The first turn of the transcript the narration was sent with, when older turns were left out (null: none were).
+/// The next prompt starts its transcript there until it outgrows its budget, so the start is read from the story and
+/// not from memory (issue 19, docs/adr/0041-transcript-trimmed-in-blocks.md). A block with only this has empty text.
+/// </param>
 public sealed record CarriedContext(
     string Text,
     IReadOnlyDictionary<string, string>? State = null,
-    IReadOnlyList<string>? Lore = null
+    IReadOnlyList<string>? Lore = null,
+    int? TranscriptFrom = null
 )
 {
     /// <summary>The first 16 bytes of the SHA-256 of the text, in hex: an edited entry has a new one.</summary>

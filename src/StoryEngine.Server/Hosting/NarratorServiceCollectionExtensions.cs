@@ -39,7 +39,14 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton<StoryWriter>();
         // One per node: its per-model calibration is kept in memory (TokenEstimator's remarks say why that is enough).
         services.AddSingleton<TokenEstimator>();
-        services.AddOptions<PromptOptions>().BindConfiguration(PromptOptions.Section).ValidateOnStart();
+        services
+            .AddOptions<PromptOptions>()
+            .BindConfiguration(PromptOptions.Section)
+            .Validate(
+                o => o.TranscriptLowWaterPercent is >= 10 and <= 100,
+                "Narrator:TranscriptLowWaterPercent must be between 10 and 100 (percent of the transcript's budget)."
+            )
+            .ValidateOnStart();
         services.AddSingleton(sp =>
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<PromptOptions>>().Value
         );

@@ -542,7 +542,16 @@ public abstract class TurnsApiTests(ServerFixture server)
         );
         var transcript = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "transcript");
         // the newest turns stay
-        Assert.True(transcript.Str("note").EndsWith("–8", StringComparison.Ordinal), context.GetRawText());
+        Assert.Matches("^turns [0-9]+–8:", transcript.Str("note"));
+        // Issue 19: the report says where the transcript starts and what the next trim drops.
+        var window = context.GetProperty("transcript");
+        Assert.StartsWith(
+            $"turns {window.GetProperty("from").GetInt32()}–",
+            transcript.Str("note"),
+            StringComparison.Ordinal
+        );
+        Assert.True(window.GetProperty("tokens").GetInt32() <= window.GetProperty("budget").GetInt32());
+        Assert.True(window.GetProperty("nextTrimTurns").GetInt32() >= 1);
     }
 
     [Fact]
