@@ -41,6 +41,53 @@ public sealed class NarrationInputs(
     )
     {
         using var span = Telemetry.StoryTelemetry.StartSpan("context.load");
+        // Independent reads run side by side (issue 19): SQLite's driver answers synchronously, so each is started on
+        // the thread pool, and on PostgreSQL they are separate round trips anyway. Lore and recall need the transcript.
+        var current = Task.Run(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken);
+        var cards = Task.Run(() => CardsAsync(adventure, cancellationToken), cancellationToken);
+        var state = Task.Run(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
+        var summaries = Task.Run(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
+        var before = (await current)?.Number;
+        var transcript = await TranscriptBeforeAsync(adventure.Id, before, cancellationToken);
+        var lore = Task.Run(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
+        var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
+        var (world, persona, cast, place) = await cards;
+        // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
+        var macros = MacroContext.For(
+            cast.FirstOrDefault()?.Name,
+            persona?.Name,
+            clock.GetLocalNow(),
+            $"{adventure.Id}:{turnId}"
+        ) with
+        {
+            LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
+        };
+        return new NarrationInput(
+            world,
+            persona,
+            cast,
+            place,
+            transcript,
+            action,
+            await state,
+            await lore,
+            await recalled,
+            await summaries,
+            macros,
+            adventure.Settings,
+            // The transcript holds the live turns before this one, so no extra read is needed for its number.
+            transcript.Count == 0
+                ? 1
+                : transcript[^1].Number + 1
+        );
+    }
+
+    // The world and the cards in the adventure's cast, persona and starting place.
+    private async Task<(World, Persona?, List<Character>, Location?)> CardsAsync(
+        Adventure adventure,
+        CancellationToken cancellationToken
+    )
+    {
         var owner = new ResourceScope(adventure.OwnerId, null);
         var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
         var world = await worlds.GetAsync(owner, adventure.WorldId, cancellationToken) is { DeletedAt: null } w
@@ -60,35 +107,7 @@ public sealed class NarrationInputs(
         var place = adventure.StartLocationId is null
             ? null
             : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
-        var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
-        // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
-        var macros = MacroContext.For(
-            cast.FirstOrDefault()?.Name,
-            persona?.Name,
-            clock.GetLocalNow(),
-            $"{adventure.Id}:{turnId}"
-        ) with
-        {
-            LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
-        };
-        return new NarrationInput(
-            world,
-            persona,
-            cast,
-            place,
-            transcript,
-            action,
-            await states.CurrentAsync(adventure, cancellationToken),
-            await LoreAsync(adventure, turnId, transcript, cancellationToken),
-            await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
-            await memory.ListSummariesAsync(adventure.Id, cancellationToken),
-            macros,
-            adventure.Settings,
-            // The transcript holds the live turns before this one, so no extra read is needed for its number.
-            transcript.Count == 0
-                ? 1
-                : transcript[^1].Number + 1
-        );
+        return (world, persona, cast, place);
     }
 
     private Task<LoreInput?> LoreAsync(
@@ -104,7 +123,7 @@ public sealed class NarrationInputs(
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
     private async Task<RecallResult> RecallAsync(
         Adventure adventure,
-        string turnId,
+        int before,
         PlayerAction action,
         IReadOnlyList<TurnRecord> transcript,
         CancellationToken cancellationToken
@@ -113,7 +132,6 @@ public sealed class NarrationInputs(
         var adventureId = adventure.Id;
         var query =
             action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
-        var before = (await log.GetTurnAsync(adventureId, turnId, cancellationToken))?.Number ?? int.MaxValue;
         return await Telemetry.StoryTelemetry.MeasureAsync("memory.recall", Telemetry.StoryMetrics.Recall, () =>
             recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken)
         );
@@ -121,17 +139,16 @@ public sealed class NarrationInputs(
 
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(
         string adventureId,
-        string turnId,
+        int? currentNumber,
         CancellationToken cancellationToken
     )
     {
-        var current = await log.GetTurnAsync(adventureId, turnId, cancellationToken);
         // Read back only until the turns read could already fill the whole prompt budget; the builder decides the exact
         // cut.
         var budget = narrator.Settings.PromptBudget;
         var turns = new List<TurnRecord>();
         var size = 0;
-        int? before = current?.Number;
+        var before = currentNumber;
         while (size <= budget)
         {
             var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: false, cancellationToken);
