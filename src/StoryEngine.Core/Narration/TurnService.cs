@@ -93,7 +93,8 @@ public sealed partial class TurnService(
         {
             var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
             var command = new RetryTurn(turnId);
-            var decision = TurnDecider.Decide(state, command); // its refusals (404, not_newest_turn) precede the quota's
+            // Its refusals (404, not_newest_turn) precede the quota's.
+            var decision = TurnDecider.Decide(state, command);
             await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
             return await CommitAndStartAsync(
                 ownerId,
