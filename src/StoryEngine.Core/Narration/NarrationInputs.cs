@@ -28,6 +28,7 @@ public sealed class NarrationInputs(
     LoreInputs lore,
     MemoryRecall recall,
     IMemoryStore memory,
+    TranscriptCache transcripts,
     TimeProvider clock
 )
 {
@@ -47,8 +48,9 @@ public sealed class NarrationInputs(
         var cards = Task.Run(() => CardsAsync(adventure, cancellationToken), cancellationToken);
         var state = Task.Run(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
         var summaries = Task.Run(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
-        var before = (await current)?.Number;
-        var transcript = await TranscriptBeforeAsync(adventure.Id, before, cancellationToken);
+        var turn = await current;
+        var before = turn?.Number;
+        var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
         var lore = Task.Run(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
         var (world, persona, cast, place) = await cards;
@@ -137,34 +139,89 @@ public sealed class NarrationInputs(
         );
     }
 
+    // The live turns before the current one, newest pages first, as far as the budget could reach. From the cache
+    // when it holds them as of this version (issue 19); exactly the turns the log would give, page for page.
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(
-        string adventureId,
-        int? currentNumber,
+        Adventure adventure,
+        TurnRecord? current,
         CancellationToken cancellationToken
     )
     {
+        var before = current?.Number;
+        var cached = await transcripts.GetAsync(log, adventure.Id, adventure.LastSequence, cancellationToken);
+        if (cached is not null && Paginate(cached, before) is { } warm)
+        {
+            transcripts.Put(adventure.Id, cached, keep: warm.Count + PageSize + 1, hit: true);
+            return warm;
+        }
         // Read back only until the turns read could already fill the whole prompt budget; the builder decides the exact
         // cut.
         var budget = narrator.Settings.PromptBudget;
         var turns = new List<TurnRecord>();
         var size = 0;
-        var before = currentNumber;
+        var complete = false;
         while (size <= budget)
         {
-            var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: false, cancellationToken);
-            turns.AddRange(page);
-            size += page.Sum(t =>
-                tokens.Estimate(t.PlayerText, narrator.Settings.Model)
-                + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
-                + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model)
+            var page = await log.ListTurnsAsync(
+                adventure.Id,
+                before,
+                PageSize,
+                includeUndone: false,
+                cancellationToken
             );
+            turns.AddRange(page);
+            size += Size(page);
             if (page.Count < PageSize)
             {
+                complete = true;
                 break;
             }
             before = page[^1].Number;
         }
         turns.Reverse();
+        // Kept with the current turn, the newest: the next turn's transcript is these plus what its events add.
+        // Nothing but turn-neutral events can land while this turn narrates (the adventure is claimed), so the turns
+        // read now are the turns as of the adventure's version.
+        if (current is { Undone: false })
+        {
+            transcripts.Put(
+                adventure.Id,
+                new TranscriptCache.Entry(adventure.LastSequence, [.. turns, current], complete),
+                keep: turns.Count + PageSize + 1,
+                hit: false
+            );
+        }
         return turns;
     }
+
+    // The pages the loop above would read, taken from the cached turns; null when they do not reach far enough.
+    private List<TurnRecord>? Paginate(TranscriptCache.Entry cached, int? beforeNumber)
+    {
+        var live = cached.Turns.Where(t => beforeNumber is not { } n || t.Number < n).ToList();
+        var budget = narrator.Settings.PromptBudget;
+        var end = live.Count;
+        var size = 0;
+        while (size <= budget)
+        {
+            var count = Math.Min(PageSize, end);
+            if (count < PageSize && !cached.Complete)
+            {
+                return null;
+            }
+            size += Size(live.GetRange(end - count, count));
+            end -= count;
+            if (count < PageSize)
+            {
+                break;
+            }
+        }
+        return live.GetRange(end, live.Count - end);
+    }
+
+    private int Size(IEnumerable<TurnRecord> turns) =>
+        turns.Sum(t =>
+            tokens.Estimate(t.PlayerText, narrator.Settings.Model)
+            + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
+            + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model)
+        );
 }
