@@ -97,7 +97,8 @@ public abstract class TranscriptCacheTests(ServerFixture server)
         }
     }
 
-    /// <summary>Retries the turn, waits for its narration, and returns the messages the backend was sent for it.</summary>
+    /// <summary>Retries the turn, waits for its narration, and returns the messages the backend was sent for
+    /// it.</summary>
     private async Task<JsonArray> RetryAsync(HttpClient client, string adventureId, string turnId)
     {
         var backend = await ScriptedBackend.InstanceAsync();
