@@ -29,6 +29,7 @@ public sealed class NarrationInputs(
     MemoryRecall recall,
     IMemoryStore memory,
     TranscriptCache transcripts,
+    Jobs.ForegroundGate foreground,
     TimeProvider clock
 )
 {
@@ -43,15 +44,16 @@ public sealed class NarrationInputs(
     {
         using var span = Telemetry.StoryTelemetry.StartSpan("context.load");
         // Independent reads run side by side (issue 19): SQLite's driver answers synchronously, so each is started on
-        // the thread pool, and on PostgreSQL they are separate round trips anyway. Lore and recall need the transcript.
-        var current = Task.Run(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken);
-        var cards = Task.Run(() => CardsAsync(adventure, cancellationToken), cancellationToken);
-        var state = Task.Run(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
-        var summaries = Task.Run(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
+        // the thread pool (see Start), and on PostgreSQL they are separate round trips anyway. Lore and recall need the
+        // transcript.
+        var current = Start(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken);
+        var cards = Start(() => CardsAsync(adventure, cancellationToken), cancellationToken);
+        var state = Start(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
+        var summaries = Start(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
         var turn = await current;
         var before = turn?.Number;
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
-        var lore = Task.Run(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
+        var lore = Start(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
         var (world, persona, cast, place) = await cards;
         // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
@@ -83,6 +85,12 @@ public sealed class NarrationInputs(
                 : transcript[^1].Number + 1
         );
     }
+
+    // Side by side while the node has cores to spare. Under a burst (more turns being prepared than cores) each turn
+    // reads in line instead: fanned out, every turn's reads queued behind every other turn's and all of them reached
+    // their first token together at the end (500 simultaneous turns, bench/results/narrator-burst-profile-*.md).
+    private Task<T> Start<T>(Func<Task<T>> read, CancellationToken cancellationToken) =>
+        foreground.Active <= Environment.ProcessorCount ? Task.Run(read, cancellationToken) : read();
 
     // The world and the cards in the adventure's cast, persona and starting place.
     private async Task<(World, Persona?, List<Character>, Location?)> CardsAsync(
