@@ -25,6 +25,12 @@ public interface IStorageProvider
     /// <summary>A connection for statements that write; see <see cref="WriteSession"/>.</summary>
     Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True where writes queue behind one writer (SQLite): the story log then commits concurrent appends together,
+    /// one transaction for all that waited (issue 19, <see cref="Stories.AppendBatcher"/>).
+    /// </summary>
+    bool SingleWriter { get; }
+
     /// <summary>This engine's migrations, in version order.</summary>
     IReadOnlyList<Migrations.Migration> Migrations { get; }
 

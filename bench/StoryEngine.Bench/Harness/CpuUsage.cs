@@ -25,7 +25,7 @@ internal sealed class CpuUsage
                 (double)(after.Busy - before.Busy) / (after.Total - before.Total) * Environment.ProcessorCount;
             text +=
                 $" (machine: {machine.ToString("0.00", CultureInfo.InvariantCulture)} of "
-                + "{Environment.ProcessorCount})";
+                + $"{Environment.ProcessorCount})";
         }
         return text;
     }

@@ -28,6 +28,8 @@ public sealed class NarrationInputs(
     LoreInputs lore,
     MemoryRecall recall,
     IMemoryStore memory,
+    TranscriptCache transcripts,
+    Jobs.ForegroundGate foreground,
     TimeProvider clock
 )
 {
@@ -41,6 +43,61 @@ public sealed class NarrationInputs(
     )
     {
         using var span = Telemetry.StoryTelemetry.StartSpan("context.load");
+        // Independent reads run side by side (issue 19): SQLite's driver answers synchronously, so each is started on
+        // the thread pool (see Start), and on PostgreSQL they are separate round trips anyway. Lore and recall need the
+        // transcript.
+        var current = Start(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken);
+        var cards = Start(() => CardsAsync(adventure, cancellationToken), cancellationToken);
+        var state = Start(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
+        var summaries = Start(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
+        var turn = await current;
+        var before = turn?.Number;
+        var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
+        var lore = Start(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
+        var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
+        var (world, persona, cast, place) = await cards;
+        // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
+        var macros = MacroContext.For(
+            cast.FirstOrDefault()?.Name,
+            persona?.Name,
+            clock.GetLocalNow(),
+            $"{adventure.Id}:{turnId}"
+        ) with
+        {
+            LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
+        };
+        return new NarrationInput(
+            world,
+            persona,
+            cast,
+            place,
+            transcript,
+            action,
+            await state,
+            await lore,
+            await recalled,
+            await summaries,
+            macros,
+            adventure.Settings,
+            // The transcript holds the live turns before this one, so no extra read is needed for its number.
+            transcript.Count == 0
+                ? 1
+                : transcript[^1].Number + 1
+        );
+    }
+
+    // Side by side while the node has cores to spare. Under a burst (more turns being prepared than cores) each turn
+    // reads in line instead: fanned out, every turn's reads queued behind every other turn's and all of them reached
+    // their first token together at the end (500 simultaneous turns, bench/results/narrator-burst-profile-*.md).
+    private Task<T> Start<T>(Func<Task<T>> read, CancellationToken cancellationToken) =>
+        foreground.Active <= Environment.ProcessorCount ? Task.Run(read, cancellationToken) : read();
+
+    // The world and the cards in the adventure's cast, persona and starting place.
+    private async Task<(World, Persona?, List<Character>, Location?)> CardsAsync(
+        Adventure adventure,
+        CancellationToken cancellationToken
+    )
+    {
         var owner = new ResourceScope(adventure.OwnerId, null);
         var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
         var world = await worlds.GetAsync(owner, adventure.WorldId, cancellationToken) is { DeletedAt: null } w
@@ -60,35 +117,7 @@ public sealed class NarrationInputs(
         var place = adventure.StartLocationId is null
             ? null
             : (await locations.GetAsync(inWorld, adventure.StartLocationId, cancellationToken))?.Body;
-        var transcript = await TranscriptBeforeAsync(adventure.Id, turnId, cancellationToken);
-        // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
-        var macros = MacroContext.For(
-            cast.FirstOrDefault()?.Name,
-            persona?.Name,
-            clock.GetLocalNow(),
-            $"{adventure.Id}:{turnId}"
-        ) with
-        {
-            LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
-        };
-        return new NarrationInput(
-            world,
-            persona,
-            cast,
-            place,
-            transcript,
-            action,
-            await states.CurrentAsync(adventure, cancellationToken),
-            await LoreAsync(adventure, turnId, transcript, cancellationToken),
-            await RecallAsync(adventure, turnId, action, transcript, cancellationToken),
-            await memory.ListSummariesAsync(adventure.Id, cancellationToken),
-            macros,
-            adventure.Settings,
-            // The transcript holds the live turns before this one, so no extra read is needed for its number.
-            transcript.Count == 0
-                ? 1
-                : transcript[^1].Number + 1
-        );
+        return (world, persona, cast, place);
     }
 
     private Task<LoreInput?> LoreAsync(
@@ -104,7 +133,7 @@ public sealed class NarrationInputs(
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
     private async Task<RecallResult> RecallAsync(
         Adventure adventure,
-        string turnId,
+        int before,
         PlayerAction action,
         IReadOnlyList<TurnRecord> transcript,
         CancellationToken cancellationToken
@@ -113,41 +142,94 @@ public sealed class NarrationInputs(
         var adventureId = adventure.Id;
         var query =
             action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
-        var before = (await log.GetTurnAsync(adventureId, turnId, cancellationToken))?.Number ?? int.MaxValue;
         return await Telemetry.StoryTelemetry.MeasureAsync("memory.recall", Telemetry.StoryMetrics.Recall, () =>
             recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken)
         );
     }
 
+    // The live turns before the current one, newest pages first, as far as the budget could reach. From the cache
+    // when it holds them as of this version (issue 19); exactly the turns the log would give, page for page.
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(
-        string adventureId,
-        string turnId,
+        Adventure adventure,
+        TurnRecord? current,
         CancellationToken cancellationToken
     )
     {
-        var current = await log.GetTurnAsync(adventureId, turnId, cancellationToken);
+        var before = current?.Number;
+        var cached = await transcripts.GetAsync(log, adventure.Id, adventure.LastSequence, cancellationToken);
+        if (cached is not null && Paginate(cached, before) is { } warm)
+        {
+            transcripts.Put(adventure.Id, cached, keep: warm.Count + PageSize + 1, hit: true);
+            return warm;
+        }
         // Read back only until the turns read could already fill the whole prompt budget; the builder decides the exact
         // cut.
         var budget = narrator.Settings.PromptBudget;
         var turns = new List<TurnRecord>();
         var size = 0;
-        int? before = current?.Number;
+        var complete = false;
         while (size <= budget)
         {
-            var page = await log.ListTurnsAsync(adventureId, before, PageSize, includeUndone: false, cancellationToken);
-            turns.AddRange(page);
-            size += page.Sum(t =>
-                tokens.Estimate(t.PlayerText, narrator.Settings.Model)
-                + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
-                + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model)
+            var page = await log.ListTurnsAsync(
+                adventure.Id,
+                before,
+                PageSize,
+                includeUndone: false,
+                cancellationToken
             );
+            turns.AddRange(page);
+            size += Size(page);
             if (page.Count < PageSize)
             {
+                complete = true;
                 break;
             }
             before = page[^1].Number;
         }
         turns.Reverse();
+        // Kept with the current turn, the newest: the next turn's transcript is these plus what its events add.
+        // Nothing but turn-neutral events can land while this turn narrates (the adventure is claimed), so the turns
+        // read now are the turns as of the adventure's version.
+        if (current is { Undone: false })
+        {
+            transcripts.Put(
+                adventure.Id,
+                new TranscriptCache.Entry(adventure.LastSequence, [.. turns, current], complete),
+                keep: turns.Count + PageSize + 1,
+                hit: false
+            );
+        }
         return turns;
     }
+
+    // The pages the loop above would read, taken from the cached turns; null when they do not reach far enough.
+    private List<TurnRecord>? Paginate(TranscriptCache.Entry cached, int? beforeNumber)
+    {
+        var live = cached.Turns.Where(t => beforeNumber is not { } n || t.Number < n).ToList();
+        var budget = narrator.Settings.PromptBudget;
+        var end = live.Count;
+        var size = 0;
+        while (size <= budget)
+        {
+            var count = Math.Min(PageSize, end);
+            if (count < PageSize && !cached.Complete)
+            {
+                return null;
+            }
+            size += Size(live.GetRange(end - count, count));
+            end -= count;
+            if (count < PageSize)
+            {
+                break;
+            }
+        }
+        return live.GetRange(end, live.Count - end);
+    }
+
+    private int Size(IEnumerable<TurnRecord> turns) =>
+        turns.Sum(t =>
+            tokens.Estimate(t.PlayerText, narrator.Settings.Model)
+            + tokens.Estimate(t.ChosenNarration.Text, narrator.Settings.Model)
+            + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model)
+        );
 }

@@ -33,6 +33,7 @@ public sealed partial class TurnService(
     UsageMeter usage,
     ILoreActivationLog loreActivations,
     OutcomeWriter outcomes,
+    Jobs.ForegroundGate foreground,
     TimeProvider clock,
     ILogger<TurnService> logger
 )
@@ -52,12 +53,30 @@ public sealed partial class TurnService(
     {
         drain.ThrowIfDraining(); // issue 16: a node shutting down starts no narration it might have to cut off
         var action = ValidateAction(kind, text);
-        var state = await writer.LoadStateAsync(ownerId, adventureId, null, cancellationToken);
-        var command = new TakeTurn(Ids.New(), action.Kind, action.Text);
-        // Before anything is written or sent: a refused turn leaves no event and costs no model call.
-        await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
-        var decision = TurnDecider.Decide(state, command);
-        return await CommitAndStartAsync(ownerId, state, command, decision, _ => action, cancellationToken);
+        // Background jobs hold back from here until the model's first token (issue 19); the narration ends the scope.
+        var preparing = foreground.Enter();
+        try
+        {
+            var state = await writer.LoadStateAsync(ownerId, adventureId, null, cancellationToken);
+            var command = new TakeTurn(Ids.New(), action.Kind, action.Text);
+            // Before anything is written or sent: a refused turn leaves no event and costs no model call.
+            await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
+            var decision = TurnDecider.Decide(state, command);
+            return await CommitAndStartAsync(
+                ownerId,
+                state,
+                command,
+                decision,
+                _ => action,
+                preparing,
+                cancellationToken
+            );
+        }
+        catch
+        {
+            preparing.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Narrates the newest turn again as a new alternative; the earlier ones stay available.</summary>
@@ -69,18 +88,29 @@ public sealed partial class TurnService(
     )
     {
         drain.ThrowIfDraining();
-        var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
-        var command = new RetryTurn(turnId);
-        var decision = TurnDecider.Decide(state, command); // its refusals (404, not_newest_turn) precede the quota's
-        await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
-        return await CommitAndStartAsync(
-            ownerId,
-            state,
-            command,
-            decision,
-            s => new PlayerAction(s.Target!.Kind, s.Target.PlayerText),
-            cancellationToken
-        );
+        var preparing = foreground.Enter();
+        try
+        {
+            var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
+            var command = new RetryTurn(turnId);
+            // Its refusals (404, not_newest_turn) precede the quota's.
+            var decision = TurnDecider.Decide(state, command);
+            await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
+            return await CommitAndStartAsync(
+                ownerId,
+                state,
+                command,
+                decision,
+                s => new PlayerAction(s.Target!.Kind, s.Target.PlayerText),
+                preparing,
+                cancellationToken
+            );
+        }
+        catch
+        {
+            preparing.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -94,6 +124,7 @@ public sealed partial class TurnService(
         TurnCommand command,
         TurnDecision decision,
         Func<TurnState, PlayerAction> actionOf,
+        IDisposable preparing,
         CancellationToken cancellationToken
     )
     {
@@ -110,7 +141,7 @@ public sealed partial class TurnService(
                     known,
                     cancellationToken
                 );
-                Start(run, ownerId, actionOf(state), appended);
+                Start(run, ownerId, actionOf(state), appended, preparing);
                 return run;
             }
             catch (StoryConflictException) when (attempt == 1)
@@ -291,9 +322,9 @@ public sealed partial class TurnService(
     }
 
     // The narration goes on from the append it follows: the adventure as that left it, and its turn, need no reload.
-    private void Start(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended)
+    private void Start(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended, IDisposable preparing)
     {
-        var task = Task.Run(() => NarrateAsync(run, ownerId, action, appended));
+        var task = Task.Run(() => NarrateAsync(run, ownerId, action, appended, preparing));
         lock (_narrationsLock)
         {
             _narrations.RemoveAll(t => t.IsCompleted);
@@ -301,7 +332,13 @@ public sealed partial class TurnService(
         }
     }
 
-    private async Task NarrateAsync(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended)
+    private async Task NarrateAsync(
+        TurnRun run,
+        string ownerId,
+        PlayerAction action,
+        StoryAppend appended,
+        IDisposable preparing
+    )
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(run.Stop.Token, _shutdown.Token);
         using var trace = NarrationTelemetry.Start(run); // a child of the request's span, which Task.Run carried here
@@ -314,7 +351,8 @@ public sealed partial class TurnService(
             outputTokens = null;
         var estimated = 0;
         var called = false;
-        var savingContext = Task.CompletedTask;
+        Task? savingContext = null;
+        Func<Task>? saveContext = null;
         CarriedContext? carried = null;
         IStoryEventPayload outcome;
         try
@@ -325,18 +363,20 @@ public sealed partial class TurnService(
             context = context with { Report = context.Report with { Generation = generationReport } };
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
-            // Saved while the model reads the prompt, not before asking it: the write stays off the time to first
-            // token.
-            savingContext = Task.WhenAll(
-                log.SaveContextAsync(
-                    run.AdventureId,
-                    run.TurnId,
-                    run.Alternative,
-                    JsonSerializer.Serialize(context.Report, StoryEventJson.Options),
-                    CancellationToken.None
-                ),
-                SaveLoreAsync(run, input.Lore, context.Report.Lore)
-            );
+            // Saved once the first token is on its way to the player (or the call ended without one), on another
+            // thread: SQLite's driver writes synchronously, and that write, its wait for the writer and the report's
+            // serialisation all stayed between the prompt and the request to the model (issue 19).
+            saveContext = () =>
+                Task.WhenAll(
+                    log.SaveContextAsync(
+                        run.AdventureId,
+                        run.TurnId,
+                        run.Alternative,
+                        JsonSerializer.Serialize(context.Report, StoryEventJson.Options),
+                        CancellationToken.None
+                    ),
+                    SaveLoreAsync(run, input.Lore, context.Report.Lore)
+                );
 
             called = true;
             trace.ModelCallStarting(narrator.Settings.Model);
@@ -362,6 +402,11 @@ public sealed partial class TurnService(
                 firstTokenMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 text.Append(piece);
                 run.Add(piece);
+                if (savingContext is null)
+                {
+                    preparing.Dispose();
+                    savingContext = Task.Run(saveContext);
+                }
                 drafts.Update(run, text.ToString());
             }
             outcome = Completed(stopped: false);
@@ -386,9 +431,10 @@ public sealed partial class TurnService(
                 text.ToString()
             );
         }
+        preparing.Dispose();
         trace.ModelCallEnded(outcome, backend, model, inputTokens, outputTokens, firstTokenMs);
         drafts.Forget(run);
-        await ObserveAsync(savingContext, run);
+        await ObserveAsync(savingContext ?? (saveContext is null ? Task.CompletedTask : Task.Run(saveContext)), run);
         if (called)
         {
             // Every call is metered, stopped and failed ones too: the tokens were spent. A failure before any output,

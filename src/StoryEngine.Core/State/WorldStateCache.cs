@@ -84,8 +84,12 @@ public sealed class WorldStateCache(IStoryLog log)
         {
             return;
         }
+        // ToArray is the dictionary's own atomic snapshot. Sorting the live dictionary read its count and then its
+        // items, and when another turn trimmed in between, the gap came back as empty pairs (a null entry: a failed
+        // narration under a burst of 500 turns, issue 19).
+        var snapshot = _entries.ToArray();
         foreach (
-            var (id, _) in _entries.OrderBy(p => p.Value.LastUsed).Take(_entries.Count - Capacity * 3 / 4).ToList()
+            var (id, _) in snapshot.OrderBy(p => p.Value.LastUsed).Take(snapshot.Length - Capacity * 3 / 4).ToList()
         )
         {
             _entries.TryRemove(id, out _);

@@ -18,6 +18,7 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<JobOptions>>().Value.ToSettings());
         services.AddSingleton<IJobStore, JobStore>();
         services.AddSingleton<JobSignal>();
+        services.AddSingleton<ForegroundGate>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
         services.AddSingleton<JobRunner>();

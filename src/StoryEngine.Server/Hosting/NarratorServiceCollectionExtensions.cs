@@ -59,6 +59,7 @@ public static class NarratorServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<Core.Generation.GenerationDefaults>>().Value);
         services.AddSingleton<Core.Generation.NarrationGeneration>();
         services.AddSingleton<TurnRegistry>();
+        services.AddSingleton<TranscriptCache>();
         services.AddSingleton<NarrationInputs>();
         services.AddSingleton<DraftCheckpoints>();
         services.AddSingleton<OutcomeWriter>();

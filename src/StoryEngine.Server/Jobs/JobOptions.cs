@@ -13,8 +13,18 @@ public sealed class JobOptions
     /// them.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Jobs this node runs at once.</summary>
-    public int Workers { get; set; } = 2;
+    /// <summary>Jobs this node runs at once: half the cores by default, at least one, so the foreground keeps the
+    /// rest (issue 19).</summary>
+    public int Workers { get; set; } = DefaultWorkers;
+
+    /// <summary>Half the cores, at least one.</summary>
+    public static int DefaultWorkers => Math.Max(1, Environment.ProcessorCount / 2);
+
+    /// <summary>
+    /// How long a worker holds back a job while this node is preparing a player's turn (until the model's first
+    /// token); it then runs anyway, so a node that is never quiet still runs its jobs. 0 never holds back.
+    /// </summary>
+    public double YieldToTurnsMilliseconds { get; set; } = 1000;
 
     /// <summary>How often an idle worker looks for due jobs (new jobs on this node wake it at once).</summary>
     public double PollIntervalSeconds { get; set; } = 2;
@@ -55,6 +65,7 @@ public sealed class JobOptionsValidator : IValidateOptions<JobOptions>
         }
         AtLeast("Workers", options.Workers, 1);
         AtLeast("PollIntervalSeconds", options.PollIntervalSeconds, 0.01);
+        AtLeast("YieldToTurnsMilliseconds", options.YieldToTurnsMilliseconds, 0);
         AtLeast("MaxAttempts", options.MaxAttempts, 1);
         AtLeast("BaseDelaySeconds", options.BaseDelaySeconds, 0);
         AtLeast("MaxDelaySeconds", options.MaxDelaySeconds, options.BaseDelaySeconds);

@@ -7,12 +7,15 @@ namespace StoryEngine.Server.Jobs;
 
 /// <summary>
 /// <c>Jobs:Workers</c> loops that each run one job at a time (<see cref="JobPurgeService"/> purges finished ones).
+/// Before each job a worker holds back while a player's turn is being prepared (<see cref="ForegroundGate"/>, at most
+/// <c>Jobs:YieldToTurnsMilliseconds</c>): background work never sits between a player and the first token.
 /// An idle loop sleeps until work is enqueued on this node or the poll interval passes (work enqueued on another node,
 /// or retries coming due): a signal rather than a timer, so it is not a <see cref="PeriodicBackgroundService"/>.
 /// </summary>
 public sealed partial class JobWorkerService(
     JobRunner runner,
     JobSignal signal,
+    ForegroundGate foreground,
     IOptions<JobOptions> options,
     ILogger<JobWorkerService> logger
 ) : BackgroundService
@@ -21,16 +24,20 @@ public sealed partial class JobWorkerService(
     {
         var settings = options.Value;
         var pollInterval = TimeSpan.FromSeconds(settings.PollIntervalSeconds);
-        return Task.WhenAll(Enumerable.Range(0, settings.Workers).Select(_ => WorkAsync(pollInterval, stoppingToken)));
+        var yieldFor = TimeSpan.FromMilliseconds(settings.YieldToTurnsMilliseconds);
+        return Task.WhenAll(
+            Enumerable.Range(0, settings.Workers).Select(_ => WorkAsync(pollInterval, yieldFor, stoppingToken))
+        );
     }
 
-    private async Task WorkAsync(TimeSpan pollInterval, CancellationToken stoppingToken)
+    private async Task WorkAsync(TimeSpan pollInterval, TimeSpan yieldFor, CancellationToken stoppingToken)
     {
         await Task.Yield();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                await foreground.WaitForQuietAsync(yieldFor, stoppingToken);
                 if (await runner.RunNextAsync(stoppingToken))
                 {
                     continue; // there may be more

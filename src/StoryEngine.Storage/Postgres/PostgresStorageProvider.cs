@@ -40,6 +40,9 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     public async Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken) =>
         new(await _dataSource.OpenConnectionAsync(cancellationToken), null);
 
+    // Concurrent transactions commit side by side (and PostgreSQL groups their WAL flushes itself).
+    public bool SingleWriter => false;
+
     public Task PrepareAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task<IAsyncDisposable> LockForMigrationAsync(

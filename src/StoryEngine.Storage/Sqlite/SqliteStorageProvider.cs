@@ -66,6 +66,8 @@ public sealed class SqliteStorageProvider : IStorageProvider
         }
     }
 
+    public bool SingleWriter => true;
+
     public async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

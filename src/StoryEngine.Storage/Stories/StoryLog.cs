@@ -13,6 +13,9 @@ namespace StoryEngine.Storage.Stories;
 /// </summary>
 public sealed class StoryLog(IStorageProvider provider) : IStoryLog
 {
+    // On a single-writer engine, concurrent appends are committed together (issue 19); elsewhere each commits alone.
+    private readonly AppendBatcher? _batcher = provider.SingleWriter ? new AppendBatcher(provider) : null;
+
     public async Task CreateAsync(
         Adventure adventure,
         IReadOnlyList<StoryEvent> events,
@@ -73,9 +76,48 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         {
             return;
         }
+        if (_batcher is not null)
+        {
+            await _batcher.WriteAsync(
+                (connection, transaction, token) =>
+                    AppendInTransactionAsync(
+                        connection,
+                        transaction,
+                        adventureId,
+                        expectedLastSequence,
+                        events,
+                        turns,
+                        token
+                    ),
+                cancellationToken
+            );
+            return;
+        }
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await AppendInTransactionAsync(
+            connection,
+            transaction,
+            adventureId,
+            expectedLastSequence,
+            events,
+            turns,
+            cancellationToken
+        );
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task AppendInTransactionAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string adventureId,
+        long expectedLastSequence,
+        IReadOnlyList<StoryEvent> events,
+        IReadOnlyList<TurnRecord> turns,
+        CancellationToken cancellationToken
+    )
+    {
         var newTurns = events.Count(e => e.Type is "ActionTaken");
         var moved = await connection.ExecuteAsync(
             new CommandDefinition(
@@ -99,7 +141,6 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         }
         await InsertEventsAsync(connection, transaction, events, cancellationToken);
         await UpsertTurnsAsync(connection, transaction, turns, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task AppendHeaderChangeAsync(
