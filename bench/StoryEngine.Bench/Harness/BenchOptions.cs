@@ -60,7 +60,8 @@ internal sealed record BenchOptions
 
     public int LoreSamples { get; init; } = 5_000;
 
-    /// <summary>How many times each measurement runs; the report gives the median and spread (Harness/Rounds).</summary>
+    /// <summary>How many times each measurement runs; the report gives the median and spread
+    /// (Harness/Rounds).</summary>
     public int Rounds { get; init; } = 3;
 
     /// <summary>'prefix' plays with a world lorebook, so constant and triggered lore are in every prompt.</summary>

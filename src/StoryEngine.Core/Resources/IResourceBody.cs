@@ -14,7 +14,8 @@ public interface IResourceBody<TSelf>
 
     string Name { get; }
 
-    /// <summary>What the thing is, in the author's words; lists show its opening (<see cref="ResourceSummary"/>).</summary>
+    /// <summary>What the thing is, in the author's words; lists show its opening (<see
+    /// cref="ResourceSummary"/>).</summary>
     string Description { get; }
 
     /// <summary>Text matched by the list endpoints' <c>q</c> parameter.</summary>

@@ -35,7 +35,8 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             .MapGet("/", List)
             .WithName($"List{many}")
             .WithSummary(
-                $"List {names.Plural} as summaries, paged, with text search (q), tag filter (tag) and more fields (fields)"
+                $"List {names.Plural} as summaries, paged, with text search (q), tag filter (tag) "
+                    + "and more fields (fields)"
             )
             .ProducesProblem(400);
         group

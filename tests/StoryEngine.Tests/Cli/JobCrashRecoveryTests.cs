@@ -159,11 +159,19 @@ public sealed class JobCrashRecoveryTests : IDisposable
                 Assert.True(j.GetProperty("lastError").ValueKind == JsonValueKind.Null, j.GetRawText())
             );
 
-            // The next prompt carries the summary of the first turns, written once: the killed attempt left nothing
-            // behind.
-            var next = await AdventureTestData.TakeTurnAsync(after, setup.AdventureId, "I look back at the harbour");
-            var context = await ContextAsync(after, setup.AdventureId, next.Id());
-            var pieces = context.GetProperty("memory").GetProperty("summaries").EnumerateArray().ToArray();
+            // Once the transcript is trimmed past the first turns (in blocks, ADR 41), the prompt carries their
+            // summary, written once: the killed attempt left nothing behind.
+            JsonElement[] pieces = [];
+            for (var i = 0; i < 16 && !pieces.Any(p => p.GetProperty("fromTurn").GetInt32() <= 1); i++)
+            {
+                var next = await AdventureTestData.TakeTurnAsync(
+                    after,
+                    setup.AdventureId,
+                    $"I look back at the harbour, glance {i}"
+                );
+                var context = await ContextAsync(after, setup.AdventureId, next.Id());
+                pieces = [.. context.GetProperty("memory").GetProperty("summaries").EnumerateArray()];
+            }
             var first = Assert.Single(pieces, p =>
                 p.GetProperty("fromTurn").GetInt32() <= 1 && p.GetProperty("toTurn").GetInt32() >= 1
             );
@@ -171,7 +179,7 @@ public sealed class JobCrashRecoveryTests : IDisposable
             var system = Content(
                 backend.Requests.Last(r =>
                     Content(r["messages"]!.AsArray().Last()!)
-                        .Contains("I look back at the harbour", StringComparison.Ordinal)
+                        .Contains("I look back at the harbour, glance", StringComparison.Ordinal)
                 )["messages"]!.AsArray()[0]!
             );
             Assert.Contains("# The story so far", system, StringComparison.Ordinal);
