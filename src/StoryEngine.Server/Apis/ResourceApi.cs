@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Resources;
+using StoryEngine.Formats.Images;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
@@ -95,7 +96,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     )
     {
         var page = await service.ListAsync(Scope(context), ListQuery.From(limit, cursor, q, tag), cancellationToken);
-        return PageResult(context, page);
+        return await PageResultAsync(context, page, cancellationToken);
     }
 
     private static async Task<ETagged<Ok<PageResponse<TResponse>>>> ListTrash(
@@ -113,7 +114,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             ListQuery.From(limit, cursor, q, tag),
             cancellationToken
         );
-        return PageResult(context, page);
+        return await PageResultAsync(context, page, cancellationToken);
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Get(
@@ -124,7 +125,10 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     )
     {
         var resource = await service.GetAsync(Scope(context), id, cancellationToken);
-        return ETagged.IfNoneMatch(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
+        return ETagged.IfNoneMatch(
+            ETags.ForVersion(resource.Version),
+            TypedResults.Ok((await ResponsesAsync(context, [resource], cancellationToken))[0])
+        );
     }
 
     private static async Task<ETagged<Created<TResponse>>> Create(
@@ -154,7 +158,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             ETags.ExpectedVersion(context.Request),
             cancellationToken
         );
-        return Updated(updated);
+        return await UpdatedAsync(context, updated, cancellationToken);
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Patch(
@@ -184,7 +188,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         // The version we patched is the one we must overwrite; If-Match can only narrow that further.
         var expected = ETags.ExpectedVersion(context.Request) ?? current.Version;
         var updated = await service.ReplaceAsync(scope, id, request.ToBody(), expected, cancellationToken);
-        return Updated(updated);
+        return await UpdatedAsync(context, updated, cancellationToken);
     }
 
     private static async Task<NoContent> Delete(
@@ -206,22 +210,64 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     )
     {
         var restored = await service.RestoreAsync(Scope(context), id, cancellationToken);
-        return Updated(restored);
+        return await UpdatedAsync(context, restored, cancellationToken);
     }
 
-    private static ETagged<Ok<TResponse>> Updated(StoredResource<TBody> resource) =>
-        ETagged.Of(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
-
-    private static ETagged<Ok<PageResponse<TResponse>>> PageResult(
+    private static async Task<ETagged<Ok<TResponse>>> UpdatedAsync(
         HttpContext context,
-        Page<StoredResource<TBody>> page
+        StoredResource<TBody> resource,
+        CancellationToken cancellationToken
+    ) =>
+        ETagged.Of(
+            ETags.ForVersion(resource.Version),
+            TypedResults.Ok((await ResponsesAsync(context, [resource], cancellationToken))[0])
+        );
+
+    private static async Task<ETagged<Ok<PageResponse<TResponse>>>> PageResultAsync(
+        HttpContext context,
+        Page<StoredResource<TBody>> page,
+        CancellationToken cancellationToken
     )
     {
         Paging.AddNextLink(context, page.NextCursor);
+        var items = await ResponsesAsync(context, page.Items, cancellationToken);
         return ETagged.IfNoneMatch(
             ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
-            TypedResults.Ok(new PageResponse<TResponse>(page.Items.Select(TResponse.From).ToArray(), page.NextCursor))
+            TypedResults.Ok(new PageResponse<TResponse>(items, page.NextCursor))
         );
+    }
+
+    /// <summary>
+    /// The responses for <paramref name="items"/>, with their picture's URL for kinds that have pictures (one query
+    /// for a whole page). A picture change gives its owner a new version, so the ETags above cover the URLs.
+    /// </summary>
+    private static async Task<TResponse[]> ResponsesAsync(
+        HttpContext context,
+        IReadOnlyList<StoredResource<TBody>> items,
+        CancellationToken cancellationToken
+    )
+    {
+        var responses = items.Select(TResponse.From).ToArray();
+        if (PictureUrls.KindOf(TBody.Kind) is not { } kind || items.Count == 0)
+        {
+            return responses;
+        }
+        var hashes = await context
+            .RequestServices.GetRequiredService<PictureService>()
+            .HashesAsync(context.User.UserId(), kind, items.Select(i => i.Id).ToArray(), cancellationToken);
+        for (var i = 0; i < responses.Length; i++)
+        {
+            if (responses[i] is IPictured<TResponse> pictured)
+            {
+                var item = items[i];
+                responses[i] = pictured.WithPictureUrl(
+                    hashes.TryGetValue(item.Id, out var hash)
+                        ? PictureUrls.Api(PictureUrls.Target(kind, item.OwnerId, item.ParentId, item.Id), hash)
+                        : null
+                );
+            }
+        }
+        return responses;
     }
 
     // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
