@@ -25,6 +25,10 @@ public static class PictureFile
 
     private const int Quality = 85;
 
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static ReadOnlySpan<byte> JpegSignature => [0xFF, 0xD8, 0xFF];
+
     /// <exception cref="UnsupportedFormatException">The bytes are not a PNG, JPEG, WebP or GIF.</exception>
     /// <exception cref="InvalidFileException">They start like one but cannot be decoded, or claim too many
     /// pixels.</exception>
@@ -70,8 +74,23 @@ public static class PictureFile
         return (Math.Max(1, (int)Math.Round(width * scale)), Math.Max(1, (int)Math.Round(height * scale)));
     }
 
+    /// <summary>
+    /// True when the bytes start as a PNG, JPEG, GIF or WebP file does. Decided before the codec is asked, so a
+    /// file of another kind is told "not a picture" rather than "broken picture".
+    /// </summary>
+    public static bool HasPictureSignature(ReadOnlySpan<byte> file) =>
+        file.StartsWith(PngSignature)
+        || file.StartsWith(JpegSignature)
+        || file.StartsWith("GIF87a"u8)
+        || file.StartsWith("GIF89a"u8)
+        || (file.Length >= 12 && file.StartsWith("RIFF"u8) && file[8..12].SequenceEqual("WEBP"u8));
+
     private static SKBitmap Decode(ReadOnlySpan<byte> file)
     {
+        if (!HasPictureSignature(file))
+        {
+            throw NotAPicture();
+        }
         // The codec owns the stream it reads from.
         using var codec = SKCodec.Create(new SKMemoryStream(SKData.CreateCopy(file)), out var result);
         if (codec is null)
@@ -82,8 +101,12 @@ public static class PictureFile
         }
         if (
             codec.EncodedFormat
-            is not (SKEncodedImageFormat.Png or SKEncodedImageFormat.Jpeg or SKEncodedImageFormat.Webp
-                or SKEncodedImageFormat.Gif)
+            is not (
+                SKEncodedImageFormat.Png
+                or SKEncodedImageFormat.Jpeg
+                or SKEncodedImageFormat.Webp
+                or SKEncodedImageFormat.Gif
+            )
         )
         {
             throw NotAPicture();

@@ -29,11 +29,8 @@ public static class PicturesApi
             "a persona's avatar",
             (c, route) => PictureTarget.PersonaAvatar(c.User.UserId(), route("id"))
         );
-        Map(
-            api.MapGroup("/worlds/{id}/cover").WithTags("Worlds"),
-            "WorldCover",
-            "a world's cover",
-            (c, route) => PictureTarget.WorldCover(c.User.UserId(), route("id"))
+        Map(api.MapGroup("/worlds/{id}/cover").WithTags("Worlds"), "WorldCover", "a world's cover", (c, route) =>
+            PictureTarget.WorldCover(c.User.UserId(), route("id"))
         );
         return api;
     }
@@ -49,16 +46,12 @@ public static class PicturesApi
                     ReadAsync(c, PictureTarget.CharacterAvatar(c.User.UserId(), worldId, id), p, ct)
             )
             .ExcludeFromDescription();
-        web.MapGet(
-                "/personas/{id}/avatar",
-                (HttpContext c, string id, PictureService p, CancellationToken ct) =>
-                    ReadAsync(c, PictureTarget.PersonaAvatar(c.User.UserId(), id), p, ct)
+        web.MapGet("/personas/{id}/avatar", (HttpContext c, string id, PictureService p, CancellationToken ct) =>
+                ReadAsync(c, PictureTarget.PersonaAvatar(c.User.UserId(), id), p, ct)
             )
             .ExcludeFromDescription();
-        web.MapGet(
-                "/worlds/{id}/cover",
-                (HttpContext c, string id, PictureService p, CancellationToken ct) =>
-                    ReadAsync(c, PictureTarget.WorldCover(c.User.UserId(), id), p, ct)
+        web.MapGet("/worlds/{id}/cover", (HttpContext c, string id, PictureService p, CancellationToken ct) =>
+                ReadAsync(c, PictureTarget.WorldCover(c.User.UserId(), id), p, ct)
             )
             .ExcludeFromDescription();
         return app;
@@ -71,14 +64,11 @@ public static class PicturesApi
         Func<HttpContext, Func<string, string>, PictureTarget> target
     )
     {
-        PictureTarget For(HttpContext context) =>
-            target(context, key => (string)context.Request.RouteValues[key]!);
+        PictureTarget For(HttpContext context) => target(context, key => (string)context.Request.RouteValues[key]!);
 
         group
-            .MapGet(
-                "/",
-                (HttpContext context, PictureService pictures, CancellationToken cancellationToken) =>
-                    ReadAsync(context, For(context), pictures, cancellationToken)
+            .MapGet("/", (HttpContext context, PictureService pictures, CancellationToken cancellationToken) =>
+                ReadAsync(context, For(context), pictures, cancellationToken)
             )
             .WithName($"Get{name}")
             .WithSummary(
@@ -90,10 +80,8 @@ public static class PicturesApi
             .ProducesProblem(404);
         // No Accepts(...): the bytes decide what the file is, whatever the client called it.
         group
-            .MapPut(
-                "/",
-                (HttpContext context, PictureService pictures, CancellationToken cancellationToken) =>
-                    PutAsync(context, For(context), pictures, cancellationToken)
+            .MapPut("/", (HttpContext context, PictureService pictures, CancellationToken cancellationToken) =>
+                PutAsync(context, For(context), pictures, cancellationToken)
             )
             .WithName($"Put{name}")
             .WithSummary(
@@ -105,14 +93,11 @@ public static class PicturesApi
             .ProducesProblem(413)
             .ProducesProblem(415);
         group
-            .MapDelete(
-                "/",
-                async (HttpContext context, PictureService pictures, CancellationToken cancellationToken) =>
-                {
-                    await pictures.DeleteAsync(For(context), cancellationToken);
-                    return TypedResults.NoContent();
-                }
-            )
+            .MapDelete("/", async (HttpContext context, PictureService pictures, CancellationToken cancellationToken) =>
+            {
+                await pictures.DeleteAsync(For(context), cancellationToken);
+                return TypedResults.NoContent();
+            })
             .WithName($"Delete{name}")
             .WithSummary($"Remove {what}")
             .ProducesProblem(404);

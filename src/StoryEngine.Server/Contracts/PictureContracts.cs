@@ -8,4 +8,4 @@ public interface IPictured<out TSelf>
 }
 
 /// <summary>What a picture upload stored: where to read it, and what it became (re-encoded, shrunk).</summary>
-public sealed record PictureResponse(string Url, string MediaType, int Width, int Height, long Bytes, string ETag);
+public sealed record PictureResponse(string Url, string MediaType, int Width, int Height, long Bytes, string Etag);

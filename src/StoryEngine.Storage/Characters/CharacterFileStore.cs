@@ -73,12 +73,7 @@ public sealed class CharacterFileStore(IStorageProvider provider) : ICharacterFi
         );
     }
 
-    public async Task RemoveAsync(
-        string ownerId,
-        string characterId,
-        string path,
-        CancellationToken cancellationToken
-    )
+    public async Task RemoveAsync(string ownerId, string characterId, string path, CancellationToken cancellationToken)
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(
