@@ -92,8 +92,10 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await Expect(WebSteps.Turn(page, 1)).ToContainTextAsync("part30");
 
         // The state job runs after the narration; the panel asks again until it is done, with no reload.
-        await ServerUnderTest.ExplainingAsync(server, adventureId, () =>
-            Expect(panel).ToContainTextAsync("the lighthouse")
+        await ServerUnderTest.ExplainingAsync(
+            server,
+            adventureId,
+            () => Expect(panel).ToContainTextAsync("the lighthouse")
         );
         await Expect(panel).ToContainTextAsync("brass key, storm lantern");
         await Expect(panel).ToContainTextAsync("toward Old Tom: distrusts");
@@ -211,8 +213,10 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await ScriptLighthouseAsync(_marker);
         await page.Locator("#text").FillAsync($"I climb to the lighthouse ({_marker}) {{{{tokens:3}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
-        await ServerUnderTest.ExplainingAsync(server, adventureId, () =>
-            Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts")
+        await ServerUnderTest.ExplainingAsync(
+            server,
+            adventureId,
+            () => Expect(page.Locator("#world-state")).ToContainTextAsync("toward Old Tom: distrusts")
         );
         await AssertNoSidewaysScrollAsync(page);
         await page.GotoAsync($"/play/{adventureId}/state");
