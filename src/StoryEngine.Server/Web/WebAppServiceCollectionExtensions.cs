@@ -43,6 +43,7 @@ public static class WebAppServiceCollectionExtensions
             })
             .ConfigureApplicationPartManager(AddOwnPages);
         services.AddSingleton<CardPreviews>();
+        services.AddSingleton<Portraits>();
         return services;
     }
 
