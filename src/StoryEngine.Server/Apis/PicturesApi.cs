@@ -39,7 +39,9 @@ public static class PicturesApi
     /// document).</summary>
     public static IEndpointRouteBuilder MapWebPictures(this IEndpointRouteBuilder app)
     {
-        var web = app.MapGroup(PictureUrls.WebPrefix).RequireAuthorization(Web.WebAuthentication.Policy);
+        var web = app.MapGroup(PictureUrls.WebPrefix)
+            .RequireAuthorization(Web.WebAuthentication.Policy)
+            .RequireRateLimiting(Hosting.ProtectionServiceCollectionExtensions.ApiPolicy);
         web.MapGet(
                 "/worlds/{worldId}/characters/{id}/avatar",
                 (HttpContext c, string worldId, string id, PictureService p, CancellationToken ct) =>
