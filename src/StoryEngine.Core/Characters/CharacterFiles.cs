@@ -28,6 +28,12 @@ public interface ICharacterFileStore
         CancellationToken cancellationToken
     );
 
+    /// <summary>Creates or replaces the one file at <paramref name="file"/>'s path.</summary>
+    Task PutAsync(string ownerId, string characterId, CharacterFile file, CancellationToken cancellationToken);
+
+    /// <summary>Removes the file at <paramref name="path"/>, if there is one.</summary>
+    Task RemoveAsync(string ownerId, string characterId, string path, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<CharacterFile>> ListAsync(
         string ownerId,
         string characterId,

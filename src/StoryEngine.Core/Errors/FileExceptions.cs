@@ -2,8 +2,10 @@ namespace StoryEngine.Core.Errors;
 
 /// <summary>
 /// An uploaded or imported file is broken or not what it claims to be (a truncated PNG, broken base64, a zip
-/// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c>, <c>invalid_lorebook</c>
-/// or <c>invalid_chat</c>. <see cref="Line"/>, when known, is the 1-based line (or JSON array element) at fault.
+/// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c>,
+/// <c>invalid_lorebook</c>, <c>invalid_chat</c>, <c>invalid_preset</c> or <c>invalid_image</c> (a picture that
+/// starts like a PNG, JPEG, WebP or GIF but cannot be decoded). <see cref="Line"/>, when known, is the 1-based line
+/// (or JSON array element) at fault.
 /// </summary>
 public sealed class InvalidFileException(string code, string message) : StoryEngineException(code, message)
 {

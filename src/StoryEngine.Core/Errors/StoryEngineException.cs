@@ -10,8 +10,8 @@ public abstract class StoryEngineException(string code, string message) : Except
 }
 
 /// <summary>The resource does not exist, or belongs to someone else (we never tell which).</summary>
-public sealed class NotFoundException(string kind, string id)
-    : StoryEngineException("not_found", $"No {kind} with id '{id}' exists.")
+public sealed class NotFoundException(string kind, string id, string? message = null)
+    : StoryEngineException("not_found", message ?? $"No {kind} with id '{id}' exists.")
 {
     public string Kind { get; } = kind;
 }

@@ -91,6 +91,23 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         return updated;
     }
 
+    /// <summary>
+    /// A new version with the same body, for a change to something shown with the resource (its picture): its ETag
+    /// and those of the lists it is in change with it, so no client keeps a stale <c>avatarUrl</c>.
+    /// </summary>
+    public async Task<StoredResource<TBody>> TouchAsync(
+        ResourceScope scope,
+        string id,
+        CancellationToken cancellationToken
+    )
+    {
+        await rules.EnsureParentAsync(scope, cancellationToken);
+        var current = await LoadLiveAsync(scope, id, cancellationToken);
+        var updated = current with { Version = current.Version + 1, UpdatedAt = Now() };
+        await WriteAsync(current, updated, cancellationToken);
+        return updated;
+    }
+
     /// <summary>Moves the resource to the trash, from which <see cref="RestoreAsync"/> brings it back for <see
     /// cref="Trash.TrashPolicy.Retention"/>.</summary>
     public async Task DeleteAsync(

@@ -20,6 +20,7 @@ public sealed class TrashPurgeJob(
     IResourceStore<Lorebook> lorebooks,
     ICharacterLorebookStore characterLorebooks,
     ICharacterFileStore characterFiles,
+    Images.IImageStore images,
     TimeProvider clock
 )
 {
@@ -37,6 +38,8 @@ public sealed class TrashPurgeJob(
         // After characters: a purged character's book and files are orphans now.
         purged += await characterLorebooks.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await characterFiles.PurgeOrphansAsync(cancellationToken);
+        // Last: the pictures of every character, persona and world purged above.
+        purged += await images.PurgeOrphansAsync(cancellationToken);
         return purged;
     }
 }

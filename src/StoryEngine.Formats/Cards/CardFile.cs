@@ -69,7 +69,7 @@ public static class CardFile
     /// The picture a PNG export is drawn on: the PNG the card came in, else the CHARX's main icon when it is a PNG
     /// (V3: the icon named "main", §5), else none (the export makes a placeholder).
     /// </summary>
-    private static byte[]? Picture(Character character, IReadOnlyList<CharacterFile> files)
+    public static byte[]? Picture(Character character, IReadOnlyList<CharacterFile> files)
     {
         if (files.FirstOrDefault(f => f.Path == CharacterFile.CardImage) is { } own)
         {

@@ -3,6 +3,7 @@ using StoryEngine.Core.Errors;
 using StoryEngine.Core.Lore;
 using StoryEngine.Core.Resources;
 using StoryEngine.Formats.Cards;
+using StoryEngine.Formats.Images;
 
 namespace StoryEngine.Formats.Transfer;
 
@@ -21,7 +22,8 @@ public sealed record ImportedCharacter(
 public sealed class CharacterCardTransfer(
     ResourceService<Character> characters,
     CharacterLorebooks books,
-    ICharacterFileStore files
+    ICharacterFileStore files,
+    PictureService pictures
 )
 {
     public async Task<ImportedCharacter> ImportAsync(
@@ -45,7 +47,17 @@ public sealed class CharacterCardTransfer(
             {
                 await files.ReplaceAllAsync(world.OwnerId, created.Id, card.Files, cancellationToken);
             }
-            return new ImportedCharacter(created, book, card.Spec, card.Warnings);
+            var warnings = card.Warnings.ToList();
+            // The card's picture becomes the avatar (issues 17, 18); a PNG card's own bytes stay in its files.
+            if (CardFile.Picture(card.Character, card.Files) is { } picture)
+            {
+                var warning = await pictures.SetFromCardAsync(world.OwnerId, created.Id, picture, cancellationToken);
+                if (warning is not null)
+                {
+                    warnings.Add(warning);
+                }
+            }
+            return new ImportedCharacter(created, book, card.Spec, warnings);
         }
         catch (Exception)
         {

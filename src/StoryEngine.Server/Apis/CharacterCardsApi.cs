@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using StoryEngine.Core.Lore;
 using StoryEngine.Core.Resources;
 using StoryEngine.Formats.Cards;
+using StoryEngine.Formats.Images;
 using StoryEngine.Formats.Transfer;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
@@ -67,17 +68,33 @@ public static class CharacterCardsApi
         HttpContext context,
         string worldId,
         CharacterCardTransfer transfer,
+        PictureService pictures,
         CancellationToken cancellationToken
     )
     {
         var upload = await Uploads.ReadAsync(context.Request, cancellationToken);
         var imported = await transfer.ImportAsync(Scope(context, worldId), upload.Content, cancellationToken);
+        var character = imported.Character;
+        var hashes = await pictures.HashesAsync(
+            character.OwnerId,
+            Core.Images.PictureKind.CharacterAvatar,
+            [character.Id],
+            cancellationToken
+        );
         return ETagged.Of(
             ETags.ForVersion(imported.Character.Version),
             TypedResults.Created(
                 $"/api/v1/worlds/{worldId}/characters/{imported.Character.Id}",
                 new ImportedCharacterResponse(
-                    CharacterResponse.From(imported.Character),
+                    CharacterResponse.From(character) with
+                    {
+                        AvatarUrl = hashes.TryGetValue(character.Id, out var hash)
+                            ? PictureUrls.Api(
+                                PictureTarget.CharacterAvatar(character.OwnerId, worldId, character.Id),
+                                hash
+                            )
+                            : null,
+                    },
                     imported.Lorebook is null ? null : LorebookResponse.ForCharacter(imported.Lorebook),
                     imported.Spec,
                     imported.Warnings

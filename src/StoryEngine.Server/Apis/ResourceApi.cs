@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Errors;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Resources;
+using StoryEngine.Formats.Images;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
@@ -139,7 +141,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
                 ETags.ForList(summaries.Items.Select(i => (i.Id, i.Version)), summaries.NextCursor),
                 TypedResults.Ok(
                     new PageResponse<ResourceSummaryResponse>(
-                        summaries.Items.Select(ResourceSummaryResponse.From).ToArray(),
+                        await SummariesAsync(context, summaries.Items, cancellationToken),
                         summaries.NextCursor
                     )
                 )
@@ -150,9 +152,11 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             : await service.ListAsync(Scope(context), query, cancellationToken);
         Paging.AddNextLink(context, page.NextCursor);
         var items = page
-            .Items.Select(r =>
-                projection.Project(ResourceSummaryResponse.From(ResourceSummary.Of(r)), TResponse.From(r)!, options)
+            .Items.Zip(
+                await SummariesAsync(context, [.. page.Items.Select(ResourceSummary.Of)], cancellationToken),
+                await ResponsesAsync(context, page.Items, cancellationToken)
             )
+            .Select(pair => projection.Project(pair.Second, pair.Third!, options))
             .ToArray();
         return ETagged.IfNoneMatch(
             ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
@@ -168,7 +172,10 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     )
     {
         var resource = await service.GetAsync(Scope(context), id, cancellationToken);
-        return ETagged.IfNoneMatch(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
+        return ETagged.IfNoneMatch(
+            ETags.ForVersion(resource.Version),
+            TypedResults.Ok((await ResponsesAsync(context, [resource], cancellationToken))[0])
+        );
     }
 
     private static async Task<ETagged<Created<TResponse>>> Create(
@@ -198,7 +205,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             ETags.ExpectedVersion(context.Request),
             cancellationToken
         );
-        return Updated(updated);
+        return await UpdatedAsync(context, updated, cancellationToken);
     }
 
     private static async Task<ETagged<Ok<TResponse>>> Patch(
@@ -228,7 +235,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         // The version we patched is the one we must overwrite; If-Match can only narrow that further.
         var expected = ETags.ExpectedVersion(context.Request) ?? current.Version;
         var updated = await service.ReplaceAsync(scope, id, request.ToBody(), expected, cancellationToken);
-        return Updated(updated);
+        return await UpdatedAsync(context, updated, cancellationToken);
     }
 
     private static async Task<NoContent> Delete(
@@ -250,11 +257,85 @@ public static class ResourceApi<TBody, TRequest, TResponse>
     )
     {
         var restored = await service.RestoreAsync(Scope(context), id, cancellationToken);
-        return Updated(restored);
+        return await UpdatedAsync(context, restored, cancellationToken);
     }
 
-    private static ETagged<Ok<TResponse>> Updated(StoredResource<TBody> resource) =>
-        ETagged.Of(ETags.ForVersion(resource.Version), TypedResults.Ok(TResponse.From(resource)));
+    private static async Task<ETagged<Ok<TResponse>>> UpdatedAsync(
+        HttpContext context,
+        StoredResource<TBody> resource,
+        CancellationToken cancellationToken
+    ) =>
+        ETagged.Of(
+            ETags.ForVersion(resource.Version),
+            TypedResults.Ok((await ResponsesAsync(context, [resource], cancellationToken))[0])
+        );
+
+    /// <summary>The summaries of a page, with the picture's URL (or null) for kinds that have pictures, under the
+    /// name their full representation uses.</summary>
+    private static async Task<ResourceSummaryResponse[]> SummariesAsync(
+        HttpContext context,
+        IReadOnlyList<ResourceSummary> items,
+        CancellationToken cancellationToken
+    )
+    {
+        var summaries = items.Select(ResourceSummaryResponse.From).ToArray();
+        if (PictureUrls.KindOf(TBody.Kind) is not { } kind || items.Count == 0)
+        {
+            return summaries;
+        }
+        var owner = context.User.UserId();
+        var hashes = await context
+            .RequestServices.GetRequiredService<PictureService>()
+            .HashesAsync(owner, kind, items.Select(i => i.Id).ToArray(), cancellationToken);
+        var field = kind == PictureKind.WorldCover ? "coverUrl" : "avatarUrl";
+        for (var i = 0; i < summaries.Length; i++)
+        {
+            var item = items[i];
+            summaries[i] = summaries[i] with
+            {
+                Picture = new()
+                {
+                    [field] = hashes.TryGetValue(item.Id, out var hash)
+                        ? PictureUrls.Api(PictureUrls.Target(kind, owner, item.ParentId, item.Id), hash)
+                        : null,
+                },
+            };
+        }
+        return summaries;
+    }
+
+    /// <summary>
+    /// The responses for <paramref name="items"/>, with their picture's URL for kinds that have pictures (one query
+    /// for a whole page). A picture change gives its owner a new version, so the ETags above cover the URLs.
+    /// </summary>
+    private static async Task<TResponse[]> ResponsesAsync(
+        HttpContext context,
+        IReadOnlyList<StoredResource<TBody>> items,
+        CancellationToken cancellationToken
+    )
+    {
+        var responses = items.Select(TResponse.From).ToArray();
+        if (PictureUrls.KindOf(TBody.Kind) is not { } kind || items.Count == 0)
+        {
+            return responses;
+        }
+        var hashes = await context
+            .RequestServices.GetRequiredService<PictureService>()
+            .HashesAsync(context.User.UserId(), kind, items.Select(i => i.Id).ToArray(), cancellationToken);
+        for (var i = 0; i < responses.Length; i++)
+        {
+            if (responses[i] is IPictured<TResponse> pictured)
+            {
+                var item = items[i];
+                responses[i] = pictured.WithPictureUrl(
+                    hashes.TryGetValue(item.Id, out var hash)
+                        ? PictureUrls.Api(PictureUrls.Target(kind, item.OwnerId, item.ParentId, item.Id), hash)
+                        : null
+                );
+            }
+        }
+        return responses;
+    }
 
     // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
     private static TRequest RequireBody(TRequest? request) =>

@@ -94,8 +94,13 @@ public sealed record CharacterResponse(
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
-) : IResourceResponse<CharacterResponse, Character>
+) : IPictured<CharacterResponse>, IResourceResponse<CharacterResponse, Character>
 {
+    /// <summary>Where the avatar is read (with its version in <c>v</c>); null when there is none.</summary>
+    public string? AvatarUrl { get; init; }
+
+    public CharacterResponse WithPictureUrl(string? url) => this with { AvatarUrl = url };
+
     public static CharacterResponse From(StoredResource<Character> r) =>
         new(
             r.Id,

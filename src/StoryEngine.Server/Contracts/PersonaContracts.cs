@@ -28,8 +28,13 @@ public sealed record PersonaResponse(
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
-) : IResourceResponse<PersonaResponse, Persona>
+) : IPictured<PersonaResponse>, IResourceResponse<PersonaResponse, Persona>
 {
+    /// <summary>Where the avatar is read (with its version in <c>v</c>); null when there is none.</summary>
+    public string? AvatarUrl { get; init; }
+
+    public PersonaResponse WithPictureUrl(string? url) => this with { AvatarUrl = url };
+
     public static PersonaResponse From(StoredResource<Persona> r) =>
         new(
             r.Id,

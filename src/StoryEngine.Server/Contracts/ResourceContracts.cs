@@ -49,6 +49,10 @@ public sealed record ResourceSummaryResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
 )
 {
+    /// <summary>For kinds with a picture: <c>avatarUrl</c> or <c>coverUrl</c>, null when there is none.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, object?>? Picture { get; init; }
+
     public static ResourceSummaryResponse From(ResourceSummary s) =>
         new(
             s.Id,

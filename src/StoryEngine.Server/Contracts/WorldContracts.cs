@@ -47,8 +47,13 @@ public sealed record WorldResponse(
     DateTimeOffset UpdatedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeletedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? PurgeAt
-) : IResourceResponse<WorldResponse, World>
+) : IPictured<WorldResponse>, IResourceResponse<WorldResponse, World>
 {
+    /// <summary>Where the cover is read (with its version in <c>v</c>); null when there is none.</summary>
+    public string? CoverUrl { get; init; }
+
+    public WorldResponse WithPictureUrl(string? url) => this with { CoverUrl = url };
+
     public static WorldResponse From(StoredResource<World> r) =>
         new(
             r.Id,

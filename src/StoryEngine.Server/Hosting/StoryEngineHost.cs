@@ -88,6 +88,7 @@ public static class StoryEngineHost
         builder.Services.AddNarrator();
         builder.Services.AddGracefulDrain();
         builder.Services.AddLore();
+        builder.Services.AddPictures();
         builder.Services.AddStoryUsage();
         builder.Services.AddMemory();
         builder.Services.AddStoryWebApp();
@@ -154,6 +155,7 @@ public static class StoryEngineHost
             .MapLocationsApi()
             .MapCharactersApi()
             .MapCharacterCardsApi()
+            .MapPicturesApi()
             .MapLorebooksApi()
             .MapPersonasApi()
             .MapPresetsApi()

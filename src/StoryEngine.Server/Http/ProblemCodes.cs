@@ -28,7 +28,8 @@ public static class ProblemCodes
             "invalid_card",
             "invalid_lorebook",
             "invalid_chat",
-            "invalid_preset"
+            "invalid_preset",
+            "invalid_image"
         ),
         Of<UnauthorizedException>(
             401,

@@ -17,22 +17,32 @@ public static class Uploads
     public const long MaxBytes = 20 * 1024 * 1024;
     public const string FieldName = "file";
 
-    public static async Task<Upload> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static Task<Upload> ReadAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        ReadAsync(request, MaxBytes, TooLarge, cancellationToken);
+
+    /// <summary>An upload of at most <paramref name="maxBytes"/>; <paramref name="tooLarge"/> says so
+    /// otherwise.</summary>
+    public static async Task<Upload> ReadAsync(
+        HttpRequest request,
+        long maxBytes,
+        Func<Exception> tooLarge,
+        CancellationToken cancellationToken
+    )
     {
         // Raised here rather than by Kestrel's global limit, for this request only, before its body is read.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = MaxBytes;
+            limit.MaxRequestBodySize = maxBytes;
         }
-        if (request.ContentLength > MaxBytes)
+        if (request.ContentLength > maxBytes)
         {
-            throw TooLarge();
+            throw tooLarge();
         }
         try
         {
             var upload = request.HasFormContentType
-                ? await FromFormAsync(request, cancellationToken)
-                : await FromBodyAsync(request, cancellationToken);
+                ? await FromFormAsync(request, maxBytes, tooLarge, cancellationToken)
+                : await FromBodyAsync(request, maxBytes, tooLarge, cancellationToken);
             return upload.Content.Length > 0
                 ? upload
                 : throw ValidationFailedException.For(
@@ -42,11 +52,11 @@ public static class Uploads
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw TooLarge();
+            throw tooLarge();
         }
         catch (InvalidDataException e) when (e.Message.Contains("length limit", StringComparison.OrdinalIgnoreCase))
         {
-            throw TooLarge();
+            throw tooLarge();
         }
         catch (InvalidDataException e)
         {
@@ -58,28 +68,38 @@ public static class Uploads
         }
     }
 
-    private static async Task<Upload> FromFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Upload> FromFormAsync(
+        HttpRequest request,
+        long maxBytes,
+        Func<Exception> tooLarge,
+        CancellationToken cancellationToken
+    )
     {
         var form = await request.ReadFormAsync(cancellationToken);
         var file = form.Files.GetFile(FieldName)
             ?? (form.Files.Count == 1 ? form.Files[0] : null)
             ?? throw ValidationFailedException.For(FieldName, "Send the file in a multipart field named 'file'.");
-        if (file.Length > MaxBytes)
+        if (file.Length > maxBytes)
         {
-            throw TooLarge();
+            throw tooLarge();
         }
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, cancellationToken);
         return new Upload(buffer.ToArray(), file.FileName);
     }
 
-    private static async Task<Upload> FromBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task<Upload> FromBodyAsync(
+        HttpRequest request,
+        long maxBytes,
+        Func<Exception> tooLarge,
+        CancellationToken cancellationToken
+    )
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBytes)
+        if (buffer.Length > maxBytes)
         {
-            throw TooLarge();
+            throw tooLarge();
         }
         // A raw upload may still name its file (Content-Disposition), which names a World Info book.
         var name = ContentDispositionHeaderValue.TryParse(

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.FileProviders;
+using StoryEngine.Server.Apis;
 using StoryEngine.Server.Hosting;
 
 namespace StoryEngine.Server.Web;
@@ -42,6 +43,7 @@ public static class WebAppServiceCollectionExtensions
             })
             .ConfigureApplicationPartManager(AddOwnPages);
         services.AddSingleton<CardPreviews>();
+        services.AddSingleton<Portraits>();
         return services;
     }
 
@@ -74,6 +76,7 @@ public static class WebAppServiceCollectionExtensions
     {
         app.MapRazorPages().RequireRateLimiting(ProtectionServiceCollectionExtensions.ApiPolicy);
         app.MapNarrationStream();
+        app.MapWebPictures();
         return app;
     }
 

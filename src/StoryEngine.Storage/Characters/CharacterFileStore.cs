@@ -47,6 +47,50 @@ public sealed class CharacterFileStore(IStorageProvider provider) : ICharacterFi
         await transaction.CommitAsync(cancellationToken);
     }
 
+    public async Task PutAsync(
+        string ownerId,
+        string characterId,
+        CharacterFile file,
+        CancellationToken cancellationToken
+    )
+    {
+        await RemoveAsync(ownerId, characterId, file.Path, cancellationToken);
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "INSERT INTO character_files (character_id, owner_id, path, media_type, data) VALUES "
+                    + "(@CharacterId, @OwnerId, @Path, @MediaType, @Data)",
+                new
+                {
+                    CharacterId = characterId,
+                    OwnerId = ownerId,
+                    file.Path,
+                    file.MediaType,
+                    file.Data,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
+    }
+
+    public async Task RemoveAsync(string ownerId, string characterId, string path, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM character_files WHERE character_id = @CharacterId AND owner_id = @OwnerId "
+                    + "AND path = @Path",
+                new
+                {
+                    CharacterId = characterId,
+                    OwnerId = ownerId,
+                    Path = path,
+                },
+                cancellationToken: cancellationToken
+            )
+        );
+    }
+
     public async Task<IReadOnlyList<CharacterFile>> ListAsync(
         string ownerId,
         string characterId,

@@ -103,6 +103,30 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
             pageSize: 20
         ); // files can be large: fewer to a page
 
+        // Avatars and covers (issues 17, 18): as stored, so the export holds every picture the account has.
+        await WritePagesAsync(
+            json,
+            output,
+            "images",
+            connection,
+            "SELECT kind || '/' || subject_id AS Key, kind AS Kind, subject_id AS SubjectId, media_type AS MediaType, "
+                + "width AS Width, height AS Height, data AS Data FROM images "
+                + "WHERE owner_id = @Owner AND kind || '/' || subject_id > @After ORDER BY kind || '/' || subject_id",
+            user.Id,
+            (ImageRow r) => r.Key,
+            (w, r) =>
+            {
+                w.WriteString("kind", r.Kind);
+                w.WriteString("subjectId", r.SubjectId);
+                w.WriteString("mediaType", r.MediaType);
+                w.WriteNumber("width", r.Width);
+                w.WriteNumber("height", r.Height);
+                w.WriteBase64String("data", r.Data);
+            },
+            cancellationToken,
+            pageSize: 20
+        );
+
         await WriteAdventuresAsync(json, output, connection, user.Id, cancellationToken);
 
         await WritePagesAsync(
@@ -449,6 +473,17 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
         public long? DeletedAt { get; init; }
+    }
+
+    private sealed class ImageRow
+    {
+        public string Key { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string SubjectId { get; init; } = "";
+        public string MediaType { get; init; } = "";
+        public long Width { get; init; }
+        public long Height { get; init; }
+        public byte[] Data { get; init; } = [];
     }
 
     private sealed class FileRow

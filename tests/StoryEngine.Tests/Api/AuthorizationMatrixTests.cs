@@ -130,7 +130,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         using var request = new HttpRequestMessage(method, route.Path(world));
         if (route.Body is not null && await route.Body(world, caller) is { } body)
         {
-            request.Content = JsonContent.Create(body);
+            // A picture upload sends the image itself; everything else sends JSON.
+            request.Content = body as HttpContent ?? JsonContent.Create(body);
         }
         using var response = await client.SendAsync(request);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -443,6 +444,24 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             204
         );
 
+        // Pictures (issues 17, 18): the owner's world, character and persona each have one; PUT sends a PNG.
+        var png = body((_, _) => TestPictures.Content(TestPictures.Make(8, 8), "image/png"));
+        foreach (
+            var (template, path) in new (string, Func<World, string>)[]
+            {
+                ("/api/v1/worlds/{worldId}/characters/{id}/avatar", w =>
+                    $"/api/v1/worlds/{w.WorldId}/characters/{w.CharacterId}/avatar"
+                ),
+                ("/api/v1/personas/{id}/avatar", w => $"/api/v1/personas/{w.PersonaId}/avatar"),
+                ("/api/v1/worlds/{id}/cover", w => $"/api/v1/worlds/{w.WorldId}/cover"),
+            }
+        )
+        {
+            yield return new($"GET {template}", Access.Owned, path, null, 200);
+            yield return new($"PUT {template}", Access.Owned, path, png, 200);
+            yield return new($"DELETE {template}", Access.Owned, path, null, 204);
+        }
+
         // Import and export: a card or a World Info file as the raw JSON body; exports as JSON.
         yield return new(
             "POST /api/v1/worlds/{worldId}/characters/import",
@@ -709,6 +728,19 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })
             ).Id();
             var persona = (await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" })).Id();
+            foreach (
+                var picture in new[]
+                {
+                    $"/api/v1/worlds/{world}/characters/{character}/avatar",
+                    $"/api/v1/personas/{persona}/avatar",
+                    $"/api/v1/worlds/{world}/cover",
+                }
+            )
+            {
+                (
+                    await client.PutAsync(picture, TestPictures.Content(TestPictures.Make(8, 8), "image/png"))
+                ).EnsureSuccessStatusCode();
+            }
             var preset = (await client.PostJsonAsync("/api/v1/presets", new { name = "Matrix preset" })).Id();
             var entries = new[]
             {

@@ -24,6 +24,7 @@ public abstract class ListSummariesTests(ServerFixture server)
         "version",
         "createdAt",
         "updatedAt",
+        "avatarUrl",
     ];
 
     [Fact]
@@ -49,6 +50,16 @@ public abstract class ListSummariesTests(ServerFixture server)
             Assert.Equal(SummaryFields, item.EnumerateObject().Select(p => p.Name));
             Assert.True(item.Str("description").Length <= 201, item.Str("description"));
         }
+        // A PNG card's picture is its avatar; the JSON card has none.
+        var megumin = items.Single(i =>
+            i.Str("name") == "Megumin" && i.GetProperty("avatarUrl").ValueKind == JsonValueKind.Null
+        );
+        Assert.NotNull(megumin.GetProperty("id").GetString());
+        Assert.StartsWith(
+            "/api/v1/worlds/",
+            items.First(i => i.GetProperty("avatarUrl").ValueKind == JsonValueKind.String).Str("avatarUrl"),
+            StringComparison.Ordinal
+        );
 
         var full = await client.GetAsync($"/api/v1/worlds/{world}/characters?limit=50&fields=*");
         var fullBytes = (await full.Content.ReadAsByteArrayAsync()).Length;

@@ -6,8 +6,8 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
 
-/// <summary>The trash sweep takes lorebooks, characters' own books and card files with what they belong to. A server
-/// per test: the sweep is global.</summary>
+/// <summary>The trash sweep takes lorebooks, characters' own books, card files and pictures with what they belong
+/// to. A server per test: the sweep is global.</summary>
 public abstract class LorePurgeTests
 {
     protected abstract ServerFixture NewServer();
@@ -24,6 +24,12 @@ public abstract class LorePurgeTests
             var doomedBook = (
                 await client.PostJsonAsync($"/api/v1/worlds/{doomed}/lorebooks", new { name = "Doomed lore" })
             ).Id();
+            (
+                await client.PutAsync(
+                    $"/api/v1/worlds/{doomed}/cover",
+                    TestPictures.Content(TestPictures.Make(20, 10), "image/png")
+                )
+            ).EnsureSuccessStatusCode();
             var kept = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Kept" })).Id();
             var keptBook = (
                 await client.PostJsonAsync($"/api/v1/worlds/{kept}/lorebooks", new { name = "Kept lore" })
@@ -49,6 +55,10 @@ public abstract class LorePurgeTests
                 0L,
                 await CountAsync(fixture, "SELECT COUNT(*) FROM character_files WHERE character_id = " + "@id", dropped)
             );
+            // Pictures go with what they belong to (ADR 38): the world's cover and the character's avatar.
+            Assert.Equal(0L, await CountAsync(fixture, "SELECT COUNT(*) FROM images WHERE subject_id = @id", doomed));
+            Assert.Equal(0L, await CountAsync(fixture, "SELECT COUNT(*) FROM images WHERE subject_id = @id", dropped));
+            Assert.Equal(1L, await CountAsync(fixture, "SELECT COUNT(*) FROM images WHERE subject_id = @id", stays));
             Assert.Equal(1L, await CountAsync(fixture, "SELECT COUNT(*) FROM lorebooks WHERE id = @id", keptBook));
             Assert.Equal(
                 1L,

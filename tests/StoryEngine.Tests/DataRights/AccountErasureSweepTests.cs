@@ -37,6 +37,7 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "lorebooks",
         "character_lorebooks",
         "character_files",
+        "images", // avatars and covers (ADR 38): the imported card's picture, and the uploads in OwnedData
         "adventures",
         "story_events",
         "story_turns",

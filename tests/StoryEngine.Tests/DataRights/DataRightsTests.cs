@@ -52,6 +52,11 @@ public abstract class DataRightsTests(ServerFixture server)
         Assert.Contains(export.GetProperty("characterFiles").EnumerateArray(), f =>
             f.Str("mediaType") == "image/png" && f.GetProperty("data").GetBytesFromBase64().Length > 100
         );
+        // Avatars and covers, as stored: the imported card's avatar, the persona's and the world's cover.
+        var images = export.GetProperty("images").EnumerateArray().ToArray();
+        Assert.Equal(["character", "persona", "world"], images.Select(i => i.Str("kind")).Order().ToArray());
+        Assert.All(images, i => Assert.Equal("image/webp", i.Str("mediaType")));
+        Assert.Contains(images, i => i.Str("kind") == "world" && i.Str("subjectId") == data.WorldId);
         var adventure = Assert.Single(export.GetProperty("adventures").EnumerateArray(), a =>
             a.Str("id") == data.AdventureId
         );
@@ -145,7 +150,14 @@ public sealed record OwnedData(string WorldId, string AdventureId)
         var character = (
             await client.PostJsonAsync($"/api/v1/worlds/{world}/characters", new { name = "Warden" })
         ).Id();
-        await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" });
+        var persona = (await client.PostJsonAsync("/api/v1/personas", new { name = "Visitor" })).Id();
+        // Pictures of every kind (ADR 38); the imported card below brings a character's avatar.
+        foreach (var picture in new[] { $"/api/v1/personas/{persona}/avatar", $"/api/v1/worlds/{world}/cover" })
+        {
+            (
+                await client.PutAsync(picture, TestPictures.Content(TestPictures.Make(16, 16), "image/png"))
+            ).EnsureSuccessStatusCode();
+        }
         var entries = new[]
         {
             new

@@ -85,6 +85,15 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         }
         await AuditAsync(page, $"/worlds/{worldId}", failures);
         await AuditAsync(page, $"/worlds/{worldId}/characters/{characterId}", failures, "character-editor");
+        // Pictures (ADR 38): the character has an avatar, the world none (its initials show).
+        (
+            await api.PutAsync(
+                $"/api/v1/worlds/{worldId}/characters/{characterId}/avatar",
+                TestPictures.Content(TestPictures.Make(300, 300), "image/png")
+            )
+        ).EnsureSuccessStatusCode();
+        await AuditAsync(page, $"/picture/character/{characterId}?world={worldId}", failures);
+        await AuditAsync(page, $"/picture/world/{worldId}", failures);
         await AuditAsync(page, $"/worlds/{worldId}/lorebooks/{lorebookId}", failures, "lorebook-editor");
         await AuditAsync(page, $"/worlds/{worldId}/lorebooks/import", failures);
         await AuditAsync(page, $"/worlds/{worldId}/import", failures);

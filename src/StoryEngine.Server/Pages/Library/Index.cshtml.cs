@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Characters;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Worlds;
@@ -12,7 +13,9 @@ namespace StoryEngine.Server.Pages.Library;
 public sealed class LibraryModel(
     ResourceService<World> worlds,
     ResourceService<Persona> personas,
-    ResourceService<Character> characters
+    ResourceService<Character> characters,
+    Portraits portraits,
+    ImageOptions imageOptions
 ) : StoryPageModel
 {
     public static readonly string[] Kinds = ["worlds", "characters", "personas"];
@@ -33,7 +36,17 @@ public sealed class LibraryModel(
     public string? World { get; set; }
 
     /// <summary>One row of whichever list is shown.</summary>
-    public sealed record Item(string Id, string Name, string Summary, IReadOnlyList<string> Tags, string? Link);
+    public sealed record Item(
+        string Id,
+        string Name,
+        string Summary,
+        IReadOnlyList<string> Tags,
+        string? Link,
+        Portrait? Picture = null
+    );
+
+    /// <summary>The upload/remove forms of a persona's avatar (the personas tab).</summary>
+    public PictureForms AvatarForms(Item persona) => new("persona", persona.Id, null, persona.Picture!, imageOptions);
 
     public IReadOnlyList<Item> Items { get; private set; } = [];
 
@@ -221,6 +234,26 @@ public sealed class LibraryModel(
                     .ToArray();
                 break;
         }
+        await AddPicturesAsync(cancellationToken);
+    }
+
+    /// <summary>Avatars of characters and personas, covers of worlds (issue 18), one query for the page.</summary>
+    private async Task AddPicturesAsync(CancellationToken cancellationToken)
+    {
+        var (kind, parent) = Kind switch
+        {
+            "personas" => (PictureKind.PersonaAvatar, (string?)null),
+            "characters" => (PictureKind.CharacterAvatar, World),
+            _ => (PictureKind.WorldCover, null),
+        };
+        var found = await portraits.ForAsync(
+            kind,
+            UserId,
+            parent,
+            Items.Select(i => (i.Id, i.Name)).ToArray(),
+            cancellationToken
+        );
+        Items = Items.Select(i => i with { Picture = found[i.Id] }).ToArray();
     }
 
     private async Task LoadWorldsAsync(CancellationToken cancellationToken) =>

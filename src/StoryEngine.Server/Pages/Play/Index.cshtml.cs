@@ -1,7 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Characters;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Jobs;
 using StoryEngine.Core.Narration;
+using StoryEngine.Core.Personas;
+using StoryEngine.Core.Resources;
 using StoryEngine.Core.State;
 using StoryEngine.Core.Stories;
 using StoryEngine.Server.Http;
@@ -19,7 +24,10 @@ public sealed class PlayModel(
     TurnService turns,
     IStoryLog log,
     WorldStates states,
-    IJobStore jobs
+    IJobStore jobs,
+    ResourceService<Character> characters,
+    ResourceService<Persona> personas,
+    Portraits portraits
 ) : StoryPageModel
 {
     public const int PageSize = 20;
@@ -49,6 +57,12 @@ public sealed class PlayModel(
     public bool OpeningOpen => Before is null && Turns.Count > 0 && Turns[^1].Kind == "opening";
 
     public WorldStatePanel Panel { get; private set; } = null!;
+
+    /// <summary>Who the narrator speaks as (the adventure's characters), with their avatars.</summary>
+    public IReadOnlyList<Portrait> Cast { get; private set; } = [];
+
+    /// <summary>Whom the player plays, when the adventure has a persona.</summary>
+    public Portrait? Persona { get; private set; }
 
     /// <summary>The kind and text the person had typed, kept when a post fails.</summary>
     public string Kind { get; private set; } = "do";
@@ -199,5 +213,51 @@ public sealed class PlayModel(
         }
         Streaming = await turns.FindRunAsync(UserId, Id, cancellationToken) is { IsFinished: false };
         Panel = await WorldStatePanel.LoadAsync(states, jobs, UserId, Id, cancellationToken);
+        await LoadCastAsync(cancellationToken);
+    }
+
+    /// <summary>The adventure's characters and persona as they are now; one moved to the trash is left out.</summary>
+    private async Task LoadCastAsync(CancellationToken cancellationToken)
+    {
+        var world = new ResourceScope(UserId, Adventure.WorldId);
+        var cast = new List<(string Id, string Name)>();
+        foreach (var id in Adventure.CharacterIds)
+        {
+            try
+            {
+                cast.Add((id, (await characters.GetAsync(world, id, cancellationToken)).Body.Name));
+            }
+            catch (NotFoundException)
+            {
+                // In the trash or gone: the story goes on without their picture.
+            }
+        }
+        var avatars = await portraits.ForAsync(
+            PictureKind.CharacterAvatar,
+            UserId,
+            Adventure.WorldId,
+            cast,
+            cancellationToken
+        );
+        Cast = cast.Select(c => avatars[c.Id]).ToArray();
+        if (Adventure.PersonaId is { } personaId)
+        {
+            try
+            {
+                var persona = await personas.GetAsync(new(UserId, null), personaId, cancellationToken);
+                Persona = await portraits.OneAsync(
+                    PictureKind.PersonaAvatar,
+                    UserId,
+                    null,
+                    personaId,
+                    persona.Body.Name,
+                    cancellationToken
+                );
+            }
+            catch (NotFoundException)
+            {
+                Persona = null;
+            }
+        }
     }
 }

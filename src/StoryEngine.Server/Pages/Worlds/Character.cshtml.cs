@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Characters;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Lore;
 using StoryEngine.Core.Resources;
 using StoryEngine.Formats.Cards;
@@ -12,7 +13,9 @@ namespace StoryEngine.Server.Pages.Worlds;
 public sealed class CharacterModel(
     ResourceService<Character> characters,
     CharacterLorebooks books,
-    CharacterCardTransfer transfer
+    CharacterCardTransfer transfer,
+    Portraits portraits,
+    ImageOptions imageOptions
 ) : StoryPageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -24,6 +27,9 @@ public sealed class CharacterModel(
     public StoredResource<Character> Character { get; private set; } = null!;
 
     public StoredResource<Lorebook>? Book { get; private set; }
+
+    /// <summary>The avatar, and the forms that change it.</summary>
+    public PictureForms Avatar { get; private set; } = null!;
 
     private ResourceScope Scope => new(UserId, WorldId);
 
@@ -80,5 +86,14 @@ public sealed class CharacterModel(
     {
         Character = await characters.GetAsync(Scope, Id, cancellationToken);
         Book = await books.FindLiveAsync(Scope, Id, cancellationToken);
+        var portrait = await portraits.OneAsync(
+            PictureKind.CharacterAvatar,
+            UserId,
+            WorldId,
+            Id,
+            Character.Body.Name,
+            cancellationToken
+        );
+        Avatar = new PictureForms("character", Id, WorldId, portrait, imageOptions);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using StoryEngine.Core.Characters;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Locations;
 using StoryEngine.Core.Lore;
 using StoryEngine.Core.Resources;
@@ -14,7 +15,9 @@ public sealed class EditModel(
     ResourceService<World> worlds,
     ResourceService<Location> locations,
     ResourceService<Character> characters,
-    ResourceService<Lorebook> lorebooks
+    ResourceService<Lorebook> lorebooks,
+    Portraits portraits,
+    ImageOptions imageOptions
 ) : StoryPageModel
 {
     [BindProperty(SupportsGet = true)]
@@ -27,6 +30,12 @@ public sealed class EditModel(
     public IReadOnlyList<StoredResource<Character>> Characters { get; private set; } = [];
 
     public IReadOnlyList<StoredResource<Lorebook>> Lorebooks { get; private set; } = [];
+
+    /// <summary>The world's cover, and the forms that change it.</summary>
+    public PictureForms Cover { get; private set; } = null!;
+
+    /// <summary>The characters' avatars, by character id.</summary>
+    public IReadOnlyDictionary<string, Portrait> Avatars { get; private set; } = new Dictionary<string, Portrait>();
 
     /// <summary>Deleted children that can still be restored: kind ("location", "character", "lorebook"), id and
     /// name.</summary>
@@ -230,6 +239,22 @@ public sealed class EditModel(
         Locations = await AllAsync(locations, deleted: false, cancellationToken);
         Characters = await AllAsync(characters, deleted: false, cancellationToken);
         Lorebooks = await AllAsync(lorebooks, deleted: false, cancellationToken);
+        var cover = await portraits.OneAsync(
+            PictureKind.WorldCover,
+            UserId,
+            null,
+            Id,
+            World.Body.Name,
+            cancellationToken
+        );
+        Cover = new PictureForms("world", Id, null, cover, imageOptions);
+        Avatars = await portraits.ForAsync(
+            PictureKind.CharacterAvatar,
+            UserId,
+            Id,
+            Characters.Select(c => (c.Id, c.Body.Name)).ToArray(),
+            cancellationToken
+        );
         Trash =
         [
             .. (await AllAsync(locations, deleted: true, cancellationToken)).Select(l =>
