@@ -182,7 +182,11 @@ public sealed class CrashTrialsTests(ITestOutputHelper output) : IDisposable
             }
             var found = new List<string>();
             foreach (
-                var b in (await (await client.GetAsync($"/api/v1/worlds/{world}/lorebooks?limit=100")).JsonAsync())
+                var b in (
+                    await (
+                        await client.GetAsync($"/api/v1/worlds/{world}/lorebooks?limit=100&fields=entries")
+                    ).JsonAsync()
+                )
                     .GetProperty("items")
                     .EnumerateArray()
             )
