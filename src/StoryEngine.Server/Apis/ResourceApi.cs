@@ -141,7 +141,14 @@ public static class ResourceApi<TBody, TRequest, TResponse>
                 ETags.ForList(summaries.Items.Select(i => (i.Id, i.Version)), summaries.NextCursor),
                 TypedResults.Ok(
                     new PageResponse<ResourceSummaryResponse>(
-                        await SummariesAsync(context, summaries.Items, cancellationToken),
+                        Summaries(
+                            summaries.Items,
+                            await PictureUrlsAsync(
+                                context,
+                                [.. summaries.Items.Select(i => (i.Id, i.ParentId))],
+                                cancellationToken
+                            )
+                        ),
                         summaries.NextCursor
                     )
                 )
@@ -151,12 +158,15 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             ? await service.ListTrashAsync(Scope(context), query, cancellationToken)
             : await service.ListAsync(Scope(context), query, cancellationToken);
         Paging.AddNextLink(context, page.NextCursor);
-        var items = page
-            .Items.Zip(
-                await SummariesAsync(context, [.. page.Items.Select(ResourceSummary.Of)], cancellationToken),
-                await ResponsesAsync(context, page.Items, cancellationToken)
-            )
-            .Select(pair => projection.Project(pair.Second, pair.Third!, options))
+        // One picture lookup serves both the summaries and the full representations the fields come from.
+        var pictures = await PictureUrlsAsync(
+            context,
+            [.. page.Items.Select(i => (i.Id, i.ParentId))],
+            cancellationToken
+        );
+        var items = Summaries([.. page.Items.Select(ResourceSummary.Of)], pictures)
+            .Zip(Responses(page.Items, pictures))
+            .Select(pair => projection.Project(pair.First, pair.Second!, options))
             .ToArray();
         return ETagged.IfNoneMatch(
             ETags.ForList(page.Items.Select(i => (i.Id, i.Version)), page.NextCursor),
@@ -270,72 +280,79 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             TypedResults.Ok((await ResponsesAsync(context, [resource], cancellationToken))[0])
         );
 
-    /// <summary>The summaries of a page, with the picture's URL (or null) for kinds that have pictures, under the
-    /// name their full representation uses.</summary>
-    private static async Task<ResourceSummaryResponse[]> SummariesAsync(
+    /// <summary>
+    /// The picture URL of each item, in order (null where it has none), or null for kinds without pictures: one query
+    /// for a whole page. A picture change gives its owner a new version, so the ETags cover the URLs.
+    /// </summary>
+    private static async Task<string?[]?> PictureUrlsAsync(
         HttpContext context,
-        IReadOnlyList<ResourceSummary> items,
+        IReadOnlyList<(string Id, string? ParentId)> items,
         CancellationToken cancellationToken
     )
     {
-        var summaries = items.Select(ResourceSummaryResponse.From).ToArray();
-        if (PictureUrls.KindOf(TBody.Kind) is not { } kind || items.Count == 0)
+        if (PictureUrls.KindOf(TBody.Kind) is not { } kind)
         {
-            return summaries;
+            return null;
+        }
+        if (items.Count == 0)
+        {
+            return [];
         }
         var owner = context.User.UserId();
         var hashes = await context
             .RequestServices.GetRequiredService<PictureService>()
             .HashesAsync(owner, kind, items.Select(i => i.Id).ToArray(), cancellationToken);
-        var field = kind == PictureKind.WorldCover ? "coverUrl" : "avatarUrl";
+        return
+        [
+            .. items.Select(i =>
+                hashes.TryGetValue(i.Id, out var hash)
+                    ? PictureUrls.Api(PictureUrls.Target(kind, owner, i.ParentId, i.Id), hash)
+                    : null
+            ),
+        ];
+    }
+
+    /// <summary>The summaries of a page, with the picture's URL (or null) for kinds that have pictures, under the
+    /// name their full representation uses.</summary>
+    private static ResourceSummaryResponse[] Summaries(IReadOnlyList<ResourceSummary> items, string?[]? pictures)
+    {
+        var summaries = items.Select(ResourceSummaryResponse.From).ToArray();
+        if (pictures is null)
+        {
+            return summaries;
+        }
+        var field = PictureUrls.KindOf(TBody.Kind) == PictureKind.WorldCover ? "coverUrl" : "avatarUrl";
         for (var i = 0; i < summaries.Length; i++)
         {
-            var item = items[i];
-            summaries[i] = summaries[i] with
-            {
-                Picture = new()
-                {
-                    [field] = hashes.TryGetValue(item.Id, out var hash)
-                        ? PictureUrls.Api(PictureUrls.Target(kind, owner, item.ParentId, item.Id), hash)
-                        : null,
-                },
-            };
+            summaries[i] = summaries[i] with { Picture = new() { [field] = pictures[i] } };
         }
         return summaries;
     }
 
-    /// <summary>
-    /// The responses for <paramref name="items"/>, with their picture's URL for kinds that have pictures (one query
-    /// for a whole page). A picture change gives its owner a new version, so the ETags above cover the URLs.
-    /// </summary>
-    private static async Task<TResponse[]> ResponsesAsync(
-        HttpContext context,
-        IReadOnlyList<StoredResource<TBody>> items,
-        CancellationToken cancellationToken
-    )
+    /// <summary>The responses for <paramref name="items"/>, with their picture's URL for kinds that have
+    /// pictures.</summary>
+    private static TResponse[] Responses(IReadOnlyList<StoredResource<TBody>> items, string?[]? pictures)
     {
         var responses = items.Select(TResponse.From).ToArray();
-        if (PictureUrls.KindOf(TBody.Kind) is not { } kind || items.Count == 0)
-        {
-            return responses;
-        }
-        var hashes = await context
-            .RequestServices.GetRequiredService<PictureService>()
-            .HashesAsync(context.User.UserId(), kind, items.Select(i => i.Id).ToArray(), cancellationToken);
-        for (var i = 0; i < responses.Length; i++)
+        for (var i = 0; pictures is not null && i < responses.Length; i++)
         {
             if (responses[i] is IPictured<TResponse> pictured)
             {
-                var item = items[i];
-                responses[i] = pictured.WithPictureUrl(
-                    hashes.TryGetValue(item.Id, out var hash)
-                        ? PictureUrls.Api(PictureUrls.Target(kind, item.OwnerId, item.ParentId, item.Id), hash)
-                        : null
-                );
+                responses[i] = pictured.WithPictureUrl(pictures[i]);
             }
         }
         return responses;
     }
+
+    private static async Task<TResponse[]> ResponsesAsync(
+        HttpContext context,
+        IReadOnlyList<StoredResource<TBody>> items,
+        CancellationToken cancellationToken
+    ) =>
+        Responses(
+            items,
+            await PictureUrlsAsync(context, [.. items.Select(i => (i.Id, i.ParentId))], cancellationToken)
+        );
 
     // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
     private static TRequest RequireBody(TRequest? request) =>
