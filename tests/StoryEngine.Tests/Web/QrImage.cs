@@ -15,9 +15,9 @@ public static class QrImage
     // Drawn at a whole multiple of its own size with smoothing off, so every module is a crisp square of pixels (a
     // QR code scaled by a fraction blurs its edges, and some sizes then failed to decode under load).
     private const string Draw = """
-        async (img) => {
+        async (img, scale) => {
           await img.decode();
-          const scale = 3, margin = 48;
+          const margin = 48;
           const width = img.naturalWidth * scale, height = img.naturalHeight * scale;
           const canvas = document.createElement("canvas");
           canvas.width = width + 2 * margin;
@@ -36,17 +36,35 @@ public static class QrImage
         }
         """;
 
-    /// <summary>The text the QR code in <paramref name="image"/> holds, or null when none can be read.</summary>
+    /// <summary>The text the QR code in <paramref name="image"/> holds, or null when none can be read. A few whole
+    /// scales and both of ZXing's binarizers are tried, as a phone tries again from a little closer: one QR code
+    /// (its content is random per test) once failed to decode at a single scale.</summary>
     public static async Task<string?> DecodeAsync(ILocator image)
     {
-        var drawn = await image.EvaluateAsync<System.Text.Json.JsonElement>(Draw);
-        var (width, height) = (drawn.GetProperty("width").GetInt32(), drawn.GetProperty("height").GetInt32());
-        var pixels = drawn.GetProperty("gray").EnumerateArray().Select(v => (byte)v.GetInt32()).ToArray();
-        var source = new RGBLuminanceSource(pixels, width, height, RGBLuminanceSource.BitmapFormat.Gray8);
-        var result = new QRCodeReader().decode(
-            new BinaryBitmap(new HybridBinarizer(source)),
-            new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true }
-        );
-        return result?.Text;
+        foreach (var scale in new[] { 3, 4, 6 })
+        {
+            var drawn = await image.EvaluateAsync<System.Text.Json.JsonElement>(Draw, scale);
+            var (width, height) = (drawn.GetProperty("width").GetInt32(), drawn.GetProperty("height").GetInt32());
+            var pixels = drawn.GetProperty("gray").EnumerateArray().Select(v => (byte)v.GetInt32()).ToArray();
+            var source = new RGBLuminanceSource(pixels, width, height, RGBLuminanceSource.BitmapFormat.Gray8);
+            foreach (
+                Binarizer binarizer in new Binarizer[]
+                {
+                    new HybridBinarizer(source),
+                    new GlobalHistogramBinarizer(source),
+                }
+            )
+            {
+                var result = new QRCodeReader().decode(
+                    new BinaryBitmap(binarizer),
+                    new Dictionary<DecodeHintType, object> { [DecodeHintType.TRY_HARDER] = true }
+                );
+                if (result?.Text is { } text)
+                {
+                    return text;
+                }
+            }
+        }
+        return null;
     }
 }
