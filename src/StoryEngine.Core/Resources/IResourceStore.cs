@@ -10,6 +10,10 @@ public interface IResourceStore<TBody>
     /// deleted.</summary>
     Task<StoredResource<TBody>?> GetAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
 
+    /// <summary>Whether a live (not deleted) row with this id exists in the scope: the cheap check a world's
+    /// contents make of their world on every request, without reading its body.</summary>
+    Task<bool> ExistsAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
+
     /// <summary>Live rows when <paramref name="deleted"/> is false, the trash when it is true; ordered by id.</summary>
     Task<Page<StoredResource<TBody>>> ListAsync(
         ResourceScope scope,

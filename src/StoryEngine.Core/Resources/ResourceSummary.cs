@@ -16,6 +16,10 @@ public sealed record ResourceSummary(
     DateTimeOffset? DeletedAt
 )
 {
+    /// <summary>The content hash of the item's picture (avatar or cover) when its kind has pictures and it has one,
+    /// read with the summary so a list page needs no second query for its picture URLs (issue 19).</summary>
+    public string? PictureHash { get; init; }
+
     /// <summary>The longest description a summary carries, in characters (before the ellipsis).</summary>
     public const int DescriptionLength = 200;
 

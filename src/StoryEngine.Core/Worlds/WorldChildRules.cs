@@ -13,8 +13,7 @@ public sealed class WorldChildRules<TBody>(IResourceStore<World> worlds) : IReso
     {
         var worldId = scope.ParentId
             ?? throw new InvalidOperationException("A world's contents need a world id in " + "their scope.");
-        var world = await worlds.GetAsync(new ResourceScope(scope.OwnerId, null), worldId, cancellationToken);
-        if (world is not { DeletedAt: null })
+        if (!await worlds.ExistsAsync(new ResourceScope(scope.OwnerId, null), worldId, cancellationToken))
         {
             throw new NotFoundException(World.Kind, worldId);
         }

@@ -141,14 +141,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
                 ETags.ForList(summaries.Items.Select(i => (i.Id, i.Version)), summaries.NextCursor),
                 TypedResults.Ok(
                     new PageResponse<ResourceSummaryResponse>(
-                        Summaries(
-                            summaries.Items,
-                            await PictureUrlsAsync(
-                                context,
-                                [.. summaries.Items.Select(i => (i.Id, i.ParentId))],
-                                cancellationToken
-                            )
-                        ),
+                        Summaries(summaries.Items, SummaryPictureUrls(context, summaries.Items)),
                         summaries.NextCursor
                     )
                 )
@@ -306,6 +299,25 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         [
             .. items.Select(i =>
                 hashes.TryGetValue(i.Id, out var hash)
+                    ? PictureUrls.Api(PictureUrls.Target(kind, owner, i.ParentId, i.Id), hash)
+                    : null
+            ),
+        ];
+    }
+
+    /// <summary>The picture URL of each summary, in order, from the hash the store read with it (no query), or null
+    /// for kinds without pictures.</summary>
+    private static string?[]? SummaryPictureUrls(HttpContext context, IReadOnlyList<ResourceSummary> items)
+    {
+        if (PictureUrls.KindOf(TBody.Kind) is not { } kind)
+        {
+            return null;
+        }
+        var owner = context.User.UserId();
+        return
+        [
+            .. items.Select(i =>
+                i.PictureHash is { } hash
                     ? PictureUrls.Api(PictureUrls.Target(kind, owner, i.ParentId, i.Id), hash)
                     : null
             ),

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Accounts;
 using StoryEngine.Core.Characters;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Locations;
 using StoryEngine.Core.Personas;
 using StoryEngine.Core.Resources;
@@ -46,11 +47,13 @@ public static class StorageServiceCollectionExtensions
 
         services.AddSingleton<IResourceStore<World>>(sp => new DocumentStore<World>(
             sp.GetRequiredService<IStorageProvider>(),
-            "worlds"
+            "worlds",
+            picture: PictureKind.WorldCover
         ));
         services.AddSingleton<IResourceStore<Persona>>(sp => new DocumentStore<Persona>(
             sp.GetRequiredService<IStorageProvider>(),
-            "personas"
+            "personas",
+            picture: PictureKind.PersonaAvatar
         ));
         services.AddSingleton<IResourceStore<Core.Presets.Preset>>(sp => new DocumentStore<Core.Presets.Preset>(
             sp.GetRequiredService<IStorageProvider>(),
@@ -64,7 +67,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IResourceStore<Character>>(sp => new DocumentStore<Character>(
             sp.GetRequiredService<IStorageProvider>(),
             "characters",
-            "worlds"
+            "worlds",
+            picture: PictureKind.CharacterAvatar
         ));
         services.AddSingleton<IUserStore, UserStore>();
         services.AddSingleton<ISessionStore, SessionStore>();

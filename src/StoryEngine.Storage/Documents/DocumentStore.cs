@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using StoryEngine.Core.Images;
 using StoryEngine.Core.Resources;
+using StoryEngine.Storage.Images;
 
 namespace StoryEngine.Storage.Documents;
 
@@ -10,14 +12,27 @@ namespace StoryEngine.Storage.Documents;
 /// Stores one kind of world data as JSON documents in a table of the shared shape (see the 0001 migrations),
 /// with the SQL both engines accept. Every statement is filtered by owner, and by parent where there is one.
 /// </summary>
-public sealed class DocumentStore<TBody>(IStorageProvider provider, string table, string? parentTable = null)
-    : IResourceStore<TBody>
+/// <param name="picture">The kind of picture this kind's rows have (an avatar, a cover), if any: summaries then carry
+/// its hash, read in the same query.</param>
+public sealed class DocumentStore<TBody>(
+    IStorageProvider provider,
+    string table,
+    string? parentTable = null,
+    PictureKind? picture = null
+) : IResourceStore<TBody>
     where TBody : class, IResourceBody<TBody>
 {
     // A row written before the summary column existed (migration 0015) has none: its body is read instead, once.
-    private const string SummaryColumns =
+    // The picture's hash comes from the images table's primary key (kind, subject_id) in the same statement.
+    private readonly string SummaryColumns =
         "id AS Id, parent_id AS ParentId, name AS Name, summary AS Summary, CASE WHEN summary IS NULL THEN body END "
-        + "AS Body, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt";
+        + "AS Body, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt, "
+        + (
+            picture is { } kind
+                ? $"(SELECT i.hash FROM images i WHERE i.kind = '{ImageStore.Name(kind)}' AND i.subject_id = {table}.id "
+                    + $"AND i.owner_id = {table}.owner_id) AS PictureHash"
+                : "NULL AS PictureHash"
+        );
 
     private const string Columns =
         "id AS Id, owner_id AS OwnerId, parent_id AS ParentId, body AS Body, version AS "
@@ -49,6 +64,28 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
             )
         );
         return row?.ToResource();
+    }
+
+    public async Task<bool> ExistsAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var sql = parentTable is null
+            ? $"SELECT 1 FROM {table} WHERE id = @Id AND {ScopeFilter(scope)} AND deleted_at IS NULL"
+            : $"SELECT 1 FROM {table} WHERE id = @Id AND {ScopeFilter(scope)} AND deleted_at IS NULL AND EXISTS "
+                + $"(SELECT 1 FROM {parentTable} p WHERE p.id = {table}.parent_id AND p.deleted_at IS NULL)";
+        return await connection.ExecuteScalarAsync<int?>(
+            new CommandDefinition(
+                sql,
+                new
+                {
+                    Id = id,
+                    scope.OwnerId,
+                    scope.ParentId,
+                },
+                cancellationToken: cancellationToken
+            )
+        )
+            is not null;
     }
 
     public async Task<Page<StoredResource<TBody>>> ListAsync(
@@ -283,6 +320,7 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
         public long? DeletedAt { get; init; }
+        public string? PictureHash { get; init; }
 
         public ResourceSummary ToSummary()
         {
@@ -299,7 +337,10 @@ public sealed class DocumentStore<TBody>(IStorageProvider provider, string table
                 DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
                 DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
                 DeletedAt is { } d ? DateTimeOffset.FromUnixTimeMilliseconds(d) : null
-            );
+            )
+            {
+                PictureHash = PictureHash,
+            };
         }
 
         private static SummaryJson FromBody(TBody body) => new(body.Tags, ResourceSummary.Shorten(body.Description));

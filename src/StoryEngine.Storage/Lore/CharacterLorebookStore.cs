@@ -16,6 +16,9 @@ public sealed class CharacterLorebookStore(IStorageProvider provider) : ICharact
         CancellationToken cancellationToken
     ) => _documents.GetAsync(scope, id, cancellationToken);
 
+    public Task<bool> ExistsAsync(ResourceScope scope, string id, CancellationToken cancellationToken) =>
+        _documents.ExistsAsync(scope, id, cancellationToken);
+
     public Task<Page<StoredResource<Lorebook>>> ListAsync(
         ResourceScope scope,
         ListQuery query,
