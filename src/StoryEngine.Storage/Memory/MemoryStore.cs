@@ -12,6 +12,8 @@ namespace StoryEngine.Storage.Memory;
 /// </summary>
 public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStore
 {
+    private readonly SummaryCache _summaries = new();
+
     public async Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(
         string adventureId,
         CancellationToken cancellationToken
@@ -160,6 +162,21 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
     )
     {
         await using var connection = await provider.OpenAsync(cancellationToken);
+        var stamp = await connection.QuerySingleAsync<SummaryCache.Stamp>(
+            new CommandDefinition(
+                "SELECT COUNT(*) AS Count, CAST(COALESCE(SUM(created_at), 0) AS BIGINT) AS CreatedSum, "
+                    + "CAST(COALESCE(SUM(to_turn), 0) AS BIGINT) AS ToTurnSum, (SELECT g.summaries_checked_through "
+                    + "FROM memory_generations g WHERE g.adventure_id = @AdventureId) AS Through, (SELECT "
+                    + "g.summaries_version FROM memory_generations g WHERE g.adventure_id = @AdventureId) AS Version "
+                    + "FROM story_summaries WHERE adventure_id = @AdventureId",
+                new { AdventureId = adventureId },
+                cancellationToken: cancellationToken
+            )
+        );
+        if (_summaries.Get(adventureId, stamp) is { } cached)
+        {
+            return cached;
+        }
         var rows = await connection.QueryAsync<(
             long Layer,
             long FromTurn,
@@ -175,7 +192,7 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 cancellationToken: cancellationToken
             )
         );
-        return rows.Select(r => new StorySummary(
+        var summaries = rows.Select(r => new StorySummary(
                 adventureId,
                 (int)r.Layer,
                 (int)r.FromTurn,
@@ -185,6 +202,8 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
                 DateTimeOffset.FromUnixTimeMilliseconds(r.CreatedAt)
             ))
             .ToArray();
+        _summaries.Put(adventureId, stamp, summaries);
+        return summaries;
     }
 
     private static async Task WriteSummariesAsync(

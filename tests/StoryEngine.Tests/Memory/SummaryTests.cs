@@ -105,6 +105,38 @@ public abstract class SummaryTests(MemoryServer memory)
     }
 
     [Fact]
+    public async Task summaries_read_again_after_a_write_replace_or_delete_show_the_new_rows_not_the_cached_ones()
+    {
+        // Each turn's summaries come from a cache checked against a stamp of the rows (issue 19): every kind of write
+        // must show at the next read.
+        using var client = await memory.Server.CreateUserClientAsync();
+        var setup = await AdventureTestData.CreateAsync(client);
+        var store = memory.Server.Services.GetRequiredService<IMemoryStore>();
+        var id = setup.AdventureId;
+        var now = DateTimeOffset.UtcNow;
+        async Task<string[]> ReadAsync() =>
+            [.. (await store.ListSummariesAsync(id, CancellationToken.None)).Select(s => $"{s.FromTurn}:{s.Text}")];
+        async Task ReplaceAsync(StorySummary[] stale, StorySummary[] added)
+        {
+            var cursor = await store.GetSummaryCursorAsync(id, CancellationToken.None);
+            var next = new SummaryCursor((cursor?.Sequence ?? 0) + 1, (cursor?.Version ?? 0) + 1);
+            Assert.True(await store.ReplaceSummariesAsync(id, stale, added, cursor, next, CancellationToken.None));
+        }
+        StorySummary Piece(int from, string text) => new(id, 0, from, from + 1, text, "hash-" + text, now);
+
+        Assert.Empty(await ReadAsync());
+        Assert.Empty(await ReadAsync()); // cached as empty
+        await ReplaceAsync([], [Piece(1, "The storm came.")]);
+        Assert.Equal(["1:The storm came."], await ReadAsync());
+        Assert.Equal(["1:The storm came."], await ReadAsync()); // from the cache
+        // Replaced by a summary of the same range written in the same millisecond: same count, turns and times.
+        await ReplaceAsync([Piece(1, "The storm came.")], [Piece(1, "The storm passed.")]);
+        Assert.Equal(["1:The storm passed."], await ReadAsync());
+        await ReplaceAsync([Piece(1, "The storm passed.")], []);
+        Assert.Empty(await ReadAsync());
+    }
+
+    [Fact]
     public async Task backend_failure_during_a_summary_job_fails_the_job_writes_nothing_and_the_retry_completes_it()
     {
         using var client = await memory.Server.CreateUserClientAsync();
