@@ -91,6 +91,7 @@ public static class StoryEngineHost
         builder.Services.AddPictures();
         builder.Services.AddStoryUsage();
         builder.Services.AddMemory();
+        builder.Services.AddKnowledge();
         builder.Services.AddStoryWebApp();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.Services.AddTrashPurge(builder.Configuration);
@@ -157,6 +158,7 @@ public static class StoryEngineHost
             .MapCharacterCardsApi()
             .MapPicturesApi()
             .MapLorebooksApi()
+            .MapDocumentsApi()
             .MapPersonasApi()
             .MapPresetsApi()
             .MapAdventuresApi()
