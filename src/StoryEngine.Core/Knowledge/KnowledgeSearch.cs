@@ -41,29 +41,37 @@ public sealed partial class KnowledgeSearch(
 
     /// <param name="ownerId">The world's owner: whose passages are searched, and whose usage ledger a remote
     /// backend's query embedding goes in.</param>
+    /// <param name="context">More text whose meaning counts (a turn's recent story): a ranking of its own by
+    /// similarity, fused with the others. Its words are not searched.</param>
     public async Task<KnowledgeResult> SearchAsync(
         string ownerId,
         string worldId,
         string query,
         int limit,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        string? context = null
     )
     {
         var terms = MemoryText.Terms(query);
         var candidates = Math.Max(options.Candidates, limit);
+        // A world whose documents never had a passage costs one small read, not an embedding (most worlds, every turn).
+        var generation = await store.GetGenerationAsync(worldId, cancellationToken);
+        if (generation == 0)
+        {
+            return new KnowledgeResult(query, [], "the world has no documents");
+        }
+        string[] meanings = string.IsNullOrWhiteSpace(context) ? [query] : [query, context];
         var embedding =
             embeddings.Enabled && query.Trim().Length > 0
-                ? embeddings.EmbedAsync([query], ownerId, null, cancellationToken)
+                ? embeddings.EmbedAsync(meanings, ownerId, null, cancellationToken)
                 : null;
         IReadOnlyList<KnowledgeTextHit> textHits;
-        long generation;
         try
         {
             textHits =
                 terms.Count == 0
                     ? []
                     : await store.SearchTextAsync(ownerId, worldId, terms, candidates, cancellationToken);
-            generation = embedding is null ? 0 : await store.GetGenerationAsync(worldId, cancellationToken);
         }
         catch when (embedding is not null)
         {
@@ -76,22 +84,27 @@ public sealed partial class KnowledgeSearch(
             throw;
         }
         var note = embeddings.PendingNote;
-        IReadOnlyList<(long ChunkId, float Similarity)> vectorHits = [];
+        var vectorRankings = new List<IReadOnlyList<(long ChunkId, float Similarity)>>();
         if (embedding is not null)
         {
             try
             {
-                var queryVector = (await embedding)[0];
+                var queryVectors = await embedding;
                 var key = (worldId, embeddings.Model);
                 if (!_vectors.TryGet(key, out var vectors) || vectors.Generation != generation)
                 {
                     vectors = await store.LoadVectorsAsync(worldId, embeddings.Model, cancellationToken);
                     _vectors.Set(key, vectors);
                 }
-                vectorHits = VectorMath
-                    .Nearest(vectors.Matrix, vectors.Dimensions, queryVector, candidates)
-                    .Select(h => (vectors.ChunkIds[h.Row], h.Similarity))
-                    .ToArray();
+                foreach (var queryVector in queryVectors)
+                {
+                    vectorRankings.Add(
+                        VectorMath
+                            .Nearest(vectors.Matrix, vectors.Dimensions, queryVector, candidates)
+                            .Select(h => (vectors.ChunkIds[h.Row], h.Similarity))
+                            .ToArray()
+                    );
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
             {
@@ -112,16 +125,21 @@ public sealed partial class KnowledgeSearch(
                 textHits[i].Score
             );
         }
-        for (var i = 0; i < vectorHits.Count; i++)
+        // The query's ranking names the rank and similarity shown; the context's only adds to the score (and to the
+        // similarity when it is closer).
+        foreach (var ranking in vectorRankings)
         {
-            var (id, similarity) = vectorHits[i];
-            var current = fused.GetValueOrDefault(id) ?? new KnowledgeHit(null!, 0, null, null, null, null);
-            fused[id] = current with
+            for (var i = 0; i < ranking.Count; i++)
             {
-                Score = current.Score + 1.0 / (memory.FusionK + i + 1),
-                VectorRank = i + 1,
-                Similarity = similarity,
-            };
+                var (id, similarity) = ranking[i];
+                var current = fused.GetValueOrDefault(id) ?? new KnowledgeHit(null!, 0, null, null, null, null);
+                fused[id] = current with
+                {
+                    Score = current.Score + 1.0 / (memory.FusionK + i + 1),
+                    VectorRank = current.VectorRank ?? (ranking == vectorRankings[0] ? i + 1 : null),
+                    Similarity = Math.Max(current.Similarity ?? float.MinValue, similarity),
+                };
+            }
         }
         // Twice the limit is read, for passages of trashed documents that the read drops.
         var top = fused.OrderByDescending(f => f.Value.Score).ThenBy(f => f.Key).Take(limit * 2).ToArray();

@@ -66,6 +66,42 @@ public abstract class KnowledgeApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task a_turn_about_a_document_sends_its_passage_to_the_backend_cited_in_the_inspector()
+    {
+        using var client = await server.CreateUserClientAsync();
+        // The marker is in the opening, so the move itself is only the question.
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var setup = await AdventureTestData.CreateAsync(client, opening: $"Fog rolls over the quay ({marker}).");
+        var document = await UploadAsync(client, setup.WorldId, KnowledgeFiles.Bible, "text/markdown", "bible.md");
+        await ReadyAsync(client, setup.WorldId, document.Id());
+
+        var turn = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "Who is the monarch?");
+
+        var backend = await ScriptedBackend.InstanceAsync();
+        var request = backend.RequestsContaining(marker).First(r => r["response_format"] is null);
+        var messages = request["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToArray();
+        var knowledge = Assert.Single(messages, m => m.StartsWith("[World knowledge", StringComparison.Ordinal));
+        Assert.Contains("From \"bible\", Vell › Rulers: Queen Isolde governs", knowledge, StringComparison.Ordinal);
+        Assert.DoesNotContain("Saltfish", knowledge, StringComparison.Ordinal); // not about rulers: too far
+        // It comes before the player's move, for this prompt only.
+        Assert.Contains("Who is the monarch?", messages[^1], StringComparison.Ordinal);
+
+        var context = await (
+            await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}/context")
+        ).JsonAsync();
+        var section = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "world knowledge");
+        Assert.Contains("bible › Vell › Rulers", section.Str("note"), StringComparison.Ordinal);
+        var cited = context
+            .GetProperty("knowledge")
+            .GetProperty("passages")
+            .EnumerateArray()
+            .First(p => p.GetProperty("included").GetBoolean());
+        Assert.Equal(document.Id(), cited.Str("documentId"));
+        Assert.Equal("Vell › Rulers", cited.Str("heading"));
+        Assert.Equal("included", cited.Str("reason"));
+    }
+
+    [Fact]
     public async Task trashed_documents_are_not_searched_until_restored_and_the_original_comes_back_as_sent()
     {
         using var client = await server.CreateUserClientAsync();
@@ -246,7 +282,13 @@ public abstract class KnowledgeApiTests(ServerFixture server)
         var body = new ByteArrayContent(content);
         body.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         body.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileName = fileName };
-        return await client.PostAsync($"/api/v1/worlds/{world}/documents", body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/worlds/{world}/documents")
+        {
+            Content = body,
+        };
+        // As in BadInputTests: wait for 100-continue so the client does not race the server's early 413 and close.
+        request.Headers.ExpectContinue = true;
+        return await client.SendAsync(request);
     }
 
     /// <summary>Waits until every passage of the document has a vector of the configured model (the index job and,
