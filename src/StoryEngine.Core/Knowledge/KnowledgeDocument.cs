@@ -6,7 +6,8 @@ namespace StoryEngine.Core.Knowledge;
 /// <summary>
 /// A document of a world's knowledge (a setting bible, a history, a map legend), uploaded as a file: what the author
 /// named it and tagged it with, and what was uploaded. The file itself is kept as it came (<see
-/// cref="IKnowledgeStore.GetOriginalAsync"/>); its text is cut into passages for search (docs/adr/0045-world-documents.md).
+/// cref="IKnowledgeStore.GetOriginalAsync"/>); its text is cut into passages for search
+/// (docs/adr/0045-world-documents.md).
 /// </summary>
 public sealed record KnowledgeDocument : IResourceBody<KnowledgeDocument>
 {

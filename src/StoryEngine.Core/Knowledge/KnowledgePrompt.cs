@@ -56,14 +56,17 @@ public static class KnowledgePrompt
         foreach (var hit in recall.Result.Hits)
         {
             var passage = hit.Passage;
-            var line = $"From \"{PromptText.Clean(passage.DocumentName)}\""
+            var line =
+                $"From \"{PromptText.Clean(passage.DocumentName)}\""
                 + (passage.Heading.Length > 0 ? $", {PromptText.Clean(passage.Heading)}" : "")
                 + $": {PromptText.Clean(passage.Text)}";
             var size = estimate(line);
             var plain = Plain(passage.Text);
             var reason =
                 hit.TextRank is null && (hit.Similarity ?? 0) < recall.MinSimilarity ? "not similar enough"
-                : lore.Any(l => l.Contains(plain, StringComparison.Ordinal) || plain.Contains(l, StringComparison.Ordinal))
+                : lore.Any(l =>
+                    l.Contains(plain, StringComparison.Ordinal) || plain.Contains(l, StringComparison.Ordinal)
+                )
                     ? "already in triggered lore"
                 : chosen.Count >= recall.MaxPassages ? "over the passage count"
                 : used + size > Math.Min(budget, recall.MaxTokens) ? "over the knowledge budget"

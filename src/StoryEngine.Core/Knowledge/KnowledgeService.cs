@@ -40,8 +40,7 @@ public sealed class KnowledgeService(
         {
             throw TooLarge(options.MaxDocumentBytes);
         }
-        var format =
-            DocumentFormats.Detect(upload.MediaType, upload.FileName, upload.Content)
+        var format = DocumentFormats.Detect(upload.MediaType, upload.FileName, upload.Content)
             ?? throw new UnsupportedFormatException(
                 "World documents are text, Markdown, HTML, PDF or EPUB; say which with the Content-Type (text/plain, "
                     + "text/markdown, text/html, application/pdf, application/epub+zip) or the file's extension."
@@ -80,8 +79,7 @@ public sealed class KnowledgeService(
     )
     {
         var document = await documents.GetAsync(scope, id, cancellationToken);
-        var (_, content) =
-            await store.GetOriginalAsync(scope.OwnerId, id, cancellationToken)
+        var (_, content) = await store.GetOriginalAsync(scope.OwnerId, id, cancellationToken)
             ?? throw new NotFoundException("document original", id);
         var chunks = Cut(document.Body.Format, content, out _);
         await store.ReplaceChunksAsync(scope.OwnerId, scope.ParentId!, id, chunks, cancellationToken);
@@ -97,8 +95,7 @@ public sealed class KnowledgeService(
     )
     {
         var document = await documents.GetAsync(scope, id, cancellationToken);
-        var (_, content) =
-            await store.GetOriginalAsync(scope.OwnerId, id, cancellationToken)
+        var (_, content) = await store.GetOriginalAsync(scope.OwnerId, id, cancellationToken)
             ?? throw new NotFoundException("document original", id);
         return (document, content);
     }

@@ -177,10 +177,17 @@ public sealed class NarrationInputs(
                 query,
                 options.PromptPassages * 3,
                 cancellationToken,
-                context: ReferenceEquals(query, recent) || recent.Length == 0 ? null : recent[^Math.Min(600, recent.Length)..]
+                context: ReferenceEquals(query, recent) || recent.Length == 0
+                    ? null
+                    : recent[^Math.Min(600, recent.Length)..]
             )
         );
-        return new Knowledge.KnowledgeRecall(result, options.PromptPassages, options.PromptTokens, options.MinSimilarity);
+        return new Knowledge.KnowledgeRecall(
+            result,
+            options.PromptPassages,
+            options.PromptTokens,
+            options.MinSimilarity
+        );
     }
 
     // The live turns before the current one, newest pages first, as far as the budget could reach. From the cache

@@ -102,12 +102,13 @@ public sealed class DocumentExtractor : IDocumentExtractor
         }
         catch (DecoderFallbackException)
         {
-            throw InvalidFileException.Document("The document is not text in UTF-8 (or UTF-16 with a byte-order mark).");
+            throw InvalidFileException.Document(
+                "The document is not text in UTF-8 (or UTF-16 with a byte-order mark)."
+            );
         }
     }
 
-    public static IReadOnlyList<DocumentSection> FromText(string text) =>
-        [new DocumentSection("", Paragraphs(text))];
+    public static IReadOnlyList<DocumentSection> FromText(string text) => [new DocumentSection("", Paragraphs(text))];
 
     private static string[] Paragraphs(string text) =>
         text.Replace("\r\n", "\n", StringComparison.Ordinal)
@@ -140,7 +141,10 @@ public sealed class DocumentExtractor : IDocumentExtractor
         {
             return "";
         }
-        var source = markdown.Substring(block.Span.Start, Math.Min(block.Span.Length, markdown.Length - block.Span.Start));
+        var source = markdown.Substring(
+            block.Span.Start,
+            Math.Min(block.Span.Length, markdown.Length - block.Span.Start)
+        );
         return block is CodeBlock ? source : Markdown.ToPlainText(source, pipeline).Trim();
     }
 
@@ -242,12 +246,16 @@ public sealed class DocumentExtractor : IDocumentExtractor
                 return reader.ReadToEnd();
             }
             var container = XDocument.Parse(Read("META-INF/container.xml"));
-            var opfPath = container.Descendants().FirstOrDefault(e => e.Name.LocalName == "rootfile")
-                    ?.Attribute("full-path")
-                    ?.Value
+            var opfPath = container
+                .Descendants()
+                .FirstOrDefault(e => e.Name.LocalName == "rootfile")
+                ?.Attribute("full-path")
+                ?.Value
                 ?? throw InvalidFileException.Document("The EPUB's META-INF/container.xml names no package file.");
             var opf = XDocument.Parse(Read(opfPath));
-            var folder = opfPath.Contains('/', StringComparison.Ordinal) ? opfPath[..(opfPath.LastIndexOf('/') + 1)] : "";
+            var folder = opfPath.Contains('/', StringComparison.Ordinal)
+                ? opfPath[..(opfPath.LastIndexOf('/') + 1)]
+                : "";
             var manifest = opf.Descendants()
                 .Where(e => e.Name.LocalName == "item")
                 .Select(e => (Id: e.Attribute("id")?.Value, Href: e.Attribute("href")?.Value))

@@ -158,12 +158,15 @@ public static class DocumentsApi
         );
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(cancellationToken) : null;
         string? Field(string name) =>
-            form?[name].FirstOrDefault() is { Length: > 0 } value ? value : context.Request.Query[name].FirstOrDefault();
+            form?[name].FirstOrDefault() is { Length: > 0 } value
+                ? value
+                : context.Request.Query[name].FirstOrDefault();
         var tags = (form?["tag"].Count > 0 ? form["tag"] : context.Request.Query["tag"])
             .Where(t => !string.IsNullOrWhiteSpace(t))
             .Select(t => t!)
             .ToArray();
-        var mediaType = form?.Files.GetFile(Uploads.FieldName)?.ContentType ?? form?.Files.FirstOrDefault()?.ContentType;
+        var mediaType = form?.Files.GetFile(Uploads.FieldName)?.ContentType
+            ?? form?.Files.FirstOrDefault()?.ContentType;
         var created = await knowledge.UploadAsync(
             scope,
             new DocumentUpload(

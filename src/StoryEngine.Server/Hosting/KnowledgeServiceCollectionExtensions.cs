@@ -45,7 +45,10 @@ public static class KnowledgeServiceCollectionExtensions
             )
             .Validate(o => o.MinSimilarity is >= 0 and <= 1, "Knowledge:MinSimilarity must be between 0 and 1.")
             .Validate(o => o.Candidates is >= 1 and <= 500, "Knowledge:Candidates must be between 1 and 500.")
-            .Validate(o => o.CachedWorlds is >= 1 and <= 100_000, "Knowledge:CachedWorlds must be between 1 and 100000.")
+            .Validate(
+                o => o.CachedWorlds is >= 1 and <= 100_000,
+                "Knowledge:CachedWorlds must be between 1 and 100000."
+            )
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value);
         services.AddSingleton<IResourceStore<KnowledgeDocument>>(sp => new DocumentStore<KnowledgeDocument>(

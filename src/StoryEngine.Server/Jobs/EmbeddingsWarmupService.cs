@@ -73,11 +73,13 @@ public sealed partial class EmbeddingsWarmupService(
         var queued = 0;
         if (memory.Enabled)
         {
-            foreach (var (adventureId, ownerId) in await memoryStore.ListUnembeddedAsync(
-                         embeddings.Model,
-                         SweepLimit,
-                         cancellationToken
-                     ))
+            foreach (
+                var (adventureId, ownerId) in await memoryStore.ListUnembeddedAsync(
+                    embeddings.Model,
+                    SweepLimit,
+                    cancellationToken
+                )
+            )
             {
                 await queue.EnqueueAsync(
                     new JobRequest(

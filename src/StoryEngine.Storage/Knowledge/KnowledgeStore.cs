@@ -209,7 +209,13 @@ public sealed class KnowledgeStore(IStorageProvider provider) : IKnowledgeStore
         var matrix = new float[usable.Length * dimensions];
         for (var i = 0; i < usable.Length; i++)
         {
-            Buffer.BlockCopy(usable[i].Embedding, 0, matrix, i * dimensions * sizeof(float), dimensions * sizeof(float));
+            Buffer.BlockCopy(
+                usable[i].Embedding,
+                0,
+                matrix,
+                i * dimensions * sizeof(float),
+                dimensions * sizeof(float)
+            );
         }
         return new KnowledgeVectors(generation, usable.Select(r => r.Id).ToArray(), matrix, dimensions);
     }
@@ -251,14 +257,7 @@ public sealed class KnowledgeStore(IStorageProvider provider) : IKnowledgeStore
                 cancellationToken: cancellationToken
             )
         );
-        return rows.Select(r => new KnowledgePassage(
-                r.Id,
-                r.DocumentId,
-                r.Name,
-                (int)r.Ordinal,
-                r.Heading,
-                r.Text
-            ))
+        return rows.Select(r => new KnowledgePassage(r.Id, r.DocumentId, r.Name, (int)r.Ordinal, r.Heading, r.Text))
             .ToArray();
     }
 

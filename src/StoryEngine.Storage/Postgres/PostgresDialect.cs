@@ -36,5 +36,8 @@ public sealed class PostgresDialect : ISqlDialect
             """;
 
     public string KnowledgeMatch(IReadOnlyList<string> terms) =>
-        string.Join(" | ", terms.Select(t => new string(t.Where(char.IsLetterOrDigit).ToArray())).Where(t => t.Length > 0));
+        string.Join(
+            " | ",
+            terms.Select(t => new string(t.Where(char.IsLetterOrDigit).ToArray())).Where(t => t.Length > 0)
+        );
 }

@@ -1,6 +1,6 @@
-using System.Text;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using StoryEngine.Core.PasswordReset;
 using StoryEngine.Core.TwoFactor;
@@ -529,7 +529,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             $"POST {documents}",
             Access.Owned,
             w => $"/api/v1/worlds/{w.WorldId}/documents?name=Notes",
-            (_, _) => Task.FromResult<object?>(new StringContent("The gate opens at dawn.", Encoding.UTF8, "text/plain")),
+            (_, _) =>
+                Task.FromResult<object?>(new StringContent("The gate opens at dawn.", Encoding.UTF8, "text/plain")),
             201
         );
         yield return new(

@@ -123,7 +123,10 @@ public abstract class KnowledgeApiTests(ServerFixture server)
         Assert.Equal("application/epub+zip", original.Content.Headers.ContentType!.MediaType);
         Assert.Equal(epub, await original.Content.ReadAsByteArrayAsync());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/worlds/{world}/documents/{id}")).StatusCode);
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await client.DeleteAsync($"/api/v1/worlds/{world}/documents/{id}")).StatusCode
+        );
         Assert.Equal(0, await HitsAsync());
         var trash = await (await client.GetAsync($"/api/v1/worlds/{world}/documents/trash")).JsonAsync();
         Assert.Equal(id, Assert.Single(trash.GetProperty("items").EnumerateArray()).Id());
@@ -161,9 +164,17 @@ public abstract class KnowledgeApiTests(ServerFixture server)
             Assert.Equal("Almanac (print)", pdf.Str("name"));
             Assert.Equal(["calendar"], pdf.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
         }
-        var html = await UploadBytesAsync(client, world, KnowledgeFiles.File("almanac.html"), "text/html", "almanac.html");
+        var html = await UploadBytesAsync(
+            client,
+            world,
+            KnowledgeFiles.File("almanac.html"),
+            "text/html",
+            "almanac.html"
+        );
         Assert.Equal("html", html.Str("format"));
-        var search = await (await client.GetAsync($"/api/v1/worlds/{world}/knowledge/search?q=grey%20moon")).JsonAsync();
+        var search = await (
+            await client.GetAsync($"/api/v1/worlds/{world}/knowledge/search?q=grey%20moon")
+        ).JsonAsync();
         var headings = search.GetProperty("items").EnumerateArray().Select(i => i.Str("heading")).ToArray();
         Assert.Contains("Page 1", headings);
         Assert.Contains("Almanac of Vell › Tides", headings);
@@ -214,7 +225,9 @@ public abstract class KnowledgeApiTests(ServerFixture server)
         var setup = await AdventureTestData.CreateAsync(client);
         var document = await UploadAsync(client, setup.WorldId, KnowledgeFiles.Bible, "text/markdown", "bible.md");
         await ReadyAsync(client, setup.WorldId, document.Id());
-        (await client.SendAsync(AdventureTestData.Turn(setup.AdventureId, "I look at the harbour."))).EnsureSuccessStatusCode();
+        (
+            await client.SendAsync(AdventureTestData.Turn(setup.AdventureId, "I look at the harbour."))
+        ).EnsureSuccessStatusCode();
         await BackgroundJobs.SettleAsync(client, setup.AdventureId, "memory.index");
 
         // As if the vectors were made by a model configured before: every one is of "old-model" now.
@@ -234,10 +247,15 @@ public abstract class KnowledgeApiTests(ServerFixture server)
                 new { Id = setup.AdventureId }
             );
         }
-        var stale = await (await client.GetAsync($"/api/v1/worlds/{setup.WorldId}/documents/{document.Id()}")).JsonAsync();
+        var stale = await (
+            await client.GetAsync($"/api/v1/worlds/{setup.WorldId}/documents/{document.Id()}")
+        ).JsonAsync();
         Assert.False(stale.GetProperty("index").GetProperty("ready").GetBoolean());
 
-        var sweep = server.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<EmbeddingsWarmupService>().Single();
+        var sweep = server
+            .Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<EmbeddingsWarmupService>()
+            .Single();
         await sweep.Swept;
         Assert.True(await sweep.SweepAsync(CancellationToken.None) >= 2);
 

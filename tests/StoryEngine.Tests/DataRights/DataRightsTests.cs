@@ -54,7 +54,10 @@ public abstract class DataRightsTests(ServerFixture server)
         );
         Assert.Contains(export.GetProperty("documents").EnumerateArray(), d => d.Str("name") == "Erasure bible");
         var original = Assert.Single(export.GetProperty("documentFiles").EnumerateArray());
-        Assert.StartsWith("The erasure gate", System.Text.Encoding.UTF8.GetString(original.GetProperty("data").GetBytesFromBase64()));
+        Assert.StartsWith(
+            "The erasure gate",
+            System.Text.Encoding.UTF8.GetString(original.GetProperty("data").GetBytesFromBase64())
+        );
         // Avatars and covers, as stored: the imported card's avatar, the persona's and the world's cover.
         var images = export.GetProperty("images").EnumerateArray().ToArray();
         Assert.Equal(["character", "persona", "world"], images.Select(i => i.Str("kind")).Order().ToArray());

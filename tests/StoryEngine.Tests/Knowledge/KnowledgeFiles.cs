@@ -61,7 +61,9 @@ public static class KnowledgeFiles
                 """
                 <?xml version="1.0"?>
                 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
-                  <rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles>
+                  <rootfiles>
+                    <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>
+                  </rootfiles>
                 </container>
                 """
             );
@@ -83,7 +85,10 @@ public static class KnowledgeFiles
                 """
             );
             Add("OEBPS/text/second.xhtml", Chapter("The Fall", "The last Ash King drowned in the flooded crypt."));
-            Add("OEBPS/text/first.xhtml", Chapter("The Rise", "The first Ash King forged a crown from volcanic glass."));
+            Add(
+                "OEBPS/text/first.xhtml",
+                Chapter("The Rise", "The first Ash King forged a crown from volcanic glass.")
+            );
         }
         return buffer.ToArray();
     }

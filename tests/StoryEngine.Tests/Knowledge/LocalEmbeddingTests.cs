@@ -37,7 +37,10 @@ public sealed class LocalEmbeddingTests
         var batched = await generator.GenerateAsync(["Something else entirely.", "The tide comes in at moonrise.", ""]);
 
         Assert.Equal(3, batched.Count);
-        var similarity = VectorMath.Normalized(alone).Zip(VectorMath.Normalized(batched[1].Vector.Span)).Sum(p => p.First * p.Second);
+        var similarity = VectorMath
+            .Normalized(alone)
+            .Zip(VectorMath.Normalized(batched[1].Vector.Span))
+            .Sum(p => p.First * p.Second);
         Assert.True(similarity > 0.99, $"similarity {similarity}");
         Assert.Equal(LocalEmbeddingModel.Name, batched[1].ModelId);
     }
