@@ -4,8 +4,8 @@ namespace StoryEngine.Core.Errors;
 /// An uploaded or imported file is broken or not what it claims to be (a truncated PNG, broken base64, a zip
 /// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c>,
 /// <c>invalid_lorebook</c>, <c>invalid_chat</c>, <c>invalid_preset</c>, <c>invalid_document</c> (a world document)
-/// or <c>invalid_image</c> (a picture that starts like a PNG, JPEG, WebP or GIF but cannot be decoded). <see cref="Line"/>, when known, is the 1-based line
-/// (or JSON array element) at fault.
+/// or <c>invalid_image</c> (a picture that starts like a PNG, JPEG, WebP or GIF but cannot be decoded).
+/// <see cref="Line"/>, when known, is the 1-based line (or JSON array element) at fault.
 /// </summary>
 public sealed class InvalidFileException(string code, string message) : StoryEngineException(code, message)
 {
