@@ -116,7 +116,7 @@ public static class LogEvents
         public const int ModelLoadFailed = 5303;
         public const int ReindexQueued = 5304;
         public const int ReindexFailed = 5305;
-        public const int PassagesFailed = 5306;
+        public const int VectorizedLoreFailed = 5306;
     }
 
     public static class Telemetry

@@ -55,7 +55,9 @@ public sealed class NarrationInputs(
         var turn = await current;
         var before = turn?.Number;
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
-        var lore = Start(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
+        // Vectorized lore compares the move's meaning; a bare "continue" compares the newest narration's.
+        var meaning = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text;
+        var lore = Start(() => LoreAsync(adventure, turnId, transcript, meaning, cancellationToken), cancellationToken);
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
         var known = KnowledgeAsync(adventure, action, transcript, cancellationToken);
         var (world, persona, cast, place) = await cards;
@@ -128,10 +130,11 @@ public sealed class NarrationInputs(
         Adventure adventure,
         string turnId,
         IReadOnlyList<TurnRecord> transcript,
+        string? meaning,
         CancellationToken cancellationToken
     ) =>
         Telemetry.StoryTelemetry.MeasureAsync("lore.load", null, () =>
-            lore.LoadAsync(adventure, turnId, transcript, cancellationToken)
+            lore.LoadAsync(adventure, turnId, transcript, cancellationToken, meaning)
         );
 
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.

@@ -102,6 +102,55 @@ public abstract class KnowledgeApiTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task a_vectorized_lore_entry_fires_by_meaning_and_a_plain_one_only_by_its_keys()
+    {
+        using var client = await server.CreateUserClientAsync();
+        var setup = await AdventureTestData.CreateAsync(client);
+        var entries = new object[]
+        {
+            new
+            {
+                id = 1,
+                keys = new[] { "isolde" },
+                content = "The monarch of Vell is Queen Isolde, who rules from the basalt keep.",
+                vectorized = true,
+            },
+            new
+            {
+                id = 2,
+                keys = new[] { "isolde" },
+                content = "The queen of the town sits on a throne of black basalt.",
+            },
+            new
+            {
+                id = 3,
+                keys = new[] { "bread" },
+                content = "Bakers make black bread with seaweed flour.",
+                vectorized = true,
+            },
+        };
+        var book = await client.PostJsonAsync($"/api/v1/worlds/{setup.WorldId}/lorebooks", new { name = "Court", entries });
+        Assert.True(book.GetProperty("entries")[0].GetProperty("vectorized").GetBoolean());
+        await server.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>()
+            .OfType<EmbeddingsWarmupService>()
+            .Single()
+            .Swept;
+
+        var turn = await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "Who is the monarch here?");
+
+        var context = await (
+            await client.GetAsync($"/api/v1/adventures/{setup.AdventureId}/turns/{turn.Id()}/context")
+        ).JsonAsync();
+        var fired = context.GetProperty("lore").GetProperty("fired").EnumerateArray().ToArray();
+        var byMeaning = Assert.Single(fired);
+        Assert.Equal(1, byMeaning.GetProperty("entryId").GetInt32());
+        Assert.Equal("meaning", byMeaning.Str("reason"));
+        Assert.Contains("close in meaning", byMeaning.Str("where"), StringComparison.Ordinal);
+        var triggered = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "triggered lore");
+        Assert.Contains("Queen Isolde", triggered.Str("text"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task trashed_documents_are_not_searched_until_restored_and_the_original_comes_back_as_sent()
     {
         using var client = await server.CreateUserClientAsync();
