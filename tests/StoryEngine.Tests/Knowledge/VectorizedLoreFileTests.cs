@@ -26,9 +26,9 @@ public sealed class VectorizedLoreFileTests
         Assert.All(book.Entries, e => Assert.False(e.Extensions.ContainsKey("vectorized")));
 
         var card = JsonNode.Parse(LorebookTransfer.Export(book, LorebookFormat.Card).Content)!;
-        var entries = card["entries"]!.AsArray();
+        var entries = card["data"]!["entries"]!.AsArray();
         Assert.True(entries[0]!["extensions"]!["vectorized"]!.GetValue<bool>());
-        Assert.Null(entries[1]!["extensions"]!["vectorized"]); // false is the default, left out as readers assume it
+        Assert.Null(entries[1]!["extensions"]?["vectorized"]); // false is the default, left out as readers assume it
         var fromCard = LorebookFile.Read(LorebookTransfer.Export(book, LorebookFormat.Card).Content, "unused");
         Assert.Equal([true, false], fromCard.Entries.Select(e => e.Vectorized));
 

@@ -222,7 +222,8 @@ public static class LoreActivation
         private Trigger? MatchMeaning(int b, int i)
         {
             var entry = _books[b].Entries[i].Entry;
-            return entry.Vectorized
+            return
+                entry.Vectorized
                 && _request.ByMeaning?.TryGetValue((_books[b].Source.Id, entry.Id), out var similarity) == true
                 ? new Trigger(
                     b,
@@ -230,8 +231,9 @@ public static class LoreActivation
                     LoreReasons.Meaning,
                     null,
                     _request.TurnNumber,
-                    $"close in meaning to the action of turn {_request.TurnNumber} "
-                        + $"(similarity {similarity.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)})"
+                    $"close in meaning to the action of turn {_request.TurnNumber} (similarity "
+                        + similarity.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)
+                        + ")"
                 )
                 : null;
         }

@@ -17,7 +17,8 @@ public sealed record LoreInput(
     IReadOnlyList<LoreHistoryTurn> History
 )
 {
-    /// <summary>Vectorized entries close in meaning to the move (<see cref="LoreActivationRequest.ByMeaning"/>).</summary>
+    /// <summary>Vectorized entries close in meaning to the move (<see
+    /// cref="LoreActivationRequest.ByMeaning"/>).</summary>
     public IReadOnlyDictionary<(string BookId, int EntryId), float>? ByMeaning { get; init; }
 
     /// <summary>

@@ -23,10 +23,7 @@ public sealed partial class LoreInputs(
 )
 {
     // Vectorized entries' content, embedded once per process and model: an entry changes far less often than a turn.
-    private readonly BoundedCache<(string Model, string Text), float[]> _entryVectors = new(
-        4_096,
-        TimeProvider.System
-    );
+    private readonly BoundedCache<(string Model, string Text), float[]> _entryVectors = new(4_096, TimeProvider.System);
 
     /// <summary>The furthest back activation reads, whatever an entry asks: scan depth and timers beyond it are cut to
     /// it.</summary>
@@ -109,7 +106,11 @@ public sealed partial class LoreInputs(
     )
     {
         var settings = options ?? new LoreOptions();
-        if (embeddings is not { Enabled: true } || string.IsNullOrWhiteSpace(meaning) || settings.VectorizedEntries == 0)
+        if (
+            embeddings is not { Enabled: true }
+            || string.IsNullOrWhiteSpace(meaning)
+            || settings.VectorizedEntries == 0
+        )
         {
             return null;
         }
@@ -133,7 +134,12 @@ public sealed partial class LoreInputs(
         float[][] vectors;
         try
         {
-            vectors = await embeddings.EmbedAsync([meaning, .. missing], adventure.OwnerId, adventure.Id, cancellationToken);
+            vectors = await embeddings.EmbedAsync(
+                [meaning, .. missing],
+                adventure.OwnerId,
+                adventure.Id,
+                cancellationToken
+            );
         }
         catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {
