@@ -6,6 +6,10 @@ if (args is ["recall" or "recall-quality", ..])
 {
     return await StoryEngine.Bench.Memory.MemoryBench.RunAsync(args, Console.Out); // issue 5, bench/memory.sh
 }
+if (args is ["knowledge-recall" or "embed-throughput" or "knowledge-search" or "knowledge-memory", ..])
+{
+    return await StoryEngine.Bench.Knowledge.KnowledgeBench.RunAsync(args, Console.Out); // issue 20, bench/knowledge.sh
+}
 if (args is ["backup", ..])
 {
     using var cancel = new CancellationTokenSource();

@@ -16,6 +16,8 @@ namespace StoryEngine.Core;
 /// <item><term>5000–5099</term><description><see cref="Jobs"/>: the job queue and its workers.</description></item>
 /// <item><term>5100–5199</term><description><see cref="Memory"/>: recall and indexing.</description></item>
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
+/// <item><term>5300–5399</term><description><see cref="Knowledge"/>: world documents, knowledge search, the
+/// embedding model's load and re-index sweep.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
 /// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
@@ -104,6 +106,17 @@ public static class LogEvents
     {
         public const int AnswerInvalid = 5200;
         public const int Skipped = 5201;
+    }
+
+    public static class Knowledge
+    {
+        public const int EmbeddingFailed = 5300;
+        public const int ModelLoading = 5301;
+        public const int ModelLoaded = 5302;
+        public const int ModelLoadFailed = 5303;
+        public const int ReindexQueued = 5304;
+        public const int ReindexFailed = 5305;
+        public const int VectorizedLoreFailed = 5306;
     }
 
     public static class Telemetry

@@ -352,7 +352,7 @@ internal static class MemoryBench
     private static string Rate(int hits, int total) => $"{hits * 100.0 / total:0.0}% ({hits}/{total})";
 
     /// <summary>The real stores and recall over one benchmark database.</summary>
-    private sealed class Setup(IStorageProvider provider)
+    internal sealed class Setup(IStorageProvider provider)
     {
         public StoryLog Log { get; } = new(provider);
 

@@ -3,9 +3,9 @@ namespace StoryEngine.Core.Errors;
 /// <summary>
 /// An uploaded or imported file is broken or not what it claims to be (a truncated PNG, broken base64, a zip
 /// bomb). <see cref="StoryEngineException.Code"/> says which kind of file: <c>invalid_card</c>,
-/// <c>invalid_lorebook</c>, <c>invalid_chat</c>, <c>invalid_preset</c> or <c>invalid_image</c> (a picture that
-/// starts like a PNG, JPEG, WebP or GIF but cannot be decoded). <see cref="Line"/>, when known, is the 1-based line
-/// (or JSON array element) at fault.
+/// <c>invalid_lorebook</c>, <c>invalid_chat</c>, <c>invalid_preset</c>, <c>invalid_document</c> (a world document)
+/// or <c>invalid_image</c> (a picture that starts like a PNG, JPEG, WebP or GIF but cannot be decoded).
+/// <see cref="Line"/>, when known, is the 1-based line (or JSON array element) at fault.
 /// </summary>
 public sealed class InvalidFileException(string code, string message) : StoryEngineException(code, message)
 {
@@ -14,6 +14,8 @@ public sealed class InvalidFileException(string code, string message) : StoryEng
     public static InvalidFileException Card(string message) => new("invalid_card", message);
 
     public static InvalidFileException Lorebook(string message) => new("invalid_lorebook", message);
+
+    public static InvalidFileException Document(string message) => new("invalid_document", message);
 
     public static InvalidFileException Chat(string message, int? line = null) =>
         new("invalid_chat", message) { Line = line };
@@ -40,3 +42,9 @@ public sealed class PayloadTooLargeException(string message) : StoryEngineExcept
 /// An imported chat is readable but beyond what one import takes (too many messages, a message too long): 422.
 /// </summary>
 public sealed class ChatTooLongException(string message) : StoryEngineException("chat_too_long", message);
+
+/// <summary>
+/// A world document is readable but holds more text than one document takes (Knowledge:MaxDocumentCharacters): 422,
+/// the detail naming the limit.
+/// </summary>
+public sealed class DocumentTooLongException(string message) : StoryEngineException("document_too_long", message);

@@ -78,6 +78,12 @@ public sealed record LoreEntry
     /// 1).</summary>
     public int DelayUntilRecursion { get; init; }
 
+    /// <summary>
+    /// Also fires by meaning: when the player's move is similar enough to the entry's content under the embedding
+    /// model (Lore:VectorizedSimilarity), even if no key is typed. SillyTavern's field name (issue 20).
+    /// </summary>
+    public bool Vectorized { get; init; }
+
     /// <summary>Fields of the source format not modelled here, by their source (card extension) names.</summary>
     public JsonObject Extensions { get; init; } = [];
 

@@ -13,4 +13,13 @@ public sealed class LoreOptions
     /// book. A book's own <c>tokenBudget</c> can only lower its share, so lore never pushes out the newest turns.
     /// </summary>
     public int BudgetPercent { get; set; } = DefaultBudgetPercent;
+
+    /// <summary>
+    /// How similar (cosine, 0–1, under the embedding model) the player's move must be to a <c>vectorized</c> entry's
+    /// content for it to fire without a key (issue 20).
+    /// </summary>
+    public double VectorizedSimilarity { get; set; } = 0.35;
+
+    /// <summary>At most this many vectorized entries fire by meaning in one turn, the most similar first.</summary>
+    public int VectorizedEntries { get; set; } = 5;
 }

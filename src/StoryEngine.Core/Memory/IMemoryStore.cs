@@ -173,4 +173,15 @@ public interface IMemoryStore
         SummaryCursor next,
         CancellationToken cancellationToken
     );
+
+    /// <summary>
+    /// Adventures with turns whose index is not known to hold vectors of <paramref name="model"/> (never indexed,
+    /// indexed without vectors, or with another model), as (adventure, owner): the sweep after a model change or an
+    /// upgrade queues their index jobs (ADR 44).
+    /// </summary>
+    Task<IReadOnlyList<(string AdventureId, string OwnerId)>> ListUnembeddedAsync(
+        string model,
+        int limit,
+        CancellationToken cancellationToken
+    );
 }

@@ -6,21 +6,42 @@ namespace StoryEngine.Core.Memory;
 /// <summary>
 /// The embedding backend named by <c>Embeddings:Backend</c>, or none. Without one, recall is full-text only;
 /// the model name is stored with each vector so that changing models re-indexes instead of mixing spaces.
-/// Every request is a model call in the usage ledger (purpose <c>embedding</c>) of the user it was made for.
+/// Every request to a remote backend is a model call in the usage ledger (purpose <c>embedding</c>) of the user it was
+/// made for; the local model (ADR 44) costs nothing and is not metered (<paramref name="usage"/> null).
 /// </summary>
+/// <param name="ready">For a model that loads in the background: true once it answers. Until then
+/// <see cref="Enabled"/> is false and recall is full-text only (<see cref="PendingNote"/> says why).</param>
 public sealed class MemoryEmbeddings(
     IEmbeddingGenerator<string, Embedding<float>>? generator,
     string? model,
     UsageMeter? usage,
     string? backend = null,
-    int batchSize = 32
+    int batchSize = 32,
+    Func<bool>? ready = null,
+    int? dimensions = null
 )
 {
     public static MemoryEmbeddings None { get; } = new(null, null, null);
 
-    public bool Enabled => generator is not null && !string.IsNullOrEmpty(model);
+    /// <summary>A model is configured (it may still be loading).</summary>
+    public bool Configured => generator is not null && !string.IsNullOrEmpty(model);
+
+    /// <summary>A model is configured and answers now.</summary>
+    public bool Enabled => Configured && (ready is null || ready());
 
     public string Model => model ?? "";
+
+    /// <summary>The vectors' length when known ahead (the local model); null for a remote backend.</summary>
+    public int? Dimensions => dimensions;
+
+    /// <summary>Where the vectors come from: the backend's name, or <c>local</c>.</summary>
+    public string Backend => backend ?? "local";
+
+    /// <summary>What recall says while vectors are not available, or null when they are.</summary>
+    public string? PendingNote =>
+        !Configured ? "full-text only: no embedding model is configured (Embeddings:Backend, Embeddings:Local)"
+        : Enabled ? null
+        : $"full-text only: the embedding model {Model} is still loading";
 
     /// <summary>
     /// One unit-length vector per text, in order, for <paramref name="userId"/>'s adventure; throws when the backend

@@ -97,12 +97,7 @@ public sealed partial class MemoryRecall(
         }
         var textHits = text.Hits;
         var (vectorHits, note) = embedding is null
-            ? (
-                [],
-                embeddings.Enabled
-                    ? null
-                    : "full-text only: no embedding backend is configured " + "(Embeddings:Backend)"
-            )
+            ? ([], embeddings.PendingNote)
             : await VectorHitsAsync(adventureId, generation, embedding, cancellationToken);
 
         var fused = Fuse(

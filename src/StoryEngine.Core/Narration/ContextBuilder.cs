@@ -24,7 +24,8 @@ public sealed record NarrationInput(
     IReadOnlyList<StorySummary>? Summaries = null,
     MacroContext? Macros = null,
     Adventures.AdventureSettings? Settings = null,
-    int TurnNumber = 0
+    int TurnNumber = 0,
+    Knowledge.KnowledgeRecall? Knowledge = null
 );
 
 /// <summary>
@@ -164,9 +165,31 @@ public sealed partial class ContextBuilder(
                 )
             )
             : 0;
+        // World knowledge likewise, when the world's documents have passages for this move (issue 20).
+        var knowledgeBudget = input.Knowledge is { Result.Hits.Count: > 0 } k
+            ? Math.Min(
+                k.MaxTokens,
+                Math.Max(
+                    0,
+                    (
+                        settings.PromptBudget
+                        - fixedTokens
+                        - recallBudget
+                        - SystemFor(previousTranscript).Tokens
+                        - BlockFor(previousTranscript).Tokens
+                    ) / 4
+                )
+            )
+            : 0;
         var choice = ChooseTranscript(
             input.Transcript,
-            kept => settings.PromptBudget - fixedTokens - recallBudget - SystemFor(kept).Tokens - BlockFor(kept).Tokens,
+            kept =>
+                settings.PromptBudget
+                - fixedTokens
+                - recallBudget
+                - knowledgeBudget
+                - SystemFor(kept).Tokens
+                - BlockFor(kept).Tokens,
             input.Summaries ?? [],
             settings
         );
@@ -218,6 +241,12 @@ public sealed partial class ContextBuilder(
             recallBudget,
             settings
         );
+        var (knowledgeText, knowledgeTokens, knowledgeReport) = Knowledge.KnowledgePrompt.Choose(
+            input.Knowledge,
+            [.. lore.Triggered.Select(e => e.Text)],
+            knowledgeBudget,
+            text => Estimate(text, settings)
+        );
         List<ContextSection> carriedSections =
         [
             new("triggered lore", "user", loreTokens, triggeredLore, LoreNote(newLore.Count, carriedLore)),
@@ -249,6 +278,29 @@ public sealed partial class ContextBuilder(
                     input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"
                 )
         );
+        sections.Add(
+            knowledgeText.Length > 0
+                ? new(
+                    "world knowledge",
+                    "user",
+                    knowledgeTokens,
+                    knowledgeText,
+                    $"{knowledgeReport!.Passages.Count(p => p.Included)} of {knowledgeReport.Passages.Count} passages: "
+                        + string.Join(
+                            "; ",
+                            knowledgeReport
+                                .Passages.Where(p => p.Included)
+                                .Select(p => p.Heading.Length > 0 ? $"{p.DocumentName} › {p.Heading}" : p.DocumentName)
+                        )
+                )
+                : new(
+                    "world knowledge",
+                    "user",
+                    0,
+                    "",
+                    knowledgeReport?.Note is { } kwhy ? "slot: empty; " + kwhy : "slot: empty"
+                )
+        );
         sections.AddRange(cardNotes.Select(n => n.Section));
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
@@ -272,6 +324,10 @@ public sealed partial class ContextBuilder(
         if (recalledText.Length > 0)
         {
             chat.Add(new ChatMessage(ChatRole.User, recalledText));
+        }
+        if (knowledgeText.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, knowledgeText));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
         PlaceCardNotes(chat, cardNotes);
@@ -303,6 +359,7 @@ public sealed partial class ContextBuilder(
                 + stateTokens
                 + used
                 + recalledTokens
+                + knowledgeTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
                 + authorsNote.EstimatedTokens,
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.
@@ -313,6 +370,7 @@ public sealed partial class ContextBuilder(
         )
         {
             Transcript = choice.Report,
+            Knowledge = knowledgeReport,
         };
         return new NarrationContext(chat, report, carriedNow);
     }

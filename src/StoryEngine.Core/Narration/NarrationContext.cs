@@ -36,6 +36,10 @@ public sealed record ContextReport(
     /// <summary>Where the transcript starts and when it is next trimmed (issue 19); null in reports written
     /// before.</summary>
     public TranscriptReport? Transcript { get; init; }
+
+    /// <summary>The passages of the world's documents considered for this prompt, cited by document and heading
+    /// (issue 20); null when knowledge search did not run.</summary>
+    public Knowledge.KnowledgeReport? Knowledge { get; init; }
 }
 
 /// <summary>

@@ -30,7 +30,9 @@ public sealed class NarrationInputs(
     IMemoryStore memory,
     TranscriptCache transcripts,
     Jobs.ForegroundGate foreground,
-    TimeProvider clock
+    TimeProvider clock,
+    Knowledge.KnowledgeSearch? knowledge = null,
+    Knowledge.KnowledgeOptions? knowledgeOptions = null
 )
 {
     private const int PageSize = 64;
@@ -53,8 +55,11 @@ public sealed class NarrationInputs(
         var turn = await current;
         var before = turn?.Number;
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
-        var lore = Start(() => LoreAsync(adventure, turnId, transcript, cancellationToken), cancellationToken);
+        // Vectorized lore compares the move's meaning; a bare "continue" compares the newest narration's.
+        var meaning = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text;
+        var lore = Start(() => LoreAsync(adventure, turnId, transcript, meaning, cancellationToken), cancellationToken);
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
+        var known = KnowledgeAsync(adventure, action, transcript, cancellationToken);
         var (world, persona, cast, place) = await cards;
         // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
         var macros = MacroContext.For(
@@ -82,7 +87,8 @@ public sealed class NarrationInputs(
             // The transcript holds the live turns before this one, so no extra read is needed for its number.
             transcript.Count == 0
                 ? 1
-                : transcript[^1].Number + 1
+                : transcript[^1].Number + 1,
+            await known
         );
     }
 
@@ -124,10 +130,11 @@ public sealed class NarrationInputs(
         Adventure adventure,
         string turnId,
         IReadOnlyList<TurnRecord> transcript,
+        string? meaning,
         CancellationToken cancellationToken
     ) =>
         Telemetry.StoryTelemetry.MeasureAsync("lore.load", null, () =>
-            lore.LoadAsync(adventure, turnId, transcript, cancellationToken)
+            lore.LoadAsync(adventure, turnId, transcript, cancellationToken, meaning)
         );
 
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
@@ -144,6 +151,45 @@ public sealed class NarrationInputs(
             action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
         return await Telemetry.StoryTelemetry.MeasureAsync("memory.recall", Telemetry.StoryMetrics.Recall, () =>
             recall.RecallAsync(adventureId, adventure.OwnerId, before, query, transcript, cancellationToken)
+        );
+    }
+
+    // The world's documents, searched with the player's move (words and meaning) and the newest narration (meaning);
+    // a bare "continue" searches with the newest narration. A failure costs the prompt its passages, never the turn.
+    private async Task<Knowledge.KnowledgeRecall?> KnowledgeAsync(
+        Adventure adventure,
+        PlayerAction action,
+        IReadOnlyList<TurnRecord> transcript,
+        CancellationToken cancellationToken
+    )
+    {
+        if (knowledge is null || knowledgeOptions is not { Enabled: true, PromptPassages: > 0 } options)
+        {
+            return null;
+        }
+        var recent = transcript.LastOrDefault()?.ChosenNarration.Text ?? "";
+        var query = action.Text.Trim().Length > 0 ? action.Text : recent;
+        if (query.Trim().Length == 0)
+        {
+            return null;
+        }
+        var result = await Telemetry.StoryTelemetry.MeasureAsync("knowledge.search", null, () =>
+            knowledge.SearchAsync(
+                adventure.OwnerId,
+                adventure.WorldId,
+                query,
+                options.PromptPassages * 3,
+                cancellationToken,
+                context: ReferenceEquals(query, recent) || recent.Length == 0
+                    ? null
+                    : recent[^Math.Min(600, recent.Length)..]
+            )
+        );
+        return new Knowledge.KnowledgeRecall(
+            result,
+            options.PromptPassages,
+            options.PromptTokens,
+            options.MinSimilarity
         );
     }
 

@@ -21,6 +21,8 @@ public sealed class TrashPurgeJob(
     ICharacterLorebookStore characterLorebooks,
     ICharacterFileStore characterFiles,
     Images.IImageStore images,
+    IResourceStore<Knowledge.KnowledgeDocument> documents,
+    Knowledge.IKnowledgeStore knowledge,
     TimeProvider clock
 )
 {
@@ -38,6 +40,9 @@ public sealed class TrashPurgeJob(
         // After characters: a purged character's book and files are orphans now.
         purged += await characterLorebooks.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await characterFiles.PurgeOrphansAsync(cancellationToken);
+        // World documents (their world purged above takes them too), then their originals and passages.
+        purged += await documents.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
+        purged += await knowledge.PurgeOrphansAsync(cancellationToken);
         // Last: the pictures of every character, persona and world purged above.
         purged += await images.PurgeOrphansAsync(cancellationToken);
         return purged;

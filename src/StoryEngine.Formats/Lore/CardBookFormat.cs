@@ -59,6 +59,7 @@ public static class CardBookFormat
         "delay_until_recursion",
         "whole_words_only",
         "key_logic",
+        "vectorized",
     ];
 
     public static Lorebook Read(JsonObject book, string at, string fallbackName, JsonFields json)
@@ -150,6 +151,8 @@ public static class CardBookFormat
                 $"{ext}.delay_until_recursion",
                 json
             ),
+            // SillyTavern's card export writes the World Info field under the same name in extensions.
+            Vectorized = json.Bool(extensions, "vectorized", ext) ?? false,
         };
         foreach (var key in ModelledExtensions)
         {

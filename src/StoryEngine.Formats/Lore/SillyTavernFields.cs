@@ -103,5 +103,9 @@ internal static class SillyTavernFields
         {
             extensions["delay_until_recursion"] = RecursionDelayValue(e.DelayUntilRecursion);
         }
+        if (e.Vectorized)
+        {
+            extensions["vectorized"] = true;
+        }
     }
 }

@@ -32,6 +32,7 @@ public static class WorldInfoFormat
         "excludeRecursion",
         "preventRecursion",
         "delayUntilRecursion",
+        "vectorized",
         "sticky",
         "cooldown",
         "delay",
@@ -155,6 +156,7 @@ public static class WorldInfoFormat
                 $"{at}.delayUntilRecursion",
                 json
             ),
+            Vectorized = json.Bool(entry, "vectorized", at) ?? false,
             Extensions = extensions,
         };
     }
@@ -183,6 +185,7 @@ public static class WorldInfoFormat
             ["sticky"] = e.Sticky,
             ["cooldown"] = e.Cooldown,
             ["delay"] = e.Delay,
+            ["vectorized"] = e.Vectorized,
         };
         if (e.Name.Length > 0)
         {

@@ -30,7 +30,8 @@ public sealed record LoreEntryRequest(
     bool? ExcludeRecursion = null,
     bool? PreventRecursion = null,
     int? DelayUntilRecursion = null,
-    JsonObject? Extensions = null
+    JsonObject? Extensions = null,
+    bool? Vectorized = null
 )
 {
     public LoreEntry ToEntry(int id) =>
@@ -59,6 +60,7 @@ public sealed record LoreEntryRequest(
             PreventRecursion = PreventRecursion ?? false,
             DelayUntilRecursion = DelayUntilRecursion ?? 0,
             Extensions = Extensions ?? [],
+            Vectorized = Vectorized ?? false,
         };
 
     public static LoreEntryRequest From(LoreEntry e) =>
@@ -85,7 +87,8 @@ public sealed record LoreEntryRequest(
             e.ExcludeRecursion,
             e.PreventRecursion,
             e.DelayUntilRecursion,
-            (JsonObject)e.Extensions.DeepClone()
+            (JsonObject)e.Extensions.DeepClone(),
+            e.Vectorized
         );
 }
 
@@ -161,7 +164,8 @@ public sealed record LoreEntryResponse(
     bool ExcludeRecursion,
     bool PreventRecursion,
     int DelayUntilRecursion,
-    JsonObject Extensions
+    JsonObject Extensions,
+    bool Vectorized
 )
 {
     public static LoreEntryResponse From(LoreEntry e) =>
@@ -188,7 +192,8 @@ public sealed record LoreEntryResponse(
             e.ExcludeRecursion,
             e.PreventRecursion,
             e.DelayUntilRecursion,
-            e.Extensions
+            e.Extensions,
+            e.Vectorized
         );
 }
 

@@ -37,6 +37,11 @@ public static class LoreServiceCollectionExtensions
             .AddOptions<LoreOptions>()
             .BindConfiguration(LoreOptions.Section)
             .Validate(o => o.BudgetPercent is >= 1 and <= 100, "Lore:BudgetPercent must be between 1 and 100.")
+            .Validate(
+                o => o.VectorizedSimilarity is >= 0 and <= 1,
+                "Lore:VectorizedSimilarity must be between 0 and 1."
+            )
+            .Validate(o => o.VectorizedEntries is >= 0 and <= 100, "Lore:VectorizedEntries must be between 0 and 100.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<LoreOptions>>().Value);
         // One per process: compiled books outlive a turn, and the cache bounds how many are kept.

@@ -47,6 +47,28 @@ public static class MemoryServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<EmbeddingsOptions>>().Value;
             var generator = sp.GetRequiredService<BackendFactory>().CreateEmbeddingGenerator(options);
+            if (generator is null && options.Local)
+            {
+                // The packaged model (ADR 44): loaded in the background after start-up (LocalEmbeddingsWarmup);
+                // until then recall and knowledge search are full-text only.
+                if (options.BatchSize <= 0 || options.LocalConcurrency is < 1 or > 64)
+                {
+                    throw new OptionsValidationException(
+                        EmbeddingsOptions.Section,
+                        typeof(EmbeddingsOptions),
+                        ["Embeddings:BatchSize must be greater than zero and Embeddings:LocalConcurrency 1 to 64."]
+                    );
+                }
+                return new MemoryEmbeddings(
+                    new LocalEmbeddingGenerator(options.BatchSize, options.LocalConcurrency),
+                    LocalEmbeddingModel.Name,
+                    usage: null,
+                    backend: "local",
+                    options.BatchSize,
+                    ready: () => LocalEmbeddingModel.IsLoaded,
+                    dimensions: LocalEmbeddingModel.Dimensions
+                );
+            }
             return generator is null
                 ? MemoryEmbeddings.None
                 : new MemoryEmbeddings(
@@ -66,6 +88,7 @@ public static class MemoryServiceCollectionExtensions
         services.AddSingleton<MemoryIndexJob>();
         services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MemoryIndexJob>());
         services.AddSingleton<IJobHandler, SummaryJob>();
+        services.AddHostedService<Jobs.EmbeddingsWarmupService>();
         // The queue is optional here so the server still runs where none is registered; the observer logs that it did
         // nothing.
         services.AddSingleton<INarrationObserver>(sp => new MemoryObserver(

@@ -96,6 +96,7 @@ public static class StoryEngineHost
         builder.Services.AddPictures();
         builder.Services.AddStoryUsage();
         builder.Services.AddMemory();
+        builder.Services.AddKnowledge();
         builder.Services.AddStoryWebApp();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.Services.AddTrashPurge(builder.Configuration);
@@ -162,6 +163,7 @@ public static class StoryEngineHost
             .MapCharacterCardsApi()
             .MapPicturesApi()
             .MapLorebooksApi()
+            .MapDocumentsApi()
             .MapPersonasApi()
             .MapPresetsApi()
             .MapAdventuresApi()

@@ -29,7 +29,8 @@ public static class ProblemCodes
             "invalid_lorebook",
             "invalid_chat",
             "invalid_preset",
-            "invalid_image"
+            "invalid_image",
+            "invalid_document"
         ),
         Of<UnauthorizedException>(
             401,
@@ -77,6 +78,8 @@ public static class ProblemCodes
         // A CHARX whose entry names are not plain relative paths (issue 15): refused whole, naming the entry.
         Of<UnsafeArchiveEntryException>(422, "Unsafe archive entry", "unsafe_archive_entry"),
         Of<ChatTooLongException>(422, "Chat too long", "chat_too_long"),
+        // A world document with more text than Knowledge:MaxDocumentCharacters (issue 20), naming the limit.
+        Of<DocumentTooLongException>(422, "Document too long", "document_too_long"),
         Raised(428, "Precondition required", "precondition_required"),
         Raised(429, "Too many requests", "too_many_requests", "rate_limited"),
         Of<TooManyAttemptsException>(429, "Too many attempts", "login_throttled"),

@@ -25,6 +25,7 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         ("presets", "presets"),
         ("lorebooks", "lorebooks"),
         ("characterLorebooks", "character_lorebooks"),
+        ("documents", "knowledge_documents"),
     ];
 
     public async Task WriteAsync(User user, Stream output, CancellationToken cancellationToken)
@@ -102,6 +103,26 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
             cancellationToken,
             pageSize: 20
         ); // files can be large: fewer to a page
+
+        // World documents' originals (issue 20), as uploaded; their passages are derived from them and not exported.
+        await WritePagesAsync(
+            json,
+            output,
+            "documentFiles",
+            connection,
+            "SELECT document_id AS Key, media_type AS MediaType, content AS Data FROM knowledge_originals "
+                + "WHERE owner_id = @Owner AND document_id > @After ORDER BY document_id",
+            user.Id,
+            (DocumentFileRow r) => r.Key,
+            (w, r) =>
+            {
+                w.WriteString("documentId", r.Key);
+                w.WriteString("mediaType", r.MediaType);
+                w.WriteBase64String("data", r.Data);
+            },
+            cancellationToken,
+            pageSize: 20
+        );
 
         // Avatars and covers (issues 17, 18): as stored, so the export holds every picture the account has.
         await WritePagesAsync(
@@ -483,6 +504,13 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         public string MediaType { get; init; } = "";
         public long Width { get; init; }
         public long Height { get; init; }
+        public byte[] Data { get; init; } = [];
+    }
+
+    private sealed class DocumentFileRow
+    {
+        public string Key { get; init; } = "";
+        public string MediaType { get; init; } = "";
         public byte[] Data { get; init; } = [];
     }
 

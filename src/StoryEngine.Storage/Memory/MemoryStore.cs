@@ -258,4 +258,26 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
             );
         }
     }
+
+    public async Task<IReadOnlyList<(string AdventureId, string OwnerId)>> ListUnembeddedAsync(
+        string model,
+        int limit,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string AdventureId, string OwnerId)>(
+            new CommandDefinition(
+                """
+                SELECT a.id, a.owner_id FROM adventures a
+                LEFT JOIN memory_generations g ON g.adventure_id = a.id
+                WHERE a.turn_count > 0 AND (g.indexed_model IS NULL OR g.indexed_model <> @Model)
+                ORDER BY a.id LIMIT @Limit
+                """,
+                new { Model = model, Limit = (long)limit },
+                cancellationToken: cancellationToken
+            )
+        );
+        return rows.ToArray();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using StoryEngine.Core.PasswordReset;
 using StoryEngine.Core.TwoFactor;
@@ -514,6 +515,74 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             200
         );
 
+        // World documents and knowledge search (issue 20); an upload is the file itself.
+        const string documents = "/api/v1/worlds/{worldId}/documents";
+        yield return new($"GET {documents}", Access.Owned, w => $"/api/v1/worlds/{w.WorldId}/documents", null, 200);
+        yield return new(
+            $"GET {documents}/trash",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/trash",
+            null,
+            200
+        );
+        yield return new(
+            $"POST {documents}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents?name=Notes",
+            (_, _) =>
+                Task.FromResult<object?>(new StringContent("The gate opens at dawn.", Encoding.UTF8, "text/plain")),
+            201
+        );
+        yield return new(
+            $"GET {documents}/{{id}}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/{w.DocumentId}",
+            null,
+            200
+        );
+        yield return new(
+            $"GET {documents}/{{id}}/file",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/{w.DocumentId}/file",
+            null,
+            200
+        );
+        yield return new(
+            $"PATCH {documents}/{{id}}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/{w.DocumentId}",
+            named,
+            200
+        );
+        yield return new(
+            $"POST {documents}/{{id}}/reindex",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/{w.DocumentId}/reindex",
+            null,
+            202
+        );
+        yield return new(
+            $"DELETE {documents}/{{id}}",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/{w.DocumentId}",
+            null,
+            204
+        );
+        yield return new(
+            $"POST {documents}/{{id}}/restore",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/documents/{w.DocumentId}/restore",
+            null,
+            409
+        );
+        yield return new(
+            "GET /api/v1/worlds/{worldId}/knowledge/search",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/knowledge/search?q=gate",
+            null,
+            200
+        );
+
         // Someone else's world named in the body is "no such world", exactly as for an id never created.
         yield return new(
             "POST /api/v1/adventures",
@@ -713,7 +782,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         string LorebookId,
         string ApiKeyId,
         string JobId,
-        string PresetId
+        string PresetId,
+        string DocumentId
     )
     {
         public static async Task<World> CreateAsync(ServerFixture server)
@@ -770,6 +840,14 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                     new { name = "matrix key", scopes = new[] { "read" } }
                 )
             ).Id();
+            var document = (
+                await (
+                    await client.PostAsync(
+                        $"/api/v1/worlds/{world}/documents?name=Gatehouse",
+                        new StringContent("The gate is old and its hinges sing.", Encoding.UTF8, "text/plain")
+                    )
+                ).JsonAsync(HttpStatusCode.Created)
+            ).Id();
             // The narrated turn queued a world state job for the adventure.
             var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync())
                 .GetProperty("items")[0]
@@ -787,7 +865,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 lorebook,
                 apiKey,
                 job,
-                preset
+                preset,
+                document
             );
         }
     }

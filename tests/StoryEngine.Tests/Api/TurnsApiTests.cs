@@ -478,6 +478,7 @@ public abstract class TurnsApiTests(ServerFixture server)
                 "triggered lore",
                 "world state",
                 "recalled memories",
+                "world knowledge",
                 "author's note",
                 "action",
             ],

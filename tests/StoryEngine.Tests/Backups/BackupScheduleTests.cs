@@ -24,6 +24,7 @@ public sealed class BackupScheduleTests : IAsyncDisposable
             new Dictionary<string, string?>
             {
                 ["DataDir"] = _dataDir,
+                ["Embeddings:Local"] = "false",
                 ["Backups:KeepHourly"] = "3",
                 ["Backups:KeepDaily"] = "2",
             },

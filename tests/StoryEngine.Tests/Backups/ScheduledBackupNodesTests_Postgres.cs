@@ -37,6 +37,7 @@ public sealed class ScheduledBackupNodesTests_Postgres : IAsyncLifetime
                 {
                     ["DataDir"] = Path.Combine(_root, name),
                     ["ConnectionStrings:Postgres"] = connectionString,
+                    ["Embeddings:Local"] = "false",
                     ["Backups:Schedule"] = "hourly",
                 },
                 quietLogs: true

@@ -47,6 +47,10 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "memory_generations",
         "story_summaries",
         "memory_scopes", // SQLite only: each adventure's key inside the full-text match (ADR 28)
+        "knowledge_documents", // world documents (issue 20): the row, the original, the passages, the generation
+        "knowledge_originals",
+        "knowledge_chunks",
+        "knowledge_generations",
     ];
 
     /// <summary>
@@ -66,6 +70,11 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "memory_fts_idx",
         "memory_fts_docsize",
         "memory_fts_config",
+        "knowledge_fts", // SQLite's index of knowledge_chunks (external content: no text of its own)
+        "knowledge_fts_data",
+        "knowledge_fts_idx",
+        "knowledge_fts_docsize",
+        "knowledge_fts_config",
     ];
 
     private ServerFixture Server => memory.Server;

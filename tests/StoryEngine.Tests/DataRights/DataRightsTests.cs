@@ -52,6 +52,12 @@ public abstract class DataRightsTests(ServerFixture server)
         Assert.Contains(export.GetProperty("characterFiles").EnumerateArray(), f =>
             f.Str("mediaType") == "image/png" && f.GetProperty("data").GetBytesFromBase64().Length > 100
         );
+        Assert.Contains(export.GetProperty("documents").EnumerateArray(), d => d.Str("name") == "Erasure bible");
+        var original = Assert.Single(export.GetProperty("documentFiles").EnumerateArray());
+        Assert.StartsWith(
+            "The erasure gate",
+            System.Text.Encoding.UTF8.GetString(original.GetProperty("data").GetBytesFromBase64())
+        );
         // Avatars and covers, as stored: the imported card's avatar, the persona's and the world's cover.
         var images = export.GetProperty("images").EnumerateArray().ToArray();
         Assert.Equal(["character", "persona", "world"], images.Select(i => i.Str("kind")).Order().ToArray());
@@ -179,6 +185,13 @@ public sealed record OwnedData(string WorldId, string AdventureId)
             card.Headers.ContentType = new MediaTypeHeaderValue("image/png");
             (await client.PostAsync($"/api/v1/worlds/{world}/characters/import", card)).EnsureSuccessStatusCode();
         }
+        // A world document (issue 20): its row, its original, its passages and the world's index generation.
+        (
+            await client.PostAsync(
+                $"/api/v1/worlds/{world}/documents?name=Erasure%20bible",
+                new StringContent($"The erasure gate was built by {user.Username}.", System.Text.Encoding.UTF8)
+            )
+        ).EnsureSuccessStatusCode();
         var adventure = (
             await client.PostJsonAsync(
                 "/api/v1/adventures",

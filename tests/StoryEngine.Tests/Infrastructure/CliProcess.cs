@@ -73,6 +73,8 @@ public static partial class CliProcess
             info.ArgumentList.Add(arg);
         }
         info.Environment["Auth__PasswordIterations"] = "1000";
+        // A served CLI would load the packaged embedding model in the background: tests of the CLI do not need it.
+        info.Environment["Embeddings__Local"] = "false";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

@@ -57,6 +57,9 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["Auth:Lockout:IpFreeAttempts"] = "1000000";
         settings["Auth:Lockout:IpLockAfter"] = "1000000";
         settings["urls"] = "http://127.0.0.1:0";
+        // The packaged embedding model costs ~400 MB and a second of CPU to load; only tests that need it turn it on
+        // (KnowledgeTests), and then the whole process shares one instance (LocalEmbeddingModel).
+        settings["Embeddings:Local"] = "false";
         foreach (var (key, value) in (await ScriptedBackend.InstanceAsync()).Settings())
         {
             settings[key] = value;
@@ -124,7 +127,7 @@ public abstract class ServerFixture : IAsyncLifetime
     private sealed record TokenBody(string AccessToken, string RefreshToken);
 }
 
-public sealed class SqliteServerFixture : ServerFixture
+public class SqliteServerFixture : ServerFixture
 {
     private readonly string _dataDir = Path.Combine(
         Path.GetTempPath(),
@@ -150,7 +153,7 @@ public sealed class SqliteServerFixture : ServerFixture
     }
 }
 
-public sealed class PostgresServerFixture : ServerFixture
+public class PostgresServerFixture : ServerFixture
 {
     private readonly TestPostgres _database = new();
 

@@ -127,7 +127,7 @@ public static class LoreActivation
                     var trigger =
                         entry.Constant ? new Trigger(b, i, LoreReasons.Constant, null, null, "constant entry")
                         : entry.DelayUntilRecursion > 0 ? null
-                        : MatchChat(b, i);
+                        : MatchChat(b, i) ?? MatchMeaning(b, i);
                     if (trigger is not null)
                     {
                         _done[b][i] = true;
@@ -216,6 +216,26 @@ public static class LoreActivation
                     _ => $"the narration of turn {segment.TurnNumber}",
                 }
             );
+        }
+
+        // A vectorized entry the move is close to in meaning fires as a key in the action would (issue 20).
+        private Trigger? MatchMeaning(int b, int i)
+        {
+            var entry = _books[b].Entries[i].Entry;
+            return
+                entry.Vectorized
+                && _request.ByMeaning?.TryGetValue((_books[b].Source.Id, entry.Id), out var similarity) == true
+                ? new Trigger(
+                    b,
+                    i,
+                    LoreReasons.Meaning,
+                    null,
+                    _request.TurnNumber,
+                    $"close in meaning to the action of turn {_request.TurnNumber} (similarity "
+                        + similarity.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)
+                        + ")"
+                )
+                : null;
         }
 
         private Trigger? MatchRecursion(int b, int i, int level)

@@ -46,4 +46,9 @@ public sealed record LoreActivationRequest(
     int TurnsBefore,
     int Budget,
     Func<string, int> CountTokens
-);
+)
+{
+    /// <summary>Vectorized entries close in meaning to the player's move, by (book id, entry id), with their cosine
+    /// similarity: they fire as if a key had matched in the action (issue 20).</summary>
+    public IReadOnlyDictionary<(string BookId, int EntryId), float>? ByMeaning { get; init; }
+}

@@ -17,6 +17,10 @@ public sealed record LoreInput(
     IReadOnlyList<LoreHistoryTurn> History
 )
 {
+    /// <summary>Vectorized entries close in meaning to the move (<see
+    /// cref="LoreActivationRequest.ByMeaning"/>).</summary>
+    public IReadOnlyDictionary<(string BookId, int EntryId), float>? ByMeaning { get; init; }
+
     /// <summary>
     /// The activation request for <paramref name="action"/>. Depth counts messages, as SillyTavern's scan depth does
     /// (<c>WorldInfoBuffer.get</c> slices the chat newest first): the action is 1, the narration before it 2, that
@@ -45,6 +49,9 @@ public sealed record LoreInput(
             RecentTurns.Count,
             budget,
             countTokens
-        );
+        )
+        {
+            ByMeaning = ByMeaning,
+        };
     }
 }

@@ -1,4 +1,7 @@
+using System.Numerics.Tensors;
+using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Adventures;
+using StoryEngine.Core.Memory;
 using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
 
@@ -6,15 +9,22 @@ namespace StoryEngine.Core.Lore.Activation;
 
 /// <summary>
 /// Loads what lore activation needs for one narration, always in the adventure owner's scope: the world's lorebooks,
-/// the cast's own books, enough live turns for the deepest scan or longest timer, and their activation records.
+/// the cast's own books, enough live turns for the deepest scan or longest timer, and their activation records; and,
+/// for <c>vectorized</c> entries, which of them the move is close to in meaning (issue 20).
 /// </summary>
-public sealed class LoreInputs(
+public sealed partial class LoreInputs(
     IResourceStore<Lorebook> worldBooks,
     ICharacterLorebookStore characterBooks,
     IStoryLog log,
-    ILoreActivationLog activations
+    ILoreActivationLog activations,
+    MemoryEmbeddings? embeddings = null,
+    LoreOptions? options = null,
+    ILogger<LoreInputs>? logger = null
 )
 {
+    // Vectorized entries' content, embedded once per process and model: an entry changes far less often than a turn.
+    private readonly BoundedCache<(string Model, string Text), float[]> _entryVectors = new(4_096, TimeProvider.System);
+
     /// <summary>The furthest back activation reads, whatever an entry asks: scan depth and timers beyond it are cut to
     /// it.</summary>
     public const int MaxLookback = 1_000;
@@ -24,11 +34,13 @@ public sealed class LoreInputs(
     /// <param name="transcript">The live turns before this one, oldest first, as the narration input already read
     /// them.</param>
     /// <returns>Null when the adventure has no lore at all.</returns>
+    /// <param name="meaning">What vectorized entries are compared with (the player's move); null: by keys only.</param>
     public async Task<LoreInput?> LoadAsync(
         Adventure adventure,
         string turnId,
         IReadOnlyList<TurnRecord> transcript,
-        CancellationToken cancellationToken
+        CancellationToken cancellationToken,
+        string? meaning = null
     )
     {
         var books = await BooksAsync(adventure, cancellationToken);
@@ -75,8 +87,97 @@ public sealed class LoreInputs(
                 fired.TryGetValue((t.TurnId, t.Chosen), out var r) ? r.Entries : []
             ))
             .ToArray();
-        return new LoreInput(adventure.Id, turnNumber, books, recent, history);
+        return new LoreInput(adventure.Id, turnNumber, books, recent, history)
+        {
+            ByMeaning = await ByMeaningAsync(adventure, books, meaning, cancellationToken),
+        };
     }
+
+    /// <summary>
+    /// The vectorized entries whose content is at least Lore:VectorizedSimilarity close to <paramref name="meaning"/>,
+    /// the closest Lore:VectorizedEntries of them; null without an embedding model that answers now (the local one
+    /// still loading, say), or when the model fails: lore then fires by keys alone, and the turn goes on.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<(string BookId, int EntryId), float>?> ByMeaningAsync(
+        Adventure adventure,
+        IReadOnlyList<LoreBook> books,
+        string? meaning,
+        CancellationToken cancellationToken
+    )
+    {
+        var settings = options ?? new LoreOptions();
+        if (
+            embeddings is not { Enabled: true }
+            || string.IsNullOrWhiteSpace(meaning)
+            || settings.VectorizedEntries == 0
+        )
+        {
+            return null;
+        }
+        var candidates = books
+            .SelectMany(b =>
+                b.Book.Entries.Where(e => e is { Vectorized: true, Enabled: true, Constant: false })
+                    .Where(e => e.Content.Trim().Length > 0)
+                    .Select(e => (Book: b.Id, Entry: e))
+            )
+            .ToArray();
+        if (candidates.Length == 0)
+        {
+            return null;
+        }
+        var model = embeddings.Model;
+        var missing = candidates
+            .Select(c => c.Entry.Content)
+            .Distinct(StringComparer.Ordinal)
+            .Where(t => !_entryVectors.TryGet((model, t), out _))
+            .ToArray();
+        float[][] vectors;
+        try
+        {
+            vectors = await embeddings.EmbedAsync(
+                [meaning, .. missing],
+                adventure.OwnerId,
+                adventure.Id,
+                cancellationToken
+            );
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
+        {
+            if (logger is not null)
+            {
+                LogVectorizedFailed(logger, e, adventure.Id);
+            }
+            return null;
+        }
+        for (var i = 0; i < missing.Length; i++)
+        {
+            _entryVectors.Set((model, missing[i]), vectors[i + 1]);
+        }
+        var query = vectors[0];
+        var close = new List<((string, int) Key, float Similarity)>();
+        foreach (var (book, entry) in candidates)
+        {
+            var vector = _entryVectors.TryGet((model, entry.Content), out var cached)
+                ? cached
+                : vectors[1 + Array.IndexOf(missing, entry.Content)];
+            var similarity = vector.Length == query.Length ? TensorPrimitives.Dot(query, vector) : 0;
+            if (similarity >= settings.VectorizedSimilarity)
+            {
+                close.Add(((book, entry.Id), similarity));
+            }
+        }
+        return close
+            .OrderByDescending(c => c.Similarity)
+            .Take(settings.VectorizedEntries)
+            .ToDictionary(c => c.Key, c => c.Similarity);
+    }
+
+    [LoggerMessage(
+        EventId = LogEvents.Knowledge.VectorizedLoreFailed,
+        Level = LogLevel.Warning,
+        Message = "Vectorized lore of adventure {AdventureId} could not be matched by meaning; keys only this turn"
+    )]
+    private static partial void LogVectorizedFailed(ILogger logger, Exception exception, string adventureId);
 
     /// <summary>The world's books (by id), then each cast member's own book in cast order.</summary>
     private async Task<List<LoreBook>> BooksAsync(Adventure adventure, CancellationToken cancellationToken)

@@ -24,6 +24,9 @@ public static class LoreReasons
     public const string Constant = "constant";
     public const string Recursion = "recursion";
     public const string Sticky = "sticky";
+
+    /// <summary>A <c>vectorized</c> entry whose content is close in meaning to the player's move (issue 20).</summary>
+    public const string Meaning = "meaning";
     public const string Budget = "budget";
     public const string Probability = "probability";
     public const string Cooldown = "cooldown";
