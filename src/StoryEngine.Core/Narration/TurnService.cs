@@ -35,7 +35,8 @@ public sealed partial class TurnService(
     OutcomeWriter outcomes,
     Jobs.ForegroundGate foreground,
     TimeProvider clock,
-    ILogger<TurnService> logger
+    ILogger<TurnService> logger,
+    Cluster.NarrationCluster? cluster = null
 )
 {
     private readonly CancellationTokenSource _shutdown = new();
@@ -131,8 +132,11 @@ public sealed partial class TurnService(
         for (var attempt = 1; ; attempt++)
         {
             var run = registry.Begin(state.Adventure.Id, decision.TurnId, decision.Alternative, ownerId);
+            var leased = false;
             try
             {
+                // Across nodes (ADR 0047): the lease row is the claim; the registry only keeps this node's runs.
+                leased = await TakeLeaseAsync(run, ownerId, cancellationToken);
                 var known = state.Target is { } target ? [target] : Array.Empty<TurnRecord>();
                 var appended = await writer.AppendAsync(
                     state.Adventure,
@@ -146,10 +150,12 @@ public sealed partial class TurnService(
             }
             catch (StoryConflictException) when (attempt == 1)
             {
+                await ReleaseLeaseAsync(run, leased);
                 registry.Abandon(run);
             }
             catch
             {
+                await ReleaseLeaseAsync(run, leased);
                 registry.Abandon(run);
                 throw;
             }
@@ -158,7 +164,52 @@ public sealed partial class TurnService(
         }
     }
 
-    /// <summary>Stops the narration in flight; the text so far is kept as a stopped narration.</summary>
+    // True when this node now holds the adventure's lease; without a cluster (SQLite) there is none to take.
+    private async Task<bool> TakeLeaseAsync(TurnRun run, string ownerId, CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        var lease = new Cluster.NarrationLease(
+            run.AdventureId,
+            run.TurnId,
+            run.Alternative,
+            ownerId,
+            cluster.Settings.NodeId,
+            now + cluster.Settings.LeaseTimeout
+        );
+        return await cluster.Leases.TryTakeAsync(lease, now, cancellationToken)
+            ? true
+            : throw new TurnInProgressException(run.AdventureId);
+    }
+
+    // Once the outcome is stored (or could not be): the adventure is free for a turn on any node. A release that
+    // fails leaves a lease that expires by itself, its turn already settled.
+    private async Task ReleaseLeaseAsync(TurnRun run, bool leased)
+    {
+        if (cluster is null || !leased)
+        {
+            return;
+        }
+        try
+        {
+            await cluster.Leases.ReleaseAsync(
+                run.AdventureId,
+                run.TurnId,
+                cluster.Settings.NodeId,
+                CancellationToken.None
+            );
+        }
+        catch (Exception e) when (OutcomeWriter.IsStorageFault(e))
+        {
+            LogLeaseNotReleased(logger, e, run.AdventureId, run.TurnId);
+        }
+    }
+
+    /// <summary>Stops the narration in flight, on this node or another; the text so far is kept as a stopped
+    /// narration.</summary>
     public async Task<TurnRun> StopAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
     {
         var run = await OwnedRunAsync(ownerId, adventureId, cancellationToken);
@@ -166,12 +217,19 @@ public sealed partial class TurnService(
         {
             throw new NoTurnInProgressException();
         }
-        await run.Stop.CancelAsync();
+        if (registry.Find(adventureId) == run)
+        {
+            await run.Stop.CancelAsync();
+        }
+        else
+        {
+            await cluster!.Relay.RequestStopAsync(adventureId, cancellationToken); // narrated on another node
+        }
         return run;
     }
 
     /// <summary>The narration in flight (or just finished) for re-attaching, after checking the adventure is the
-    /// caller's.</summary>
+    /// caller's; on a cluster, one narrated on another node is followed through the relay.</summary>
     public Task<TurnRun?> FindRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
         OwnedRunAsync(ownerId, adventureId, cancellationToken);
 
@@ -183,6 +241,27 @@ public sealed partial class TurnService(
     private async Task<TurnRun?> OwnedRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
     {
         var run = registry.Find(adventureId);
+        if (run is { IsFinished: false } && run.OwnerId == ownerId)
+        {
+            return run;
+        }
+        if (cluster is not null)
+        {
+            try
+            {
+                if (await cluster.Relay.FollowAsync(ownerId, adventureId, cancellationToken) is { } followed)
+                {
+                    if (run is null || run.IsFinished && !followed.IsFinished)
+                    {
+                        return followed;
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && OutcomeWriter.IsStorageFault(e))
+            {
+                throw new StorageUnavailableException(e);
+            }
+        }
         if (run is not null && run.OwnerId == ownerId)
         {
             return run;
@@ -277,6 +356,10 @@ public sealed partial class TurnService(
             {
                 continue; // narrating on this node right now, ended here and waiting for the database, or too recent
             }
+            if (await LeasedElsewhereAsync(turn, cancellationToken))
+            {
+                continue; // another node narrates it and renews its lease
+            }
             var alternative = turn.Alternatives.Count - 1;
             var draft = await log.GetDraftAsync(turn.AdventureId, turn.TurnId, alternative, cancellationToken) ?? "";
             var adventure = await writer.LoadAsync(await OwnerOfAsync(turn), turn.AdventureId, cancellationToken);
@@ -290,6 +373,71 @@ public sealed partial class TurnService(
             recovered++;
         }
         return recovered;
+    }
+
+    private async Task<bool> LeasedElsewhereAsync(TurnRecord turn, CancellationToken cancellationToken) =>
+        cluster is not null
+        && await cluster.Leases.FindAsync(turn.AdventureId, cancellationToken) is { } lease
+        && lease.TurnId == turn.TurnId
+        && lease.ExpiresAt >= clock.GetUtcNow();
+
+    /// <summary>
+    /// The heartbeat's other half (ADR 0047): a lease its node stopped renewing means that node died mid-narration.
+    /// Its turn becomes interrupted with the last checkpointed draft, as after a crash, and can be retried on any node;
+    /// the lease is then removed. Returns how many turns it settled.
+    /// </summary>
+    public async Task<int> SettleExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return 0;
+        }
+        var now = clock.GetUtcNow();
+        var settled = 0;
+        foreach (var lease in await cluster.Leases.ListExpiredAsync(now, cancellationToken))
+        {
+            if (registry.Find(lease.AdventureId) is { IsFinished: false } local && local.TurnId == lease.TurnId)
+            {
+                continue; // ours, alive: a renewal failed, the next one catches up
+            }
+            try
+            {
+                var state = await writer.LoadStateAsync(
+                    lease.OwnerId,
+                    lease.AdventureId,
+                    lease.TurnId,
+                    cancellationToken
+                );
+                if (
+                    state.Target is { } turn
+                    && lease.Alternative < turn.Alternatives.Count
+                    && turn.Alternatives[lease.Alternative].Status == NarrationRecord.Streaming
+                )
+                {
+                    var draft =
+                        await log.GetDraftAsync(lease.AdventureId, lease.TurnId, lease.Alternative, cancellationToken)
+                        ?? "";
+                    await writer.AppendAsync(
+                        state.Adventure,
+                        "system",
+                        [new NarrationInterrupted(lease.TurnId, lease.Alternative, draft)],
+                        cancellationToken
+                    );
+                    LogLeaseExpired(logger, lease.AdventureId, lease.TurnId, lease.NodeId, draft.Length);
+                    settled++;
+                }
+            }
+            catch (NotFoundException)
+            {
+                // the adventure or its turn is gone: only the lease is left to remove
+            }
+            catch (StoryConflictException)
+            {
+                continue; // the log moved meanwhile (the outcome came after all): look again at the next heartbeat
+            }
+            await cluster.Leases.DeleteExpiredAsync(lease, now, cancellationToken);
+        }
+        return settled;
     }
 
     /// <summary>
@@ -480,6 +628,7 @@ public sealed partial class TurnService(
             var turn = await outcomes.WriteAsync(
                 new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended)
             );
+            await ReleaseLeaseAsync(run, leased: turn is not null);
             if (turn is null)
             {
                 // The database stayed away: the outcome is written when it is back. The reader is told now, and the
@@ -641,6 +790,33 @@ public sealed partial class TurnService(
             _ when string.IsNullOrWhiteSpace(e.Message) => "The storyteller's model failed. Try again in a minute.",
             _ => e.Message,
         };
+
+    [LoggerMessage(
+        EventId = LogEvents.Cluster.LeaseExpired,
+        Level = LogLevel.Warning,
+        Message = "Node {NodeId} stopped renewing its lease on adventure {AdventureId}: turn {TurnId} is marked "
+            + "interrupted, keeping {Characters} characters of its draft"
+    )]
+    private static partial void LogLeaseExpired(
+        ILogger logger,
+        string adventureId,
+        string turnId,
+        string nodeId,
+        int characters
+    );
+
+    [LoggerMessage(
+        EventId = LogEvents.Cluster.RenewFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not release the narration lease of adventure {AdventureId}, turn {TurnId}; it expires by "
+            + "itself"
+    )]
+    private static partial void LogLeaseNotReleased(
+        ILogger logger,
+        Exception exception,
+        string adventureId,
+        string turnId
+    );
 
     [LoggerMessage(
         EventId = LogEvents.Narration.NarrationFailed,

@@ -85,6 +85,7 @@ public static class StoryEngineHost
         builder.Services.AddStoryCore();
         builder.Services.AddStoryAccounts();
         builder.Services.AddStorySecrets();
+        builder.Services.AddStoryCluster(builder.Configuration); // before the narrator: the bus listens before turns
         builder.Services.AddNarrator();
         builder.Services.AddGracefulDrain();
         builder.Services.AddLore();
@@ -135,6 +136,11 @@ public static class StoryEngineHost
         });
         app.MapStoryHealth();
         app.MapStoryMetrics(); // Telemetry:Metrics: no sign-in, no rate limit, its own token/loopback guard
+        var role = app.Services.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value.Role;
+        if (role == Cluster.Roles.Worker)
+        {
+            return app; // a worker node runs the job queue; its HTTP is health and metrics only (docs/scaling.md)
+        }
 
         app.MapGroup("/api/v1")
             .RequireAuthorization()
@@ -175,6 +181,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LockoutOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value;
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SecretsOptions>>().Value;

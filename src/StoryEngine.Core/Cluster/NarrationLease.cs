@@ -1,0 +1,45 @@
+namespace StoryEngine.Core.Cluster;
+
+/// <summary>
+/// The right of one node to narrate one adventure, held in the database while the narration runs and renewed by the
+/// node's heartbeat (docs/adr/0047-narration-leases-and-the-relay.md). A lease past <see cref="ExpiresAt"/> belongs
+/// to a node that died: its turn is marked interrupted and the adventure is free again.
+/// </summary>
+public sealed record NarrationLease(
+    string AdventureId,
+    string TurnId,
+    int Alternative,
+    string OwnerId,
+    string NodeId,
+    DateTimeOffset ExpiresAt
+);
+
+/// <summary>The lease rows (table <c>narration_leases</c>).</summary>
+public interface INarrationLeases
+{
+    /// <summary>Takes the adventure's lease when it is free or expired at <paramref name="now"/>; false when another
+    /// narration holds it.</summary>
+    Task<bool> TryTakeAsync(NarrationLease lease, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>The heartbeat: moves the expiry of every lease <paramref name="nodeId"/> holds. Returns how many.</summary>
+    Task<int> RenewAsync(string nodeId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up once the narration's outcome is stored.</summary>
+    Task ReleaseAsync(string adventureId, string turnId, string nodeId, CancellationToken cancellationToken);
+
+    Task<NarrationLease?> FindAsync(string adventureId, CancellationToken cancellationToken);
+
+    /// <summary>Leases whose node stopped renewing them before <paramref name="now"/>.</summary>
+    Task<IReadOnlyList<NarrationLease>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Removes an expired lease once its turn is settled (only if it is still that one, still
+    /// expired).</summary>
+    Task DeleteExpiredAsync(NarrationLease lease, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+/// <summary>This node's name in the cluster and how long its leases last without a heartbeat.</summary>
+public sealed record ClusterSettings(string NodeId, TimeSpan LeaseTimeout)
+{
+    /// <summary>The heartbeat: three renewals per lease timeout, so one missed renewal loses nothing.</summary>
+    public TimeSpan RenewEvery => LeaseTimeout / 3;
+}

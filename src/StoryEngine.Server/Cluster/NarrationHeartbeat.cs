@@ -1,0 +1,29 @@
+using StoryEngine.Core.Cluster;
+using StoryEngine.Core.Narration;
+using StoryEngine.Server.Jobs;
+
+namespace StoryEngine.Server.Cluster;
+
+/// <summary>
+/// Every <see cref="ClusterSettings.RenewEvery"/>: renews this node's narration leases (one statement for all of
+/// them), settles the turns of leases other nodes stopped renewing (they died: the turn becomes interrupted), and
+/// finishes followed narrations whose lease is gone (docs/adr/0047-narration-leases-and-the-relay.md).
+/// </summary>
+public sealed class NarrationHeartbeat(
+    NarrationCluster cluster,
+    TurnService turns,
+    TimeProvider clock,
+    ILogger<NarrationHeartbeat> logger
+) : PeriodicBackgroundService(cluster.Settings.RenewEvery, clock, logger)
+{
+    protected override async Task TickAsync(CancellationToken stoppingToken)
+    {
+        await cluster.Leases.RenewAsync(
+            cluster.Settings.NodeId,
+            Clock.GetUtcNow() + cluster.Settings.LeaseTimeout,
+            stoppingToken
+        );
+        await turns.SettleExpiredLeasesAsync(stoppingToken);
+        await cluster.Relay.SettleFollowersAsync(stoppingToken);
+    }
+}
