@@ -11,25 +11,41 @@ public sealed record NarrationLease(
     int Alternative,
     string OwnerId,
     string NodeId,
-    DateTimeOffset ExpiresAt
-);
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? FinishedAt = null
+)
+{
+    /// <summary>Held: not finished, and renewed in time.</summary>
+    public bool IsLive(DateTimeOffset now) => FinishedAt is null && ExpiresAt >= now;
+}
 
 /// <summary>The lease rows (table <c>narration_leases</c>).</summary>
 public interface INarrationLeases
 {
-    /// <summary>Takes the adventure's lease when it is free or expired at <paramref name="now"/>; false when another
-    /// narration holds it.</summary>
+    /// <summary>Takes the adventure's lease when it is free, finished or expired at <paramref name="now"/>; false when
+    /// another narration holds it.</summary>
     Task<bool> TryTakeAsync(NarrationLease lease, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The heartbeat: moves the expiry of every lease <paramref name="nodeId"/> holds. Returns how many.</summary>
     Task<int> RenewAsync(string nodeId, DateTimeOffset until, CancellationToken cancellationToken);
 
-    /// <summary>Gives the lease up once the narration's outcome is stored.</summary>
-    Task ReleaseAsync(string adventureId, string turnId, string nodeId, CancellationToken cancellationToken);
+    /// <summary>Gives the lease up once the narration's outcome is stored: marks it finished at
+    /// <paramref name="now"/>; it stays readable (for re-attaching through another node) until
+    /// <see cref="PurgeFinishedAsync"/> removes it.</summary>
+    Task ReleaseAsync(
+        string adventureId,
+        string turnId,
+        string nodeId,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    );
+
+    /// <summary>Removes leases that finished before <paramref name="before"/>.</summary>
+    Task PurgeFinishedAsync(DateTimeOffset before, CancellationToken cancellationToken);
 
     Task<NarrationLease?> FindAsync(string adventureId, CancellationToken cancellationToken);
 
-    /// <summary>Leases whose node stopped renewing them before <paramref name="now"/>.</summary>
+    /// <summary>Unfinished leases whose node stopped renewing them before <paramref name="now"/>.</summary>
     Task<IReadOnlyList<NarrationLease>> ListExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Removes an expired lease once its turn is settled (only if it is still that one, still

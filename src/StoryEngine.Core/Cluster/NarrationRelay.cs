@@ -36,9 +36,10 @@ public sealed partial class NarrationRelay(
     private readonly CancellationTokenSource _stopping = new();
     private bool _started;
 
-    private sealed class Follower(TurnRun run)
+    private sealed class Follower(TurnRun run, long created)
     {
         public TurnRun Run { get; } = run;
+        public long Created { get; } = created;
         public Lock Gate { get; } = new();
         public SortedDictionary<int, string> Early { get; } = [];
         public DateTimeOffset? FinishedAt { get; set; }
@@ -72,7 +73,12 @@ public sealed partial class NarrationRelay(
         Sweep();
         var lease = await leases.FindAsync(adventureId, cancellationToken);
         _followers.TryGetValue(adventureId, out var known);
-        if (lease is null || lease.NodeId == settings.NodeId || lease.OwnerId != ownerId)
+        if (
+            lease is null
+            || lease.NodeId == settings.NodeId
+            || lease.OwnerId != ownerId
+            || lease.FinishedAt < clock.GetUtcNow() - TurnRegistry.Linger
+        )
         {
             // Nothing in flight elsewhere: a narration followed here that just ended can still be re-read.
             return known is not null && known.Run.OwnerId == ownerId ? known.Run : null;
@@ -82,15 +88,11 @@ public sealed partial class NarrationRelay(
             return known.Run;
         }
         var follower = new Follower(
-            new TurnRun(adventureId, lease.TurnId, lease.Alternative) { OwnerId = ownerId }
+            new TurnRun(adventureId, lease.TurnId, lease.Alternative) { OwnerId = ownerId },
+            clock.GetTimestamp()
         );
-        var added = _followers.AddOrUpdate(
-            adventureId,
-            follower,
-            (_, existing) =>
-                existing.Run.TurnId == lease.TurnId && existing.Run.Alternative == lease.Alternative
-                    ? existing
-                    : follower
+        var added = _followers.AddOrUpdate(adventureId, follower, (_, existing) =>
+            existing.Run.TurnId == lease.TurnId && existing.Run.Alternative == lease.Alternative ? existing : follower
         );
         if (added == follower)
         {
@@ -102,7 +104,11 @@ public sealed partial class NarrationRelay(
     /// <summary>Asks the node narrating <paramref name="adventureId"/> to stop; the follower run then ends with the
     /// stopped narration.</summary>
     public Task RequestStopAsync(string adventureId, CancellationToken cancellationToken) =>
-        bus.PublishAsync(Channel, Serialize(new RelayMessage { Kind = "stop", Adventure = adventureId }), cancellationToken);
+        bus.PublishAsync(
+            Channel,
+            Serialize(new RelayMessage { Kind = "stop", Adventure = adventureId }),
+            cancellationToken
+        );
 
     /// <summary>
     /// Part of the heartbeat: a follower whose narration is no longer leased (it ended, or its node died and the turn
@@ -115,7 +121,16 @@ public sealed partial class NarrationRelay(
         {
             var run = follower.Run;
             var lease = await leases.FindAsync(run.AdventureId, cancellationToken);
-            if (lease is not null && lease.TurnId == run.TurnId && lease.Alternative == run.Alternative)
+            if (
+                lease is not null
+                && lease.TurnId == run.TurnId
+                && lease.Alternative == run.Alternative
+                && (
+                    lease.IsLive(clock.GetUtcNow())
+                    // ended on a node that is alive: its relay sends the rest; the store is for when it does not
+                    || lease.FinishedAt is not null && clock.GetElapsedTime(follower.Created) < settings.LeaseTimeout
+                )
+            )
             {
                 continue;
             }
@@ -304,12 +319,17 @@ public sealed partial class NarrationRelay(
             }
             var (failureCode, failureMessage) = narration.Status switch
             {
-                NarrationRecord.Failed => (code ?? narration.ErrorCode ?? "backend_unavailable", message ?? narration.Error),
+                NarrationRecord.Failed => (
+                    code ?? narration.ErrorCode ?? "backend_unavailable",
+                    message ?? narration.Error
+                ),
                 NarrationRecord.Interrupted => (code ?? "interrupted", message ?? NodeLostMessage),
                 _ => (null, null),
             };
             follower.FinishedAt = clock.GetUtcNow();
-            run.Finish(new OutcomeItem(turn, failureCode, failureCode is null ? null : failureMessage ?? NodeLostMessage));
+            run.Finish(
+                new OutcomeItem(turn, failureCode, failureCode is null ? null : failureMessage ?? NodeLostMessage)
+            );
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -199,6 +199,7 @@ public sealed partial class TurnService(
                 run.AdventureId,
                 run.TurnId,
                 cluster.Settings.NodeId,
+                clock.GetUtcNow(),
                 CancellationToken.None
             );
         }
@@ -379,7 +380,7 @@ public sealed partial class TurnService(
         cluster is not null
         && await cluster.Leases.FindAsync(turn.AdventureId, cancellationToken) is { } lease
         && lease.TurnId == turn.TurnId
-        && lease.ExpiresAt >= clock.GetUtcNow();
+        && lease.IsLive(clock.GetUtcNow());
 
     /// <summary>
     /// The heartbeat's other half (ADR 0047): a lease its node stopped renewing means that node died mid-narration.
@@ -414,9 +415,12 @@ public sealed partial class TurnService(
                     && turn.Alternatives[lease.Alternative].Status == NarrationRecord.Streaming
                 )
                 {
-                    var draft =
-                        await log.GetDraftAsync(lease.AdventureId, lease.TurnId, lease.Alternative, cancellationToken)
-                        ?? "";
+                    var draft = await log.GetDraftAsync(
+                        lease.AdventureId,
+                        lease.TurnId,
+                        lease.Alternative,
+                        cancellationToken
+                    ) ?? "";
                     await writer.AppendAsync(
                         state.Adventure,
                         "system",

@@ -48,9 +48,9 @@ public static class ServeCommand
                             app.Urls.Add("http://127.0.0.1:5080");
                         }
                         timeline.Mark("host built");
-                        var storage = app.Services.GetRequiredService<
-                            Microsoft.Extensions.Options.IOptions<StoryEngineOptions>
-                        >().Value;
+                        var storage = app
+                            .Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoryEngineOptions>>()
+                            .Value;
                         using var single = storage.UsesPostgres
                             ? null
                             : Cluster.SingleNodeLock.TryTake(storage.DataDir, out var refusal)

@@ -6,8 +6,9 @@ namespace StoryEngine.Server.Cluster;
 
 /// <summary>
 /// Every <see cref="ClusterSettings.RenewEvery"/>: renews this node's narration leases (one statement for all of
-/// them), settles the turns of leases other nodes stopped renewing (they died: the turn becomes interrupted), and
-/// finishes followed narrations whose lease is gone (docs/adr/0047-narration-leases-and-the-relay.md).
+/// them), settles the turns of leases other nodes stopped renewing (they died: the turn becomes interrupted), drops
+/// leases finished longer than <see cref="TurnRegistry.Linger"/> ago, and finishes followed narrations whose lease is
+/// no longer held (docs/adr/0047-narration-leases-and-the-relay.md).
 /// </summary>
 public sealed class NarrationHeartbeat(
     NarrationCluster cluster,
@@ -24,6 +25,7 @@ public sealed class NarrationHeartbeat(
             stoppingToken
         );
         await turns.SettleExpiredLeasesAsync(stoppingToken);
+        await cluster.Leases.PurgeFinishedAsync(Clock.GetUtcNow() - TurnRegistry.Linger, stoppingToken);
         await cluster.Relay.SettleFollowersAsync(stoppingToken);
     }
 }

@@ -115,8 +115,7 @@ public sealed partial class SharedWindowLimiter(
 
         public override bool IsAcquired => acquired;
 
-        public override IEnumerable<string> MetadataNames =>
-            retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
 
         public override bool TryGetMetadata(string metadataName, out object? metadata)
         {

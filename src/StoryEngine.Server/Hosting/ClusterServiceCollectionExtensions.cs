@@ -25,8 +25,7 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
-            var node =
-                options.NodeId
+            var node = options.NodeId
                 ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
             return new ClusterSettings(node, TimeSpan.FromSeconds(options.LeaseSeconds));
         });

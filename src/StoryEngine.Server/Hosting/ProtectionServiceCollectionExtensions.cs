@@ -149,17 +149,14 @@ public static class ProtectionServiceCollectionExtensions
         if (context.RequestServices.GetService<Cluster.IRateCounter>() is { } counter)
         {
             var services = context.RequestServices;
-            return RateLimitPartition.Get(
-                $"{policy}|{limit}|{key}",
-                partition => new Cluster.SharedWindowLimiter(
-                    counter,
-                    partition,
-                    limit,
-                    TimeSpan.FromMinutes(1),
-                    services.GetRequiredService<TimeProvider>(),
-                    services.GetRequiredService<ILoggerFactory>().CreateLogger<Cluster.SharedWindowLimiter>()
-                )
-            );
+            return RateLimitPartition.Get($"{policy}|{limit}|{key}", partition => new Cluster.SharedWindowLimiter(
+                counter,
+                partition,
+                limit,
+                TimeSpan.FromMinutes(1),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<Cluster.SharedWindowLimiter>()
+            ));
         }
         return RateLimitPartition.GetFixedWindowLimiter($"{limit}|{key}", _ => new FixedWindowRateLimiterOptions
         {

@@ -9,7 +9,7 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
 {
     private const string Columns =
         "adventure_id AS AdventureId, turn_id AS TurnId, alternative AS Alternative, owner_id AS OwnerId, "
-        + "node_id AS NodeId, expires_at AS ExpiresAt";
+        + "node_id AS NodeId, expires_at AS ExpiresAt, finished_at AS FinishedAt";
 
     public async Task<bool> TryTakeAsync(NarrationLease lease, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -21,7 +21,8 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
                     + "VALUES (@AdventureId, @TurnId, @Alternative, @OwnerId, @NodeId, @ExpiresAt) "
                     + "ON CONFLICT (adventure_id) DO UPDATE SET turn_id = excluded.turn_id, "
                     + "alternative = excluded.alternative, owner_id = excluded.owner_id, node_id = excluded.node_id, "
-                    + "expires_at = excluded.expires_at WHERE narration_leases.expires_at < @Now",
+                    + "expires_at = excluded.expires_at, finished_at = NULL "
+                    + "WHERE narration_leases.expires_at < @Now OR narration_leases.finished_at IS NOT NULL",
                 new
                 {
                     lease.AdventureId,
@@ -43,7 +44,7 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         return await write.Connection.ExecuteAsync(
             new CommandDefinition(
-                "UPDATE narration_leases SET expires_at = @Until WHERE node_id = @NodeId",
+                "UPDATE narration_leases SET expires_at = @Until WHERE node_id = @NodeId AND finished_at IS NULL",
                 new { NodeId = nodeId, Until = until.ToUnixTimeMilliseconds() },
                 cancellationToken: cancellationToken
             )
@@ -54,20 +55,34 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
         string adventureId,
         string turnId,
         string nodeId,
+        DateTimeOffset now,
         CancellationToken cancellationToken
     )
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         await write.Connection.ExecuteAsync(
             new CommandDefinition(
-                "DELETE FROM narration_leases WHERE adventure_id = @AdventureId AND turn_id = @TurnId "
-                    + "AND node_id = @NodeId",
+                "UPDATE narration_leases SET finished_at = @Now WHERE adventure_id = @AdventureId "
+                    + "AND turn_id = @TurnId AND node_id = @NodeId AND finished_at IS NULL",
                 new
                 {
                     AdventureId = adventureId,
                     TurnId = turnId,
                     NodeId = nodeId,
+                    Now = now.ToUnixTimeMilliseconds(),
                 },
+                cancellationToken: cancellationToken
+            )
+        );
+    }
+
+    public async Task PurgeFinishedAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await write.Connection.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM narration_leases WHERE finished_at < @Before",
+                new { Before = before.ToUnixTimeMilliseconds() },
                 cancellationToken: cancellationToken
             )
         );
@@ -94,7 +109,8 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
         await using var connection = await provider.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(
             new CommandDefinition(
-                $"SELECT {Columns} FROM narration_leases WHERE expires_at < @Now ORDER BY expires_at LIMIT 100",
+                $"SELECT {Columns} FROM narration_leases WHERE expires_at < @Now AND finished_at IS NULL "
+                    + "ORDER BY expires_at LIMIT 100",
                 new { Now = now.ToUnixTimeMilliseconds() },
                 cancellationToken: cancellationToken
             )
@@ -108,7 +124,7 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
         await write.Connection.ExecuteAsync(
             new CommandDefinition(
                 "DELETE FROM narration_leases WHERE adventure_id = @AdventureId AND turn_id = @TurnId "
-                    + "AND node_id = @NodeId AND expires_at < @Now",
+                    + "AND node_id = @NodeId AND expires_at < @Now AND finished_at IS NULL",
                 new
                 {
                     lease.AdventureId,
@@ -129,6 +145,7 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
         public string OwnerId { get; init; } = "";
         public string NodeId { get; init; } = "";
         public long ExpiresAt { get; init; }
+        public long? FinishedAt { get; init; }
 
         public NarrationLease ToLease() =>
             new(
@@ -137,7 +154,8 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
                 (int)Alternative,
                 OwnerId,
                 NodeId,
-                DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt)
+                DateTimeOffset.FromUnixTimeMilliseconds(ExpiresAt),
+                FinishedAt is { } finished ? DateTimeOffset.FromUnixTimeMilliseconds(finished) : null
             );
     }
 }
