@@ -6,6 +6,10 @@ if (args is ["recall" or "recall-quality", ..])
 {
     return await StoryEngine.Bench.Memory.MemoryBench.RunAsync(args, Console.Out); // issue 5, bench/memory.sh
 }
+if (args is ["cluster-streams", ..])
+{
+    return await StoryEngine.Bench.Cluster.ClusterStreamsBench.RunAsync(args, Console.Out); // issue 21, bench/cluster.sh
+}
 if (args is ["backup", ..])
 {
     using var cancel = new CancellationTokenSource();

@@ -128,17 +128,19 @@ public static class LogEvents
     public static class Cluster
     {
         public const int LeaseExpired = 8100;
-        public const int RenewFailed = 8101;
+        public const int ReleaseFailed = 8101;
         public const int RelayFailed = 8102;
         public const int BusDisconnected = 8103;
         public const int BusReconnected = 8104;
         public const int MessageUnreadable = 8105;
-        public const int SweepFailed = 8106;
+        public const int HeartbeatFailed = 8106;
         public const int NodeStarted = 8107;
         public const int FollowerSettleFailed = 8108;
         public const int RateCounterFailed = 8109;
         public const int InvalidationFailed = 8110;
-        public const int SecondNodeRefused = 8111;
+        public const int RedisReconnected = 8112;
+        public const int BusHandlerFailed = 8113;
+        public const int RedisHandlerFailed = 8114;
     }
 
     /// <summary>4200–4299: the model gateway: per-backend queues and the identical-request cache.</summary>

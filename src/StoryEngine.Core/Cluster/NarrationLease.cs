@@ -22,8 +22,9 @@ public sealed record NarrationLease(
 /// <summary>The lease rows (table <c>narration_leases</c>).</summary>
 public interface INarrationLeases
 {
-    /// <summary>Takes the adventure's lease when it is free, finished or expired at <paramref name="now"/>; false when
-    /// another narration holds it.</summary>
+    /// <summary>Takes the adventure's lease when it is free, finished, expired at <paramref name="now"/>, or held by
+    /// this same node (whose registry has just let the turn begin); false when another node's narration holds
+    /// it.</summary>
     Task<bool> TryTakeAsync(NarrationLease lease, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The heartbeat: moves the expiry of every lease <paramref name="nodeId"/> holds. Returns how many.</summary>

@@ -36,6 +36,10 @@ public sealed record ContextReport(
     /// <summary>Where the transcript starts and when it is next trimmed (issue 19); null in reports written
     /// before.</summary>
     public TranscriptReport? Transcript { get; init; }
+
+    /// <summary>How long the call waited in the model gateway's queue before a backend took it (issue 21); null in
+    /// reports written before, or when the call never started.</summary>
+    public double? QueueMilliseconds { get; init; }
 }
 
 /// <summary>

@@ -54,6 +54,7 @@ public sealed partial class TurnService(
     {
         drain.ThrowIfDraining(); // issue 16: a node shutting down starts no narration it might have to cut off
         var action = ValidateAction(kind, text);
+        ThrowIfBackendsFull(NarrationPriority.Interactive);
         // Background jobs hold back from here until the model's first token (issue 19); the narration ends the scope.
         var preparing = foreground.Enter();
         try
@@ -89,6 +90,7 @@ public sealed partial class TurnService(
     )
     {
         drain.ThrowIfDraining();
+        ThrowIfBackendsFull(NarrationPriority.Retry);
         var preparing = foreground.Enter();
         try
         {
@@ -164,6 +166,16 @@ public sealed partial class TurnService(
         }
     }
 
+    // Issue 21's backpressure: when every backend of the narrator is at its limit with a full queue, the turn is refused
+    // (503 with Retry-After) before anything is written, rather than committed and then failed.
+    private void ThrowIfBackendsFull(string priority)
+    {
+        if (narrator.IsFull(priority))
+        {
+            throw new BackendsBusyException();
+        }
+    }
+
     // True when this node now holds the adventure's lease; without a cluster (SQLite) there is none to take.
     private async Task<bool> TakeLeaseAsync(TurnRun run, string ownerId, CancellationToken cancellationToken)
     {
@@ -206,6 +218,38 @@ public sealed partial class TurnService(
         catch (Exception e) when (OutcomeWriter.IsStorageFault(e))
         {
             LogLeaseNotReleased(logger, e, run.AdventureId, run.TurnId);
+            _unreleased[run.AdventureId] = run.TurnId;
+        }
+    }
+
+    // Leases whose release failed (the database was away): the heartbeat releases them before it renews.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unreleased = new(
+        StringComparer.Ordinal
+    );
+
+    /// <summary>Releases the leases whose release failed while the database was away. Called by the heartbeat before
+    /// it renews this node's leases.</summary>
+    public async Task RetryLeaseReleasesAsync(CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return;
+        }
+        foreach (var (adventureId, turnId) in _unreleased)
+        {
+            if (registry.Find(adventureId) is { IsFinished: false })
+            {
+                _unreleased.TryRemove(new KeyValuePair<string, string>(adventureId, turnId)); // a new narration has it
+                continue;
+            }
+            await cluster.Leases.ReleaseAsync(
+                adventureId,
+                turnId,
+                cluster.Settings.NodeId,
+                clock.GetUtcNow(),
+                cancellationToken
+            );
+            _unreleased.TryRemove(new KeyValuePair<string, string>(adventureId, turnId));
         }
     }
 
@@ -303,6 +347,10 @@ public sealed partial class TurnService(
     public async Task<int> SettleAsync(bool sweepOrphans, CancellationToken cancellationToken)
     {
         var written = await outcomes.WritePendingAsync(cancellationToken);
+        if (written.Count > 0)
+        {
+            await RetryLeaseReleasesAsync(cancellationToken); // their outcomes are stored: the adventures are free
+        }
         foreach (var (outcome, turn) in written)
         {
             if (outcome.Outcome is NarrationCompleted { Stopped: false })
@@ -364,12 +412,19 @@ public sealed partial class TurnService(
             var alternative = turn.Alternatives.Count - 1;
             var draft = await log.GetDraftAsync(turn.AdventureId, turn.TurnId, alternative, cancellationToken) ?? "";
             var adventure = await writer.LoadAsync(await OwnerOfAsync(turn), turn.AdventureId, cancellationToken);
-            await writer.AppendAsync(
-                adventure,
-                "system",
-                [new NarrationInterrupted(turn.TurnId, alternative, draft)],
-                cancellationToken
-            );
+            try
+            {
+                await writer.AppendAsync(
+                    adventure,
+                    "system",
+                    [new NarrationInterrupted(turn.TurnId, alternative, draft)],
+                    cancellationToken
+                );
+            }
+            catch (StoryConflictException)
+            {
+                continue; // settled meanwhile (by the lease sweep of this or another node, or its own outcome)
+            }
             LogRecovered(logger, turn.AdventureId, turn.TurnId, draft.Length);
             recovered++;
         }
@@ -397,9 +452,12 @@ public sealed partial class TurnService(
         var settled = 0;
         foreach (var lease in await cluster.Leases.ListExpiredAsync(now, cancellationToken))
         {
-            if (registry.Find(lease.AdventureId) is { IsFinished: false } local && local.TurnId == lease.TurnId)
+            if (
+                registry.Find(lease.AdventureId) is { IsFinished: false } local && local.TurnId == lease.TurnId
+                || outcomes.IsPending(lease.AdventureId, lease.TurnId)
+            )
             {
-                continue; // ours, alive: a renewal failed, the next one catches up
+                continue; // ours, alive (a renewal failed, the next one catches up), or ended here awaiting the database
             }
             try
             {
@@ -497,6 +555,7 @@ public sealed partial class TurnService(
         var text = new StringBuilder();
         var started = Stopwatch.GetTimestamp();
         double? firstTokenMs = null;
+        double? queueMs = null;
         string? backend = null,
             model = null;
         long? inputTokens = null,
@@ -512,6 +571,10 @@ public sealed partial class TurnService(
             var input = await inputs.LoadAsync(appended.Adventure, run.TurnId, action, CancellationToken.None);
             var context = contexts.Build(input, narrator.Settings);
             var (chatOptions, generationReport) = generation.Plan(input);
+            chatOptions = WithPriority(
+                chatOptions,
+                run.Alternative > 0 ? NarrationPriority.Retry : NarrationPriority.Interactive
+            );
             context = context with { Report = context.Report with { Generation = generationReport } };
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
@@ -524,7 +587,13 @@ public sealed partial class TurnService(
                         run.AdventureId,
                         run.TurnId,
                         run.Alternative,
-                        JsonSerializer.Serialize(context.Report, StoryEventJson.Options),
+                        JsonSerializer.Serialize(
+                            context.Report with
+                            {
+                                QueueMilliseconds = queueMs,
+                            },
+                            StoryEventJson.Options
+                        ),
                         CancellationToken.None
                     ),
                     SaveLoreAsync(run, input.Lore, context.Report.Lore)
@@ -540,6 +609,13 @@ public sealed partial class TurnService(
                 if (update.AdditionalProperties?.TryGetValue("backend", out var name) == true)
                 {
                     backend = name?.ToString();
+                }
+                if (
+                    update.AdditionalProperties?.TryGetValue(NarrationPriority.QueueMillisecondsKey, out var queued)
+                    == true
+                )
+                {
+                    queueMs ??= Convert.ToDouble(queued, System.Globalization.CultureInfo.InvariantCulture);
                 }
                 foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
@@ -632,7 +708,8 @@ public sealed partial class TurnService(
             var turn = await outcomes.WriteAsync(
                 new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended)
             );
-            await ReleaseLeaseAsync(run, leased: turn is not null);
+            // Released even when the outcome waits for the database (it then fails and is tried again by the heartbeat).
+            await ReleaseLeaseAsync(run, leased: true);
             if (turn is null)
             {
                 // The database stayed away: the outcome is written when it is back. The reader is told now, and the
@@ -759,6 +836,14 @@ public sealed partial class TurnService(
         return first.Count > 0 ? first[0].Actor : "system";
     }
 
+    private static ChatOptions WithPriority(ChatOptions? options, string priority)
+    {
+        var copy = options?.Clone() ?? new ChatOptions();
+        copy.AdditionalProperties ??= [];
+        copy.AdditionalProperties[NarrationPriority.OptionKey] = priority;
+        return copy;
+    }
+
     private static PlayerAction ValidateAction(string? kind, string? text)
     {
         var errors = new FieldErrors();
@@ -810,7 +895,7 @@ public sealed partial class TurnService(
     );
 
     [LoggerMessage(
-        EventId = LogEvents.Cluster.RenewFailed,
+        EventId = LogEvents.Cluster.ReleaseFailed,
         Level = LogLevel.Warning,
         Message = "Could not release the narration lease of adventure {AdventureId}, turn {TurnId}; it expires by "
             + "itself"

@@ -10,7 +10,7 @@ namespace StoryEngine.Server.Cluster;
 /// leases finished longer than <see cref="TurnRegistry.Linger"/> ago, and finishes followed narrations whose lease is
 /// no longer held (docs/adr/0047-narration-leases-and-the-relay.md).
 /// </summary>
-public sealed class NarrationHeartbeat(
+public sealed partial class NarrationHeartbeat(
     NarrationCluster cluster,
     TurnService turns,
     TimeProvider clock,
@@ -19,6 +19,21 @@ public sealed class NarrationHeartbeat(
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await BeatAsync(stoppingToken);
+        }
+        catch (Exception e)
+            when (Core.Narration.OutcomeWriter.IsStorageFault(e) || e is Core.Errors.StoryEngineException)
+        {
+            // The database is away: the next beat tries again (leases last three beats).
+            LogBeatFailed(Logger, e);
+        }
+    }
+
+    private async Task BeatAsync(CancellationToken stoppingToken)
+    {
+        await turns.RetryLeaseReleasesAsync(stoppingToken);
         await cluster.Leases.RenewAsync(
             cluster.Settings.NodeId,
             Clock.GetUtcNow() + cluster.Settings.LeaseTimeout,
@@ -28,4 +43,11 @@ public sealed class NarrationHeartbeat(
         await cluster.Leases.PurgeFinishedAsync(Clock.GetUtcNow() - TurnRegistry.Linger, stoppingToken);
         await cluster.Relay.SettleFollowersAsync(stoppingToken);
     }
+
+    [LoggerMessage(
+        EventId = Core.LogEvents.Cluster.HeartbeatFailed,
+        Level = LogLevel.Warning,
+        Message = "The narration heartbeat failed; it beats again shortly"
+    )]
+    private static partial void LogBeatFailed(ILogger logger, Exception exception);
 }

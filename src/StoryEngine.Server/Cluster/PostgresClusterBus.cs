@@ -157,7 +157,7 @@ public sealed partial class PostgresClusterBus(
     private static partial void LogReconnected(ILogger logger);
 
     [LoggerMessage(
-        EventId = LogEvents.Cluster.MessageUnreadable,
+        EventId = LogEvents.Cluster.BusHandlerFailed,
         Level = LogLevel.Warning,
         Message = "A handler of bus channel {Channel} failed"
     )]

@@ -69,14 +69,14 @@ public sealed partial class RedisClusterBus(RedisConnection redis, ILogger<Redis
     private RedisChannel Channel(string name) => RedisChannel.Literal(redis.Prefix + name);
 
     [LoggerMessage(
-        EventId = LogEvents.Cluster.BusReconnected,
+        EventId = LogEvents.Cluster.RedisReconnected,
         Level = LogLevel.Information,
         Message = "Redis is back; listening for other nodes' messages again"
     )]
     private static partial void LogReconnected(ILogger logger);
 
     [LoggerMessage(
-        EventId = LogEvents.Cluster.MessageUnreadable,
+        EventId = LogEvents.Cluster.RedisHandlerFailed,
         Level = LogLevel.Warning,
         Message = "A handler of bus channel {Channel} failed"
     )]

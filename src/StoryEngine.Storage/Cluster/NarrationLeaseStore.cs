@@ -22,7 +22,10 @@ public sealed class NarrationLeaseStore(IStorageProvider provider) : INarrationL
                     + "ON CONFLICT (adventure_id) DO UPDATE SET turn_id = excluded.turn_id, "
                     + "alternative = excluded.alternative, owner_id = excluded.owner_id, node_id = excluded.node_id, "
                     + "expires_at = excluded.expires_at, finished_at = NULL "
-                    + "WHERE narration_leases.expires_at < @Now OR narration_leases.finished_at IS NOT NULL",
+                    + "WHERE narration_leases.expires_at < @Now OR narration_leases.finished_at IS NOT NULL "
+                    // this node's own: its registry has just let the turn begin, so no narration here holds it
+                    // (a lease whose release failed in a database outage)
+                    + "OR narration_leases.node_id = @NodeId",
                 new
                 {
                     lease.AdventureId,
