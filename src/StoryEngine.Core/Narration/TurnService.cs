@@ -615,7 +615,11 @@ public sealed partial class TurnService(
                     == true
                 )
                 {
-                    queueMs ??= Convert.ToDouble(queued, System.Globalization.CultureInfo.InvariantCulture);
+                    if (queueMs is null)
+                    {
+                        queueMs = Convert.ToDouble(queued, System.Globalization.CultureInfo.InvariantCulture);
+                        StoryMetrics.GatewayQueueWait.Record(queueMs.Value / 1000);
+                    }
                 }
                 foreach (var usage in update.Contents.OfType<UsageContent>())
                 {

@@ -87,6 +87,7 @@ public static class StoryEngineHost
         builder.Services.AddStorySecrets();
         builder.Services.AddStoryCluster(builder.Configuration); // before the narrator: the bus listens before turns
         builder.Services.AddNarrator();
+        builder.Services.AddModelGateway(builder.Configuration);
         builder.Services.AddGracefulDrain();
         builder.Services.AddLore();
         builder.Services.AddPictures();
@@ -182,6 +183,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<LockoutOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Gateway.GatewayOptions>>().Value;
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SecretsOptions>>().Value;
