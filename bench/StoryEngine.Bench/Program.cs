@@ -8,7 +8,8 @@ if (args is ["recall" or "recall-quality", ..])
 }
 if (args is ["cluster-streams", ..])
 {
-    return await StoryEngine.Bench.Cluster.ClusterStreamsBench.RunAsync(args, Console.Out); // issue 21, bench/cluster.sh
+    // issue 21, bench/cluster.sh
+    return await StoryEngine.Bench.Cluster.ClusterStreamsBench.RunAsync(args, Console.Out);
 }
 if (args is ["backup", ..])
 {

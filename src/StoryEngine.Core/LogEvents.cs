@@ -13,14 +13,16 @@ namespace StoryEngine.Core;
 /// <item><term>4000–4099</term><description><see cref="Usage"/>: the usage ledger.</description></item>
 /// <item><term>4100–4199</term><description>Model backends: <c>StoryEngine.Providers.ProviderLogEvents</c>, kept in
 /// that project because it references nothing of ours (../shared/ARCHITECTURE.md, "Boundaries").</description></item>
-/// <item><term>4200–4299</term><description><see cref="Gateway"/>: the model gateway (queues, cache).</description></item>
+/// <item><term>4200–4299</term><description><see cref="Gateway"/>: the model gateway (queues,
+/// cache).</description></item>
 /// <item><term>5000–5099</term><description><see cref="Jobs"/>: the job queue and its workers.</description></item>
 /// <item><term>5100–5199</term><description><see cref="Memory"/>: recall and indexing.</description></item>
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
 /// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
-/// <item><term>8100–8199</term><description><see cref="Cluster"/>: nodes, leases, the relay, the bus.</description></item>
+/// <item><term>8100–8199</term><description><see cref="Cluster"/>: nodes, leases, the relay, the
+/// bus.</description></item>
 /// </list>
 /// It sits at the root of Core so every Core namespace sees it without a using, and Server, Storage and Formats
 /// reference Core. A test (LogEventIdTests) checks that no two log methods share an id.

@@ -55,7 +55,8 @@ public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, T
         return state is not null && state.UserId == userId && state.IsActive(now) ? state : null;
     }
 
-    /// <summary>Raised by <see cref="Forget"/> ("session", its id) and <see cref="ForgetUser"/> ("user", its id), so the
+    /// <summary>Raised by <see cref="Forget"/> ("session", its id) and <see cref="ForgetUser"/> ("user", its id), so
+    /// the
     /// other nodes of a cluster forget too.</summary>
     public event Action<string, string>? Changed;
 

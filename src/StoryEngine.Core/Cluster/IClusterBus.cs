@@ -10,7 +10,8 @@ public interface IClusterBus
     /// <summary>"postgres" or "redis", for health and the admin view.</summary>
     string Kind { get; }
 
-    /// <summary>The largest message, in UTF-8 bytes, this bus carries (PostgreSQL's NOTIFY takes under 8,000).</summary>
+    /// <summary>The largest message, in UTF-8 bytes, this bus carries (PostgreSQL's NOTIFY takes under
+    /// 8,000).</summary>
     int MaxMessageBytes { get; }
 
     /// <summary>Registers a handler; every subscription is made before the bus starts listening.</summary>

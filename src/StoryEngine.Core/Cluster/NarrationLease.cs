@@ -27,7 +27,8 @@ public interface INarrationLeases
     /// it.</summary>
     Task<bool> TryTakeAsync(NarrationLease lease, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>The heartbeat: moves the expiry of every lease <paramref name="nodeId"/> holds. Returns how many.</summary>
+    /// <summary>The heartbeat: moves the expiry of every unfinished lease <paramref name="nodeId"/> holds. Returns how
+    /// many.</summary>
     Task<int> RenewAsync(string nodeId, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Gives the lease up once the narration's outcome is stored: marks it finished at

@@ -306,7 +306,8 @@ public sealed partial class NarrationRelay(
             var narration = turn.Alternatives[run.Alternative];
             if (narration.Status == NarrationRecord.Streaming)
             {
-                return; // not settled yet: the expired lease's sweep marks it interrupted, the next heartbeat looks again
+                // not settled yet: the expired lease's sweep marks it interrupted, the next heartbeat looks again
+                return;
             }
             // The tokens the follower missed (its node died before sending them) are in the stored text.
             lock (follower.Gate)

@@ -166,7 +166,8 @@ public sealed partial class TurnService(
         }
     }
 
-    // Issue 21's backpressure: when every backend of the narrator is at its limit with a full queue, the turn is refused
+    // Issue 21's backpressure: when every backend of the narrator is at its limit with a full queue, the turn is
+    // refused
     // (503 with Retry-After) before anything is written, rather than committed and then failed.
     private void ThrowIfBackendsFull(string priority)
     {
@@ -457,7 +458,8 @@ public sealed partial class TurnService(
                 || outcomes.IsPending(lease.AdventureId, lease.TurnId)
             )
             {
-                continue; // ours, alive (a renewal failed, the next one catches up), or ended here awaiting the database
+                // ours, alive (a renewal failed, the next one catches up), or ended here awaiting the database
+                continue;
             }
             try
             {
@@ -712,7 +714,7 @@ public sealed partial class TurnService(
             var turn = await outcomes.WriteAsync(
                 new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended)
             );
-            // Released even when the outcome waits for the database (it then fails and is tried again by the heartbeat).
+            // Released even when the outcome waits for the database (then it fails and the heartbeat tries again).
             await ReleaseLeaseAsync(run, leased: true);
             if (turn is null)
             {

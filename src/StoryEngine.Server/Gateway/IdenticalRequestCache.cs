@@ -22,7 +22,8 @@ public sealed partial class IdenticalRequestCache(
 {
     private readonly HybridCacheEntryOptions _entry = new() { Expiration = lifetime, LocalCacheExpiration = lifetime };
 
-    /// <summary>Deterministic: the model is told to take no chances (temperature 0) or to repeat itself (a seed).</summary>
+    /// <summary>Deterministic: the model is told to take no chances (temperature 0) or to repeat itself (a
+    /// seed).</summary>
     public static bool IsDeterministic(ChatOptions? options) => options is { Temperature: 0 } or { Seed: not null };
 
     public override async Task<ChatResponse> GetResponseAsync(

@@ -25,8 +25,8 @@ public static class ClusterServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
-            var node = options.NodeId
-                ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3])}";
+            var suffix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
+            var node = options.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{suffix}";
             return new ClusterSettings(node, TimeSpan.FromSeconds(options.LeaseSeconds));
         });
         services.AddSingleton<INarrationLeases, NarrationLeaseStore>();
