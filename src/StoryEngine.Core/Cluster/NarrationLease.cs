@@ -60,4 +60,46 @@ public sealed record ClusterSettings(string NodeId, TimeSpan LeaseTimeout)
 {
     /// <summary>The heartbeat: three renewals per lease timeout, so one missed renewal loses nothing.</summary>
     public TimeSpan RenewEvery => LeaseTimeout / 3;
+
+    /// <summary>The default name of a node: host, process id and a random suffix.</summary>
+    public static string DefaultNodeId(string suffix) =>
+        $"{Environment.MachineName}-{Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        + $"-{suffix}";
+
+    /// <summary>
+    /// True when <paramref name="nodeId"/> is certainly dead without waiting for its lease: this node's own name (its
+    /// previous run, when the name is configured), or a default name of this host whose process is gone (or is this
+    /// very process, which a different name cannot be). A restarted node then recovers its predecessor's narrations
+    /// at once instead of after the lease timeout; a node on another host is only ever judged by its lease.
+    /// </summary>
+    public bool IsGone(string nodeId)
+    {
+        if (nodeId == NodeId)
+        {
+            return true;
+        }
+        var prefix = Environment.MachineName + "-";
+        if (!nodeId.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var rest = nodeId[prefix.Length..].Split('-');
+        if (rest.Length != 2 || !int.TryParse(rest[0], System.Globalization.CultureInfo.InvariantCulture, out var pid))
+        {
+            return false;
+        }
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
+    }
 }

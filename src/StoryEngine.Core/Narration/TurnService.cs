@@ -432,11 +432,14 @@ public sealed partial class TurnService(
         return recovered;
     }
 
+    // A live lease of a node that may be alive: not this node's (a previous run under a configured name), and not a
+    // default-named node of this host whose process is gone (ClusterSettings.IsGone).
     private async Task<bool> LeasedElsewhereAsync(TurnRecord turn, CancellationToken cancellationToken) =>
         cluster is not null
         && await cluster.Leases.FindAsync(turn.AdventureId, cancellationToken) is { } lease
         && lease.TurnId == turn.TurnId
-        && lease.IsLive(clock.GetUtcNow());
+        && lease.IsLive(clock.GetUtcNow())
+        && !cluster.Settings.IsGone(lease.NodeId);
 
     /// <summary>
     /// The heartbeat's other half (ADR 0047): a lease its node stopped renewing means that node died mid-narration.

@@ -26,7 +26,7 @@ public static class ClusterServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;
             var suffix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..3]);
-            var node = options.NodeId ?? $"{Environment.MachineName}-{Environment.ProcessId}-{suffix}";
+            var node = options.NodeId ?? ClusterSettings.DefaultNodeId(suffix);
             return new ClusterSettings(node, TimeSpan.FromSeconds(options.LeaseSeconds));
         });
         services.AddSingleton<INarrationLeases, NarrationLeaseStore>();

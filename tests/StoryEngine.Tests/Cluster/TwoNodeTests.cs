@@ -50,7 +50,7 @@ public sealed class TwoNodeTests
     }
 
     [Fact]
-    public async Task stop_on_B_stops_the_narration_running_on_A()
+    public async Task stop_on_B_stops_the_narration_running_on_A_and_undo_on_B_waits_for_it()
     {
         await using var nodes = await TwoNodes.StartAsync(redis: false);
         using var onA = await nodes.A.CreateUserClientAsync();
@@ -61,6 +61,11 @@ public sealed class TwoNodeTests
             AdventureTestData.Turn(setup.AdventureId, "stop {{tokens:400}}{{delay:20}}")
         );
         await WaitUntilNarratingAsync(onB, setup.AdventureId);
+        // B knows A narrates: undo waits for it there too
+        await (await onB.PostAsync($"/api/v1/adventures/{setup.AdventureId}/undo", null)).AssertProblemAsync(
+            HttpStatusCode.Conflict,
+            "turn_in_progress"
+        );
 
         var stopped = await (await onB.PostAsync($"/api/v1/adventures/{setup.AdventureId}/stop", null)).JsonAsync();
 

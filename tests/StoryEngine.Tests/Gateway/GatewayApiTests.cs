@@ -51,10 +51,9 @@ public sealed class GatewayApiTests : IAsyncLifetime
 
         await player.Client.PostAsync($"/api/v1/adventures/{first.AdventureId}/stop", null);
         await narrating;
+        var latest = await LatestTurnAsync(player.Client, first.AdventureId);
         var context = await (
-            await player.Client.GetAsync(
-                $"/api/v1/adventures/{first.AdventureId}/turns/{(await LatestTurnAsync(player.Client, first.AdventureId))}/context"
-            )
+            await player.Client.GetAsync($"/api/v1/adventures/{first.AdventureId}/turns/{latest}/context")
         ).JsonAsync();
         Assert.Equal(0, context.GetProperty("queueMilliseconds").GetDouble()); // a slot was free when it started
     }
