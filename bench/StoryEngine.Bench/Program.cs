@@ -10,6 +10,11 @@ if (args is ["knowledge-recall" or "embed-throughput" or "knowledge-search" or "
 {
     return await StoryEngine.Bench.Knowledge.KnowledgeBench.RunAsync(args, Console.Out); // issue 20, bench/knowledge.sh
 }
+if (args is ["cluster-streams", ..])
+{
+    // issue 21, bench/cluster.sh
+    return await StoryEngine.Bench.Cluster.ClusterStreamsBench.RunAsync(args, Console.Out);
+}
 if (args is ["backup", ..])
 {
     using var cancel = new CancellationTokenSource();

@@ -13,6 +13,8 @@ namespace StoryEngine.Core;
 /// <item><term>4000–4099</term><description><see cref="Usage"/>: the usage ledger.</description></item>
 /// <item><term>4100–4199</term><description>Model backends: <c>StoryEngine.Providers.ProviderLogEvents</c>, kept in
 /// that project because it references nothing of ours (../shared/ARCHITECTURE.md, "Boundaries").</description></item>
+/// <item><term>4200–4299</term><description><see cref="Gateway"/>: the model gateway (queues,
+/// cache).</description></item>
 /// <item><term>5000–5099</term><description><see cref="Jobs"/>: the job queue and its workers.</description></item>
 /// <item><term>5100–5199</term><description><see cref="Memory"/>: recall and indexing.</description></item>
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
@@ -21,6 +23,8 @@ namespace StoryEngine.Core;
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
 /// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
+/// <item><term>8100–8199</term><description><see cref="Cluster"/>: nodes, leases, the relay, the
+/// bus.</description></item>
 /// </list>
 /// It sits at the root of Core so every Core namespace sees it without a using, and Server, Storage and Formats
 /// reference Core. A test (LogEventIdTests) checks that no two log methods share an id.
@@ -132,5 +136,32 @@ public static class LogEvents
         public const int Skipped = 8002;
         public const int Pruned = 8003;
         public const int PgDumpFailed = 8004;
+    }
+
+    /// <summary>8100–8199: nodes sharing one database: leases, the narration relay, the bus (Core/Cluster,
+    /// Server/Cluster).</summary>
+    public static class Cluster
+    {
+        public const int LeaseExpired = 8100;
+        public const int ReleaseFailed = 8101;
+        public const int RelayFailed = 8102;
+        public const int BusDisconnected = 8103;
+        public const int BusReconnected = 8104;
+        public const int MessageUnreadable = 8105;
+        public const int HeartbeatFailed = 8106;
+        public const int NodeStarted = 8107;
+        public const int FollowerSettleFailed = 8108;
+        public const int RateCounterFailed = 8109;
+        public const int InvalidationFailed = 8110;
+        public const int RedisReconnected = 8112;
+        public const int BusHandlerFailed = 8113;
+        public const int RedisHandlerFailed = 8114;
+    }
+
+    /// <summary>4200–4299: the model gateway: per-backend queues and the identical-request cache.</summary>
+    public static class Gateway
+    {
+        public const int QueueFull = 4200;
+        public const int CacheFailed = 4201;
     }
 }

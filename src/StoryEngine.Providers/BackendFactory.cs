@@ -24,6 +24,7 @@ public sealed class BackendFactory : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, IChatClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentBag<IDisposable> _embeddingGenerators = [];
+    private readonly ConcurrentDictionary<string, Gateway.BackendGate> _gates = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="settings">Validated here; invalid settings throw <see
     /// cref="ProvidersConfigurationException"/>.</param>
@@ -81,6 +82,23 @@ public sealed class BackendFactory : IDisposable
             ?? throw new ProvidersConfigurationException($"'{backendName}' is not configured under Backends.");
         return _clients.GetOrAdd(backend.Name, _ => CreateClient(backend, _handler));
     }
+
+    /// <summary>The named backend's gate (its concurrency limit and priority queue), one per backend for every chain
+    /// this factory builds.</summary>
+    public Gateway.BackendGate GetGate(string backendName)
+    {
+        var backend = Settings.Find(backendName)
+            ?? throw new ProvidersConfigurationException($"'{backendName}' is not configured under Backends.");
+        return _gates.GetOrAdd(backend.Name, _ => new Gateway.BackendGate(
+            backend.Name,
+            backend.MaxConcurrency,
+            backend.MaxQueue,
+            _time
+        ));
+    }
+
+    /// <summary>Every backend's gate made so far.</summary>
+    public IReadOnlyCollection<Gateway.BackendGate> Gates => [.. _gates.Values];
 
     /// <summary>The storytelling chain: Narrator:Backends in order.</summary>
     public BackendChain CreateNarratorChain() => CreateChain(Settings.Narrator.Backends);
@@ -142,7 +160,7 @@ public sealed class BackendFactory : IDisposable
             .Select(name =>
             {
                 var client = GetClient(name); // throws for a name that is not configured
-                return new ChainMember(Settings.Find(name)!, client);
+                return new ChainMember(Settings.Find(name)!, client, GetGate(name));
             })
             .ToList();
         return new BackendChain(members, Settings.Narrator, _loggerFactory?.CreateLogger<BackendChain>(), _time);

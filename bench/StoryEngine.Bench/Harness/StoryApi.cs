@@ -144,7 +144,7 @@ internal sealed class StoryApi(HttpClient http)
         return request;
     }
 
-    private async Task<string> PostAsync(BenchUser user, string url, object body, CancellationToken cancellationToken)
+    public async Task<string> PostAsync(BenchUser user, string url, object body, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Post, url, user, body);
         var json = await ReadAsync(await http.SendAsync(request, cancellationToken), cancellationToken);

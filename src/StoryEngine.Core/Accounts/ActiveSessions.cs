@@ -6,8 +6,9 @@ namespace StoryEngine.Core.Accounts;
 /// Answers, for every authenticated request, "is this access token's session still good, and is its user an admin?"
 /// without a database query per request (docs/adr/0009-session-checks-without-a-query-per-request.md).
 /// Each session's state is remembered for <c>cacheFor</c> (Auth:SessionCheckSeconds, default 5 s). Revocations made
-/// by this process forget the entry at once, so they take effect on the next request; those made elsewhere (another
-/// node, the CLI) take effect within <c>cacheFor</c>.
+/// by this process forget the entry at once, so they take effect on the next request; on a cluster every forget is
+/// also sent to the other nodes (<see cref="Changed"/>, Server/Cluster/CacheInvalidation), which forget at once too;
+/// those made by the CLI take effect within <c>cacheFor</c>.
 /// </summary>
 public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, TimeSpan cacheFor)
 {
@@ -54,8 +55,20 @@ public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, T
         return state is not null && state.UserId == userId && state.IsActive(now) ? state : null;
     }
 
+    /// <summary>Raised by <see cref="Forget"/> ("session", its id) and <see cref="ForgetUser"/> ("user", its id), so
+    /// the
+    /// other nodes of a cluster forget too.</summary>
+    public event Action<string, string>? Changed;
+
     /// <summary>Call after revoking a session.</summary>
     public void Forget(string sessionId)
+    {
+        ForgetHere(sessionId);
+        Changed?.Invoke("session", sessionId);
+    }
+
+    /// <summary>Forgets on this node only: what another node's <see cref="Forget"/> does here.</summary>
+    public void ForgetHere(string sessionId)
     {
         Interlocked.Increment(ref _generation);
         _cache.TryRemove(sessionId, out _);
@@ -68,6 +81,13 @@ public sealed class ActiveSessions(ISessionStore sessions, TimeProvider clock, T
     /// <summary>Call after anything that changes all of a user's sessions: disabled, enabled, role changed, password
     /// changed.</summary>
     public void ForgetUser(string userId)
+    {
+        ForgetUserHere(userId);
+        Changed?.Invoke("user", userId);
+    }
+
+    /// <summary>Forgets on this node only: what another node's <see cref="ForgetUser"/> does here.</summary>
+    public void ForgetUserHere(string userId)
     {
         Interlocked.Increment(ref _generation);
         UserForgotten?.Invoke(userId);

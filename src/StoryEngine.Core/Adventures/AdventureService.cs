@@ -33,7 +33,8 @@ public sealed class AdventureService(
     IResourceStore<Character> characters,
     IResourceStore<Persona> personas,
     IResourceStore<Location> locations,
-    TimeProvider clock
+    TimeProvider clock,
+    Cluster.NarrationCluster? cluster = null
 )
 {
     public const int MaxCharacters = 16;
@@ -158,9 +159,25 @@ public sealed class AdventureService(
     public Task<Adventure> GetAsync(string ownerId, string id, CancellationToken cancellationToken) =>
         writer.LoadAsync(ownerId, id, cancellationToken);
 
+    // A narration in flight on this node (the registry) or, on a cluster, on another node (its live lease): undo, edit,
+    // choose, fork and delete wait for it with 409 turn_in_progress.
+    private async Task EnsureIdleAsync(string adventureId, CancellationToken cancellationToken)
+    {
+        registry.EnsureIdle(adventureId);
+        if (
+            cluster is not null
+            && await cluster.Leases.FindAsync(adventureId, cancellationToken) is { } lease
+            && lease.NodeId != cluster.Settings.NodeId
+            && lease.IsLive(clock.GetUtcNow())
+        )
+        {
+            throw new TurnInProgressException(adventureId);
+        }
+    }
+
     public async Task DeleteAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
-        registry.EnsureIdle(id);
+        await EnsureIdleAsync(id, cancellationToken);
         if (await adventures.DeleteAsync(ownerId, id, cancellationToken) == 0)
         {
             throw new NotFoundException("adventure", id);
@@ -232,7 +249,7 @@ public sealed class AdventureService(
                 "atTurnId is required: the turn the new adventure's " + "history ends with."
             );
         }
-        registry.EnsureIdle(adventureId);
+        await EnsureIdleAsync(adventureId, cancellationToken);
         var state = await writer.LoadStateAsync(ownerId, adventureId, atTurnId, cancellationToken);
         var (source, at) = (state.Adventure, TurnDecider.ForkPoint(state, atTurnId));
 
@@ -285,7 +302,7 @@ public sealed class AdventureService(
         CancellationToken cancellationToken
     )
     {
-        registry.EnsureIdle(adventureId);
+        await EnsureIdleAsync(adventureId, cancellationToken);
         var state = await writer.LoadStateAsync(ownerId, adventureId, turnId, cancellationToken);
         var decision = TurnDecider.Decide(state, command);
         var known = new[] { state.Target, state.Newest }.OfType<TurnRecord>().ToArray();

@@ -12,4 +12,8 @@ public interface INarrator
     /// <summary>The settings among <paramref name="settings"/> that a backend of the chain cannot take (and is not
     /// sent), for the context inspector.</summary>
     IReadOnlyList<Generation.UnsupportedSetting> Unsupported(Generation.GenerationSettings settings) => [];
+
+    /// <summary>True when a call of <paramref name="priority"/> (<see cref="NarrationPriority"/>) would find every
+    /// backend of the chain at its limit with a full queue.</summary>
+    bool IsFull(string priority) => false;
 }

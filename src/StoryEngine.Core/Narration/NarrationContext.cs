@@ -40,6 +40,10 @@ public sealed record ContextReport(
     /// <summary>The passages of the world's documents considered for this prompt, cited by document and heading
     /// (issue 20); null when knowledge search did not run.</summary>
     public Knowledge.KnowledgeReport? Knowledge { get; init; }
+
+    /// <summary>How long the call waited in the model gateway's queue before a backend took it (issue 21); null in
+    /// reports written before, or when the call never started.</summary>
+    public double? QueueMilliseconds { get; init; }
 }
 
 /// <summary>

@@ -67,7 +67,53 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
             : 0;
     }
 
-    public void Add(string text) => Change(() => _tokens.Add(text));
+    /// <summary>The longest piece one token carries: a longer piece is split, so every token fits in one message
+    /// of the relay between nodes (PostgreSQL's NOTIFY takes under 8,000 bytes; ADR 0047).</summary>
+    public const int MaxTokenCharacters = 1000;
+
+    /// <summary>How many tokens the run holds.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tokens.Count;
+            }
+        }
+    }
+
+    /// <summary>The tokens so far.</summary>
+    public string[] Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _tokens];
+        }
+    }
+
+    public void Add(string text)
+    {
+        if (text.Length <= MaxTokenCharacters)
+        {
+            Change(() => _tokens.Add(text));
+            return;
+        }
+        Change(() =>
+        {
+            for (var start = 0; start < text.Length; start += MaxTokenCharacters)
+            {
+                var length = Math.Min(MaxTokenCharacters, text.Length - start);
+                // never between the halves of a surrogate pair
+                if (length == MaxTokenCharacters && char.IsHighSurrogate(text[start + length - 1]))
+                {
+                    length--;
+                }
+                _tokens.Add(text.Substring(start, length));
+                start -= MaxTokenCharacters - length;
+            }
+        });
+    }
 
     public void Finish(OutcomeItem outcome) => Change(() => _outcome ??= outcome);
 
@@ -96,6 +142,42 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
             if (outcome is not null)
             {
                 yield return outcome;
+                yield break;
+            }
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>As <see cref="ReadAsync"/>, but each wake-up's tokens together, for the relay to send in few
+    /// messages.</summary>
+    public async IAsyncEnumerable<(IReadOnlyList<TokenItem> Tokens, OutcomeItem? Outcome)> ReadBatchesAsync(
+        int afterIndex,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        var next = afterIndex;
+        while (true)
+        {
+            TokenItem[] batch;
+            OutcomeItem? outcome;
+            Task changed;
+            lock (_lock)
+            {
+                batch = new TokenItem[Math.Max(0, _tokens.Count - next)];
+                for (var i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = new TokenItem(next + i + 1, _tokens[next + i]);
+                }
+                outcome = _outcome;
+                changed = _changed.Task;
+            }
+            next += batch.Length;
+            if (batch.Length > 0 || outcome is not null)
+            {
+                yield return (batch, outcome);
+            }
+            if (outcome is not null)
+            {
                 yield break;
             }
             await changed.WaitAsync(cancellationToken);

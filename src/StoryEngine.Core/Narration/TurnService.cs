@@ -35,7 +35,8 @@ public sealed partial class TurnService(
     OutcomeWriter outcomes,
     Jobs.ForegroundGate foreground,
     TimeProvider clock,
-    ILogger<TurnService> logger
+    ILogger<TurnService> logger,
+    Cluster.NarrationCluster? cluster = null
 )
 {
     private readonly CancellationTokenSource _shutdown = new();
@@ -53,6 +54,7 @@ public sealed partial class TurnService(
     {
         drain.ThrowIfDraining(); // issue 16: a node shutting down starts no narration it might have to cut off
         var action = ValidateAction(kind, text);
+        ThrowIfBackendsFull(NarrationPriority.Interactive);
         // Background jobs hold back from here until the model's first token (issue 19); the narration ends the scope.
         var preparing = foreground.Enter();
         try
@@ -88,6 +90,7 @@ public sealed partial class TurnService(
     )
     {
         drain.ThrowIfDraining();
+        ThrowIfBackendsFull(NarrationPriority.Retry);
         var preparing = foreground.Enter();
         try
         {
@@ -131,8 +134,11 @@ public sealed partial class TurnService(
         for (var attempt = 1; ; attempt++)
         {
             var run = registry.Begin(state.Adventure.Id, decision.TurnId, decision.Alternative, ownerId);
+            var leased = false;
             try
             {
+                // Across nodes (ADR 0047): the lease row is the claim; the registry only keeps this node's runs.
+                leased = await TakeLeaseAsync(run, ownerId, cancellationToken);
                 var known = state.Target is { } target ? [target] : Array.Empty<TurnRecord>();
                 var appended = await writer.AppendAsync(
                     state.Adventure,
@@ -146,10 +152,12 @@ public sealed partial class TurnService(
             }
             catch (StoryConflictException) when (attempt == 1)
             {
+                await ReleaseLeaseAsync(run, leased);
                 registry.Abandon(run);
             }
             catch
             {
+                await ReleaseLeaseAsync(run, leased);
                 registry.Abandon(run);
                 throw;
             }
@@ -158,7 +166,96 @@ public sealed partial class TurnService(
         }
     }
 
-    /// <summary>Stops the narration in flight; the text so far is kept as a stopped narration.</summary>
+    // Issue 21's backpressure: when every backend of the narrator is at its limit with a full queue, the turn is
+    // refused
+    // (503 with Retry-After) before anything is written, rather than committed and then failed.
+    private void ThrowIfBackendsFull(string priority)
+    {
+        if (narrator.IsFull(priority))
+        {
+            throw new BackendsBusyException();
+        }
+    }
+
+    // True when this node now holds the adventure's lease; without a cluster (SQLite) there is none to take.
+    private async Task<bool> TakeLeaseAsync(TurnRun run, string ownerId, CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        var lease = new Cluster.NarrationLease(
+            run.AdventureId,
+            run.TurnId,
+            run.Alternative,
+            ownerId,
+            cluster.Settings.NodeId,
+            now + cluster.Settings.LeaseTimeout
+        );
+        return await cluster.Leases.TryTakeAsync(lease, now, cancellationToken)
+            ? true
+            : throw new TurnInProgressException(run.AdventureId);
+    }
+
+    // Once the outcome is stored (or could not be): the adventure is free for a turn on any node. A release that
+    // fails leaves a lease that expires by itself, its turn already settled.
+    private async Task ReleaseLeaseAsync(TurnRun run, bool leased)
+    {
+        if (cluster is null || !leased)
+        {
+            return;
+        }
+        try
+        {
+            await cluster.Leases.ReleaseAsync(
+                run.AdventureId,
+                run.TurnId,
+                cluster.Settings.NodeId,
+                clock.GetUtcNow(),
+                CancellationToken.None
+            );
+        }
+        catch (Exception e) when (OutcomeWriter.IsStorageFault(e))
+        {
+            LogLeaseNotReleased(logger, e, run.AdventureId, run.TurnId);
+            _unreleased[run.AdventureId] = run.TurnId;
+        }
+    }
+
+    // Leases whose release failed (the database was away): the heartbeat releases them before it renews.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _unreleased = new(
+        StringComparer.Ordinal
+    );
+
+    /// <summary>Releases the leases whose release failed while the database was away. Called by the heartbeat before
+    /// it renews this node's leases.</summary>
+    public async Task RetryLeaseReleasesAsync(CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return;
+        }
+        foreach (var (adventureId, turnId) in _unreleased)
+        {
+            if (registry.Find(adventureId) is { IsFinished: false })
+            {
+                _unreleased.TryRemove(new KeyValuePair<string, string>(adventureId, turnId)); // a new narration has it
+                continue;
+            }
+            await cluster.Leases.ReleaseAsync(
+                adventureId,
+                turnId,
+                cluster.Settings.NodeId,
+                clock.GetUtcNow(),
+                cancellationToken
+            );
+            _unreleased.TryRemove(new KeyValuePair<string, string>(adventureId, turnId));
+        }
+    }
+
+    /// <summary>Stops the narration in flight, on this node or another; the text so far is kept as a stopped
+    /// narration.</summary>
     public async Task<TurnRun> StopAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
     {
         var run = await OwnedRunAsync(ownerId, adventureId, cancellationToken);
@@ -166,12 +263,19 @@ public sealed partial class TurnService(
         {
             throw new NoTurnInProgressException();
         }
-        await run.Stop.CancelAsync();
+        if (registry.Find(adventureId) == run)
+        {
+            await run.Stop.CancelAsync();
+        }
+        else
+        {
+            await cluster!.Relay.RequestStopAsync(adventureId, cancellationToken); // narrated on another node
+        }
         return run;
     }
 
     /// <summary>The narration in flight (or just finished) for re-attaching, after checking the adventure is the
-    /// caller's.</summary>
+    /// caller's; on a cluster, one narrated on another node is followed through the relay.</summary>
     public Task<TurnRun?> FindRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
         OwnedRunAsync(ownerId, adventureId, cancellationToken);
 
@@ -183,6 +287,27 @@ public sealed partial class TurnService(
     private async Task<TurnRun?> OwnedRunAsync(string ownerId, string adventureId, CancellationToken cancellationToken)
     {
         var run = registry.Find(adventureId);
+        if (run is { IsFinished: false } && run.OwnerId == ownerId)
+        {
+            return run;
+        }
+        if (cluster is not null)
+        {
+            try
+            {
+                if (await cluster.Relay.FollowAsync(ownerId, adventureId, cancellationToken) is { } followed)
+                {
+                    if (run is null || run.IsFinished && !followed.IsFinished)
+                    {
+                        return followed;
+                    }
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && OutcomeWriter.IsStorageFault(e))
+            {
+                throw new StorageUnavailableException(e);
+            }
+        }
         if (run is not null && run.OwnerId == ownerId)
         {
             return run;
@@ -223,6 +348,10 @@ public sealed partial class TurnService(
     public async Task<int> SettleAsync(bool sweepOrphans, CancellationToken cancellationToken)
     {
         var written = await outcomes.WritePendingAsync(cancellationToken);
+        if (written.Count > 0)
+        {
+            await RetryLeaseReleasesAsync(cancellationToken); // their outcomes are stored: the adventures are free
+        }
         foreach (var (outcome, turn) in written)
         {
             if (outcome.Outcome is NarrationCompleted { Stopped: false })
@@ -277,19 +406,105 @@ public sealed partial class TurnService(
             {
                 continue; // narrating on this node right now, ended here and waiting for the database, or too recent
             }
+            if (await LeasedElsewhereAsync(turn, cancellationToken))
+            {
+                continue; // another node narrates it and renews its lease
+            }
             var alternative = turn.Alternatives.Count - 1;
             var draft = await log.GetDraftAsync(turn.AdventureId, turn.TurnId, alternative, cancellationToken) ?? "";
             var adventure = await writer.LoadAsync(await OwnerOfAsync(turn), turn.AdventureId, cancellationToken);
-            await writer.AppendAsync(
-                adventure,
-                "system",
-                [new NarrationInterrupted(turn.TurnId, alternative, draft)],
-                cancellationToken
-            );
+            try
+            {
+                await writer.AppendAsync(
+                    adventure,
+                    "system",
+                    [new NarrationInterrupted(turn.TurnId, alternative, draft)],
+                    cancellationToken
+                );
+            }
+            catch (StoryConflictException)
+            {
+                continue; // settled meanwhile (by the lease sweep of this or another node, or its own outcome)
+            }
             LogRecovered(logger, turn.AdventureId, turn.TurnId, draft.Length);
             recovered++;
         }
         return recovered;
+    }
+
+    // A live lease of a node that may be alive: not this node's (a previous run under a configured name), and not a
+    // default-named node of this host whose process is gone (ClusterSettings.IsGone).
+    private async Task<bool> LeasedElsewhereAsync(TurnRecord turn, CancellationToken cancellationToken) =>
+        cluster is not null
+        && await cluster.Leases.FindAsync(turn.AdventureId, cancellationToken) is { } lease
+        && lease.TurnId == turn.TurnId
+        && lease.IsLive(clock.GetUtcNow())
+        && !cluster.Settings.IsGone(lease.NodeId);
+
+    /// <summary>
+    /// The heartbeat's other half (ADR 0047): a lease its node stopped renewing means that node died mid-narration.
+    /// Its turn becomes interrupted with the last checkpointed draft, as after a crash, and can be retried on any node;
+    /// the lease is then removed. Returns how many turns it settled.
+    /// </summary>
+    public async Task<int> SettleExpiredLeasesAsync(CancellationToken cancellationToken)
+    {
+        if (cluster is null)
+        {
+            return 0;
+        }
+        var now = clock.GetUtcNow();
+        var settled = 0;
+        foreach (var lease in await cluster.Leases.ListExpiredAsync(now, cancellationToken))
+        {
+            if (
+                registry.Find(lease.AdventureId) is { IsFinished: false } local && local.TurnId == lease.TurnId
+                || outcomes.IsPending(lease.AdventureId, lease.TurnId)
+            )
+            {
+                // ours, alive (a renewal failed, the next one catches up), or ended here awaiting the database
+                continue;
+            }
+            try
+            {
+                var state = await writer.LoadStateAsync(
+                    lease.OwnerId,
+                    lease.AdventureId,
+                    lease.TurnId,
+                    cancellationToken
+                );
+                if (
+                    state.Target is { } turn
+                    && lease.Alternative < turn.Alternatives.Count
+                    && turn.Alternatives[lease.Alternative].Status == NarrationRecord.Streaming
+                )
+                {
+                    var draft = await log.GetDraftAsync(
+                        lease.AdventureId,
+                        lease.TurnId,
+                        lease.Alternative,
+                        cancellationToken
+                    ) ?? "";
+                    await writer.AppendAsync(
+                        state.Adventure,
+                        "system",
+                        [new NarrationInterrupted(lease.TurnId, lease.Alternative, draft)],
+                        cancellationToken
+                    );
+                    LogLeaseExpired(logger, lease.AdventureId, lease.TurnId, lease.NodeId, draft.Length);
+                    settled++;
+                }
+            }
+            catch (NotFoundException)
+            {
+                // the adventure or its turn is gone: only the lease is left to remove
+            }
+            catch (StoryConflictException)
+            {
+                continue; // the log moved meanwhile (the outcome came after all): look again at the next heartbeat
+            }
+            await cluster.Leases.DeleteExpiredAsync(lease, now, cancellationToken);
+        }
+        return settled;
     }
 
     /// <summary>
@@ -345,6 +560,7 @@ public sealed partial class TurnService(
         var text = new StringBuilder();
         var started = Stopwatch.GetTimestamp();
         double? firstTokenMs = null;
+        double? queueMs = null;
         string? backend = null,
             model = null;
         long? inputTokens = null,
@@ -360,6 +576,10 @@ public sealed partial class TurnService(
             var input = await inputs.LoadAsync(appended.Adventure, run.TurnId, action, CancellationToken.None);
             var context = contexts.Build(input, narrator.Settings);
             var (chatOptions, generationReport) = generation.Plan(input);
+            chatOptions = WithPriority(
+                chatOptions,
+                run.Alternative > 0 ? NarrationPriority.Retry : NarrationPriority.Interactive
+            );
             context = context with { Report = context.Report with { Generation = generationReport } };
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
@@ -372,7 +592,13 @@ public sealed partial class TurnService(
                         run.AdventureId,
                         run.TurnId,
                         run.Alternative,
-                        JsonSerializer.Serialize(context.Report, StoryEventJson.Options),
+                        JsonSerializer.Serialize(
+                            context.Report with
+                            {
+                                QueueMilliseconds = queueMs,
+                            },
+                            StoryEventJson.Options
+                        ),
                         CancellationToken.None
                     ),
                     SaveLoreAsync(run, input.Lore, context.Report.Lore)
@@ -388,6 +614,17 @@ public sealed partial class TurnService(
                 if (update.AdditionalProperties?.TryGetValue("backend", out var name) == true)
                 {
                     backend = name?.ToString();
+                }
+                if (
+                    update.AdditionalProperties?.TryGetValue(NarrationPriority.QueueMillisecondsKey, out var queued)
+                    == true
+                )
+                {
+                    if (queueMs is null)
+                    {
+                        queueMs = Convert.ToDouble(queued, System.Globalization.CultureInfo.InvariantCulture);
+                        StoryMetrics.GatewayQueueWait.Record(queueMs.Value / 1000);
+                    }
                 }
                 foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
@@ -480,6 +717,8 @@ public sealed partial class TurnService(
             var turn = await outcomes.WriteAsync(
                 new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended)
             );
+            // Released even when the outcome waits for the database (then it fails and the heartbeat tries again).
+            await ReleaseLeaseAsync(run, leased: true);
             if (turn is null)
             {
                 // The database stayed away: the outcome is written when it is back. The reader is told now, and the
@@ -606,6 +845,14 @@ public sealed partial class TurnService(
         return first.Count > 0 ? first[0].Actor : "system";
     }
 
+    private static ChatOptions WithPriority(ChatOptions? options, string priority)
+    {
+        var copy = options?.Clone() ?? new ChatOptions();
+        copy.AdditionalProperties ??= [];
+        copy.AdditionalProperties[NarrationPriority.OptionKey] = priority;
+        return copy;
+    }
+
     private static PlayerAction ValidateAction(string? kind, string? text)
     {
         var errors = new FieldErrors();
@@ -641,6 +888,33 @@ public sealed partial class TurnService(
             _ when string.IsNullOrWhiteSpace(e.Message) => "The storyteller's model failed. Try again in a minute.",
             _ => e.Message,
         };
+
+    [LoggerMessage(
+        EventId = LogEvents.Cluster.LeaseExpired,
+        Level = LogLevel.Warning,
+        Message = "Node {NodeId} stopped renewing its lease on adventure {AdventureId}: turn {TurnId} is marked "
+            + "interrupted, keeping {Characters} characters of its draft"
+    )]
+    private static partial void LogLeaseExpired(
+        ILogger logger,
+        string adventureId,
+        string turnId,
+        string nodeId,
+        int characters
+    );
+
+    [LoggerMessage(
+        EventId = LogEvents.Cluster.ReleaseFailed,
+        Level = LogLevel.Warning,
+        Message = "Could not release the narration lease of adventure {AdventureId}, turn {TurnId}; it expires by "
+            + "itself"
+    )]
+    private static partial void LogLeaseNotReleased(
+        ILogger logger,
+        Exception exception,
+        string adventureId,
+        string turnId
+    );
 
     [LoggerMessage(
         EventId = LogEvents.Narration.NarrationFailed,

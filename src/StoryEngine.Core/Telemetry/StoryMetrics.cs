@@ -84,6 +84,18 @@ public static class StoryMetrics
         "Clients that re-attached to a narration in flight"
     );
 
+    public static readonly Counter<long> GatewayCacheLookups = Meter.CreateCounter<long>(
+        "storyengine.gateway.cache.lookups",
+        "{call}",
+        "Deterministic utility calls looked up in the model gateway's identical-request cache, by result (hit, miss)"
+    );
+
+    public static readonly Histogram<double> GatewayQueueWait = Meter.CreateHistogram<double>(
+        "storyengine.gateway.queue.wait",
+        "s",
+        "How long a narration waited in the model gateway's queue before a backend took it"
+    );
+
     public static readonly Counter<long> JobRetries = Meter.CreateCounter<long>(
         "storyengine.jobs.retries",
         "{job}",

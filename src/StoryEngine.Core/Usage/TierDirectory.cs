@@ -30,5 +30,15 @@ public sealed class TierDirectory(IUserStore users, TierCatalog tiers, TimeProvi
         return tiers.Resolve(user?.Tier);
     }
 
-    public void Forget(string userId) => _cache.TryRemove(userId, out _);
+    public void Forget(string userId)
+    {
+        ForgetHere(userId);
+        Changed?.Invoke(userId);
+    }
+
+    /// <summary>Forgets on this node only: what another node's <see cref="Forget"/> does here.</summary>
+    public void ForgetHere(string userId) => _cache.TryRemove(userId, out _);
+
+    /// <summary>Raised by <see cref="Forget"/>, so the other nodes of a cluster forget the user's tier too.</summary>
+    public event Action<string>? Changed;
 }

@@ -68,25 +68,39 @@ public sealed class BackendChain : IChatClient
     {
         var transcript = ChatTranscript.Checked(messages);
         var failures = new List<BackendFailure>();
+        var priority = Gateway.ModelPriorities.Of(options);
         foreach (var backend in _backends)
         {
-            var stream = await TryOpenAsync(backend, transcript, options, failures, cancellationToken);
-            if (stream is null)
+            var (admitted, ticket) = await EnterAsync(backend, priority, failures, cancellationToken);
+            if (!admitted)
             {
                 continue;
             }
-            await using (stream)
+            try
             {
-                foreach (var update in stream.Prelude)
+                var stream = await TryOpenAsync(backend, transcript, options, failures, cancellationToken);
+                if (stream is null)
                 {
-                    yield return backend.Annotate(update);
+                    continue;
                 }
-                while (await ReadAfterFirstTokenAsync(backend, stream, cancellationToken) is { } update)
+                var first = true;
+                await using (stream)
                 {
-                    yield return backend.Annotate(update);
+                    foreach (var update in stream.Prelude)
+                    {
+                        yield return Queued(backend.Annotate(update), ticket, ref first);
+                    }
+                    while (await ReadAfterFirstTokenAsync(backend, stream, cancellationToken) is { } update)
+                    {
+                        yield return Queued(backend.Annotate(update), ticket, ref first);
+                    }
                 }
+                yield break;
             }
-            yield break;
+            finally
+            {
+                ticket?.Dispose();
+            }
         }
         throw Unavailable(failures);
     }
@@ -104,8 +118,14 @@ public sealed class BackendChain : IChatClient
         var transcript = ChatTranscript.Checked(messages);
         var perBackend = WithoutModelId(options);
         var failures = new List<BackendFailure>();
+        var priority = Gateway.ModelPriorities.Of(options);
         foreach (var backend in _backends)
         {
+            var (admitted, ticket) = await EnterAsync(backend, priority, failures, cancellationToken);
+            if (!admitted)
+            {
+                continue;
+            }
             try
             {
                 var (response, latency) = await backend.Pipeline.ExecuteAsync(
@@ -129,7 +149,15 @@ public sealed class BackendChain : IChatClient
                     cancellationToken
                 );
                 RecordAnswer(backend, latency);
-                return backend.Annotate(response);
+                var annotated = backend.Annotate(response);
+                if (ticket is not null)
+                {
+                    annotated.AdditionalProperties ??= [];
+                    annotated.AdditionalProperties[Gateway.ModelPriorities.QueueMillisecondsKey] = ticket
+                        .Waited
+                        .TotalMilliseconds;
+                }
+                return annotated;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -138,6 +166,10 @@ public sealed class BackendChain : IChatClient
             catch (Exception ex)
             {
                 RecordFallback(backend, ex, failures);
+            }
+            finally
+            {
+                ticket?.Dispose();
             }
         }
         throw Unavailable(failures);
@@ -163,6 +195,64 @@ public sealed class BackendChain : IChatClient
     public void Dispose()
     {
         // The member clients belong to whoever built them (BackendFactory); the chain only borrows them.
+    }
+
+    /// <summary>True when every backend of the chain would refuse a call of <paramref name="priority"/> now (their
+    /// queues are full).</summary>
+    public bool IsFull(Gateway.ModelPriority priority) =>
+        _backends.Count > 0 && _backends.All(b => b.Gate?.IsFull(priority) == true);
+
+    /// <summary>The gates of this chain's backends, in chain order (those that have one).</summary>
+    public IReadOnlyList<Gateway.BackendGate> Gates =>
+        _backends.Select(b => b.Gate).OfType<Gateway.BackendGate>().ToList();
+
+    // Through the backend's gate: admitted (holding a ticket to give back when the call ends), or refused because its
+    // queue is full, which the chain treats as a reason to try the next backend (no retry, no mark on the breaker).
+    private async Task<(bool Admitted, Gateway.BackendGate.Ticket? Ticket)> EnterAsync(
+        ChainedBackend backend,
+        Gateway.ModelPriority priority,
+        List<BackendFailure> failures,
+        CancellationToken cancellationToken
+    )
+    {
+        if (backend.Gate is not { } gate)
+        {
+            return (true, null);
+        }
+        if (await gate.EnterAsync(priority, cancellationToken) is { } ticket)
+        {
+            return (true, ticket);
+        }
+        var busy = new BackendBusyException(backend.Options.Name);
+        failures.Add(
+            new BackendFailure(
+                backend.Options.Name,
+                backend.Options.Kind,
+                backend.Options.BaseUrl,
+                backend.Options.Model,
+                "is busy: every slot is taken and its queue is full",
+                $"Raise Backends:{backend.Options.Name}:MaxConcurrency or MaxQueue, or add a backend to the chain.",
+                busy
+            )
+        );
+        _logger.FallingBack(backend.Options.Name, busy.Message);
+        return (false, null);
+    }
+
+    // The first update says how long the call waited at the gate.
+    private static ChatResponseUpdate Queued(
+        ChatResponseUpdate update,
+        Gateway.BackendGate.Ticket? ticket,
+        ref bool first
+    )
+    {
+        if (first && ticket is not null)
+        {
+            update.AdditionalProperties ??= [];
+            update.AdditionalProperties[Gateway.ModelPriorities.QueueMillisecondsKey] = ticket.Waited.TotalMilliseconds;
+        }
+        first = false;
+        return update;
     }
 
     private async Task<GuardedStream?> TryOpenAsync(
@@ -295,12 +385,15 @@ public sealed class BackendChain : IChatClient
     /// others.</summary>
     private static ChatOptions? WithoutModelId(ChatOptions? options)
     {
-        if (options?.ModelId is null)
+        var gateway = options?.AdditionalProperties?.ContainsKey(Gateway.ModelPriorities.OptionKey) == true;
+        if (options is null || (options.ModelId is null && !gateway))
         {
             return options;
         }
         var copy = options.Clone();
         copy.ModelId = null;
+        // The priority is the gateway's business; no backend is sent it.
+        copy.AdditionalProperties?.Remove(Gateway.ModelPriorities.OptionKey);
         return copy;
     }
 }

@@ -23,6 +23,7 @@ internal sealed class ChainedBackend
     {
         Options = member.Options;
         Client = member.Client;
+        Gate = member.Gate;
         var key = BreakerKey;
         var builder = new ResiliencePipelineBuilder { Name = $"backend:{key}", TimeProvider = time };
         builder.AddCircuitBreaker(
@@ -108,6 +109,9 @@ internal sealed class ChainedBackend
     public BackendOptions Options { get; }
 
     public IChatClient Client { get; }
+
+    /// <summary>Its concurrency limit and priority queue; null for a chain built without one.</summary>
+    public Gateway.BackendGate? Gate { get; }
 
     public ResiliencePipeline Pipeline { get; }
 

@@ -33,6 +33,14 @@ public sealed class BackendOptions
     /// first-token and idle timeouts apply, so a long story is never cut off by a wall clock.</summary>
     public double? TimeoutSeconds { get; set; }
 
+    /// <summary>The most calls this backend is sent at once, from this node (0: no limit); the rest queue by priority
+    /// (<see cref="Gateway.BackendGate"/>).</summary>
+    public int MaxConcurrency { get; set; }
+
+    /// <summary>How many calls may wait for this backend when it is at <see cref="MaxConcurrency"/>; past that a call
+    /// goes to the next backend of its chain, and a turn is refused with 503.</summary>
+    public int MaxQueue { get; set; } = 100;
+
     // Deliberately not a record: a generated ToString would print the API key into logs and exceptions.
     public override string ToString() => $"{Name} ({Kind} {Model} at {BaseUrl})";
 }

@@ -82,6 +82,8 @@ public static class ProvidersConfiguration
             Model = section["Model"]?.Trim() ?? "",
             ContextTokens = ReadInt(section, "ContextTokens", prefix, errors) ?? DefaultContextTokens,
             TimeoutSeconds = ReadDouble(section, "TimeoutSeconds", prefix, errors),
+            MaxConcurrency = ReadInt(section, "MaxConcurrency", prefix, errors) ?? 0,
+            MaxQueue = ReadInt(section, "MaxQueue", prefix, errors) ?? 100,
         };
     }
 

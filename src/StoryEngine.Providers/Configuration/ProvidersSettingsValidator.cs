@@ -66,6 +66,13 @@ public static class ProvidersSettingsValidator
         {
             errors.Add($"{prefix}:Model is required: the model name the server knows (e.g. llama3.2).");
         }
+        if (backend.MaxConcurrency < 0 || backend.MaxQueue < 0)
+        {
+            errors.Add(
+                $"{prefix}:MaxConcurrency and {prefix}:MaxQueue must be 0 or more (got {backend.MaxConcurrency} and "
+                    + $"{backend.MaxQueue})."
+            );
+        }
         if (backend.ContextTokens < MinContextTokens)
         {
             errors.Add($"{prefix}:ContextTokens must be at least {MinContextTokens} (got {backend.ContextTokens}).");

@@ -55,7 +55,7 @@ public static class UsageApi
             .WithName("AdminListBackends")
             .WithSummary(
                 "Every configured model backend: kind, URL, model, circuit state and last error (never its "
-                    + "API key); probe=true checks them now"
+                    + "API key), and on this node its gateway queue and cache hit rate; probe=true checks them now"
             );
         return api;
     }
@@ -146,6 +146,8 @@ public static class UsageApi
     private static async Task<Ok<BackendResponse[]>> Backends(
         ProvidersSettings settings,
         BackendChain narrator,
+        Providers.BackendFactory factory,
+        Gateway.GatewayStatistics statistics,
         bool? probe,
         CancellationToken cancellationToken
     )
@@ -154,6 +156,28 @@ public static class UsageApi
             probe == true
                 ? await narrator.ProbeWithinAsync(TimeSpan.FromSeconds(3), cancellationToken)
                 : narrator.Status;
-        return TypedResults.Ok(BackendResponse.ListFrom(settings, status));
+        return TypedResults.Ok(
+            BackendResponse
+                .ListFrom(settings, status)
+                .Select(b => b with { Gateway = GatewayOf(factory.GetGate(b.Name), statistics.For(b.Name)) })
+                .ToArray()
+        );
     }
+
+    private static BackendGatewayResponse GatewayOf(
+        Providers.Gateway.BackendGate gate,
+        (long Hits, long Misses) cache
+    ) =>
+        new(
+            gate.MaxConcurrency,
+            gate.MaxQueue,
+            gate.Running,
+            gate.Queued,
+            gate.Admitted,
+            gate.Refused,
+            Math.Round(gate.MeanQueueMilliseconds, 1),
+            cache.Hits,
+            cache.Misses,
+            cache.Hits + cache.Misses == 0 ? null : Math.Round((double)cache.Hits / (cache.Hits + cache.Misses), 3)
+        );
 }

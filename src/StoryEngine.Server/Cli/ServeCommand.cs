@@ -11,12 +11,20 @@ public static class ServeCommand
         {
             Description = "Addresses to listen on, separated by ';' (default http://127.0.0.1:5080; config key urls)",
         };
+        var role = new Option<string?>("--role")
+        {
+            Description =
+                "What this node does: all (default), web (HTTP, no job workers) or worker (job workers; HTTP only "
+                + "for health and metrics); config key Cluster:Role",
+        };
+        role.AcceptOnlyFromAmong(Cluster.Roles.Known);
         var command = new Command(
             "serve",
             "Run the server (migrates the database first unless " + "Database:MigrateOnStart is false)"
         )
         {
             urls,
+            role,
         };
         command.SetAction(
             (parse, cancellationToken) =>
@@ -27,6 +35,10 @@ public static class ServeCommand
                 {
                     extra["urls"] = value;
                 }
+                if (parse.GetValue(role) is { Length: > 0 } chosen)
+                {
+                    extra["Cluster:Role"] = chosen;
+                }
                 return CliHost.RunAsync(
                     parse,
                     async app =>
@@ -36,6 +48,13 @@ public static class ServeCommand
                             app.Urls.Add("http://127.0.0.1:5080");
                         }
                         timeline.Mark("host built");
+                        var storage = app
+                            .Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StoryEngineOptions>>()
+                            .Value;
+                        using var single = storage.UsesPostgres
+                            ? null
+                            : Cluster.SingleNodeLock.TryTake(storage.DataDir, out var refusal)
+                                ?? throw new CliUsageException(refusal!);
                         await StoryEngineHost.MigrateIfConfiguredAsync(app.Services, cancellationToken);
                         timeline.Mark("database migrated");
                         app.MapStoryEngine();

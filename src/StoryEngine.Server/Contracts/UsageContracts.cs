@@ -95,6 +95,9 @@ public sealed record BackendResponse(
     string? Detail
 )
 {
+    /// <summary>The model gateway's view of it on this node: queue, concurrency, cache.</summary>
+    public BackendGatewayResponse? Gateway { get; init; }
+
     /// <summary>Every configured backend, in configuration order, each with its status from <paramref
     /// name="status"/>.</summary>
     public static BackendResponse[] ListFrom(ProvidersSettings settings, IReadOnlyList<BackendStatus> status) =>

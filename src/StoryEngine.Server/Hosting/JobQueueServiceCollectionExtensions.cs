@@ -8,8 +8,9 @@ namespace StoryEngine.Server.Hosting;
 public static class JobQueueServiceCollectionExtensions
 {
     /// <summary>
-    /// The durable job queue (section <c>Jobs</c>) and, unless <c>Jobs:Enabled</c> is false, its workers and the
-    /// sweep that purges finished jobs.
+    /// The durable job queue (section <c>Jobs</c>) and, unless <c>Jobs:Enabled</c> is false or the node is a web node
+    /// (<c>Cluster:Role</c> web, <c>storyengine serve --role web</c>), its workers and the sweep that purges finished
+    /// jobs.
     /// </summary>
     public static IServiceCollection AddJobQueue(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,7 +23,10 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
         services.AddSingleton<JobRunner>();
-        if (configuration.GetValue("Jobs:Enabled", true))
+        if (
+            configuration.GetValue("Jobs:Enabled", true)
+            && !string.Equals(configuration["Cluster:Role"], Cluster.Roles.Web, StringComparison.OrdinalIgnoreCase)
+        )
         {
             services.AddHostedService<JobWorkerService>();
             services.AddHostedService<JobPurgeService>();

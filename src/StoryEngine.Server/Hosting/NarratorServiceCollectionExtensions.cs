@@ -87,6 +87,16 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
 
     public NarratorSettings Settings { get; } = Create(settings);
 
+    public bool IsFull(string priority) =>
+        chain.IsFull(
+            priority switch
+            {
+                NarrationPriority.Interactive => Providers.Gateway.ModelPriority.Interactive,
+                NarrationPriority.Retry => Providers.Gateway.ModelPriority.Retry,
+                _ => Providers.Gateway.ModelPriority.Background,
+            }
+        );
+
     /// <summary>Per backend of the narrator's chain, the set settings it cannot take (GenerationSupport).</summary>
     public IReadOnlyList<UnsupportedSetting> Unsupported(GenerationSettings generation)
     {

@@ -61,12 +61,19 @@ public static class ProtectionServiceCollectionExtensions
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(ApiPolicy, context =>
-                PerMinute(context, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true)
+                PerMinute(context, ApiPolicy, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true)
             );
             limiter.AddPolicy(GenerationPolicy, context =>
-                PerMinute(context, (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute, byUser: true)
+                PerMinute(
+                    context,
+                    GenerationPolicy,
+                    (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute,
+                    byUser: true
+                )
             );
-            limiter.AddPolicy(AuthPolicy, context => PerMinute(context, (o, _) => o.AuthPerMinute, byUser: false));
+            limiter.AddPolicy(AuthPolicy, context =>
+                PerMinute(context, AuthPolicy, (o, _) => o.AuthPerMinute, byUser: false)
+            );
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
@@ -126,8 +133,11 @@ public static class ProtectionServiceCollectionExtensions
 
     // Per user on their tier's limits (Tiers:{name}:ApiPerMinute, GenerationPerMinute; the RateLimits values where a
     // tier sets none), per address when anonymous. The limit is part of the key, so a tier change starts a new window.
+    // On a cluster (PostgreSQL) the count is shared by every node: in Redis when configured, else in the database
+    // (Cluster/SharedRateLimits.cs); on one node the framework's own in-memory limiter counts.
     private static RateLimitPartition<string> PerMinute(
         HttpContext context,
+        string policy,
         Func<RateLimitOptions, Core.Usage.Tier?, int> permits,
         bool byUser
     )
@@ -136,6 +146,18 @@ public static class ProtectionServiceCollectionExtensions
         var signedIn = byUser && context.User.Identity?.IsAuthenticated == true;
         var key = signedIn ? "user:" + context.User.UserId() : "ip:" + context.Connection.RemoteIpAddress;
         var limit = permits(options, signedIn ? Http.UserTiers.TierOf(context) : null);
+        if (context.RequestServices.GetService<Cluster.IRateCounter>() is { } counter)
+        {
+            var services = context.RequestServices;
+            return RateLimitPartition.Get($"{policy}|{limit}|{key}", partition => new Cluster.SharedWindowLimiter(
+                counter,
+                partition,
+                limit,
+                TimeSpan.FromMinutes(1),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<Cluster.SharedWindowLimiter>()
+            ));
+        }
         return RateLimitPartition.GetFixedWindowLimiter($"{limit}|{key}", _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = limit,

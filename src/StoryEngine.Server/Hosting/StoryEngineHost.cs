@@ -90,7 +90,9 @@ public static class StoryEngineHost
         builder.Services.AddStoryCore();
         builder.Services.AddStoryAccounts();
         builder.Services.AddStorySecrets();
+        builder.Services.AddStoryCluster(builder.Configuration); // before the narrator: the bus listens before turns
         builder.Services.AddNarrator();
+        builder.Services.AddModelGateway(builder.Configuration);
         builder.Services.AddGracefulDrain();
         builder.Services.AddLore();
         builder.Services.AddPictures();
@@ -141,6 +143,11 @@ public static class StoryEngineHost
         });
         app.MapStoryHealth();
         app.MapStoryMetrics(); // Telemetry:Metrics: no sign-in, no rate limit, its own token/loopback guard
+        var role = app.Services.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value.Role;
+        if (role == Cluster.Roles.Worker)
+        {
+            return app; // a worker node runs the job queue; its HTTP is health and metrics only (docs/scaling.md)
+        }
 
         app.MapGroup("/api/v1")
             .RequireAuthorization()
@@ -182,6 +189,8 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<IOptions<AuthOptions>>().Value;
         _ = services.GetRequiredService<IOptions<LockoutOptions>>().Value;
         _ = services.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Gateway.GatewayOptions>>().Value;
         _ = services.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         _ = services.GetRequiredService<IOptions<UsageOptions>>().Value;
         _ = services.GetRequiredService<IOptions<SecretsOptions>>().Value;

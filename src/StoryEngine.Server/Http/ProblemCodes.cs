@@ -92,6 +92,7 @@ public static class ProblemCodes
         // A node shutting down refuses new turns (issue 16); the client retries, reaching another node or this one
         // back.
         Of<ServerDrainingException>(503, "Unavailable", ServerDrainingException.ProblemCode),
+        Of<BackendsBusyException>(503, "Unavailable", BackendsBusyException.ProblemCode),
         Of<StorageUnavailableException>(503, "Unavailable", StorageUnavailableException.ProblemCode),
         Raised(504, "Gateway timeout", "backend_timeout"),
         // Any other expected failure is the request's fault (its code is its own; the quota's is listed above).

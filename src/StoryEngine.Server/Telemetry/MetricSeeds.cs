@@ -38,6 +38,10 @@ public sealed class MetricSeeds(IEnumerable<IJobHandler> handlers, IServiceProvi
             StoryMetrics.RateLimitRejections.Add(0, new KeyValuePair<string, object?>(StoryMetrics.PolicyTag, policy));
         }
         StoryMetrics.Reattaches.Add(0);
+        foreach (var result in new[] { "hit", "miss" })
+        {
+            StoryMetrics.GatewayCacheLookups.Add(0, new KeyValuePair<string, object?>("result", result));
+        }
         StoryMetrics.ActiveStreams.Add(0);
         if (services.GetService<BackendChain>() is { } chain)
         {

@@ -8,7 +8,8 @@ namespace StoryEngine.Storage.Jobs;
 /// <summary>
 /// The job queue on either engine. A claim is one UPDATE … RETURNING of the most urgent due row: PostgreSQL picks
 /// that row with <c>FOR UPDATE SKIP LOCKED</c>, so concurrent workers (on any node) each get a different job without
-/// waiting; SQLite runs it under the provider's single-writer gate, which serialises claims in this process.
+/// waiting; SQLite runs it under the provider's single-writer gate, which serialises claims in this process. Which
+/// user's job comes next is fair between users (<see cref="FairnessWindow"/>); within one user, priority then age.
 /// </summary>
 public sealed class JobStore(IStorageProvider provider) : IJobStore
 {
@@ -78,6 +79,13 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
         }
     }
 
+    /// <summary>
+    /// How far back a user's jobs count against them when the queue picks whose job runs next (issue 21): among the
+    /// users with due work of the highest priority, the one with the fewest jobs running or finished in this window
+    /// goes first, so one user's thousand jobs take turns with everyone else's instead of running first.
+    /// </summary>
+    public static readonly TimeSpan FairnessWindow = TimeSpan.FromMinutes(1);
+
     public async Task<ClaimedJob?> ClaimAsync(DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
     {
         var skipLocked = provider.Dialect.ForUpdateSkipLocked;
@@ -88,12 +96,21 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
                 $"""
                 UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = @LockedUntil,
                 lease_id = @LeaseId, updated_at = @Now
-                WHERE id = (SELECT id FROM jobs WHERE {Due} ORDER BY priority DESC, run_after, id LIMIT 1{skipLocked})
+                WHERE id = (
+                    SELECT id FROM jobs WHERE {Due} AND owner_id = (
+                        SELECT d.owner_id FROM jobs d WHERE {Due} GROUP BY d.owner_id
+                        ORDER BY max(d.priority) DESC,
+                        (SELECT count(*) FROM jobs r WHERE r.owner_id = d.owner_id
+                            AND (r.state = 'running' OR r.finished_at > @Recent)),
+                        min(d.run_after), d.owner_id
+                        LIMIT 1)
+                    ORDER BY priority DESC, run_after, id LIMIT 1{skipLocked})
                 RETURNING {Columns}
                 """,
                 new
                 {
                     Now = now.ToUnixTimeMilliseconds(),
+                    Recent = (now - FairnessWindow).ToUnixTimeMilliseconds(),
                     LockedUntil = (now + lease).ToUnixTimeMilliseconds(),
                     LeaseId = leaseId,
                 },

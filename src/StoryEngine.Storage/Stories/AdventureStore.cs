@@ -135,6 +135,7 @@ public sealed class AdventureStore(IStorageProvider provider) : IAdventureStore
                     "story_events",
                     "story_turns",
                     "narration_drafts",
+                    "narration_leases", // issue 21: a finished lease lingers two minutes
                     "narration_contexts",
                     "lore_activations",
                     "memory_entries",

@@ -307,6 +307,46 @@ public abstract class JobQueueTests(JobDatabase database)
         Assert.NotNull(await Store.GetAsync(waiting, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task one_users_thousand_jobs_take_turns_with_another_users_job_instead_of_running_first()
+    {
+        // A database of its own: the order of claims is what is tested, and other tests' jobs would join it.
+        var fresh = (JobDatabase)Activator.CreateInstance(database.GetType())!;
+        await fresh.InitializeAsync();
+        try
+        {
+            var store = new JobStore(fresh.Provider);
+            var queue = new JobQueue(store, new JobSignal(), Settings, _clock);
+            for (var i = 0; i < 1000; i++)
+            {
+                await queue.EnqueueAsync(new JobRequest(_type, "{}", "hog"), CancellationToken.None);
+            }
+            _clock.Advance(TimeSpan.FromSeconds(1)); // queued after all of them
+            var small = await queue.EnqueueAsync(new JobRequest(_type, "{}", "small"), CancellationToken.None);
+
+            var order = new List<string>();
+            var runner = new JobRunner(
+                store,
+                [new Handler(_type, _ => Task.CompletedTask)],
+                Settings,
+                _clock,
+                NullLogger<JobRunner>.Instance
+            );
+            for (var i = 0; i < 3 && await store.GetAsync(small, CancellationToken.None) is { FinishedAt: null }; i++)
+            {
+                await runner.RunNextAsync(CancellationToken.None);
+                order.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            // one worker: the hog's first job may go first, then it is the other user's turn
+            Assert.Equal(JobStates.Succeeded, (await store.GetAsync(small, CancellationToken.None))!.State);
+            Assert.True(order.Count <= 2, $"the small user's job waited for {order.Count - 1} of the hog's jobs");
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+
     private async Task<ClaimedJob> ClaimOursAsync(string id)
     {
         while (await Store.ClaimAsync(_clock.GetUtcNow(), Settings.Lease, CancellationToken.None) is { } claim)
