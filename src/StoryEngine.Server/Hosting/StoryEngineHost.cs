@@ -98,6 +98,7 @@ public static class StoryEngineHost
         builder.Services.AddJobQueue(builder.Configuration);
         builder.Services.AddWorldState();
         builder.Services.AddBackups();
+        builder.Services.AddAgents();
         return builder;
     }
 
@@ -163,6 +164,7 @@ public static class StoryEngineHost
             .MapTurnsApi()
             .MapWorldStateApi()
             .MapJobsApi();
+        app.MapStoryMcp();
         app.MapStoryWebApp();
         return app;
     }
