@@ -15,13 +15,31 @@ namespace StoryEngine.Server.Mcp;
 /// (<see cref="McpPrompts"/>). The caller comes from the request's user over HTTP (an API key's scopes, or every
 /// scope for a signed-in session) and from the key given to <c>storyengine mcp</c> over stdio.
 /// </summary>
-public sealed class McpHandlers(Func<MessageContext, ToolCaller> callerOf, bool limitGeneration)
+public sealed class McpHandlers(
+    Func<MessageContext, CancellationToken, ValueTask<ToolCaller>> callerOf,
+    bool limitGeneration
+)
 {
     /// <summary>Over HTTP: the authenticated user of the request (the endpoint requires one).</summary>
-    public static McpHandlers ForHttp() => new(request => CallerOf(request.User), limitGeneration: true);
+    public static McpHandlers ForHttp() =>
+        new((request, _) => ValueTask.FromResult(CallerOf(request.User)), limitGeneration: true);
 
-    /// <summary>Over stdio: the account and scopes of the API key the command was started with.</summary>
-    public static McpHandlers ForCaller(ToolCaller caller) => new(_ => caller, limitGeneration: false);
+    /// <summary>Over stdio: the account and scopes of the API key the command was started with, checked again on
+    /// every request (cached as for HTTP), so revoking the key stops a running <c>storyengine mcp</c> too.</summary>
+    public static McpHandlers ForKey(string key) =>
+        new(
+            async (request, cancellationToken) =>
+            {
+                var principal = await request
+                    .Services!.GetRequiredService<ApiKeyService>()
+                    .AuthenticateAsync(key, cancellationToken)
+                    ?? throw new McpException(
+                        "The API key is unknown, revoked or expired, or its account is disabled."
+                    );
+                return new ToolCaller(principal.UserId, principal.Scopes.ToHashSet(StringComparer.Ordinal));
+            },
+            limitGeneration: false
+        );
 
     public static ToolCaller CallerOf(ClaimsPrincipal? user)
     {
@@ -76,7 +94,7 @@ public sealed class McpHandlers(Func<MessageContext, ToolCaller> callerOf, bool 
         var arguments = JsonSerializer.SerializeToElement(
             request.Params?.Arguments ?? new Dictionary<string, JsonElement>()
         );
-        var caller = callerOf(request);
+        var caller = await callerOf(request, cancellationToken);
         if (
             limitGeneration
             && name == "take_turn"

@@ -10,7 +10,7 @@ using StoryEngine.Core.Worlds;
 namespace StoryEngine.Server.Mcp;
 
 /// <summary>The prompts an MCP client offers its user: "Continue my story" and "Create a character".</summary>
-public sealed class McpPrompts(Func<MessageContext, ToolCaller> callerOf)
+public sealed class McpPrompts(Func<MessageContext, CancellationToken, ValueTask<ToolCaller>> callerOf)
 {
     public const string ContinueMyStory = "continue_my_story";
     public const string CreateACharacter = "create_a_character";
@@ -68,7 +68,7 @@ public sealed class McpPrompts(Func<MessageContext, ToolCaller> callerOf)
         CancellationToken cancellationToken
     )
     {
-        var caller = callerOf(request);
+        var caller = await callerOf(request, cancellationToken);
         if (!caller.Has(ApiKeyScopes.Read))
         {
             throw new McpException("This API key lacks the 'read' scope that prompts need.");

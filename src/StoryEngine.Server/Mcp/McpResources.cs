@@ -19,7 +19,7 @@ namespace StoryEngine.Server.Mcp;
 /// <c>storyengine://worlds/{worldId}</c>, <c>storyengine://worlds/{worldId}/characters/{characterId}</c> and
 /// <c>storyengine://adventures/{adventureId}/transcript</c>.
 /// </summary>
-public sealed class McpResources(Func<MessageContext, ToolCaller> callerOf)
+public sealed class McpResources(Func<MessageContext, CancellationToken, ValueTask<ToolCaller>> callerOf)
 {
     public const string Scheme = "storyengine://";
 
@@ -67,7 +67,7 @@ public sealed class McpResources(Func<MessageContext, ToolCaller> callerOf)
         CancellationToken cancellationToken
     )
     {
-        var caller = Readable(request);
+        var caller = await ReadableAsync(request, cancellationToken);
         var services = request.Services!;
         var worlds = await services
             .GetRequiredService<ResourceService<World>>()
@@ -107,7 +107,7 @@ public sealed class McpResources(Func<MessageContext, ToolCaller> callerOf)
         CancellationToken cancellationToken
     )
     {
-        var caller = Readable(request);
+        var caller = await ReadableAsync(request, cancellationToken);
         var uri = request.Params?.Uri ?? "";
         var parts = uri.StartsWith(Scheme, StringComparison.Ordinal)
             ? uri[Scheme.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries)
@@ -251,9 +251,9 @@ public sealed class McpResources(Func<MessageContext, ToolCaller> callerOf)
         );
     }
 
-    private ToolCaller Readable(MessageContext request)
+    private async ValueTask<ToolCaller> ReadableAsync(MessageContext request, CancellationToken cancellationToken)
     {
-        var caller = callerOf(request);
+        var caller = await callerOf(request, cancellationToken);
         return caller.Has(ApiKeyScopes.Read)
             ? caller
             : throw new McpException("This API key lacks the 'read' scope that resources need.");
