@@ -18,7 +18,8 @@ namespace StoryEngine.Core;
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
-/// <item><term>5400–5499</term><description><see cref="Agents"/>: tools, evaluations, the director.</description></item>
+/// <item><term>5400–5499</term><description><see cref="Agents"/>: tools, evaluations, the
+/// director.</description></item>
 /// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
 /// <item><term>8200–8299</term><description><see cref="Mcp"/>: the MCP server (Server).</description></item>
 /// </list>

@@ -30,7 +30,15 @@ public static class StoryTools
                 "list_worlds",
                 "List the worlds the user has built (id, name, short description). Optional text search.",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"query":{"type":"string","description":"Words to search for"},"limit":{"type":"integer","minimum":1,"maximum":200}}}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "query": {"type": "string", "description": "Words to search for"},
+                        "limit": {"type": "integer", "minimum": 1, "maximum": 200}
+                      }
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Clients,
@@ -40,7 +48,15 @@ public static class StoryTools
                 "get_world",
                 "Get one world: its setting, genre, tone, rules and style.",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"worldId":{"type":"string"}},"required":["worldId"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "worldId": {"type": "string"}
+                      },
+                      "required": ["worldId"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Clients,
@@ -50,7 +66,16 @@ public static class StoryTools
                 "list_characters",
                 "List the characters of a world (id, name, description, personality).",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"worldId":{"type":"string"},"query":{"type":"string"}},"required":["worldId"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "worldId": {"type": "string"},
+                        "query": {"type": "string"}
+                      },
+                      "required": ["worldId"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Clients,
@@ -60,7 +85,15 @@ public static class StoryTools
                 "list_lorebooks",
                 "List the lorebooks of a world (id, name, how many entries).",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"worldId":{"type":"string"}},"required":["worldId"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "worldId": {"type": "string"}
+                      },
+                      "required": ["worldId"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Clients,
@@ -68,9 +101,21 @@ public static class StoryTools
             ),
             new(
                 "search_lore",
-                "Look up the world's lore (places, people, history, rules) by words. Use it instead of inventing facts.",
+                "Look up the world's lore (places, people, history, rules) by words. Use it instead of inventing "
+                    + "facts.",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"query":{"type":"string","description":"What to look up"},"worldId":{"type":"string"},"adventureId":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":20}},"required":["query"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "query": {"type": "string", "description": "What to look up"},
+                        "worldId": {"type": "string"},
+                        "adventureId": {"type": "string"},
+                        "limit": {"type": "integer", "minimum": 1, "maximum": 20}
+                      },
+                      "required": ["query"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Both,
@@ -80,7 +125,17 @@ public static class StoryTools
                 "recall_memory",
                 "Recall earlier turns of this adventure that mention something (who said what, what happened where).",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"adventureId":{"type":"string"},"query":{"type":"string"},"limit":{"type":"integer","minimum":1,"maximum":10}},"required":["adventureId","query"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "adventureId": {"type": "string"},
+                        "query": {"type": "string"},
+                        "limit": {"type": "integer", "minimum": 1, "maximum": 10}
+                      },
+                      "required": ["adventureId", "query"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Both,
@@ -90,7 +145,15 @@ public static class StoryTools
                 "get_state",
                 "Read the adventure's world state: time of day, where each character is, health, items, quests.",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"adventureId":{"type":"string"}},"required":["adventureId"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "adventureId": {"type": "string"}
+                      },
+                      "required": ["adventureId"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Read,
                 ToolAudience.Both,
@@ -110,7 +173,20 @@ public static class StoryTools
                 "Start a new adventure in a world, optionally with a persona, characters, a start location, an opening "
                     + "and a title. Returns the adventure and its opening scene.",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"worldId":{"type":"string"},"personaId":{"type":"string"},"characterIds":{"type":"array","items":{"type":"string"}},"startLocationId":{"type":"string"},"opening":{"type":"string"},"title":{"type":"string"}},"required":["worldId"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "worldId": {"type": "string"},
+                        "personaId": {"type": "string"},
+                        "characterIds": {"type": "array", "items": {"type": "string"}},
+                        "startLocationId": {"type": "string"},
+                        "opening": {"type": "string"},
+                        "title": {"type": "string"}
+                      },
+                      "required": ["worldId"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Play,
                 ToolAudience.Clients,
@@ -118,10 +194,21 @@ public static class StoryTools
             ),
             new(
                 "take_turn",
-                "Play one turn: the player's action (kind 'do', 'say', 'story' or 'continue', and its text). Returns the "
+                "Play one turn: the player's action (kind 'do', 'say', 'story' or 'continue', and its text). "
+                    + "Returns the "
                     + "narration; progress notifications carry it while it is written.",
                 AgentTool.Schema(
-                    """{"type":"object","properties":{"adventureId":{"type":"string"},"kind":{"type":"string","enum":["do","say","story","continue"]},"text":{"type":"string"}},"required":["adventureId","kind"]}"""
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "adventureId": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["do", "say", "story", "continue"]},
+                        "text": {"type": "string"}
+                      },
+                      "required": ["adventureId", "kind"]
+                    }
+                    """
                 ),
                 ApiKeyScopes.Play,
                 ToolAudience.Clients,
@@ -400,5 +487,6 @@ public static class StoryTools
     private static string Cut(string text) => text.Length <= MaxItemText ? text : text[..MaxItemText] + "…";
 }
 
-/// <summary>A turn taken through a tool whose narration failed; its code is the narration's (backend_timeout …).</summary>
+/// <summary>A turn taken through a tool whose narration failed; its code is the narration's (backend_timeout
+/// …).</summary>
 public sealed class NarrationFailedException(string code, string message) : Errors.StoryEngineException(code, message);

@@ -5,7 +5,8 @@ namespace StoryEngine.Server.Hosting;
 
 public static class AgentsServiceCollectionExtensions
 {
-    /// <summary>The tool registry (issue 22) and the MCP server over streamable HTTP (<c>/mcp</c>, docs/mcp.md).</summary>
+    /// <summary>The tool registry (issue 22) and the MCP server over streamable HTTP (<c>/mcp</c>,
+    /// docs/mcp.md).</summary>
     public static IServiceCollection AddAgents(this IServiceCollection services)
     {
         foreach (var tool in StoryTools.All())

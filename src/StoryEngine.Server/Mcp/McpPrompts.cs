@@ -174,7 +174,8 @@ public sealed class McpPrompts(Func<MessageContext, CancellationToken, ValueTask
                     Content = new TextContentBlock
                     {
                         Text =
-                            $"Create a character for my world \"{b.Name}\" ({b.Genre}, {b.Tone}).\n\nSetting: {b.Description}\n"
+                            $"Create a character for my world \"{b.Name}\" ({b.Genre}, {b.Tone}).\n\n"
+                            + $"Setting: {b.Description}\n"
                             + $"Rules: {b.Rules}\n\n"
                             + (string.IsNullOrWhiteSpace(idea) ? "" : $"My idea: {idea}\n\n")
                             + "Give the character a name, a description, a personality, an appearance, a way of "
