@@ -36,7 +36,19 @@ public sealed record ContextReport(
     /// <summary>Where the transcript starts and when it is next trimmed (issue 19); null in reports written
     /// before.</summary>
     public TranscriptReport? Transcript { get; init; }
+
+    /// <summary>The narrator's tool calls before it began to write (issue 22); null when it has no tools.</summary>
+    public IReadOnlyList<ToolCallReport>? Tools { get; init; }
 }
+
+/// <summary>One tool call of a narration, for the context inspector.</summary>
+public sealed record ToolCallReport(
+    string Tool,
+    System.Text.Json.JsonElement Arguments,
+    string Result,
+    string? ErrorCode,
+    double DurationMs
+);
 
 /// <summary>
 /// The messages for the chat client, the report of how they were chosen, and the volatile block to keep with the turn

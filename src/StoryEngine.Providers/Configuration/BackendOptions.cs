@@ -33,6 +33,11 @@ public sealed class BackendOptions
     /// first-token and idle timeouts apply, so a long story is never cut off by a wall clock.</summary>
     public double? TimeoutSeconds { get; set; }
 
+    /// <summary>Whether the backend's model takes tool calls (OpenAI-compatible <c>tools</c>, Ollama <c>tools</c>).
+    /// Off by default: many local models answer a tools request badly; a backend without it keeps prompt-only
+    /// narration (issue 22).</summary>
+    public bool Tools { get; set; }
+
     // Deliberately not a record: a generated ToString would print the API key into logs and exceptions.
     public override string ToString() => $"{Name} ({Kind} {Model} at {BaseUrl})";
 }

@@ -14,6 +14,7 @@ public static class AgentsServiceCollectionExtensions
             services.AddSingleton(tool);
         }
         services.AddSingleton<ToolRegistry>();
+        services.AddSingleton<NarratorTools>();
         services.AddHttpContextAccessor();
         services.AddSingleton<McpGenerationLimit>();
         var handlers = McpHandlers.ForHttp();
