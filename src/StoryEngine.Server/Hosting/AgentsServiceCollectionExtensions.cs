@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using StoryEngine.Core.Agents;
+using StoryEngine.Core.Agents.Evaluation;
 using StoryEngine.Server.Mcp;
 
 namespace StoryEngine.Server.Hosting;
@@ -15,6 +17,17 @@ public static class AgentsServiceCollectionExtensions
         }
         services.AddSingleton<ToolRegistry>();
         services.AddSingleton<NarratorTools>();
+        // Evaluations of every completed narration (Evaluation:*), and their summary for admins.
+        services
+            .AddOptions<EvaluationOptions>()
+            .BindConfiguration(EvaluationOptions.Section)
+            .Validate(o => o.RecentTurns is >= 0 and <= 50, "Evaluation:RecentTurns must be from 0 to 50.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<EvaluationOptions>>().Value);
+        services.AddSingleton<Core.Jobs.IJobHandler, TurnEvaluationJob>();
+        services.AddSingleton<Core.Narration.INarrationObserver, EvaluationObserver>();
+        services.AddSingleton<IEvaluationStore, Storage.Evaluations.EvaluationStore>();
+        services.AddSingleton<EvaluationSummary>();
         services.AddHttpContextAccessor();
         services.AddSingleton<McpGenerationLimit>();
         var handlers = McpHandlers.ForHttp();

@@ -149,6 +149,7 @@ public static class StoryEngineHost
             .MapTwoFactorApi()
             .MapPasswordResetApi()
             .MapAdminApi()
+            .MapEvaluationsApi()
             .MapBackupsApi()
             .MapUsageApi()
             .MapDataRightsApi()
@@ -202,6 +203,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
         _ = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Core.Memory.SummaryOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Core.Agents.Evaluation.EvaluationOptions>>().Value;
         // Embeddings:* names a usable backend and model
         _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>();
     }
