@@ -20,11 +20,14 @@ namespace StoryEngine.Core;
 /// <item><term>5200–5299</term><description><see cref="State"/>: world state extraction.</description></item>
 /// <item><term>5300–5399</term><description><see cref="Knowledge"/>: world documents, knowledge search, the
 /// embedding model's load and re-index sweep.</description></item>
+/// <item><term>5400–5499</term><description><see cref="Agents"/>: tools, evaluations, the
+/// director.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
 /// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
 /// <item><term>8100–8199</term><description><see cref="Cluster"/>: nodes, leases, the relay, the
 /// bus.</description></item>
+/// <item><term>8200–8299</term><description><see cref="Mcp"/>: the MCP server (Server).</description></item>
 /// </list>
 /// It sits at the root of Core so every Core namespace sees it without a using, and Server, Storage and Formats
 /// reference Core. A test (LogEventIdTests) checks that no two log methods share an id.
@@ -163,5 +166,16 @@ public static class LogEvents
     {
         public const int QueueFull = 4200;
         public const int CacheFailed = 4201;
+    public static class Agents
+    {
+        public const int ToolCalled = 5400;
+        public const int EvaluationFailed = 5410;
+        public const int DirectorFailed = 5420;
+    }
+
+    public static class Mcp
+    {
+        public const int StdioStarted = 8200;
+        public const int StdioRefused = 8201;
     }
 }

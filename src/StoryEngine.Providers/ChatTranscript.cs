@@ -3,9 +3,10 @@ using Microsoft.Extensions.AI;
 namespace StoryEngine.Providers;
 
 /// <summary>
-/// The one rule every adapter shares: a story is plain text in system, user and assistant messages.
-/// Tool calls, images and other content are not part of the narrator's protocol, so a message in another
-/// role is refused loudly instead of being dropped or sent in a shape the server might misread.
+/// The one rule every adapter shares: a story is plain text in system, user and assistant messages, plus the tool
+/// messages of the narrator's tool loop (issue 22: Microsoft.Extensions.AI's adapters write them in each wire format).
+/// Images and other roles are not part of the narrator's protocol, so a message in another role is refused loudly
+/// instead of being dropped or sent in a shape the server might misread.
 /// </summary>
 internal static class ChatTranscript
 {
@@ -15,10 +16,15 @@ internal static class ChatTranscript
         var list = messages as IReadOnlyList<ChatMessage> ?? messages.ToList();
         foreach (var message in list)
         {
-            if (message.Role != ChatRole.System && message.Role != ChatRole.User && message.Role != ChatRole.Assistant)
+            if (
+                message.Role != ChatRole.System
+                && message.Role != ChatRole.User
+                && message.Role != ChatRole.Assistant
+                && message.Role != ChatRole.Tool
+            )
             {
                 throw new ArgumentException(
-                    "Only system, user and assistant messages can be sent to a model "
+                    "Only system, user, assistant and tool messages can be sent to a model "
                         + $"backend (got role '{message.Role}').",
                     nameof(messages)
                 );
@@ -42,6 +48,7 @@ internal static class ChatTranscript
             if (
                 (content is TextContent text && !string.IsNullOrEmpty(text.Text))
                 || (content is TextReasoningContent reasoning && !string.IsNullOrEmpty(reasoning.Text))
+                || content is FunctionCallContent // a tool call is the model's answer too (issue 22)
             )
             {
                 return true;

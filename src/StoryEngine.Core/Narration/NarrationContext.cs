@@ -44,7 +44,19 @@ public sealed record ContextReport(
     /// <summary>How long the call waited in the model gateway's queue before a backend took it (issue 21); null in
     /// reports written before, or when the call never started.</summary>
     public double? QueueMilliseconds { get; init; }
+
+    /// <summary>The narrator's tool calls before it began to write (issue 22); null when it has no tools.</summary>
+    public IReadOnlyList<ToolCallReport>? Tools { get; init; }
 }
+
+/// <summary>One tool call of a narration, for the context inspector.</summary>
+public sealed record ToolCallReport(
+    string Tool,
+    System.Text.Json.JsonElement Arguments,
+    string Result,
+    string? ErrorCode,
+    double DurationMs
+);
 
 /// <summary>
 /// The messages for the chat client, the report of how they were chosen, and the volatile block to keep with the turn

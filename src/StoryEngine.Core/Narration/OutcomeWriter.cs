@@ -15,6 +15,10 @@ public sealed record PendingOutcome(
 )
 {
     public string AdventureId => Appended.Adventure.Id;
+
+    /// <summary>Events appended just before the outcome, in the same append: the narrator's tool calls and what they
+    /// proposed (issue 22).</summary>
+    public IReadOnlyList<IStoryEventPayload> Before { get; init; } = [];
 }
 
 /// <summary>
@@ -134,7 +138,7 @@ public sealed partial class OutcomeWriter(
                 outcome.OwnerId,
                 outcome.AdventureId,
                 outcome.OwnerId,
-                [outcome.Outcome],
+                [.. outcome.Before, outcome.Outcome],
                 retrying ? null : outcome.Appended,
                 cancellationToken
             )

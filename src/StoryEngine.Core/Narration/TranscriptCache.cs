@@ -27,6 +27,8 @@ public sealed class TranscriptCache
         nameof(StateCorrected),
         nameof(StateExtractionSkipped),
         nameof(AdventureSettingsChanged),
+        nameof(ToolCalled),
+        nameof(TurnEvaluated),
     };
 
     /// <param name="Version">The log's sequence the turns are as of.</param>

@@ -34,6 +34,7 @@ public sealed partial class TurnService(
     ILoreActivationLog loreActivations,
     OutcomeWriter outcomes,
     Jobs.ForegroundGate foreground,
+    Agents.NarratorTools narratorTools,
     TimeProvider clock,
     ILogger<TurnService> logger,
     Cluster.NarrationCluster? cluster = null
@@ -565,6 +566,16 @@ public sealed partial class TurnService(
             model = null;
         long? inputTokens = null,
             outputTokens = null;
+        // Tokens of the earlier rounds of a tool loop: each round is a model call that reports its own usage.
+        long earlierInput = 0,
+            earlierOutput = 0;
+        var newRound = false;
+        var tools = narratorTools.For(
+            narrator.Settings,
+            narrator.Client,
+            ownerId,
+            new Agents.ToolTurn(run.AdventureId, run.TurnId, run.Alternative)
+        );
         var estimated = 0;
         var called = false;
         Task? savingContext = null;
@@ -581,6 +592,10 @@ public sealed partial class TurnService(
                 run.Alternative > 0 ? NarrationPriority.Retry : NarrationPriority.Interactive
             );
             context = context with { Report = context.Report with { Generation = generationReport } };
+            if (tools is not null)
+            {
+                chatOptions = tools.With(chatOptions);
+            }
             estimated = context.Report.EstimatedTokens;
             carried = context.Carried;
             // Saved once the first token is on its way to the player (or the call ended without one), on another
@@ -596,6 +611,7 @@ public sealed partial class TurnService(
                             context.Report with
                             {
                                 QueueMilliseconds = queueMs,
+                                Tools = tools is null ? context.Report.Tools : ToolReports(tools),
                             },
                             StoryEventJson.Options
                         ),
@@ -607,10 +623,15 @@ public sealed partial class TurnService(
             called = true;
             trace.ModelCallStarting(narrator.Settings.Model);
             await foreach (
-                var update in narrator.Client.GetStreamingResponseAsync(context.Messages, chatOptions, linked.Token)
+                var update in (tools?.Client ?? narrator.Client).GetStreamingResponseAsync(
+                    context.Messages,
+                    chatOptions,
+                    linked.Token
+                )
             )
             {
                 model ??= update.ModelId;
+                newRound |= update.Contents.Any(c => c is FunctionResultContent);
                 if (update.AdditionalProperties?.TryGetValue("backend", out var name) == true)
                 {
                     backend = name?.ToString();
@@ -628,6 +649,12 @@ public sealed partial class TurnService(
                 }
                 foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
+                    if (newRound)
+                    {
+                        earlierInput += inputTokens ?? 0;
+                        earlierOutput += outputTokens ?? 0;
+                        (inputTokens, outputTokens, newRound) = (null, null, false);
+                    }
                     inputTokens = usage.Details.InputTokenCount ?? inputTokens;
                     outputTokens = usage.Details.OutputTokenCount ?? outputTokens;
                 }
@@ -669,6 +696,11 @@ public sealed partial class TurnService(
             );
         }
         preparing.Dispose();
+        if (earlierInput + earlierOutput > 0)
+        {
+            inputTokens = (inputTokens ?? 0) + earlierInput;
+            outputTokens = (outputTokens ?? 0) + earlierOutput;
+        }
         trace.ModelCallEnded(outcome, backend, model, inputTokens, outputTokens, firstTokenMs);
         drafts.Forget(run);
         await ObserveAsync(savingContext ?? (saveContext is null ? Task.CompletedTask : Task.Run(saveContext)), run);
@@ -693,7 +725,7 @@ public sealed partial class TurnService(
                 CancellationToken.None
             );
         }
-        await FinishAsync(run, ownerId, outcome, appended);
+        await FinishAsync(run, ownerId, outcome, appended, ToolEvents(tools, outcome));
         estimator.Calibrate(model ?? narrator.Settings.Model, estimated, inputTokens ?? 0);
 
         NarrationCompleted Completed(bool stopped) =>
@@ -710,12 +742,28 @@ public sealed partial class TurnService(
             );
     }
 
-    private async Task FinishAsync(TurnRun run, string ownerId, IStoryEventPayload outcome, StoryAppend appended)
+    // The calls are recorded whatever the outcome (they were made); what the tools proposed counts only for a narration
+    // that completed.
+    private static IReadOnlyList<IStoryEventPayload> ToolEvents(Agents.TurnTools? tools, IStoryEventPayload outcome) =>
+        tools is null
+            ? []
+            : [.. tools.Calls(), .. outcome is NarrationCompleted { Stopped: false } ? tools.Turn.Proposed() : []];
+
+    private static IReadOnlyList<ToolCallReport> ToolReports(Agents.TurnTools tools) =>
+        [.. tools.Calls().Select(c => new ToolCallReport(c.Tool, c.Arguments, c.Result, c.ErrorCode, c.DurationMs))];
+
+    private async Task FinishAsync(
+        TurnRun run,
+        string ownerId,
+        IStoryEventPayload outcome,
+        StoryAppend appended,
+        IReadOnlyList<IStoryEventPayload> before
+    )
     {
         try
         {
             var turn = await outcomes.WriteAsync(
-                new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended)
+                new PendingOutcome(ownerId, run.TurnId, run.Alternative, outcome, appended) { Before = before }
             );
             // Released even when the outcome waits for the database (then it fails and the heartbeat tries again).
             await ReleaseLeaseAsync(run, leased: true);

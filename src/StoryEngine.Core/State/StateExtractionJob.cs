@@ -1,12 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
-using StoryEngine.Core.Characters;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Jobs;
 using StoryEngine.Core.Narration;
-using StoryEngine.Core.Personas;
-using StoryEngine.Core.Resources;
 using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Core.State;
@@ -21,8 +18,7 @@ public sealed partial class StateExtractionJob(
     WorldStates states,
     StoryWriter writer,
     IStoryLog log,
-    IResourceStore<Character> characters,
-    IResourceStore<Persona> personas,
+    StateCast castNames,
     IUtilityModel model,
     Usage.UsageMeter usage,
     ILogger<StateExtractionJob> logger
@@ -152,34 +148,10 @@ public sealed partial class StateExtractionJob(
         return errors.Count == 0 ? (change, []) : (null, errors);
     }
 
-    private async Task<IReadOnlyCollection<string>> CastAsync(
+    private Task<IReadOnlyCollection<string>> CastAsync(
         Adventures.Adventure adventure,
         CancellationToken cancellationToken
-    )
-    {
-        var names = new List<string>();
-        var inWorld = new ResourceScope(adventure.OwnerId, adventure.WorldId);
-        foreach (var id in adventure.CharacterIds)
-        {
-            if (await characters.GetAsync(inWorld, id, cancellationToken) is { } c)
-            {
-                names.Add(c.Body.Name);
-            }
-        }
-        if (
-            adventure.PersonaId is not null
-            && await personas.GetAsync(
-                new ResourceScope(adventure.OwnerId, null),
-                adventure.PersonaId,
-                cancellationToken
-            )
-                is { } p
-        )
-        {
-            names.Add(p.Body.Name);
-        }
-        return names;
-    }
+    ) => castNames.NamesAsync(adventure, cancellationToken);
 
     /// <summary>The turns the passage holds, oldest first: the job's turn, or the live turns from <paramref
     /// name="fromTurn"/> through it.</summary>

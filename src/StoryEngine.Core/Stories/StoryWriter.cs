@@ -82,6 +82,8 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         nameof(StateChanged),
         nameof(StateExtractionSkipped),
         nameof(StateCorrected),
+        nameof(ToolCalled),
+        nameof(TurnEvaluated),
     };
 
     /// <summary>

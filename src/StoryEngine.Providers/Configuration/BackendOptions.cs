@@ -41,6 +41,11 @@ public sealed class BackendOptions
     /// goes to the next backend of its chain, and a turn is refused with 503.</summary>
     public int MaxQueue { get; set; } = 100;
 
+    /// <summary>Whether the backend's model takes tool calls (OpenAI-compatible <c>tools</c>, Ollama <c>tools</c>).
+    /// Off by default: many local models answer a tools request badly; a backend without it keeps prompt-only
+    /// narration (issue 22).</summary>
+    public bool Tools { get; set; }
+
     // Deliberately not a record: a generated ToString would print the API key into logs and exceptions.
     public override string ToString() => $"{Name} ({Kind} {Model} at {BaseUrl})";
 }

@@ -40,6 +40,14 @@ public sealed class NarratorOptions
     /// <summary>How long an open circuit skips the backend before one trial call is let through.</summary>
     public double CircuitBreakerBreakSeconds { get; set; } = 15;
 
+    /// <summary>Tool calls the narrator may make in one turn (issue 22); 0 turns its tools off. Used only when every
+    /// backend of the chain has <see cref="BackendOptions.Tools"/>.</summary>
+    public int MaxToolCalls { get; set; } = 4;
+
+    /// <summary>Seconds the narrator's tool calls may take in one turn; a call after that is refused and the model is
+    /// told to write the narration.</summary>
+    public double ToolTimeBudgetSeconds { get; set; } = 20;
+
     /// <summary>The backends for utility work: <see cref="UtilityBackends"/>, or the narrator's when none are
     /// named.</summary>
     public IList<string> EffectiveUtilityBackends => UtilityBackends.Count > 0 ? UtilityBackends : Backends;

@@ -84,7 +84,23 @@ public static class ProvidersConfiguration
             TimeoutSeconds = ReadDouble(section, "TimeoutSeconds", prefix, errors),
             MaxConcurrency = ReadInt(section, "MaxConcurrency", prefix, errors) ?? 0,
             MaxQueue = ReadInt(section, "MaxQueue", prefix, errors) ?? 100,
+            Tools = ReadBool(section, "Tools", prefix, errors) ?? false,
         };
+    }
+
+    private static bool? ReadBool(IConfigurationSection section, string key, string prefix, List<string> errors)
+    {
+        var raw = section[key];
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+        if (bool.TryParse(raw.Trim(), out var value))
+        {
+            return value;
+        }
+        errors.Add($"{prefix}:{key} must be true or false (got '{raw}').");
+        return null;
     }
 
     private static NarratorOptions ParseNarrator(IConfigurationSection section, List<string> errors)
@@ -117,6 +133,20 @@ public static class ProvidersConfiguration
         ) ?? options.CircuitBreakerSamplingSeconds;
         options.CircuitBreakerBreakSeconds = ReadDouble(section, "CircuitBreakerBreakSeconds", NarratorSection, errors)
             ?? options.CircuitBreakerBreakSeconds;
+        options.MaxToolCalls = ReadInt(section, "MaxToolCalls", NarratorSection, errors) ?? options.MaxToolCalls;
+        options.ToolTimeBudgetSeconds = ReadDouble(section, "ToolTimeBudgetSeconds", NarratorSection, errors)
+            ?? options.ToolTimeBudgetSeconds;
+        if (options.MaxToolCalls is < 0 or > 20)
+        {
+            errors.Add($"{NarratorSection}:MaxToolCalls must be from 0 to 20 (got {options.MaxToolCalls}).");
+        }
+        if (options.ToolTimeBudgetSeconds is <= 0 or > 300)
+        {
+            errors.Add(
+                $"{NarratorSection}:ToolTimeBudgetSeconds must be above 0 and at most 300 (got "
+                    + $"{options.ToolTimeBudgetSeconds})."
+            );
+        }
         return options;
     }
 

@@ -36,6 +36,8 @@ public static class CliApp
             JobsCommand.Create(),
             BackupCommand.Create(),
             RestoreCommand.Create(),
+            McpCommand.Create(),
+            McpCommand.Tools(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

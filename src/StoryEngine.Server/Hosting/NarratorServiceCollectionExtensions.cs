@@ -115,7 +115,14 @@ public sealed class ConfiguredNarrator(BackendChain chain, ProvidersSettings set
         var first = settings.Narrator.Backends.Select(settings.Find).FirstOrDefault(b => b is not null);
         var context = first?.ContextTokens ?? ProvidersConfiguration.DefaultContextTokens;
         // A quarter of the window for the reply, at most 1,024 tokens: story replies are a few paragraphs.
-        return new NarratorSettings(context, Math.Min(1024, context / 4), first?.Model);
+        // Tools only when every backend of the chain takes them: a fallback that does not must not be sent any.
+        var chain = settings.Narrator.Backends.Select(settings.Find).ToArray();
+        var tools = chain.Length > 0 && chain.All(b => b is { Tools: true });
+        return new NarratorSettings(context, Math.Min(1024, context / 4), first?.Model)
+        {
+            MaxToolCalls = tools ? settings.Narrator.MaxToolCalls : 0,
+            ToolTimeBudget = TimeSpan.FromSeconds(settings.Narrator.ToolTimeBudgetSeconds),
+        };
     }
 }
 

@@ -63,14 +63,7 @@ public static class ProtectionServiceCollectionExtensions
             limiter.AddPolicy(ApiPolicy, context =>
                 PerMinute(context, ApiPolicy, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true)
             );
-            limiter.AddPolicy(GenerationPolicy, context =>
-                PerMinute(
-                    context,
-                    GenerationPolicy,
-                    (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute,
-                    byUser: true
-                )
-            );
+            limiter.AddPolicy(GenerationPolicy, GenerationPartition);
             limiter.AddPolicy(AuthPolicy, context =>
                 PerMinute(context, AuthPolicy, (o, _) => o.AuthPerMinute, byUser: false)
             );
@@ -127,6 +120,16 @@ public static class ProtectionServiceCollectionExtensions
         );
         return services;
     }
+
+    /// <summary>The generation limit's partition for a request: per user on their tier's GenerationPerMinute. MCP's
+    /// take_turn takes its permit from a limiter of its own with this partition (Mcp/McpGenerationLimit.cs).</summary>
+    public static RateLimitPartition<string> GenerationPartition(HttpContext context) =>
+        PerMinute(
+            context,
+            GenerationPolicy,
+            (o, tier) => tier?.GenerationPerMinute ?? o.GenerationPerMinute,
+            byUser: true
+        );
 
     /// <summary>What a rate-limited caller is told, by the API's problem and by the web app's page alike.</summary>
     public static string SlowDown(string retryAfterSeconds) => $"Slow down: try again in {retryAfterSeconds} seconds.";

@@ -106,6 +106,7 @@ public static class StoryEngineHost
         builder.Services.AddJobQueue(builder.Configuration);
         builder.Services.AddWorldState();
         builder.Services.AddBackups();
+        builder.Services.AddAgents();
         return builder;
     }
 
@@ -161,6 +162,7 @@ public static class StoryEngineHost
             .MapTwoFactorApi()
             .MapPasswordResetApi()
             .MapAdminApi()
+            .MapEvaluationsApi()
             .MapBackupsApi()
             .MapUsageApi()
             .MapDataRightsApi()
@@ -177,6 +179,7 @@ public static class StoryEngineHost
             .MapTurnsApi()
             .MapWorldStateApi()
             .MapJobsApi();
+        app.MapStoryMcp();
         app.MapStoryWebApp();
         return app;
     }
@@ -216,6 +219,7 @@ public static class StoryEngineHost
         _ = services.GetRequiredService<Providers.Configuration.ProvidersSettings>();
         _ = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value;
         _ = services.GetRequiredService<IOptions<Core.Memory.SummaryOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<Core.Agents.Evaluation.EvaluationOptions>>().Value;
         // Embeddings:* names a usable backend and model
         _ = services.GetRequiredService<Core.Memory.MemoryEmbeddings>();
     }

@@ -16,6 +16,7 @@ public static class WorldStateServiceCollectionExtensions
         services.AddSingleton<IUtilityModel>(sp => sp.GetRequiredService<UtilityModel>());
         services.AddSingleton<WorldStateCache>();
         services.AddSingleton<WorldStates>();
+        services.AddSingleton<StateCast>();
         services.AddSingleton<IJobHandler, StateExtractionJob>();
         services.AddSingleton<INarrationObserver, StateExtractionObserver>();
         return services;

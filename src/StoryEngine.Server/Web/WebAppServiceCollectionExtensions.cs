@@ -96,6 +96,7 @@ public static class WebAppServiceCollectionExtensions
             || path.StartsWithSegments("/openapi")
             || path.StartsWithSegments("/health")
             || path.StartsWithSegments("/docs")
+            || path.StartsWithSegments("/mcp") // the MCP server signs in with Bearer, as the API does
             || path.StartsWithSegments(StaticPath)
             || (
                 path.StartsWithSegments("/play", out var rest)

@@ -273,6 +273,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         );
 
         yield return new("GET /api/v1/admin/users", Access.Admin, _ => "/api/v1/admin/users", null, 200);
+        yield return new("GET /api/v1/admin/evaluations", Access.Admin, _ => "/api/v1/admin/evaluations", null, 200);
         yield return new(
             "POST /api/v1/admin/users/{id}/disable",
             Access.Admin,

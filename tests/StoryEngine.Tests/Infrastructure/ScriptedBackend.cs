@@ -105,6 +105,11 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
             );
             return;
         }
+        if (NextToolCall(request, text) is { } call)
+        {
+            await StreamToolCallAsync(context, call, messages.Count);
+            return;
+        }
         var count = Directive(text, "tokens") ?? 8;
         var delay = Directive(text, "delay") ?? 2;
         var cut = Directive(text, "cut");
@@ -175,7 +180,7 @@ public sealed partial class ScriptedBackend : IAsyncDisposable
     }
 
     private static int EstimatePrompt(JsonArray messages) =>
-        messages.Sum(m => m!["content"]!.ToJsonString().Length) / 4;
+        messages.Sum(m => m!["content"]?.ToJsonString().Length ?? 0) / 4; // a tool call's message has no content
 
     private static int? Directive(string text, string name) =>
         DirectivePattern().Matches(text).FirstOrDefault(m => m.Groups[1].Value == name) is { } match

@@ -1,0 +1,136 @@
+using System.Text.Json;
+using StoryEngine.Core.Errors;
+using StoryEngine.Core.Jobs;
+using StoryEngine.Core.Narration;
+using StoryEngine.Core.Personas;
+using StoryEngine.Core.Resources;
+using StoryEngine.Core.Stories;
+
+namespace StoryEngine.Core.Agents.Evaluation;
+
+/// <summary>Settings under <c>Evaluation</c>.</summary>
+public sealed class EvaluationOptions
+{
+    public const string Section = "Evaluation";
+
+    /// <summary>Whether each completed narration is evaluated in the background.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How many earlier narrations the repetition check compares with.</summary>
+    public int RecentTurns { get; set; } = 5;
+}
+
+/// <summary>
+/// Evaluates one completed narration with <see cref="NarrationHeuristics"/> and records the scores as a
+/// <see cref="TurnEvaluated"/> event (issue 22). A narration undone or replaced since is skipped; one already
+/// evaluated (a worker that died after appending) is not evaluated twice.
+/// </summary>
+public sealed class TurnEvaluationJob(
+    IStoryLog log,
+    StoryWriter writer,
+    IResourceStore<Persona> personas,
+    EvaluationOptions options
+) : IJobHandler
+{
+    public const string JobType = "turn.evaluate";
+
+    public sealed record Payload(string AdventureId, string TurnId, int Alternative);
+
+    public string Type => JobType;
+
+    public async Task HandleAsync(JobContext job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var payload = JsonSerializer.Deserialize<Payload>(job.Payload, StoryEventJson.Options)
+            ?? throw new JsonException("The job's payload is empty.");
+        Adventures.Adventure adventure;
+        try
+        {
+            adventure = await writer.LoadAsync(job.OwnerId, payload.AdventureId, cancellationToken);
+        }
+        catch (NotFoundException)
+        {
+            return; // deleted meanwhile
+        }
+        var turn = await log.GetTurnAsync(adventure.Id, payload.TurnId, cancellationToken);
+        if (
+            turn is null
+            || turn.Undone
+            || payload.Alternative >= turn.Alternatives.Count
+            || turn.Alternatives[payload.Alternative].Status != NarrationRecord.Completed
+            || await EvaluatedAsync(adventure.Id, payload, cancellationToken)
+        )
+        {
+            return;
+        }
+        var narration = turn.Alternatives[payload.Alternative];
+        var recent = await log.ListTurnsAsync(
+            adventure.Id,
+            turn.Number,
+            options.RecentTurns,
+            includeUndone: false,
+            cancellationToken
+        );
+        var player = adventure.PersonaId is null
+            ? null
+            : await personas.GetAsync(new(adventure.OwnerId, null), adventure.PersonaId, cancellationToken);
+        var checks = NarrationHeuristics.Evaluate(
+            narration.Text,
+            [.. recent.Select(t => t.ChosenNarration.Text)],
+            player?.Body.Name
+        );
+        await writer.AppendLatestAsync(
+            job.OwnerId,
+            adventure.Id,
+            "system",
+            [
+                new TurnEvaluated(
+                    turn.TurnId,
+                    payload.Alternative,
+                    NarrationHeuristics.Version,
+                    narration.Backend,
+                    narration.Model,
+                    NarrationHeuristics.Score(checks),
+                    checks
+                ),
+            ],
+            cancellationToken
+        );
+    }
+
+    private async Task<bool> EvaluatedAsync(string adventureId, Payload payload, CancellationToken cancellationToken)
+    {
+        var events = await log.ReadAsync(adventureId, 0, [nameof(TurnEvaluated)], int.MaxValue, cancellationToken);
+        return events
+            .Select(e => e.Read<TurnEvaluated>())
+            .Any(e => e.TurnId == payload.TurnId && e.Alternative == payload.Alternative);
+    }
+}
+
+/// <summary>After each completed narration, queues its evaluation (low priority: it waits for everything
+/// else).</summary>
+public sealed class EvaluationObserver(IJobQueue jobs, EvaluationOptions options) : INarrationObserver
+{
+    public async Task NarrationCompletedAsync(CompletedNarration narration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(narration);
+        if (!options.Enabled)
+        {
+            return;
+        }
+        await jobs.EnqueueAsync(
+            new JobRequest(
+                TurnEvaluationJob.JobType,
+                JsonSerializer.Serialize(
+                    new TurnEvaluationJob.Payload(narration.AdventureId, narration.TurnId, narration.Alternative),
+                    StoryEventJson.Options
+                ),
+                narration.OwnerId,
+                narration.AdventureId,
+                JobPriority.Low,
+                $"evaluate/{narration.AdventureId}/{narration.TurnId}/{narration.Alternative}"
+            ),
+            cancellationToken
+        );
+    }
+}
