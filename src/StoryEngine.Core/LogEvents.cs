@@ -166,6 +166,9 @@ public static class LogEvents
     {
         public const int QueueFull = 4200;
         public const int CacheFailed = 4201;
+    }
+
+    /// <summary>5400–5499: the narrator's tools, evaluations, the director.</summary>
     public static class Agents
     {
         public const int ToolCalled = 5400;
@@ -173,6 +176,7 @@ public static class LogEvents
         public const int DirectorFailed = 5420;
     }
 
+    /// <summary>8200–8299: the MCP server.</summary>
     public static class Mcp
     {
         public const int StdioStarted = 8200;
