@@ -29,8 +29,8 @@ public sealed class DocumentStore<TBody>(
         + "AS Body, version AS Version, created_at AS CreatedAt, updated_at AS UpdatedAt, deleted_at AS DeletedAt, "
         + (
             picture is { } kind
-                ? $"(SELECT i.hash FROM images i WHERE i.kind = '{ImageStore.Name(kind)}' AND i.subject_id = {table}.id "
-                    + $"AND i.owner_id = {table}.owner_id) AS PictureHash"
+                ? $"(SELECT i.hash FROM images i WHERE i.kind = '{ImageStore.Name(kind)}' "
+                    + $"AND i.subject_id = {table}.id AND i.owner_id = {table}.owner_id) AS PictureHash"
                 : "NULL AS PictureHash"
         );
 

@@ -7,7 +7,8 @@ namespace StoryEngine.Storage.Memory;
 /// The summaries of recently played adventures, each under the stamp of the rows it was read from (issue 19): every
 /// turn needs them, and a long story has hundreds, so a turn asks the database only for the stamp (the summary cursor
 /// every replacement moves, and the rows' count and sums of creation times and end turns, which a delete changes) and
-/// reads the texts again only when it moved. The database stays the truth, so another node's or a job's writes are seen at the next turn.
+/// reads the texts again only when it moved. The database stays the truth, so another node's or a job's writes are
+/// seen at the next turn.
 /// </summary>
 internal sealed class SummaryCache
 {
