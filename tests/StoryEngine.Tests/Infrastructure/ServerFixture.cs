@@ -60,6 +60,10 @@ public abstract class ServerFixture : IAsyncLifetime
         // The packaged embedding model costs ~400 MB and a second of CPU to load; only tests that need it turn it on
         // (KnowledgeTests), and then the whole process shares one instance (LocalEmbeddingModel).
         settings["Embeddings:Local"] = "false";
+        // The scripted backend answers by script, not by what it is asked, and one server serves many tests: the model
+        // gateway's identical-request cache would hand one test's scripted answer to another's identical prompt. The
+        // cache has tests of its own (Gateway/IdenticalRequestCacheTests); a fixture can turn it on in ExtraSettings.
+        settings["Gateway:CacheMinutes"] = "0";
         foreach (var (key, value) in (await ScriptedBackend.InstanceAsync()).Settings())
         {
             settings[key] = value;
