@@ -23,8 +23,8 @@ public sealed class MemoryEmbeddings(
 {
     public static MemoryEmbeddings None { get; } = new(null, null, null);
 
-    // Queries of the last turns, by text: recall, knowledge search and vectorized lore all embed the player's move, side
-    // by side, so the first to ask embeds it and the others await the same task (one encode or request per turn).
+    // Queries of the last turns, by text: recall, knowledge search and vectorized lore all embed the player's move,
+    // side by side, so the first to ask embeds it and the others await the same task (one encode or request a turn).
     private readonly BoundedCache<string, Task<float[]>> _queries = new(256, TimeProvider.System);
     private readonly Lock _queriesLock = new();
 
