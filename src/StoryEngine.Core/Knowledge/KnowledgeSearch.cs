@@ -63,7 +63,7 @@ public sealed partial class KnowledgeSearch(
         string[] meanings = string.IsNullOrWhiteSpace(context) ? [query] : [query, context];
         var embedding =
             embeddings.Enabled && query.Trim().Length > 0
-                ? embeddings.EmbedAsync(meanings, ownerId, null, cancellationToken)
+                ? embeddings.EmbedQueriesAsync(meanings, ownerId, null, cancellationToken)
                 : null;
         IReadOnlyList<KnowledgeTextHit> textHits;
         try

@@ -23,6 +23,11 @@ public sealed class MemoryEmbeddings(
 {
     public static MemoryEmbeddings None { get; } = new(null, null, null);
 
+    // Queries of the last turns, by text: recall, knowledge search and vectorized lore all embed the player's move,
+    // side by side, so the first to ask embeds it and the others await the same task (one encode or request a turn).
+    private readonly BoundedCache<string, Task<float[]>> _queries = new(256, TimeProvider.System);
+    private readonly Lock _queriesLock = new();
+
     /// <summary>A model is configured (it may still be loading).</summary>
     public bool Configured => generator is not null && !string.IsNullOrEmpty(model);
 
@@ -42,6 +47,58 @@ public sealed class MemoryEmbeddings(
         !Configured ? "full-text only: no embedding model is configured (Embeddings:Backend, Embeddings:Local)"
         : Enabled ? null
         : $"full-text only: the embedding model {Model} is still loading";
+
+    /// <summary>
+    /// As <see cref="EmbedAsync"/> for query texts (a player's move, a search), each embedded once however many
+    /// callers ask for it at once or soon after: a text another caller is embedding is awaited, not embedded again.
+    /// A failed embedding is forgotten, so the next caller tries again.
+    /// </summary>
+    public async Task<float[][]> EmbedQueriesAsync(
+        IReadOnlyList<string> texts,
+        string userId,
+        string? adventureId,
+        CancellationToken cancellationToken
+    )
+    {
+        var tasks = new Task<float[]>[texts.Count];
+        var mine = new List<(string Text, TaskCompletionSource<float[]> Source)>();
+        lock (_queriesLock)
+        {
+            for (var i = 0; i < texts.Count; i++)
+            {
+                if (_queries.TryGet(texts[i], out var known) && !known.IsFaulted && !known.IsCanceled)
+                {
+                    tasks[i] = known;
+                    continue;
+                }
+                var source = new TaskCompletionSource<float[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _queries.Set(texts[i], source.Task);
+                tasks[i] = source.Task;
+                mine.Add((texts[i], source));
+            }
+        }
+        if (mine.Count > 0)
+        {
+            try
+            {
+                var vectors = await EmbedAsync([.. mine.Select(m => m.Text)], userId, adventureId, cancellationToken);
+                for (var i = 0; i < mine.Count; i++)
+                {
+                    mine[i].Source.TrySetResult(vectors[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                lock (_queriesLock)
+                {
+                    mine.ForEach(m => _queries.Remove(m.Text));
+                }
+                mine.ForEach(m => m.Source.TrySetException(e));
+                throw;
+            }
+        }
+        return await Task.WhenAll(tasks).WaitAsync(cancellationToken);
+    }
 
     /// <summary>
     /// One unit-length vector per text, in order, for <paramref name="userId"/>'s adventure; throws when the backend

@@ -147,7 +147,7 @@ public sealed partial class MemoryRecall(
         string ownerId,
         string query,
         CancellationToken cancellationToken
-    ) => (await embeddings.EmbedAsync([query], ownerId, adventureId, cancellationToken))[0];
+    ) => (await embeddings.EmbedQueriesAsync([query], ownerId, adventureId, cancellationToken))[0];
 
     private async Task<(
         IReadOnlyList<(string TurnId, int Number, float Similarity)> Hits,

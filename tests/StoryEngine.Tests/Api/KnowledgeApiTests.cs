@@ -69,9 +69,10 @@ public abstract class KnowledgeApiTests(ServerFixture server)
     public async Task a_turn_about_a_document_sends_its_passage_to_the_backend_cited_in_the_inspector()
     {
         using var client = await server.CreateUserClientAsync();
-        // The marker is in the opening, so the move itself is only the question.
+        // The marker is in the opening, so the move itself is only the question. The opening (the recent story, a
+        // second ranking by meaning) is about nothing in the bible, so it brings no passage of its own.
         var marker = Guid.NewGuid().ToString("N")[..8];
-        var setup = await AdventureTestData.CreateAsync(client, opening: $"Fog rolls over the quay ({marker}).");
+        var setup = await AdventureTestData.CreateAsync(client, opening: $"The clock strikes nine ({marker}).");
         var document = await UploadAsync(client, setup.WorldId, KnowledgeFiles.Bible, "text/markdown", "bible.md");
         await ReadyAsync(client, setup.WorldId, document.Id());
 
@@ -82,7 +83,7 @@ public abstract class KnowledgeApiTests(ServerFixture server)
         var messages = request["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()).ToArray();
         var knowledge = Assert.Single(messages, m => m.StartsWith("[World knowledge", StringComparison.Ordinal));
         Assert.Contains("From \"bible\", Vell › Rulers: Queen Isolde governs", knowledge, StringComparison.Ordinal);
-        Assert.DoesNotContain("Saltfish", knowledge, StringComparison.Ordinal); // not about rulers: too far
+        Assert.DoesNotContain("honey cakes", knowledge, StringComparison.Ordinal); // food, not rulers: too far
         // It comes before the player's move, for this prompt only.
         Assert.Contains("Who is the monarch?", messages[^1], StringComparison.Ordinal);
 
@@ -91,14 +92,15 @@ public abstract class KnowledgeApiTests(ServerFixture server)
         ).JsonAsync();
         var section = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "world knowledge");
         Assert.Contains("bible › Vell › Rulers", section.Str("note"), StringComparison.Ordinal);
-        var cited = context
-            .GetProperty("knowledge")
-            .GetProperty("passages")
-            .EnumerateArray()
-            .First(p => p.GetProperty("included").GetBoolean());
+        var passages = context.GetProperty("knowledge").GetProperty("passages").EnumerateArray().ToArray();
+        var cited = Assert.Single(passages, p => p.Str("heading") == "Vell › Rulers");
         Assert.Equal(document.Id(), cited.Str("documentId"));
-        Assert.Equal("Vell › Rulers", cited.Str("heading"));
+        Assert.True(cited.GetProperty("included").GetBoolean());
         Assert.Equal("included", cited.Str("reason"));
+        Assert.Equal(1, cited.GetProperty("vectorRank").GetInt32());
+        Assert.Contains(passages, p =>
+            !p.GetProperty("included").GetBoolean() && p.Str("reason") == "not similar enough"
+        );
     }
 
     [Fact]

@@ -134,12 +134,20 @@ public sealed partial class LoreInputs(
         float[][] vectors;
         try
         {
-            vectors = await embeddings.EmbedAsync(
-                [meaning, .. missing],
+            // The move is embedded once for recall, knowledge search and this; entries only when not seen yet.
+            var move = await embeddings.EmbedQueriesAsync(
+                [meaning],
                 adventure.OwnerId,
                 adventure.Id,
                 cancellationToken
             );
+            vectors =
+            [
+                move[0],
+                .. missing.Length == 0
+                    ? []
+                    : await embeddings.EmbedAsync(missing, adventure.OwnerId, adventure.Id, cancellationToken),
+            ];
         }
         catch (Exception e) when (e is not OutOfMemoryException && !cancellationToken.IsCancellationRequested)
         {

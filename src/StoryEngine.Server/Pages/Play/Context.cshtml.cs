@@ -68,6 +68,7 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
             LoreReasons.Recursion => $"key \u201c{fired.Key}\u201d in another entry",
             LoreReasons.Constant => "always on",
             LoreReasons.Sticky => "still in play (sticky)",
+            LoreReasons.Meaning => "close in meaning (vectorized)",
             _ => fired.Reason,
         };
 }
