@@ -50,14 +50,20 @@ if [ "$WHAT" = reads ] || [ "$WHAT" = all ]; then
   fi
   dotnet publish src/StoryEngine.Server -c Release -o "$OUT" --nologo -v quiet >/dev/null
   export Logging__LogLevel__Default=Warning RateLimits__ApiPerMinute=100000000 RateLimits__AuthPerMinute=100000
+  # Ports of our own (a fixed one may be another bench's on a shared machine).
+  P1=${BENCH_PORT:-$((20000 + RANDOM % 20000))}; P2=$((P1 + 1))
   start_node() { # port
     "$OUT/storyengine" serve --data-dir "$DATA" --urls "http://127.0.0.1:$1" >"$DATA/node-$1.log" 2>&1 &
-    PIDS+=($!)
-    until curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null; do sleep 0.05; done
+    local pid=$!
+    PIDS+=($pid)
+    until curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null; do
+      kill -0 "$pid" 2>/dev/null || { echo "node on port $1 exited:" >&2; tail -5 "$DATA/node-$1.log" >&2; exit 1; }
+      sleep 0.05
+    done
   }
-  start_node 5191
+  start_node "$P1"
   json() { curl -sf -H 'content-type: application/json' "$@"; }
-  BASE=http://127.0.0.1:5191
+  BASE=http://127.0.0.1:$P1
   json -X POST "$BASE/api/v1/auth/register" -d '{"username":"bench","password":"benchmark password"}' >/dev/null
   TOKEN=$(json -X POST "$BASE/api/v1/auth/login" -d '{"username":"bench","password":"benchmark password"}' | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
   AUTH="Authorization: Bearer $TOKEN"
@@ -70,12 +76,12 @@ if [ "$WHAT" = reads ] || [ "$WHAT" = all ]; then
     wrk -t2 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -H "$AUTH" "http://127.0.0.1:$1$PATH_READ" |
       awk '/Requests\/sec/ {rps=$2} /^ +99%/ {v=$2; if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; p99=v} END {printf "%.0f %.1f", rps, p99}'
   }
-  read -r one_rps one_p99 <<<"$(run_wrk 5191 128)"
-  start_node 5192
-  run_wrk 5191 64 >"$DATA/a.txt" & WA=$!
-  run_wrk 5192 64 >"$DATA/b.txt" & WB=$!
+  read -r one_rps one_p99 <<<"$(run_wrk "$P1" 128)"
+  start_node "$P2"
+  run_wrk "$P1" 64 >"$DATA/a.txt" & WA=$!
+  run_wrk "$P2" 64 >"$DATA/b.txt" & WB=$!
   wait $WA $WB
-  read -r a_rps a_p99 <"$DATA/a.txt"; read -r b_rps b_p99 <"$DATA/b.txt"
+  read -r a_rps a_p99 <<<"$(cat "$DATA/a.txt")"; read -r b_rps b_p99 <<<"$(cat "$DATA/b.txt")"
   echo "### API read throughput: one list page of 20 characters, 128 connections in all"
   echo
   echo "| nodes | requests/s | p99 |"
@@ -89,8 +95,9 @@ fi
 
 if [ "$WHAT" = streams ] || [ "$WHAT" = all ]; then
   build_bench
+  # two nodes, a pool of 140 each: within the throwaway server's 300 connections
   dotnet bench/StoryEngine.Bench/bin/Release/net10.0/StoryEngine.Bench.dll cluster-streams \
-    --postgres "$PG_CONNECTION;Maximum Pool Size=200" ${REDIS:+--redis "$REDIS_CONFIGURATION"} --streams "$STREAMS"
+    --postgres "$PG_CONNECTION;Maximum Pool Size=140" ${REDIS:+--redis "$REDIS_CONFIGURATION"} --streams "$STREAMS"
 fi
 echo
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg); whole run ${SECONDS} s (builds included)."

@@ -63,9 +63,14 @@ internal static class ClusterStreamsBench
             settings["Redis:Configuration"] = redis;
             settings["Redis:Prefix"] = "se-bench-" + Guid.NewGuid().ToString("N")[..8] + ":";
         }
+        // Narrations only: the follow-up jobs would call the (absent) utility model.
+        settings["Jobs:Enabled"] = "false";
+        // Two nodes in one process would share one Npgsql pool; a node of its own has a pool of its own.
         settings["Cluster:NodeId"] = "bench-a";
+        settings["ConnectionStrings:Postgres"] = database.ConnectionString + ";Application Name=bench-a";
         await using var a = await BenchHost.StartAsync(database, settings, narrator);
         settings["Cluster:NodeId"] = "bench-b";
+        settings["ConnectionStrings:Postgres"] = database.ConnectionString + ";Application Name=bench-b";
         await using var b = await BenchHost.StartAsync(database, settings, narrator);
         using var onA = StoryApi.CreateClient(a.BaseAddress);
         using var onB = StoryApi.CreateClient(b.BaseAddress);

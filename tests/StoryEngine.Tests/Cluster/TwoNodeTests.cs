@@ -165,16 +165,38 @@ public sealed class TwoNodeTests
         var setup = await AdventureTestData.CreateAsync(onA);
 
         var path = $"/api/v1/adventures/{setup.AdventureId}/turns";
+        // Long narrations, streamed: each answer comes as soon as its turn is accepted or refused, so the two overlap
+        // however slowly a busy machine delivers the requests.
+        HttpRequestMessage Turn(string text)
+        {
+            var request = AdventureTestData.Turn(setup.AdventureId, text + " {{tokens:400}}{{delay:25}}");
+            request.Headers.Accept.ParseAdd("text/event-stream");
+            return request;
+        }
         var answers = await Task.WhenAll(
-            onA.PostAsJsonAsync(path, new { kind = "do", text = "first {{tokens:40}}{{delay:25}}" }),
-            onB.PostAsJsonAsync(path, new { kind = "do", text = "second {{tokens:40}}{{delay:25}}" })
+            onA.SendAsync(Turn("first"), HttpCompletionOption.ResponseHeadersRead),
+            onB.SendAsync(Turn("second"), HttpCompletionOption.ResponseHeadersRead)
         );
-
-        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
-        await answers
-            .Single(a => a.StatusCode != HttpStatusCode.OK)
-            .AssertProblemAsync(HttpStatusCode.Conflict, "turn_in_progress");
-        var turns = await (await onB.GetAsync(path)).JsonAsync();
+        try
+        {
+            Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+            await answers
+                .Single(a => a.StatusCode != HttpStatusCode.OK)
+                .AssertProblemAsync(HttpStatusCode.Conflict, "turn_in_progress");
+        }
+        finally
+        {
+            await onB.PostAsync($"/api/v1/adventures/{setup.AdventureId}/stop", null);
+            foreach (var answer in answers)
+            {
+                answer.Dispose();
+            }
+        }
+        var turns = await Poll.UntilAsync(
+            async () => await (await onB.GetAsync(path)).JsonAsync(),
+            t => t.GetProperty("items").EnumerateArray().All(i => i.Str("status") != "streaming"),
+            _ => "the narration never ended"
+        );
         Assert.Equal(1, turns.GetProperty("items").EnumerateArray().Count(t => t.Str("kind") != "opening"));
     }
 
