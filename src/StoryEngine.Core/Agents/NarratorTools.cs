@@ -11,7 +11,8 @@ namespace StoryEngine.Core.Agents;
 /// narrator tools as <see cref="AIFunction"/>s behind Microsoft.Extensions.AI's
 /// <see cref="FunctionInvokingChatClient"/>, with a bounded loop: at most
 /// <see cref="NarratorSettings.MaxToolCalls"/> calls and <see cref="NarratorSettings.ToolTimeBudget"/> in all; a call
-/// past either is refused and the model told to write. The last round is sent without tools (the client's own rule), so the turn always ends in text. Text still streams.
+/// past either is refused and the model told to write. The last round is sent without tools (the client's own rule),
+/// so the turn always ends in text. Text still streams.
 /// </summary>
 public sealed class NarratorTools(ToolRegistry registry, IServiceProvider services)
 {
