@@ -127,13 +127,10 @@ public static class LogEvents
     public static class Agents
     {
         public const int ToolCalled = 5400;
-        public const int EvaluationFailed = 5410;
-        public const int DirectorFailed = 5420;
     }
 
     public static class Mcp
     {
         public const int StdioStarted = 8200;
-        public const int StdioRefused = 8201;
     }
 }
