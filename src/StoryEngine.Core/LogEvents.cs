@@ -172,14 +172,11 @@ public static class LogEvents
     public static class Agents
     {
         public const int ToolCalled = 5400;
-        public const int EvaluationFailed = 5410;
-        public const int DirectorFailed = 5420;
     }
 
     /// <summary>8200–8299: the MCP server.</summary>
     public static class Mcp
     {
         public const int StdioStarted = 8200;
-        public const int StdioRefused = 8201;
     }
 }

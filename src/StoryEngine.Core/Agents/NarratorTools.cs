@@ -9,9 +9,10 @@ namespace StoryEngine.Core.Agents;
 /// <summary>
 /// The narrator's tools for one turn (issue 22; docs/adr/0049-narrator-tools-and-evaluations.md): the registry's
 /// narrator tools as <see cref="AIFunction"/>s behind Microsoft.Extensions.AI's
-/// <see cref="FunctionInvokingChatClient"/>, with a bounded loop: at most <see cref="NarratorSettings.MaxToolCalls"/> calls and
-/// <see cref="NarratorSettings.ToolTimeBudget"/> in all; a call past either is refused and the model told to write.
-/// The last round is sent without tools (the client's own rule), so the turn always ends in text. Text still streams.
+/// <see cref="FunctionInvokingChatClient"/>, with a bounded loop: at most
+/// <see cref="NarratorSettings.MaxToolCalls"/> calls and <see cref="NarratorSettings.ToolTimeBudget"/> in all; a call
+/// past either is refused and the model told to write. The last round is sent without tools (the client's own rule),
+/// so the turn always ends in text. Text still streams.
 /// </summary>
 public sealed class NarratorTools(ToolRegistry registry, IServiceProvider services)
 {

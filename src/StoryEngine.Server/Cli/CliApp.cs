@@ -38,6 +38,7 @@ public static class CliApp
             RestoreCommand.Create(),
             McpCommand.Create(),
             McpCommand.Tools(),
+            EvalCommand.Create(),
         };
         root.Options.Add(DataDir);
         // The host handles SIGTERM/Ctrl+C itself (graceful shutdown, exit code 0); System.CommandLine must not race it.

@@ -11,6 +11,9 @@ namespace StoryEngine.Server.Mcp;
 /// </summary>
 public sealed class McpGenerationLimit(IHttpContextAccessor http) : IDisposable
 {
+    /// <summary>The <c>policy</c> tag of a refusal in storyengine_rate_limit_rejections_total.</summary>
+    public const string PolicyName = "mcp_generation";
+
     private readonly PartitionedRateLimiter<HttpContext> _limiter = PartitionedRateLimiter.Create<HttpContext, string>(
         ProtectionServiceCollectionExtensions.GenerationPartition
     );
@@ -26,7 +29,7 @@ public sealed class McpGenerationLimit(IHttpContextAccessor http) : IDisposable
         {
             Core.Telemetry.StoryMetrics.RateLimitRejections.Add(
                 1,
-                new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.PolicyTag, "mcp_generation")
+                new KeyValuePair<string, object?>(Core.Telemetry.StoryMetrics.PolicyTag, PolicyName)
             );
         }
         return lease.IsAcquired;

@@ -19,6 +19,7 @@ public sealed class MetricSeeds(IEnumerable<IJobHandler> handlers, IServiceProvi
         ProtectionServiceCollectionExtensions.ApiPolicy,
         ProtectionServiceCollectionExtensions.GenerationPolicy,
         ProtectionServiceCollectionExtensions.AuthPolicy,
+        Mcp.McpGenerationLimit.PolicyName,
     ];
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -24,11 +24,15 @@ public sealed partial class ScriptedBackend
         ["get_state"] = ("get_state", "{}"),
         ["propose_state_update"] = (
             "propose_state_update",
-            """{"timeOfDay":"dusk","newCharacters":[],"characters":[{"name":"Maren","location":"the pier"}],"quests":[]}"""
+            """
+            {"timeOfDay":"dusk","newCharacters":[],"characters":[{"name":"Maren","location":"the pier"}],"quests":[]}
+            """
         ),
         ["propose_invalid"] = (
             "propose_state_update",
-            """{"timeOfDay":null,"newCharacters":[],"characters":[{"name":"Nobody Known","location":"x"}],"quests":[]}"""
+            """
+            {"timeOfDay":null,"newCharacters":[],"characters":[{"name":"Nobody Known","location":"x"}],"quests":[]}
+            """
         ),
         ["roll_dice"] = ("roll_dice", """{"expression":"1d20"}"""),
     };
