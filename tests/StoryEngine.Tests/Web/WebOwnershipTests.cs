@@ -87,6 +87,8 @@ public abstract class WebOwnershipTests(ServerFixture server)
             ($"/worlds/{data.WorldId}", HttpStatusCode.OK),
             ($"/worlds/{data.WorldId}/import", HttpStatusCode.OK),
             ($"/worlds/{data.WorldId}/lorebooks/import", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/documents", HttpStatusCode.OK),
+            ($"/worlds/{data.WorldId}/documents?q=harbour", HttpStatusCode.OK),
             ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}", HttpStatusCode.OK),
             ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}?handler=Export", HttpStatusCode.OK),
             ($"/worlds/{data.WorldId}/characters/{ids.CharacterId}?handler=Export&format=png", HttpStatusCode.OK),

@@ -96,6 +96,7 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         await AuditAsync(page, $"/picture/world/{worldId}", failures);
         await AuditAsync(page, $"/worlds/{worldId}/lorebooks/{lorebookId}", failures, "lorebook-editor");
         await AuditAsync(page, $"/worlds/{worldId}/lorebooks/import", failures);
+        await AuditAsync(page, $"/worlds/{worldId}/documents", failures);
         await AuditAsync(page, $"/worlds/{worldId}/import", failures);
         await AuditAsync(page, "/adventures", failures);
         await AuditAsync(page, $"/adventures/new?world={worldId}", failures, "new-adventure");

@@ -67,6 +67,7 @@ public sealed class LorebookModel(ResourceService<Lorebook> lorebooks, LorebookT
         string? keys,
         string? content,
         bool constant,
+        bool vectorized,
         CancellationToken cancellationToken
     ) =>
         AttemptAsync(
@@ -80,6 +81,7 @@ public sealed class LorebookModel(ResourceService<Lorebook> lorebooks, LorebookT
                     Keys = FormText.List(keys),
                     Content = content ?? "",
                     Constant = constant,
+                    Vectorized = vectorized,
                 };
                 await lorebooks.ReplaceAsync(
                     Scope,
@@ -103,6 +105,7 @@ public sealed class LorebookModel(ResourceService<Lorebook> lorebooks, LorebookT
         string? keys,
         string? content,
         bool constant,
+        bool vectorized,
         bool enabled,
         CancellationToken cancellationToken
     ) =>
@@ -116,6 +119,7 @@ public sealed class LorebookModel(ResourceService<Lorebook> lorebooks, LorebookT
                     Keys = FormText.List(keys),
                     Content = content ?? "",
                     Constant = constant,
+                    Vectorized = vectorized,
                     Enabled = enabled,
                 };
                 await lorebooks.ReplaceAsync(
