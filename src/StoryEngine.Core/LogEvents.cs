@@ -172,6 +172,7 @@ public static class LogEvents
     public static class Agents
     {
         public const int ToolCalled = 5400;
+        public const int DirectorAnswerInvalid = 5410;
     }
 
     /// <summary>8200–8299: the MCP server.</summary>

@@ -25,7 +25,8 @@ public sealed record NarrationInput(
     MacroContext? Macros = null,
     Adventures.AdventureSettings? Settings = null,
     int TurnNumber = 0,
-    Knowledge.KnowledgeRecall? Knowledge = null
+    Knowledge.KnowledgeRecall? Knowledge = null,
+    string? Direction = null
 );
 
 /// <summary>
@@ -136,8 +137,14 @@ public sealed partial class ContextBuilder(
         // the previous prompt's did unless it is trimmed (ADR 41), so what it shows is known before it is chosen: the
         // budget reserves the block as it will be sent, not all triggered lore and the whole state.
         var cardNotes = CardNotes(input, macros, settings);
+        // The director's goals and note (issue 22): for this prompt only, as they change with each review.
+        var direction = input.Direction ?? "";
+        var directionTokens = Estimate(direction, settings);
         var fixedTokens =
-            actionTokens + cardNotes.Sum(n => n.Section.EstimatedTokens) + AuthorsNoteTokens(input, settings);
+            actionTokens
+            + directionTokens
+            + cardNotes.Sum(n => n.Section.EstimatedTokens)
+            + AuthorsNoteTokens(input, settings);
         var blocks = new Dictionary<int, CarriedBlock>();
         CarriedBlock BlockFor(IReadOnlyList<TurnRecord> keptTurns)
         {
@@ -301,6 +308,15 @@ public sealed partial class ContextBuilder(
                     knowledgeReport?.Note is { } kwhy ? "slot: empty; " + kwhy : "slot: empty"
                 )
         );
+        sections.Add(
+            new(
+                "story direction",
+                "user",
+                directionTokens,
+                direction,
+                direction.Length > 0 ? "the adventure's active goals and the director's newest note" : "slot: empty"
+            )
+        );
         sections.AddRange(cardNotes.Select(n => n.Section));
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
@@ -328,6 +344,10 @@ public sealed partial class ContextBuilder(
         if (knowledgeText.Length > 0)
         {
             chat.Add(new ChatMessage(ChatRole.User, knowledgeText));
+        }
+        if (direction.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, direction));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
         PlaceCardNotes(chat, cardNotes);
@@ -360,6 +380,7 @@ public sealed partial class ContextBuilder(
                 + used
                 + recalledTokens
                 + knowledgeTokens
+                + directionTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
                 + authorsNote.EstimatedTokens,
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.

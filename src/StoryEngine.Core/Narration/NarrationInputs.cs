@@ -32,7 +32,8 @@ public sealed class NarrationInputs(
     Jobs.ForegroundGate foreground,
     TimeProvider clock,
     Knowledge.KnowledgeSearch? knowledge = null,
-    Knowledge.KnowledgeOptions? knowledgeOptions = null
+    Knowledge.KnowledgeOptions? knowledgeOptions = null,
+    Agents.Director.GoalBoards? goals = null
 )
 {
     private const int PageSize = 64;
@@ -52,6 +53,12 @@ public sealed class NarrationInputs(
         var cards = Start(() => CardsAsync(adventure, cancellationToken), cancellationToken);
         var state = Start(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
         var summaries = Start(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
+        var board = goals is null
+            ? Task.FromResult<Agents.Director.GoalBoard?>(null)
+            : Start<Agents.Director.GoalBoard?>(
+                async () => await goals.GetAsync(adventure.Id, cancellationToken),
+                cancellationToken
+            );
         var turn = await current;
         var before = turn?.Number;
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
@@ -71,6 +78,7 @@ public sealed class NarrationInputs(
         {
             LastAction = transcript.LastOrDefault(t => t.Kind != "opening")?.CreatedAt,
         };
+        var number = transcript.Count == 0 ? 1 : transcript[^1].Number + 1;
         return new NarrationInput(
             world,
             persona,
@@ -85,10 +93,9 @@ public sealed class NarrationInputs(
             macros,
             adventure.Settings,
             // The transcript holds the live turns before this one, so no extra read is needed for its number.
-            transcript.Count == 0
-                ? 1
-                : transcript[^1].Number + 1,
-            await known
+            number,
+            await known,
+            Agents.Director.DirectorPrompt.ForNarrator(await board, number)
         );
     }
 

@@ -29,6 +29,14 @@ public sealed class TranscriptCache
         nameof(AdventureSettingsChanged),
         nameof(ToolCalled),
         nameof(TurnEvaluated),
+        nameof(GoalCreated),
+        nameof(GoalUpdated),
+        nameof(GoalCompleted),
+        nameof(GoalReopened),
+        nameof(GoalTaskStarted),
+        nameof(GoalTaskDone),
+        nameof(PlanRevised),
+        nameof(PlanReviewSkipped),
     };
 
     /// <param name="Version">The log's sequence the turns are as of.</param>

@@ -134,7 +134,7 @@ public sealed partial class StateExtractionJob(
         StateChange? change;
         try
         {
-            change = JsonSerializer.Deserialize<StateChange>(StripFence(text), StateJson.Strict);
+            change = JsonSerializer.Deserialize<StateChange>(ModelAnswers.StripFence(text), StateJson.Strict);
         }
         catch (JsonException e)
         {
@@ -198,22 +198,6 @@ public sealed partial class StateExtractionJob(
             ? $"[Opening]\n{PromptText.Clean(turn.ChosenNarration.Text)}"
             : $"{new PlayerAction(turn.Kind, turn.PlayerText).ToPrompt()}\n[Narration]\n"
                 + PromptText.Clean(turn.ChosenNarration.Text);
-
-    // Some local models wrap JSON in a Markdown fence even when asked not to.
-    private static string StripFence(string text)
-    {
-        var trimmed = text.Trim();
-        if (
-            trimmed.StartsWith("```", StringComparison.Ordinal)
-            && trimmed.EndsWith("```", StringComparison.Ordinal)
-            && trimmed.Length > 6
-        )
-        {
-            var firstLine = trimmed.IndexOf('\n', StringComparison.Ordinal);
-            return firstLine < 0 ? trimmed : trimmed[(firstLine + 1)..^3];
-        }
-        return trimmed;
-    }
 
     [LoggerMessage(
         EventId = LogEvents.State.AnswerInvalid,

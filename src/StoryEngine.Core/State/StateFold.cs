@@ -9,7 +9,7 @@ namespace StoryEngine.Core.State;
 /// change already counted (an undo, a retry or a choice of another narration of a turn that has changes) folds the
 /// kept changes again, in memory.
 /// </summary>
-public sealed class StateFold
+public sealed class StateFold : IEventFold
 {
     /// <summary>The only event types the fold reads; the narrations' text is never needed.</summary>
     public static readonly IReadOnlyCollection<string> EventTypes =

@@ -8,4 +8,5 @@ public static class UsagePurposes
     public const string Summary = "summary";
     public const string State = "state";
     public const string Embedding = "embedding";
+    public const string Director = "director";
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Agents;
+using StoryEngine.Core.Agents.Director;
 using StoryEngine.Core.Agents.Evaluation;
 using StoryEngine.Server.Mcp;
 
@@ -11,7 +12,7 @@ public static class AgentsServiceCollectionExtensions
     /// docs/mcp.md).</summary>
     public static IServiceCollection AddAgents(this IServiceCollection services)
     {
-        foreach (var tool in StoryTools.All())
+        foreach (var tool in StoryTools.All().Concat(DirectorTools.All()))
         {
             services.AddSingleton(tool);
         }
@@ -28,6 +29,20 @@ public static class AgentsServiceCollectionExtensions
         services.AddSingleton<Core.Narration.INarrationObserver, EvaluationObserver>();
         services.AddSingleton<IEvaluationStore, Storage.Evaluations.EvaluationStore>();
         services.AddSingleton<EvaluationSummary>();
+        // The director: goals and tasks as events, reviews every few turns (Director:*).
+        services
+            .AddOptions<DirectorOptions>()
+            .BindConfiguration(DirectorOptions.Section)
+            .Validate(o => o.EveryTurns is >= 1 and <= 1000, "Director:EveryTurns must be from 1 to 1000.")
+            .Validate(o => o.MaxTurnsPerReview is >= 1 and <= 50, "Director:MaxTurnsPerReview must be from 1 to 50.")
+            .Validate(o => o.MaxGoals is >= 1 and <= 200, "Director:MaxGoals must be from 1 to 200.")
+            .Validate(o => o.MaxTasks is >= 1 and <= 100, "Director:MaxTasks must be from 1 to 100.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DirectorOptions>>().Value);
+        services.AddSingleton<GoalBoards>();
+        services.AddSingleton<GoalService>();
+        services.AddSingleton<Core.Jobs.IJobHandler, DirectorJob>();
+        services.AddSingleton<Core.Narration.INarrationObserver, DirectorObserver>();
         services.AddHttpContextAccessor();
         services.AddSingleton<McpGenerationLimit>();
         var handlers = McpHandlers.ForHttp();

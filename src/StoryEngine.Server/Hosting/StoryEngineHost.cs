@@ -178,6 +178,7 @@ public static class StoryEngineHost
             .MapAdventuresApi()
             .MapTurnsApi()
             .MapWorldStateApi()
+            .MapGoalsApi()
             .MapJobsApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();
