@@ -74,8 +74,9 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
 
     /// <summary>
     /// Events that say nothing a player's write was checked against: the world state a background job extracted (or
-    /// skipped) and a player's correction of it, tool calls, evaluations and the director's goals. One of these landing between a write's checks and its append does not
-    /// make the write stale, so the write is numbered after it and appended again instead of refused.
+    /// skipped) and a player's correction of it, tool calls, evaluations and the director's goals. One of these
+    /// landing between a write's checks and its append does not make the write stale, so the write is numbered after
+    /// it and appended again instead of refused.
     /// </summary>
     private static readonly HashSet<string> PositionFree = new(StringComparer.Ordinal)
     {

@@ -737,6 +737,36 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             body((_, _) => new { timeOfDay = "dawn" }),
             200
         );
+        var goals = "/api/v1/adventures/{id}/goals";
+        yield return new($"GET {goals}", Access.Owned, w => $"/api/v1/adventures/{w.AdventureId}/goals", null, 200);
+        yield return new(
+            $"POST {goals}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/goals",
+            body((_, _) => new { title = "Open the gate" }),
+            201
+        );
+        yield return new(
+            $"POST {goals}/propose",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/goals/propose",
+            null,
+            202
+        );
+        yield return new(
+            $"PATCH {goals}/{{goalId}}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/goals/{w.GoalId}",
+            body((_, _) => new { description = "Before the night falls." }),
+            200
+        );
+        yield return new(
+            $"PATCH {goals}/{{goalId}}/tasks/{{taskId}}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/goals/{w.GoalId}/tasks/{w.GoalTaskId}",
+            body((_, _) => new { status = "started" }),
+            200
+        );
         yield return new("GET /api/v1/jobs", Access.Self, _ => "/api/v1/jobs", null, 200);
         yield return new("GET /api/v1/jobs/{id}", Access.OwnedOrAdmin, w => $"/api/v1/jobs/{w.JobId}", null, 200);
     }
@@ -784,7 +814,9 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         string ApiKeyId,
         string JobId,
         string PresetId,
-        string DocumentId
+        string DocumentId,
+        string GoalId,
+        string GoalTaskId
     )
     {
         public static async Task<World> CreateAsync(ServerFixture server)
@@ -849,6 +881,10 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                     )
                 ).JsonAsync(HttpStatusCode.Created)
             ).Id();
+            var goal = await client.PostJsonAsync(
+                $"/api/v1/adventures/{adventure}/goals",
+                new { title = "Pass the gate", tasks = new[] { "Bribe the warden" } }
+            );
             // The narrated turn queued a world state job for the adventure.
             var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync())
                 .GetProperty("items")[0]
@@ -867,7 +903,9 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 apiKey,
                 job,
                 preset,
-                document
+                document,
+                goal.Id(),
+                goal.GetProperty("tasks")[0].Id()
             );
         }
     }

@@ -3,9 +3,9 @@ using StoryEngine.Core.Stories;
 namespace StoryEngine.Core.Agents.Director;
 
 /// <summary>
-/// The goals projection of one adventure (<see cref="GoalBoards"/>). It keeps the goal events it has seen, in log order,
-/// and the turns undone, and folds the board from them when asked: an event decided at a turn that was undone since
-/// no longer counts, so undo needs no clean-up. Goal events are few (a handful per review), so folding them again
+/// The goals projection of one adventure (<see cref="GoalBoards"/>). It keeps the goal events it has seen, in log
+/// order, and the turns undone, and folds the board from them when asked: an event decided at a turn that was undone
+/// since no longer counts, so undo needs no clean-up. Goal events are few (a handful per review), so folding them again
 /// after a change costs little.
 /// </summary>
 public sealed class GoalFold : IEventFold
