@@ -82,6 +82,7 @@ public abstract class WebOwnershipTests(ServerFixture server)
             ($"/play/{data.AdventureId}", HttpStatusCode.OK),
             ($"/play/{data.AdventureId}?handler=StatePanel", HttpStatusCode.OK),
             ($"/play/{data.AdventureId}/state", HttpStatusCode.OK),
+            ($"/play/{data.AdventureId}/goals", HttpStatusCode.OK),
             ($"/play/{data.AdventureId}/turns/{ids.TurnId}/context", HttpStatusCode.OK),
             ($"/play/{data.AdventureId}/stream", HttpStatusCode.OK),
             ($"/worlds/{data.WorldId}", HttpStatusCode.OK),

@@ -27,7 +27,8 @@ public sealed class PlayModel(
     IJobStore jobs,
     ResourceService<Character> characters,
     ResourceService<Persona> personas,
-    Portraits portraits
+    Portraits portraits,
+    Core.Agents.Director.GoalBoards goalBoards
 ) : StoryPageModel
 {
     public const int PageSize = 20;
@@ -57,6 +58,9 @@ public sealed class PlayModel(
     public bool OpeningOpen => Before is null && Turns.Count > 0 && Turns[^1].Kind == "opening";
 
     public WorldStatePanel Panel { get; private set; } = null!;
+
+    /// <summary>The adventure's goals and the director's newest note (issue 22).</summary>
+    public Core.Agents.Director.GoalBoard Goals { get; private set; } = Core.Agents.Director.GoalBoard.Empty;
 
     /// <summary>Who the narrator speaks as (the adventure's characters), with their avatars.</summary>
     public IReadOnlyList<Portrait> Cast { get; private set; } = [];
@@ -213,6 +217,7 @@ public sealed class PlayModel(
         }
         Streaming = await turns.FindRunAsync(UserId, Id, cancellationToken) is { IsFinished: false };
         Panel = await WorldStatePanel.LoadAsync(states, jobs, UserId, Id, cancellationToken);
+        Goals = await goalBoards.GetAsync(Id, cancellationToken);
         await LoadCastAsync(cancellationToken);
     }
 
