@@ -9,4 +9,5 @@ public static class UsagePurposes
     public const string State = "state";
     public const string Embedding = "embedding";
     public const string Director = "director";
+    public const string Evaluation = "evaluation";
 }

@@ -25,6 +25,7 @@ public static class AgentsServiceCollectionExtensions
             .Validate(o => o.RecentTurns is >= 0 and <= 50, "Evaluation:RecentTurns must be from 0 to 50.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EvaluationOptions>>().Value);
+        services.AddSingleton<ContradictionJudge>();
         services.AddSingleton<Core.Jobs.IJobHandler, TurnEvaluationJob>();
         services.AddSingleton<Core.Narration.INarrationObserver, EvaluationObserver>();
         services.AddSingleton<IEvaluationStore, Storage.Evaluations.EvaluationStore>();

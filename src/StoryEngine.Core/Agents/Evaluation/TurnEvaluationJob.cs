@@ -18,6 +18,10 @@ public sealed class EvaluationOptions
 
     /// <summary>How many earlier narrations the repetition check compares with.</summary>
     public int RecentTurns { get; set; } = 5;
+
+    /// <summary>Whether the utility model also judges each narration against the world state and lore (a
+    /// <see cref="ContradictionJudge"/> call per narration).</summary>
+    public bool Judge { get; set; }
 }
 
 /// <summary>
@@ -29,7 +33,8 @@ public sealed class TurnEvaluationJob(
     IStoryLog log,
     StoryWriter writer,
     IResourceStore<Persona> personas,
-    EvaluationOptions options
+    EvaluationOptions options,
+    ContradictionJudge? judge = null
 ) : IJobHandler
 {
     public const string JobType = "turn.evaluate";
@@ -79,6 +84,18 @@ public sealed class TurnEvaluationJob(
             [.. recent.Select(t => t.ChosenNarration.Text)],
             player?.Body.Name
         );
+        var version = NarrationHeuristics.Version;
+        // The judge's check joins the heuristics' under a version of its own, so scores with and without it are
+        // never averaged together; a backend failure throws and the queue retries the whole evaluation.
+        if (options.Judge && judge is not null)
+        {
+            var judged = await judge.JudgeAsync(job.OwnerId, adventure, turn, payload.Alternative, cancellationToken);
+            if (judged is not null)
+            {
+                checks = [.. checks, judged];
+                version += "+" + ContradictionJudge.Version;
+            }
+        }
         await writer.AppendLatestAsync(
             job.OwnerId,
             adventure.Id,
@@ -87,7 +104,7 @@ public sealed class TurnEvaluationJob(
                 new TurnEvaluated(
                     turn.TurnId,
                     payload.Alternative,
-                    NarrationHeuristics.Version,
+                    version,
                     narration.Backend,
                     narration.Model,
                     NarrationHeuristics.Score(checks),
