@@ -12,6 +12,10 @@ public sealed class ForegroundGate(TimeProvider clock)
     private int _active;
     private TaskCompletionSource _quiet = Completed();
 
+    /// <summary>How long a background job's write waits for quiet (<c>Jobs:YieldToTurnsMilliseconds</c>, set at
+    /// start-up); zero writes at once.</summary>
+    public TimeSpan BackgroundWait { get; init; }
+
     /// <summary>Turns being prepared right now.</summary>
     public int Active
     {

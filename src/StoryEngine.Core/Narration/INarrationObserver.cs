@@ -11,10 +11,13 @@ public interface INarrationObserver
 }
 
 /// <summary>A narration that has just been committed as completed.</summary>
+/// <param name="After">A sequence of the adventure's log before the narration's outcome: what follow-up work records
+/// about it comes later (0 when not known).</param>
 public sealed record CompletedNarration(
     string OwnerId,
     string AdventureId,
     string TurnId,
     int TurnNumber,
-    int Alternative
+    int Alternative,
+    long After = 0
 );

@@ -783,7 +783,14 @@ public sealed partial class TurnService(
             if (outcome is NarrationCompleted { Stopped: false })
             {
                 await NotifyAsync(
-                    new CompletedNarration(ownerId, run.AdventureId, run.TurnId, turn.Number, run.Alternative)
+                    new CompletedNarration(
+                        ownerId,
+                        run.AdventureId,
+                        run.TurnId,
+                        turn.Number,
+                        run.Alternative,
+                        appended.Adventure.LastSequence
+                    )
                 );
             }
             run.Finish(

@@ -99,7 +99,7 @@ public sealed partial class StateExtractionJob(
             {
                 if (!change.IsEmpty)
                 {
-                    await writer.AppendLatestAsync(
+                    await writer.AppendInBackgroundAsync(
                         job.OwnerId,
                         adventure.Id,
                         "system",
@@ -114,7 +114,7 @@ public sealed partial class StateExtractionJob(
         }
         var reason = string.Join(" | ", problems);
         reason = reason.Length <= 2000 ? reason : reason[..2000];
-        await writer.AppendLatestAsync(
+        await writer.AppendInBackgroundAsync(
             job.OwnerId,
             adventure.Id,
             "system",

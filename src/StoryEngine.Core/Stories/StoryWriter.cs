@@ -10,7 +10,12 @@ public sealed record StoryAppend(Adventure Adventure, IReadOnlyList<TurnRecord> 
 /// Appends events to an adventure's log: numbers the new events after the version the caller loaded, folds them
 /// into the turns they touch, and commits both with the sequence check.
 /// </summary>
-public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeProvider clock)
+public sealed class StoryWriter(
+    IAdventureStore adventures,
+    IStoryLog log,
+    TimeProvider clock,
+    Jobs.ForegroundGate? foreground = null
+)
 {
     public async Task<Adventure> LoadAsync(string ownerId, string adventureId, CancellationToken cancellationToken) =>
         await adventures.GetAsync(ownerId, adventureId, cancellationToken)
@@ -38,6 +43,27 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         IReadOnlyList<IStoryEventPayload> payloads,
         CancellationToken cancellationToken
     ) => AppendLatestAsync(ownerId, adventureId, actor, payloads, null, cancellationToken);
+
+    /// <summary>
+    /// A background job's result, appended as <see cref="AppendLatestAsync(string, string, string,
+    /// IReadOnlyList{IStoryEventPayload}, CancellationToken)"/> does once no player's turn is being prepared on this
+    /// node (or the job has waited <see cref="Jobs.ForegroundGate.BackgroundWait"/>): a write of the single writer
+    /// never lands between a player's move and its first token when it can wait a few milliseconds (issue 19).
+    /// </summary>
+    public async Task<IReadOnlyList<TurnRecord>> AppendInBackgroundAsync(
+        string ownerId,
+        string adventureId,
+        string actor,
+        IReadOnlyList<IStoryEventPayload> payloads,
+        CancellationToken cancellationToken
+    )
+    {
+        if (foreground is not null)
+        {
+            await foreground.WaitForQuietAsync(foreground.BackgroundWait, cancellationToken);
+        }
+        return await AppendLatestAsync(ownerId, adventureId, actor, payloads, null, cancellationToken);
+    }
 
     /// <summary>
     /// Like the overload above, but tries <paramref name="known"/> first: a narration's outcome is appended at the

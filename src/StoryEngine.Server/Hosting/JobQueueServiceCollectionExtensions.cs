@@ -19,7 +19,14 @@ public static class JobQueueServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<JobOptions>>().Value.ToSettings());
         services.AddSingleton<IJobStore, JobStore>();
         services.AddSingleton<JobSignal>();
-        services.AddSingleton<ForegroundGate>();
+        // A job waits for quiet before it starts and again before it writes its result (issue 19): a job that started
+        // just before a player's move does not land its append between that move and its first token.
+        services.AddSingleton(sp => new ForegroundGate(sp.GetRequiredService<TimeProvider>())
+        {
+            BackgroundWait = TimeSpan.FromMilliseconds(
+                sp.GetRequiredService<IOptions<JobOptions>>().Value.YieldToTurnsMilliseconds
+            ),
+        });
         services.AddSingleton<JobQueue>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
         services.AddSingleton<JobRunner>();

@@ -61,6 +61,37 @@ public abstract class StoryWriterRaceTests(ServerFixture server)
         Assert.Equal([nameof(TurnEdited)], events.Select(e => e.Type)); // nothing of the refused write
     }
 
+    [Fact]
+    public async Task a_background_append_waits_until_no_turn_is_being_prepared()
+    {
+        using var account = await server.CreateAccountAsync();
+        var setup = await AdventureTestData.CreateAsync(account.Client);
+        await AdventureTestData.TakeTurnAsync(account.Client, setup.AdventureId, "I light the lamp");
+        await BackgroundJobs.SettleAsync(account.Client, setup.AdventureId);
+        var log = server.Services.GetRequiredService<IStoryLog>();
+        var adventures = server.Services.GetRequiredService<IAdventureStore>();
+        // A gate of its own, so the shared server's turns do not count, with a wait longer than any test.
+        var gate = new Core.Jobs.ForegroundGate(TimeProvider.System) { BackgroundWait = TimeSpan.FromMinutes(5) };
+        var writer = new StoryWriter(adventures, log, TimeProvider.System, gate);
+        var before = await log.GetLastSequenceAsync(setup.AdventureId, CancellationToken.None);
+
+        var preparing = gate.Enter();
+        var append = writer.AppendInBackgroundAsync(
+            account.Id,
+            setup.AdventureId,
+            "system",
+            [new StateExtractionSkipped("t", 0, "a background result")],
+            CancellationToken.None
+        );
+        // Held while the turn is prepared: nothing reached the log.
+        Assert.False(append.IsCompleted);
+        Assert.Equal(before, await log.GetLastSequenceAsync(setup.AdventureId, CancellationToken.None));
+
+        preparing.Dispose(); // the turn's first token
+        await append;
+        Assert.Equal(before + 1, await log.GetLastSequenceAsync(setup.AdventureId, CancellationToken.None));
+    }
+
     /// <summary>
     /// An adventure with one played turn, and a writer whose log lets <paramref name="landing"/>'s event (about that
     /// turn) in just before the first append it is asked for, as a background job finishing at that moment would.

@@ -113,14 +113,14 @@ public sealed partial class DirectorJob(
             var (events, errors) = DirectorAnswers.Review(text, board, first, turn.Number, turn.TurnId);
             if (events is not null)
             {
-                await writer.AppendLatestAsync(ownerId, adventure.Id, "director", events, cancellationToken);
+                await writer.AppendInBackgroundAsync(ownerId, adventure.Id, "director", events, cancellationToken);
                 return;
             }
             problems.Add($"answer {answer}: {string.Join(" ", errors)}");
             LogInvalid(logger, adventure.Id, answer, string.Join(" ", errors));
         }
         var reason = string.Join(" | ", problems);
-        await writer.AppendLatestAsync(
+        await writer.AppendInBackgroundAsync(
             ownerId,
             adventure.Id,
             "director",
@@ -158,7 +158,7 @@ public sealed partial class DirectorJob(
             {
                 if (goals.Count > 0)
                 {
-                    await writer.AppendLatestAsync(
+                    await writer.AppendInBackgroundAsync(
                         ownerId,
                         adventure.Id,
                         "director",

@@ -39,7 +39,9 @@ public sealed class TurnEvaluationJob(
 {
     public const string JobType = "turn.evaluate";
 
-    public sealed record Payload(string AdventureId, string TurnId, int Alternative);
+    /// <param name="After">A sequence before the narration's outcome, so looking for an evaluation already made reads
+    /// only the log's tail (0: from the start, as jobs queued before it was added).</param>
+    public sealed record Payload(string AdventureId, string TurnId, int Alternative, long After = 0);
 
     public string Type => JobType;
 
@@ -96,7 +98,7 @@ public sealed class TurnEvaluationJob(
                 version += "+" + ContradictionJudge.Version;
             }
         }
-        await writer.AppendLatestAsync(
+        await writer.AppendInBackgroundAsync(
             job.OwnerId,
             adventure.Id,
             "system",
@@ -117,7 +119,13 @@ public sealed class TurnEvaluationJob(
 
     private async Task<bool> EvaluatedAsync(string adventureId, Payload payload, CancellationToken cancellationToken)
     {
-        var events = await log.ReadAsync(adventureId, 0, [nameof(TurnEvaluated)], int.MaxValue, cancellationToken);
+        var events = await log.ReadAsync(
+            adventureId,
+            payload.After,
+            [nameof(TurnEvaluated)],
+            int.MaxValue,
+            cancellationToken
+        );
         return events
             .Select(e => e.Read<TurnEvaluated>())
             .Any(e => e.TurnId == payload.TurnId && e.Alternative == payload.Alternative);
@@ -139,7 +147,12 @@ public sealed class EvaluationObserver(IJobQueue jobs, EvaluationOptions options
             new JobRequest(
                 TurnEvaluationJob.JobType,
                 JsonSerializer.Serialize(
-                    new TurnEvaluationJob.Payload(narration.AdventureId, narration.TurnId, narration.Alternative),
+                    new TurnEvaluationJob.Payload(
+                        narration.AdventureId,
+                        narration.TurnId,
+                        narration.Alternative,
+                        narration.After
+                    ),
                     StoryEventJson.Options
                 ),
                 narration.OwnerId,
