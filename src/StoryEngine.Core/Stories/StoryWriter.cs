@@ -84,6 +84,19 @@ public sealed class StoryWriter(IAdventureStore adventures, IStoryLog log, TimeP
         nameof(StateCorrected),
         nameof(ToolCalled),
         nameof(TurnEvaluated),
+        // Tabletop play (issue 23): rolls, sheets and the fight are appended at whatever turn stands.
+        nameof(DiceRolled),
+        nameof(SheetSaved),
+        nameof(SheetRemoved),
+        nameof(CombatStarted),
+        nameof(CombatantJoined),
+        nameof(CombatantLeft),
+        nameof(CombatTurnEnded),
+        nameof(HitPointsChanged),
+        nameof(ConditionApplied),
+        nameof(ConditionRemoved),
+        nameof(CombatEnded),
+        nameof(RulesChosen),
     };
 
     /// <summary>
