@@ -174,6 +174,13 @@ public static class LogEvents
         public const int ToolCalled = 5400;
     }
 
+    /// <summary>5500–5599: tabletop play: rules systems, dice, sheets, combat (Core/Tabletop).</summary>
+    public static class Tabletop
+    {
+        public const int RulesLoaded = 5500;
+        public const int DiceRolled = 5501;
+    }
+
     /// <summary>8200–8299: the MCP server.</summary>
     public static class Mcp
     {

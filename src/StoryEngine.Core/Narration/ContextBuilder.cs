@@ -25,7 +25,8 @@ public sealed record NarrationInput(
     MacroContext? Macros = null,
     Adventures.AdventureSettings? Settings = null,
     int TurnNumber = 0,
-    Knowledge.KnowledgeRecall? Knowledge = null
+    Knowledge.KnowledgeRecall? Knowledge = null,
+    string? Tabletop = null
 );
 
 /// <summary>
@@ -136,8 +137,14 @@ public sealed partial class ContextBuilder(
         // the previous prompt's did unless it is trimmed (ADR 41), so what it shows is known before it is chosen: the
         // budget reserves the block as it will be sent, not all triggered lore and the whole state.
         var cardNotes = CardNotes(input, macros, settings);
+        // The table of a rules game (issue 23): sheets, the fight, the newest rolls; for this prompt only.
+        var tabletop = input.Tabletop ?? "";
+        var tabletopTokens = Estimate(tabletop, settings);
         var fixedTokens =
-            actionTokens + cardNotes.Sum(n => n.Section.EstimatedTokens) + AuthorsNoteTokens(input, settings);
+            actionTokens
+            + cardNotes.Sum(n => n.Section.EstimatedTokens)
+            + AuthorsNoteTokens(input, settings)
+            + tabletopTokens;
         var blocks = new Dictionary<int, CarriedBlock>();
         CarriedBlock BlockFor(IReadOnlyList<TurnRecord> keptTurns)
         {
@@ -301,6 +308,15 @@ public sealed partial class ContextBuilder(
                     knowledgeReport?.Note is { } kwhy ? "slot: empty; " + kwhy : "slot: empty"
                 )
         );
+        sections.Add(
+            new ContextSection(
+                "tabletop",
+                "user",
+                tabletopTokens,
+                tabletop,
+                tabletop.Length == 0 ? "slot: empty" : "sheets, combat and rolls from the story log"
+            )
+        );
         sections.AddRange(cardNotes.Select(n => n.Section));
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
@@ -328,6 +344,10 @@ public sealed partial class ContextBuilder(
         if (knowledgeText.Length > 0)
         {
             chat.Add(new ChatMessage(ChatRole.User, knowledgeText));
+        }
+        if (tabletop.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, tabletop));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
         PlaceCardNotes(chat, cardNotes);
@@ -360,6 +380,7 @@ public sealed partial class ContextBuilder(
                 + used
                 + recalledTokens
                 + knowledgeTokens
+                + tabletopTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
                 + authorsNote.EstimatedTokens,
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.

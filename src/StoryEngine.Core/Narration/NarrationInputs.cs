@@ -32,7 +32,8 @@ public sealed class NarrationInputs(
     Jobs.ForegroundGate foreground,
     TimeProvider clock,
     Knowledge.KnowledgeSearch? knowledge = null,
-    Knowledge.KnowledgeOptions? knowledgeOptions = null
+    Knowledge.KnowledgeOptions? knowledgeOptions = null,
+    Tabletop.TabletopService? tabletop = null
 )
 {
     private const int PageSize = 64;
@@ -52,6 +53,7 @@ public sealed class NarrationInputs(
         var cards = Start(() => CardsAsync(adventure, cancellationToken), cancellationToken);
         var state = Start(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
         var summaries = Start(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
+        var table = tabletop is null ? null : Start(() => TableAsync(adventure, cancellationToken), cancellationToken);
         var turn = await current;
         var before = turn?.Number;
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
@@ -88,9 +90,17 @@ public sealed class NarrationInputs(
             transcript.Count == 0
                 ? 1
                 : transcript[^1].Number + 1,
-            await known
+            await known,
+            table is null ? null : await table
         );
     }
+
+    // The table of a rules game as the narrator reads it; "" for a plain story (issue 23).
+    private async Task<string?> TableAsync(Adventure adventure, CancellationToken cancellationToken) =>
+        Tabletop.TabletopPrompt.Render(
+            await tabletop!.ViewAsync(adventure.Id, cancellationToken),
+            narrator.Settings.UsesTools
+        );
 
     // Side by side while the node has cores to spare. Under a burst (more turns being prepared than cores) each turn
     // reads in line instead: fanned out, every turn's reads queued behind every other turn's and all of them reached

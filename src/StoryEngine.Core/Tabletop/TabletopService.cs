@@ -26,12 +26,13 @@ public sealed record RollRequest(
 /// log at the turn that stands (never at a fixed position, so play at the table never makes a turn stale). Dice are
 /// rolled here, on the server, before the append; nothing is ever rolled again.
 /// </summary>
-public sealed class TabletopService(
+public sealed partial class TabletopService(
     StoryWriter writer,
     IStoryLog log,
     TabletopCache cache,
     RulesCatalog catalog,
-    DiceRoller roller
+    DiceRoller roller,
+    Microsoft.Extensions.Logging.ILogger<TabletopService> logger
 )
 {
     public const int MaxReasonLength = 500;
@@ -79,6 +80,7 @@ public sealed class TabletopService(
         }
         var roll = Roll(view, request, turnId, "player", null);
         await writer.AppendLatestAsync(ownerId, adventureId, ownerId, [roll], cancellationToken);
+        LogDiceRolled(logger, adventureId, roll.Expression, roll.Total);
         return roll;
     }
 
@@ -254,4 +256,16 @@ public sealed class TabletopService(
             ? value
             : throw ValidationFailedException.For(field, $"{field} must be at most {max} characters.");
     }
+
+    [Microsoft.Extensions.Logging.LoggerMessage(
+        EventId = LogEvents.Tabletop.DiceRolled,
+        Level = Microsoft.Extensions.Logging.LogLevel.Debug,
+        Message = "Dice rolled in adventure {AdventureId}: {Expression} = {Total}"
+    )]
+    private static partial void LogDiceRolled(
+        Microsoft.Extensions.Logging.ILogger logger,
+        string adventureId,
+        string expression,
+        int total
+    );
 }

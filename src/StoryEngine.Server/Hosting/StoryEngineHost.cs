@@ -107,6 +107,7 @@ public static class StoryEngineHost
         builder.Services.AddWorldState();
         builder.Services.AddBackups();
         builder.Services.AddAgents();
+        builder.Services.AddTabletop();
         return builder;
     }
 
@@ -178,6 +179,8 @@ public static class StoryEngineHost
             .MapAdventuresApi()
             .MapTurnsApi()
             .MapWorldStateApi()
+            .MapRulesApi()
+            .MapTabletopApi()
             .MapJobsApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();
