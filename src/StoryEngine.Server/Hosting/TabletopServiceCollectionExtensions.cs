@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using StoryEngine.Core;
-using StoryEngine.Core.Agents;
 using StoryEngine.Core.Tabletop;
 using StoryEngine.Core.Tabletop.Dice;
 using StoryEngine.Core.Tabletop.Rules;
@@ -10,7 +9,7 @@ namespace StoryEngine.Server.Hosting;
 public static partial class TabletopServiceCollectionExtensions
 {
     /// <summary>Tabletop play (issue 23; docs/tabletop.md): the rules systems (read and checked at start), the dice,
-    /// the table's fold and service, and the narrator's <c>roll</c> and <c>request_check</c> tools.</summary>
+    /// the table's fold and service.</summary>
     public static IServiceCollection AddTabletop(this IServiceCollection services)
     {
         services
@@ -37,10 +36,7 @@ public static partial class TabletopServiceCollectionExtensions
         services.AddSingleton<TabletopCache>();
         services.AddSingleton<TabletopService>();
         services.AddSingleton<TabletopCombat>();
-        foreach (var tool in TabletopTools.All())
-        {
-            services.AddSingleton(tool);
-        }
+        // The roll and request_check tools are in StoryTools.All() with the others (AddAgents registers them).
         return services;
     }
 
