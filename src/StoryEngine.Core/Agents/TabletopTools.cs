@@ -17,7 +17,8 @@ public static class TabletopTools
         [
             new(
                 "roll",
-                "Roll dice on the server and get the result (e.g. 1d20+3, 2d6, 4d6dl1, 1d20adv). Use it whenever chance "
+                "Roll dice on the server and get the result (e.g. 1d20+3, 2d6, 4d6dl1, 1d20adv). Use it whenever "
+                    + "chance "
                     + "decides something; never invent numbers.",
                 AgentTool.Schema(
                     """
@@ -48,7 +49,7 @@ public static class TabletopTools
                       "type": "object",
                       "properties": {
                         "adventureId": {"type": "string"},
-                        "skill": {"type": "string", "description": "A skill (stealth), an ability (dex) or a save (wis save)"},
+                        "skill": {"type": "string", "description": "A skill (stealth), ability (dex), save (wis save)"},
                         "ability": {"type": "string", "description": "An ability, when the check is not a skill"},
                         "dc": {"type": "integer", "minimum": 0, "maximum": 100},
                         "reason": {"type": "string"},

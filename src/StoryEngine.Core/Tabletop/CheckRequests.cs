@@ -25,7 +25,7 @@ public static partial class CheckRequests
                 .Select(
                     (m, i) =>
                         new CheckRequest(
-                            $"{turnId}.{alternative.ToString(CultureInfo.InvariantCulture)}.{i.ToString(CultureInfo.InvariantCulture)}",
+                            string.Create(CultureInfo.InvariantCulture, $"{turnId}.{alternative}.{i}"),
                             m.Groups["skill"].Value.Trim(),
                             m.Groups["dc"].Success
                                 ? int.Parse(m.Groups["dc"].Value, NumberStyles.None, CultureInfo.InvariantCulture)
@@ -42,7 +42,8 @@ public static partial class CheckRequests
     public static string Strip(string narration) => Marker().Replace(narration, "").TrimEnd();
 
     [GeneratedRegex(
-        @"\[\[\s*check\s*:\s*(?<skill>[A-Za-z][A-Za-z ]{0,40}?)\s*(?:DC\s*(?<dc>\d{1,3}))?\s*(?:\|\s*(?<reason>[^\]\n]{0,300}))?\]\]",
+        @"\[\[\s*check\s*:\s*(?<skill>[A-Za-z][A-Za-z ]{0,40}?)\s*(?:DC\s*(?<dc>\d{1,3}))?\s*"
+            + @"(?:\|\s*(?<reason>[^\]\n]{0,300}))?\]\]",
         RegexOptions.IgnoreCase
     )]
     private static partial Regex Marker();

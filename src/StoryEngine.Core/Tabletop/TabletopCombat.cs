@@ -28,7 +28,8 @@ public sealed record TableAction(
     CombatantEntry? Combatant = null
 );
 
-/// <summary>The combat tracker's commands (issue 23): each checked against the table, then one or more events.</summary>
+/// <summary>The combat tracker's commands (issue 23): each checked against the table, then one or more
+/// events.</summary>
 public sealed class TabletopCombat(StoryWriter writer, TabletopService tabletop)
 {
     public const int MaxCombatants = 50;
@@ -111,20 +112,21 @@ public sealed class TabletopCombat(StoryWriter writer, TabletopService tabletop)
         var name = entry.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > SheetMath.MaxNameLength)
         {
-            throw ValidationFailedException.For(field, $"Each combatant needs a name of 1 to {SheetMath.MaxNameLength} characters.");
+            throw ValidationFailedException.For(
+                field,
+                $"Each combatant needs a name of 1 to {SheetMath.MaxNameLength} characters."
+            );
         }
         var sheet = view.State.Sheet(name);
         DiceRolled? roll = null;
         var initiative = entry.Initiative;
         if (initiative is null)
         {
-            roll = tabletop.Roll(
-                view,
-                new RollRequest(null, "initiative", sheet?.Name ?? name, "dex"),
-                turnId,
-                "player",
-                null
-            );
+            // d20 + Dexterity where the system has it; a system without it rolls a bare d20.
+            var request = view.Rules.FindAbility("dex") is null
+                ? new RollRequest(view.Rules.Check.Die, "initiative", sheet?.Name ?? name)
+                : new RollRequest(null, "initiative", sheet?.Name ?? name, "dex");
+            roll = tabletop.Roll(view, request, turnId, "player", null);
             roll = roll with { Character = sheet?.Name ?? name, Reason = "Initiative" };
             initiative = roll.Total;
         }
@@ -132,7 +134,10 @@ public sealed class TabletopCombat(StoryWriter writer, TabletopService tabletop)
         var hp = entry.Hp ?? sheet?.Hp?.Current ?? max;
         if (max < 1 || hp < 0 || hp > max || initiative is < -100 or > 1000)
         {
-            throw ValidationFailedException.For(field, $"{name}: hp must be from 0 to maxHp (≥ 1), initiative from -100 to 1000.");
+            throw ValidationFailedException.For(
+                field,
+                $"{name}: hp must be from 0 to maxHp (≥ 1), initiative from -100 to 1000."
+            );
         }
         return (
             new Combatant(
@@ -183,7 +188,10 @@ public sealed class TabletopCombat(StoryWriter writer, TabletopService tabletop)
             );
         if (action.Rounds is < 1 or > 1000)
         {
-            throw ValidationFailedException.For("rounds", "rounds must be from 1 to 1000 (leave it out: until removed).");
+            throw ValidationFailedException.For(
+                "rounds",
+                "rounds must be from 1 to 1000 (leave it out: until removed)."
+            );
         }
         return new ConditionApplied(turnId, name, condition.Id, action.Rounds);
     }
@@ -204,7 +212,11 @@ public sealed class TabletopCombat(StoryWriter writer, TabletopService tabletop)
 
     private static string InFight(TabletopView view, string? name) =>
         view.State.Combat?.Order.FirstOrDefault(c => Same(c.Name, name ?? ""))?.Name
-        ?? (view.State.Combat is null ? throw new NoCombatException() : throw new NotFoundException("combatant", name ?? ""));
+        ?? (
+            view.State.Combat is null
+                ? throw new NoCombatException()
+                : throw new NotFoundException("combatant", name ?? "")
+        );
 
     private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

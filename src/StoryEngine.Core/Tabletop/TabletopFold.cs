@@ -199,7 +199,11 @@ public sealed class TabletopFold
                     var place = order.FindIndex(o => o.Initiative < joined.Combatant.Initiative);
                     place = place < 0 ? order.Count : place;
                     order.Insert(place, Enter(joined.Combatant));
-                    _combat = c with { Order = order, TurnIndex = place <= c.TurnIndex ? c.TurnIndex + 1 : c.TurnIndex };
+                    _combat = c with
+                    {
+                        Order = order,
+                        TurnIndex = place <= c.TurnIndex ? c.TurnIndex + 1 : c.TurnIndex,
+                    };
                     break;
                 case CombatantLeft left when _combat is { } c:
                     var gone = FindCombatant(left.Name);
@@ -217,9 +221,8 @@ public sealed class TabletopFold
                     ChangeHp(hp);
                     break;
                 case ConditionApplied applied:
-                    UpdateCombatant(
-                        applied.Name,
-                        x => x with
+                    UpdateCombatant(applied.Name, x =>
+                        x with
                         {
                             Conditions =
                             [
@@ -228,9 +231,15 @@ public sealed class TabletopFold
                             ],
                         }
                     );
-                    UpdateSheet(
-                        applied.Name,
-                        s => s with { Conditions = [.. (s.Conditions ?? []).Where(x => !Same(x, applied.Condition)), applied.Condition] }
+                    UpdateSheet(applied.Name, s =>
+                        s with
+                        {
+                            Conditions =
+                            [
+                                .. (s.Conditions ?? []).Where(x => !Same(x, applied.Condition)),
+                                applied.Condition,
+                            ],
+                        }
                     );
                     break;
                 case ConditionRemoved removed:
@@ -260,37 +269,46 @@ public sealed class TabletopFold
                 ],
             };
             var next = c.TurnIndex + 1;
-            _combat = next >= order.Count
-                ? c with { Order = order, TurnIndex = 0, Round = c.Round + 1 }
-                : c with { Order = order, TurnIndex = next };
+            _combat =
+                next >= order.Count
+                    ? c with
+                    {
+                        Order = order,
+                        TurnIndex = 0,
+                        Round = c.Round + 1,
+                    }
+                    : c with
+                    {
+                        Order = order,
+                        TurnIndex = next,
+                    };
             foreach (var condition in expired)
             {
-                UpdateSheet(actor.Name, s => s with { Conditions = [.. (s.Conditions ?? []).Where(x => !Same(x, condition))] });
+                UpdateSheet(actor.Name, s =>
+                    s with
+                    {
+                        Conditions = [.. (s.Conditions ?? []).Where(x => !Same(x, condition))],
+                    }
+                );
             }
         }
 
         private void ChangeHp(HitPointsChanged hp)
         {
-            UpdateCombatant(
-                hp.Name,
-                x =>
+            UpdateCombatant(hp.Name, x =>
+            {
+                var (current, temp) = Hit(x.Hp, x.MaxHp, x.TempHp, hp.Delta, hp.TempHp);
+                return x with { Hp = current, TempHp = temp };
+            });
+            UpdateSheet(hp.Name, s =>
+            {
+                if (s.Hp is not { } h)
                 {
-                    var (current, temp) = Hit(x.Hp, x.MaxHp, x.TempHp, hp.Delta, hp.TempHp);
-                    return x with { Hp = current, TempHp = temp };
+                    return s;
                 }
-            );
-            UpdateSheet(
-                hp.Name,
-                s =>
-                {
-                    if (s.Hp is not { } h)
-                    {
-                        return s;
-                    }
-                    var (current, temp) = Hit(h.Current, h.Max, h.Temp, hp.Delta, hp.TempHp);
-                    return s with { Hp = new HitPoints(current, h.Max, temp) };
-                }
-            );
+                var (current, temp) = Hit(h.Current, h.Max, h.Temp, hp.Delta, hp.TempHp);
+                return s with { Hp = new HitPoints(current, h.Max, temp) };
+            });
         }
 
         /// <summary>SRD: damage comes off temporary hit points first; healing never passes the maximum; temporary hit
@@ -316,9 +334,11 @@ public sealed class TabletopFold
 
         private void RemoveCondition(string name, string condition)
         {
-            UpdateCombatant(
-                name,
-                x => x with { Conditions = [.. x.Conditions.Where(t => !Same(t.Condition, condition))] }
+            UpdateCombatant(name, x =>
+                x with
+                {
+                    Conditions = [.. x.Conditions.Where(t => !Same(t.Condition, condition))],
+                }
             );
             UpdateSheet(name, s => s with { Conditions = [.. (s.Conditions ?? []).Where(x => !Same(x, condition))] });
         }

@@ -41,9 +41,7 @@ public static class TabletopPrompt
                     string.Create(CultureInfo.InvariantCulture, $"{c.Name} (init {c.Initiative}, HP {c.Hp}/{c.MaxHp}")
                     + (c.TempHp > 0 ? $" +{c.TempHp} temp" : "")
                     + string.Concat(
-                        c.Conditions.Select(t =>
-                            t.RoundsLeft is { } n ? $", {t.Condition} {n} rd" : $", {t.Condition}"
-                        )
+                        c.Conditions.Select(t => t.RoundsLeft is { } n ? $", {t.Condition} {n} rd" : $", {t.Condition}")
                     )
                     + (c.Hp == 0 ? ", down" : "")
                     + ")"
@@ -62,7 +60,8 @@ public static class TabletopPrompt
         }
         text.Append(
             tools
-                ? "When the outcome of an action is uncertain, call request_check (a skill or ability and a DC) or roll "
+                ? "When the outcome of an action is uncertain, call request_check (a skill or ability and a DC) or "
+                    + "roll "
                     + "(any dice) and narrate the result you get; never invent dice results."
                 : "When the outcome of an action is uncertain, stop and end your reply with a marked request such as "
                     + CheckRequests.Example
@@ -71,7 +70,8 @@ public static class TabletopPrompt
         return text.ToString();
     }
 
-    /// <summary>"Ada rolled Stealth: 17 (1d20+5 = [12] + 5 = 17) vs DC 15, success — sneaking past the guard".</summary>
+    /// <summary>"Ada rolled Stealth: 17 (1d20+5 = [12] + 5 = 17) vs DC 15, success — sneaking past the
+    /// guard".</summary>
     public static string Describe(DiceRolled roll)
     {
         ArgumentNullException.ThrowIfNull(roll);
@@ -118,7 +118,8 @@ public static class TabletopPrompt
             rules.Abilities.Select(a =>
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{a.Id.ToUpperInvariant()} {sheet.Abilities.GetValueOrDefault(a.Id, 10)} ({Signed(d.Modifiers[a.Id])})"
+                    $"{a.Id.ToUpperInvariant()} {sheet.Abilities.GetValueOrDefault(a.Id, 10)} "
+                        + $"({Signed(d.Modifiers[a.Id])})"
                 )
             )
         );
@@ -140,10 +141,16 @@ public static class TabletopPrompt
         if (sheet.SpellSlots is { Count: > 0 } slots)
         {
             text.Append("; spell slots ")
-                .AppendJoin(", ", slots.Select(s => string.Create(CultureInfo.InvariantCulture, $"L{s.Level} {s.Max - s.Used}/{s.Max}")));
+                .AppendJoin(
+                    ", ",
+                    slots.Select(s =>
+                        string.Create(CultureInfo.InvariantCulture, $"L{s.Level} {s.Max - s.Used}/{s.Max}")
+                    )
+                );
         }
         return text.ToString();
     }
 
-    public static string Signed(int n) => n >= 0 ? $"+{n.ToString(CultureInfo.InvariantCulture)}" : n.ToString(CultureInfo.InvariantCulture);
+    public static string Signed(int n) =>
+        n >= 0 ? $"+{n.ToString(CultureInfo.InvariantCulture)}" : n.ToString(CultureInfo.InvariantCulture);
 }

@@ -70,8 +70,7 @@ public sealed partial class TabletopService(
         if (request.RequestId is { } requestId)
         {
             var pending = await PendingChecksAsync(view, cancellationToken);
-            var asked =
-                pending.FirstOrDefault(p => p.RequestId == requestId)
+            var asked = pending.FirstOrDefault(p => p.RequestId == requestId)
                 ?? throw ValidationFailedException.For(
                     "requestId",
                     $"No open check request '{requestId}': it was answered already or its turn is not the newest."
@@ -106,7 +105,8 @@ public sealed partial class TabletopService(
         if (request.Skill is { } skill)
         {
             var (name, bonus) = SheetMath.CheckBonus(sheet, view.Rules, skill.Trim());
-            var die = view.Rules.Check.Die
+            var die =
+                view.Rules.Check.Die
                 + request.Advantage?.ToLowerInvariant() switch
                 {
                     null or "" or "none" => "",

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Tabletop.Rules;
 using StoryEngine.Server.Contracts;
@@ -41,7 +43,12 @@ public static class RulesApi
         return TypedResults.Ok(new RulesListResponse([.. catalog.Systems.Select(RulesSystemSummary.From)]));
     }
 
-    private static Ok<RulesSystem> Get(string system, HttpContext context, RulesCatalog catalog, TabletopOptions options)
+    private static Ok<RulesSystem> Get(
+        string system,
+        HttpContext context,
+        RulesCatalog catalog,
+        TabletopOptions options
+    )
     {
         var found = catalog.Get(system);
         Cacheable(context, options);
@@ -71,8 +78,7 @@ public static class RulesApi
     )
     {
         var items = Items(catalog.Get(system), section);
-        var item =
-            items.FirstOrDefault(i => string.Equals(IdOf(i), itemId, StringComparison.OrdinalIgnoreCase))
+        var item = items.FirstOrDefault(i => string.Equals(IdOf(i), itemId, StringComparison.OrdinalIgnoreCase))
             ?? throw new NotFoundException(section.TrimEnd('s'), itemId);
         Cacheable(context, options);
         return TypedResults.Ok(JsonSerializer.SerializeToElement(item, item.GetType(), Json(context)));
@@ -105,9 +111,7 @@ public static class RulesApi
         };
 
     private static JsonSerializerOptions Json(HttpContext context) =>
-        context
-            .RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
-            .Value.SerializerOptions;
+        context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
 
     private static void Cacheable(HttpContext context, TabletopOptions options) =>
         context.Response.Headers.CacheControl = $"public, max-age={options.RulesMaxAgeSeconds}";

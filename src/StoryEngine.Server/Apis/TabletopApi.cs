@@ -187,7 +187,10 @@ public static class TabletopApi
         var saved = await tabletop.SaveSheetAsync(
             context.User.UserId(),
             id,
-            body with { Name = name },
+            body with
+            {
+                Name = name,
+            },
             cancellationToken
         );
         var view = await tabletop.ViewAsync(id, cancellationToken);

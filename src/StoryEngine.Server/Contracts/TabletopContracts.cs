@@ -16,7 +16,14 @@ public sealed record RulesSystemSummary(
     IReadOnlyList<string> Sections
 )
 {
-    public static readonly IReadOnlyList<string> SectionNames = ["abilities", "skills", "conditions", "races", "classes"];
+    public static readonly IReadOnlyList<string> SectionNames =
+    [
+        "abilities",
+        "skills",
+        "conditions",
+        "races",
+        "classes",
+    ];
 
     public static RulesSystemSummary From(RulesSystem s) =>
         new(s.Id, s.Name, s.Version, s.License, s.Attribution, SectionNames);

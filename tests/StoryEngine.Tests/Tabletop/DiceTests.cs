@@ -3,7 +3,8 @@ using StoryEngine.Core.Tabletop.Dice;
 
 namespace StoryEngine.Tests.Tabletop;
 
-/// <summary>Issue 23's dice notation: each form, the limits, bad input, and the fairness of the server's dice.</summary>
+/// <summary>Issue 23's dice notation: each form, the limits, bad input, and the fairness of the server's
+/// dice.</summary>
 public sealed class DiceTests
 {
     private static DiceRoll Roll(string expression, params int[] faces) =>
@@ -145,6 +146,9 @@ public sealed class DiceTests
         Assert.Equal(0, counts[0]);
         const double expected = rolls / 20.0;
         var chiSquare = counts.Skip(1).Sum(c => (c - expected) * (c - expected) / expected);
-        Assert.True(chiSquare < 36.191, $"chi-square {chiSquare:F2} over 19 degrees of freedom; counts {string.Join(",", counts.Skip(1))}");
+        Assert.True(
+            chiSquare < 36.191,
+            $"chi-square {chiSquare:F2} over 19 degrees of freedom; counts {string.Join(",", counts.Skip(1))}"
+        );
     }
 }

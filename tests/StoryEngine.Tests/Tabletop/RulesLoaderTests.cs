@@ -32,10 +32,7 @@ public sealed class RulesLoaderTests
         Assert.Equal(18, srd.Skills.Count);
         Assert.Equal(15, srd.Conditions.Count);
         Assert.Equal(9, srd.Races.Count);
-        Assert.Equal(
-            [12, 8, 8, 8, 10, 8, 10, 10, 8, 6, 8, 6],
-            srd.Classes.Select(c => c.HitDie)
-        );
+        Assert.Equal([12, 8, 8, 8, 10, 8, 10, 10, 8, 6, 8, 6], srd.Classes.Select(c => c.HitDie));
     }
 
     [Fact]
@@ -68,12 +65,16 @@ public sealed class RulesLoaderTests
         file["classes"]![1]!["savingThrows"] = new JsonArray("dex", "charm");
         file["classes"]![2]!["hitDie"] = 1;
         file["races"]![0]!["abilityBonuses"] = new JsonObject { ["might"] = 2 };
-        file["conditions"]!.AsArray().Add(new JsonObject
-        {
-            ["id"] = "blinded",
-            ["name"] = "Blinded again",
-            ["effects"] = new JsonArray(),
-        });
+        file["conditions"]!
+            .AsArray()
+            .Add(
+                new JsonObject
+                {
+                    ["id"] = "blinded",
+                    ["name"] = "Blinded again",
+                    ["effects"] = new JsonArray(),
+                }
+            );
         var e = Refused(file);
         Assert.Equal("homebrew.json", e.File);
         Assert.Contains(e.Problems, p => p.StartsWith("$.id:", StringComparison.Ordinal));
@@ -94,6 +95,10 @@ public sealed class RulesLoaderTests
         var missing = Srd();
         missing.Remove("classes");
         Assert.Contains("classes", Refused(missing).Problems[0], StringComparison.Ordinal);
-        Assert.Contains("not valid", Assert.Throws<RulesFileException>(() => RulesLoader.Load("{"u8, "x.json")).Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "not valid",
+            Assert.Throws<RulesFileException>(() => RulesLoader.Load("{"u8, "x.json")).Message,
+            StringComparison.Ordinal
+        );
     }
 }

@@ -171,7 +171,11 @@ public abstract class TabletopApiTests(ServerFixture server)
             HttpStatusCode.BadRequest,
             "validation_failed"
         );
-        Assert.Contains("position 4", bad.GetProperty("errors").GetProperty("expression")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains(
+            "position 4",
+            bad.GetProperty("errors").GetProperty("expression")[0].GetString(),
+            StringComparison.Ordinal
+        );
         var limit = await (await client.PostAsJsonAsync(url, new { expression = "500d6" })).AssertProblemAsync(
             HttpStatusCode.UnprocessableEntity,
             "dice_limit"
@@ -366,13 +370,30 @@ public abstract class TabletopApiTests(ServerFixture server)
 
         async Task<JsonElement> Act(string action, object? body = null) =>
             (
-                await (await client.PostAsJsonAsync($"/api/v1/adventures/{id}/combat/{action}", body ?? new { }))
-                    .JsonAsync()
+                await (
+                    await client.PostAsJsonAsync($"/api/v1/adventures/{id}/combat/{action}", body ?? new { })
+                ).JsonAsync()
             ).GetProperty("combat");
 
         var names = order.Select(o => o.Str("name")).ToArray();
-        await Act("condition", new { name = "Goblin", condition = "prone", rounds = 2 });
-        await Act("hp", new { name = "Ada", delta = -4, reason = "scimitar" });
+        await Act(
+            "condition",
+            new
+            {
+                name = "Goblin",
+                condition = "prone",
+                rounds = 2,
+            }
+        );
+        await Act(
+            "hp",
+            new
+            {
+                name = "Ada",
+                delta = -4,
+                reason = "scimitar",
+            }
+        );
         JsonElement combat = default;
         for (var i = 0; i < names.Length * 3; i++)
         {
@@ -388,7 +409,10 @@ public abstract class TabletopApiTests(ServerFixture server)
         Assert.Equal(0, goblin.GetProperty("conditions").GetArrayLength());
 
         var sheets = await client.GetFromJsonAsync<JsonElement>($"/api/v1/adventures/{id}/sheets");
-        Assert.Equal(5, sheets.GetProperty("items")[0].GetProperty("sheet").GetProperty("hp").GetProperty("current").GetInt32());
+        Assert.Equal(
+            5,
+            sheets.GetProperty("items")[0].GetProperty("sheet").GetProperty("hp").GetProperty("current").GetInt32()
+        );
 
         var marker = "cb" + Guid.NewGuid().ToString("N")[..8];
         await AdventureTestData.TakeTurnAsync(client, id, $"{marker} I strike");

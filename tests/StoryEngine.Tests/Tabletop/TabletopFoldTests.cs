@@ -20,14 +20,21 @@ public sealed class TabletopFoldTests
         return fold.Current;
     }
 
-    private static CharacterSheet Ada => new("Ada", new Dictionary<string, int> { ["dex"] = 16 }, Hp: new HitPoints(9, 9));
+    private static CharacterSheet Ada =>
+        new("Ada", new Dictionary<string, int> { ["dex"] = 16 }, Hp: new HitPoints(9, 9));
 
     [Fact]
     public void combat_runs_three_rounds_in_initiative_order_and_conditions_count_down_on_their_bearers_turn()
     {
         Add(new OpeningWritten("t0", "Once", "setting"));
         Add(new SheetSaved("t0", Ada, "created"));
-        Add(new CombatStarted("t0", "c1", [new("Goblin", 12, 7, 7), new("Ada", 15, 9, 9, 14, false), new("Wolf", 12, 11, 11)]));
+        Add(
+            new CombatStarted(
+                "t0",
+                "c1",
+                [new("Goblin", 12, 7, 7), new("Ada", 15, 9, 9, 14, false), new("Wolf", 12, 11, 11)]
+            )
+        );
         Add(new ConditionApplied("t0", "Wolf", "prone", 2));
         Add(new ConditionApplied("t0", "Ada", "poisoned"));
         var state = Fold();
@@ -39,7 +46,10 @@ public sealed class TabletopFoldTests
             turns.Add($"{Fold().Combat!.Round}:{Fold().Combat!.Current!.Name}");
             Add(new CombatTurnEnded("t0"));
         }
-        Assert.Equal(["1:Ada", "1:Goblin", "1:Wolf", "2:Ada", "2:Goblin", "2:Wolf", "3:Ada", "3:Goblin", "3:Wolf"], turns);
+        Assert.Equal(
+            ["1:Ada", "1:Goblin", "1:Wolf", "2:Ada", "2:Goblin", "2:Wolf", "3:Ada", "3:Goblin", "3:Wolf"],
+            turns
+        );
         state = Fold();
         Assert.Equal(4, state.Combat!.Round);
         Assert.Empty(state.Combat.Order.Single(c => c.Name == "Wolf").Conditions); // two of its turns, then gone
@@ -64,7 +74,15 @@ public sealed class TabletopFoldTests
     [InlineData(5, 9, 0, 10, null, 9, 0)]
     [InlineData(9, 9, 4, 0, 2, 9, 4)] // temporary hit points do not stack: the higher stays
     [InlineData(9, 9, 1, 0, 5, 9, 5)]
-    public void hit_points_follow_the_srd(int current, int max, int temp, int delta, int? grant, int after, int afterTemp)
+    public void hit_points_follow_the_srd(
+        int current,
+        int max,
+        int temp,
+        int delta,
+        int? grant,
+        int after,
+        int afterTemp
+    )
     {
         Add(new OpeningWritten("t0", "Once", "setting"));
         Add(new SheetSaved("t0", Ada with { Hp = new HitPoints(current, max, temp) }, "created"));
@@ -108,7 +126,8 @@ public sealed class TabletopFoldTests
     public void marked_checks_are_read_from_a_narration()
     {
         var requests = CheckRequests.Read(
-            "The guard turns. [[check: Stealth DC 15 | slipping past]] [[ check:wis save dc 12 ]] [[check: perception]]",
+            "The guard turns. [[check: Stealth DC 15 | slipping past]] [[ check:wis save dc 12 ]] "
+                + "[[check: perception]]",
             "t9",
             1
         );
@@ -120,6 +139,9 @@ public sealed class TabletopFoldTests
             ],
             requests
         );
-        Assert.Equal("The guard turns.", CheckRequests.Strip("The guard turns. [[check: Stealth DC 15 | slipping past]]"));
+        Assert.Equal(
+            "The guard turns.",
+            CheckRequests.Strip("The guard turns. [[check: Stealth DC 15 | slipping past]]")
+        );
     }
 }

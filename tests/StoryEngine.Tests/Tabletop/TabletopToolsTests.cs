@@ -43,10 +43,16 @@ public abstract class TabletopToolsTests(ServerFixture server)
             .GetProperty("items")
             .EnumerateArray()
             .ToArray();
-        var calls = events.Where(e => e.Str("type") == nameof(ToolCalled)).Select(e => e.GetProperty("payload")).ToArray();
+        var calls = events
+            .Where(e => e.Str("type") == nameof(ToolCalled))
+            .Select(e => e.GetProperty("payload"))
+            .ToArray();
         Assert.Equal(["request_check", "roll"], calls.Select(c => c.Str("tool")));
         Assert.All(calls, c => Assert.False(c.TryGetProperty("errorCode", out _), c.ToString()));
-        var rolls = events.Where(e => e.Str("type") == nameof(DiceRolled)).Select(e => e.GetProperty("payload")).ToArray();
+        var rolls = events
+            .Where(e => e.Str("type") == nameof(DiceRolled))
+            .Select(e => e.GetProperty("payload"))
+            .ToArray();
         Assert.Equal(2, rolls.Length);
         var check = rolls[0];
         Assert.Equal("narrator", check.Str("rolledBy"));
@@ -67,7 +73,11 @@ public abstract class TabletopToolsTests(ServerFixture server)
             .ToArray();
         Assert.Equal(2, toolMessages.Length);
         Assert.Contains($"Ada rolled Stealth: {total}", toolMessages[0], StringComparison.Ordinal);
-        Assert.Contains(rolls[1].GetProperty("total").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), toolMessages[1], StringComparison.Ordinal);
+        Assert.Contains(
+            rolls[1].GetProperty("total").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            toolMessages[1],
+            StringComparison.Ordinal
+        );
 
         // A retry narrates afresh and rolls its own; the first narration's rolls stay in the log but stop counting.
         var retried = await (
@@ -91,7 +101,10 @@ public abstract class TabletopToolsTests(ServerFixture server)
 
         // Choosing the first narration again brings its rolls back, as they fell.
         await (
-            await owner.Client.PostAsJsonAsync($"/api/v1/adventures/{id}/turns/{turn.Id()}/choose", new { alternative = 0 })
+            await owner.Client.PostAsJsonAsync(
+                $"/api/v1/adventures/{id}/turns/{turn.Id()}/choose",
+                new { alternative = 0 }
+            )
         ).JsonAsync();
         var again = (await owner.Client.GetFromJsonAsync<JsonElement>($"/api/v1/adventures/{id}/rolls"))
             .GetProperty("items")
@@ -107,7 +120,10 @@ public abstract class TabletopToolsTests(ServerFixture server)
         using var owner = await server.CreateAccountAsync();
         var setup = await AdventureTestData.CreateAsync(owner.Client);
         await (
-            await owner.Client.PostAsJsonAsync($"/api/v1/adventures/{setup.AdventureId}/rolls", new { expression = "1d4" })
+            await owner.Client.PostAsJsonAsync(
+                $"/api/v1/adventures/{setup.AdventureId}/rolls",
+                new { expression = "1d4" }
+            )
         ).JsonAsync(System.Net.HttpStatusCode.Created);
         var marker = "tl" + Guid.NewGuid().ToString("N")[..8];
         await AdventureTestData.TakeTurnAsync(owner.Client, setup.AdventureId, $"{marker} I wait {{{{tokens:3}}}}");

@@ -41,7 +41,9 @@ public abstract class WebTabletopTests(ServerFixture server)
         var html = WebUtility.HtmlDecode(await (await web.GetAsync(play)).Content.ReadAsStringAsync());
         Assert.Contains("Roll Athletics (DC 10)", html, StringComparison.Ordinal);
 
-        var table = await account.Client.GetFromJsonAsync<JsonElement>($"/api/v1/adventures/{setup.AdventureId}/tabletop");
+        var table = await account.Client.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/adventures/{setup.AdventureId}/tabletop"
+        );
         var requestId = table.GetProperty("pendingChecks")[0].Str("requestId");
         var posted = await PostAsync(
             web,
@@ -72,10 +74,20 @@ public abstract class WebTabletopTests(ServerFixture server)
             web,
             page,
             "Sheet",
-            new() { ["Sheet.Name"] = "Ada", ["Sheet.Level"] = "25", ["Sheet.HpMax"] = "9", ["Sheet.HpCurrent"] = "9" }
+            new()
+            {
+                ["Sheet.Name"] = "Ada",
+                ["Sheet.Level"] = "25",
+                ["Sheet.HpMax"] = "9",
+                ["Sheet.HpCurrent"] = "9",
+            }
         );
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("level must be from 1 to 20", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains(
+            "level must be from 1 to 20",
+            WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()),
+            StringComparison.Ordinal
+        );
 
         var saved = await PostAsync(
             web,

@@ -40,8 +40,10 @@ public static class DiceLimits
     public const int MaxConstant = 1_000_000;
 }
 
-/// <summary>An expression asks for more than <see cref="DiceLimits"/> allow: 422, the message naming the limit.</summary>
-public sealed class DiceLimitException(string limit, int max, string message) : StoryEngineException("dice_limit", message)
+/// <summary>An expression asks for more than <see cref="DiceLimits"/> allow: 422, the message naming the
+/// limit.</summary>
+public sealed class DiceLimitException(string limit, int max, string message)
+    : StoryEngineException("dice_limit", message)
 {
     /// <summary>The limit's name, as the problem's <c>limit</c> extension carries it.</summary>
     public string Limit { get; } = limit;
@@ -95,7 +97,8 @@ public enum KeepKind
 
 public sealed record DiceKeep(KeepKind Kind, int Count);
 
-/// <summary>One term of an expression, parsed: a constant (<see cref="Sides"/> 0) or dice with their modifiers.</summary>
+/// <summary>One term of an expression, parsed: a constant (<see cref="Sides"/> 0) or dice with their
+/// modifiers.</summary>
 /// <param name="Sign">+1 or -1.</param>
 /// <param name="Sides">Faces per die; 0 for a constant, -1 for Fate dice (dF: −1, 0, +1).</param>
 public sealed record DiceTerm(
@@ -123,7 +126,13 @@ public sealed record DieResult(int Sides, int Value, bool Kept = true, bool Expl
 
 /// <summary>One term's outcome: its dice (none for a constant), the successes it counted (when it counts them) and
 /// its signed value.</summary>
-public sealed record DiceTermResult(string Notation, int Sign, IReadOnlyList<DieResult> Dice, int Value, int? Successes);
+public sealed record DiceTermResult(
+    string Notation,
+    int Sign,
+    IReadOnlyList<DieResult> Dice,
+    int Value,
+    int? Successes
+);
 
 /// <summary>A whole roll: the expression as normalised, each term, the total, and a line a person reads
 /// ("1d20+5 = [14] + 5 = 19").</summary>

@@ -58,7 +58,8 @@ public static class DiceParser
             {
                 break;
             }
-            sign = reader.Eat('+') ? 1
+            sign =
+                reader.Eat('+') ? 1
                 : reader.Eat('-') ? -1
                 : throw reader.Error("expected + or - between terms");
         }
@@ -270,7 +271,12 @@ public static class DiceParser
             {
                 return null;
             }
-            return int.TryParse(text.AsSpan(start, Position - start), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            return int.TryParse(
+                text.AsSpan(start, Position - start),
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out var n
+            )
                 ? n
                 : int.MaxValue; // too long to be anything but over a limit
         }

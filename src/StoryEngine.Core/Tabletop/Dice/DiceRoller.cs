@@ -109,7 +109,11 @@ public sealed class DiceRoller(IDiceSource source)
         var text = new StringBuilder();
         foreach (var term in terms)
         {
-            text.Append(term.Sign < 0 ? "-" : text.Length > 0 ? "+" : "");
+            text.Append(
+                term.Sign < 0 ? "-"
+                : text.Length > 0 ? "+"
+                : ""
+            );
             text.Append(term.Notation);
         }
         return text.ToString();
@@ -143,14 +147,15 @@ public sealed class DiceRoller(IDiceSource source)
 
     private static string Face(DieResult d)
     {
-        var face = d.Sides == DiceTerm.Fate
-            ? d.Value switch
-            {
-                > 0 => "+",
-                < 0 => "-",
-                _ => "0",
-            }
-            : d.Value.ToString(CultureInfo.InvariantCulture);
+        var face =
+            d.Sides == DiceTerm.Fate
+                ? d.Value switch
+                {
+                    > 0 => "+",
+                    < 0 => "-",
+                    _ => "0",
+                }
+                : d.Value.ToString(CultureInfo.InvariantCulture);
         face += d.Exploded ? "!" : "";
         return d.Kept ? face : $"({face})";
     }

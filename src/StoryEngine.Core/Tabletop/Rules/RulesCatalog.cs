@@ -38,9 +38,9 @@ public sealed class RulesCatalog
 
     public static RulesSystem Builtin()
     {
-        using var stream =
-            typeof(RulesCatalog).Assembly.GetManifestResourceStream("StoryEngine.Core.Tabletop.Rules.srd-5.1.json")
-            ?? throw new InvalidOperationException("The SRD 5.1 rules file is missing from the build.");
+        using var stream = typeof(RulesCatalog).Assembly.GetManifestResourceStream(
+            "StoryEngine.Core.Tabletop.Rules.srd-5.1.json"
+        ) ?? throw new InvalidOperationException("The SRD 5.1 rules file is missing from the build.");
         using var bytes = new MemoryStream();
         stream.CopyTo(bytes);
         return RulesLoader.Load(bytes.ToArray(), "srd-5.1.json (built in)");

@@ -53,9 +53,7 @@ public static class SheetChanges
         if (added.Length + removed.Length > 0)
         {
             changes.Add(
-                $"{what}"
-                    + string.Concat(added.Select(x => $" + {x}"))
-                    + string.Concat(removed.Select(x => $" − {x}"))
+                $"{what}" + string.Concat(added.Select(x => $" + {x}")) + string.Concat(removed.Select(x => $" − {x}"))
             );
         }
     }

@@ -39,9 +39,11 @@ public static class SheetMath
             s => s.Id,
             s =>
                 modifiers[s.Ability]
-                + (expert.Contains(s.Id) ? 2 * pb
+                + (
+                    expert.Contains(s.Id) ? 2 * pb
                     : proficient.Contains(s.Id) ? pb
-                    : 0),
+                    : 0
+                ),
             StringComparer.Ordinal
         );
         var perception = rules.FindSkill("perception") is { } p ? skills[p.Id] : modifiers.GetValueOrDefault("wis");
@@ -106,7 +108,11 @@ public static class SheetMath
         {
             if (rules.Abilities.All(a => a.Id != id))
             {
-                Add("abilities", $"'{id}' is not an ability of {rules.Name} ({string.Join(", ", rules.Abilities.Select(a => a.Id))}).");
+                Add(
+                    "abilities",
+                    $"'{id}' is not an ability of {rules.Name} "
+                        + $"({string.Join(", ", rules.Abilities.Select(a => a.Id))})."
+                );
             }
             else if (score < c.AbilityScoreMin || score > c.AbilityScoreMax)
             {

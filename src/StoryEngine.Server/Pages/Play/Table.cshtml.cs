@@ -122,9 +122,7 @@ public sealed class TableModel(AdventureService adventures, TabletopService tabl
                     new TableAction(act ?? "", name, delta, null, condition, rounds),
                     cancellationToken
                 );
-                var now = view.State.Combat is { } c
-                    ? $"Round {c.Round}: {c.Current?.Name}'s turn."
-                    : "Done.";
+                var now = view.State.Combat is { } c ? $"Round {c.Round}: {c.Current?.Name}'s turn." : "Done.";
                 return Done(now, Return());
             },
             () => LoadAsync(cancellationToken)
