@@ -48,11 +48,34 @@ public sealed class TabletopFold
     private readonly Dictionary<string, TurnInfo> _turns = new(StringComparer.Ordinal);
     private readonly List<string> _turnOrder = [];
     private readonly List<(string TurnId, IStoryEventPayload Payload)> _events = [];
+    private readonly HashSet<string> _turnsWithEvents = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _turnsWithNarratorRolls = new(StringComparer.Ordinal);
+    private Table _table = new();
+    private bool _refold;
     private TabletopState? _current;
 
     public long Sequence { get; private set; }
 
-    public TabletopState Current => _current ??= Fold();
+    /// <summary>The table now. New events are applied on top of it one by one; only an undo, or a change of the
+    /// chosen narration of a turn whose narrator rolled, folds the kept events again (as the world state's fold
+    /// does), so a long adventure's turn costs the same as a short one's.</summary>
+    public TabletopState Current
+    {
+        get
+        {
+            if (_refold)
+            {
+                _table = new Table();
+                foreach (var (turnId, payload) in _events.Where(e => Counts(e.TurnId, e.Payload)))
+                {
+                    _table.Apply(payload);
+                }
+                _refold = false;
+                _current = null;
+            }
+            return _current ??= _table.State();
+        }
+    }
 
     /// <summary>The newest turn that stands: the one a roll or a change made now belongs to.</summary>
     public string? NewestTurnId => _turnOrder.LastOrDefault(t => !_turns[t].Undone);
@@ -93,14 +116,24 @@ public sealed class TabletopFold
                     if (_turns.TryGetValue(e.Read<TurnUndone>().TurnId, out var undone))
                     {
                         undone.Undone = true;
-                        _current = null;
+                        _refold |= _turnsWithEvents.Contains(e.Read<TurnUndone>().TurnId);
                     }
                     break;
                 default:
                     if (Read(e) is { } payload)
                     {
-                        _events.Add((Stories.StoryProjection.TurnIdOf(e) ?? "", payload));
-                        _current = null;
+                        var turnId = Stories.StoryProjection.TurnIdOf(e) ?? "";
+                        _events.Add((turnId, payload));
+                        _turnsWithEvents.Add(turnId);
+                        if (payload is DiceRolled { Alternative: not null })
+                        {
+                            _turnsWithNarratorRolls.Add(turnId);
+                        }
+                        if (!_refold && Counts(turnId, payload))
+                        {
+                            _table.Apply(payload);
+                            _current = null;
+                        }
                     }
                     break;
             }
@@ -130,7 +163,7 @@ public sealed class TabletopFold
         if (_turns.TryGetValue(turnId, out var turn))
         {
             turn.Chosen = alternative;
-            _current = null;
+            _refold |= _turnsWithNarratorRolls.Contains(turnId);
         }
     }
 
@@ -139,35 +172,23 @@ public sealed class TabletopFold
         && !turn.Undone
         && (payload is not DiceRolled { Alternative: { } alternative } || alternative == turn.Chosen);
 
-    private TabletopState Fold()
-    {
-        var table = new Table();
-        foreach (var (turnId, payload) in _events)
-        {
-            if (Counts(turnId, payload))
-            {
-                table.Apply(payload);
-            }
-        }
-        return table.State();
-    }
-
     /// <summary>The mutable table one fold builds.</summary>
     private sealed class Table
     {
         private readonly List<CharacterSheet> _sheets = [];
-        private readonly List<DiceRolled> _rolls = [];
+        private System.Collections.Immutable.ImmutableList<DiceRolled> _rolls = [];
         private CombatState? _combat;
         private string? _system;
 
-        public TabletopState State() => new([.. _sheets], _combat, [.. _rolls]) { System = _system };
+        // The rolls are an immutable list, so a state is a snapshot without copying a long game's rolls.
+        public TabletopState State() => new([.. _sheets], _combat, _rolls) { System = _system };
 
         public void Apply(IStoryEventPayload payload)
         {
             switch (payload)
             {
                 case DiceRolled roll:
-                    _rolls.Add(roll);
+                    _rolls = _rolls.Add(roll);
                     break;
                 case SheetSaved saved:
                     var at = IndexOf(saved.Sheet.Name);
