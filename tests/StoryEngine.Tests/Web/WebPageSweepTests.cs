@@ -104,6 +104,7 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("What the narrator saw");
         failures.AddRange(await PageAudit.RunAsync(page));
         await AuditAsync(page, $"/play/{adventureId}/state", failures);
+        await AuditAsync(page, $"/play/{adventureId}/table", failures); // issue 23
         await AuditAsync(page, "/account", failures, "account");
         await AuditAsync(page, "/account/two-factor", failures);
         await AuditAsync(page, "/account/api-keys", failures);
