@@ -10,6 +10,10 @@ if (args is ["knowledge-recall" or "embed-throughput" or "knowledge-search" or "
 {
     return await StoryEngine.Bench.Knowledge.KnowledgeBench.RunAsync(args, Console.Out); // issue 20, bench/knowledge.sh
 }
+if (args is ["dice-rate" or "rules-turn", ..])
+{
+    return StoryEngine.Bench.Tabletop.TabletopBench.Run(args, Console.Out); // issue 23, bench/tabletop.sh
+}
 if (args is ["cluster-streams", ..])
 {
     // issue 21, bench/cluster.sh

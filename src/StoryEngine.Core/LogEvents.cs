@@ -175,6 +175,13 @@ public static class LogEvents
         public const int DirectorAnswerInvalid = 5410;
     }
 
+    /// <summary>5500–5599: tabletop play: rules systems, dice, sheets, combat (Core/Tabletop).</summary>
+    public static class Tabletop
+    {
+        public const int RulesLoaded = 5500;
+        public const int DiceRolled = 5501;
+    }
+
     /// <summary>8200–8299: the MCP server.</summary>
     public static class Mcp
     {

@@ -16,8 +16,8 @@ namespace StoryEngine.Core.Agents;
 /// <summary>
 /// The built-in tools (issue 22). Each is declared once here and reaches the narrator, MCP clients and the CLI
 /// through <see cref="ToolRegistry"/>. Handlers resolve their services per call, since the narrator that calls some
-/// of them is itself a dependency of <see cref="TurnService"/>, which take_turn uses. Dice (roll_dice) belong to the
-/// tabletop issue and are not here yet.
+/// of them is itself a dependency of <see cref="TurnService"/>, which take_turn uses. Dice (<c>roll</c>,
+/// <c>request_check</c>) are declared in <see cref="TabletopTools"/> and listed here with the rest (issue 23).
 /// </summary>
 public static class StoryTools
 {
@@ -214,6 +214,7 @@ public static class StoryTools
                 ToolAudience.Clients,
                 TakeTurnAsync
             ),
+            .. TabletopTools.All(),
         ];
 
     private static async Task<JsonNode?> ListWorldsAsync(ToolCall call, CancellationToken cancellationToken)

@@ -26,7 +26,8 @@ public sealed record NarrationInput(
     Adventures.AdventureSettings? Settings = null,
     int TurnNumber = 0,
     Knowledge.KnowledgeRecall? Knowledge = null,
-    string? Direction = null
+    string? Direction = null,
+    string? Tabletop = null
 );
 
 /// <summary>
@@ -140,11 +141,15 @@ public sealed partial class ContextBuilder(
         // The director's goals and note (issue 22): for this prompt only, as they change with each review.
         var direction = input.Direction ?? "";
         var directionTokens = Estimate(direction, settings);
+        // The table of a rules game (issue 23): sheets, the fight, the newest rolls; for this prompt only.
+        var tabletop = input.Tabletop ?? "";
+        var tabletopTokens = Estimate(tabletop, settings);
         var fixedTokens =
             actionTokens
             + directionTokens
             + cardNotes.Sum(n => n.Section.EstimatedTokens)
-            + AuthorsNoteTokens(input, settings);
+            + AuthorsNoteTokens(input, settings)
+            + tabletopTokens;
         var blocks = new Dictionary<int, CarriedBlock>();
         CarriedBlock BlockFor(IReadOnlyList<TurnRecord> keptTurns)
         {
@@ -317,6 +322,15 @@ public sealed partial class ContextBuilder(
                 direction.Length > 0 ? "the adventure's active goals and the director's newest note" : "slot: empty"
             )
         );
+        sections.Add(
+            new ContextSection(
+                "tabletop",
+                "user",
+                tabletopTokens,
+                tabletop,
+                tabletop.Length == 0 ? "slot: empty" : "sheets, combat and rolls from the story log"
+            )
+        );
         sections.AddRange(cardNotes.Select(n => n.Section));
         sections.Add(new ContextSection("action", "user", actionTokens, action));
 
@@ -348,6 +362,10 @@ public sealed partial class ContextBuilder(
         if (direction.Length > 0)
         {
             chat.Add(new ChatMessage(ChatRole.User, direction));
+        }
+        if (tabletop.Length > 0)
+        {
+            chat.Add(new ChatMessage(ChatRole.User, tabletop));
         }
         chat.Add(new ChatMessage(ChatRole.User, action));
         PlaceCardNotes(chat, cardNotes);
@@ -381,6 +399,7 @@ public sealed partial class ContextBuilder(
                 + recalledTokens
                 + knowledgeTokens
                 + directionTokens
+                + tabletopTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
                 + authorsNote.EstimatedTokens,
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.

@@ -44,9 +44,6 @@ public sealed record MacroContext(
 /// </summary>
 public static class Macros
 {
-    private const int MaxDice = 100;
-    private const int MaxSides = 1_000_000;
-
     /// <summary>The text with every known macro replaced; the same string when it has none.</summary>
     public static string Apply(string? text, MacroContext context)
     {
@@ -228,49 +225,23 @@ public static class Macros
         return hash;
     }
 
-    // {{roll:2d6}}, {{roll 20}} (a bare number is 1dN), {{roll:1d20+3}}; anything else rolls to "" as in SillyTavern.
+    // {{roll:2d6}}, {{roll 20}} (a bare number is 1dN), {{roll:1d20+3}}, and everything else the tabletop dice engine
+    // reads (4d6dl1, 1d20adv, 3d6!; issue 23). Anything it refuses rolls to "" as in SillyTavern.
     private static string Roll(ReadOnlySpan<char> formula)
     {
-        var d = formula.IndexOfAny('d', 'D');
-        if (d < 0)
+        var expression = formula.ToString();
+        if (int.TryParse(formula, NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
-            return
-                int.TryParse(formula, NumberStyles.None, CultureInfo.InvariantCulture, out var sides)
-                && sides is > 0 and <= MaxSides
-                ? (Random.Shared.Next(sides) + 1).ToString(CultureInfo.InvariantCulture)
-                : "";
+            expression = "1d" + expression;
         }
-        var rest = formula[(d + 1)..];
-        var sign = rest.IndexOfAny('+', '-');
-        var modifier = 0;
-        if (
-            sign >= 0
-            && !int.TryParse(rest[(sign + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out modifier)
-        )
+        try
+        {
+            return Tabletop.Dice.DiceRoller.Crypto.Roll(expression).Total.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (Errors.StoryEngineException)
         {
             return "";
         }
-        var dice = 1;
-        if (
-            (d > 0 && !int.TryParse(formula[..d], NumberStyles.None, CultureInfo.InvariantCulture, out dice))
-            || !int.TryParse(
-                sign >= 0 ? rest[..sign] : rest,
-                NumberStyles.None,
-                CultureInfo.InvariantCulture,
-                out var n
-            )
-            || dice is < 1 or > MaxDice
-            || n is < 1 or > MaxSides
-        )
-        {
-            return "";
-        }
-        long total = sign >= 0 && rest[sign] == '-' ? -modifier : modifier;
-        for (var k = 0; k < dice; k++)
-        {
-            total += Random.Shared.Next(n) + 1;
-        }
-        return total.ToString(CultureInfo.InvariantCulture);
     }
 
     private static (string Value, int Length)? Legacy(string text, int at, MacroContext context)

@@ -33,7 +33,8 @@ public sealed class NarrationInputs(
     TimeProvider clock,
     Knowledge.KnowledgeSearch? knowledge = null,
     Knowledge.KnowledgeOptions? knowledgeOptions = null,
-    Agents.Director.GoalBoards? goals = null
+    Agents.Director.GoalBoards? goals = null,
+    Tabletop.TabletopService? tabletop = null
 )
 {
     private const int PageSize = 64;
@@ -59,6 +60,7 @@ public sealed class NarrationInputs(
                 async () => await goals.GetAsync(adventure.Id, cancellationToken),
                 cancellationToken
             );
+        var table = tabletop is null ? null : Start(() => TableAsync(adventure, cancellationToken), cancellationToken);
         var turn = await current;
         var before = turn?.Number;
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
@@ -95,9 +97,17 @@ public sealed class NarrationInputs(
             // The transcript holds the live turns before this one, so no extra read is needed for its number.
             number,
             await known,
-            Agents.Director.DirectorPrompt.ForNarrator(await board, number)
+            Agents.Director.DirectorPrompt.ForNarrator(await board, number),
+            table is null ? null : await table
         );
     }
+
+    // The table of a rules game as the narrator reads it; "" for a plain story (issue 23).
+    private async Task<string?> TableAsync(Adventure adventure, CancellationToken cancellationToken) =>
+        Tabletop.TabletopPrompt.Render(
+            await tabletop!.ViewAsync(adventure.Id, cancellationToken),
+            narrator.Settings.UsesTools
+        );
 
     // Side by side while the node has cores to spare. Under a burst (more turns being prepared than cores) each turn
     // reads in line instead: fanned out, every turn's reads queued behind every other turn's and all of them reached

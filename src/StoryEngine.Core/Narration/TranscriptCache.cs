@@ -37,6 +37,19 @@ public sealed class TranscriptCache
         nameof(GoalTaskDone),
         nameof(PlanRevised),
         nameof(PlanReviewSkipped),
+        // Tabletop play (issue 23): the table's events touch no turn.
+        nameof(DiceRolled),
+        nameof(SheetSaved),
+        nameof(SheetRemoved),
+        nameof(CombatStarted),
+        nameof(CombatantJoined),
+        nameof(CombatantLeft),
+        nameof(CombatTurnEnded),
+        nameof(HitPointsChanged),
+        nameof(ConditionApplied),
+        nameof(ConditionRemoved),
+        nameof(CombatEnded),
+        nameof(RulesChosen),
     };
 
     /// <param name="Version">The log's sequence the turns are as of.</param>

@@ -119,6 +119,19 @@ public sealed class StoryWriter(
         nameof(GoalTaskDone),
         nameof(PlanRevised),
         nameof(PlanReviewSkipped),
+        // Tabletop play (issue 23): rolls, sheets and the fight are appended at whatever turn stands.
+        nameof(DiceRolled),
+        nameof(SheetSaved),
+        nameof(SheetRemoved),
+        nameof(CombatStarted),
+        nameof(CombatantJoined),
+        nameof(CombatantLeft),
+        nameof(CombatTurnEnded),
+        nameof(HitPointsChanged),
+        nameof(ConditionApplied),
+        nameof(ConditionRemoved),
+        nameof(CombatEnded),
+        nameof(RulesChosen),
     };
 
     /// <summary>

@@ -107,6 +107,7 @@ public static class StoryEngineHost
         builder.Services.AddWorldState();
         builder.Services.AddBackups();
         builder.Services.AddAgents();
+        builder.Services.AddTabletop();
         return builder;
     }
 
@@ -179,6 +180,8 @@ public static class StoryEngineHost
             .MapTurnsApi()
             .MapWorldStateApi()
             .MapGoalsApi()
+            .MapRulesApi()
+            .MapTabletopApi()
             .MapJobsApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();

@@ -68,7 +68,8 @@ public static class ProblemCodes
             "two_factor_not_enabled",
             "job_duplicate",
             "job_state",
-            "preview_expired"
+            "preview_expired",
+            "no_combat"
         ),
         Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
         Of<PayloadTooLargeException>(413, "Payload too large", "payload_too_large"),
@@ -80,6 +81,8 @@ public static class ProblemCodes
         Of<ChatTooLongException>(422, "Chat too long", "chat_too_long"),
         // A world document with more text than Knowledge:MaxDocumentCharacters (issue 20), naming the limit.
         Of<DocumentTooLongException>(422, "Document too long", "document_too_long"),
+        // A dice expression past a limit (issue 23): the detail names the limit (dice per term, sides, terms, …).
+        Of<StoryEngine.Core.Tabletop.Dice.DiceLimitException>(422, "Dice limit", "dice_limit"),
         Raised(428, "Precondition required", "precondition_required"),
         Raised(429, "Too many requests", "too_many_requests", "rate_limited"),
         Of<TooManyAttemptsException>(429, "Too many attempts", "login_throttled"),

@@ -767,6 +767,89 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             body((_, _) => new { status = "started" }),
             200
         );
+        // Tabletop play (issue 23): the rules are public reference data; the table belongs to the adventure's owner.
+        yield return new("GET /api/v1/rules", Access.Public, _ => "/api/v1/rules", null, 200);
+        yield return new("GET /api/v1/rules/{system}", Access.Public, _ => "/api/v1/rules/srd-5.1", null, 200);
+        yield return new(
+            "GET /api/v1/rules/{system}/{section}",
+            Access.Public,
+            _ => "/api/v1/rules/srd-5.1/skills",
+            null,
+            200
+        );
+        yield return new(
+            "GET /api/v1/rules/{system}/{section}/{itemId}",
+            Access.Public,
+            _ => "/api/v1/rules/srd-5.1/classes/rogue",
+            null,
+            200
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}/tabletop",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/tabletop",
+            null,
+            200
+        );
+        yield return new(
+            "PUT /api/v1/adventures/{id}/tabletop/rules",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/tabletop/rules",
+            body((_, _) => new { system = "srd-5.1" }),
+            200
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}/rolls",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/rolls",
+            null,
+            200
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/rolls",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/rolls",
+            body((_, _) => new { expression = "1d20+1", reason = "matrix" }),
+            201
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}/sheets",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/sheets",
+            null,
+            200
+        );
+        yield return new(
+            "PUT /api/v1/adventures/{id}/sheets/{name}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/sheets/Ada",
+            body((_, _) => new { abilities = new { dex = 16 }, level = 2 }),
+            200
+        );
+        // Nothing to remove for a fresh owner (404), a sheet saved by the row above when it ran first.
+        yield return new(
+            "DELETE /api/v1/adventures/{id}/sheets/{name}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/sheets/Ada",
+            null,
+            404,
+            AlsoSuccess: 204
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/combat",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/combat",
+            body((_, _) => new { combatants = new[] { new { name = "Goblin", hp = 7 } } }),
+            200
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/combat/{action}",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/combat/end",
+            null,
+            409,
+            AlsoSuccess: 200
+        );
         yield return new("GET /api/v1/jobs", Access.Self, _ => "/api/v1/jobs", null, 200);
         yield return new("GET /api/v1/jobs/{id}", Access.OwnedOrAdmin, w => $"/api/v1/jobs/{w.JobId}", null, 200);
     }

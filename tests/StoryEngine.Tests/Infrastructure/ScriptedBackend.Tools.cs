@@ -35,6 +35,12 @@ public sealed partial class ScriptedBackend
             """
         ),
         ["roll_dice"] = ("roll_dice", """{"expression":"1d20"}"""),
+        // Tabletop play (issue 23).
+        ["roll"] = ("roll", """{"expression":"2d6+1","reason":"the rope holds"}"""),
+        ["request_check"] = (
+            "request_check",
+            """{"skill":"stealth","dc":15,"reason":"slipping past the guard","character":"Ada"}"""
+        ),
     };
 
     /// <summary>The next tool call this request should get, or null to narrate.</summary>

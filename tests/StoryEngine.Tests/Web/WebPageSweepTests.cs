@@ -106,6 +106,7 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         failures.AddRange(await PageAudit.RunAsync(page));
         await AuditAsync(page, $"/play/{adventureId}/state", failures);
         await AuditAsync(page, $"/play/{adventureId}/goals", failures);
+        await AuditAsync(page, $"/play/{adventureId}/table", failures); // issue 23
         await AuditAsync(page, "/account", failures, "account");
         await AuditAsync(page, "/account/two-factor", failures);
         await AuditAsync(page, "/account/api-keys", failures);

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Options;
+using StoryEngine.Core;
+using StoryEngine.Core.Tabletop;
+using StoryEngine.Core.Tabletop.Dice;
+using StoryEngine.Core.Tabletop.Rules;
+
+namespace StoryEngine.Server.Hosting;
+
+public static partial class TabletopServiceCollectionExtensions
+{
+    /// <summary>Tabletop play (issue 23; docs/tabletop.md): the rules systems (read and checked at start), the dice,
+    /// the table's fold and service.</summary>
+    public static IServiceCollection AddTabletop(this IServiceCollection services)
+    {
+        services
+            .AddOptions<TabletopOptions>()
+            .BindConfiguration(TabletopOptions.Section)
+            .Validate(
+                o => o.RulesMaxAgeSeconds is >= 0 and <= 31_536_000,
+                "Tabletop:RulesMaxAgeSeconds must be from 0 to 31536000."
+            )
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TabletopOptions>>().Value);
+        services.AddSingleton(sp =>
+        {
+            var catalog = new RulesCatalog(sp.GetRequiredService<TabletopOptions>());
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger<RulesCatalog>();
+            foreach (var system in catalog.Systems)
+            {
+                LogRulesLoaded(logger, system.Id, system.Name, system.License);
+            }
+            return catalog;
+        });
+        services.AddSingleton<IDiceSource>(CryptoDiceSource.Instance);
+        services.AddSingleton(sp => new DiceRoller(sp.GetRequiredService<IDiceSource>()));
+        services.AddSingleton<TabletopCache>();
+        services.AddSingleton<TabletopService>();
+        services.AddSingleton<TabletopCombat>();
+        // The roll and request_check tools are in StoryTools.All() with the others (AddAgents registers them).
+        return services;
+    }
+
+    [LoggerMessage(
+        EventId = LogEvents.Tabletop.RulesLoaded,
+        Level = LogLevel.Information,
+        Message = "Rules system {System} loaded: {Name} ({License})"
+    )]
+    private static partial void LogRulesLoaded(ILogger logger, string system, string name, string license);
+}
