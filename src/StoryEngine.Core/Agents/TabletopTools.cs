@@ -35,7 +35,30 @@ public static class TabletopTools
                     """
                 ),
                 ApiKeyScopes.Play,
-                ToolAudience.Both,
+                ToolAudience.Narrator,
+                RollAsync
+            ),
+            // The same roll under the name issue 22 gives MCP clients and the CLI.
+            new(
+                "roll_dice",
+                "Roll dice in an adventure on the server and record the roll in its story (e.g. 1d20+3, 2d6, 4d6dl1, "
+                    + "1d20adv); returns each die, what was kept and the total.",
+                AgentTool.Schema(
+                    """
+                    {
+                      "type": "object",
+                      "properties": {
+                        "adventureId": {"type": "string"},
+                        "expression": {"type": "string", "description": "Dice notation, e.g. 2d6+1"},
+                        "reason": {"type": "string", "description": "What the roll decides"},
+                        "character": {"type": "string", "description": "Who rolls, when someone does"}
+                      },
+                      "required": ["adventureId", "expression"]
+                    }
+                    """
+                ),
+                ApiKeyScopes.Play,
+                ToolAudience.Clients,
                 RollAsync
             ),
             new(

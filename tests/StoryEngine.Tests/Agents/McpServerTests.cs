@@ -129,7 +129,7 @@ public abstract class McpServerTests(ServerFixture server)
         Assert.True(invalid.IsError);
         Assert.Equal("validation_failed", JsonDocument.Parse(Text(invalid)).RootElement.Str("error"));
 
-        var unknown = await client.CallToolAsync("roll_dice", new Dictionary<string, object?>());
+        var unknown = await client.CallToolAsync("summon_dragon", new Dictionary<string, object?>());
         Assert.True(unknown.IsError);
         Assert.Equal("unknown_tool", JsonDocument.Parse(Text(unknown)).RootElement.Str("error"));
     }
@@ -190,6 +190,24 @@ public abstract class McpServerTests(ServerFixture server)
         var entries = JsonDocument.Parse(Text(lore)).RootElement.GetProperty("entries");
         Assert.Equal("The lighthouse", entries[0].Str("name"));
         Assert.Equal(1, entries.GetArrayLength());
+
+        var rolled = await client.CallToolAsync(
+            "roll_dice",
+            new Dictionary<string, object?>
+            {
+                ["adventureId"] = adventure.Str("adventureId"),
+                ["expression"] = "2d6+1",
+                ["reason"] = "the rope holds",
+            }
+        );
+        Assert.NotEqual(true, rolled.IsError);
+        var roll = JsonDocument.Parse(Text(rolled)).RootElement;
+        Assert.Equal("2d6+1", roll.Str("expression"));
+        Assert.InRange(roll.GetProperty("total").GetInt32(), 3, 13);
+        var rolls = await owner.Client.GetFromJsonAsync<JsonElement>(
+            $"/api/v1/adventures/{adventure.Str("adventureId")}/rolls"
+        );
+        Assert.Equal(roll.Str("rollId"), rolls.GetProperty("items")[0].Id());
 
         var state = await client.CallToolAsync(
             "get_state",
