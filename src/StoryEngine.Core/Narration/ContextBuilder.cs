@@ -26,7 +26,11 @@ public sealed record NarrationInput(
     Adventures.AdventureSettings? Settings = null,
     int TurnNumber = 0,
     Knowledge.KnowledgeRecall? Knowledge = null
-);
+)
+{
+    /// <summary>Where the adventure stands in its scenario (issue 24); null when it plays none.</summary>
+    public Scenarios.ScenarioPosition? Scene { get; init; }
+}
 
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
@@ -333,6 +337,8 @@ public sealed partial class ContextBuilder(
         PlaceCardNotes(chat, cardNotes);
         var authorsNote = InsertAuthorsNote(chat, input, settings);
         sections.Insert(sections.Count - 1, authorsNote);
+        var scene = InsertScene(chat, input, settings);
+        sections.Insert(sections.Count - 1, scene);
         var memory = new MemoryReport(
             input.Recall?.Query,
             input.Recall?.Terms ?? [],
@@ -361,7 +367,8 @@ public sealed partial class ContextBuilder(
                 + recalledTokens
                 + knowledgeTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
-                + authorsNote.EstimatedTokens,
+                + authorsNote.EstimatedTokens
+                + scene.EstimatedTokens,
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.
             [.. sections.Select(s => PromptText.Neutralised(s.Text) is { } n ? s with { Neutralised = n } : s)],
             leftOut,

@@ -32,7 +32,8 @@ public sealed class NarrationInputs(
     Jobs.ForegroundGate foreground,
     TimeProvider clock,
     Knowledge.KnowledgeSearch? knowledge = null,
-    Knowledge.KnowledgeOptions? knowledgeOptions = null
+    Knowledge.KnowledgeOptions? knowledgeOptions = null,
+    Scenarios.ScenarioPositions? scenes = null
 )
 {
     private const int PageSize = 64;
@@ -60,6 +61,10 @@ public sealed class NarrationInputs(
         var lore = Start(() => LoreAsync(adventure, turnId, transcript, meaning, cancellationToken), cancellationToken);
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
         var known = KnowledgeAsync(adventure, action, transcript, cancellationToken);
+        // Issue 24: the scene the story is in, when the adventure plays a scenario (read after this turn's move).
+        var scene = scenes is null
+            ? Task.FromResult<Scenarios.ScenarioPosition?>(null)
+            : Start(() => scenes.GetAsync(adventure.OwnerId, adventure.Id, cancellationToken), cancellationToken);
         var (world, persona, cast, place) = await cards;
         // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
         var macros = MacroContext.For(
@@ -89,7 +94,10 @@ public sealed class NarrationInputs(
                 ? 1
                 : transcript[^1].Number + 1,
             await known
-        );
+        )
+        {
+            Scene = await scene,
+        };
     }
 
     // Side by side while the node has cores to spare. Under a burst (more turns being prepared than cores) each turn

@@ -8,4 +8,7 @@ public static class UsagePurposes
     public const string Summary = "summary";
     public const string State = "state";
     public const string Embedding = "embedding";
+
+    /// <summary>Matching a player's free text to a scenario's choice (issue 24).</summary>
+    public const string Scenario = "scenario";
 }
