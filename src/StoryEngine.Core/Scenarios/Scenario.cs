@@ -128,6 +128,9 @@ public sealed record ScenarioNode
 
     /// <summary>Where the author put it (Twine's passage position); null lets the layout place it.</summary>
     public ScenarioPoint? Position { get; init; }
+
+    /// <summary>What an imported passage carried that we do not interpret (Twine's size), kept for export.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A choice from one scene to another. <see cref="Condition"/> (see <see cref="ScenarioConditions"/>) hides
