@@ -31,6 +31,9 @@ public interface IScenarioVersionStore
 
     Task<int> LatestNumberAsync(string ownerId, string scenarioId, CancellationToken cancellationToken);
 
+    /// <summary>The world a scenario of the owner's lives in (null when there is no such scenario).</summary>
+    Task<string?> WorldOfAsync(string ownerId, string scenarioId, CancellationToken cancellationToken);
+
     /// <summary>Removes the versions and share links of scenarios that no longer exist.</summary>
     Task<int> PurgeOrphansAsync(CancellationToken cancellationToken);
 }

@@ -107,6 +107,7 @@ public static class StoryEngineHost
         builder.Services.AddWorldState();
         builder.Services.AddBackups();
         builder.Services.AddAgents();
+        builder.Services.AddScenarios();
         return builder;
     }
 
@@ -178,7 +179,8 @@ public static class StoryEngineHost
             .MapAdventuresApi()
             .MapTurnsApi()
             .MapWorldStateApi()
-            .MapJobsApi();
+            .MapJobsApi()
+            .MapScenariosApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();
         return app;

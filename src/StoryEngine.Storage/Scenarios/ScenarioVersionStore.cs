@@ -114,6 +114,18 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
         );
     }
 
+    public async Task<string?> WorldOfAsync(string ownerId, string scenarioId, CancellationToken cancellationToken)
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>(
+            new CommandDefinition(
+                "SELECT parent_id FROM scenarios WHERE id = @Id AND owner_id = @OwnerId",
+                new { Id = scenarioId, OwnerId = ownerId },
+                cancellationToken: cancellationToken
+            )
+        );
+    }
+
     /// <summary>Removes the versions and share links of scenarios that no longer exist (purged from the
     /// trash).</summary>
     public async Task<int> PurgeOrphansAsync(CancellationToken cancellationToken)
