@@ -136,7 +136,7 @@ public static partial class ScenarioConditions
     private static partial Regex NamePattern();
 
     [GeneratedRegex(
-        @"^(?:roll\s+(?<dice>\d+)d(?<sides>\d+)|(?<name>[A-Za-z_][A-Za-z0-9_.\-]*))\s*(?:(?<op>==|!=|>=|<=|=|>|<)\s*(?<value>""[^""]*""|'[^']*'|[^\s]+))?$",
+        @"^(?:roll\s+(?<dice>\d+)d(?<sides>\d+)|(?<name>[A-Za-z_][A-Za-z0-9_.\-]*))\s*(?:(?<op>==|!=|>=|<=|=|>|<)\s*(?<value>""[^""]*""|'[^']*'|[^\s=<>!]+))?$",
         RegexOptions.IgnoreCase
     )]
     private static partial Regex ClausePattern();

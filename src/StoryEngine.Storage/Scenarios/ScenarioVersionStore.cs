@@ -21,7 +21,7 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
         var connection = write.Connection;
         var newest = await connection.QuerySingleOrDefaultAsync<(long Number, string Body)?>(
             new CommandDefinition(
-                "SELECT number AS Number, body AS Body FROM scenario_versions WHERE scenario_id = @ScenarioId "
+                "SELECT CAST(number AS BIGINT) AS Number, body AS Body FROM scenario_versions WHERE scenario_id = @ScenarioId "
                     + "AND owner_id = @OwnerId ORDER BY number DESC LIMIT 1",
                 new { ScenarioId = scenarioId, OwnerId = ownerId },
                 cancellationToken: cancellationToken
@@ -106,7 +106,7 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
         return (int)(
             await connection.ExecuteScalarAsync<long?>(
                 new CommandDefinition(
-                    "SELECT MAX(number) FROM scenario_versions WHERE scenario_id = @ScenarioId AND owner_id = @OwnerId",
+                    "SELECT CAST(MAX(number) AS BIGINT) FROM scenario_versions WHERE scenario_id = @ScenarioId AND owner_id = @OwnerId",
                     new { ScenarioId = scenarioId, OwnerId = ownerId },
                     cancellationToken: cancellationToken
                 )
@@ -149,7 +149,7 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
     }
 
     private const string Columns =
-        "scenario_id AS ScenarioId, number AS Number, body AS Body, created_at AS CreatedAt";
+        "scenario_id AS ScenarioId, CAST(number AS BIGINT) AS Number, body AS Body, created_at AS CreatedAt";
 
     private sealed record Row(string ScenarioId, long Number, string Body, long CreatedAt)
     {
