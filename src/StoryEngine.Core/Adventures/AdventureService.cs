@@ -96,9 +96,10 @@ public sealed class AdventureService(
         Greetings.Check(errors, request, greetings);
         errors.ThrowIfAny();
         // Issue 24: a scenario's adventure opens with its start scene (unless the player wrote an opening).
-        var scenario = request.ScenarioId is { Length: > 0 } scenarioId && scenarios is not null
-            ? await scenarios.StartAsync(ownerId, world.Id, scenarioId, cancellationToken)
-            : ((Scenarios.ScenarioStarted Started, Scenarios.ScenarioNode Start)?)null;
+        var scenario =
+            request.ScenarioId is { Length: > 0 } scenarioId && scenarios is not null
+                ? await scenarios.StartAsync(ownerId, world.Id, scenarioId, cancellationToken)
+                : ((Scenarios.ScenarioStarted Started, Scenarios.ScenarioNode Start)?)null;
 
         var now = clock.GetUtcNow();
         var title = string.IsNullOrWhiteSpace(request.Title)

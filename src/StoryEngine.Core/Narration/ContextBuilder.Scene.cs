@@ -13,9 +13,7 @@ public sealed partial class ContextBuilder
         {
             return new ContextSection("scene", "system", 0, "", "slot: empty (no scenario)");
         }
-        var text = new StringBuilder()
-            .Append("# Scene: ")
-            .AppendLine(scene.Node.Title);
+        var text = new StringBuilder().Append("# Scene: ").AppendLine(scene.Node.Title);
         if (scene.Node.Text.Length > 0)
         {
             text.AppendLine(Clean(scene.Node.Text));

@@ -45,7 +45,10 @@ public static partial class ScenarioConditions
                 var match = ClausePattern().Match(text);
                 if (!match.Success)
                 {
-                    return new([], $"'{part.Trim()}' is not a condition: write a flag, 'name >= 3' or 'roll 1d20 >= 12'.");
+                    return new(
+                        [],
+                        $"'{part.Trim()}' is not a condition: write a flag, 'name >= 3' or 'roll 1d20 >= 12'."
+                    );
                 }
                 if (match.Groups["dice"].Success)
                 {
@@ -78,11 +81,7 @@ public static partial class ScenarioConditions
 
     /// <summary>Whether <paramref name="condition"/> holds for <paramref name="flags"/>; <paramref name="roll"/>
     /// rolls one die of the given sides (seeded by the caller, so a replay rolls the same).</summary>
-    public static bool Holds(
-        string? condition,
-        IReadOnlyDictionary<string, string> flags,
-        Func<int, int> roll
-    )
+    public static bool Holds(string? condition, IReadOnlyDictionary<string, string> flags, Func<int, int> roll)
     {
         if (string.IsNullOrWhiteSpace(condition))
         {
@@ -113,7 +112,8 @@ public static partial class ScenarioConditions
 
     private static bool Compare(string left, string op, string right)
     {
-        var numeric = double.TryParse(left.Length == 0 ? "0" : left, CultureInfo.InvariantCulture, out var l)
+        var numeric =
+            double.TryParse(left.Length == 0 ? "0" : left, CultureInfo.InvariantCulture, out var l)
             & double.TryParse(right, CultureInfo.InvariantCulture, out var r);
         var order = numeric ? l.CompareTo(r) : string.Compare(left, right, StringComparison.OrdinalIgnoreCase);
         return op switch
@@ -129,14 +129,19 @@ public static partial class ScenarioConditions
     }
 
     private static IEnumerable<string> Split(string text, string word) =>
-        Regex.Split(text, $@"\s+{word}\s+|\s*{(word == "and" ? "&&" : @"\|\|")}\s*", RegexOptions.IgnoreCase,
-            TimeSpan.FromSeconds(1));
+        Regex.Split(
+            text,
+            $@"\s+{word}\s+|\s*{(word == "and" ? "&&" : @"\|\|")}\s*",
+            RegexOptions.IgnoreCase,
+            TimeSpan.FromSeconds(1)
+        );
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_.\-]*$")]
     private static partial Regex NamePattern();
 
     [GeneratedRegex(
-        @"^(?:roll\s+(?<dice>\d+)d(?<sides>\d+)|(?<name>[A-Za-z_][A-Za-z0-9_.\-]*))\s*(?:(?<op>==|!=|>=|<=|=|>|<)\s*(?<value>""[^""]*""|'[^']*'|[^\s=<>!]+))?$",
+        @"^(?:roll\s+(?<dice>\d+)d(?<sides>\d+)|(?<name>[A-Za-z_][A-Za-z0-9_.\-]*))\s*"
+            + @"(?:(?<op>==|!=|>=|<=|=|>|<)\s*(?<value>""[^""]*""|'[^']*'|[^\s=<>!]+))?$",
         RegexOptions.IgnoreCase
     )]
     private static partial Regex ClausePattern();

@@ -1,11 +1,7 @@
 namespace StoryEngine.Core.Scenarios;
 
 /// <summary>Where each scene is drawn: its layer (row, story depth) and its place in that row, in pixels.</summary>
-public sealed record ScenarioLayout(
-    IReadOnlyDictionary<string, ScenarioLayout.Box> Boxes,
-    double Width,
-    double Height
-)
+public sealed record ScenarioLayout(IReadOnlyDictionary<string, ScenarioLayout.Box> Boxes, double Width, double Height)
 {
     public readonly record struct Box(double X, double Y, int Layer, int Order);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Narration;
 using StoryEngine.Core.Stories;
@@ -20,7 +21,8 @@ public sealed class NotAScenarioAdventureException(string adventureId)
     public const string ProblemCode = "not_a_scenario";
 }
 
-/// <summary>What the utility model made of free text: the choice it matched (null: stay in the scene) and why.</summary>
+/// <summary>What the utility model made of free text: the choice it matched (null: stay in the scene) and
+/// why.</summary>
 public sealed record ChoiceMatch(string? EdgeId, string Reason);
 
 /// <summary>
@@ -28,11 +30,12 @@ public sealed record ChoiceMatch(string? EdgeId, string Reason);
 /// staying) by the utility model with a JSON-schema answer. Either way the move is recorded with the turn's action
 /// (<see cref="SceneChoice"/>), and the turn is narrated as any other, the new scene's directions in its prompt.
 /// </summary>
-public sealed class ScenarioPlay(
+public sealed partial class ScenarioPlay(
     ScenarioPositions positions,
     TurnService turns,
     IUtilityModel utility,
-    Usage.UsageMeter usage
+    Usage.UsageMeter usage,
+    ILogger<ScenarioPlay> logger
 )
 {
     public const string SchemaName = "scenario_choice";
@@ -41,7 +44,8 @@ public sealed class ScenarioPlay(
         .Parse(
             """
             {"type":"object","additionalProperties":false,"required":["choice","reason"],
-             "properties":{"choice":{"type":["string","null"],"description":"the id of the matching choice, or null to stay in the scene"},
+             "properties":{"choice":{"type":["string","null"],
+               "description":"the id of the matching choice, or null to stay in the scene"},
              "reason":{"type":"string"}}}
             """
         )
@@ -99,9 +103,10 @@ public sealed class ScenarioPlay(
         {
             throw new ChoiceUnavailableException("The story has reached an ending: there are no more choices.");
         }
-        var match = position.Choices.Count == 0
-            ? new ChoiceMatch(null, "The scene offers no choice now.")
-            : await MatchAsync(ownerId, adventureId, position, text, cancellationToken);
+        var match =
+            position.Choices.Count == 0
+                ? new ChoiceMatch(null, "The scene offers no choice now.")
+                : await MatchAsync(ownerId, adventureId, position, text, cancellationToken);
         var edge = match.EdgeId is null ? null : position.Choices.First(c => c.Id == match.EdgeId);
         var run = await turns.TakeTurnAsync(
             ownerId,
@@ -109,16 +114,16 @@ public sealed class ScenarioPlay(
             kind ?? "do",
             text,
             turnId =>
-            [
-                new SceneChoice(
-                    turnId,
-                    edge?.Id,
-                    position.Node.Id,
-                    edge?.To ?? position.Node.Id,
-                    "text",
-                    match.Reason
-                ),
-            ],
+                [
+                    new SceneChoice(
+                        turnId,
+                        edge?.Id,
+                        position.Node.Id,
+                        edge?.To ?? position.Node.Id,
+                        "text",
+                        match.Reason
+                    ),
+                ],
             cancellationToken
         );
         return (run, match);
@@ -138,7 +143,7 @@ public sealed class ScenarioPlay(
             "\n",
             position.Choices.Select(c =>
                 $"- id: {c.Id}; label: {c.Label}; leads to: {position.Scenario.Node(c.To)!.Title}"
-                    + (c.Hints.Count > 0 ? $"; also means: {string.Join(", ", c.Hints)}" : "")
+                + (c.Hints.Count > 0 ? $"; also means: {string.Join(", ", c.Hints)}" : "")
             )
         );
         List<ChatMessage> messages =
@@ -167,20 +172,21 @@ public sealed class ScenarioPlay(
         {
             using var answer = JsonDocument.Parse(StripFence(response.Text));
             var root = answer.RootElement;
-            var id = root.TryGetProperty("choice", out var c) && c.ValueKind == JsonValueKind.String
-                ? c.GetString()
-                : null;
-            var reason = root.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String
-                ? r.GetString()!
-                : "";
+            var id =
+                root.TryGetProperty("choice", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            var reason =
+                root.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "";
             if (id is not null && position.Choices.All(x => x.Id != id))
             {
+                LogUnusable(logger, adventureId, "named a choice that is not open");
                 return new(null, $"The model named '{id}', which is not a choice here; staying. {reason}".Trim());
             }
+            LogMatched(logger, adventureId, position.Node.Id, id ?? "(stay)");
             return new(id, reason.Length > 2000 ? reason[..2000] : reason);
         }
         catch (JsonException)
         {
+            LogUnusable(logger, adventureId, "not JSON");
             return new(null, "The model's answer was not the JSON asked for; staying in the scene.");
         }
     }
@@ -194,9 +200,11 @@ public sealed class ScenarioPlay(
         return position.Choices.FirstOrDefault(c => c.Id == edgeId)
             ?? throw new ChoiceUnavailableException(
                 $"The scene '{position.Node.Title}' offers no choice '{edgeId}' now"
-                    + (position.Choices.Count > 0
-                        ? $"; open choices: {string.Join(", ", position.Choices.Select(c => c.Id))}."
-                        : ".")
+                    + (
+                        position.Choices.Count > 0
+                            ? $"; open choices: {string.Join(", ", position.Choices.Select(c => c.Id))}."
+                            : "."
+                    )
             );
     }
 
@@ -214,4 +222,18 @@ public sealed class ScenarioPlay(
         }
         return t;
     }
+
+    [LoggerMessage(
+        EventId = LogEvents.Scenarios.ChoiceMatched,
+        Level = LogLevel.Debug,
+        Message = "Free text in adventure {AdventureId} at scene {NodeId} matched {EdgeId}"
+    )]
+    private static partial void LogMatched(ILogger logger, string adventureId, string nodeId, string edgeId);
+
+    [LoggerMessage(
+        EventId = LogEvents.Scenarios.ChoiceAnswerUnusable,
+        Level = LogLevel.Warning,
+        Message = "The utility model's choice for adventure {AdventureId} was unusable ({Why}); the story stays"
+    )]
+    private static partial void LogUnusable(ILogger logger, string adventureId, string why);
 }

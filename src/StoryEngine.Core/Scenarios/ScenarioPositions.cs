@@ -100,8 +100,7 @@ public sealed class ScenarioPositions(IStoryLog log, IScenarioVersionStore versi
                 .Edges.Where(x => x.From == node.Id && scenario.Node(x.To) is not null)
                 .Where(x => ScenarioConditions.Holds(x.Condition, flags, roll))
                 .ToArray();
-        return new(started.ScenarioId, started.Version, scenario, node, flags,
-            choices, path, last);
+        return new(started.ScenarioId, started.Version, scenario, node, flags, choices, path, last);
     }
 
     private static void Apply(ScenarioNode node, Dictionary<string, string> flags)
@@ -114,18 +113,12 @@ public sealed class ScenarioPositions(IStoryLog log, IScenarioVersionStore versi
                     flags.Remove(effect.Flag);
                     break;
                 case "add":
-                    var now = flags.TryGetValue(effect.Flag, out var v) && double.TryParse(
-                        v,
-                        System.Globalization.CultureInfo.InvariantCulture,
-                        out var n
-                    )
-                        ? n
-                        : 0;
-                    var by = double.TryParse(
-                        effect.Value,
-                        System.Globalization.CultureInfo.InvariantCulture,
-                        out var d
-                    )
+                    var now =
+                        flags.TryGetValue(effect.Flag, out var v)
+                        && double.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                            ? n
+                            : 0;
+                    var by = double.TryParse(effect.Value, System.Globalization.CultureInfo.InvariantCulture, out var d)
                         ? d
                         : 1;
                     flags[effect.Flag] = (now + by).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -147,7 +140,8 @@ public sealed class ScenarioPositions(IStoryLog log, IScenarioVersionStore versi
     }
 }
 
-/// <summary>Publishing or playing a scenario whose validation finds errors (issue 24); the findings say which.</summary>
+/// <summary>Publishing or playing a scenario whose validation finds errors (issue 24); the findings say
+/// which.</summary>
 public sealed class ScenarioHasErrorsException(IReadOnlyList<ScenarioFinding> findings)
     : Errors.StoryEngineException(
         ProblemCode,

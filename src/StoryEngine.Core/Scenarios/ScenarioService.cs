@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using StoryEngine.Core.Accounts;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Resources;
@@ -42,14 +43,15 @@ public sealed record ScenarioStats(
 /// What a scenario has beyond the shared CRUD (issue 24): validation, publishing, its versions (list, get, diff,
 /// restore as newest), cloning, share links and statistics.
 /// </summary>
-public sealed class ScenarioService(
+public sealed partial class ScenarioService(
     ResourceService<Scenario> resources,
     IScenarioVersionStore versions,
     IScenarioShareStore shares,
     IScenarioPlayIndex plays,
     ScenarioPositions positions,
     PasswordHashing hashing,
-    TimeProvider clock
+    TimeProvider clock,
+    ILogger<ScenarioService> logger
 )
 {
     public const int MaxShareHours = 24 * 365;
@@ -81,7 +83,10 @@ public sealed class ScenarioService(
         return await resources.ReplaceAsync(
             scope,
             id,
-            current.Body with { Published = published },
+            current.Body with
+            {
+                Published = published,
+            },
             expectedVersion ?? current.Version,
             cancellationToken
         );
@@ -148,7 +153,10 @@ public sealed class ScenarioService(
         return await resources.ReplaceAsync(
             scope,
             id,
-            version.Body with { Published = false },
+            version.Body with
+            {
+                Published = false,
+            },
             expectedVersion,
             cancellationToken
         );
@@ -179,7 +187,12 @@ public sealed class ScenarioService(
         var copyName = string.IsNullOrWhiteSpace(name) ? Trim($"{body.Name} (copy)") : name.Trim();
         return await resources.CreateAsync(
             new ResourceScope(ownerId, worldId),
-            body with { Name = copyName, Published = false, Template = false },
+            body with
+            {
+                Name = copyName,
+                Published = false,
+                Template = false,
+            },
             cancellationToken
         );
     }
@@ -216,6 +229,7 @@ public sealed class ScenarioService(
             now
         );
         await shares.InsertAsync(share, cancellationToken);
+        LogShared(logger, scenario.Id, share.Id, share.PasswordHash is not null, share.ExpiresAt);
         return (share, token);
     }
 
@@ -271,8 +285,7 @@ public sealed class ScenarioService(
                     : "The password is not this share link's."
             );
         }
-        var world = await WorldOfAsync(share, cancellationToken)
-            ?? throw new NotFoundException("share link", "…");
+        var world = await WorldOfAsync(share, cancellationToken) ?? throw new NotFoundException("share link", "…");
         var scenario = await resources.GetAsync(
             new ResourceScope(share.OwnerId, world),
             share.ScenarioId,
@@ -310,4 +323,18 @@ public sealed class ScenarioService(
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))).ToLowerInvariant();
 
     private static string Trim(string name) => name.Length <= Limits.Name ? name : name[..Limits.Name];
+
+    // Never the token: the log names the link by its id.
+    [LoggerMessage(
+        EventId = LogEvents.Scenarios.ShareCreated,
+        Level = LogLevel.Information,
+        Message = "Scenario {ScenarioId} shared as link {ShareId} (password: {HasPassword}, expires: {ExpiresAt})"
+    )]
+    private static partial void LogShared(
+        ILogger logger,
+        string scenarioId,
+        string shareId,
+        bool hasPassword,
+        DateTimeOffset? expiresAt
+    );
 }

@@ -18,7 +18,11 @@ public interface IScenarioShareStore
 
     Task<ScenarioShare?> FindByTokenHashAsync(string tokenHash, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ScenarioShare>> ListAsync(string ownerId, string scenarioId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<ScenarioShare>> ListAsync(
+        string ownerId,
+        string scenarioId,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>False when the owner has no such live link.</summary>
     Task<bool> RevokeAsync(string ownerId, string id, DateTimeOffset at, CancellationToken cancellationToken);

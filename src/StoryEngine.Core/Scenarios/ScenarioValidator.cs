@@ -251,7 +251,9 @@ public static class ScenarioValidator
     private static string Names(IEnumerable<ScenarioNode> nodes)
     {
         var list = nodes.Select(n => $"'{n.Title}'").ToList();
-        return list.Count <= 5 ? string.Join(", ", list) : string.Join(", ", list.Take(5)) + $" and {list.Count - 5} more";
+        return list.Count <= 5
+            ? string.Join(", ", list)
+            : string.Join(", ", list.Take(5)) + $" and {list.Count - 5} more";
     }
 }
 
@@ -294,7 +296,12 @@ public sealed class ScenarioGraph
                 outs[from].Add(new Arc(to, e));
             }
         }
-        return new ScenarioGraph { Index = index, Out = outs, Broken = broken };
+        return new ScenarioGraph
+        {
+            Index = index,
+            Out = outs,
+            Broken = broken,
+        };
     }
 
     public bool[] ReachableFrom(int start)

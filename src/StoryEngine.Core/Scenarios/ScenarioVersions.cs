@@ -2,7 +2,8 @@ using StoryEngine.Core.Resources;
 
 namespace StoryEngine.Core.Scenarios;
 
-/// <summary>One saved state of a scenario, never changed once written. <see cref="Number"/> counts saves from 1.</summary>
+/// <summary>One saved state of a scenario, never changed once written. <see cref="Number"/> counts saves from
+/// 1.</summary>
 public sealed record ScenarioVersion(string ScenarioId, int Number, Scenario Body, DateTimeOffset CreatedAt);
 
 /// <summary>The immutable versions of scenarios: one per save whose content changed.</summary>

@@ -27,7 +27,9 @@ public static class ScenarioFiles
         }
         catch (DecoderFallbackException)
         {
-            throw new UnsupportedFormatException("The file is not UTF-8 text: send Twee 3, Twine 2 HTML or scenario JSON.");
+            throw new UnsupportedFormatException(
+                "The file is not UTF-8 text: send Twee 3, Twine 2 HTML or scenario JSON."
+            );
         }
         var start = text.TrimStart();
         if (start.StartsWith('{'))

@@ -22,13 +22,20 @@ public static class ScenarioGraphics
                 CultureInfo.InvariantCulture,
                 $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"scenario-graph\" width=\"{N(layout.Width)}\" "
             )
-            .Append(CultureInfo.InvariantCulture, $"height=\"{N(layout.Height)}\" viewBox=\"0 0 {N(layout.Width)} {N(layout.Height)}\" ")
+            .Append(
+                CultureInfo.InvariantCulture,
+                $"height=\"{N(layout.Height)}\" viewBox=\"0 0 {N(layout.Width)} {N(layout.Height)}\" "
+            )
             .Append("role=\"img\" aria-label=\"")
             .Append(E(scenario.Name))
             .Append("\">\n<title>")
             .Append(E(scenario.Name))
-            .Append("</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" ")
-            .Append("markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>\n");
+            .Append(
+                "</title>\n<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" "
+            )
+            .Append(
+                "markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\"/></marker></defs>\n"
+            );
         foreach (var edge in scenario.Edges)
         {
             if (!layout.Boxes.TryGetValue(edge.From, out var a) || !layout.Boxes.TryGetValue(edge.To, out var b))
@@ -37,9 +44,10 @@ public static class ScenarioGraphics
             }
             var (x1, y1, x2, y2) = Ends(a, b);
             var cls = "edge" + (severity.TryGetValue("e:" + edge.Id, out var s) ? $" finding-{s}" : "");
-            var path = edge.From == edge.To
-                ? $"M{N(x1 + 20)},{N(y1)} C{N(x1 + 60)},{N(y1 + 40)} {N(x1 - 20)},{N(y1 + 40)} {N(x1)},{N(y1)}"
-                : $"M{N(x1)},{N(y1)} C{N(x1)},{N((y1 + y2) / 2)} {N(x2)},{N((y1 + y2) / 2)} {N(x2)},{N(y2)}";
+            var path =
+                edge.From == edge.To
+                    ? $"M{N(x1 + 20)},{N(y1)} C{N(x1 + 60)},{N(y1 + 40)} {N(x1 - 20)},{N(y1 + 40)} {N(x1)},{N(y1)}"
+                    : $"M{N(x1)},{N(y1)} C{N(x1)},{N((y1 + y2) / 2)} {N(x2)},{N((y1 + y2) / 2)} {N(x2)},{N(y2)}";
             svg.Append(CultureInfo.InvariantCulture, $"<path class=\"{cls}\" data-edge=\"{E(edge.Id)}\" d=\"{path}\" ")
                 .Append("fill=\"none\" stroke=\"#555\" marker-end=\"url(#arrow)\"><title>")
                 .Append(E(edge.Label))
@@ -51,16 +59,29 @@ public static class ScenarioGraphics
             {
                 continue;
             }
-            var cls = "node"
+            var cls =
+                "node"
                 + (node.Id == scenario.StartNodeId ? " start" : "")
                 + (node.Ending ? " ending" : "")
                 + (severity.TryGetValue("n:" + node.Id, out var s) ? $" finding-{s}" : "");
-            var fill = s == ScenarioFinding.Error ? "#fdd" : s == ScenarioFinding.Warning ? "#ffe9b3"
-                : node.Ending ? "#dfd" : "#fff";
+            var fill =
+                s == ScenarioFinding.Error ? "#fdd"
+                : s == ScenarioFinding.Warning ? "#ffe9b3"
+                : node.Ending ? "#dfd"
+                : "#fff";
             svg.Append(CultureInfo.InvariantCulture, $"<g class=\"{cls}\" data-node=\"{E(node.Id)}\">")
-                .Append(CultureInfo.InvariantCulture, $"<rect x=\"{N(box.X)}\" y=\"{N(box.Y)}\" width=\"{N(ScenarioLayout.NodeWidth)}\" ")
-                .Append(CultureInfo.InvariantCulture, $"height=\"{N(ScenarioLayout.NodeHeight)}\" rx=\"6\" fill=\"{fill}\" stroke=\"#333\"/>")
-                .Append(CultureInfo.InvariantCulture, $"<text x=\"{N(box.X + ScenarioLayout.NodeWidth / 2)}\" y=\"{N(box.Y + 29)}\" ")
+                .Append(
+                    CultureInfo.InvariantCulture,
+                    $"<rect x=\"{N(box.X)}\" y=\"{N(box.Y)}\" width=\"{N(ScenarioLayout.NodeWidth)}\" "
+                )
+                .Append(
+                    CultureInfo.InvariantCulture,
+                    $"height=\"{N(ScenarioLayout.NodeHeight)}\" rx=\"6\" fill=\"{fill}\" stroke=\"#333\"/>"
+                )
+                .Append(
+                    CultureInfo.InvariantCulture,
+                    $"<text x=\"{N(box.X + ScenarioLayout.NodeWidth / 2)}\" y=\"{N(box.Y + 29)}\" "
+                )
                 .Append("text-anchor=\"middle\" font-family=\"sans-serif\" font-size=\"13\">")
                 .Append(E(Short(node.Title, 22)))
                 .Append("</text></g>\n");
@@ -75,7 +96,13 @@ public static class ScenarioGraphics
         using var surface = SKSurface.Create(new SKImageInfo(width, height));
         var canvas = surface.Canvas;
         canvas.Clear(SKColors.White);
-        using var stroke = new SKPaint { Color = new SKColor(0x55, 0x55, 0x55), IsStroke = true, StrokeWidth = 1.5f, IsAntialias = true };
+        using var stroke = new SKPaint
+        {
+            Color = new SKColor(0x55, 0x55, 0x55),
+            IsStroke = true,
+            StrokeWidth = 1.5f,
+            IsAntialias = true,
+        };
         using var fill = new SKPaint { Color = SKColors.White, IsAntialias = true };
         using var ending = new SKPaint { Color = new SKColor(0xdd, 0xff, 0xdd), IsAntialias = true };
         using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
@@ -94,7 +121,12 @@ public static class ScenarioGraphics
             {
                 continue;
             }
-            var rect = SKRect.Create((float)box.X, (float)box.Y, (float)ScenarioLayout.NodeWidth, (float)ScenarioLayout.NodeHeight);
+            var rect = SKRect.Create(
+                (float)box.X,
+                (float)box.Y,
+                (float)ScenarioLayout.NodeWidth,
+                (float)ScenarioLayout.NodeHeight
+            );
             canvas.DrawRoundRect(rect, 6, 6, node.Ending ? ending : fill);
             canvas.DrawRoundRect(rect, 6, 6, stroke);
             canvas.DrawText(Short(node.Title, 22), rect.MidX, rect.MidY + 5, SKTextAlign.Center, font, ink);
@@ -108,7 +140,12 @@ public static class ScenarioGraphics
     public static byte[] Pdf(Scenario scenario)
     {
         using var output = new MemoryStream();
-        using (var document = SKDocument.CreatePdf(output, new SKDocumentPdfMetadata { Title = scenario.Name, Creator = "Story Engine" }))
+        using (
+            var document = SKDocument.CreatePdf(
+                output,
+                new SKDocumentPdfMetadata { Title = scenario.Name, Creator = "Story Engine" }
+            )
+        )
         {
             using var title = new SKFont(SKTypeface.Default, 18);
             using var body = new SKFont(SKTypeface.Default, 11);
@@ -121,7 +158,10 @@ public static class ScenarioGraphics
             y += 30;
             foreach (var node in ordered)
             {
-                var lines = new List<(string Text, SKFont Font)> { ((node.Ending ? "[ending] " : "") + node.Title, title) };
+                var lines = new List<(string Text, SKFont Font)>
+                {
+                    ((node.Ending ? "[ending] " : "") + node.Title, title),
+                };
                 lines.AddRange(Wrap(node.Text, 90).Select(l => (l, body)));
                 if (node.Directions.Length > 0)
                 {
@@ -130,7 +170,9 @@ public static class ScenarioGraphics
                 foreach (var edge in scenario.Edges.Where(e => e.From == node.Id))
                 {
                     var to = titles.TryGetValue(edge.To, out var t) ? t : edge.To;
-                    lines.Add(($"→ {edge.Label} ({to})" + (edge.Condition is { Length: > 0 } c ? $" if {c}" : ""), body));
+                    lines.Add(
+                        ($"→ {edge.Label} ({to})" + (edge.Condition is { Length: > 0 } c ? $" if {c}" : ""), body)
+                    );
                 }
                 foreach (var (text, font) in lines)
                 {

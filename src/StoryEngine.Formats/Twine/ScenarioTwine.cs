@@ -69,8 +69,10 @@ public static class ScenarioTwine
                 );
             }
         }
-        var start = story.Start is { } s && ids.TryGetValue(s, out var startId) ? startId
-            : nodes.FirstOrDefault(n => n.Title == "Start")?.Id ?? nodes.FirstOrDefault()?.Id;
+        var start =
+            story.Start is { } s && ids.TryGetValue(s, out var startId)
+                ? startId
+                : nodes.FirstOrDefault(n => n.Title == "Start")?.Id ?? nodes.FirstOrDefault()?.Id;
         var meta = new Dictionary<string, string>();
         void Keep(string key, string? value)
         {
@@ -90,7 +92,8 @@ public static class ScenarioTwine
         Keep("twine.stylesheet", story.Stylesheet);
         return new Scenario
         {
-            Name = story.Name.Length > Core.Resources.Limits.Name ? story.Name[..Core.Resources.Limits.Name] : story.Name,
+            Name =
+                story.Name.Length > Core.Resources.Limits.Name ? story.Name[..Core.Resources.Limits.Name] : story.Name,
             StartNodeId = start,
             Nodes = nodes,
             Edges = edges,
@@ -121,7 +124,9 @@ public static class ScenarioTwine
                 {
                     text.Append('\n');
                 }
-                text.Append(edge.Label.Length == 0 || edge.Label == target ? $"[[{target}]]" : $"[[{edge.Label}->{target}]]");
+                text.Append(
+                    edge.Label.Length == 0 || edge.Label == target ? $"[[{target}]]" : $"[[{edge.Label}->{target}]]"
+                );
             }
             var tags = node.Tags.ToList();
             if (node.Ending && !tags.Any(x => x is "ending" or "end"))
@@ -161,7 +166,8 @@ public static class ScenarioTwine
     private static ScenarioPoint? Point(string? position)
     {
         var parts = position?.Split(',');
-        return parts is { Length: 2 }
+        return
+            parts is { Length: 2 }
             && double.TryParse(parts[0], CultureInfo.InvariantCulture, out var x)
             && double.TryParse(parts[1], CultureInfo.InvariantCulture, out var y)
             ? new ScenarioPoint(x, y)

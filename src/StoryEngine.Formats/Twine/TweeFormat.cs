@@ -131,7 +131,10 @@ public static class TweeFormat
             // A line of the text that starts with "::" would open a passage: Twee escapes it.
             var body = string.Join(
                 '\n',
-                passage.Text.TrimEnd('\n').Split('\n').Select(l => l.StartsWith("::", StringComparison.Ordinal) ? "\\" + l : l)
+                passage
+                    .Text.TrimEnd('\n')
+                    .Split('\n')
+                    .Select(l => l.StartsWith("::", StringComparison.Ordinal) ? "\\" + l : l)
             );
             text.Append('\n').Append(body).Append("\n\n");
         }
@@ -182,9 +185,7 @@ public static class TweeFormat
             {
                 // Twee 3: "malformed metadata should be ignored"
             }
-            catch (InvalidOperationException)
-            {
-            }
+            catch (InvalidOperationException) { }
         }
         var text = string.Join(
             '\n',

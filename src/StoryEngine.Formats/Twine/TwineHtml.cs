@@ -13,7 +13,8 @@ namespace StoryEngine.Formats.Twine;
 /// </summary>
 public static class TwineHtml
 {
-    public static bool LooksLikeTwineHtml(string text) => text.Contains("<tw-storydata", StringComparison.OrdinalIgnoreCase);
+    public static bool LooksLikeTwineHtml(string text) =>
+        text.Contains("<tw-storydata", StringComparison.OrdinalIgnoreCase);
 
     public static TwineStory Read(string html)
     {
@@ -57,10 +58,16 @@ public static class TwineHtml
         html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>")
             .Append(E(story.Name))
             .Append("</title>\n</head>\n<body>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<tw-storydata name=\"{E(story.Name)}\" startnode=\"{Math.Max(1, start)}\"")
+        html.Append(
+                CultureInfo.InvariantCulture,
+                $"<tw-storydata name=\"{E(story.Name)}\" startnode=\"{Math.Max(1, start)}\""
+            )
             .Append(CultureInfo.InvariantCulture, $" creator=\"{E(story.Creator ?? "Story Engine")}\"")
             .Append(CultureInfo.InvariantCulture, $" creator-version=\"{E(story.CreatorVersion ?? "1")}\"")
-            .Append(CultureInfo.InvariantCulture, $" ifid=\"{E(story.Ifid ?? Guid.NewGuid().ToString().ToUpperInvariant())}\"")
+            .Append(
+                CultureInfo.InvariantCulture,
+                $" ifid=\"{E(story.Ifid ?? Guid.NewGuid().ToString().ToUpperInvariant())}\""
+            )
             .Append(CultureInfo.InvariantCulture, $" zoom=\"{E(story.Zoom ?? "1")}\"")
             .Append(CultureInfo.InvariantCulture, $" format=\"{E(story.Format ?? "Harlowe")}\"")
             .Append(CultureInfo.InvariantCulture, $" format-version=\"{E(story.FormatVersion ?? "3.3.9")}\"")

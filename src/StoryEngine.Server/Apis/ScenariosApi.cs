@@ -37,7 +37,7 @@ public static class ScenariosApi
         scenarios
             .MapPost("/{id}/validate", Validate)
             .WithName("ValidateScenario")
-            .WithSummary("Check the graph: unreachable scenes, dead ends, missing targets, loops without a way out, …")
+            .WithSummary("Check the graph: unreachable scenes, dead ends, missing targets, loops with no way out, …")
             .ProducesProblem(404);
         scenarios
             .MapPost("/{id}/publish", Publish)
@@ -53,12 +53,12 @@ public static class ScenariosApi
             .ProducesProblem(400)
             .ProducesProblem(404);
         scenarios
-            .MapGet("/{id}/versions/{number:int}", GetVersion)
+            .MapGet("/{id}/versions/{number}", GetVersion)
             .WithName("GetScenarioVersion")
             .WithSummary("One saved version of the scenario")
             .ProducesProblem(404);
         scenarios
-            .MapPost("/{id}/versions/{number:int}/restore", RestoreVersion)
+            .MapPost("/{id}/versions/{number}/restore", RestoreVersion)
             .WithName("RestoreScenarioVersion")
             .WithSummary("Make an old version's content the newest version")
             .ProducesProblem(404)
@@ -72,7 +72,9 @@ public static class ScenariosApi
         scenarios
             .MapGet("/{id}/export", Export)
             .WithName("ExportScenario")
-            .WithSummary("Download as Twee 3 (twee), Twine 2 HTML (html), JSON (json), a graph (svg, png) or the script (pdf)")
+            .WithSummary(
+                "Download as Twee 3 (twee), Twine 2 HTML (html), JSON (json), a graph (svg, png) or the script (pdf)"
+            )
             .ProducesProblem(400)
             .ProducesProblem(404);
         scenarios
@@ -159,7 +161,14 @@ public static class ScenariosApi
         {
             body = body with { Name = Path.GetFileNameWithoutExtension(file) };
         }
-        var created = await resources.CreateAsync(Scope(context, worldId), body with { Published = false }, cancellationToken);
+        var created = await resources.CreateAsync(
+            Scope(context, worldId),
+            body with
+            {
+                Published = false,
+            },
+            cancellationToken
+        );
         return ETagged.Of(
             ETags.ForVersion(created.Version),
             TypedResults.Created(
@@ -229,11 +238,16 @@ public static class ScenariosApi
         }
         errors.ThrowIfAny();
         var take = limit ?? DefaultVersionPage;
-        var versions = await scenarios.ListVersionsAsync(Scope(context, worldId), id, before, take + 1, cancellationToken);
+        var versions = await scenarios.ListVersionsAsync(
+            Scope(context, worldId),
+            id,
+            before,
+            take + 1,
+            cancellationToken
+        );
         var items = versions.Take(take).ToArray();
-        var next = versions.Count > take
-            ? items[^1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : null;
+        var next =
+            versions.Count > take ? items[^1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
         Paging.AddNextLink(context, next);
         return TypedResults.Ok(
             new PageResponse<ScenarioVersionSummary>(
@@ -319,7 +333,11 @@ public static class ScenariosApi
                 "image/svg+xml",
                 $"{name}.svg"
             ),
-            "png" => TypedResults.File(ScenarioGraphics.Png(scenario, ScenarioLayout.Of(scenario)), "image/png", $"{name}.png"),
+            "png" => TypedResults.File(
+                ScenarioGraphics.Png(scenario, ScenarioLayout.Of(scenario)),
+                "image/png",
+                $"{name}.png"
+            ),
             _ => TypedResults.File(ScenarioGraphics.Pdf(scenario), "application/pdf", $"{name}.pdf"),
         };
     }
@@ -359,7 +377,8 @@ public static class ScenariosApi
             request?.ExpiresInHours,
             cancellationToken
         );
-        var url = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/scenarios/shared/{token}";
+        var url =
+            $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/scenarios/shared/{token}";
         return TypedResults.Created(
             $"{context.Request.PathBase}/api/v1/scenarios/shared/{token}",
             new ShareResponse(share.Id, token, url, share.ExpiresAt, share.PasswordHash is not null)
@@ -375,9 +394,15 @@ public static class ScenariosApi
     )
     {
         var shares = await scenarios.ListSharesAsync(Scope(context, worldId), id, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<ShareSummary>>(
-            [.. shares.Select(s => new ShareSummary(s.Id, s.CreatedAt, s.ExpiresAt, s.RevokedAt, s.PasswordHash is not null))]
-        );
+        return TypedResults.Ok<IReadOnlyList<ShareSummary>>([
+            .. shares.Select(s => new ShareSummary(
+                s.Id,
+                s.CreatedAt,
+                s.ExpiresAt,
+                s.RevokedAt,
+                s.PasswordHash is not null
+            )),
+        ]);
     }
 
     private static async Task<NoContent> RevokeShare(
@@ -402,7 +427,9 @@ public static class ScenariosApi
     )
     {
         var stats = await scenarios.StatsAsync(Scope(context, worldId), id, cancellationToken);
-        return TypedResults.Ok(new ScenarioStatsResponse(stats.Plays, stats.Completions, stats.Endings, stats.StoppedAt));
+        return TypedResults.Ok(
+            new ScenarioStatsResponse(stats.Plays, stats.Completions, stats.Endings, stats.StoppedAt)
+        );
     }
 
     private static async Task<Ok<SharedScenarioResponse>> OpenShared(
@@ -415,7 +442,14 @@ public static class ScenariosApi
         var (scenario, share) = await scenarios.OpenShareAsync(token, password, cancellationToken);
         var body = scenario.Body;
         return TypedResults.Ok(
-            new SharedScenarioResponse(body.Name, body.Description, body.StartNodeId, body.Nodes, body.Edges, share.ExpiresAt)
+            new SharedScenarioResponse(
+                body.Name,
+                body.Description,
+                body.StartNodeId,
+                body.Nodes,
+                body.Edges,
+                share.ExpiresAt
+            )
         );
     }
 
@@ -479,7 +513,13 @@ public static class ScenariosApi
     )
     {
         await adventures.GetAsync(context.User.UserId(), id, cancellationToken);
-        var (run, match) = await play.ActAsync(context.User.UserId(), id, request?.Kind, request?.Text, cancellationToken);
+        var (run, match) = await play.ActAsync(
+            context.User.UserId(),
+            id,
+            request?.Kind,
+            request?.Text,
+            cancellationToken
+        );
         context.Response.Headers["X-Scenario-Choice"] = match.EdgeId ?? "stay";
         return await TurnStreaming.RespondAsync(context, run, announce: true);
     }
@@ -499,7 +539,9 @@ public static class ScenariosApi
     private static string FileName(string name)
     {
         var safe = new string([.. name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_')]).Trim('_');
-        return safe.Length == 0 ? "scenario" : safe.Length > 60 ? safe[..60] : safe;
+        return safe.Length == 0 ? "scenario"
+            : safe.Length > 60 ? safe[..60]
+            : safe;
     }
 
     private static ResourceScope Scope(HttpContext context, string worldId) => new(context.User.UserId(), worldId);

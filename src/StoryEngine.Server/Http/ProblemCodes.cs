@@ -45,7 +45,11 @@ public static class ProblemCodes
         ),
         Raised(401, "Unauthorized", "invalid_token"),
         // Issue 24: a scenario's share link opened without its password, or with a wrong one.
-        Of<Core.Scenarios.SharePasswordException>(401, "Unauthorized", Core.Scenarios.SharePasswordException.ProblemCode),
+        Of<Core.Scenarios.SharePasswordException>(
+            401,
+            "Unauthorized",
+            Core.Scenarios.SharePasswordException.ProblemCode
+        ),
         Of<ForbiddenException>(403, "Forbidden", "forbidden", "account_disabled"),
         Of<NotFoundException>(404, "Not found", "not_found"),
         Raised(405, "Method not allowed", "method_not_allowed"),

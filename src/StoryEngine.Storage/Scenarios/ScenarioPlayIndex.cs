@@ -19,10 +19,14 @@ public sealed class ScenarioPlayIndex(IStorageProvider provider) : IScenarioPlay
                 "SELECT e.adventure_id FROM story_events e JOIN adventures a ON a.id = e.adventure_id "
                     + "WHERE a.owner_id = @OwnerId AND e.type = 'ScenarioStarted' AND e.payload LIKE @Pattern "
                     + "ORDER BY e.adventure_id",
-                new { OwnerId = ownerId, Pattern = $"%\"scenarioId\":\"{scenarioId.Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)}\"%" },
+                new { OwnerId = ownerId, Pattern = $"%\"scenarioId\":\"{Literal(scenarioId)}\"%" },
                 cancellationToken: cancellationToken
             )
         );
         return [.. ids];
     }
+
+    // Ids are UUIDs; anything LIKE would read as a wildcard is dropped rather than escaped (no id has one).
+    private static string Literal(string id) =>
+        id.Replace("%", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
 }

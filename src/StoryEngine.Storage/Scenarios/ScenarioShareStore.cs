@@ -64,7 +64,12 @@ public sealed class ScenarioShareStore(IStorageProvider provider) : IScenarioSha
         return [.. rows.Select(r => r.ToShare())];
     }
 
-    public async Task<bool> RevokeAsync(string ownerId, string id, DateTimeOffset at, CancellationToken cancellationToken)
+    public async Task<bool> RevokeAsync(
+        string ownerId,
+        string id,
+        DateTimeOffset at,
+        CancellationToken cancellationToken
+    )
     {
         await using var write = await provider.OpenForWriteAsync(cancellationToken);
         return await write.Connection.ExecuteAsync(

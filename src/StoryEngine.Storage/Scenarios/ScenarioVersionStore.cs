@@ -21,8 +21,8 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
         var connection = write.Connection;
         var newest = await connection.QuerySingleOrDefaultAsync<(long Number, string Body)?>(
             new CommandDefinition(
-                "SELECT CAST(number AS BIGINT) AS Number, body AS Body FROM scenario_versions WHERE scenario_id = @ScenarioId "
-                    + "AND owner_id = @OwnerId ORDER BY number DESC LIMIT 1",
+                "SELECT CAST(number AS BIGINT) AS Number, body AS Body FROM scenario_versions "
+                    + "WHERE scenario_id = @ScenarioId AND owner_id = @OwnerId ORDER BY number DESC LIMIT 1",
                 new { ScenarioId = scenarioId, OwnerId = ownerId },
                 cancellationToken: cancellationToken
             )
@@ -106,7 +106,8 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
         return (int)(
             await connection.ExecuteScalarAsync<long?>(
                 new CommandDefinition(
-                    "SELECT CAST(MAX(number) AS BIGINT) FROM scenario_versions WHERE scenario_id = @ScenarioId AND owner_id = @OwnerId",
+                    "SELECT CAST(MAX(number) AS BIGINT) FROM scenario_versions WHERE scenario_id = @ScenarioId "
+                        + "AND owner_id = @OwnerId",
                     new { ScenarioId = scenarioId, OwnerId = ownerId },
                     cancellationToken: cancellationToken
                 )

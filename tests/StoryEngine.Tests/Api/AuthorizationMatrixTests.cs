@@ -784,7 +784,12 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             $"POST {T}/import",
             Access.Owned,
             w => $"/api/v1/worlds/{w.WorldId}/scenarios/import",
-            Body(_ => new { format = "storyengine-scenario", version = 1, scenario = new { name = "Imported" } }),
+            Body(_ => new
+            {
+                format = "storyengine-scenario",
+                version = 1,
+                scenario = new { name = "Imported" },
+            }),
             201
         );
         yield return new($"POST {T}/{{id}}/validate", Access.Owned, w => One(w) + "/validate", null, 200);

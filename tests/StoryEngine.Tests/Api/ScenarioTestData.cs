@@ -26,7 +26,16 @@ public static class ScenarioTestData
                     ending = true,
                 },
             },
-            edges = new object[] { new { id = "leave", from = "gate", to = "road", label = "Leave through the gate" } },
+            edges = new object[]
+            {
+                new
+                {
+                    id = "leave",
+                    from = "gate",
+                    to = "road",
+                    label = "Leave through the gate",
+                },
+            },
         };
 
     /// <summary>Three scenes: a hall with a door (open once the key is found) and a cellar where the key lies; the
@@ -39,19 +48,41 @@ public static class ScenarioTestData
             flags = new Dictionary<string, string> { ["lantern"] = "lit" },
             nodes = new object[]
             {
-                new { id = "hall", title = "The hall", directions = "Describe the dust." },
+                new
+                {
+                    id = "hall",
+                    title = "The hall",
+                    directions = "Describe the dust.",
+                },
                 new
                 {
                     id = "cellar",
                     title = "The cellar",
                     effects = new[] { new { flag = "key", op = "set" } },
                 },
-                new { id = "garden", title = "The garden", ending = true },
+                new
+                {
+                    id = "garden",
+                    title = "The garden",
+                    ending = true,
+                },
             },
             edges = new object[]
             {
-                new { id = "down", from = "hall", to = "cellar", label = "Go down to the cellar" },
-                new { id = "up", from = "cellar", to = "hall", label = "Climb back up" },
+                new
+                {
+                    id = "down",
+                    from = "hall",
+                    to = "cellar",
+                    label = "Go down to the cellar",
+                },
+                new
+                {
+                    id = "up",
+                    from = "cellar",
+                    to = "hall",
+                    label = "Climb back up",
+                },
                 new
                 {
                     id = "door",

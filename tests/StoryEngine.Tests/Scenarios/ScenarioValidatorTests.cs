@@ -76,8 +76,12 @@ public sealed class ScenarioValidatorTests
     public void scenes_the_start_cannot_reach_are_a_warning()
     {
         var finding = Single(
-            Graph("a", [Node("a"), Node("end", ending: true), Node("island"), Node("shore", ending: true)],
-                Edge("a", "end"), Edge("island", "shore")),
+            Graph(
+                "a",
+                [Node("a"), Node("end", ending: true), Node("island"), Node("shore", ending: true)],
+                Edge("a", "end"),
+                Edge("island", "shore")
+            ),
             ScenarioValidator.Kinds.Unreachable
         );
         Assert.Equal(ScenarioFinding.Warning, finding.Severity);
@@ -174,7 +178,12 @@ public sealed class ScenarioValidatorTests
     [Fact]
     public void conditions_hold_over_flags_and_seeded_rolls()
     {
-        var flags = new Dictionary<string, string> { ["gold"] = "5", ["mood"] = "angry", ["key"] = "true" };
+        var flags = new Dictionary<string, string>
+        {
+            ["gold"] = "5",
+            ["mood"] = "angry",
+            ["key"] = "true",
+        };
         Assert.True(ScenarioConditions.Holds("gold >= 3 and key", flags, _ => 1));
         Assert.False(ScenarioConditions.Holds("gold > 5", flags, _ => 1));
         Assert.True(ScenarioConditions.Holds("gold > 5 or mood == angry", flags, _ => 1));

@@ -14,7 +14,9 @@ public abstract class ScenariosApiTests(ServerFixture server)
     private static async Task<(HttpClient Client, string World)> WorldAsync(ServerFixture server)
     {
         var client = await server.CreateUserClientAsync();
-        var world = (await client.PostJsonAsync("/api/v1/worlds", new { name = "Fogmoor", description = "Moors." })).Id();
+        var world = (
+            await client.PostJsonAsync("/api/v1/worlds", new { name = "Fogmoor", description = "Moors." })
+        ).Id();
         return (client, world);
     }
 
@@ -23,7 +25,10 @@ public abstract class ScenariosApiTests(ServerFixture server)
     {
         var (client, world) = await WorldAsync(server);
         using var owned = client;
-        var created = await client.PostAsJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("Gate"));
+        var created = await client.PostAsJsonAsync(
+            $"/api/v1/worlds/{world}/scenarios",
+            ScenarioTestData.TwoScenes("Gate")
+        );
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var etag = created.Headers.ETag!;
         var body = await created.JsonAsync(HttpStatusCode.Created);
@@ -36,7 +41,10 @@ public abstract class ScenariosApiTests(ServerFixture server)
             Content = JsonContent.Create(ScenarioTestData.TwoScenes("Gate, again")),
         };
         stale.Headers.IfMatch.Add(new EntityTagHeaderValue("\"99\""));
-        await (await client.SendAsync(stale)).AssertProblemAsync(HttpStatusCode.PreconditionFailed, "precondition_failed");
+        await (await client.SendAsync(stale)).AssertProblemAsync(
+            HttpStatusCode.PreconditionFailed,
+            "precondition_failed"
+        );
         using var fresh = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/worlds/{world}/scenarios/{id}")
         {
             Content = JsonContent.Create(ScenarioTestData.TwoScenes("Gate, again")),
@@ -44,18 +52,45 @@ public abstract class ScenariosApiTests(ServerFixture server)
         fresh.Headers.IfMatch.Add(etag);
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(fresh)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/worlds/{world}/scenarios/{id}")).StatusCode);
-        await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await client.DeleteAsync($"/api/v1/worlds/{world}/scenarios/{id}")).StatusCode
+        );
+        await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
         var trash = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/trash")).JsonAsync();
         Assert.Equal(id, Assert.Single(trash.GetProperty("items").EnumerateArray()).Id());
-        var restored = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/restore", null)).JsonAsync();
+        var restored = await (
+            await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/restore", null)
+        ).JsonAsync();
         Assert.Equal("Gate, again", restored.Str("name"));
         // Deleting and restoring kept the content: still two versions, not four.
         var versions = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/versions")).JsonAsync();
-        Assert.Equal([2, 1], versions.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()));
+        Assert.Equal(
+            [2, 1],
+            versions.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32())
+        );
 
         var bad = await (
-            await client.PostAsJsonAsync($"/api/v1/worlds/{world}/scenarios", new { name = "x", edges = new[] { new { id = "e", from = "a", to = "b", condition = "gold >=" } } })
+            await client.PostAsJsonAsync(
+                $"/api/v1/worlds/{world}/scenarios",
+                new
+                {
+                    name = "x",
+                    edges = new[]
+                    {
+                        new
+                        {
+                            id = "e",
+                            from = "a",
+                            to = "b",
+                            condition = "gold >=",
+                        },
+                    },
+                }
+            )
         ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         Assert.True(bad.GetProperty("errors").TryGetProperty("edges[0].condition", out _));
     }
@@ -65,8 +100,12 @@ public abstract class ScenariosApiTests(ServerFixture server)
     {
         var (client, world) = await WorldAsync(server);
         using var owned = client;
-        var id = (await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("V"))).Id();
-        (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}", ScenarioTestData.Hall("V"))).EnsureSuccessStatusCode();
+        var id = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("V"))
+        ).Id();
+        (
+            await client.PutAsJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}", ScenarioTestData.Hall("V"))
+        ).EnsureSuccessStatusCode();
 
         var diff = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/diff?from=1&to=2")).JsonAsync();
         Assert.Equal(["hall", "cellar", "garden"], Strings(diff, "nodesAdded"));
@@ -84,11 +123,20 @@ public abstract class ScenariosApiTests(ServerFixture server)
 
         var one = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/versions/1")).JsonAsync();
         Assert.Equal("gate", one.GetProperty("scenario").Str("startNodeId"));
-        var restored = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/versions/1/restore", null)).JsonAsync();
+        var restored = await (
+            await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/versions/1/restore", null)
+        ).JsonAsync();
         Assert.Equal("gate", restored.Str("startNodeId"));
         var page = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/versions?limit=2")).JsonAsync();
-        Assert.Equal([3, 2], page.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()));
-        var rest = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/versions?limit=2&cursor={page.Str("nextCursor")}")).JsonAsync();
+        Assert.Equal(
+            [3, 2],
+            page.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32())
+        );
+        var rest = await (
+            await client.GetAsync(
+                $"/api/v1/worlds/{world}/scenarios/{id}/versions?limit=2&cursor={page.Str("nextCursor")}"
+            )
+        ).JsonAsync();
         Assert.Equal([1], rest.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("number").GetInt32()));
         var same = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/diff?from=1&to=3")).JsonAsync();
         Assert.Empty(Strings(same, "nodesChanged"));
@@ -105,10 +153,32 @@ public abstract class ScenariosApiTests(ServerFixture server)
             name = "Broken",
             startNodeId = "a",
             nodes = new object[] { new { id = "a", title = "A" }, new { id = "b", title = "B" } },
-            edges = new object[] { new { id = "ab", from = "a", to = "b" }, new { id = "ba", from = "b", to = "a" }, new { id = "ax", from = "a", to = "x" } },
+            edges = new object[]
+            {
+                new
+                {
+                    id = "ab",
+                    from = "a",
+                    to = "b",
+                },
+                new
+                {
+                    id = "ba",
+                    from = "b",
+                    to = "a",
+                },
+                new
+                {
+                    id = "ax",
+                    from = "a",
+                    to = "x",
+                },
+            },
         };
         var id = (await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", broken)).Id();
-        var report = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/validate", null)).JsonAsync();
+        var report = await (
+            await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/validate", null)
+        ).JsonAsync();
         var kinds = report.GetProperty("findings").EnumerateArray().Select(f => f.Str("kind")).ToArray();
         Assert.Contains("missing_target", kinds);
         Assert.Contains("no_ending", kinds);
@@ -121,12 +191,15 @@ public abstract class ScenariosApiTests(ServerFixture server)
             (HttpStatusCode)422,
             "scenario_has_errors"
         );
-        await (await client.PostAsJsonAsync("/api/v1/adventures", new { worldId = world, scenarioId = id })).AssertProblemAsync(
-            (HttpStatusCode)422,
-            "scenario_has_errors"
-        );
-        (await client.PutAsJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}", ScenarioTestData.Hall("Fixed"))).EnsureSuccessStatusCode();
-        var published = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/publish", null)).JsonAsync();
+        await (
+            await client.PostAsJsonAsync("/api/v1/adventures", new { worldId = world, scenarioId = id })
+        ).AssertProblemAsync((HttpStatusCode)422, "scenario_has_errors");
+        (
+            await client.PutAsJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}", ScenarioTestData.Hall("Fixed"))
+        ).EnsureSuccessStatusCode();
+        var published = await (
+            await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/publish", null)
+        ).JsonAsync();
         Assert.True(published.GetProperty("published").GetBoolean());
     }
 
@@ -136,22 +209,39 @@ public abstract class ScenariosApiTests(ServerFixture server)
         var (client, world) = await WorldAsync(server);
         using var owned = client;
         using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(TwineFormatTests.Fixture("snowman_arrays.html")));
+        var file = new ByteArrayContent(
+            System.Text.Encoding.UTF8.GetBytes(TwineFormatTests.Fixture("snowman_arrays.html"))
+        );
         form.Add(file, "file", "snowman_arrays.html");
-        var imported = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", form)).JsonAsync(HttpStatusCode.Created);
+        var imported = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", form)).JsonAsync(
+            HttpStatusCode.Created
+        );
         var id = imported.Id();
         Assert.Equal("Arrays in Snowman", imported.Str("name"));
         Assert.Equal(6, imported.GetProperty("nodes").GetArrayLength());
 
-        var twee = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/export?format=twee")).Content.ReadAsStringAsync();
+        var twee = await (
+            await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/export?format=twee")
+        ).Content.ReadAsStringAsync();
         Assert.StartsWith(":: StoryTitle\nArrays in Snowman", twee, StringComparison.Ordinal);
         using var again = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(twee));
-        var reimported = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", again)).JsonAsync(HttpStatusCode.Created);
+        var reimported = await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", again)).JsonAsync(
+            HttpStatusCode.Created
+        );
         Assert.Equal(
             imported.GetProperty("edges").EnumerateArray().Select(e => e.Str("to")),
             reimported.GetProperty("edges").EnumerateArray().Select(e => e.Str("to"))
         );
-        foreach (var (format, type) in new[] { ("html", "text/html"), ("json", "application/json"), ("svg", "image/svg+xml"), ("png", "image/png"), ("pdf", "application/pdf") })
+        foreach (
+            var (format, type) in new[]
+            {
+                ("html", "text/html"),
+                ("json", "application/json"),
+                ("svg", "image/svg+xml"),
+                ("png", "image/png"),
+                ("pdf", "application/pdf"),
+            }
+        )
         {
             var response = await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/export?format={format}");
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -160,7 +250,13 @@ public abstract class ScenariosApiTests(ServerFixture server)
             switch (format)
             {
                 case "svg":
-                    Assert.Equal(6, System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes)).Descendants("{http://www.w3.org/2000/svg}g").Count());
+                    Assert.Equal(
+                        6,
+                        System
+                            .Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes))
+                            .Descendants("{http://www.w3.org/2000/svg}g")
+                            .Count()
+                    );
                     break;
                 case "png":
                     using (var png = SkiaSharp.SKBitmap.Decode(bytes))
@@ -177,14 +273,22 @@ public abstract class ScenariosApiTests(ServerFixture server)
                 default:
                     using (var content = new ByteArrayContent(bytes))
                     {
-                        (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", content)).EnsureSuccessStatusCode();
+                        (
+                            await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", content)
+                        ).EnsureSuccessStatusCode();
                     }
                     break;
             }
         }
-        await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/export?format=docx")).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/export?format=docx")).AssertProblemAsync(
+            HttpStatusCode.BadRequest,
+            "validation_failed"
+        );
         using var junk = new ByteArrayContent("just some words"u8.ToArray());
-        await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", junk)).AssertProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_format");
+        await (await client.PostAsync($"/api/v1/worlds/{world}/scenarios/import", junk)).AssertProblemAsync(
+            HttpStatusCode.UnsupportedMediaType,
+            "unsupported_format"
+        );
     }
 
     [Fact]
@@ -192,15 +296,26 @@ public abstract class ScenariosApiTests(ServerFixture server)
     {
         var (client, world) = await WorldAsync(server);
         using var owned = client;
-        var id = (await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("Shared"))).Id();
-        var locked = await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}/share", new { password = "open sesame", expiresInHours = 2 });
+        var id = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("Shared"))
+        ).Id();
+        var locked = await client.PostJsonAsync(
+            $"/api/v1/worlds/{world}/scenarios/{id}/share",
+            new { password = "open sesame", expiresInHours = 2 }
+        );
         Assert.Contains(locked.Str("token"), locked.Str("url"), StringComparison.Ordinal);
         using var anonymous = server.CreateClient();
         var path = $"/api/v1/scenarios/shared/{locked.Str("token")}";
-        await (await anonymous.GetAsync(path)).AssertProblemAsync(HttpStatusCode.Unauthorized, "share_password_required");
+        await (await anonymous.GetAsync(path)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "share_password_required"
+        );
         using var wrong = new HttpRequestMessage(HttpMethod.Get, path);
         wrong.Headers.Add("X-Share-Password", "guess");
-        await (await anonymous.SendAsync(wrong)).AssertProblemAsync(HttpStatusCode.Unauthorized, "share_password_required");
+        await (await anonymous.SendAsync(wrong)).AssertProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "share_password_required"
+        );
         using var right = new HttpRequestMessage(HttpMethod.Get, path);
         right.Headers.Add("X-Share-Password", "open sesame");
         var seen = await (await anonymous.SendAsync(right)).JsonAsync();
@@ -209,20 +324,38 @@ public abstract class ScenariosApiTests(ServerFixture server)
         // Someone else signs in and plays a copy in a world of their own.
         var (other, theirs) = await WorldAsync(server);
         using var theirClient = other;
-        var copy = await other.PostJsonAsync($"/api/v1/scenarios/shared/{locked.Str("token")}/clone", new { worldId = theirs, password = "open sesame" });
+        var copy = await other.PostJsonAsync(
+            $"/api/v1/scenarios/shared/{locked.Str("token")}/clone",
+            new { worldId = theirs, password = "open sesame" }
+        );
         Assert.Equal(theirs, copy.Str("worldId"));
-        (await other.PostAsJsonAsync("/api/v1/adventures", new { worldId = theirs, scenarioId = copy.Id() })).EnsureSuccessStatusCode();
-
+        (
+            await other.PostAsJsonAsync("/api/v1/adventures", new { worldId = theirs, scenarioId = copy.Id() })
+        ).EnsureSuccessStatusCode();
 
         var open = await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}/share", new { });
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync($"/api/v1/scenarios/shared/{open.Str("token")}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/v1/worlds/{world}/scenarios/{id}/shares/{open.Id()}")).StatusCode);
-        await (await anonymous.GetAsync($"/api/v1/scenarios/shared/{open.Str("token")}")).AssertProblemAsync(HttpStatusCode.Gone, "share_link_gone");
+        Assert.Equal(
+            HttpStatusCode.OK,
+            (await anonymous.GetAsync($"/api/v1/scenarios/shared/{open.Str("token")}")).StatusCode
+        );
+        Assert.Equal(
+            HttpStatusCode.NoContent,
+            (await client.DeleteAsync($"/api/v1/worlds/{world}/scenarios/{id}/shares/{open.Id()}")).StatusCode
+        );
+        await (await anonymous.GetAsync($"/api/v1/scenarios/shared/{open.Str("token")}")).AssertProblemAsync(
+            HttpStatusCode.Gone,
+            "share_link_gone"
+        );
         var shares = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/shares")).JsonAsync();
         Assert.Equal(2, shares.GetArrayLength());
         Assert.DoesNotContain("token", shares.GetRawText(), StringComparison.Ordinal);
-        await (await anonymous.GetAsync("/api/v1/scenarios/shared/not-a-token")).AssertProblemAsync(HttpStatusCode.NotFound, "not_found");
-        await (await client.PostAsJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}/share", new { expiresInHours = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await anonymous.GetAsync("/api/v1/scenarios/shared/not-a-token")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
+        );
+        await (
+            await client.PostAsJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}/share", new { expiresInHours = 0 })
+        ).AssertProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
 
         // Last: past the expiry (the owner's own sign-in expires with it).
         server.Clock.Advance(TimeSpan.FromHours(3));
@@ -238,25 +371,30 @@ public abstract class ScenariosApiTests(ServerFixture server)
         var (client, world) = await WorldAsync(server);
         using var owned = client;
         var id = (await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.Hall("Hall"))).Id();
-        var adventure = (await client.PostJsonAsync("/api/v1/adventures", new { worldId = world, scenarioId = id })).Id();
+        var adventure = (
+            await client.PostJsonAsync("/api/v1/adventures", new { worldId = world, scenarioId = id })
+        ).Id();
         var position = await (await client.GetAsync($"/api/v1/adventures/{adventure}/scenario")).JsonAsync();
         Assert.Equal("hall", position.Str("nodeId"));
         Assert.Equal(1, position.GetProperty("version").GetInt32());
         // The door needs the key: only the cellar is open.
         Assert.Equal(["down"], position.GetProperty("choices").EnumerateArray().Select(c => c.Str("id")));
-        await (await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "door" })).AssertProblemAsync(
-            HttpStatusCode.Conflict,
-            "choice_unavailable"
-        );
+        await (
+            await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "door" })
+        ).AssertProblemAsync(HttpStatusCode.Conflict, "choice_unavailable");
 
         // By button: the cellar's directions reach the narrator, and its effect sets the key.
         var marker = "cellar" + Guid.NewGuid().ToString("N")[..8];
-        var down = await (await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "down" })).JsonAsync();
+        var down = await (
+            await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "down" })
+        ).JsonAsync();
         Assert.Equal("Go down to the cellar", down.Str("playerText"));
         position = await (await client.GetAsync($"/api/v1/adventures/{adventure}/scenario")).JsonAsync();
         Assert.Equal("cellar", position.Str("nodeId"));
         Assert.Equal("true", position.GetProperty("flags").Str("key"));
-        var byButton = await (await client.GetAsync($"/api/v1/adventures/{adventure}/turns/{down.Id()}/context")).JsonAsync();
+        var byButton = await (
+            await client.GetAsync($"/api/v1/adventures/{adventure}/turns/{down.Id()}/context")
+        ).JsonAsync();
         var cellar = byButton.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "scene");
         Assert.Contains("# Scene: The cellar", cellar.Str("text"), StringComparison.Ordinal);
         Assert.Contains("Climb back up", cellar.Str("text"), StringComparison.Ordinal);
@@ -270,10 +408,15 @@ public abstract class ScenariosApiTests(ServerFixture server)
 
         // By free text: the utility model's JSON-schema answer picks the choice, and the inspector shows it.
         backend.ScriptStructured(marker, """{"choice":"down","reason":"the player heads for the stairs"}""");
-        var act = await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/actions", new { kind = "do", text = $"I take the stairs ({marker})" });
+        var act = await client.PostAsJsonAsync(
+            $"/api/v1/adventures/{adventure}/scenario/actions",
+            new { kind = "do", text = $"I take the stairs ({marker})" }
+        );
         Assert.Equal("down", act.Headers.GetValues("X-Scenario-Choice").Single());
         var turn = await act.JsonAsync();
-        var context = await (await client.GetAsync($"/api/v1/adventures/{adventure}/turns/{turn.Id()}/context")).JsonAsync();
+        var context = await (
+            await client.GetAsync($"/api/v1/adventures/{adventure}/turns/{turn.Id()}/context")
+        ).JsonAsync();
         var scene = context.GetProperty("sections").EnumerateArray().Single(s => s.Str("name") == "scene");
         Assert.Contains("# Scene: The cellar", scene.Str("text"), StringComparison.Ordinal);
         Assert.Contains("the player heads for the stairs", scene.Str("note"), StringComparison.Ordinal);
@@ -283,21 +426,34 @@ public abstract class ScenariosApiTests(ServerFixture server)
         // Free text that matches nothing stays in the scene.
         var stay = "stay" + Guid.NewGuid().ToString("N")[..8];
         backend.ScriptStructured(stay, """{"choice":null,"reason":"just looking"}""");
-        var stayed = await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/actions", new { kind = "do", text = $"I look at the barrels ({stay})" });
+        var stayed = await client.PostAsJsonAsync(
+            $"/api/v1/adventures/{adventure}/scenario/actions",
+            new { kind = "do", text = $"I look at the barrels ({stay})" }
+        );
         Assert.Equal("stay", stayed.Headers.GetValues("X-Scenario-Choice").Single());
         position = await (await client.GetAsync($"/api/v1/adventures/{adventure}/scenario")).JsonAsync();
         Assert.Equal("cellar", position.Str("nodeId"));
 
         // A fork at the turn that reached the cellar keeps the position; the original goes on to the ending.
-        var fork = (await client.PostJsonAsync($"/api/v1/adventures/{adventure}/fork", new { atTurnId = turn.Id() })).Id();
-        Assert.Equal("cellar", (await (await client.GetAsync($"/api/v1/adventures/{fork}/scenario")).JsonAsync()).Str("nodeId"));
-        (await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "up" })).EnsureSuccessStatusCode();
-        (await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "door" })).EnsureSuccessStatusCode();
+        var fork = (
+            await client.PostJsonAsync($"/api/v1/adventures/{adventure}/fork", new { atTurnId = turn.Id() })
+        ).Id();
+        Assert.Equal(
+            "cellar",
+            (await (await client.GetAsync($"/api/v1/adventures/{fork}/scenario")).JsonAsync()).Str("nodeId")
+        );
+        (
+            await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "up" })
+        ).EnsureSuccessStatusCode();
+        (
+            await client.PostAsJsonAsync($"/api/v1/adventures/{adventure}/scenario/choices", new { edgeId = "door" })
+        ).EnsureSuccessStatusCode();
         position = await (await client.GetAsync($"/api/v1/adventures/{adventure}/scenario")).JsonAsync();
         Assert.True(position.GetProperty("ended").GetBoolean());
         Assert.Empty(position.GetProperty("choices").EnumerateArray());
 
-        // Statistics from the logs: two plays (the fork is one), one completion in the garden, one stopped in the cellar.
+        // Statistics from the logs: two plays (the fork is one), one completion in the garden, one stopped in the
+        // cellar.
         var stats = await (await client.GetAsync($"/api/v1/worlds/{world}/scenarios/{id}/stats")).JsonAsync();
         Assert.Equal(2, stats.GetProperty("plays").GetInt32());
         Assert.Equal(1, stats.GetProperty("completions").GetInt32());
@@ -306,7 +462,10 @@ public abstract class ScenariosApiTests(ServerFixture server)
 
         // An adventure without a scenario has no position.
         var plain = (await client.PostJsonAsync("/api/v1/adventures", new { worldId = world })).Id();
-        await (await client.GetAsync($"/api/v1/adventures/{plain}/scenario")).AssertProblemAsync(HttpStatusCode.Conflict, "not_a_scenario");
+        await (await client.GetAsync($"/api/v1/adventures/{plain}/scenario")).AssertProblemAsync(
+            HttpStatusCode.Conflict,
+            "not_a_scenario"
+        );
     }
 
     private static string[] Strings(JsonElement json, string property) =>

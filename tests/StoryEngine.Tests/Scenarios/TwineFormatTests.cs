@@ -70,7 +70,17 @@ public sealed class TwineFormatTests
         Assert.True(scenario.Node("epilogue")!.Ending);
         var edited = scenario with
         {
-            Edges = [.. scenario.Edges, new ScenarioEdge { Id = "x", From = "fin", To = "epilogue", Label = "Years pass" }],
+            Edges =
+            [
+                .. scenario.Edges,
+                new ScenarioEdge
+                {
+                    Id = "x",
+                    From = "fin",
+                    To = "epilogue",
+                    Label = "Years pass",
+                },
+            ],
         };
         var twee = TweeFormat.Write(ScenarioTwine.ToTwine(edited));
         Assert.Contains("[[Years pass->Epilogue]]", twee, StringComparison.Ordinal);
@@ -84,10 +94,14 @@ public sealed class TwineFormatTests
         var json = ScenarioFiles.Read(System.Text.Encoding.UTF8.GetBytes(ScenarioFiles.WriteJson(scenario)));
         AssertSameGraph(scenario, json);
         var layout = ScenarioLayout.Of(scenario);
-        var svg = System.Xml.Linq.XDocument.Parse(ScenarioGraphics.Svg(scenario, layout, ScenarioValidator.Validate(scenario)));
+        var svg = System.Xml.Linq.XDocument.Parse(
+            ScenarioGraphics.Svg(scenario, layout, ScenarioValidator.Validate(scenario))
+        );
         XNamespace ns = "http://www.w3.org/2000/svg";
         Assert.Equal(scenario.Nodes.Count, svg.Descendants(ns + "g").Count());
-        Assert.Contains(svg.Descendants(ns + "g"), g => ((string?)g.Attribute("class"))!.Contains("finding-warning", StringComparison.Ordinal));
+        Assert.Contains(svg.Descendants(ns + "g"), g =>
+            ((string?)g.Attribute("class"))!.Contains("finding-warning", StringComparison.Ordinal)
+        );
         using var png = SkiaSharp.SKBitmap.Decode(ScenarioGraphics.Png(scenario, layout));
         Assert.Equal((int)Math.Ceiling(layout.Width), png.Width);
         using var pdf = UglyToad.PdfPig.PdfDocument.Open(ScenarioGraphics.Pdf(scenario));
@@ -97,9 +111,14 @@ public sealed class TwineFormatTests
     private static void AssertSameGraph(Scenario expected, Scenario actual)
     {
         Assert.Equal(expected.StartNodeId, actual.StartNodeId);
-        Assert.Equal(expected.Nodes.Select(n => (n.Id, n.Title, n.Ending, string.Join(' ', n.Tags))),
-            actual.Nodes.Select(n => (n.Id, n.Title, n.Ending, string.Join(' ', n.Tags))));
+        Assert.Equal(
+            expected.Nodes.Select(n => (n.Id, n.Title, n.Ending, string.Join(' ', n.Tags))),
+            actual.Nodes.Select(n => (n.Id, n.Title, n.Ending, string.Join(' ', n.Tags)))
+        );
         Assert.Equal(expected.Nodes.Select(n => n.Text.TrimEnd()), actual.Nodes.Select(n => n.Text.TrimEnd()));
-        Assert.Equal(expected.Edges.Select(e => (e.Id, e.From, e.To, e.Label)), actual.Edges.Select(e => (e.Id, e.From, e.To, e.Label)));
+        Assert.Equal(
+            expected.Edges.Select(e => (e.Id, e.From, e.To, e.Label)),
+            actual.Edges.Select(e => (e.Id, e.From, e.To, e.Label))
+        );
     }
 }
