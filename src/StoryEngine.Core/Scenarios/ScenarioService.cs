@@ -294,6 +294,10 @@ public sealed partial class ScenarioService(
         return (scenario, share);
     }
 
+    /// <summary>The caller's scenarios marked as templates, across their worlds; "use" one with a clone.</summary>
+    public Task<IReadOnlyList<ResourceSummary>> TemplatesAsync(string ownerId, CancellationToken cancellationToken) =>
+        versions.ListTemplatesAsync(ownerId, cancellationToken);
+
     public async Task<ScenarioStats> StatsAsync(ResourceScope scope, string id, CancellationToken cancellationToken)
     {
         await resources.GetAsync(scope, id, cancellationToken);

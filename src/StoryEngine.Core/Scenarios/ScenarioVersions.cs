@@ -32,6 +32,12 @@ public interface IScenarioVersionStore
 
     Task<int> LatestNumberAsync(string ownerId, string scenarioId, CancellationToken cancellationToken);
 
+    /// <summary>The owner's live scenarios marked as templates, in every live world (the template gallery).</summary>
+    Task<IReadOnlyList<Resources.ResourceSummary>> ListTemplatesAsync(
+        string ownerId,
+        CancellationToken cancellationToken
+    );
+
     /// <summary>The world a scenario of the owner's lives in (null when there is no such scenario).</summary>
     Task<string?> WorldOfAsync(string ownerId, string scenarioId, CancellationToken cancellationToken);
 

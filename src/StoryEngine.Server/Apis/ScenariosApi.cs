@@ -105,6 +105,10 @@ public static class ScenariosApi
             .WithSummary("Plays, completions, endings reached and drop-off per scene, from the adventures' logs")
             .ProducesProblem(404);
 
+        api.MapGet("/scenarios/templates", Templates)
+            .WithTags("Scenarios")
+            .WithName("ListScenarioTemplates")
+            .WithSummary("The template gallery: your scenarios marked as templates, in all your worlds");
         var shared = api.MapGroup("/scenarios/shared").WithTags("Scenarios");
         shared
             .MapGet("/{token}", OpenShared)
@@ -430,6 +434,18 @@ public static class ScenariosApi
         return TypedResults.Ok(
             new ScenarioStatsResponse(stats.Plays, stats.Completions, stats.Endings, stats.StoppedAt)
         );
+    }
+
+    private static async Task<Ok<IReadOnlyList<ResourceSummaryResponse>>> Templates(
+        HttpContext context,
+        ScenarioService scenarios,
+        CancellationToken cancellationToken
+    )
+    {
+        var templates = await scenarios.TemplatesAsync(context.User.UserId(), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<ResourceSummaryResponse>>([
+            .. templates.Select(ResourceSummaryResponse.From),
+        ]);
     }
 
     private static async Task<Ok<SharedScenarioResponse>> OpenShared(

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using StoryEngine.Core.Resources;
 using StoryEngine.Core.Scenarios;
 using StoryEngine.Storage.Documents;
 
@@ -113,6 +114,49 @@ public sealed class ScenarioVersionStore(IStorageProvider provider) : IScenarioV
                 )
             ) ?? 0
         );
+    }
+
+    public async Task<IReadOnlyList<ResourceSummary>> ListTemplatesAsync(
+        string ownerId,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        // The flag lives in the JSON body, written by System.Text.Json in one form ("template":true), so a LIKE finds
+        // it the same way on both engines; the body is then read to be sure.
+        var rows = await connection.QueryAsync<(
+            string Id,
+            string ParentId,
+            string Body,
+            long Version,
+            long CreatedAt,
+            long UpdatedAt
+        )>(
+            new CommandDefinition(
+                "SELECT s.id, s.parent_id, s.body, s.version, s.created_at, s.updated_at FROM scenarios s "
+                    + "JOIN worlds w ON w.id = s.parent_id AND w.deleted_at IS NULL "
+                    + "WHERE s.owner_id = @OwnerId AND s.deleted_at IS NULL AND s.body LIKE '%\"template\":true%' "
+                    + "ORDER BY s.id LIMIT 200",
+                new { OwnerId = ownerId },
+                cancellationToken: cancellationToken
+            )
+        );
+        return
+        [
+            .. rows.Select(r => (r, Body: JsonSerializer.Deserialize<Scenario>(r.Body, StorageJson.Options)!))
+                .Where(x => x.Body.Template)
+                .Select(x => new ResourceSummary(
+                    x.r.Id,
+                    x.r.ParentId,
+                    x.Body.Name,
+                    x.Body.Tags,
+                    ResourceSummary.Shorten(x.Body.Description),
+                    x.r.Version,
+                    DateTimeOffset.FromUnixTimeMilliseconds(x.r.CreatedAt),
+                    DateTimeOffset.FromUnixTimeMilliseconds(x.r.UpdatedAt),
+                    null
+                )),
+        ];
     }
 
     public async Task<string?> WorldOfAsync(string ownerId, string scenarioId, CancellationToken cancellationToken)

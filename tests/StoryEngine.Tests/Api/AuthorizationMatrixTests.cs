@@ -816,6 +816,7 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             204
         );
         yield return new($"GET {T}/{{id}}/stats", Access.Owned, w => One(w) + "/stats", null, 200);
+        yield return new("GET /api/v1/scenarios/templates", Access.Self, _ => "/api/v1/scenarios/templates", null, 200);
         yield return new(
             "GET /api/v1/scenarios/shared/{token}",
             Access.Public,

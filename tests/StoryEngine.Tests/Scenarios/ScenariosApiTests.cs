@@ -201,6 +201,20 @@ public abstract class ScenariosApiTests(ServerFixture server)
             await client.PostAsync($"/api/v1/worlds/{world}/scenarios/{id}/publish", null)
         ).JsonAsync();
         Assert.True(published.GetProperty("published").GetBoolean());
+
+        // Marked as a template, it appears in the gallery; a clone of it is an unpublished draft.
+        (
+            await client.PatchAsync(
+                $"/api/v1/worlds/{world}/scenarios/{id}",
+                JsonContent.Create(new { template = true })
+            )
+        ).EnsureSuccessStatusCode();
+        var gallery = await (await client.GetAsync("/api/v1/scenarios/templates")).JsonAsync();
+        Assert.Equal(id, Assert.Single(gallery.EnumerateArray()).Id());
+        var copy = await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios/{id}/clone", new { name = "Mine" });
+        Assert.False(copy.GetProperty("template").GetBoolean());
+        Assert.False(copy.GetProperty("published").GetBoolean());
+        Assert.Equal("Mine", copy.Str("name"));
     }
 
     [Fact]
