@@ -14,6 +14,11 @@ if (args is ["dice-rate" or "rules-turn", ..])
 {
     return StoryEngine.Bench.Tabletop.TabletopBench.Run(args, Console.Out); // issue 23, bench/tabletop.sh
 }
+
+if (args is ["scenario-graph", ..])
+{
+    return await StoryEngine.Bench.Scenarios.ScenarioGraphBench.RunAsync(args, Console.Out); // issue 24
+}
 if (args is ["cluster-streams", ..])
 {
     // issue 21, bench/cluster.sh

@@ -182,6 +182,14 @@ public static class LogEvents
         public const int DiceRolled = 5501;
     }
 
+    /// <summary>5600–5699: scenario graphs (issue 24): free text matched to choices, share links.</summary>
+    public static class Scenarios
+    {
+        public const int ChoiceMatched = 5600;
+        public const int ChoiceAnswerUnusable = 5601;
+        public const int ShareCreated = 5602;
+    }
+
     /// <summary>8200–8299: the MCP server.</summary>
     public static class Mcp
     {

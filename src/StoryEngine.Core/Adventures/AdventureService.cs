@@ -17,7 +17,8 @@ public sealed record NewAdventure(
     string? StartLocationId,
     string? Opening,
     string? Title,
-    int? GreetingIndex = null
+    int? GreetingIndex = null,
+    string? ScenarioId = null
 );
 
 /// <summary>
@@ -34,7 +35,8 @@ public sealed class AdventureService(
     IResourceStore<Persona> personas,
     IResourceStore<Location> locations,
     TimeProvider clock,
-    Cluster.NarrationCluster? cluster = null
+    Cluster.NarrationCluster? cluster = null,
+    Scenarios.ScenarioStarts? scenarios = null
 )
 {
     public const int MaxCharacters = 16;
@@ -93,6 +95,11 @@ public sealed class AdventureService(
         var greetings = Greetings.Of(cast);
         Greetings.Check(errors, request, greetings);
         errors.ThrowIfAny();
+        // Issue 24: a scenario's adventure opens with its start scene (unless the player wrote an opening).
+        var scenario =
+            request.ScenarioId is { Length: > 0 } scenarioId && scenarios is not null
+                ? await scenarios.StartAsync(ownerId, world.Id, scenarioId, cancellationToken)
+                : ((Scenarios.ScenarioStarted Started, Scenarios.ScenarioNode Start)?)null;
 
         var now = clock.GetUtcNow();
         var title = string.IsNullOrWhiteSpace(request.Title)
@@ -110,7 +117,16 @@ public sealed class AdventureService(
         // A character's greetings are the opening's alternatives, macros replaced once as the player first sees them;
         // the one asked for (greetingIndex, else the first message) is shown.
         List<IStoryEventPayload> payloads = [started];
-        if (string.IsNullOrWhiteSpace(request.Opening) && greetings is not null)
+        if (scenario is { } play)
+        {
+            payloads.Add(play.Started);
+        }
+        if (scenario is { } opening && string.IsNullOrWhiteSpace(request.Opening))
+        {
+            var text = opening.Start.Text.Length > 0 ? opening.Start.Text : opening.Start.Title;
+            payloads.Add(new OpeningWritten(openingId, text, "scenario"));
+        }
+        else if (string.IsNullOrWhiteSpace(request.Opening) && greetings is not null)
         {
             var macros = MacroContext.For(
                 greetings.Speaker.Body.Name,

@@ -28,7 +28,11 @@ public sealed record NarrationInput(
     Knowledge.KnowledgeRecall? Knowledge = null,
     string? Direction = null,
     string? Tabletop = null
-);
+)
+{
+    /// <summary>Where the adventure stands in its scenario (issue 24); null when it plays none.</summary>
+    public Scenarios.ScenarioPosition? Scene { get; init; }
+}
 
 /// <summary>
 /// Builds the prompt in a fixed order so its beginning stays the same from turn to turn and backends can reuse
@@ -371,6 +375,8 @@ public sealed partial class ContextBuilder(
         PlaceCardNotes(chat, cardNotes);
         var authorsNote = InsertAuthorsNote(chat, input, settings);
         sections.Insert(sections.Count - 1, authorsNote);
+        var scene = InsertScene(chat, input, settings);
+        sections.Insert(sections.Count - 1, scene);
         var memory = new MemoryReport(
             input.Recall?.Query,
             input.Recall?.Terms ?? [],
@@ -401,7 +407,8 @@ public sealed partial class ContextBuilder(
                 + directionTokens
                 + tabletopTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
-                + authorsNote.EstimatedTokens,
+                + authorsNote.EstimatedTokens
+                + scene.EstimatedTokens,
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.
             [.. sections.Select(s => PromptText.Neutralised(s.Text) is { } n ? s with { Neutralised = n } : s)],
             leftOut,

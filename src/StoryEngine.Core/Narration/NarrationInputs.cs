@@ -34,7 +34,8 @@ public sealed class NarrationInputs(
     Knowledge.KnowledgeSearch? knowledge = null,
     Knowledge.KnowledgeOptions? knowledgeOptions = null,
     Agents.Director.GoalBoards? goals = null,
-    Tabletop.TabletopService? tabletop = null
+    Tabletop.TabletopService? tabletop = null,
+    Scenarios.ScenarioPositions? scenes = null
 )
 {
     private const int PageSize = 64;
@@ -69,6 +70,10 @@ public sealed class NarrationInputs(
         var lore = Start(() => LoreAsync(adventure, turnId, transcript, meaning, cancellationToken), cancellationToken);
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
         var known = KnowledgeAsync(adventure, action, transcript, cancellationToken);
+        // Issue 24: the scene the story is in, when the adventure plays a scenario (read after this turn's move).
+        var scene = scenes is null
+            ? Task.FromResult<Scenarios.ScenarioPosition?>(null)
+            : Start(() => scenes.GetAsync(adventure.OwnerId, adventure.Id, cancellationToken), cancellationToken);
         var (world, persona, cast, place) = await cards;
         // {{pick}} stays the same for a retry of this turn; {{idle_duration}} is since the player's previous move.
         var macros = MacroContext.For(
@@ -99,7 +104,10 @@ public sealed class NarrationInputs(
             await known,
             Agents.Director.DirectorPrompt.ForNarrator(await board, number),
             table is null ? null : await table
-        );
+        )
+        {
+            Scene = await scene,
+        };
     }
 
     // The table of a rules game as the narrator reads it; "" for a plain story (issue 23).

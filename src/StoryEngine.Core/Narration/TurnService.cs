@@ -45,11 +45,22 @@ public sealed partial class TurnService(
     private readonly Lock _narrationsLock = new();
 
     /// <summary>Commits the action, starts narrating, and returns the run to stream from.</summary>
+    public Task<TurnRun> TakeTurnAsync(
+        string ownerId,
+        string adventureId,
+        string? kind,
+        string? text,
+        CancellationToken cancellationToken
+    ) => TakeTurnAsync(ownerId, adventureId, kind, text, null, cancellationToken);
+
+    /// <summary>As above; <paramref name="with"/> gives, for the new turn's id, events recorded with the action in
+    /// the same append (a scenario's move, issue 24).</summary>
     public async Task<TurnRun> TakeTurnAsync(
         string ownerId,
         string adventureId,
         string? kind,
         string? text,
+        Func<string, IReadOnlyList<IStoryEventPayload>>? with,
         CancellationToken cancellationToken
     )
     {
@@ -61,7 +72,8 @@ public sealed partial class TurnService(
         try
         {
             var state = await writer.LoadStateAsync(ownerId, adventureId, null, cancellationToken);
-            var command = new TakeTurn(Ids.New(), action.Kind, action.Text);
+            var turnId = Ids.New();
+            var command = new TakeTurn(turnId, action.Kind, action.Text) { With = with?.Invoke(turnId) ?? [] };
             // Before anything is written or sent: a refused turn leaves no event and costs no model call.
             await usage.EnsureWithinQuotaAsync(ownerId, narrator.Settings.ReplyTokens, cancellationToken);
             var decision = TurnDecider.Decide(state, command);

@@ -4,7 +4,12 @@ namespace StoryEngine.Core.Stories;
 public abstract record TurnCommand;
 
 /// <summary>Act: a new turn numbered after the others. <see cref="TurnId"/> is chosen by the caller.</summary>
-public sealed record TakeTurn(string TurnId, string Kind, string Text) : TurnCommand;
+public sealed record TakeTurn(string TurnId, string Kind, string Text) : TurnCommand
+{
+    /// <summary>Events recorded with the action, after it, in the same append (a scenario's move along a choice, issue
+    /// 24): they stand and fall with the turn.</summary>
+    public IReadOnlyList<IStoryEventPayload> With { get; init; } = [];
+}
 
 /// <summary>Narrate the named turn again as a new alternative.</summary>
 public sealed record RetryTurn(string TurnId) : TurnCommand;

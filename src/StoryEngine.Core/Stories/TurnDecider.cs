@@ -15,7 +15,7 @@ public static class TurnDecider
         command switch
         {
             TakeTurn take => new(
-                [new ActionTaken(take.TurnId, state.Adventure.TurnCount + 1, take.Kind, take.Text)],
+                [new ActionTaken(take.TurnId, state.Adventure.TurnCount + 1, take.Kind, take.Text), .. take.With],
                 take.TurnId,
                 0
             ),

@@ -23,7 +23,8 @@ public sealed class TrashPurgeJob(
     Images.IImageStore images,
     IResourceStore<Knowledge.KnowledgeDocument> documents,
     Knowledge.IKnowledgeStore knowledge,
-    TimeProvider clock
+    TimeProvider clock,
+    IResourceStore<Scenarios.Scenario>? scenarios = null
 )
 {
     public const string Key = "trash-purge";
@@ -43,6 +44,8 @@ public sealed class TrashPurgeJob(
         // World documents (their world purged above takes them too), then their originals and passages.
         purged += await documents.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         purged += await knowledge.PurgeOrphansAsync(cancellationToken);
+        // Scenarios (issue 24), with their versions and share links.
+        purged += scenarios is null ? 0 : await scenarios.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         // Last: the pictures of every character, persona and world purged above.
         purged += await images.PurgeOrphansAsync(cancellationToken);
         return purged;

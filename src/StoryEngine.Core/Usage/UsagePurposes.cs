@@ -10,4 +10,7 @@ public static class UsagePurposes
     public const string Embedding = "embedding";
     public const string Director = "director";
     public const string Evaluation = "evaluation";
+
+    /// <summary>Matching a player's free text to a scenario's choice (issue 24).</summary>
+    public const string Scenario = "scenario";
 }

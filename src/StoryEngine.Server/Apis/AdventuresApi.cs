@@ -120,7 +120,8 @@ public static class AdventuresApi
                 request.StartLocationId,
                 request.Opening,
                 request.Title,
-                request.GreetingIndex
+                request.GreetingIndex,
+                request.ScenarioId
             ),
             cancellationToken
         );

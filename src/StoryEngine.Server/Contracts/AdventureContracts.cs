@@ -10,7 +10,8 @@ public sealed record CreateAdventureRequest(
     string? StartLocationId = null,
     string? Opening = null,
     string? Title = null,
-    int? GreetingIndex = null
+    int? GreetingIndex = null,
+    string? ScenarioId = null
 );
 
 public sealed record AdventureResponse(

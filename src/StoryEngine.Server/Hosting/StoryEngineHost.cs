@@ -108,6 +108,7 @@ public static class StoryEngineHost
         builder.Services.AddBackups();
         builder.Services.AddAgents();
         builder.Services.AddTabletop();
+        builder.Services.AddScenarios();
         return builder;
     }
 
@@ -182,7 +183,8 @@ public static class StoryEngineHost
             .MapGoalsApi()
             .MapRulesApi()
             .MapTabletopApi()
-            .MapJobsApi();
+            .MapJobsApi()
+            .MapScenariosApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();
         return app;

@@ -30,7 +30,8 @@ public static class ProblemCodes
             "invalid_chat",
             "invalid_preset",
             "invalid_image",
-            "invalid_document"
+            "invalid_document",
+            "invalid_scenario"
         ),
         Of<UnauthorizedException>(
             401,
@@ -43,6 +44,12 @@ public static class ProblemCodes
             "two_factor_required"
         ),
         Raised(401, "Unauthorized", "invalid_token"),
+        // Issue 24: a scenario's share link opened without its password, or with a wrong one.
+        Of<Core.Scenarios.SharePasswordException>(
+            401,
+            "Unauthorized",
+            Core.Scenarios.SharePasswordException.ProblemCode
+        ),
         Of<ForbiddenException>(403, "Forbidden", "forbidden", "account_disabled"),
         Of<NotFoundException>(404, "Not found", "not_found"),
         Raised(405, "Method not allowed", "method_not_allowed"),
@@ -69,8 +76,12 @@ public static class ProblemCodes
             "job_duplicate",
             "job_state",
             "preview_expired",
-            "no_combat"
+            "no_combat",
+            // Issue 24: a choice the scene does not offer now; scenario play on an adventure that plays none.
+            Core.Scenarios.ChoiceUnavailableException.ProblemCode,
+            Core.Scenarios.NotAScenarioAdventureException.ProblemCode
         ),
+        Of<Core.Scenarios.ShareGoneException>(410, "Gone", Core.Scenarios.ShareGoneException.ProblemCode),
         Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
         Of<PayloadTooLargeException>(413, "Payload too large", "payload_too_large"),
         Raised(415, "Unsupported media type", "unsupported_media_type"),
@@ -83,6 +94,12 @@ public static class ProblemCodes
         Of<DocumentTooLongException>(422, "Document too long", "document_too_long"),
         // A dice expression past a limit (issue 23): the detail names the limit (dice per term, sides, terms, …).
         Of<StoryEngine.Core.Tabletop.Dice.DiceLimitException>(422, "Dice limit", "dice_limit"),
+        // Publishing or playing a scenario whose validation finds errors (issue 24); the detail lists them.
+        Of<Core.Scenarios.ScenarioHasErrorsException>(
+            422,
+            "Scenario has errors",
+            Core.Scenarios.ScenarioHasErrorsException.ProblemCode
+        ),
         Raised(428, "Precondition required", "precondition_required"),
         Raised(429, "Too many requests", "too_many_requests", "rate_limited"),
         Of<TooManyAttemptsException>(429, "Too many attempts", "login_throttled"),

@@ -26,6 +26,7 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         ("lorebooks", "lorebooks"),
         ("characterLorebooks", "character_lorebooks"),
         ("documents", "knowledge_documents"),
+        ("scenarios", "scenarios"),
     ];
 
     public async Task WriteAsync(User user, Stream output, CancellationToken cancellationToken)

@@ -350,6 +350,12 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                     w => w.LorebookId,
                     Access.Owned
                 ),
+                (
+                    w => $"/api/v1/worlds/{w.WorldId}/scenarios",
+                    "/api/v1/worlds/{worldId}/scenarios",
+                    w => w.ScenarioId,
+                    Access.Owned
+                ),
             }
         )
         {
@@ -374,6 +380,11 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 null,
                 409
             );
+        }
+
+        foreach (var route in ScenarioRoutes())
+        {
+            yield return route;
         }
 
         // Lore entries, one at a time, in a world's book and in a character's own book.
@@ -875,6 +886,87 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         return secret;
     }
 
+    // Issue 24: everything a scenario has beyond the shared CRUD, its share links and playing it.
+    private static IEnumerable<Route> ScenarioRoutes()
+    {
+        const string T = "/api/v1/worlds/{worldId}/scenarios";
+        static string One(World w) => $"/api/v1/worlds/{w.WorldId}/scenarios/{w.ScenarioId}";
+        static Func<World, Caller, Task<object?>> Body(Func<World, object> make) =>
+            (w, _) => Task.FromResult<object?>(make(w));
+        yield return new(
+            $"POST {T}/import",
+            Access.Owned,
+            w => $"/api/v1/worlds/{w.WorldId}/scenarios/import",
+            Body(_ => new
+            {
+                format = "storyengine-scenario",
+                version = 1,
+                scenario = new { name = "Imported" },
+            }),
+            201
+        );
+        yield return new($"POST {T}/{{id}}/validate", Access.Owned, w => One(w) + "/validate", null, 200);
+        yield return new($"POST {T}/{{id}}/publish", Access.Owned, w => One(w) + "/publish", null, 200);
+        yield return new($"GET {T}/{{id}}/versions", Access.Owned, w => One(w) + "/versions", null, 200);
+        yield return new($"GET {T}/{{id}}/versions/{{number}}", Access.Owned, w => One(w) + "/versions/1", null, 200);
+        yield return new(
+            $"POST {T}/{{id}}/versions/{{number}}/restore",
+            Access.Owned,
+            w => One(w) + "/versions/1/restore",
+            null,
+            200
+        );
+        yield return new($"GET {T}/{{id}}/diff", Access.Owned, w => One(w) + "/diff?from=1&to=1", null, 200);
+        yield return new($"GET {T}/{{id}}/export", Access.Owned, w => One(w) + "/export?format=twee", null, 200);
+        yield return new($"POST {T}/{{id}}/clone", Access.Owned, w => One(w) + "/clone", Body(_ => new { }), 201);
+        yield return new($"POST {T}/{{id}}/share", Access.Owned, w => One(w) + "/share", Body(_ => new { }), 201);
+        yield return new($"GET {T}/{{id}}/shares", Access.Owned, w => One(w) + "/shares", null, 200);
+        yield return new(
+            $"DELETE {T}/{{id}}/shares/{{shareId}}",
+            Access.Owned,
+            w => One(w) + "/shares/" + w.ShareId,
+            null,
+            204
+        );
+        yield return new($"GET {T}/{{id}}/stats", Access.Owned, w => One(w) + "/stats", null, 200);
+        yield return new("GET /api/v1/scenarios/templates", Access.Self, _ => "/api/v1/scenarios/templates", null, 200);
+        yield return new(
+            "GET /api/v1/scenarios/shared/{token}",
+            Access.Public,
+            w => "/api/v1/scenarios/shared/" + w.ShareToken,
+            null,
+            200
+        );
+        yield return new(
+            "POST /api/v1/scenarios/shared/{token}/clone",
+            Access.Owned,
+            w => $"/api/v1/scenarios/shared/{w.ShareToken}/clone",
+            Body(w => new { worldId = w.WorldId }),
+            201
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}/scenario",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.ScenarioAdventureId}/scenario",
+            null,
+            200
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/scenario/choices",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.ScenarioAdventureId}/scenario/choices",
+            Body(_ => new { edgeId = "leave" }),
+            200
+        );
+        yield return new(
+            "POST /api/v1/adventures/{id}/scenario/actions",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.ScenarioAdventureId}/scenario/actions",
+            Body(_ => new { kind = "do", text = "I wait by the gate" }),
+            200
+        );
+    }
+
     private static string Truncate(string body) => body.Length > 300 ? body[..300] + "…" : body;
 
     /// <summary>A caller: their access token (none when anonymous) and credentials for routes that ask for
@@ -899,7 +991,11 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         string PresetId,
         string DocumentId,
         string GoalId,
-        string GoalTaskId
+        string GoalTaskId,
+        string ScenarioId,
+        string ScenarioAdventureId,
+        string ShareId,
+        string ShareToken
     )
     {
         public static async Task<World> CreateAsync(ServerFixture server)
@@ -972,6 +1068,13 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync())
                 .GetProperty("items")[0]
                 .Id();
+            var scenario = (
+                await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("Matrix"))
+            ).Id();
+            var scenarioAdventure = (
+                await client.PostJsonAsync("/api/v1/adventures", new { worldId = world, scenarioId = scenario })
+            ).Id();
+            var share = await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios/{scenario}/share", new { });
             return new World(
                 owner,
                 world,
@@ -988,7 +1091,11 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 preset,
                 document,
                 goal.Id(),
-                goal.GetProperty("tasks")[0].Id()
+                goal.GetProperty("tasks")[0].Id(),
+                scenario,
+                scenarioAdventure,
+                share.Id(),
+                share.Str("token")
             );
         }
     }

@@ -51,6 +51,9 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "knowledge_originals",
         "knowledge_chunks",
         "knowledge_generations",
+        "scenarios", // issue 24: the scenario, its versions and its share links
+        "scenario_versions",
+        "scenario_shares",
     ];
 
     /// <summary>

@@ -192,6 +192,11 @@ public sealed record OwnedData(string WorldId, string AdventureId)
                 new StringContent($"The erasure gate was built by {user.Username}.", System.Text.Encoding.UTF8)
             )
         ).EnsureSuccessStatusCode();
+        // A scenario (issue 24) with its first version and a share link.
+        var scenario = (
+            await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios", ScenarioTestData.TwoScenes("Erasure gate"))
+        ).Id();
+        await client.PostJsonAsync($"/api/v1/worlds/{world}/scenarios/{scenario}/share", new { password = "erase me" });
         var adventure = (
             await client.PostJsonAsync(
                 "/api/v1/adventures",

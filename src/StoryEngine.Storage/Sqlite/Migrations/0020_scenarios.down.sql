@@ -1,0 +1,3 @@
+DROP TABLE scenario_shares;
+DROP TABLE scenario_versions;
+DROP TABLE scenarios;
