@@ -99,6 +99,7 @@ public static class StoryEngineHost
         builder.Services.AddStoryUsage();
         builder.Services.AddMemory();
         builder.Services.AddKnowledge();
+        builder.Services.AddSpeech(builder.Configuration);
         builder.Services.AddStoryWebApp();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.Services.AddTrashPurge(builder.Configuration);
