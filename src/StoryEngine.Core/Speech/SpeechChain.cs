@@ -205,7 +205,6 @@ public sealed class SpeechOptions
     /// <summary>Constant bit rate of the stored MP3s, in kbit/s (mono, 24 kHz).</summary>
     public int BitrateKbps { get; set; } = 32;
 
-    /// <summary>Narrations are voiced automatically after each turn when an adventure's owner has not said otherwise.
-    /// </summary>
-    public bool AutoReadDefault { get; set; }
+    /// <summary>Voice every adventure narration as soon as it completes (otherwise only when asked).</summary>
+    public bool AutoRead { get; set; }
 }

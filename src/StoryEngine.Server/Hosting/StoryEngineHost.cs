@@ -100,6 +100,7 @@ public static class StoryEngineHost
         builder.Services.AddMemory();
         builder.Services.AddKnowledge();
         builder.Services.AddSpeech(builder.Configuration);
+        builder.Services.AddBedtime();
         builder.Services.AddStoryWebApp();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.Services.AddTrashPurge(builder.Configuration);
@@ -179,7 +180,9 @@ public static class StoryEngineHost
             .MapAdventuresApi()
             .MapTurnsApi()
             .MapWorldStateApi()
-            .MapJobsApi();
+            .MapJobsApi()
+            .MapBedtimeApi()
+            .MapNarrationAudioApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();
         return app;

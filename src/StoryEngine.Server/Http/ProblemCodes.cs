@@ -68,7 +68,8 @@ public static class ProblemCodes
             "two_factor_not_enabled",
             "job_duplicate",
             "job_state",
-            "preview_expired"
+            "preview_expired",
+            Core.Bedtime.AudioNotReadyException.ProblemCode
         ),
         Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
         Of<PayloadTooLargeException>(413, "Payload too large", "payload_too_large"),
@@ -78,6 +79,8 @@ public static class ProblemCodes
         // A CHARX whose entry names are not plain relative paths (issue 15): refused whole, naming the entry.
         Of<UnsafeArchiveEntryException>(422, "Unsafe archive entry", "unsafe_archive_entry"),
         Of<ChatTooLongException>(422, "Chat too long", "chat_too_long"),
+        // issue 25: a bedtime story asked about something the content guard will not write for a child.
+        Of<Core.Bedtime.BedtimeRefusedException>(422, "Refused for a bedtime story", "bedtime_refused"),
         // A world document with more text than Knowledge:MaxDocumentCharacters (issue 20), naming the limit.
         Of<DocumentTooLongException>(422, "Document too long", "document_too_long"),
         Raised(428, "Precondition required", "precondition_required"),
