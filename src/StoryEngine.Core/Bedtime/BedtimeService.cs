@@ -126,7 +126,7 @@ public sealed class BedtimeService(
 
     public async Task<BedtimeStory> RestoreAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
-        await GetAsync(ownerId, id, cancellationToken, trashed: true);
+        await TrashedAsync(ownerId, id, cancellationToken);
         await store.SetDeletedAsync(ownerId, id, null, cancellationToken);
         return await GetAsync(ownerId, id, cancellationToken);
     }
@@ -134,8 +134,22 @@ public sealed class BedtimeService(
     /// <summary>Deletes a trashed story for good, with its audio.</summary>
     public async Task PurgeAsync(string ownerId, string id, CancellationToken cancellationToken)
     {
-        await GetAsync(ownerId, id, cancellationToken, trashed: true);
+        await TrashedAsync(ownerId, id, cancellationToken);
         await store.PurgeAsync(ownerId, id, cancellationToken);
+    }
+
+    // As the trash of world data answers: a live story is there, but not in the trash (409 not_deleted).
+    private async Task TrashedAsync(string ownerId, string id, CancellationToken cancellationToken)
+    {
+        var story = id.Length <= 100 ? await store.GetAsync(ownerId, id, cancellationToken) : null;
+        if (story is null)
+        {
+            throw new NotFoundException("bedtime story", id);
+        }
+        if (story.DeletedAt is null)
+        {
+            throw new ConflictException($"The bedtime story '{id}' is not in the trash.", "not_deleted");
+        }
     }
 
     private async Task<BedtimeRequest> ValidateAsync(

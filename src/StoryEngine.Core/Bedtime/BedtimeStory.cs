@@ -102,7 +102,8 @@ public static class AgeBands
         {
             Toddler =>
                 "The listener is 2 to 4 years old. Use very simple, concrete words and short sentences of at most "
-                    + "eight words. Repeat gentle phrases. Nothing frightening at all: no danger, no villains, no one is "
+                    + "eight words. Repeat gentle phrases. Nothing frightening at all: no danger, no villains, "
+                    + "no one is "
                     + "lost or hurt. Animals, colours, sounds and cosy routines.",
             Young =>
                 "The listener is 5 to 7 years old. Use simple words and sentences of at most twelve words. A small, "

@@ -124,7 +124,8 @@ public sealed partial class ContentGuard(IUtilityModel model, UsageMeter usage)
             ),
             new(
                 ChatRole.User,
-                $"Bedtime check for ages {request.AgeBand}. About: {request.Theme}\n\n{AgeBands.Guidance(request.AgeBand)}"
+                $"Bedtime check for ages {request.AgeBand}. About: {request.Theme}\n\n"
+                    + AgeBands.Guidance(request.AgeBand)
                     + $"\n\nPassage:\n{text}"
             ),
         };

@@ -25,7 +25,8 @@ public interface IBedtimeStore
     /// <summary>Adds a chapter; false when that chapter is already there (a retried job).</summary>
     Task<bool> AddChapterAsync(string ownerId, string storyId, BedtimeChapter chapter, CancellationToken ct);
 
-    /// <summary>Moves the story to <paramref name="status"/> when it is now in one of <paramref name="from"/>.</summary>
+    /// <summary>Moves the story to <paramref name="status"/> when it is now in one of <paramref name="from"/>.
+    /// </summary>
     Task<bool> SetStatusAsync(
         string storyId,
         string status,

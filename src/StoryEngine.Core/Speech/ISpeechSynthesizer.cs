@@ -1,7 +1,8 @@
 namespace StoryEngine.Core.Speech;
 
 /// <summary>
-/// One speech backend (<c>Speech:Backends:{name}</c>): turns one plain-text passage into PCM. Implementations: espeak-ng
+/// One speech backend (<c>Speech:Backends:{name}</c>): turns one plain-text passage into PCM. Implementations:
+/// espeak-ng
 /// as a process per request, and any OpenAI-compatible <c>/v1/audio/speech</c> endpoint (Server/Speech). A failure
 /// throws <see cref="SpeechBackendException"/>; <see cref="SpeechChain"/> falls back to the next backend.
 /// </summary>

@@ -79,7 +79,7 @@ public static class BedtimeApi
             .ProducesProblem(404)
             .ProducesProblem(409);
         stories
-            .MapGet("/{id}/chapters/{number:int}/audio", ChapterAudio)
+            .MapGet("/{id}/chapters/{number}/audio", ChapterAudio)
             .WithName("GetBedtimeChapterAudio")
             .WithSummary("One chapter as MP3 (Range requests, ETag)")
             .Produces(200, contentType: "audio/mpeg")

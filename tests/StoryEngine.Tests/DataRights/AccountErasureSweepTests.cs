@@ -51,6 +51,9 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "knowledge_originals",
         "knowledge_chunks",
         "knowledge_generations",
+        "bedtime_stories", // issue 25: a bedtime story, its chapters, their audio and a narration's audio
+        "bedtime_chapters",
+        "speech_audio",
     ];
 
     /// <summary>
