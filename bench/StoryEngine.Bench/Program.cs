@@ -10,6 +10,10 @@ if (args is ["knowledge-recall" or "embed-throughput" or "knowledge-search" or "
 {
     return await StoryEngine.Bench.Knowledge.KnowledgeBench.RunAsync(args, Console.Out); // issue 20, bench/knowledge.sh
 }
+if (args is ["bedtime", ..])
+{
+    return await StoryEngine.Bench.Bedtime.BedtimeBench.RunAsync(args, Console.Out); // issue 25, bench/bedtime.sh
+}
 if (args is ["cluster-streams", ..])
 {
     // issue 21, bench/cluster.sh
