@@ -27,6 +27,9 @@ public interface ISpeechAudioStore
 {
     Task PutAsync(StoredAudio audio, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the audio of narrations whose adventure no longer exists; how many went.</summary>
+    Task<int> PurgeOrphansAsync(CancellationToken cancellationToken);
+
     Task<StoredAudio?> GetAsync(string ownerId, string kind, string subjectId, CancellationToken cancellationToken);
 
     /// <summary>The recordings whose subject starts with <paramref name="prefix"/>, without their bytes.</summary>

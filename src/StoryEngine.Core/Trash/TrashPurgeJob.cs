@@ -23,7 +23,9 @@ public sealed class TrashPurgeJob(
     Images.IImageStore images,
     IResourceStore<Knowledge.KnowledgeDocument> documents,
     Knowledge.IKnowledgeStore knowledge,
-    TimeProvider clock
+    TimeProvider clock,
+    Bedtime.IBedtimeStore? bedtime = null,
+    Speech.ISpeechAudioStore? audio = null
 )
 {
     public const string Key = "trash-purge";
@@ -45,6 +47,16 @@ public sealed class TrashPurgeJob(
         purged += await knowledge.PurgeOrphansAsync(cancellationToken);
         // Last: the pictures of every character, persona and world purged above.
         purged += await images.PurgeOrphansAsync(cancellationToken);
+        // Bedtime stories with their chapters and audio (issue 25), and the audio of narrations whose adventure is
+        // gone.
+        if (bedtime is not null)
+        {
+            purged += await bedtime.PurgeTrashedAsync(cutoff, cancellationToken);
+        }
+        if (audio is not null)
+        {
+            purged += await audio.PurgeOrphansAsync(cancellationToken);
+        }
         return purged;
     }
 }

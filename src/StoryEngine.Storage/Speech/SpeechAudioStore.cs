@@ -47,6 +47,19 @@ public sealed class SpeechAudioStore(IStorageProvider provider) : ISpeechAudioSt
         );
     }
 
+    public async Task<int> PurgeOrphansAsync(CancellationToken cancellationToken)
+    {
+        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        // A turn's subject is '{adventureId}/{turnId}': its adventure is the part before the slash.
+        return await write.Connection.ExecuteAsync(
+            new CommandDefinition(
+                "DELETE FROM speech_audio WHERE kind = 'turn' AND NOT EXISTS (SELECT 1 FROM adventures a "
+                    + "WHERE speech_audio.subject_id LIKE a.id || '/%')",
+                cancellationToken: cancellationToken
+            )
+        );
+    }
+
     public async Task<StoredAudio?> GetAsync(
         string ownerId,
         string kind,
