@@ -43,11 +43,19 @@ internal static class BedtimeBench
             var accepted = await (
                 await http.PostAsJsonAsync(
                     "/api/v1/bedtime-stories",
-                    new { childName = "Ada", ageBand = "5-7", theme = "a lighthouse cat", minutes }
+                    new
+                    {
+                        childName = "Ada",
+                        ageBand = "5-7",
+                        theme = "a lighthouse cat",
+                        minutes,
+                    }
                 )
             ).Content.ReadFromJsonAsync<JsonElement>();
             var id = accepted.GetProperty("story").GetProperty("id").GetString()!;
-            double? text = null, audio = null, ready = null;
+            double? text = null,
+                audio = null,
+                ready = null;
             using var stream = await http.GetStreamAsync($"/api/v1/bedtime-stories/{id}/events");
             using var reader = new StreamReader(stream, Encoding.UTF8);
             while (await reader.ReadLineAsync() is { } line)
@@ -89,8 +97,8 @@ internal static class BedtimeBench
         );
         output.WriteLine();
         output.WriteLine(
-            "| run | first chapter text (ms) | first playable audio (ms) | audio after text (ms) | whole story ready (ms) "
-                + "| audio length (s) | bytes | bytes per minute |"
+            "| run | first chapter text (ms) | first playable audio (ms) | audio after text (ms) "
+                + "| whole story ready (ms) | audio length (s) | bytes | bytes per minute |"
         );
         output.WriteLine("|---|---|---|---|---|---|---|---|");
         for (var i = 0; i < rows.Count; i++)
@@ -170,7 +178,12 @@ internal sealed class InstantBedtimeModel : INarrator, IUtilityModel, IChatClien
             text.Append(Sentences[i % Sentences.Length]).Append(' ');
         }
         return JsonSerializer.Serialize(
-            new { storyTitle = "The Lighthouse Cat", title = "A quiet night", text = text.ToString().Trim() }
+            new
+            {
+                storyTitle = "The Lighthouse Cat",
+                title = "A quiet night",
+                text = text.ToString().Trim(),
+            }
         );
     }
 }

@@ -3,7 +3,8 @@ namespace StoryEngine.Server.Http;
 /// <summary>
 /// Headers every response carries (OWASP secure headers): no MIME sniffing, no referrer leaks, no framing, and a
 /// content security policy that allows nothing for the API, only our own files for the /docs explorer, and for the web
-/// pages only our own stylesheet, modules, connections and audio (read aloud, issue 25): no inline script or style, no other origin, forms post here.
+/// pages only our own stylesheet, modules, connections and audio (read aloud, issue 25): no inline script or
+/// style, no other origin, forms post here.
 /// </summary>
 public static class SecurityHeaders
 {
