@@ -42,7 +42,7 @@ function decorate(article) {
   button.type = "button";
   button.className = "play-narration";
   button.textContent = "▶ Play";
-  button.setAttribute("aria-label", "Read this narration aloud");
+  button.setAttribute("aria-label", "Read aloud");
   button.addEventListener("click", () => play(article, button));
   article.querySelector(".turn-h")?.after(button);
   return true;
