@@ -16,6 +16,12 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   echo "== installing chromium from Debian's packages (browser tests)"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# Speech (tests/StoryEngine.Tests/Speech, Bedtime): espeak-ng speaks, lame encodes MP3 and decodes it again to measure.
+if { ! command -v espeak-ng >/dev/null || ! command -v lame >/dev/null; } && [ "$(id -u)" = 0 ] \
+  && command -v apt-get >/dev/null; then
+  echo "== installing espeak-ng and lame from Debian's packages (speech)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq espeak-ng lame >/dev/null
+fi
 start_postgres
 start_redis
 trap 'stop_redis; stop_postgres' EXIT

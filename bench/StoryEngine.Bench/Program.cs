@@ -19,6 +19,11 @@ if (args is ["scenario-graph", ..])
 {
     return await StoryEngine.Bench.Scenarios.ScenarioGraphBench.RunAsync(args, Console.Out); // issue 24
 }
+
+if (args is ["bedtime", ..])
+{
+    return await StoryEngine.Bench.Bedtime.BedtimeBench.RunAsync(args, Console.Out); // issue 25, bench/bedtime.sh
+}
 if (args is ["cluster-streams", ..])
 {
     // issue 21, bench/cluster.sh

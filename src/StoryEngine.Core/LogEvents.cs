@@ -22,6 +22,8 @@ namespace StoryEngine.Core;
 /// embedding model's load and re-index sweep.</description></item>
 /// <item><term>5400–5499</term><description><see cref="Agents"/>: tools, evaluations, the
 /// director.</description></item>
+/// <item><term>5700–5799</term><description><see cref="Speech"/> and <see cref="Bedtime"/>: speech backends, bedtime
+/// stories and their voicing.</description></item>
 /// <item><term>6000–6999</term><description>Storage: reserved (it logs nothing of its own yet).</description></item>
 /// <item><term>7800–7899</term><description><see cref="Telemetry"/>: metrics sampling (Server).</description></item>
 /// <item><term>8000–8099</term><description><see cref="Backups"/>: backups (Server).</description></item>
@@ -194,5 +196,22 @@ public static class LogEvents
     public static class Mcp
     {
         public const int StdioStarted = 8200;
+    }
+
+    /// <summary>5700–5749: speech backends (espeak-ng, OpenAI-compatible) and their fallback.</summary>
+    public static class Speech
+    {
+        public const int FellBack = 5700;
+        public const int Voiced = 5701;
+        public const int VoicingFailed = 5702;
+    }
+
+    /// <summary>5750–5799: bedtime stories: chapters, the content guard.</summary>
+    public static class Bedtime
+    {
+        public const int ChapterWritten = 5750;
+        public const int ChapterRewritten = 5751;
+        public const int StoryFailed = 5752;
+        public const int StoryReady = 5753;
     }
 }

@@ -16,6 +16,10 @@ public sealed record Character : IResourceBody<Character>
     public string SpeechStyle { get; init; } = "";
     public string Goals { get; init; } = "";
 
+    /// <summary>The speech voice the character is read in (a speech backend's voice name, issue 25); empty: the
+    /// narrator's.</summary>
+    public string Voice { get; init; } = "";
+
     /// <summary>What the character says when an adventure opens with them.</summary>
     public string FirstMessage { get; init; } = "";
 
@@ -52,6 +56,7 @@ public sealed record Character : IResourceBody<Character>
         errors.MaxLength("appearance", Appearance, Limits.LongText);
         errors.MaxLength("speechStyle", SpeechStyle, Limits.LongText);
         errors.MaxLength("goals", Goals, Limits.LongText);
+        errors.MaxLength("voice", Voice, 64);
         errors.MaxLength("firstMessage", FirstMessage, Limits.LongText);
         errors.List("alternateGreetings", AlternateGreetings, Limits.ListItems, Limits.LongText);
         errors.List("tags", Tags, Limits.Tags, Limits.Tag);

@@ -24,7 +24,9 @@ public sealed class TrashPurgeJob(
     IResourceStore<Knowledge.KnowledgeDocument> documents,
     Knowledge.IKnowledgeStore knowledge,
     TimeProvider clock,
-    IResourceStore<Scenarios.Scenario>? scenarios = null
+    IResourceStore<Scenarios.Scenario>? scenarios = null,
+    Bedtime.IBedtimeStore? bedtime = null,
+    Speech.ISpeechAudioStore? audio = null
 )
 {
     public const string Key = "trash-purge";
@@ -48,6 +50,16 @@ public sealed class TrashPurgeJob(
         purged += scenarios is null ? 0 : await scenarios.PurgeDeletedBeforeAsync(cutoff, cancellationToken);
         // Last: the pictures of every character, persona and world purged above.
         purged += await images.PurgeOrphansAsync(cancellationToken);
+        // Bedtime stories with their chapters and audio (issue 25), and the audio of narrations whose adventure is
+        // gone.
+        if (bedtime is not null)
+        {
+            purged += await bedtime.PurgeTrashedAsync(cutoff, cancellationToken);
+        }
+        if (audio is not null)
+        {
+            purged += await audio.PurgeOrphansAsync(cancellationToken);
+        }
         return purged;
     }
 }

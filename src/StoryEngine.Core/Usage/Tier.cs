@@ -9,7 +9,8 @@ public sealed record Tier(
     long? DailyTokens,
     long? MonthlyTokens,
     int? ApiPerMinute,
-    int? GenerationPerMinute
+    int? GenerationPerMinute,
+    int? BedtimePerMinute = null
 );
 
 /// <summary>

@@ -22,7 +22,8 @@ public sealed record CharacterRequest(
     string? SystemPrompt = null,
     string? PostHistoryInstructions = null,
     string? Creator = null,
-    string? CharacterVersion = null
+    string? CharacterVersion = null,
+    string? Voice = null
 ) : IResourceRequest<CharacterRequest, Character>
 {
     public Character ToBody() =>
@@ -45,6 +46,7 @@ public sealed record CharacterRequest(
             PostHistoryInstructions = PostHistoryInstructions ?? "",
             Creator = Creator ?? "",
             CharacterVersion = CharacterVersion ?? "",
+            Voice = Voice ?? "",
         };
 
     public static CharacterRequest FromBody(Character b) =>
@@ -65,7 +67,8 @@ public sealed record CharacterRequest(
             b.SystemPrompt,
             b.PostHistoryInstructions,
             b.Creator,
-            b.CharacterVersion
+            b.CharacterVersion,
+            b.Voice
         );
 }
 
@@ -99,6 +102,9 @@ public sealed record CharacterResponse(
     /// <summary>Where the avatar is read (with its version in <c>v</c>); null when there is none.</summary>
     public string? AvatarUrl { get; init; }
 
+    /// <summary>The speech voice the character is read in (issue 25); empty: the narrator's.</summary>
+    public string Voice { get; init; } = "";
+
     public CharacterResponse WithPictureUrl(string? url) => this with { AvatarUrl = url };
 
     public static CharacterResponse From(StoredResource<Character> r) =>
@@ -127,5 +133,8 @@ public sealed record CharacterResponse(
             r.UpdatedAt,
             r.DeletedAt,
             Lifecycle.PurgeAt(r)
-        );
+        )
+        {
+            Voice = r.Body.Voice,
+        };
 }

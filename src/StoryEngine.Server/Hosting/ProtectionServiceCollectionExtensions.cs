@@ -17,6 +17,9 @@ public sealed class RateLimitOptions
     /// <summary>Requests that call a model (turns, retries), per user.</summary>
     public int GenerationPerMinute { get; set; } = 20;
 
+    /// <summary>Bedtime stories asked for, per user (issue 25: three a minute).</summary>
+    public int BedtimePerMinute { get; set; } = 3;
+
     /// <summary>Register, login and refresh, per IP.</summary>
     public int AuthPerMinute { get; set; } = 10;
 }
@@ -32,6 +35,7 @@ public sealed class RateLimitOptionsValidator : IValidateOptions<RateLimitOption
                 ("ApiPerMinute", options.ApiPerMinute),
                 ("GenerationPerMinute", options.GenerationPerMinute),
                 ("AuthPerMinute", options.AuthPerMinute),
+                ("BedtimePerMinute", options.BedtimePerMinute),
             }
         )
         {
@@ -53,6 +57,7 @@ public static class ProtectionServiceCollectionExtensions
     public const string ApiPolicy = "api";
     public const string GenerationPolicy = "generation";
     public const string AuthPolicy = "auth";
+    public const string BedtimePolicy = "bedtime";
 
     public static IServiceCollection AddStoryProtection(this IServiceCollection services, IConfiguration configuration)
     {
@@ -64,6 +69,14 @@ public static class ProtectionServiceCollectionExtensions
                 PerMinute(context, ApiPolicy, (o, tier) => tier?.ApiPerMinute ?? o.ApiPerMinute, byUser: true)
             );
             limiter.AddPolicy(GenerationPolicy, GenerationPartition);
+            limiter.AddPolicy(BedtimePolicy, context =>
+                PerMinute(
+                    context,
+                    BedtimePolicy,
+                    (o, tier) => tier?.BedtimePerMinute ?? o.BedtimePerMinute,
+                    byUser: true
+                )
+            );
             limiter.AddPolicy(AuthPolicy, context =>
                 PerMinute(context, AuthPolicy, (o, _) => o.AuthPerMinute, byUser: false)
             );

@@ -99,6 +99,8 @@ public static class StoryEngineHost
         builder.Services.AddStoryUsage();
         builder.Services.AddMemory();
         builder.Services.AddKnowledge();
+        builder.Services.AddSpeech(builder.Configuration);
+        builder.Services.AddBedtime();
         builder.Services.AddStoryWebApp();
         builder.Services.AddSingleton<Demo.DemoContent>();
         builder.Services.AddTrashPurge(builder.Configuration);
@@ -184,7 +186,9 @@ public static class StoryEngineHost
             .MapRulesApi()
             .MapTabletopApi()
             .MapJobsApi()
-            .MapScenariosApi();
+            .MapScenariosApi()
+            .MapBedtimeApi()
+            .MapNarrationAudioApi();
         app.MapStoryMcp();
         app.MapStoryWebApp();
         return app;

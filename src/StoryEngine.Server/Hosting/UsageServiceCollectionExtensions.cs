@@ -33,14 +33,14 @@ public sealed class UsageOptions
                 var key in tier.GetChildren()
                     .Select(k => k.Key)
                     .Except(
-                        ["DailyTokens", "MonthlyTokens", "ApiPerMinute", "GenerationPerMinute"],
+                        ["DailyTokens", "MonthlyTokens", "ApiPerMinute", "GenerationPerMinute", "BedtimePerMinute"],
                         StringComparer.OrdinalIgnoreCase
                     )
             )
             {
                 options.Errors.Add(
                     $"Tiers:{tier.Key}:{key} is not a tier setting (DailyTokens, MonthlyTokens, "
-                        + "ApiPerMinute, GenerationPerMinute)."
+                        + "ApiPerMinute, GenerationPerMinute, BedtimePerMinute)."
                 );
             }
             options.Tiers.Add(
@@ -49,7 +49,8 @@ public sealed class UsageOptions
                     Number(options, tier, "DailyTokens", TierAdministration.MaxQuota),
                     Number(options, tier, "MonthlyTokens", TierAdministration.MaxQuota),
                     (int?)Number(options, tier, "ApiPerMinute", int.MaxValue),
-                    (int?)Number(options, tier, "GenerationPerMinute", int.MaxValue)
+                    (int?)Number(options, tier, "GenerationPerMinute", int.MaxValue),
+                    (int?)Number(options, tier, "BedtimePerMinute", int.MaxValue)
                 )
             );
         }

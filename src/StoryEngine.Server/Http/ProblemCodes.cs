@@ -79,7 +79,8 @@ public static class ProblemCodes
             "no_combat",
             // Issue 24: a choice the scene does not offer now; scenario play on an adventure that plays none.
             Core.Scenarios.ChoiceUnavailableException.ProblemCode,
-            Core.Scenarios.NotAScenarioAdventureException.ProblemCode
+            Core.Scenarios.NotAScenarioAdventureException.ProblemCode,
+            Core.Bedtime.AudioNotReadyException.ProblemCode
         ),
         Of<Core.Scenarios.ShareGoneException>(410, "Gone", Core.Scenarios.ShareGoneException.ProblemCode),
         Of<PreconditionFailedException>(412, "Precondition failed", "precondition_failed"),
@@ -90,6 +91,8 @@ public static class ProblemCodes
         // A CHARX whose entry names are not plain relative paths (issue 15): refused whole, naming the entry.
         Of<UnsafeArchiveEntryException>(422, "Unsafe archive entry", "unsafe_archive_entry"),
         Of<ChatTooLongException>(422, "Chat too long", "chat_too_long"),
+        // issue 25: a bedtime story asked about something the content guard will not write for a child.
+        Of<Core.Bedtime.BedtimeRefusedException>(422, "Refused for a bedtime story", "bedtime_refused"),
         // A world document with more text than Knowledge:MaxDocumentCharacters (issue 20), naming the limit.
         Of<DocumentTooLongException>(422, "Document too long", "document_too_long"),
         // A dice expression past a limit (issue 23): the detail names the limit (dice per term, sides, terms, …).

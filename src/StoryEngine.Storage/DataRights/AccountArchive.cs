@@ -149,6 +149,79 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
             pageSize: 20
         );
 
+        // Bedtime stories (issue 25): each with the request it was written from, its chapters, then their audio.
+        await WritePagesAsync(
+            json,
+            output,
+            "bedtimeStories",
+            connection,
+            "SELECT id AS Key, title AS Title, request AS Request, status AS Status, favourite AS Favourite, "
+                + "created_at AS CreatedAt, deleted_at AS DeletedAt FROM bedtime_stories "
+                + "WHERE owner_id = @Owner AND id > @After ORDER BY id",
+            user.Id,
+            (BedtimeRow r) => r.Key,
+            (w, r) =>
+            {
+                w.WriteString("id", r.Key);
+                w.WriteString("title", r.Title);
+                w.WritePropertyName("request");
+                using (var request = JsonDocument.Parse(r.Request))
+                {
+                    request.RootElement.WriteTo(w);
+                }
+                w.WriteString("status", r.Status);
+                w.WriteBoolean("favourite", r.Favourite != 0);
+                WriteTime(w, "createdAt", r.CreatedAt);
+                WriteTime(w, "deletedAt", r.DeletedAt);
+            },
+            cancellationToken
+        );
+        await WritePagesAsync(
+            json,
+            output,
+            "bedtimeChapters",
+            connection,
+            // number + 100: three digits for every chapter (at most 12), so the key sorts as the chapters do.
+            "SELECT story_id || '/' || CAST(number + 100 AS TEXT) AS Key, story_id AS StoryId, number AS Number, "
+                + "title AS Title, text AS Text, guard AS Guard, guard_note AS GuardNote FROM bedtime_chapters "
+                + "WHERE owner_id = @Owner AND story_id || '/' || CAST(number + 100 AS TEXT) > @After "
+                + "ORDER BY story_id || '/' || CAST(number + 100 AS TEXT)",
+            user.Id,
+            (BedtimeChapterRow r) => r.Key,
+            (w, r) =>
+            {
+                w.WriteString("storyId", r.StoryId);
+                w.WriteNumber("number", r.Number);
+                w.WriteString("title", r.Title);
+                w.WriteString("text", r.Text);
+                w.WriteString("guard", r.Guard);
+                w.WriteString("guardNote", r.GuardNote);
+            },
+            cancellationToken
+        );
+        await WritePagesAsync(
+            json,
+            output,
+            "speechAudio",
+            connection,
+            "SELECT kind || '/' || subject_id AS Key, kind AS Kind, subject_id AS SubjectId, media_type AS MediaType, "
+                + "duration_ms AS DurationMs, voice AS Voice, data AS Data FROM speech_audio "
+                + "WHERE owner_id = @Owner AND kind || '/' || subject_id > @After ORDER BY kind || '/' || subject_id",
+            user.Id,
+            (AudioRow r) => r.Key,
+            (w, r) =>
+            {
+                w.WriteString("kind", r.Kind);
+                w.WriteString("subjectId", r.SubjectId);
+                w.WriteString("mediaType", r.MediaType);
+                w.WriteNumber("durationMs", r.DurationMs);
+                w.WriteString("voice", r.Voice);
+                w.WriteBase64String("data", r.Data);
+            },
+            cancellationToken,
+            pageSize: 20
+        );
+
         await WriteAdventuresAsync(json, output, connection, user.Id, cancellationToken);
 
         await WritePagesAsync(
@@ -495,6 +568,39 @@ public sealed class AccountArchive(IStorageProvider provider) : IAccountArchive
         public long CreatedAt { get; init; }
         public long UpdatedAt { get; init; }
         public long? DeletedAt { get; init; }
+    }
+
+    private sealed class BedtimeRow
+    {
+        public string Key { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string Request { get; init; } = "{}";
+        public string Status { get; init; } = "";
+        public long Favourite { get; init; }
+        public long CreatedAt { get; init; }
+        public long? DeletedAt { get; init; }
+    }
+
+    private sealed class BedtimeChapterRow
+    {
+        public string Key { get; init; } = "";
+        public string StoryId { get; init; } = "";
+        public long Number { get; init; }
+        public string Title { get; init; } = "";
+        public string Text { get; init; } = "";
+        public string Guard { get; init; } = "";
+        public string? GuardNote { get; init; }
+    }
+
+    private sealed class AudioRow
+    {
+        public string Key { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public string SubjectId { get; init; } = "";
+        public string MediaType { get; init; } = "";
+        public long DurationMs { get; init; }
+        public string Voice { get; init; } = "";
+        public byte[] Data { get; init; } = [];
     }
 
     private sealed class ImageRow

@@ -861,6 +861,90 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
             409,
             AlsoSuccess: 200
         );
+        // Bedtime stories and narration audio (issue 25). The world's story may still be voicing: its audio answers
+        // 409 audio_not_ready to its owner until then.
+        const string bedtime = "/api/v1/bedtime-stories";
+        yield return new(
+            $"POST {bedtime}",
+            Access.Self,
+            _ => bedtime,
+            body(
+                (_, _) =>
+                    new
+                    {
+                        ageBand = "5-7",
+                        theme = "a quiet meadow",
+                        minutes = 1,
+                    }
+            ),
+            202
+        );
+        yield return new($"GET {bedtime}", Access.Self, _ => bedtime, null, 200);
+        yield return new($"GET {bedtime}/trash", Access.Self, _ => $"{bedtime}/trash", null, 200);
+        yield return new($"GET {bedtime}/{{id}}", Access.Owned, w => $"{bedtime}/{w.BedtimeId}", null, 200);
+        yield return new(
+            $"PATCH {bedtime}/{{id}}",
+            Access.Owned,
+            w => $"{bedtime}/{w.BedtimeId}",
+            body((_, _) => new { favourite = true }),
+            200
+        );
+        yield return new($"DELETE {bedtime}/{{id}}", Access.Owned, w => $"{bedtime}/{w.BedtimeId}", null, 204);
+        // Reaching a live story's restore proves ownership: 409 not_deleted to its owner only.
+        yield return new(
+            $"POST {bedtime}/{{id}}/restore",
+            Access.Owned,
+            w => $"{bedtime}/{w.BedtimeId}/restore",
+            null,
+            409
+        );
+        yield return new(
+            $"POST {bedtime}/{{id}}/another",
+            Access.Owned,
+            w => $"{bedtime}/{w.BedtimeId}/another",
+            null,
+            202
+        );
+        yield return new(
+            $"GET {bedtime}/{{id}}/events",
+            Access.Owned,
+            w => $"{bedtime}/{w.BedtimeId}/events",
+            null,
+            200
+        );
+        yield return new(
+            $"GET {bedtime}/{{id}}/audio",
+            Access.Owned,
+            w => $"{bedtime}/{w.BedtimeId}/audio",
+            null,
+            200,
+            409
+        );
+        yield return new(
+            $"GET {bedtime}/{{id}}/chapters/{{number}}/audio",
+            Access.Owned,
+            w => $"{bedtime}/{w.BedtimeId}/chapters/1/audio",
+            null,
+            200,
+            409
+        );
+        yield return new($"GET {bedtime}/{{id}}/epub", Access.Owned, w => $"{bedtime}/{w.BedtimeId}/epub", null, 200);
+        yield return new(
+            "POST /api/v1/adventures/{id}/turns/{turnId}/audio",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/audio",
+            null,
+            202,
+            200
+        );
+        yield return new(
+            "GET /api/v1/adventures/{id}/turns/{turnId}/audio",
+            Access.Owned,
+            w => $"/api/v1/adventures/{w.AdventureId}/turns/{w.TurnId}/audio",
+            null,
+            409,
+            200
+        );
         yield return new("GET /api/v1/jobs", Access.Self, _ => "/api/v1/jobs", null, 200);
         yield return new("GET /api/v1/jobs/{id}", Access.OwnedOrAdmin, w => $"/api/v1/jobs/{w.JobId}", null, 200);
     }
@@ -995,7 +1079,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
         string ScenarioId,
         string ScenarioAdventureId,
         string ShareId,
-        string ShareToken
+        string ShareToken,
+        string BedtimeId
     )
     {
         public static async Task<World> CreateAsync(ServerFixture server)
@@ -1064,6 +1149,24 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 $"/api/v1/adventures/{adventure}/goals",
                 new { title = "Pass the gate", tasks = new[] { "Bribe the warden" } }
             );
+            // A one-chapter bedtime story whose chapter the scripted model writes (issue 25).
+            var theme = "a matrix meadow " + Guid.NewGuid().ToString("N")[..8];
+            (await ScriptedBackend.InstanceAsync()).ScriptStructured(
+                "Theme: " + theme,
+                """{"storyTitle":"Meadow","title":"Meadow","text":"The meadow was quiet. Everyone slept."}"""
+            );
+            var bedtime = (
+                await client.PostJsonAsync(
+                    "/api/v1/bedtime-stories",
+                    new
+                    {
+                        ageBand = "5-7",
+                        theme,
+                        minutes = 1,
+                    },
+                    HttpStatusCode.Accepted
+                )
+            ).GetProperty("story").Id();
             // The narrated turn queued a world state job for the adventure.
             var job = (await (await client.GetAsync($"/api/v1/jobs?adventureId={adventure}")).JsonAsync())
                 .GetProperty("items")[0]
@@ -1095,7 +1198,8 @@ public abstract class AuthorizationMatrixTests(ServerFixture server)
                 scenario,
                 scenarioAdventure,
                 share.Id(),
-                share.Str("token")
+                share.Str("token"),
+                bedtime
             );
         }
     }

@@ -71,6 +71,41 @@ public sealed class ProtectionTests
     }
 
     [Fact]
+    public async Task bedtime_stories_have_their_own_limit_of_three_a_minute()
+    {
+        // Issue 25: the bedtime report asks for 3 generations a minute per user (the default of the setting).
+        await using var owned = await StartAsync(new() { ["RateLimits:BedtimePerMinute"] = "3" });
+        using var client = await owned.Fixture.CreateUserClientAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            var accepted = await client.PostAsJsonAsync(
+                "/api/v1/bedtime-stories",
+                new
+                {
+                    ageBand = "5-7",
+                    theme = "a quiet pond",
+                    minutes = 1,
+                }
+            );
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+        var refused = await client.PostAsJsonAsync(
+            "/api/v1/bedtime-stories",
+            new
+            {
+                ageBand = "5-7",
+                theme = "a quiet pond",
+                minutes = 1,
+            }
+        );
+        Assert.True(refused.Headers.RetryAfter is not null);
+        await refused.AssertProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+        // Turns are not counted against it.
+        var setup = await AdventureTestData.CreateAsync(client);
+        await AdventureTestData.TakeTurnAsync(client, setup.AdventureId, "one");
+    }
+
+    [Fact]
     public async Task responses_carry_security_headers_and_cors_allows_only_configured_origins()
     {
         await using var owned = await StartAsync(new() { ["Cors:AllowedOrigins:0"] = "https://stories.example" });

@@ -54,6 +54,9 @@ public abstract class AccountErasureSweepTests(MemoryServer memory)
         "scenarios", // issue 24: the scenario, its versions and its share links
         "scenario_versions",
         "scenario_shares",
+        "bedtime_stories", // issue 25: a bedtime story, its chapters, their audio and a narration's audio
+        "bedtime_chapters",
+        "speech_audio",
     ];
 
     /// <summary>

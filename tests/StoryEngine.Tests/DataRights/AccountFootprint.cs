@@ -57,6 +57,40 @@ public sealed partial record AccountFootprint(
             ).EnsureSuccessStatusCode();
         }
 
+        // A bedtime story, written and voiced, and a narration read aloud (issue 25).
+        var theme = "an erasure garden " + marker;
+        (await ScriptedBackend.InstanceAsync()).ScriptStructured(
+            "Theme: " + theme,
+            $$"""{"storyTitle":"Garden","title":"Garden","text":"The garden slept. {{marker}} was there."}"""
+        );
+        var bedtime = (
+            await client.PostJsonAsync(
+                "/api/v1/bedtime-stories",
+                new
+                {
+                    ageBand = "8-10",
+                    theme,
+                    minutes = 1,
+                },
+                System.Net.HttpStatusCode.Accepted
+            )
+        ).GetProperty("story").Id();
+        await Poll.UntilAsync(
+            async () =>
+                (await (await client.GetAsync($"/api/v1/bedtime-stories/{bedtime}")).JsonAsync()).Str("status")
+                == "ready",
+            "The erasure footprint's bedtime story was not voiced."
+        );
+        var turns = (await (await client.GetAsync($"/api/v1/adventures/{owned.AdventureId}/turns?limit=1")).JsonAsync())
+            .GetProperty("items")[0]
+            .Id();
+        await Poll.UntilAsync(
+            async () =>
+                (await client.PostAsync($"/api/v1/adventures/{owned.AdventureId}/turns/{turns}/audio", null)).StatusCode
+                == System.Net.HttpStatusCode.OK,
+            "The erasure footprint's narration was not voiced."
+        );
+
         var secret = (await client.PostJsonAsync("/api/v1/me/2fa", new { }, System.Net.HttpStatusCode.OK)).Str(
             "secret"
         );

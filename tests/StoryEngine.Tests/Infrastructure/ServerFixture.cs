@@ -53,6 +53,7 @@ public abstract class ServerFixture : IAsyncLifetime
         settings["RateLimits:ApiPerMinute"] = "1000000";
         settings["RateLimits:GenerationPerMinute"] = "1000000";
         settings["RateLimits:AuthPerMinute"] = "1000000";
+        settings["RateLimits:BedtimePerMinute"] = "1000000";
         // Likewise the per-address sign-in lockout: tests' failed logins add up; LockoutTests use servers of their own.
         settings["Auth:Lockout:IpFreeAttempts"] = "1000000";
         settings["Auth:Lockout:IpLockAfter"] = "1000000";

@@ -20,6 +20,7 @@ public static class SignedInServer
         environment["Auth__PasswordIterations"] = "1000";
         environment["RateLimits__ApiPerMinute"] = "1000000";
         environment["RateLimits__GenerationPerMinute"] = "1000000";
+        environment["RateLimits__BedtimePerMinute"] = "1000000";
         environment["RateLimits__AuthPerMinute"] = "1000000";
         return environment;
     }

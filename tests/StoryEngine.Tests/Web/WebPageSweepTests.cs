@@ -107,6 +107,30 @@ public abstract class WebPageSweepTests(ServerFixture server, BrowserFixture bro
         await AuditAsync(page, $"/play/{adventureId}/state", failures);
         await AuditAsync(page, $"/play/{adventureId}/goals", failures);
         await AuditAsync(page, $"/play/{adventureId}/table", failures); // issue 23
+        // Bedtime stories (issue 25): the form and library, a voiced story's reading view, its printable page.
+        var bedtimeTheme = "an audited owl " + Guid.NewGuid().ToString("N")[..8];
+        (await ScriptedBackend.InstanceAsync()).ScriptStructured(
+            "Theme: " + bedtimeTheme,
+            """{"storyTitle":"The Audited Owl","title":"Night","text":"The owl blinked. The stars came out."}"""
+        );
+        var bedtimeId = (
+            await api.PostJsonAsync(
+                "/api/v1/bedtime-stories",
+                new { ageBand = "5-7", theme = bedtimeTheme, minutes = 1 },
+                System.Net.HttpStatusCode.Accepted
+            )
+        )
+            .GetProperty("story")
+            .Id();
+        await Poll.UntilAsync(
+            async () =>
+                (await (await api.GetAsync($"/api/v1/bedtime-stories/{bedtimeId}")).JsonAsync()).Str("status")
+                == "ready",
+            "The audited bedtime story was not voiced."
+        );
+        await AuditAsync(page, "/bedtime", failures, "bedtime");
+        await AuditAsync(page, $"/bedtime/{bedtimeId}", failures, "bedtime-story");
+        await AuditAsync(page, $"/bedtime/{bedtimeId}/print", failures);
         await AuditAsync(page, "/account", failures, "account");
         await AuditAsync(page, "/account/two-factor", failures);
         await AuditAsync(page, "/account/api-keys", failures);
