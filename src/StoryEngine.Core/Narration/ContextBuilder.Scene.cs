@@ -7,11 +7,12 @@ namespace StoryEngine.Core.Narration;
 // player's action, so the cached prefix is the same as without a scenario.
 public sealed partial class ContextBuilder
 {
-    private ContextSection InsertScene(List<ChatMessage> chat, NarrationInput input, NarratorSettings settings)
+    // Null when the adventure plays no scenario: the inspector then shows no scene slot at all.
+    private ContextSection? InsertScene(List<ChatMessage> chat, NarrationInput input, NarratorSettings settings)
     {
         if (input.Scene is not { } scene)
         {
-            return new ContextSection("scene", "system", 0, "", "slot: empty (no scenario)");
+            return null;
         }
         var text = new StringBuilder().Append("# Scene: ").AppendLine(scene.Node.Title);
         if (scene.Node.Text.Length > 0)
@@ -37,7 +38,8 @@ public sealed partial class ContextBuilder
         var prompt = text.ToString().TrimEnd();
         chat.Insert(Math.Max(1, chat.Count - 1), new ChatMessage(ChatRole.System, prompt));
         var note = $"scenario {scene.ScenarioId} v{scene.Version}, scene '{scene.Node.Id}'";
-        if (scene.LastChoice is { } last && input.Action.Text.Length > 0)
+        // How this turn got here; a move of an earlier turn (already in the transcript) is not this one's.
+        if (scene.LastChoice is { } last && input.Transcript.All(t => t.TurnId != last.TurnId))
         {
             note += last switch
             {

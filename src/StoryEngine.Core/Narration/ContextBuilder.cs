@@ -375,8 +375,12 @@ public sealed partial class ContextBuilder(
         PlaceCardNotes(chat, cardNotes);
         var authorsNote = InsertAuthorsNote(chat, input, settings);
         sections.Insert(sections.Count - 1, authorsNote);
+        // Issue 24: only an adventure that plays a scenario has a scene section.
         var scene = InsertScene(chat, input, settings);
-        sections.Insert(sections.Count - 1, scene);
+        if (scene is not null)
+        {
+            sections.Insert(sections.Count - 1, scene);
+        }
         var memory = new MemoryReport(
             input.Recall?.Query,
             input.Recall?.Terms ?? [],
@@ -408,7 +412,7 @@ public sealed partial class ContextBuilder(
                 + tabletopTokens
                 + cardNotes.Sum(n => n.Section.EstimatedTokens)
                 + authorsNote.EstimatedTokens
-                + scene.EstimatedTokens,
+                + (scene?.EstimatedTokens ?? 0),
             // The inspector says what cleaning changed, section by section (issue 15); a scan for the breaks it left.
             [.. sections.Select(s => PromptText.Neutralised(s.Text) is { } n ? s with { Neutralised = n } : s)],
             leftOut,
