@@ -132,6 +132,11 @@ public static class TabletopTools
         if (call.Turn is { } turn)
         {
             var view = await tabletop.GetAsync(call.Caller.OwnerId, adventureId, cancellationToken);
+            if (view.State.IsEmpty)
+            {
+                // A plain story stays plain (issue 23): the narrator does not start a rules game on its own.
+                throw new RulesOffException();
+            }
             roll = tabletop.Roll(view, request, turn.TurnId, "narrator", turn.Alternative);
             turn.Propose(roll);
         }
@@ -155,3 +160,11 @@ public static class TabletopTools
         );
     }
 }
+
+/// <summary>The narrator asked for dice in an adventure not played with rules: a tool error, so it narrates
+/// instead.</summary>
+public sealed class RulesOffException()
+    : Errors.StoryEngineException(
+        "rules_off",
+        "This adventure is not played with rules: narrate the outcome without dice."
+    );

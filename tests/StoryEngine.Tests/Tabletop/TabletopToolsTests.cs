@@ -115,6 +115,28 @@ public abstract class TabletopToolsTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task in_a_plain_story_the_narrators_roll_is_refused_and_the_story_stays_plain()
+    {
+        using var owner = await server.CreateAccountAsync();
+        var setup = await AdventureTestData.CreateAsync(owner.Client);
+        var turn = await AdventureTestData.TakeTurnAsync(
+            owner.Client,
+            setup.AdventureId,
+            "{{call:roll}} I jump the gap {{tokens:3}}"
+        );
+        Assert.Equal("completed", turn.GetProperty("alternatives")[0].Str("status"));
+        var events = (
+            await owner.Client.GetFromJsonAsync<JsonElement>($"/api/v1/adventures/{setup.AdventureId}/events?limit=200")
+        )
+            .GetProperty("items")
+            .EnumerateArray()
+            .ToArray();
+        var call = events.Single(e => e.Str("type") == nameof(ToolCalled)).GetProperty("payload");
+        Assert.Equal("rules_off", call.Str("errorCode"));
+        Assert.DoesNotContain(events, e => e.Str("type") == nameof(DiceRolled));
+    }
+
+    [Fact]
     public async Task the_narrators_tools_include_roll_and_request_check_and_the_prompt_says_to_use_them()
     {
         using var owner = await server.CreateAccountAsync();
