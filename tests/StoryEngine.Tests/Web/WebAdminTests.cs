@@ -100,6 +100,7 @@ public abstract class WebAdminTests(ServerFixture server, BrowserFixture browser
                 "/account/api-keys",
                 "/account/usage",
                 "/admin/backends",
+                "/admin/evaluations",
                 "/admin/users",
             }
         )

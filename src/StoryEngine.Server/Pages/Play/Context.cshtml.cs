@@ -36,6 +36,9 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
     /// is gone).</summary>
     public IReadOnlyDictionary<string, string> MemoryTexts { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>How this narration was scored in the background (issue 22); null until it is evaluated.</summary>
+    public TurnEvaluated? Evaluation { get; private set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Turn = await adventures.GetTurnAsync(UserId, Id, TurnId, cancellationToken);
@@ -47,6 +50,10 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
                 "This turn has versions 1 to " + $"{Turn.Alternatives.Count}."
             );
         }
+        // The newest evaluation of this narration: they are few (one per narration and evaluator version).
+        Evaluation = (await log.ReadAsync(Id, 0, [nameof(TurnEvaluated)], int.MaxValue, cancellationToken))
+            .Select(e => e.Read<TurnEvaluated>())
+            .LastOrDefault(e => e.TurnId == TurnId && e.Alternative == Shown);
         var json = await log.GetContextAsync(Id, TurnId, Shown, cancellationToken);
         Report = json is null ? null : JsonSerializer.Deserialize<ContextReport>(json, StoryEventJson.Options);
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
