@@ -487,6 +487,7 @@ public abstract class TurnsApiTests(ServerFixture server)
                 "world state",
                 "recalled memories",
                 "world knowledge",
+                "story direction",
                 "tabletop",
                 "author's note",
                 "action",
