@@ -215,6 +215,7 @@ public static class StoryTools
                 TakeTurnAsync
             ),
             .. TabletopTools.All(),
+            .. Director.DirectorTools.All(),
         ];
 
     private static async Task<JsonNode?> ListWorldsAsync(ToolCall call, CancellationToken cancellationToken)

@@ -12,7 +12,7 @@ public static class AgentsServiceCollectionExtensions
     /// docs/mcp.md).</summary>
     public static IServiceCollection AddAgents(this IServiceCollection services)
     {
-        foreach (var tool in StoryTools.All().Concat(DirectorTools.All()))
+        foreach (var tool in StoryTools.All())
         {
             services.AddSingleton(tool);
         }

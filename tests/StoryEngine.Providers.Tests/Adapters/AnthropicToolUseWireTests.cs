@@ -15,7 +15,8 @@ public sealed class AnthropicToolUseWireTests
     private static string Event(string name, object data) =>
         $"event: {name}\ndata: {JsonSerializer.Serialize(data)}\n\n";
 
-    /// <summary>A streamed reply that asks for one tool call with the given JSON arguments, in two partial pieces.</summary>
+    /// <summary>A streamed reply that asks for one tool call with the given JSON arguments, in two
+    /// pieces.</summary>
     private static Scenario ToolUse(string tool, string argumentsJson) =>
         async (context, _, _) =>
         {

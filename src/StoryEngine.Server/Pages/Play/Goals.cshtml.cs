@@ -7,7 +7,8 @@ namespace StoryEngine.Server.Pages.Play;
 
 /// <summary>
 /// An adventure's goals by hand (issue 22): set a goal with its tasks, tick tasks, end a goal or take it up again, and
-/// ask the director to propose goals, through the same <see cref="GoalService"/> as <c>/api/v1/adventures/{id}/goals</c>.
+/// ask the director to propose goals, through the same <see cref="GoalService"/> as
+/// <c>/api/v1/adventures/{id}/goals</c>.
 /// </summary>
 public sealed class GoalsModel(AdventureService adventures, GoalService goals) : StoryPageModel
 {
