@@ -21,6 +21,7 @@ public abstract class WebPlayAccessTests(ServerFixture server, BrowserFixture br
         var adventureId = await WebSteps.StartAdventureAsync(owner, worldId);
         // nothing may change the state under the form
         await ServerUnderTest.WaitAsync(server, adventureId, "state.extract", atLeastOne: false);
+        await ServerUnderTest.WaitAsync(server, adventureId, "turn.evaluate", atLeastOne: false);
         await owner.GotoAsync($"/play/{adventureId}/state");
         await owner.GetByLabel("Time of day").FillAsync("dawn");
         await owner.GetByRole(AriaRole.Button, new() { Name = "Save the corrections" }).ClickAsync();

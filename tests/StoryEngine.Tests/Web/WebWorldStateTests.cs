@@ -167,6 +167,8 @@ public abstract class WebWorldStateTests(ServerFixture server, BrowserFixture br
         await page.Locator("#text").FillAsync($"I climb ({_marker}) {{{{tokens:3}}}}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await ServerUnderTest.WaitAsync(server, adventureId, "state.extract");
+        // The narration's evaluation appends its own event; it must have landed before the count.
+        await ServerUnderTest.WaitAsync(server, adventureId, "turn.evaluate");
         var eventsBefore = (await ServerUnderTest.EventTypesAsync(server, adventureId)).Length;
 
         // A feeling toward someone the state does not know, and one without "Name:".
