@@ -24,12 +24,15 @@ public sealed record WorldStatePanel(string AdventureId, WorldState State, bool 
         CancellationToken cancellationToken
     )
     {
-        var (state, _) = await states.GetAsync(userId, adventureId, null, cancellationToken);
+        // The jobs first, then the state: a job that finished before the first read has its change in the second,
+        // and one that has not is shown as pending (and refreshed). Read the other way round, a change appended
+        // between the two reads was neither shown nor waited for.
         var recent = await jobs.ListAsync(
             new JobListQuery(userId, adventureId, null, RecentJobs, null),
             cancellationToken
         );
         var pending = recent.Any(j => j.Type == StateExtractionJob.JobType && !JobStates.IsFinished(j.State));
+        var (state, _) = await states.GetAsync(userId, adventureId, null, cancellationToken);
         return new WorldStatePanel(adventureId, state.Normalized(), pending);
     }
 }
