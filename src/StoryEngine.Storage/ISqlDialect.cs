@@ -36,14 +36,6 @@ public interface ISqlDialect
     /// <summary>The memory index's statements, whose full-text search differs in whole between engines.</summary>
     IMemoryIndexSql MemoryIndex { get; }
 
-    /// <summary>
-    /// Full-text search over one world's passages of live documents (migration 0016), best first: parameters
-    /// <c>@OwnerId</c>, <c>@WorldId</c>, <c>@Match</c> (<see cref="KnowledgeMatch"/>) and <c>@Limit</c>; columns
-    /// <c>ChunkId</c> and <c>Score</c> (higher is better).
-    /// </summary>
-    string KnowledgeSearch { get; }
-
-    /// <summary>The <c>@Match</c> of <see cref="KnowledgeSearch"/> for any of these words (letters and digits
-    /// only).</summary>
-    string KnowledgeMatch(IReadOnlyList<string> terms);
+    /// <summary>Knowledge search's statements, scoped and bounded differently on each engine.</summary>
+    Knowledge.IKnowledgeIndexSql KnowledgeIndex { get; }
 }

@@ -319,6 +319,46 @@ internal static class KnowledgeBench
         var table = new MarkdownTable("search", "passages", "p50", "p95", "p99");
         rows.ForEach(r => table.Add(r));
         table.WriteTo(output);
+        await WriteSketchAgreementAsync(store, worldId, questions, memo, output);
+    }
+
+    /// <summary>How often the sketched similarity ranking (ADR 60) holds the exact ranking's passages, on these
+    /// vectors: random ones, the worst case for a sketch (real embeddings cluster; see VectorSketchTests).</summary>
+    private static async Task WriteSketchAgreementAsync(
+        KnowledgeStore store,
+        string worldId,
+        string[] questions,
+        MemoizedGenerator memo,
+        TextWriter output
+    )
+    {
+        var options = new KnowledgeOptions();
+        var vectors = await store.LoadVectorsAsync(worldId, LocalEmbeddingModel.Name, default);
+        if (vectors.ChunkIds.Length < options.SketchFromPassages)
+        {
+            return;
+        }
+        var sketch = VectorSketch.Build(vectors.Matrix, vectors.Dimensions);
+        var found = 0;
+        var wanted = 0;
+        foreach (var question in questions)
+        {
+            var query = VectorMath.Normalized((await memo.GenerateAsync([question]))[0].Vector.Span);
+            var exact = VectorMath
+                .Nearest(vectors.Matrix, vectors.Dimensions, query, options.Candidates)
+                .Select(h => h.Row)
+                .ToHashSet();
+            found += sketch
+                .Nearest(vectors.Matrix, query, options.Candidates, options.SketchShortlist)
+                .Count(h => exact.Contains(h.Row));
+            wanted += exact.Count;
+        }
+        await output.WriteLineAsync();
+        await output.WriteLineAsync(
+            $"Sketched similarity ranking (shortlist {options.SketchShortlist:N0}) against exact search, "
+                + $"{questions.Length} questions: {100.0 * found / wanted:0.0}% of the exact top "
+                + $"{options.Candidates} found, on these random vectors (the sketch's worst case)."
+        );
     }
 
     private static async Task MemoryAsync(BenchDatabase database, TextWriter output)

@@ -1,3 +1,5 @@
+using StoryEngine.Core.Memory;
+
 namespace StoryEngine.Core.Knowledge;
 
 /// <summary>A part of a document under one heading: its paragraphs in order.</summary>
@@ -46,7 +48,7 @@ public sealed record StaleDocument(string DocumentId, string OwnerId, string Wor
 /// The originals and passages of world documents on either engine. Every read is bounded to one owner and world;
 /// passages of trashed documents (or of a trashed world) are never returned by search.
 /// </summary>
-public interface IKnowledgeStore
+public interface IKnowledgeStore : ITermCounter
 {
     Task SaveOriginalAsync(
         string ownerId,
@@ -84,12 +86,15 @@ public interface IKnowledgeStore
         CancellationToken cancellationToken
     );
 
-    /// <summary>Full-text search over the live documents of one world, best first.</summary>
+    /// <summary>Full-text search over the live documents of one world, best first: the words of <paramref
+    /// name="query"/> (<see cref="TermSelection"/>), only the <paramref name="ranked"/> newest matches
+    /// ranked.</summary>
     Task<IReadOnlyList<KnowledgeTextHit>> SearchTextAsync(
         string ownerId,
         string worldId,
-        IReadOnlyList<string> terms,
+        TextQuery query,
         int limit,
+        int ranked,
         CancellationToken cancellationToken
     );
 

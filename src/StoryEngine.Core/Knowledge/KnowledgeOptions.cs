@@ -34,6 +34,18 @@ public sealed class KnowledgeOptions
     /// <summary>How many hits each ranking (full text, vectors) contributes before fusion.</summary>
     public int Candidates { get; set; } = 30;
 
+    /// <summary>Full-text search ranks at most this many of a world's matches, the newest (and searches its rarest
+    /// words first so they fit), so a question costs the same in a 100,000-passage world as in a small one (ADR
+    /// 60).</summary>
+    public int RankedMatches { get; set; } = 1_000;
+
+    /// <summary>From this many passages with vectors up, similarity search reads a one-bit sketch of every vector and
+    /// the exact vectors of a shortlist only (ADR 60); below it every vector is compared.</summary>
+    public int SketchFromPassages { get; set; } = 20_000;
+
+    /// <summary>How many of the passages closest in the sketch are compared exactly.</summary>
+    public int SketchShortlist { get; set; } = 2_000;
+
     /// <summary>How many worlds' vectors are kept in memory for similarity search.</summary>
     public int CachedWorlds { get; set; } = 32;
 }

@@ -34,10 +34,13 @@ public sealed partial class KnowledgeSearch(
     ILogger<KnowledgeSearch> logger
 )
 {
-    private readonly BoundedCache<(string World, string Model), KnowledgeVectors> _vectors = new(
+    private readonly BoundedCache<(string World, string Model), WorldVectors> _vectors = new(
         options.CachedWorlds,
         clock
     );
+
+    // Word counts per world, counted again whenever the world's passages change (documents change rarely).
+    private readonly TermFrequencies _frequencies = new(store, memory, clock);
 
     /// <param name="ownerId">The world's owner: whose passages are searched, and whose usage ledger a remote
     /// backend's query embedding goes in.</param>
@@ -68,10 +71,7 @@ public sealed partial class KnowledgeSearch(
         IReadOnlyList<KnowledgeTextHit> textHits;
         try
         {
-            textHits =
-                terms.Count == 0
-                    ? []
-                    : await store.SearchTextAsync(ownerId, worldId, terms, candidates, cancellationToken);
+            textHits = await SearchTextAsync(ownerId, worldId, terms, candidates, generation, cancellationToken);
         }
         catch when (embedding is not null)
         {
@@ -91,17 +91,23 @@ public sealed partial class KnowledgeSearch(
             {
                 var queryVectors = await embedding;
                 var key = (worldId, embeddings.Model);
-                if (!_vectors.TryGet(key, out var vectors) || vectors.Generation != generation)
+                if (!_vectors.TryGet(key, out var vectors) || vectors.Stored.Generation != generation)
                 {
-                    vectors = await store.LoadVectorsAsync(worldId, embeddings.Model, cancellationToken);
+                    var stored = await store.LoadVectorsAsync(worldId, embeddings.Model, cancellationToken);
+                    vectors = new WorldVectors(
+                        stored,
+                        stored.ChunkIds.Length >= options.SketchFromPassages && stored.Dimensions > 0
+                            ? VectorSketch.Build(stored.Matrix, stored.Dimensions)
+                            : null
+                    );
                     _vectors.Set(key, vectors);
                 }
                 foreach (var queryVector in queryVectors)
                 {
                     vectorRankings.Add(
-                        VectorMath
-                            .Nearest(vectors.Matrix, vectors.Dimensions, queryVector, candidates)
-                            .Select(h => (vectors.ChunkIds[h.Row], h.Similarity))
+                        vectors
+                            .Nearest(queryVector, candidates, options.SketchShortlist)
+                            .Select(h => (vectors.Stored.ChunkIds[h.Row], h.Similarity))
                             .ToArray()
                     );
                 }
@@ -151,6 +157,47 @@ public sealed partial class KnowledgeSearch(
             .Take(limit)
             .ToArray();
         return new KnowledgeResult(query, hits, note);
+    }
+
+    private async Task<IReadOnlyList<KnowledgeTextHit>> SearchTextAsync(
+        string ownerId,
+        string worldId,
+        IReadOnlyList<string> terms,
+        int candidates,
+        long generation,
+        CancellationToken cancellationToken
+    )
+    {
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+        var query = await _frequencies.SelectAsync(
+            worldId,
+            terms,
+            options.RankedMatches,
+            cancellationToken,
+            generation
+        );
+        return query.Matching.Count == 0
+            ? []
+            : await store.SearchTextAsync(
+                ownerId,
+                worldId,
+                query,
+                candidates,
+                options.RankedMatches,
+                cancellationToken
+            );
+    }
+
+    /// <summary>A world's vectors as read, and their sketch when there are enough of them to need one.</summary>
+    private sealed record WorldVectors(KnowledgeVectors Stored, VectorSketch? Sketch)
+    {
+        public IReadOnlyList<(int Row, float Similarity)> Nearest(float[] query, int count, int shortlist) =>
+            Sketch is null
+                ? VectorMath.Nearest(Stored.Matrix, Stored.Dimensions, query, count)
+                : Sketch.Nearest(Stored.Matrix, query, count, shortlist);
     }
 
     [LoggerMessage(

@@ -75,7 +75,7 @@ public sealed record StorySummary(
 );
 
 /// <summary>The recall index and the summaries of adventures; always partitioned by adventure.</summary>
-public interface IMemoryStore
+public interface IMemoryStore : ITermCounter
 {
     Task<IReadOnlyList<IndexedTurn>> ListIndexedAsync(string adventureId, CancellationToken cancellationToken);
 
@@ -127,15 +127,6 @@ public interface IMemoryStore
         TextQuery query,
         int limit,
         int ranked,
-        CancellationToken cancellationToken
-    );
-
-    /// <summary>The adventure's entry count, its index generation and, per term, how many of its entries contain it,
-    /// counted up to <paramref name="limit"/>.</summary>
-    Task<TermCounts> CountTermsAsync(
-        string adventureId,
-        IReadOnlyList<string> terms,
-        int limit,
         CancellationToken cancellationToken
     );
 

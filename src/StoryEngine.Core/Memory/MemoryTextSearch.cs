@@ -26,21 +26,7 @@ public sealed class MemoryTextSearch(IMemoryStore store, TermFrequencies frequen
             return TextSearch.Empty;
         }
         var budget = options.RankedMatches;
-        // Counted only as far as a word may be weighed: past that it is neither matched nor weighed while a rarer one
-        // is there.
-        var counts = await frequencies.GetAsync(
-            adventureId,
-            terms,
-            TermSelection.CountLimit(budget),
-            cancellationToken
-        );
-        if (counts.Entries > budget && counts.Matches.All(m => m > budget))
-        {
-            // Every word is past the budget: only now is it worth counting to just past half the adventure, to drop
-            // the words in over half of it and search the rarest of the rest.
-            counts = await frequencies.GetAsync(adventureId, terms, counts.Entries / 2 + 1, cancellationToken);
-        }
-        var query = TermSelection.Select(terms, counts, budget);
+        var query = await frequencies.SelectAsync(adventureId, terms, budget, cancellationToken);
         if (query.Matching.Count == 0)
         {
             return TextSearch.Empty; // the counts' generation may be cached: only a search's is current

@@ -1,18 +1,61 @@
 namespace StoryEngine.Core.Memory;
 
 /// <summary>
-/// How many of an adventure's turns contain each word, kept in process so a recall does not count them again
-/// (docs/adr/0028-bounded-full-text-recall.md). The counts only choose which words to search, so they may lag the
-/// index a little: they are counted again after <see cref="MaxStaleWrites"/> index writes, not after every turn
-/// (each completed turn is one write, and recounting every word of every prompt would cost more than it saves).
+/// How many of a scope's entries (an adventure's turns, a world's passages) contain each word, kept in process so a
+/// search does not count them again (docs/adr/0028-bounded-full-text-recall.md). The counts only choose which words to
+/// search, so they may lag the index a little: they are counted again after <see cref="MaxStaleWrites"/> index writes,
+/// not after every turn (each completed turn is one write, and recounting every word of every prompt would cost more
+/// than it saves).
 /// </summary>
-public sealed class TermFrequencies(IMemoryStore store, MemoryOptions options, TimeProvider clock)
+public sealed class TermFrequencies(ITermCounter store, MemoryOptions options, TimeProvider clock)
 {
     /// <summary>Index writes (about one per turn) after which an adventure's counts are thrown away and counted
     /// again.</summary>
     public const int MaxStaleWrites = 64;
 
     private readonly BoundedCache<string, Counted> _adventures = new(options.CachedPartitions, clock);
+
+    /// <summary>
+    /// The words of <paramref name="terms"/> worth searching in the scope, within <paramref name="budget"/> ranked
+    /// matches (<see cref="TermSelection"/>): counted as far as a word may be weighed, and only when every word is past
+    /// the budget counted on to just past half the scope, to drop the words in over half of it.
+    /// </summary>
+    /// <param name="generation">When given, the counts must be of this index generation (they are counted again
+    /// otherwise), and so are exact: a word they find in no entry is left out, so it cannot take the rarest word's
+    /// place and leave the search with nothing to find. Without it counts may lag (see the class), and such a word is
+    /// still searched.</param>
+    public async Task<TextQuery> SelectAsync(
+        string scopeId,
+        IReadOnlyList<string> terms,
+        int budget,
+        CancellationToken cancellationToken,
+        long? generation = null
+    )
+    {
+        var counts = await GetAsync(scopeId, terms, TermSelection.CountLimit(budget), cancellationToken);
+        if (generation is { } current && counts.Generation != current)
+        {
+            Forget(scopeId);
+            counts = await GetAsync(scopeId, terms, TermSelection.CountLimit(budget), cancellationToken);
+        }
+        if (counts.Entries > budget && counts.Matches.All(m => m > budget))
+        {
+            counts = await GetAsync(scopeId, terms, counts.Entries / 2 + 1, cancellationToken);
+        }
+        if (generation is null)
+        {
+            return TermSelection.Select(terms, counts, budget);
+        }
+        var found = Enumerable.Range(0, terms.Count).Where(i => counts.Matches[i] > 0).ToArray();
+        return TermSelection.Select(
+            [.. found.Select(i => terms[i])],
+            counts with
+            {
+                Matches = [.. found.Select(i => counts.Matches[i])],
+            },
+            budget
+        );
+    }
 
     /// <param name="limit">Counts are needed up to here: a word counted before to a lower limit, and reaching it, is
     /// counted again.</param>

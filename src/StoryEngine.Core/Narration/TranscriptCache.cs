@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using StoryEngine.Core.Stories;
 
 namespace StoryEngine.Core.Narration;
@@ -20,37 +21,10 @@ public sealed class TranscriptCache
     /// <summary>More events than this since the cached version: read the log instead.</summary>
     public const int MaxEventsToFold = 64;
 
-    // Events that change no turn and say nothing about which turns exist.
-    private static readonly HashSet<string> TurnNeutral = new(StringComparer.Ordinal)
-    {
-        nameof(StateChanged),
-        nameof(StateCorrected),
-        nameof(StateExtractionSkipped),
-        nameof(AdventureSettingsChanged),
-        nameof(ToolCalled),
-        nameof(TurnEvaluated),
-        nameof(GoalCreated),
-        nameof(GoalUpdated),
-        nameof(GoalCompleted),
-        nameof(GoalReopened),
-        nameof(GoalTaskStarted),
-        nameof(GoalTaskDone),
-        nameof(PlanRevised),
-        nameof(PlanReviewSkipped),
-        // Tabletop play (issue 23): the table's events touch no turn.
-        nameof(DiceRolled),
-        nameof(SheetSaved),
-        nameof(SheetRemoved),
-        nameof(CombatStarted),
-        nameof(CombatantJoined),
-        nameof(CombatantLeft),
-        nameof(CombatTurnEnded),
-        nameof(HitPointsChanged),
-        nameof(ConditionApplied),
-        nameof(ConditionRemoved),
-        nameof(CombatEnded),
-        nameof(RulesChosen),
-    };
+    // Events that change no turn and say nothing about which turns exist: the side events, and settings.
+    private static readonly FrozenSet<string> TurnNeutral = SideEvents
+        .Types.Append(nameof(AdventureSettingsChanged))
+        .ToFrozenSet(StringComparer.Ordinal);
 
     /// <param name="Version">The log's sequence the turns are as of.</param>
     /// <param name="Turns">Live turns, oldest first: the newest ones of the adventure, without gaps.</param>

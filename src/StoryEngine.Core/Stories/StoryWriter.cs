@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using StoryEngine.Core.Adventures;
 using StoryEngine.Core.Errors;
 
@@ -99,40 +100,11 @@ public sealed class StoryWriter(
     }
 
     /// <summary>
-    /// Events that say nothing a player's write was checked against: the world state a background job extracted (or
-    /// skipped) and a player's correction of it, tool calls, evaluations and the director's goals. One of these
-    /// landing between a write's checks and its append does not make the write stale, so the write is numbered after
-    /// it and appended again instead of refused.
+    /// Events that say nothing a player's write was checked against (<see cref="SideEvents"/>). One of these landing
+    /// between a write's checks and its append does not make the write stale, so the write is numbered after it and
+    /// appended again instead of refused.
     /// </summary>
-    private static readonly HashSet<string> PositionFree = new(StringComparer.Ordinal)
-    {
-        nameof(StateChanged),
-        nameof(StateExtractionSkipped),
-        nameof(StateCorrected),
-        nameof(ToolCalled),
-        nameof(TurnEvaluated),
-        nameof(GoalCreated),
-        nameof(GoalUpdated),
-        nameof(GoalCompleted),
-        nameof(GoalReopened),
-        nameof(GoalTaskStarted),
-        nameof(GoalTaskDone),
-        nameof(PlanRevised),
-        nameof(PlanReviewSkipped),
-        // Tabletop play (issue 23): rolls, sheets and the fight are appended at whatever turn stands.
-        nameof(DiceRolled),
-        nameof(SheetSaved),
-        nameof(SheetRemoved),
-        nameof(CombatStarted),
-        nameof(CombatantJoined),
-        nameof(CombatantLeft),
-        nameof(CombatTurnEnded),
-        nameof(HitPointsChanged),
-        nameof(ConditionApplied),
-        nameof(ConditionRemoved),
-        nameof(CombatEnded),
-        nameof(RulesChosen),
-    };
+    private static readonly FrozenSet<string> PositionFree = SideEvents.Types;
 
     /// <summary>
     /// Appends and returns the turns as they now stand (one per touched turn). Refused with <c>story_conflict</c> when

@@ -103,13 +103,7 @@ public static class DocumentsApi
     {
         var scope = Scope(context, worldId);
         var page = await service.ListAsync(scope, ListQuery.From(limit, cursor, q, tag), cancellationToken);
-        Paging.AddNextLink(context, page.NextCursor);
-        return TypedResults.Ok(
-            new PageResponse<DocumentResponse>(
-                await ResponsesAsync(scope, page.Items, store, embeddings, cancellationToken),
-                page.NextCursor
-            )
-        );
+        return await PageAsync(context, scope, page, store, embeddings, cancellationToken);
     }
 
     private static async Task<Ok<PageResponse<DocumentResponse>>> ListTrash(
@@ -127,6 +121,19 @@ public static class DocumentsApi
     {
         var scope = Scope(context, worldId);
         var page = await service.ListTrashAsync(scope, ListQuery.From(limit, cursor, q, tag), cancellationToken);
+        return await PageAsync(context, scope, page, store, embeddings, cancellationToken);
+    }
+
+    // A page of documents, each with how far it is indexed, and the link to the next page.
+    private static async Task<Ok<PageResponse<DocumentResponse>>> PageAsync(
+        HttpContext context,
+        ResourceScope scope,
+        Page<StoredResource<KnowledgeDocument>> page,
+        IKnowledgeStore store,
+        MemoryEmbeddings embeddings,
+        CancellationToken cancellationToken
+    )
+    {
         Paging.AddNextLink(context, page.NextCursor);
         return TypedResults.Ok(
             new PageResponse<DocumentResponse>(

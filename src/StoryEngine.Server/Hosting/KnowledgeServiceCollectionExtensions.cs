@@ -49,6 +49,12 @@ public static class KnowledgeServiceCollectionExtensions
                 o => o.CachedWorlds is >= 1 and <= 100_000,
                 "Knowledge:CachedWorlds must be between 1 and 100000."
             )
+            .Validate(
+                o => o.RankedMatches is >= 1 and <= 1_000_000,
+                "Knowledge:RankedMatches must be between 1 and 1000000."
+            )
+            .Validate(o => o.SketchFromPassages >= 0, "Knowledge:SketchFromPassages must be 0 or more.")
+            .Validate(o => o.SketchShortlist >= 1, "Knowledge:SketchShortlist must be 1 or more.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value);
         services.AddSingleton<IResourceStore<KnowledgeDocument>>(sp => new DocumentStore<KnowledgeDocument>(

@@ -82,7 +82,11 @@ public static class MemoryServiceCollectionExtensions
 
         services.AddSingleton<IMemoryStore, MemoryStore>();
         services.AddSingleton<VectorPartitions>();
-        services.AddSingleton<TermFrequencies>();
+        services.AddSingleton(sp => new TermFrequencies(
+            sp.GetRequiredService<IMemoryStore>(),
+            sp.GetRequiredService<MemoryOptions>(),
+            sp.GetRequiredService<TimeProvider>()
+        ));
         services.AddSingleton<MemoryTextSearch>();
         services.AddSingleton<MemoryRecall>();
         services.AddSingleton<MemoryIndexJob>();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using StoryEngine.Core.Knowledge;
 using StoryEngine.Core.Memory;
@@ -7,7 +8,8 @@ namespace StoryEngine.Storage.Knowledge;
 
 /// <summary>
 /// World documents' originals and passages on either engine (migration 0016). Full-text search differs between the
-/// engines and comes from the dialect (<see cref="ISqlDialect.KnowledgeSearch"/>); the rest is SQL both accept.
+/// engines and comes from the dialect (<see cref="ISqlDialect.KnowledgeIndex"/>, migration 0022); the rest is SQL both
+/// accept.
 /// </summary>
 public sealed class KnowledgeStore(IStorageProvider provider) : IKnowledgeStore
 {
@@ -153,30 +155,79 @@ public sealed class KnowledgeStore(IStorageProvider provider) : IKnowledgeStore
     public async Task<IReadOnlyList<KnowledgeTextHit>> SearchTextAsync(
         string ownerId,
         string worldId,
+        TextQuery query,
+        int limit,
+        int ranked,
+        CancellationToken cancellationToken
+    )
+    {
+        if (query.Matching.Count == 0 || limit <= 0 || ranked <= 0)
+        {
+            return [];
+        }
+        var index = provider.Dialect.KnowledgeIndex;
+        var parameters = new DynamicParameters(index.Match(worldId, query));
+        parameters.AddDynamicParams(
+            new
+            {
+                OwnerId = ownerId,
+                WorldId = worldId,
+                Ranked = (long)ranked,
+                Limit = (long)limit,
+            }
+        );
+        await using var connection = await provider.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(long ChunkId, double Score)>(
+            new CommandDefinition(index.Search, parameters, cancellationToken: cancellationToken)
+        );
+        return rows.Select(r => new KnowledgeTextHit(r.ChunkId, r.Score)).ToArray();
+    }
+
+    public async Task<TermCounts> CountTermsAsync(
+        string scopeId,
         IReadOnlyList<string> terms,
         int limit,
         CancellationToken cancellationToken
     )
     {
-        if (terms.Count == 0)
-        {
-            return [];
-        }
         await using var connection = await provider.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long ChunkId, double Score)>(
+        var (entries, generation) = await connection.QuerySingleAsync<(long Entries, long Generation)>(
             new CommandDefinition(
-                provider.Dialect.KnowledgeSearch,
-                new
-                {
-                    OwnerId = ownerId,
-                    WorldId = worldId,
-                    Match = provider.Dialect.KnowledgeMatch(terms),
-                    Limit = (long)limit,
-                },
+                """
+                SELECT (SELECT count(*) FROM knowledge_chunks WHERE world_id = @WorldId),
+                       coalesce((SELECT generation FROM knowledge_generations WHERE world_id = @WorldId), 0)
+                """,
+                new { WorldId = scopeId },
                 cancellationToken: cancellationToken
             )
         );
-        return rows.Select(r => new KnowledgeTextHit(r.ChunkId, r.Score)).ToArray();
+        if (terms.Count == 0 || entries == 0 || limit <= 0)
+        {
+            return new TermCounts((int)entries, terms.Select(_ => 0).ToArray(), generation);
+        }
+        var index = provider.Dialect.KnowledgeIndex;
+        var parameters = new DynamicParameters(new { WorldId = scopeId, Cap = (long)limit });
+        var counts = new List<string>(terms.Count);
+        for (var i = 0; i < terms.Count; i++)
+        {
+            var name = "Term" + i.ToString(CultureInfo.InvariantCulture);
+            var (sql, value) = index.MatchTerm(scopeId, terms[i], name);
+            parameters.Add(name, value);
+            counts.Add($"SELECT {i} AS position, (SELECT count(*) FROM ({sql}) AS matching) AS matches");
+        }
+        var rows = await connection.QueryAsync<(long Position, long Matches)>(
+            new CommandDefinition(
+                string.Join("\nUNION ALL\n", counts),
+                parameters,
+                cancellationToken: cancellationToken
+            )
+        );
+        var matches = new int[terms.Count];
+        foreach (var (position, count) in rows)
+        {
+            matches[position] = (int)count;
+        }
+        return new TermCounts((int)entries, matches, generation);
     }
 
     public async Task<long> GetGenerationAsync(string worldId, CancellationToken cancellationToken)

@@ -24,20 +24,5 @@ public sealed class PostgresDialect : ISqlDialect
 
     public IMemoryIndexSql MemoryIndex { get; } = new PostgresMemoryIndexSql();
 
-    // ts_rank over the generated tsvector (the heading weighs A); the world filter and the match use their indexes.
-    public string KnowledgeSearch =>
-        """
-            SELECT c.id AS ChunkId, ts_rank(c.search, q)::float8 AS Score
-            FROM knowledge_chunks c
-            JOIN knowledge_documents d ON d.id = c.document_id
-            CROSS JOIN to_tsquery('english', @Match) q
-            WHERE c.world_id = @WorldId AND c.owner_id = @OwnerId AND d.deleted_at IS NULL AND c.search @@ q
-            ORDER BY Score DESC, c.id LIMIT @Limit
-            """;
-
-    public string KnowledgeMatch(IReadOnlyList<string> terms) =>
-        string.Join(
-            " | ",
-            terms.Select(t => new string(t.Where(char.IsLetterOrDigit).ToArray())).Where(t => t.Length > 0)
-        );
+    public Knowledge.IKnowledgeIndexSql KnowledgeIndex { get; } = new PostgresKnowledgeIndexSql();
 }

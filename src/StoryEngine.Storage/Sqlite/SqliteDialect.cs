@@ -22,18 +22,5 @@ public sealed class SqliteDialect : ISqlDialect
 
     public IMemoryIndexSql MemoryIndex { get; } = new SqliteMemoryIndexSql();
 
-    // BM25 with the heading weighing twice the text; the owner and world checks keep the match to the world's rows.
-    public string KnowledgeSearch =>
-        """
-            SELECT c.id AS ChunkId, -bm25(knowledge_fts, 2.0, 1.0) AS Score
-            FROM knowledge_fts
-            JOIN knowledge_chunks c ON c.id = knowledge_fts.rowid
-            JOIN knowledge_documents d ON d.id = c.document_id
-            WHERE knowledge_fts MATCH @Match AND c.world_id = @WorldId AND c.owner_id = @OwnerId
-              AND d.deleted_at IS NULL
-            ORDER BY Score DESC, c.id LIMIT @Limit
-            """;
-
-    public string KnowledgeMatch(IReadOnlyList<string> terms) =>
-        string.Join(" OR ", terms.Select(t => "\"" + t.Replace("\"", "", StringComparison.Ordinal) + "\""));
+    public Knowledge.IKnowledgeIndexSql KnowledgeIndex { get; } = new SqliteKnowledgeIndexSql();
 }
