@@ -69,17 +69,18 @@ public static partial class PromptText
         @"^(?<lead>[ \t>*_""'\-]*)(?<role>system|assistant|user|human|ai|model|developer|tool|function|bot)"
             + @"(?=[ \t]*:)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Multiline,
-        matchTimeoutMilliseconds: 200
+        matchTimeoutMilliseconds: 2_000
     )]
     private static partial Regex RolePrefix();
 
-    // ChatML, Llama 2/3, Mistral, Gemma, Alpaca-style headers, EOS tags.
+    // ChatML, Llama 2/3, Mistral, Gemma, Alpaca-style headers, EOS tags. Both patterns run in linear time; the
+    // timeout is a safety net, and is the wall clock's: 200 ms tripped on a test machine at a load of 15.
     [GeneratedRegex(
         @"<\|[A-Za-z0-9_]{1,40}\|>|\[/?INST\]|<<\/?SYS>>|</?s>|<(?:start|end)_of_turn>|"
             + @"<\|?(?:eot_id|begin_of_text|start_header_id|end_header_id)\|?>|"
             + @"#{2,4}\s*(?:Instruction|Response|Input|System|Assistant|User)\s*:",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant,
-        matchTimeoutMilliseconds: 200
+        matchTimeoutMilliseconds: 2_000
     )]
     private static partial Regex TemplateMarker();
 }

@@ -38,7 +38,7 @@ public sealed class ScenarioPositions(IStoryLog log, IScenarioVersionStore versi
         var events = new List<StoryEvent>();
         for (var after = 0L; ; )
         {
-            var page = await log.ReadAsync(adventureId, after, Types, 1000, cancellationToken);
+            var page = await log.ReadFewAsync(adventureId, after, Types, 1000, cancellationToken);
             events.AddRange(page);
             if (page.Count < 1000)
             {

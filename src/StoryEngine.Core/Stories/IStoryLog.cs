@@ -61,6 +61,20 @@ public interface IStoryLog
         CancellationToken cancellationToken
     );
 
+    /// <summary>
+    /// Like the typed <see cref="ReadAsync(string, long, IReadOnlyCollection{string}, int, CancellationToken)"/>, for
+    /// kinds an adventure has few of or none (a scenario's moves, evaluations): read through the index of the
+    /// adventure's events by type (migration 0023) instead of along its whole log, so asking a 10,000-turn adventure
+    /// whether it plays a scenario does not read its 40,000 events. For kinds every turn has, use the other.
+    /// </summary>
+    Task<IReadOnlyList<StoryEvent>> ReadFewAsync(
+        string adventureId,
+        long afterSequence,
+        IReadOnlyCollection<string> types,
+        int limit,
+        CancellationToken cancellationToken
+    );
+
     /// <summary>The sequence of the adventure's newest event (0 when it has none): every event up to it is already in
     /// its turns.</summary>
     Task<long> GetLastSequenceAsync(string adventureId, CancellationToken cancellationToken);

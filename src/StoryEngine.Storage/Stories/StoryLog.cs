@@ -204,11 +204,30 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         return rows.Select(r => r.ToEvent()).ToArray();
     }
 
-    public async Task<IReadOnlyList<StoryEvent>> ReadAsync(
+    public Task<IReadOnlyList<StoryEvent>> ReadAsync(
         string adventureId,
         long afterSequence,
         IReadOnlyCollection<string> types,
         int limit,
+        CancellationToken cancellationToken
+    ) => ReadTypesAsync(adventureId, afterSequence, types, limit, "sequence", cancellationToken);
+
+    // "+sequence" is not the column, so no index can give the order: the planner then takes the index by type (one
+    // seek per kind, the few rows sorted) instead of walking the log in order and testing every event's type.
+    public Task<IReadOnlyList<StoryEvent>> ReadFewAsync(
+        string adventureId,
+        long afterSequence,
+        IReadOnlyCollection<string> types,
+        int limit,
+        CancellationToken cancellationToken
+    ) => ReadTypesAsync(adventureId, afterSequence, types, limit, "+sequence", cancellationToken);
+
+    private async Task<IReadOnlyList<StoryEvent>> ReadTypesAsync(
+        string adventureId,
+        long afterSequence,
+        IReadOnlyCollection<string> types,
+        int limit,
+        string order,
         CancellationToken cancellationToken
     )
     {
@@ -220,7 +239,7 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
                     + "Actor, at AS At FROM story_events "
                     + "WHERE adventure_id = @Id AND sequence > @After AND type "
                     + provider.Dialect.InList("Types")
-                    + " ORDER BY sequence LIMIT @Limit",
+                    + $" ORDER BY {order} LIMIT @Limit",
                 new
                 {
                     Id = adventureId,

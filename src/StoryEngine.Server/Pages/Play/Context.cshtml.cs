@@ -51,7 +51,7 @@ public sealed class ContextModel(AdventureService adventures, IStoryLog log) : S
             );
         }
         // The newest evaluation of this narration: they are few (one per narration and evaluator version).
-        Evaluation = (await log.ReadAsync(Id, 0, [nameof(TurnEvaluated)], int.MaxValue, cancellationToken))
+        Evaluation = (await log.ReadFewAsync(Id, 0, [nameof(TurnEvaluated)], int.MaxValue, cancellationToken))
             .Select(e => e.Read<TurnEvaluated>())
             .LastOrDefault(e => e.TurnId == TurnId && e.Alternative == Shown);
         var json = await log.GetContextAsync(Id, TurnId, Shown, cancellationToken);

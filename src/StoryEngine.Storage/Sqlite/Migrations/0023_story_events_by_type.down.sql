@@ -1,0 +1,1 @@
+DROP INDEX ix_story_events_type;
