@@ -133,12 +133,6 @@ internal static class PrefixStability
                     TranscriptFrom(report)
                 )
             );
-            if (Environment.GetEnvironmentVariable("TP_DIAG") is not null)
-            {
-                Console.Error.WriteLine(
-                    $"DIAG {turn} {string.Join(" | ", report.Sections.Select(s => $"{s.Name}={s.EstimatedTokens}"))} :: {report.Sections.FirstOrDefault(s => s.Name == "transcript")?.Note}"
-                );
-            }
             loreFired += report.Lore?.Fired.Count ?? 0;
             recalled += report.Memory?.Recalled.Count(m => m.Included) ?? 0;
             stateTokens += report.Sections.FirstOrDefault(s => s.Name == "world state")?.EstimatedTokens ?? 0;
