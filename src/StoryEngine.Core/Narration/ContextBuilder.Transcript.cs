@@ -151,7 +151,10 @@ public sealed partial class ContextBuilder
             kept,
             turns.Take(from).Select(t => t.Turn).ToList(),
             first,
-            NextTrim(kept, first, previous, trimmed, total, budget + lent, lowWater) with { Lent = lent }
+            NextTrim(kept, first, previous, trimmed, total, budget + lent, lowWater) with
+            {
+                Lent = lent,
+            }
         );
     }
 
