@@ -69,10 +69,15 @@ public sealed partial class ContextBuilder
     /// block it needs depends on what they already show.</param>
     /// <param name="summaries">The stored summaries: a trim that ends inside a first-layer summary drops the rest of
     /// its turns too, so the summary replaces whole turns.</param>
+    /// <param name="lent">Tokens of this prompt's own slots (recalled memories, world knowledge) the transcript may
+    /// grow into before it is trimmed: those slots come after it and change every prompt, so shrinking them costs the
+    /// cache nothing, while a trim costs it the whole transcript. A trim still goes down to the low-water mark of the
+    /// budget without them, so they get their whole share back.</param>
     private TranscriptChoice ChooseTranscript(
         IReadOnlyList<TurnRecord> transcript,
         Func<IReadOnlyList<TurnRecord>, int> budgetFor,
         IReadOnlyList<StorySummary> summaries,
+        int lent,
         NarratorSettings settings
     )
     {
@@ -98,7 +103,7 @@ public sealed partial class ContextBuilder
         var lowWater = (int)((long)budget * LowWaterPercent / 100);
         var total = turns.Skip(from).Sum(t => t.Tokens);
         var trimmed = false;
-        if (total > budget)
+        if (total > budget + lent)
         {
             // Over budget: drop the oldest turns at once, down to the low-water mark, so the transcript's start then
             // stays put for many turns. Dropping turns drops their blocks, so the new block may have to say more: drop
@@ -146,7 +151,10 @@ public sealed partial class ContextBuilder
             kept,
             turns.Take(from).Select(t => t.Turn).ToList(),
             first,
-            NextTrim(kept, first, previous, trimmed, total, budget, lowWater)
+            NextTrim(kept, first, previous, trimmed, total, budget + lent, lowWater) with
+            {
+                Lent = lent,
+            }
         );
     }
 
@@ -313,9 +321,13 @@ public sealed partial class ContextBuilder
 /// <param name="Trimmed">Whether this prompt dropped turns the previous one sent.</param>
 /// <param name="Tokens">The transcript's estimated tokens.</param>
 /// <param name="Budget">The tokens the transcript may use in this prompt.</param>
-/// <param name="LowWater">What a trim leaves at most (<c>Narrator:TranscriptLowWaterPercent</c> of the budget).</param>
+/// <param name="LowWater">What a trim leaves at most (<c>Narrator:TranscriptLowWaterPercent</c> of the budget less
+/// <see cref="Lent"/>).</param>
 /// <param name="NextTrimTurns">How many of the oldest turns the next trim drops at least.</param>
 /// <param name="NextTrimThroughTurn">The newest of them.</param>
+/// <param name="Lent">Of <see cref="Budget"/>, the tokens reserved for this prompt's recalled memories and world
+/// knowledge that the transcript may grow into before it is trimmed (those slots shrink by what it uses of them).
+/// </param>
 public sealed record TranscriptReport(
     int? From,
     int? PreviousFrom,
@@ -324,5 +336,6 @@ public sealed record TranscriptReport(
     int Budget,
     int LowWater,
     int NextTrimTurns,
-    int? NextTrimThroughTurn
+    int? NextTrimThroughTurn,
+    int Lent = 0
 );

@@ -207,8 +207,18 @@ public sealed partial class ContextBuilder(
                 - SystemFor(kept).Tokens
                 - BlockFor(kept).Tokens,
             input.Summaries ?? [],
+            // Between trims the transcript may grow into the slots for this prompt only (ADR 41, issue 19's second
+            // pass): they come after it and change every prompt anyway, so what it takes of them costs the cache
+            // nothing, and the trim comes when the rest no longer fits, whether or not anything is recalled.
+            recallBudget + knowledgeBudget,
             settings
         );
+        // What the transcript uses of those slots comes off them: recalled memories first.
+        var borrowed = Math.Max(0, choice.Tokens - (choice.Report.Budget - choice.Report.Lent));
+        var fromRecall = Math.Min(recallBudget, borrowed);
+        var fromKnowledge = Math.Min(knowledgeBudget, borrowed - fromRecall);
+        recallBudget -= fromRecall;
+        knowledgeBudget -= fromKnowledge;
         var keptTurns = choice.Kept.Select(k => k.Turn).ToList();
         var summarySlot = SystemFor(keptTurns);
         var summaries = summarySlot.Pieces;
@@ -277,6 +287,10 @@ public sealed partial class ContextBuilder(
             ),
         ];
         sections.AddRange(carriedSections);
+        var recallLent =
+            fromRecall > 0
+                ? $"; the transcript uses {fromRecall} of their {recallBudget + fromRecall} tokens until its next trim"
+                : "";
         sections.Add(
             recalledText.Length > 0
                 ? new(
@@ -284,14 +298,14 @@ public sealed partial class ContextBuilder(
                     "user",
                     recalledTokens,
                     recalledText,
-                    $"{recallReports.Count(m => m.Included)} of {recallReports.Count} candidates"
+                    $"{recallReports.Count(m => m.Included)} of {recallReports.Count} candidates" + recallLent
                 )
                 : new(
                     "recalled memories",
                     "user",
                     0,
                     "",
-                    input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty"
+                    (input.Recall?.Note is { } why ? "slot: empty; " + why : "slot: empty") + recallLent
                 )
         );
         sections.Add(
@@ -307,6 +321,12 @@ public sealed partial class ContextBuilder(
                             knowledgeReport
                                 .Passages.Where(p => p.Included)
                                 .Select(p => p.Heading.Length > 0 ? $"{p.DocumentName} › {p.Heading}" : p.DocumentName)
+                        )
+                        + (
+                            fromKnowledge > 0
+                                ? $"; the transcript uses {fromKnowledge} of their {knowledgeBudget + fromKnowledge} "
+                                    + "tokens until its next trim"
+                                : ""
                         )
                 )
                 : new(

@@ -39,7 +39,8 @@ public sealed class TranscriptTrimTests
     private static NarrationInput Input(
         IReadOnlyList<TurnRecord> transcript,
         int turn,
-        IReadOnlyList<StorySummary>? summaries = null
+        IReadOnlyList<StorySummary>? summaries = null,
+        RecallResult? recall = null
     ) =>
         new(
             new World { Name = "Saltmere", Description = "A drowned harbour town." },
@@ -48,6 +49,7 @@ public sealed class TranscriptTrimTests
             null,
             transcript,
             new PlayerAction("do", Action(turn)),
+            Recall: recall,
             Summaries: summaries,
             Macros: MacroContext.For(null, "Ada", Now, "a:t"),
             TurnNumber: turn
@@ -67,15 +69,37 @@ public sealed class TranscriptTrimTests
             Now
         );
 
+    // Three earlier turns recalled for each move from turn 12 on (as memory recall finds them: some still in the
+    // transcript, some long dropped), so the prompt has a recall share to reserve.
+    private static RecallResult? Recall(IReadOnlyList<TurnRecord> story, int turn) =>
+        turn < 12
+            ? null
+            : new RecallResult(
+                Action(turn),
+                ["step"],
+                [
+                    .. new[] { turn / 3, turn / 2, turn - 3 }.Select(
+                        (n, rank) => new RecallCandidate(story[n], 1.0 / (61 + rank), rank + 1, null, null)
+                    ),
+                ],
+                null,
+                3,
+                600
+            );
+
     /// <summary>Plays <paramref name="turns"/> turns: each prompt is built from the story so far, and the turn is
     /// stored with the block the builder returned, as the narrator's completion records it.</summary>
-    private static (List<Prompt> Prompts, List<TurnRecord> Story) Play(int turns, ContextBuilder builder)
+    private static (List<Prompt> Prompts, List<TurnRecord> Story) Play(
+        int turns,
+        ContextBuilder builder,
+        bool recall = false
+    )
     {
         var story = new List<TurnRecord> { Turn(0, "opening", "", "The tide is out in Saltmere.", null) };
         var prompts = new List<Prompt>();
         for (var n = 1; n <= turns; n++)
         {
-            var context = builder.Build(Input(story, n), Small);
+            var context = builder.Build(Input(story, n, recall: recall ? Recall(story, n) : null), Small);
             prompts.Add(new Prompt(n, context, TranscriptMessages(context)));
             story.Add(Turn(n, "do", Action(n), Narration(n), context.Carried));
         }
@@ -152,6 +176,53 @@ public sealed class TranscriptTrimTests
         }
         // Between trims the transcript stays within its budget.
         Assert.All(prompts, p => Assert.True(Report(p).Tokens <= Report(p).Budget, $"turn {p.Turn}"));
+    }
+
+    [Fact]
+    public void between_trims_the_transcript_grows_into_the_recall_share_so_recall_does_not_bring_trims_sooner()
+    {
+        var (plain, _) = Play(200, Builder());
+        var (prompts, story) = Play(200, Builder(), recall: true);
+
+        // Recalled memories come after the transcript and change every prompt: the transcript may use their share
+        // until it no longer fits without it, so they do not make it trim more often.
+        Assert.True(
+            prompts.Count(p => Report(p).Trimmed) <= plain.Count(p => Report(p).Trimmed),
+            $"{prompts.Count(p => Report(p).Trimmed)} trims with recall, {plain.Count(p => Report(p).Trimmed)} without"
+        );
+        var borrowing = 0;
+        foreach (var prompt in prompts.Where(p => p.Turn >= 12))
+        {
+            var report = Report(prompt);
+            Assert.True(report.Lent > 0, $"turn {prompt.Turn}");
+            Assert.True(report.Tokens <= report.Budget, $"turn {prompt.Turn}");
+            Assert.True(report.LowWater < report.Budget - report.Lent, $"turn {prompt.Turn}: low water of the rest");
+            // What the transcript uses of the share comes off the recalled memories, so the prompt still fits.
+            var borrowed = Math.Max(0, report.Tokens - (report.Budget - report.Lent));
+            var recalled = prompt.Context.Report.Sections.Single(s => s.Name == "recalled memories");
+            Assert.True(recalled.EstimatedTokens <= report.Lent - borrowed, $"turn {prompt.Turn}");
+            Assert.True(prompt.Context.Report.EstimatedTokens <= Small.PromptBudget, $"turn {prompt.Turn}");
+            if (borrowed > 0)
+            {
+                borrowing++;
+                Assert.Contains($"the transcript uses {borrowed} of their", recalled.Note, StringComparison.Ordinal);
+            }
+        }
+        Assert.True(borrowing > 0, "the transcript never grew into the recall share");
+        foreach (var (previous, next) in prompts.Zip(prompts.Skip(1)).Where(p => !Report(p.Second).Trimmed))
+        {
+            Assert.Equal(
+                Texts(previous.Context.Messages.Take(previous.TranscriptMessages)),
+                Texts(next.Context.Messages.Take(previous.TranscriptMessages))
+            );
+        }
+        // The same prompt from the story alone (recall included), as a cold rebuild makes it.
+        foreach (var prompt in prompts.Where(p => p.Turn % 9 == 0 || Report(p).Trimmed))
+        {
+            var before = story.Where(t => t.Number < prompt.Turn).ToList();
+            var cold = Builder().Build(Input(before, prompt.Turn, recall: Recall(before, prompt.Turn)), Small);
+            Assert.Equal(Texts(prompt.Context.Messages), Texts(cold.Messages));
+        }
     }
 
     [Fact]
