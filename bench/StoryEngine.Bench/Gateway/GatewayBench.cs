@@ -51,13 +51,7 @@ internal static class GatewayBench
         return 0;
     }
 
-    private static async Task TtftUnderJobsAsync(
-        string? postgres,
-        int samples,
-        int slots,
-        int jobs,
-        TextWriter output
-    )
+    private static async Task TtftUnderJobsAsync(string? postgres, int samples, int slots, int jobs, TextWriter output)
     {
         await using var backend = await RateLimitedBackend.StartAsync();
         backend.FirstTokenDelay = TimeSpan.FromMilliseconds(100);
@@ -166,7 +160,9 @@ internal static class GatewayBench
             );
             verdicts.Add($"{label}: p50 {(rise <= 0.10 ? "within" : "NOT within")} the 10% target");
         }
-        output.WriteLine("### Model gateway: a player's time to first token while background jobs saturate the backend");
+        output.WriteLine(
+            "### Model gateway: a player's time to first token while background jobs saturate the backend"
+        );
         output.WriteLine();
         output.WriteLine(
             $"Engine {(postgres is null ? "sqlite" : "postgres")}. A scripted OpenAI-compatible backend with "
@@ -242,9 +238,7 @@ internal static class GatewayBench
                 lookups.ToString(CultureInfo.InvariantCulture),
                 passHits.ToString(CultureInfo.InvariantCulture),
                 passMisses.ToString(CultureInfo.InvariantCulture),
-                lookups == 0
-                    ? "–"
-                    : (100.0 * passHits / lookups).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+                lookups == 0 ? "–" : (100.0 * passHits / lookups).ToString("0.0", CultureInfo.InvariantCulture) + "%",
                 (calls - previous.Calls).ToString(CultureInfo.InvariantCulture)
             );
             previous = (hits, misses, calls);
@@ -297,9 +291,7 @@ internal static class GatewayBench
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {
-            throw new HttpRequestException(
-                $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}"
-            );
+            throw new HttpRequestException($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
         double? first = null;
         await foreach (var message in SseStream.ReadAsync(await response.Content.ReadAsStreamAsync(), default))
@@ -320,8 +312,7 @@ internal static class GatewayBench
 
     private static string Ms(double value) => Percentiles.Ms(value) + " ms";
 
-    private static string? Text(string[] args, string name) =>
-        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    private static string? Text(string[] args, string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
     private static int Number(string[] args, string name, int fallback) =>
         Text(args, name) is { } value ? int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;

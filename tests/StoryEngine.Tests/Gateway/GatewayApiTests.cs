@@ -48,6 +48,7 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var gateway = await GatewayOfAsync(admin.Client);
         Assert.Equal(1, gateway.GetProperty("maxConcurrency").GetInt32());
         Assert.Equal(0, gateway.GetProperty("maxQueue").GetInt32());
+        Assert.Equal(0, gateway.GetProperty("interactiveReserve").GetInt32()); // one slot: background work keeps it
 
         await player.Client.PostAsync($"/api/v1/adventures/{first.AdventureId}/stop", null);
         await narrating;
