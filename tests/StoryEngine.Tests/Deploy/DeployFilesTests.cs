@@ -116,6 +116,10 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
             {
                 Assert.Equal([$"{Port}:{Port}"], ports);
             }
+            else if (IsStoryEngine(service) && List(service, "command").Contains("worker"))
+            {
+                Assert.Empty(List(service, "expose")); // a worker serves only its own health check and metrics
+            }
             else if (IsStoryEngine(service))
             {
                 // Several replicas publish no host port: the file's proxy publishes it and forwards to them.
