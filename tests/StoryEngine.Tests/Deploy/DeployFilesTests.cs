@@ -398,6 +398,8 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         }
         Assert.Equal(["redis"], List(services["redis"], "profiles").Select(p => (string)p!));
         Assert.Equal("service_healthy", Str(services["proxy"], "depends_on", "web", "condition"));
+        // the worker starts first and writes the shared key files before any web node reads them
+        Assert.Equal("service_healthy", Str(services["web"], "depends_on", "worker", "condition"));
     }
 
     private static Dictionary<string, string?> Labels(Dictionary<object, object?> deployment) =>
