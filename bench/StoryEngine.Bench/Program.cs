@@ -29,6 +29,10 @@ if (args is ["cluster-streams", ..])
     // issue 21, bench/cluster.sh
     return await StoryEngine.Bench.Cluster.ClusterStreamsBench.RunAsync(args, Console.Out);
 }
+if (args is ["gateway-ttft" or "gateway-cache-replay", ..])
+{
+    return await StoryEngine.Bench.Gateway.GatewayBench.RunAsync(args, Console.Out); // issue 21, bench/gateway.sh
+}
 if (args is ["backup", ..])
 {
     using var cancel = new CancellationTokenSource();

@@ -93,7 +93,8 @@ public sealed class BackendFactory : IDisposable
             backend.Name,
             backend.MaxConcurrency,
             backend.MaxQueue,
-            _time
+            _time,
+            backend.InteractiveReserve
         ));
     }
 

@@ -20,6 +20,8 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
     public const string Model = "bench-stream";
     private readonly WebApplication _app;
     private int _requests;
+    private int _slotCount;
+    private SemaphoreSlim? _slots;
 
     private RateLimitedBackend(WebApplication app) => _app = app;
 
@@ -32,6 +34,23 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
     public int TokensPerReply { get; set; } = 3;
 
     public bool StampTokens { get; set; }
+
+    /// <summary>Calls the server works on at once, like llama.cpp's <c>--parallel</c> slots (0: no limit); the rest
+    /// wait inside the server, first come first served, and their schedule starts when they get a slot.</summary>
+    public int Slots
+    {
+        get => _slotCount;
+        set
+        {
+            _slotCount = value;
+            _slots = value > 0 ? new SemaphoreSlim(value, value) : null;
+        }
+    }
+
+    /// <summary>When set, the whole reply's text for a request body (the chat-completions JSON), sent as the
+    /// first of <see cref="TokensPerReply"/> tokens (the rest empty): a scripted answer instead of filler
+    /// words.</summary>
+    public Func<string, string>? Answer { get; set; }
 
     public int Requests => _requests;
 
@@ -98,10 +117,36 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
 
     private async Task CompleteAsync(HttpContext context)
     {
-        var start = Timing.Now();
         Interlocked.Increment(ref _requests);
         var aborted = context.RequestAborted;
-        await context.Request.Body.CopyToAsync(Stream.Null, aborted);
+        var slots = _slots;
+        if (slots is not null)
+        {
+            await slots.WaitAsync(aborted);
+        }
+        try
+        {
+            await StreamAsync(context, aborted);
+        }
+        finally
+        {
+            slots?.Release();
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, CancellationToken aborted)
+    {
+        var start = Timing.Now();
+        string? answer = null;
+        if (Answer is { } script)
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            answer = script(await reader.ReadToEndAsync(aborted));
+        }
+        else
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, aborted);
+        }
         context.Response.ContentType = "text/event-stream";
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N")[..12];
         var tokens = TokensPerReply;
@@ -122,7 +167,10 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
             {
                 Lateness.Enqueue(Timing.MsBetween(due, sent));
             }
-            var text = stamp ? " @" + sent.ToString(CultureInfo.InvariantCulture) + ";" : words[i];
+            var text =
+                answer is not null ? (i == 0 ? Escaped(answer) : "")
+                : stamp ? " @" + sent.ToString(CultureInfo.InvariantCulture) + ";"
+                : words[i];
             var role = i == 0 ? "\"role\":\"assistant\"," : "";
             await WriteAsync(
                 context,
@@ -154,6 +202,13 @@ internal sealed class RateLimitedBackend : IAsyncDisposable
         + "\",\"choices\":"
         + choices
         + "}";
+
+    // The text as it goes between the quotes of a JSON string.
+    private static string Escaped(string text)
+    {
+        var quoted = System.Text.Json.JsonSerializer.Serialize(text);
+        return quoted[1..^1];
+    }
 
     private static async Task WriteAsync(HttpContext context, string json)
     {

@@ -221,7 +221,7 @@ internal static class PrefixStability
         output.WriteLine();
     }
 
-    private static async Task SettleJobsAsync(IJobStore jobs, string adventureId, CancellationToken cancellationToken)
+    internal static async Task SettleJobsAsync(IJobStore jobs, string adventureId, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         string[] unfinished = [JobStates.Queued, JobStates.Running, JobStates.Failed];

@@ -41,6 +41,10 @@ public sealed class BackendOptions
     /// goes to the next backend of its chain, and a turn is refused with 503.</summary>
     public int MaxQueue { get; set; } = 100;
 
+    /// <summary>Slots of <see cref="MaxConcurrency"/> that background work never takes, kept for players' turns and
+    /// retries (at most MaxConcurrency − 1, so background work always has one).</summary>
+    public int InteractiveReserve { get; set; } = 1;
+
     /// <summary>Whether the backend's model takes tool calls (OpenAI-compatible <c>tools</c>, Ollama <c>tools</c>).
     /// Off by default: many local models answer a tools request badly; a backend without it keeps prompt-only
     /// narration (issue 22).</summary>

@@ -84,6 +84,7 @@ public static class ProvidersConfiguration
             TimeoutSeconds = ReadDouble(section, "TimeoutSeconds", prefix, errors),
             MaxConcurrency = ReadInt(section, "MaxConcurrency", prefix, errors) ?? 0,
             MaxQueue = ReadInt(section, "MaxQueue", prefix, errors) ?? 100,
+            InteractiveReserve = ReadInt(section, "InteractiveReserve", prefix, errors) ?? 1,
             Tools = ReadBool(section, "Tools", prefix, errors) ?? false,
         };
     }

@@ -66,11 +66,11 @@ public static class ProvidersSettingsValidator
         {
             errors.Add($"{prefix}:Model is required: the model name the server knows (e.g. llama3.2).");
         }
-        if (backend.MaxConcurrency < 0 || backend.MaxQueue < 0)
+        if (backend.MaxConcurrency < 0 || backend.MaxQueue < 0 || backend.InteractiveReserve < 0)
         {
             errors.Add(
-                $"{prefix}:MaxConcurrency and {prefix}:MaxQueue must be 0 or more (got {backend.MaxConcurrency} and "
-                    + $"{backend.MaxQueue})."
+                $"{prefix}:MaxConcurrency, {prefix}:MaxQueue and {prefix}:InteractiveReserve must be 0 or more (got "
+                    + $"{backend.MaxConcurrency}, {backend.MaxQueue} and {backend.InteractiveReserve})."
             );
         }
         if (backend.ContextTokens < MinContextTokens)

@@ -6,11 +6,23 @@ namespace StoryEngine.Providers.Gateway;
 /// retries, then background jobs; first come first served within one priority). A call that finds the queue full is
 /// refused at once (<see cref="EnterAsync"/> returns null): the chain moves on to its next backend, and a turn that
 /// finds every backend of the narrator full is answered 503 with Retry-After before anything is written.
+/// <c>InteractiveReserve</c> slots (1 by default, at most MaxConcurrency − 1) are never given to background work, so a
+/// player's turn finds a slot free at once even while jobs keep the backend busy: a priority queue alone would make
+/// the turn wait for a job's whole answer to end (bench/gateway.sh ttft-under-jobs measures the difference).
 /// Hand-written because the framework's <c>ConcurrencyLimiter</c> queues in one order only
 /// (docs/adr/0046-nodes-share-postgresql-and-optionally-redis.md, "The model gateway").
 /// </summary>
-public sealed class BackendGate(string name, int maxConcurrency, int maxQueue, TimeProvider time)
+public sealed class BackendGate(
+    string name,
+    int maxConcurrency,
+    int maxQueue,
+    TimeProvider time,
+    int interactiveReserve = 0
+)
 {
+    // Background work may hold at most this many slots at once.
+    private readonly int _backgroundLimit =
+        maxConcurrency <= 0 ? 0 : maxConcurrency - Math.Clamp(interactiveReserve, 0, maxConcurrency - 1);
     private readonly Lock _lock = new();
     private readonly PriorityQueue<Waiter, (int Priority, long Order)> _queue = new();
     private long _order;
@@ -25,6 +37,9 @@ public sealed class BackendGate(string name, int maxConcurrency, int maxQueue, T
     public int MaxConcurrency => maxConcurrency;
 
     public int MaxQueue => maxQueue;
+
+    /// <summary>Slots kept for players' turns and retries: background work never holds them.</summary>
+    public int InteractiveReserve => maxConcurrency <= 0 ? 0 : maxConcurrency - _backgroundLimit;
 
     public int Running
     {
@@ -79,7 +94,7 @@ public sealed class BackendGate(string name, int maxConcurrency, int maxQueue, T
         Waiter waiter;
         lock (_lock)
         {
-            if (maxConcurrency <= 0 || _running < maxConcurrency)
+            if (maxConcurrency <= 0 || _running < LimitFor(priority))
             {
                 _running++;
                 Admit(TimeSpan.Zero);
@@ -106,6 +121,9 @@ public sealed class BackendGate(string name, int maxConcurrency, int maxQueue, T
     private int LiveQueued(ModelPriority priority) =>
         _queue.UnorderedItems.Count(w => !w.Element.Done.Task.IsCompleted && w.Priority.Priority <= (int)priority);
 
+    private int LimitFor(ModelPriority priority) =>
+        priority == ModelPriority.Background ? _backgroundLimit : maxConcurrency;
+
     private void Admit(TimeSpan waited)
     {
         _admitted++;
@@ -116,8 +134,20 @@ public sealed class BackendGate(string name, int maxConcurrency, int maxQueue, T
     {
         lock (_lock)
         {
-            while (_queue.TryDequeue(out var next, out _))
+            while (_queue.TryPeek(out var next, out var key))
             {
+                if (next.Done.Task.IsCompleted)
+                {
+                    _queue.Dequeue(); // gave up while waiting
+                    continue;
+                }
+                // The queue is in priority order: a job at its head means no turn is waiting, and a job may take the
+                // slot only if that leaves the reserved slots free.
+                if (_running > LimitFor((ModelPriority)key.Priority))
+                {
+                    break;
+                }
+                _queue.Dequeue();
                 var waited = time.GetElapsedTime(next.Since);
                 if (next.Done.TrySetResult())
                 {

@@ -171,6 +171,7 @@ public static class UsageApi
         new(
             gate.MaxConcurrency,
             gate.MaxQueue,
+            gate.InteractiveReserve,
             gate.Running,
             gate.Queued,
             gate.Admitted,

@@ -6,6 +6,7 @@ namespace StoryEngine.Server.Contracts;
 public sealed record BackendGatewayResponse(
     int MaxConcurrency,
     int MaxQueue,
+    int InteractiveReserve,
     int Running,
     int Queued,
     long Admitted,

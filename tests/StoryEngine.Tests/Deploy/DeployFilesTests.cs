@@ -75,13 +75,19 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     [Fact]
     public async Task probes_and_health_checks_name_paths_the_real_host_answers_on_the_documented_port()
     {
-        var container = Container(Workload("Deployment"));
-        Assert.Equal("/health/live", Str(container, "livenessProbe", "httpGet", "path"));
-        Assert.Equal("/health/ready", Str(container, "readinessProbe", "httpGet", "path"));
-        var paths = new[] { "livenessProbe", "readinessProbe", "startupProbe" }
-            .Select(p => Str(container, p, "httpGet", "path"))
-            .OfType<string>()
-            .ToList();
+        var containers = Workloads("Deployment").Select(Container).ToArray();
+        Assert.True(containers.Length >= 2, "web and worker Deployments");
+        var paths = new List<string>();
+        foreach (var container in containers)
+        {
+            Assert.Equal("/health/live", Str(container, "livenessProbe", "httpGet", "path"));
+            Assert.Equal("/health/ready", Str(container, "readinessProbe", "httpGet", "path"));
+            paths.AddRange(
+                new[] { "livenessProbe", "readinessProbe", "startupProbe" }
+                    .Select(p => Str(container, p, "httpGet", "path"))
+                    .OfType<string>()
+            );
+        }
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
         var healthcheck = HealthcheckLine().Match(dockerfile);
         Assert.True(healthcheck.Success, "the Dockerfile has a HEALTHCHECK");
@@ -102,10 +108,35 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         // The port: the documented default, what the image exposes and listens on, and what everything points at.
         Assert.Contains($"`http://127.0.0.1:{Port}`", ConfigurationDoc(), StringComparison.Ordinal);
         Assert.Contains($"EXPOSE {Port}", dockerfile, StringComparison.Ordinal);
-        Assert.Equal((int?)Port, Int(List(container, "ports").Single(), "containerPort"));
-        Assert.All(ComposeServices().Where(s => IsStoryEngine(s.Service)), s =>
-            Assert.Contains($"{Port}:{Port}", List(s.Service, "ports").Select(p => (string)p!))
-        );
+        Assert.All(containers, c => Assert.Equal((int?)Port, Int(List(c, "ports").Single(), "containerPort")));
+        foreach (var (file, service) in ComposeServices())
+        {
+            var ports = List(service, "ports").Select(p => (string)p!).ToArray();
+            if (IsStoryEngine(service) && ports.Length > 0)
+            {
+                Assert.Equal([$"{Port}:{Port}"], ports);
+            }
+            else if (IsStoryEngine(service) && List(service, "command").Contains("worker"))
+            {
+                Assert.Empty(List(service, "expose")); // a worker serves only its own health check and metrics
+            }
+            else if (IsStoryEngine(service))
+            {
+                // Several replicas publish no host port: the file's proxy publishes it and forwards to them.
+                Assert.Equal(
+                    [Port.ToString(CultureInfo.InvariantCulture)],
+                    List(service, "expose").Select(p => (string)p!)
+                );
+                var proxy = ComposeServices()
+                    .Single(s =>
+                        s.File == file
+                        && Str(s.Service, "image")?.StartsWith("caddy:", StringComparison.Ordinal) == true
+                    )
+                    .Service;
+                Assert.Contains($"{Port}:{Port}", List(proxy, "ports").Select(p => (string)p!));
+                Assert.Contains($"web:{Port}", List(proxy, "command").Select(p => (string)p!));
+            }
+        }
         Assert.All(Settings().Where(e => e.Key == "urls"), e =>
             Assert.EndsWith($":{Port}", e.Value, StringComparison.Ordinal)
         );
@@ -114,9 +145,13 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     [Fact]
     public void workloads_run_non_root_on_a_read_only_root_with_limits_and_secrets_only_by_reference()
     {
-        foreach (var kind in new[] { "Deployment", "Job", "CronJob" })
+        foreach (
+            var (kind, workload) in new[] { "Deployment", "Job", "CronJob" }.SelectMany(k =>
+                Workloads(k).Select(w => (k, w))
+            )
+        )
         {
-            var pod = PodSpec(Workload(kind));
+            var pod = PodSpec(workload);
             foreach (var container in List(pod, "containers").Select(c => Map(c)))
             {
                 var name = $"{kind}/{Str(container, "name")}";
@@ -152,11 +187,13 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
                 }
             }
         }
-        var deployment = Workload("Deployment");
-        Assert.True(Bool(PodSpec(deployment), "securityContext", "runAsNonRoot"));
-        Assert.NotNull(Map(Container(deployment), "readinessProbe"));
+        foreach (var deployment in Workloads("Deployment"))
+        {
+            Assert.True(Bool(PodSpec(deployment), "securityContext", "runAsNonRoot"));
+            Assert.NotEmpty(Map(Container(deployment), "readinessProbe"));
+        }
         var hpa = Manifests().Single(m => Str(m.Manifest, "kind") == "HorizontalPodAutoscaler").Manifest;
-        Assert.Equal(Str(deployment, "metadata", "name"), Str(hpa, "spec", "scaleTargetRef", "name"));
+        Assert.Equal(Str(Role("web"), "metadata", "name"), Str(hpa, "spec", "scaleTargetRef", "name"));
         var cronJob = Container(Workload("CronJob"));
         Assert.Equal(new[] { "backup", "--out" }, List(cronJob, "args").Take(2).Select(a => (string)a!));
         Assert.Equal(new[] { "migrate", "up" }, List(Container(Workload("Job")), "args").Select(a => (string)a!));
@@ -189,10 +226,17 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         );
         var needed = drain + DrainServiceCollectionExtensions.AfterDrain;
 
-        var deployment = Workload("Deployment");
-        var preStop = Int(Container(deployment), "lifecycle", "preStop", "sleep", "seconds") ?? 0;
-        var grace = Int(PodSpec(deployment), "terminationGracePeriodSeconds");
-        Assert.True(grace > (needed + TimeSpan.FromSeconds(preStop)).TotalSeconds, $"terminationGracePeriod {grace}");
+        foreach (var deployment in Workloads("Deployment"))
+        {
+            var preStop = Int(Container(deployment), "lifecycle", "preStop", "sleep", "seconds") ?? 0;
+            var grace = Int(PodSpec(deployment), "terminationGracePeriodSeconds");
+            Assert.True(
+                grace > (needed + TimeSpan.FromSeconds(preStop)).TotalSeconds,
+                $"{Str(deployment, "metadata", "name")}: terminationGracePeriod {grace}"
+            );
+        }
+        // The web nodes leave the Service's endpoints before their drain starts.
+        Assert.True(Int(Container(Role("web")), "lifecycle", "preStop", "sleep", "seconds") > 0);
 
         var unit = SystemdUnit();
         Assert.Equal("SIGTERM", unit["KillSignal"].Single());
@@ -259,7 +303,7 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         }
         Assert.Equal(new[] { "ollama", "postgres" }, dependsOn.Keys.Select(k => (string)k).Order());
 
-        foreach (var file in new[] { "compose.yaml", "compose.sqlite.yaml" })
+        foreach (var file in ComposeFiles)
         {
             var document = Map(Documents(Path.Combine(Deploy, file)).Single());
             var named = Map(document, "volumes").Keys.Select(k => (string)k).ToHashSet();
@@ -270,9 +314,97 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
                     Assert.Contains(volume, named); // named volumes, not host folders
                 }
             }
-            Assert.Contains("storyengine-data:/data", List(document, "services", "storyengine", "volumes"));
+            if (file != "compose.cluster.yaml")
+            {
+                Assert.Contains("storyengine-data:/data", List(document, "services", "storyengine", "volumes"));
+            }
         }
     }
+
+    [Fact]
+    public void kubernetes_runs_web_nodes_behind_the_service_and_job_workers_apart_sharing_the_keys()
+    {
+        var web = Role("web");
+        var worker = Role("worker");
+        Assert.True(Int(web, "spec", "replicas") >= 2, "at least two web nodes");
+        Assert.True(Int(worker, "spec", "replicas") >= 1);
+        foreach (var deployment in new[] { web, worker })
+        {
+            // each Deployment's selector picks its own pods and not the other's
+            var selector = Map(deployment, "spec", "selector", "matchLabels");
+            Assert.All(selector, l =>
+                Assert.Equal(l.Value, Map(deployment, "spec", "template", "metadata", "labels")[l.Key])
+            );
+        }
+        Assert.NotEqual(Labels(web), Labels(worker));
+        var service = Manifests().Single(m => Str(m.Manifest, "kind") == "Service").Manifest;
+        var selects = Map(service, "spec", "selector");
+        bool Selected(Dictionary<object, object?> d) =>
+            selects.All(l =>
+                Map(d, "spec", "template", "metadata", "labels").TryGetValue(l.Key, out var v) && Equals(v, l.Value)
+            );
+        Assert.True(Selected(web), "the Service sends players to the web nodes");
+        Assert.False(Selected(worker), "workers serve no players");
+        var pdb = Manifests().Single(m => Str(m.Manifest, "kind") == "PodDisruptionBudget").Manifest;
+        Assert.Equal(
+            Labels(web),
+            Map(pdb, "spec", "selector", "matchLabels").ToDictionary(l => (string)l.Key, l => (string?)l.Value)
+        );
+
+        // The web app's data-protection keys: one ReadWriteMany claim mounted at DataDir/keys by every web pod.
+        var claim = Str(
+            List(PodSpec(web), "volumes")
+                .Single(v =>
+                    Str(v, "name")
+                    == Str(
+                        List(Container(web), "volumeMounts").Single(m => Str(m, "mountPath") == "/data/keys"),
+                        "name"
+                    )
+                ),
+            "persistentVolumeClaim",
+            "claimName"
+        );
+        var pvc = Manifests()
+            .Single(m =>
+                Str(m.Manifest, "kind") == "PersistentVolumeClaim" && Str(m.Manifest, "metadata", "name") == claim
+            )
+            .Manifest;
+        Assert.Contains("ReadWriteMany", List(pvc, "spec", "accessModes").Select(a => (string)a!));
+        Assert.Contains(Settings(), e => e.File == "configmap.yaml" && e.Key == "DataDir" && e.Value == "/data");
+
+        // Redis is optional: from the Secret when it has the key, and nothing otherwise.
+        foreach (var deployment in new[] { web, worker })
+        {
+            var redis = List(Container(deployment), "env").Single(v => Str(v, "name") == "Redis__Configuration");
+            Assert.Equal("true", Str(redis, "valueFrom", "secretKeyRef", "optional"));
+        }
+    }
+
+    [Fact]
+    public void the_cluster_compose_file_runs_web_replicas_behind_a_proxy_and_a_worker_sharing_the_keys()
+    {
+        var services = Map(Map(Documents(Path.Combine(Deploy, "compose.cluster.yaml")).Single()), "services")
+            .ToDictionary(s => (string)s.Key, s => Map(s.Value));
+        Assert.Equal(["serve", "--role", "web"], List(services["web"], "command").Select(a => (string)a!));
+        Assert.Equal(["serve", "--role", "worker"], List(services["worker"], "command").Select(a => (string)a!));
+        Assert.True(Int(services["web"], "deploy", "replicas") >= 2);
+        foreach (var name in new[] { "web", "worker" })
+        {
+            Assert.Contains("storyengine-keys:/data/keys", List(services[name], "volumes").Select(v => (string)v!));
+            Assert.Equal("service_healthy", Str(services[name], "depends_on", "postgres", "condition"));
+            // Redis only when its profile is on; the nodes leave it out when REDIS_CONFIGURATION is empty
+            Assert.Equal("false", Str(services[name], "depends_on", "redis", "required"));
+            Assert.Equal("${REDIS_CONFIGURATION:-}", Str(services[name], "environment", "Redis__Configuration"));
+        }
+        Assert.Equal(["redis"], List(services["redis"], "profiles").Select(p => (string)p!));
+        Assert.Equal("service_healthy", Str(services["proxy"], "depends_on", "web", "condition"));
+        // the worker starts first and writes the shared key files before any web node reads them
+        Assert.Equal("service_healthy", Str(services["web"], "depends_on", "worker", "condition"));
+    }
+
+    private static Dictionary<string, string?> Labels(Dictionary<object, object?> deployment) =>
+        Map(deployment, "spec", "template", "metadata", "labels")
+            .ToDictionary(l => (string)l.Key, l => (string?)l.Value);
 
     [Fact]
     public void every_setting_the_files_give_is_a_documented_configuration_key()
@@ -300,9 +432,16 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     {
         var commands = new List<string[]> { SystemdUnit()["ExecStart"].Single().Split(' ')[1..] };
         commands.Add(JsonArray(CmdLine().Match(File.ReadAllText(Path.Combine(Deploy, "Dockerfile"))).Groups[1].Value));
-        foreach (var kind in new[] { "Deployment", "Job", "CronJob" })
+        foreach (var workload in new[] { "Deployment", "Job", "CronJob" }.SelectMany(Workloads))
         {
-            commands.Add(List(Container(Workload(kind)), "args").Select(a => (string)a!).ToArray());
+            commands.Add(List(Container(workload), "args").Select(a => (string)a!).ToArray());
+        }
+        foreach (var (_, service) in ComposeServices().Where(s => IsStoryEngine(s.Service)))
+        {
+            if (List(service, "command") is { Count: > 0 } command)
+            {
+                commands.Add(command.Select(a => (string)a!).ToArray());
+            }
         }
         var root = await CliProcess.RunAsync(["--help"]);
         foreach (var command in commands)
@@ -316,6 +455,11 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
             }
             var help = await CliProcess.RunAsync([.. verbs, "--help"]);
             Assert.True(help.ExitCode == 0, $"storyengine {string.Join(' ', verbs)}: {help.Stderr}");
+            // and each option it passes is one the command lists (`serve --role web`)
+            foreach (var option in command.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
+            {
+                Assert.Contains(option, help.Stdout, StringComparison.Ordinal);
+            }
         }
     }
 
@@ -324,7 +468,8 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
     private static List<object?> Documents(string file)
     {
         var deserializer = new DeserializerBuilder().Build();
-        var parser = new Parser(new StringReader(File.ReadAllText(file)));
+        // Compose files share a node's settings through anchors and merge keys (<<: *node).
+        var parser = new MergingParser(new Parser(new StringReader(File.ReadAllText(file))));
         parser.Consume<StreamStart>();
         var documents = new List<object?>();
         while (parser.Accept<DocumentStart>(out _))
@@ -340,8 +485,17 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
             .Where(f => !f.EndsWith("kustomization.yaml", StringComparison.Ordinal))
             .SelectMany(f => Documents(f).Select(d => (Path.GetFileName(f), Map(d))));
 
-    private static Dictionary<object, object?> Workload(string kind) =>
-        Manifests().Single(m => Str(m.Manifest, "kind") == kind).Manifest;
+    private static Dictionary<object, object?> Workload(string kind) => Workloads(kind).Single();
+
+    private static IEnumerable<Dictionary<object, object?>> Workloads(string kind) =>
+        Manifests().Where(m => Str(m.Manifest, "kind") == kind).Select(m => m.Manifest);
+
+    /// <summary>The Deployment that runs <c>serve --role {role}</c>.</summary>
+    private static Dictionary<object, object?> Role(string role) =>
+        Workloads("Deployment")
+            .Single(d => List(Container(d), "args").Select(a => (string)a!).SequenceEqual(["serve", "--role", role]));
+
+    private static readonly string[] ComposeFiles = ["compose.yaml", "compose.sqlite.yaml", "compose.cluster.yaml"];
 
     private static Dictionary<object, object?> PodSpec(Dictionary<object, object?> workload) =>
         Str(workload, "kind") == "CronJob"
@@ -352,7 +506,7 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         Map(List(PodSpec(workload), "containers").First());
 
     private static IEnumerable<(string File, Dictionary<object, object?> Service)> ComposeServices() =>
-        new[] { "compose.yaml", "compose.sqlite.yaml" }.SelectMany(f =>
+        ComposeFiles.SelectMany(f =>
             Map(Map(Documents(Path.Combine(Deploy, f)).Single()), "services").Select(s => (f, Map(s.Value)))
         );
 
@@ -384,9 +538,12 @@ public sealed partial class DeployFilesTests(SqliteServerFixture server)
         }
         foreach (var kind in new[] { "Deployment", "Job", "CronJob" })
         {
-            foreach (var variable in List(Container(Workload(kind)), "env"))
+            foreach (var workload in Workloads(kind))
             {
-                yield return Setting(kind, Str(variable, "name")!, Str(variable, "value") ?? "");
+                foreach (var variable in List(Container(workload), "env"))
+                {
+                    yield return Setting(kind, Str(variable, "name")!, Str(variable, "value") ?? "");
+                }
             }
         }
         foreach (var line in SystemdUnit()["Environment"])

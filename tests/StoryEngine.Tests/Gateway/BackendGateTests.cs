@@ -62,6 +62,45 @@ public sealed class BackendGateTests
     }
 
     [Fact]
+    public async Task background_work_never_takes_the_reserved_slot_so_a_turn_starts_at_once_while_jobs_queue()
+    {
+        var gate = new BackendGate("b", maxConcurrency: 3, maxQueue: 10, TimeProvider.System, interactiveReserve: 1);
+        var jobs = new List<BackendGate.Ticket>
+        {
+            (await gate.EnterAsync(ModelPriority.Background, CancellationToken.None))!,
+            (await gate.EnterAsync(ModelPriority.Background, CancellationToken.None))!,
+        };
+        var third = gate.EnterAsync(ModelPriority.Background, CancellationToken.None).AsTask();
+        await Poll.UntilAsync(() => gate.Queued == 1, "the third job never queued");
+        Assert.Equal(1, gate.InteractiveReserve);
+        Assert.Equal(2, gate.Running);
+
+        using (var turn = await gate.EnterAsync(ModelPriority.Interactive, CancellationToken.None))
+        {
+            Assert.NotNull(turn);
+            Assert.Equal(TimeSpan.Zero, turn.Waited);
+            Assert.Equal(3, gate.Running);
+        }
+        // the turn's slot is the reserved one: handing it back does not let the queued job in
+        Assert.Equal(2, gate.Running);
+        Assert.False(third.IsCompleted);
+
+        jobs[0].Dispose(); // a job's slot passes to the next job
+        using var next = await third;
+        Assert.Equal(2, gate.Running);
+        Assert.Equal(0, gate.Queued);
+        jobs[1].Dispose();
+    }
+
+    [Theory]
+    [InlineData(1, 5, 0)]
+    [InlineData(4, 9, 3)]
+    [InlineData(4, 0, 0)]
+    [InlineData(0, 1, 0)]
+    public void the_reserve_leaves_background_work_at_least_one_slot(int max, int reserve, int effective) =>
+        Assert.Equal(effective, new BackendGate("b", max, 10, TimeProvider.System, reserve).InteractiveReserve);
+
+    [Fact]
     public async Task no_limit_admits_everything_at_once()
     {
         var gate = new BackendGate("b", maxConcurrency: 0, maxQueue: 0, TimeProvider.System);

@@ -48,13 +48,18 @@ public sealed class GatewayApiTests : IAsyncLifetime
         var gateway = await GatewayOfAsync(admin.Client);
         Assert.Equal(1, gateway.GetProperty("maxConcurrency").GetInt32());
         Assert.Equal(0, gateway.GetProperty("maxQueue").GetInt32());
+        Assert.Equal(0, gateway.GetProperty("interactiveReserve").GetInt32()); // one slot: background work keeps it
 
+        // The report is saved once the first token is on its way: stopping before it would leave no report.
+        var latest = await LatestTurnAsync(player.Client, first.AdventureId);
+        var contextUrl = $"/api/v1/adventures/{first.AdventureId}/turns/{latest}/context";
+        await Poll.UntilAsync(
+            async () => (await player.Client.GetAsync(contextUrl)).StatusCode == HttpStatusCode.OK,
+            "the narration's first token never came"
+        );
         await player.Client.PostAsync($"/api/v1/adventures/{first.AdventureId}/stop", null);
         await narrating;
-        var latest = await LatestTurnAsync(player.Client, first.AdventureId);
-        var context = await (
-            await player.Client.GetAsync($"/api/v1/adventures/{first.AdventureId}/turns/{latest}/context")
-        ).JsonAsync();
+        var context = await (await player.Client.GetAsync(contextUrl)).JsonAsync();
         Assert.Equal(0, context.GetProperty("queueMilliseconds").GetDouble()); // a slot was free when it started
     }
 
