@@ -175,7 +175,10 @@ public sealed class JobCrashRecoveryTests : IDisposable
             var first = Assert.Single(pieces, p =>
                 p.GetProperty("fromTurn").GetInt32() <= 1 && p.GetProperty("toTurn").GetInt32() >= 1
             );
-            Assert.Equal(0, first.GetProperty("layer").GetInt32());
+            // Its layer depends on how far the transcript grew before the trim (it may lend itself the recall share,
+            // ADR 41): by then the first chunks' summaries may already be merged into one of layer 1. Either way the
+            // first turns are summarised once, in one piece of the prompt.
+            Assert.InRange(first.GetProperty("layer").GetInt32(), 0, 1);
             var system = Content(
                 backend.Requests.Last(r =>
                     Content(r["messages"]!.AsArray().Last()!)
