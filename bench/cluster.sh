@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Scale-out benchmarks (issue 21). Usage: bench/cluster.sh [reads|streams|all] [--redis] [--seconds N] [--streams N]
+#   [--tokens N]   (tokens per narration, one every 100 ms; 40 by default)
 #   reads:   API read throughput of one node, then of two nodes on the same PostgreSQL (wrk on loopback, the same
 #            total connections split over the nodes); prints requests per second and p99 for each.
 #   streams: N concurrent narrations (1,000 by default) spread over two in-process nodes, each read from the node
@@ -18,11 +19,12 @@ while [ $# -gt 0 ]; do
     --redis) REDIS=1 ;;
     --seconds) SECONDS_PER_RUN=$2; shift ;;
     --streams) STREAMS=$2; shift ;;
+    --tokens) TOKENS=$2; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
-COMMAND="bench/cluster.sh $WHAT${REDIS:+ --redis} --seconds $SECONDS_PER_RUN --streams $STREAMS"
+COMMAND="bench/cluster.sh $WHAT${REDIS:+ --redis} --seconds $SECONDS_PER_RUN --streams $STREAMS${TOKENS:+ --tokens $TOKENS}"
 source bench/lib/bench-common.sh
 source scripts/lib/postgres.sh
 source scripts/lib/redis.sh
@@ -97,7 +99,7 @@ if [ "$WHAT" = streams ] || [ "$WHAT" = all ]; then
   build_bench
   # two nodes, a pool of 140 each: within the throwaway server's 300 connections
   dotnet bench/StoryEngine.Bench/bin/Release/net10.0/StoryEngine.Bench.dll cluster-streams \
-    --postgres "$PG_CONNECTION;Maximum Pool Size=140" ${REDIS:+--redis "$REDIS_CONFIGURATION"} --streams "$STREAMS"
+    --postgres "$PG_CONNECTION;Maximum Pool Size=140" ${REDIS:+--redis "$REDIS_CONFIGURATION"} --streams "$STREAMS" ${TOKENS:+--tokens "$TOKENS"}
 fi
 echo
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg); whole run ${SECONDS} s (builds included)."
