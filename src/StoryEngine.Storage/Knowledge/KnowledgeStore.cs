@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using StoryEngine.Core.Knowledge;
 using StoryEngine.Core.Memory;
+using StoryEngine.Storage.Memory;
 
 namespace StoryEngine.Storage.Knowledge;
 
@@ -206,27 +207,13 @@ public sealed class KnowledgeStore(IStorageProvider provider) : IKnowledgeStore
             return new TermCounts((int)entries, terms.Select(_ => 0).ToArray(), generation);
         }
         var index = provider.Dialect.KnowledgeIndex;
-        var parameters = new DynamicParameters(new { WorldId = scopeId, Cap = (long)limit });
-        var counts = new List<string>(terms.Count);
-        for (var i = 0; i < terms.Count; i++)
-        {
-            var name = "Term" + i.ToString(CultureInfo.InvariantCulture);
-            var (sql, value) = index.MatchTerm(scopeId, terms[i], name);
-            parameters.Add(name, value);
-            counts.Add($"SELECT {i} AS position, (SELECT count(*) FROM ({sql}) AS matching) AS matches");
-        }
-        var rows = await connection.QueryAsync<(long Position, long Matches)>(
-            new CommandDefinition(
-                string.Join("\nUNION ALL\n", counts),
-                parameters,
-                cancellationToken: cancellationToken
-            )
+        var matches = await TermCountSql.CountAsync(
+            connection,
+            terms,
+            (term, name) => index.MatchTerm(scopeId, term, name),
+            new DynamicParameters(new { WorldId = scopeId, Cap = (long)limit }),
+            cancellationToken
         );
-        var matches = new int[terms.Count];
-        foreach (var (position, count) in rows)
-        {
-            matches[position] = (int)count;
-        }
         return new TermCounts((int)entries, matches, generation);
     }
 

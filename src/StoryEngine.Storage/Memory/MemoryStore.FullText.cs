@@ -97,27 +97,17 @@ public sealed partial class MemoryStore
         {
             return new TermCounts((int)entries, terms.Select(_ => 0).ToArray(), generation);
         }
-        var parameters = new DynamicParameters(new { AdventureId = adventureId, Cap = (long)limit });
-        var counts = new List<string>(terms.Count);
-        for (var i = 0; i < terms.Count; i++)
-        {
-            var name = "Term" + i.ToString(CultureInfo.InvariantCulture);
-            var matching = index.MatchTerm(scope.Value, terms[i], name);
-            parameters.Add(name, matching.Parameters);
-            counts.Add($"SELECT {i} AS position, (SELECT count(*) FROM ({matching.Sql}) AS matching) AS matches");
-        }
-        var rows = await connection.QueryAsync<(long Position, long Matches)>(
-            new CommandDefinition(
-                string.Join("\nUNION ALL\n", counts),
-                parameters,
-                cancellationToken: cancellationToken
-            )
+        var matches = await TermCountSql.CountAsync(
+            connection,
+            terms,
+            (term, name) =>
+            {
+                var matching = index.MatchTerm(scope.Value, term, name);
+                return (matching.Sql, matching.Parameters);
+            },
+            new DynamicParameters(new { AdventureId = adventureId, Cap = (long)limit }),
+            cancellationToken
         );
-        var matches = new int[terms.Count];
-        foreach (var (position, count) in rows)
-        {
-            matches[position] = (int)count;
-        }
         return new TermCounts((int)entries, matches, generation);
     }
 }
