@@ -36,10 +36,23 @@ internal static class FirstTokenOverhead
         var adapter = host.Get<BackendFactory>().GetClient("bench");
         var chain = host.Get<BackendChain>();
 
-        var cpu = new CpuUsage();
         var direct = new List<double>();
         var chained = new List<double>();
         var engine = new List<double>();
+        // Warm until the JIT has settled (see JitWarmup), then a few more samples before measuring.
+        var warmup = await JitWarmup.RunAsync(
+            async w =>
+            {
+                var prompt = Prompt(w);
+                await FirstTokenAsync(adapter, prompt, cancellationToken);
+                await FirstTokenAsync(chain, prompt, cancellationToken);
+                await FirstTokenThroughEngineAsync(http, user, adventureId, w, cancellationToken);
+            },
+            minSteps: 50,
+            maxSteps: 1500,
+            maxTime: TimeSpan.FromMinutes(4)
+        );
+        var cpu = new CpuUsage();
         for (var i = 0; i < Warmup + options.TtftSamples; i++)
         {
             var prompt = Prompt(i);
@@ -66,7 +79,8 @@ internal static class FirstTokenOverhead
         output.WriteLine(
             $"Engine {database.Engine}. Backend: first token 50 ms after the request, then one every "
                 + $"50 ms, {backend.TokensPerReply} tokens. "
-                + $"{Warmup} warm-up and {options.TtftSamples} measured samples; each sample times the three "
+                + $"Warm-up: {warmup}. Then {Warmup} more warm-up and {options.TtftSamples} measured samples; each "
+                + "sample times the three "
                 + "paths one after another, each read to "
                 + "its end before the next starts. Milliseconds from sending the request to the first token. "
                 + $"CPU while measuring: {cpuUsed}."

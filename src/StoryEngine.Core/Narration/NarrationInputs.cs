@@ -40,9 +40,54 @@ public sealed class NarrationInputs(
 {
     private const int PageSize = 64;
 
-    public async Task<NarrationInput> LoadAsync(
+    public Task<NarrationInput> LoadAsync(
         Adventure adventure,
         string turnId,
+        PlayerAction action,
+        CancellationToken cancellationToken
+    ) =>
+        LoadAsync(
+            adventure,
+            turnId,
+            Start(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken),
+            action,
+            cancellationToken
+        );
+
+    /// <summary>
+    /// As above, for a turn whose number and record (null while it is not yet written) as of
+    /// <paramref name="adventure"/>'s version the caller knows: a new turn's inputs are read while its action is still
+    /// being committed (issue 19), since nothing they hold depends on that action's event.
+    /// </summary>
+    public Task<NarrationInput> LoadAsync(
+        Adventure adventure,
+        TurnAt turn,
+        PlayerAction action,
+        CancellationToken cancellationToken
+    ) => LoadAsync(adventure, turn.TurnId, Task.FromResult<TurnAt?>(turn), action, cancellationToken);
+
+    private Task<NarrationInput> LoadAsync(
+        Adventure adventure,
+        string turnId,
+        Task<TurnRecord?> current,
+        PlayerAction action,
+        CancellationToken cancellationToken
+    ) =>
+        LoadAsync(
+            adventure,
+            turnId,
+            Continue(current, t => t is null ? null : new TurnAt(t.TurnId, t.Number, t)),
+            action,
+            cancellationToken
+        );
+
+    private static async Task<TurnAt?> Continue(Task<TurnRecord?> read, Func<TurnRecord?, TurnAt?> map) =>
+        map(await read);
+
+    private async Task<NarrationInput> LoadAsync(
+        Adventure adventure,
+        string turnId,
+        Task<TurnAt?> current,
         PlayerAction action,
         CancellationToken cancellationToken
     )
@@ -51,7 +96,6 @@ public sealed class NarrationInputs(
         // Independent reads run side by side (issue 19): SQLite's driver answers synchronously, so each is started on
         // the thread pool (see Start), and on PostgreSQL they are separate round trips anyway. Lore and recall need the
         // transcript.
-        var current = Start(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken);
         var cards = Start(() => CardsAsync(adventure, cancellationToken), cancellationToken);
         var state = Start(() => states.CurrentAsync(adventure, cancellationToken), cancellationToken);
         var summaries = Start(() => memory.ListSummariesAsync(adventure.Id, cancellationToken), cancellationToken);
@@ -67,7 +111,10 @@ public sealed class NarrationInputs(
         var transcript = await TranscriptBeforeAsync(adventure, turn, cancellationToken);
         // Vectorized lore compares the move's meaning; a bare "continue" compares the newest narration's.
         var meaning = action.Text.Trim().Length > 0 ? action.Text : transcript.LastOrDefault()?.ChosenNarration.Text;
-        var lore = Start(() => LoreAsync(adventure, turnId, transcript, meaning, cancellationToken), cancellationToken);
+        var lore = Start(
+            () => LoreAsync(adventure, turnId, before, transcript, meaning, cancellationToken),
+            cancellationToken
+        );
         var recalled = RecallAsync(adventure, before ?? int.MaxValue, action, transcript, cancellationToken);
         var known = KnowledgeAsync(adventure, action, transcript, cancellationToken);
         // Issue 24: the scene the story is in, when the adventure plays a scenario (read after this turn's move).
@@ -154,12 +201,13 @@ public sealed class NarrationInputs(
     private Task<LoreInput?> LoreAsync(
         Adventure adventure,
         string turnId,
+        int? number,
         IReadOnlyList<TurnRecord> transcript,
         string? meaning,
         CancellationToken cancellationToken
     ) =>
         Telemetry.StoryTelemetry.MeasureAsync("lore.load", null, () =>
-            lore.LoadAsync(adventure, turnId, transcript, cancellationToken, meaning)
+            lore.LoadAsync(adventure, turnId, transcript, cancellationToken, meaning, number)
         );
 
     // Recall searches with the player's move; a bare "continue" searches with the newest narration instead.
@@ -222,11 +270,12 @@ public sealed class NarrationInputs(
     // when it holds them as of this version (issue 19); exactly the turns the log would give, page for page.
     private async Task<IReadOnlyList<TurnRecord>> TranscriptBeforeAsync(
         Adventure adventure,
-        TurnRecord? current,
+        TurnAt? turn,
         CancellationToken cancellationToken
     )
     {
-        var before = current?.Number;
+        var before = turn?.Number;
+        var current = turn?.Record;
         var cached = await transcripts.GetAsync(log, adventure.Id, adventure.LastSequence, cancellationToken);
         if (cached is not null && Paginate(cached, before) is { } warm)
         {
@@ -261,11 +310,16 @@ public sealed class NarrationInputs(
         // Kept with the current turn, the newest: the next turn's transcript is these plus what its events add.
         // Nothing but turn-neutral events can land while this turn narrates (the adventure is claimed), so the turns
         // read now are the turns as of the adventure's version.
-        if (current is { Undone: false })
+        // A turn not yet written (read while its action commits) is not part of this version: the turns read are all.
+        if (turn is not null && current is not { Undone: true })
         {
             transcripts.Put(
                 adventure.Id,
-                new TranscriptCache.Entry(adventure.LastSequence, [.. turns, current], complete),
+                new TranscriptCache.Entry(
+                    adventure.LastSequence,
+                    current is null ? turns : [.. turns, current],
+                    complete
+                ),
                 keep: turns.Count + PageSize + 1,
                 hit: false
             );
@@ -304,3 +358,6 @@ public sealed class NarrationInputs(
             + tokens.Estimate(t.ChosenNarration.Context?.Text ?? "", narrator.Settings.Model)
         );
 }
+
+/// <summary>A turn as of an adventure's version: its number, and its record once it is written (null before).</summary>
+public sealed record TurnAt(string TurnId, int Number, TurnRecord? Record);

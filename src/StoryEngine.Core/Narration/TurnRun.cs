@@ -22,7 +22,9 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
 {
     private readonly List<string> _tokens = [];
     private readonly Lock _lock = new();
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Continuations run where the signal is set: Change decides whether that is the writer's thread or the pool's.
+    private TaskCompletionSource _changed = new();
     private OutcomeItem? _outcome;
 
     public string AdventureId { get; } = adventureId;
@@ -92,30 +94,37 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
         }
     }
 
-    public void Add(string text)
+    /// <param name="text">The piece of narration.</param>
+    /// <param name="readersInline">Whether waiting readers go on at once on the caller's thread (the narration loop:
+    /// its token then reaches the client's connection before anything else the first token sets off; issue 19), rather
+    /// than from the thread pool. Only for a caller that holds no lock a reader might want.</param>
+    public void Add(string text, bool readersInline = false)
     {
         if (text.Length <= MaxTokenCharacters)
         {
-            Change(() => _tokens.Add(text));
+            Change(() => _tokens.Add(text), readersInline);
             return;
         }
-        Change(() =>
-        {
-            for (var start = 0; start < text.Length; start += MaxTokenCharacters)
+        Change(
+            () =>
             {
-                var length = Math.Min(MaxTokenCharacters, text.Length - start);
-                // never between the halves of a surrogate pair
-                if (length == MaxTokenCharacters && char.IsHighSurrogate(text[start + length - 1]))
+                for (var start = 0; start < text.Length; start += MaxTokenCharacters)
                 {
-                    length--;
+                    var length = Math.Min(MaxTokenCharacters, text.Length - start);
+                    // never between the halves of a surrogate pair
+                    if (length == MaxTokenCharacters && char.IsHighSurrogate(text[start + length - 1]))
+                    {
+                        length--;
+                    }
+                    _tokens.Add(text.Substring(start, length));
+                    start -= MaxTokenCharacters - length;
                 }
-                _tokens.Add(text.Substring(start, length));
-                start -= MaxTokenCharacters - length;
-            }
-        });
+            },
+            readersInline
+        );
     }
 
-    public void Finish(OutcomeItem outcome) => Change(() => _outcome ??= outcome);
+    public void Finish(OutcomeItem outcome) => Change(() => _outcome ??= outcome, readersInline: false);
 
     /// <summary>Tokens after <paramref name="afterIndex"/>, live as they arrive, then the outcome.</summary>
     public async IAsyncEnumerable<TurnStreamItem> ReadAsync(
@@ -184,15 +193,22 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
         }
     }
 
-    private void Change(Action change)
+    private void Change(Action change, bool readersInline)
     {
         TaskCompletionSource signal;
         lock (_lock)
         {
             change();
             signal = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _changed = new TaskCompletionSource();
         }
-        signal.TrySetResult();
+        if (readersInline)
+        {
+            signal.TrySetResult();
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.TrySetResult(), signal, preferLocal: false);
+        }
     }
 }

@@ -148,10 +148,13 @@ public sealed partial class TurnService(
         {
             var run = registry.Begin(state.Adventure.Id, decision.TurnId, decision.Alternative, ownerId);
             var leased = false;
+            Task<NarrationInput>? prepared = null;
             try
             {
                 // Across nodes (ADR 0047): the lease row is the claim; the registry only keeps this node's runs.
                 leased = await TakeLeaseAsync(run, ownerId, cancellationToken);
+                var action = actionOf(state);
+                prepared = PrepareEarly(state, decision, action);
                 var known = state.Target is { } target ? [target] : Array.Empty<TurnRecord>();
                 var appended = await writer.AppendAsync(
                     state.Adventure,
@@ -160,16 +163,18 @@ public sealed partial class TurnService(
                     known,
                     cancellationToken
                 );
-                Start(run, ownerId, actionOf(state), appended, preparing);
+                Start(run, ownerId, action, appended, prepared, preparing);
                 return run;
             }
             catch (StoryConflictException) when (attempt == 1)
             {
+                Discard(prepared);
                 await ReleaseLeaseAsync(run, leased);
                 registry.Abandon(run);
             }
             catch
             {
+                Discard(prepared);
                 await ReleaseLeaseAsync(run, leased);
                 registry.Abandon(run);
                 throw;
@@ -178,6 +183,34 @@ public sealed partial class TurnService(
             decision = TurnDecider.Decide(state, command);
         }
     }
+
+    // Issue 19: a turn's inputs (cards, transcript, state, summaries, lore, recall, knowledge) do not depend on its own
+    // action's event, so they are read while that event is being committed. The adventure as loaded is the version
+    // they are read as of: the new turn is not in it yet (its number is), a retried turn is, as it stood. Only a
+    // decision that records nothing else with the action qualifies: a scenario's move, say, changes the scene read.
+    private Task<NarrationInput>? PrepareEarly(TurnState state, TurnDecision decision, PlayerAction action)
+    {
+        TurnAt? turn = decision.Events switch
+        {
+            [ActionTaken taken] => new TurnAt(taken.TurnId, taken.Number, null),
+            [RetryRequested] when state.Target is { } target => new TurnAt(target.TurnId, target.Number, target),
+            _ => null,
+        };
+        // On the pool, as SQLite's reads run synchronously and the append should start now; CancellationToken.None:
+        // the narration goes on whether or not the request that started it does.
+        return turn is null
+            ? null
+            : Task.Run(() => inputs.LoadAsync(state.Adventure, turn, action, CancellationToken.None));
+    }
+
+    // Inputs read for an append that did not happen: nothing waits for them, so their failure is only observed.
+    private static void Discard(Task<NarrationInput>? prepared) =>
+        prepared?.ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default
+        );
 
     // Issue 21's backpressure: when every backend of the narrator is at its limit with a full queue, the turn is
     // refused
@@ -550,9 +583,16 @@ public sealed partial class TurnService(
     }
 
     // The narration goes on from the append it follows: the adventure as that left it, and its turn, need no reload.
-    private void Start(TurnRun run, string ownerId, PlayerAction action, StoryAppend appended, IDisposable preparing)
+    private void Start(
+        TurnRun run,
+        string ownerId,
+        PlayerAction action,
+        StoryAppend appended,
+        Task<NarrationInput>? prepared,
+        IDisposable preparing
+    )
     {
-        var task = Task.Run(() => NarrateAsync(run, ownerId, action, appended, preparing));
+        var task = Task.Run(() => NarrateAsync(run, ownerId, action, appended, prepared, preparing));
         lock (_narrationsLock)
         {
             _narrations.RemoveAll(t => t.IsCompleted);
@@ -565,6 +605,7 @@ public sealed partial class TurnService(
         string ownerId,
         PlayerAction action,
         StoryAppend appended,
+        Task<NarrationInput>? prepared,
         IDisposable preparing
     )
     {
@@ -596,7 +637,19 @@ public sealed partial class TurnService(
         IStoryEventPayload outcome;
         try
         {
-            var input = await inputs.LoadAsync(appended.Adventure, run.TurnId, action, CancellationToken.None);
+            var input = await (
+                prepared
+                ?? (
+                    appended.Turns.FirstOrDefault(t => t.TurnId == run.TurnId) is { } turn
+                        ? inputs.LoadAsync(
+                            appended.Adventure,
+                            new TurnAt(turn.TurnId, turn.Number, turn),
+                            action,
+                            CancellationToken.None
+                        )
+                        : inputs.LoadAsync(appended.Adventure, run.TurnId, action, CancellationToken.None)
+                )
+            );
             var context = contexts.Build(input, narrator.Settings);
             var (chatOptions, generationReport) = generation.Plan(input);
             chatOptions = WithPriority(
@@ -677,7 +730,7 @@ public sealed partial class TurnService(
                 }
                 firstTokenMs ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 text.Append(piece);
-                run.Add(piece);
+                run.Add(piece, readersInline: true);
                 if (savingContext is null)
                 {
                     preparing.Dispose();

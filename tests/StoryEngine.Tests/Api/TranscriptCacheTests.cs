@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StoryEngine.Core.Narration;
+using StoryEngine.Core.Stories;
 using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Api;
@@ -95,6 +96,54 @@ public abstract class TranscriptCacheTests(ServerFixture server)
         {
             Assert.DoesNotContain($"{_marker} move 4", prompt, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// A new turn's inputs are read while its action is being committed, as of the adventure before the action's
+    /// event (issue 19). They must give the prompt that a read after the commit gives, from a warm cache and a cold
+    /// one alike.
+    /// </summary>
+    [Fact]
+    public async Task inputs_read_while_the_action_commits_give_the_prompt_a_read_after_the_commit_gives()
+    {
+        await ScriptedBackend.InstanceAsync();
+        var cache = server.Services.GetRequiredService<TranscriptCache>();
+        var writer = server.Services.GetRequiredService<StoryWriter>();
+        var inputs = server.Services.GetRequiredService<NarrationInputs>();
+        var builder = server.Services.GetRequiredService<ContextBuilder>();
+        var settings = server.Services.GetRequiredService<INarrator>().Settings;
+        using var client = await server.CreateUserClientAsync();
+        var ownerId = (await (await client.GetAsync("/api/v1/me")).JsonAsync()).Str("id");
+        var adventureId = (await AdventureTestData.CreateAsync(client)).AdventureId;
+        for (var i = 1; i <= 3; i++)
+        {
+            await AdventureTestData.TakeTurnAsync(client, adventureId, $"{_marker} move {i}");
+        }
+        await BackgroundJobs.SettleAsync(client, adventureId, atLeast: 3);
+        var before = await writer.LoadAsync(ownerId, adventureId, CancellationToken.None);
+        var action = new PlayerAction("do", $"{_marker} move 4");
+        var turn = new TurnAt(Guid.CreateVersion7().ToString(), before.TurnCount + 1, null);
+
+        var warm = Prompt(await inputs.LoadAsync(before, turn, action, CancellationToken.None));
+        cache.Forget(adventureId);
+        var cold = Prompt(await inputs.LoadAsync(before, turn, action, CancellationToken.None));
+        var appended = await writer.AppendAsync(
+            before,
+            ownerId,
+            [new ActionTaken(turn.TurnId, turn.Number, action.Kind, action.Text)],
+            [],
+            CancellationToken.None
+        );
+        cache.Forget(adventureId);
+        var after = Prompt(await inputs.LoadAsync(appended.Adventure, turn.TurnId, action, CancellationToken.None));
+
+        Assert.Equal(after, warm);
+        Assert.Equal(after, cold);
+        Assert.Contains($"{_marker} move 3", after, StringComparison.Ordinal);
+        Assert.Equal(2, after.Split($"{_marker} move 4").Length); // the action is in the prompt once
+
+        string Prompt(NarrationInput input) =>
+            string.Join("\n---\n", builder.Build(input, settings).Messages.Select(m => $"{m.Role}: {m.Text}"));
     }
 
     /// <summary>Retries the turn, waits for its narration, and returns the messages the backend was sent for

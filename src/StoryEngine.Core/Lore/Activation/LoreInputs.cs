@@ -35,12 +35,14 @@ public sealed partial class LoreInputs(
     /// them.</param>
     /// <returns>Null when the adventure has no lore at all.</returns>
     /// <param name="meaning">What vectorized entries are compared with (the player's move); null: by keys only.</param>
+    /// <param name="number">The turn's number when the caller knows it (saves reading the turn).</param>
     public async Task<LoreInput?> LoadAsync(
         Adventure adventure,
         string turnId,
         IReadOnlyList<TurnRecord> transcript,
         CancellationToken cancellationToken,
-        string? meaning = null
+        string? meaning = null,
+        int? number = null
     )
     {
         var books = await BooksAsync(adventure, cancellationToken);
@@ -48,8 +50,9 @@ public sealed partial class LoreInputs(
         {
             return null;
         }
-        var current = await log.GetTurnAsync(adventure.Id, turnId, cancellationToken);
-        var turnNumber = current?.Number ?? (transcript.Count == 0 ? 1 : transcript[^1].Number + 1);
+        var turnNumber = number
+            ?? (await log.GetTurnAsync(adventure.Id, turnId, cancellationToken))?.Number
+            ?? (transcript.Count == 0 ? 1 : transcript[^1].Number + 1);
         var lookback = Math.Min(
             MaxLookback,
             books.SelectMany(b => b.Book.Entries.Select(e => Reach(b.Book, e))).DefaultIfEmpty(0).Max()

@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Runtime;
+
+namespace StoryEngine.Bench.Harness;
+
+/// <summary>
+/// Warms a host up until the JIT has settled. The runtime compiles a method first quickly (tier 0), then again,
+/// optimised, once it is hot (tier 1, with dynamic PGO an instrumented pass in between), on one background thread;
+/// a perf profile of the time-to-first-token bench after its former 10 warm-up turns found that thread using 69% of
+/// the process's CPU while the turns were measured (about 32,000 methods are compiled in all, over the first two
+/// minutes of turns). A server that has been up for a while has none of that, so the measured turns start once
+/// fewer than <see cref="Tolerance"/> methods were compiled over the last <see cref="Window"/> warm-up steps, or at
+/// the cap. The bench prints what the warm-up took, so a run that hit the cap says so.
+/// </summary>
+internal static class JitWarmup
+{
+    public const int Window = 20;
+    public const int Tolerance = 3;
+
+    /// <summary>Runs <paramref name="step"/> (given its index) until the JIT is quiet or <paramref name="maxSteps"/>
+    /// or <paramref name="maxTime"/> is reached; at least <paramref name="minSteps"/>.</summary>
+    public static async Task<string> RunAsync(Func<int, Task> step, int minSteps, int maxSteps, TimeSpan maxTime)
+    {
+        var started = Timing.Now();
+        var compiledAtStart = JitInfo.GetCompiledMethodCount();
+        var history = new Queue<long>();
+        var steps = 0;
+        var settled = false;
+        while (steps < maxSteps && Timing.MsSince(started) < maxTime.TotalMilliseconds)
+        {
+            await step(steps++);
+            history.Enqueue(JitInfo.GetCompiledMethodCount());
+            if (history.Count > Window + 1)
+            {
+                history.Dequeue();
+            }
+            if (steps >= minSteps && history.Count == Window + 1 && history.Last() - history.Peek() < Tolerance)
+            {
+                settled = true;
+                break;
+            }
+        }
+        var compiled = JitInfo.GetCompiledMethodCount() - compiledAtStart;
+        var seconds = (Timing.MsSince(started) / 1000).ToString("0.0", CultureInfo.InvariantCulture);
+        return $"{steps} warm-up steps in {seconds} s, {compiled:N0} methods compiled meanwhile; "
+            + (
+                settled
+                    ? $"the JIT had settled (fewer than {Tolerance} compiled in the last {Window} steps)"
+                    : "the cap was reached before the JIT settled (the figures include some JIT work)"
+            );
+    }
+}
