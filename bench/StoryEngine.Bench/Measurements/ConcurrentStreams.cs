@@ -64,19 +64,28 @@ internal static class ConcurrentStreams
             })
         );
 
-        // Warm the host up (JIT, pools, the connections to the backend) with a smaller burst of short turns first.
+        // Warm the host up (JIT, pools, the connections to the backend) with smaller bursts of short turns first, until
+        // the JIT has settled (see JitWarmup).
         var warmup = players.Take(WarmupStreams).ToArray();
         backend.TokensPerReply = 5;
-        var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var warming = warmup
-            .Select(p => StreamAsync(http, p.User, p.AdventureId, warm.Task, 5, cancellationToken))
-            .ToArray();
-        warm.SetResult();
-        var warmed = await Task.WhenAll(warming);
-        if (warmed.FirstOrDefault(r => r.Error is not null) is { } broken)
-        {
-            throw new InvalidOperationException("A warm-up turn failed: " + broken.Error);
-        }
+        var warmed = await JitWarmup.RunAsync(
+            async _ =>
+            {
+                var warm = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var warming = warmup
+                    .Select(p => StreamAsync(http, p.User, p.AdventureId, warm.Task, 5, cancellationToken))
+                    .ToArray();
+                warm.SetResult();
+                var results = await Task.WhenAll(warming);
+                if (results.FirstOrDefault(r => r.Error is not null) is { } broken)
+                {
+                    throw new InvalidOperationException("A warm-up turn failed: " + broken.Error);
+                }
+            },
+            minSteps: 1,
+            maxSteps: 400,
+            maxTime: TimeSpan.FromMinutes(3)
+        );
 
         backend.TokensPerReply = TokensPerTurn;
         backend.StampTokens = true;
@@ -113,8 +122,8 @@ internal static class ConcurrentStreams
                 + "with a world, character, place, persona and "
                 + $"adventure, over HTTP with {SetupParallelism} at a time: {setupSeconds:0.0} s; then one "
                 + "keep-alive connection per player was opened, and "
-                + $"{Math.Min(WarmupStreams, options.Users)} players took a short warm-up turn together "
-                + "(JIT, pools, backend connections). "
+                + $"{Math.Min(WarmupStreams, options.Users)} players took short warm-up turns together "
+                + $"(JIT, pools, backend connections): {warmed}. "
                 + $"Burst: all {options.Users:N0} POST …/turns (SSE) released at once; backend first token "
                 + $"after 50 ms, then 20 tokens/s, {TokensPerTurn} "
                 + "tokens per turn (an ideal turn lasts 2.0 s). Server, backend and clients share this "

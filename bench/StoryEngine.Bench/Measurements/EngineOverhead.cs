@@ -51,6 +51,16 @@ internal static class EngineOverhead
         await database.AnalyzeAsync();
         var turns = host.Get<TurnService>();
         var number = 0;
+        // The JIT settles on an adventure of its own (see JitWarmup), so the measured ones keep their sizes; then
+        // WarmupRounds rounds on the measured ones, for their caches.
+        var practice = await api.CreateAdventureAsync(user, cancellationToken);
+        await Seeder.SeedAsync(host.Services, user.Id, practice, 100, cancellationToken);
+        var warmup = await JitWarmup.RunAsync(
+            step => TakeAsync(turns, user.Id, practice, 101 + step, cancellationToken),
+            minSteps: 50,
+            maxSteps: 3000,
+            maxTime: TimeSpan.FromMinutes(4)
+        );
         for (var round = 0; round < WarmupRounds; round++)
         {
             foreach (var (_, id) in adventures)
@@ -118,7 +128,8 @@ internal static class EngineOverhead
         output.WriteLine();
         seeding.WriteTo(output);
         output.WriteLine(
-            $"Then {WarmupRounds} warm-up turns per adventure, and {options.Turns} measured turns per "
+            $"Then warm-up turns on a separate 100-turn adventure ({warmup}), {WarmupRounds} warm-up turns per "
+                + $"measured adventure, and {options.Turns} measured turns per "
                 + "adventure, round-robin across the sizes, "
                 + "each awaited to its outcome before the next. The model is the instant in-process narrator "
                 + "(60 tokens, no delay, usage reported). "
@@ -129,6 +140,15 @@ internal static class EngineOverhead
         );
         output.WriteLine();
         table.WriteTo(output);
+        if (database.Engine == "sqlite")
+        {
+            output.WriteLine(
+                "The disk's own floor under every commit (SQLite syncs its log on each, ADR 39): "
+                    + DiskSync.Describe(database.DataDir)
+                    + "."
+            );
+            output.WriteLine();
+        }
         var phases = await TurnPhases.MeasureAsync(host, user.Id, adventures[^1].Id, options.Turns, cancellationToken);
         output.WriteLine(
             $"Allocated per turn (whole process, measured turns): {allocatedPerTurn:0} KB; gen-2 "
