@@ -787,7 +787,8 @@ public sealed partial class TurnService(
                     spentNothing ? 0 : estimated,
                     text.ToString()
                 ),
-                CancellationToken.None
+                CancellationToken.None,
+                syncedByNextWrite: true // the outcome, next, is an ordinary commit (ADR 63)
             );
         }
         await FinishAsync(run, ownerId, outcome, appended, ToolEvents(tools, outcome));

@@ -6,8 +6,10 @@ namespace StoryEngine.Core.Usage;
 public interface IUsageLedger
 {
     /// <summary>Appends the row; false when its user no longer exists (an account deleted while its call ran keeps no
-    /// row).</summary>
-    Task<bool> AppendAsync(UsageRecord record, CancellationToken cancellationToken);
+    /// row). <paramref name="syncedByNextWrite"/>: the caller commits an ordinary write right after (a narration's
+    /// outcome), whose sync makes this row durable too, so this commit need not wait for the disk itself (ADR
+    /// 63).</summary>
+    Task<bool> AppendAsync(UsageRecord record, CancellationToken cancellationToken, bool syncedByNextWrite = false);
 
     /// <summary>Prompt plus completion tokens the user spent at or after <paramref name="since"/>.</summary>
     Task<long> TokensSinceAsync(string userId, DateTimeOffset since, CancellationToken cancellationToken);

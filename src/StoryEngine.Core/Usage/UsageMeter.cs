@@ -35,7 +35,13 @@ public sealed partial class UsageMeter(
     /// row says so). A failure to write is never thrown: the call has happened and its caller's work must not be lost
     /// because of the meter. The row is kept in the outbox and written when the database is back.
     /// </summary>
-    public async Task<UsageRecord> RecordAsync(ModelCall call, CancellationToken cancellationToken)
+    /// <param name="syncedByNextWrite">The caller commits an ordinary write right after (see
+    /// <see cref="IUsageLedger.AppendAsync"/>).</param>
+    public async Task<UsageRecord> RecordAsync(
+        ModelCall call,
+        CancellationToken cancellationToken,
+        bool syncedByNextWrite = false
+    )
     {
         var prompt = call.ReportedPromptTokens ?? Math.Max(0, call.EstimatedPromptTokens);
         var completion = call.ReportedCompletionTokens
@@ -64,7 +70,7 @@ public sealed partial class UsageMeter(
         );
         try
         {
-            if (!await ledger.AppendAsync(record, cancellationToken))
+            if (!await ledger.AppendAsync(record, cancellationToken, syncedByNextWrite))
             {
                 LogUserGone(logger, call.UserId, call.Purpose);
             }

@@ -29,7 +29,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
     {
         try
         {
-            await using var write = await provider.OpenForWriteAsync(cancellationToken);
+            await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
             await write.Connection.ExecuteAsync(
                 new CommandDefinition(
                     """
@@ -90,7 +90,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
     {
         var skipLocked = provider.Dialect.ForUpdateSkipLocked;
         var leaseId = Guid.NewGuid().ToString("N");
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         var row = await write.Connection.QuerySingleOrDefaultAsync<JobRow>(
             new CommandDefinition(
                 $"""
@@ -122,7 +122,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
 
     public async Task<bool> RenewLeaseAsync(ClaimedJob claim, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         return await write.Connection.ExecuteAsync(
                 new CommandDefinition(
                     "UPDATE jobs SET locked_until = @Until WHERE id = @Id AND lease_id = @LeaseId AND state = "
@@ -144,7 +144,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
         CancellationToken cancellationToken
     )
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         var changed = await write.Connection.ExecuteAsync(
             new CommandDefinition(
                 """
@@ -249,7 +249,7 @@ public sealed class JobStore(IStorageProvider provider) : IJobStore
 
     public async Task<int> PurgeFinishedBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         return await write.Connection.ExecuteAsync(
             new CommandDefinition(
                 "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < @Cutoff",

@@ -10,7 +10,7 @@ public sealed class LoreActivationLog(IStorageProvider provider) : ILoreActivati
 {
     public async Task SaveAsync(LoreActivationRecord record, CancellationToken cancellationToken)
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         await write.Connection.ExecuteAsync(
             new CommandDefinition(
                 """

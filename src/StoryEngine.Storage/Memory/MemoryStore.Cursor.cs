@@ -141,7 +141,7 @@ public sealed partial class MemoryStore
         CancellationToken cancellationToken
     )
     {
-        await using var session = await provider.OpenForWriteAsync(cancellationToken);
+        await using var session = await provider.OpenForBookkeepingAsync(cancellationToken);
         var connection = session.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The row exists before it is read so that PostgreSQL can lock it: two writers of one adventure (the index job

@@ -37,7 +37,7 @@ public sealed partial class MemoryStore(IStorageProvider provider) : IMemoryStor
         CancellationToken cancellationToken
     )
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await WriteEntriesAsync(connection, transaction, adventureId, upserts, removedTurnIds, cancellationToken);

@@ -17,12 +17,20 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
         Migration.LoadEmbedded("Postgres")
     );
     private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _bookkeeping;
 
     public PostgresStorageProvider(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(builder);
+        // A pool of its own whose sessions start with synchronous_commit off: a commit returns once it is in the WAL
+        // buffers, and the WAL writer flushes it within a few hundred milliseconds (ADR 63).
+        var bookkeeping = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            Options = ((builder.Options ?? "") + " -c synchronous_commit=off").Trim(),
+        };
+        _bookkeeping = NpgsqlDataSource.Create(bookkeeping);
     }
 
     public string Engine => "postgres";
@@ -39,6 +47,9 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     // PostgreSQL handles concurrent writers itself; no gate.
     public async Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken) =>
         new(await _dataSource.OpenConnectionAsync(cancellationToken), null);
+
+    public async Task<WriteSession> OpenForBookkeepingAsync(CancellationToken cancellationToken) =>
+        new(await _bookkeeping.OpenConnectionAsync(cancellationToken), null);
 
     // Concurrent transactions commit side by side (and PostgreSQL groups their WAL flushes itself).
     public bool SingleWriter => false;
@@ -63,7 +74,11 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     public bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _bookkeeping.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
     private sealed class AdvisoryLock(DbConnection connection) : IAsyncDisposable
     {

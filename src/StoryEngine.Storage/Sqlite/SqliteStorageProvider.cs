@@ -13,6 +13,7 @@ public sealed class SqliteStorageProvider : IStorageProvider
 {
     private static readonly Lazy<IReadOnlyList<Migration>> AllMigrations = new(() => Migration.LoadEmbedded("Sqlite"));
     private readonly string _connectionString;
+    private readonly string _bookkeepingConnectionString;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private bool _folderReady;
 
@@ -27,6 +28,12 @@ public sealed class SqliteStorageProvider : IStorageProvider
             // Seconds a writer waits for another writer before SQLITE_BUSY.
             DefaultTimeout = 30,
         }.ToString();
+        // Its own pool, so a connection set to synchronous=NORMAL never serves an ordinary write: Cache=Private is
+        // what SQLite does anyway (shared cache is off), it only makes the connection string, and so the pool, differ.
+        _bookkeepingConnectionString = new SqliteConnectionStringBuilder(_connectionString)
+        {
+            Cache = SqliteCacheMode.Private,
+        }.ToString();
     }
 
     public string DatabasePath { get; }
@@ -39,7 +46,10 @@ public sealed class SqliteStorageProvider : IStorageProvider
 
     public IReadOnlyList<Migration> Migrations => AllMigrations.Value;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        OpenAsync(_connectionString, cancellationToken);
+
+    private async Task<DbConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {
         if (!_folderReady)
         {
@@ -47,20 +57,43 @@ public sealed class SqliteStorageProvider : IStorageProvider
             Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
             _folderReady = true;
         }
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
 
-    public async Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken)
+    public Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken) =>
+        OpenForWriteAsync(_connectionString, synchronous: null, cancellationToken);
+
+    // In WAL mode a NORMAL commit is written to the log but not synced; the next FULL commit's sync covers it.
+    public Task<WriteSession> OpenForBookkeepingAsync(CancellationToken cancellationToken) =>
+        OpenForWriteAsync(_bookkeepingConnectionString, "NORMAL", cancellationToken);
+
+    private async Task<WriteSession> OpenForWriteAsync(
+        string connectionString,
+        string? synchronous,
+        CancellationToken cancellationToken
+    )
     {
         await _writeGate.WaitAsync(cancellationToken);
+        DbConnection? connection = null;
         try
         {
-            return new WriteSession(await OpenAsync(cancellationToken), _writeGate);
+            connection = await OpenAsync(connectionString, cancellationToken);
+            if (synchronous is not null)
+            {
+                await connection.ExecuteAsync(
+                    new CommandDefinition($"PRAGMA synchronous={synchronous};", cancellationToken: cancellationToken)
+                );
+            }
+            return new WriteSession(connection, _writeGate);
         }
         catch
         {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
             _writeGate.Release();
             throw;
         }

@@ -325,7 +325,7 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         {
             return;
         }
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         var connection = write.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // INSERT … ON CONFLICT … DO UPDATE is the same in SQLite (3.24+) and PostgreSQL.
@@ -382,7 +382,7 @@ public sealed class StoryLog(IStorageProvider provider) : IStoryLog
         CancellationToken cancellationToken
     )
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = await provider.OpenForBookkeepingAsync(cancellationToken);
         var connection = write.Connection;
         await connection.ExecuteAsync(
             new CommandDefinition(

@@ -14,9 +14,15 @@ public sealed class UsageLedger(IStorageProvider provider) : IUsageLedger
         + "AS BIGINT) AS EstimatedCalls, "
         + "CAST(COALESCE(SUM(cost_micros), 0) AS BIGINT) AS CostMicros";
 
-    public async Task<bool> AppendAsync(UsageRecord record, CancellationToken cancellationToken)
+    public async Task<bool> AppendAsync(
+        UsageRecord record,
+        CancellationToken cancellationToken,
+        bool syncedByNextWrite = false
+    )
     {
-        await using var write = await provider.OpenForWriteAsync(cancellationToken);
+        await using var write = syncedByNextWrite
+            ? await provider.OpenForBookkeepingAsync(cancellationToken)
+            : await provider.OpenForWriteAsync(cancellationToken);
         // Only for a user that still exists: a call that finishes after its account was erased must not bring a row
         // back.
         var inserted = await write.Connection.ExecuteAsync(

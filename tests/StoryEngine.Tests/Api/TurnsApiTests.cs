@@ -331,7 +331,9 @@ public abstract class TurnsApiTests(ServerFixture server)
             AdventureTestData.Turn(setup.AdventureId, "cut {{tokens:10}}{{cut:4}}")
         );
         var tokens = events.Where(e => e.Event == "token").Select(e => e.Data.Str("text")).ToList();
-        Assert.Equal(4, tokens.Count);
+        // The backend aborts its connection right after writing its fourth token; whether that token's bytes left the
+        // socket before the reset is up to the machine (under load they may not), so three or four arrive.
+        Assert.InRange(tokens.Count, 3, 4);
         var failed = events[^1];
         Assert.Equal("turn.failed", failed.Event);
         Assert.Equal(string.Concat(tokens), failed.Data.GetProperty("turn").Str("narration"));
