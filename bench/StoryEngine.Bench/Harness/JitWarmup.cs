@@ -30,11 +30,11 @@ internal static class JitWarmup
         {
             await step(steps++);
             history.Enqueue(JitInfo.GetCompiledMethodCount());
-            if (history.Count > Window + 1)
+            if (history.Count > window + 1)
             {
                 history.Dequeue();
             }
-            if (steps >= minSteps && history.Count == Window + 1 && history.Last() - history.Peek() < Tolerance)
+            if (steps >= minSteps && history.Count == window + 1 && history.Last() - history.Peek() < tolerance)
             {
                 settled = true;
                 break;
@@ -45,7 +45,7 @@ internal static class JitWarmup
         return $"{steps} warm-up steps in {seconds} s, {compiled:N0} methods compiled meanwhile; "
             + (
                 settled
-                    ? $"the JIT had settled (fewer than {Tolerance} compiled in the last {Window} steps)"
+                    ? $"the JIT had settled (fewer than {tolerance} compiled in the last {window} steps)"
                     : "the cap was reached before the JIT settled (the figures include some JIT work)"
             );
     }

@@ -84,7 +84,9 @@ internal static class ConcurrentStreams
             },
             minSteps: 1,
             maxSteps: 400,
-            maxTime: TimeSpan.FromMinutes(3)
+            maxTime: TimeSpan.FromMinutes(3),
+            window: 10,
+            tolerance: 30
         );
 
         backend.TokensPerReply = TokensPerTurn;
