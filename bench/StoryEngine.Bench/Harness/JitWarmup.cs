@@ -9,17 +9,22 @@ namespace StoryEngine.Bench.Harness;
 /// a perf profile of the time-to-first-token bench after its former 10 warm-up turns found that thread using 69% of
 /// the process's CPU while the turns were measured (about 32,000 methods are compiled in all, over the first two
 /// minutes of turns). A server that has been up for a while has none of that, so the measured turns start once
-/// fewer than <see cref="Tolerance"/> methods were compiled over the last <see cref="Window"/> warm-up steps, or at
-/// the cap. The bench prints what the warm-up took, so a run that hit the cap says so.
+/// fewer than <c>tolerance</c> methods were compiled over the last <c>window</c> warm-up steps (a step of many turns at
+/// once sets off more of the rare paths, so it is given more), or at the cap. The bench prints what the warm-up took,
+/// so a run that hit the cap says so.
 /// </summary>
 internal static class JitWarmup
 {
-    public const int Window = 20;
-    public const int Tolerance = 3;
-
     /// <summary>Runs <paramref name="step"/> (given its index) until the JIT is quiet or <paramref name="maxSteps"/>
     /// or <paramref name="maxTime"/> is reached; at least <paramref name="minSteps"/>.</summary>
-    public static async Task<string> RunAsync(Func<int, Task> step, int minSteps, int maxSteps, TimeSpan maxTime)
+    public static async Task<string> RunAsync(
+        Func<int, Task> step,
+        int minSteps,
+        int maxSteps,
+        TimeSpan maxTime,
+        int window = 20,
+        int tolerance = 3
+    )
     {
         var started = Timing.Now();
         var compiledAtStart = JitInfo.GetCompiledMethodCount();
