@@ -10,17 +10,13 @@ namespace StoryEngine.Core.Jobs;
 /// </summary>
 public sealed partial class JobRunner(
     IJobStore store,
-    IEnumerable<IJobHandler> handlers,
+    JobHandlers handlers,
     JobSettings settings,
     TimeProvider clock,
     ILogger<JobRunner> logger
 )
 {
     private const int MaxErrorLength = 2000;
-    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(
-        h => h.Type,
-        StringComparer.Ordinal
-    );
 
     /// <summary>Runs the next due job; false when there was none. <paramref name="stopping"/> cancels a job in flight
     /// on shutdown.</summary>
@@ -34,7 +30,7 @@ public sealed partial class JobRunner(
         var job = claim.Job;
         using var activity = JobTelemetry.Run(job);
         var started = Stopwatch.GetTimestamp();
-        if (!_handlers.TryGetValue(job.Type, out var handler))
+        if (!handlers.TryGet(job.Type, out var handler))
         {
             await FinishAsync(
                 claim,

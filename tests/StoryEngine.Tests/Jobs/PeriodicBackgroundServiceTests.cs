@@ -6,7 +6,8 @@ using StoryEngine.Tests.Infrastructure;
 
 namespace StoryEngine.Tests.Jobs;
 
-/// <summary>The timer loop every sweep shares: a tick at start, one per period, a database outage survived.</summary>
+/// <summary>The timer loop every sweep shares: a tick at start (or after a start delay), one per period, a database
+/// outage survived.</summary>
 public sealed class PeriodicBackgroundServiceTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(60);
@@ -31,6 +32,26 @@ public sealed class PeriodicBackgroundServiceTests
     }
 
     [Fact]
+    public async Task a_sweep_with_a_start_delay_waits_for_it_then_ticks_once_per_period()
+    {
+        var clock = new FakeTimeProvider();
+        var delay = PeriodicBackgroundService.SweepStartDelay;
+        using var service = new CountingService(clock, new LogCapture(), fail: false, delay);
+        await service.StartAsync(CancellationToken.None);
+        Assert.Equal(0, service.Ticks);
+
+        clock.Advance(delay - TimeSpan.FromSeconds(1));
+        await Task.Yield();
+        Assert.Equal(0, service.Ticks);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await Poll.UntilAsync(() => service.Ticks == 1, "the first tick runs once the delay is over");
+        clock.Advance(Period);
+        await Poll.UntilAsync(() => service.Ticks == 2, "the second tick runs a period after the first");
+
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task a_tick_that_finds_the_database_away_is_logged_and_the_next_tick_still_runs()
     {
         var clock = new FakeTimeProvider();
@@ -49,8 +70,12 @@ public sealed class PeriodicBackgroundServiceTests
         Assert.False(service.ExecuteTask!.IsFaulted);
     }
 
-    private sealed class CountingService(TimeProvider clock, ILoggerProvider logs, bool fail)
-        : PeriodicBackgroundService(Period, clock, logs.CreateLogger(nameof(CountingService)))
+    private sealed class CountingService(
+        TimeProvider clock,
+        ILoggerProvider logs,
+        bool fail,
+        TimeSpan firstTickAfter = default
+    ) : PeriodicBackgroundService(Period, clock, logs.CreateLogger(nameof(CountingService)), firstTickAfter)
     {
         private int _ticks;
 
