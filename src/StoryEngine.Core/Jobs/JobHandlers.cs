@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace StoryEngine.Core.Jobs;
 
 /// <summary>One job type this server runs and the service that handles it (registered beside the handler, so the
@@ -24,7 +22,9 @@ public sealed class JobHandlers
         {
             _handlers[type.Type] = new Lazy<IJobHandler>(
                 () => Resolve(services, type),
-                LazyThreadSafetyMode.ExecutionAndPublication
+                // The container makes one singleton whichever thread asks first; a failed build is not kept, so the
+                // next job of the type tries again.
+                LazyThreadSafetyMode.PublicationOnly
             );
         }
         Types = [.. _handlers.Keys.Order(StringComparer.Ordinal)];
@@ -45,13 +45,11 @@ public sealed class JobHandlers
     /// <summary>Every job type, in ordinal order.</summary>
     public IReadOnlyList<string> Types { get; }
 
-    /// <summary>The handler for <paramref name="type"/>, built now if this is its first job; false when this server
-    /// has none.</summary>
-    public bool TryGet(string type, [NotNullWhen(true)] out IJobHandler? handler)
-    {
-        handler = _handlers.TryGetValue(type, out var lazy) ? lazy.Value : null;
-        return handler is not null;
-    }
+    /// <summary>Whether this server runs jobs of <paramref name="type"/> (builds nothing).</summary>
+    public bool Runs(string type) => _handlers.ContainsKey(type);
+
+    /// <summary>The handler for <paramref name="type"/>, built now if this is its first job.</summary>
+    public IJobHandler Get(string type) => _handlers[type].Value;
 
     private static IJobHandler Resolve(IServiceProvider services, JobHandlerType type)
     {

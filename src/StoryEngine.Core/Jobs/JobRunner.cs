@@ -30,7 +30,7 @@ public sealed partial class JobRunner(
         var job = claim.Job;
         using var activity = JobTelemetry.Run(job);
         var started = Stopwatch.GetTimestamp();
-        if (!handlers.TryGet(job.Type, out var handler))
+        if (!handlers.Runs(job.Type))
         {
             await FinishAsync(
                 claim,
@@ -66,10 +66,13 @@ public sealed partial class JobRunner(
         var heartbeat = KeepLeaseAsync(claim, running);
         try
         {
-            await handler.HandleAsync(
-                new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts),
-                running.Token
-            );
+            // Built on its type's first job (JobHandlers); a handler that cannot be built fails the job like any error.
+            await handlers
+                .Get(job.Type)
+                .HandleAsync(
+                    new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts),
+                    running.Token
+                );
             await running.CancelAsync(); // stop renewing before the outcome clears the lease
             await heartbeat;
             await FinishAsync(claim, new JobOutcome(JobStates.Succeeded, clock.GetUtcNow()));
