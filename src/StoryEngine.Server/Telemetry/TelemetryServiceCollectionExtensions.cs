@@ -13,8 +13,9 @@ namespace StoryEngine.Server.Telemetry;
 /// OpenTelemetry, wired the standard way: our "StoryEngine*" sources and meters plus ASP.NET Core, HttpClient and
 /// (on PostgreSQL only, so a SQLite server never loads Npgsql) Npgsql instrumentation; metrics to the Prometheus
 /// scrape endpoint (<see cref="MetricsEndpoint"/>); traces and metrics over OTLP when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal endpoint) is set, read by the exporter itself with the rest of the standard <c>OTEL_*</c> variables. Log lines carry trace and span ids
-/// through the logging's ActivityTrackingOptions (Hosting/StoryEngineHost.cs).
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal endpoint) is set, read by the exporter itself with the rest of
+/// the standard <c>OTEL_*</c> variables. Log lines carry trace and span ids through the logging's
+/// ActivityTrackingOptions (Hosting/StoryEngineHost.cs).
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
 {
