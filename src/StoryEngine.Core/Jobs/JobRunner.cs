@@ -10,17 +10,13 @@ namespace StoryEngine.Core.Jobs;
 /// </summary>
 public sealed partial class JobRunner(
     IJobStore store,
-    IEnumerable<IJobHandler> handlers,
+    JobHandlers handlers,
     JobSettings settings,
     TimeProvider clock,
     ILogger<JobRunner> logger
 )
 {
     private const int MaxErrorLength = 2000;
-    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(
-        h => h.Type,
-        StringComparer.Ordinal
-    );
 
     /// <summary>Runs the next due job; false when there was none. <paramref name="stopping"/> cancels a job in flight
     /// on shutdown.</summary>
@@ -34,7 +30,7 @@ public sealed partial class JobRunner(
         var job = claim.Job;
         using var activity = JobTelemetry.Run(job);
         var started = Stopwatch.GetTimestamp();
-        if (!_handlers.TryGetValue(job.Type, out var handler))
+        if (!handlers.Runs(job.Type))
         {
             await FinishAsync(
                 claim,
@@ -70,10 +66,13 @@ public sealed partial class JobRunner(
         var heartbeat = KeepLeaseAsync(claim, running);
         try
         {
-            await handler.HandleAsync(
-                new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts),
-                running.Token
-            );
+            // Built on its type's first job (JobHandlers); a handler that cannot be built fails the job like any error.
+            await handlers
+                .Get(job.Type)
+                .HandleAsync(
+                    new JobContext(job.Id, job.Type, job.Payload, job.OwnerId, job.AdventureId, job.Attempts),
+                    running.Token
+                );
             await running.CancelAsync(); // stop renewing before the outcome clears the lease
             await heartbeat;
             await FinishAsync(claim, new JobOutcome(JobStates.Succeeded, clock.GetUtcNow()));

@@ -14,7 +14,8 @@ public interface IResourceStore<TBody>
     /// contents make of their world on every request, without reading its body.</summary>
     Task<bool> ExistsAsync(ResourceScope scope, string id, CancellationToken cancellationToken);
 
-    /// <summary>Live rows when <paramref name="deleted"/> is false, the trash when it is true; ordered by id.</summary>
+    /// <summary>Live rows when <paramref name="deleted"/> is false, the trash when it is true; ordered by id. Inside a
+    /// parent, an empty page when the parent is missing, another owner's or deleted.</summary>
     Task<Page<StoredResource<TBody>>> ListAsync(
         ResourceScope scope,
         ListQuery query,

@@ -31,8 +31,11 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         CancellationToken cancellationToken
     )
     {
-        await rules.EnsureParentAsync(scope, cancellationToken);
-        return await store.ListAsync(scope, query, deleted: false, cancellationToken);
+        return await ExplainedAsync(
+            scope,
+            await store.ListAsync(scope, query, deleted: false, cancellationToken),
+            cancellationToken
+        );
     }
 
     public async Task<Page<StoredResource<TBody>>> ListTrashAsync(
@@ -41,8 +44,11 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         CancellationToken cancellationToken
     )
     {
-        await rules.EnsureParentAsync(scope, cancellationToken);
-        return await store.ListAsync(scope, query, deleted: true, cancellationToken);
+        return await ExplainedAsync(
+            scope,
+            await store.ListAsync(scope, query, deleted: true, cancellationToken),
+            cancellationToken
+        );
     }
 
     /// <summary>A page of summaries, live ones or (<paramref name="deleted"/>) the trash.</summary>
@@ -53,8 +59,26 @@ public sealed class ResourceService<TBody>(IResourceStore<TBody> store, IResourc
         CancellationToken cancellationToken
     )
     {
-        await rules.EnsureParentAsync(scope, cancellationToken);
-        return await store.ListSummariesAsync(scope, query, deleted, cancellationToken);
+        return await ExplainedAsync(
+            scope,
+            await store.ListSummariesAsync(scope, query, deleted, cancellationToken),
+            cancellationToken
+        );
+    }
+
+    // The store shows nothing inside a parent that is not the caller's live one, so the parent check is needed only
+    // to tell an empty page from a missing parent (one query for the usual list page, issue 19).
+    private async Task<Page<T>> ExplainedAsync<T>(
+        ResourceScope scope,
+        Page<T> page,
+        CancellationToken cancellationToken
+    )
+    {
+        if (page.Items.Count == 0)
+        {
+            await rules.EnsureParentAsync(scope, cancellationToken);
+        }
+        return page;
     }
 
     public async Task<StoredResource<TBody>> CreateAsync(

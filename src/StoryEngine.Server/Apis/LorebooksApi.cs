@@ -6,6 +6,11 @@ using StoryEngine.Formats.Transfer;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
+using Api = StoryEngine.Server.Apis.ResourceApi<
+    StoryEngine.Core.Lore.Lorebook,
+    StoryEngine.Server.Contracts.LorebookRequest,
+    StoryEngine.Server.Contracts.LorebookResponse
+>;
 
 namespace StoryEngine.Server.Apis;
 
@@ -41,7 +46,15 @@ public static class LorebooksApi
             .Produces(200, contentType: "application/json")
             .ProducesProblem(400)
             .ProducesProblem(404);
-        ResourceApi<Lorebook, LorebookRequest, LorebookResponse>.Map(lorebooks, new("lorebook", "lorebooks"));
+        ResourceNames names = new("lorebook", "lorebooks");
+        lorebooks.MapGet("/", Api.List).AsList(names);
+        lorebooks.MapGet("/trash", Api.ListTrash).AsListTrash(names);
+        lorebooks.MapGet("/{id}", Api.Get).AsGet(names);
+        lorebooks.MapPost("/", Api.Create).AsCreate(names);
+        lorebooks.MapPut("/{id}", Api.Replace).AsReplace(names);
+        lorebooks.MapPatch("/{id}", Api.Patch).AsPatch(names);
+        lorebooks.MapDelete("/{id}", Api.Delete).AsDelete(names);
+        lorebooks.MapPost("/{id}/restore", Api.Restore).AsRestore(names);
         LoreEntriesApi.Map(
             lorebooks.MapGroup("/{id}/entries").WithTags("Lorebooks"),
             "Lorebook",

@@ -5,6 +5,11 @@ using StoryEngine.Formats.Presets;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
+using Api = StoryEngine.Server.Apis.ResourceApi<
+    StoryEngine.Core.Presets.Preset,
+    StoryEngine.Server.Contracts.PresetRequest,
+    StoryEngine.Server.Contracts.PresetResponse
+>;
 
 namespace StoryEngine.Server.Apis;
 
@@ -24,7 +29,15 @@ public static class PresetsApi
             .ProducesProblem(400)
             .ProducesProblem(413)
             .ProducesProblem(415);
-        ResourceApi<Preset, PresetRequest, PresetResponse>.Map(presets, new("preset", "presets"));
+        ResourceNames names = new("preset", "presets");
+        presets.MapGet("/", Api.List).AsList(names);
+        presets.MapGet("/trash", Api.ListTrash).AsListTrash(names);
+        presets.MapGet("/{id}", Api.Get).AsGet(names);
+        presets.MapPost("/", Api.Create).AsCreate(names);
+        presets.MapPut("/{id}", Api.Replace).AsReplace(names);
+        presets.MapPatch("/{id}", Api.Patch).AsPatch(names);
+        presets.MapDelete("/{id}", Api.Delete).AsDelete(names);
+        presets.MapPost("/{id}/restore", Api.Restore).AsRestore(names);
         return api;
     }
 

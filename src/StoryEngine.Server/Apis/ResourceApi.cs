@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Errors;
 using StoryEngine.Core.Images;
@@ -16,57 +17,65 @@ namespace StoryEngine.Server.Apis;
 
 /// <summary>Names used for one kind's routes: "world"/"worlds" gives GetWorld, ListWorlds, ... and the OpenAPI tag
 /// "Worlds".</summary>
-public sealed record ResourceNames(string Singular, string Plural);
+public sealed record ResourceNames(string Singular, string Plural)
+{
+    internal string One => Pascal(Singular);
+
+    internal string Many => Pascal(Plural);
+
+    private static string Pascal(string name) =>
+        string.Concat(name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+}
 
 /// <summary>
-/// The routes every kind of world data shares: list (paged, searchable, tag-filtered), get, create, PUT,
-/// PATCH (JSON merge patch), delete to the trash, list the trash, restore. Conditional requests use ETags.
-/// The scope comes from the signed-in user and, for a world's contents, the <c>worldId</c> route value.
+/// The name, summary and problems of each route every kind of world data shares (the handlers are in
+/// <see cref="ResourceApi{TBody, TRequest, TResponse}"/>). Each kind's file maps the closed handlers itself, e.g.
+/// <c>group.MapGet("/", Api.List).AsList(names)</c>: a handler of a generic class mapped from inside that class is
+/// out of the request delegate generator's reach and would be compiled with expressions at every start
+/// (docs/benchmarks.md), while a closed one mapped from a non-generic class is generated at build time.
 /// </summary>
-public static class ResourceApi<TBody, TRequest, TResponse>
-    where TBody : class, IResourceBody<TBody>
-    where TRequest : IResourceRequest<TRequest, TBody>
-    where TResponse : IResourceResponse<TResponse, TBody>
+public static class ResourceRoutes
 {
-    public static void Map(RouteGroupBuilder group, ResourceNames names)
-    {
-        var one = Pascal(names.Singular);
-        var many = Pascal(names.Plural);
-
-        group
-            .MapGet("/", List)
-            .WithName($"List{many}")
+    public static RouteHandlerBuilder AsList(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"List{names.Many}")
             .WithSummary(
                 $"List {names.Plural} as summaries, paged, with text search (q), tag filter (tag) "
                     + "and more fields (fields)"
             )
             .ProducesProblem(400);
-        group
-            .MapGet("/trash", ListTrash)
-            .WithName($"List{many}InTrash")
+
+    public static RouteHandlerBuilder AsListTrash(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"List{names.Many}InTrash")
             .WithSummary($"List deleted {names.Plural} " + "that can still be restored")
             .ProducesProblem(400);
-        group.MapGet("/{id}", Get).WithName($"Get{one}").WithSummary($"Get one {names.Singular}").ProducesProblem(404);
-        group
-            .MapPost("/", Create)
-            .WithName($"Create{one}")
+
+    public static RouteHandlerBuilder AsGet(this RouteHandlerBuilder route, ResourceNames names) =>
+        route.WithName($"Get{names.One}").WithSummary($"Get one {names.Singular}").ProducesProblem(404);
+
+    public static RouteHandlerBuilder AsCreate(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"Create{names.One}")
             .WithSummary($"Create a {names.Singular}")
             .ProducesProblem(400)
             .ProducesProblem(404)
             .ProducesProblem(413)
             .ProducesProblem(415);
-        group
-            .MapPut("/{id}", Replace)
-            .WithName($"Replace{one}")
+
+    public static RouteHandlerBuilder AsReplace(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"Replace{names.One}")
             .WithSummary($"Replace a {names.Singular} (If-Match " + "for lost-update protection)")
             .ProducesProblem(400)
             .ProducesProblem(404)
             .ProducesProblem(412)
             .ProducesProblem(413)
             .ProducesProblem(415);
-        group
-            .MapPatch("/{id}", Patch)
-            .WithName($"Patch{one}")
+
+    public static RouteHandlerBuilder AsPatch(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"Patch{names.One}")
             .WithSummary("Change some fields of a " + $"{names.Singular} (JSON merge patch, RFC 7396)")
             .Accepts<JsonObject>(JsonMergePatch.MediaType, "application/json")
             .ProducesProblem(400)
@@ -74,22 +83,37 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             .ProducesProblem(412)
             .ProducesProblem(413)
             .ProducesProblem(415);
-        group
-            .MapDelete("/{id}", Delete)
-            .WithName($"Delete{one}")
+
+    public static RouteHandlerBuilder AsDelete(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"Delete{names.One}")
             .WithSummary($"Move a {names.Singular} to the " + "trash (restorable for 30 days)")
             .ProducesProblem(404)
             .ProducesProblem(409)
             .ProducesProblem(412);
-        group
-            .MapPost("/{id}/restore", Restore)
-            .WithName($"Restore{one}")
+
+    public static RouteHandlerBuilder AsRestore(this RouteHandlerBuilder route, ResourceNames names) =>
+        route
+            .WithName($"Restore{names.One}")
             .WithSummary($"Bring a {names.Singular} " + "back from the trash")
             .ProducesProblem(404)
             .ProducesProblem(409);
-    }
+}
 
-    private static async Task<
+/// <summary>
+/// The routes every kind of world data shares: list (paged, searchable, tag-filtered), get, create, PUT,
+/// PATCH (JSON merge patch), delete to the trash, list the trash, restore. Conditional requests use ETags.
+/// The scope comes from the signed-in user and, for a world's contents, the <c>worldId</c> route value.
+/// Each kind's file maps these handlers, closed over its types, with <see cref="ResourceRoutes"/>.
+/// </summary>
+public static class ResourceApi<TBody, TRequest, TResponse>
+    where TBody : class, IResourceBody<TBody>
+    where TRequest : IResourceRequest<TRequest, TBody>
+    where TResponse : IResourceResponse<TResponse, TBody>
+{
+    // tag, fields: "= null" because the request delegate generator documents a query array without a default as
+    // required (it is not: a list without ?tag= is unfiltered).
+    internal static async Task<
         Results<ETagged<Ok<PageResponse<ResourceSummaryResponse>>>, ETagged<Ok<PageResponse<JsonObject>>>>
     > List(
         HttpContext context,
@@ -98,13 +122,13 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         int? limit,
         string? cursor,
         string? q,
-        [FromQuery] string[]? tag,
-        string? fields,
-        CancellationToken cancellationToken
+        [FromQuery] string[]? tag = null,
+        string? fields = null,
+        CancellationToken cancellationToken = default
     ) =>
         await ListPage(context, service, json, ListQuery.From(limit, cursor, q, tag), fields, false, cancellationToken);
 
-    private static async Task<
+    internal static async Task<
         Results<ETagged<Ok<PageResponse<ResourceSummaryResponse>>>, ETagged<Ok<PageResponse<JsonObject>>>>
     > ListTrash(
         HttpContext context,
@@ -113,9 +137,9 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         int? limit,
         string? cursor,
         string? q,
-        [FromQuery] string[]? tag,
-        string? fields,
-        CancellationToken cancellationToken
+        [FromQuery] string[]? tag = null,
+        string? fields = null,
+        CancellationToken cancellationToken = default
     ) => await ListPage(context, service, json, ListQuery.From(limit, cursor, q, tag), fields, true, cancellationToken);
 
     // Summaries by default: the store reads no bodies. With ?fields= the full rows are read and projected.
@@ -167,7 +191,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         );
     }
 
-    private static async Task<ETagged<Ok<TResponse>>> Get(
+    internal static async Task<ETagged<Ok<TResponse>>> Get(
         string id,
         HttpContext context,
         ResourceService<TBody> service,
@@ -181,8 +205,8 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         );
     }
 
-    private static async Task<ETagged<Created<TResponse>>> Create(
-        TRequest request,
+    internal static async Task<ETagged<Created<TResponse>>> Create(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] TRequest request,
         HttpContext context,
         ResourceService<TBody> service,
         CancellationToken cancellationToken
@@ -193,9 +217,9 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         return ETagged.Of(ETags.ForVersion(created.Version), TypedResults.Created(location, TResponse.From(created)));
     }
 
-    private static async Task<ETagged<Ok<TResponse>>> Replace(
+    internal static async Task<ETagged<Ok<TResponse>>> Replace(
         string id,
-        TRequest request,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] TRequest request,
         HttpContext context,
         ResourceService<TBody> service,
         CancellationToken cancellationToken
@@ -211,7 +235,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         return await UpdatedAsync(context, updated, cancellationToken);
     }
 
-    private static async Task<ETagged<Ok<TResponse>>> Patch(
+    internal static async Task<ETagged<Ok<TResponse>>> Patch(
         string id,
         JsonNode? patch,
         HttpContext context,
@@ -241,7 +265,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         return await UpdatedAsync(context, updated, cancellationToken);
     }
 
-    private static async Task<NoContent> Delete(
+    internal static async Task<NoContent> Delete(
         string id,
         HttpContext context,
         ResourceService<TBody> service,
@@ -252,7 +276,7 @@ public static class ResourceApi<TBody, TRequest, TResponse>
         return TypedResults.NoContent();
     }
 
-    private static async Task<ETagged<Ok<TResponse>>> Restore(
+    internal static async Task<ETagged<Ok<TResponse>>> Restore(
         string id,
         HttpContext context,
         ResourceService<TBody> service,
@@ -366,7 +390,8 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             await PictureUrlsAsync(context, [.. items.Select(i => (i.Id, i.ParentId))], cancellationToken)
         );
 
-    // The framework cannot tell that a generic TRequest is non-nullable, so an empty body arrives as null.
+    // The body is optional to the framework (EmptyBodyBehavior.Allow), as it was when these handlers were compiled at
+    // start, so the OpenAPI document is unchanged; an empty body arrives here as null and gets this 400.
     private static TRequest RequireBody(TRequest? request) =>
         request
         ?? throw new BadHttpRequestException("This request needs a JSON body.", StatusCodes.Status400BadRequest);
@@ -376,7 +401,4 @@ public static class ResourceApi<TBody, TRequest, TResponse>
             context.User.UserId(),
             context.Request.RouteValues.TryGetValue("worldId", out var worldId) ? worldId as string : null
         );
-
-    private static string Pascal(string name) =>
-        string.Concat(name.Split(' ').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
 }

@@ -10,6 +10,11 @@ using StoryEngine.Formats.Twine;
 using StoryEngine.Server.Auth;
 using StoryEngine.Server.Contracts;
 using StoryEngine.Server.Http;
+using Api = StoryEngine.Server.Apis.ResourceApi<
+    StoryEngine.Core.Scenarios.Scenario,
+    StoryEngine.Server.Contracts.ScenarioRequest,
+    StoryEngine.Server.Contracts.ScenarioResponse
+>;
 
 namespace StoryEngine.Server.Apis;
 
@@ -33,7 +38,15 @@ public static class ScenariosApi
             .ProducesProblem(404)
             .ProducesProblem(413)
             .ProducesProblem(415);
-        ResourceApi<Scenario, ScenarioRequest, ScenarioResponse>.Map(scenarios, new("scenario", "scenarios"));
+        ResourceNames names = new("scenario", "scenarios");
+        scenarios.MapGet("/", Api.List).AsList(names);
+        scenarios.MapGet("/trash", Api.ListTrash).AsListTrash(names);
+        scenarios.MapGet("/{id}", Api.Get).AsGet(names);
+        scenarios.MapPost("/", Api.Create).AsCreate(names);
+        scenarios.MapPut("/{id}", Api.Replace).AsReplace(names);
+        scenarios.MapPatch("/{id}", Api.Patch).AsPatch(names);
+        scenarios.MapDelete("/{id}", Api.Delete).AsDelete(names);
+        scenarios.MapPost("/{id}/restore", Api.Restore).AsRestore(names);
         scenarios
             .MapPost("/{id}/validate", Validate)
             .WithName("ValidateScenario")

@@ -26,7 +26,7 @@ public static class AgentsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<EvaluationOptions>>().Value);
         services.AddSingleton<ContradictionJudge>();
-        services.AddSingleton<Core.Jobs.IJobHandler, TurnEvaluationJob>();
+        services.AddJobHandler<TurnEvaluationJob>(TurnEvaluationJob.JobType);
         services.AddSingleton<Core.Narration.INarrationObserver, EvaluationObserver>();
         services.AddSingleton<IEvaluationStore, Storage.Evaluations.EvaluationStore>();
         services.AddSingleton<EvaluationSummary>();
@@ -42,7 +42,7 @@ public static class AgentsServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DirectorOptions>>().Value);
         services.AddSingleton<GoalBoards>();
         services.AddSingleton<GoalService>();
-        services.AddSingleton<Core.Jobs.IJobHandler, DirectorJob>();
+        services.AddJobHandler<DirectorJob>(DirectorJob.JobType);
         services.AddSingleton<Core.Narration.INarrationObserver, DirectorObserver>();
         services.AddHttpContextAccessor();
         services.AddSingleton<McpGenerationLimit>();

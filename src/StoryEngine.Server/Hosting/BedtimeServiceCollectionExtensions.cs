@@ -20,9 +20,9 @@ public static class BedtimeServiceCollectionExtensions
         services.AddSingleton<BedtimeSignals>();
         services.AddSingleton<ContentGuard>();
         services.AddSingleton<BedtimeService>();
-        services.AddSingleton<IJobHandler, BedtimeWriter>();
-        services.AddSingleton<IJobHandler, BedtimeVoicer>();
-        services.AddSingleton<IJobHandler, TurnVoicer>();
+        services.AddJobHandler<BedtimeWriter>(BedtimeWriter.JobType);
+        services.AddJobHandler<BedtimeVoicer>(BedtimeVoicer.JobType);
+        services.AddJobHandler<TurnVoicer>(TurnVoicer.JobType);
         services.AddSingleton<INarrationObserver, AutoReadObserver>();
         return services;
     }

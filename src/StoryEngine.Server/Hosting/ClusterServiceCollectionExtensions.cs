@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Cluster;
 using StoryEngine.Server.Cluster;
@@ -18,10 +19,16 @@ public static class ClusterServiceCollectionExtensions
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
-        if (string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres")))
-        {
-            return services;
-        }
+        return string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres"))
+            ? services
+            : AddNodes(services, configuration);
+    }
+
+    // Its own method, so a SQLite server never loads the Redis client's or the cluster bus's types (issue 19: idle
+    // memory).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IServiceCollection AddNodes(IServiceCollection services, IConfiguration configuration)
+    {
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ClusterOptions>>().Value;

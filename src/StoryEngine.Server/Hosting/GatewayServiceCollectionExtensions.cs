@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using StoryEngine.Server.Gateway;
 
@@ -25,13 +26,18 @@ public static class GatewayServiceCollectionExtensions
             && !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres"))
         )
         {
-            // HybridCache takes the registered IDistributedCache as its second level.
-            services.AddStackExchangeRedisCache(o =>
-            {
-                o.Configuration = redis;
-                o.InstanceName = (configuration[$"{Cluster.RedisOptions.Section}:Prefix"] ?? "storyengine:") + "cache:";
-            });
+            AddRedisCache(services, configuration, redis);
         }
         return services;
     }
+
+    // Its own method, so a server without Redis never loads the Redis client's assemblies (issue 19: idle memory).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddRedisCache(IServiceCollection services, IConfiguration configuration, string redis) =>
+        // HybridCache takes the registered IDistributedCache as its second level.
+        services.AddStackExchangeRedisCache(o =>
+        {
+            o.Configuration = redis;
+            o.InstanceName = (configuration[$"{Cluster.RedisOptions.Section}:Prefix"] ?? "storyengine:") + "cache:";
+        });
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StoryEngine.Core.Jobs;
 using StoryEngine.Server.Jobs;
@@ -29,6 +30,7 @@ public static class JobQueueServiceCollectionExtensions
         });
         services.AddSingleton<JobQueue>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<JobQueue>());
+        services.TryAddSingleton(JobHandlersFactory);
         services.AddSingleton<JobRunner>();
         if (
             configuration.GetValue("Jobs:Enabled", true)
@@ -40,4 +42,22 @@ public static class JobQueueServiceCollectionExtensions
         }
         return services;
     }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> as the handler of job type <paramref name="type"/> (its
+    /// <c>JobType</c>). The handler is a singleton built the first time a job of its type runs (<see
+    /// cref="JobHandlers"/>); it is also an <see cref="IJobHandler"/> for whoever asks for all of them.
+    /// </summary>
+    public static IServiceCollection AddJobHandler<THandler>(this IServiceCollection services, string type)
+        where THandler : class, IJobHandler
+    {
+        services.TryAddSingleton<THandler>();
+        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<THandler>());
+        services.AddSingleton(new JobHandlerType(type, typeof(THandler)));
+        services.TryAddSingleton(JobHandlersFactory);
+        return services;
+    }
+
+    private static JobHandlers JobHandlersFactory(IServiceProvider services) =>
+        new(services.GetServices<JobHandlerType>(), services);
 }

@@ -74,7 +74,7 @@ public static class KnowledgeServiceCollectionExtensions
         ));
         services.AddSingleton<KnowledgeSearch>();
         services.AddSingleton<KnowledgeIndexJob>();
-        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<KnowledgeIndexJob>());
+        services.AddJobHandler<KnowledgeIndexJob>(KnowledgeIndexJob.JobType);
         return services;
     }
 }

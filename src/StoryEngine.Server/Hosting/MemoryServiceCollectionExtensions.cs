@@ -90,8 +90,8 @@ public static class MemoryServiceCollectionExtensions
         services.AddSingleton<MemoryTextSearch>();
         services.AddSingleton<MemoryRecall>();
         services.AddSingleton<MemoryIndexJob>();
-        services.AddSingleton<IJobHandler>(sp => sp.GetRequiredService<MemoryIndexJob>());
-        services.AddSingleton<IJobHandler, SummaryJob>();
+        services.AddJobHandler<MemoryIndexJob>(MemoryIndexJob.JobType);
+        services.AddJobHandler<SummaryJob>(SummaryJob.JobType);
         services.AddHostedService<Jobs.EmbeddingsWarmupService>();
         // The queue is optional here so the server still runs where none is registered; the observer logs that it did
         // nothing.

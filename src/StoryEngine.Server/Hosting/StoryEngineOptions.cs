@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace StoryEngine.Server.Hosting;
@@ -30,17 +31,25 @@ public sealed class StoryEngineOptionsValidator : IValidateOptions<StoryEngineOp
         }
         if (options.PostgresConnectionString is { Length: > 0 } cs)
         {
-            try
-            {
-                _ = new Npgsql.NpgsqlConnectionStringBuilder(cs);
-            }
-            catch (ArgumentException e)
-            {
-                return ValidateOptionsResult.Fail(
-                    "ConnectionStrings:Postgres is not a valid PostgreSQL connection " + $"string: {e.Message}"
-                );
-            }
+            return CheckPostgres(cs);
         }
         return ValidateOptionsResult.Success;
+    }
+
+    // Its own method, so checking a SQLite server's options does not load Npgsql (issue 19: idle memory).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ValidateOptionsResult CheckPostgres(string cs)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            return ValidateOptionsResult.Fail(
+                "ConnectionStrings:Postgres is not a valid PostgreSQL connection " + $"string: {e.Message}"
+            );
+        }
     }
 }

@@ -17,7 +17,7 @@ public static class WorldStateServiceCollectionExtensions
         services.AddSingleton<WorldStateCache>();
         services.AddSingleton<WorldStates>();
         services.AddSingleton<StateCast>();
-        services.AddSingleton<IJobHandler, StateExtractionJob>();
+        services.AddJobHandler<StateExtractionJob>(StateExtractionJob.JobType);
         services.AddSingleton<INarrationObserver, StateExtractionObserver>();
         return services;
     }

@@ -9,7 +9,8 @@ namespace StoryEngine.Server.Jobs;
 /// Issue 15: writes what a database outage held back, and settles turns left streaming. Every
 /// <see cref="Period"/> it writes the kept narration outcomes and usage rows (nothing is read when nothing is kept);
 /// every <see cref="SweepPeriod"/> it also marks interrupted the streaming turns that no live run narrates
-/// (<see cref="TurnService.OrphanAfter"/> says when a turn counts as orphaned).
+/// (<see cref="TurnService.OrphanAfter"/> says when a turn counts as orphaned). The first tick comes a period after
+/// start, not while the first requests are answered.
 /// </summary>
 public sealed partial class DeferredWritesService(
     TurnService turns,
@@ -17,7 +18,7 @@ public sealed partial class DeferredWritesService(
     UsageMeter usage,
     TimeProvider clock,
     ILogger<DeferredWritesService> logger
-) : PeriodicBackgroundService(Period, clock, logger)
+) : PeriodicBackgroundService(Period, clock, logger, Period)
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);

@@ -5,14 +5,15 @@ using StoryEngine.Core.Jobs;
 namespace StoryEngine.Server.Jobs;
 
 /// <summary>
-/// Purges finished jobs after <c>Jobs:RetentionDays</c>, at start and every <c>Jobs:PurgeIntervalMinutes</c>.
+/// Purges finished jobs after <c>Jobs:RetentionDays</c>, <see cref="PeriodicBackgroundService.SweepStartDelay"/> after
+/// start and every <c>Jobs:PurgeIntervalMinutes</c>.
 /// </summary>
 public sealed partial class JobPurgeService(
     IJobStore store,
     IOptions<JobOptions> options,
     TimeProvider clock,
     ILogger<JobPurgeService> logger
-) : PeriodicBackgroundService(TimeSpan.FromMinutes(options.Value.PurgeIntervalMinutes), clock, logger)
+) : PeriodicBackgroundService(TimeSpan.FromMinutes(options.Value.PurgeIntervalMinutes), clock, logger, SweepStartDelay)
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {

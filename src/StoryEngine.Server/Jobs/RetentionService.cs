@@ -3,14 +3,14 @@ using StoryEngine.Core.Retention;
 
 namespace StoryEngine.Server.Jobs;
 
-/// <summary>Runs <see cref="RetentionSweep"/> at start and then every <c>Retention:IntervalMinutes</c> (default
-/// 60).</summary>
+/// <summary>Runs <see cref="RetentionSweep"/> <see cref="PeriodicBackgroundService.SweepStartDelay"/> after start and
+/// then every <c>Retention:IntervalMinutes</c> (default 60).</summary>
 public sealed partial class RetentionService(
     RetentionSweep sweep,
     RetentionOptions options,
     TimeProvider clock,
     ILogger<RetentionService> logger
-) : PeriodicBackgroundService(TimeSpan.FromMinutes(options.IntervalMinutes), clock, logger)
+) : PeriodicBackgroundService(TimeSpan.FromMinutes(options.IntervalMinutes), clock, logger, SweepStartDelay)
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {

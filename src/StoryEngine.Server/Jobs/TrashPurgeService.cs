@@ -3,14 +3,14 @@ using StoryEngine.Core.Trash;
 
 namespace StoryEngine.Server.Jobs;
 
-/// <summary>Runs <see cref="TrashPurgeJob"/> at start and then every <c>Trash:PurgeIntervalMinutes</c> (default
-/// 60).</summary>
+/// <summary>Runs <see cref="TrashPurgeJob"/> <see cref="PeriodicBackgroundService.SweepStartDelay"/> after start and
+/// then every <c>Trash:PurgeIntervalMinutes</c> (default 60).</summary>
 public sealed partial class TrashPurgeService(
     TrashPurgeJob job,
     IConfiguration configuration,
     TimeProvider clock,
     ILogger<TrashPurgeService> logger
-) : PeriodicBackgroundService(Interval(configuration), clock, logger)
+) : PeriodicBackgroundService(Interval(configuration), clock, logger, SweepStartDelay)
 {
     protected override async Task TickAsync(CancellationToken stoppingToken)
     {

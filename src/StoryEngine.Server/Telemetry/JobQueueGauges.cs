@@ -17,14 +17,14 @@ namespace StoryEngine.Server.Telemetry;
 /// </summary>
 public sealed partial class JobQueueGauges(
     IJobStore store,
-    IEnumerable<IJobHandler> handlers,
+    JobHandlers handlers,
     TimeProvider clock,
     ILogger<JobQueueGauges> logger
 ) : IHostedService
 {
     private static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
     private static readonly string[] UnfinishedStates = [JobStates.Queued, JobStates.Running, JobStates.Failed];
-    private readonly string[] _types = handlers.Select(h => h.Type).Distinct().Order(StringComparer.Ordinal).ToArray();
+    private readonly IReadOnlyList<string> _types = handlers.Types;
     private readonly Lock _lock = new();
     private IReadOnlyList<JobQueueCount> _counts = [];
     private long _countedAt;

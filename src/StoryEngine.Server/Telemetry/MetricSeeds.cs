@@ -10,7 +10,7 @@ namespace StoryEngine.Server.Telemetry;
 /// A counter appears on /metrics only once something was added to it, and <c>rate()</c> and <c>increase()</c> need
 /// the series from before the first event; Prometheus' own guidance is to initialise known series to zero.
 /// </summary>
-public sealed class MetricSeeds(IEnumerable<IJobHandler> handlers, IServiceProvider services) : IHostedService
+public sealed class MetricSeeds(JobHandlers handlers, IServiceProvider services) : IHostedService
 {
     private static readonly string[] Outcomes = ["started", "completed", "stopped", "failed", "interrupted"];
 
@@ -28,7 +28,7 @@ public sealed class MetricSeeds(IEnumerable<IJobHandler> handlers, IServiceProvi
         {
             StoryMetrics.Turns.Add(0, new KeyValuePair<string, object?>(StoryMetrics.OutcomeTag, outcome));
         }
-        foreach (var type in handlers.Select(h => h.Type).Distinct())
+        foreach (var type in handlers.Types)
         {
             var tag = new KeyValuePair<string, object?>(StoryMetrics.JobTypeTag, type);
             StoryMetrics.JobRetries.Add(0, tag);

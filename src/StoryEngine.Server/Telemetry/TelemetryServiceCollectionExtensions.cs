@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
@@ -10,10 +11,11 @@ namespace StoryEngine.Server.Telemetry;
 
 /// <summary>
 /// OpenTelemetry, wired the standard way: our "StoryEngine*" sources and meters plus ASP.NET Core, HttpClient and
-/// Npgsql instrumentation; metrics to the Prometheus scrape endpoint (<see cref="MetricsEndpoint"/>); traces and
-/// metrics over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal endpoint) is set, read by the
-/// exporter itself with the rest of the standard <c>OTEL_*</c> variables. Log lines carry trace and span ids
-/// through the logging's ActivityTrackingOptions (Hosting/StoryEngineHost.cs).
+/// (on PostgreSQL only, so a SQLite server never loads Npgsql) Npgsql instrumentation; metrics to the Prometheus
+/// scrape endpoint (<see cref="MetricsEndpoint"/>); traces and metrics over OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (or a per-signal endpoint) is set, read by the exporter itself with the rest of
+/// the standard <c>OTEL_*</c> variables. Log lines carry trace and span ids through the logging's
+/// ActivityTrackingOptions (Hosting/StoryEngineHost.cs).
 /// </summary>
 public static class TelemetryServiceCollectionExtensions
 {
@@ -37,6 +39,7 @@ public static class TelemetryServiceCollectionExtensions
         services.AddHostedService<JobQueueGauges>();
 
         var metricsPath = builder.Configuration.GetValue<string>($"{MetricsOptions.Section}:Path") ?? "/metrics";
+        var postgres = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Postgres"));
         var otel = services
             .AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
@@ -47,14 +50,14 @@ public static class TelemetryServiceCollectionExtensions
                         o.Filter = context => !IsScrapeOrProbe(context.Request.Path, metricsPath)
                     )
                     .AddHttpClientInstrumentation()
-                    .AddNpgsql()
+                    .If(postgres, NpgsqlTracing)
             )
             .WithMetrics(metrics =>
                 metrics
                     .AddMeter(StoryTelemetry.Name, StoryTelemetry.Name + ".*")
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
-                    .AddNpgsqlInstrumentation()
+                    .If(postgres, NpgsqlMetrics)
                     .AddPrometheusExporter()
             );
         if (OtlpEndpointKeys.Any(key => !string.IsNullOrWhiteSpace(builder.Configuration[key])))
@@ -63,6 +66,16 @@ public static class TelemetryServiceCollectionExtensions
         }
         return builder;
     }
+
+    private static T If<T>(this T builder, bool condition, Func<T, T> add) => condition ? add(builder) : builder;
+
+    // Separate methods, so the code that runs on SQLite does not reference (and load) Npgsql's assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TracerProviderBuilder NpgsqlTracing(TracerProviderBuilder tracing) => tracing.AddNpgsql();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static MeterProviderBuilder NpgsqlMetrics(MeterProviderBuilder metrics) =>
+        metrics.AddNpgsqlInstrumentation();
 
     // Scrapes and health probes arrive every few seconds; as traces they would only bury the turns.
     private static bool IsScrapeOrProbe(PathString path, string metricsPath) =>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.Extensions.FileProviders;
 using StoryEngine.Server.Apis;
 using StoryEngine.Server.Hosting;
@@ -105,9 +106,17 @@ public static class WebAppServiceCollectionExtensions
         );
     }
 
-    // When the entry assembly is not this one (tests host the server in-process), the pages must still be found.
+    // When the entry assembly is not this one (tests host the server in-process), the pages must still be found; and
+    // controllers are never looked for.
     private static void AddOwnPages(ApplicationPartManager manager)
     {
+        // No controllers here (the API is minimal APIs, the web app Razor Pages): looking for them loaded every type of
+        // the program at start, and with them assemblies a server may never use, such as the Redis client (issue 19).
+        // View components and tag helpers are still found, when a page first needs them.
+        foreach (var controllers in manager.FeatureProviders.OfType<ControllerFeatureProvider>().ToArray())
+        {
+            manager.FeatureProviders.Remove(controllers);
+        }
         var assembly = typeof(WebAppServiceCollectionExtensions).Assembly;
         if (manager.ApplicationParts.Any(p => p is AssemblyPart a && a.Assembly == assembly))
         {

@@ -136,6 +136,15 @@ public sealed class DocumentStore<TBody>(
     {
         var sql = new StringBuilder($"SELECT {columns} FROM {table} WHERE {ScopeFilter(scope)}");
         sql.Append(deleted ? " AND deleted_at IS NOT NULL" : " AND deleted_at IS NULL");
+        if (parentTable is not null && scope.ParentId is not null)
+        {
+            // A page inside a parent shows only while the caller's parent is live, checked once in the same statement:
+            // the service looks at the parent itself only to explain an empty page (one connection per list).
+            sql.Append(
+                $" AND EXISTS (SELECT 1 FROM {parentTable} p WHERE p.id = @ParentId AND p.owner_id = @OwnerId "
+                    + "AND p.deleted_at IS NULL)"
+            );
+        }
         var parameters = new DynamicParameters(
             new
             {

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace StoryEngine.Storage.Migrations;
 
 /// <summary>One versioned schema change, written in plain SQL for one engine, with the SQL that undoes it.</summary>
-public sealed record Migration(int Version, string Name, string Up, string Down)
+public sealed partial record Migration(int Version, string Name, string Up, string Down)
 {
     /// <summary>
     /// Reads the embedded files <c>{folder}/NNNN_name.up.sql</c> and <c>NNNN_name.down.sql</c>.
@@ -50,6 +50,7 @@ public sealed record Migration(int Version, string Name, string Up, string Down)
         return reader.ReadToEnd();
     }
 
-    private static Regex FileName() =>
-        new(@"^(?<v>\d{4})_(?<name>[a-z0-9_]+)\.(?<dir>up|down)\.sql$", RegexOptions.CultureInvariant);
+    // Generated at build time: start-up reads every migration's name (issue 19).
+    [GeneratedRegex(@"^(?<v>\d{4})_(?<name>[a-z0-9_]+)\.(?<dir>up|down)\.sql$", RegexOptions.CultureInvariant)]
+    private static partial Regex FileName();
 }

@@ -256,6 +256,14 @@ public abstract class WorldsApiTests(ServerFixture server)
             HttpStatusCode.NotFound,
             "not_found"
         );
+        // A list inside it is a 404 too, though its rows are still there (the list checks its world in its own query).
+        foreach (var list in new[] { "characters", "characters?fields=*", "characters/trash", "locations" })
+        {
+            await (await client.GetAsync($"/api/v1/worlds/{id}/{list}")).AssertProblemAsync(
+                HttpStatusCode.NotFound,
+                "not_found"
+            );
+        }
 
         var trash = (await (await client.GetAsync("/api/v1/worlds/trash")).JsonAsync()).GetProperty("items");
         var item = Assert.Single(trash.EnumerateArray());
@@ -268,6 +276,15 @@ public abstract class WorldsApiTests(ServerFixture server)
         Assert.Equal(
             "Inside",
             (await (await client.GetAsync($"/api/v1/worlds/{id}/characters/{characterId}")).JsonAsync()).Str("name")
+        );
+        var listed = (await (await client.GetAsync($"/api/v1/worlds/{id}/characters")).JsonAsync()).GetProperty(
+            "items"
+        );
+        Assert.Equal(characterId, Assert.Single(listed.EnumerateArray()).Id());
+        using var stranger = await server.CreateUserClientAsync();
+        await (await stranger.GetAsync($"/api/v1/worlds/{id}/characters")).AssertProblemAsync(
+            HttpStatusCode.NotFound,
+            "not_found"
         );
         Assert.Equal(
             0,

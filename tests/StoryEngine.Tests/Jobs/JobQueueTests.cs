@@ -27,7 +27,7 @@ public abstract class JobQueueTests(JobDatabase database)
     private JobQueue Queue(JobSettings? settings = null) => new(Store, new JobSignal(), settings ?? Settings, _clock);
 
     private JobRunner Runner(params IJobHandler[] handlers) =>
-        new(Store, handlers, Settings, _clock, NullLogger<JobRunner>.Instance);
+        new(Store, JobHandlers.Of(handlers), Settings, _clock, NullLogger<JobRunner>.Instance);
 
     /// <summary>Runs every due job. Tests share the database, so they count their own handler's calls, not what this
     /// returns.</summary>
@@ -134,7 +134,13 @@ public abstract class JobQueueTests(JobDatabase database)
         while (
             await Store.ClaimAsync(_clock.GetUtcNow(), lease, CancellationToken.None) is { } claim && claim.Job.Id != id
         ) { } // the killed worker's claim: it never renews nor finishes
-        var survivor = new JobRunner(Store, [handler], JobSettings.Default, _clock, NullLogger<JobRunner>.Instance);
+        var survivor = new JobRunner(
+            Store,
+            JobHandlers.Of(handler),
+            JobSettings.Default,
+            _clock,
+            NullLogger<JobRunner>.Instance
+        );
 
         _clock.Advance(lease - TimeSpan.FromSeconds(1));
         await DrainAsync(survivor);
@@ -157,12 +163,12 @@ public abstract class JobQueueTests(JobDatabase database)
             await release.Task;
         });
         var id = await Queue().EnqueueAsync(new JobRequest(_type, "{}", "owner-1"), CancellationToken.None);
-        var first = new JobRunner(Store, [handler], shortLease, _clock, NullLogger<JobRunner>.Instance);
+        var first = new JobRunner(Store, JobHandlers.Of(handler), shortLease, _clock, NullLogger<JobRunner>.Instance);
         var running = Task.Run(() => DrainAsync(first));
         await started.Task;
 
         // Well past three leases, another worker keeps looking: the job is never taken over.
-        var other = new JobRunner(Store, [handler], shortLease, _clock, NullLogger<JobRunner>.Instance);
+        var other = new JobRunner(Store, JobHandlers.Of(handler), shortLease, _clock, NullLogger<JobRunner>.Instance);
         for (var i = 0; i < 10; i++)
         {
             await Task.Delay(shortLease.Lease / 3);
@@ -327,7 +333,7 @@ public abstract class JobQueueTests(JobDatabase database)
             var order = new List<string>();
             var runner = new JobRunner(
                 store,
-                [new Handler(_type, _ => Task.CompletedTask)],
+                JobHandlers.Of(new Handler(_type, _ => Task.CompletedTask)),
                 Settings,
                 _clock,
                 NullLogger<JobRunner>.Instance

@@ -57,6 +57,32 @@ public sealed class RulesLoaderTests
     }
 
     [Fact]
+    public void the_built_in_system_is_parsed_once_on_first_use_and_a_file_cannot_take_its_id()
+    {
+        var loaded = new List<string>();
+        var catalog = new RulesCatalog(new TabletopOptions(), system => loaded.Add(system.Id));
+        Assert.Empty(loaded);
+        Assert.Equal("srd-5.1", catalog.Get("SRD-5.1").Id);
+        Assert.Equal(["srd-5.1"], catalog.Systems.Select(s => s.Id));
+        Assert.Equal(["srd-5.1"], loaded);
+
+        var file = Srd();
+        var directory = Directory.CreateTempSubdirectory("rules");
+        try
+        {
+            File.WriteAllText(Path.Combine(directory.FullName, "copy.json"), file.ToJsonString());
+            var refused = Assert.Throws<RulesFileException>(() =>
+                new RulesCatalog(new TabletopOptions { RulesDirectory = directory.FullName })
+            );
+            Assert.Contains("a rules system 'srd-5.1' is already loaded", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            directory.Delete(true);
+        }
+    }
+
+    [Fact]
     public void every_broken_reference_is_named_by_its_path()
     {
         var file = Srd();

@@ -4,20 +4,34 @@ namespace StoryEngine.Core.Tabletop.Rules;
 
 /// <summary>
 /// The rules systems this server knows: the SRD 5.1 basics shipped inside the program, and every <c>*.json</c> in
-/// <see cref="TabletopOptions.RulesDirectory"/>. All are read and checked once, at start; a bad file stops the start
-/// with <see cref="RulesFileException"/> naming the file and each problem.
+/// <see cref="TabletopOptions.RulesDirectory"/>. The folder's files are read and checked when the catalogue is built
+/// (at start, see <c>AddTabletop</c>); a bad file stops the start with <see cref="RulesFileException"/> naming the file
+/// and each problem. The built-in file is parsed the first time it is needed (issue 19: start-up), once, whichever
+/// thread asks first.
 /// </summary>
 public sealed class RulesCatalog
 {
     /// <summary>The system an adventure plays by when it names none.</summary>
     public const string DefaultSystem = "srd-5.1";
 
-    private readonly Dictionary<string, RulesSystem> _systems = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, RulesSystem> _files = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<RulesSystem> _builtin;
 
-    public RulesCatalog(TabletopOptions options)
+    /// <param name="options">Where the extra systems are.</param>
+    /// <param name="loaded">Told of each system as it is loaded (the folder's now, the built-in one on first
+    /// use).</param>
+    public RulesCatalog(TabletopOptions options, Action<RulesSystem>? loaded = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Add(Builtin());
+        _builtin = new Lazy<RulesSystem>(
+            () =>
+            {
+                var system = Builtin();
+                loaded?.Invoke(system);
+                return system;
+            },
+            LazyThreadSafetyMode.ExecutionAndPublication
+        );
         if (options.RulesDirectory is { Length: > 0 } directory)
         {
             if (!Directory.Exists(directory))
@@ -26,15 +40,20 @@ public sealed class RulesCatalog
             }
             foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
             {
-                Add(RulesLoader.Load(File.ReadAllBytes(file), file), file);
+                var system = RulesLoader.Load(File.ReadAllBytes(file), file);
+                Add(system, file);
+                loaded?.Invoke(system);
             }
         }
     }
 
-    public IReadOnlyList<RulesSystem> Systems => [.. _systems.Values.OrderBy(s => s.Id, StringComparer.Ordinal)];
+    public IReadOnlyList<RulesSystem> Systems =>
+        [.. _files.Values.Append(_builtin.Value).OrderBy(s => s.Id, StringComparer.Ordinal)];
 
     public RulesSystem Get(string id) =>
-        _systems.TryGetValue(id, out var system) ? system : throw new NotFoundException("rules system", id);
+        string.Equals(id, DefaultSystem, StringComparison.OrdinalIgnoreCase) ? _builtin.Value
+        : _files.TryGetValue(id, out var system) ? system
+        : throw new NotFoundException("rules system", id);
 
     public static RulesSystem Builtin()
     {
@@ -46,11 +65,16 @@ public sealed class RulesCatalog
         return RulesLoader.Load(bytes.ToArray(), "srd-5.1.json (built in)");
     }
 
-    private void Add(RulesSystem system, string? file = null)
+    // The built-in system's id is DefaultSystem (RulesLoaderTests checks the file), so a file can be refused for
+    // taking it without parsing the built-in one.
+    private void Add(RulesSystem system, string file)
     {
-        if (!_systems.TryAdd(system.Id, system))
+        if (
+            string.Equals(system.Id, DefaultSystem, StringComparison.OrdinalIgnoreCase)
+            || !_files.TryAdd(system.Id, system)
+        )
         {
-            throw new RulesFileException(file ?? system.Id, [$"$.id: a rules system '{system.Id}' is already loaded"]);
+            throw new RulesFileException(file, [$"$.id: a rules system '{system.Id}' is already loaded"]);
         }
     }
 }
