@@ -92,6 +92,15 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
         }
     }
 
+    /// <summary>The text so far, the tokens put together.</summary>
+    public string Text()
+    {
+        lock (_lock)
+        {
+            return string.Concat(_tokens);
+        }
+    }
+
     public void Add(string text)
     {
         if (text.Length <= MaxTokenCharacters)
