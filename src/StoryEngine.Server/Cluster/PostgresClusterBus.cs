@@ -115,7 +115,7 @@ public sealed partial class PostgresClusterBus(
                     var open = payloads.FindIndex(p => p.Channel == next.Channel);
                     if (open < 0)
                     {
-                        payloads.Add(new Payload(next.Channel, taken.Count, next.Bytes));
+                        payloads.Add(new Payload(next.Channel, taken.Count, 1 + next.Bytes));
                     }
                     else if (payloads[open].Bytes + 1 + next.Bytes <= MaxMessageBytes)
                     {

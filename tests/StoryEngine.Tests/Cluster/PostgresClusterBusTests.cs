@@ -39,18 +39,21 @@ public sealed class PostgresClusterBusTests
             // one near the limit still goes alone
             var large = new string('b', bus.MaxMessageBytes);
             await bus.PublishAsync("storyengine_test", large, CancellationToken.None);
+            // two that would fill one payload to the limit but for their separators go in two
+            var halves = new[] { new string('c', bus.MaxMessageBytes / 2), new string('d', bus.MaxMessageBytes / 2) };
+            await Task.WhenAll(halves.Select(m => bus.PublishAsync("storyengine_test", m, CancellationToken.None)));
 
             await Poll.UntilAsync(
                 () =>
                 {
                     lock (received)
                     {
-                        return received.Count == sent.Length + 1;
+                        return received.Count == sent.Length + 3;
                     }
                 },
                 "not every message arrived"
             );
-            Assert.Equal([.. sent, large], received);
+            Assert.Equal([.. sent, large, .. halves], received);
             Assert.True(bus.Notifications < sent.Length / 5, $"{bus.Notifications} NOTIFYs for {sent.Length} messages");
             await Assert.ThrowsAsync<ArgumentException>(() =>
                 bus.PublishAsync("storyengine_test", "a\u001eb", CancellationToken.None)
