@@ -109,6 +109,8 @@ internal static class ClusterStreamsBench
         var completed = 0;
         var relayed = 0L;
         var clock = Stopwatch.StartNew();
+        var (allocatedBefore, pausedBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
+        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         await Task.WhenAll(
             adventures.Select(
                 (id, i) =>
@@ -188,6 +190,9 @@ internal static class ClusterStreamsBench
             )
         );
         var elapsed = clock.Elapsed;
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
+        var collections = Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]).ToArray();
         var relay = new Percentiles([.. latencies.Select(l => l.Ms)]);
         // Once every stream is attached the burst of starting 1,000 narrations at once is over (that admission is
         // issue 19's); what is left is the relay itself, with every stream live.
@@ -200,6 +205,15 @@ internal static class ClusterStreamsBench
                 + "each read from the other node"
         );
         output.WriteLine($"- load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+        // Both nodes and the clients are this one process: its collections pause them all.
+        var gc = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation";
+        var concurrent = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Interactive;
+        var perToken = allocated / (double)Math.Max(1, relayed) / 1024;
+        output.WriteLine(
+            $"- GC: {gc}{(concurrent ? ", concurrent" : "")}; while streaming {allocated / 1e6:F0} MB allocated "
+                + $"({perToken:F1} KB per relayed token, clients included), collections gen0/1/2 "
+                + $"{collections[0]}/{collections[1]}/{collections[2]}, {paused.TotalMilliseconds:F0} ms paused in all"
+        );
         output.WriteLine();
         output.WriteLine("| streams | completed | errors | tokens relayed | relay p50 | p95 | p99 | max | wall |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|");
