@@ -197,6 +197,15 @@ public sealed partial class NarrationRelay(
         lock (follower.Gate)
         {
             var next = follower.Run.Count + 1;
+            if (first == next && follower.Early.Count == 0)
+            {
+                // the usual case, the next tokens in order: no reordering to do
+                foreach (var text in tokens)
+                {
+                    follower.Run.Add(text);
+                }
+                return;
+            }
             for (var i = 0; i < tokens.Length; i++)
             {
                 if (first + i >= next)
@@ -219,9 +228,11 @@ public sealed partial class NarrationRelay(
         {
             await foreach (var (tokens, outcome) in run.ReadBatchesAsync(after, _stopping.Token))
             {
+                // no token of our own to wait on (a wait each): the bus cancels what it has not sent when it stops,
+                // and the run's reader above ends with _stopping
                 foreach (var message in Pack(run, tokens))
                 {
-                    await bus.PublishAsync(channel, message, _stopping.Token);
+                    await bus.PublishAsync(channel, message, CancellationToken.None);
                 }
                 if (outcome is not null)
                 {
@@ -238,12 +249,12 @@ public sealed partial class NarrationRelay(
                                 Message = Truncate(outcome.FailureMessage),
                             }
                         ),
-                        _stopping.Token
+                        CancellationToken.None
                     );
                 }
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+        catch (OperationCanceledException) { } // the node stops (this relay, or the bus with what it had not sent)
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogRelayFailed(logger, e, run.AdventureId, run.TurnId);
@@ -278,7 +289,7 @@ public sealed partial class NarrationRelay(
                     Turn = run.TurnId,
                     Alternative = run.Alternative,
                     Index = tokens[start].Index,
-                    Tokens = tokens.Skip(start).Take(end - start).Select(t => t.Text).ToArray(),
+                    Tokens = Texts(tokens, start, end),
                 }
             );
             if (Encoding.UTF8.GetByteCount(message) > budget && end - start > 1)
@@ -293,13 +304,23 @@ public sealed partial class NarrationRelay(
                         Turn = run.TurnId,
                         Alternative = run.Alternative,
                         Index = tokens[start].Index,
-                        Tokens = tokens.Skip(start).Take(end - start).Select(t => t.Text).ToArray(),
+                        Tokens = Texts(tokens, start, end),
                     }
                 );
             }
             yield return message;
             start = end;
         }
+    }
+
+    private static string[] Texts(IReadOnlyList<TokenItem> tokens, int start, int end)
+    {
+        var texts = new string[end - start];
+        for (var i = start; i < end; i++)
+        {
+            texts[i - start] = tokens[i].Text;
+        }
+        return texts;
     }
 
     private async Task FinishFromStoreAsync(

@@ -68,16 +68,18 @@ public sealed partial class PostgresClusterBus(
         _handlers.GetOrAdd(channel, _ => []).Add(handler);
     }
 
-    public async Task PublishAsync(string channel, string message, CancellationToken cancellationToken)
+    public Task PublishAsync(string channel, string message, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetByteCount(message);
         if (bytes > MaxMessageBytes)
         {
-            throw new ArgumentException($"A bus message may be at most {MaxMessageBytes} bytes.", nameof(message));
+            return Task.FromException(
+                new ArgumentException($"A bus message may be at most {MaxMessageBytes} bytes.", nameof(message))
+            );
         }
         if (message.Contains(Separator, StringComparison.Ordinal))
         {
-            throw new ArgumentException("A bus message may not contain U+001E.", nameof(message));
+            return Task.FromException(new ArgumentException("A bus message may not contain U+001E.", nameof(message)));
         }
         if (Interlocked.Exchange(ref _sending, 1) == 0)
         {
@@ -91,9 +93,11 @@ public sealed partial class PostgresClusterBus(
         );
         if (!_outbox.Writer.TryWrite(outgoing))
         {
-            throw new ObjectDisposedException(nameof(PostgresClusterBus));
+            return Task.FromException(new ObjectDisposedException(nameof(PostgresClusterBus)));
         }
-        await outgoing.Sent.Task.WaitAsync(cancellationToken);
+        // What is still waiting when the bus stops is cancelled; a caller's own token costs a wait of its own, so a
+        // caller that sends thousands a second passes none.
+        return cancellationToken.CanBeCanceled ? outgoing.Sent.Task.WaitAsync(cancellationToken) : outgoing.Sent.Task;
     }
 
     // One round trip at a time: everything waiting, at most one payload per channel (NOTIFYs with equal channel and
