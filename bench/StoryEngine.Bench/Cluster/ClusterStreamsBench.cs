@@ -110,6 +110,7 @@ internal static class ClusterStreamsBench
         var relayed = 0L;
         var clock = Stopwatch.StartNew();
         var (allocatedBefore, pausedBefore) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration());
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         await Task.WhenAll(
             adventures.Select(
@@ -192,6 +193,7 @@ internal static class ClusterStreamsBench
         var elapsed = clock.Elapsed;
         var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var collections = Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - collectionsBefore[g]).ToArray();
         var relay = new Percentiles([.. latencies.Select(l => l.Ms)]);
         // Once every stream is attached the burst of starting 1,000 narrations at once is over (that admission is
@@ -213,6 +215,10 @@ internal static class ClusterStreamsBench
             $"- GC: {gc}{(concurrent ? ", concurrent" : "")}; while streaming {allocated / 1e6:F0} MB allocated "
                 + $"({perToken:F1} KB per relayed token, clients included), collections gen0/1/2 "
                 + $"{collections[0]}/{collections[1]}/{collections[2]}, {paused.TotalMilliseconds:F0} ms paused in all"
+        );
+        output.WriteLine(
+            $"- CPU of this process (both nodes and the clients; PostgreSQL apart) while streaming: "
+                + $"{cpu.TotalSeconds:F1} s, {cpu.TotalMicroseconds / Math.Max(1, relayed):F0} µs per relayed token"
         );
         output.WriteLine();
         output.WriteLine("| streams | completed | errors | tokens relayed | relay p50 | p95 | p99 | max | wall |");
