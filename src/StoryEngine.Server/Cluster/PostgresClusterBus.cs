@@ -116,7 +116,11 @@ public sealed partial class PostgresClusterBus(
                 payloads.Clear();
                 while (taken.Count < MaxBatch && reader.TryPeek(out var next))
                 {
-                    var open = payloads.FindIndex(p => p.Channel == next.Channel);
+                    var open = payloads.Count - 1;
+                    while (open >= 0 && payloads[open].Channel != next.Channel)
+                    {
+                        open--;
+                    }
                     if (open < 0)
                     {
                         payloads.Add(new Payload(next.Channel, taken.Count, 1 + next.Bytes));
