@@ -18,7 +18,16 @@ public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, 
     /// <summary>Notes that a narration's text grew; the next flush writes its text then (the run's tokens put
     /// together once a second, not the whole text copied at every token: with a thousand narrations that copying was
     /// most of what the turns allocated, and its collections showed in the relay's latency).</summary>
-    public void Update(TurnRun run) => _pending.TryAdd((run.AdventureId, run.TurnId, run.Alternative), run);
+    public void Update(TurnRun run)
+    {
+        // Looking is lock-free and adding is not: every narration takes this at every token, and the flush removes
+        // the key before it reads the run, so a token added before a look that still saw the key is in the text.
+        var key = (run.AdventureId, run.TurnId, run.Alternative);
+        if (!_pending.ContainsKey(key))
+        {
+            _pending.TryAdd(key, run);
+        }
+    }
 
     /// <summary>The narration ended with an event that holds its text; its draft is no longer needed.</summary>
     public void Forget(TurnRun run) => _pending.TryRemove((run.AdventureId, run.TurnId, run.Alternative), out _);
