@@ -109,6 +109,9 @@ internal static class ClusterStreamsBench
         var completed = 0;
         var relayed = 0L;
         var clock = Stopwatch.StartNew();
+        var whole = Costs.Now(0);
+        Costs? allLive = null;
+        var attachedCount = 0;
         await Task.WhenAll(
             adventures.Select(
                 (id, i) =>
@@ -135,6 +138,10 @@ internal static class ClusterStreamsBench
                             }
                             var attached = Stopwatch.GetTimestamp();
                             InterlockedMax(ref lastAttached, attached);
+                            if (Interlocked.Increment(ref attachedCount) == streams)
+                            {
+                                allLive = Costs.Now(Interlocked.Read(ref relayed));
+                            }
                             using var follow = StoryApi.Request(
                                 HttpMethod.Get,
                                 $"/api/v1/adventures/{id}/stream",
@@ -188,6 +195,7 @@ internal static class ClusterStreamsBench
             )
         );
         var elapsed = clock.Elapsed;
+        var end = Costs.Now(relayed);
         var relay = new Percentiles([.. latencies.Select(l => l.Ms)]);
         // Once every stream is attached the burst of starting 1,000 narrations at once is over (that admission is
         // issue 19's); what is left is the relay itself, with every stream live.
@@ -200,6 +208,19 @@ internal static class ClusterStreamsBench
                 + "each read from the other node"
         );
         output.WriteLine($"- load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+        // Both nodes and the clients are this one process: its collections pause them all. The whole run includes
+        // starting every narration; once all are attached what is left is the relay.
+        var gc = System.Runtime.GCSettings.IsServerGC ? "server" : "workstation";
+        var concurrent = System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Interactive;
+        output.WriteLine(
+            $"- GC {gc}{(concurrent ? ", concurrent" : "")}; costs of this process (both nodes and the clients; "
+                + "PostgreSQL apart):"
+        );
+        output.WriteLine($"  - whole run: {end.Since(whole)}");
+        if (allLive is { } attachedAll)
+        {
+            output.WriteLine($"  - once every stream was attached: {end.Since(attachedAll)}");
+        }
         output.WriteLine();
         output.WriteLine("| streams | completed | errors | tokens relayed | relay p50 | p95 | p99 | max | wall |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|");
@@ -224,6 +245,39 @@ internal static class ClusterStreamsBench
             output.WriteLine($"- {error.Count()} × {error.Key}");
         }
         return 0;
+    }
+
+    /// <summary>What the process had spent at one moment: CPU, allocation, collections and pauses.</summary>
+    private readonly record struct Costs(
+        TimeSpan Cpu,
+        long Allocated,
+        TimeSpan Paused,
+        int Gen0,
+        int Gen1,
+        int Gen2,
+        long Relayed
+    )
+    {
+        public static Costs Now(long relayed) =>
+            new(
+                Process.GetCurrentProcess().TotalProcessorTime,
+                GC.GetTotalAllocatedBytes(),
+                GC.GetTotalPauseDuration(),
+                GC.CollectionCount(0),
+                GC.CollectionCount(1),
+                GC.CollectionCount(2),
+                relayed
+            );
+
+        public string Since(Costs start)
+        {
+            var tokens = Math.Max(1, Relayed - start.Relayed);
+            var allocated = Allocated - start.Allocated;
+            return $"{Relayed - start.Relayed:N0} tokens relayed; CPU {(Cpu - start.Cpu).TotalSeconds:F1} s "
+                + $"({(Cpu - start.Cpu).TotalMicroseconds / tokens:F0} µs a token); {allocated / 1e6:F0} MB allocated "
+                + $"({allocated / 1024.0 / tokens:F1} KB a token); collections gen0/1/2 {Gen0 - start.Gen0}/"
+                + $"{Gen1 - start.Gen1}/{Gen2 - start.Gen2}, {(Paused - start.Paused).TotalMilliseconds:F0} ms paused";
+        }
     }
 
     private static void InterlockedMax(ref long target, long value)

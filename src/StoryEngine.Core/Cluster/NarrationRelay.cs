@@ -28,6 +28,15 @@ public sealed partial class NarrationRelay(
 {
     public const string Channel = "storyengine_narration";
 
+    /// <summary>The channel on which a node receives the tokens it asked for: the narrating node answers a <c>want</c>
+    /// there, so no other node reads them (ADR 62).</summary>
+    public static string NodeChannel(string nodeId) =>
+        Channel
+        + "_"
+        + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(nodeId)))[..16];
+
+    private readonly string _replyChannel = NodeChannel(settings.NodeId);
+
     /// <summary>What a follower is told when the narrating node stopped before the turn ended.</summary>
     public const string NodeLostMessage =
         "The server narrating this turn stopped; the narration so far is kept. Retry it to go on.";
@@ -54,6 +63,7 @@ public sealed partial class NarrationRelay(
         }
         _started = true;
         bus.Subscribe(Channel, OnMessage);
+        bus.Subscribe(_replyChannel, OnMessage);
         bus.Reconnected += () =>
         {
             // Messages may have been missed while the bus was away: ask again from what each follower holds.
@@ -138,14 +148,14 @@ public sealed partial class NarrationRelay(
         }
     }
 
-    private void OnMessage(string payload)
+    private void OnMessage(ReadOnlySpan<byte> payload)
     {
         RelayMessage? message;
         try
         {
-            message = JsonSerializer.Deserialize(payload, RelayJson.Default.RelayMessage);
+            message = RelayMessage.Read(payload);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             LogUnreadable(logger, e);
             return;
@@ -157,7 +167,8 @@ public sealed partial class NarrationRelay(
         switch (message.Kind)
         {
             case "want" when registry.Find(adventureId) is { } run && IsRun(run, message):
-                _ = Task.Run(() => PumpAsync(run, message.Index));
+                // to the node that asked, or to every node when it is one that names no channel of its own
+                _ = Task.Run(() => PumpAsync(run, message.Index, ReplyChannel(message.ReplyTo)));
                 break;
             case "stop" when registry.Find(adventureId) is { IsFinished: false } run:
                 run.Stop.Cancel();
@@ -171,6 +182,9 @@ public sealed partial class NarrationRelay(
         }
     }
 
+    private static string ReplyChannel(string? replyTo) =>
+        replyTo is { Length: <= 63 } && replyTo.StartsWith(Channel + "_", StringComparison.Ordinal) ? replyTo : Channel;
+
     private static bool IsRun(TurnRun run, RelayMessage message) =>
         run.TurnId == message.Turn && run.Alternative == message.Alternative;
 
@@ -183,6 +197,15 @@ public sealed partial class NarrationRelay(
         lock (follower.Gate)
         {
             var next = follower.Run.Count + 1;
+            if (first == next && follower.Early.Count == 0)
+            {
+                // the usual case, the next tokens in order: no reordering to do
+                foreach (var text in tokens)
+                {
+                    follower.Run.Add(text);
+                }
+                return;
+            }
             for (var i = 0; i < tokens.Length; i++)
             {
                 if (first + i >= next)
@@ -199,20 +222,22 @@ public sealed partial class NarrationRelay(
     }
 
     // On the narrating node: everything after `after`, then live, then the pointer to the stored outcome.
-    private async Task PumpAsync(TurnRun run, int after)
+    private async Task PumpAsync(TurnRun run, int after, string channel)
     {
         try
         {
             await foreach (var (tokens, outcome) in run.ReadBatchesAsync(after, _stopping.Token))
             {
+                // no token of our own to wait on (a wait each): the bus cancels what it has not sent when it stops,
+                // and the run's reader above ends with _stopping
                 foreach (var message in Pack(run, tokens))
                 {
-                    await bus.PublishAsync(Channel, message, _stopping.Token);
+                    await bus.PublishAsync(channel, message, CancellationToken.None);
                 }
                 if (outcome is not null)
                 {
                     await bus.PublishAsync(
-                        Channel,
+                        channel,
                         Serialize(
                             new RelayMessage
                             {
@@ -224,12 +249,12 @@ public sealed partial class NarrationRelay(
                                 Message = Truncate(outcome.FailureMessage),
                             }
                         ),
-                        _stopping.Token
+                        CancellationToken.None
                     );
                 }
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+        catch (OperationCanceledException) { } // the node stops (this relay, or the bus with what it had not sent)
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogRelayFailed(logger, e, run.AdventureId, run.TurnId);
@@ -264,7 +289,7 @@ public sealed partial class NarrationRelay(
                     Turn = run.TurnId,
                     Alternative = run.Alternative,
                     Index = tokens[start].Index,
-                    Tokens = tokens.Skip(start).Take(end - start).Select(t => t.Text).ToArray(),
+                    Tokens = Texts(tokens, start, end),
                 }
             );
             if (Encoding.UTF8.GetByteCount(message) > budget && end - start > 1)
@@ -279,13 +304,23 @@ public sealed partial class NarrationRelay(
                         Turn = run.TurnId,
                         Alternative = run.Alternative,
                         Index = tokens[start].Index,
-                        Tokens = tokens.Skip(start).Take(end - start).Select(t => t.Text).ToArray(),
+                        Tokens = Texts(tokens, start, end),
                     }
                 );
             }
             yield return message;
             start = end;
         }
+    }
+
+    private static string[] Texts(IReadOnlyList<TokenItem> tokens, int start, int end)
+    {
+        var texts = new string[end - start];
+        for (var i = start; i < end; i++)
+        {
+            texts[i - start] = tokens[i].Text;
+        }
+        return texts;
     }
 
     private async Task FinishFromStoreAsync(
@@ -350,10 +385,11 @@ public sealed partial class NarrationRelay(
         }
     }
 
-    private static RelayMessage Want(TurnRun run, int after) =>
+    private RelayMessage Want(TurnRun run, int after) =>
         new()
         {
             Kind = "want",
+            ReplyTo = _replyChannel,
             Adventure = run.AdventureId,
             Turn = run.TurnId,
             Alternative = run.Alternative,
@@ -436,6 +472,84 @@ public sealed class RelayMessage
 
     [JsonPropertyName("m")]
     public string? Message { get; set; }
+
+    /// <summary>In a <c>want</c>: the channel to answer on (nodes before ADR 62 send none and answer on the shared
+    /// channel, which every node still reads).</summary>
+    [JsonPropertyName("r")]
+    public string? ReplyTo { get; set; }
+
+    /// <summary>
+    /// Reads a message as <see cref="RelayJson"/> writes it, straight from the bus's UTF-8 bytes: a follower node reads
+    /// every token of every narration it follows, and the general deserializer's transcoding and read stack cost more
+    /// than the message. Fields it does not know (a newer node's) are skipped; null when it is not an object.
+    /// </summary>
+    public static RelayMessage? Read(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        var message = new RelayMessage();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = Name(ref reader);
+            reader.Read();
+            switch (name)
+            {
+                case (byte)'k':
+                    message.Kind =
+                        reader.ValueTextEquals("tokens"u8) ? "tokens"
+                        : reader.ValueTextEquals("want"u8) ? "want"
+                        : reader.ValueTextEquals("ended"u8) ? "ended"
+                        : reader.GetString() ?? "";
+                    break;
+                case (byte)'a':
+                    message.Adventure = reader.GetString();
+                    break;
+                case (byte)'t':
+                    message.Turn = reader.GetString();
+                    break;
+                case (byte)'n':
+                    message.Alternative = reader.GetInt32();
+                    break;
+                case (byte)'i':
+                    message.Index = reader.GetInt32();
+                    break;
+                case (byte)'x' when reader.TokenType == JsonTokenType.StartArray:
+                    var tokens = new List<string>(4);
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        tokens.Add(reader.GetString() ?? "");
+                    }
+                    message.Tokens = [.. tokens];
+                    break;
+                case (byte)'c':
+                    message.Code = reader.GetString();
+                    break;
+                case (byte)'m':
+                    message.Message = reader.GetString();
+                    break;
+                case (byte)'r':
+                    message.ReplyTo = reader.GetString();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+        return message;
+    }
+
+    // The one-letter names are all this node writes; any other name reads as none of them.
+    private static byte Name(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            return reader.ValueSpan is [var plain] ? plain : (byte)0;
+        }
+        return reader.GetString() is [var escaped and < '\u0080'] ? (byte)escaped : (byte)0;
+    }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

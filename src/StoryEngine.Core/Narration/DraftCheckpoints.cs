@@ -12,20 +12,22 @@ namespace StoryEngine.Core.Narration;
 public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, ILogger<DraftCheckpoints> logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-    private readonly ConcurrentDictionary<
-        (string AdventureId, string TurnId, int Alternative),
-        NarrationDraft
-    > _pending = new();
+    private readonly ConcurrentDictionary<(string AdventureId, string TurnId, int Alternative), TurnRun> _pending =
+        new();
 
-    /// <summary>Notes the newest text of a narration; the next flush writes it.</summary>
-    public void Update(TurnRun run, string text) =>
-        _pending[(run.AdventureId, run.TurnId, run.Alternative)] = new NarrationDraft(
-            run.AdventureId,
-            run.TurnId,
-            run.Alternative,
-            text,
-            clock.GetUtcNow()
-        );
+    /// <summary>Notes that a narration's text grew; the next flush writes its text then (the run's tokens put
+    /// together once a second, not the whole text copied at every token: with a thousand narrations that copying was
+    /// most of what the turns allocated, and its collections showed in the relay's latency).</summary>
+    public void Update(TurnRun run)
+    {
+        // Looking is lock-free and adding is not: every narration takes this at every token, and the flush removes
+        // the key before it reads the run, so a token added before a look that still saw the key is in the text.
+        var key = (run.AdventureId, run.TurnId, run.Alternative);
+        if (!_pending.ContainsKey(key))
+        {
+            _pending.TryAdd(key, run);
+        }
+    }
 
     /// <summary>The narration ended with an event that holds its text; its draft is no longer needed.</summary>
     public void Forget(TurnRun run) => _pending.TryRemove((run.AdventureId, run.TurnId, run.Alternative), out _);
@@ -33,12 +35,15 @@ public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, 
     /// <summary>Writes what changed since the last flush.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        var taken = new List<TurnRun>();
         var batch = new List<NarrationDraft>();
-        foreach (var (key, draft) in _pending)
+        var now = clock.GetUtcNow();
+        foreach (var (key, run) in _pending)
         {
-            if (_pending.TryRemove(new KeyValuePair<(string, string, int), NarrationDraft>(key, draft)))
+            if (_pending.TryRemove(new KeyValuePair<(string, string, int), TurnRun>(key, run)))
             {
-                batch.Add(draft);
+                taken.Add(run);
+                batch.Add(new NarrationDraft(run.AdventureId, run.TurnId, run.Alternative, run.Text(), now));
             }
         }
         try
@@ -48,10 +53,10 @@ public sealed partial class DraftCheckpoints(IStoryLog log, TimeProvider clock, 
         catch (System.Data.Common.DbException e)
         {
             LogFlushFailed(logger, e, batch.Count);
-            foreach (var draft in batch)
+            foreach (var run in taken)
             {
-                // newer text wins if it came meanwhile
-                _pending.TryAdd((draft.AdventureId, draft.TurnId, draft.Alternative), draft);
+                // the next flush reads the run again, newer text and all
+                _pending.TryAdd((run.AdventureId, run.TurnId, run.Alternative), run);
             }
         }
     }

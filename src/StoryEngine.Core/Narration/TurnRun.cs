@@ -94,6 +94,15 @@ public sealed class TurnRun(string adventureId, string turnId, int alternative)
         }
     }
 
+    /// <summary>The text so far, the tokens put together.</summary>
+    public string Text()
+    {
+        lock (_lock)
+        {
+            return string.Concat(_tokens);
+        }
+    }
+
     /// <param name="text">The piece of narration.</param>
     /// <param name="readersInline">Whether waiting readers go on at once on the caller's thread (the narration loop:
     /// its token then reaches the client's connection before anything else the first token sets off; issue 19), rather

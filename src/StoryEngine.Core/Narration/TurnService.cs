@@ -736,7 +736,7 @@ public sealed partial class TurnService(
                     preparing.Dispose();
                     savingContext = Task.Run(saveContext);
                 }
-                drafts.Update(run, text.ToString());
+                drafts.Update(run);
             }
             outcome = Completed(stopped: false);
         }

@@ -27,8 +27,9 @@ public sealed partial class CacheInvalidation(
         tiers.Changed += id => Send("t:" + id);
     }
 
-    private void OnMessage(string message)
+    private void OnMessage(ReadOnlySpan<byte> utf8)
     {
+        var message = System.Text.Encoding.UTF8.GetString(utf8);
         if (message.Length < 3 || message[1] != ':')
         {
             return;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Threading.Channels;
@@ -14,8 +15,10 @@ namespace StoryEngine.Server.Cluster;
 /// again, and <see cref="Reconnected"/> tells the subscribers they may have missed messages.
 /// <para>Every NOTIFY is a transaction, and PostgreSQL commits them one at a time through one queue: a node relaying
 /// a thousand narrations would wait in line for thousands of them a second. So one sender per node sends what
-/// is waiting for a channel together, as many messages as fit one payload (each after a record separator,
-/// U+001E, which JSON never leaves raw), in publish order; a message alone goes as it is.</para>
+/// is waiting together: per channel as many messages as fit one payload (each after a record separator,
+/// U+001E, which JSON never leaves raw), in publish order, and the payloads of all channels in one transaction,
+/// one round trip; a message alone goes as it is. The listener reads each payload as UTF-8 once and hands the
+/// subscribers slices of it (ADR 62).</para>
 /// </summary>
 public sealed partial class PostgresClusterBus(
     string connectionString,
@@ -23,7 +26,7 @@ public sealed partial class PostgresClusterBus(
     ILogger<PostgresClusterBus> logger
 ) : IClusterBus, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, List<Action<string>>> _handlers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, List<BusMessageHandler>> _handlers = new(StringComparer.Ordinal);
     private readonly NpgsqlDataSource _senders = NpgsqlDataSource.Create(connectionString);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -39,8 +42,11 @@ public sealed partial class PostgresClusterBus(
     /// <summary>Starts a payload that carries several messages, and separates them.</summary>
     public const char Separator = '\u001e';
 
-    /// <summary>The most messages one NOTIFY carries.</summary>
-    private const int MaxBatch = 256;
+    // The separator in UTF-8: one byte, which no other character's encoding contains.
+    private const byte SeparatorByte = 0x1e;
+
+    /// <summary>The most messages one round trip carries (in one NOTIFY per channel).</summary>
+    private const int MaxBatch = 512;
 
     private sealed record Outgoing(string Channel, string Message, int Bytes, TaskCompletionSource Sent);
 
@@ -53,7 +59,7 @@ public sealed partial class PostgresClusterBus(
     /// <summary>NOTIFY statements sent so far (each carries one message or several).</summary>
     public long Notifications => Interlocked.Read(ref _notifications);
 
-    public void Subscribe(string channel, Action<string> handler)
+    public void Subscribe(string channel, BusMessageHandler handler)
     {
         if (_started)
         {
@@ -62,16 +68,18 @@ public sealed partial class PostgresClusterBus(
         _handlers.GetOrAdd(channel, _ => []).Add(handler);
     }
 
-    public async Task PublishAsync(string channel, string message, CancellationToken cancellationToken)
+    public Task PublishAsync(string channel, string message, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetByteCount(message);
         if (bytes > MaxMessageBytes)
         {
-            throw new ArgumentException($"A bus message may be at most {MaxMessageBytes} bytes.", nameof(message));
+            return Task.FromException(
+                new ArgumentException($"A bus message may be at most {MaxMessageBytes} bytes.", nameof(message))
+            );
         }
         if (message.Contains(Separator, StringComparison.Ordinal))
         {
-            throw new ArgumentException("A bus message may not contain U+001E.", nameof(message));
+            return Task.FromException(new ArgumentException("A bus message may not contain U+001E.", nameof(message)));
         }
         if (Interlocked.Exchange(ref _sending, 1) == 0)
         {
@@ -85,63 +93,120 @@ public sealed partial class PostgresClusterBus(
         );
         if (!_outbox.Writer.TryWrite(outgoing))
         {
-            throw new ObjectDisposedException(nameof(PostgresClusterBus));
+            return Task.FromException(new ObjectDisposedException(nameof(PostgresClusterBus)));
         }
-        await outgoing.Sent.Task.WaitAsync(cancellationToken);
+        // What is still waiting when the bus stops is cancelled; a caller's own token costs a wait of its own, so a
+        // caller that sends thousands a second passes none.
+        return cancellationToken.CanBeCanceled ? outgoing.Sent.Task.WaitAsync(cancellationToken) : outgoing.Sent.Task;
     }
 
-    // One NOTIFY at a time, in publish order, each carrying everything waiting for its channel that fits.
+    // One round trip at a time: everything waiting, at most one payload per channel (NOTIFYs with equal channel and
+    // payload in one transaction would be delivered once), all the payloads in one transaction; in publish order
+    // within each channel.
     private async Task SendLoopAsync()
     {
         var reader = _outbox.Reader;
-        var batch = new List<Outgoing>();
+        var taken = new List<Outgoing>();
+        var payloads = new List<Payload>();
         try
         {
             while (await reader.WaitToReadAsync(_stopping.Token))
             {
-                if (!reader.TryRead(out var first))
+                taken.Clear();
+                payloads.Clear();
+                while (taken.Count < MaxBatch && reader.TryPeek(out var next))
+                {
+                    var open = payloads.Count - 1;
+                    while (open >= 0 && payloads[open].Channel != next.Channel)
+                    {
+                        open--;
+                    }
+                    if (open < 0)
+                    {
+                        payloads.Add(new Payload(next.Channel, taken.Count, 1 + next.Bytes));
+                    }
+                    else if (payloads[open].Bytes + 1 + next.Bytes <= MaxMessageBytes)
+                    {
+                        payloads[open].Bytes += 1 + next.Bytes;
+                    }
+                    else
+                    {
+                        break; // that channel's payload is full: the rest goes in the next round trip
+                    }
+                    reader.TryRead(out _);
+                    taken.Add(next);
+                }
+                if (taken.Count == 0)
                 {
                     continue;
                 }
-                batch.Clear();
-                batch.Add(first);
-                var size = 1 + first.Bytes;
-                while (
-                    batch.Count < MaxBatch
-                    && reader.TryPeek(out var next)
-                    && next.Channel == first.Channel
-                    && size + 1 + next.Bytes <= MaxMessageBytes
-                    && reader.TryRead(out next)
-                )
-                {
-                    batch.Add(next);
-                    size += 1 + next.Bytes;
-                }
-                var payload =
-                    batch.Count == 1 ? first.Message : Separator + string.Join(Separator, batch.Select(b => b.Message));
                 try
                 {
-                    await using var command = _senders.CreateCommand("SELECT pg_notify(@channel, @message)");
-                    command.Parameters.AddWithValue("channel", first.Channel);
-                    command.Parameters.AddWithValue("message", payload);
-                    await command.ExecuteNonQueryAsync(_stopping.Token);
-                    Interlocked.Increment(ref _notifications);
-                    batch.ForEach(b => b.Sent.TrySetResult());
+                    await using var batch = _senders.CreateBatch();
+                    foreach (var payload in payloads)
+                    {
+                        var command = new NpgsqlBatchCommand("SELECT pg_notify($1, $2)");
+                        command.Parameters.Add(new NpgsqlParameter { Value = payload.Channel });
+                        command.Parameters.Add(new NpgsqlParameter { Value = Join(payload, taken) });
+                        batch.BatchCommands.Add(command);
+                    }
+                    await batch.ExecuteNonQueryAsync(_stopping.Token);
+                    Interlocked.Add(ref _notifications, payloads.Count);
+                    taken.ForEach(b => b.Sent.TrySetResult());
                 }
                 catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
                 {
-                    batch.ForEach(b => b.Sent.TrySetException(e));
+                    taken.ForEach(b => b.Sent.TrySetException(e));
                 }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            batch.ForEach(b => b.Sent.TrySetCanceled());
+            taken.ForEach(b => b.Sent.TrySetCanceled());
             while (reader.TryRead(out var left))
             {
                 left.Sent.TrySetCanceled();
             }
         }
+    }
+
+    private sealed class Payload(string channel, int first, int bytes)
+    {
+        public string Channel { get; } = channel;
+        public int First { get; } = first;
+        public int Bytes { get; set; } = bytes;
+    }
+
+    // A lone message as it is; several as one string, each after a separator, made in one allocation.
+    private static string Join(Payload payload, List<Outgoing> taken)
+    {
+        var count = 0;
+        var length = 0;
+        for (var i = payload.First; i < taken.Count; i++)
+        {
+            if (taken[i].Channel == payload.Channel)
+            {
+                count++;
+                length += 1 + taken[i].Message.Length;
+            }
+        }
+        if (count == 1)
+        {
+            return taken[payload.First].Message;
+        }
+        return string.Create(length, (payload, taken), static (span, state) =>
+        {
+            var at = 0;
+            for (var i = state.payload.First; i < state.taken.Count; i++)
+            {
+                if (state.taken[i].Channel == state.payload.Channel)
+                {
+                    span[at++] = Separator;
+                    state.taken[i].Message.AsSpan().CopyTo(span[at..]);
+                    at += state.taken[i].Message.Length;
+                }
+            }
+        });
     }
 
     /// <summary>Starts listening; returns once the channels are listened to, or after <paramref name="wait"/> when the
@@ -207,30 +272,44 @@ public sealed partial class PostgresClusterBus(
         }
     }
 
+    // On the listening connection's loop, one payload at a time: read as UTF-8 once, each message a slice of it.
     private void Dispatch(string channel, string payload)
     {
         if (!_handlers.TryGetValue(channel, out var handlers))
         {
             return;
         }
-        if (payload.Length > 0 && payload[0] == Separator)
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(payload.Length));
+        try
         {
-            foreach (var message in payload.Split(Separator, StringSplitOptions.RemoveEmptyEntries))
+            var bytes = buffer.AsSpan(0, Encoding.UTF8.GetBytes(payload, buffer));
+            if (bytes.Length == 0 || bytes[0] != SeparatorByte)
             {
-                Deliver(handlers, channel, message);
+                Deliver(handlers, channel, bytes);
+                return;
             }
-            return;
+            foreach (var range in bytes[1..].Split(SeparatorByte))
+            {
+                var message = bytes[1..][range];
+                if (message.Length > 0)
+                {
+                    Deliver(handlers, channel, message);
+                }
+            }
         }
-        Deliver(handlers, channel, payload);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
-    private void Deliver(List<Action<string>> handlers, string channel, string payload)
+    private void Deliver(List<BusMessageHandler> handlers, string channel, ReadOnlySpan<byte> message)
     {
         foreach (var handler in handlers)
         {
             try
             {
-                handler(payload);
+                handler(message);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

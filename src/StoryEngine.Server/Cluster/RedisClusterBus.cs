@@ -11,7 +11,7 @@ namespace StoryEngine.Server.Cluster;
 /// </summary>
 public sealed partial class RedisClusterBus(RedisConnection redis, ILogger<RedisClusterBus> logger) : IClusterBus
 {
-    private readonly List<(string Channel, Action<string> Handler)> _pending = [];
+    private readonly List<(string Channel, BusMessageHandler Handler)> _pending = [];
     private bool _started;
 
     public string Kind => "redis";
@@ -21,7 +21,7 @@ public sealed partial class RedisClusterBus(RedisConnection redis, ILogger<Redis
 
     public event Action? Reconnected;
 
-    public void Subscribe(string channel, Action<string> handler)
+    public void Subscribe(string channel, BusMessageHandler handler)
     {
         if (_started)
         {
@@ -56,7 +56,8 @@ public sealed partial class RedisClusterBus(RedisConnection redis, ILogger<Redis
             {
                 try
                 {
-                    handler(message.Message.ToString());
+                    // the bytes as they came, no string made for them
+                    handler(((ReadOnlyMemory<byte>)message.Message).Span);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
