@@ -97,9 +97,6 @@ fi
 
 if [ "$WHAT" = streams ] || [ "$WHAT" = all ]; then
   build_bench
-  # The bench program is a Web SDK project (server GC); `storyengine serve` runs workstation GC, concurrent
-  # (src/StoryEngine.Server/StoryEngine.Server.csproj). Both nodes run in the bench's process: give it serve's.
-  export DOTNET_gcServer=${DOTNET_gcServer:-0} DOTNET_gcConcurrent=${DOTNET_gcConcurrent:-1}
   # two nodes, a pool of 140 each: within the throwaway server's 300 connections
   dotnet bench/StoryEngine.Bench/bin/Release/net10.0/StoryEngine.Bench.dll cluster-streams \
     --postgres "$PG_CONNECTION;Maximum Pool Size=140" ${REDIS:+--redis "$REDIS_CONFIGURATION"} --streams "$STREAMS" ${TOKENS:+--tokens "$TOKENS"}
