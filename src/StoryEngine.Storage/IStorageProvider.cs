@@ -28,7 +28,7 @@ public interface IStorageProvider
     /// <summary>
     /// As <see cref="OpenForWriteAsync"/>, for bookkeeping the engine keeps for itself (the job queue's state, a turn's
     /// prompt report and lore activations, draft checkpoints, the memory index): its commit does not wait for the disk
-    /// (SQLite <c>synchronous=NORMAL</c>, PostgreSQL <c>synchronous_commit=off</c>). It survives the process being
+    /// (SQLite <c>synchronous=NORMAL</c>, PostgreSQL <c>synchronous_commit=off</c> for the session). It survives the process being
     /// killed; a power cut or an OS crash can lose only the newest such commits, never an earlier commit, and every
     /// ordinary commit after them makes them durable too (ADR 63).
     /// </summary>

@@ -17,20 +17,17 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
         Migration.LoadEmbedded("Postgres")
     );
     private readonly NpgsqlDataSource _dataSource;
-    private readonly NpgsqlDataSource _bookkeeping;
+    private readonly bool _resetOnClose;
 
     public PostgresStorageProvider(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Target = $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(builder);
-        // A pool of its own whose sessions start with synchronous_commit off: a commit returns once it is in the WAL
-        // buffers, and the WAL writer flushes it within a few hundred milliseconds (ADR 63).
-        var bookkeeping = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
-        {
-            Options = ((builder.Options ?? "") + " -c synchronous_commit=off").Trim(),
-        };
-        _bookkeeping = NpgsqlDataSource.Create(bookkeeping);
+        // A bookkeeping session turns synchronous_commit off for itself; the pool's reset (DISCARD ALL) when the
+        // connection goes back turns it on again. Without that reset it would stay on the connection, so then
+        // bookkeeping sessions are ordinary ones.
+        _resetOnClose = !builder.NoResetOnClose;
     }
 
     public string Engine => "postgres";
@@ -48,8 +45,27 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     public async Task<WriteSession> OpenForWriteAsync(CancellationToken cancellationToken) =>
         new(await _dataSource.OpenConnectionAsync(cancellationToken), null);
 
-    public async Task<WriteSession> OpenForBookkeepingAsync(CancellationToken cancellationToken) =>
-        new(await _bookkeeping.OpenConnectionAsync(cancellationToken), null);
+    // Same pool as every other connection (the server's connection limit is shared by the nodes' pools): a commit
+    // returns once it is in the WAL buffers, and the WAL writer flushes it within wal_writer_delay (ADR 63).
+    public async Task<WriteSession> OpenForBookkeepingAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        if (_resetOnClose)
+        {
+            try
+            {
+                await connection.ExecuteAsync(
+                    new CommandDefinition("SET synchronous_commit TO off", cancellationToken: cancellationToken)
+                );
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        return new WriteSession(connection, null);
+    }
 
     // Concurrent transactions commit side by side (and PostgreSQL groups their WAL flushes itself).
     public bool SingleWriter => false;
@@ -74,11 +90,7 @@ public sealed class PostgresStorageProvider : IStorageProvider, IAsyncDisposable
     public bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _bookkeeping.DisposeAsync();
-        await _dataSource.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     private sealed class AdvisoryLock(DbConnection connection) : IAsyncDisposable
     {
