@@ -28,9 +28,9 @@ public interface IStorageProvider
     /// <summary>
     /// As <see cref="OpenForWriteAsync"/>, for bookkeeping the engine keeps for itself (the job queue's state, a turn's
     /// prompt report and lore activations, draft checkpoints, the memory index): its commit does not wait for the disk
-    /// (SQLite <c>synchronous=NORMAL</c>, PostgreSQL <c>synchronous_commit=off</c> for the session). It survives the process being
-    /// killed; a power cut or an OS crash can lose only the newest such commits, never an earlier commit, and every
-    /// ordinary commit after them makes them durable too (ADR 63).
+    /// (SQLite <c>synchronous=NORMAL</c>, PostgreSQL <c>synchronous_commit=off</c> for the session). It survives the
+    /// process being killed; a power cut or an OS crash can lose only the newest such commits, never an earlier
+    /// commit, and every ordinary commit after them makes them durable too (ADR 63).
     /// </summary>
     Task<WriteSession> OpenForBookkeepingAsync(CancellationToken cancellationToken);
 

@@ -38,17 +38,17 @@ public sealed partial class BackupScheduler(
             // The slot after the last one run, even when this loop comes round late (a slow backup, a paused
             // process); the first slot is the next boundary, so a start never takes a backup at once.
             var next = last is { } done ? (done + interval > current ? done + interval : current) : current + interval;
+            // The wait is set up before NextRun says what it waits for: whoever reads NextRun and then moves the clock
+            // (a test's fake one) finds the timer already running from the time it was read against.
+            var waiting = next > now ? Task.Delay(next - now, time, stoppingToken) : Task.CompletedTask;
             NextRun = next;
-            if (next > now)
+            try
             {
-                try
-                {
-                    await Task.Delay(next - now, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                await waiting;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
             await RunOnceAsync(next, stoppingToken);
             last = next;
