@@ -49,7 +49,7 @@ public sealed class NarrationInputs(
         LoadAsync(
             adventure,
             turnId,
-            Start(() => log.GetTurnAsync(adventure.Id, turnId, cancellationToken), cancellationToken),
+            Start(() => ReadTurnAtAsync(adventure.Id, turnId, cancellationToken), cancellationToken),
             action,
             cancellationToken
         );
@@ -66,23 +66,14 @@ public sealed class NarrationInputs(
         CancellationToken cancellationToken
     ) => LoadAsync(adventure, turn.TurnId, Task.FromResult<TurnAt?>(turn), action, cancellationToken);
 
-    private Task<NarrationInput> LoadAsync(
-        Adventure adventure,
+    private async Task<TurnAt?> ReadTurnAtAsync(
+        string adventureId,
         string turnId,
-        Task<TurnRecord?> current,
-        PlayerAction action,
         CancellationToken cancellationToken
     ) =>
-        LoadAsync(
-            adventure,
-            turnId,
-            Continue(current, t => t is null ? null : new TurnAt(t.TurnId, t.Number, t)),
-            action,
-            cancellationToken
-        );
-
-    private static async Task<TurnAt?> Continue(Task<TurnRecord?> read, Func<TurnRecord?, TurnAt?> map) =>
-        map(await read);
+        await log.GetTurnAsync(adventureId, turnId, cancellationToken) is { } turn
+            ? new TurnAt(turn.TurnId, turn.Number, turn)
+            : null;
 
     private async Task<NarrationInput> LoadAsync(
         Adventure adventure,
